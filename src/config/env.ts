@@ -1,0 +1,36 @@
+/**
+ * Environment variables and the config path each one sets. The names follow what Paragon's own
+ * examples use where one exists, so a project that already talks to Paragon needs no new secrets.
+ */
+export const envSettings = [
+  ["CLEARANCE_TENANT", "tenant"],
+  ["PARAGON_SYNC_URL", "managedSync.baseUrl"],
+  ["PARAGON_PROJECT_ID", "managedSync.projectId"],
+  ["PARAGON_USER_TOKEN", "managedSync.token"],
+  ["PARAGON_SIGNING_KEY", "managedSync.signingKey"],
+  ["PARAGON_TIMEOUT_MS", "managedSync.timeoutMs"],
+  ["CLEARANCE_STORE", "store.kind"],
+  ["CLEARANCE_STORE_DIR", "store.dir"],
+  ["QDRANT_URL", "store.url"],
+  ["QDRANT_API_KEY", "store.apiKey"],
+  ["QDRANT_COLLECTION", "store.collection"],
+  ["OPENAI_API_KEY", "embeddings.openaiApiKey"],
+  ["CLEARANCE_EMBEDDING_MODEL", "embeddings.model"],
+  ["CLEARANCE_SYNCS", "ingest.syncs"],
+  ["CLEARANCE_CHUNK_SIZE", "ingest.chunkSize"],
+  ["CLEARANCE_CHUNK_OVERLAP", "ingest.chunkOverlap"],
+  ["CLEARANCE_MAX_FILE_BYTES", "ingest.maxFileBytes"],
+  ["CLEARANCE_K", "retrieval.k"],
+  ["CLEARANCE_STRATEGY", "retrieval.strategy"],
+  ["CLEARANCE_CACHE_TTL_MS", "retrieval.cacheTtlMs"],
+  ["CLEARANCE_HOST", "server.host"],
+  ["CLEARANCE_PORT", "server.port"],
+  ["CLEARANCE_WEBHOOK_SECRET", "server.webhookSecret"],
+] as const;
+
+export type EnvName = (typeof envSettings)[number][0];
+
+/** The environment variable that sets a config path, for error messages ("set PARAGON_PROJECT_ID"). */
+export function envNameFor(path: string): EnvName | undefined {
+  return envSettings.find(([, configPath]) => configPath === path)?.[0];
+}

@@ -1,0 +1,4 @@
+export { ConfigError } from "./config-error.js";
+export { envNameFor, envSettings } from "./env.js";
+export { type LoadConfigOptions, loadConfig } from "./load.js";
+export { type ClearanceConfig, type ClearanceConfigInput, configSchema } from "./schema.js";

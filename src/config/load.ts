@@ -1,0 +1,117 @@
+import { readFileSync } from "node:fs";
+import { parse as parseYaml } from "yaml";
+import type { z } from "zod";
+import { ConfigError } from "./config-error.js";
+import { envNameFor, envSettings } from "./env.js";
+import { type ClearanceConfig, configSchema } from "./schema.js";
+
+type Plain = { [key: string]: unknown };
+
+export interface LoadConfigOptions {
+  /** A YAML or JSON file; defaults to `$CLEARANCE_CONFIG` when set. */
+  file?: string;
+  /** Defaults to `process.env`. */
+  env?: Record<string, string | undefined>;
+  /** Highest precedence: values from code or CLI flags. */
+  overrides?: Plain;
+}
+
+/**
+ * Reads the config from a file, then the environment, then `overrides`, and validates it.
+ *
+ * @example
+ * const config = loadConfig({ overrides: { tenant: "northwind" } });
+ */
+export function loadConfig(options: LoadConfigOptions = {}): ClearanceConfig {
+  const env = options.env ?? process.env;
+  const file = options.file ?? env.CLEARANCE_CONFIG;
+  const merged: Plain = {};
+  if (file) deepMerge(merged, readConfigFile(file));
+  deepMerge(merged, fromEnv(env));
+  if (options.overrides) deepMerge(merged, options.overrides);
+  const result = configSchema.safeParse(merged);
+  if (!result.success)
+    throw new ConfigError(describeIssues(result.error.issues, file), { cause: result.error });
+  return result.data;
+}
+
+function readConfigFile(file: string): Plain {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (cause) {
+    throw new ConfigError(
+      [`cannot read the config file ${file}: check the path (or unset CLEARANCE_CONFIG)`],
+      {
+        cause,
+      },
+    );
+  }
+  try {
+    const parsed: unknown = file.endsWith(".json") ? JSON.parse(text) : parseYaml(text);
+    if (parsed === null || parsed === undefined) return {};
+    if (typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("top level is not a mapping");
+    return parsed as Plain;
+  } catch (cause) {
+    throw new ConfigError([`the config file ${file} is not valid YAML/JSON: ${(cause as Error).message}`], {
+      cause,
+    });
+  }
+}
+
+function fromEnv(env: Record<string, string | undefined>): Plain {
+  const out: Plain = {};
+  for (const [name, path] of envSettings) {
+    const raw = env[name];
+    if (raw === undefined || raw === "") continue;
+    const value = path === "ingest.syncs" ? raw.split(",").map((s) => s.trim()) : raw;
+    setPath(out, path, value);
+  }
+  const keyFile = env.PARAGON_SIGNING_KEY_FILE;
+  if (keyFile && !env.PARAGON_SIGNING_KEY) {
+    try {
+      setPath(out, "managedSync.signingKey", readFileSync(keyFile, "utf8"));
+    } catch (cause) {
+      throw new ConfigError([`PARAGON_SIGNING_KEY_FILE=${keyFile} cannot be read: check the path`], {
+        cause,
+      });
+    }
+  }
+  // A Qdrant URL alone is enough to choose Qdrant; the embedded store stays the default otherwise.
+  if (env.QDRANT_URL && !env.CLEARANCE_STORE) setPath(out, "store.kind", "qdrant");
+  return out;
+}
+
+function describeIssues(issues: readonly z.core.$ZodIssue[], file: string | undefined): string[] {
+  return issues.map((issue) => {
+    const path = issue.path.join(".");
+    const envName = envNameFor(path);
+    const where = [envName ? `env ${envName}` : undefined, file ? `or "${path}" in ${file}` : undefined]
+      .filter(Boolean)
+      .join(" ");
+    return `${path || "(root)"}${where ? ` (${where})` : ""}: ${issue.message}`;
+  });
+}
+
+function setPath(target: Plain, path: string, value: unknown): void {
+  const keys = path.split(".");
+  let node = target;
+  for (const key of keys.slice(0, -1)) {
+    if (typeof node[key] !== "object" || node[key] === null) node[key] = {};
+    node = node[key] as Plain;
+  }
+  node[keys[keys.length - 1] as string] = value;
+}
+
+function deepMerge(target: Plain, source: Plain): void {
+  for (const [key, value] of Object.entries(source)) {
+    if (value === undefined) continue;
+    const existing = target[key];
+    if (isPlain(value) && isPlain(existing)) deepMerge(existing, value);
+    else target[key] = isPlain(value) ? structuredClone(value) : value;
+  }
+}
+
+function isPlain(value: unknown): value is Plain {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

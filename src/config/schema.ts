@@ -1,0 +1,91 @@
+import { z } from "zod";
+
+/** Where Clearance reaches Managed Sync, and as whom. */
+export const managedSyncSchema = z
+  .object({
+    baseUrl: z.url().default("https://sync.useparagon.com"),
+    projectId: z.string().min(1).optional(),
+    token: z.string().min(1).optional(),
+    signingKey: z.string().min(1).optional(),
+    timeoutMs: z.coerce.number().int().positive().default(30_000),
+  })
+  .superRefine((value, ctx) => {
+    if (!value.token && !value.signingKey) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["token"],
+        message: "no credentials: set a Paragon user token, or a signing key and a project id",
+      });
+    }
+    if (value.signingKey && !value.projectId) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["projectId"],
+        message: "a signing key needs the project id to mint tokens (aud = useparagon.com/<projectId>)",
+      });
+    }
+  });
+
+/** The vector store: the embedded LanceDB folder, or a Qdrant server. */
+export const storeSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("lancedb"), dir: z.string().min(1).default(".clearance/store") }),
+  z.object({
+    kind: z.literal("qdrant"),
+    url: z.url(),
+    apiKey: z.string().min(1).optional(),
+    collection: z.string().min(1).default("clearance_chunks"),
+  }),
+]);
+
+export const embeddingsSchema = z.object({
+  openaiApiKey: z.string().min(1).optional(),
+  model: z.string().min(1).default("text-embedding-3-small"),
+  dimensions: z.coerce.number().int().positive().optional(),
+  batchSize: z.coerce.number().int().positive().default(64),
+  concurrency: z.coerce.number().int().positive().default(4),
+});
+
+export const ingestSchema = z
+  .object({
+    syncs: z.array(z.string().min(1)).optional(),
+    pageSize: z.coerce.number().int().positive().default(100),
+    chunkSize: z.coerce.number().int().min(100).default(1000),
+    chunkOverlap: z.coerce.number().int().nonnegative().default(150),
+    maxFileBytes: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(25 * 1024 * 1024),
+    maxChars: z.coerce.number().int().positive().default(2_000_000),
+    concurrency: z.coerce.number().int().positive().default(4),
+  })
+  .refine((value) => value.chunkOverlap < value.chunkSize, {
+    path: ["chunkOverlap"],
+    message: "must be smaller than chunkSize",
+  });
+
+export const retrievalSchema = z.object({
+  k: z.coerce.number().int().positive().max(100).default(6),
+  strategy: z.enum(["auto", "post", "pre"]).default("auto"),
+  cacheTtlMs: z.coerce.number().int().nonnegative().default(30_000),
+});
+
+export const serverSchema = z.object({
+  host: z.string().min(1).default("127.0.0.1"),
+  port: z.coerce.number().int().min(0).max(65_535).default(8787),
+  webhookSecret: z.string().min(1).optional(),
+});
+
+/** Everything Clearance can be told, from a file, the environment, or code. */
+export const configSchema = z.object({
+  tenant: z.string().min(1, "the Connected User id whose syncs to use (the token's sub)"),
+  managedSync: managedSyncSchema,
+  store: storeSchema.default({ kind: "lancedb", dir: ".clearance/store" }),
+  embeddings: embeddingsSchema.default(embeddingsSchema.parse({})),
+  ingest: ingestSchema.default(ingestSchema.parse({})),
+  retrieval: retrievalSchema.default(retrievalSchema.parse({})),
+  server: serverSchema.default(serverSchema.parse({})),
+});
+
+export type ClearanceConfig = z.infer<typeof configSchema>;
+export type ClearanceConfigInput = z.input<typeof configSchema>;
