@@ -1,0 +1,33 @@
+export { AllowRateTracker } from "./allow-rate.js";
+export { type AllowSet, AllowSetCache, type AllowSetCacheOptions } from "./allow-set-cache.js";
+export { type CachedDecision, DecisionCache, type DecisionCacheOptions } from "./decision-cache.js";
+export {
+  PermissionsAbortedError,
+  PermissionsTimeoutError,
+  PermissionsUnavailableError,
+  toPermissionsError,
+} from "./errors.js";
+export {
+  ManagedSyncAccessControl,
+  type ManagedSyncAccessControlOptions,
+  type SyncKind,
+} from "./managed-sync-access.js";
+export type { PermissionsClient } from "./permissions-client.js";
+export {
+  DEFAULT_PLANNER_THRESHOLDS,
+  type Plan,
+  type PlanInput,
+  type PlannerThresholds,
+  planStrategy,
+  type StrategyChoice,
+} from "./planner.js";
+export { normalizeObjectId, normalizeSubject } from "./subject.js";
+export type {
+  AccessControl,
+  AllowList,
+  BatchCheckResult,
+  Decision,
+  ObjectRef,
+  Relation,
+  Subject,
+} from "./types.js";

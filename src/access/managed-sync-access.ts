@@ -1,0 +1,172 @@
+import { toPermissionsError } from "./errors.js";
+import type { PermissionsClient } from "./permissions-client.js";
+import { normalizeObjectId, normalizeSubject } from "./subject.js";
+import type {
+  AccessControl,
+  AllowList,
+  BatchCheckResult,
+  Decision,
+  ObjectRef,
+  Relation,
+  Subject,
+} from "./types.js";
+
+/** Whether a sync has a Permissions API: only File Storage syncs do. */
+export type SyncKind = "files" | "records";
+
+export interface ManagedSyncAccessControlOptions {
+  /** The Managed Sync client's `permissions` namespace. */
+  permissions: PermissionsClient;
+  /** Checks per batch-check request (default 100). */
+  batchSize?: number;
+  /** Batch-check requests in flight per sync (default 4). */
+  concurrency?: number;
+  /**
+   * Syncs every user of the tenant may read (e.g. a CRM sync the whole company shares). They are not
+   * checked: their records are allowed for any subject. Only list a sync here on purpose.
+   */
+  tenantWideSyncs?: readonly string[];
+  /**
+   * Tells File Storage syncs (checked through the Permissions API) from record syncs (CRM,
+   * ticketing), which have no Permissions API and are denied unless listed in `tenantWideSyncs`.
+   * Default: every sync is treated as a file sync and asked.
+   */
+  syncKind?: (syncId: string, signal?: AbortSignal) => SyncKind | Promise<SyncKind>;
+  /** Past this many ids a list is cut and reported incomplete, to bound memory (default 500,000). */
+  maxListSize?: number;
+}
+
+/**
+ * `AccessControl` over Paragon's Permissions API: one batch-check per sync (syncs in parallel),
+ * list-objects first and the streamed endpoint when the plain one hits its cap.
+ *
+ * @example
+ * const access = new ManagedSyncAccessControl({ permissions: client.permissions });
+ * await access.batchCheck("ana@northwind.test", [{ syncId, recordId }], "can_read");
+ */
+export class ManagedSyncAccessControl implements AccessControl {
+  readonly #permissions: PermissionsClient;
+  readonly #batchSize: number;
+  readonly #concurrency: number;
+  readonly #tenantWide: ReadonlySet<string>;
+  readonly #syncKind: (syncId: string, signal?: AbortSignal) => SyncKind | Promise<SyncKind>;
+  readonly #maxListSize: number;
+
+  constructor(options: ManagedSyncAccessControlOptions) {
+    this.#permissions = options.permissions;
+    this.#batchSize = options.batchSize ?? 100;
+    this.#concurrency = options.concurrency ?? 4;
+    this.#tenantWide = new Set(options.tenantWideSyncs ?? []);
+    this.#syncKind = options.syncKind ?? (() => "files");
+    this.#maxListSize = options.maxListSize ?? 500_000;
+  }
+
+  async batchCheck(
+    rawSubject: Subject,
+    objects: readonly ObjectRef[],
+    relation: Relation,
+    signal?: AbortSignal,
+  ): Promise<BatchCheckResult> {
+    const subject = normalizeSubject(rawSubject);
+    const decisions: Decision[] = new Array(objects.length);
+    const bySync = new Map<string, Map<string, number[]>>();
+    objects.forEach((object, index) => {
+      let records = bySync.get(object.syncId);
+      if (!records) {
+        records = new Map();
+        bySync.set(object.syncId, records);
+      }
+      const slots = records.get(object.recordId);
+      if (slots) slots.push(index);
+      else records.set(object.recordId, [index]);
+    });
+
+    // One failing sync cancels its siblings: the whole answer is void anyway.
+    const siblings = new AbortController();
+    const combined = signal ? AbortSignal.any([signal, siblings.signal]) : siblings.signal;
+    let calls = 0;
+    const decideSync = async (syncId: string, records: Map<string, number[]>): Promise<void> => {
+      const fill = (recordId: string, decision: Decision) => {
+        for (const index of records.get(recordId) ?? []) decisions[index] = decision;
+      };
+      if (this.#tenantWide.has(syncId)) {
+        for (const recordId of records.keys()) fill(recordId, { kind: "allow" });
+        return;
+      }
+      if ((await this.#syncKind(syncId, combined)) !== "files") {
+        const reason = `sync ${syncId} has no Permissions API (not a file sync): list it in tenantWideSyncs if every user of the tenant may read it`;
+        for (const recordId of records.keys()) fill(recordId, { kind: "error", reason });
+        return;
+      }
+      const checks = [...records.keys()].map((object) => ({ object, user: subject, role: relation }));
+      calls += Math.ceil(checks.length / this.#batchSize);
+      let results: Awaited<ReturnType<PermissionsClient["batchCheck"]>>;
+      try {
+        results = await this.#permissions.batchCheck(syncId, checks, {
+          batchSize: this.#batchSize,
+          concurrency: this.#concurrency,
+          signal: combined,
+        });
+      } catch (error) {
+        throw toPermissionsError(error, `batch-check on sync ${syncId}`);
+      }
+      const answered = new Map<string, Decision>();
+      for (const result of results) {
+        const decision: Decision = result.error
+          ? { kind: "error", reason: result.error }
+          : result.allowed === true
+            ? { kind: "allow" }
+            : { kind: "deny" };
+        answered.set(normalizeObjectId(result.object), decision);
+      }
+      for (const recordId of records.keys()) {
+        fill(
+          recordId,
+          answered.get(recordId) ?? { kind: "error", reason: "the Permissions API gave no answer for it" },
+        );
+      }
+    };
+
+    try {
+      await Promise.all([...bySync].map(([syncId, records]) => decideSync(syncId, records)));
+    } catch (error) {
+      siblings.abort(error);
+      throw toPermissionsError(error, "batch-check");
+    }
+    return { decisions, calls };
+  }
+
+  async listObjects(
+    rawSubject: Subject,
+    relation: Relation,
+    syncId: string,
+    signal?: AbortSignal,
+  ): Promise<AllowList> {
+    const subject = normalizeSubject(rawSubject);
+    if (this.#tenantWide.has(syncId)) return { recordIds: [], complete: true, calls: 0, everything: true };
+    const query = { user: subject, role: relation, objectType: "file" as const };
+    try {
+      if ((await this.#syncKind(syncId, signal)) !== "files")
+        return { recordIds: [], complete: true, calls: 0 };
+      const first = await this.#permissions.listObjects(syncId, query, signal ? { signal } : {});
+      if (!first.truncated) return { recordIds: unique(first.objects), complete: true, calls: 1 };
+      // The plain endpoint stops at its cap (1000); the streamed one has none.
+      const ids = new Set<string>();
+      for await (const object of this.#permissions.streamListObjects(
+        syncId,
+        query,
+        signal ? { signal } : {},
+      )) {
+        if (ids.size >= this.#maxListSize) return { recordIds: [...ids], complete: false, calls: 2 };
+        ids.add(normalizeObjectId(object));
+      }
+      return { recordIds: [...ids], complete: true, calls: 2 };
+    } catch (error) {
+      throw toPermissionsError(error, `list-objects on sync ${syncId}`);
+    }
+  }
+}
+
+function unique(objects: readonly string[]): string[] {
+  return [...new Set(objects.map(normalizeObjectId))];
+}

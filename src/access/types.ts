@@ -1,0 +1,51 @@
+/** The person a question is asked for: an email, as the Permissions API knows them. */
+export type Subject = string;
+
+/** A permission relation of Paragon's file model (`can_read` ⊂ `can_write` ⊂ `is_owner`). */
+export type Relation = "can_read" | "can_write" | "is_owner";
+
+/** One record a decision is about. Record ids are only unique within the sync that produced them. */
+export interface ObjectRef {
+  syncId: string;
+  recordId: string;
+}
+
+/**
+ * The answer for one object. `error` is kept apart from `deny` so callers can report it, but both
+ * mean the object is not returned.
+ */
+export type Decision = { kind: "allow" } | { kind: "deny" } | { kind: "error"; reason: string };
+
+/** Decisions aligned with the objects asked about, and how many HTTP calls they cost. */
+export interface BatchCheckResult {
+  decisions: Decision[];
+  /** Permissions API requests sent (one per batch per sync). */
+  calls: number;
+}
+
+/** The records a subject may reach in one sync. `complete: false` means a cap was hit: never use it as a filter. */
+export interface AllowList {
+  recordIds: string[];
+  complete: boolean;
+  /** Permissions API requests sent to build it. */
+  calls: number;
+  /** Every record of the sync is allowed (a tenant-wide sync): search it without a record filter. */
+  everything?: boolean;
+}
+
+/**
+ * The port every permission decision goes through. Implementations fail closed: a transport failure
+ * throws (`PermissionsUnavailableError` / `PermissionsTimeoutError`), a per-item failure is an `error`
+ * decision, and truncation is reported through `complete`, never hidden.
+ */
+export interface AccessControl {
+  /** Decides every object for `subject`; one batch-check per sync, the syncs in parallel. */
+  batchCheck(
+    subject: Subject,
+    objects: readonly ObjectRef[],
+    relation: Relation,
+    signal?: AbortSignal,
+  ): Promise<BatchCheckResult>;
+  /** Every record of `syncId` that `subject` holds `relation` on, with whether the list is complete. */
+  listObjects(subject: Subject, relation: Relation, syncId: string, signal?: AbortSignal): Promise<AllowList>;
+}
