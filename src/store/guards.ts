@@ -1,0 +1,90 @@
+import { StoreInputError } from "./errors.js";
+import type { ChunkInput, RecordVersion } from "./types.js";
+
+// Ids end up inside filter expressions and payload keys; 1 KiB is far above any real id.
+const MAX_ID_LENGTH = 1024;
+
+/** Rejects an empty or malformed identifier (tenant, record id, sync id, lease name). */
+export function requireId(value: unknown, what: string): string {
+  if (typeof value !== "string" || value.length === 0) {
+    throw new StoreInputError("STORE_ID_MISSING", `${what} is missing: pass a non-empty string`);
+  }
+  if (value.length > MAX_ID_LENGTH) {
+    throw new StoreInputError(
+      "STORE_ID_INVALID",
+      `${what} is ${value.length} characters long: ids may be at most ${MAX_ID_LENGTH}`,
+    );
+  }
+  if (value.includes("\u0000")) {
+    throw new StoreInputError("STORE_ID_INVALID", `${what} contains a NUL character: remove it`);
+  }
+  return value;
+}
+
+/** Every search, count and write names its tenant; an empty tenant would mean "everyone's data". */
+export function requireTenant(tenant: unknown): string {
+  return requireId(tenant, "tenant");
+}
+
+/** Checks every id in a list, returning it de-duplicated. */
+export function requireIds(ids: readonly string[], what: string): string[] {
+  if (!Array.isArray(ids)) {
+    throw new StoreInputError("STORE_ID_INVALID", `${what} must be an array of strings`);
+  }
+  return [...new Set(ids.map((id) => requireId(id, what)))];
+}
+
+/** Checks a vector's length and that every component is a finite number. */
+export function requireVector(vector: readonly number[] | Float32Array, dimensions: number): void {
+  if (vector.length !== dimensions) {
+    throw new StoreInputError(
+      "STORE_VECTOR_DIMENSIONS",
+      `vector has ${vector.length} dimensions but the store holds ${dimensions}: use the embedder the store was built with, or a new store`,
+    );
+  }
+  for (const x of vector) {
+    if (!Number.isFinite(x)) {
+      throw new StoreInputError(
+        "STORE_VECTOR_INVALID",
+        "vector contains NaN or Infinity: check the embedder",
+      );
+    }
+  }
+}
+
+/** Checks a search page size and offset. */
+export function requirePage(limit: number, offset: number): void {
+  if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) {
+    throw new StoreInputError(
+      "STORE_LIMIT_INVALID",
+      `limit must be an integer from 1 to 10000, got ${limit}`,
+    );
+  }
+  if (!Number.isInteger(offset) || offset < 0) {
+    throw new StoreInputError("STORE_OFFSET_INVALID", `offset must be a non-negative integer, got ${offset}`);
+  }
+}
+
+/** Checks a chunk before it is written. */
+export function requireChunk(chunk: ChunkInput, dimensions: number): void {
+  requireId(chunk.id, "chunk id");
+  requireTenant(chunk.tenant);
+  requireId(chunk.syncId, "syncId");
+  requireId(chunk.recordId, "recordId");
+  requireId(chunk.contentHash, "contentHash");
+  if (!Number.isInteger(chunk.chunkIndex) || chunk.chunkIndex < 0) {
+    throw new StoreInputError(
+      "STORE_CHUNK_INVALID",
+      `chunk ${chunk.id} has chunkIndex ${chunk.chunkIndex}: use a non-negative integer`,
+    );
+  }
+  requireVector(chunk.vector, dimensions);
+}
+
+/** Checks a record version before it is written. */
+export function requireRecordVersion(version: RecordVersion): void {
+  requireTenant(version.tenant);
+  requireId(version.syncId, "syncId");
+  requireId(version.recordId, "recordId");
+  requireId(version.contentHash, "contentHash");
+}

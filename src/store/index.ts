@@ -1,0 +1,16 @@
+export { chunkId } from "./chunk-id.js";
+export { StoreError, StoreInputError } from "./errors.js";
+export { LanceChunkStore, type LanceChunkStoreOptions } from "./lancedb/lancedb-store.js";
+export { DEFAULT_VECTOR_INDEX_MIN_ROWS } from "./lancedb/vector-index.js";
+export type {
+  Chunk,
+  ChunkFilter,
+  ChunkInput,
+  ChunkMetadata,
+  ChunkStore,
+  CurrentContent,
+  RecordVersion,
+  ScoredChunk,
+  SearchOptions,
+  SyncState,
+} from "./types.js";

@@ -1,0 +1,232 @@
+import { makeArrowTable, type Table } from "@lancedb/lancedb";
+import { StoreError, StoreInputError } from "../errors.js";
+import { requireChunk, requireId, requireIds, requirePage, requireTenant, requireVector } from "../guards.js";
+import type {
+  ChunkFilter,
+  ChunkInput,
+  ChunkMetadata,
+  ChunkStore,
+  CurrentContent,
+  RecordVersion,
+  ScoredChunk,
+  SearchOptions,
+  SyncState,
+} from "../types.js";
+import { type ChunkRow, fromChunkRow, metadataPatchColumns, toChunkRow } from "./rows.js";
+import { CHUNK_COLUMNS, chunksSchema } from "./schema.js";
+import { sqlAnd, sqlEquals, sqlIn } from "./sql.js";
+import { LanceState } from "./state.js";
+import { type LanceTables, openTables } from "./tables.js";
+import { DEFAULT_VECTOR_INDEX_MIN_ROWS, maintainIndexes } from "./vector-index.js";
+
+/** Where and how the embedded store keeps its data. */
+export interface LanceChunkStoreOptions {
+  /** A folder (created if missing) or a LanceDB URI such as `s3://bucket/path`. */
+  dir: string;
+  /** The embedder's vector size; fixed when the store is first created. */
+  dimensions: number;
+  /**
+   * Rows from which {@link LanceChunkStore.optimize} builds an ANN index on the vectors; below it
+   * every search is exact. Default {@link DEFAULT_VECTOR_INDEX_MIN_ROWS}.
+   */
+  vectorIndexMinRows?: number;
+}
+
+// Bounds one IN list and one delete, however many record ids a caller passes.
+const IDS_PER_STATEMENT = 5_000;
+
+/**
+ * The embedded default `ChunkStore`: LanceDB tables `chunks`, `records`, `sync_state` and `leases`
+ * in one folder. Filters always run before the vector ranking (LanceDB's prefilter).
+ *
+ * @example const store = await LanceChunkStore.open({ dir: ".clearance/store", dimensions: 384 });
+ */
+export class LanceChunkStore implements ChunkStore {
+  private readonly state: LanceState;
+  private readonly chunks: Table;
+
+  private constructor(
+    private readonly tables: LanceTables,
+    readonly dimensions: number,
+    private readonly vectorIndexMinRows: number,
+  ) {
+    this.chunks = tables.chunks;
+    this.state = new LanceState(tables.records, tables.syncState, tables.leases);
+  }
+
+  /** Opens (or creates) the store in `options.dir`. */
+  static async open(options: LanceChunkStoreOptions): Promise<LanceChunkStore> {
+    if (!options.dir) {
+      throw new StoreInputError("STORE_DIR_MISSING", "the LanceDB store needs a folder: set store.dir");
+    }
+    if (!Number.isInteger(options.dimensions) || options.dimensions < 1) {
+      throw new StoreInputError(
+        "STORE_DIMENSIONS_INVALID",
+        `dimensions must be a positive integer, got ${options.dimensions}`,
+      );
+    }
+    const tables = await openTables(options.dir, options.dimensions);
+    return new LanceChunkStore(
+      tables,
+      options.dimensions,
+      options.vectorIndexMinRows ?? DEFAULT_VECTOR_INDEX_MIN_ROWS,
+    );
+  }
+
+  async upsert(chunks: readonly ChunkInput[]): Promise<void> {
+    if (chunks.length === 0) return;
+    for (const chunk of chunks) requireChunk(chunk, this.dimensions);
+    // Two rows with one id in a single merge would both be inserted; keep the last.
+    const rows = [...new Map(chunks.map((c) => [c.id, toChunkRow(c)])).values()];
+    const data = makeArrowTable(rows as unknown as Record<string, unknown>[], {
+      schema: chunksSchema(this.dimensions),
+    });
+    await this.write("upsert chunks", () =>
+      this.chunks.mergeInsert("id").whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(data),
+    );
+  }
+
+  async deleteByRecord(tenant: string, recordIds: readonly string[]): Promise<void> {
+    requireTenant(tenant);
+    const ids = requireIds(recordIds, "recordIds");
+    for (let i = 0; i < ids.length; i += IDS_PER_STATEMENT) {
+      const where = sqlAnd(
+        sqlEquals("tenant", tenant),
+        sqlIn("record_id", ids.slice(i, i + IDS_PER_STATEMENT)),
+      );
+      await this.write("delete chunks", () => this.chunks.delete(where));
+    }
+  }
+
+  async deleteStaleChunks(tenant: string, current: readonly CurrentContent[]): Promise<void> {
+    requireTenant(tenant);
+    const keep = new Map(
+      current.map((c) => [requireId(c.recordId, "recordId"), requireId(c.contentHash, "contentHash")]),
+    );
+    const ids = [...keep.keys()];
+    for (let i = 0; i < ids.length; i += IDS_PER_STATEMENT) {
+      const rows = (await this.chunks
+        .query()
+        .where(sqlAnd(sqlEquals("tenant", tenant), sqlIn("record_id", ids.slice(i, i + IDS_PER_STATEMENT))))
+        .select(["id", "record_id", "content_hash"])
+        .toArray()) as Pick<ChunkRow, "id" | "record_id" | "content_hash">[];
+      // Stale rows are picked in code, per record, so one record's current hash can never
+      // delete another record's chunks.
+      const stale = rows.filter((r) => keep.get(r.record_id) !== r.content_hash).map((r) => r.id);
+      for (let j = 0; j < stale.length; j += IDS_PER_STATEMENT) {
+        const where = sqlAnd(sqlEquals("tenant", tenant), sqlIn("id", stale.slice(j, j + IDS_PER_STATEMENT)));
+        await this.write("delete stale chunks", () => this.chunks.delete(where));
+      }
+    }
+  }
+
+  async updateRecordMetadata(tenant: string, recordId: string, patch: Partial<ChunkMetadata>): Promise<void> {
+    requireTenant(tenant);
+    requireId(recordId, "recordId");
+    const values = metadataPatchColumns(patch);
+    if (Object.keys(values).length === 0) return;
+    const where = sqlAnd(sqlEquals("tenant", tenant), sqlEquals("record_id", recordId));
+    await this.write("update chunk metadata", () => this.chunks.update({ where, values }));
+  }
+
+  async search(vector: readonly number[] | Float32Array, options: SearchOptions): Promise<ScoredChunk[]> {
+    const offset = options.offset ?? 0;
+    requirePage(options.limit, offset);
+    requireVector(vector, this.dimensions);
+    const where = chunkFilter(options);
+    if (where === undefined) return [];
+    options.signal?.throwIfAborted();
+    const query = this.chunks
+      .vectorSearch(Float32Array.from(vector))
+      .distanceType("cosine")
+      .where(where)
+      .select([...CHUNK_COLUMNS, "_distance"])
+      .limit(options.limit)
+      .offset(offset);
+    const rows = (await this.read("search", () => query.toArray())) as (ChunkRow & { _distance: number })[];
+    options.signal?.throwIfAborted();
+    return rows.map((row) => ({ chunk: fromChunkRow(row), score: 1 - row._distance }));
+  }
+
+  async count(filter: ChunkFilter): Promise<number> {
+    const where = chunkFilter(filter);
+    if (where === undefined) return 0;
+    return this.read("count", () => this.chunks.countRows(where));
+  }
+
+  recordVersions(tenant: string, syncId: string): AsyncIterable<RecordVersion> {
+    return this.state.recordVersions(tenant, syncId);
+  }
+  getRecordVersions(tenant: string, recordIds: readonly string[]): Promise<Map<string, RecordVersion>> {
+    return this.state.getRecordVersions(tenant, recordIds);
+  }
+  putRecordVersions(versions: readonly RecordVersion[]): Promise<void> {
+    return this.state.putRecordVersions(versions);
+  }
+  deleteRecordVersions(tenant: string, recordIds: readonly string[]): Promise<void> {
+    return this.state.deleteRecordVersions(tenant, recordIds);
+  }
+  getSyncState(tenant: string, syncId: string): Promise<SyncState | undefined> {
+    return this.state.getSyncState(tenant, syncId);
+  }
+  putSyncState(tenant: string, syncId: string, state: SyncState): Promise<void> {
+    return this.state.putSyncState(tenant, syncId, state);
+  }
+  acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean> {
+    return this.state.acquireLease(name, holder, ttlMs);
+  }
+  renewLease(name: string, holder: string, ttlMs: number): Promise<boolean> {
+    return this.state.renewLease(name, holder, ttlMs);
+  }
+  releaseLease(name: string, holder: string): Promise<void> {
+    return this.state.releaseLease(name, holder);
+  }
+
+  /** Builds missing scalar indexes, the vector index once the table is large enough, and compacts. */
+  async optimize(): Promise<void> {
+    await this.write("optimize", () => maintainIndexes(this.chunks, this.vectorIndexMinRows));
+  }
+
+  async close(): Promise<void> {
+    for (const table of [this.chunks, this.tables.records, this.tables.syncState, this.tables.leases]) {
+      table.close();
+    }
+    this.tables.db.close();
+  }
+
+  private async write<T>(what: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (cause) {
+      throw new StoreError("STORE_WRITE_FAILED", `LanceDB ${what} failed: ${(cause as Error).message}`, {
+        cause,
+      });
+    }
+  }
+
+  private async read<T>(what: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (cause) {
+      throw new StoreError("STORE_READ_FAILED", `LanceDB ${what} failed: ${(cause as Error).message}`, {
+        cause,
+      });
+    }
+  }
+}
+
+/** The `where` clause for a filter, or undefined when it can match nothing (an empty id set). */
+function chunkFilter(filter: ChunkFilter): string | undefined {
+  const conditions = [sqlEquals("tenant", requireTenant(filter.tenant))];
+  if (filter.recordIds !== undefined) {
+    const ids = requireIds(filter.recordIds, "recordIds");
+    if (ids.length === 0) return undefined;
+    conditions.push(sqlIn("record_id", ids));
+  }
+  if (filter.syncIds !== undefined) {
+    const ids = requireIds(filter.syncIds, "syncIds");
+    if (ids.length === 0) return undefined;
+    conditions.push(sqlIn("sync_id", ids));
+  }
+  return sqlAnd(...conditions);
+}

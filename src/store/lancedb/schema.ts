@@ -1,0 +1,91 @@
+import { Field, FixedSizeList, Float32, Float64, Int32, Schema, Utf8 } from "apache-arrow";
+
+/** Table names inside the store folder. */
+export const TABLES = {
+  chunks: "chunks",
+  records: "records",
+  syncState: "sync_state",
+  leases: "leases",
+} as const;
+
+// LanceDB reads this field metadata as the table's primary key. With it, two writers that
+// merge-insert the same key at once conflict and retry instead of both inserting: that is what
+// makes leases exclusive across processes (measured: without it, concurrent inserts duplicate).
+const PRIMARY_KEY = new Map([["lance-schema:unenforced-primary-key:position", "1"]]);
+
+function key(name: string): Field {
+  return new Field(name, new Utf8(), false, PRIMARY_KEY);
+}
+
+/** The chunks table: one row per chunk, the vector a fixed-size float32 list. */
+export function chunksSchema(dimensions: number): Schema {
+  return new Schema([
+    key("id"),
+    new Field("tenant", new Utf8(), false),
+    new Field("sync_id", new Utf8(), false),
+    new Field("record_id", new Utf8(), false),
+    new Field("chunk_index", new Int32(), false),
+    new Field("content_hash", new Utf8(), false),
+    new Field("text", new Utf8(), false),
+    new Field("integration", new Utf8(), false),
+    new Field("external_id", new Utf8(), false),
+    new Field("name", new Utf8(), false),
+    new Field("url", new Utf8(), true),
+    new Field("mime_type", new Utf8(), false),
+    new Field("updated_at", new Utf8(), false),
+    new Field("page", new Int32(), true),
+    new Field("vector", new FixedSizeList(dimensions, new Field("item", new Float32(), true)), false),
+  ]);
+}
+
+/** Every chunk column except the vector: what searches read back. */
+export const CHUNK_COLUMNS = [
+  "id",
+  "tenant",
+  "sync_id",
+  "record_id",
+  "chunk_index",
+  "content_hash",
+  "text",
+  "integration",
+  "external_id",
+  "name",
+  "url",
+  "mime_type",
+  "updated_at",
+  "page",
+];
+
+/** Record versions, keyed by tenant + record id. */
+export const recordsSchema = new Schema([
+  key("key"),
+  new Field("tenant", new Utf8(), false),
+  new Field("sync_id", new Utf8(), false),
+  new Field("record_id", new Utf8(), false),
+  new Field("content_hash", new Utf8(), false),
+  new Field("source_version", new Utf8(), false),
+  new Field("chunk_count", new Int32(), false),
+  new Field("name", new Utf8(), true),
+  new Field("updated_at", new Utf8(), false),
+]);
+
+/** Sync cursors, keyed by tenant + sync id. */
+export const syncStateSchema = new Schema([
+  key("key"),
+  new Field("tenant", new Utf8(), false),
+  new Field("sync_id", new Utf8(), false),
+  new Field("cursor", new Utf8(), true),
+  new Field("updated_at", new Utf8(), false),
+]);
+
+/** Leases, keyed by name; `expires_at` in epoch milliseconds. */
+export const leasesSchema = new Schema([
+  key("name"),
+  new Field("holder", new Utf8(), false),
+  new Field("expires_at", new Float64(), false),
+]);
+
+/** The key of a row that belongs to a tenant: injective for any two strings. */
+export function tenantKey(tenant: string, id: string): string {
+  return JSON.stringify([tenant, id]);
+}

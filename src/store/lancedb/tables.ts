@@ -1,0 +1,65 @@
+import { type Connection, connect, type Table } from "@lancedb/lancedb";
+import { FixedSizeList, type Schema } from "apache-arrow";
+import { StoreError } from "../errors.js";
+import { chunksSchema, leasesSchema, recordsSchema, syncStateSchema, TABLES } from "./schema.js";
+
+/** The four tables of one store folder. */
+export interface LanceTables {
+  db: Connection;
+  chunks: Table;
+  records: Table;
+  syncState: Table;
+  leases: Table;
+}
+
+/** Opens the store folder (or object-store URI), creating missing tables; checks the vector size. */
+export async function openTables(uri: string, dimensions: number): Promise<LanceTables> {
+  let db: Connection;
+  try {
+    // 0 = check for a newer table version on every read, so several processes (or machines on a
+    // shared URI) see each other's writes, leases included.
+    db = await connect(uri, { readConsistencyInterval: 0 });
+  } catch (cause) {
+    throw new StoreError("STORE_OPEN_FAILED", `cannot open the LanceDB store at ${uri}: check the path`, {
+      cause,
+    });
+  }
+  const chunks = await openOrCreate(db, TABLES.chunks, chunksSchema(dimensions));
+  await checkDimensions(chunks, dimensions, uri);
+  return {
+    db,
+    chunks,
+    records: await openOrCreate(db, TABLES.records, recordsSchema),
+    syncState: await openOrCreate(db, TABLES.syncState, syncStateSchema),
+    leases: await openOrCreate(db, TABLES.leases, leasesSchema),
+  };
+}
+
+async function openOrCreate(db: Connection, name: string, schema: Schema): Promise<Table> {
+  if ((await db.tableNames()).includes(name)) return db.openTable(name);
+  try {
+    return await db.createEmptyTable(name, schema, { mode: "create" });
+  } catch (cause) {
+    // Another process created it between our listing and our create.
+    try {
+      return await db.openTable(name);
+    } catch {
+      throw new StoreError("STORE_OPEN_FAILED", `cannot create table ${name}: check the store folder`, {
+        cause,
+      });
+    }
+  }
+}
+
+async function checkDimensions(chunks: Table, dimensions: number, uri: string): Promise<void> {
+  const field = (await chunks.schema()).fields.find((f) => f.name === "vector");
+  const type = field?.type;
+  const stored = type instanceof FixedSizeList ? type.listSize : (type as { listSize?: number })?.listSize;
+  if (stored !== dimensions) {
+    throw new StoreError(
+      "STORE_DIMENSIONS_MISMATCH",
+      `the store at ${uri} holds ${stored}-dimension vectors but the embedder makes ${dimensions}: ` +
+        "use the embedder the store was built with, or point the store at a new folder and re-ingest",
+    );
+  }
+}

@@ -1,0 +1,125 @@
+/** What a chunk says about the record it came from; shown with citations, patched without re-embedding. */
+export interface ChunkMetadata {
+  integration: string;
+  externalId: string;
+  name: string;
+  url?: string;
+  mimeType: string;
+  /** ISO-8601 time the source last changed the record. */
+  updatedAt: string;
+  /** 1-based page of the source document the chunk starts on, when the format has pages. */
+  page?: number;
+}
+
+/** A chunk as stored, without its vector. */
+export interface Chunk {
+  /** Deterministic UUID from {@link chunkId}; upserting the same id twice keeps one row. */
+  id: string;
+  tenant: string;
+  syncId: string;
+  recordId: string;
+  chunkIndex: number;
+  /** Hash of the record's content (not its metadata): a new hash means new chunks. */
+  contentHash: string;
+  text: string;
+  metadata: ChunkMetadata;
+}
+
+/** A chunk to write, with the vector the embedder made for its text. */
+export interface ChunkInput extends Chunk {
+  vector: readonly number[] | Float32Array;
+}
+
+/** A search hit. `score` is cosine similarity: higher is closer, results come in descending order. */
+export interface ScoredChunk {
+  chunk: Chunk;
+  score: number;
+}
+
+/** Which chunks a search or count may touch. The tenant is always required. */
+export interface ChunkFilter {
+  tenant: string;
+  /** Only these records. An empty array matches nothing (it never means "no filter"). */
+  recordIds?: readonly string[];
+  /** Only these syncs. An empty array matches nothing. */
+  syncIds?: readonly string[];
+}
+
+export interface SearchOptions extends ChunkFilter {
+  limit: number;
+  /** Skip this many of the best candidates first, to page through them. */
+  offset?: number;
+  signal?: AbortSignal;
+}
+
+/** What ingest remembers about a record so unchanged records are neither downloaded nor re-embedded. */
+export interface RecordVersion {
+  tenant: string;
+  syncId: string;
+  recordId: string;
+  contentHash: string;
+  /** What the record's metadata says about its version (e.g. updatedAt + source hash), compared before download. */
+  sourceVersion: string;
+  chunkCount: number;
+  name?: string;
+  /** ISO-8601 time this version was written. */
+  updatedAt: string;
+}
+
+/** A sync's resume point, written only after the page it ends is durable in the store. */
+export interface SyncState {
+  cursor?: string;
+  /** ISO-8601 time of the last write. */
+  updatedAt: string;
+}
+
+/** The record and content hash ingest keeps; every other content hash of that record is stale. */
+export interface CurrentContent {
+  recordId: string;
+  contentHash: string;
+}
+
+/**
+ * The vector store port: chunks, their search, and the ingest state kept beside them so that
+ * workers on several machines share one source of truth.
+ */
+export interface ChunkStore {
+  /** Writes chunks; an existing id is replaced, so repeating an upsert changes nothing. */
+  upsert(chunks: readonly ChunkInput[]): Promise<void>;
+  /** Removes every chunk of these records. */
+  deleteByRecord(tenant: string, recordIds: readonly string[]): Promise<void>;
+  /**
+   * Removes the chunks of these records whose content hash is not the current one: call it after
+   * upserting a record's new chunks, so readers never see the record missing.
+   */
+  deleteStaleChunks(tenant: string, current: readonly CurrentContent[]): Promise<void>;
+  /** Changes the metadata of every chunk of a record, keeping text and vector (no re-embedding). */
+  updateRecordMetadata(tenant: string, recordId: string, patch: Partial<ChunkMetadata>): Promise<void>;
+  /** Nearest chunks by cosine similarity, filtered before ranking, best first. */
+  search(vector: readonly number[] | Float32Array, options: SearchOptions): Promise<ScoredChunk[]>;
+  /** How many chunks match the filter. */
+  count(filter: ChunkFilter): Promise<number>;
+
+  /** Every record version of one sync, page by page. */
+  recordVersions(tenant: string, syncId: string): AsyncIterable<RecordVersion>;
+  /** The stored versions of these records, keyed by record id; unknown ids are absent. */
+  getRecordVersions(tenant: string, recordIds: readonly string[]): Promise<Map<string, RecordVersion>>;
+  putRecordVersions(versions: readonly RecordVersion[]): Promise<void>;
+  deleteRecordVersions(tenant: string, recordIds: readonly string[]): Promise<void>;
+  getSyncState(tenant: string, syncId: string): Promise<SyncState | undefined>;
+  putSyncState(tenant: string, syncId: string, state: SyncState): Promise<void>;
+
+  /**
+   * Takes the named lease for `ttlMs` if it is free, expired, or already ours. Safe across
+   * processes and machines sharing the store; returns whether `holder` now holds it.
+   */
+  acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean>;
+  /** Extends a lease `holder` still holds; false when it was lost (expired and taken by another). */
+  renewLease(name: string, holder: string, ttlMs: number): Promise<boolean>;
+  /** Gives the lease up if `holder` holds it; otherwise does nothing. */
+  releaseLease(name: string, holder: string): Promise<void>;
+
+  /** Housekeeping after an ingest run: compaction and vector-index upkeep where the backend needs it. */
+  optimize(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,362 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type ChunkStore, type RecordVersion, StoreInputError } from "../../src/store/index.js";
+import { makeChunk, near, randomUnit, seededRandom } from "./fixtures.js";
+
+/** Every store under contract is opened with this vector size. */
+export const CONTRACT_DIMENSIONS = 64;
+
+/** A fresh, empty store, plus a way to open a second client on the same data (another "process"). */
+export interface StoreHarness {
+  store: ChunkStore;
+  openPeer(): Promise<ChunkStore>;
+  /** Removes what the harness created (folders, collections). */
+  dispose(): Promise<void>;
+}
+
+const D = CONTRACT_DIMENSIONS;
+
+/** The behaviour every `ChunkStore` implementation must show. */
+export function runChunkStoreContract(name: string, makeStore: () => Promise<StoreHarness>): void {
+  describe(`${name}: ChunkStore contract`, () => {
+    let h: StoreHarness;
+    let store: ChunkStore;
+    const random = seededRandom(7);
+    beforeEach(async () => {
+      h = await makeStore();
+      store = h.store;
+    });
+    afterEach(async () => {
+      await store.close();
+      await h.dispose();
+    });
+
+    it("rejects a missing tenant on every chunk path, at runtime", async () => {
+      const v = randomUnit(random, D);
+      const missing = { code: "STORE_ID_MISSING" };
+      await expect(store.search(v, { tenant: "", limit: 5 })).rejects.toMatchObject(missing);
+      await expect(store.search(v, { limit: 5 } as never)).rejects.toBeInstanceOf(StoreInputError);
+      await expect(store.count({ tenant: "" })).rejects.toMatchObject(missing);
+      await expect(store.deleteByRecord("", ["r1"])).rejects.toMatchObject(missing);
+      await expect(
+        store.upsert([makeChunk({ tenant: "", recordId: "r1", vector: v })]),
+      ).rejects.toMatchObject(missing);
+      await expect(store.getRecordVersions("", ["r1"])).rejects.toMatchObject(missing);
+    });
+
+    it("rejects a vector of the wrong size", async () => {
+      await expect(
+        store.upsert([makeChunk({ recordId: "r1", vector: randomUnit(random, D + 1) })]),
+      ).rejects.toMatchObject({ code: "STORE_VECTOR_DIMENSIONS" });
+      await expect(store.search(randomUnit(random, 3), { tenant: "t", limit: 1 })).rejects.toMatchObject({
+        code: "STORE_VECTOR_DIMENSIONS",
+      });
+    });
+
+    it("upserts idempotently and round-trips chunks with cosine scores, best first", async () => {
+      const v = randomUnit(random, D);
+      const chunks = [
+        makeChunk({ recordId: "r1", chunkIndex: 0, vector: v, url: "https://x/r1", page: 3 }),
+        makeChunk({ recordId: "r1", chunkIndex: 1, vector: near(v, random, 0.5) }),
+        makeChunk({ recordId: "r2", vector: randomUnit(random, D) }),
+      ];
+      await store.upsert(chunks);
+      await store.upsert(chunks);
+      expect(await store.count({ tenant: "tenant-a" })).toBe(3);
+      const hits = await store.search(v, { tenant: "tenant-a", limit: 10 });
+      expect(hits.map((x) => x.chunk.id)).toEqual(chunks.map((c) => c.id));
+      expect(hits[0]?.score).toBeCloseTo(1, 4);
+      const { vector: _, ...first } = chunks[0]!;
+      expect(hits[0]?.chunk).toEqual(first);
+      expect(hits[1]?.chunk.metadata.url).toBeUndefined();
+      expect(hits[1]?.chunk.metadata.page).toBeUndefined();
+      const scores = hits.map((x) => x.score);
+      expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    });
+
+    it("keeps tenants apart: a search never returns another tenant's chunk", async () => {
+      const v = randomUnit(random, D);
+      await store.upsert([
+        makeChunk({ tenant: "tenant-a", recordId: "shared", vector: v }),
+        makeChunk({ tenant: "tenant-b", recordId: "shared", vector: v }),
+        makeChunk({ tenant: "tenant-b", recordId: "only-b", vector: v }),
+      ]);
+      const a = await store.search(v, { tenant: "tenant-a", limit: 10 });
+      expect(a.map((x) => x.chunk.tenant)).toEqual(["tenant-a"]);
+      const b = await store.search(v, { tenant: "tenant-b", limit: 10, recordIds: ["shared", "only-b"] });
+      expect(b).toHaveLength(2);
+      expect(b.every((x) => x.chunk.tenant === "tenant-b")).toBe(true);
+      await store.deleteByRecord("tenant-a", ["shared"]);
+      expect(await store.count({ tenant: "tenant-b", recordIds: ["shared"] })).toBe(1);
+      expect(await store.count({ tenant: "tenant-a" })).toBe(0);
+    });
+
+    it("treats an empty record-id or sync-id set as 'no records', never as 'no filter'", async () => {
+      const v = randomUnit(random, D);
+      await store.upsert([makeChunk({ recordId: "r1", vector: v })]);
+      expect(await store.search(v, { tenant: "tenant-a", limit: 5, recordIds: [] })).toEqual([]);
+      expect(await store.search(v, { tenant: "tenant-a", limit: 5, syncIds: [] })).toEqual([]);
+      expect(await store.count({ tenant: "tenant-a", recordIds: [] })).toBe(0);
+      expect(await store.count({ tenant: "tenant-a", syncIds: ["sync-1"] })).toBe(1);
+      expect(await store.count({ tenant: "tenant-a", syncIds: ["sync-2"] })).toBe(0);
+    });
+
+    it("treats record ids as data, not filter syntax", async () => {
+      const v = randomUnit(random, D);
+      const odd = ["it's", "a\\'b", "x' OR '1'='1", 'q"uote', "line\nbreak", "ünï😀"];
+      await store.upsert(odd.map((recordId) => makeChunk({ recordId, vector: near(v, random, 0.2) })));
+      await store.upsert([makeChunk({ recordId: "secret", vector: v })]);
+      for (const id of odd) {
+        const hits = await store.search(v, { tenant: "tenant-a", limit: 10, recordIds: [id] });
+        expect(hits.map((x) => x.chunk.recordId)).toEqual([id]);
+      }
+      expect(await store.search(v, { tenant: "x' OR '1'='1", limit: 10 })).toEqual([]);
+      expect(await store.count({ tenant: "tenant-a' OR tenant != '", recordIds: ["secret"] })).toBe(0);
+    });
+
+    it("replaces a record without a moment where it is missing: new chunks first, then stale ones go", async () => {
+      const v = randomUnit(random, D);
+      const old = [0, 1, 2].map((i) =>
+        makeChunk({ recordId: "doc", chunkIndex: i, contentHash: "h1", vector: v }),
+      );
+      // Another record whose *current* hash equals doc's old hash must keep its chunks.
+      const other = makeChunk({ recordId: "other", contentHash: "h1", vector: v });
+      const untouched = makeChunk({ recordId: "untouched", contentHash: "h0", vector: v });
+      await store.upsert([...old, other, untouched]);
+      const fresh = [0, 1].map((i) =>
+        makeChunk({ recordId: "doc", chunkIndex: i, contentHash: "h2", vector: v }),
+      );
+      await store.upsert(fresh);
+      expect(await store.count({ tenant: "tenant-a", recordIds: ["doc"] })).toBe(5);
+      await store.deleteStaleChunks("tenant-a", [
+        { recordId: "doc", contentHash: "h2" },
+        { recordId: "other", contentHash: "h1" },
+      ]);
+      const left = await store.search(v, { tenant: "tenant-a", limit: 20 });
+      expect(left.map((x) => `${x.chunk.recordId}:${x.chunk.contentHash}`).sort()).toEqual([
+        "doc:h2",
+        "doc:h2",
+        "other:h1",
+        "untouched:h0",
+      ]);
+    });
+
+    it("deletes by record, only the named records of the named tenant", async () => {
+      const v = randomUnit(random, D);
+      await store.upsert(["r1", "r2", "r3"].map((recordId) => makeChunk({ recordId, vector: v })));
+      await store.deleteByRecord("tenant-a", ["r1", "r3", "never-existed"]);
+      const left = await store.search(v, { tenant: "tenant-a", limit: 10 });
+      expect(left.map((x) => x.chunk.recordId)).toEqual(["r2"]);
+      await store.deleteByRecord("tenant-a", []);
+      expect(await store.count({ tenant: "tenant-a" })).toBe(1);
+    });
+
+    it("updates record metadata without touching text or vector", async () => {
+      const v = randomUnit(random, D);
+      await store.upsert([
+        makeChunk({ recordId: "doc", chunkIndex: 0, vector: v, url: "https://old", page: 2 }),
+        makeChunk({ recordId: "doc", chunkIndex: 1, vector: near(v, random, 0.3) }),
+        makeChunk({ recordId: "other", vector: v }),
+      ]);
+      await store.updateRecordMetadata("tenant-a", "doc", {
+        name: "Renamed.pdf",
+        updatedAt: "2024-06-01T00:00:00.000Z",
+        url: undefined,
+      });
+      const hits = await store.search(v, { tenant: "tenant-a", limit: 10, recordIds: ["doc"] });
+      expect(hits).toHaveLength(2);
+      expect(hits[0]?.score).toBeCloseTo(1, 4);
+      expect(hits[0]?.chunk.text).toBe("text of doc #0");
+      expect(hits[0]?.chunk.metadata).toEqual({
+        integration: "googledrive",
+        externalId: "ext-doc",
+        name: "Renamed.pdf",
+        mimeType: "application/pdf",
+        updatedAt: "2024-06-01T00:00:00.000Z",
+        page: 2,
+      });
+      const other = await store.search(v, { tenant: "tenant-a", limit: 1, recordIds: ["other"] });
+      expect(other[0]?.chunk.metadata.name).toBe("other.pdf");
+    });
+
+    it("round-trips record versions and sync state, per tenant and sync", async () => {
+      const version = (recordId: string, syncId = "sync-1", tenant = "tenant-a"): RecordVersion => ({
+        tenant,
+        syncId,
+        recordId,
+        contentHash: `h-${recordId}`,
+        sourceVersion: `2024-05-01|${recordId}`,
+        chunkCount: 3,
+        updatedAt: "2024-05-02T00:00:00.000Z",
+      });
+      const named = { ...version("r1"), name: "One.pdf" };
+      await store.putRecordVersions([
+        named,
+        version("r2"),
+        version("r3", "sync-2"),
+        version("r1", "sync-1", "tenant-b"),
+      ]);
+      const got = await store.getRecordVersions("tenant-a", ["r1", "r2", "missing"]);
+      expect([...got.keys()].sort()).toEqual(["r1", "r2"]);
+      expect(got.get("r1")).toEqual(named);
+      expect(got.get("r2")).toEqual(version("r2"));
+      const listed: RecordVersion[] = [];
+      for await (const v of store.recordVersions("tenant-a", "sync-1")) listed.push(v);
+      expect(listed.map((v) => v.recordId).sort()).toEqual(["r1", "r2"]);
+      await store.putRecordVersions([{ ...version("r1"), contentHash: "h-new", chunkCount: 1 }]);
+      expect((await store.getRecordVersions("tenant-a", ["r1"])).get("r1")).toMatchObject({
+        contentHash: "h-new",
+        chunkCount: 1,
+      });
+      await store.deleteRecordVersions("tenant-a", ["r1"]);
+      expect((await store.getRecordVersions("tenant-a", ["r1", "r2"])).size).toBe(1);
+      expect((await store.getRecordVersions("tenant-b", ["r1"])).size).toBe(1);
+
+      expect(await store.getSyncState("tenant-a", "sync-1")).toBeUndefined();
+      await store.putSyncState("tenant-a", "sync-1", {
+        cursor: "c-1",
+        updatedAt: "2024-05-02T00:00:00.000Z",
+      });
+      await store.putSyncState("tenant-a", "sync-1", {
+        cursor: "c-2",
+        updatedAt: "2024-05-03T00:00:00.000Z",
+      });
+      await store.putSyncState("tenant-a", "sync-2", { updatedAt: "2024-05-03T00:00:00.000Z" });
+      expect(await store.getSyncState("tenant-a", "sync-1")).toEqual({
+        cursor: "c-2",
+        updatedAt: "2024-05-03T00:00:00.000Z",
+      });
+      expect(await store.getSyncState("tenant-a", "sync-2")).toEqual({
+        updatedAt: "2024-05-03T00:00:00.000Z",
+      });
+      expect(await store.getSyncState("tenant-b", "sync-1")).toBeUndefined();
+    });
+
+    it("hands a lease to one holder at a time, including across clients", async () => {
+      const peer = await h.openPeer();
+      try {
+        expect(await store.acquireLease("sync:s1", "worker-a", 60_000)).toBe(true);
+        expect(await peer.acquireLease("sync:s1", "worker-b", 60_000)).toBe(false);
+        expect(await store.acquireLease("sync:s1", "worker-a", 60_000)).toBe(true);
+        expect(await peer.renewLease("sync:s1", "worker-b", 60_000)).toBe(false);
+        expect(await store.renewLease("sync:s1", "worker-a", 60_000)).toBe(true);
+        await peer.releaseLease("sync:s1", "worker-b");
+        expect(await peer.acquireLease("sync:s1", "worker-b", 60_000)).toBe(false);
+        await store.releaseLease("sync:s1", "worker-a");
+        expect(await peer.acquireLease("sync:s1", "worker-b", 60_000)).toBe(true);
+        expect(await store.renewLease("sync:s1", "worker-a", 60_000)).toBe(false);
+
+        // An expired lease may be taken over.
+        expect(await store.acquireLease("sync:s2", "worker-a", 1)).toBe(true);
+        const expiresAt = Date.now() + 5;
+        while (Date.now() <= expiresAt) await new Promise((r) => setTimeout(r, 5));
+        expect(await peer.acquireLease("sync:s2", "worker-b", 60_000)).toBe(true);
+
+        // Racing clients: exactly one wins each round.
+        for (let round = 0; round < 8; round++) {
+          const results = await Promise.all([
+            store.acquireLease(`race:${round}`, "worker-a", 60_000),
+            peer.acquireLease(`race:${round}`, "worker-b", 60_000),
+          ]);
+          expect(results.filter(Boolean)).toHaveLength(1);
+        }
+      } finally {
+        await peer.close();
+      }
+    });
+
+    it("sees another client's writes at once", async () => {
+      const peer = await h.openPeer();
+      try {
+        const v = randomUnit(random, D);
+        await store.upsert([makeChunk({ recordId: "r1", vector: v })]);
+        expect(await peer.count({ tenant: "tenant-a" })).toBe(1);
+        await peer.putSyncState("tenant-a", "sync-1", { cursor: "c", updatedAt: "2024-01-01T00:00:00.000Z" });
+        expect((await store.getSyncState("tenant-a", "sync-1"))?.cursor).toBe("c");
+      } finally {
+        await peer.close();
+      }
+    });
+  });
+
+  describe(`${name}: ChunkStore contract, filtered search over 5,000 chunks`, () => {
+    let h: StoreHarness;
+    let store: ChunkStore;
+    const random = seededRandom(11);
+    const centers = Array.from({ length: 20 }, () => randomUnit(random, D));
+    const records = 1_000;
+    const perRecord = 5;
+    beforeAll(async () => {
+      h = await makeStore();
+      store = h.store;
+      const chunks = [];
+      for (let r = 0; r < records; r++) {
+        for (let i = 0; i < perRecord; i++) {
+          chunks.push(
+            makeChunk({
+              recordId: `rec-${r}`,
+              chunkIndex: i,
+              syncId: `sync-${r % 4}`,
+              vector: near(centers[r % centers.length]!, random, 0.6),
+            }),
+          );
+        }
+      }
+      for (let i = 0; i < chunks.length; i += 1_000) await store.upsert(chunks.slice(i, i + 1_000));
+      // A second tenant with the same record ids must never leak in.
+      await store.upsert(
+        chunks.slice(0, 500).map((c) => makeChunk({ ...c, tenant: "tenant-b", vector: [...c.vector] })),
+      );
+    });
+    afterAll(async () => {
+      await store.close();
+      await h.dispose();
+    });
+
+    it("returns k when k exist at 0.1% selectivity, even far from the query", async () => {
+      // rec-3's chunks sit around center 3; query from center 0.
+      const hits = await store.search(centers[0]!, { tenant: "tenant-a", limit: 5, recordIds: ["rec-3"] });
+      expect(hits).toHaveLength(5);
+      expect(new Set(hits.map((x) => x.chunk.recordId))).toEqual(new Set(["rec-3"]));
+    });
+
+    it("returns k at 1% selectivity and all matches when fewer than k exist", async () => {
+      const ids = Array.from({ length: 10 }, (_, i) => `rec-${i * 97 + 5}`);
+      const hits = await store.search(centers[1]!, { tenant: "tenant-a", limit: 10, recordIds: ids });
+      expect(hits).toHaveLength(10);
+      expect(hits.every((x) => ids.includes(x.chunk.recordId))).toBe(true);
+      const all = await store.search(centers[1]!, { tenant: "tenant-a", limit: 100, recordIds: ids });
+      expect(all).toHaveLength(50);
+    });
+
+    it("takes a 10,000-id record set as a filter", async () => {
+      const ids = Array.from({ length: 10_000 }, (_, i) => (i < 3 ? `rec-${i * 300}` : `absent-${i}`));
+      expect(await store.count({ tenant: "tenant-a", recordIds: ids })).toBe(15);
+      const hits = await store.search(centers[2]!, { tenant: "tenant-a", limit: 20, recordIds: ids });
+      expect(hits).toHaveLength(15);
+    });
+
+    it("pages candidates with offset: disjoint, ordered, the same as one big page", async () => {
+      const q = near(centers[4]!, random, 0.3);
+      const filter = { tenant: "tenant-a", syncIds: ["sync-0", "sync-1"] };
+      const pages = [];
+      for (let page = 0; page < 3; page++) {
+        pages.push(await store.search(q, { ...filter, limit: 10, offset: page * 10 }));
+      }
+      const flat = pages.flat();
+      expect(flat).toHaveLength(30);
+      expect(new Set(flat.map((x) => x.chunk.id)).size).toBe(30);
+      const scores = flat.map((x) => x.score);
+      expect(scores).toEqual([...scores].sort((a, b) => b - a));
+      const one = await store.search(q, { ...filter, limit: 30 });
+      expect(flat.map((x) => x.chunk.id)).toEqual(one.map((x) => x.chunk.id));
+      expect(flat.every((x) => ["sync-0", "sync-1"].includes(x.chunk.syncId))).toBe(true);
+    });
+
+    it("counts by tenant, record and sync", async () => {
+      expect(await store.count({ tenant: "tenant-a" })).toBe(records * perRecord);
+      expect(await store.count({ tenant: "tenant-b" })).toBe(500);
+      expect(await store.count({ tenant: "tenant-a", syncIds: ["sync-1"] })).toBe((records * perRecord) / 4);
+      expect(await store.count({ tenant: "tenant-a", recordIds: ["rec-1", "rec-2"] })).toBe(10);
+    });
+  });
+}

@@ -1,0 +1,66 @@
+import { type ChunkInput, chunkId } from "../../src/store/index.js";
+
+/** A small seeded PRNG so every run builds the same vectors. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A random unit vector. */
+export function randomUnit(random: () => number, dimensions: number): number[] {
+  const v = Array.from({ length: dimensions }, () => random() * 2 - 1);
+  const norm = Math.hypot(...v);
+  return v.map((x) => x / norm);
+}
+
+/** A unit vector near `center`: the center plus noise of the given size. */
+export function near(center: readonly number[], random: () => number, noise: number): number[] {
+  const v = center.map((x) => x + (random() * 2 - 1) * noise);
+  const norm = Math.hypot(...v);
+  return v.map((x) => x / norm);
+}
+
+export interface ChunkSpec {
+  tenant?: string;
+  syncId?: string;
+  recordId: string;
+  chunkIndex?: number;
+  contentHash?: string;
+  vector: number[];
+  text?: string;
+  url?: string;
+  page?: number;
+}
+
+/** A chunk with deterministic id and plausible metadata. */
+export function makeChunk(spec: ChunkSpec): ChunkInput {
+  const tenant = spec.tenant ?? "tenant-a";
+  const chunkIndex = spec.chunkIndex ?? 0;
+  const contentHash = spec.contentHash ?? "hash-1";
+  const chunk: ChunkInput = {
+    id: chunkId({ tenant, recordId: spec.recordId, chunkIndex, contentHash }),
+    tenant,
+    syncId: spec.syncId ?? "sync-1",
+    recordId: spec.recordId,
+    chunkIndex,
+    contentHash,
+    text: spec.text ?? `text of ${spec.recordId} #${chunkIndex}`,
+    vector: spec.vector,
+    metadata: {
+      integration: "googledrive",
+      externalId: `ext-${spec.recordId}`,
+      name: `${spec.recordId}.pdf`,
+      mimeType: "application/pdf",
+      updatedAt: "2024-05-01T10:00:00.000Z",
+    },
+  };
+  if (spec.url !== undefined) chunk.metadata.url = spec.url;
+  if (spec.page !== undefined) chunk.metadata.page = spec.page;
+  return chunk;
+}
