@@ -1,0 +1,32 @@
+/**
+ * Splits a byte stream into NDJSON lines, whatever the chunk boundaries (including inside a
+ * multi-byte character). Blank lines are skipped; a last line without a newline is still yielded.
+ * Breaking out of the loop cancels the underlying stream.
+ */
+export async function* ndjsonLines(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+  const reader = body.getReader();
+  // stream: true keeps a multi-byte character split across chunks until its last byte arrives.
+  const decoder = new TextDecoder();
+  let buffered = "";
+  let finished = false;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      buffered += decoder.decode(value, { stream: true });
+      let newline = buffered.indexOf("\n");
+      while (newline !== -1) {
+        const line = buffered.slice(0, newline).trim();
+        buffered = buffered.slice(newline + 1);
+        if (line !== "") yield line;
+        newline = buffered.indexOf("\n");
+      }
+    }
+    finished = true;
+    const last = (buffered + decoder.decode()).trim();
+    if (last !== "") yield last;
+  } finally {
+    if (!finished) await reader.cancel().catch(() => undefined);
+    reader.releaseLock();
+  }
+}

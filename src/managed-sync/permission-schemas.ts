@@ -1,0 +1,81 @@
+import { z } from "zod";
+
+/** Roles the Permissions API knows (not owner/viewer/editor). */
+export const ROLES = ["can_read", "can_write", "is_owner"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const CheckResponseSchema = z.looseObject({ hasAccess: z.boolean() });
+
+const echoedRequest = z.looseObject({
+  object: z.string().nullish(),
+  user: z.string().nullish(),
+  role: z.string().nullish(),
+  // Older docs echo `relation` where current ones say `role`.
+  relation: z.string().nullish(),
+});
+
+const batchResult = z
+  .looseObject({
+    allowed: z.boolean().nullish(),
+    request: echoedRequest.nullish(),
+    error: z.string().nullish(),
+  })
+  .refine((r) => typeof r.allowed === "boolean" || (typeof r.error === "string" && r.error !== ""), {
+    message: "each result needs a boolean `allowed` or a non-empty `error`",
+    path: ["allowed"],
+  });
+export type BatchCheckResultItem = z.infer<typeof batchResult>;
+
+export const BatchCheckResponseSchema = z.looseObject({ result: z.array(batchResult) });
+
+export const ListUsersResponseSchema = z.looseObject({ users: z.array(z.string()) });
+
+export const ListObjectsResponseSchema = z.looseObject({ objects: z.array(z.string()) });
+
+/** One NDJSON line of streamed-list-objects: Paragon's `{"object"}` or OpenFGA's `{"result":{"object"}}`. */
+export const StreamedObjectLineSchema = z.union([
+  z.looseObject({ object: z.string().min(1) }).transform((line) => line.object),
+  z
+    .looseObject({ result: z.looseObject({ object: z.string().min(1) }) })
+    .transform((line) => line.result.object),
+]);
+
+/** A node of an OpenFGA userset tree, as returned by expand. */
+export interface UsersetTreeNode {
+  name: string;
+  leaf?: {
+    users?: { users: string[] };
+    computed?: { userset: string };
+    tupleToUserset?: { tupleset: string; computed: { userset: string }[] };
+    [key: string]: unknown;
+  };
+  union?: { nodes: UsersetTreeNode[] };
+  intersection?: { nodes: UsersetTreeNode[] };
+  difference?: { base: UsersetTreeNode; subtract: UsersetTreeNode };
+  [key: string]: unknown;
+}
+
+const nodeSchema: z.ZodType<UsersetTreeNode> = z.lazy(() =>
+  z.looseObject({
+    name: z.string(),
+    leaf: z
+      .looseObject({
+        users: z.looseObject({ users: z.array(z.string()) }).optional(),
+        computed: z.looseObject({ userset: z.string() }).optional(),
+        tupleToUserset: z
+          .looseObject({
+            tupleset: z.string(),
+            computed: z.array(z.looseObject({ userset: z.string() })),
+          })
+          .optional(),
+      })
+      .optional(),
+    union: z.looseObject({ nodes: z.array(nodeSchema) }).optional(),
+    intersection: z.looseObject({ nodes: z.array(nodeSchema) }).optional(),
+    difference: z.looseObject({ base: nodeSchema, subtract: nodeSchema }).optional(),
+  }),
+);
+
+/** `POST /api/permissions/{syncId}/expand`: `{ tree: { root } }`. */
+export const ExpandResponseSchema = z.looseObject({ tree: z.looseObject({ root: nodeSchema }) });
+export type ExpandResponse = z.infer<typeof ExpandResponseSchema>;
