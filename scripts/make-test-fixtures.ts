@@ -1,0 +1,362 @@
+/**
+ * Writes the files under test/fixtures/files/ that the text-extraction tests read.
+ * The output is committed; tests never generate files. Run: `npx tsx scripts/make-test-fixtures.ts`
+ *
+ * OOXML zips (XLSX, PPTX, the zip bombs) are written by the small zip writer below rather than a
+ * library, because the bombs need central directories that lie, which no zip library will write.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { crc32, deflateRawSync } from "node:zlib";
+import { Document, HeadingLevel, Packer, Paragraph, TextRun } from "docx";
+import PDFDocument from "pdfkit";
+
+const outDir = join(dirname(fileURLToPath(import.meta.url)), "..", "test", "fixtures", "files");
+const fixedDate = new Date("2024-05-01T12:00:00Z");
+
+/** One entry of a zip: its name, its stored bytes, and what the directory should claim about it. */
+interface ZipEntry {
+  name: string;
+  data: Uint8Array;
+  /** Overrides the declared uncompressed size (a lie, for the bomb fixtures). */
+  declaredSize?: number;
+}
+
+interface WrittenEntry {
+  name: Buffer;
+  crc: number;
+  compressed: Buffer;
+  declaredSize: number;
+  offset: number;
+}
+
+/** A minimal zip writer (deflate, no zip64, fixed timestamps), so fixtures are byte-for-byte stable. */
+function writeZip(
+  entries: ZipEntry[],
+  centralDirectory?: (written: WrittenEntry[]) => WrittenEntry[],
+): Buffer {
+  const parts: Buffer[] = [];
+  const written: WrittenEntry[] = [];
+  let offset = 0;
+  for (const entry of entries) {
+    const name = Buffer.from(entry.name, "utf8");
+    const compressed = deflateRawSync(entry.data, { level: 9 });
+    const crc = crc32(entry.data);
+    const declaredSize = entry.declaredSize ?? entry.data.length;
+    const header = Buffer.alloc(30);
+    header.writeUInt32LE(0x04034b50, 0);
+    header.writeUInt16LE(20, 4);
+    header.writeUInt16LE(0x0800, 6); // names are UTF-8
+    header.writeUInt16LE(8, 8); // deflate
+    header.writeUInt16LE(0, 10);
+    header.writeUInt16LE(0x5821, 12); // 2024-01-01
+    header.writeUInt32LE(crc, 14);
+    header.writeUInt32LE(compressed.length, 18);
+    header.writeUInt32LE(declaredSize, 22);
+    header.writeUInt16LE(name.length, 26);
+    header.writeUInt16LE(0, 28);
+    parts.push(header, name, compressed);
+    written.push({ name, crc, compressed, declaredSize, offset });
+    offset += header.length + name.length + compressed.length;
+  }
+  const directoryStart = offset;
+  const listed = centralDirectory ? centralDirectory(written) : written;
+  for (const entry of listed) {
+    const record = Buffer.alloc(46);
+    record.writeUInt32LE(0x02014b50, 0);
+    record.writeUInt16LE(20, 4);
+    record.writeUInt16LE(20, 6);
+    record.writeUInt16LE(0x0800, 8);
+    record.writeUInt16LE(8, 10);
+    record.writeUInt16LE(0, 12);
+    record.writeUInt16LE(0x5821, 14);
+    record.writeUInt32LE(entry.crc, 16);
+    record.writeUInt32LE(entry.compressed.length, 20);
+    record.writeUInt32LE(entry.declaredSize, 24);
+    record.writeUInt16LE(entry.name.length, 28);
+    record.writeUInt32LE(entry.offset, 42);
+    parts.push(record, entry.name);
+    offset += record.length + entry.name.length;
+  }
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(listed.length, 8);
+  end.writeUInt16LE(listed.length, 10);
+  end.writeUInt32LE(offset - directoryStart, 12);
+  end.writeUInt32LE(directoryStart, 16);
+  parts.push(end);
+  return Buffer.concat(parts);
+}
+
+const xml = (body: string) => `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n${body}`;
+const utf8 = (text: string) => Buffer.from(text, "utf8");
+
+function pdf(pages: string[][], options: PDFKit.PDFDocumentOptions = {}): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const doc = new PDFDocument({ autoFirstPage: false, info: { CreationDate: fixedDate }, ...options });
+    const chunks: Buffer[] = [];
+    doc.on("data", (chunk: Buffer) => chunks.push(chunk));
+    doc.on("end", () => resolve(Buffer.concat(chunks)));
+    doc.on("error", reject);
+    for (const lines of pages) {
+      doc.addPage();
+      for (const line of lines) doc.fontSize(12).text(line);
+    }
+    doc.end();
+  });
+}
+
+async function docx(): Promise<Buffer> {
+  const doc = new Document({
+    creator: "Clearance fixtures",
+    sections: [
+      {
+        children: [
+          new Paragraph({ text: "Employee Handbook", heading: HeadingLevel.HEADING_1 }),
+          new Paragraph({
+            children: [new TextRun("Every employee receives twenty-five days of paid vacation per year.")],
+          }),
+          new Paragraph({
+            children: [
+              new TextRun("Expense reports are due within "),
+              new TextRun({ text: "thirty days", bold: true }),
+              new TextRun(" of the purchase."),
+            ],
+          }),
+        ],
+      },
+    ],
+  });
+  return Packer.toBuffer(doc);
+}
+
+function xlsx(): Buffer {
+  const shared = ["Region", "Quarter", "Revenue", "North & East", "Q1", "South", "Q2"];
+  const si = shared.map((s) => `<si><t>${s.replace("&", "&amp;")}</t></si>`).join("");
+  const sheet = (rows: string) =>
+    xml(
+      `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${rows}</sheetData></worksheet>`,
+    );
+  return writeZip([
+    {
+      name: "[Content_Types].xml",
+      data: utf8(
+        xml(
+          `<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/worksheets/sheet2.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>`,
+        ),
+      ),
+    },
+    {
+      name: "_rels/.rels",
+      data: utf8(
+        xml(
+          `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
+        ),
+      ),
+    },
+    {
+      name: "xl/workbook.xml",
+      data: utf8(
+        xml(
+          `<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Revenue" sheetId="1" r:id="rId1"/><sheet name="Notes" sheetId="2" r:id="rId2"/></sheets></workbook>`,
+        ),
+      ),
+    },
+    {
+      name: "xl/_rels/workbook.xml.rels",
+      data: utf8(
+        xml(
+          `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet2.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>`,
+        ),
+      ),
+    },
+    {
+      name: "xl/sharedStrings.xml",
+      data: utf8(
+        xml(
+          `<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="${shared.length}" uniqueCount="${shared.length}">${si}</sst>`,
+        ),
+      ),
+    },
+    {
+      name: "xl/worksheets/sheet1.xml",
+      data: utf8(
+        sheet(
+          `<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c></row>` +
+            `<row r="2"><c r="A2" t="s"><v>3</v></c><c r="B2" t="s"><v>4</v></c><c r="C2"><v>125000</v></c></row>` +
+            `<row r="3"><c r="A3" t="s"><v>5</v></c><c r="B3" t="s"><v>6</v></c><c r="C3"><v>98000.5</v></c></row>`,
+        ),
+      ),
+    },
+    {
+      name: "xl/worksheets/sheet2.xml",
+      data: utf8(
+        sheet(
+          `<row r="1"><c r="A1" t="inlineStr"><is><t>Remark</t></is></c></row>` +
+            `<row r="2"><c r="A2" t="inlineStr"><is><t>Southern revenue dipped because of the warehouse move.</t></is></c></row>`,
+        ),
+      ),
+    },
+  ]);
+}
+
+function pptx(): Buffer {
+  const slide = (title: string, body: string) =>
+    xml(
+      `<p:sld xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main"><p:cSld><p:spTree>` +
+        `<p:sp><p:txBody><a:p><a:r><a:t>${title}</a:t></a:r></a:p></p:txBody></p:sp>` +
+        `<p:sp><p:txBody><a:p><a:r><a:t>${body}</a:t></a:r></a:p></p:txBody></p:sp>` +
+        `</p:spTree></p:cSld></p:sld>`,
+    );
+  // The presentation lists slide 2's file first: reading order comes from presentation.xml, not file names.
+  return writeZip([
+    {
+      name: "[Content_Types].xml",
+      data: utf8(
+        xml(
+          `<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/ppt/presentation.xml" ContentType="application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"/><Override PartName="/ppt/slides/slide1.xml" ContentType="application/vnd.openxmlformats-officedocument.presentationml.slide+xml"/><Override PartName="/ppt/slides/slide2.xml" ContentType="application/vnd.openxmlformats-officedocument.presentationml.slide+xml"/></Types>`,
+        ),
+      ),
+    },
+    {
+      name: "_rels/.rels",
+      data: utf8(
+        xml(
+          `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="ppt/presentation.xml"/></Relationships>`,
+        ),
+      ),
+    },
+    {
+      name: "ppt/presentation.xml",
+      data: utf8(
+        xml(
+          `<p:presentation xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><p:sldIdLst><p:sldId id="256" r:id="rId3"/><p:sldId id="257" r:id="rId2"/></p:sldIdLst></p:presentation>`,
+        ),
+      ),
+    },
+    {
+      name: "ppt/_rels/presentation.xml.rels",
+      data: utf8(
+        xml(
+          `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/slide" Target="slides/slide1.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/slide" Target="slides/slide2.xml"/></Relationships>`,
+        ),
+      ),
+    },
+    {
+      name: "ppt/slides/slide2.xml",
+      data: utf8(slide("Roadmap 2025", "We launch the partner portal in March.")),
+    },
+    {
+      name: "ppt/slides/slide1.xml",
+      data: utf8(slide("Hiring plan", "Engineering grows by four people &amp; design by one.")),
+    },
+  ]);
+}
+
+/** Many directory entries sharing one deflated stream: ~30 KB on disk, gigabytes declared. */
+function overlappingBomb(): Buffer {
+  const zeros = new Uint8Array(10 * 1024 * 1024);
+  return writeZip([{ name: "word/document.xml", data: zeros }], ([only]) =>
+    Array.from({ length: 200 }, (_, i) => ({ ...only!, name: Buffer.from(`word/part${i}.xml`) })),
+  );
+}
+
+/** Honest-looking directory (a few KB declared) over entries that really inflate to 10 MiB each. */
+function lyingSizesBomb(): Buffer {
+  const zeros = new Uint8Array(10 * 1024 * 1024);
+  return writeZip([
+    { name: "[Content_Types].xml", data: zeros, declaredSize: 2048 },
+    { name: "word/document.xml", data: zeros, declaredSize: 4096 },
+  ]);
+}
+
+const html = `<!doctype html>
+<html><head><title>Onboarding checklist</title>
+<style>body { font-family: sans-serif } .nav { color: red }</style>
+<script>window.analytics = { track: function () { return "tracking-noise"; } };</script>
+</head><body>
+<nav class="nav"><a href="/home">Home</a> <a href="/spaces">Spaces</a> <a href="/people">People</a></nav>
+<header id="header"><div>Confluence header chrome</div></header>
+<main>
+<h1>Onboarding checklist</h1>
+<p>New hires get a laptop on their first day &amp; meet their buddy before lunch.</p>
+<ul><li>Sign the security policy.</li><li>Enable two-factor authentication.</li></ul>
+<table><tr><th>Week</th><th>Goal</th></tr><tr><td>1</td><td>Ship a small fix</td></tr></table>
+</main>
+<footer>Footer chrome © Example Corp</footer>
+<script>console.log("more noise")</script>
+</body></html>
+`;
+
+const csv = `name,email,team,notes
+Ada Lovelace,ada@example.com,Research,"Leads the analytical engine project, part-time"
+Grace Hopper,grace@example.com,Compilers,Prefers COBOL reviews on Fridays
+`;
+
+const json = JSON.stringify(
+  {
+    project: "Atlas",
+    owner: { name: "Lin Wei", email: "lin@example.com" },
+    milestones: [
+      { name: "Beta", due: "2024-09-01", done: true },
+      { name: "General availability", due: "2025-01-15", done: false },
+    ],
+    summary: "Atlas migrates the billing database to the new cluster.",
+  },
+  null,
+  2,
+);
+
+const markdown = `# Incident review: search outage
+
+The search cluster ran out of disk on **Tuesday** at 14:05 UTC.
+
+## Follow-ups
+
+- Add disk alerts at 80 percent.
+- Rotate logs every six hours.
+`;
+
+const text = "Quarterly planning notes.\nThe design review moved to Thursday afternoon.\n";
+
+async function main() {
+  await mkdir(outDir, { recursive: true });
+  const report = await pdf([
+    ["Clearance quarterly report.", "Page one says the pilot started in January."],
+    ["Page two explains that churn fell to three percent."],
+    ["Page three lists the open risks: hiring and vendor lock-in."],
+  ]);
+  const files: Record<string, Uint8Array | string> = {
+    "report.pdf": report,
+    "encrypted.pdf": await pdf([["This text is behind a password."]], {
+      userPassword: "s3cret",
+      ownerPassword: "0wner",
+      pdfVersion: "1.7",
+    }),
+    // The header survives, the body is cut off and garbled: what a failed download looks like.
+    "corrupted.pdf": Buffer.concat([
+      report.subarray(0, 200),
+      Buffer.from("\u0000\u00ff garbled bytes \u0000 not an object \u00fe".repeat(20), "latin1"),
+    ]),
+    "handbook.docx": await docx(),
+    "budget.xlsx": xlsx(),
+    "slides.pptx": pptx(),
+    "bomb.docx": overlappingBomb(),
+    "bomb-lying-sizes.docx": lyingSizesBomb(),
+    "not-a-zip.docx": "This is plain text pretending to be a Word document.\n",
+    "empty.txt": "",
+    "blank.txt": "   \n\t\n  ",
+    "confluence-page.html": html,
+    "people.csv": csv,
+    "project.json": json,
+    "incident.md": markdown,
+    "notes.txt": text,
+  };
+  for (const [name, content] of Object.entries(files)) {
+    await writeFile(join(outDir, name), content);
+    console.log(`${name.padEnd(24)} ${String(Buffer.byteLength(content)).padStart(7)} bytes`);
+  }
+}
+
+await main();

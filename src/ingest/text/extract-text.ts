@@ -1,0 +1,111 @@
+import { abortable } from "./abortable.js";
+import { detectFormat, isFolderMimeType, type TextFormat } from "./detect-format.js";
+import { ExtractError } from "./errors.js";
+import {
+  extractCsv,
+  extractDocx,
+  extractHtml,
+  extractJson,
+  extractPdf,
+  extractPlain,
+  extractPptx,
+  extractXlsx,
+  type ZipLimits,
+} from "./formats/index.js";
+import { defaultExtractLimits, type ExtractedText, type ExtractInput, type ExtractLimits } from "./types.js";
+
+type Extractor = (bytes: Uint8Array, context: ZipLimits) => ExtractedText | Promise<ExtractedText>;
+
+const extractors: Record<TextFormat, Extractor> = {
+  pdf: (bytes, { signal }) => extractPdf(bytes, signal),
+  docx: extractDocx,
+  xlsx: extractXlsx,
+  pptx: extractPptx,
+  html: extractHtml,
+  csv: (bytes) => extractCsv(bytes, ","),
+  tsv: (bytes) => extractCsv(bytes, "\t"),
+  json: extractJson,
+  markdown: extractPlain,
+  text: extractPlain,
+};
+
+/**
+ * The text of a synced file, by MIME type (or file extension when the type is generic). Throws
+ * `ExtractError`: with `skip: true` for folders and unsupported types, otherwise a per-record
+ * failure (MALFORMED, ENCRYPTED, EMPTY, TOO_LARGE, TOO_LONG, ZIP_BOMB, TIMEOUT).
+ *
+ * @example
+ * const { text, pages } = await extractText({ bytes, mimeType: "application/pdf", name: "q3.pdf" }, { maxBytes: 25e6, maxChars: 2e6 })
+ */
+export async function extractText(input: ExtractInput, limits: ExtractLimits): Promise<ExtractedText> {
+  const { bytes, mimeType, name } = input;
+  if (isFolderMimeType(mimeType)) throw new ExtractError("FOLDER", `${name} is a folder: it has no content`);
+  const format = detectFormat(mimeType, name);
+  if (!format) {
+    throw new ExtractError(
+      "UNSUPPORTED_TYPE",
+      `no text extractor for ${mimeType || "an unknown type"} (${name}): the file is skipped`,
+    );
+  }
+  if (bytes.byteLength === 0) throw new ExtractError("EMPTY", `${name} is empty (0 bytes)`);
+  if (bytes.byteLength > limits.maxBytes) {
+    throw new ExtractError(
+      "TOO_LARGE",
+      `${name} is ${bytes.byteLength} bytes, over the ${limits.maxBytes}-byte limit (raise maxBytes to index it)`,
+    );
+  }
+  const timeoutMs = limits.timeoutMs ?? defaultExtractLimits.timeoutMs;
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const signal = limits.signal ? AbortSignal.any([limits.signal, timeout]) : timeout;
+  const context: ZipLimits = {
+    maxUncompressedBytes: limits.maxUncompressedBytes ?? defaultExtractLimits.maxUncompressedBytes,
+    signal,
+  };
+  let extracted: ExtractedText;
+  try {
+    extracted = normalized(
+      await abortable(
+        Promise.resolve().then(() => extractors[format](bytes, context)),
+        signal,
+      ),
+    );
+  } catch (cause) {
+    if (limits.signal?.aborted) throw limits.signal.reason;
+    if (timeout.aborted) {
+      throw new ExtractError("TIMEOUT", `${name} took longer than ${timeoutMs} ms to read: it is skipped`, {
+        cause,
+      });
+    }
+    throw cause;
+  }
+  if (!extracted.text) {
+    throw new ExtractError("EMPTY", `${name} has no text (a scanned PDF or an empty document?)`);
+  }
+  if (extracted.text.length > limits.maxChars) {
+    throw new ExtractError(
+      "TOO_LONG",
+      `${name} has ${extracted.text.length} characters of text, over the ${limits.maxChars} limit (raise maxChars)`,
+    );
+  }
+  return extracted;
+}
+
+/** Same line endings and whitespace for every format, so hashes and chunks do not depend on them. */
+function normalized(extracted: ExtractedText): ExtractedText {
+  const clean = (text: string) =>
+    text
+      .replace(/\r\n?/g, "\n")
+      .replaceAll("\u0000", "")
+      .replace(/[ \t]+\n/g, "\n")
+      .replace(/\n{3,}/g, "\n\n")
+      .trim();
+  if (!extracted.pages) return { text: clean(extracted.text) };
+  const pages = extracted.pages.map(({ page, text }) => ({ page, text: clean(text) }));
+  return {
+    text: pages
+      .map((page) => page.text)
+      .filter(Boolean)
+      .join("\n\n"),
+    pages,
+  };
+}
