@@ -254,21 +254,18 @@ function pptx(): Buffer {
   ]);
 }
 
-/** Many directory entries sharing one deflated stream: ~30 KB on disk, gigabytes declared. */
+/** Many directory entries sharing one deflated stream: ~9 KB on disk, 250 MiB declared. */
 function overlappingBomb(): Buffer {
-  const zeros = new Uint8Array(10 * 1024 * 1024);
+  const zeros = new Uint8Array(5 * 1024 * 1024);
   return writeZip([{ name: "word/document.xml", data: zeros }], ([only]) =>
-    Array.from({ length: 200 }, (_, i) => ({ ...only!, name: Buffer.from(`word/part${i}.xml`) })),
+    Array.from({ length: 50 }, (_, i) => ({ ...only!, name: Buffer.from(`word/part${i}.xml`) })),
   );
 }
 
-/** Honest-looking directory (a few KB declared) over entries that really inflate to 10 MiB each. */
+/** An honest-looking directory (4 KB declared) over an entry that really inflates to 5 MiB. */
 function lyingSizesBomb(): Buffer {
-  const zeros = new Uint8Array(10 * 1024 * 1024);
-  return writeZip([
-    { name: "[Content_Types].xml", data: zeros, declaredSize: 2048 },
-    { name: "word/document.xml", data: zeros, declaredSize: 4096 },
-  ]);
+  const zeros = new Uint8Array(5 * 1024 * 1024);
+  return writeZip([{ name: "word/document.xml", data: zeros, declaredSize: 4096 }]);
 }
 
 const html = `<!doctype html>
@@ -352,6 +349,8 @@ async function main() {
     "project.json": json,
     "incident.md": markdown,
     "notes.txt": text,
+    // Over the 12 KB limit the run test uses; real text, so only the size limit can reject it.
+    "oversized.txt": `${"Retention policy: logs are kept for ninety days, then deleted. ".repeat(260)}\n`,
   };
   for (const [name, content] of Object.entries(files)) {
     await writeFile(join(outDir, name), content);
