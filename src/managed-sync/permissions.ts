@@ -70,7 +70,7 @@ export class PermissionsApi {
    * @example
    * const results = await client.permissions.batchCheck(syncId, ids.map((object) => ({ object, user: email, role: "can_read" })));
    */
-  batchCheck(
+  async batchCheck(
     syncId: string,
     checks: readonly AccessCheck[],
     options: BatchCheckOptions = {},
@@ -157,7 +157,7 @@ export class PermissionsApi {
   }
 
   /** The OpenFGA-style userset tree of `object` (`POST /api/permissions/{syncId}/expand`), validated. */
-  expand(
+  async expand(
     syncId: string,
     input: { object: string; relation?: string },
     options: CallOptions = {},

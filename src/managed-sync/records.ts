@@ -126,13 +126,13 @@ export class RecordsApi {
    * otherwise the stream errors when it does. Retried until the headers arrive, not mid-body:
    * use `contentBytes` for a download that retries a cut-off body.
    */
-  content(syncId: string, recordId: string, options: ContentOptions): Promise<RecordContent> {
+  async content(syncId: string, recordId: string, options: ContentOptions): Promise<RecordContent> {
     const spec = this.contentSpec(syncId, recordId, options);
     return this.http.execute(spec, (response, attempt) => openContent(response, attempt, options));
   }
 
   /** Downloads a file's content into memory, retrying a cut-off body; throws `ContentTooLargeError` past `maxBytes`. */
-  contentBytes(syncId: string, recordId: string, options: ContentOptions): Promise<RecordContentBytes> {
+  async contentBytes(syncId: string, recordId: string, options: ContentOptions): Promise<RecordContentBytes> {
     const spec = this.contentSpec(syncId, recordId, options);
     return this.http.execute(spec, async (response, attempt) => {
       const { body, contentType, mimeType } = await openContent(response, attempt, options);

@@ -50,7 +50,7 @@ export class SyncsApi {
   constructor(private readonly http: HttpCore) {}
 
   /** Starts a sync for the token's Connected User (`POST /api/syncs`); never retried unless surely unprocessed. */
-  enable(input: EnableSyncInput, options: CallOptions = {}): Promise<Sync> {
+  async enable(input: EnableSyncInput, options: CallOptions = {}): Promise<Sync> {
     const parsed = EnableSyncInputSchema.safeParse(input);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -82,7 +82,7 @@ export class SyncsApi {
   }
 
   /** Status (upper-cased) and summary of one sync (`GET /api/syncs/{syncId}`). */
-  get(syncId: string, options: CallOptions = {}): Promise<SyncStatus> {
+  async get(syncId: string, options: CallOptions = {}): Promise<SyncStatus> {
     return this.http.json(
       {
         method: "GET",
@@ -96,17 +96,17 @@ export class SyncsApi {
   }
 
   /** Stops the sync from running (`POST /api/syncs/{syncId}/disable`). */
-  disable(syncId: string, options: CallOptions = {}): Promise<void> {
+  async disable(syncId: string, options: CallOptions = {}): Promise<void> {
     return this.action("disable", syncId, options);
   }
 
   /** Resumes a disabled or errored sync where it left off (`POST /api/syncs/{syncId}/reenable`). */
-  reenable(syncId: string, options: CallOptions = {}): Promise<void> {
+  async reenable(syncId: string, options: CallOptions = {}): Promise<void> {
     return this.action("reenable", syncId, options);
   }
 
   /** Re-binds the sync to another connected account, then Paragon runs a full sync (`PATCH /api/syncs/{syncId}`). */
-  updateCredential(
+  async updateCredential(
     syncId: string,
     credentialId: string,
     options: CallOptions = {},
@@ -131,7 +131,7 @@ export class SyncsApi {
   }
 
   /** Permanently deletes the sync and all its synced records (`DELETE /api/syncs/{syncId}`). */
-  delete(syncId: string, options: CallOptions = {}): Promise<void> {
+  async delete(syncId: string, options: CallOptions = {}): Promise<void> {
     return this.http.discard({
       method: "DELETE",
       path: `/api/syncs/${pathId("syncId", syncId)}`,
@@ -174,7 +174,7 @@ export class SyncsApi {
     }
   }
 
-  private action(name: "disable" | "reenable", syncId: string, options: CallOptions): Promise<void> {
+  private async action(name: "disable" | "reenable", syncId: string, options: CallOptions): Promise<void> {
     return this.http.discard({
       method: "POST",
       path: `/api/syncs/${pathId("syncId", syncId)}/${name}`,
