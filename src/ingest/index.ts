@@ -1,0 +1,23 @@
+// Public surface of the ingest run; the text pipeline it uses is `./text/index.js`.
+export { EmbeddingMeter } from "./embedding-meter.js";
+export {
+  IngestArgumentError,
+  IngestError,
+  IngestLeaseLostError,
+  IngestLockedError,
+  IngestUnknownSyncError,
+} from "./errors.js";
+export type { IngestEvent, IngestProgressListener } from "./events.js";
+export { ingest } from "./ingest.js";
+export { leaseName } from "./lease.js";
+export type { IngestOptions } from "./options.js";
+export type {
+  IngestCounts,
+  IngestMode,
+  IngestReport,
+  RecordIssue,
+  RecordOutcome,
+  SyncReport,
+  SyncRunStatus,
+} from "./report.js";
+export type { IngestSource } from "./source.js";

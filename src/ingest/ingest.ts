@@ -1,0 +1,123 @@
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import pLimit from "p-limit";
+import { EmbeddingMeter } from "./embedding-meter.js";
+import { IngestUnknownSyncError } from "./errors.js";
+import { emit } from "./events.js";
+import { type IngestOptions, type IngestSettings, resolveSettings } from "./options.js";
+import type { SyncInfo } from "./record-metadata.js";
+import { addCounts, emptyCounts, type IngestReport, MAX_LISTED_ISSUES } from "./report.js";
+import type { IngestSource } from "./source.js";
+import { ingestSync, newSyncReport } from "./sync-run.js";
+
+/**
+ * Pulls a tenant's synced records through the Sync API, turns them into text, chunks, embeds and
+ * upserts them, each chunk tagged with tenant, sync and record id. Incremental by default (each
+ * sync resumes from its saved cursor; unchanged records are neither downloaded nor embedded);
+ * `mode: "full"` re-pulls everything and deletes what the syncs no longer have.
+ *
+ * It throws only for unusable options. Everything else lands in the report: a bad record is a
+ * failure entry and the run goes on; a sync whose pull keeps failing, or whose lease another run
+ * holds, is marked and the next sync runs; a store, embedder or credential failure (or `signal`)
+ * stops the run with `report.error`. `report.ok` is false in all of those cases except a locked sync.
+ *
+ * @example
+ * const report = await ingest({ client, store, embeddings, tenant: "northwind" });
+ * if (!report.ok) console.error(report.failures);
+ */
+export async function ingest(options: IngestOptions): Promise<IngestReport> {
+  const settings = resolveSettings(options);
+  const started = new Date();
+  const report: IngestReport = {
+    tenant: settings.tenant,
+    mode: settings.mode,
+    ok: false,
+    startedAt: started.toISOString(),
+    finishedAt: started.toISOString(),
+    durationMs: 0,
+    counts: emptyCounts(),
+    syncs: [],
+    failures: [],
+    skips: [],
+  };
+  const { signal, onProgress } = options;
+  const context = {
+    source: options.client,
+    store: options.store,
+    meter: new EmbeddingMeter(options.embeddings),
+    tenant: settings.tenant,
+    settings,
+    holder: options.holder ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    limit: pLimit(settings.concurrency),
+    ...(onProgress ? { onProgress } : {}),
+    ...(signal ? { signal } : {}),
+    onIssue: (issue: IngestReport["failures"][number], outcome: "skipped" | "failed") => {
+      const list = outcome === "failed" ? report.failures : report.skips;
+      if (list.length < MAX_LISTED_ISSUES) list.push(issue);
+    },
+  };
+  try {
+    const syncs = await resolveSyncs(options.client, settings, signal);
+    emit(onProgress, {
+      type: "run-started",
+      tenant: settings.tenant,
+      mode: settings.mode,
+      syncIds: syncs.map((s) => s.id),
+    });
+    for (const sync of syncs) {
+      signal?.throwIfAborted();
+      const syncReport = newSyncReport(sync);
+      report.syncs.push(syncReport);
+      try {
+        await ingestSync(sync, context, syncReport);
+      } catch (error) {
+        syncReport.status = "aborted";
+        syncReport.error = describe(error);
+        throw error;
+      }
+    }
+  } catch (error) {
+    report.error = describe(error);
+  }
+  for (const sync of report.syncs) addCounts(report.counts, sync.counts);
+  const finished = new Date();
+  report.finishedAt = finished.toISOString();
+  report.durationMs = finished.getTime() - started.getTime();
+  report.ok =
+    !report.error && report.counts.failed === 0 && report.syncs.every((s) => s.status !== "aborted");
+  emit(onProgress, { type: "run-done", report });
+  return report;
+}
+
+async function resolveSyncs(
+  source: IngestSource,
+  settings: IngestSettings,
+  signal: AbortSignal | undefined,
+): Promise<SyncInfo[]> {
+  const listed = await source.syncs.list(signal ? { signal } : {});
+  const all = listed.map((s) => ({ id: s.id, integration: s.integration, pipeline: s.pipeline }));
+  if (!settings.syncs) return all;
+  return settings.syncs.map((id) => {
+    const sync = all.find((s) => s.id === id);
+    if (!sync)
+      throw new IngestUnknownSyncError(
+        id,
+        all.map((s) => s.id),
+      );
+    return sync;
+  });
+}
+
+function describe(error: unknown): { code: string; message: string } {
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    code:
+      typeof code === "string"
+        ? code
+        : error instanceof Error && error.name === "AbortError"
+          ? "ABORTED"
+          : "INTERNAL",
+    message,
+  };
+}

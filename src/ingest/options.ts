@@ -1,0 +1,87 @@
+import type { EmbeddingsInterface } from "@langchain/core/embeddings";
+import { z } from "zod";
+import type { ChunkStore } from "../store/index.js";
+import { IngestArgumentError } from "./errors.js";
+import type { IngestProgressListener } from "./events.js";
+import type { IngestMode } from "./report.js";
+import type { IngestSource } from "./source.js";
+
+/** Everything `ingest()` needs. The tuning fields share their names with the config's `ingest` section. */
+export interface IngestOptions {
+  /** The Managed Sync client (a `ManagedSyncClient`), authenticated as `tenant`. */
+  client: IngestSource;
+  store: ChunkStore;
+  embeddings: EmbeddingsInterface;
+  /** The Connected User whose syncs are ingested; every chunk is tagged with it. */
+  tenant: string;
+  /** Sync ids to ingest; all of the tenant's syncs when omitted. */
+  syncs?: readonly string[];
+  /** Default `incremental`. */
+  mode?: IngestMode;
+  /** Records per page pulled (default 100). */
+  pageSize?: number;
+  chunkSize?: number;
+  chunkOverlap?: number;
+  /** Files larger than this are recorded as failed (`TOO_LARGE`) and never downloaded past it. */
+  maxFileBytes?: number;
+  /** Extracted text longer than this is recorded as failed (`TOO_LONG`). */
+  maxChars?: number;
+  /** Downloads and extractions in flight at once (default 4). */
+  concurrency?: number;
+  /** Who holds the sync leases; default `<hostname>:<pid>:<random>`. A worker that restarts with the same holder resumes at once. */
+  holder?: string;
+  /** Lease lifetime, renewed every third of it while the run lives (default 60 s). */
+  leaseTtlMs?: number;
+  onProgress?: IngestProgressListener;
+  /** Stops the run between records; the cursor stays at the last durable page. */
+  signal?: AbortSignal;
+}
+
+const tuningSchema = z
+  .object({
+    tenant: z.string().min(1, "tenant is empty: pass the Connected User id the client authenticates as"),
+    syncs: z.array(z.string().min(1)).optional(),
+    mode: z.enum(["incremental", "full"]).default("incremental"),
+    pageSize: z.number().int().positive().default(100),
+    chunkSize: z.number().int().min(100).default(1000),
+    chunkOverlap: z.number().int().nonnegative().default(150),
+    maxFileBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(25 * 1024 * 1024),
+    maxChars: z.number().int().positive().default(2_000_000),
+    concurrency: z.number().int().positive().max(256).default(4),
+    leaseTtlMs: z.number().int().min(1000).default(60_000),
+  })
+  .refine((o) => o.chunkOverlap < o.chunkSize, {
+    path: ["chunkOverlap"],
+    message: "must be smaller than chunkSize",
+  });
+
+/** The validated tuning of one run. */
+export type IngestSettings = z.infer<typeof tuningSchema>;
+
+/** Validates the options' scalar fields and fills in defaults; throws {@link IngestArgumentError}. */
+export function resolveSettings(options: IngestOptions): IngestSettings {
+  const { client, store, embeddings, onProgress, signal, holder, ...tuning } = options;
+  const parsed = tuningSchema.safeParse(tuning);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "options"}: ${i.message}`);
+    throw new IngestArgumentError(
+      "INGEST_OPTIONS_INVALID",
+      `invalid ingest options: ${problems.join("; ")}`,
+      {
+        cause: parsed.error,
+      },
+    );
+  }
+  for (const [name, value] of [
+    ["client", client],
+    ["store", store],
+    ["embeddings", embeddings],
+  ] as const) {
+    if (!value) throw new IngestArgumentError("INGEST_OPTIONS_INVALID", `ingest needs a ${name}: pass one`);
+  }
+  return parsed.data;
+}

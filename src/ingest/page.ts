@@ -1,0 +1,236 @@
+import type { LimitFunction } from "p-limit";
+import type { SyncedRecord } from "../managed-sync/index.js";
+import {
+  type ChunkInput,
+  type ChunkMetadata,
+  type ChunkStore,
+  chunkId,
+  type RecordVersion,
+} from "../store/index.js";
+import type { EmbeddingMeter } from "./embedding-meter.js";
+import { planRecord, type RecordPlan } from "./plan.js";
+import { type PrepareContext, type Prepared, type PreparedContent, prepareRecord } from "./prepare.js";
+import type { SyncInfo } from "./record-metadata.js";
+import type { RecordIssue, RecordOutcome } from "./report.js";
+
+/** Everything processing a batch of records needs. */
+export interface PageContext extends PrepareContext {
+  tenant: string;
+  sync: SyncInfo;
+  store: ChunkStore;
+  meter: EmbeddingMeter;
+  /** Bounds downloads and extractions in flight. */
+  limit: LimitFunction;
+  /** Told as soon as a record's outcome is known (before the page's writes). */
+  onRecord: (recordId: string, outcome: RecordOutcome) => void;
+}
+
+/** What a batch of records came to once its writes are durable. */
+export interface PageResult {
+  outcomes: Map<string, RecordOutcome>;
+  issues: (RecordIssue & { outcome: "skipped" | "failed" })[];
+  chunksWritten: number;
+}
+
+/** A record patched in place: chunks keep their text and vector, the payload takes the new metadata. */
+interface Patch {
+  recordId: string;
+  metadata: Omit<ChunkMetadata, "page">;
+  version: RecordVersion;
+}
+
+/**
+ * Processes one page: plans every record from its stored version, reads the ones that changed
+ * (bounded by `limit`), embeds the new text in one go, then writes in an order that keeps the store
+ * readable at every step: new chunks, then stale chunks removed, then patches and deletes, then
+ * record versions last, so a crash anywhere leaves work that the next run simply redoes.
+ */
+export async function processPage(
+  records: readonly SyncedRecord[],
+  context: PageContext,
+): Promise<PageResult> {
+  const { tenant, store, sync } = context;
+  const stored = await store.getRecordVersions(
+    tenant,
+    records.map((r) => r.id),
+  );
+  const result: PageResult = { outcomes: new Map(), issues: [], chunksWritten: 0 };
+  const settle = (recordId: string, outcome: RecordOutcome, issue?: Omit<RecordIssue, "syncId">) => {
+    result.outcomes.set(recordId, outcome);
+    if (issue && (outcome === "skipped" || outcome === "failed"))
+      result.issues.push({ syncId: sync.id, ...issue, outcome });
+    context.onRecord(recordId, outcome);
+  };
+
+  const drops: string[] = [];
+  const patches: Patch[] = [];
+  const contents: PreparedContent[] = [];
+  const plans = dedupe(records).map((record) => planRecord(record, sync, stored.get(record.id)));
+  await Promise.all(
+    plans.map(async (plan) => {
+      const prepared = await readIfNeeded(plan, context);
+      const decided = decide(prepared, context);
+      switch (decided.kind) {
+        case "unchanged":
+          return settle(decided.recordId, "unchanged");
+        case "delete":
+          drops.push(decided.recordId);
+          return settle(decided.recordId, "deleted");
+        case "skip":
+          if (decided.drop) drops.push(decided.recordId);
+          return settle(decided.recordId, "skipped", decided);
+        case "fail":
+          return settle(decided.recordId, "failed", decided);
+        case "patch":
+          patches.push(decided.patch);
+          return settle(decided.patch.recordId, "metadata-only");
+        case "content":
+          contents.push(decided);
+          return settle(decided.recordId, decided.stored ? "changed" : "new");
+      }
+    }),
+  );
+
+  const upserts = await embedChunks(contents, context);
+  if (upserts.length > 0) await store.upsert(upserts);
+  if (contents.length > 0) {
+    // Every content record, new ones too: a run that crashed before its version was written may
+    // have left chunks of a content hash that no longer exists.
+    await store.deleteStaleChunks(
+      tenant,
+      contents.map((c) => ({ recordId: c.recordId, contentHash: c.contentHash })),
+    );
+  }
+  for (const patch of patches) await store.updateRecordMetadata(tenant, patch.recordId, patch.metadata);
+  if (drops.length > 0) await store.deleteByRecord(tenant, drops);
+  const versions = [...contents.map((c) => versionOf(c, context)), ...patches.map((p) => p.version)];
+  if (versions.length > 0) await store.putRecordVersions(versions);
+  if (drops.length > 0) await store.deleteRecordVersions(tenant, drops);
+  result.chunksWritten = upserts.length;
+  return result;
+}
+
+type Decided =
+  | { kind: "unchanged"; recordId: string }
+  | { kind: "delete"; recordId: string }
+  | { kind: "skip"; recordId: string; name?: string; code: string; reason: string; drop: boolean }
+  | { kind: "fail"; recordId: string; name?: string; code: string; reason: string }
+  | { kind: "patch"; patch: Patch }
+  | PreparedContent;
+
+async function readIfNeeded(plan: RecordPlan, context: PageContext): Promise<RecordPlan | Prepared> {
+  if (plan.action !== "download" && plan.action !== "render") return plan;
+  return context.limit(() => prepareRecord(plan, context));
+}
+
+/** Turns a plan or a read record into what the page will write for it. */
+function decide(item: RecordPlan | Prepared, context: PageContext): Decided {
+  if ("kind" in item) {
+    if (item.kind !== "content") return item;
+    if (item.chunks.length === 0) {
+      return {
+        kind: "fail",
+        recordId: item.recordId,
+        name: item.metadata.name,
+        code: "EMPTY",
+        reason: "no text to index",
+      };
+    }
+    if (item.stored?.contentHash === item.contentHash) {
+      // Same text as stored: a metadata-only change, whatever the source's own version says.
+      return {
+        kind: "patch",
+        patch: {
+          recordId: item.recordId,
+          metadata: item.metadata,
+          version: {
+            ...item.stored,
+            sourceVersion: item.version.value,
+            name: item.metadata.name,
+            updatedAt: now(),
+          },
+        },
+      };
+    }
+    return item;
+  }
+  switch (item.action) {
+    case "unchanged":
+    case "delete":
+      return { kind: item.action, recordId: item.recordId };
+    case "skip":
+      return { kind: "skip", ...item };
+    case "fail":
+      return { kind: "fail", ...item };
+    case "patch":
+      return {
+        kind: "patch",
+        patch: {
+          recordId: item.recordId,
+          metadata: item.metadata,
+          version: {
+            ...item.stored,
+            sourceVersion: item.version.value,
+            name: item.metadata.name,
+            updatedAt: now(),
+          },
+        },
+      };
+    default:
+      throw new Error(`unreachable: ${item.action} reached decide() unread (${context.sync.id})`);
+  }
+}
+
+async function embedChunks(
+  contents: readonly PreparedContent[],
+  context: PageContext,
+): Promise<ChunkInput[]> {
+  const texts = contents.flatMap((c) => c.chunks.map((chunk) => chunk.text));
+  const vectors = await context.meter.embed(texts);
+  const upserts: ChunkInput[] = [];
+  let i = 0;
+  for (const content of contents) {
+    for (const chunk of content.chunks) {
+      const vector = vectors[i++]!;
+      upserts.push({
+        id: chunkId({
+          tenant: context.tenant,
+          recordId: content.recordId,
+          chunkIndex: chunk.chunkIndex,
+          contentHash: content.contentHash,
+        }),
+        tenant: context.tenant,
+        syncId: context.sync.id,
+        recordId: content.recordId,
+        chunkIndex: chunk.chunkIndex,
+        contentHash: content.contentHash,
+        text: chunk.text,
+        metadata: chunk.page === undefined ? content.metadata : { ...content.metadata, page: chunk.page },
+        vector,
+      });
+    }
+  }
+  return upserts;
+}
+
+function versionOf(content: PreparedContent, context: PageContext): RecordVersion {
+  return {
+    tenant: context.tenant,
+    syncId: context.sync.id,
+    recordId: content.recordId,
+    contentHash: content.contentHash,
+    sourceVersion: content.version.value,
+    chunkCount: content.chunks.length,
+    name: content.metadata.name,
+    updatedAt: now(),
+  };
+}
+
+// A page may repeat a record (it changed while we paged): the last copy is the newest.
+function dedupe(records: readonly SyncedRecord[]): SyncedRecord[] {
+  return [...new Map(records.map((r) => [r.id, r])).values()];
+}
+
+function now(): string {
+  return new Date().toISOString();
+}

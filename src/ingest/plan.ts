@@ -1,0 +1,87 @@
+import {
+  type FileRecord,
+  isDeleted,
+  isFolder,
+  parseRecord,
+  type SyncedRecord,
+} from "../managed-sync/index.js";
+import type { ChunkMetadata, RecordVersion } from "../store/index.js";
+import { fileMetadata, recordMetadata, type SyncInfo } from "./record-metadata.js";
+import { fileSourceVersion, recordSourceVersion, type SourceVersion, sameContent } from "./source-version.js";
+import { detectFormat } from "./text/index.js";
+
+type Metadata = Omit<ChunkMetadata, "page">;
+
+/** What to do with one pulled record, decided from its metadata and stored version alone (no I/O). */
+export type RecordPlan =
+  /** A tombstone: remove the record's chunks and version. */
+  | { action: "delete"; recordId: string; name?: string }
+  /** Nothing to read; `drop` when chunks of an earlier readable version must go. */
+  | { action: "skip"; recordId: string; name?: string; code: string; reason: string; drop: boolean }
+  | { action: "unchanged"; recordId: string }
+  /** Same bytes (the source's own hash says so), new metadata: patch payloads, embed nothing. */
+  | { action: "patch"; recordId: string; metadata: Metadata; version: SourceVersion; stored: RecordVersion }
+  /** Download the file, extract, and compare the text's hash with the stored one. */
+  | {
+      action: "download";
+      record: FileRecord;
+      metadata: Metadata;
+      version: SourceVersion;
+      stored?: RecordVersion;
+    }
+  /** Render a CRM/ticket record as text, and compare its hash with the stored one. */
+  | {
+      action: "render";
+      record: SyncedRecord;
+      metadata: Metadata;
+      version: SourceVersion;
+      stored?: RecordVersion;
+    }
+  /** The record itself is malformed (fields of the wrong type). */
+  | { action: "fail"; recordId: string; code: string; reason: string };
+
+/** Decides what a record needs, comparing its source version with the stored one. */
+export function planRecord(
+  record: SyncedRecord,
+  sync: SyncInfo,
+  stored: RecordVersion | undefined,
+): RecordPlan {
+  if (isDeleted(record)) return { action: "delete", recordId: record.id };
+  if (sync.pipeline !== "files") {
+    const version = recordSourceVersion(record);
+    if (stored?.sourceVersion === version.value) return { action: "unchanged", recordId: record.id };
+    return { action: "render", record, metadata: recordMetadata(record, sync), version, stored };
+  }
+  let file: FileRecord;
+  try {
+    file = parseRecord("files", record);
+  } catch (error) {
+    return { action: "fail", recordId: record.id, code: codeOf(error), reason: (error as Error).message };
+  }
+  const name = file.name ?? undefined;
+  if (isFolder(file)) {
+    return { action: "skip", recordId: file.id, name, code: "FOLDER", reason: "a folder", drop: false };
+  }
+  const metadata = fileMetadata(file, sync);
+  if (!detectFormat(metadata.mimeType, metadata.name)) {
+    return {
+      action: "skip",
+      recordId: file.id,
+      name,
+      code: "UNSUPPORTED_TYPE",
+      reason: `no text extractor for ${metadata.mimeType}`,
+      drop: stored !== undefined,
+    };
+  }
+  const version = fileSourceVersion(file, metadata);
+  if (stored?.sourceVersion === version.value) return { action: "unchanged", recordId: file.id };
+  if (stored && version.trustedContent && sameContent(stored.sourceVersion, version.value)) {
+    return { action: "patch", recordId: file.id, metadata, version, stored };
+  }
+  return { action: "download", record: file, metadata, version, stored };
+}
+
+function codeOf(error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === "string" ? code : "INVALID_RECORD";
+}

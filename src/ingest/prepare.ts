@@ -1,0 +1,148 @@
+import { ContentTooLargeError, ManagedSyncError } from "../managed-sync/index.js";
+import type { ChunkMetadata, RecordVersion } from "../store/index.js";
+import type { IngestSettings } from "./options.js";
+import type { RecordPlan } from "./plan.js";
+import type { IngestSource } from "./source.js";
+import type { SourceVersion } from "./source-version.js";
+import {
+  chunkText,
+  contentHash,
+  ExtractError,
+  type ExtractedText,
+  extractText,
+  renderRecord,
+  type TextChunk,
+} from "./text/index.js";
+
+/** A record whose text is in hand: chunked, hashed, ready to compare and embed. */
+export interface PreparedContent {
+  kind: "content";
+  recordId: string;
+  metadata: Omit<ChunkMetadata, "page">;
+  version: SourceVersion;
+  stored?: RecordVersion;
+  contentHash: string;
+  chunks: TextChunk[];
+}
+
+/** The outcome of reading one record's text. */
+export type Prepared =
+  | PreparedContent
+  | { kind: "skip"; recordId: string; name: string; code: string; reason: string; drop: boolean }
+  | { kind: "fail"; recordId: string; name: string; code: string; reason: string };
+
+/** What reading a record needs from the run. */
+export interface PrepareContext {
+  source: IngestSource;
+  syncId: string;
+  pipeline: string;
+  settings: IngestSettings;
+  signal?: AbortSignal;
+}
+
+/**
+ * Downloads and extracts a file (or renders a CRM/ticket record), then chunks and hashes its text.
+ * Anything wrong with this one record becomes a `fail`; errors that doom every record (credentials
+ * rejected, the run aborted) are thrown.
+ */
+export async function prepareRecord(
+  plan: Extract<RecordPlan, { action: "download" | "render" }>,
+  context: PrepareContext,
+): Promise<Prepared> {
+  const { metadata } = plan;
+  const recordId = plan.record.id;
+  try {
+    const extracted = plan.action === "download" ? await download(plan, context) : render(plan, context);
+    const { chunkSize, chunkOverlap } = context.settings;
+    const chunks = await chunkText(extracted, { chunkSize, chunkOverlap });
+    return {
+      kind: "content",
+      recordId,
+      metadata,
+      version: plan.version,
+      ...(plan.stored ? { stored: plan.stored } : {}),
+      // Chunking settings are part of the hash: new settings make new chunks, so they must re-embed.
+      contentHash: contentHash(`${chunkSize}/${chunkOverlap}\u0000${extracted.text}`),
+      chunks,
+    };
+  } catch (error) {
+    if (isRunFatal(error, context.signal)) throw error;
+    if (error instanceof ExtractError && error.skip) {
+      return {
+        kind: "skip",
+        recordId,
+        name: metadata.name,
+        code: error.code,
+        reason: error.message,
+        drop: plan.stored !== undefined,
+      };
+    }
+    return { kind: "fail", recordId, name: metadata.name, code: codeOf(error), reason: reasonOf(error) };
+  }
+}
+
+async function download(
+  plan: Extract<RecordPlan, { action: "download" }>,
+  { source, syncId, settings, signal }: PrepareContext,
+): Promise<ExtractedText> {
+  const { record, metadata } = plan;
+  const maxBytes = settings.maxFileBytes;
+  if (typeof record.size === "number" && record.size > maxBytes) {
+    // The record says it is too big: do not spend a download finding out.
+    throw new ExtractError(
+      "TOO_LARGE",
+      `${metadata.name} is ${record.size} bytes, over the ${maxBytes}-byte limit (raise ingest.maxFileBytes to index it)`,
+    );
+  }
+  const content = await source.records.contentBytes(syncId, record.id, {
+    maxBytes,
+    ...(signal ? { signal } : {}),
+  });
+  const genericType = metadata.mimeType === "application/octet-stream";
+  return extractTextOf(
+    content.bytes,
+    genericType ? content.mimeType : metadata.mimeType,
+    metadata.name,
+    settings,
+    signal,
+  );
+}
+
+function render(
+  plan: Extract<RecordPlan, { action: "render" }>,
+  { pipeline }: PrepareContext,
+): ExtractedText {
+  const text = renderRecord(plan.record as Record<string, unknown>, pipeline);
+  return { text };
+}
+
+async function extractTextOf(
+  bytes: Uint8Array,
+  mimeType: string,
+  name: string,
+  settings: IngestSettings,
+  signal: AbortSignal | undefined,
+): Promise<ExtractedText> {
+  return extractText(
+    { bytes, mimeType, name },
+    { maxBytes: settings.maxFileBytes, maxChars: settings.maxChars, ...(signal ? { signal } : {}) },
+  );
+}
+
+const RUN_FATAL_CODES = new Set(["UNAUTHORIZED", "FORBIDDEN", "TOKEN_EXPIRED", "TOKEN_INVALID", "ABORTED"]);
+
+/** Errors that no other record would escape either: rejected credentials, a cancelled run. */
+export function isRunFatal(error: unknown, signal?: AbortSignal): boolean {
+  if (signal?.aborted) return true;
+  return error instanceof ManagedSyncError && RUN_FATAL_CODES.has(error.code);
+}
+
+function codeOf(error: unknown): string {
+  if (error instanceof ContentTooLargeError) return "TOO_LARGE";
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : "INTERNAL";
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,30 @@
+import type { ChunkStore } from "../store/index.js";
+
+// Deletes go out in batches so one filter expression never names millions of ids.
+const DELETE_BATCH = 500;
+
+/**
+ * Full mode's last step: removes the chunks and versions of every record the store holds for this
+ * sync but the complete pull did not return. Only ids are held in memory, never record contents.
+ *
+ * @returns how many records were removed
+ */
+export async function reconcile(
+  store: ChunkStore,
+  tenant: string,
+  syncId: string,
+  seen: ReadonlySet<string>,
+): Promise<number> {
+  // Collect first, delete after: deleting while the store pages through the same table could skip rows.
+  const gone: string[] = [];
+  for await (const version of store.recordVersions(tenant, syncId)) {
+    if (!seen.has(version.recordId)) gone.push(version.recordId);
+  }
+  for (let start = 0; start < gone.length; start += DELETE_BATCH) {
+    const batch = gone.slice(start, start + DELETE_BATCH);
+    // Chunks before versions: a crash in between leaves a version whose record the next full run deletes again.
+    await store.deleteByRecord(tenant, batch);
+    await store.deleteRecordVersions(tenant, batch);
+  }
+  return gone.length;
+}

@@ -1,0 +1,134 @@
+/** What happened to one record in a run. */
+export type RecordOutcome =
+  | "new"
+  | "changed"
+  | "metadata-only"
+  | "unchanged"
+  | "deleted"
+  | "skipped"
+  | "failed";
+
+/** A record that was skipped or failed, with a stable code and a reason a person can act on. */
+export interface RecordIssue {
+  syncId: string;
+  recordId: string;
+  name?: string;
+  code: string;
+  reason: string;
+}
+
+/** Record and chunk counts; the same shape per sync and for the whole run. */
+export interface IngestCounts {
+  /** Records returned by the Sync API this run (retries of earlier failures included). */
+  seen: number;
+  new: number;
+  /** Content changed: re-chunked and re-embedded. */
+  changed: number;
+  /** Only metadata (name, url, updatedAt…) changed: chunk payloads patched, nothing embedded. */
+  metadataOnly: number;
+  unchanged: number;
+  /** Tombstones, records gone from the sync (full mode), and files that became unreadable types. */
+  deleted: number;
+  /** Folders and files with no text to read (unsupported types). */
+  skipped: number;
+  failed: number;
+  chunksWritten: number;
+  /** Texts sent to the embedder, and the embedder calls that carried them. */
+  embeddedTexts: number;
+  embeddingCalls: number;
+}
+
+/**
+ * How a sync's run ended: `completed` (every page pulled), `locked` (another run holds its lease;
+ * nothing was done), `aborted` (stopped at `error`; the cursor stays at the last durable page).
+ */
+export type SyncRunStatus = "completed" | "locked" | "aborted";
+
+/** The outcome of one sync. */
+export interface SyncReport {
+  syncId: string;
+  integration?: string;
+  pipeline?: string;
+  status: SyncRunStatus;
+  pages: number;
+  /** The cursor saved at the end (undefined when the sync returned no page with a cursor). */
+  cursor?: string;
+  counts: IngestCounts;
+  error?: { code: string; message: string };
+}
+
+/** What one `ingest()` call did. `ok` is false when any record failed or any sync or the run aborted. */
+export interface IngestReport {
+  tenant: string;
+  mode: IngestMode;
+  ok: boolean;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  counts: IngestCounts;
+  syncs: SyncReport[];
+  /** Failed records (first {@link MAX_LISTED_ISSUES}; `counts.failed` is exact). */
+  failures: RecordIssue[];
+  /** Skipped records (first {@link MAX_LISTED_ISSUES}; `counts.skipped` is exact). */
+  skips: RecordIssue[];
+  /** Set when the whole run stopped early (store down, credentials rejected, embedder down, aborted). */
+  error?: { code: string; message: string };
+}
+
+/**
+ * `incremental` resumes each sync from its saved cursor; `full` pulls every record again and then
+ * deletes what the store holds but the sync no longer returned.
+ */
+export type IngestMode = "incremental" | "full";
+
+/** Issue lists are capped so a drive full of broken files cannot grow the report without bound. */
+export const MAX_LISTED_ISSUES = 1000;
+
+/** Zeroed counts. */
+export function emptyCounts(): IngestCounts {
+  return {
+    seen: 0,
+    new: 0,
+    changed: 0,
+    metadataOnly: 0,
+    unchanged: 0,
+    deleted: 0,
+    skipped: 0,
+    failed: 0,
+    chunksWritten: 0,
+    embeddedTexts: 0,
+    embeddingCalls: 0,
+  };
+}
+
+/** Adds `from` into `into`, field by field. */
+export function addCounts(into: IngestCounts, from: IngestCounts): void {
+  for (const key of Object.keys(into) as (keyof IngestCounts)[]) into[key] += from[key];
+}
+
+/** The counter a record outcome increments. */
+export function countOutcome(counts: IngestCounts, outcome: RecordOutcome): void {
+  switch (outcome) {
+    case "new":
+      counts.new++;
+      break;
+    case "changed":
+      counts.changed++;
+      break;
+    case "metadata-only":
+      counts.metadataOnly++;
+      break;
+    case "unchanged":
+      counts.unchanged++;
+      break;
+    case "deleted":
+      counts.deleted++;
+      break;
+    case "skipped":
+      counts.skipped++;
+      break;
+    case "failed":
+      counts.failed++;
+      break;
+  }
+}
