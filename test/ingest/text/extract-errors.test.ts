@@ -4,6 +4,7 @@ import {
   chunkRecord,
   ExtractError,
   type ExtractErrorCode,
+  type ExtractLimits,
   extractText,
   type RecordChunk,
 } from "../../../src/ingest/text/index.js";
@@ -20,7 +21,11 @@ async function failure(promise: Promise<unknown>): Promise<ExtractError> {
   return error as ExtractError;
 }
 
-async function codeFor(name: string, mimeType: string, limits = generous): Promise<ExtractError> {
+async function codeFor(
+  name: string,
+  mimeType: string,
+  limits: ExtractLimits = generous,
+): Promise<ExtractError> {
   return failure(extractText({ bytes: await fixture(name), mimeType, name }, limits));
 }
 

@@ -1,0 +1,138 @@
+import { describe, expect, it } from "vitest";
+import { renderRecord } from "../../../src/ingest/text/index.js";
+
+describe("renderRecord", () => {
+  it("renders a contact as a titled list of readable fields, ids kept, empty fields dropped", () => {
+    const text = renderRecord(
+      {
+        id: "6f1c2d9e-0000-5000-8000-000000000001",
+        externalId: "0035e00000ABCdE",
+        firstName: "Ada",
+        lastName: "Lovelace",
+        fullName: "Ada Lovelace",
+        companyName: "Analytical Engines Ltd",
+        jobTitle: "Chief Mathematician",
+        emails: [
+          { email: "ada@example.com", type: "work" },
+          { email: "ada@home.example", type: "personal" },
+        ],
+        phoneNumbers: [],
+        addresses: [{ street: "12 St James's Square", city: "London", postalCode: null }],
+        type: "customer",
+        status: "active",
+        tags: ["vip", "", "beta"],
+        notes: "Prefers email.\nNo calls before ten.",
+        website: "",
+        lifecycleStage: null,
+        customFields: { Region__c: "EMEA", ARR: 120000, renewal: { month: "June" } },
+      },
+      "contact",
+    );
+    expect(text.split("\n")).toEqual([
+      "Contact: Ada Lovelace",
+      "Id: 6f1c2d9e-0000-5000-8000-000000000001",
+      "External id: 0035e00000ABCdE",
+      "First name: Ada",
+      "Last name: Lovelace",
+      "Full name: Ada Lovelace",
+      "Company name: Analytical Engines Ltd",
+      "Job title: Chief Mathematician",
+      "Emails 1: Email: ada@example.com; Type: work",
+      "Emails 2: Email: ada@home.example; Type: personal",
+      "Addresses 1: Street: 12 St James's Square; City: London",
+      "Type: customer",
+      "Status: active",
+      "Tags: vip, beta",
+      "Notes: Prefers email.",
+      "No calls before ten.",
+      "Custom fields > Region: EMEA",
+      "Custom fields > ARR: 120000",
+      "Custom fields > Renewal > Month: June",
+    ]);
+    expect(text).not.toMatch(/Website|Lifecycle|Phone numbers|Postal/);
+  });
+
+  it("titles a contact by first and last name when there is no full name", () => {
+    expect(renderRecord({ id: "c2", firstName: "Grace", lastName: "Hopper" }, "contact")).toMatch(
+      /^Contact: Grace Hopper\n/,
+    );
+  });
+
+  it("renders a company", () => {
+    const text = renderRecord(
+      { id: "co1", name: "Initech", domain: "initech.example", employeeCount: 250, isPublic: false },
+      "company",
+    );
+    expect(text).toBe(
+      "Company: Initech\nId: co1\nName: Initech\nDomain: initech.example\nEmployee count: 250\nIs public: no",
+    );
+  });
+
+  it("renders a deal with its amount, stage and dates", () => {
+    const text = renderRecord(
+      {
+        id: "d1",
+        name: "Initech renewal 2025",
+        amount: 48000,
+        currency: "EUR",
+        stage: "negotiation",
+        closeDate: "2025-03-31",
+        companyId: "co1",
+      },
+      "deal",
+    );
+    expect(text.split("\n")[0]).toBe("Deal: Initech renewal 2025");
+    expect(text).toContain(
+      "Amount: 48000\nCurrency: EUR\nStage: negotiation\nClose date: 2025-03-31\nCompany id: co1",
+    );
+  });
+
+  it("renders a custom object under its object type", () => {
+    const text = renderRecord(
+      {
+        id: "x1",
+        externalId: "a015e000001",
+        objectType: "Invoice",
+        createdAt: "2024-01-02T03:04:05Z",
+        customFields: { Invoice_Number__c: "INV-0042", Total__c: 1999.5, Paid__c: true },
+      },
+      "custom_object",
+    );
+    expect(text).toBe(
+      [
+        "Invoice",
+        "Id: x1",
+        "External id: a015e000001",
+        "Object type: Invoice",
+        "Created at: 2024-01-02T03:04:05Z",
+        "Custom fields > Invoice number: INV-0042",
+        "Custom fields > Total: 1999.5",
+        "Custom fields > Paid: yes",
+      ].join("\n"),
+    );
+  });
+
+  it("renders a ticket by its subject", () => {
+    const text = renderRecord(
+      {
+        id: "INC0010001",
+        subject: "VPN drops every hour",
+        description: "Users in Lyon lose the VPN at the top of every hour.",
+        priority: "P2",
+        assignee: { name: "Sam Ops", email: "sam@example.com" },
+        comments: [{ author: "Sam Ops", body: "Looking at the gateway logs." }],
+      },
+      "ticket",
+    );
+    expect(text).toContain("Ticket: VPN drops every hour");
+    expect(text).toContain("Description: Users in Lyon lose the VPN at the top of every hour.");
+    expect(text).toContain("Assignee > Name: Sam Ops");
+    expect(text).toContain("Comments 1: Author: Sam Ops; Body: Looking at the gateway logs.");
+  });
+
+  it("labels an unknown kind from its name", () => {
+    expect(renderRecord({ id: "m1", title: "Kickoff" }, "calendar_event")).toBe(
+      "Calendar event: Kickoff\nId: m1\nTitle: Kickoff",
+    );
+  });
+});
