@@ -1,11 +1,12 @@
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
+import { IngestError } from "./errors.js";
 
 type Counted = { calls: number; texts: number };
 
 /**
- * Embeds texts and counts the provider calls that took. When the embedder keeps its own counters
- * (`BatchedEmbeddings` splits one request into several calls) those are read; otherwise each
- * `embedDocuments` call counts as one.
+ * Embeds texts and counts the provider calls that took. When the embedder keeps its own
+ * `counters` (`BatchedEmbeddings` splits one request into several calls, and counts retries)
+ * those are read; otherwise each `embedDocuments` call counts as one.
  */
 export class EmbeddingMeter {
   private ownCalls = 0;
@@ -23,7 +24,10 @@ export class EmbeddingMeter {
     this.ownCalls++;
     this.ownTexts += texts.length;
     if (vectors.length !== texts.length) {
-      throw new Error(`the embedder returned ${vectors.length} vectors for ${texts.length} texts`);
+      throw new IngestError(
+        "EMBEDDINGS_INVALID",
+        `the embedder returned ${vectors.length} vectors for ${texts.length} texts: check the embeddings provider`,
+      );
     }
     return vectors;
   }
@@ -38,6 +42,6 @@ export class EmbeddingMeter {
 }
 
 function countersOf(embeddings: EmbeddingsInterface): Counted | undefined {
-  const { calls, texts } = embeddings as Partial<Counted>;
+  const { calls, texts } = (embeddings as { counters?: Partial<Counted> }).counters ?? {};
   return typeof calls === "number" && typeof texts === "number" ? { calls, texts } : undefined;
 }
