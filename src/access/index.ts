@@ -22,6 +22,7 @@ export {
   type StrategyChoice,
 } from "./planner.js";
 export { normalizeObjectId, normalizeSubject } from "./subject.js";
+export { SyncCatalog, type SyncLister } from "./sync-catalog.js";
 export type {
   AccessControl,
   AllowList,

@@ -1,0 +1,39 @@
+import type {
+  AccessControl,
+  AllowRateTracker,
+  AllowSetCache,
+  DecisionCache,
+  Subject,
+} from "../access/index.js";
+import type { RetrievalSettings } from "./options.js";
+import type { Tally } from "./report.js";
+
+/** What every query of one retriever shares: the tenant, the access port and the bounded caches. */
+export interface EnforcementContext {
+  tenant: string;
+  access: AccessControl;
+  settings: RetrievalSettings;
+  decisions: DecisionCache;
+  allowSets: AllowSetCache;
+  allowRates: AllowRateTracker;
+  /** The tenant's syncs a pre-filter lists objects in; undefined means pre-filtering is unavailable. */
+  syncIds: ((signal?: AbortSignal) => Promise<readonly string[]>) | undefined;
+}
+
+/** One query in flight: who asks, how many results, and its running tally. */
+export interface QueryRun {
+  ctx: EnforcementContext;
+  subject: Subject;
+  k: number;
+  signal: AbortSignal | undefined;
+  startedAt: number;
+  /** Evidence from before this instant is stale and must be re-checked before return. */
+  freshSince: number;
+  tally: Tally;
+  /** Decisions made or looked up during this query, by `refKey`. */
+  decided: Map<string, boolean>;
+}
+
+export function refKey(syncId: string, recordId: string): string {
+  return `${syncId}\u0000${recordId}`;
+}

@@ -1,0 +1,58 @@
+import type { ObjectRef } from "../access/index.js";
+import { type QueryRun, refKey } from "./context.js";
+import { MAX_REPORTED_ERRORS } from "./report.js";
+
+/**
+ * Decides every object not yet decided in this query: a cached deny, or a cached allow still
+ * within `freshnessMs`, is reused; the rest go to the Permissions API in one batch-check (one
+ * request set per sync). Results land in `run.decided`. An error decision is a deny, counted and
+ * reported, never cached.
+ */
+export async function decide(run: QueryRun, objects: readonly ObjectRef[]): Promise<void> {
+  const { ctx, subject, tally } = run;
+  const relation = ctx.settings.relation;
+  const toAsk: ObjectRef[] = [];
+  const asked = new Set<string>();
+  for (const object of objects) {
+    const key = refKey(object.syncId, object.recordId);
+    if (run.decided.has(key) || asked.has(key)) continue;
+    if (!object.syncId || !object.recordId) {
+      // A chunk that cannot be traced to a record cannot be checked: deny.
+      run.decided.set(key, false);
+      noteError(run, object, "the chunk has no record id or sync id");
+      continue;
+    }
+    const cached = ctx.decisions.get(subject, relation, object);
+    if (cached && (!cached.allowed || cached.decidedAt >= run.freshSince)) {
+      run.decided.set(key, cached.allowed);
+      tally.cacheHits += 1;
+      continue;
+    }
+    asked.add(key);
+    toAsk.push(object);
+  }
+  if (toAsk.length === 0) return;
+  const { decisions, calls } = await ctx.access.batchCheck(subject, toAsk, relation, run.signal);
+  tally.permissionCalls += calls;
+  tally.checks += toAsk.length;
+  const decidedAt = Date.now();
+  toAsk.forEach((object, index) => {
+    const decision = decisions[index] ?? { kind: "error" as const, reason: "no decision returned" };
+    const key = refKey(object.syncId, object.recordId);
+    if (decision.kind === "error") {
+      run.decided.set(key, false);
+      noteError(run, object, decision.reason);
+      return;
+    }
+    const allowed = decision.kind === "allow";
+    run.decided.set(key, allowed);
+    ctx.decisions.set(subject, relation, object, { allowed, decidedAt });
+  });
+}
+
+function noteError(run: QueryRun, object: ObjectRef, reason: string): void {
+  run.tally.itemErrors += 1;
+  if (run.tally.errors.length < MAX_REPORTED_ERRORS) {
+    run.tally.errors.push({ syncId: object.syncId, recordId: object.recordId, reason });
+  }
+}

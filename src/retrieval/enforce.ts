@@ -1,0 +1,146 @@
+import {
+  type AllowSet,
+  normalizeSubject,
+  PermissionsTimeoutError,
+  PermissionsUnavailableError,
+  planStrategy,
+} from "../access/index.js";
+import type { ScoredChunk } from "../store/index.js";
+import type { CandidateSource } from "./candidates.js";
+import type { EnforcementContext, QueryRun } from "./context.js";
+import { NoSubjectError } from "./errors.js";
+import type { FilterOutcome } from "./outcome.js";
+import { postFilter } from "./post-filter.js";
+import { loadAllowLists, preFilter } from "./pre-filter.js";
+import { newTally, type RetrievalReport, type StrategyRun } from "./report.js";
+
+export interface EnforceRequest {
+  subject: string | undefined;
+  k: number;
+  /** Candidates best first, within the retriever's tenant. */
+  source: CandidateSource;
+  signal?: AbortSignal | undefined;
+}
+
+export interface EnforceResult {
+  /** Allowed chunks, best first, at most k. */
+  hits: ScoredChunk[];
+  report: RetrievalReport;
+}
+
+/**
+ * THE enforcement point. Every search path (dense similarity, MMR, the agent tool, any future
+ * keyword or hybrid source) gets its chunks from here and nowhere else: it picks post- or
+ * pre-filtering, runs it until k allowed chunks, exhaustion or a budget, verifies stale evidence,
+ * and reports what it did. Nothing leaves without an allow decision for `subject`.
+ */
+export async function enforce(ctx: EnforcementContext, request: EnforceRequest): Promise<EnforceResult> {
+  const subject = request.subject === undefined ? "" : normalizeSubject(request.subject);
+  if (subject === "") throw new NoSubjectError();
+  const startedAt = Date.now();
+  const run: QueryRun = {
+    ctx,
+    subject,
+    k: request.k,
+    signal: request.signal,
+    startedAt,
+    freshSince: startedAt - ctx.settings.freshnessMs,
+    tally: newTally(),
+    decided: new Map(),
+  };
+  const { settings } = ctx;
+  let strategy: StrategyRun = "post";
+  let reason = "";
+  let outcome: FilterOutcome = { hits: [], exhausted: false, budgetHit: null };
+  try {
+    const plan = planStrategy({
+      requested: ctx.syncIds ? settings.strategy : "post",
+      cachedAllowSets: await peekAllowSets(run),
+      allowRate: ctx.allowRates.rate(subject, settings.relation),
+      thresholds: { preMaxRecords: settings.preMaxRecords, preBelowRate: settings.preBelowRate },
+    });
+    reason = ctx.syncIds ? plan.reason : "post-filter (no sync list: pre-filtering unavailable)";
+    if (plan.strategy === "post") {
+      outcome = await postFilter(run, request.source);
+      const stuck = outcome.budgetHit === "candidates" || outcome.budgetHit === "permissionCalls";
+      if (outcome.hits.length < run.k && stuck && plan.fallbackToPre) {
+        const lists = await loadAllowLists(run);
+        if (lists.complete) {
+          strategy = "post→pre";
+          reason += `; post-filter hit its ${outcome.budgetHit} budget, switched to pre-filter`;
+          outcome = await preFilter(run, request.source, lists);
+        } else {
+          reason += "; post-filter hit its budget and an allow list is incomplete: no pre-filter fallback";
+        }
+      }
+    } else {
+      const lists = await loadAllowLists(run);
+      if (!lists.complete) {
+        strategy = "pre→post";
+        reason += "; an allow list hit a cap (incomplete), so it is not used as a filter: post-filtered";
+        outcome = await postFilter(run, request.source);
+      } else if (settings.strategy === "auto" && lists.records > settings.preMaxRecords) {
+        strategy = "pre→post";
+        reason += `; the allow lists hold ${lists.records} > ${settings.preMaxRecords} records: post-filtered`;
+        outcome = await postFilter(run, request.source);
+      } else {
+        strategy = "pre";
+        if (lists.records === 0 && lists.sets.every((set) => !set.everything))
+          reason += "; the allow set is empty";
+        outcome = await preFilter(run, request.source, lists);
+      }
+    }
+  } catch (error) {
+    const failed = error instanceof PermissionsUnavailableError || error instanceof PermissionsTimeoutError;
+    if (!failed || settings.onPermissionError !== "empty") throw error;
+    return {
+      hits: [],
+      report: {
+        ...buildReport(run, strategy, reason, { hits: [], exhausted: false, budgetHit: null }),
+        permissionError: { code: error.code, message: error.message },
+      },
+    };
+  }
+  return { hits: outcome.hits, report: buildReport(run, strategy, reason, outcome) };
+}
+
+/** The subject's cached allow list in every sync, or undefined when any is missing. */
+async function peekAllowSets(run: QueryRun): Promise<AllowSet[] | undefined> {
+  const { ctx } = run;
+  if (!ctx.syncIds) return undefined;
+  const sets: AllowSet[] = [];
+  for (const syncId of await ctx.syncIds(run.signal)) {
+    const set = ctx.allowSets.peek(run.subject, ctx.settings.relation, syncId);
+    if (!set) return undefined;
+    sets.push(set);
+  }
+  return sets;
+}
+
+function buildReport(
+  run: QueryRun,
+  strategy: StrategyRun,
+  reason: string,
+  outcome: FilterOutcome,
+): RetrievalReport {
+  const { tally } = run;
+  return {
+    subject: run.subject,
+    requestedStrategy: run.ctx.settings.strategy,
+    strategy,
+    reason,
+    k: run.k,
+    returned: outcome.hits.length,
+    candidatesScanned: tally.candidatesScanned,
+    permissionCalls: tally.permissionCalls,
+    checks: tally.checks,
+    exhausted: outcome.exhausted,
+    budgetHit: outcome.hits.length < run.k ? outcome.budgetHit : null,
+    cacheHits: tally.cacheHits,
+    verified: tally.verified,
+    revokedOnVerify: tally.revokedOnVerify,
+    itemErrors: tally.itemErrors,
+    errors: tally.errors,
+    elapsedMs: Date.now() - run.startedAt,
+  };
+}

@@ -1,0 +1,20 @@
+export { type CandidatePage, type CandidateSource, vectorSource } from "./candidates.js";
+export type { RetrievedChunkMetadata } from "./documents.js";
+export { NoSubjectError, RetrievalConfigError } from "./errors.js";
+export { createManagedSyncRetriever, type ManagedSyncRetrieverOptions } from "./from-managed-sync.js";
+export {
+  type RetrievalBudget,
+  type RetrievalSettings,
+  type RetrievalSettingsInput,
+  retrievalSettingsSchema,
+} from "./options.js";
+export type { BudgetHit, ItemError, RetrievalReport, StrategyRun } from "./report.js";
+export {
+  PermissionAwareRetriever,
+  type PermissionAwareRetrieverFields,
+  RETRIEVAL_REPORT_EVENT,
+  type RetrievalResult,
+  type RetrieveOptions,
+} from "./retriever.js";
+export { SubjectConflictError } from "./subject.js";
+export { createRetrieverTool, type RetrieverToolOptions } from "./tool.js";

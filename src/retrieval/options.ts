@@ -1,0 +1,44 @@
+import { z } from "zod";
+import { DEFAULT_PLANNER_THRESHOLDS } from "../access/index.js";
+
+/** Limits on how much one query may spend looking for k allowed chunks. */
+export const budgetSchema = z.object({
+  /** Candidate chunks read from the store by post-filtering (default 3,000). */
+  maxCandidates: z.number().int().positive().default(3_000),
+  /** Permissions API requests per query; checked between rounds, so one round may overshoot (default 40). */
+  maxPermissionCalls: z.number().int().positive().default(40),
+  /** Wall time after which no new round starts (default 5,000 ms). */
+  maxMs: z.number().int().positive().default(5_000),
+});
+export type RetrievalBudget = z.infer<typeof budgetSchema>;
+
+/** Tunables of the retriever, validated once at construction. */
+export const retrievalSettingsSchema = z.object({
+  /** Results wanted. */
+  k: z.number().int().positive().max(1_000).default(6),
+  /** `auto` picks per query (see `planStrategy`); `post` and `pre` force one path. */
+  strategy: z.enum(["auto", "post", "pre"]).default("auto"),
+  budget: budgetSchema.default(budgetSchema.parse({})),
+  /** The permission relation required (default `can_read`). */
+  relation: z.enum(["can_read", "can_write", "is_owner"]).default("can_read"),
+  /** How long a subject's allow lists are reused (default 60 s; 0: one list-objects per query). */
+  allowSetTtlMs: z.number().int().nonnegative().default(60_000),
+  /**
+   * The oldest permission evidence a returned chunk may rest on. Cached allows and allow lists
+   * older than this are re-checked before return. Default 0: every result is confirmed by an answer
+   * given during the query, so a revocation takes effect on the next query.
+   */
+  freshnessMs: z.number().int().nonnegative().default(0),
+  /** How long allow/deny answers are reused (default 30 s; 0 turns the decision cache off). */
+  decisionCacheTtlMs: z.number().int().nonnegative().default(30_000),
+  decisionCacheMaxEntries: z.number().int().positive().default(100_000),
+  /** On a Permissions API failure: throw a typed error (default), or return no results with the reason in the report. */
+  onPermissionError: z.enum(["throw", "empty"]).default("throw"),
+  /** Auto's thresholds (see `planStrategy`). */
+  preMaxRecords: z.number().int().nonnegative().default(DEFAULT_PLANNER_THRESHOLDS.preMaxRecords),
+  preBelowRate: z.number().min(0).max(1).default(DEFAULT_PLANNER_THRESHOLDS.preBelowRate),
+  /** Candidates fetched per allowed result wanted when nothing is known about the subject (default 3). */
+  initialOverFetch: z.number().min(1).default(3),
+});
+export type RetrievalSettings = z.infer<typeof retrievalSettingsSchema>;
+export type RetrievalSettingsInput = z.input<typeof retrievalSettingsSchema>;

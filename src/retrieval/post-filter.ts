@@ -1,0 +1,79 @@
+import type { ScoredChunk } from "../store/index.js";
+import { budgetExceeded } from "./budget.js";
+import type { CandidateSource } from "./candidates.js";
+import { type QueryRun, refKey } from "./context.js";
+import { decide } from "./decide.js";
+import type { FilterOutcome } from "./outcome.js";
+
+/** Never ask for fewer candidates than this per round, to keep round trips few. */
+const MIN_PAGE = 10;
+/** Never ask for more than this per round, so one round cannot blow the budget by much. */
+const MAX_PAGE = 5_000;
+/** Over-fetch margin on top of the estimate, so a round usually suffices. */
+const SAFETY = 1.3;
+
+/**
+ * Post-filter: pages through the best candidates, checks their records, keeps the allowed, until k
+ * are found, the store is exhausted, or a budget is hit. Each round is sized from the allow rate
+ * seen so far in this query, or the subject's rate from earlier queries.
+ */
+export async function postFilter(run: QueryRun, source: CandidateSource): Promise<FilterOutcome> {
+  const { ctx, subject, k, tally } = run;
+  const relation = ctx.settings.relation;
+  const prior = ctx.allowRates.rate(subject, relation);
+  const hits: ScoredChunk[] = [];
+  const seen = new Set<string>();
+  let offset = 0;
+  let scanned = 0;
+  let allowedSeen = 0;
+  let exhausted = false;
+  let budgetHit = budgetExceeded(run);
+  while (hits.length < k && !budgetHit) {
+    const limit = Math.min(
+      nextPageSize(k - hits.length, scanned, allowedSeen, prior, ctx.settings.initialOverFetch),
+      ctx.settings.budget.maxCandidates - tally.candidatesScanned,
+    );
+    const page = await source({ limit, offset, ...(run.signal ? { signal: run.signal } : {}) });
+    offset += page.length;
+    tally.candidatesScanned += page.length;
+    const fresh = page.filter((hit) => !seen.has(hit.chunk.id));
+    for (const hit of fresh) seen.add(hit.chunk.id);
+    await decide(
+      run,
+      fresh.map((hit) => ({ syncId: hit.chunk.syncId, recordId: hit.chunk.recordId })),
+    );
+    for (const hit of fresh) {
+      scanned += 1;
+      if (run.decided.get(refKey(hit.chunk.syncId, hit.chunk.recordId)) !== true) continue;
+      allowedSeen += 1;
+      if (hits.length < k) hits.push(hit);
+    }
+    if (page.length < limit) {
+      exhausted = true;
+      break;
+    }
+    if (hits.length < k) budgetHit = budgetExceeded(run);
+  }
+  ctx.allowRates.record(subject, relation, scanned, allowedSeen);
+  return { hits, exhausted, budgetHit };
+}
+
+/**
+ * How many candidates to fetch to find `need` more allowed ones: need / rate with a margin, using
+ * this query's rate once it has seen an allow, else the subject's prior, else `initialOverFetch`.
+ * With nothing allowed yet, it grows geometrically.
+ */
+export function nextPageSize(
+  need: number,
+  scanned: number,
+  allowedSeen: number,
+  prior: number | undefined,
+  initialOverFetch: number,
+): number {
+  let size: number;
+  if (allowedSeen > 0) size = (need * scanned) / allowedSeen;
+  else if (scanned > 0) size = scanned * 4;
+  else if (prior !== undefined && prior > 0) size = need / prior;
+  else size = need * initialOverFetch;
+  return Math.min(MAX_PAGE, Math.max(MIN_PAGE, need, Math.ceil(size * SAFETY)));
+}

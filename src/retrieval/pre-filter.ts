@@ -1,0 +1,110 @@
+import type { AllowSet } from "../access/index.js";
+import type { ScoredChunk } from "../store/index.js";
+import { budgetExceeded } from "./budget.js";
+import { type CandidateSource, candidateStream, mergeByScore } from "./candidates.js";
+import { type QueryRun, refKey } from "./context.js";
+import { decide } from "./decide.js";
+import type { FilterOutcome } from "./outcome.js";
+
+/** The subject's allow lists for every sync in scope, and whether they can serve as a filter. */
+export interface AllowLists {
+  sets: AllowSet[];
+  complete: boolean;
+  records: number;
+}
+
+/** Fetches (or reuses) the subject's allow list in every sync of the tenant, in parallel. */
+export async function loadAllowLists(run: QueryRun): Promise<AllowLists> {
+  const { ctx, subject, tally } = run;
+  const relation = ctx.settings.relation;
+  const syncIds = ctx.syncIds ? await ctx.syncIds(run.signal) : [];
+  const results = await Promise.all(
+    syncIds.map((syncId) =>
+      ctx.allowSets.get(subject, relation, syncId, () =>
+        ctx.access.listObjects(subject, relation, syncId, run.signal),
+      ),
+    ),
+  );
+  for (const result of results) {
+    if (result.fetched) tally.permissionCalls += result.calls;
+    else tally.cacheHits += 1;
+  }
+  const sets = results.map((result) => result.set);
+  return {
+    sets,
+    complete: sets.every((set) => set.complete),
+    records: sets.reduce((sum, set) => sum + set.recordIds.size, 0),
+  };
+}
+
+/**
+ * Pre-filter: searches only the records of the subject's complete allow lists (and tenant-wide
+ * syncs unfiltered), best first. Hits whose list is older than `freshnessMs` are re-checked with one
+ * batch-check before return; a revoked one is dropped, its list forgotten, and the next candidate
+ * taken, so the answer stays k when k exist. An empty allow set yields nothing, never "no filter".
+ */
+export async function preFilter(
+  run: QueryRun,
+  source: CandidateSource,
+  lists: AllowLists,
+): Promise<FilterOutcome> {
+  const { ctx, k, tally } = run;
+  const bySync = new Map(lists.sets.map((set) => [set.syncId, set]));
+  const listed = lists.sets.filter((set) => !set.everything && set.recordIds.size > 0);
+  const whole = lists.sets.filter((set) => set.everything);
+  const pageSize = Math.max(k, 10);
+  const signal = run.signal ? { signal: run.signal } : {};
+  const streams = [];
+  if (listed.length > 0) {
+    const recordIds = listed.flatMap((set) => [...set.recordIds]);
+    streams.push(
+      candidateStream(source, { recordIds, syncIds: listed.map((set) => set.syncId), ...signal }, pageSize),
+    );
+  }
+  if (whole.length > 0) {
+    streams.push(candidateStream(source, { syncIds: whole.map((set) => set.syncId), ...signal }, pageSize));
+  }
+  if (streams.length === 0) return { hits: [], exhausted: true, budgetHit: null };
+
+  const candidates = mergeByScore(streams);
+  const hits: ScoredChunk[] = [];
+  let exhausted = false;
+  while (hits.length < k) {
+    const round: ScoredChunk[] = [];
+    while (round.length < k - hits.length) {
+      const next = await candidates.next();
+      if (next.done) {
+        exhausted = true;
+        break;
+      }
+      const { chunk } = next.value;
+      tally.candidatesScanned += 1;
+      const set = bySync.get(chunk.syncId);
+      // The store filtered on record ids; record ids are only unique within a sync, so confirm the pair.
+      if (set && (set.everything || set.recordIds.has(chunk.recordId))) round.push(next.value);
+    }
+    const stale = round.filter((hit) => (bySync.get(hit.chunk.syncId)?.fetchedAt ?? 0) < run.freshSince);
+    if (stale.length > 0) {
+      await decide(
+        run,
+        stale.map((hit) => ({ syncId: hit.chunk.syncId, recordId: hit.chunk.recordId })),
+      );
+      tally.verified += stale.length;
+    }
+    const staleIds = new Set(stale.map((hit) => hit.chunk.id));
+    for (const hit of round) {
+      const { syncId, recordId } = hit.chunk;
+      if (staleIds.has(hit.chunk.id) && run.decided.get(refKey(syncId, recordId)) !== true) {
+        tally.revokedOnVerify += 1;
+        // The list no longer tells the truth: the next query fetches a new one.
+        ctx.allowSets.delete(run.subject, ctx.settings.relation, syncId);
+        continue;
+      }
+      hits.push(hit);
+    }
+    if (exhausted) break;
+    // Pre-filter rounds past the first only replace revoked hits; only the clock stops them.
+    if (hits.length < k && budgetExceeded(run) === "time") return { hits, exhausted, budgetHit: "time" };
+  }
+  return { hits, exhausted, budgetHit: null };
+}

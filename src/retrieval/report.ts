@@ -1,0 +1,75 @@
+import type { StrategyChoice } from "../access/index.js";
+
+/** Which path produced the results; `a→b` means `a` ran first and handed over to `b` within the query. */
+export type StrategyRun = "post" | "pre" | "post→pre" | "pre→post";
+
+/** Why fetching stopped before k allowed chunks were found (null: it did not). */
+export type BudgetHit = "candidates" | "permissionCalls" | "time" | null;
+
+/** One object the Permissions API could not decide; counted as a deny. */
+export interface ItemError {
+  syncId: string;
+  recordId: string;
+  reason: string;
+}
+
+/**
+ * What one retrieval did, so "fewer than k" is never silent. Returned by `retrieveWithReport`,
+ * emitted as the `clearance_retrieval_report` custom callback event.
+ */
+export interface RetrievalReport {
+  subject: string;
+  requestedStrategy: StrategyChoice;
+  strategy: StrategyRun;
+  /** The planner's reason for the first path, and the hand-over reason if any. */
+  reason: string;
+  k: number;
+  returned: number;
+  candidatesScanned: number;
+  /** Permissions API requests sent (batch-check and list-objects). */
+  permissionCalls: number;
+  /** Objects decided by the Permissions API in this query (not from cache). */
+  checks: number;
+  /** The store has no more candidates for this subject: fewer than k means fewer than k exist. */
+  exhausted: boolean;
+  budgetHit: BudgetHit;
+  /** Decisions and allow lists served from cache. */
+  cacheHits: number;
+  /** Results re-checked before return because their evidence was older than `freshnessMs`. */
+  verified: number;
+  /** Of those, how many the re-check denied (a revocation caught). */
+  revokedOnVerify: number;
+  /** Objects the Permissions API failed to decide (each counted as a deny); the first 20 in `errors`. */
+  itemErrors: number;
+  errors: ItemError[];
+  /** Set when `onPermissionError: "empty"` turned a Permissions API failure into no results. */
+  permissionError?: { code: string; message: string };
+  elapsedMs: number;
+}
+
+/** The running tally one query fills in. */
+export interface Tally {
+  candidatesScanned: number;
+  permissionCalls: number;
+  checks: number;
+  cacheHits: number;
+  verified: number;
+  revokedOnVerify: number;
+  itemErrors: number;
+  errors: ItemError[];
+}
+
+export const MAX_REPORTED_ERRORS = 20;
+
+export function newTally(): Tally {
+  return {
+    candidatesScanned: 0,
+    permissionCalls: 0,
+    checks: 0,
+    cacheHits: 0,
+    verified: 0,
+    revokedOnVerify: 0,
+    itemErrors: 0,
+    errors: [],
+  };
+}

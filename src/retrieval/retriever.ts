@@ -1,0 +1,291 @@
+import { CallbackManager, type CallbackManagerForRetrieverRun } from "@langchain/core/callbacks/manager";
+import type { Document } from "@langchain/core/documents";
+import type { EmbeddingsInterface } from "@langchain/core/embeddings";
+import { BaseRetriever, type BaseRetrieverInput } from "@langchain/core/retrievers";
+import { ensureConfig, type RunnableConfig } from "@langchain/core/runnables";
+import {
+  type AccessControl,
+  AllowRateTracker,
+  AllowSetCache,
+  DecisionCache,
+  normalizeSubject,
+} from "../access/index.js";
+import type { ChunkStore } from "../store/index.js";
+import { type CandidateSource, vectorSource } from "./candidates.js";
+import type { EnforcementContext } from "./context.js";
+import { type RetrievedChunkMetadata, toDocument } from "./documents.js";
+import { enforce } from "./enforce.js";
+import { NoSubjectError, RetrievalConfigError } from "./errors.js";
+import { selectByMmr } from "./mmr.js";
+import { type RetrievalSettingsInput, retrievalSettingsSchema } from "./options.js";
+import type { RetrievalReport } from "./report.js";
+import { resolveSubject } from "./subject.js";
+
+/** The name of the custom callback event carrying each call's `RetrievalReport`. */
+export const RETRIEVAL_REPORT_EVENT = "clearance_retrieval_report";
+
+export interface PermissionAwareRetrieverFields extends BaseRetrieverInput, RetrievalSettingsInput {
+  store: Pick<ChunkStore, "search">;
+  embeddings: EmbeddingsInterface;
+  access: AccessControl;
+  /** The Connected User whose chunks are searched; every store call is ANDed with it. */
+  tenant: string;
+  /** The tenant's syncs, for pre-filtering (list-objects per sync). Without it only post-filter runs. */
+  syncIds?: readonly string[] | ((signal?: AbortSignal) => Promise<readonly string[]>);
+  /** `mmr` fetches `fetchK` allowed candidates through the same enforcement, then picks k diverse ones. */
+  searchType?: "similarity" | "mmr";
+  mmr?: { fetchK?: number; lambda?: number };
+}
+
+/** Per-call options of `retrieveWithReport`. */
+export interface RetrieveOptions {
+  /** Who asks (an email). Required unless the retriever is a `forUser` view. */
+  user?: string;
+  signal?: AbortSignal;
+  /** Overrides the retriever's k for this call. */
+  k?: number;
+}
+
+export interface RetrievalResult {
+  documents: Document<RetrievedChunkMetadata>[];
+  report: RetrievalReport;
+}
+
+interface Shared {
+  ctx: EnforcementContext;
+  store: Pick<ChunkStore, "search">;
+  embeddings: EmbeddingsInterface;
+  searchType: "similarity" | "mmr";
+  mmr: { fetchK: number; lambda: number };
+}
+
+class BoundView {
+  constructor(
+    readonly shared: Shared,
+    readonly user: string,
+  ) {}
+}
+
+/**
+ * A LangChain retriever that returns, for the person asking, the k most relevant chunks they may
+ * read in the source system: not fewer when k exist, never one they may not. Built once per
+ * tenant, it serves many users; the subject comes from `forUser(email)` or from
+ * `configurable.user` at call time. Without a subject it throws `NoSubjectError`.
+ *
+ * @example
+ * const retriever = new PermissionAwareRetriever({ store, embeddings, access, tenant: "northwind", k: 6 });
+ * const docs = await retriever.invoke("Q3 roadmap", { configurable: { user: "ana@northwind.test" } });
+ */
+export class PermissionAwareRetriever extends BaseRetriever<RetrievedChunkMetadata> {
+  static override lc_name(): string {
+    return "PermissionAwareRetriever";
+  }
+
+  lc_namespace = ["clearance", "retrievers"];
+
+  readonly #shared: Shared;
+  readonly #user: string | undefined;
+
+  constructor(fields: PermissionAwareRetrieverFields);
+  /** @internal used by `forUser` */
+  constructor(fields: BoundView);
+  constructor(fields: PermissionAwareRetrieverFields | BoundView) {
+    if (fields instanceof BoundView) {
+      super();
+      this.#shared = fields.shared;
+      this.#user = fields.user;
+      return;
+    }
+    super(fields);
+    this.#shared = buildShared(fields);
+    this.#user = undefined;
+  }
+
+  /** The user a `forUser` view is bound to. */
+  get user(): string | undefined {
+    return this.#user;
+  }
+
+  get k(): number {
+    return this.#shared.ctx.settings.k;
+  }
+
+  /** The decision cache, shared by every view, for ingest and webhook handlers to invalidate. */
+  get decisionCache(): DecisionCache {
+    return this.#shared.ctx.decisions;
+  }
+
+  /** A view bound to `user`, sharing this retriever's store, caches and settings. */
+  forUser(user: string): PermissionAwareRetriever {
+    const subject = normalizeSubject(user);
+    if (subject === "") throw new NoSubjectError();
+    return new PermissionAwareRetriever(new BoundView(this.#shared, subject));
+  }
+
+  /**
+   * Forgets what is known about a record (its content or sharing changed): cached decisions for
+   * every subject, allow lists that contain it, and with `syncId` every allow list of that sync (so
+   * a new grant shows at once).
+   */
+  invalidateRecord(recordId: string, syncId?: string): void {
+    this.#shared.ctx.decisions.invalidateRecord(recordId);
+    this.#shared.ctx.allowSets.invalidateRecord(recordId, syncId);
+  }
+
+  /** Forgets everything cached about one subject. */
+  invalidateSubject(user: string): void {
+    this.#shared.ctx.decisions.invalidateSubject(user);
+    this.#shared.ctx.allowSets.invalidateSubject(user);
+  }
+
+  /** Empties every cache (decisions, allow lists, observed allow rates). */
+  clearCaches(): void {
+    this.#shared.ctx.decisions.clear();
+    this.#shared.ctx.allowSets.clear();
+    this.#shared.ctx.allowRates.clear();
+  }
+
+  /** Retrieves for one user and says what it did (strategy, candidates, permission calls, why fewer than k). */
+  async retrieveWithReport(query: string, options: RetrieveOptions = {}): Promise<RetrievalResult> {
+    const subject = this.#subject(options.user);
+    options.signal?.throwIfAborted();
+    const { ctx, store, embeddings, searchType, mmr } = this.#shared;
+    const k = options.k ?? ctx.settings.k;
+    const vector = await embeddings.embedQuery(query);
+    const source = vectorSource(store, ctx.tenant, vector);
+    if (searchType === "mmr") {
+      const fetchK = Math.max(k, mmr.fetchK);
+      const { hits, report } = await enforce(ctx, { subject, k: fetchK, source, signal: options.signal });
+      const picked = await selectByMmr(embeddings, vector, hits, k, mmr.lambda);
+      return {
+        documents: picked.map(toDocument),
+        report: {
+          ...report,
+          k,
+          returned: picked.length,
+          budgetHit: picked.length < k ? report.budgetHit : null,
+        },
+      };
+    }
+    const { hits, report } = await enforce(ctx, { subject, k, source, signal: options.signal });
+    return { documents: hits.map(toDocument), report };
+  }
+
+  /**
+   * Runs another search path (keyword, hybrid, a re-ranked list) through the same enforcement:
+   * `source` pages candidates best first for this retriever's tenant, and only allowed ones return.
+   */
+  async retrieveFromSource(source: CandidateSource, options: RetrieveOptions = {}): Promise<RetrievalResult> {
+    const subject = this.#subject(options.user);
+    const { ctx } = this.#shared;
+    const { hits, report } = await enforce(ctx, {
+      subject,
+      k: options.k ?? ctx.settings.k,
+      source,
+      signal: options.signal,
+    });
+    return { documents: hits.map(toDocument), report };
+  }
+
+  #subject(user: string | undefined): string {
+    const subject = resolveSubject(this.#user, user);
+    if (!subject) throw new NoSubjectError();
+    return subject;
+  }
+
+  /**
+   * LangChain entry point. The subject is the bound user or `configurable.user`; the signal is
+   * `config.signal` (or `timeout`). The report goes to callbacks as `clearance_retrieval_report`.
+   */
+  override async invoke(
+    input: string,
+    options?: RunnableConfig,
+  ): Promise<Document<RetrievedChunkMetadata>[]> {
+    const config = ensureConfig(options);
+    const callbackManager = await CallbackManager.configure(
+      config.callbacks,
+      this.callbacks,
+      config.tags,
+      this.tags,
+      config.metadata,
+      this.metadata,
+      { verbose: this.verbose },
+    );
+    const runManager = await callbackManager?.handleRetrieverStart(
+      this.toJSON(),
+      input,
+      config.runId,
+      undefined,
+      undefined,
+      undefined,
+      config.runName,
+    );
+    try {
+      const { documents, report } = await this.retrieveWithReport(input, {
+        user: config.configurable?.user,
+        ...(config.signal ? { signal: config.signal } : {}),
+      });
+      await runManager?.handleCustomEvent(RETRIEVAL_REPORT_EVENT, report);
+      await runManager?.handleRetrieverEnd(documents);
+      return documents;
+    } catch (error) {
+      await runManager?.handleRetrieverError(error);
+      throw error;
+    }
+  }
+
+  /** Kept for LangChain internals that call it directly: works for a `forUser` view only. */
+  override async _getRelevantDocuments(
+    query: string,
+    runManager?: CallbackManagerForRetrieverRun,
+  ): Promise<Document<RetrievedChunkMetadata>[]> {
+    const { documents, report } = await this.retrieveWithReport(query);
+    await runManager?.handleCustomEvent(RETRIEVAL_REPORT_EVENT, report);
+    return documents;
+  }
+}
+
+function buildShared(fields: PermissionAwareRetrieverFields): Shared {
+  const parsed = retrievalSettingsSchema.safeParse(fields);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new RetrievalConfigError(
+      `retriever option ${issue?.path.join(".") || "?"}: ${issue?.message ?? "invalid"}`,
+      { cause: parsed.error },
+    );
+  }
+  const settings = parsed.data;
+  if (!fields.tenant || fields.tenant.trim() === "") {
+    throw new RetrievalConfigError(
+      "retriever option tenant is empty: set it to the Connected User id whose chunks to search",
+    );
+  }
+  if (settings.strategy === "pre" && !fields.syncIds) {
+    throw new RetrievalConfigError("strategy pre needs syncIds (the tenant's syncs to list objects in)");
+  }
+  const fetchK = fields.mmr?.fetchK ?? 20;
+  const lambda = fields.mmr?.lambda ?? 0.5;
+  if (!(Number.isInteger(fetchK) && fetchK > 0) || !(lambda >= 0 && lambda <= 1)) {
+    throw new RetrievalConfigError("mmr.fetchK must be a positive integer and mmr.lambda within [0, 1]");
+  }
+  const syncIds = fields.syncIds;
+  return {
+    ctx: {
+      tenant: fields.tenant,
+      access: fields.access,
+      settings,
+      decisions: new DecisionCache({
+        ttlMs: settings.decisionCacheTtlMs,
+        maxEntries: settings.decisionCacheMaxEntries,
+      }),
+      allowSets: new AllowSetCache({ ttlMs: settings.allowSetTtlMs }),
+      allowRates: new AllowRateTracker(),
+      syncIds:
+        syncIds === undefined ? undefined : typeof syncIds === "function" ? syncIds : async () => syncIds,
+    },
+    store: fields.store,
+    embeddings: fields.embeddings,
+    searchType: fields.searchType ?? "similarity",
+    mmr: { fetchK, lambda },
+  };
+}
