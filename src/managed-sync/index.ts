@@ -61,6 +61,7 @@ export {
   type SyncListItem,
   type SyncStatus,
   type SyncStatusValue,
+  type SyncSummary,
   type UpdateCredentialResult,
 } from "./sync-schemas.js";
 export type { EnableSyncInput, SyncsApi, WaitForSyncOptions } from "./syncs.js";

@@ -66,6 +66,15 @@ const summarySchema = z
     rateLimitBackoffMs: s.rateLimitBackoffMs ?? undefined,
   }));
 
+/** A sync's progress; every field may be missing while the sync initialises. */
+export interface SyncSummary {
+  totalRecords: number | undefined;
+  syncedRecordsCount: number | undefined;
+  /** Set once the initial sync has finished. */
+  lastSyncedAt: string | undefined;
+  latestCursor: string | undefined;
+}
+
 /** `GET /api/syncs/{syncId}` normalised: camelCase summary, upper-case status, `rateLimitBackoffMs` when rate limited. */
 export const SyncStatusSchema = z
   .looseObject({
@@ -75,11 +84,17 @@ export const SyncStatusSchema = z
     rate_limit_backoff_ms: z.number().nonnegative().nullish(),
   })
   .transform(({ summary, rateLimitBackoffMs, rate_limit_backoff_ms, ...rest }) => {
-    const { rateLimitBackoffMs: inSummary, ...summaryFields } = summary ?? {};
+    const normalised: SyncSummary = {
+      totalRecords: summary?.totalRecords,
+      syncedRecordsCount: summary?.syncedRecordsCount,
+      lastSyncedAt: summary?.lastSyncedAt,
+      latestCursor: summary?.latestCursor,
+    };
     return {
       ...rest,
-      summary: summaryFields,
-      rateLimitBackoffMs: rateLimitBackoffMs ?? rate_limit_backoff_ms ?? inSummary ?? undefined,
+      summary: normalised,
+      rateLimitBackoffMs:
+        rateLimitBackoffMs ?? rate_limit_backoff_ms ?? summary?.rateLimitBackoffMs ?? undefined,
     };
   });
 export type SyncStatus = z.infer<typeof SyncStatusSchema>;

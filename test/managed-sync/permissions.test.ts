@@ -73,7 +73,7 @@ describe("permissions.check", () => {
       user: "user:ana@northwind.test",
       role: "can_read",
     });
-    expect((server.requests[0]?.json as { user: string }).user).toBe("user:ana@northwind.test");
+    expect((server.requests[0]?.json as { user: string } | undefined)?.user).toBe("user:ana@northwind.test");
   });
 
   it("refuses an unknown role before calling the server", async () => {
@@ -120,7 +120,8 @@ describe("permissions.batchCheck", () => {
       expect(result.error).toBeUndefined();
     });
     // batch-check gets `user:email`, as its documentation shows.
-    const sent = (server.requests[0]?.json as { checks: { user: string }[] }).checks;
+    const sent = (server.requests[0]?.json as { checks: { user: string }[] } | undefined)?.checks ?? [];
+    expect(sent).toHaveLength(5);
     expect(sent.every((c) => c.user === "user:ana@northwind.test")).toBe(true);
   });
 
