@@ -138,3 +138,29 @@ describe("extractText by format", () => {
     expect(again.pages).toHaveLength(3);
   });
 });
+
+describe("HTML without a <main> element", () => {
+  it("reads the body (or Confluence's #main-content) and still drops the chrome", async () => {
+    const page = (body: string) => new TextEncoder().encode(`<html><body>${body}</body></html>`);
+    const plain = await extractText(
+      {
+        bytes: page("<nav>Menu</nav><p>Body paragraph.</p><script>noise()</script>"),
+        mimeType: "text/html",
+        name: "a.html",
+      },
+      generous,
+    );
+    expect(plain.text).toBe("Body paragraph.");
+    const confluence = await extractText(
+      {
+        bytes: page(
+          '<div id="sidebar">Space tools</div><div id="main-content"><h2>Release notes</h2><p>Version 2 ships.</p></div>',
+        ),
+        mimeType: "text/html",
+        name: "b.html",
+      },
+      generous,
+    );
+    expect(confluence.text).toBe("Release notes\n\nVersion 2 ships.");
+  });
+});

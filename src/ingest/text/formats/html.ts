@@ -25,8 +25,10 @@ const chromeSelectors = [
 export function extractHtml(bytes: Uint8Array): ExtractedText {
   const text = convert(decodeText(bytes), {
     wordwrap: false,
+    // No "body" here: a body match would swallow the main-content match inside it. With no
+    // match the whole document is read (returnDomByDefault).
     baseElements: {
-      selectors: ["main", "article", "[role=main]", "#main-content", "body"],
+      selectors: ["main", "article", "[role=main]", "#main-content"],
       orderBy: "selectors",
       returnDomByDefault: true,
     },
