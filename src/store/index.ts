@@ -1,7 +1,10 @@
 export { chunkId } from "./chunk-id.js";
 export { StoreError, StoreInputError } from "./errors.js";
 export { LanceChunkStore, type LanceChunkStoreOptions } from "./lancedb/lancedb-store.js";
-export { DEFAULT_VECTOR_INDEX_MIN_ROWS } from "./lancedb/vector-index.js";
+export {
+  DEFAULT_EXACT_FILTER_MAX_RECORD_IDS,
+  DEFAULT_VECTOR_INDEX_MIN_ROWS,
+} from "./lancedb/vector-index.js";
 export type {
   Chunk,
   ChunkFilter,

@@ -1,11 +1,98 @@
+import { execFile } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { LanceChunkStore } from "../../src/store/index.js";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LanceChunkStore, StoreError } from "../../src/store/index.js";
 import { CONTRACT_DIMENSIONS, runChunkStoreContract } from "./contract.js";
+import { makeChunk, near, randomUnit, seededRandom } from "./fixtures.js";
+
+const run = promisify(execFile);
 
 runChunkStoreContract("LanceDB", async () => {
   const dir = await mkdtemp(join(tmpdir(), "clearance-lance-"));
   const open = () => LanceChunkStore.open({ dir, dimensions: CONTRACT_DIMENSIONS });
   return { store: await open(), openPeer: open, dispose: () => rm(dir, { recursive: true, force: true }) };
+});
+
+describe("LanceDB store specifics", () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "clearance-lance-x-"));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("refuses to open a folder built for another vector size", async () => {
+    const path = join(dir, "dims");
+    await (await LanceChunkStore.open({ dir: path, dimensions: 16 })).close();
+    const error = await LanceChunkStore.open({ dir: path, dimensions: 32 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreError);
+    expect(error).toMatchObject({ code: "STORE_DIMENSIONS_MISMATCH" });
+    expect((error as Error).message).toContain("16-dimension");
+  });
+
+  it("keeps returning k at 0.1% selectivity once the vector index exists", async () => {
+    const random = seededRandom(3);
+    const centers = Array.from({ length: 10 }, () => randomUnit(random, 32));
+    const store = await LanceChunkStore.open({
+      dir: join(dir, "indexed"),
+      dimensions: 32,
+      vectorIndexMinRows: 1_000,
+    });
+    const chunks = Array.from({ length: 3_000 }, (_, i) =>
+      makeChunk({
+        recordId: `rec-${Math.floor(i / 3)}`,
+        chunkIndex: i % 3,
+        vector: near(centers[Math.floor(i / 3) % 10]!, random, 0.5),
+      }),
+    );
+    await store.upsert(chunks);
+    await store.optimize();
+    // Rows written after the index was built are still found (LanceDB scans unindexed rows too).
+    await store.upsert([makeChunk({ recordId: "late", vector: centers[0]! })]);
+    // Both the default (exact for small id sets) and pure ANN with prefilter must give k.
+    const ann = await LanceChunkStore.open({
+      dir: join(dir, "indexed"),
+      dimensions: 32,
+      exactFilterMaxRecordIds: 0,
+    });
+    for (const s of [store, ann]) {
+      const hits = await s.search(centers[0]!, { tenant: "tenant-a", limit: 3, recordIds: ["rec-5"] });
+      expect(hits.map((h) => h.chunk.recordId)).toEqual(["rec-5", "rec-5", "rec-5"]);
+      const late = await s.search(centers[0]!, { tenant: "tenant-a", limit: 1 });
+      expect(late[0]?.chunk.recordId).toBe("late");
+    }
+    await ann.close();
+    await store.close();
+  });
+
+  it("gives each lease to exactly one of two processes racing on the same folder", async () => {
+    const path = join(dir, "leases");
+    await (await LanceChunkStore.open({ dir: path, dimensions: 8 })).close();
+    const rounds = 12;
+    const startAt = String(Date.now() + 4_000);
+    const worker = (holder: string) =>
+      run(
+        process.execPath,
+        [
+          "--import",
+          "tsx",
+          join(import.meta.dirname, "lease-worker.ts"),
+          path,
+          holder,
+          startAt,
+          String(rounds),
+        ],
+        {
+          cwd: join(import.meta.dirname, "../.."),
+        },
+      );
+    const [a, b] = await Promise.all([worker("proc-a"), worker("proc-b")]);
+    const winsA: number[] = JSON.parse(a.stdout);
+    const winsB: number[] = JSON.parse(b.stdout);
+    expect([...winsA, ...winsB].sort((x, y) => x - y)).toEqual(Array.from({ length: rounds }, (_, i) => i));
+  });
 });

@@ -17,7 +17,11 @@ import { CHUNK_COLUMNS, chunksSchema } from "./schema.js";
 import { sqlAnd, sqlEquals, sqlIn } from "./sql.js";
 import { LanceState } from "./state.js";
 import { type LanceTables, openTables } from "./tables.js";
-import { DEFAULT_VECTOR_INDEX_MIN_ROWS, maintainIndexes } from "./vector-index.js";
+import {
+  DEFAULT_EXACT_FILTER_MAX_RECORD_IDS,
+  DEFAULT_VECTOR_INDEX_MIN_ROWS,
+  maintainIndexes,
+} from "./vector-index.js";
 
 /** Where and how the embedded store keeps its data. */
 export interface LanceChunkStoreOptions {
@@ -30,6 +34,12 @@ export interface LanceChunkStoreOptions {
    * every search is exact. Default {@link DEFAULT_VECTOR_INDEX_MIN_ROWS}.
    */
   vectorIndexMinRows?: number;
+  /**
+   * A search filtered to at most this many record ids skips the ANN index and scans its rows
+   * exactly: at that selectivity the exact scan is cheap (11–21 ms at 100k chunks) and it keeps
+   * recall at 1.0 on the permission pre-filter path. Default {@link DEFAULT_EXACT_FILTER_MAX_RECORD_IDS}.
+   */
+  exactFilterMaxRecordIds?: number;
 }
 
 // Bounds one IN list and one delete, however many record ids a caller passes.
@@ -49,6 +59,7 @@ export class LanceChunkStore implements ChunkStore {
     private readonly tables: LanceTables,
     readonly dimensions: number,
     private readonly vectorIndexMinRows: number,
+    private readonly exactFilterMaxRecordIds: number,
   ) {
     this.chunks = tables.chunks;
     this.state = new LanceState(tables.records, tables.syncState, tables.leases);
@@ -70,6 +81,7 @@ export class LanceChunkStore implements ChunkStore {
       tables,
       options.dimensions,
       options.vectorIndexMinRows ?? DEFAULT_VECTOR_INDEX_MIN_ROWS,
+      options.exactFilterMaxRecordIds ?? DEFAULT_EXACT_FILTER_MAX_RECORD_IDS,
     );
   }
 
@@ -136,13 +148,16 @@ export class LanceChunkStore implements ChunkStore {
     const where = chunkFilter(options);
     if (where === undefined) return [];
     options.signal?.throwIfAborted();
-    const query = this.chunks
+    let query = this.chunks
       .vectorSearch(Float32Array.from(vector))
       .distanceType("cosine")
       .where(where)
       .select([...CHUNK_COLUMNS, "_distance"])
       .limit(options.limit)
       .offset(offset);
+    if (options.recordIds && options.recordIds.length <= this.exactFilterMaxRecordIds) {
+      query = query.bypassVectorIndex();
+    }
     const rows = (await this.read("search", () => query.toArray())) as (ChunkRow & { _distance: number })[];
     options.signal?.throwIfAborted();
     return rows.map((row) => ({ chunk: fromChunkRow(row), score: 1 - row._distance }));
