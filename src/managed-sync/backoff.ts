@@ -37,6 +37,8 @@ export function parseRetryAfter(value: string | null, nowMs: number = Date.now()
   if (value === null) return undefined;
   const trimmed = value.trim();
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.ceil(Number(trimmed) * 1000);
+  // An HTTP-date has a weekday and month name; anything else (e.g. "-5") is not a date V8 should guess at.
+  if (!/[a-z]{3}/i.test(trimmed)) return undefined;
   const date = Date.parse(trimmed);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - nowMs);

@@ -105,7 +105,7 @@ export class HttpCore {
       try {
         await sleep(delayMs, undefined, { signal: spec.signal });
       } catch (cause) {
-        throw aborted(spec, cause);
+        throw aborted(spec, spec.signal?.reason ?? cause);
       }
     }
   }

@@ -169,7 +169,7 @@ export class SyncsApi {
       try {
         await sleep(delayMs, undefined, { signal: options.signal });
       } catch (cause) {
-        throw aborted({ endpoint: "GET /api/syncs/{syncId}" }, cause);
+        throw aborted({ endpoint: "GET /api/syncs/{syncId}" }, options.signal?.reason ?? cause);
       }
     }
   }
