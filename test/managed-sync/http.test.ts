@@ -75,9 +75,9 @@ describe("HTTP core", () => {
   });
 
   it("explains a body that is not JSON", async () => {
-    const { client } = await clientFor((_r, res) =>
-      res.writeHead(200, { "content-type": "text/html" }).end("<html>login</html>"),
-    );
+    const { client } = await clientFor((_r, res) => {
+      res.writeHead(200, { "content-type": "text/html" }).end("<html>login</html>");
+    });
     const error = (await client.syncs.list().catch((e: unknown) => e)) as ManagedSyncResponseError;
     expect(error).toBeInstanceOf(ManagedSyncResponseError);
     expect(error.message).toContain("GET /api/syncs returned a body that is not JSON");
