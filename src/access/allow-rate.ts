@@ -8,7 +8,7 @@ interface Tally {
 }
 
 /** Below this many scanned candidates a subject's rate is not trusted yet. */
-const MIN_SAMPLES = 20;
+const MIN_SAMPLES = 10;
 /** Tallies are halved past this, so the rate follows a subject whose access changes. */
 const DECAY_AT = 20_000;
 

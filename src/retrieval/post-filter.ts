@@ -10,7 +10,7 @@ const MIN_PAGE = 10;
 /** Never ask for more than this per round, so one round cannot blow the budget by much. */
 const MAX_PAGE = 5_000;
 /** Over-fetch margin on top of the estimate, so a round usually suffices. */
-const SAFETY = 1.3;
+const SAFETY = 1.5;
 
 /**
  * Post-filter: pages through the best candidates, checks their records, keeps the allowed, until k
@@ -71,9 +71,9 @@ export function nextPageSize(
   initialOverFetch: number,
 ): number {
   let size: number;
-  if (allowedSeen > 0) size = (need * scanned) / allowedSeen;
+  if (allowedSeen > 0) size = ((need * scanned) / allowedSeen) * SAFETY;
   else if (scanned > 0) size = scanned * 4;
-  else if (prior !== undefined && prior > 0) size = need / prior;
+  else if (prior !== undefined && prior > 0) size = (need / prior) * SAFETY;
   else size = need * initialOverFetch;
-  return Math.min(MAX_PAGE, Math.max(MIN_PAGE, need, Math.ceil(size * SAFETY)));
+  return Math.min(MAX_PAGE, Math.max(MIN_PAGE, need, Math.ceil(size)));
 }

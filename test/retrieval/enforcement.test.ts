@@ -1,0 +1,345 @@
+import type { Document } from "@langchain/core/documents";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PermissionsUnavailableError } from "../../src/access/index.js";
+import type { HashingEmbeddings } from "../../src/embeddings/index.js";
+import {
+  type CandidateSource,
+  NoSubjectError,
+  PermissionAwareRetriever,
+  type PermissionAwareRetrieverFields,
+  type RetrievedChunkMetadata,
+  SubjectConflictError,
+  vectorSource,
+} from "../../src/retrieval/index.js";
+import type { LanceChunkStore } from "../../src/store/index.js";
+import {
+  embeddings as makeEmbeddings,
+  type RecordSpec,
+  tempStore,
+  textFor,
+  upsertRecords,
+} from "./helpers/corpus.js";
+import { FakeAccessControl } from "./helpers/fake-access.js";
+
+const SYNCS = ["sync-drive", "sync-sharepoint"];
+const RECORDS = 400;
+const CHUNKS_PER_RECORD = 3;
+
+let store: LanceChunkStore;
+let embeddings: HashingEmbeddings;
+let dispose: () => Promise<void>;
+
+function recordsOf(tenant: string): RecordSpec[] {
+  return Array.from({ length: RECORDS }, (_, r) => ({
+    tenant,
+    syncId: SYNCS[r % 2]!,
+    // Same record ids in both tenants on purpose: isolation must come from the tenant filter.
+    recordId: `rec-${r}`,
+    texts: Array.from({ length: CHUNKS_PER_RECORD }, (_, c) => textFor(r * CHUNKS_PER_RECORD + c)),
+  }));
+}
+
+function accessWith(grants: Record<string, (r: number) => boolean>): FakeAccessControl {
+  const access = new FakeAccessControl();
+  for (const [subject, may] of Object.entries(grants)) {
+    for (let r = 0; r < RECORDS; r++) if (may(r)) access.grant(subject, SYNCS[r % 2]!, `rec-${r}`);
+  }
+  return access;
+}
+
+const GRANTS = {
+  "all@acme.test": () => true,
+  "tenth@acme.test": (r: number) => r % 10 === 3,
+  "few@acme.test": (r: number) => r === 7 || r === 200 || r === 311,
+};
+
+function retriever(access: FakeAccessControl, extra: Partial<PermissionAwareRetrieverFields> = {}) {
+  return new PermissionAwareRetriever({
+    store,
+    embeddings,
+    access,
+    tenant: "acme",
+    syncIds: SYNCS,
+    k: 5,
+    ...extra,
+  });
+}
+
+/** The exact answer: the best k chunks among what the subject may read (the store's filtered search). */
+async function oracle(
+  access: FakeAccessControl,
+  subject: string,
+  query: string,
+  k: number,
+): Promise<string[]> {
+  const allowed = [...(access.grants.get(subject) ?? [])].map((key) => key.split("/")[1]!);
+  const hits = await store.search(await embeddings.embedQuery(query), {
+    tenant: "acme",
+    recordIds: allowed,
+    limit: k,
+  });
+  return hits.map((hit) => hit.chunk.id);
+}
+
+function expectAllowed(access: FakeAccessControl, subject: string, docs: Document<RetrievedChunkMetadata>[]) {
+  for (const doc of docs)
+    expect(access.allows(subject, doc.metadata.syncId, doc.metadata.recordId)).toBe(true);
+}
+
+beforeAll(async () => {
+  ({ store, dispose } = await tempStore());
+  embeddings = makeEmbeddings();
+  await upsertRecords(store, embeddings, [...recordsOf("acme"), ...recordsOf("globex")]);
+});
+
+afterAll(async () => {
+  await dispose();
+});
+
+describe("subject", () => {
+  it("refuses to retrieve without a subject", async () => {
+    const r = retriever(accessWith(GRANTS));
+    await expect(r.invoke("budget")).rejects.toBeInstanceOf(NoSubjectError);
+    await expect(r.retrieveWithReport("budget")).rejects.toMatchObject({ code: "NO_SUBJECT" });
+    await expect(r.invoke("budget", { configurable: { user: "  " } })).rejects.toBeInstanceOf(NoSubjectError);
+    expect(() => r.forUser("")).toThrow(NoSubjectError);
+  });
+
+  it("takes the user from configurable.user at call time, one instance serving many users", async () => {
+    const access = accessWith(GRANTS);
+    const r = retriever(access);
+    const few = await r.invoke("budget roadmap", { configurable: { user: "few@acme.test" } });
+    const tenth = await r.invoke("budget roadmap", { configurable: { user: "tenth@acme.test" } });
+    expectAllowed(access, "few@acme.test", few);
+    expectAllowed(access, "tenth@acme.test", tenth);
+    expect(tenth).toHaveLength(5);
+    expect(new Set(few.map((d) => d.metadata.recordId))).not.toEqual(
+      new Set(tenth.map((d) => d.metadata.recordId)),
+    );
+  });
+
+  it("binds a user with forUser, and refuses a conflicting configurable.user", async () => {
+    const access = accessWith(GRANTS);
+    const view = retriever(access).forUser("tenth@acme.test");
+    const docs = await view.invoke("security incident");
+    expectAllowed(access, "tenth@acme.test", docs);
+    await expect(view.invoke("x", { configurable: { user: "all@acme.test" } })).rejects.toBeInstanceOf(
+      SubjectConflictError,
+    );
+  });
+});
+
+describe.each(["post", "pre", "auto"] as const)("strategy %s", (strategy) => {
+  it("returns exactly the best k allowed chunks, in score order", async () => {
+    const access = accessWith(GRANTS);
+    const r = retriever(access, { strategy, budget: { maxCandidates: 5_000, maxPermissionCalls: 500 } });
+    for (const subject of Object.keys(GRANTS)) {
+      for (const query of ["budget roadmap hiring", "security incident database"]) {
+        const { documents, report } = await r.retrieveWithReport(query, { user: subject });
+        const expected = await oracle(access, subject, query, 5);
+        expect(documents.map((d) => d.id)).toEqual(expected);
+        expectAllowed(access, subject, documents);
+        const scores = documents.map((d) => d.metadata.score);
+        expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+        expect(report.returned).toBe(documents.length);
+        expect(report.k).toBe(5);
+      }
+    }
+  });
+
+  it("returns nothing for a subject with an empty allow set", async () => {
+    const access = accessWith(GRANTS);
+    const r = retriever(access, { strategy, budget: { maxCandidates: 5_000, maxPermissionCalls: 500 } });
+    const { documents, report } = await r.retrieveWithReport("budget", { user: "nobody@acme.test" });
+    expect(documents).toEqual([]);
+    expect(report.returned).toBe(0);
+    expect(report.exhausted || report.budgetHit !== null).toBe(true);
+  });
+});
+
+describe("post-filter", () => {
+  it("checks a record once for all its chunks and keeps every allowed chunk", async () => {
+    const access = accessWith(GRANTS);
+    const r = retriever(access, { strategy: "post", k: 30 });
+    const { documents, report } = await r.retrieveWithReport("budget roadmap", { user: "all@acme.test" });
+    expect(documents).toHaveLength(30);
+    const records = new Set(documents.map((d) => d.metadata.recordId));
+    expect(records.size).toBeLessThan(30);
+    expect(report.checks).toBeLessThanOrEqual(report.candidatesScanned);
+    expect(access.checkedObjects).toBe(report.checks);
+  });
+
+  it("sizes the first fetch from the subject's learnt allow rate, and reports what it spent", async () => {
+    const access = accessWith(GRANTS);
+    const r = retriever(access, {
+      strategy: "post",
+      budget: { maxCandidates: 5_000, maxPermissionCalls: 500 },
+    });
+    const limits: number[][] = [];
+    const logging = (query: string): CandidateSource => {
+      const calls: number[] = [];
+      limits.push(calls);
+      const source = embeddings.embedQuery(query).then((vector) => vectorSource(store, "acme", vector));
+      return async (page) => {
+        calls.push(page.limit);
+        return (await source)(page);
+      };
+    };
+    const first = await r.retrieveFromSource(logging("budget roadmap"), { user: "tenth@acme.test" });
+    expect(first.report).toMatchObject({ strategy: "post", returned: 5, budgetHit: null });
+    expect(first.report.permissionCalls).toBe(access.batchCalls);
+    expect(first.report.candidatesScanned).toBe(limits[0]!.reduce((a, b) => a + b, 0));
+    // Nothing known yet: k × initialOverFetch.
+    expect(limits[0]![0]).toBe(15);
+    // Then the subject's rate (~0.1) is known: the first fetch is about k / 0.1 with a margin.
+    const second = await r.retrieveFromSource(logging("security incident"), { user: "tenth@acme.test" });
+    expect(second.report.returned).toBe(5);
+    expect(limits[1]![0]).toBeGreaterThanOrEqual(50);
+    expectAllowed(access, "tenth@acme.test", second.documents);
+  });
+
+  it("reports the budget it hit instead of silently returning fewer", async () => {
+    const access = accessWith(GRANTS);
+    const r = retriever(access, { strategy: "post", budget: { maxCandidates: 60 } });
+    const { documents, report } = await r.retrieveWithReport("budget", { user: "few@acme.test" });
+    expect(documents.length).toBeLessThan(5);
+    expect(report).toMatchObject({ budgetHit: "candidates", exhausted: false, strategy: "post" });
+    expect(report.candidatesScanned).toBeLessThanOrEqual(60);
+  });
+
+  it("counts a per-item error as a deny and reports it", async () => {
+    const access = accessWith(GRANTS);
+    for (let r = 0; r < RECORDS; r += 2) access.erroring.add(`rec-${r}`);
+    const r = retriever(access, { strategy: "post" });
+    const { documents, report } = await r.retrieveWithReport("budget roadmap", { user: "all@acme.test" });
+    expect(documents).toHaveLength(5);
+    for (const doc of documents) expect(access.erroring.has(doc.metadata.recordId)).toBe(false);
+    expect(report.itemErrors).toBeGreaterThan(0);
+    expect(report.errors[0]).toMatchObject({ reason: "fake: could not resolve" });
+  });
+});
+
+describe("auto", () => {
+  it("falls back to pre-filter when post-filter hits its budget, and still returns k", async () => {
+    const access = new FakeAccessControl();
+    for (let r = 0; r < 8; r++) access.grant("rare@acme.test", SYNCS[(r * 50) % 2]!, `rec-${r * 50}`);
+    const r = retriever(access, { budget: { maxCandidates: 100 } });
+    const first = await r.retrieveWithReport("budget roadmap", { user: "rare@acme.test" });
+    expect(first.report.strategy).toBe("post→pre");
+    expect(first.documents).toHaveLength(5);
+    expectAllowed(access, "rare@acme.test", first.documents);
+    // Now the subject is known to see little: straight to pre-filter.
+    const second = await r.retrieveWithReport("security incident", { user: "rare@acme.test" });
+    expect(second.report.strategy).toBe("pre");
+    expect(second.documents).toHaveLength(5);
+  });
+
+  it("post-filters a subject who sees everything, with about k candidates", async () => {
+    const access = accessWith(GRANTS);
+    const r = retriever(access);
+    await r.retrieveWithReport("budget", { user: "all@acme.test" });
+    const { report } = await r.retrieveWithReport("security", { user: "all@acme.test" });
+    expect(report.strategy).toBe("post");
+    expect(report.candidatesScanned).toBeLessThanOrEqual(10);
+  });
+
+  it("does not use an incomplete allow list as a filter", async () => {
+    const access = accessWith(GRANTS);
+    access.truncateLists = true;
+    const r = retriever(access, {
+      strategy: "pre",
+      budget: { maxCandidates: 5_000, maxPermissionCalls: 500 },
+    });
+    const { documents, report } = await r.retrieveWithReport("budget", { user: "tenth@acme.test" });
+    expect(report.strategy).toBe("pre→post");
+    expect(documents).toHaveLength(5);
+    expectAllowed(access, "tenth@acme.test", documents);
+  });
+});
+
+describe("freshness and caches", () => {
+  it("verifies a cached allow list before returning, so a revocation takes effect on the next query", async () => {
+    const access = accessWith(GRANTS);
+    const r = retriever(access, { strategy: "pre" });
+    const first = await r.retrieveWithReport("budget roadmap", { user: "tenth@acme.test" });
+    const victim = first.documents[0]!.metadata;
+    access.revoke("tenth@acme.test", victim.syncId, victim.recordId);
+    const second = await r.retrieveWithReport("budget roadmap", { user: "tenth@acme.test" });
+    expect(second.documents.map((d) => d.metadata.recordId)).not.toContain(victim.recordId);
+    expect(second.documents).toHaveLength(5);
+    expect(second.report.revokedOnVerify).toBeGreaterThan(0);
+    expectAllowed(access, "tenth@acme.test", second.documents);
+  });
+
+  it("trusts evidence younger than freshnessMs (documented staleness) until invalidated", async () => {
+    const access = accessWith(GRANTS);
+    const r = retriever(access, { strategy: "pre", freshnessMs: 60_000 });
+    const first = await r.retrieveWithReport("budget roadmap", { user: "tenth@acme.test" });
+    const victim = first.documents[0]!.metadata;
+    access.revoke("tenth@acme.test", victim.syncId, victim.recordId);
+    const stale = await r.retrieveWithReport("budget roadmap", { user: "tenth@acme.test" });
+    expect(stale.report.verified).toBe(0);
+    expect(stale.documents.map((d) => d.metadata.recordId)).toContain(victim.recordId);
+    r.invalidateRecord(victim.recordId, victim.syncId);
+    const fresh = await r.retrieveWithReport("budget roadmap", { user: "tenth@acme.test" });
+    expect(fresh.documents.map((d) => d.metadata.recordId)).not.toContain(victim.recordId);
+  });
+
+  it("reuses cached denies, and never with TTL 0", async () => {
+    const access = accessWith(GRANTS);
+    const cached = retriever(access, { strategy: "post" });
+    await cached.retrieveWithReport("budget", { user: "tenth@acme.test" });
+    const again = await cached.retrieveWithReport("budget", { user: "tenth@acme.test" });
+    expect(again.report.cacheHits).toBeGreaterThan(0);
+    const uncached = retriever(access, { strategy: "post", decisionCacheTtlMs: 0 });
+    await uncached.retrieveWithReport("budget", { user: "tenth@acme.test" });
+    const none = await uncached.retrieveWithReport("budget", { user: "tenth@acme.test" });
+    expect(none.report.cacheHits).toBe(0);
+  });
+});
+
+describe("fail closed", () => {
+  it("throws a typed error when the Permissions API is down, for every strategy", async () => {
+    const access = accessWith(GRANTS);
+    access.down = true;
+    for (const strategy of ["post", "pre", "auto"] as const) {
+      await expect(
+        retriever(access, { strategy }).invoke("budget", { configurable: { user: "all@acme.test" } }),
+      ).rejects.toBeInstanceOf(PermissionsUnavailableError);
+    }
+  });
+
+  it("returns empty with the reason when asked to", async () => {
+    const access = accessWith(GRANTS);
+    access.down = true;
+    const r = retriever(access, { onPermissionError: "empty" });
+    const { documents, report } = await r.retrieveWithReport("budget", { user: "all@acme.test" });
+    expect(documents).toEqual([]);
+    expect(report.permissionError?.code).toBe("PERMISSIONS_UNAVAILABLE");
+  });
+});
+
+describe("tenant isolation", () => {
+  it("never returns another tenant's chunks, even when the record ids match", async () => {
+    const access = accessWith(GRANTS);
+    for (const tenant of ["acme", "globex"]) {
+      for (const strategy of ["post", "pre"] as const) {
+        const r = new PermissionAwareRetriever({
+          store,
+          embeddings,
+          access,
+          tenant,
+          syncIds: SYNCS,
+          k: 20,
+          strategy,
+        });
+        const { documents } = await r.retrieveWithReport("budget roadmap", { user: "all@acme.test" });
+        expect(documents).toHaveLength(20);
+        const ids = new Set(documents.map((d) => d.id));
+        const own = await store.search(await embeddings.embedQuery("budget roadmap"), { tenant, limit: 20 });
+        expect(ids).toEqual(new Set(own.map((hit) => hit.chunk.id)));
+        for (const hit of own) expect(hit.chunk.tenant).toBe(tenant);
+      }
+    }
+  });
+});
