@@ -1,0 +1,34 @@
+import { Command } from "commander";
+import { ClearanceError } from "../errors.js";
+
+/** Builds the `clearance` command line; each subcommand lives in its own file under `commands/`. */
+export async function buildProgram(): Promise<Command> {
+  const program = new Command("clearance")
+    .description("Permission-aware retrieval over SaaS data synced by Paragon Managed Sync")
+    .showHelpAfterError();
+  const { emulatorCommand } = await import("./commands/emulator.js");
+  const { ingestCommand } = await import("./commands/ingest.js");
+  program.addCommand(emulatorCommand());
+  program.addCommand(ingestCommand());
+  return program;
+}
+
+/** Runs the CLI; a `ClearanceError` becomes one readable line and exit code 1, not a stack trace. */
+export async function main(argv: string[]): Promise<void> {
+  try {
+    const program = await buildProgram();
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof ClearanceError) {
+      console.error(`clearance: ${error.message} [${error.code}]`);
+      process.exitCode = 1;
+      return;
+    }
+    throw error;
+  }
+}
+
+const invokedDirectly = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, "/"));
+if (invokedDirectly) {
+  await main(process.argv);
+}
