@@ -1,0 +1,223 @@
+import { QdrantClient } from "@qdrant/js-client-rest";
+import { StoreError, StoreInputError } from "../errors.js";
+import { requireChunk, requireId, requireIds, requirePage, requireTenant, requireVector } from "../guards.js";
+import type {
+  ChunkFilter,
+  ChunkInput,
+  ChunkMetadata,
+  ChunkStore,
+  CurrentContent,
+  RecordVersion,
+  ScoredChunk,
+  SearchOptions,
+  SyncState,
+} from "../types.js";
+import { ensureCollections } from "./collections.js";
+import { chunkFilter, matchAny, matchValue } from "./filters.js";
+import { fromChunkPayload, metadataPatch, toChunkPayload } from "./payloads.js";
+import { QdrantState } from "./state.js";
+
+export interface QdrantChunkStoreOptions {
+  url: string;
+  apiKey?: string;
+  /** Chunk collection; ingest state goes to `<collection>_state`. Default `clearance_chunks`. */
+  collection?: string;
+  dimensions: number;
+  /** An existing client (tests, custom transport); `url` and `apiKey` are then ignored. */
+  client?: QdrantClient;
+}
+
+// Points per upsert request and record ids per filter: keeps request bodies well under limits.
+const BATCH = 256;
+const RECORDS_PER_FILTER = 1_000;
+
+/**
+ * `ChunkStore` on Qdrant, for corpora past one machine. Point ids are the deterministic chunk ids,
+ * deletes go by filter, record-id sets are `MatchAny` conditions, and ingest state lives in a
+ * second collection. Needs Qdrant ≥ 1.16 (conditional updates, used by leases).
+ *
+ * @example const store = await QdrantChunkStore.open({ url: "http://localhost:6333", dimensions: 1536 });
+ */
+export class QdrantChunkStore implements ChunkStore {
+  private readonly state: QdrantState;
+
+  private constructor(
+    private readonly client: QdrantClient,
+    private readonly collection: string,
+    readonly dimensions: number,
+  ) {
+    this.state = new QdrantState(client, `${collection}_state`);
+  }
+
+  /** Connects and creates the collections and payload indexes if they are missing. */
+  static async open(options: QdrantChunkStoreOptions): Promise<QdrantChunkStore> {
+    if (!Number.isInteger(options.dimensions) || options.dimensions < 1) {
+      throw new StoreInputError(
+        "STORE_DIMENSIONS_INVALID",
+        `dimensions must be a positive integer, got ${options.dimensions}`,
+      );
+    }
+    const collection = options.collection ?? "clearance_chunks";
+    const client =
+      options.client ??
+      new QdrantClient({
+        url: options.url,
+        ...(options.apiKey ? { apiKey: options.apiKey } : {}),
+        checkCompatibility: false,
+      });
+    try {
+      await ensureCollections(client, collection, `${collection}_state`, options.dimensions);
+    } catch (cause) {
+      if (cause instanceof StoreError) throw cause;
+      throw new StoreError(
+        "STORE_OPEN_FAILED",
+        `cannot reach Qdrant at ${options.url}: check QDRANT_URL and QDRANT_API_KEY`,
+        {
+          cause,
+        },
+      );
+    }
+    return new QdrantChunkStore(client, collection, options.dimensions);
+  }
+
+  async upsert(chunks: readonly ChunkInput[]): Promise<void> {
+    for (const chunk of chunks) requireChunk(chunk, this.dimensions);
+    for (let i = 0; i < chunks.length; i += BATCH) {
+      const points = chunks.slice(i, i + BATCH).map((c) => ({
+        id: c.id,
+        vector: Array.from(c.vector),
+        payload: toChunkPayload(c),
+      }));
+      await this.call("upsert chunks", () => this.client.upsert(this.collection, { wait: true, points }));
+    }
+  }
+
+  async deleteByRecord(tenant: string, recordIds: readonly string[]): Promise<void> {
+    requireTenant(tenant);
+    const ids = requireIds(recordIds, "recordIds");
+    for (let i = 0; i < ids.length; i += RECORDS_PER_FILTER) {
+      const filter = {
+        must: [matchValue("tenant", tenant), matchAny("recordId", ids.slice(i, i + RECORDS_PER_FILTER))],
+      };
+      await this.call("delete chunks", () => this.client.delete(this.collection, { wait: true, filter }));
+    }
+  }
+
+  async deleteStaleChunks(tenant: string, current: readonly CurrentContent[]): Promise<void> {
+    requireTenant(tenant);
+    const keep = current.map((c) => ({
+      recordId: requireId(c.recordId, "recordId"),
+      contentHash: requireId(c.contentHash, "contentHash"),
+    }));
+    for (let i = 0; i < keep.length; i += RECORDS_PER_FILTER) {
+      // Per record: its chunks whose hash is not the current one. Never one hash across records.
+      const filter = {
+        must: [matchValue("tenant", tenant)],
+        should: keep.slice(i, i + RECORDS_PER_FILTER).map((k) => ({
+          must: [matchValue("recordId", k.recordId)],
+          must_not: [matchValue("contentHash", k.contentHash)],
+        })),
+      };
+      await this.call("delete stale chunks", () =>
+        this.client.delete(this.collection, { wait: true, filter }),
+      );
+    }
+  }
+
+  async updateRecordMetadata(tenant: string, recordId: string, patch: Partial<ChunkMetadata>): Promise<void> {
+    requireTenant(tenant);
+    requireId(recordId, "recordId");
+    const filter = { must: [matchValue("tenant", tenant), matchValue("recordId", recordId)] };
+    const { set, remove } = metadataPatch(patch);
+    if (Object.keys(set).length > 0) {
+      await this.call("update metadata", () =>
+        this.client.setPayload(this.collection, { payload: set, filter, wait: true }),
+      );
+    }
+    if (remove.length > 0) {
+      await this.call("update metadata", () =>
+        this.client.deletePayload(this.collection, { keys: remove, filter, wait: true }),
+      );
+    }
+  }
+
+  async search(vector: readonly number[] | Float32Array, options: SearchOptions): Promise<ScoredChunk[]> {
+    const offset = options.offset ?? 0;
+    requirePage(options.limit, offset);
+    requireVector(vector, this.dimensions);
+    const filter = chunkFilter(options);
+    if (!filter) return [];
+    options.signal?.throwIfAborted();
+    const response = await this.call("search", () =>
+      this.client.query(this.collection, {
+        query: Array.from(vector),
+        filter,
+        limit: options.limit,
+        offset,
+        with_payload: true,
+      }),
+    );
+    options.signal?.throwIfAborted();
+    return response.points.map((point) => ({
+      chunk: fromChunkPayload(String(point.id), point.payload),
+      score: point.score,
+    }));
+  }
+
+  async count(filter: ChunkFilter): Promise<number> {
+    const qdrantFilter = chunkFilter(filter);
+    if (!qdrantFilter) return 0;
+    const result = await this.call("count", () =>
+      this.client.count(this.collection, { filter: qdrantFilter, exact: true }),
+    );
+    return result.count;
+  }
+
+  recordVersions(tenant: string, syncId: string): AsyncIterable<RecordVersion> {
+    return this.state.recordVersions(tenant, syncId);
+  }
+  getRecordVersions(tenant: string, recordIds: readonly string[]): Promise<Map<string, RecordVersion>> {
+    return this.call("read record versions", () => this.state.getRecordVersions(tenant, recordIds));
+  }
+  putRecordVersions(versions: readonly RecordVersion[]): Promise<void> {
+    return this.call("write record versions", () => this.state.putRecordVersions(versions));
+  }
+  deleteRecordVersions(tenant: string, recordIds: readonly string[]): Promise<void> {
+    return this.call("delete record versions", () => this.state.deleteRecordVersions(tenant, recordIds));
+  }
+  getSyncState(tenant: string, syncId: string): Promise<SyncState | undefined> {
+    return this.call("read sync state", () => this.state.getSyncState(tenant, syncId));
+  }
+  putSyncState(tenant: string, syncId: string, state: SyncState): Promise<void> {
+    return this.call("write sync state", () => this.state.putSyncState(tenant, syncId, state));
+  }
+  acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean> {
+    return this.call("acquire lease", () => this.state.acquireLease(name, holder, ttlMs));
+  }
+  renewLease(name: string, holder: string, ttlMs: number): Promise<boolean> {
+    return this.call("renew lease", () => this.state.renewLease(name, holder, ttlMs));
+  }
+  releaseLease(name: string, holder: string): Promise<void> {
+    return this.call("release lease", () => this.state.releaseLease(name, holder));
+  }
+
+  /** Qdrant indexes and compacts by itself; nothing to do. */
+  async optimize(): Promise<void> {}
+
+  async close(): Promise<void> {}
+
+  private async call<T>(what: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (cause) {
+      if (cause instanceof StoreInputError || cause instanceof StoreError) throw cause;
+      throw new StoreError(
+        "STORE_REQUEST_FAILED",
+        `Qdrant ${what} failed: ${(cause as Error)?.message ?? cause}`,
+        {
+          cause,
+        },
+      );
+    }
+  }
+}
