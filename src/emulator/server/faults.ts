@@ -143,7 +143,8 @@ export function injectFaults(faults: FaultInjector): MiddlewareHandler<EmulatorE
       try {
         await sleep(config.slowMs, undefined, { signal: c.req.raw.signal });
       } catch {
-        return; // the client gave up; nothing left to answer
+        // The client gave up; nobody reads this, but the request still needs an answer.
+        return errorResponse(c, 408, "CLIENT_GONE", "the client went away during an injected delay");
       }
       return next();
     }
