@@ -1,0 +1,122 @@
+import { describe, expect, it } from "vitest";
+import { AllowRateTracker, AllowSetCache, DecisionCache } from "../../src/access/index.js";
+
+const doc = (recordId: string, syncId = "s1") => ({ syncId, recordId });
+
+describe("DecisionCache", () => {
+  it("remembers allow and deny per subject, relation and record", () => {
+    const cache = new DecisionCache({ ttlMs: 60_000 });
+    cache.set("ana@x.test", "can_read", doc("r1"), { allowed: true, decidedAt: 1 });
+    cache.set("ana@x.test", "can_read", doc("r2"), { allowed: false, decidedAt: 2 });
+    expect(cache.get("ana@x.test", "can_read", doc("r1"))).toEqual({ allowed: true, decidedAt: 1 });
+    expect(cache.get("user:ana@x.test", "can_read", doc("r2"))?.allowed).toBe(false);
+    expect(cache.get("ana@x.test", "can_write", doc("r1"))).toBeUndefined();
+    expect(cache.get("leo@x.test", "can_read", doc("r1"))).toBeUndefined();
+    expect(cache.get("ana@x.test", "can_read", doc("r1", "s2"))).toBeUndefined();
+  });
+
+  it("invalidates by record for every subject, and by subject for every record", () => {
+    const cache = new DecisionCache({ ttlMs: 60_000 });
+    for (const subject of ["ana@x.test", "leo@x.test"]) {
+      for (const recordId of ["r1", "r2"])
+        cache.set(subject, "can_read", doc(recordId), { allowed: true, decidedAt: 0 });
+    }
+    cache.invalidateRecord("r1");
+    expect(cache.get("ana@x.test", "can_read", doc("r1"))).toBeUndefined();
+    expect(cache.get("leo@x.test", "can_read", doc("r1"))).toBeUndefined();
+    expect(cache.get("leo@x.test", "can_read", doc("r2"))).toBeDefined();
+    cache.invalidateSubject("leo@x.test");
+    expect(cache.get("leo@x.test", "can_read", doc("r2"))).toBeUndefined();
+    expect(cache.get("ana@x.test", "can_read", doc("r2"))).toBeDefined();
+    cache.clear();
+    expect(cache.size).toBe(0);
+  });
+
+  it("is off with TTL 0", () => {
+    const cache = new DecisionCache({ ttlMs: 0 });
+    cache.set("ana@x.test", "can_read", doc("r1"), { allowed: true, decidedAt: 0 });
+    expect(cache.enabled).toBe(false);
+    expect(cache.get("ana@x.test", "can_read", doc("r1"))).toBeUndefined();
+  });
+
+  it("stays bounded, and invalidation still works after evictions", () => {
+    const cache = new DecisionCache({ ttlMs: 60_000, maxEntries: 100 });
+    for (let i = 0; i < 1_000; i++)
+      cache.set("ana@x.test", "can_read", doc(`r${i}`), { allowed: true, decidedAt: i });
+    expect(cache.size).toBe(100);
+    expect(cache.get("ana@x.test", "can_read", doc("r0"))).toBeUndefined();
+    cache.invalidateRecord("r999");
+    expect(cache.get("ana@x.test", "can_read", doc("r999"))).toBeUndefined();
+    expect(cache.get("ana@x.test", "can_read", doc("r998"))).toBeDefined();
+  });
+});
+
+describe("AllowSetCache", () => {
+  const list =
+    (ids: string[], complete = true) =>
+    async () => ({ recordIds: ids, complete, calls: 1 });
+
+  it("fetches once and serves concurrent callers from the same fetch", async () => {
+    const cache = new AllowSetCache({ ttlMs: 60_000 });
+    let fetches = 0;
+    const fetch = async () => {
+      fetches += 1;
+      await new Promise((resolve) => setImmediate(resolve));
+      return { recordIds: ["a", "b"], complete: true, calls: 1 };
+    };
+    const [one, two] = await Promise.all([
+      cache.get("ana@x.test", "can_read", "s1", fetch),
+      cache.get("ana@x.test", "can_read", "s1", fetch),
+    ]);
+    expect(fetches).toBe(1);
+    expect(one.fetched).toBe(true);
+    expect(two.fetched).toBe(false);
+    expect([...one.set.recordIds]).toEqual(["a", "b"]);
+    const three = await cache.get("ana@x.test", "can_read", "s1", fetch);
+    expect(three).toMatchObject({ fetched: false, calls: 0 });
+    expect(cache.peek("ana@x.test", "can_read", "s1")?.fetchedAt).toBeGreaterThan(0);
+  });
+
+  it("never caches a failed fetch", async () => {
+    const cache = new AllowSetCache({ ttlMs: 60_000 });
+    await expect(
+      cache.get("ana@x.test", "can_read", "s1", async () => {
+        throw new Error("down");
+      }),
+    ).rejects.toThrow("down");
+    const next = await cache.get("ana@x.test", "can_read", "s1", list(["a"]));
+    expect(next.fetched).toBe(true);
+  });
+
+  it("drops lists that contain a changed record, or every list of its sync", async () => {
+    const cache = new AllowSetCache({ ttlMs: 60_000 });
+    await cache.get("ana@x.test", "can_read", "s1", list(["a"]));
+    await cache.get("leo@x.test", "can_read", "s1", list(["b"]));
+    await cache.get("leo@x.test", "can_read", "s2", list(["c"]));
+    cache.invalidateRecord("a");
+    expect(cache.peek("ana@x.test", "can_read", "s1")).toBeUndefined();
+    expect(cache.peek("leo@x.test", "can_read", "s1")).toBeDefined();
+    cache.invalidateRecord("new-record", "s1");
+    expect(cache.peek("leo@x.test", "can_read", "s1")).toBeUndefined();
+    expect(cache.peek("leo@x.test", "can_read", "s2")).toBeDefined();
+    cache.invalidateSubject("leo@x.test");
+    expect(cache.peek("leo@x.test", "can_read", "s2")).toBeUndefined();
+  });
+
+  it("fetches every time with TTL 0", async () => {
+    const cache = new AllowSetCache({ ttlMs: 0 });
+    await cache.get("ana@x.test", "can_read", "s1", list(["a"]));
+    expect((await cache.get("ana@x.test", "can_read", "s1", list(["a"]))).fetched).toBe(true);
+  });
+});
+
+describe("AllowRateTracker", () => {
+  it("knows a rate only after enough candidates", () => {
+    const rates = new AllowRateTracker();
+    rates.record("ana@x.test", "can_read", 5, 1);
+    expect(rates.rate("ana@x.test", "can_read")).toBeUndefined();
+    rates.record("ana@x.test", "can_read", 95, 9);
+    expect(rates.rate("ana@x.test", "can_read")).toBeCloseTo(0.1);
+    expect(rates.rate("ana@x.test", "can_write")).toBeUndefined();
+  });
+});

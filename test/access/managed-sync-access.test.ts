@@ -1,0 +1,248 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createAdaptorServer } from "@hono/node-server";
+import { Hono } from "hono";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import {
+  ManagedSyncAccessControl,
+  type PermissionsClient,
+  PermissionsTimeoutError,
+  PermissionsUnavailableError,
+  SyncCatalog,
+} from "../../src/access/index.js";
+import { ManagedSyncClient } from "../../src/managed-sync/index.js";
+
+/**
+ * A fake of Paragon's Permissions API on loopback, for the answer shapes the emulator does not
+ * produce: objects echoed as `file:<id>`, per-item errors, a list cut at the cap, an outage.
+ */
+const fake = {
+  grants: new Map<string, Set<string>>(), // `${syncId}/${user}` → record ids
+  erroring: new Set<string>(),
+  requests: [] as string[],
+  mode: "ok" as "ok" | "down" | "slow",
+};
+
+function grant(syncId: string, user: string, ids: string[]) {
+  const key = `${syncId}/${user}`;
+  const set = fake.grants.get(key) ?? new Set();
+  for (const id of ids) set.add(id);
+  fake.grants.set(key, set);
+}
+
+const app = new Hono();
+app.use(async (c, next) => {
+  fake.requests.push(`${c.req.method} ${c.req.path}`);
+  if (fake.mode === "down") return c.json({ message: "unavailable" }, 503);
+  if (fake.mode === "slow") await new Promise((resolve) => setTimeout(resolve, 1_000));
+  return next();
+});
+app.get("/api/syncs", (c) =>
+  c.json({
+    data: [
+      { id: "drive", integration: "googledrive", pipeline: "files", status: "IDLE" },
+      { id: "sharepoint", integration: "sharepoint", pipeline: "files", status: "IDLE" },
+      { id: "crm", integration: "salesforce", pipeline: "crm", status: "IDLE" },
+    ],
+  }),
+);
+app.post("/api/permissions/:syncId/batch-check", async (c) => {
+  const syncId = c.req.param("syncId");
+  const body = (await c.req.json()) as { checks: { object: string; user: string; role: string }[] };
+  return c.json({
+    result: body.checks.map((check) => {
+      const user = check.user.replace(/^user:/, "");
+      const request = { ...check, object: `file:${check.object}` };
+      if (fake.erroring.has(check.object))
+        return { allowed: false, request, error: "could not resolve the graph" };
+      return { allowed: fake.grants.get(`${syncId}/${user}`)?.has(check.object) ?? false, request };
+    }),
+  });
+});
+const listed = (syncId: string, user: string) => [...(fake.grants.get(`${syncId}/${user}`) ?? [])];
+app.post("/api/permissions/:syncId/list-objects", async (c) => {
+  const body = (await c.req.json()) as { user: string };
+  // Like the real server: silently cut at 1000.
+  return c.json({ objects: listed(c.req.param("syncId"), body.user).slice(0, 1000) });
+});
+app.post("/api/permissions/:syncId/streamed-list-objects", async (c) => {
+  const body = (await c.req.json()) as { user: string };
+  const lines = listed(c.req.param("syncId"), body.user).map(
+    (object) => `${JSON.stringify({ object: `file:${object}` })}\n`,
+  );
+  return c.body(lines.join(""), 200, { "content-type": "application/x-ndjson" });
+});
+
+let server: Server;
+let client: ManagedSyncClient;
+
+beforeAll(async () => {
+  server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  client = new ManagedSyncClient({
+    baseUrl: `http://127.0.0.1:${port}`,
+    auth: { token: "test-token" },
+    timeoutMs: 200,
+    retry: { retries: 1, baseDelayMs: 1, maxDelayMs: 2 },
+  });
+});
+
+afterAll(async () => {
+  await new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+});
+
+beforeEach(() => {
+  fake.grants.clear();
+  fake.erroring.clear();
+  fake.requests.length = 0;
+  fake.mode = "ok";
+});
+
+function access(options: Partial<ConstructorParameters<typeof ManagedSyncAccessControl>[0]> = {}) {
+  const catalog = new SyncCatalog(client.syncs);
+  return new ManagedSyncAccessControl({
+    permissions: client.permissions,
+    syncKind: (syncId, signal) => catalog.kind(syncId, signal),
+    batchSize: 10,
+    ...options,
+  });
+}
+
+describe("ManagedSyncAccessControl.batchCheck", () => {
+  it("accepts the Managed Sync client's permissions namespace as its port", () => {
+    const port: PermissionsClient = client.permissions;
+    expect(port).toBeDefined();
+  });
+
+  it("checks each sync with its own requests, maps file: echoes back, keeps errors apart from denies", async () => {
+    grant("drive", "ana@x.test", ["d1", "d3"]);
+    grant("sharepoint", "ana@x.test", ["s2"]);
+    fake.erroring.add("d2");
+    const objects = [
+      { syncId: "drive", recordId: "d1" },
+      { syncId: "sharepoint", recordId: "s1" },
+      { syncId: "drive", recordId: "d2" },
+      { syncId: "sharepoint", recordId: "s2" },
+      { syncId: "drive", recordId: "d3" },
+      { syncId: "drive", recordId: "d1" },
+    ];
+    const { decisions, calls } = await access().batchCheck("user:ana@x.test", objects, "can_read");
+    expect(decisions).toEqual([
+      { kind: "allow" },
+      { kind: "deny" },
+      { kind: "error", reason: "could not resolve the graph" },
+      { kind: "allow" },
+      { kind: "allow" },
+      { kind: "allow" },
+    ]);
+    const checks = fake.requests.filter((r) => r.endsWith("/batch-check"));
+    expect(checks.sort()).toEqual([
+      "POST /api/permissions/drive/batch-check",
+      "POST /api/permissions/sharepoint/batch-check",
+    ]);
+    expect(calls).toBe(2);
+  });
+
+  it("splits a sync's checks into batches and counts every request", async () => {
+    const ids = Array.from({ length: 35 }, (_, i) => `d${i}`);
+    grant(
+      "drive",
+      "ana@x.test",
+      ids.filter((_, i) => i % 2 === 0),
+    );
+    const { decisions, calls } = await access().batchCheck(
+      "ana@x.test",
+      ids.map((recordId) => ({ syncId: "drive", recordId })),
+      "can_read",
+    );
+    expect(calls).toBe(4);
+    expect(fake.requests.filter((r) => r.endsWith("/batch-check"))).toHaveLength(4);
+    expect(decisions.map((d) => d.kind)).toEqual(ids.map((_, i) => (i % 2 === 0 ? "allow" : "deny")));
+  });
+
+  it("denies records of a sync without a Permissions API, unless the sync is tenant-wide", async () => {
+    const objects = [{ syncId: "crm", recordId: "c1" }];
+    const closed = await access().batchCheck("ana@x.test", objects, "can_read");
+    expect(closed.decisions[0]).toMatchObject({ kind: "error" });
+    expect((closed.decisions[0] as { reason: string }).reason).toMatch(/tenantWideSyncs/);
+    const open = await access({ tenantWideSyncs: ["crm"] }).batchCheck("ana@x.test", objects, "can_read");
+    expect(open).toEqual({ decisions: [{ kind: "allow" }], calls: 0 });
+    expect(fake.requests.filter((r) => r.includes("/permissions/crm"))).toEqual([]);
+  });
+
+  it("denies records of a sync the tenant does not have", async () => {
+    const { decisions } = await access().batchCheck(
+      "ana@x.test",
+      [{ syncId: "gone", recordId: "g1" }],
+      "can_read",
+    );
+    expect(decisions[0]?.kind).toBe("error");
+  });
+
+  it("raises PermissionsUnavailableError when the API is down", async () => {
+    const ac = access();
+    await ac.batchCheck("ana@x.test", [{ syncId: "drive", recordId: "d1" }], "can_read");
+    fake.mode = "down";
+    const failing = ac.batchCheck("ana@x.test", [{ syncId: "drive", recordId: "d1" }], "can_read");
+    await expect(failing).rejects.toBeInstanceOf(PermissionsUnavailableError);
+  });
+
+  it("raises PermissionsTimeoutError when the API is too slow", async () => {
+    const ac = access({ syncKind: () => "files" });
+    fake.mode = "slow";
+    const failing = ac.batchCheck("ana@x.test", [{ syncId: "drive", recordId: "d1" }], "can_read");
+    await expect(failing).rejects.toBeInstanceOf(PermissionsTimeoutError);
+  });
+});
+
+describe("ManagedSyncAccessControl.listObjects", () => {
+  it("returns a short list as complete after one call", async () => {
+    grant("drive", "ana@x.test", ["d1", "d2"]);
+    const list = await access().listObjects("ana@x.test", "can_read", "drive");
+    expect(list).toEqual({ recordIds: ["d1", "d2"], complete: true, calls: 1 });
+  });
+
+  it("falls back to the streamed endpoint when the plain one hits its cap", async () => {
+    const ids = Array.from({ length: 2_500 }, (_, i) => `d${i}`);
+    grant("drive", "ana@x.test", ids);
+    const list = await access().listObjects("ana@x.test", "can_read", "drive");
+    expect(list.complete).toBe(true);
+    expect(list.calls).toBe(2);
+    expect(new Set(list.recordIds)).toEqual(new Set(ids));
+  });
+
+  it("reports a list cut by its own size bound as incomplete, never as complete", async () => {
+    grant(
+      "drive",
+      "ana@x.test",
+      Array.from({ length: 1_500 }, (_, i) => `d${i}`),
+    );
+    const list = await access({ maxListSize: 1_200 }).listObjects("ana@x.test", "can_read", "drive");
+    expect(list.complete).toBe(false);
+  });
+
+  it("lists nothing for a record sync and everything for a tenant-wide one", async () => {
+    expect(await access().listObjects("ana@x.test", "can_read", "crm")).toEqual({
+      recordIds: [],
+      complete: true,
+      calls: 0,
+    });
+    expect(
+      await access({ tenantWideSyncs: ["crm"] }).listObjects("ana@x.test", "can_read", "crm"),
+    ).toMatchObject({
+      everything: true,
+      complete: true,
+    });
+  });
+
+  it("raises a typed error when the API is down", async () => {
+    fake.mode = "down";
+    await expect(
+      access({ syncKind: () => "files" }).listObjects("ana@x.test", "can_read", "drive"),
+    ).rejects.toBeInstanceOf(PermissionsUnavailableError);
+  });
+});
