@@ -57,8 +57,10 @@ export async function processPage(
   const result: PageResult = { outcomes: new Map(), issues: [], chunksWritten: 0 };
   const settle = (recordId: string, outcome: RecordOutcome, issue?: Omit<RecordIssue, "syncId">) => {
     result.outcomes.set(recordId, outcome);
-    if (issue && (outcome === "skipped" || outcome === "failed"))
-      result.issues.push({ syncId: sync.id, ...issue, outcome });
+    if (issue && (outcome === "skipped" || outcome === "failed")) {
+      const { name, code, reason } = issue;
+      result.issues.push({ syncId: sync.id, recordId, ...(name ? { name } : {}), code, reason, outcome });
+    }
     context.onRecord(recordId, outcome);
   };
 

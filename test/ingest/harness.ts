@@ -76,7 +76,7 @@ export interface Harness {
 
 /** Starts the emulator on loopback and opens an embedded store in a temp folder. */
 export async function startHarness(
-  options: { corpus?: CorpusSpec; faults?: FaultConfigInput; storeDir?: string } = {},
+  options: { corpus?: CorpusSpec; faults?: FaultConfigInput; storeDir?: string; retries?: number } = {},
 ): Promise<Harness> {
   const emulator = await startEmulator({
     corpus: options.corpus ?? smallCorpus(),
@@ -95,7 +95,7 @@ export async function startHarness(
     },
     timeoutMs: 5_000,
     // Faults are injected at high rates in tests; fast retries keep the suite quick.
-    retry: { retries: 6, baseDelayMs: 5, maxDelayMs: 50, maxRetryAfterMs: 60_000 },
+    retry: { retries: options.retries ?? 6, baseDelayMs: 5, maxDelayMs: 50, maxRetryAfterMs: 60_000 },
   });
   const storeDir = options.storeDir ?? (await mkdtemp(join(tmpdir(), "clearance-ingest-")));
   const embeddings = new BatchedEmbeddings(new HashingEmbeddings({ dimensions: DIMENSIONS }), {
