@@ -25,7 +25,7 @@ export interface ExtractLimits {
 export const defaultExtractLimits = {
   maxBytes: 25 * 1024 * 1024,
   maxChars: 2_000_000,
-  maxUncompressedBytes: 200 * 1024 * 1024,
+  maxUncompressedBytes: 100 * 1024 * 1024,
   timeoutMs: 60_000,
 } as const satisfies ExtractLimits;
 

@@ -139,6 +139,20 @@ describe("extractText on bad files", () => {
     expect(image.message).toContain("image/png");
   });
 
+  it("stops a big CSV at the timeout instead of blocking the process", async () => {
+    // 2 MB is parsed in 256 KB slices with a turn of the event loop between them, so a zero
+    // budget always runs out while slices remain, however fast the machine.
+    const row = "Ada Lovelace,ada@example.com,Research,analytical engine notes\n";
+    const bytes = new TextEncoder().encode(`name,email,team,notes\n${row.repeat(32_000)}`);
+    const attempt = extractText(
+      { bytes, mimeType: "text/csv", name: "big.csv" },
+      { ...generous, timeoutMs: 0 },
+    );
+    const error = await failure(attempt);
+    expect(error.code).toBe("TIMEOUT");
+    expect(error.skip).toBe(false);
+  });
+
   it("rethrows the caller's abort instead of recording a per-file error", async () => {
     const controller = new AbortController();
     controller.abort(new Error("run stopped"));
