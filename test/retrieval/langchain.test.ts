@@ -4,6 +4,7 @@ import type { HashingEmbeddings } from "../../src/embeddings/index.js";
 import {
   createRetrieverTool,
   PermissionAwareRetriever,
+  type PermissionAwareRetrieverFields,
   RETRIEVAL_REPORT_EVENT,
   type RetrievalReport,
   type RetrievalResult,
@@ -36,7 +37,7 @@ afterAll(async () => {
   await dispose();
 });
 
-const make = (extra: Partial<ConstructorParameters<typeof PermissionAwareRetriever>[0]> = {}) =>
+const make = (extra: Partial<PermissionAwareRetrieverFields> = {}) =>
   new PermissionAwareRetriever({
     store,
     embeddings,
