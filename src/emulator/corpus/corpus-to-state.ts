@@ -28,13 +28,19 @@ export const CORPUS_TIME = "2026-01-01T00:00:00.000Z";
 export function corpusToState(spec: CorpusSpec, content: ContentStore): EmulatorState {
   const source = spec.source ?? "manifest.yaml";
   const manifest = parseManifest(spec.manifest, source);
-  const state = new EmulatorState({
-    projectId: manifest.project?.id ?? DEFAULT_PROJECT_ID,
-    directory: new Directory(
+  let directory: Directory;
+  try {
+    directory = new Directory(
       manifest.domain,
       manifest.people.map((p) => ({ email: p.email, name: p.name, title: p.title })),
       manifest.groups.map((g) => ({ id: g.id, name: g.name, members: g.members.map(toMember) })),
-    ),
+    );
+  } catch (cause) {
+    throw new CorpusError(`${source}: groups: ${(cause as Error).message}`, { cause });
+  }
+  const state = new EmulatorState({
+    projectId: manifest.project?.id ?? DEFAULT_PROJECT_ID,
+    directory,
     content,
   });
   const files = new Map<string, Uint8Array>();
