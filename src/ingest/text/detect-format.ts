@@ -30,6 +30,7 @@ const byMimeType: ReadonlyMap<string, TextFormat> = new Map([
   [`${ooxml}.presentationml.slideshow`, "pptx"],
   ["application/vnd.ms-powerpoint.presentation.macroenabled.12", "pptx"],
   ["application/vnd.google-apps.presentation", "pptx"],
+  ["application/vnd.google-apps.drawing", "pdf"],
   ["text/html", "html"],
   ["application/xhtml+xml", "html"],
   ["text/csv", "csv"],
@@ -110,4 +111,14 @@ export function detectFormat(mimeType: string, name: string): TextFormat | undef
           .toLowerCase(),
       )
     : undefined;
+}
+
+const pdfMagic = [0x25, 0x50, 0x44, 0x46, 0x2d]; // "%PDF-"
+
+/**
+ * The format the bytes themselves announce, when they do unambiguously: a PDF is a PDF whatever the
+ * record's MIME type says (exports and mislabelled uploads).
+ */
+export function sniffFormat(bytes: Uint8Array): TextFormat | undefined {
+  return pdfMagic.every((byte, i) => bytes[i] === byte) ? "pdf" : undefined;
 }

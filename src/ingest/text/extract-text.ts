@@ -1,5 +1,5 @@
 import { abortable } from "./abortable.js";
-import { detectFormat, isFolderMimeType, type TextFormat } from "./detect-format.js";
+import { detectFormat, isFolderMimeType, sniffFormat, type TextFormat } from "./detect-format.js";
 import { ExtractError } from "./errors.js";
 import {
   extractCsv,
@@ -30,7 +30,8 @@ const extractors: Record<TextFormat, Extractor> = {
 };
 
 /**
- * The text of a synced file, by MIME type (or file extension when the type is generic). Throws
+ * The text of a synced file, by MIME type (or file extension when the type is generic; PDFs are
+ * also recognised by their first bytes). Throws
  * `ExtractError`: with `skip: true` for folders and unsupported types, otherwise a per-record
  * failure (MALFORMED, ENCRYPTED, EMPTY, TOO_LARGE, TOO_LONG, ZIP_BOMB, TIMEOUT).
  *
@@ -40,7 +41,7 @@ const extractors: Record<TextFormat, Extractor> = {
 export async function extractText(input: ExtractInput, limits: ExtractLimits): Promise<ExtractedText> {
   const { bytes, mimeType, name } = input;
   if (isFolderMimeType(mimeType)) throw new ExtractError("FOLDER", `${name} is a folder: it has no content`);
-  const format = detectFormat(mimeType, name);
+  const format = sniffFormat(bytes) ?? detectFormat(mimeType, name);
   if (!format) {
     throw new ExtractError(
       "UNSUPPORTED_TYPE",

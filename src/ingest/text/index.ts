@@ -1,7 +1,7 @@
 export { type ChunkMetadata, type ChunkSource, chunkRecord, type RecordChunk } from "./chunk-record.js";
 export { chunkText } from "./chunk-text.js";
 export { contentHash } from "./content-hash.js";
-export { detectFormat, isFolderMimeType, type TextFormat } from "./detect-format.js";
+export { detectFormat, isFolderMimeType, sniffFormat, type TextFormat } from "./detect-format.js";
 export { ChunkOptionsError, ExtractError, type ExtractErrorCode } from "./errors.js";
 export { extractText } from "./extract-text.js";
 export { type RecordKind, renderRecord } from "./render-record.js";

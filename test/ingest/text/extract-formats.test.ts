@@ -108,6 +108,13 @@ describe("extractText by format", () => {
     expect(docx.text).toContain("paid vacation");
   });
 
+  it("recognises a PDF by its bytes whatever the label says", async () => {
+    const drawing = await extract("report.pdf", "application/vnd.google-apps.drawing");
+    expect(drawing.pages).toHaveLength(3);
+    const mislabelled = await extract("report.pdf", "text/plain");
+    expect(mislabelled.pages?.[1]?.text).toContain("churn");
+  });
+
   it("reads Google-native types as their exports", async () => {
     const doc = await extract("handbook.docx", "application/vnd.google-apps.document");
     expect(doc.text).toContain("paid vacation");
