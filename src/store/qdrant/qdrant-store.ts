@@ -158,10 +158,18 @@ export class QdrantChunkStore implements ChunkStore {
       }),
     );
     options.signal?.throwIfAborted();
-    return response.points.map((point) => ({
-      chunk: fromChunkPayload(String(point.id), point.payload),
-      score: point.score,
-    }));
+    try {
+      return response.points.map((point) => ({
+        chunk: fromChunkPayload(String(point.id), point.payload),
+        score: point.score,
+      }));
+    } catch (cause) {
+      throw new StoreError(
+        "STORE_BAD_PAYLOAD",
+        `collection ${this.collection} holds points Clearance did not write: point it at its own collection`,
+        { cause },
+      );
+    }
   }
 
   async count(filter: ChunkFilter): Promise<number> {

@@ -1,0 +1,220 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { chunkId, QdrantChunkStore, StoreError } from "../../src/store/index.js";
+import { makeChunk } from "./fixtures.js";
+
+interface Seen {
+  method: string;
+  path: string;
+  body: Record<string, unknown> | undefined;
+}
+
+/**
+ * A FAKE Qdrant REST endpoint (no Qdrant server can run here): it records what the adapter sends
+ * and answers with canned, well-formed responses. It checks the adapter's requests, not Qdrant's
+ * behaviour — that is the contract suite's job when QDRANT_URL is set.
+ */
+async function startFakeQdrant(options: { vectorSize?: number; queryPoints?: unknown[] } = {}) {
+  const seen: Seen[] = [];
+  const created = new Set<string>();
+  const server: Server = createServer((req, res) => {
+    let raw = "";
+    req.on("data", (part) => {
+      raw += part;
+    });
+    req.on("end", () => {
+      const path = (req.url ?? "").split("?")[0]!;
+      const body = raw ? JSON.parse(raw) : undefined;
+      seen.push({ method: req.method ?? "", path, body });
+      const name = path.split("/")[2] ?? "";
+      let result: unknown = { operation_id: 1, status: "completed" };
+      if (path.endsWith("/exists")) result = { exists: created.has(name) };
+      else if (req.method === "PUT" && path === `/collections/${name}`) {
+        created.add(name);
+        result = true;
+      } else if (req.method === "GET" && path === `/collections/${name}`) {
+        const size = name.endsWith("_state") ? 1 : (options.vectorSize ?? 4);
+        result = {
+          status: "green",
+          config: { params: { vectors: { size, distance: "Cosine" } } },
+          payload_schema: {},
+        };
+      } else if (path.endsWith("/points/query")) result = { points: options.queryPoints ?? [] };
+      else if (path.endsWith("/points/count")) result = { count: 7 };
+      else if (req.method === "POST" && path.endsWith("/points")) result = [];
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ result, status: "ok", time: 0 }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url, seen, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+describe("Qdrant adapter requests (against a FAKE Qdrant endpoint)", () => {
+  let fake: Awaited<ReturnType<typeof startFakeQdrant>>;
+  afterEach(async () => {
+    await fake.close();
+  });
+
+  describe("with an empty server", () => {
+    beforeEach(async () => {
+      fake = await startFakeQdrant({
+        queryPoints: [
+          {
+            id: "00000000-0000-5000-8000-000000000001",
+            version: 1,
+            score: 0.9,
+            payload: {
+              tenant: "tenant-a",
+              syncId: "sync-1",
+              recordId: "r1",
+              chunkIndex: 0,
+              contentHash: "h",
+              text: "hello",
+              integration: "box",
+              externalId: "e1",
+              name: "r1.pdf",
+              mimeType: "application/pdf",
+              updatedAt: "2024-01-01T00:00:00.000Z",
+              page: 2,
+            },
+          },
+        ],
+      });
+    });
+
+    it("creates both collections and the payload indexes, tenant as a tenant index", async () => {
+      await QdrantChunkStore.open({ url: fake.url, collection: "c", dimensions: 4 });
+      const create = fake.seen.find((s) => s.method === "PUT" && s.path === "/collections/c");
+      expect(create?.body).toMatchObject({
+        vectors: { size: 4, distance: "Cosine" },
+        hnsw_config: { payload_m: 16, m: 0 },
+      });
+      expect(fake.seen.some((s) => s.method === "PUT" && s.path === "/collections/c_state")).toBe(true);
+      const indexes = fake.seen.filter((s) => s.path === "/collections/c/index").map((s) => s.body);
+      expect(indexes).toEqual([
+        { field_name: "tenant", field_schema: { type: "keyword", is_tenant: true } },
+        { field_name: "recordId", field_schema: "keyword" },
+        { field_name: "syncId", field_schema: "keyword" },
+      ]);
+    });
+
+    it("upserts with the deterministic chunk id as point id", async () => {
+      const store = await QdrantChunkStore.open({ url: fake.url, collection: "c", dimensions: 4 });
+      const chunk = makeChunk({ recordId: "r1", vector: [1, 0, 0, 0] });
+      await store.upsert([chunk]);
+      const upsert = fake.seen.find((s) => s.method === "PUT" && s.path === "/collections/c/points");
+      const points = (
+        upsert?.body as { points: { id: string; payload: Record<string, unknown> }[] } | undefined
+      )?.points;
+      expect(points?.[0]?.id).toBe(
+        chunkId({ tenant: "tenant-a", recordId: "r1", chunkIndex: 0, contentHash: "hash-1" }),
+      );
+      expect(points?.[0]?.payload).toMatchObject({
+        tenant: "tenant-a",
+        recordId: "r1",
+        contentHash: "hash-1",
+      });
+    });
+
+    it("deletes by filter with MatchAny, always ANDed with the tenant", async () => {
+      const store = await QdrantChunkStore.open({ url: fake.url, collection: "c", dimensions: 4 });
+      await store.deleteByRecord("tenant-a", ["r1", "r2"]);
+      await store.deleteStaleChunks("tenant-a", [{ recordId: "r1", contentHash: "h2" }]);
+      const deletes = fake.seen.filter((s) => s.path === "/collections/c/points/delete").map((s) => s.body);
+      expect(deletes[0]).toEqual({
+        filter: {
+          must: [
+            { key: "tenant", match: { value: "tenant-a" } },
+            { key: "recordId", match: { any: ["r1", "r2"] } },
+          ],
+        },
+      });
+      expect(deletes[1]).toEqual({
+        filter: {
+          must: [{ key: "tenant", match: { value: "tenant-a" } }],
+          should: [
+            {
+              must: [{ key: "recordId", match: { value: "r1" } }],
+              must_not: [{ key: "contentHash", match: { value: "h2" } }],
+            },
+          ],
+        },
+      });
+    });
+
+    it("searches with tenant + record-id filter, offset, and maps the payload back", async () => {
+      const store = await QdrantChunkStore.open({ url: fake.url, collection: "c", dimensions: 4 });
+      const hits = await store.search([1, 0, 0, 0], {
+        tenant: "tenant-a",
+        recordIds: ["r1"],
+        limit: 5,
+        offset: 10,
+      });
+      const query = fake.seen.find((s) => s.path === "/collections/c/points/query")?.body;
+      expect(query).toMatchObject({
+        query: [1, 0, 0, 0],
+        limit: 5,
+        offset: 10,
+        filter: {
+          must: [
+            { key: "tenant", match: { value: "tenant-a" } },
+            { key: "recordId", match: { any: ["r1"] } },
+          ],
+        },
+      });
+      expect(hits[0]?.score).toBe(0.9);
+      expect(hits[0]?.chunk.metadata).toMatchObject({ page: 2, name: "r1.pdf" });
+      expect(await store.search([1, 0, 0, 0], { tenant: "tenant-a", recordIds: [], limit: 5 })).toEqual([]);
+      expect(fake.seen.filter((s) => s.path === "/collections/c/points/query")).toHaveLength(1);
+    });
+
+    it("sends leases as conditional updates", async () => {
+      const store = await QdrantChunkStore.open({ url: fake.url, collection: "c", dimensions: 4 });
+      // The fake does not store points, so the read-back finds nothing and the lease is not ours.
+      expect(await store.acquireLease("sync:s1", "w1", 1_000)).toBe(false);
+      const write = fake.seen.find(
+        (s) => s.method === "PUT" && s.path === "/collections/c_state/points",
+      )?.body;
+      expect(write).toMatchObject({
+        update_mode: "upsert",
+        update_filter: {
+          should: [
+            { key: "expiresAt", range: { lt: expect.any(Number) } },
+            { key: "holder", match: { value: "w1" } },
+          ],
+        },
+      });
+    });
+  });
+
+  it("refuses a collection built for another vector size", async () => {
+    fake = await startFakeQdrant({ vectorSize: 8 });
+    await expect(
+      QdrantChunkStore.open({ url: fake.url, collection: "c", dimensions: 4 }),
+    ).rejects.toMatchObject({
+      code: "STORE_DIMENSIONS_MISMATCH",
+    });
+  });
+
+  it("turns a payload it did not write into a StoreError", async () => {
+    fake = await startFakeQdrant({
+      queryPoints: [{ id: 1, version: 1, score: 0.5, payload: { tenant: "x" } }],
+    });
+    const store = await QdrantChunkStore.open({ url: fake.url, collection: "c", dimensions: 4 });
+    await expect(store.search([1, 0, 0, 0], { tenant: "tenant-a", limit: 1 })).rejects.toBeInstanceOf(
+      StoreError,
+    );
+  });
+
+  it("reports an unreachable server as a StoreError that names the setting", async () => {
+    fake = await startFakeQdrant();
+    const error = await QdrantChunkStore.open({ url: "http://127.0.0.1:9", dimensions: 4 }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(StoreError);
+    expect((error as Error).message).toContain("QDRANT_URL");
+  });
+});
