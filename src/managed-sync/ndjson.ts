@@ -14,13 +14,17 @@ export async function* ndjsonLines(body: ReadableStream<Uint8Array>): AsyncGener
       const { done, value } = await reader.read();
       if (done) break;
       buffered += decoder.decode(value, { stream: true });
-      let newline = buffered.indexOf("\n");
+      // Scan with an offset and cut the buffer once per chunk: slicing per line would copy the
+      // rest of a large chunk once for every line in it.
+      let start = 0;
+      let newline = buffered.indexOf("\n", start);
       while (newline !== -1) {
-        const line = buffered.slice(0, newline).trim();
-        buffered = buffered.slice(newline + 1);
+        const line = buffered.slice(start, newline).trim();
+        start = newline + 1;
         if (line !== "") yield line;
-        newline = buffered.indexOf("\n");
+        newline = buffered.indexOf("\n", start);
       }
+      buffered = buffered.slice(start);
     }
     finished = true;
     const last = (buffered + decoder.decode()).trim();
