@@ -49,14 +49,22 @@ export async function resolveKeys(options: KeyOptions): Promise<TokenKeys> {
     const privateKey = createPrivateKey(await readFile(file, "utf8"));
     return { ...withPem({ publicKey: createPublicKey(privateKey), privateKey }), privateKeyPath: file };
   }
-  const pair = generateKeyPairSync("rsa", { modulusLength: 2048 });
-  const keys = withPem({ publicKey: pair.publicKey, privateKey: pair.privateKey });
+  const keys = withPem(file ? generatePair() : (processDevKeys ??= generatePair()));
   if (file) {
     await mkdir(dirname(file), { recursive: true });
     await writeFile(file, keys.privateKeyPem ?? "", { mode: 0o600 });
     keys.privateKeyPath = file;
   }
   return keys;
+}
+
+// Dev mode without a key file shares one pair per process: RSA generation costs 0.1–1 s, and
+// test suites start many emulators.
+let processDevKeys: TokenKeys | undefined;
+
+function generatePair(): TokenKeys {
+  const pair = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  return { publicKey: pair.publicKey, privateKey: pair.privateKey };
 }
 
 function withPem(keys: TokenKeys): TokenKeys {
