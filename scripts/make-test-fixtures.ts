@@ -248,6 +248,26 @@ function pptx(): Buffer {
       data: utf8(slide("Roadmap 2025", "We launch the partner portal in March.")),
     },
     {
+      name: "ppt/slides/_rels/slide2.xml.rels",
+      data: utf8(
+        xml(
+          `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/notesSlide" Target="../notesSlides/notesSlide1.xml"/></Relationships>`,
+        ),
+      ),
+    },
+    {
+      // Speaker notes, with the slide-number placeholder every notes page carries.
+      name: "ppt/notesSlides/notesSlide1.xml",
+      data: utf8(
+        xml(
+          `<p:notes xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main"><p:cSld><p:spTree>` +
+            `<p:sp><p:nvSpPr><p:nvPr><p:ph type="body" idx="1"/></p:nvPr></p:nvSpPr><p:txBody><a:p><a:r><a:t>Mention the pricing change before the demo.</a:t></a:r></a:p></p:txBody></p:sp>` +
+            `<p:sp><p:nvSpPr><p:nvPr><p:ph type="sldNum" idx="5"/></p:nvPr></p:nvSpPr><p:txBody><a:p><a:fld type="slidenum"><a:t>1</a:t></a:fld></a:p></p:txBody></p:sp>` +
+            `</p:spTree></p:cSld></p:notes>`,
+        ),
+      ),
+    },
+    {
       name: "ppt/slides/slide1.xml",
       data: utf8(slide("Hiring plan", "Engineering grows by four people &amp; design by one.")),
     },
@@ -329,7 +349,7 @@ async function main() {
     "encrypted.pdf": await pdf([["This text is behind a password."]], {
       userPassword: "s3cret",
       ownerPassword: "0wner",
-      pdfVersion: "1.7",
+      pdfVersion: "1.4",
     }),
     // The header survives, the body is cut off and garbled: what a failed download looks like.
     "corrupted.pdf": Buffer.concat([

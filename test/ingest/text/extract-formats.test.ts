@@ -40,10 +40,13 @@ describe("extractText by format", () => {
     expect(text).toContain("Sheet: Notes\nRemark: Southern revenue dipped because of the warehouse move.");
   });
 
-  it("reads a PPTX one page per slide, in presentation order", async () => {
+  it("reads a PPTX one page per slide, in presentation order, with speaker notes", async () => {
     const { pages } = await extract("slides.pptx", mime.pptx);
     expect(pages).toEqual([
-      { page: 1, text: "Roadmap 2025\nWe launch the partner portal in March." },
+      {
+        page: 1,
+        text: "Roadmap 2025\nWe launch the partner portal in March.\nNotes: Mention the pricing change before the demo.",
+      },
       { page: 2, text: "Hiring plan\nEngineering grows by four people & design by one." },
     ]);
   });

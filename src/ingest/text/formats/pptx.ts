@@ -1,10 +1,10 @@
 import type { ExtractedText, PageText } from "../types.js";
 import { readZipSafely, type ZipLimits } from "./safe-zip.js";
-import { readRelationships, walkXml } from "./xml-events.js";
+import { readRelationships, resolvePartPath, walkXml } from "./xml-events.js";
 
 /**
  * Text of a PPTX deck (also what Google Slides exports), one page per slide in presentation
- * order, each slide's paragraphs on their own lines.
+ * order, each slide's paragraphs on their own lines, followed by its speaker notes.
  */
 export async function extractPptx(bytes: Uint8Array, limits: ZipLimits): Promise<ExtractedText> {
   const parts = await readZipSafely(
@@ -15,7 +15,12 @@ export async function extractPptx(bytes: Uint8Array, limits: ZipLimits): Promise
   const part = (name: string) => parts.get(name)?.toString("utf8");
   const relationships = readRelationships(part("ppt/_rels/presentation.xml.rels"), "ppt");
   const pages: PageText[] = slideOrder(part("ppt/presentation.xml"), relationships, [...parts.keys()]).map(
-    (path, i) => ({ page: i + 1, text: slideText(part(path) ?? "") }),
+    (path, i) => {
+      const notesPath = notesOf(path, part);
+      const notes = notesPath ? paragraphs(part(notesPath) ?? "", notesPlaceholders) : "";
+      const text = paragraphs(part(path) ?? "");
+      return { page: i + 1, text: notes ? `${text}\nNotes: ${notes}` : text };
+    },
   );
   return { text: pages.map((page) => page.text).join("\n\n"), pages };
 }
@@ -38,24 +43,48 @@ function slideOrder(presentation: string | undefined, relationships: Map<string,
     .sort((a, b) => slideNumber(a) - slideNumber(b));
 }
 
-/** Paragraphs (`<a:p>`) of a slide, runs (`<a:t>`) joined, line breaks (`<a:br>`) kept. */
-function slideText(xml: string): string {
-  const paragraphs: string[] = [];
+/** The speaker-notes part linked from a slide's relationships, if it has one. */
+function notesOf(slidePath: string, part: (name: string) => string | undefined): string | undefined {
+  const folder = slidePath.slice(0, slidePath.lastIndexOf("/"));
+  const file = slidePath.slice(folder.length + 1);
+  let notes: string | undefined;
+  walkXml(part(`${folder}/_rels/${file}.rels`) ?? "", {
+    open(name, attributes) {
+      if (name === "Relationship" && attributes.Type?.endsWith("/notesSlide") && attributes.Target) {
+        notes = resolvePartPath(folder, attributes.Target);
+      }
+    },
+  });
+  return notes;
+}
+
+// A notes page repeats the slide number, date and header/footer as placeholders: not notes.
+const notesPlaceholders = new Set(["sldNum", "dt", "hdr", "ftr", "sldImg"]);
+
+/**
+ * Paragraphs (`<a:p>`) of a slide or notes page, runs (`<a:t>`) joined, line breaks kept; shapes
+ * whose placeholder type is in `skipPlaceholders` are left out.
+ */
+function paragraphs(xml: string, skipPlaceholders: ReadonlySet<string> = new Set()): string {
+  const found: string[] = [];
   let paragraph = "";
   let inText = false;
+  let skipping = false;
   walkXml(xml, {
-    open(name) {
-      if (name === "p") paragraph = "";
+    open(name, attributes) {
+      if (name === "sp") skipping = false;
+      else if (name === "ph" && skipPlaceholders.has(attributes.type ?? "")) skipping = true;
+      else if (name === "p") paragraph = "";
       else if (name === "t") inText = true;
       else if (name === "br") paragraph += "\n";
     },
     text(text) {
-      if (inText) paragraph += text;
+      if (inText && !skipping) paragraph += text;
     },
     close(name) {
       if (name === "t") inText = false;
-      else if (name === "p" && paragraph.trim()) paragraphs.push(paragraph.trim());
+      else if (name === "p" && paragraph.trim()) found.push(paragraph.trim());
     },
   });
-  return paragraphs.join("\n");
+  return found.join("\n");
 }

@@ -42,7 +42,7 @@ export function readRelationships(xml: string | undefined, ownerFolder: string):
 }
 
 /** `("xl", "worksheets/sheet1.xml")` → `"xl/worksheets/sheet1.xml"`; absolute targets start at the root. */
-function resolvePartPath(folder: string, target: string): string {
+export function resolvePartPath(folder: string, target: string): string {
   const segments = target.startsWith("/") ? [] : folder.split("/").filter(Boolean);
   for (const segment of target.split("/")) {
     if (segment === "..") segments.pop();
