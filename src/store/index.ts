@@ -5,6 +5,7 @@ export {
   DEFAULT_EXACT_FILTER_MAX_RECORD_IDS,
   DEFAULT_VECTOR_INDEX_MIN_ROWS,
 } from "./lancedb/vector-index.js";
+export { openChunkStore, type StoreSettings } from "./open-store.js";
 export { QdrantChunkStore, type QdrantChunkStoreOptions } from "./qdrant/qdrant-store.js";
 export type {
   Chunk,

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LanceChunkStore, StoreError } from "../../src/store/index.js";
+import { LanceChunkStore, openChunkStore, StoreError } from "../../src/store/index.js";
 import { CONTRACT_DIMENSIONS, runChunkStoreContract } from "./contract.js";
 import { makeChunk, near, randomUnit, seededRandom } from "./fixtures.js";
 
@@ -94,5 +94,25 @@ describe("LanceDB store specifics", () => {
     const winsA: number[] = JSON.parse(a.stdout);
     const winsB: number[] = JSON.parse(b.stdout);
     expect([...winsA, ...winsB].sort((x, y) => x - y)).toEqual(Array.from({ length: rounds }, (_, i) => i));
+  });
+});
+
+describe("openChunkStore", () => {
+  it("opens the embedded store from config-shaped settings", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "clearance-open-"));
+    try {
+      const store = await openChunkStore({ kind: "lancedb", dir }, 8);
+      expect(store).toBeInstanceOf(LanceChunkStore);
+      expect(await store.count({ tenant: "t" })).toBe(0);
+      await store.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("rejects an empty folder with a typed error", async () => {
+    await expect(openChunkStore({ kind: "lancedb", dir: "" }, 8)).rejects.toMatchObject({
+      code: "STORE_DIR_MISSING",
+    });
   });
 });

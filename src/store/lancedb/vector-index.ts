@@ -2,11 +2,11 @@ import { Index, type Table } from "@lancedb/lancedb";
 
 /**
  * Below this many chunks every search is an exact (flat) scan; from it on, `optimize()` builds an
- * IVF_HNSW_SQ index. Measured with bench/store.ts (384 dims, 2 cores): an exact unfiltered search
- * takes 43 ms p50 at 20k chunks and 219 ms at 100k (linear, so ~110 ms at 50k); with the index it
- * takes 5–8 ms but recall@10 drops to 0.89–0.97 and building it costs ~1.3 s per 1,000 chunks
- * (129 s at 100k). Up to 50k chunks exact search is fast enough and perfectly accurate, so the
- * index is not worth its build time or its lost recall there.
+ * IVF_HNSW_SQ index. Measured with bench/store.ts (384 dims, clustered vectors, 2 shared cores):
+ * an exact unfiltered search takes 43–83 ms p50 at 20k chunks, 110–280 ms at 50k and 219 ms at
+ * 100k; with the index it takes 4–9 ms, but recall@10 drops to 0.89–0.98 and the build costs
+ * 6–40 s at 20k, 130–260 s at 50k–100k. Up to 50k chunks the exact scan is fast enough for
+ * interactive use and perfectly accurate, so the index is not worth its build time and lost recall.
  */
 export const DEFAULT_VECTOR_INDEX_MIN_ROWS = 50_000;
 
@@ -14,6 +14,7 @@ export const DEFAULT_VECTOR_INDEX_MIN_ROWS = 50_000;
  * Searches filtered to at most this many record ids stay exact even when the ANN index exists.
  * At 100k chunks the exact scan costs 11 ms (100 chunks) to 21 ms (1,000 chunks), about what
  * the index costs, and it keeps recall at 1.0 where it matters most: the permission pre-filter.
+ * (LanceDB's HNSW with a very selective prefilter also had a slow tail: p95 174 ms at 50k/0.1%.)
  */
 export const DEFAULT_EXACT_FILTER_MAX_RECORD_IDS = 1_000;
 
