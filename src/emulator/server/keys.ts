@@ -49,7 +49,8 @@ export async function resolveKeys(options: KeyOptions): Promise<TokenKeys> {
     const privateKey = createPrivateKey(await readFile(file, "utf8"));
     return { ...withPem({ publicKey: createPublicKey(privateKey), privateKey }), privateKeyPath: file };
   }
-  const keys = withPem(file ? generatePair() : (processDevKeys ??= generatePair()));
+  if (!file) processDevKeys ??= generatePair();
+  const keys = withPem(file ? generatePair() : processDevKeys!);
   if (file) {
     await mkdir(dirname(file), { recursive: true });
     await writeFile(file, keys.privateKeyPem ?? "", { mode: 0o600 });
