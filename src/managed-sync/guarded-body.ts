@@ -1,5 +1,5 @@
 import { BodyIncompleteError, ContentTooLargeError } from "./errors.js";
-import { aborted, timedOut } from "./http.js";
+import { aborted, timedOut } from "./http-errors.js";
 
 /** What a guarded body needs to know to raise the right error. */
 export interface BodyGuard {

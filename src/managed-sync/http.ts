@@ -1,14 +1,14 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { z } from "zod";
-import { backoffDelayMs, parseRetryAfter, type RetryPolicy } from "./backoff.js";
+import { backoffDelayMs, type RetryPolicy } from "./backoff.js";
 import {
   BodyIncompleteError,
-  ManagedSyncAbortedError,
   ManagedSyncError,
   ManagedSyncHttpError,
   ManagedSyncNetworkError,
   ManagedSyncTimeoutError,
 } from "./errors.js";
+import { aborted, describeCause, errorCode, httpError, timedOut } from "./http-errors.js";
 import type { TokenSource } from "./token.js";
 import { parseJsonBody } from "./validate.js";
 
@@ -136,7 +136,7 @@ export class HttpCore {
       return {
         ok: false,
         error: new ManagedSyncNetworkError(
-          `${spec.endpoint} could not reach ${this.options.baseUrl} (${errorCode(cause) ?? describe(cause)}): check baseUrl and the network`,
+          `${spec.endpoint} could not reach ${this.options.baseUrl} (${errorCode(cause) ?? describeCause(cause)}): check baseUrl and the network`,
           { endpoint: spec.endpoint, cause },
         ),
         retryable: spec.retry === "safe" || notSent,
@@ -166,7 +166,7 @@ export class HttpCore {
       return {
         ok: false,
         error: new BodyIncompleteError(
-          `${spec.endpoint}: the connection dropped before the response body was complete (${describe(cause)}); retry the call`,
+          `${spec.endpoint}: the connection dropped before the response body was complete (${describeCause(cause)}); retry the call`,
           { endpoint: spec.endpoint, status: response.status, requestId, cause },
         ),
         retryable: spec.retry === "safe",
@@ -190,99 +190,4 @@ export class HttpCore {
     if (spec.body !== undefined) headers["content-type"] = "application/json";
     return headers;
   }
-}
-
-/** Wraps a caller abort. */
-export function aborted(spec: Pick<RequestSpec, "endpoint">, cause: unknown): ManagedSyncAbortedError {
-  return new ManagedSyncAbortedError(`${spec.endpoint} was aborted by the caller's signal`, {
-    endpoint: spec.endpoint,
-    cause,
-  });
-}
-
-/** Wraps a per-request timeout. */
-export function timedOut(
-  spec: Pick<RequestSpec, "endpoint">,
-  timeoutMs: number,
-  cause: unknown,
-): ManagedSyncTimeoutError {
-  return new ManagedSyncTimeoutError(
-    `${spec.endpoint} did not complete within ${timeoutMs} ms: raise timeoutMs for large downloads, or retry later`,
-    { endpoint: spec.endpoint, timeoutMs, cause },
-  );
-}
-
-async function httpError(
-  spec: RequestSpec,
-  response: Response,
-  requestId: string | undefined,
-): Promise<ManagedSyncHttpError> {
-  let serverMessage: string | undefined;
-  try {
-    serverMessage = extractMessage(await response.text());
-  } catch {
-    // The error body is a courtesy; the status alone is enough to report.
-  }
-  const status = response.status;
-  const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"));
-  const said = serverMessage ? `: ${serverMessage}` : "";
-  const id = requestId ? ` [request id ${requestId}]` : "";
-  return new ManagedSyncHttpError(
-    `${spec.endpoint} failed with HTTP ${status}${said}${id}. ${hint(status)}`,
-    {
-      endpoint: spec.endpoint,
-      status,
-      requestId,
-      ...(serverMessage === undefined ? {} : { serverMessage }),
-      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-    },
-  );
-}
-
-function hint(status: number): string {
-  if (status === 401)
-    return "Check the Paragon user token: RS256-signed with the project's signing key, not expired, aud = useparagon.com/<projectId>";
-  if (status === 403) return "The token's Connected User (sub) may not use this sync or credential";
-  if (status === 404)
-    return "The sync or record does not exist for this Connected User (the token's sub): check the ids";
-  if (status === 429)
-    return "Rate limited even after retries: slow down, or raise retry.retries / retry.maxRetryAfterMs";
-  if (status >= 500) return "The Managed Sync service failed even after retries: try again later";
-  return "The request was rejected: check the arguments";
-}
-
-function extractMessage(text: string): string | undefined {
-  const trimmed = text.trim();
-  if (trimmed === "") return undefined;
-  try {
-    const json: unknown = JSON.parse(trimmed);
-    if (json && typeof json === "object") {
-      const record = json as Record<string, unknown>;
-      for (const key of ["message", "error", "detail"]) {
-        const value = record[key];
-        if (typeof value === "string" && value !== "") return value.slice(0, 300);
-      }
-    }
-  } catch {
-    // Not JSON: fall through to the raw text.
-  }
-  return trimmed.slice(0, 300);
-}
-
-function errorCode(error: unknown): string | undefined {
-  let current: unknown = error;
-  // undici wraps socket errors: TypeError("fetch failed") → cause (maybe an AggregateError) → code.
-  for (let depth = 0; depth < 4 && current && typeof current === "object"; depth++) {
-    const { code, errors, cause } = current as { code?: unknown; errors?: unknown; cause?: unknown };
-    if (typeof code === "string") return code;
-    if (Array.isArray(errors) && errors.length > 0) current = errors[0];
-    else current = cause;
-  }
-  return undefined;
-}
-
-function describe(error: unknown): string {
-  const code = errorCode(error);
-  const message = error instanceof Error ? error.message : String(error);
-  return code ? `${code}: ${message}` : message;
 }

@@ -124,7 +124,8 @@ export class RecordsApi {
   /**
    * Opens a file's content as a stream. Refuses at once when `Content-Length` exceeds `maxBytes`;
    * otherwise the stream errors when it does. Retried until the headers arrive, not mid-body:
-   * use `contentBytes` for a download that retries a cut-off body.
+   * use `contentBytes` for a download that retries a cut-off body. The timeout covers the whole
+   * download, reading included: pass a larger `timeoutMs` for big files or slow consumers.
    */
   async content(syncId: string, recordId: string, options: ContentOptions): Promise<RecordContent> {
     const spec = this.contentSpec(syncId, recordId, options);

@@ -2,7 +2,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
 import { type CallOptions, pathId } from "./call-options.js";
 import { ManagedSyncArgumentError, SyncStateError } from "./errors.js";
-import { aborted, type HttpCore } from "./http.js";
+import type { HttpCore } from "./http.js";
+import { aborted } from "./http-errors.js";
 import {
   type Sync,
   type SyncListItem,

@@ -1,0 +1,99 @@
+import { parseRetryAfter } from "./backoff.js";
+import { ManagedSyncAbortedError, ManagedSyncHttpError, ManagedSyncTimeoutError } from "./errors.js";
+import type { RequestSpec } from "./http.js";
+
+/** Wraps a caller abort. */
+export function aborted(spec: Pick<RequestSpec, "endpoint">, cause: unknown): ManagedSyncAbortedError {
+  return new ManagedSyncAbortedError(`${spec.endpoint} was aborted by the caller's signal`, {
+    endpoint: spec.endpoint,
+    cause,
+  });
+}
+
+/** Wraps a per-request timeout. */
+export function timedOut(
+  spec: Pick<RequestSpec, "endpoint">,
+  timeoutMs: number,
+  cause: unknown,
+): ManagedSyncTimeoutError {
+  return new ManagedSyncTimeoutError(
+    `${spec.endpoint} did not complete within ${timeoutMs} ms: raise timeoutMs for large downloads, or retry later`,
+    { endpoint: spec.endpoint, timeoutMs, cause },
+  );
+}
+
+export async function httpError(
+  spec: Pick<RequestSpec, "endpoint">,
+  response: Response,
+  requestId: string | undefined,
+): Promise<ManagedSyncHttpError> {
+  let serverMessage: string | undefined;
+  try {
+    serverMessage = extractMessage(await response.text());
+  } catch {
+    // The error body is a courtesy; the status alone is enough to report.
+  }
+  const status = response.status;
+  const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"));
+  const said = serverMessage ? `: ${serverMessage}` : "";
+  const id = requestId ? ` [request id ${requestId}]` : "";
+  return new ManagedSyncHttpError(
+    `${spec.endpoint} failed with HTTP ${status}${said}${id}. ${hint(status)}`,
+    {
+      endpoint: spec.endpoint,
+      status,
+      requestId,
+      ...(serverMessage === undefined ? {} : { serverMessage }),
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    },
+  );
+}
+
+function hint(status: number): string {
+  if (status === 401)
+    return "Check the Paragon user token: RS256-signed with the project's signing key, not expired, aud = useparagon.com/<projectId>";
+  if (status === 403) return "The token's Connected User (sub) may not use this sync or credential";
+  if (status === 404)
+    return "The sync or record does not exist for this Connected User (the token's sub): check the ids";
+  if (status === 429)
+    return "Rate limited even after retries: slow down, or raise retry.retries / retry.maxRetryAfterMs";
+  if (status >= 500)
+    return "The Managed Sync service failed: try again later (reads are retried automatically; writes are not, since the server may have acted on them)";
+  return "The request was rejected: check the arguments";
+}
+
+function extractMessage(text: string): string | undefined {
+  const trimmed = text.trim();
+  if (trimmed === "") return undefined;
+  try {
+    const json: unknown = JSON.parse(trimmed);
+    if (json && typeof json === "object") {
+      const record = json as Record<string, unknown>;
+      for (const key of ["message", "error", "detail"]) {
+        const value = record[key];
+        if (typeof value === "string" && value !== "") return value.slice(0, 300);
+      }
+    }
+  } catch {
+    // Not JSON: fall through to the raw text.
+  }
+  return trimmed.slice(0, 300);
+}
+
+export function errorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  // undici wraps socket errors: TypeError("fetch failed") → cause (maybe an AggregateError) → code.
+  for (let depth = 0; depth < 4 && current && typeof current === "object"; depth++) {
+    const { code, errors, cause } = current as { code?: unknown; errors?: unknown; cause?: unknown };
+    if (typeof code === "string") return code;
+    if (Array.isArray(errors) && errors.length > 0) current = errors[0];
+    else current = cause;
+  }
+  return undefined;
+}
+
+export function describeCause(error: unknown): string {
+  const code = errorCode(error);
+  const message = error instanceof Error ? error.message : String(error);
+  return code ? `${code}: ${message}` : message;
+}
