@@ -1,4 +1,4 @@
-import { abortable } from "./abortable.js";
+import { withDeadline } from "./deadline.js";
 import { detectFormat, isFolderMimeType, sniffFormat, type TextFormat } from "./detect-format.js";
 import { ExtractError } from "./errors.js";
 import {
@@ -56,29 +56,12 @@ export async function extractText(input: ExtractInput, limits: ExtractLimits): P
     );
   }
   const timeoutMs = limits.timeoutMs ?? defaultExtractLimits.timeoutMs;
-  const timeout = AbortSignal.timeout(timeoutMs);
-  const signal = limits.signal ? AbortSignal.any([limits.signal, timeout]) : timeout;
-  const context: ZipLimits = {
-    maxUncompressedBytes: limits.maxUncompressedBytes ?? defaultExtractLimits.maxUncompressedBytes,
-    signal,
-  };
-  let extracted: ExtractedText;
-  try {
-    extracted = normalized(
-      await abortable(
-        Promise.resolve().then(() => extractors[format](bytes, context)),
-        signal,
-      ),
-    );
-  } catch (cause) {
-    if (limits.signal?.aborted) throw limits.signal.reason;
-    if (timeout.aborted) {
-      throw new ExtractError("TIMEOUT", `${name} took longer than ${timeoutMs} ms to read: it is skipped`, {
-        cause,
-      });
-    }
-    throw cause;
-  }
+  const maxUncompressedBytes = limits.maxUncompressedBytes ?? defaultExtractLimits.maxUncompressedBytes;
+  const extracted = normalized(
+    await withDeadline(timeoutMs, limits.signal, name, (signal) =>
+      extractors[format](bytes, { maxUncompressedBytes, signal }),
+    ),
+  );
   if (!extracted.text) {
     throw new ExtractError("EMPTY", `${name} has no text (a scanned PDF or an empty document?)`);
   }

@@ -1,6 +1,6 @@
 import { readdir } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
-import { abortable } from "../../../src/ingest/text/abortable.js";
+import { abortable } from "../../../src/ingest/text/deadline.js";
 import {
   chunkRecord,
   ExtractError,
