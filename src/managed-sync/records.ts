@@ -68,7 +68,8 @@ export class RecordsApi {
       );
     }
     const path = `/api/syncs/${pathId("syncId", syncId)}/records`;
-    let cursor = options.cursor;
+    // An empty saved cursor means "from the start", not `cursor=`.
+    let cursor = options.cursor || undefined;
     for (;;) {
       const { data, paging } = await this.http.json(
         {

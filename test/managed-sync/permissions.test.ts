@@ -125,6 +125,13 @@ describe("permissions.batchCheck", () => {
     expect(sent.every((c) => c.user === "user:ana@northwind.test")).toBe(true);
   });
 
+  it("answers an empty list without calling the server", async () => {
+    const { handler } = aclServer({ readers });
+    const { client, server } = await clientFor(handler);
+    expect(await client.permissions.batchCheck(SYNC, [])).toEqual([]);
+    expect(server.requests).toHaveLength(0);
+  });
+
   it("matches echoes prefixed with file: even when results come back out of order", async () => {
     const { handler } = aclServer({ readers, echoPrefix: true, reverse: true });
     const { client } = await clientFor(handler);
