@@ -113,6 +113,14 @@ async function main(): Promise<void> {
       ["10%", pick(0.1)],
       ["1%", pick(0.01)],
       ["0.1%", pick(0.001)],
+      // A 10,000-id IN list (the size a large allow set reaches), 1% of records real, rest absent.
+      [
+        "10k ids",
+        [
+          ...pick(0.01),
+          ...Array.from({ length: 10_000 - Math.round(records * 0.01) }, (_, i) => `absent-${i}`),
+        ],
+      ],
     ];
     const queries = Array.from({ length: QUERIES }, () => clustered());
     const exact = new Map<string, string[][]>();
