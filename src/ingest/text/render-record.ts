@@ -30,7 +30,7 @@ const titleFields = ["fullName", "name", "dealName", "title", "subject", "summar
  */
 export function renderRecord(record: Record<string, unknown>, kind: RecordKind): string {
   const objectType = typeof record.objectType === "string" ? record.objectType.trim() : "";
-  const kindLabel = objectType || kindLabels[kind] || humanizeKey(kind);
+  const kindLabel = objectType ? humanizeKey(objectType) : kindLabels[kind] || humanizeKey(kind);
   const title = titleOf(record);
   const lines = [title ? `${kindLabel}: ${title}` : kindLabel, ...renderFields(record)];
   return lines.join("\n");
@@ -44,5 +44,12 @@ function titleOf(record: Record<string, unknown>): string {
   const person = [record.firstName, record.lastName].filter(
     (part) => typeof part === "string" && part.trim(),
   );
-  return person.join(" ");
+  if (person.length > 0) return person.join(" ");
+  // Custom objects keep everything, their name included, under customFields (e.g. Salesforce "Name").
+  const custom = record.customFields;
+  if (custom && typeof custom === "object") {
+    const name = Object.entries(custom).find(([key]) => key.toLowerCase() === "name")?.[1];
+    if (typeof name === "string" && name.trim()) return name.trim();
+  }
+  return "";
 }

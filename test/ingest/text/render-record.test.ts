@@ -112,6 +112,14 @@ describe("renderRecord", () => {
     );
   });
 
+  it("titles a custom object by the name in its custom fields", () => {
+    const text = renderRecord(
+      { id: "x2", objectType: "Project__c", customFields: { Name: "Apollo", Budget__c: 5 } },
+      "custom_objects",
+    );
+    expect(text.split("\n")[0]).toBe("Project: Apollo");
+  });
+
   it("renders a ticket by its subject", () => {
     const text = renderRecord(
       {
