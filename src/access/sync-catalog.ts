@@ -1,3 +1,4 @@
+import { toPermissionsError } from "./errors.js";
 import type { SyncKind } from "./managed-sync-access.js";
 
 /** What the catalog needs from the Managed Sync client (`client.syncs`). */
@@ -41,6 +42,10 @@ export class SyncCatalog {
     if (this.#loaded && Date.now() - this.#loaded.at <= this.#ttlMs) return this.#loaded.kinds;
     this.#pending ??= this.#syncs
       .list(signal ? { signal } : {})
+      .catch((error: unknown) => {
+        // Not knowing the tenant's syncs means not knowing what may be read: fail closed, typed.
+        throw toPermissionsError(error, "listing the tenant's syncs (GET /api/syncs)");
+      })
       .then((list) => {
         const kinds = new Map<string, SyncKind>(
           list.map((sync) => [sync.id, sync.pipeline === "files" ? "files" : "records"]),

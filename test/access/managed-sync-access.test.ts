@@ -191,6 +191,12 @@ describe("ManagedSyncAccessControl.batchCheck", () => {
     await expect(failing).rejects.toBeInstanceOf(PermissionsUnavailableError);
   });
 
+  it("fails closed, typed, when the tenant's syncs cannot be listed", async () => {
+    fake.mode = "down";
+    const failing = access().batchCheck("ana@x.test", [{ syncId: "drive", recordId: "d1" }], "can_read");
+    await expect(failing).rejects.toBeInstanceOf(PermissionsUnavailableError);
+  });
+
   it("raises PermissionsTimeoutError when the API is too slow", async () => {
     const ac = access({ syncKind: () => "files" });
     fake.mode = "slow";
