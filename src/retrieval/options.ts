@@ -26,7 +26,10 @@ export const retrievalSettingsSchema = z.object({
   /**
    * The oldest permission evidence a returned chunk may rest on. Cached allows and allow lists
    * older than this are re-checked before return. Default 0: every result is confirmed by an answer
-   * given during the query, so a revocation takes effect on the next query.
+   * given during the query, so a revocation takes effect on the next query. With F > 0 a revocation
+   * can take up to min(F, decisionCacheTtlMs) (post-filter) or min(F, allowSetTtlMs) (pre-filter)
+   * unless `invalidateRecord` is called. A new grant can take up to decisionCacheTtlMs (a cached
+   * deny) or allowSetTtlMs (a list without it) to show, whatever F, unless invalidated.
    */
   freshnessMs: z.number().int().nonnegative().default(0),
   /** How long allow/deny answers are reused (default 30 s; 0 turns the decision cache off). */
