@@ -31,7 +31,7 @@ import {
   WidthType,
 } from "docx";
 import PDFDocument from "pdfkit";
-import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+import YAML, { parse as parseYaml } from "yaml";
 
 const OUT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "examples", "corpus");
 
@@ -1882,8 +1882,6 @@ Executive salaries (CEO and CFO) are set by the board's compensation committee a
       "base_2025",
       "base_2026",
       "change_pct",
-      "band_min",
-      "band_max",
       "ote_2026",
       "effective_date",
     ],
@@ -1939,7 +1937,8 @@ Executive salaries (CEO and CFO) are set by the board's compensation committee a
     ];
   for (const [name, user, dept, title, level, b25, b26, min, max, ote] of s) {
     const pct = (((b26 - b25) / b25) * 100).toFixed(1);
-    rows.push([name, `${user}@${DOMAIN}`, dept, title, level, b25, b26, pct, min, max, ote, "2026-01-01"]);
+    if (min !== "" && max !== "" && (b26 < min || b26 > max)) throw new Error(`${name}: salary outside band`);
+    rows.push([name, `${user}@${DOMAIN}`, dept, title, level, b25, b26, pct, ote, "2026-01-01"]);
   }
   doc("drive/HR/Compensation/Salaries 2026.csv", "maya", "2026-01-09", csv(rows), [G.user("hana", "writer")]);
 }
@@ -2098,25 +2097,27 @@ const pct = (n: number, digits = 1): string => `${(n * 100).toFixed(digits)}%`;
 const FY2025_REVENUE = QUARTERS.reduce((s, q) => s + revenue(q), 0);
 const FY2024_REVENUE = 2490000;
 
-function pnlTable(q: Quarter, prev: Quarter | undefined): string {
+/** The quarter's income statement. Only this quarter's figures: each quarter's revenue is stated in one file. */
+function pnlTable(q: Quarter): string {
   const rev = revenue(q);
   const gp = rev - q.cogs;
-  const rows: [string, number, number | undefined][] = [
-    ["Subscription revenue", q.subscription, prev?.subscription],
-    ["Services revenue", q.services, prev?.services],
-    ["Total revenue", rev, prev && revenue(prev)],
-    ["Cost of revenue", q.cogs, prev?.cogs],
-    ["Gross profit", gp, prev && revenue(prev) - prev.cogs],
-    ["Research and development", q.rnd, prev?.rnd],
-    ["Sales and marketing", q.snm, prev?.snm],
-    ["General and administrative", q.gna, prev?.gna],
-    ["Total operating expenses", opex(q), prev && opex(prev)],
-    ["Operating loss", gp - opex(q), prev && revenue(prev) - prev.cogs - opex(prev)],
+  const rows: [string, number][] = [
+    ["Subscription revenue", q.subscription],
+    ["Services revenue", q.services],
+    ["Total revenue", rev],
+    ["Cost of revenue", q.cogs],
+    ["Gross profit", gp],
+    ["Research and development", q.rnd],
+    ["Sales and marketing", q.snm],
+    ["General and administrative", q.gna],
+    ["Total operating expenses", opex(q)],
+    ["Operating loss", gp - opex(q)],
   ];
   const fmt = (n: number): string => (n < 0 ? `(${usd(-n)})` : usd(n));
-  if (!prev) return [`| Line | Q${q.q} 2025 |`, ...rows.map(([l, a]) => `| ${l} | ${fmt(a)} |`)].join("\n");
-  const head = `| Line | Q${q.q} 2025 | Q${prev.q} 2025 |`;
-  return [head, ...rows.map(([l, a, b]) => `| ${l} | ${fmt(a)} | ${fmt(b ?? 0)} |`)].join("\n");
+  return [
+    `| Line | Q${q.q} 2025 | % of revenue |`,
+    ...rows.map(([l, a]) => `| ${l} | ${fmt(a)} | ${pct(Math.abs(a) / rev)} |`),
+  ].join("\n");
 }
 
 function quarterReport(q: Quarter, narrative: string): string {
@@ -2140,7 +2141,7 @@ CONFIDENTIAL - Finance. Prepared by Daniel Okafor, CFO, for the leadership team 
 
 ## Income statement
 
-${pnlTable(q, prev)}
+${pnlTable(q)}
 
 ${narrative}
 `;
@@ -3307,6 +3308,8 @@ interface Question {
   question: string;
   answer: string;
   file: string;
+  /** a string of the answer that appears in `file` and in no other file (checked) */
+  marker: string;
   /** must be able to read `file` (checked) */
   see: Key[];
   /** must not be able to read `file` (checked) */
@@ -3321,6 +3324,7 @@ const ENGINEERS: Key[] = ["leo", "ana", "sam", "priya"];
 const QUESTIONS: Question[] = [
   {
     id: "parental-leave",
+    marker: "16 weeks",
     question: "What is our parental leave policy?",
     answer:
       "16 weeks of fully paid leave for every new parent (birth, adoption or foster), after 90 days of employment, taken within 12 months in up to two blocks; up to 4 extra paid weeks before the due date for birthing parents; a 4-week phased return at 80% schedule on full pay; a $1,000 new-family stipend.",
@@ -3338,6 +3342,7 @@ const QUESTIONS: Question[] = [
   },
   {
     id: "engineer-salary-bands",
+    marker: "$118,000",
     question: "What are the salary bands for engineers?",
     answer:
       "E1 $118,000-$142,000; E2 $138,000-$166,000; E3 $162,000-$195,000; E4 $190,000-$228,000; E5 $220,000-$262,000 (2026, same bands for platform engineers).",
@@ -3355,12 +3360,13 @@ const QUESTIONS: Question[] = [
       },
       {
         file: "drive/HR/Compensation/Salaries 2026.csv",
-        why: "same audience: individual salaries with each person's band",
+        why: "same audience: individual salaries and levels, no bands",
       },
     ],
   },
   {
     id: "deploy-to-production",
+    marker: "10% of traffic for 15 minutes",
     question: "How do we deploy to production?",
     answer:
       "Run the Release workflow in northwind/deploy; another engineer approves the PR and the production environment; Argo Rollouts canaries 10% for 15 min, 50% for 10 min, then 100%, aborting if 5xx > 1% or p95 > 400 ms; Monday-Thursday 09:00-16:00 Pacific only; roll back with the Rollback workflow.",
@@ -3380,6 +3386,7 @@ const QUESTIONS: Question[] = [
   },
   {
     id: "acme-renewal-promises",
+    marker: "June 30, 2026",
     question: "What did we promise ACME in the renewal?",
     answer:
       "3 years from March 1, 2026 at $186,000/year with a price lock; 99.95% SLA with 10% credits per 0.1% (cap 30%); webhooks within 5 s at p95 from July 1, 2026; EDI 214 integration GA by June 30, 2026 or two months' credit; named CSM, shared Slack, QBRs, 1-hour SEV-1 response; RCA within 5 business days of any SEV-1; 120,000 shipments/month included, overage $0.09.",
@@ -3404,6 +3411,7 @@ const QUESTIONS: Question[] = [
   },
   {
     id: "q3-revenue",
+    marker: "$912,400",
     question: "What was Q3 revenue?",
     answer:
       "$912,400 in Q3 2025 (subscription $861,900 after $6,200 of outage credits, services $50,500), up 7.7% on Q2.",
@@ -3419,11 +3427,19 @@ const QUESTIONS: Question[] = [
         file: "drive/Finance/Board/Board deck notes - January 2026.md",
         why: "leadership: full-year figures only",
       },
-      { file: "drive/Finance/Reports/Q4 2025 financial report.docx", why: "same audience: other quarter" },
+      {
+        file: "drive/Finance/Reports/Q2 2025 financial report.pdf",
+        why: "same audience: a forecast for Q3 ($900,000-$920,000), not the result",
+      },
+      {
+        file: "drive/Finance/Reports/Q4 2025 financial report.docx",
+        why: "same audience: Q4 and the full year",
+      },
     ],
   },
   {
     id: "pentest-scope",
+    marker: "api.staging.beacon.northwind.test",
     question: "What is in scope for the 2026 penetration test?",
     answer:
       "Staging only, February 9-27, 2026: the public API and dashboard on staging, webhook signing, authentication and tenant isolation, and the ingest endpoints; production, DoS, social engineering and third-party services are out of scope.",
@@ -3443,6 +3459,7 @@ const QUESTIONS: Question[] = [
   },
   {
     id: "september-outage",
+    marker: "ETA_FALLBACK_ENABLED",
     question: "What caused the September 14 ETA outage?",
     answer:
       "The weekly training job published a model with a new feature (dock_dwell_minutes); beacon-eta loaded it through the 'latest' pointer without a schema check and crash-looped, and the fallback was disabled by a leftover flag (ETA_FALLBACK_ENABLED=false). 2 h 47 min, 41 customers.",
@@ -3464,6 +3481,7 @@ const QUESTIONS: Question[] = [
   },
   {
     id: "engineering-promotion",
+    marker: "$198,000",
     question: "Who is being promoted in engineering this year?",
     answer:
       "Ana Souza, to E4 Staff Platform Engineer, effective April 1, 2026, with a new base salary of $198,000.",
@@ -3477,6 +3495,7 @@ const QUESTIONS: Question[] = [
   },
   {
     id: "ae-discount-authority",
+    marker: "may discount up to",
     question: "How much discount can an account executive give without approval?",
     answer:
       "Up to 10% off list; the Head of Sales approves up to 20%; the CFO approves anything above 20% and every non-standard term (price locks, SLA above 99.9%, longer payment terms, feature dates).",
@@ -3493,6 +3512,7 @@ const QUESTIONS: Question[] = [
   },
   {
     id: "globex-timeline",
+    marker: "March 30, 2026",
     question: "What implementation timeline did we propose to Globex?",
     answer:
       "Six weeks from signature (connect Samsara and McLeod, calibrate ETAs, train 40 dispatchers, go live), with go-live on March 30, 2026 if they sign by February 13.",
@@ -3509,6 +3529,7 @@ const QUESTIONS: Question[] = [
   },
   {
     id: "series-b-timing",
+    marker: "start investor conversations in September 2026",
     question: "When do we plan to start Series B conversations?",
     answer:
       "In September 2026, after the Q2 numbers, targeting $20-25 million; Daniel builds the financing model by May 15.",
@@ -3528,6 +3549,7 @@ const QUESTIONS: Question[] = [
   },
   {
     id: "what-northwind-does",
+    marker: "Boilerplate (short)",
     question: "What does Northwind Labs do?",
     answer:
       "It makes Beacon, a real-time shipment tracking and delivery-ETA platform for regional carriers and shippers, based in Portland, Oregon.",
@@ -3790,6 +3812,12 @@ function validate(): void {
   ];
   for (const q of QUESTIONS) {
     for (const f of [q.file, ...q.nearMisses.map((n) => n.file)]) entryOf(f);
+    const holders = DOCS.filter((d) => d.body.includes(q.marker)).map((d) => d.path);
+    if (holders.length !== 1 || holders[0] !== q.file) {
+      problems.push(
+        `${q.id}: "${q.marker}" should be in ${q.file} only, is in: ${holders.join(", ") || "nothing"}`,
+      );
+    }
     for (const r of readings) {
       for (const k of q.see) if (!canRead(k, q.file, r)) problems.push(`${q.id}: ${k} cannot read ${q.file}`);
       for (const k of q.notSee) if (canRead(k, q.file, r)) problems.push(`${q.id}: ${k} can read ${q.file}`);
@@ -4024,16 +4052,23 @@ function renderPdf(d: DocSpec): Promise<Buffer> {
       pdf.moveDown(0.4);
     } else if (b.t === "table") {
       const cols = Math.max(...b.rows.map((r) => r.length));
-      const colW = width / cols;
+      // column widths follow the longest text in each column (capped), so short columns stay narrow
+      const weights = Array.from({ length: cols }, (_, ci) =>
+        Math.max(...b.rows.map((r) => Math.min((r[ci] ?? "").length, 45)), 6),
+      );
+      const sumW = weights.reduce((a, w) => a + w, 0);
+      const colW = weights.map((w) => (width * w) / sumW);
+      const colX = colW.map((_, ci) => left + colW.slice(0, ci).reduce((a, w) => a + w, 0));
       b.rows.forEach((row, ri) => {
         pdf.font(ri === 0 ? "Helvetica-Bold" : "Helvetica").fontSize(9);
-        const h = Math.max(...row.map((c) => pdf.heightOfString(pdfSafe(c), { width: colW - 8 }))) + 8;
+        const h =
+          Math.max(...row.map((c, ci) => pdf.heightOfString(pdfSafe(c), { width: colW[ci]! - 8 }))) + 8;
         ensure(h);
         const y = pdf.y;
         if (ri === 0) pdf.rect(left, y, width, h).fill("#e8edf5");
         pdf.fillColor("#111111");
         row.forEach((c, ci) => {
-          pdf.text(pdfSafe(c), left + ci * colW + 4, y + 4, { width: colW - 8 });
+          pdf.text(pdfSafe(c), colX[ci]! + 4, y + 4, { width: colW[ci]! - 8 });
         });
         pdf
           .moveTo(left, y + h)
@@ -4604,15 +4639,19 @@ function tree(root: string): string {
   }
   const lines = [`${root}/`];
   const walk = (n: Node, prefix: string, folderPath: string): void => {
-    const items: [string, Node | null][] = [
-      ...[...n.dirs.entries()].sort(([a], [b]) => a.localeCompare(b)),
-      ...n.files.sort((a, b) => a.localeCompare(b)).map((f): [string, null] => [f, null]),
-    ];
+    const items = [...n.dirs.entries()].sort(([a], [b]) => a.localeCompare(b));
     items.forEach(([name, child], i) => {
       const last = i === items.length - 1;
-      const folder = child ? FOLDERS[`${folderPath}${name}/`] : undefined;
+      const folder = FOLDERS[`${folderPath}${name}/`];
+      const exts = child.files.map((f) => f.slice(f.lastIndexOf(".") + 1));
+      const files = exts.length
+        ? `  ${exts.length} file${exts.length > 1 ? "s" : ""} (${[...new Set(exts)]
+            .sort()
+            .map((e) => `${exts.filter((x) => x === e).length} ${e}`)
+            .join(", ")})`
+        : "";
       const note = folder?.grants?.length
-        ? `   [${folder.grants
+        ? `  [${folder.grants
             .map((g) =>
               "user" in g
                 ? `${nameOf(g.user)} ${g.role}`
@@ -4624,8 +4663,8 @@ function tree(root: string): string {
             )
             .join(", ")}]`
         : "";
-      lines.push(`${prefix}${last ? "└── " : "├── "}${name}${child ? "/" : ""}${note}`);
-      if (child) walk(child, prefix + (last ? "    " : "│   "), `${folderPath}${name}/`);
+      lines.push(`${prefix}${last ? "└── " : "├── "}${name}/${files}${note}`);
+      walk(child, prefix + (last ? "    " : "│   "), `${folderPath}${name}/`);
     });
   };
   walk(top, "", `${root}/`);
@@ -4643,19 +4682,19 @@ function readme(): string {
 
 <!-- Generated by scripts/make-corpus.ts. Edit the script and run \`npx tsx scripts/make-corpus.ts\`. -->
 
-**Northwind Labs** (domain \`${DOMAIN}\`) is a fictional 13-person company in Portland, Oregon that makes *Beacon*,
-a shipment-tracking and delivery-ETA platform. This folder is its connected SaaS data as the emulator serves it
-(\`clearance emulator --corpus examples/corpus\`): one Connected User, \`northwind\`, with a Google Drive sync
-rooted at \`drive/\` (${DOCS.filter((d) => d.path.startsWith("drive/")).length} files) and a SharePoint sync rooted
-at \`sharepoint/\` (${DOCS.filter((d) => d.path.startsWith("sharepoint/")).length} files, the Sales site).
-\`manifest.yaml\` ([format](../../docs/corpus-manifest.md)) says who everyone is and who each folder and file is
-shared with. [QUESTIONS.md](QUESTIONS.md) lists the demo questions, the one file that answers each, and who may see
-it; \`questions.yaml\` holds the same for tests.
+**Northwind Labs** (domain \`${DOMAIN}\`) is a fictional 13-person company in Portland, Oregon that makes
+*Beacon*, a shipment-tracking and delivery-ETA platform. This folder is its connected SaaS data as the emulator
+serves it (\`clearance emulator --corpus examples/corpus\`): one Connected User, \`northwind\`, with a Google
+Drive sync rooted at \`drive/\` (${DOCS.filter((d) => d.path.startsWith("drive/")).length} files) and a SharePoint
+sync rooted at \`sharepoint/\` (${DOCS.filter((d) => d.path.startsWith("sharepoint/")).length} files, the Sales
+site). \`manifest.yaml\` ([format](../../docs/corpus-manifest.md)) says who everyone is and who each folder and
+file is shared with. [QUESTIONS.md](QUESTIONS.md) lists the demo questions, the one file that answers each, and
+who may see it; \`questions.yaml\` holds the same for tests.
 
-Files: ${count("pdf")} PDF (several multi-page), ${count("docx")} DOCX, ${count("md")} Markdown, ${count("txt")} plain text,
-${count("html")} HTML (Confluence and SharePoint pages with their navigation and scripts), ${count("csv")} CSV and
-${count("png")} PNG images that ingest must record as skipped. Facts are consistent across files (names, numbers,
-dates), and each demo answer lives in exactly one file.
+${count("pdf")} PDF (most with several pages), ${count("docx")} DOCX, ${count("md")} Markdown, ${count("txt")} plain
+text, ${count("html")} HTML (Confluence and SharePoint pages, navigation and scripts included), ${count("csv")} CSV,
+and ${count("png")} PNG images that ingest must record as skipped. Names, numbers and dates agree across files, and
+each demo answer is stated in exactly one file.
 
 ## People and groups
 
@@ -4685,7 +4724,7 @@ particular Maya, the Drive sync's owner, cannot read the other people's private 
 Two points of the manifest format can be read two ways, and the corpus is built to work with either: a folder's
 \`owner\` may or may not be inherited by what is below it (every folder is owned by someone who can read all of it
 anyway), and *anyone with the link* is taken to mean "readable by whoever has the link, but not found by search".
-The script checks every question below under both readings of each; only the \`anyone-with-link\` access case
+The script checks every demo question under both readings of each; only the \`anyone-with-link\` access case
 depends on the second one.
 
 ## Folder tree
@@ -4696,7 +4735,10 @@ ${tree("drive")}
 ${tree("sharepoint")}
 \`\`\`
 
-Folder grants are shown in brackets; everything below a folder inherits them.
+Grants are in brackets; everything below a folder inherits them. File-level grants: the contractor on
+\`Engineering/Security/Pentest 2026 scope.md\`, anyone with the link on \`Sales/Collateral/Beacon product
+one-pager.pdf\`, \`leadership\` on \`Finance/Budget 2026.csv\`, Hana (writer) on \`HR/Compensation/Salaries
+2026.csv\` (owned by Maya), Daniel (writer) on \`Private - Maya Patel/1-1 Maya and Daniel.docx\`.
 `;
 }
 
@@ -4782,7 +4824,15 @@ function questionsYaml(): string {
   return (
     "# Demo questions and access cases for the Northwind corpus (see QUESTIONS.md).\n" +
     '# Generated by scripts/make-corpus.ts; paths are "<sync root>/<path>" as in manifest.yaml.\n' +
-    stringifyYaml(data, { lineWidth: 0 })
+    (() => {
+      const y = new YAML.Document(data);
+      YAML.visit(y, {
+        Seq(_, node) {
+          if (node.items.every((i) => YAML.isScalar(i))) node.flow = true;
+        },
+      });
+      return y.toString({ lineWidth: 0, flowCollectionPadding: false });
+    })()
   );
 }
 
