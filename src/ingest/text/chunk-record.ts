@@ -16,7 +16,7 @@ export interface ChunkSource {
 }
 
 /** What the store keeps next to each chunk; `contentHash` is the hash of the record's whole text. */
-export interface ChunkMetadata extends ChunkSource {
+export interface RecordChunkMetadata extends ChunkSource {
   chunkIndex: number;
   contentHash: string;
   page?: number;
@@ -25,7 +25,7 @@ export interface ChunkMetadata extends ChunkSource {
 /** A chunk ready to embed and upsert. */
 export interface RecordChunk {
   text: string;
-  metadata: ChunkMetadata;
+  metadata: RecordChunkMetadata;
 }
 
 /**

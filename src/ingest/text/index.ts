@@ -1,4 +1,4 @@
-export { type ChunkMetadata, type ChunkSource, chunkRecord, type RecordChunk } from "./chunk-record.js";
+export { type ChunkSource, chunkRecord, type RecordChunk, type RecordChunkMetadata } from "./chunk-record.js";
 export { chunkText } from "./chunk-text.js";
 export { contentHash } from "./content-hash.js";
 export { detectFormat, isFolderMimeType, sniffFormat, type TextFormat } from "./detect-format.js";
