@@ -3,6 +3,7 @@ import { type CallOptions, pathId } from "./call-options.js";
 import { ManagedSyncArgumentError } from "./errors.js";
 import type { HttpCore } from "./http.js";
 import { BatchCheckResponseSchema, type BatchCheckResultItem, type Role } from "./permission-schemas.js";
+import { linkAbort } from "./signals.js";
 import { bareObjectId, plainUser, prefixedUser, type UserFormat } from "./users.js";
 
 /** One access question: may `user` (email or `user:email`) have `role` on `object` (a record id)? */
@@ -73,7 +74,8 @@ export async function batchCheck(
 
   // One failed batch stops the others: the call fails as a whole anyway.
   const stop = new AbortController();
-  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  const unlink = linkAbort(options.signal, stop);
+  const signal = stop.signal;
   const limit = pLimit(concurrency);
   const decisions = new Map<string, Decision>();
   try {
@@ -105,7 +107,10 @@ export async function batchCheck(
     );
   } catch (error) {
     stop.abort();
+    // The caller's abort, not the abort of the sibling batches it caused, is what to report.
     throw error;
+  } finally {
+    unlink();
   }
   return checks.map((check) => {
     const decision = decisions.get(checkKey(check)) ?? { allowed: false, error: "no result for this check" };

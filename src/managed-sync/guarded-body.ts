@@ -14,6 +14,8 @@ export interface BodyGuard {
   attemptSignal: AbortSignal;
   timeoutMs: number;
   requestId: string | undefined;
+  /** Called once when the body is finished (read to the end, failed or cancelled). */
+  release?: () => void;
 }
 
 /**
@@ -28,23 +30,35 @@ export function guardBody(
   const reader = source?.getReader();
   let received = 0;
   const context = { endpoint: guard.endpoint, requestId: guard.requestId };
+  let released = false;
+  const release = () => {
+    if (released) return;
+    released = true;
+    guard.release?.();
+  };
+  const fail = (controller: ReadableStreamDefaultController<Uint8Array>, error: Error) => {
+    controller.error(error);
+    release();
+  };
 
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       if (!reader) {
         controller.close();
+        release();
         return;
       }
       let chunk: ReadableStreamReadResult<Uint8Array>;
       try {
         chunk = await reader.read();
       } catch (cause) {
-        controller.error(readFailure(guard, received, cause));
+        fail(controller, readFailure(guard, received, cause));
         return;
       }
       if (chunk.done) {
         if (guard.expectedBytes !== undefined && received < guard.expectedBytes) {
-          controller.error(
+          fail(
+            controller,
             new BodyIncompleteError(
               `${guard.endpoint}: received ${received} of ${guard.expectedBytes} bytes before the body ended; retry the download`,
               { ...context, receivedBytes: received, expectedBytes: guard.expectedBytes },
@@ -52,19 +66,24 @@ export function guardBody(
           );
         } else {
           controller.close();
+          release();
         }
         return;
       }
       received += chunk.value.byteLength;
       if (received > guard.maxBytes) {
         await reader.cancel().catch(() => undefined);
-        controller.error(tooLarge(guard, received));
+        fail(controller, tooLarge(guard, received));
         return;
       }
       controller.enqueue(chunk.value);
     },
     async cancel(reason) {
-      await reader?.cancel(reason);
+      try {
+        await reader?.cancel(reason);
+      } finally {
+        release();
+      }
     },
   });
 }

@@ -9,6 +9,7 @@ import {
   ManagedSyncTimeoutError,
 } from "./errors.js";
 import { aborted, describeCause, errorCode, httpError, timedOut } from "./http-errors.js";
+import { Deadline } from "./signals.js";
 import type { TokenSource } from "./token.js";
 import { parseJsonBody } from "./validate.js";
 
@@ -55,11 +56,18 @@ export interface Attempt {
   signal: AbortSignal;
   timeoutMs: number;
   requestId: string | undefined;
+  /**
+   * For readers that return a live body: keeps the attempt's timeout and signal link after `read`
+   * returns, and gives back the function to call once the body is finished.
+   */
+  keepOpen(): () => void;
 }
 
 // Connection errors where the request never reached the server, so even a write is safe to resend.
 const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT"]);
 const RETRYABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
+
+type Outcome<T> = { ok: true; value: T } | { ok: false; error: ManagedSyncError; retryable: boolean };
 
 /** The one place that talks HTTP: auth header, per-attempt timeout, retries, error typing, body validation. */
 export class HttpCore {
@@ -113,11 +121,34 @@ export class HttpCore {
   private async attempt<T>(
     spec: RequestSpec,
     read: (response: Response, attempt: Attempt) => Promise<T>,
-  ): Promise<{ ok: true; value: T } | { ok: false; error: ManagedSyncError; retryable: boolean }> {
+  ): Promise<Outcome<T>> {
     if (spec.signal?.aborted) throw aborted(spec, spec.signal.reason);
     const timeoutMs = spec.timeoutMs ?? this.options.timeoutMs;
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = spec.signal ? AbortSignal.any([spec.signal, timeout]) : timeout;
+    const deadline = new Deadline(spec.signal, timeoutMs);
+    let handedOver = false;
+    try {
+      const outcome = await this.send(spec, read, deadline, timeoutMs, () => {
+        handedOver = true;
+        return () => deadline.dispose();
+      });
+      if (!outcome.ok) handedOver = false;
+      return outcome;
+    } catch (error) {
+      handedOver = false;
+      throw error;
+    } finally {
+      if (!handedOver) deadline.dispose();
+    }
+  }
+
+  private async send<T>(
+    spec: RequestSpec,
+    read: (response: Response, attempt: Attempt) => Promise<T>,
+    deadline: Deadline,
+    timeoutMs: number,
+    keepOpen: () => () => void,
+  ): Promise<Outcome<T>> {
+    const signal = deadline.signal;
     const token = await this.options.tokens.token(signal);
 
     let response: Response;
@@ -130,7 +161,7 @@ export class HttpCore {
       });
     } catch (cause) {
       if (spec.signal?.aborted) throw aborted(spec, spec.signal.reason);
-      if (timeout.aborted)
+      if (deadline.timedOut)
         return { ok: false, error: timedOut(spec, timeoutMs, cause), retryable: spec.retry === "safe" };
       const notSent = NOT_SENT_CODES.has(errorCode(cause) ?? "");
       return {
@@ -152,7 +183,7 @@ export class HttpCore {
     }
 
     try {
-      return { ok: true, value: await read(response, { signal, timeoutMs, requestId }) };
+      return { ok: true, value: await read(response, { signal, timeoutMs, requestId, keepOpen }) };
     } catch (cause) {
       if (spec.signal?.aborted) throw aborted(spec, spec.signal.reason);
       if (cause instanceof ManagedSyncError) {
@@ -161,7 +192,7 @@ export class HttpCore {
           (cause instanceof BodyIncompleteError || cause instanceof ManagedSyncTimeoutError);
         return { ok: false, error: cause, retryable };
       }
-      if (timeout.aborted)
+      if (deadline.timedOut)
         return { ok: false, error: timedOut(spec, timeoutMs, cause), retryable: spec.retry === "safe" };
       return {
         ok: false,

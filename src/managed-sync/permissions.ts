@@ -135,6 +135,7 @@ export class PermissionsApi {
         attemptSignal: attempt.signal,
         timeoutMs: attempt.timeoutMs,
         requestId: attempt.requestId,
+        release: attempt.keepOpen(),
       }),
     );
     let line = 0;

@@ -187,6 +187,7 @@ async function openContent(
     attemptSignal: attempt.signal,
     timeoutMs: attempt.timeoutMs,
     requestId: attempt.requestId,
+    release: attempt.keepOpen(),
   });
   return { contentType, mimeType, contentLength, body };
 }

@@ -1,3 +1,4 @@
+import { getEventListeners } from "node:events";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   ManagedSyncAbortedError,
@@ -89,5 +90,39 @@ describe("HTTP core", () => {
     const client = new ManagedSyncClient({ baseUrl: `${server.url}/ms-sync/`, auth: { token: "t" } });
     await client.syncs.list();
     expect(server.requests[0]?.path).toBe("/ms-sync/api/syncs");
+  });
+
+  it("leaves no listener on a long-lived caller signal once requests and streams are done", async () => {
+    const { client } = await clientFor((request, res) => {
+      if (request.path.endsWith("/content")) {
+        res.writeHead(200, { "content-type": "text/plain" }).end("hello");
+      } else if (request.path.endsWith("/streamed-list-objects")) {
+        res
+          .writeHead(200, { "content-type": "application/x-ndjson" })
+          .end('{"object":"a"}\n{"object":"b"}\n');
+      } else if (request.path.endsWith("/batch-check")) {
+        sendJson(res, 200, { result: [{ allowed: true }] });
+      } else {
+        sendJson(res, 200, { data: [] });
+      }
+    });
+    const run = new AbortController();
+    const signal = run.signal;
+    for (let i = 0; i < 20; i++) await client.syncs.list({ signal });
+    await client.records.contentBytes("s", "r", { maxBytes: 100, signal });
+    const streamed = await client.records.content("s", "r", { maxBytes: 100, signal });
+    expect(getEventListeners(signal, "abort").length).toBeGreaterThan(0); // held while the body is open
+    await new Response(streamed.body).text();
+    const cancelled = await client.records.content("s", "r", { maxBytes: 100, signal });
+    await cancelled.body.cancel();
+    for await (const _ of client.permissions.streamListObjects(
+      "s",
+      { user: "a@b.c", role: "can_read", objectType: "file" },
+      { signal },
+    )) {
+      // drain
+    }
+    await client.permissions.batchCheck("s", [{ object: "o", user: "a@b.c", role: "can_read" }], { signal });
+    expect(getEventListeners(signal, "abort")).toHaveLength(0);
   });
 });
