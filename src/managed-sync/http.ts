@@ -126,18 +126,18 @@ export class HttpCore {
     const timeoutMs = spec.timeoutMs ?? this.options.timeoutMs;
     const deadline = new Deadline(spec.signal, timeoutMs);
     let handedOver = false;
+    const keepOpen = () => {
+      handedOver = true;
+      return () => deadline.dispose();
+    };
     try {
-      const outcome = await this.send(spec, read, deadline, timeoutMs, () => {
-        handedOver = true;
-        return () => deadline.dispose();
-      });
-      if (!outcome.ok) handedOver = false;
+      const outcome = await this.send(spec, read, deadline, timeoutMs, keepOpen);
+      // A reader that returned a live body owns the deadline now; everything else is finished.
+      if (!(outcome.ok && handedOver)) deadline.dispose();
       return outcome;
     } catch (error) {
-      handedOver = false;
+      deadline.dispose();
       throw error;
-    } finally {
-      if (!handedOver) deadline.dispose();
     }
   }
 
