@@ -20,6 +20,8 @@ export const envSettings = [
   ["CLEARANCE_CHUNK_SIZE", "ingest.chunkSize"],
   ["CLEARANCE_CHUNK_OVERLAP", "ingest.chunkOverlap"],
   ["CLEARANCE_MAX_FILE_BYTES", "ingest.maxFileBytes"],
+  ["CLEARANCE_MAX_CHARS", "ingest.maxChars"],
+  ["CLEARANCE_EXTRACT_TIMEOUT_MS", "ingest.extractTimeoutMs"],
   ["CLEARANCE_K", "retrieval.k"],
   ["CLEARANCE_STRATEGY", "retrieval.strategy"],
   ["CLEARANCE_CACHE_TTL_MS", "retrieval.cacheTtlMs"],
