@@ -10,6 +10,7 @@ export interface RetryPolicy {
   maxRetryAfterMs: number;
 }
 
+/** 4 retries, 200 ms doubling up to 10 s, Retry-After honoured up to 60 s. */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   retries: 4,
   baseDelayMs: 200,

@@ -22,6 +22,7 @@ export function timedOut(
   );
 }
 
+/** Builds the typed error for a non-2xx response: code from the status, server message, Retry-After, request id, a hint. */
 export async function httpError(
   spec: Pick<RequestSpec, "endpoint">,
   response: Response,
@@ -80,6 +81,7 @@ function extractMessage(text: string): string | undefined {
   return trimmed.slice(0, 300);
 }
 
+/** The socket error code (`ECONNREFUSED`, `UND_ERR_SOCKET`…) buried in a fetch failure, if any. */
 export function errorCode(error: unknown): string | undefined {
   let current: unknown = error;
   // undici wraps socket errors: TypeError("fetch failed") → cause (maybe an AggregateError) → code.
@@ -92,6 +94,7 @@ export function errorCode(error: unknown): string | undefined {
   return undefined;
 }
 
+/** A short "CODE: message" description of a low-level failure, for error messages. */
 export function describeCause(error: unknown): string {
   const code = errorCode(error);
   const message = error instanceof Error ? error.message : String(error);

@@ -41,6 +41,7 @@ export interface RetryEvent {
   error: ManagedSyncError;
 }
 
+/** What the HTTP core is built from; `ManagedSyncClient` fills it from its validated options. */
 export interface HttpCoreOptions {
   baseUrl: string;
   tokens: TokenSource;

@@ -4,6 +4,7 @@ import { z } from "zod";
 export const ROLES = ["can_read", "can_write", "is_owner"] as const;
 export type Role = (typeof ROLES)[number];
 
+/** `POST …/check`: `{ hasAccess }`. */
 export const CheckResponseSchema = z.looseObject({ hasAccess: z.boolean() });
 
 const echoedRequest = z.looseObject({
@@ -26,10 +27,13 @@ const batchResult = z
   });
 export type BatchCheckResultItem = z.infer<typeof batchResult>;
 
+/** `POST …/batch-check`: `{ result: [{ allowed, request, error }] }`. */
 export const BatchCheckResponseSchema = z.looseObject({ result: z.array(batchResult) });
 
+/** `POST …/list-users`: `{ users: [email] }`. */
 export const ListUsersResponseSchema = z.looseObject({ users: z.array(z.string()) });
 
+/** `POST …/list-objects`: `{ objects: [record id] }`. */
 export const ListObjectsResponseSchema = z.looseObject({ objects: z.array(z.string()) });
 
 /** One NDJSON line of streamed-list-objects: Paragon's `{"object"}` or OpenFGA's `{"result":{"object"}}`. */

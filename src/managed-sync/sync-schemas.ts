@@ -44,6 +44,7 @@ export const SyncListItemSchema = z.looseObject({
 });
 export type SyncListItem = z.infer<typeof SyncListItemSchema>;
 
+/** `GET /api/syncs`: `{ data: [...] }`. */
 export const SyncListSchema = z.looseObject({ data: z.array(SyncListItemSchema) });
 
 const summarySchema = z
