@@ -76,10 +76,16 @@ export interface Harness {
 
 /** Starts the emulator on loopback and opens an embedded store in a temp folder. */
 export async function startHarness(
-  options: { corpus?: CorpusSpec; faults?: FaultConfigInput; storeDir?: string; retries?: number } = {},
+  options: {
+    corpus?: CorpusSpec;
+    corpusDir?: string;
+    faults?: FaultConfigInput;
+    storeDir?: string;
+    retries?: number;
+  } = {},
 ): Promise<Harness> {
   const emulator = await startEmulator({
-    corpus: options.corpus ?? smallCorpus(),
+    ...(options.corpusDir ? { corpusDir: options.corpusDir } : { corpus: options.corpus ?? smallCorpus() }),
     port: 0,
     ...(options.faults ? { faults: options.faults } : {}),
   });
