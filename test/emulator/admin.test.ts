@@ -224,4 +224,19 @@ describe("admin API", () => {
     eng.grants.length = 0;
     expect(node("Engineering").grants).toHaveLength(1);
   });
+
+  it("gives one node's sharing for incremental updates, following moves and deletes", async () => {
+    const id = node("HR/Salaries.csv").id;
+    await post(`/syncs/${syncId}/move`, { from: "HR/Salaries.csv", to: "Engineering/Pay.csv" });
+    expect(emu.state.sharingNodeOf(syncId, id)).toMatchObject({
+      id,
+      parentId: node("Engineering").id,
+      record: true,
+    });
+    await admin(emu, `/syncs/${syncId}/files?path=Engineering`, { method: "DELETE" });
+    expect(emu.state.sharingNodeOf(syncId, id)).toBeUndefined();
+    expect(
+      events.filter((e) => e.type === "record_deleted").map((e) => (e as { recordId: string }).recordId),
+    ).toContain(id);
+  });
 });

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Emulator, FOLDER_MIME_TYPE, recordIdFor, startEmulator } from "../../src/emulator/index.js";
+import {
+  type Emulator,
+  encodeCursor,
+  FOLDER_MIME_TYPE,
+  recordIdFor,
+  startEmulator,
+} from "../../src/emulator/index.js";
 import { admin, bigCorpus, call, pullAll, smallCorpus, syncOf } from "./helpers.js";
 
 describe("pull synced records", () => {
@@ -68,6 +74,19 @@ describe("pull synced records", () => {
     const junk = await call(emu, token, `/api/syncs/${syncId}/records?cursor=not-a-cursor`);
     expect(junk.status).toBe(400);
     expect(junk.body.code).toBe("INVALID_CURSOR");
+  });
+
+  it("serves many concurrent pulls consistently", async () => {
+    const pages = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        call(emu, token, `/api/syncs/${syncId}/records?pageSize=50&cursor=${encodeCursor(syncId, i * 40)}`),
+      ),
+    );
+    pages.forEach((page, i) => {
+      expect(page.status).toBe(200);
+      expect(page.body.data).toHaveLength(50);
+      expect(page.body.paging.lastSeen).toBe(i * 40 + 50);
+    });
   });
 
   it("refuses a cursor from another sync", async () => {

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { grantInputSchema, toGrant } from "../corpus/index.js";
-import type { GroupMember, SyncEntry, SyncNode } from "../state/index.js";
+import { type GroupMember, normalizePath, type SyncEntry, type SyncNode } from "../state/index.js";
 import type { EmulatorEnv, ServerDeps } from "./env.js";
 import { faultConfigSchema } from "./faults.js";
 import { badRequest, parseJson } from "./http-errors.js";
@@ -100,7 +100,7 @@ export function adminRoutes(deps: ServerDeps): Hono<EmulatorEnv> {
   app.put("/syncs/:syncId/files", async (c) => {
     const syncId = c.req.param("syncId");
     const at = path(c.req.query("path"));
-    const existed = state.requireSync(syncId).tree.getByPath(at.replace(/^\/+|\/+$/g, "")) !== undefined;
+    const existed = state.requireSync(syncId).tree.getByPath(normalizePath(at)) !== undefined;
     const bytes = new Uint8Array(await c.req.arrayBuffer());
     const node = state.putFile(syncId, at, bytes, { mimeType: c.req.query("mimeType") });
     await deps.persist();

@@ -1,8 +1,9 @@
 import { z } from "zod";
 import type { ContentStore } from "./content-store.js";
 import { Directory } from "./directory.js";
-import { EmulatorState, type SyncEntry } from "./emulator-state.js";
+import { EmulatorState } from "./emulator-state.js";
 import { EmulatorStateError } from "./errors.js";
+import type { SyncEntry } from "./sync-entry.js";
 import { SyncTree } from "./sync-tree.js";
 import type { SyncNode } from "./types.js";
 
