@@ -110,6 +110,49 @@ describe("fault injection over HTTP", () => {
     expect(emu.faults.counts.cut).toBe(1);
   });
 
+  it("mixes every kind at its rate over real HTTP, each observed as the client sees it", async () => {
+    await admin(emu, "/faults", {
+      method: "PUT",
+      body: JSON.stringify({
+        rate429: 0.15,
+        rate503: 0.15,
+        rateSlow: 0.15,
+        slowMs: 5,
+        rateCut: 0.15,
+        seed: 42,
+      }),
+    });
+    const seen = { "429": 0, "503": 0, cut: 0, ok: 0 };
+    const total = 200;
+    for (let i = 0; i < total; i++) {
+      const response = await fetch(`${emu.url}/api/syncs/${syncId}/records?pageSize=5`, {
+        headers: { Authorization: `Bearer ${token}` },
+      });
+      if (response.status === 429 || response.status === 503) {
+        seen[String(response.status) as "429" | "503"]++;
+        await response.arrayBuffer();
+        continue;
+      }
+      try {
+        JSON.parse(await response.text());
+        seen.ok++;
+      } catch {
+        seen.cut++;
+      }
+    }
+    const counts = emu.faults.counts;
+    expect(seen).toEqual({
+      "429": counts["429"],
+      "503": counts["503"],
+      cut: counts.cut,
+      ok: total - counts["429"] - counts["503"] - counts.cut,
+    });
+    for (const kind of ["429", "503", "slow", "cut"] as const) {
+      expect(counts[kind], kind).toBeGreaterThan(total * 0.15 * 0.5);
+      expect(counts[kind], kind).toBeLessThan(total * 0.15 * 1.6);
+    }
+  });
+
   it("never faults the admin API, and DELETE /__admin/faults turns faults off", async () => {
     await admin(emu, "/faults", { method: "PUT", body: JSON.stringify({ rate503: 1 }) });
     for (let i = 0; i < 10; i++) expect((await admin(emu, "/state")).status).toBe(200);

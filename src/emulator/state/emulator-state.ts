@@ -6,7 +6,6 @@ import { sharingNode } from "./sharing-view.js";
 import type { NodeOptions, SyncEntry } from "./sync-entry.js";
 import { SyncRegistry } from "./sync-registry.js";
 import type {
-  ChangeEvent,
   Grant,
   Group,
   GroupMember,
@@ -217,9 +216,8 @@ export class EmulatorState extends SyncRegistry {
   private emitRecord(
     sync: SyncEntry,
     node: SyncNode,
-    type: Extract<ChangeEvent, { recordId: string }>["type"],
+    type: "record_created" | "record_updated" | "record_deleted",
   ): void {
-    if (type === "sharing_changed") return;
     this.emit({
       type,
       tenant: sync.tenant,
@@ -238,8 +236,7 @@ export class EmulatorState extends SyncRegistry {
 
   private requireNode(sync: SyncEntry, path: string): SyncNode {
     const node = sync.tree.getByPath(path);
-    if (!node)
-      throw new EmulatorStateError("PATH_NOT_FOUND", `no file or folder "${path}" in sync ${sync.id}`);
-    return node;
+    if (node) return node;
+    throw new EmulatorStateError("PATH_NOT_FOUND", `no file or folder "${path}" in sync ${sync.id}`);
   }
 }
