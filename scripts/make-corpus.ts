@@ -76,9 +76,19 @@ const GROUPS: Group[] = [
   { id: "sales", name: "Sales", members: ["jordan", "chloe"] },
 ];
 
+/**
+ * The account that connected both syncs to Paragon: a Workspace / Microsoft 365 admin account, not a person anyone
+ * asks questions as. It is each sync's `owner`, and every folder and file below names its own owner, so whether or
+ * not the sync root's owner is inherited (the spec leaves it open), none of the ten people gains access through it.
+ */
+const ADMIN = {
+  email: "it-admin@northwind.test",
+  name: "Northwind IT Admin",
+  title: "Admin account that connected Google Drive and SharePoint",
+};
 const SYNCS = [
-  { integration: "googledrive", root: "drive", owner: "maya" as Key },
-  { integration: "sharepoint", root: "sharepoint", owner: "jordan" as Key },
+  { integration: "googledrive", root: "drive", owner: ADMIN.email },
+  { integration: "sharepoint", root: "sharepoint", owner: ADMIN.email },
 ];
 
 type Role = "owner" | "writer" | "reader";
@@ -349,7 +359,7 @@ Sam walked through how ingestion moved from Redis Streams to Kafka in August. We
 
 ## Sales update (Jordan)
 
-Pipeline for Q4 is healthy. The ACME Freight renewal is in negotiation; their current contract ends on February 28, 2026, and Chloe is leading it with Jordan as executive sponsor. Please route any ACME questions through Chloe.
+Pipeline for Q4 is healthy. The ACME Freight renewal is next: their current contract ends on February 28, 2026, and Chloe is preparing it with Jordan as executive sponsor. Please route any ACME questions through Chloe.
 
 ## People update (Hana)
 
@@ -1968,7 +1978,7 @@ Exceeds (consistently working above level), Strong (fully at level, with some wo
 
 **Leo Park.** Ran the September outage follow-up to completion and prepared the company for the SOC 2 Type II audit and the 2026 penetration test. Feedback: delegate more of the incident reviews so that others grow into them.
 
-**Ana Souza.** The strongest half-year anyone on the team has had. She found the disabled fallback during the September incident, built model canaries and the flag audit, led the November webhook incident, cut restore-drill time to 38 minutes and wrote RFC-015. Calibration agreed unanimously that she has been working at Staff level since the summer. Her promotion to E4 takes effect on April 1, 2026 with a new base salary of $198,000, inside the E4 band.
+**Ana Souza.** The strongest half-year anyone on the team has had. She found the disabled fallback during the September incident, built model canaries and the flag audit, led the November webhook incident, cut restore-drill time to 38 minutes and wrote RFC-015. Calibration agreed unanimously that she has been working at Staff level since the summer. Her promotion to E4 takes effect on April 1, 2026 with a new base salary of $199,000 (an 8.2% increase), inside the E4 band.
 
 **Sam Rivera.** Shipped the Kafka migration and wrote RFC-017. Excellent technical judgment. Feedback: share work earlier; two projects were nearly done before anyone could review the approach.
 
@@ -2207,7 +2217,7 @@ Q3 2025 revenue of ${usd(revenue(QUARTERS[2]!))} is our highest quarterly revenu
 
 We signed three new customers: Cascade Grocers (our first grocery chain with more than 40 stores), Pinecrest Outfitters and Harbor Line Transport. No customers left. Net revenue retention over the last twelve months was 112%.
 
-Our largest customer remains ACME Freight at $150,000 of ARR, or 4.0% of total ARR. Its contract ends on February 28, 2026, and renewal talks began in September.
+Our largest customer remains ACME Freight at $150,000 of ARR, or 4.0% of total ARR. Its contract ends on February 28, 2026, and renewal talks start in November.
 
 <!-- page -->
 
@@ -2279,19 +2289,19 @@ const BUDGET: BudgetLine[] = [
     q: [88000, 88000, 88000, 118000],
   },
   { section: "Cost of revenue", line: "Payment processing and other", q: [6000, 6000, 6000, 6000] },
-  { section: "R&D", line: "Payroll and benefits (incl. 3 new hires)", q: [282000, 352000, 392000, 448000] },
+  { section: "R&D", line: "Payroll and benefits (incl. 3 new hires)", q: [495000, 560000, 625000, 680000] },
   { section: "R&D", line: "Software and tools", q: [14000, 14000, 14000, 14000] },
   { section: "R&D", line: "Staging and development cloud", q: [6500, 6500, 6500, 6500] },
   { section: "R&D", line: "Penetration test and security testing", q: [38000, 0, 0, 0] },
   {
     section: "Sales & marketing",
     line: "Payroll, commission and benefits (incl. 1 new AE)",
-    q: [196000, 204000, 252000, 262000],
+    q: [268000, 275000, 325000, 335000],
   },
-  { section: "Sales & marketing", line: "Programs and events", q: [32000, 26000, 30000, 44000] },
+  { section: "Sales & marketing", line: "Programs and events", q: [45000, 38000, 42000, 60000] },
   { section: "Sales & marketing", line: "Travel", q: [16000, 16000, 16000, 16000] },
   { section: "Sales & marketing", line: "CRM and marketing tools", q: [11000, 11000, 11000, 11000] },
-  { section: "G&A", line: "Payroll and benefits", q: [193000, 193000, 193000, 193000] },
+  { section: "G&A", line: "Payroll and benefits", q: [172000, 172000, 172000, 172000] },
   { section: "G&A", line: "Office rent (Portland)", q: [27000, 27000, 27000, 27000] },
   { section: "G&A", line: "Legal, accounting and 2025 audit", q: [62000, 24000, 24000, 24000] },
   { section: "G&A", line: "SOC 2 Type II audit", q: [0, 0, 45000, 0] },
@@ -2323,7 +2333,7 @@ const total = (xs: number[]): number => xs.reduce((s, x) => s + x, 0);
   rows.push(["Total", "Total revenue", ...BUDGET_REVENUE, total(BUDGET_REVENUE)]);
   rows.push(["Total", "Total costs and expenses", ...BUDGET_COST, total(BUDGET_COST)]);
   rows.push(["Total", "Operating income (loss)", ...BUDGET_NET, total(BUDGET_NET)]);
-  rows.push(["Total", "Headcount at quarter end", 13, 15, 16, 18, 18]);
+  rows.push(["Total", "Headcount at quarter end", 13, 16, 18, 18, 18]);
   doc("drive/Finance/Budget 2026.csv", "daniel", "2026-01-16", csv(rows), [G.group("leadership")]);
 }
 
@@ -2475,7 +2485,7 @@ Owner: Jordan Lee. Approved by Daniel Okafor on December 10, 2025. Effective for
 
 | Plan | Price | Shipments included per month | Highlights |
 | Starter | $1,500 per month | 5,000 | API and dashboard, email support |
-| Growth | $6,000 per month | 40,000 | Webhooks, two connectors, business-hours chat support |
+| Growth | $6,000 per month | 40,000 | Webhooks, one connector, business-hours chat support |
 | Enterprise | from $12,500 per month | from 75,000 | SSO, 99.9% availability SLA, named CSM, 24/7 support for SEV-1 |
 
 Shipments above the included volume cost $0.12 each on every plan. A shipment is counted once, however many updates it receives.
@@ -2911,7 +2921,7 @@ Running notes, newest first. Shared between Maya Patel and Daniel Okafor only.
 
 ## January 13, 2026
 
-- 2026 budget final before the board: operating loss about $1.6 million. Maya asked for a version with the multi-region standby removed, in case engineering decides against it.
+- 2026 budget final before the board: operating loss about $${(-total(BUDGET_NET) / 1e6).toFixed(1)} million. Maya asked for a version with the multi-region standby removed, in case engineering decides against it.
 - Daniel raised customer concentration: the five largest customers are 17% of ARR. Fine for now, but the board will ask.
 - Maya: Daniel should take over the SOC 2 vendor relationship from Leo, who is overloaded.
 
@@ -3008,7 +3018,7 @@ Shipments above 40,000 in a month are $0.12 each. Prices are fixed for the first
 
 ## Next steps
 
-Proposal review call on February 3, order form by February 13, kickoff on February 16.
+Proposal review call on February 3, order form by February 13, kickoff on February 17.
 `,
 );
 
@@ -3211,7 +3221,7 @@ Store managers had no reliable way to know when deliveries would arrive. They ca
 
 ## The solution
 
-Cascade Grocers went live with Beacon in August 2025, six weeks after signing. Beacon connects to the Samsara telematics on Cascade's own trucks and receives status messages from the four partner carriers. Store managers get an email and a text message when their delivery's ETA window changes, and the dispatch team works from the Beacon dashboard instead of a spreadsheet.
+Cascade Grocers signed in July 2025 and went live with Beacon in September, six weeks later. Beacon connects to the Samsara telematics on Cascade's own trucks and receives status messages from the four partner carriers. Store managers get an email and a text message when their delivery's ETA window changes, and the dispatch team works from the Beacon dashboard instead of a spreadsheet.
 
 <!-- page -->
 
@@ -3481,10 +3491,10 @@ const QUESTIONS: Question[] = [
   },
   {
     id: "engineering-promotion",
-    marker: "$198,000",
+    marker: "$199,000",
     question: "Who is being promoted in engineering this year?",
     answer:
-      "Ana Souza, to E4 Staff Platform Engineer, effective April 1, 2026, with a new base salary of $198,000.",
+      "Ana Souza, to E4 Staff Platform Engineer, effective April 1, 2026, with a new base salary of $199,000.",
     file: "drive/HR/Compensation/Performance reviews/2025 H2 review summary - Engineering.docx",
     see: ["hana", "maya"],
     notSee: except("hana", "maya"),
@@ -3617,7 +3627,7 @@ const ACCESS_CASES: AccessCase[] = [
   },
   {
     id: "private-own-folder",
-    what: "in Leo's private folder, no grants; not even the Drive sync's owner (Maya) can read it",
+    what: "in Leo's private folder, no grants: only Leo can read it, not even the CEO",
     file: "drive/Private - Leo Park/Notes to self.md",
     relation: "can_read",
     allowed: ["leo"],
@@ -4532,7 +4542,10 @@ function manifestObject(): unknown {
     version: 1,
     project: { id: PROJECT_ID },
     domain: DOMAIN,
-    people: KEYS.map((k) => ({ email: email(k), name: PEOPLE[k].name, title: PEOPLE[k].title })),
+    people: [
+      ...KEYS.map((k) => ({ email: email(k), name: PEOPLE[k].name, title: PEOPLE[k].title })),
+      { email: ADMIN.email, name: ADMIN.name, title: ADMIN.title },
+    ],
     groups: GROUPS.map((g) => ({
       id: g.id,
       name: g.name,
@@ -4546,7 +4559,7 @@ function manifestObject(): unknown {
           pipeline: "files",
           configurationName: "default",
           root: s.root,
-          owner: email(s.owner),
+          owner: s.owner,
         })),
       },
     ],
@@ -4567,6 +4580,7 @@ function manifestYaml(): string {
     ...KEYS.map(
       (k) => `  - { email: ${ys(email(k))}, name: ${ys(PEOPLE[k].name)}, title: ${ys(PEOPLE[k].title)} }`,
     ),
+    `  - { email: ${ys(ADMIN.email)}, name: ${ys(ADMIN.name)}, title: ${ys(ADMIN.title)} }   # not a person: owns the sync roots`,
     "",
     "groups:                                    # members are emails or other groups (engineering contains platform)",
   ];
@@ -4581,7 +4595,7 @@ function manifestYaml(): string {
       "        pipeline: files",
       "        configurationName: default",
       `        root: ${s.root}`,
-      `        owner: ${email(s.owner)}`,
+      `        owner: ${s.owner}`,
     );
   }
   L.push(
@@ -4718,12 +4732,15 @@ Four more employees (Nina, Omar, Tom, Grace) appear in documents but have no acc
   shared with Daniel as writer.
 - **sharepoint/Sales Site/**: group \`sales\`; its **Case studies/** library is shared with the domain.
 
-Every folder and file in \`manifest.yaml\` names its owner, so nothing falls back to a sync's default owner; in
-particular Maya, the Drive sync's owner, cannot read the other people's private folders.
+Both syncs were connected by ${ADMIN.email}, an admin account rather than a person, which owns the sync roots.
+Every folder and file in \`manifest.yaml\` names its own owner, so nothing falls back to the sync's default owner,
+and the ten people's access is the same whether or not a sync root's owner is inherited below it.
 
 Two points of the manifest format can be read two ways, and the corpus is built to work with either: a folder's
 \`owner\` may or may not be inherited by what is below it (every folder is owned by someone who can read all of it
-anyway), and *anyone with the link* is taken to mean "readable by whoever has the link, but not found by search".
+anyway), and *anyone with the link* is taken to mean "readable by whoever has the link, but not found by search"
+(the emulator's \`src/authz/models/drive.fga\` does both: ownership inherits, and link sharing is \`can_read_with_link\`,
+not \`can_read\`).
 The script checks every demo question under both readings of each; only the \`anyone-with-link\` access case
 depends on the second one.
 
