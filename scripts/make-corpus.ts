@@ -4698,15 +4698,23 @@ function readme(): string {
 
 **Northwind Labs** (domain \`${DOMAIN}\`) is a fictional 13-person company in Portland, Oregon that makes
 *Beacon*, a shipment-tracking and delivery-ETA platform. This folder is its connected SaaS data as the emulator
-serves it (\`clearance emulator --corpus examples/corpus\`): one Connected User, \`northwind\`, with a Google
-Drive sync rooted at \`drive/\` (${DOCS.filter((d) => d.path.startsWith("drive/")).length} files) and a SharePoint
-sync rooted at \`sharepoint/\` (${DOCS.filter((d) => d.path.startsWith("sharepoint/")).length} files, the Sales
-site). \`manifest.yaml\` ([format](../../docs/corpus-manifest.md)) says who everyone is and who each folder and
-file is shared with. [QUESTIONS.md](QUESTIONS.md) lists the demo questions, the one file that answers each, and
-who may see it; \`questions.yaml\` holds the same for tests.
+serves it (\`clearance emulator --corpus examples/corpus\`): one Connected User, \`northwind\`, with two syncs,
+${[
+  `Google Drive rooted at \`drive/\` (${DOCS.filter((d) => d.path.startsWith("drive/")).length} files)`,
+  `SharePoint rooted at \`sharepoint/\` (${DOCS.filter((d) => d.path.startsWith("sharepoint/")).length} files, the Sales site)`,
+].join(" and ")}.
+\`manifest.yaml\` ([format](../../docs/corpus-manifest.md)) says who everyone is and who each folder and file is
+shared with. [QUESTIONS.md](QUESTIONS.md) lists the demo questions, the one file that answers each, and who may see
+it; \`questions.yaml\` holds the same for tests.
 
-${count("pdf")} PDF (most with several pages), ${count("docx")} DOCX, ${count("md")} Markdown, ${count("txt")} plain
-text, ${count("html")} HTML (Confluence and SharePoint pages, navigation and scripts included), ${count("csv")} CSV,
+${[
+  `${count("pdf")} PDF (most with several pages)`,
+  `${count("docx")} DOCX`,
+  `${count("md")} Markdown`,
+  `${count("txt")} plain text`,
+  `${count("html")} HTML (Confluence and SharePoint pages, navigation and scripts included)`,
+  `${count("csv")} CSV`,
+].join(", ")},
 and ${count("png")} PNG images that ingest must record as skipped. Names, numbers and dates agree across files, and
 each demo answer is stated in exactly one file.
 
