@@ -6,8 +6,10 @@ export async function buildProgram(): Promise<Command> {
   const program = new Command("clearance")
     .description("Permission-aware retrieval over SaaS data synced by Paragon Managed Sync")
     .showHelpAfterError();
+  const { demoCommand } = await import("./commands/demo.js");
   const { emulatorCommand } = await import("./commands/emulator.js");
   const { ingestCommand } = await import("./commands/ingest.js");
+  program.addCommand(demoCommand());
   program.addCommand(emulatorCommand());
   program.addCommand(ingestCommand());
   return program;

@@ -1,0 +1,45 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+import { ClearanceError } from "../errors.js";
+
+const questionSchema = z.object({
+  id: z.string().min(1),
+  question: z.string().min(1),
+  /** `<sync root>/<path>` of the one file that answers it. */
+  file: z.string().min(1),
+  canSee: z.array(z.string()).default([]),
+  cannotSee: z.array(z.string()).default([]),
+});
+
+const questionsFileSchema = z.object({
+  demoPeople: z.array(z.string().min(1)).min(1),
+  questions: z.array(questionSchema).min(1),
+});
+
+export type DemoQuestion = z.infer<typeof questionSchema>;
+export type DemoQuestions = z.infer<typeof questionsFileSchema>;
+
+/** Reads `questions.yaml` beside a corpus's manifest: the demo's people and questions with their answers. */
+export async function loadDemoQuestions(corpusDir: string): Promise<DemoQuestions> {
+  const file = join(corpusDir, "questions.yaml");
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (cause) {
+    throw new ClearanceError(
+      "DEMO_QUESTIONS_MISSING",
+      `${file} is missing: the demo needs the corpus's questions (run npx tsx scripts/make-corpus.ts)`,
+      { cause },
+    );
+  }
+  const parsed = questionsFileSchema.safeParse(parseYaml(text));
+  if (!parsed.success) {
+    const where = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new ClearanceError("DEMO_QUESTIONS_INVALID", `${file} is not a valid questions file: ${where}`, {
+      cause: parsed.error,
+    });
+  }
+  return parsed.data;
+}

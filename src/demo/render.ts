@@ -1,0 +1,55 @@
+import type { DemoAnswer, DemoResult } from "./run-demo.js";
+
+/**
+ * The demo's answers as a side-by-side table, one column per person: the files each one was
+ * given (✓ marks the file that answers the question), then how the retriever got there.
+ */
+export function renderDemo(result: DemoResult, width = 120): string {
+  const columns = result.askers.length;
+  const columnWidth = Math.max(28, Math.floor((width - 3 * (columns - 1)) / columns));
+  const out: string[] = [];
+  const heading = result.askers.map((a) => padTo(`${a.name}${a.title ? `, ${a.title}` : ""}`, columnWidth));
+  out.push(heading.join(" │ "), "─".repeat(heading.join(" │ ").length));
+  result.rounds.forEach(({ question, answers }, i) => {
+    out.push("", `${i + 1}. ${question.question}   (answer in: ${question.file.split("/").pop()})`);
+    const cells = answers.map((answer) => cellLines(answer, columnWidth));
+    const height = Math.max(...cells.map((c) => c.length));
+    for (let row = 0; row < height; row++) {
+      out.push(cells.map((c) => padTo(c[row] ?? "", columnWidth)).join(" │ "));
+    }
+  });
+  out.push("", legend(result));
+  return `${out.join("\n")}\n`;
+}
+
+function cellLines(answer: DemoAnswer, width: number): string[] {
+  const { report } = answer;
+  const lines = answer.sources.length
+    ? answer.sources.map((s, n) => `${s.isAnswer ? "✓" : " "} ${n + 1}. ${padTo(s.name, width - 6)}`)
+    : ["  (nothing they may read)"];
+  lines.push(`  ${verdict(answer)}`);
+  const calls = `${report.permissionCalls} permission call${report.permissionCalls === 1 ? "" : "s"}`;
+  lines.push(`  ${report.strategy} · ${report.returned}/${report.k} · ${calls}`);
+  lines.push(`  ${report.candidatesScanned} candidates${report.exhausted ? " · store exhausted" : ""}`);
+  return lines;
+}
+
+function verdict(answer: DemoAnswer): string {
+  if (answer.mayReadAnswer) return answer.foundAnswer ? "answer found" : "answer not in top k";
+  return answer.foundAnswer ? "LEAK: answer shown without access" : "answer withheld (no access)";
+}
+
+function legend(result: DemoResult): string {
+  const { counts } = result.ingest;
+  return [
+    `Ingested ${counts.seen} records (${counts.chunksWritten} chunks, ${counts.skipped} skipped, ${counts.failed} failed) from the emulator at ${result.emulatorUrl}.`,
+    "Each column: the top files the retriever returned for that person, checked against the Permissions API;",
+    "then the strategy (post: search then batch-check; pre: list-objects as a store filter), results/k, and permission calls.",
+  ].join("\n");
+}
+
+function padTo(text: string, width: number): string {
+  const chars = [...text];
+  if (chars.length <= width) return text + " ".repeat(width - chars.length);
+  return `${chars.slice(0, width - 1).join("")}…`;
+}

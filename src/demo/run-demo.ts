@@ -1,0 +1,135 @@
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { HashingEmbeddings } from "../embeddings/index.js";
+import { type Emulator, startEmulator } from "../emulator/index.js";
+import { type IngestProgressListener, type IngestReport, ingest } from "../ingest/index.js";
+import { ManagedSyncClient } from "../managed-sync/index.js";
+import { createManagedSyncRetriever, type RetrievalReport } from "../retrieval/index.js";
+import { LanceChunkStore } from "../store/index.js";
+import { type DemoQuestion, loadDemoQuestions } from "./questions.js";
+
+/** The questions the demo asks unless told otherwise: one everyone may answer, then the private ones. */
+export const DEFAULT_DEMO_QUESTIONS = [
+  "parental-leave",
+  "engineer-salary-bands",
+  "deploy-to-production",
+  "acme-renewal-promises",
+] as const;
+
+export interface DemoOptions {
+  corpusDir: string;
+  /** The Connected User whose syncs are ingested (default: the corpus's first one). */
+  tenant?: string;
+  /** Where the embedded store lives (default: a fresh temporary folder). */
+  storeDir?: string;
+  /** Emails of the people who ask (default: the first three of the corpus's `demoPeople`). */
+  people?: readonly string[];
+  /** Question ids from `questions.yaml` (default: {@link DEFAULT_DEMO_QUESTIONS}). */
+  questionIds?: readonly string[];
+  /** Results per question and person (default 3). */
+  k?: number;
+  onIngestProgress?: IngestProgressListener;
+}
+
+export interface DemoAsker {
+  email: string;
+  name: string;
+  title: string | undefined;
+}
+
+/** What one person got for one question, and whether the file that answers it is among it. */
+export interface DemoAnswer {
+  asker: DemoAsker;
+  /** Best first; `isAnswer` marks the file that answers the question. */
+  sources: { name: string; recordId: string; score: number; isAnswer: boolean }[];
+  foundAnswer: boolean;
+  /** Whether `questions.yaml` says this person may read the answer's file. */
+  mayReadAnswer: boolean;
+  report: RetrievalReport;
+}
+
+export interface DemoResult {
+  emulatorUrl: string;
+  storeDir: string;
+  ingest: IngestReport;
+  askers: DemoAsker[];
+  rounds: { question: DemoQuestion; answers: DemoAnswer[] }[];
+}
+
+/**
+ * The whole product end to end, offline: starts the emulator on a corpus, ingests it into the
+ * embedded store with the offline embedder, then asks the same questions as several people.
+ *
+ * @example
+ * const result = await runDemo({ corpusDir: "examples/corpus" });
+ */
+export async function runDemo(options: DemoOptions): Promise<DemoResult> {
+  const questions = await loadDemoQuestions(options.corpusDir);
+  const emulator = await startEmulator({ corpusDir: options.corpusDir, port: 0 });
+  try {
+    return await askAll(emulator, questions.demoPeople, questions.questions, options);
+  } finally {
+    await emulator.close();
+  }
+}
+
+async function askAll(
+  emulator: Emulator,
+  demoPeople: readonly string[],
+  allQuestions: readonly DemoQuestion[],
+  options: DemoOptions,
+): Promise<DemoResult> {
+  const graph = emulator.state.sharingGraph();
+  const tenant = options.tenant ?? graph.nodes[0]?.tenant ?? "northwind";
+  const storeDir = options.storeDir ?? (await mkdtemp(join(tmpdir(), "clearance-demo-")));
+  const embeddings = new HashingEmbeddings();
+  const store = await LanceChunkStore.open({ dir: storeDir, dimensions: 384 });
+  const client = new ManagedSyncClient({
+    baseUrl: emulator.url,
+    auth: { token: await emulator.tokenFor(tenant) },
+  });
+  try {
+    const ingestReport = await ingest({
+      client,
+      store,
+      embeddings,
+      tenant,
+      ...(options.onIngestProgress ? { onProgress: options.onIngestProgress } : {}),
+    });
+    const retriever = createManagedSyncRetriever({ client, store, embeddings, tenant, k: options.k ?? 3 });
+    const askers = (options.people ?? demoPeople.slice(0, 3)).map((email) => {
+      const person = graph.people.find((p) => p.email === email);
+      return { email, name: person?.name ?? email, title: person?.title };
+    });
+    const wanted = options.questionIds ?? DEFAULT_DEMO_QUESTIONS;
+    const rounds = [];
+    for (const id of wanted) {
+      const question = allQuestions.find((q) => q.id === id);
+      if (!question) continue;
+      const answers: DemoAnswer[] = [];
+      for (const asker of askers) {
+        const { documents, report } = await retriever.retrieveWithReport(question.question, {
+          user: asker.email,
+        });
+        const sources = documents.map((d) => ({
+          name: d.metadata.name,
+          recordId: d.metadata.recordId,
+          score: d.metadata.score,
+          isAnswer: d.metadata.name === basename(question.file),
+        }));
+        answers.push({
+          asker,
+          sources,
+          foundAnswer: sources.some((s) => s.isAnswer),
+          mayReadAnswer: question.canSee.includes(asker.email),
+          report,
+        });
+      }
+      rounds.push({ question, answers });
+    }
+    return { emulatorUrl: emulator.url, storeDir, ingest: ingestReport, askers, rounds };
+  } finally {
+    await store.close();
+  }
+}
