@@ -71,6 +71,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     devKeyFile:
       options.devKeyFile ?? (options.stateDir ? join(options.stateDir, "signing-key.pem") : undefined),
   });
+  if (options.adminToken !== undefined && options.adminToken.length < 8) {
+    throw new ClearanceError("CONFIG_INVALID", "adminToken must be at least 8 characters: pick a longer one");
+  }
   const adminToken = options.adminToken ?? (await loadAdminToken(options.stateDir));
   const faults = new FaultInjector(options.faults);
   const persist = () => persistence?.flush() ?? Promise.resolve();

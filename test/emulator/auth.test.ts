@@ -153,6 +153,10 @@ describe("admin token", () => {
     expect(ok.body.projectId).toBe(PROJECT_ID);
   });
 
+  it("cannot be empty or short", async () => {
+    await expect(startEmulator({ corpus: smallCorpus(), adminToken: "" })).rejects.toThrow(/at least 8/);
+  });
+
   it("is not accepted on the Sync API", async () => {
     expect((await call(emu, "let-me-in", "/api/syncs")).status).toBe(401);
   });
