@@ -57,7 +57,11 @@ export const ingestSchema = z
       .positive()
       .default(25 * 1024 * 1024),
     maxChars: z.coerce.number().int().positive().default(2_000_000),
-    maxUncompressedBytes: z.coerce.number().int().positive().default(100 * 1024 * 1024),
+    maxUncompressedBytes: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(100 * 1024 * 1024),
     extractTimeoutMs: z.coerce.number().int().positive().default(60_000),
     concurrency: z.coerce.number().int().positive().default(4),
   })
