@@ -65,17 +65,18 @@ export interface Emulator {
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const host = options.host ?? "127.0.0.1";
-  const { state, persistence } = await openState(options);
-  const keys = await resolveKeys({
-    ...options,
-    devKeyFile:
-      options.devKeyFile ?? (options.stateDir ? join(options.stateDir, "signing-key.pem") : undefined),
-  });
   if (options.adminToken !== undefined && options.adminToken.length < 8) {
     throw new ClearanceError("CONFIG_INVALID", "adminToken must be at least 8 characters: pick a longer one");
   }
-  const adminToken = options.adminToken ?? (await loadAdminToken(options.stateDir));
   const faults = new FaultInjector(options.faults);
+  const keys = await resolveKeys({
+    publicKey: options.publicKey,
+    signingKey: options.signingKey,
+    devKeyFile:
+      options.devKeyFile ?? (options.stateDir ? join(options.stateDir, "signing-key.pem") : undefined),
+  });
+  const { state, persistence } = await openState(options);
+  const adminToken = options.adminToken ?? (await loadAdminToken(options.stateDir));
   const persist = () => persistence?.flush() ?? Promise.resolve();
   const app = createEmulatorApp({ state, keys, adminToken, faults, persist });
 
@@ -91,6 +92,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       ),
     );
     server.listen(options.port ?? 0, host, () => resolve());
+  }).catch(async (error) => {
+    await persistence?.close();
+    throw error;
   });
   const port = (server.address() as AddressInfo).port;
 

@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { emulatorCommand, startFromFlags } from "../../src/cli/commands/emulator.js";
-import { call, smallManifest } from "./helpers.js";
+import { startEmulator } from "../../src/emulator/index.js";
+import { call, smallCorpus, smallManifest } from "./helpers.js";
 
 describe("clearance emulator", () => {
   it("parses its flags with the documented defaults and refuses bad fault rates", async () => {
@@ -54,6 +55,18 @@ describe("clearance emulator", () => {
     } finally {
       await emulator.close();
       await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("says which port is taken when it cannot listen", async () => {
+    const first = await startEmulator({ corpus: smallCorpus() });
+    try {
+      const port = Number(new URL(first.url).port);
+      await expect(startEmulator({ corpus: smallCorpus(), port })).rejects.toThrow(
+        new RegExp(`cannot listen on 127.0.0.1:${port}: pick another --port`),
+      );
+    } finally {
+      await first.close();
     }
   });
 });

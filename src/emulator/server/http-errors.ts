@@ -11,6 +11,7 @@ const STATUS: Record<string, ContentfulStatusCode> = {
   UNKNOWN_GROUP: 404,
   NOT_FOUND: 404,
   SYNC_DELETED: 409,
+  SYNC_EXISTS: 409,
   PATH_EXISTS: 409,
   NOT_A_FILE: 409,
   NOT_A_FOLDER: 409,

@@ -4,6 +4,7 @@ import { ClearanceError } from "../../errors.js";
 export type StateErrorCode =
   | "SYNC_NOT_FOUND"
   | "SYNC_DELETED"
+  | "SYNC_EXISTS"
   | "RECORD_NOT_FOUND"
   | "PATH_NOT_FOUND"
   | "PATH_EXISTS"

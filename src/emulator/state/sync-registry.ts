@@ -75,7 +75,7 @@ export class SyncRegistry {
     const id = syncIdFor(def.tenant, def.integration, def.pipeline, def.configurationName);
     if (this.syncsById.has(id)) {
       throw new EmulatorStateError(
-        "PATH_EXISTS",
+        "SYNC_EXISTS",
         `${def.tenant} already has a ${def.integration}/${def.pipeline} sync named "${def.configurationName}"`,
       );
     }
