@@ -1,0 +1,238 @@
+import type { RetrievalReport, RetrievalResult, RetrieveOptions } from "../retrieval/index.js";
+import type { Answerer, AnswerSource } from "./answerer.js";
+import { requestDeadline } from "./deadline.js";
+import { errorResponse, failureResponse, isPermissionFailure, unauthenticated } from "./error-response.js";
+import { ChatConfigError, ChatTimeoutError } from "./errors.js";
+import { ExtractiveAnswerer } from "./extractive-answerer.js";
+import { type ChatRequest, readChatRequest } from "./request-body.js";
+import { type Citation, toAnswerSources, toCitation } from "./sources.js";
+import { SSE_HEADERS, sseEvent } from "./sse.js";
+
+/** What the handler needs of a retriever: `PermissionAwareRetriever` has it. */
+export interface ChatRetriever {
+  retrieveWithReport(query: string, options: RetrieveOptions): Promise<RetrievalResult>;
+}
+
+/**
+ * Resolves who is asking (an email), or undefined when nobody is signed in. Production must verify
+ * real credentials here (a session cookie, a JWT: see `jwtIdentity`); a header anyone can set is
+ * for local demos only.
+ */
+export type Identify = (request: Request) => Promise<string | undefined> | string | undefined;
+
+export type ChatHandler = (request: Request) => Promise<Response>;
+
+export interface ChatHandlerOptions {
+  retriever: ChatRetriever;
+  identify: Identify;
+  /** Writes the answer; default the offline `ExtractiveAnswerer`. */
+  model?: Answerer;
+  /** Chunks retrieved per question (default: the retriever's k); a body's `k` overrides up to `maxK`. */
+  k?: number;
+  /** Largest `k` a body may ask for (default 20). */
+  maxK?: number;
+  /** Largest body accepted (default 64 KiB). */
+  maxBodyBytes?: number;
+  /** Deadline of retrieval plus answer (default 60 s). */
+  timeoutMs?: number;
+  /** Told about every failure answered with a 5xx, for logging. */
+  onError?: (error: unknown) => void;
+}
+
+/** The JSON answer of a non-streaming request. */
+export interface ChatResponseBody {
+  answer: string;
+  citations: Citation[];
+  report: RetrievalReport;
+  answerer: string;
+}
+
+/** Said instead of calling the answerer when the asker may read nothing relevant. */
+export const NOTHING_FOUND_ANSWER =
+  "I found nothing you have access to that answers this. Someone with access to the right documents may be able to help.";
+
+/**
+ * A Web-standard chat endpoint (`(Request) => Promise<Response>`: Hono, Next.js route handlers,
+ * Bun, Deno; `toNodeHandler` for Express). POST `{ question, stream?, k? }`; answers
+ * `{ answer, citations, report, answerer }` as JSON, or as Server-Sent Events when `stream` is true or
+ * the client accepts `text/event-stream`. No identity: 401. Permissions unavailable: 503, no answer.
+ *
+ * @example
+ * const chat = createChatHandler({ retriever, identify: jwtIdentity({ jwksUrl, audience }) });
+ * app.post("/api/chat", (c) => chat(c.req.raw));
+ */
+export function createChatHandler(options: ChatHandlerOptions): ChatHandler {
+  const settings = resolveSettings(options);
+  const { retriever, identify } = options;
+  const answerer = options.model ?? new ExtractiveAnswerer();
+  const report = (error: unknown) => {
+    try {
+      options.onError?.(error);
+    } catch {
+      // A broken logger must not turn an error response into a crash.
+    }
+  };
+
+  return async (request: Request): Promise<Response> => {
+    if (request.method !== "POST") {
+      return errorResponse(405, "METHOD_NOT_ALLOWED", "use POST with a JSON body", {}, { allow: "POST" });
+    }
+    let user: string | undefined;
+    try {
+      user = (await identify(request))?.trim();
+    } catch (error) {
+      // Failing to verify credentials is a refusal, never a fallback to anonymous.
+      return unauthenticated(`who is asking could not be verified: ${(error as Error).message ?? error}`);
+    }
+    if (!user) return unauthenticated();
+
+    const body = await readChatRequest(request, settings);
+    if (!body.ok) {
+      const { status, code, message, issues } = body.problem;
+      return errorResponse(status, code, message, issues ? { issues } : {});
+    }
+    const streaming = body.value.stream ?? acceptsEventStream(request);
+
+    const deadline = requestDeadline(request.signal, settings.timeoutMs);
+    const fail = (error: unknown) => {
+      const cause = deadline.signal.reason instanceof ChatTimeoutError ? deadline.signal.reason : error;
+      deadline.dispose();
+      const response = failureResponse(cause);
+      if (response.status >= 500) report(cause);
+      return response;
+    };
+
+    let sources: AnswerSource[];
+    let retrievalReport: RetrievalReport;
+    try {
+      const result = await retriever.retrieveWithReport(body.value.question, {
+        user,
+        signal: deadline.signal,
+        ...kOf(body.value, settings.k),
+      });
+      retrievalReport = result.report;
+      sources = toAnswerSources(result.documents);
+    } catch (error) {
+      return fail(error);
+    }
+    if (retrievalReport.permissionError && isPermissionFailure(retrievalReport.permissionError.code)) {
+      // The retriever was told to return nothing rather than throw: still no answer, and say why.
+      deadline.dispose();
+      return errorResponse(
+        503,
+        retrievalReport.permissionError.code,
+        `could not check what you may read, so nothing was answered: ${retrievalReport.permissionError.message}`,
+        { report: retrievalReport },
+        { "retry-after": "5" },
+      );
+    }
+
+    const input = { question: body.value.question, sources, signal: deadline.signal };
+    const citations = sources.map(toCitation);
+    if (streaming) {
+      return streamResponse(answerer, input, citations, retrievalReport, deadline, report);
+    }
+    try {
+      let answer = "";
+      if (sources.length === 0) answer = NOTHING_FOUND_ANSWER;
+      else for await (const piece of answerer.answer(input)) answer += piece;
+      deadline.dispose();
+      const payload: ChatResponseBody = {
+        answer,
+        citations,
+        report: retrievalReport,
+        answerer: answerer.name,
+      };
+      return Response.json(payload, { headers: { "cache-control": "no-store" } });
+    } catch (error) {
+      return fail(error);
+    }
+  };
+}
+
+/**
+ * SSE: `report`, one `citation` per source, `delta` pieces `{ text }`, then `done` `{ answer }`;
+ * an answerer failure mid-way ends the stream with `error` `{ code, message }` instead of `done`.
+ */
+function streamResponse(
+  answerer: Answerer,
+  input: { question: string; sources: AnswerSource[]; signal: AbortSignal },
+  citations: Citation[],
+  retrievalReport: RetrievalReport,
+  deadline: { signal: AbortSignal; dispose(): void },
+  onError: (error: unknown) => void,
+): Response {
+  async function* events(): AsyncGenerator<string> {
+    yield sseEvent("report", retrievalReport);
+    for (const citation of citations) yield sseEvent("citation", citation);
+    let answer = "";
+    try {
+      if (input.sources.length === 0) {
+        answer = NOTHING_FOUND_ANSWER;
+        yield sseEvent("delta", { text: answer });
+      } else {
+        for await (const text of answerer.answer(input)) {
+          answer += text;
+          yield sseEvent("delta", { text });
+        }
+      }
+      yield sseEvent("done", { answer, answerer: answerer.name });
+    } catch (error) {
+      const cause = deadline.signal.reason instanceof ChatTimeoutError ? deadline.signal.reason : error;
+      onError(cause);
+      const { error: body } = (await failureResponse(cause).json()) as { error: object };
+      yield sseEvent("error", body);
+    }
+  }
+  const encoder = new TextEncoder();
+  const iterator = events();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await iterator.next();
+      if (next.done) {
+        deadline.dispose();
+        controller.close();
+      } else controller.enqueue(encoder.encode(next.value));
+    },
+    async cancel() {
+      deadline.dispose();
+      await iterator.return(undefined);
+    },
+  });
+  return new Response(body, { headers: SSE_HEADERS });
+}
+
+function acceptsEventStream(request: Request): boolean {
+  return (request.headers.get("accept") ?? "").toLowerCase().includes("text/event-stream");
+}
+
+function kOf(body: ChatRequest, k: number | undefined): { k?: number } {
+  const chosen = body.k ?? k;
+  return chosen === undefined ? {} : { k: chosen };
+}
+
+function resolveSettings(options: ChatHandlerOptions) {
+  if (!options.retriever || typeof options.retriever.retrieveWithReport !== "function") {
+    throw new ChatConfigError(
+      "createChatHandler needs a retriever with retrieveWithReport (a PermissionAwareRetriever)",
+    );
+  }
+  if (typeof options.identify !== "function") {
+    throw new ChatConfigError(
+      "createChatHandler needs identify(request) → the asker's email: it decides what they may read",
+    );
+  }
+  const maxK = options.maxK ?? 20;
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  for (const [name, value] of [
+    ["k", options.k],
+    ["maxK", maxK],
+    ["timeoutMs", timeoutMs],
+    ["maxBodyBytes", options.maxBodyBytes],
+  ] as const) {
+    if (value !== undefined && !(Number.isInteger(value) && value > 0)) {
+      throw new ChatConfigError(`createChatHandler option ${name} must be a positive integer (got ${value})`);
+    }
+  }
+  return { k: options.k, maxK, timeoutMs, maxBytes: options.maxBodyBytes ?? 64 * 1024 };
+}
