@@ -215,6 +215,24 @@ type document
     );
   });
 
+  it("documented divergence: a cycle inside the subtract does not deny (OpenFGA would)", () => {
+    const engine = AuthzEngine.fromDsl(
+      `model
+  schema 1.1
+type user
+type doc
+  relations
+    define parent: [doc]
+    define blocked: [user] or blocked from parent
+    define viewer: [user] but not blocked
+`,
+      [t("doc:1", "viewer", "user:jon"), t("doc:1", "parent", "doc:1")],
+    );
+    // blocked(doc:1) is a cycle that grants nothing, so it is false and jon stays a viewer.
+    expect(engine.check({ user: "user:jon", relation: "blocked", object: "doc:1" }).allowed).toBe(false);
+    expect(engine.check({ user: "user:jon", relation: "viewer", object: "doc:1" }).allowed).toBe(true);
+  });
+
   it("a group cycle does not hide a real membership", () => {
     const engine = AuthzEngine.fromDsl(
       `model
