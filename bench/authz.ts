@@ -78,7 +78,8 @@ function driveLike(targetTuples: number): Scenario {
     levels.push(level);
   }
   // The first top folder is shared with the all-staff group, so its subtree is widely readable.
-  (nodes[0]?.grants as unknown[]).push({ group: "g0", role: "reader" });
+  const top = nodes[0] as { grants: unknown[] };
+  top.grants.push({ group: "g0", role: "reader" });
 
   const folders = levels.flat();
   const deep = [...(levels[3] as string[]), ...(levels[4] as string[])];
