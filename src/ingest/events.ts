@@ -2,7 +2,7 @@ import type { IngestMode, IngestReport, RecordOutcome, SyncReport } from "./repo
 
 /**
  * Progress of a run, in order: `run-started`, then per sync `sync-started` (or `sync-locked`),
- * `record-done` for each record, `page-done` once a page is durable (its cursor saved),
+ * `record-done` for each record, `page-done` once a page's writes are durable,
  * `reconciled` in full mode, `sync-done`; finally `run-done`.
  */
 export type IngestEvent =

@@ -12,6 +12,7 @@ export function leaseName(tenant: string, syncId: string): string {
  */
 export class SyncLease {
   private lost = false;
+  private renewedAt = Date.now();
   private timer: NodeJS.Timeout | undefined;
   private renewing: Promise<void> | undefined;
 
@@ -39,9 +40,12 @@ export class SyncLease {
     return lease;
   }
 
-  /** Extends the lease now; throws {@link IngestLeaseLostError} when another run took it. */
+  /**
+   * Throws {@link IngestLeaseLostError} when another run took the lease. Renews first when the
+   * background renewal is overdue (a CPU-bound extraction can starve its timer).
+   */
   async check(): Promise<void> {
-    await this.renew();
+    if (Date.now() - this.renewedAt >= this.ttlMs / 3) await this.renew();
     if (this.lost) throw new IngestLeaseLostError(this.syncId, this.name);
   }
 
@@ -55,8 +59,10 @@ export class SyncLease {
   private renew(): Promise<void> {
     this.renewing ??= (async () => {
       try {
-        if (!this.lost && !(await this.store.renewLease(this.name, this.holder, this.ttlMs)))
-          this.lost = true;
+        const started = Date.now();
+        if (this.lost) return;
+        if (await this.store.renewLease(this.name, this.holder, this.ttlMs)) this.renewedAt = started;
+        else this.lost = true;
       } catch {
         // A store hiccup in the background is not a lost lease; the next check() renews again
         // and the run's own store writes surface a store that is really down.

@@ -30,6 +30,8 @@ export interface PageResult {
   outcomes: Map<string, RecordOutcome>;
   issues: (RecordIssue & { outcome: "skipped" | "failed" })[];
   chunksWritten: number;
+  /** Whether the page changed the store at all; a page of unchanged records writes nothing. */
+  wrote: boolean;
 }
 
 /** A record patched in place: chunks keep their text and vector, the payload takes the new metadata. */
@@ -54,7 +56,7 @@ export async function processPage(
     tenant,
     records.map((r) => r.id),
   );
-  const result: PageResult = { outcomes: new Map(), issues: [], chunksWritten: 0 };
+  const result: PageResult = { outcomes: new Map(), issues: [], chunksWritten: 0, wrote: false };
   const settle = (recordId: string, outcome: RecordOutcome, issue?: Omit<RecordIssue, "syncId">) => {
     result.outcomes.set(recordId, outcome);
     if (issue && (outcome === "skipped" || outcome === "failed")) {
@@ -109,6 +111,7 @@ export async function processPage(
   if (versions.length > 0) await store.putRecordVersions(versions);
   if (drops.length > 0) await store.deleteRecordVersions(tenant, drops);
   result.chunksWritten = upserts.length;
+  result.wrote = contents.length + patches.length + drops.length > 0;
   return result;
 }
 

@@ -20,6 +20,9 @@ import {
 import { RetryList } from "./retry-list.js";
 import type { IngestSource } from "./source.js";
 
+// Pages that wrote nothing whose cursor may wait for a later page (see the page loop).
+const MAX_QUIET_PAGES = 10;
+
 /** What one sync's run shares with the whole ingest run. */
 export interface SyncRunContext {
   source: IngestSource;
@@ -150,6 +153,16 @@ async function run(
     }
   }
 
+  let pendingCursor: string | undefined;
+  let quietPages = 0;
+  const saveCursor = async () => {
+    if (pendingCursor === undefined) return;
+    await store.putSyncState(tenant, sync.id, { cursor: pendingCursor, updatedAt: new Date().toISOString() });
+    report.cursor = pendingCursor;
+    pendingCursor = undefined;
+    quietPages = 0;
+  };
+
   const pages = source.records
     .pages(sync.id, {
       pageSize: settings.pageSize,
@@ -167,19 +180,26 @@ async function run(
       report.status = "aborted";
       report.error = { code: codeOf(error), message: (error as Error).message };
       await retry.save();
+      await saveCursor();
       return;
     }
-    if (next.done) break;
+    if (next.done) {
+      await saveCursor();
+      break;
+    }
     const page = next.value;
     if (page.remainingRecords !== undefined) total = done + page.records.length + page.remainingRecords;
     report.counts.seen += page.records.length;
-    absorb(await processPage(page.records, pageContext));
+    const result = await processPage(page.records, pageContext);
+    absorb(result);
     await lease.check();
     // The retry list first: a crash between the two writes only repeats work, never loses a failure.
     await retry.save();
     if (page.cursor) {
-      await store.putSyncState(tenant, sync.id, { cursor: page.cursor, updatedAt: new Date().toISOString() });
-      report.cursor = page.cursor;
+      pendingCursor = page.cursor;
+      // A page that wrote nothing need not move the cursor at once: a crash only re-reads a few
+      // unchanged pages, and a run over an unchanged sync saves one write per page.
+      if (result.wrote || ++quietPages >= MAX_QUIET_PAGES) await saveCursor();
     }
     report.pages++;
     emit(context.onProgress, {
