@@ -173,6 +173,29 @@ describe("ingest when files are bad or the service misbehaves", () => {
     expect((await h.store.getSyncState(TENANT, h.syncIds.googledrive))?.cursor).toBeUndefined();
   });
 
+  it("an aborted run stops with ABORTED and the next run finishes the job", async () => {
+    const clean = await start();
+    await clean.run();
+    const h = await start();
+    const abort = new AbortController();
+
+    const stopped = await h.run({
+      pageSize: 2,
+      signal: abort.signal,
+      onProgress: (event) => {
+        if (event.type === "page-done") abort.abort();
+      },
+    });
+    expect(stopped.ok).toBe(false);
+    expect(stopped.error?.code).toBe("ABORTED");
+    expect(stopped.counts.new).toBeLessThan(7);
+
+    const resumed = await h.run();
+    expect(resumed.ok).toBe(true);
+    const ids = Object.values(h.syncIds);
+    expect((await snapshot(h.store, ids)).chunks).toEqual((await snapshot(clean.store, ids)).chunks);
+  });
+
   it("names an unknown sync instead of ingesting nothing silently", async () => {
     const h = await start();
     const report = await h.run({ syncs: ["no-such-sync"] });
