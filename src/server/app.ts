@@ -1,0 +1,85 @@
+import { Hono } from "hono";
+import type { FetchHandler } from "../chat/index.js";
+import type { Person } from "./people.js";
+import { loadPublicFiles, PUBLIC_PATHS } from "./public-files.js";
+
+export interface ServerAppOptions {
+  /** The chat endpoint (`createChatHandler`), mounted at `POST /api/chat`. */
+  chat: FetchHandler;
+  /** Who the page offers to act as (demo); served at `GET /api/people`. */
+  people?: readonly Person[];
+  /** Suggested questions for the page. */
+  questions?: readonly string[];
+  /** The header the page sets to say who is asking (demo identity); absent: the page sends none. */
+  identityHeader?: string;
+  /** Extra health details, merged into `GET /health`; throwing makes the status 503. */
+  health?: () => Promise<Record<string, unknown>> | Record<string, unknown>;
+  /** Counters shown under `metrics` in `GET /health` (e.g. the webhook receiver's). */
+  metrics?: () => object;
+  /** The Managed Sync webhook receiver, mounted at `POST /webhooks/managed-sync`. */
+  webhook?: FetchHandler;
+}
+
+const PAGE_HEADERS = {
+  "content-security-policy":
+    "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "no-referrer",
+};
+
+/**
+ * The app `clearance serve` runs: `POST /api/chat`, the chat page at `GET /`, `GET /api/people`,
+ * `GET /health`, and `POST /webhooks/managed-sync` when a receiver is given.
+ *
+ * @example
+ * const app = createServerApp({ chat: createChatHandler({ retriever, identify }) });
+ * serve({ fetch: app.fetch, port: 8787 });
+ */
+export function createServerApp(options: ServerAppOptions): Hono {
+  const app = new Hono();
+  const files = loadPublicFiles();
+  const started = Date.now();
+
+  for (const path of PUBLIC_PATHS) {
+    app.get(path, (c) => {
+      const file = files.get(path)!;
+      return c.body(file.body, 200, {
+        "content-type": file.type,
+        "cache-control": "no-cache",
+        ...PAGE_HEADERS,
+      });
+    });
+  }
+
+  app.post("/api/chat", (c) => options.chat(c.req.raw));
+  app.get("/api/people", (c) =>
+    c.json({
+      people: options.people ?? [],
+      questions: options.questions ?? [],
+      identity: options.identityHeader ? { header: options.identityHeader } : null,
+    }),
+  );
+  app.get("/health", async (c) => {
+    const base = { uptimeSeconds: Math.round((Date.now() - started) / 1000) };
+    const metrics = options.metrics ? { metrics: options.metrics() } : {};
+    try {
+      const details = (await options.health?.()) ?? {};
+      return c.json({ status: "ok", ...base, ...details, ...metrics }, 200, { "cache-control": "no-store" });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return c.json({ status: "unavailable", error: message, ...base, ...metrics }, 503, {
+        "cache-control": "no-store",
+      });
+    }
+  });
+  const webhook = options.webhook;
+  if (webhook) app.post("/webhooks/managed-sync", (c) => webhook(c.req.raw));
+
+  app.notFound((c) =>
+    c.json({ error: { code: "NOT_FOUND", message: `no route ${c.req.method} ${c.req.path}` } }, 404),
+  );
+  app.onError((_error, c) =>
+    c.json({ error: { code: "INTERNAL", message: "the server failed unexpectedly: see its log" } }, 500),
+  );
+  return app;
+}
