@@ -1,0 +1,185 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import { parseDelivery, type WorkItem } from "./payload.js";
+import type { EnqueueResult, QueueStats } from "./spool-queue.js";
+
+/** The queue as the receiver needs it (a `SpoolQueue`). */
+export interface WebhookQueue {
+  enqueue(item: WorkItem): Promise<EnqueueResult>;
+  stats(): QueueStats;
+}
+
+export interface WebhookReceiverOptions {
+  queue: WebhookQueue;
+  /**
+   * A shared secret. Paragon's dashboard takes only a URL, so put it there as `?secret=…`; a proxy
+   * that can add headers may send it in `header` instead. Unset: no check (not for the internet).
+   */
+  secret?: string;
+  /** Header carrying the secret (default `x-clearance-webhook-secret`). */
+  header?: string;
+  /** Bodies larger than this are refused with 413 (default 64 KiB; real payloads are < 1 KiB). */
+  maxBodyBytes?: number;
+  /** Told about deliveries that are not work: errored syncs and records, unknown events, bad bodies. */
+  onNotice?: (notice: WebhookNotice) => void;
+}
+
+/** Something worth a log line that did not become work. */
+export type WebhookNotice =
+  | { type: "sync_errored" | "record_errored"; syncId?: string; message?: string }
+  | { type: "unknown_event"; event: string }
+  | { type: "invalid"; reason: string }
+  | { type: "unauthorized" };
+
+/** What an operator reads on the health endpoint. */
+export interface WebhookMetrics extends QueueStats {
+  /** Deliveries that reached the handler. */
+  received: number;
+  /** Events persisted as new work. */
+  accepted: number;
+  /** Events absorbed because the same event was already pending. */
+  duplicates: number;
+  verifications: number;
+  /** `sync_errored` / `record_errored` deliveries (logged; nothing to apply). */
+  erroredNotices: number;
+  /** Unknown event types (answered 202, not queued). */
+  ignored: number;
+  /** Refused bodies (400/413) and secret mismatches (401). */
+  invalid: number;
+  unauthorized: number;
+}
+
+/** A Web-standard webhook endpoint plus its metrics. */
+export interface WebhookReceiver {
+  handler: (request: Request) => Promise<Response>;
+  metrics: () => WebhookMetrics;
+}
+
+/**
+ * The webhook endpoint: answers the verification probe at once, checks the optional secret,
+ * validates the payload, persists the event in the queue and only then answers 202. Processing
+ * happens later (a {@link WebhookProcessor} drains the queue).
+ *
+ * @example
+ * const receiver = createWebhookReceiver({ queue, secret: process.env.WEBHOOK_SECRET });
+ * app.post("/webhooks/managed-sync", (c) => receiver.handler(c.req.raw));
+ */
+export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookReceiver {
+  const header = (options.header ?? "x-clearance-webhook-secret").toLowerCase();
+  const maxBody = options.maxBodyBytes ?? 64 * 1024;
+  const secret = options.secret ? digest(options.secret) : undefined;
+  const counts = {
+    received: 0,
+    accepted: 0,
+    duplicates: 0,
+    verifications: 0,
+    erroredNotices: 0,
+    ignored: 0,
+    invalid: 0,
+    unauthorized: 0,
+  };
+  const notice = (n: WebhookNotice) => {
+    try {
+      options.onNotice?.(n);
+    } catch {
+      // Logging must not change what the sender is told.
+    }
+  };
+
+  async function handler(request: Request): Promise<Response> {
+    counts.received++;
+    if (request.method !== "POST") {
+      counts.invalid++;
+      return json(405, { error: "send webhook events with POST" }, { allow: "POST" });
+    }
+    if (
+      secret &&
+      !matches(secret, request.headers.get(header) ?? new URL(request.url).searchParams.get("secret"))
+    ) {
+      counts.unauthorized++;
+      notice({ type: "unauthorized" });
+      return json(401, {
+        error: `missing or wrong webhook secret: send it as ?secret= or the ${header} header`,
+      });
+    }
+    const body = await readBody(request, maxBody);
+    if (body === "too-large") {
+      counts.invalid++;
+      notice({ type: "invalid", reason: "body too large" });
+      return json(413, { error: `webhook body over ${maxBody} bytes` });
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(body);
+    } catch {
+      counts.invalid++;
+      notice({ type: "invalid", reason: "body is not JSON" });
+      return json(400, { error: "the body must be a JSON webhook payload" });
+    }
+    const delivery = parseDelivery(value);
+    switch (delivery.type) {
+      case "probe":
+        counts.verifications++;
+        return json(200, { ok: true });
+      case "invalid":
+        counts.invalid++;
+        notice({ type: "invalid", reason: delivery.reason });
+        return json(400, { error: delivery.reason });
+      case "unknown":
+        counts.ignored++;
+        notice({ type: "unknown_event", event: delivery.event });
+        return json(202, { ignored: delivery.event });
+      case "notice": {
+        counts.erroredNotices++;
+        const { type: _t, event, ...rest } = delivery;
+        notice({ type: event, ...rest });
+        return json(202, { noted: event });
+      }
+      case "work": {
+        // Persisted before the 2xx: once Paragon hears "accepted", a crash cannot lose the event.
+        // A failure here answers 5xx so Paragon redelivers.
+        const result = await options.queue.enqueue(delivery.item);
+        if (result === "accepted") counts.accepted++;
+        else counts.duplicates++;
+        return json(202, { queued: result });
+      }
+    }
+  }
+
+  return { handler, metrics: () => ({ ...counts, ...options.queue.stats() }) };
+}
+
+async function readBody(request: Request, max: number): Promise<string | "too-large"> {
+  const declared = Number(request.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > max) return "too-large";
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel().catch(() => undefined);
+      return "too-large";
+    }
+    parts.push(value);
+  }
+  return Buffer.concat(parts).toString("utf8");
+}
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json", ...headers },
+  });
+}
+
+function digest(value: string): Buffer {
+  return createHash("sha256").update(value).digest();
+}
+
+// Compares digests so neither the length nor the content leaks through timing.
+function matches(expected: Buffer, given: string | null): boolean {
+  return given !== null && timingSafeEqual(expected, digest(given));
+}
