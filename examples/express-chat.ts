@@ -1,0 +1,56 @@
+// A chat endpoint in Express that answers each person only from what they may read: it starts the
+// server, asks the same question as two people over HTTP, prints answers and citations, and exits.
+//
+//   npx tsx examples/express-chat.ts
+import type { AddressInfo } from "node:net";
+import express from "express";
+import { type ChatResponseBody, createChatHandler, type Identify, toNodeHandler } from "../src/chat/index.js";
+import { createManagedSyncRetriever } from "../src/retrieval/index.js";
+import { startNorthwind } from "./_northwind.js";
+
+const northwind = await startNorthwind(); // emulator + ingested store: see _northwind.ts
+const { client, store, embeddings, tenant } = northwind;
+
+// One retriever per tenant (the Connected User whose syncs were ingested), shared by every request.
+const retriever = createManagedSyncRetriever({ client, store, embeddings, tenant, k: 3 });
+
+// DEMO ONLY: anyone can send this header and read as anyone. In production identify people from
+// something you verified: your session, or a bearer token with jwtIdentity (see hono-chat.ts).
+const identify: Identify = (request) => request.headers.get("x-demo-user") ?? undefined;
+
+// A Web-standard (Request) => Response handler; toNodeHandler mounts it in Express. No model given:
+// the offline extractive answerer quotes the sources. Production: model: createAnswerer({ openaiApiKey }).
+const chat = createChatHandler({ retriever, identify });
+
+const app = express();
+app.post("/chat", toNodeHandler(chat)); // no express.json() needed; the handler reads the body itself
+
+const server = app.listen(0, "127.0.0.1");
+await new Promise((resolve) => server.once("listening", resolve));
+const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/chat`;
+
+async function ask(user: string | undefined, question: string) {
+  return fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(user ? { "x-demo-user": user } : {}) },
+    body: JSON.stringify({ question }),
+  });
+}
+
+try {
+  const question = "How do we deploy to production?";
+  for (const user of ["sam@northwind.test", "chloe@northwind.test"]) {
+    const response = await ask(user, question);
+    if (!response.ok) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
+    const { answer, citations } = (await response.json()) as ChatResponseBody;
+    console.log(`── ${user} asks: ${question}`);
+    console.log(`answer: ${answer}`);
+    console.log(`sources: ${citations.map((c) => `[${c.n}] ${c.name}`).join(" · ") || "(none)"}`);
+    console.log();
+  }
+  // Nobody identified: refused, never answered as "anonymous".
+  console.log(`without a user: HTTP ${(await ask(undefined, question)).status}`);
+} finally {
+  server.close();
+  await northwind.close();
+}

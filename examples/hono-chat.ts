@@ -1,0 +1,75 @@
+// A chat endpoint in Hono that knows who is asking from a verified bearer token and answers only
+// from what that person may read: it starts the server, asks as two people, prints, and exits.
+//
+//   npx tsx examples/hono-chat.ts
+import { randomBytes } from "node:crypto";
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import { Hono } from "hono";
+import { SignJWT } from "jose";
+import { type ChatResponseBody, createChatHandler, jwtIdentity } from "../src/chat/index.js";
+import { createManagedSyncRetriever } from "../src/retrieval/index.js";
+import { startNorthwind } from "./_northwind.js";
+
+const northwind = await startNorthwind(); // emulator + ingested store: see _northwind.ts
+const { client, store, embeddings, tenant } = northwind;
+
+// One retriever per tenant (the Connected User whose syncs were ingested), shared by every request.
+const retriever = createManagedSyncRetriever({ client, store, embeddings, tenant, k: 3 });
+
+// Your sign-in issues tokens carrying the person's email; the endpoint verifies signature, expiry,
+// issuer and audience, then asks as that email. Here a random HMAC secret plays your identity
+// provider; in production: jwtIdentity({ jwksUrl: "https://login.example.com/.well-known/jwks.json", ... }).
+const secret = randomBytes(32);
+const issuer = "https://login.example.test";
+const audience = "clearance-chat";
+const identify = jwtIdentity({ key: secret, issuer, audience });
+
+// No model given: the offline extractive answerer quotes the sources.
+// Production: createChatHandler({ retriever, identify, model: createAnswerer({ openaiApiKey }) }).
+const chat = createChatHandler({ retriever, identify });
+
+const app = new Hono();
+app.post("/chat", (c) => chat(c.req.raw));
+
+const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+  const started = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(started));
+});
+const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/chat`;
+
+/** Stands in for your sign-in: a short-lived token for one person. */
+async function signIn(email: string): Promise<string> {
+  return new SignJWT({ email })
+    .setProtectedHeader({ alg: "HS256" })
+    .setIssuer(issuer)
+    .setAudience(audience)
+    .setIssuedAt()
+    .setExpirationTime("5m")
+    .sign(secret);
+}
+
+async function ask(token: string, question: string) {
+  return fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body: JSON.stringify({ question }),
+  });
+}
+
+try {
+  const question = "What did we promise ACME in the renewal?";
+  for (const user of ["chloe@northwind.test", "sam@northwind.test"]) {
+    const response = await ask(await signIn(user), question);
+    if (!response.ok) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
+    const { answer, citations } = (await response.json()) as ChatResponseBody;
+    console.log(`── ${user} asks: ${question}`);
+    console.log(`answer: ${answer}`);
+    console.log(`sources: ${citations.map((c) => `[${c.n}] ${c.name}`).join(" · ") || "(none)"}`);
+    console.log();
+  }
+  // A token that does not verify is refused, never answered as "anonymous".
+  console.log(`with a forged token: HTTP ${(await ask("not.a.token", question)).status}`);
+} finally {
+  server.close();
+  await northwind.close();
+}

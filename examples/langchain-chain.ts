@@ -1,0 +1,97 @@
+// A LangChain (LCEL) RAG chain over permission-aware retrieval: one chain, built once, serves
+// everyone; who is asking arrives at invoke time as `configurable.user`, and each person's answer is
+// written only from chunks they may read in Google Drive / SharePoint.
+//
+//   npx tsx examples/langchain-chain.ts
+import type { Document } from "@langchain/core/documents";
+import { SimpleChatModel } from "@langchain/core/language_models/chat_models";
+import type { BaseMessage } from "@langchain/core/messages";
+import { StringOutputParser } from "@langchain/core/output_parsers";
+import { ChatPromptTemplate } from "@langchain/core/prompts";
+import { RunnablePassthrough, RunnableSequence } from "@langchain/core/runnables";
+import { tokenize } from "../src/embeddings/index.js";
+import { createManagedSyncRetriever, type RetrievedChunkMetadata } from "../src/retrieval/index.js";
+import { startNorthwind } from "./_northwind.js";
+
+/**
+ * OFFLINE STAND-IN for a chat model, so the example needs no API key: it "answers" by quoting the
+ * source sentence that shares the most words with the question, with its [n]. It only sees the
+ * prompt, like a real model. In production use a real one:
+ *
+ *   import { ChatOpenAI } from "@langchain/openai";
+ *   const model = new ChatOpenAI({ model: "gpt-4o-mini", temperature: 0 });
+ */
+class OfflineExtractiveChatModel extends SimpleChatModel {
+  _llmType() {
+    return "offline-extractive";
+  }
+
+  async _call(messages: BaseMessage[]): Promise<string> {
+    const [system, human] = messages.map((m) => m.text);
+    const wanted = new Set(tokenize(human ?? ""));
+    let best = { score: 0, text: "The sources I may use do not answer this." };
+    // The prompt lists the sources as "[n] name" followed by the chunk's text.
+    for (const source of (system ?? "").split(/^(?=\[\d+\] )/m).slice(1)) {
+      const [heading = "", ...lines] = source.split("\n");
+      for (const sentence of lines.join(" ").split(/(?<=[.!?])\s+/)) {
+        const score = tokenize(sentence).filter((term) => wanted.has(term)).length;
+        if (score > best.score) best = { score, text: `${sentence.trim()} ${heading.split(" ")[0]}` };
+      }
+    }
+    return best.text;
+  }
+}
+
+const northwind = await startNorthwind(); // emulator + ingested store: see _northwind.ts
+const { client, store, embeddings, tenant } = northwind;
+
+// Built once per tenant (the Connected User whose syncs were ingested), shared by every user.
+const retriever = createManagedSyncRetriever({ client, store, embeddings, tenant, k: 3 });
+
+const prompt = ChatPromptTemplate.fromMessages([
+  [
+    "system",
+    "Answer from these sources only and cite them as [n]. If they do not answer, say so.\n\n{context}",
+  ],
+  ["human", "{question}"],
+]);
+const model = new OfflineExtractiveChatModel({}); // production: new ChatOpenAI({ model: "gpt-4o-mini" })
+
+type Sourced = { question: string; docs: Document<RetrievedChunkMetadata>[] };
+
+// Numbered so the model can cite them and we can show which [n] is which file.
+const formatDocs = (docs: Document<RetrievedChunkMetadata>[]) =>
+  docs.map((doc, i) => `[${i + 1}] ${doc.metadata.name}\n${doc.pageContent}`).join("\n\n");
+
+const answer = RunnableSequence.from([
+  (input: Sourced) => ({
+    question: input.question,
+    context: formatDocs(input.docs),
+  }),
+  prompt,
+  model,
+  new StringOutputParser(),
+]);
+
+// question → { question, docs } → + answer, so the caller gets the sources with the answer.
+// The retriever reads `configurable.user` from the config LangChain hands down the chain; without
+// one it throws (NoSubjectError) rather than search as nobody.
+const chain = RunnableSequence.from<string, Sourced & { answer: string }>([
+  { question: new RunnablePassthrough<string>(), docs: retriever },
+  RunnablePassthrough.assign({ answer }),
+]);
+
+try {
+  const question = "What are the salary bands for engineers?";
+  for (const user of ["hana@northwind.test", "sam@northwind.test"]) {
+    const result = await chain.invoke(question, { configurable: { user } });
+    console.log(`── ${user} asks: ${question}`);
+    console.log(`answer: ${result.answer}`);
+    console.log(
+      `sources: ${result.docs.map((d, i) => `[${i + 1}] ${d.metadata.name}`).join(" · ") || "(none)"}`,
+    );
+    console.log();
+  }
+} finally {
+  await northwind.close();
+}
