@@ -1,0 +1,11 @@
+// The emulator's Managed Sync webhook sender.
+export { payloadsFor, type SharingSource, type WebhookPayload } from "./payloads.js";
+export {
+  type WebhookFaults,
+  type WebhookFaultsInput,
+  WebhookSender,
+  type WebhookSenderOptions,
+  type WebhookSenderStats,
+  type WebhookStateSource,
+  webhookFaultsSchema,
+} from "./sender.js";
