@@ -1,0 +1,312 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import {
+  type Answerer,
+  type ChatResponseBody,
+  createChatHandler,
+  NOTHING_FOUND_ANSWER,
+} from "../../src/chat/index.js";
+import {
+  ANA,
+  type ChatWorld,
+  chatRequest,
+  headerUser,
+  LEO,
+  NOBODY,
+  readSse,
+  startChatWorld,
+} from "./helpers/world.js";
+
+let world: ChatWorld;
+beforeAll(async () => {
+  world = await startChatWorld();
+});
+afterAll(async () => {
+  await world?.close();
+});
+beforeEach(() => {
+  world.access.down = false;
+  world.counting.calls = 0;
+});
+
+const asUser = (user: string) => ({ "x-user": user });
+const citedNumbers = (answer: string) => [...answer.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1]));
+
+describe("who is asking", () => {
+  const chat = () => createChatHandler({ retriever: world.counting, identify: headerUser });
+
+  it("answers 401 without an identity, and never searches", async () => {
+    const response = await chat()(chatRequest({ question: "How do we deploy?" }));
+    expect(response.status).toBe(401);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe("UNAUTHENTICATED");
+    expect(world.counting.calls).toBe(0);
+  });
+
+  it("answers 401 for a blank identity and when identify throws (never falls back to anonymous)", async () => {
+    expect((await chat()(chatRequest({ question: "x" }, asUser("   ")))).status).toBe(401);
+    const throwing = createChatHandler({
+      retriever: world.counting,
+      identify: () => {
+        throw new Error("session store unreachable");
+      },
+    });
+    const response = await throwing(chatRequest({ question: "x" }));
+    expect(response.status).toBe(401);
+    expect(JSON.stringify(await response.json())).toContain("session store unreachable");
+    expect(world.counting.calls).toBe(0);
+  });
+
+  it("accepts an async identify", async () => {
+    const handler = createChatHandler({ retriever: world.retriever, identify: async () => ANA });
+    expect((await handler(chatRequest({ question: "deploy production" }))).status).toBe(200);
+  });
+});
+
+describe("bad requests", () => {
+  const chat = () => createChatHandler({ retriever: world.counting, identify: headerUser, maxK: 10 });
+  const send = async (body: unknown, headers: Record<string, string> = {}) => {
+    const response = await chat()(chatRequest(body, { ...asUser(ANA), ...headers }));
+    return { status: response.status, body: (await response.json()) as { error: Record<string, unknown> } };
+  };
+
+  it("names the missing or wrong field", async () => {
+    const missing = await send({});
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.message).toMatch(/^question: /);
+    expect(missing.body.error.issues).toEqual([{ path: "question", message: expect.any(String) }]);
+
+    expect((await send({ question: "   " })).body.error.message).toMatch(/question: must not be empty/);
+    expect((await send({ question: 42 })).body.error.message).toMatch(/question: must be a string/);
+    expect((await send({ question: "q", stream: "yes" })).body.error.message).toMatch(/stream: /);
+    expect((await send({ question: "q", k: 2.5 })).body.error.message).toMatch(/k: must be a whole number/);
+    expect((await send({ question: "q", k: 0 })).body.error.message).toMatch(/k: must be at least 1/);
+    expect((await send({ question: "q", k: 11 })).body.error.message).toBe("k: must be at most 10");
+    expect((await send({ question: "q", user: LEO })).body.error.message).toMatch(/unknown field user/);
+    expect((await send([1, 2])).body.error.message).toMatch(/JSON object/);
+    expect(world.counting.calls).toBe(0);
+  });
+
+  it("refuses invalid JSON, a non-JSON content type, an oversized body and other methods", async () => {
+    const badJson = await send("{ question: ");
+    expect(badJson.status).toBe(400);
+    expect(badJson.body.error.code).toBe("BAD_JSON");
+
+    const plain = await chat()(
+      new Request("http://clearance.test/api/chat", {
+        method: "POST",
+        headers: { "content-type": "text/plain", ...asUser(ANA) },
+        body: "deploy?",
+      }),
+    );
+    expect(plain.status).toBe(415);
+
+    const big = await send({ question: "x".repeat(70_000) });
+    expect(big.status).toBe(413);
+    expect(big.body.error.code).toBe("BODY_TOO_LARGE");
+
+    const get = await chat()(new Request("http://clearance.test/api/chat", { headers: asUser(ANA) }));
+    expect(get.status).toBe(405);
+    expect(get.headers.get("allow")).toBe("POST");
+    expect(world.counting.calls).toBe(0);
+  });
+});
+
+describe("answers from allowed chunks only", () => {
+  const chat = () => createChatHandler({ retriever: world.retriever, identify: headerUser });
+  const ask = async (user: string, question: string) => {
+    const response = await chat()(chatRequest({ question }, asUser(user)));
+    expect(response.status).toBe(200);
+    return (await response.json()) as ChatResponseBody;
+  };
+
+  it("cites only records the asker may read, and every [n] in the answer is one of them", async () => {
+    const ana = await ask(ANA, "How do we deploy to production?");
+    expect(ana.answerer).toBe("extractive");
+    expect(ana.citations.map((c) => c.recordId).sort()).toEqual(["rec-deploy", "rec-handbook"]);
+    expect(ana.citations[0]).toMatchObject({
+      n: 1,
+      recordId: "rec-deploy",
+      name: "Deploy to production.md",
+      url: "https://drive.example.test/rec-deploy",
+      chunkIndex: 0,
+    });
+    expect(ana.citations[0]!.excerpt).toContain("Release workflow");
+    expect(ana.answer).toContain("Release workflow");
+    const cited = citedNumbers(ana.answer);
+    expect(cited.length).toBeGreaterThan(0);
+    for (const n of cited) expect(ana.citations.map((c) => c.n)).toContain(n);
+    expect(ana.report).toMatchObject({ subject: ANA, returned: 2, k: 3 });
+  });
+
+  it("gives two people different sources for the same question", async () => {
+    const question = "What was Q3 revenue and how do we deploy?";
+    const ana = await ask(ANA, question);
+    const leo = await ask(LEO, question);
+    const anaRecords = ana.citations.map((c) => c.recordId);
+    const leoRecords = leo.citations.map((c) => c.recordId);
+    expect(anaRecords).not.toContain("rec-revenue");
+    expect(leoRecords).not.toContain("rec-deploy");
+    expect(leoRecords).toContain("rec-revenue");
+    expect(ana.answer).not.toContain("912,400");
+    expect(leo.answer).toContain("912,400");
+  });
+
+  it("says nothing was found, without calling the answerer, when nothing is readable", async () => {
+    let called = false;
+    const spy: Answerer = {
+      name: "spy",
+      // biome-ignore lint/correctness/useYield: it must never be iterated
+      async *answer() {
+        called = true;
+      },
+    };
+    const handler = createChatHandler({ retriever: world.retriever, identify: headerUser, model: spy });
+    const response = await handler(chatRequest({ question: "deploy" }, asUser(NOBODY)));
+    const body = (await response.json()) as ChatResponseBody;
+    expect(body.answer).toBe(NOTHING_FOUND_ANSWER);
+    expect(body.citations).toEqual([]);
+    expect(called).toBe(false);
+  });
+
+  it("honours k from the body", async () => {
+    const response = await chat()(chatRequest({ question: "revenue pricing handbook", k: 1 }, asUser(LEO)));
+    const body = (await response.json()) as ChatResponseBody;
+    expect(body.citations).toHaveLength(1);
+    expect(body.report.k).toBe(1);
+  });
+});
+
+describe("permission failures", () => {
+  it("answers 503 with the typed error and no answer when the Permissions API is down", async () => {
+    const errors: unknown[] = [];
+    const handler = createChatHandler({
+      retriever: world.retriever,
+      identify: headerUser,
+      onError: (e) => errors.push(e),
+    });
+    world.access.down = true;
+    for (const extra of [{}, { stream: true }]) {
+      const response = await handler(chatRequest({ question: "deploy", ...extra }, asUser(ANA)));
+      expect(response.status).toBe(503);
+      expect(response.headers.get("content-type")).toMatch(/application\/json/);
+      const body = (await response.json()) as Record<string, { code: string; message: string }>;
+      expect(body.answer).toBeUndefined();
+      expect(body.citations).toBeUndefined();
+      expect(body.error!.code).toBe("PERMISSIONS_UNAVAILABLE");
+      expect(body.error!.message).toMatch(/nothing was answered/);
+    }
+    expect(errors).toHaveLength(2);
+  });
+
+  it("answers 503 too when the retriever turns the failure into an empty result", async () => {
+    const handler = createChatHandler({
+      retriever: world.retrieverWith({ onPermissionError: "empty" }),
+      identify: headerUser,
+    });
+    world.access.down = true;
+    const response = await handler(chatRequest({ question: "deploy" }, asUser(ANA)));
+    expect(response.status).toBe(503);
+    const body = (await response.json()) as { answer?: string; error: { code: string } };
+    expect(body.answer).toBeUndefined();
+    expect(body.error.code).toBe("PERMISSIONS_UNAVAILABLE");
+  });
+});
+
+describe("streaming (Server-Sent Events)", () => {
+  const chat = (model?: Answerer) =>
+    createChatHandler({ retriever: world.retriever, identify: headerUser, ...(model ? { model } : {}) });
+
+  it("sends the report, each citation, the answer in pieces, then done", async () => {
+    const response = await chat()(chatRequest({ question: "deploy production", stream: true }, asUser(ANA)));
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/^text\/event-stream/);
+    const events = await readSse(response);
+    const names = events.map((e) => e.event);
+    expect(names[0]).toBe("report");
+    expect(names.filter((n) => n === "citation")).toHaveLength(2);
+    expect(names.at(-1)).toBe("done");
+    const deltas = events.filter((e) => e.event === "delta").map((e) => (e.data as { text: string }).text);
+    expect(deltas.length).toBeGreaterThan(0);
+    expect((events.at(-1)!.data as { answer: string }).answer).toBe(deltas.join(""));
+    const cited = new Set(
+      events.filter((e) => e.event === "citation").map((e) => (e.data as { n: number }).n),
+    );
+    for (const n of citedNumbers(deltas.join(""))) expect(cited.has(n)).toBe(true);
+  });
+
+  it("streams when the client accepts text/event-stream, unless the body says stream: false", async () => {
+    const accept = { ...asUser(ANA), accept: "text/event-stream" };
+    const sse = await chat()(chatRequest({ question: "deploy" }, accept));
+    expect(sse.headers.get("content-type")).toMatch(/^text\/event-stream/);
+    await sse.text();
+    const json = await chat()(chatRequest({ question: "deploy", stream: false }, accept));
+    expect(json.headers.get("content-type")).toMatch(/application\/json/);
+    expect(((await json.json()) as ChatResponseBody).answer).toContain("[1]");
+  });
+
+  it("ends with an error event, not done, when the answerer fails mid-way", async () => {
+    const failing: Answerer = {
+      name: "failing",
+      async *answer() {
+        yield "The first half";
+        throw new Error("model connection reset");
+      },
+    };
+    const events = await readSse(
+      await chat(failing)(chatRequest({ question: "deploy", stream: true }, asUser(ANA))),
+    );
+    expect(events.map((e) => e.event)).not.toContain("done");
+    expect(events.at(-1)).toEqual({
+      event: "error",
+      data: { code: "INTERNAL", message: expect.any(String) },
+    });
+  });
+});
+
+describe("answerer failures and deadlines", () => {
+  it("answers 502 with no partial answer when the answerer fails", async () => {
+    const failing: Answerer = {
+      name: "failing",
+      async *answer() {
+        yield "partial";
+        const { AnswerError } = await import("../../src/chat/index.js");
+        throw new AnswerError("the chat model failed (quota)");
+      },
+    };
+    const handler = createChatHandler({ retriever: world.retriever, identify: headerUser, model: failing });
+    const response = await handler(chatRequest({ question: "deploy" }, asUser(ANA)));
+    expect(response.status).toBe(502);
+    const text = await response.text();
+    expect(text).not.toContain("partial");
+    expect(JSON.parse(text)).toEqual({ error: { code: "ANSWER_FAILED", message: expect.any(String) } });
+  });
+
+  it("answers 504 when the answer is not ready by timeoutMs", async () => {
+    const stuck: Answerer = {
+      name: "stuck",
+      async *answer({ signal }) {
+        await new Promise((_, reject) => signal?.addEventListener("abort", () => reject(signal.reason)));
+        yield "never";
+      },
+    };
+    const handler = createChatHandler({
+      retriever: world.retriever,
+      identify: headerUser,
+      model: stuck,
+      timeoutMs: 20,
+    });
+    const response = await handler(chatRequest({ question: "deploy" }, asUser(ANA)));
+    expect(response.status).toBe(504);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe("CHAT_TIMEOUT");
+  });
+});
+
+describe("configuration", () => {
+  it("refuses a handler without identify or with a bad k", () => {
+    expect(() =>
+      createChatHandler({ retriever: world.retriever, identify: undefined as never }),
+    ).toThrowError(/identify/);
+    expect(() => createChatHandler({ retriever: world.retriever, identify: headerUser, k: 0 })).toThrowError(
+      /option k must be a positive integer/,
+    );
+  });
+});

@@ -1,0 +1,45 @@
+import {
+  type AccessControl,
+  type AllowList,
+  type BatchCheckResult,
+  type ObjectRef,
+  PermissionsUnavailableError,
+} from "../../../src/access/index.js";
+
+/**
+ * A fake of the Permissions API port for handler tests: an in-memory grant table ("who may read
+ * which record") plus an outage switch. The end-to-end tests (test/server, test/browser) use the emulator.
+ */
+export class FakeAccessControl implements AccessControl {
+  down = false;
+  calls = 0;
+  readonly #grants = new Map<string, Set<string>>();
+
+  grant(subject: string, recordId: string): this {
+    const set = this.#grants.get(subject) ?? new Set<string>();
+    set.add(recordId);
+    this.#grants.set(subject, set);
+    return this;
+  }
+
+  #allows(subject: string, recordId: string): boolean {
+    return this.#grants.get(subject)?.has(recordId) ?? false;
+  }
+
+  async batchCheck(subject: string, objects: readonly ObjectRef[]): Promise<BatchCheckResult> {
+    this.calls += 1;
+    if (this.down) throw new PermissionsUnavailableError("fake: the Permissions API is down");
+    return {
+      decisions: objects.map((o) =>
+        this.#allows(subject, o.recordId) ? { kind: "allow" } : { kind: "deny" },
+      ),
+      calls: 1,
+    };
+  }
+
+  async listObjects(subject: string): Promise<AllowList> {
+    this.calls += 1;
+    if (this.down) throw new PermissionsUnavailableError("fake: the Permissions API is down");
+    return { recordIds: [...(this.#grants.get(subject) ?? [])], complete: true, calls: 1 };
+  }
+}
