@@ -11,17 +11,21 @@ import { parseJson } from "./http-errors.js";
 // list-objects covers all of them. Relations are the documented roles, as on the official paths.
 
 const NAMES = { user: "subject", role: "relation" };
-const accessCheck = z.looseObject({ subject: z.unknown(), relation: z.unknown(), object: z.unknown() });
+const accessCheck = z.looseObject({
+  subject: z.unknown().optional(),
+  relation: z.unknown().optional(),
+  object: z.unknown().optional(),
+});
 const batchBody = z.looseObject({
   checks: z.array(z.unknown(), { error: "checks must be an array of {subject, relation, object}" }),
 });
-const listUsersBody = z.looseObject({ object: z.unknown(), relation: z.unknown() });
+const listUsersBody = z.looseObject({ object: z.unknown().optional(), relation: z.unknown().optional() });
 const listObjectsBody = z.looseObject({
-  subject: z.unknown(),
-  relation: z.unknown(),
-  objectType: z.unknown(),
+  subject: z.unknown().optional(),
+  relation: z.unknown().optional(),
+  objectType: z.unknown().optional(),
 });
-const expandBody = z.looseObject({ object: z.unknown(), relation: z.unknown() });
+const expandBody = z.looseObject({ object: z.unknown().optional(), relation: z.unknown().optional() });
 
 /**
  * Alias routes, mounted at `/projects/:projectId/permissions` by `mountPermissionRoutes`, which also

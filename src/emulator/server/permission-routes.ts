@@ -7,13 +7,21 @@ import { errorResponse, onError, parseJson } from "./http-errors.js";
 import { permissionAliasRoutes } from "./permission-alias-routes.js";
 
 // Fields are read loosely (z.unknown) so the service can say exactly what is wrong with each.
-const checkBody = z.looseObject({ object: z.unknown(), user: z.unknown(), role: z.unknown() });
+const checkBody = z.looseObject({
+  object: z.unknown().optional(),
+  user: z.unknown().optional(),
+  role: z.unknown().optional(),
+});
 const batchBody = z.looseObject({
   checks: z.array(z.unknown(), { error: "checks must be an array of {object, user, role}" }),
 });
-const listUsersBody = z.looseObject({ object: z.unknown(), role: z.unknown() });
-const listObjectsBody = z.looseObject({ objectType: z.unknown(), user: z.unknown(), role: z.unknown() });
-const expandBody = z.looseObject({ object: z.unknown(), relation: z.unknown() });
+const listUsersBody = z.looseObject({ object: z.unknown().optional(), role: z.unknown().optional() });
+const listObjectsBody = z.looseObject({
+  objectType: z.unknown().optional(),
+  user: z.unknown().optional(),
+  role: z.unknown().optional(),
+});
+const expandBody = z.looseObject({ object: z.unknown().optional(), relation: z.unknown().optional() });
 
 /** Bad Permissions API input is a 400 naming the problem; anything else goes to the shared handler. */
 export const onPermissionError: ErrorHandler<EmulatorEnv> = (error, c) => {
