@@ -80,6 +80,15 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
     report.error = describe(error);
   }
   for (const sync of report.syncs) addCounts(report.counts, sync.counts);
+  const { chunksWritten, deleted, metadataOnly } = report.counts;
+  if (options.optimize !== false && chunksWritten + deleted + metadataOnly > 0) {
+    try {
+      // Each page is its own small write; compacting once per run keeps reads fast as runs add up.
+      await options.store.optimize();
+    } catch (error) {
+      report.error ??= describe(error);
+    }
+  }
   const finished = new Date();
   report.finishedAt = finished.toISOString();
   report.durationMs = finished.getTime() - started.getTime();

@@ -32,6 +32,8 @@ export interface IngestOptions {
   holder?: string;
   /** Lease lifetime, renewed every third of it while the run lives (default 60 s). */
   leaseTtlMs?: number;
+  /** Compact the store (and build its indexes) after a run that wrote anything (default true). */
+  optimize?: boolean;
   onProgress?: IngestProgressListener;
   /** Stops the run between records; the cursor stays at the last durable page. */
   signal?: AbortSignal;
@@ -64,7 +66,7 @@ export type IngestSettings = z.infer<typeof tuningSchema>;
 
 /** Validates the options' scalar fields and fills in defaults; throws {@link IngestArgumentError}. */
 export function resolveSettings(options: IngestOptions): IngestSettings {
-  const { client, store, embeddings, onProgress, signal, holder, ...tuning } = options;
+  const { client, store, embeddings, onProgress, signal, holder, optimize, ...tuning } = options;
   const parsed = tuningSchema.safeParse(tuning);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "options"}: ${i.message}`);

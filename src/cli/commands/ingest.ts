@@ -90,7 +90,6 @@ async function runIngest(config: ClearanceConfig, flags: IngestFlags): Promise<I
   } finally {
     process.off("SIGINT", onSignal);
     progress?.stop();
-    await store.optimize().catch(() => undefined);
     await store.close();
   }
 }
