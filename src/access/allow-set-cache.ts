@@ -1,4 +1,5 @@
 import { LRUCache } from "lru-cache";
+import { preciseNow } from "./clock.js";
 import { normalizeSubject } from "./subject.js";
 import type { AllowList, Relation, Subject } from "./types.js";
 
@@ -57,7 +58,7 @@ export class AllowSetCache {
         recordIds: new Set(list.recordIds),
         complete: list.complete,
         everything: list.everything === true,
-        fetchedAt: Date.now(),
+        fetchedAt: preciseNow(),
       };
       this.#cache?.set(key, set);
       return set;

@@ -1,3 +1,4 @@
+import { preciseNow } from "../access/index.js";
 import type { QueryRun } from "./context.js";
 import type { BudgetHit } from "./report.js";
 
@@ -6,6 +7,6 @@ export function budgetExceeded(run: QueryRun): BudgetHit {
   const { budget } = run.ctx.settings;
   if (run.tally.candidatesScanned >= budget.maxCandidates) return "candidates";
   if (run.tally.permissionCalls >= budget.maxPermissionCalls) return "permissionCalls";
-  if (Date.now() - run.startedAt >= budget.maxMs) return "time";
+  if (preciseNow() - run.startedAt >= budget.maxMs) return "time";
   return null;
 }

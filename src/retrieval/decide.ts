@@ -1,4 +1,4 @@
-import type { ObjectRef } from "../access/index.js";
+import { type ObjectRef, preciseNow } from "../access/index.js";
 import { type QueryRun, refKey } from "./context.js";
 import { MAX_REPORTED_ERRORS } from "./report.js";
 
@@ -35,7 +35,7 @@ export async function decide(run: QueryRun, objects: readonly ObjectRef[]): Prom
   const { decisions, calls } = await ctx.access.batchCheck(subject, toAsk, relation, run.signal);
   tally.permissionCalls += calls;
   tally.checks += toAsk.length;
-  const decidedAt = Date.now();
+  const decidedAt = preciseNow();
   toAsk.forEach((object, index) => {
     const decision = decisions[index] ?? { kind: "error" as const, reason: "no decision returned" };
     const key = refKey(object.syncId, object.recordId);

@@ -4,6 +4,7 @@ import {
   PermissionsTimeoutError,
   PermissionsUnavailableError,
   planStrategy,
+  preciseNow,
 } from "../access/index.js";
 import type { ScoredChunk } from "../store/index.js";
 import type { CandidateSource } from "./candidates.js";
@@ -37,7 +38,7 @@ export interface EnforceResult {
 export async function enforce(ctx: EnforcementContext, request: EnforceRequest): Promise<EnforceResult> {
   const subject = request.subject === undefined ? "" : normalizeSubject(request.subject);
   if (subject === "") throw new NoSubjectError();
-  const startedAt = Date.now();
+  const startedAt = preciseNow();
   const run: QueryRun = {
     ctx,
     subject,
@@ -141,6 +142,6 @@ function buildReport(
     revokedOnVerify: tally.revokedOnVerify,
     itemErrors: tally.itemErrors,
     errors: tally.errors,
-    elapsedMs: Date.now() - run.startedAt,
+    elapsedMs: Math.round((preciseNow() - run.startedAt) * 10) / 10,
   };
 }
