@@ -31,12 +31,19 @@ interface ChildArgs {
 interface ChildResult {
   report: IngestReport;
   peakRssMb: number;
+  /** Highest RSS seen after a page in the first half of the pages, and in the second half. */
+  firstHalfRssMb: number;
+  secondHalfRssMb: number;
 }
 
 /** The child side: one ingest run, then its report and peak RSS as one JSON line. */
 async function child(args: ChildArgs): Promise<void> {
   const store = await LanceChunkStore.open({ dir: args.storeDir, dimensions: DIMENSIONS });
+  const samples: number[] = [];
   const report = await ingest({
+    onProgress: (event) => {
+      if (event.type === "page-done") samples.push(process.memoryUsage.rss() / 1048576);
+    },
     client: new ManagedSyncClient({ baseUrl: args.url, auth: { token: args.token } }),
     store,
     embeddings: new BatchedEmbeddings(new HashingEmbeddings({ dimensions: DIMENSIONS }), { batchSize: 64 }),
@@ -45,7 +52,13 @@ async function child(args: ChildArgs): Promise<void> {
   });
   await store.close();
   // maxRSS is in kilobytes.
-  const result: ChildResult = { report, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+  const half = Math.ceil(samples.length / 2);
+  const result: ChildResult = {
+    report,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    firstHalfRssMb: Math.max(0, ...samples.slice(0, half)),
+    secondHalfRssMb: Math.max(0, ...samples.slice(half)),
+  };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
@@ -101,6 +114,7 @@ interface Row {
   chunks: number;
   embeddingCalls: number;
   peakRssMb: number;
+  rssTrend: string;
 }
 
 async function measure(base: CorpusSpec, fileCount: number): Promise<Row[]> {
@@ -114,7 +128,12 @@ async function measure(base: CorpusSpec, fileCount: number): Promise<Row[]> {
       ["unchanged, incremental", "incremental"],
       ["unchanged, full", "full"],
     ] as const) {
-      const { report, peakRssMb } = await runChild({ url: emulator.url, token, storeDir, mode });
+      const { report, peakRssMb, firstHalfRssMb, secondHalfRssMb } = await runChild({
+        url: emulator.url,
+        token,
+        storeDir,
+        mode,
+      });
       if (!report.ok) console.error(`${run}: ${JSON.stringify(report.error ?? report.failures.slice(0, 5))}`);
       const seconds = report.durationMs / 1000;
       rows.push({
@@ -127,6 +146,7 @@ async function measure(base: CorpusSpec, fileCount: number): Promise<Row[]> {
         chunksPerSec: report.counts.chunksWritten / seconds,
         embeddingCalls: report.counts.embeddingCalls,
         peakRssMb,
+        rssTrend: `${firstHalfRssMb.toFixed(0)} → ${secondHalfRssMb.toFixed(0)}`,
       });
     }
   } finally {
@@ -148,6 +168,7 @@ function table(rows: Row[]): string {
     "embed calls",
     "× faster",
     "peak RSS MB",
+    "RSS 1st → 2nd half",
   ];
   const lines = rows.map((r) => {
     const first = rows.find((f) => f.files === r.files && f.run === "first")!;
@@ -162,6 +183,7 @@ function table(rows: Row[]): string {
       String(r.embeddingCalls),
       r.run === "first" ? "" : `${(first.seconds / r.seconds).toFixed(0)}×`,
       r.peakRssMb.toFixed(0),
+      r.rssTrend,
     ];
   });
   const all = [header, ...lines];
@@ -181,7 +203,10 @@ async function main(): Promise<void> {
     rows.push(...(await measure(base, size)));
   }
   console.log(table(rows));
-  console.log("\n(records = records pulled, folders included; × faster = first run's seconds / this run's)");
+  console.log(
+    "\n(records = records pulled, folders included; × faster = first run's seconds / this run's;" +
+      " RSS 1st → 2nd half = highest RSS after a page in the first and in the second half of the pages, MB)",
+  );
 }
 
 await main();
