@@ -5,7 +5,7 @@ import { createEmbeddings } from "../../embeddings/index.js";
 import { ClearanceError } from "../../errors.js";
 import { type IngestEvent, type IngestReport, ingest } from "../../ingest/index.js";
 import { ManagedSyncClient } from "../../managed-sync/index.js";
-import { type ChunkStore, LanceChunkStore } from "../../store/index.js";
+import { openChunkStore } from "../../store/index.js";
 
 interface IngestFlags {
   config?: string;
@@ -57,7 +57,7 @@ async function runIngest(config: ClearanceConfig, flags: IngestFlags): Promise<I
     batchSize: config.embeddings.batchSize,
     concurrency: config.embeddings.concurrency,
   });
-  const store = await openStore(config, await embeddings.dimensions());
+  const store = await openChunkStore(config.store, await embeddings.dimensions());
   const client = new ManagedSyncClient({
     baseUrl: config.managedSync.baseUrl,
     timeoutMs: config.managedSync.timeoutMs,
@@ -92,14 +92,6 @@ async function runIngest(config: ClearanceConfig, flags: IngestFlags): Promise<I
     progress?.stop();
     await store.close();
   }
-}
-
-async function openStore(config: ClearanceConfig, dimensions: number): Promise<ChunkStore> {
-  if (config.store.kind === "lancedb") return LanceChunkStore.open({ dir: config.store.dir, dimensions });
-  throw new ClearanceError(
-    "STORE_UNSUPPORTED",
-    `store kind "${config.store.kind}" cannot be opened by clearance ingest yet: use CLEARANCE_STORE=lancedb`,
-  );
 }
 
 function overridesOf(flags: IngestFlags): Record<string, unknown> {
