@@ -1,0 +1,179 @@
+import { readdir, readFile, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  SpoolQueue,
+  WebhookDeferredError,
+  WebhookProcessor,
+  type WebhookProcessorOptions,
+  WebhookRejectedError,
+  type WebhookWorker,
+  type WorkItem,
+} from "../../src/webhooks/index.js";
+import { tempDir } from "./harness.js";
+
+const item = (
+  recordId: string,
+  event: "record_created" | "record_updated" | "record_deleted" = "record_updated",
+  syncId = "s1",
+): WorkItem => ({
+  kind: "record",
+  event,
+  tenant: "t",
+  syncId,
+  recordId,
+});
+
+/** A worker that records what it was asked and fails on demand. */
+class ScriptedWorker implements WebhookWorker {
+  readonly batches: { syncId: string; recordIds: string[] }[] = [];
+  readonly pulls: string[] = [];
+  /** recordId → errors to throw, in order, before succeeding. */
+  readonly script = new Map<string, Error[]>();
+  active = 0;
+  maxActive = 0;
+  readonly activeSyncs = new Set<string>();
+  sameSyncOverlap = false;
+
+  async applyRecords(_tenant: string, syncId: string, recordIds: readonly string[]) {
+    this.enter(syncId);
+    try {
+      await new Promise((r) => setTimeout(r, 2));
+      this.batches.push({ syncId, recordIds: [...recordIds] });
+      const failures = new Map<string, Error>();
+      for (const id of recordIds) {
+        const error = this.script.get(id)?.shift();
+        if (error instanceof WebhookDeferredError || error instanceof WebhookRejectedError) throw error;
+        if (error) failures.set(id, error);
+      }
+      return failures;
+    } finally {
+      this.leave(syncId);
+    }
+  }
+
+  async pullSync(_tenant: string, syncId: string) {
+    this.pulls.push(syncId);
+  }
+
+  private enter(syncId: string) {
+    if (this.activeSyncs.has(syncId)) this.sameSyncOverlap = true;
+    this.activeSyncs.add(syncId);
+    this.maxActive = Math.max(this.maxActive, ++this.active);
+  }
+
+  private leave(syncId: string) {
+    this.activeSyncs.delete(syncId);
+    this.active--;
+  }
+}
+
+describe("webhook processor over the spool queue", () => {
+  let dir: string;
+  let queue: SpoolQueue;
+  let worker: ScriptedWorker;
+  let processor: WebhookProcessor | undefined;
+
+  beforeEach(async () => {
+    dir = await tempDir("processor");
+    queue = await SpoolQueue.open({ dir });
+    worker = new ScriptedWorker();
+  });
+
+  afterEach(async () => {
+    await processor?.stop();
+    await queue.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const start = (options: Partial<WebhookProcessorOptions> = {}) => {
+    processor = new WebhookProcessor({
+      queue,
+      worker,
+      backoff: { baseMs: 1, maxMs: 5 },
+      deferMs: 5,
+      ...options,
+    });
+    processor.start();
+    return processor;
+  };
+
+  it("coalesces the events of one record into one fetch, and batches a sync's records", async () => {
+    for (const event of ["record_created", "record_updated", "record_deleted"] as const)
+      await queue.enqueue(item("a", event));
+    await queue.enqueue(item("b"));
+    await queue.enqueue({ kind: "sync", event: "sync_complete", tenant: "t", syncId: "s1" });
+    await start().idle();
+    expect(worker.pulls).toEqual(["s1"]);
+    expect(worker.batches).toHaveLength(1);
+    expect(worker.batches[0]?.recordIds.sort()).toEqual(["a", "b"]);
+    expect(queue.stats()).toMatchObject({ pending: 0, processed: 5, failed: 0 });
+  });
+
+  it("retries a failing record with backoff until it succeeds", async () => {
+    worker.script.set("a", [new Error("503"), new Error("503")]);
+    await queue.enqueue(item("a"));
+    await start().idle();
+    expect(worker.batches.filter((b) => b.recordIds.includes("a"))).toHaveLength(3);
+    expect(queue.stats()).toMatchObject({ pending: 0, processed: 1, failed: 2, retried: 2, deadLettered: 0 });
+  });
+
+  it("dead-letters after maxAttempts, keeping the last error on disk", async () => {
+    worker.script.set(
+      "a",
+      Array.from({ length: 10 }, (_, i) => new Error(`still down ${i}`)),
+    );
+    await queue.enqueue(item("a"));
+    await queue.enqueue(item("b"));
+    await start({ maxAttempts: 3 }).idle();
+    expect(queue.stats()).toMatchObject({ pending: 0, processed: 1, failed: 3, deadLettered: 1 });
+    const [dead] = await readdir(join(dir, "dead"));
+    const saved = JSON.parse(await readFile(join(dir, "dead", dead!), "utf8"));
+    expect(saved).toMatchObject({ attempts: 3, lastError: "still down 2", item: { recordId: "a" } });
+  });
+
+  it("dead-letters a rejected event at once, and waits out a busy sync without counting it", async () => {
+    worker.script.set("forged", [new WebhookRejectedError("WEBHOOK_UNKNOWN_SYNC", "no such sync")]);
+    worker.script.set("busy", [
+      new WebhookDeferredError("WEBHOOK_SYNC_BUSY", "locked"),
+      new WebhookDeferredError("WEBHOOK_SYNC_BUSY", "locked"),
+    ]);
+    await queue.enqueue(item("forged", "record_deleted", "s2"));
+    await queue.enqueue(item("busy", "record_updated", "s3"));
+    await start({ maxAttempts: 2 }).idle();
+    expect(queue.stats()).toMatchObject({ pending: 0, processed: 1, deadLettered: 1, deferred: 2 });
+  });
+
+  it("runs syncs in parallel up to the limit, never two batches of one sync at once", async () => {
+    for (let i = 0; i < 60; i++) await queue.enqueue(item(`r${i}`, "record_updated", `s${i % 4}`));
+    await start({ concurrency: 3, batchSize: 4 }).idle();
+    expect(worker.sameSyncOverlap).toBe(false);
+    expect(worker.maxActive).toBeLessThanOrEqual(3);
+    expect(worker.maxActive).toBeGreaterThan(1);
+    expect(Math.max(...worker.batches.map((b) => b.recordIds.length))).toBeLessThanOrEqual(4);
+    expect(new Set(worker.batches.flatMap((b) => b.recordIds)).size).toBe(60);
+    expect(queue.stats().processed).toBe(60);
+  });
+
+  it("keeps claimed, retried events across a restart of the queue (attempts included)", async () => {
+    await queue.enqueue(item("a"));
+    await queue.enqueue(item("b"));
+    const claimed = await queue.claim(10);
+    await queue.recordFailure(claimed[0]!, new Error("boom"));
+    await queue.close();
+    queue = await SpoolQueue.open({ dir });
+    expect(queue.stats().pending).toBe(2);
+    const again = await queue.claim(10);
+    expect(again.map((q) => q.attempts).sort()).toEqual([0, 1]);
+    expect(queue.stats()).toMatchObject({ pending: 2, inMemory: 2 });
+  });
+
+  it("reports the age of the oldest pending event as lag", async () => {
+    await queue.enqueue(item("a"));
+    await new Promise((r) => setTimeout(r, 30));
+    expect(queue.stats().lagMs).toBeGreaterThanOrEqual(25);
+    await start().idle();
+    expect(queue.stats()).toMatchObject({ lagMs: 0, pending: 0 });
+    expect(queue.stats().lastProcessedAt).toBeDefined();
+  });
+});
