@@ -8,11 +8,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { HashingEmbeddings } from "../src/embeddings/index.js";
 import { type Emulator, startEmulator } from "../src/emulator/index.js";
-import { ingest } from "../src/ingest/index.js";
-import { ManagedSyncClient } from "../src/managed-sync/index.js";
-import { LanceChunkStore } from "../src/store/index.js";
+import { HashingEmbeddings, ingest, LanceChunkStore, ManagedSyncClient } from "../src/index.js";
 
 /** The example corpus: Northwind Labs' drive, people in manifest.yaml, questions in questions.yaml. */
 export const CORPUS_DIR = fileURLToPath(new URL("./corpus/", import.meta.url));

@@ -12,12 +12,16 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadConfig } from "../src/config/index.js";
-import { createEmbeddings } from "../src/embeddings/index.js";
 import { startEmulator } from "../src/emulator/index.js";
-import { type IngestMode, type IngestReport, ingest } from "../src/ingest/index.js";
-import { ManagedSyncClient } from "../src/managed-sync/index.js";
-import { openChunkStore } from "../src/store/index.js";
+import {
+  createEmbeddings,
+  type IngestMode,
+  type IngestReport,
+  ingest,
+  loadConfig,
+  ManagedSyncClient,
+  openChunkStore,
+} from "../src/index.js";
 
 // ─── The part you keep ──────────────────────────────────────────────────────────────────────────
 

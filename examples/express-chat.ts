@@ -5,7 +5,7 @@
 import type { AddressInfo } from "node:net";
 import express from "express";
 import { type ChatResponseBody, createChatHandler, type Identify, toNodeHandler } from "../src/chat/index.js";
-import { createManagedSyncRetriever } from "../src/retrieval/index.js";
+import { createManagedSyncRetriever } from "../src/index.js";
 import { startNorthwind } from "./_northwind.js";
 
 const northwind = await startNorthwind(); // emulator + ingested store: see _northwind.ts

@@ -8,7 +8,7 @@ import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 import { SignJWT } from "jose";
 import { type ChatResponseBody, createChatHandler, jwtIdentity } from "../src/chat/index.js";
-import { createManagedSyncRetriever } from "../src/retrieval/index.js";
+import { createManagedSyncRetriever } from "../src/index.js";
 import { startNorthwind } from "./_northwind.js";
 
 const northwind = await startNorthwind(); // emulator + ingested store: see _northwind.ts

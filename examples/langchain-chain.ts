@@ -9,8 +9,7 @@ import type { BaseMessage } from "@langchain/core/messages";
 import { StringOutputParser } from "@langchain/core/output_parsers";
 import { ChatPromptTemplate } from "@langchain/core/prompts";
 import { RunnablePassthrough, RunnableSequence } from "@langchain/core/runnables";
-import { tokenize } from "../src/embeddings/index.js";
-import { createManagedSyncRetriever, type RetrievedChunkMetadata } from "../src/retrieval/index.js";
+import { createManagedSyncRetriever, type RetrievedChunkMetadata, tokenize } from "../src/index.js";
 import { startNorthwind } from "./_northwind.js";
 
 /**
