@@ -150,6 +150,30 @@ describe("ingest when files are bad or the service misbehaves", () => {
     expect((await h.run()).syncs.map((s) => s.status)).toEqual(["completed", "completed"]);
   });
 
+  it("takes over the lease of a run that died once it expires", async () => {
+    const h = await start();
+    expect(await h.store.acquireLease(leaseName(TENANT, h.syncIds.googledrive), "dead-worker", 1)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+
+    const report = await h.run();
+    expect(report.syncs.map((s) => s.status)).toEqual(["completed", "completed"]);
+  });
+
+  it("two runs started together never work on the same sync at once, and the store ends as one clean run's", async () => {
+    const clean = await start();
+    await clean.run();
+    const h = await start();
+
+    const [a, b] = await Promise.all([h.run({ holder: "worker-a" }), h.run({ holder: "worker-b" })]);
+    for (const syncId of Object.values(h.syncIds)) {
+      const statuses = [a, b].map((r) => r.syncs.find((s) => s.syncId === syncId)?.status);
+      expect(statuses).toContain("completed");
+    }
+    expect(a.counts.new + b.counts.new).toBe(7);
+    const ids = Object.values(h.syncIds);
+    expect(await snapshot(h.store, ids)).toEqual(await snapshot(clean.store, ids));
+  });
+
   it("rejected credentials stop the run with a report error", async () => {
     const h = await start();
     const client = new ManagedSyncClient({ baseUrl: h.emulator.url, auth: { token: "not-a-jwt" } });
