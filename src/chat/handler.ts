@@ -1,17 +1,17 @@
-import type { RetrievalReport, RetrievalResult, RetrieveOptions } from "../retrieval/index.js";
-import type { Answerer, AnswerSource } from "./answerer.js";
+import {
+  type ChatResponseBody,
+  type ChatRetriever,
+  NOTHING_FOUND_ANSWER,
+  type RetrievedSources,
+  retrieveSources,
+} from "./answer-question.js";
+import type { Answerer } from "./answerer.js";
 import { requestDeadline } from "./deadline.js";
-import { errorResponse, failureResponse, isPermissionFailure, unauthenticated } from "./error-response.js";
+import { errorResponse, failureResponse, unauthenticated } from "./error-response.js";
 import { ChatConfigError, ChatTimeoutError } from "./errors.js";
 import { ExtractiveAnswerer } from "./extractive-answerer.js";
-import { type ChatRequest, readChatRequest } from "./request-body.js";
-import { type Citation, toAnswerSources, toCitation } from "./sources.js";
+import { readChatRequest } from "./request-body.js";
 import { SSE_HEADERS, sseEvent } from "./sse.js";
-
-/** What the handler needs of a retriever: `PermissionAwareRetriever` has it. */
-export interface ChatRetriever {
-  retrieveWithReport(query: string, options: RetrieveOptions): Promise<RetrievalResult>;
-}
 
 /**
  * Resolves who is asking (an email), or undefined when nobody is signed in. Production must verify
@@ -39,18 +39,6 @@ export interface ChatHandlerOptions {
   onError?: (error: unknown) => void;
 }
 
-/** The JSON answer of a non-streaming request. */
-export interface ChatResponseBody {
-  answer: string;
-  citations: Citation[];
-  report: RetrievalReport;
-  answerer: string;
-}
-
-/** Said instead of calling the answerer when the asker may read nothing relevant. */
-export const NOTHING_FOUND_ANSWER =
-  "I found nothing you have access to that answers this. Someone with access to the right documents may be able to help.";
-
 /**
  * A Web-standard chat endpoint (`(Request) => Promise<Response>`: Hono, Next.js route handlers,
  * Bun, Deno; `toNodeHandler` for Express). POST `{ question, stream?, k? }`; answers
@@ -65,7 +53,7 @@ export function createChatHandler(options: ChatHandlerOptions): ChatHandler {
   const settings = resolveSettings(options);
   const { retriever, identify } = options;
   const answerer = options.model ?? new ExtractiveAnswerer();
-  const report = (error: unknown) => {
+  const notify = (error: unknown) => {
     try {
       options.onError?.(error);
     } catch {
@@ -91,56 +79,44 @@ export function createChatHandler(options: ChatHandlerOptions): ChatHandler {
       const { status, code, message, issues } = body.problem;
       return errorResponse(status, code, message, issues ? { issues } : {});
     }
+    const { question } = body.value;
     const streaming = body.value.stream ?? acceptsEventStream(request);
+    const k = body.value.k ?? settings.k;
 
     const deadline = requestDeadline(request.signal, settings.timeoutMs);
     const fail = (error: unknown) => {
       const cause = deadline.signal.reason instanceof ChatTimeoutError ? deadline.signal.reason : error;
       deadline.dispose();
       const response = failureResponse(cause);
-      if (response.status >= 500) report(cause);
+      if (response.status >= 500) notify(cause);
       return response;
     };
 
-    let sources: AnswerSource[];
-    let retrievalReport: RetrievalReport;
+    // Retrieval finishes before any byte is sent, so a permission failure is always a clean 503.
+    let retrieved: RetrievedSources;
     try {
-      const result = await retriever.retrieveWithReport(body.value.question, {
+      retrieved = await retrieveSources(retriever, question, {
         user,
         signal: deadline.signal,
-        ...kOf(body.value, settings.k),
+        ...(k !== undefined ? { k } : {}),
       });
-      retrievalReport = result.report;
-      sources = toAnswerSources(result.documents);
     } catch (error) {
       return fail(error);
     }
-    if (retrievalReport.permissionError && isPermissionFailure(retrievalReport.permissionError.code)) {
-      // The retriever was told to return nothing rather than throw: still no answer, and say why.
-      deadline.dispose();
-      return errorResponse(
-        503,
-        retrievalReport.permissionError.code,
-        `could not check what you may read, so nothing was answered: ${retrievalReport.permissionError.message}`,
-        { report: retrievalReport },
-        { "retry-after": "5" },
-      );
-    }
 
-    const input = { question: body.value.question, sources, signal: deadline.signal };
-    const citations = sources.map(toCitation);
-    if (streaming) {
-      return streamResponse(answerer, input, citations, retrievalReport, deadline, report);
-    }
+    if (streaming) return streamResponse(answerer, question, retrieved, deadline, notify);
     try {
       let answer = "";
-      if (sources.length === 0) answer = NOTHING_FOUND_ANSWER;
-      else for await (const piece of answerer.answer(input)) answer += piece;
+      if (retrieved.sources.length === 0) answer = NOTHING_FOUND_ANSWER;
+      else {
+        const input = { question, sources: retrieved.sources, signal: deadline.signal };
+        for await (const piece of answerer.answer(input)) answer += piece;
+      }
       deadline.dispose();
       const payload: ChatResponseBody = {
         answer,
-        citations,
-        report: retrievalReport,
+        citations: retrieved.citations,
+        report: retrieved.report,
         answerer: answerer.name,
       };
       return Response.json(payload, { headers: { "cache-control": "no-store" } });
@@ -156,9 +132,8 @@ export function createChatHandler(options: ChatHandlerOptions): ChatHandler {
  */
 function streamResponse(
   answerer: Answerer,
-  input: { question: string; sources: AnswerSource[]; signal: AbortSignal },
-  citations: Citation[],
-  retrievalReport: RetrievalReport,
+  question: string,
+  { sources, citations, report: retrievalReport }: RetrievedSources,
   deadline: { signal: AbortSignal; dispose(): void },
   onError: (error: unknown) => void,
 ): Response {
@@ -167,11 +142,11 @@ function streamResponse(
     for (const citation of citations) yield sseEvent("citation", citation);
     let answer = "";
     try {
-      if (input.sources.length === 0) {
+      if (sources.length === 0) {
         answer = NOTHING_FOUND_ANSWER;
         yield sseEvent("delta", { text: answer });
       } else {
-        for await (const text of answerer.answer(input)) {
+        for await (const text of answerer.answer({ question, sources, signal: deadline.signal })) {
           answer += text;
           yield sseEvent("delta", { text });
         }
@@ -204,11 +179,6 @@ function streamResponse(
 
 function acceptsEventStream(request: Request): boolean {
   return (request.headers.get("accept") ?? "").toLowerCase().includes("text/event-stream");
-}
-
-function kOf(body: ChatRequest, k: number | undefined): { k?: number } {
-  const chosen = body.k ?? k;
-  return chosen === undefined ? {} : { k: chosen };
 }
 
 function resolveSettings(options: ChatHandlerOptions) {

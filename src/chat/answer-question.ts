@@ -1,0 +1,80 @@
+import { ClearanceError } from "../errors.js";
+import type { RetrievalReport, RetrievalResult, RetrieveOptions } from "../retrieval/index.js";
+import type { Answerer, AnswerSource } from "./answerer.js";
+import { ExtractiveAnswerer } from "./extractive-answerer.js";
+import { type Citation, toAnswerSources, toCitation } from "./sources.js";
+
+/** What the chat wrapper needs of a retriever: `PermissionAwareRetriever` has it. */
+export interface ChatRetriever {
+  retrieveWithReport(query: string, options: RetrieveOptions): Promise<RetrievalResult>;
+}
+
+/** A finished answer: the text, its numbered citations, and what retrieval did. */
+export interface ChatResponseBody {
+  answer: string;
+  citations: Citation[];
+  report: RetrievalReport;
+  answerer: string;
+}
+
+/** Said instead of calling the answerer when the asker may read nothing relevant. */
+export const NOTHING_FOUND_ANSWER =
+  "I found nothing you have access to that answers this. Someone with access to the right documents may be able to help.";
+
+/** The allowed chunks for one question, numbered, with their citations and the retrieval report. */
+export interface RetrievedSources {
+  sources: AnswerSource[];
+  citations: Citation[];
+  report: RetrievalReport;
+}
+
+/**
+ * Retrieves for `user` and numbers the allowed chunks. A Permissions API failure throws, even when
+ * the retriever was set to return nothing instead (`onPermissionError: "empty"`): no answer may
+ * rest on an unchecked or empty-by-failure result.
+ */
+export async function retrieveSources(
+  retriever: ChatRetriever,
+  question: string,
+  options: { user: string; k?: number; signal?: AbortSignal },
+): Promise<RetrievedSources> {
+  const { documents, report } = await retriever.retrieveWithReport(question, options);
+  if (report.permissionError) {
+    throw new ClearanceError(report.permissionError.code, report.permissionError.message);
+  }
+  const sources = toAnswerSources(documents);
+  return { sources, citations: sources.map(toCitation), report };
+}
+
+/**
+ * One question, answered for one person from what they may read (the chat endpoint without HTTP).
+ *
+ * @example
+ * const { answer, citations } = await answerQuestion({ retriever, question: "Q3 revenue?", user: "daniel@northwind.test" });
+ */
+export async function answerQuestion(options: {
+  retriever: ChatRetriever;
+  question: string;
+  user: string;
+  model?: Answerer;
+  k?: number;
+  signal?: AbortSignal;
+}): Promise<ChatResponseBody> {
+  const answerer = options.model ?? new ExtractiveAnswerer();
+  const { sources, citations, report } = await retrieveSources(options.retriever, options.question, {
+    user: options.user,
+    ...(options.k !== undefined ? { k: options.k } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  let answer = "";
+  if (sources.length === 0) answer = NOTHING_FOUND_ANSWER;
+  else {
+    const input = {
+      question: options.question,
+      sources,
+      ...(options.signal ? { signal: options.signal } : {}),
+    };
+    for await (const piece of answerer.answer(input)) answer += piece;
+  }
+  return { answer, citations, report, answerer: answerer.name };
+}
