@@ -184,24 +184,37 @@ export async function snapshot(store: LanceChunkStore, syncIds: readonly string[
 
 /** A clean full ingest of the emulator's current state into a fresh store. */
 export async function cleanSnapshot(world: World): Promise<unknown[]> {
+  return cleanSnapshotOf(world.client, [world.syncIds.drive, world.syncIds.sharepoint]);
+}
+
+/** A full ingest through `client` into a fresh store, as a {@link snapshot}. */
+export async function cleanSnapshotOf(
+  client: ManagedSyncClient,
+  syncIds: readonly string[],
+): Promise<unknown[]> {
   const dir = await tempDir("clean");
   const store = await LanceChunkStore.open({ dir, dimensions: DIMENSIONS });
   try {
-    const report = await ingest({
-      client: world.client,
-      store,
-      embeddings: newEmbeddings(),
-      tenant: TENANT,
-      mode: "full",
-      holder: "clean",
-    });
+    const report = await fullIngest(client, store);
     if (!report.ok)
       throw new Error(`clean ingest failed: ${JSON.stringify(report.error ?? report.failures)}`);
-    return await snapshot(store, [world.syncIds.drive, world.syncIds.sharepoint]);
+    return await snapshot(store, syncIds);
   } finally {
     await store.close();
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** A full ingest of the tenant's syncs into `store`. */
+export function fullIngest(client: ManagedSyncClient, store: LanceChunkStore) {
+  return ingest({
+    client,
+    store,
+    embeddings: newEmbeddings(),
+    tenant: TENANT,
+    mode: "full",
+    holder: "clean",
+  });
 }
 
 /**
