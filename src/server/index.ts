@@ -5,3 +5,4 @@ export { DEV_IDENTITY_HEADER, devHeaderIdentity } from "./dev-identity.js";
 export { type ConfiguredRetrieval, openConfiguredRetrieval } from "./from-config.js";
 export { type Listening, listen } from "./listen.js";
 export { type DemoDirectory, loadDemoDirectory, type Person } from "./people.js";
+export { countResponses } from "./response-counter.js";

@@ -1,0 +1,135 @@
+import { resolve } from "node:path";
+import { Command, InvalidArgumentError, Option } from "commander";
+import { type Answerer, answerQuestion, type ChatResponseBody, createAnswerer } from "../../chat/index.js";
+import { loadConfig } from "../../config/index.js";
+import type { RetrievalReport } from "../../retrieval/index.js";
+import { openConfiguredRetrieval, startDemo } from "../../server/index.js";
+
+export interface QueryFlags {
+  user: string;
+  json?: boolean;
+  k?: number;
+  config?: string;
+  tenant?: string;
+  demo?: boolean;
+  corpus: string;
+  chatModel?: string;
+  extractive?: boolean;
+}
+
+/**
+ * `clearance query "…" --user <email>`: one permission-aware retrieval and its answer, as a table
+ * (rank, file, score, excerpt) plus the report line, or as JSON. `--demo` runs it offline over the
+ * example corpus (emulator + fresh ingest). Exit code 1 on any error.
+ */
+export function queryCommand(): Command {
+  return new Command("query")
+    .description("Ask one question as a person: only chunks they may read, with the retrieval report")
+    .argument("<question>", "the question")
+    .requiredOption("-u, --user <email>", "who is asking (their permissions decide what is returned)")
+    .option("--json", "print { answer, citations, report, answerer } as JSON")
+    .addOption(new Option("-k, --k <n>", "chunks to return (default: retrieval.k)").argParser(positiveInt))
+    .option("-c, --config <file>", "config file (YAML or JSON); default $CLEARANCE_CONFIG")
+    .option("--tenant <id>", "Connected User whose chunks to search (overrides CLEARANCE_TENANT)")
+    .option("--demo", "offline: start the emulator on --corpus and ingest it first (a few seconds)")
+    .option("--corpus <dir>", "the demo corpus folder", "examples/corpus")
+    .option("--chat-model <model>", "OpenAI chat model when OPENAI_API_KEY is set (default gpt-4o-mini)")
+    .option("--extractive", "answer with the offline extractive answerer even when an OpenAI key is set")
+    .action(async (question: string, flags: QueryFlags) => {
+      const result = await runQuery(question, flags);
+      process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : formatQueryResult(result));
+    });
+}
+
+/** Runs one query as the flags say (exported for tests). */
+export async function runQuery(question: string, flags: QueryFlags): Promise<ChatResponseBody> {
+  if (flags.demo) {
+    const demo = await startDemo({
+      corpusDir: resolve(flags.corpus),
+      ...(flags.tenant ? { tenant: flags.tenant } : {}),
+    });
+    try {
+      const model = answererOf(flags, process.env.OPENAI_API_KEY || undefined);
+      return await answerQuestion({
+        retriever: demo.retriever,
+        question,
+        user: flags.user,
+        model,
+        ...kOf(flags),
+      });
+    } finally {
+      await demo.close();
+    }
+  }
+  const config = loadConfig({
+    ...(flags.config ? { file: flags.config } : {}),
+    overrides: flags.tenant ? { tenant: flags.tenant } : {},
+  });
+  const { retriever, close } = await openConfiguredRetrieval(config);
+  try {
+    const model = answererOf(flags, config.embeddings.openaiApiKey);
+    return await answerQuestion({ retriever, question, user: flags.user, model, ...kOf(flags) });
+  } finally {
+    await close();
+  }
+}
+
+/** The result as a person reads it: the sources table, the report line, then the answer. */
+export function formatQueryResult(result: ChatResponseBody): string {
+  const rows = [
+    ["#", "file", "score", "excerpt"],
+    ...result.citations.map((c) => [
+      String(c.n),
+      truncate(`${c.name}${c.page !== undefined ? ` p.${c.page}` : ""} #${c.chunkIndex}`, 40),
+      c.score.toFixed(3),
+      truncate(c.excerpt, 70),
+    ]),
+  ];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const lines = rows.map((r) =>
+    r
+      .map((cell, i) => cell.padEnd(widths[i]!))
+      .join("  ")
+      .trimEnd(),
+  );
+  if (result.citations.length === 0) lines.push("(no chunk this person may read matched)");
+  lines.push("", reportLine(result.report), "", `Answer (${result.answerer}):`, result.answer);
+  return `${lines.join("\n")}\n`;
+}
+
+/** One line saying what retrieval did, e.g. `post · 6/6 returned · 18 candidates · 1 permission call · 40 ms`. */
+export function reportLine(report: RetrievalReport): string {
+  const parts = [
+    `as ${report.subject}`,
+    `strategy ${report.strategy}`,
+    `${report.returned}/${report.k} returned`,
+    `${report.candidatesScanned} candidates scanned`,
+    `${report.permissionCalls} permission call${report.permissionCalls === 1 ? "" : "s"}`,
+    `${report.cacheHits} cache hits`,
+  ];
+  if (report.returned < report.k) {
+    parts.push(report.budgetHit ? `stopped: ${report.budgetHit} budget` : "store exhausted");
+  }
+  if (report.itemErrors > 0) parts.push(`${report.itemErrors} undecided (denied)`);
+  parts.push(`${report.elapsedMs} ms`);
+  return parts.join(" · ");
+}
+
+function answererOf(flags: QueryFlags, openaiApiKey: string | undefined): Answerer {
+  if (flags.extractive || !openaiApiKey) return createAnswerer();
+  return createAnswerer({ openaiApiKey, ...(flags.chatModel ? { model: flags.chatModel } : {}) });
+}
+
+function kOf(flags: QueryFlags): { k?: number } {
+  return flags.k !== undefined ? { k: flags.k } : {};
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("expected a positive integer");
+  return n;
+}

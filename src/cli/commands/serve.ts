@@ -1,0 +1,243 @@
+import { resolve } from "node:path";
+import { Command, InvalidArgumentError, Option } from "commander";
+import pino from "pino";
+import {
+  type Answerer,
+  createAnswerer,
+  createChatHandler,
+  type Identify,
+  jwtIdentity,
+} from "../../chat/index.js";
+import { loadConfig } from "../../config/index.js";
+import { ClearanceError } from "../../errors.js";
+import type { PermissionAwareRetriever } from "../../retrieval/index.js";
+import {
+  countResponses,
+  createServerApp,
+  DEV_IDENTITY_HEADER,
+  devHeaderIdentity,
+  type Listening,
+  listen,
+  loadDemoDirectory,
+  openConfiguredRetrieval,
+  type Person,
+  startDemo,
+} from "../../server/index.js";
+
+export interface ServeFlags {
+  config?: string;
+  tenant?: string;
+  host?: string;
+  port?: number;
+  demo?: boolean;
+  corpus: string;
+  storeDir?: string;
+  devIdentity?: boolean;
+  people?: string;
+  jwksUrl?: string;
+  jwtIssuer?: string;
+  jwtAudience?: string;
+  jwtClaim?: string;
+  chatModel?: string;
+  extractive?: boolean;
+}
+
+/** A running `clearance serve`, as `startServe` returns it (for tests and embedding). */
+export interface RunningServe {
+  url: string;
+  banner: string;
+  close(): Promise<void>;
+}
+
+/**
+ * `clearance serve`: the chat endpoint (`POST /api/chat`), the chat page (`GET /`), `GET /health`.
+ * With `--demo`, everything offline: the emulator on a corpus, ingested into a temp store, and the
+ * page's person picker (demo identity). Otherwise the configured store and Managed Sync, with
+ * identity from verified JWTs (`--jwks-url`) or, for development only, `--dev-identity`.
+ */
+export function serveCommand(): Command {
+  return new Command("serve")
+    .description("Serve the permission-aware chat endpoint and the chat page")
+    .option("-c, --config <file>", "config file (YAML or JSON); default $CLEARANCE_CONFIG")
+    .option("--tenant <id>", "Connected User whose chunks to search (overrides CLEARANCE_TENANT)")
+    .option("--host <host>", "interface to listen on (default: server.host, 127.0.0.1)")
+    .addOption(
+      new Option("--port <n>", "port (0: any free port; default: server.port, 8787)").argParser(port),
+    )
+    .option(
+      "--demo",
+      "offline demo: start the emulator on --corpus, ingest it, trust the page's person picker",
+    )
+    .option("--corpus <dir>", "the demo corpus folder (manifest.yaml + files)", "examples/corpus")
+    .option("--store-dir <dir>", "demo: keep the ingested store here (default: a temp folder)")
+    .option("--dev-identity", `DEVELOPMENT ONLY: trust the ${DEV_IDENTITY_HEADER} header as who is asking`)
+    .option("--people <dir>", "with --dev-identity: a corpus folder whose manifest lists the people to offer")
+    .option("--jwks-url <url>", "verify Authorization: Bearer JWTs against this JWKS (production identity)")
+    .option("--jwt-issuer <iss>", "required issuer of those JWTs")
+    .option("--jwt-audience <aud>", "required audience of those JWTs")
+    .option("--jwt-claim <name>", "the claim holding the email (default email)")
+    .option("--chat-model <model>", "OpenAI chat model when OPENAI_API_KEY is set (default gpt-4o-mini)")
+    .option("--extractive", "answer with the offline extractive answerer even when an OpenAI key is set")
+    .action(async (flags: ServeFlags) => {
+      const running = await startServe(flags);
+      process.stdout.write(running.banner);
+      await new Promise<void>((done) => {
+        process.once("SIGINT", done);
+        process.once("SIGTERM", done);
+      });
+      await running.close();
+    });
+}
+
+/** Starts what `clearance serve` runs, as the flags say; resolves once it listens. */
+export async function startServe(flags: ServeFlags): Promise<RunningServe> {
+  const log = pino({ name: "clearance" }, pino.destination(2));
+  const onError = (error: unknown) => log.error({ err: error }, "chat request failed");
+  const closers: (() => Promise<unknown>)[] = [];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) await close().catch(() => undefined);
+  };
+  try {
+    const setup = flags.demo ? await demoSetup(flags) : await configuredSetup(flags);
+    closers.push(setup.close);
+    const answerer = answererOf(flags, setup.openaiApiKey);
+    const counted = countResponses(
+      createChatHandler({ retriever: setup.retriever, identify: setup.identify, model: answerer, onError }),
+    );
+    const app = createServerApp({
+      chat: counted.handler,
+      people: setup.people,
+      questions: setup.questions,
+      ...(setup.identityMode === "dev-header" ? { identityHeader: DEV_IDENTITY_HEADER } : {}),
+      health: () => ({
+        tenant: setup.tenant,
+        mode: flags.demo ? "demo" : "configured",
+        identity: setup.identityMode,
+        answerer: answerer.name,
+      }),
+      metrics: () => ({ chat: counted.snapshot() }),
+    });
+    const listening: Listening = await listen(app.fetch, {
+      host: flags.host ?? setup.host,
+      port: flags.port ?? setup.port,
+    });
+    closers.push(() => listening.close());
+    return { url: listening.url, banner: bannerOf(listening.url, setup, answerer), close: closeAll };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
+
+interface Setup {
+  retriever: PermissionAwareRetriever;
+  identify: Identify;
+  identityMode: "dev-header" | "jwt";
+  tenant: string;
+  people: Person[];
+  questions: string[];
+  host: string;
+  port: number;
+  openaiApiKey: string | undefined;
+  close(): Promise<void>;
+}
+
+async function demoSetup(flags: ServeFlags): Promise<Setup> {
+  const demo = await startDemo({
+    corpusDir: resolve(flags.corpus),
+    ...(flags.storeDir ? { storeDir: resolve(flags.storeDir) } : {}),
+    ...(flags.tenant ? { tenant: flags.tenant } : {}),
+  });
+  return {
+    retriever: demo.retriever,
+    identify: devHeaderIdentity({ people: demo.people }),
+    identityMode: "dev-header",
+    tenant: demo.tenant,
+    people: demo.people,
+    questions: demo.questions,
+    host: process.env.CLEARANCE_HOST || "127.0.0.1",
+    port: process.env.CLEARANCE_PORT ? port(process.env.CLEARANCE_PORT) : 8787,
+    openaiApiKey: process.env.OPENAI_API_KEY || undefined,
+    close: () => demo.close(),
+  };
+}
+
+async function configuredSetup(flags: ServeFlags): Promise<Setup> {
+  const identity = identityOf(flags);
+  const config = loadConfig({
+    ...(flags.config ? { file: flags.config } : {}),
+    overrides: flags.tenant ? { tenant: flags.tenant } : {},
+  });
+  const { retriever, close } = await openConfiguredRetrieval(config);
+  const directory = flags.people ? loadDemoDirectory(resolve(flags.people)) : { people: [], questions: [] };
+  return {
+    retriever,
+    identify:
+      identity.mode === "dev-header" ? devHeaderIdentity(flags.people ? directory : {}) : identity.identify,
+    identityMode: identity.mode,
+    tenant: config.tenant,
+    people: directory.people,
+    questions: directory.questions,
+    host: config.server.host,
+    port: config.server.port,
+    openaiApiKey: config.embeddings.openaiApiKey,
+    close,
+  };
+}
+
+function identityOf(
+  flags: ServeFlags,
+): { mode: "dev-header"; identify?: undefined } | { mode: "jwt"; identify: Identify } {
+  if (flags.jwksUrl && flags.devIdentity) {
+    throw new ClearanceError(
+      "SERVE_IDENTITY_CONFLICT",
+      "choose one of --jwks-url and --dev-identity, not both",
+    );
+  }
+  if (flags.devIdentity) return { mode: "dev-header" };
+  if (flags.jwksUrl) {
+    return {
+      mode: "jwt",
+      identify: jwtIdentity({
+        jwksUrl: flags.jwksUrl,
+        ...(flags.jwtIssuer ? { issuer: flags.jwtIssuer } : {}),
+        ...(flags.jwtAudience ? { audience: flags.jwtAudience } : {}),
+        ...(flags.jwtClaim ? { claim: flags.jwtClaim } : {}),
+      }),
+    };
+  }
+  throw new ClearanceError(
+    "SERVE_NO_IDENTITY",
+    `serve must know who is asking: pass --jwks-url <url> (verify bearer JWTs), or --dev-identity for local development only (trusts the ${DEV_IDENTITY_HEADER} header), or use --demo`,
+  );
+}
+
+function answererOf(flags: ServeFlags, openaiApiKey: string | undefined): Answerer {
+  if (flags.extractive || !openaiApiKey) return createAnswerer();
+  return createAnswerer({ openaiApiKey, ...(flags.chatModel ? { model: flags.chatModel } : {}) });
+}
+
+function bannerOf(url: string, setup: Setup, answerer: Answerer): string {
+  const lines = [`Clearance serving tenant ${setup.tenant} on ${url}`];
+  lines.push(`  chat page    ${url}/`);
+  lines.push(`  chat API     POST ${url}/api/chat  {"question": "…", "stream": false}`);
+  lines.push(`  health       ${url}/health`);
+  lines.push(`  answers by   ${answerer.name}`);
+  if (setup.identityMode === "dev-header") {
+    lines.push(
+      `  identity     DEV ONLY: the ${DEV_IDENTITY_HEADER} header says who asks; anyone can read as anyone. Never expose this.`,
+    );
+  } else lines.push("  identity     Authorization: Bearer <JWT>, verified against the JWKS");
+  if (setup.people.length > 0) {
+    lines.push(`  people       ${setup.people.map((p) => p.email).join(", ")}`);
+  }
+  lines.push("Ctrl-C to stop.");
+  return `${lines.join("\n")}\n`;
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535)
+    throw new InvalidArgumentError("must be a port, 0 to 65535");
+  return n;
+}
