@@ -2,7 +2,7 @@ import type { LimitFunction } from "p-limit";
 import { ManagedSyncHttpError, type SyncedRecord } from "../managed-sync/index.js";
 import type { ChunkStore } from "../store/index.js";
 import type { EmbeddingMeter } from "./embedding-meter.js";
-import { IngestLockedError } from "./errors.js";
+import { IngestLeaseLostError, IngestLockedError } from "./errors.js";
 import { emit, type IngestProgressListener } from "./events.js";
 import { SyncLease } from "./lease.js";
 import type { IngestSettings } from "./options.js";
@@ -65,6 +65,11 @@ export async function ingestSync(sync: SyncInfo, context: SyncRunContext, report
   const embedStart = context.meter.totals();
   try {
     await run(sync, context, lease, report);
+  } catch (error) {
+    // Another run owns this sync now; it carries on from the last durable page, the others go on here.
+    if (!(error instanceof IngestLeaseLostError)) throw error;
+    report.status = "aborted";
+    report.error = { code: error.code, message: error.message };
   } finally {
     const embedEnd = context.meter.totals();
     report.counts.embeddingCalls = embedEnd.calls - embedStart.calls;

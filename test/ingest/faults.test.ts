@@ -159,6 +159,36 @@ describe("ingest when files are bad or the service misbehaves", () => {
     expect(report.syncs.map((s) => s.status)).toEqual(["completed", "completed"]);
   });
 
+  it("stops writing to a sync whose lease it lost, and goes on with the others", async () => {
+    const h = await start();
+    // Renewals fail (another run took the lease after it lapsed); the first write outlasts a third
+    // of the TTL, so the check before the cursor write must renew, and learns the lease is gone.
+    let slowed = false;
+    const store = Object.create(h.store, {
+      renewLease: {
+        value: async (name: string, holder: string, ttlMs: number) =>
+          name === leaseName(TENANT, h.syncIds.googledrive) ? false : h.store.renewLease(name, holder, ttlMs),
+      },
+      upsert: {
+        value: async (...args: Parameters<typeof h.store.upsert>) => {
+          if (!slowed) {
+            slowed = true;
+            await new Promise((resolve) => setTimeout(resolve, 500));
+          }
+          return h.store.upsert(...args);
+        },
+      },
+    }) as typeof h.store;
+
+    const report = await h.run({ store, leaseTtlMs: 1000 });
+    expect(report.syncs.map((s) => [s.status, s.error?.code])).toEqual([
+      ["aborted", "INGEST_LEASE_LOST"],
+      ["completed", undefined],
+    ]);
+    expect(report.ok).toBe(false);
+    expect((await h.store.getSyncState(TENANT, h.syncIds.googledrive))?.cursor).toBeUndefined();
+  });
+
   it("two runs started together never work on the same sync at once, and the store ends as one clean run's", async () => {
     const clean = await start();
     await clean.run();
