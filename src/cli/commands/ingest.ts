@@ -1,4 +1,3 @@
-import cliProgress from "cli-progress";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { type ClearanceConfig, loadConfig } from "../../config/index.js";
 import { createEmbeddings } from "../../embeddings/index.js";
@@ -6,6 +5,7 @@ import { ClearanceError } from "../../errors.js";
 import { type IngestEvent, type IngestReport, ingest } from "../../ingest/index.js";
 import { ManagedSyncClient } from "../../managed-sync/index.js";
 import { openChunkStore } from "../../store/index.js";
+import { IngestProgressBar } from "../ingest-progress.js";
 
 interface IngestFlags {
   config?: string;
@@ -69,7 +69,8 @@ async function runIngest(config: ClearanceConfig, flags: IngestFlags): Promise<I
           userId: config.tenant,
         },
   });
-  const progress = flags.progress && !flags.json && process.stderr.isTTY ? new ProgressBar() : undefined;
+  const progress =
+    flags.progress && !flags.json && process.stderr.isTTY ? new IngestProgressBar() : undefined;
   const abort = new AbortController();
   // Ctrl-C stops between records; the cursor stays at the last durable page, so a rerun resumes there.
   const onSignal = () => abort.abort(new ClearanceError("ABORTED", "interrupted: rerun to resume"));
@@ -109,41 +110,6 @@ function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("expected a positive integer");
   return n;
-}
-
-/** One bar per sync on stderr, advanced per record; the total comes from the Sync API's paging. */
-class ProgressBar {
-  private readonly bar = new cliProgress.SingleBar(
-    {
-      format: "{sync} [{bar}] {value}/{total} records | {outcome}",
-      hideCursor: true,
-      clearOnComplete: false,
-    },
-    cliProgress.Presets.shades_classic,
-  );
-  private active = false;
-
-  on(event: IngestEvent): void {
-    switch (event.type) {
-      case "sync-started":
-        this.stop();
-        this.bar.start(0, 0, { sync: event.integration ?? event.syncId, outcome: "" });
-        this.active = true;
-        break;
-      case "record-done":
-        if (event.total !== undefined) this.bar.setTotal(event.total);
-        this.bar.update(event.done, { outcome: event.outcome });
-        break;
-      case "sync-done":
-        this.stop();
-        break;
-    }
-  }
-
-  stop(): void {
-    if (this.active) this.bar.stop();
-    this.active = false;
-  }
 }
 
 /** The report as a table a person reads at a glance, then the failures with their reasons. */
