@@ -1,6 +1,6 @@
 import { tokenize } from "../embeddings/index.js";
 import type { Answerer, AnswerInput, AnswerSource } from "./answerer.js";
-import { sentencesOf } from "./sentences.js";
+import { isHeading, sentencesOf } from "./sentences.js";
 
 export interface ExtractiveAnswererOptions {
   /** Sentences in the answer at most (default 3). */
@@ -12,6 +12,10 @@ interface Candidate {
   source: AnswerSource;
   terms: Set<string>;
   order: number;
+  /** The sentence after it in the same chunk (a list item after "…:"). */
+  next: string | undefined;
+  /** Share of the question's terms found in the source's name. */
+  titleMatch: number;
 }
 
 /**
@@ -55,9 +59,20 @@ export function pickSentences(
   if (wanted.size === 0) return [];
   const candidates: Candidate[] = [];
   for (const source of sources) {
-    for (const sentence of sentencesOf(source.text)) {
-      candidates.push({ sentence, source, terms: new Set(tokenize(sentence)), order: candidates.length });
-    }
+    const nameTerms = new Set(tokenize(source.name));
+    const titleMatch = [...wanted].filter((t) => nameTerms.has(t)).length / wanted.size;
+    const sentences = sentencesOf(source.text);
+    sentences.forEach((sentence, i) => {
+      const terms = new Set(tokenize(sentence));
+      candidates.push({
+        sentence,
+        source,
+        terms,
+        order: candidates.length,
+        next: sentences[i + 1],
+        titleMatch,
+      });
+    });
   }
   const frequency = new Map<string, number>();
   for (const c of candidates)
@@ -74,7 +89,9 @@ export function pickSentences(
     const key = c.sentence.toLowerCase().replace(/\W+/g, "");
     if (seen.has(key)) continue;
     seen.add(key);
-    picked.push({ sentence: c.sentence, source: c.source });
+    // "We propose a six-week plan:" says little without the item that follows it.
+    const sentence = c.sentence.endsWith(":") && c.next ? `${c.sentence} ${c.next}` : c.sentence;
+    picked.push({ sentence, source: c.source });
     if (picked.length >= max) break;
   }
   return picked;
@@ -91,10 +108,14 @@ function scoreOf(
     if (c.terms.has(term)) matched += 1 / Math.log2(1 + (frequency.get(term) ?? 1));
   }
   if (matched === 0) return 0;
-  // Short fragments ("Deploy.") and very long rows say little; prefer sentences of ordinary length.
+  // Titles, short fragments and very long rows say little; prefer statements of ordinary length.
   const length = c.terms.size;
-  const lengthFactor = length < 4 ? 0.5 : length > 40 ? 40 / length : 1;
+  const lengthFactor = isHeading(c.sentence) ? 0.3 : length < 4 ? 0.5 : length > 40 ? 40 / length : 1;
+  // A document named for the question ("Parental leave policy") holds the answer more often than
+  // one that mentions it in passing; figures are what most questions ask for.
+  const titleBonus = 0.6 * c.titleMatch;
+  const figureBonus = /\d/.test(c.sentence) ? 0.2 : 0;
   // The retriever's ranking breaks near-ties: earlier sources are the more relevant chunks.
   const rankBonus = 0.1 * (1 - (c.source.n - 1) / Math.max(1, sourceCount));
-  return matched * lengthFactor + rankBonus;
+  return matched * lengthFactor + titleBonus + figureBonus + rankBonus;
 }

@@ -3,6 +3,11 @@
 
 const MAX_SENTENCE_CHARS = 320;
 
+/** A short line with no closing punctuation reads as a title, not as a statement. */
+export function isHeading(sentence: string): boolean {
+  return !/[.!?:;)"'”]$/.test(sentence) && sentence.split(/\s+/).length < 10;
+}
+
 /** The quotable sentences of a chunk, in order. */
 export function sentencesOf(text: string): string[] {
   const out: string[] = [];
@@ -20,6 +25,7 @@ export function sentencesOf(text: string): string[] {
 function cleanLine(line: string): string {
   return line
     .replace(/^\s*(?:#{1,6}\s+|>\s*|[-*+•]\s+)/, "")
+    .replace(/^\[[ xX]\]\s*/, "")
     .replace(/\*\*|__|`/g, "")
     .replace(/\s*\|\s*/g, " | ")
     .replace(/^\|\s*|\s*\|$/g, "")

@@ -160,3 +160,42 @@ describe("createAnswerer", () => {
     expect(openai.name).toBe("openai:gpt-4.1-mini");
   });
 });
+
+describe("ExtractiveAnswerer on real document shapes", () => {
+  it("prefers the document named for the question, skips titles and checkboxes, keeps a list lead-in with its item", async () => {
+    const sources = [
+      source(
+        1,
+        "Employee handbook.pdf",
+        "Other policies: the Paid time off policy, the Parental leave policy and the Holiday calendar.",
+      ),
+      source(
+        2,
+        "Parental leave policy.docx",
+        "Parental leave policy\nEvery new parent gets 16 weeks of fully paid parental leave.\n- [ ] Book the leave in BambooHR.",
+      ),
+      source(
+        3,
+        "Globex proposal 2026.docx",
+        "Implementation timeline\nWe propose a six-week implementation:\nWeeks 1-2: connect the carriers.",
+      ),
+    ];
+    const leave = await collect(
+      new ExtractiveAnswerer({ maxSentences: 2 }).answer({
+        question: "What is our parental leave policy?",
+        sources,
+      }),
+    );
+    expect(leave.startsWith("Every new parent gets 16 weeks of fully paid parental leave. [2]")).toBe(true);
+    expect(leave).not.toContain("[ ]");
+    expect(leave).not.toMatch(/^Parental leave policy \[2\]/);
+
+    const timeline = await collect(
+      new ExtractiveAnswerer({ maxSentences: 1 }).answer({
+        question: "What implementation timeline did we propose?",
+        sources,
+      }),
+    );
+    expect(timeline).toBe("We propose a six-week implementation: Weeks 1-2: connect the carriers. [3]");
+  });
+});
