@@ -1,0 +1,150 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createChatHandler } from "../../src/chat/index.js";
+import {
+  countResponses,
+  createServerApp,
+  devHeaderIdentity,
+  type Listening,
+  listen,
+} from "../../src/server/index.js";
+import { ANA, type ChatWorld, startChatWorld } from "../chat/helpers/world.js";
+
+const PEOPLE = [
+  { email: ANA, name: "Ana Souza", title: "Platform Engineer" },
+  { email: "leo@northwind.test" },
+];
+
+let world: ChatWorld;
+beforeAll(async () => {
+  world = await startChatWorld();
+});
+afterAll(async () => {
+  await world?.close();
+});
+
+const running: Listening[] = [];
+afterEach(async () => {
+  for (const server of running.splice(0)) await server.close();
+});
+
+async function serve(options: Partial<Parameters<typeof createServerApp>[0]> = {}): Promise<string> {
+  const chat = createChatHandler({
+    retriever: world.retriever,
+    identify: devHeaderIdentity({ people: PEOPLE }),
+  });
+  const app = createServerApp({ chat, people: PEOPLE, identityHeader: "x-clearance-user", ...options });
+  const server = await listen(app.fetch, { host: "127.0.0.1", port: 0 });
+  running.push(server);
+  return server.url;
+}
+
+describe("createServerApp", () => {
+  it("serves the page, its script and styles with a strict content security policy", async () => {
+    const url = await serve();
+    const page = await fetch(`${url}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(page.headers.get("content-security-policy")).toContain("script-src 'self'");
+    expect(page.headers.get("x-content-type-options")).toBe("nosniff");
+    const html = await page.text();
+    expect(html).toContain('<script type="module" src="/app.js"></script>');
+    expect(html).toContain('data-testid="person"');
+    const script = await fetch(`${url}/app.js`);
+    expect(script.headers.get("content-type")).toMatch(/^text\/javascript/);
+    expect(await script.text()).toContain("/api/chat");
+    expect((await fetch(`${url}/app.css`)).headers.get("content-type")).toMatch(/^text\/css/);
+  });
+
+  it("lists the people, questions and identity header for the page", async () => {
+    const url = await serve({ questions: ["How do we deploy?"] });
+    expect(await (await fetch(`${url}/api/people`)).json()).toEqual({
+      people: PEOPLE,
+      questions: ["How do we deploy?"],
+      identity: { header: "x-clearance-user" },
+    });
+    const withoutDemo = await serve({ people: undefined, identityHeader: undefined });
+    expect(await (await fetch(`${withoutDemo}/api/people`)).json()).toEqual({
+      people: [],
+      questions: [],
+      identity: null,
+    });
+  });
+
+  it("answers chat over HTTP for a known person only", async () => {
+    const url = await serve();
+    const ask = (user?: string) =>
+      fetch(`${url}/api/chat`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...(user ? { "x-clearance-user": user } : {}) },
+        body: JSON.stringify({ question: "deploy to production" }),
+      });
+    const ok = await ask(ANA);
+    expect(ok.status).toBe(200);
+    expect(((await ok.json()) as { citations: { recordId: string }[] }).citations[0]!.recordId).toBe(
+      "rec-deploy",
+    );
+    expect((await ask()).status).toBe(401);
+    expect((await ask("stranger@elsewhere.test")).status).toBe(401);
+  });
+
+  it("reports health with details and metrics, and 503 when a health check throws", async () => {
+    const chat = countResponses(async () => new Response("ok"));
+    const url = await serve({
+      chat: chat.handler,
+      health: () => ({ tenant: "northwind" }),
+      metrics: () => ({ chat: chat.snapshot() }),
+    });
+    await fetch(`${url}/api/chat`, { method: "POST" });
+    const health = await fetch(`${url}/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({
+      status: "ok",
+      tenant: "northwind",
+      metrics: { chat: { requests: 1, byStatus: { "200": 1 } } },
+    });
+    const failing = await serve({
+      health: async () => {
+        throw new Error("store unreachable");
+      },
+    });
+    const down = await fetch(`${failing}/health`);
+    expect(down.status).toBe(503);
+    expect(await down.json()).toMatchObject({ status: "unavailable", error: "store unreachable" });
+  });
+
+  it("mounts the webhook receiver only when one is given, and answers unknown routes with JSON 404", async () => {
+    const received: string[] = [];
+    const withHook = await serve({
+      webhook: async (request) => {
+        received.push(await request.text());
+        return new Response(null, { status: 202 });
+      },
+    });
+    const delivered = await fetch(`${withHook}/webhooks/managed-sync`, {
+      method: "POST",
+      body: '{"event":"x"}',
+    });
+    expect(delivered.status).toBe(202);
+    expect(received).toEqual(['{"event":"x"}']);
+
+    const without = await serve();
+    const missing = await fetch(`${without}/webhooks/managed-sync`, { method: "POST", body: "{}" });
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({
+      error: { code: "NOT_FOUND", message: "no route POST /webhooks/managed-sync" },
+    });
+  });
+
+  it("answers 500 as JSON, without details, when a mounted handler throws", async () => {
+    const url = await serve({
+      chat: async () => {
+        throw new Error("secret internal detail");
+      },
+    });
+    const response = await fetch(`${url}/api/chat`, { method: "POST" });
+    expect(response.status).toBe(500);
+    const text = await response.text();
+    expect(text).not.toContain("secret internal detail");
+    expect(JSON.parse(text).error.code).toBe("INTERNAL");
+  });
+});

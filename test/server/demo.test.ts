@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ChatResponseBody } from "../../src/chat/index.js";
+import { type DemoServer, startDemoServer } from "./helpers/demo-server.js";
+import { demoQuestions } from "./helpers/questions.js";
+
+// The demo end to end over HTTP: emulator (Sync + Permissions API) → ingest → retriever → chat endpoint.
+describe("the offline demo served over HTTP", () => {
+  let server: DemoServer;
+  beforeAll(async () => {
+    server = await startDemoServer();
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  const askAs = async (user: string, question: string) => {
+    const response = await server.ask(user, { question });
+    expect(response.status, `${user}: ${question}`).toBe(200);
+    return (await response.json()) as ChatResponseBody;
+  };
+
+  it("ingested the example corpus without failures", () => {
+    expect(server.demo.ingestReport.failures).toEqual([]);
+    expect(server.demo.ingestReport.counts.new).toBeGreaterThan(40);
+    expect(server.demo.people.map((p) => p.email)).toContain("sam@northwind.test");
+  });
+
+  it("never cites the answer's file to anyone who may not see it, for every demo question", async () => {
+    let checked = 0;
+    for (const q of demoQuestions()) {
+      for (const user of q.cannotSee) {
+        const body = await askAs(user, q.question);
+        expect(
+          body.citations.map((c) => c.name),
+          `${user} must not see ${q.fileName}`,
+        ).not.toContain(q.fileName);
+        checked += 1;
+      }
+    }
+    expect(checked).toBeGreaterThan(40);
+  });
+
+  it("gives the people who may see it the answer's file, and others different sources", async () => {
+    const cases = [
+      {
+        question: "How do we deploy to production?",
+        file: "Deploy to production.md",
+        can: "sam@northwind.test",
+        cannot: "chloe@northwind.test",
+      },
+      {
+        question: "What was Q3 revenue?",
+        file: "Q3 2025 financial report.pdf",
+        can: "daniel@northwind.test",
+        cannot: "hana@northwind.test",
+      },
+      {
+        question: "How much discount can an account executive give without approval?",
+        file: "Pricing 2026.pdf",
+        can: "chloe@northwind.test",
+        cannot: "sam@northwind.test",
+      },
+    ];
+    for (const c of cases) {
+      const allowed = await askAs(c.can, c.question);
+      const denied = await askAs(c.cannot, c.question);
+      expect(allowed.citations[0]?.name, c.question).toBe(c.file);
+      expect(allowed.answer).toMatch(/\[1\]/);
+      expect(denied.citations.map((x) => x.name)).not.toContain(c.file);
+      expect(new Set(denied.citations.map((x) => x.recordId))).not.toEqual(
+        new Set(allowed.citations.map((x) => x.recordId)),
+      );
+    }
+  });
+
+  it("refuses a request without the demo identity, or with someone not in the corpus", async () => {
+    expect((await server.ask(undefined, { question: "What does Northwind Labs do?" })).status).toBe(401);
+    expect((await server.ask("mallory@evil.test", { question: "What does Northwind Labs do?" })).status).toBe(
+      401,
+    );
+  });
+
+  it("streams over real HTTP", async () => {
+    const response = await server.ask("pat@partner.test", { question: "What is in scope?", stream: true });
+    // Pat is listed as guest@partner.test: an unknown email is refused before anything streams.
+    expect(response.status).toBe(401);
+    const sse = await server.ask("guest@partner.test", {
+      question: "What is in scope for the 2026 penetration test?",
+      stream: true,
+    });
+    expect(sse.headers.get("content-type")).toMatch(/^text\/event-stream/);
+    const text = await sse.text();
+    expect(text.startsWith("event: report\n")).toBe(true);
+    expect(text).toContain("event: citation\n");
+    expect(text).toMatch(/event: done\n/);
+  });
+});

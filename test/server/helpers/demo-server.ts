@@ -1,0 +1,55 @@
+import { join } from "node:path";
+import { createChatHandler } from "../../../src/chat/index.js";
+import {
+  createServerApp,
+  DEV_IDENTITY_HEADER,
+  type Demo,
+  devHeaderIdentity,
+  listen,
+  startDemo,
+} from "../../../src/server/index.js";
+
+export const CORPUS_DIR = join(import.meta.dirname, "../../../examples/corpus");
+
+/** The offline demo served for real: emulator on the example corpus, ingested store, the app on a free port. */
+export interface DemoServer {
+  demo: Demo;
+  url: string;
+  /** POSTs a question to /api/chat as `user` (the demo identity header), JSON answer. */
+  ask(user: string | undefined, body: unknown): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export async function startDemoServer(): Promise<DemoServer> {
+  const demo = await startDemo({ corpusDir: CORPUS_DIR });
+  try {
+    const chat = createChatHandler({
+      retriever: demo.retriever,
+      identify: devHeaderIdentity({ people: demo.people }),
+    });
+    const app = createServerApp({
+      chat,
+      people: demo.people,
+      questions: demo.questions,
+      identityHeader: DEV_IDENTITY_HEADER,
+    });
+    const server = await listen(app.fetch, { host: "127.0.0.1", port: 0 });
+    return {
+      demo,
+      url: server.url,
+      ask: (user, body) =>
+        fetch(`${server.url}/api/chat`, {
+          method: "POST",
+          headers: { "content-type": "application/json", ...(user ? { [DEV_IDENTITY_HEADER]: user } : {}) },
+          body: JSON.stringify(body),
+        }),
+      close: async () => {
+        await server.close();
+        await demo.close();
+      },
+    };
+  } catch (error) {
+    await demo.close();
+    throw error;
+  }
+}

@@ -1,0 +1,32 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { z } from "zod";
+import { CORPUS_DIR } from "./demo-server.js";
+
+const questionsSchema = z.object({
+  questions: z.array(
+    z.object({
+      question: z.string(),
+      file: z.string(),
+      canSee: z.array(z.string()),
+      cannotSee: z.array(z.string()),
+    }),
+  ),
+});
+
+/** examples/corpus/questions.yaml: each question, the file answering it (its base name), who may see it. */
+export function demoQuestions(): {
+  question: string;
+  fileName: string;
+  canSee: string[];
+  cannotSee: string[];
+}[] {
+  const parsed = questionsSchema.parse(parse(readFileSync(join(CORPUS_DIR, "questions.yaml"), "utf8")));
+  return parsed.questions.map((q) => ({
+    question: q.question,
+    fileName: q.file.split("/").pop()!,
+    canSee: q.canSee,
+    cannotSee: q.cannotSee,
+  }));
+}
