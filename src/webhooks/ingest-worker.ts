@@ -15,7 +15,7 @@ import type { WebhookWorker } from "./processor.js";
 /** Ingest settings passed through to every run (chunking, limits), so webhook and cron runs agree. */
 export type WebhookIngestSettings = Omit<
   IngestOptions,
-  "client" | "store" | "embeddings" | "tenant" | "syncs" | "mode" | "onProgress" | "signal"
+  "client" | "store" | "embeddings" | "tenant" | "syncs" | "mode" | "onProgress" | "signal" | "optimize"
 >;
 
 export interface IngestWorkerOptions {
@@ -31,6 +31,8 @@ export interface IngestWorkerOptions {
   fetchConcurrency?: number;
   /** How long a tenant's sync list is trusted (default 60 s); an unknown sync id refreshes it once. */
   syncListTtlMs?: number;
+  /** Told after each run that wrote to the store (the caller compacts now and then; runs do not). */
+  onWrite?: () => void;
 }
 
 /**
@@ -75,6 +77,8 @@ export function createIngestWorker(options: IngestWorkerOptions): WebhookWorker 
       tenant,
       syncs: [syncId],
       mode: "incremental",
+      // A run of a few records must not compact the whole store each time (see StoreOptimizer).
+      optimize: false,
       signal,
       onProgress: (event) => {
         if (event.type === "record-done") touched.set(event.recordId, event.outcome);
@@ -94,6 +98,8 @@ export function createIngestWorker(options: IngestWorkerOptions): WebhookWorker 
         `ingest of sync ${syncId} failed (${error?.code}): ${error?.message}`,
       );
     }
+    const { chunksWritten, deleted, metadataOnly } = report.counts;
+    if (chunksWritten + deleted + metadataOnly > 0) options.onWrite?.();
     for (const recordId of touched.keys()) options.onPermissionChange?.(recordId, syncId);
     return { report, touched };
   }

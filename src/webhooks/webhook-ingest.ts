@@ -3,6 +3,7 @@ import { createIngestWorker, type IngestWorkerOptions } from "./ingest-worker.js
 import { WebhookProcessor, type WebhookProcessorOptions } from "./processor.js";
 import { createWebhookReceiver, type WebhookReceiver, type WebhookReceiverOptions } from "./receiver.js";
 import { SpoolQueue } from "./spool-queue.js";
+import { StoreOptimizer } from "./store-optimizer.js";
 
 export interface WebhookIngestOptions
   extends IngestWorkerOptions,
@@ -12,6 +13,8 @@ export interface WebhookIngestOptions
   spoolDir: string;
   /** Fsync each accepted event (default true). */
   fsync?: boolean;
+  /** Compact the store at most this often while webhooks write (default 60 000 ms; 0: never). */
+  optimizeEveryMs?: number;
 }
 
 /** The receiver, the durable queue and the processor, wired and running. */
@@ -35,9 +38,16 @@ export interface WebhookIngest extends WebhookReceiver {
  */
 export async function startWebhookIngest(options: WebhookIngestOptions): Promise<WebhookIngest> {
   const queue = await SpoolQueue.open({ dir: options.spoolDir, fsync: options.fsync ?? true });
+  const optimizer = new StoreOptimizer(options.store, options.optimizeEveryMs ?? 60_000, (error) =>
+    options.onError?.(error),
+  );
   const worker = createIngestWorker({
     ...options,
     ingest: { holder: `webhooks:${hostname()}:${process.pid}`, ...options.ingest },
+    onWrite: () => {
+      optimizer.noteWrite();
+      options.onWrite?.();
+    },
   });
   const processor = new WebhookProcessor({ ...options, queue, worker });
   const receiver = createWebhookReceiver({ ...options, queue });
@@ -49,6 +59,7 @@ export async function startWebhookIngest(options: WebhookIngestOptions): Promise
     idle: () => processor.idle(),
     async close() {
       await processor.stop();
+      await optimizer.close();
       await queue.close();
     },
   };

@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { leaseName } from "../../src/ingest/index.js";
+import { startWorld, TENANT, type World } from "./harness.js";
+
+/** Events are hints, not truth: the receiver re-fetches, checks and waits for running ingests. */
+describe("webhook events are hints", () => {
+  let world: World;
+
+  beforeAll(async () => {
+    world = await startWorld({ webhooks: { maxAttempts: 3 } });
+    world.sender.announceSyncs();
+    await world.settle();
+  });
+
+  afterAll(async () => {
+    await world?.close();
+  });
+
+  const post = (body: object) =>
+    fetch(world.webhookUrl, { method: "POST", body: JSON.stringify(body) }).then((r) => r.status);
+  const hint = (event: string, syncId: string, recordId: string) => ({
+    event,
+    sync: "googledrive",
+    syncInstanceId: syncId,
+    user: { id: TENANT },
+    data: { recordId, model: "files" },
+  });
+  const handbook = () => world.emulator.state.nodeAt(world.syncIds.drive, "HR/Handbook.md").id;
+  const chunks = (recordId: string) => world.store.count({ tenant: TENANT, recordIds: [recordId] });
+
+  it("ignores a record_deleted for a record the API still has", async () => {
+    const id = handbook();
+    const before = await chunks(id);
+    expect(before).toBeGreaterThan(0);
+    expect(await post(hint("record_deleted", world.syncIds.drive, id))).toBe(202);
+    await world.settle();
+    expect(await chunks(id)).toBe(before);
+  });
+
+  it("never deletes a record through a hint naming another of the user's syncs", async () => {
+    const id = handbook();
+    const before = await chunks(id);
+    expect(await post(hint("record_deleted", world.syncIds.sharepoint, id))).toBe(202);
+    await world.settle();
+    expect(await chunks(id)).toBe(before);
+    expect(world.webhooks.metrics().deadLettered).toBe(0);
+  });
+
+  it("dead-letters an event naming a sync the user does not have, touching nothing", async () => {
+    const total = await world.store.count({ tenant: TENANT });
+    expect(await post(hint("record_deleted", "not-a-sync", handbook()))).toBe(202);
+    await world.settle();
+    expect(world.webhooks.metrics().deadLettered).toBe(1);
+    expect(await world.store.count({ tenant: TENANT })).toBe(total);
+  });
+
+  it("waits while a cron ingest holds the sync's lease, then applies the change", async () => {
+    const name = leaseName(TENANT, world.syncIds.drive);
+    expect(await world.store.acquireLease(name, "cron", 60_000)).toBe(true);
+    const node = world.emulator.state.putFile(
+      world.syncIds.drive,
+      "HR/Leave.md",
+      new TextEncoder().encode("Leave policy.\n"),
+    );
+    await world.sender.idle();
+    for (;;) {
+      const m = world.webhooks.metrics();
+      if (m.deferred >= 2) break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(await chunks(node.id)).toBe(0);
+    expect(world.webhooks.metrics().pending).toBeGreaterThan(0);
+    await world.store.releaseLease(name, "cron");
+    await world.settle();
+    expect(await chunks(node.id)).toBe(1);
+    expect(world.webhooks.metrics().failed).toBe(1); // only the dead-lettered event above ever failed
+  });
+});
