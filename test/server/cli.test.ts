@@ -1,0 +1,151 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ChatResponseBody } from "../../src/chat/index.js";
+import { formatQueryResult, queryCommand, runQuery } from "../../src/cli/commands/query.js";
+import { startServe } from "../../src/cli/commands/serve.js";
+import { type Demo, startDemo } from "../../src/server/index.js";
+import { CORPUS_DIR } from "./helpers/demo-server.js";
+
+const SAM = "sam@northwind.test";
+const CHLOE = "chloe@northwind.test";
+const DEPLOY = "How do we deploy to production?";
+
+const askServer = (url: string, user: string | undefined, question: string) =>
+  fetch(`${url}/api/chat`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(user ? { "x-clearance-user": user } : {}) },
+    body: JSON.stringify({ question }),
+  });
+
+describe("clearance serve --demo", () => {
+  it("serves the page, chat and health offline, with the demo identity", async () => {
+    const running = await startServe({ demo: true, corpus: CORPUS_DIR, host: "127.0.0.1", port: 0 });
+    try {
+      expect(running.banner).toContain("DEV ONLY");
+      expect(running.banner).toContain(`${running.url}/api/chat`);
+      expect((await fetch(`${running.url}/`)).status).toBe(200);
+      const people = (await (await fetch(`${running.url}/api/people`)).json()) as { identity: unknown };
+      expect(people.identity).toEqual({ header: "x-clearance-user" });
+
+      const sam = await askServer(running.url, SAM, DEPLOY);
+      expect(sam.status).toBe(200);
+      expect(((await sam.json()) as ChatResponseBody).citations[0]!.name).toBe("Deploy to production.md");
+      expect((await askServer(running.url, undefined, DEPLOY)).status).toBe(401);
+
+      const health = (await (await fetch(`${running.url}/health`)).json()) as Record<string, unknown>;
+      expect(health).toMatchObject({
+        status: "ok",
+        tenant: "northwind",
+        mode: "demo",
+        identity: "dev-header",
+        answerer: "extractive",
+        metrics: { chat: { requests: 2, byStatus: { "200": 1, "401": 1 } } },
+      });
+    } finally {
+      await running.close();
+    }
+  });
+});
+
+describe("clearance serve and query over a configured store", () => {
+  let demo: Demo;
+  let dir: string;
+  let configFile: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "clearance-cli-"));
+    // The demo ingests into a folder we keep; the CLI then opens it from a config file, as in production.
+    demo = await startDemo({ corpusDir: CORPUS_DIR, storeDir: join(dir, "store") });
+    configFile = join(dir, "clearance.yaml");
+    await writeFile(
+      configFile,
+      [
+        "tenant: northwind",
+        "managedSync:",
+        `  baseUrl: ${demo.emulator.url}`,
+        `  token: ${await demo.emulator.tokenFor("northwind")}`,
+        "store:",
+        "  kind: lancedb",
+        `  dir: ${join(dir, "store")}`,
+        "retrieval:",
+        "  k: 4",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  afterAll(async () => {
+    await demo?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it("query: one retrieval and answer for the person asking, then as a table", async () => {
+    const sam = await runQuery(DEPLOY, {
+      user: SAM,
+      config: configFile,
+      corpus: CORPUS_DIR,
+      extractive: true,
+    });
+    const chloe = await runQuery(DEPLOY, { user: CHLOE, config: configFile, corpus: CORPUS_DIR, k: 2 });
+    expect(sam.citations).toHaveLength(4);
+    expect(sam.citations[0]!.name).toBe("Deploy to production.md");
+    expect(chloe.citations).toHaveLength(2);
+    expect(chloe.citations.map((c) => c.name)).not.toContain("Deploy to production.md");
+
+    const table = formatQueryResult(sam).split("\n");
+    expect(table[0]).toMatch(/^#\s+file\s+score\s+excerpt$/);
+    expect(table[1]).toMatch(/^1\s+Deploy to production\.md #0\s+0\.\d{3}\s+\S/);
+    expect(formatQueryResult(sam)).toMatch(
+      /as sam@northwind\.test · strategy (post|pre)\S* · 4\/4 returned · \d+ candidates scanned · \d+ permission calls?/,
+    );
+    expect(formatQueryResult(sam)).toContain("Answer (extractive):");
+  });
+
+  it("serve --dev-identity: the configured store, people from a corpus folder", async () => {
+    const running = await startServe({
+      config: configFile,
+      devIdentity: true,
+      people: CORPUS_DIR,
+      corpus: CORPUS_DIR,
+      host: "127.0.0.1",
+      port: 0,
+    });
+    try {
+      const response = await askServer(
+        running.url,
+        CHLOE,
+        "How much discount can an account executive give without approval?",
+      );
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as ChatResponseBody).citations[0]!.name).toBe("Pricing 2026.pdf");
+      // Only the corpus's people are accepted under the dev identity.
+      expect((await askServer(running.url, "mallory@evil.test", DEPLOY)).status).toBe(401);
+    } finally {
+      await running.close();
+    }
+  });
+
+  it("serve refuses to start without a way to know who asks, or with two", async () => {
+    await expect(startServe({ config: configFile, corpus: CORPUS_DIR, port: 0 })).rejects.toMatchObject({
+      code: "SERVE_NO_IDENTITY",
+    });
+    await expect(
+      startServe({
+        config: configFile,
+        corpus: CORPUS_DIR,
+        devIdentity: true,
+        jwksUrl: "https://idp.test/jwks",
+        port: 0,
+      }),
+    ).rejects.toMatchObject({ code: "SERVE_IDENTITY_CONFLICT" });
+  });
+
+  it("query without --user is a usage error", async () => {
+    const command = queryCommand()
+      .exitOverride()
+      .configureOutput({ writeErr: () => undefined });
+    await expect(command.parseAsync(["node", "query", DEPLOY], { from: "node" })).rejects.toThrow(/--user/);
+  });
+});
