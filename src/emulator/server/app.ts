@@ -5,6 +5,7 @@ import { requireAdminToken, requireUserToken } from "./auth.js";
 import type { EmulatorEnv, ServerDeps } from "./env.js";
 import { injectFaults } from "./faults.js";
 import { errorResponse, onError } from "./http-errors.js";
+import { mountPermissionRoutes } from "./permission-routes.js";
 import { syncRoutes } from "./sync-routes.js";
 
 /**
@@ -25,5 +26,6 @@ export function createEmulatorApp(deps: ServerDeps): Hono<EmulatorEnv> {
   app.use("/projects/*", faults, user);
   app.route("/api", syncRoutes(deps));
   app.route("/projects/:projectId/sync", aliasRoutes(deps));
+  mountPermissionRoutes(app, deps);
   return app;
 }
