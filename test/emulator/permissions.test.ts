@@ -7,20 +7,14 @@ import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { permissionsOf } from "../../src/emulator/authz/index.js";
 import { type Emulator, type EmulatorOptions, startEmulator } from "../../src/emulator/index.js";
-import { mountPermissionRoutes } from "../../src/emulator/server/permission-routes.js";
 import { type Json, smallCorpus } from "./helpers.js";
 
 const LEO = "leo@northwind.test";
 const ANA = "ana@northwind.test";
 const MAYA = "maya@northwind.test";
 
-/** Starts an emulator with the Permissions API (mounting it here until the app does so itself). */
-async function start(options: EmulatorOptions = {}): Promise<Emulator> {
-  const emu = await startEmulator({ corpus: smallCorpus(), ...options });
-  if (!emu.app.routes.some((route) => route.path.startsWith("/api/permissions"))) {
-    mountPermissionRoutes(emu.app, emu);
-  }
-  return emu;
+function start(options: EmulatorOptions = {}): Promise<Emulator> {
+  return startEmulator({ corpus: smallCorpus(), ...options });
 }
 
 interface World {

@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { permissionsOf } from "../../src/emulator/authz/index.js";
 import { type Emulator, startEmulator } from "../../src/emulator/index.js";
-import { mountPermissionRoutes } from "../../src/emulator/server/permission-routes.js";
 import { ManagedSyncClient, type ManagedSyncClientOptions } from "../../src/managed-sync/index.js";
 
 const CORPUS = "examples/corpus";
@@ -76,10 +75,6 @@ interface Corpus {
 
 async function startCorpus(options: Partial<ManagedSyncClientOptions> = {}): Promise<Corpus> {
   const emu = await startEmulator({ corpusDir: CORPUS });
-  if (!emu.app.routes.some((route) => route.path.startsWith("/api/permissions"))) {
-    // Until the emulator app mounts the Permissions API itself.
-    mountPermissionRoutes(emu.app, emu);
-  }
   const admin = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${emu.url}/__admin${path}`, {
       method,
