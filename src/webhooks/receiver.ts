@@ -28,7 +28,9 @@ export type WebhookNotice =
   | { type: "sync_errored" | "record_errored"; syncId?: string; message?: string }
   | { type: "unknown_event"; event: string }
   | { type: "invalid"; reason: string }
-  | { type: "unauthorized" };
+  | { type: "unauthorized" }
+  /** The queue could not persist an event (disk full, folder gone): answered 503 so it is redelivered. */
+  | { type: "unavailable"; reason: string };
 
 /** What an operator reads on the health endpoint. */
 export interface WebhookMetrics extends QueueStats {
@@ -46,6 +48,8 @@ export interface WebhookMetrics extends QueueStats {
   /** Refused bodies (400/413) and secret mismatches (401). */
   invalid: number;
   unauthorized: number;
+  /** Events refused with 503 because the queue could not persist them. */
+  unavailable: number;
 }
 
 /** A Web-standard webhook endpoint plus its metrics. */
@@ -76,6 +80,7 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
     ignored: 0,
     invalid: 0,
     unauthorized: 0,
+    unavailable: 0,
   };
   const notice = (n: WebhookNotice) => {
     try {
@@ -137,7 +142,14 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
       case "work": {
         // Persisted before the 2xx: once Paragon hears "accepted", a crash cannot lose the event.
         // A failure here answers 5xx so Paragon redelivers.
-        const result = await options.queue.enqueue(delivery.item);
+        let result: EnqueueResult;
+        try {
+          result = await options.queue.enqueue(delivery.item);
+        } catch (error) {
+          counts.unavailable++;
+          notice({ type: "unavailable", reason: error instanceof Error ? error.message : String(error) });
+          return json(503, { error: "the event could not be stored; send it again" }, { "retry-after": "5" });
+        }
         if (result === "accepted") counts.accepted++;
         else counts.duplicates++;
         return json(202, { queued: result });

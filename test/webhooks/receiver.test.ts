@@ -164,3 +164,26 @@ describe("webhook receiver", () => {
     expect(receiver.metrics().accepted).toBe(2);
   });
 });
+
+describe("webhook receiver over a queue that cannot persist", () => {
+  it("answers 503 so the sender redelivers, and counts it", async () => {
+    const dir = await tempDir("receiver-broken");
+    const queue = await SpoolQueue.open({ dir });
+    await rm(dir, { recursive: true, force: true });
+    const receiver = createWebhookReceiver({ queue });
+    const response = await receiver.handler(
+      new Request("http://hooks.test/webhooks", {
+        method: "POST",
+        body: JSON.stringify({
+          event: "record_updated",
+          syncInstanceId: "s",
+          user: { id: "u" },
+          data: { recordId: "r" },
+        }),
+      }),
+    );
+    expect(response.status).toBe(503);
+    expect(receiver.metrics()).toMatchObject({ unavailable: 1, accepted: 0, pending: 0 });
+    await queue.close();
+  });
+});

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "../../src/emulator/index.js";
-import { type WebhookPayload, WebhookSender } from "../../src/emulator/webhooks/index.js";
+import { type WebhookPayload, WebhookSender, webhookAdminRoutes } from "../../src/emulator/webhooks/index.js";
 import { corpus, serve, TENANT } from "./harness.js";
 
 /** A loopback endpoint that records what it is sent and answers with the scripted statuses first. */
@@ -145,5 +145,35 @@ describe("emulator webhook sender", () => {
     emulator.state.putFile(drive, "quiet.md", bytes("q"));
     expect(silent.stats()).toMatchObject({ events: 0, inFlight: 0 });
     silent.close();
+  });
+
+  it("is configured through its admin routes: URL, faults, probe, announce", async () => {
+    const hook = await endpoint();
+    const sender = new WebhookSender({ state: emulator.state });
+    const admin = await serve((app) =>
+      app.route("/__admin/webhook", webhookAdminRoutes(sender, "admin-token")),
+    );
+    const call = (method: string, path: string, body?: unknown, token = "admin-token") =>
+      fetch(`${admin.url}/__admin/webhook${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    expect((await call("GET", "", undefined, "wrong")).status).toBe(401);
+    expect((await call("PUT", "", { url: "not a url" })).status).toBe(400);
+    const set = await call("PUT", "", { url: hook.url, faults: { duplicateRate: 0 } });
+    expect(await set.json()).toMatchObject({ url: hook.url, faults: { duplicateRate: 0, reorderWindow: 1 } });
+    expect((await call("POST", "/probe")).status).toBe(202);
+    expect((await call("POST", "/announce")).status).toBe(202);
+    await sender.idle();
+    expect(hook.bodies.map((b) => b.event).sort()).toEqual([
+      "sync_complete",
+      "sync_complete",
+      "webhook_verification",
+    ]);
+    expect(await (await call("PUT", "", { url: null })).json()).toMatchObject({ url: null });
+    sender.close();
+    await admin.close();
+    await hook.close();
   });
 });

@@ -1,4 +1,5 @@
-// The emulator's Managed Sync webhook sender.
+// The emulator's Managed Sync webhook sender and its admin routes.
+export { webhookAdminRoutes } from "./admin-routes.js";
 export { payloadsFor, type SharingSource, type WebhookPayload } from "./payloads.js";
 export {
   type WebhookFaults,
