@@ -1,5 +1,5 @@
 import type { ClearanceConfig } from "../config/index.js";
-import { createEmbeddings } from "../embeddings/index.js";
+import { type ClearanceEmbeddings, createEmbeddings } from "../embeddings/index.js";
 import { ManagedSyncClient } from "../managed-sync/index.js";
 import { createManagedSyncRetriever, type PermissionAwareRetriever } from "../retrieval/index.js";
 import { type ChunkStore, openChunkStore } from "../store/index.js";
@@ -9,6 +9,7 @@ export interface ConfiguredRetrieval {
   retriever: PermissionAwareRetriever;
   store: ChunkStore;
   client: ManagedSyncClient;
+  embeddings: ClearanceEmbeddings;
   close(): Promise<void>;
 }
 
@@ -47,5 +48,5 @@ export async function openConfiguredRetrieval(config: ClearanceConfig): Promise<
     strategy: config.retrieval.strategy,
     decisionCacheTtlMs: config.retrieval.cacheTtlMs,
   });
-  return { retriever, store, client, close: () => store.close() };
+  return { retriever, store, client, embeddings, close: () => store.close() };
 }

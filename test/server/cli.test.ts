@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -125,6 +125,43 @@ describe("clearance serve and query over a configured store", () => {
     } finally {
       await running.close();
     }
+  });
+
+  it("serve --webhooks: the Managed Sync receiver beside chat, behind the configured secret", async () => {
+    const withSecret = join(dir, "with-secret.yaml");
+    await writeFile(
+      withSecret,
+      `${await readFile(configFile, "utf8")}server:\n  webhookSecret: s3cret-value\n`,
+    );
+    const running = await startServe({
+      config: withSecret,
+      devIdentity: true,
+      corpus: CORPUS_DIR,
+      webhooks: true,
+      spoolDir: join(dir, "spool"),
+      host: "127.0.0.1",
+      port: 0,
+    });
+    try {
+      expect(running.banner).toContain(`POST ${running.url}/webhooks/managed-sync`);
+      const probe = (query: string) =>
+        fetch(`${running.url}/webhooks/managed-sync${query}`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ event: "webhook_verification" }),
+        });
+      expect((await probe("")).status).toBe(401);
+      expect((await probe("?secret=s3cret-value")).status).toBe(200);
+      const health = (await (await fetch(`${running.url}/health`)).json()) as {
+        metrics: { webhooks: { verifications: number; unauthorized: number } };
+      };
+      expect(health.metrics.webhooks).toMatchObject({ verifications: 1, unauthorized: 1 });
+    } finally {
+      await running.close();
+    }
+    await expect(
+      startServe({ demo: true, webhooks: true, corpus: CORPUS_DIR, port: 0 }),
+    ).rejects.toMatchObject({ code: "SERVE_FLAGS_CONFLICT" });
   });
 
   it("serve refuses to start without a way to know who asks, or with two", async () => {

@@ -1,4 +1,4 @@
-import { resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import pino from "pino";
 import {
@@ -8,10 +8,11 @@ import {
   type Identify,
   jwtIdentity,
 } from "../../chat/index.js";
-import { loadConfig } from "../../config/index.js";
+import { type ClearanceConfig, loadConfig } from "../../config/index.js";
 import { ClearanceError } from "../../errors.js";
 import type { PermissionAwareRetriever } from "../../retrieval/index.js";
 import {
+  type ConfiguredRetrieval,
   countResponses,
   createServerApp,
   DEV_IDENTITY_HEADER,
@@ -23,6 +24,7 @@ import {
   type Person,
   startDemo,
 } from "../../server/index.js";
+import { startWebhookIngest, type WebhookIngest } from "../../webhooks/index.js";
 
 export interface ServeFlags {
   config?: string;
@@ -40,6 +42,8 @@ export interface ServeFlags {
   jwtClaim?: string;
   chatModel?: string;
   extractive?: boolean;
+  webhooks?: boolean;
+  spoolDir?: string;
 }
 
 /** A running `clearance serve`, as `startServe` returns it (for tests and embedding). */
@@ -78,6 +82,14 @@ export function serveCommand(): Command {
     .option("--jwt-claim <name>", "the claim holding the email (default email)")
     .option("--chat-model <model>", "OpenAI chat model when OPENAI_API_KEY is set (default gpt-4o-mini)")
     .option("--extractive", "answer with the offline extractive answerer even when an OpenAI key is set")
+    .option(
+      "--webhooks",
+      "also receive Managed Sync webhooks at POST /webhooks/managed-sync and ingest from them",
+    )
+    .option(
+      "--spool-dir <dir>",
+      "with --webhooks: the durable event queue folder (default: beside the store)",
+    )
     .action(async (flags: ServeFlags) => {
       const running = await startServe(flags);
       process.stdout.write(running.banner);
@@ -98,7 +110,10 @@ export async function startServe(flags: ServeFlags): Promise<RunningServe> {
     for (const close of closers.reverse()) await close().catch(() => undefined);
   };
   try {
-    const setup = flags.demo ? await demoSetup(flags) : await configuredSetup(flags);
+    if (flags.demo && flags.webhooks) {
+      throw new ClearanceError("SERVE_FLAGS_CONFLICT", "--webhooks needs a configured store: drop --demo");
+    }
+    const setup = flags.demo ? await demoSetup(flags) : await configuredSetup(flags, log);
     closers.push(setup.close);
     const answerer = answererOf(flags, setup.openaiApiKey);
     const counted = countResponses(
@@ -115,7 +130,11 @@ export async function startServe(flags: ServeFlags): Promise<RunningServe> {
         identity: setup.identityMode,
         answerer: answerer.name,
       }),
-      metrics: () => ({ chat: counted.snapshot() }),
+      metrics: () => ({
+        chat: counted.snapshot(),
+        ...(setup.webhooks ? { webhooks: setup.webhooks.metrics() } : {}),
+      }),
+      ...(setup.webhooks ? { webhook: setup.webhooks.handler } : {}),
     });
     const listening: Listening = await listen(app.fetch, {
       host: flags.host ?? setup.host,
@@ -139,6 +158,7 @@ interface Setup {
   host: string;
   port: number;
   openaiApiKey: string | undefined;
+  webhooks?: WebhookIngest;
   close(): Promise<void>;
 }
 
@@ -162,13 +182,23 @@ async function demoSetup(flags: ServeFlags): Promise<Setup> {
   };
 }
 
-async function configuredSetup(flags: ServeFlags): Promise<Setup> {
+async function configuredSetup(flags: ServeFlags, log: pino.Logger): Promise<Setup> {
   const identity = identityOf(flags);
   const config = loadConfig({
     ...(flags.config ? { file: flags.config } : {}),
     overrides: flags.tenant ? { tenant: flags.tenant } : {},
   });
-  const { retriever, close } = await openConfiguredRetrieval(config);
+  const opened = await openConfiguredRetrieval(config);
+  const { retriever } = opened;
+  let webhooks: WebhookIngest | undefined;
+  if (flags.webhooks) {
+    try {
+      webhooks = await startWebhooks(flags, config, opened, log);
+    } catch (error) {
+      await opened.close();
+      throw error;
+    }
+  }
   const directory = flags.people ? loadDemoDirectory(resolve(flags.people)) : { people: [], questions: [] };
   return {
     retriever,
@@ -181,8 +211,45 @@ async function configuredSetup(flags: ServeFlags): Promise<Setup> {
     host: config.server.host,
     port: config.server.port,
     openaiApiKey: config.embeddings.openaiApiKey,
-    close,
+    ...(webhooks ? { webhooks } : {}),
+    close: async () => {
+      await webhooks?.close();
+      await opened.close();
+    },
   };
+}
+
+/** Webhook-driven ingest into the same store, dropping cached decisions about every record it touches. */
+async function startWebhooks(
+  flags: ServeFlags,
+  config: ClearanceConfig,
+  opened: ConfiguredRetrieval,
+  log: pino.Logger,
+): Promise<WebhookIngest> {
+  const { syncs: _allSyncs, ...ingestSettings } = config.ingest;
+  const base = config.store.kind === "lancedb" ? dirname(resolve(config.store.dir)) : resolve(".clearance");
+  if (!config.server.webhookSecret) {
+    log.warn("webhooks accepted without a secret: set CLEARANCE_WEBHOOK_SECRET before exposing this server");
+  }
+  return startWebhookIngest({
+    spoolDir: flags.spoolDir ? resolve(flags.spoolDir) : join(base, "webhooks"),
+    store: opened.store,
+    embeddings: opened.embeddings,
+    clientFor: (tenant) => {
+      if (tenant !== config.tenant) {
+        throw new ClearanceError(
+          "WEBHOOK_OTHER_TENANT",
+          `this server serves tenant ${config.tenant}, not ${tenant}`,
+        );
+      }
+      return opened.client;
+    },
+    ingest: ingestSettings,
+    onPermissionChange: (recordId, syncId) => opened.retriever.invalidateRecord(recordId, syncId),
+    ...(config.server.webhookSecret ? { secret: config.server.webhookSecret } : {}),
+    onNotice: (notice) => log.info({ notice }, "webhook notice"),
+    onError: (error) => log.warn({ err: error }, "webhook event failed"),
+  });
 }
 
 function identityOf(
@@ -222,6 +289,7 @@ function bannerOf(url: string, setup: Setup, answerer: Answerer): string {
   lines.push(`  chat page    ${url}/`);
   lines.push(`  chat API     POST ${url}/api/chat  {"question": "…", "stream": false}`);
   lines.push(`  health       ${url}/health`);
+  if (setup.webhooks) lines.push(`  webhooks     POST ${url}/webhooks/managed-sync`);
   lines.push(`  answers by   ${answerer.name}`);
   if (setup.identityMode === "dev-header") {
     lines.push(
