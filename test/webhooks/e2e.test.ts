@@ -68,6 +68,8 @@ describe("webhooks end to end: emulator → sender → receiver → queue → in
       k: 3,
       decisionCacheTtlMs: 600_000,
       allowSetTtlMs: 600_000,
+      // Cached allows are trusted too, so a revocation shows only through invalidation.
+      freshnessMs: 600_000,
     });
   });
 
