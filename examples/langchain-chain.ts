@@ -14,7 +14,7 @@ import { startNorthwind } from "./_northwind.js";
 
 /**
  * OFFLINE STAND-IN for a chat model, so the example needs no API key: it "answers" by quoting the
- * source sentence that shares the most words with the question, with its [n]. It only sees the
+ * source sentence that shares the most words with the question (figures break ties), with its [n]. It only sees the
  * prompt, like a real model. In production use a real one:
  *
  *   import { ChatOpenAI } from "@langchain/openai";
@@ -33,7 +33,8 @@ class OfflineExtractiveChatModel extends SimpleChatModel {
     for (const source of (system ?? "").split(/^(?=\[\d+\] )/m).slice(1)) {
       const [heading = "", ...lines] = source.split("\n");
       for (const sentence of lines.join(" ").split(/(?<=[.!?])\s+/)) {
-        const score = tokenize(sentence).filter((term) => wanted.has(term)).length;
+        const terms = new Set(tokenize(sentence).filter((term) => wanted.has(term)));
+        const score = terms.size + (/\d/.test(sentence) ? 0.5 : 0); // facts tend to have figures
         if (score > best.score) best = { score, text: `${sentence.trim()} ${heading.split(" ")[0]}` };
       }
     }
