@@ -20,7 +20,6 @@ describe("delayed, duplicated and reordered deliveries converge to a clean full 
   it("after a burst of adds, edits, moves, deletes and sharing changes", async () => {
     const { state } = world.emulator;
     const drive = world.syncIds.drive;
-    const bytes = (s: string) => new TextEncoder().encode(s);
     for (let i = 0; i < 12; i++) state.putFile(drive, `Burst/File ${i}.md`, bytes(`burst file ${i} alpha\n`));
     for (let i = 0; i < 12; i += 2)
       state.putFile(drive, `Burst/File ${i}.md`, bytes(`burst file ${i} beta\n`));
@@ -43,4 +42,60 @@ describe("delayed, duplicated and reordered deliveries converge to a clean full 
     expect(m.deadLettered).toBe(0);
     expect(await snapshot(world.store, Object.values(world.syncIds))).toEqual(await cleanSnapshot(world));
   });
+
+  it("after random operation sequences under three fault seeds", async () => {
+    const { state } = world.emulator;
+    const drive = world.syncIds.drive;
+    const people = ["leo@northwind.test", "ana@northwind.test"];
+    for (const seed of [11, 12, 13]) {
+      world.sender.setFaults({ delayMs: 100, duplicateRate: 0.3, reorderWindow: 6, seed });
+      const random = seeded(seed);
+      const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+      const files = () =>
+        [...state.requireSync(drive).tree.nodes()].filter((n) => n.type === "file").map((n) => n.path);
+      for (let step = 0; step < 25; step++) {
+        const op = random();
+        const existing = files();
+        if (op < 0.35 || existing.length === 0) {
+          state.putFile(
+            drive,
+            `Random/${seed}/f${Math.floor(random() * 8)}.md`,
+            bytes(`seed ${seed} step ${step}\n`),
+          );
+        } else if (op < 0.55) {
+          state.putFile(drive, pick(existing), bytes(`edited at ${seed}/${step}\n`));
+        } else if (op < 0.7) {
+          state.remove(drive, pick(existing));
+        } else if (op < 0.8) {
+          const from = pick(existing);
+          if (!files().includes(`Moved/${seed}-${step}.md`))
+            state.move(drive, from, `Moved/${seed}-${step}.md`);
+        } else if (op < 0.9) {
+          state.share(drive, pick(existing), {
+            principal: { type: "user", email: pick(people) },
+            role: "reader",
+          });
+        } else {
+          state.unshare(drive, pick(existing), { type: "user", email: pick(people) });
+        }
+      }
+      await world.settle();
+      expect(await snapshot(world.store, Object.values(world.syncIds))).toEqual(await cleanSnapshot(world));
+    }
+    expect(world.webhooks.metrics()).toMatchObject({ pending: 0, deadLettered: 0 });
+  });
 });
+
+const bytes = (s: string) => new TextEncoder().encode(s);
+
+// mulberry32: the same operations on every run.
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
