@@ -21,7 +21,11 @@ export type WebhookIngestSettings = Omit<
 export interface IngestWorkerOptions {
   store: ChunkStore;
   embeddings: EmbeddingsInterface;
-  /** The Managed Sync client authenticated as this Connected User (a `ManagedSyncClient`). */
+  /**
+   * The Managed Sync client authenticated as this Connected User (a `ManagedSyncClient`). The
+   * payload names the user, so throw `WebhookRejectedError` for one this server does not serve:
+   * the event is dead-lettered at once.
+   */
   clientFor: (tenant: string) => IngestSource | Promise<IngestSource>;
   /** Chunking and limits: pass the same values the cron run uses, or every record re-embeds. */
   ingest?: WebhookIngestSettings;

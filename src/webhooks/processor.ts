@@ -151,11 +151,14 @@ export class WebhookProcessor {
     this.ready.push(...keep);
     for (const [key, group] of groups) {
       this.busy.add(key);
-      const task = this.limit(() => this.runGroup(group.items)).finally(() => {
-        this.busy.delete(key);
-        this.running.delete(task);
-        this.pump();
-      });
+      const task = this.limit(() => this.runGroup(group.items))
+        // Only spool writes can fail here (disk trouble); the events stay in active/ for the next start.
+        .catch((error: unknown) => this.options.onError?.(error))
+        .finally(() => {
+          this.busy.delete(key);
+          this.running.delete(task);
+          this.pump();
+        });
       this.running.add(task);
     }
   }
