@@ -25,7 +25,10 @@ export function renderDemo(result: DemoResult, width = 120): string {
 function cellLines(answer: DemoAnswer, width: number): string[] {
   const { report } = answer;
   const lines = answer.sources.length
-    ? answer.sources.map((s, n) => `${s.isAnswer ? "✓" : " "} ${n + 1}. ${padTo(s.name, width - 6)}`)
+    ? answer.sources.map((s, n) => {
+        const chunks = s.chunks > 1 ? ` ×${s.chunks}` : "";
+        return `${s.isAnswer ? "✓" : " "} ${n + 1}. ${padTo(s.name, width - 6 - chunks.length)}${chunks}`;
+      })
     : ["  (nothing they may read)"];
   lines.push(`  ${verdict(answer)}`);
   const calls = `${report.permissionCalls} permission call${report.permissionCalls === 1 ? "" : "s"}`;
@@ -43,8 +46,9 @@ function legend(result: DemoResult): string {
   const { counts } = result.ingest;
   return [
     `Ingested ${counts.seen} records (${counts.chunksWritten} chunks, ${counts.skipped} skipped, ${counts.failed} failed) from the emulator at ${result.emulatorUrl}.`,
-    "Each column: the top files the retriever returned for that person, checked against the Permissions API;",
-    "then the strategy (post: search then batch-check; pre: list-objects as a store filter), results/k, and permission calls.",
+    "Each column: the files of the top-k chunks the retriever returned for that person (×n: n chunks of one file),",
+    "each checked against the Permissions API; ✓ marks the file that answers the question. Then the strategy",
+    "(post: search, then batch-check; pre: list-objects as a store filter), chunks returned/k, and permission calls.",
   ].join("\n");
 }
 

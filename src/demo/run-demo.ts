@@ -41,8 +41,8 @@ export interface DemoAsker {
 /** What one person got for one question, and whether the file that answers it is among it. */
 export interface DemoAnswer {
   asker: DemoAsker;
-  /** Best first; `isAnswer` marks the file that answers the question. */
-  sources: { name: string; recordId: string; score: number; isAnswer: boolean }[];
+  /** Files best first (a file's chunks folded into one line); `isAnswer` marks the file that answers. */
+  sources: { name: string; recordId: string; score: number; chunks: number; isAnswer: boolean }[];
   foundAnswer: boolean;
   /** Whether `questions.yaml` says this person may read the answer's file. */
   mayReadAnswer: boolean;
@@ -112,12 +112,10 @@ async function askAll(
         const { documents, report } = await retriever.retrieveWithReport(question.question, {
           user: asker.email,
         });
-        const sources = documents.map((d) => ({
-          name: d.metadata.name,
-          recordId: d.metadata.recordId,
-          score: d.metadata.score,
-          isAnswer: d.metadata.name === basename(question.file),
-        }));
+        const sources = byFile(
+          documents.map((d) => d.metadata),
+          basename(question.file),
+        );
         answers.push({
           asker,
           sources,
@@ -132,4 +130,25 @@ async function askAll(
   } finally {
     await store.close();
   }
+}
+
+/** Folds chunks of the same record into one source, keeping the rank of its best chunk. */
+function byFile(
+  chunks: readonly { recordId: string; name: string; score: number }[],
+  answerName: string,
+): DemoAnswer["sources"] {
+  const sources = new Map<string, DemoAnswer["sources"][number]>();
+  for (const chunk of chunks) {
+    const seen = sources.get(chunk.recordId);
+    if (seen) seen.chunks += 1;
+    else
+      sources.set(chunk.recordId, {
+        name: chunk.name,
+        recordId: chunk.recordId,
+        score: chunk.score,
+        chunks: 1,
+        isAnswer: chunk.name === answerName,
+      });
+  }
+  return [...sources.values()];
 }
