@@ -1,3 +1,5 @@
+import { ClearanceError } from "../errors.js";
+import type { RetrievalReport } from "../retrieval/index.js";
 import {
   type ChatResponseBody,
   type ChatRetriever,
@@ -69,8 +71,12 @@ export function createChatHandler(options: ChatHandlerOptions): ChatHandler {
     try {
       user = (await identify(request))?.trim();
     } catch (error) {
-      // Failing to verify credentials is a refusal, never a fallback to anonymous.
-      return unauthenticated(`who is asking could not be verified: ${(error as Error).message ?? error}`);
+      // Failing to verify credentials is a refusal, never a fallback to anonymous. Only our own
+      // errors (a refused token) are worded for the caller; anything else stays in the log.
+      if (error instanceof ClearanceError)
+        return unauthenticated(`who is asking could not be verified: ${error.message}`);
+      notify(error);
+      return unauthenticated("who is asking could not be verified: sign in again, or try later");
     }
     if (!user) return unauthenticated();
 
@@ -116,7 +122,7 @@ export function createChatHandler(options: ChatHandlerOptions): ChatHandler {
       const payload: ChatResponseBody = {
         answer,
         citations: retrieved.citations,
-        report: retrieved.report,
+        report: callerReport(retrieved.report),
         answerer: answerer.name,
       };
       return Response.json(payload, { headers: { "cache-control": "no-store" } });
@@ -138,7 +144,7 @@ function streamResponse(
   onError: (error: unknown) => void,
 ): Response {
   async function* events(): AsyncGenerator<string> {
-    yield sseEvent("report", retrievalReport);
+    yield sseEvent("report", callerReport(retrievalReport));
     for (const citation of citations) yield sseEvent("citation", citation);
     let answer = "";
     try {
@@ -175,6 +181,14 @@ function streamResponse(
     },
   });
   return new Response(body, { headers: SSE_HEADERS });
+}
+
+/**
+ * The report as the caller sees it: undecided objects are counted (`itemErrors`) but not named,
+ * since their record ids may belong to documents the caller cannot read.
+ */
+function callerReport(report: RetrievalReport): RetrievalReport {
+  return report.errors.length === 0 ? report : { ...report, errors: [] };
 }
 
 function acceptsEventStream(request: Request): boolean {

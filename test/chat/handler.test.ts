@@ -25,6 +25,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   world.access.down = false;
+  world.access.undecided.clear();
   world.counting.calls = 0;
 });
 
@@ -51,7 +52,8 @@ describe("who is asking", () => {
     });
     const response = await throwing(chatRequest({ question: "x" }));
     expect(response.status).toBe(401);
-    expect(JSON.stringify(await response.json())).toContain("session store unreachable");
+    // An unexpected failure is not described to the caller.
+    expect(JSON.stringify(await response.json())).not.toContain("session store unreachable");
     expect(world.counting.calls).toBe(0);
   });
 
@@ -165,6 +167,18 @@ describe("answers from allowed chunks only", () => {
     expect(body.answer).toBe(NOTHING_FOUND_ANSWER);
     expect(body.citations).toEqual([]);
     expect(called).toBe(false);
+  });
+
+  it("counts undecided records in the report without naming them to the caller", async () => {
+    world.access.undecided.add("rec-revenue");
+    const response = await chat()(chatRequest({ question: "Q3 revenue", k: 4 }, asUser(LEO)));
+    const body = (await response.json()) as ChatResponseBody;
+    expect(body.report.itemErrors).toBe(1);
+    expect(body.report.errors).toEqual([]);
+    expect(JSON.stringify(body)).not.toContain("rec-revenue");
+    // The retriever itself still says which one, for the operator.
+    const direct = await world.retriever.retrieveWithReport("Q3 revenue", { user: LEO, k: 4 });
+    expect(direct.report.errors.map((e) => e.recordId)).toEqual(["rec-revenue"]);
   });
 
   it("honours k from the body", async () => {

@@ -13,6 +13,8 @@ import {
 export class FakeAccessControl implements AccessControl {
   down = false;
   calls = 0;
+  /** Records the fake cannot decide (a per-item error, which counts as a deny). */
+  readonly undecided = new Set<string>();
   readonly #grants = new Map<string, Set<string>>();
 
   grant(subject: string, recordId: string): this {
@@ -30,9 +32,11 @@ export class FakeAccessControl implements AccessControl {
     this.calls += 1;
     if (this.down) throw new PermissionsUnavailableError("fake: the Permissions API is down");
     return {
-      decisions: objects.map((o) =>
-        this.#allows(subject, o.recordId) ? { kind: "allow" } : { kind: "deny" },
-      ),
+      decisions: objects.map((o) => {
+        if (this.undecided.has(o.recordId))
+          return { kind: "error", reason: `fake: cannot decide ${o.recordId}` };
+        return this.#allows(subject, o.recordId) ? { kind: "allow" } : { kind: "deny" };
+      }),
       calls: 1,
     };
   }
