@@ -8,6 +8,7 @@ export const envSettings = [
   ["PARAGON_PROJECT_ID", "managedSync.projectId"],
   ["PARAGON_USER_TOKEN", "managedSync.token"],
   ["PARAGON_SIGNING_KEY", "managedSync.signingKey"],
+  ["PARAGON_AUDIENCE_HOST", "managedSync.audienceHost"],
   ["PARAGON_TIMEOUT_MS", "managedSync.timeoutMs"],
   ["CLEARANCE_STORE", "store.kind"],
   ["CLEARANCE_STORE_DIR", "store.dir"],

@@ -7,6 +7,8 @@ export const managedSyncSchema = z
     projectId: z.string().min(1).optional(),
     token: z.string().min(1).optional(),
     signingKey: z.string().min(1).optional(),
+    /** The host in the token's audience (`<host>/<projectId>`); on-prem installs use their own. */
+    audienceHost: z.string().min(1).default("useparagon.com"),
     timeoutMs: z.coerce.number().int().positive().default(30_000),
   })
   .superRefine((value, ctx) => {
@@ -27,7 +29,7 @@ export const managedSyncSchema = z
   });
 
 /** The vector store: the embedded LanceDB folder, or a Qdrant server. */
-export const storeSchema = z.discriminatedUnion("kind", [
+const storeKinds = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("lancedb"), dir: z.string().min(1).default(".clearance/store") }),
   z.object({
     kind: z.literal("qdrant"),
@@ -36,6 +38,13 @@ export const storeSchema = z.discriminatedUnion("kind", [
     collection: z.string().min(1).default("clearance_chunks"),
   }),
 ]);
+
+/** A store section without `kind` (say, only `CLEARANCE_STORE_DIR`) means the embedded store. */
+export const storeSchema = z.preprocess(
+  (value) =>
+    value && typeof value === "object" && !("kind" in value) ? { kind: "lancedb", ...value } : value,
+  storeKinds,
+);
 
 export const embeddingsSchema = z.object({
   openaiApiKey: z.string().min(1).optional(),

@@ -42,6 +42,11 @@ describe("loadConfig", () => {
     expect(problems.join("\n")).toMatch(/server\.port \(env CLEARANCE_PORT\)/);
   });
 
+  it("takes a store folder alone as the embedded store", () => {
+    const config = loadConfig({ env: { ...minimalEnv, CLEARANCE_STORE_DIR: "/var/lib/clearance" } });
+    expect(config.store).toEqual({ kind: "lancedb", dir: "/var/lib/clearance" });
+  });
+
   it("chooses Qdrant when QDRANT_URL is set", () => {
     const config = loadConfig({ env: { ...minimalEnv, QDRANT_URL: "http://127.0.0.1:6333" } });
     expect(config.store).toMatchObject({ kind: "qdrant", url: "http://127.0.0.1:6333" });
