@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Dir } from "node:fs";
-import { link, mkdir, opendir, readdir, readFile, rename, rm, unlink } from "node:fs/promises";
+import { link, opendir, readFile, rename, rm, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { FolderSyncer, replaceSynced, writeSynced } from "./durable-file.js";
 import { WebhookQueueError } from "./errors.js";
 import { type WorkItem, workKey } from "./payload.js";
+import { recoverSpool } from "./spool-recovery.js";
 
 /** One accepted event as the spool keeps it. */
 export interface QueuedItem {
@@ -256,38 +257,13 @@ export class SpoolQueue {
   }
 
   private async recover(): Promise<void> {
-    for (const d of [this.pendingDir, this.activeDir, this.deadDir, this.tmpDir]) {
-      await mkdir(d, { recursive: true });
-    }
-    await rm(this.tmpDir, { recursive: true, force: true });
-    await mkdir(this.tmpDir, { recursive: true });
-    for (const name of await readdir(this.activeDir)) {
-      try {
-        await link(join(this.activeDir, name), join(this.pendingDir, name));
-      } catch (error) {
-        // A newer copy was accepted while this one was in flight: the newer one covers both.
-        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      }
-      await unlink(join(this.activeDir, name));
-    }
-    await this.pendingSync.sync();
-    // Count what is pending and find its oldest acceptance, streaming: the spool may hold millions.
-    const dir = await opendir(this.pendingDir, { bufferSize: 64 });
-    let oldest: number | undefined;
-    for await (const entry of dir) {
-      if (!entry.name.endsWith(".json")) continue;
-      this.onDisk++;
-      try {
-        const { acceptedAt } = JSON.parse(
-          await readFile(join(this.pendingDir, entry.name), "utf8"),
-        ) as QueuedItem;
-        if (typeof acceptedAt === "number") oldest = Math.min(oldest ?? acceptedAt, acceptedAt);
-      } catch {
-        // take() moves unreadable files to dead/ when the scan reaches them.
-      }
-    }
-    this.epochFirst = oldest;
-    this.counts.deadLettered = (await readdir(this.deadDir)).length;
+    const found = await recoverSpool(
+      { pending: this.pendingDir, active: this.activeDir, dead: this.deadDir, tmp: this.tmpDir },
+      () => this.pendingSync.sync(),
+    );
+    this.onDisk = found.pending;
+    this.epochFirst = found.oldestAcceptedAt;
+    this.counts.deadLettered = found.deadLettered;
   }
 
   private pendingPath(id: string): string {
