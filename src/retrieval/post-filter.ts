@@ -60,7 +60,8 @@ export async function postFilter(run: QueryRun, source: CandidateSource): Promis
 
 /**
  * How many candidates to fetch to find `need` more allowed ones: need / rate with a margin, using
- * this query's rate once it has seen an allow, else the subject's prior, else `initialOverFetch`.
+ * this query's rate once it has seen an allow, else the subject's prior (never below
+ * `initialOverFetch` per result), else `initialOverFetch`.
  * With nothing allowed yet, it grows geometrically.
  */
 export function nextPageSize(
@@ -73,7 +74,10 @@ export function nextPageSize(
   let size: number;
   if (allowedSeen > 0) size = ((need * scanned) / allowedSeen) * SAFETY;
   else if (scanned > 0) size = scanned * 4;
-  else if (prior !== undefined && prior > 0) size = (need / prior) * SAFETY;
+  // The first page is never below k × initialOverFetch: an approximate index finds the true top k
+  // more reliably when asked for more, and it costs one check request either way.
+  else if (prior !== undefined && prior > 0)
+    size = Math.max(need * initialOverFetch, (need / prior) * SAFETY);
   else size = need * initialOverFetch;
   return Math.min(MAX_PAGE, Math.max(MIN_PAGE, need, Math.ceil(size)));
 }

@@ -234,13 +234,14 @@ describe("auto", () => {
     expect(second.documents).toHaveLength(5);
   });
 
-  it("post-filters a subject who sees everything, with about k candidates", async () => {
+  it("post-filters a subject who sees everything, with k × initialOverFetch candidates", async () => {
     const access = accessWith(GRANTS);
     const r = retriever(access);
     await r.retrieveWithReport("budget", { user: "all@acme.test" });
     const { report } = await r.retrieveWithReport("security", { user: "all@acme.test" });
     expect(report.strategy).toBe("post");
-    expect(report.candidatesScanned).toBeLessThanOrEqual(10);
+    expect(report.candidatesScanned).toBe(15);
+    expect(report.permissionCalls).toBeLessThanOrEqual(2);
   });
 
   it("does not use an incomplete allow list as a filter", async () => {
