@@ -1,6 +1,7 @@
 import { ClearanceError } from "../errors.js";
 import type { RetrievalReport, RetrievalResult, RetrieveOptions } from "../retrieval/index.js";
 import type { Answerer, AnswerSource } from "./answerer.js";
+import { keepKnownCitations } from "./citation-guard.js";
 import { ExtractiveAnswerer } from "./extractive-answerer.js";
 import { type Citation, toAnswerSources, toCitation } from "./sources.js";
 
@@ -74,7 +75,7 @@ export async function answerQuestion(options: {
       sources,
       ...(options.signal ? { signal: options.signal } : {}),
     };
-    for await (const piece of answerer.answer(input)) answer += piece;
+    for await (const piece of keepKnownCitations(answerer.answer(input), sources.length)) answer += piece;
   }
   return { answer, citations, report, answerer: answerer.name };
 }

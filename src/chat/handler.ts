@@ -8,6 +8,7 @@ import {
   retrieveSources,
 } from "./answer-question.js";
 import type { Answerer } from "./answerer.js";
+import { keepKnownCitations } from "./citation-guard.js";
 import { requestDeadline } from "./deadline.js";
 import { errorResponse, failureResponse, unauthenticated } from "./error-response.js";
 import { ChatConfigError, ChatTimeoutError } from "./errors.js";
@@ -116,7 +117,9 @@ export function createChatHandler(options: ChatHandlerOptions): ChatHandler {
       if (retrieved.sources.length === 0) answer = NOTHING_FOUND_ANSWER;
       else {
         const input = { question, sources: retrieved.sources, signal: deadline.signal };
-        for await (const piece of answerer.answer(input)) answer += piece;
+        for await (const piece of keepKnownCitations(answerer.answer(input), retrieved.sources.length)) {
+          answer += piece;
+        }
       }
       deadline.dispose();
       const payload: ChatResponseBody = {
@@ -152,7 +155,8 @@ function streamResponse(
         answer = NOTHING_FOUND_ANSWER;
         yield sseEvent("delta", { text: answer });
       } else {
-        for await (const text of answerer.answer({ question, sources, signal: deadline.signal })) {
+        const pieces = answerer.answer({ question, sources, signal: deadline.signal });
+        for await (const text of keepKnownCitations(pieces, sources.length)) {
           answer += text;
           yield sseEvent("delta", { text });
         }
