@@ -125,11 +125,6 @@ const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / Math.max(
 async function main() {
   const t0 = performance.now();
   const emu = await startEmulator({ corpus: corpus(), port: 0 });
-  // Until the emulator mounts its Permissions API routes itself, mount them here (then delete this).
-  if (!emu.app.routes.some((r) => r.path.startsWith("/api/permissions"))) {
-    const { permissionRoutes } = await import("../src/emulator/server/permission-routes.js");
-    emu.app.route("/api/permissions", permissionRoutes({ state: emu.state }));
-  }
   const dir = await mkdtemp(join(tmpdir(), "clearance-bench-retrieval-"));
   const store = await LanceChunkStore.open({ dir, dimensions: DIMS });
   try {

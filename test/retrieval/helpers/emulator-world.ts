@@ -32,12 +32,6 @@ export async function startWorld(
   clientOptions: { timeoutMs?: number; retries?: number } = {},
 ): Promise<World> {
   const emu = await startEmulator({ corpus, port: 0 });
-  // Until the emulator mounts its Permissions API routes itself (they exist, not mounted yet at the
-  // time of writing), mount them here. Dead code once `createEmulatorApp` does it: then delete.
-  if (!emu.app.routes.some((r) => r.path.startsWith("/api/permissions"))) {
-    const { permissionRoutes } = await import("../../../src/emulator/server/permission-routes.js");
-    emu.app.route("/api/permissions", permissionRoutes({ state: emu.state }));
-  }
   const { store, dispose } = await tempStore();
   const admin = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${emu.url}/__admin${path}`, {
