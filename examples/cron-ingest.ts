@@ -14,12 +14,12 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startEmulator } from "../src/emulator/index.js";
 import {
-  createEmbeddings,
+  clientFromConfig,
+  embeddingsFromConfig,
   type IngestMode,
   type IngestReport,
   ingest,
   loadConfig,
-  ManagedSyncClient,
   openChunkStore,
 } from "../src/index.js";
 
@@ -28,22 +28,10 @@ import {
 /** One cron tick. Safe to overlap and to kill: a lease per sync, and the cursor is saved per durable page. */
 async function runIngest(mode: IngestMode): Promise<IngestReport> {
   const config = loadConfig(); // env (and $CLEARANCE_CONFIG); a missing setting names its variable
-  const embeddings = createEmbeddings({
-    openaiApiKey: config.embeddings.openaiApiKey, // unset: the offline embedder
-    model: config.embeddings.model,
-  });
+  const embeddings = embeddingsFromConfig(config); // no OPENAI_API_KEY: the offline embedder
   const store = await openChunkStore(config.store, await embeddings.dimensions());
-  const client = new ManagedSyncClient({
-    baseUrl: config.managedSync.baseUrl,
-    // A signing key mints a fresh user token for the tenant (sub) whenever the old one nears expiry.
-    auth: config.managedSync.token
-      ? { token: config.managedSync.token }
-      : {
-          signingKey: config.managedSync.signingKey!,
-          projectId: config.managedSync.projectId!,
-          userId: config.tenant,
-        },
-  });
+  // A signing key mints a fresh user token for the tenant (sub) whenever the old one nears expiry.
+  const client = clientFromConfig(config);
   try {
     return await ingest({ client, store, embeddings, tenant: config.tenant, ...config.ingest, mode });
   } finally {

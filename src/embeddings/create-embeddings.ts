@@ -1,7 +1,7 @@
-import { OpenAIEmbeddings } from "@langchain/openai";
 import { BatchedEmbeddings } from "./batched-embeddings.js";
 import { EmbeddingError } from "./errors.js";
 import { HashingEmbeddings } from "./hashing-embeddings.js";
+import { LazyOpenAIEmbeddings } from "./lazy-openai-embeddings.js";
 
 export interface CreateEmbeddingsOptions {
   /** With a key, OpenAI; without one, the offline hashing embedder. */
@@ -70,7 +70,7 @@ export function createEmbeddings(options: CreateEmbeddingsOptions = {}): Clearan
       `model ${model} has a fixed vector size: remove embeddings.dimensions or use a text-embedding-3 model`,
     );
   }
-  const openai = new OpenAIEmbeddings({
+  const openai = new LazyOpenAIEmbeddings({
     apiKey: options.openaiApiKey,
     model,
     ...(options.dimensions !== undefined ? { dimensions: options.dimensions } : {}),

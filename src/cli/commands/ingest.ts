@@ -1,9 +1,8 @@
 import { Command, InvalidArgumentError, Option } from "commander";
+import { clientFromConfig, embeddingsFromConfig } from "../../compose/index.js";
 import { type ClearanceConfig, loadConfig } from "../../config/index.js";
-import { createEmbeddings } from "../../embeddings/index.js";
 import { ClearanceError } from "../../errors.js";
 import { type IngestEvent, type IngestReport, ingest } from "../../ingest/index.js";
-import { ManagedSyncClient } from "../../managed-sync/index.js";
 import { openChunkStore } from "../../store/index.js";
 import { IngestProgressBar } from "../ingest-progress.js";
 
@@ -50,25 +49,9 @@ export function ingestCommand(): Command {
 }
 
 async function runIngest(config: ClearanceConfig, flags: IngestFlags): Promise<IngestReport> {
-  const embeddings = createEmbeddings({
-    ...(config.embeddings.openaiApiKey ? { openaiApiKey: config.embeddings.openaiApiKey } : {}),
-    model: config.embeddings.model,
-    ...(config.embeddings.dimensions ? { dimensions: config.embeddings.dimensions } : {}),
-    batchSize: config.embeddings.batchSize,
-    concurrency: config.embeddings.concurrency,
-  });
+  const embeddings = embeddingsFromConfig(config);
   const store = await openChunkStore(config.store, await embeddings.dimensions());
-  const client = new ManagedSyncClient({
-    baseUrl: config.managedSync.baseUrl,
-    timeoutMs: config.managedSync.timeoutMs,
-    auth: config.managedSync.token
-      ? { token: config.managedSync.token }
-      : {
-          signingKey: config.managedSync.signingKey!,
-          projectId: config.managedSync.projectId!,
-          userId: config.tenant,
-        },
-  });
+  const client = clientFromConfig(config);
   const progress =
     flags.progress && !flags.json && process.stderr.isTTY ? new IngestProgressBar() : undefined;
   const abort = new AbortController();

@@ -1,0 +1,3 @@
+// Building the parts from a `ClearanceConfig`, shared by the CLI, the server and the examples.
+export { clientFromConfig } from "./client.js";
+export { embeddingsFromConfig } from "./embeddings.js";
