@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Dir } from "node:fs";
-import { link, opendir, readFile, rename, rm, unlink } from "node:fs/promises";
+import { access, link, opendir, readFile, rename, rm, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { FolderSyncer, replaceSynced, writeSynced } from "./durable-file.js";
 import { WebhookQueueError } from "./errors.js";
@@ -109,6 +109,9 @@ export class SpoolQueue {
     const id = digest(workKey(item));
     const acceptedAt = Date.now();
     const record: QueuedItem = { id, item, acceptedAt, attempts: 0 };
+    // Fast path for a duplicate: no write, no fsync. Safe against a claim racing it, because a claim
+    // after this check is followed by a re-fetch that sees the change behind this event.
+    if (await exists(this.pendingPath(id))) return "duplicate";
     const tmp = join(this.tmpDir, `${id}.${randomBytes(6).toString("hex")}`);
     let result: EnqueueResult = "accepted";
     try {
@@ -287,4 +290,13 @@ function describe(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   const message = error instanceof Error ? error.message : String(error);
   return typeof code === "string" ? `${code}: ${message}` : message;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
