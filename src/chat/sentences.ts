@@ -11,13 +11,33 @@ export function isHeading(sentence: string): boolean {
 /** The quotable sentences of a chunk, in order. */
 export function sentencesOf(text: string): string[] {
   const out: string[] = [];
-  for (const rawLine of text.split(/\r?\n/)) {
-    const line = cleanLine(rawLine);
+  for (const line of unwrap(text.split(/\r?\n/))) {
     if (line === "") continue;
     for (const piece of line.split(/(?<=[.!?])\s+(?=["'(\p{Lu}\p{N}])/u)) {
       const sentence = piece.trim();
       if (sentence !== "") out.push(clip(sentence));
     }
+  }
+  return out;
+}
+
+/** Cleans lines, joining those a PDF or a text file wrapped mid-sentence ("full-year" / "revenue of…"). */
+function unwrap(rawLines: string[]): string[] {
+  const out: string[] = [];
+  for (const raw of rawLines) {
+    const line = cleanLine(raw);
+    const previous = out.at(-1);
+    // List items, table rows and "label: value" records (CSV rows as text) start lines of their own.
+    const startsItem = /^\s*(?:#|>|[-*+•]\s|\d+[.)]\s|\|)/.test(raw) || /^[\p{L}_ ]{1,30}: /u.test(line);
+    if (
+      previous &&
+      line !== "" &&
+      !startsItem &&
+      /^[\p{Ll}\d$€£]/u.test(line) &&
+      !/[.!?:;]$/.test(previous)
+    ) {
+      out[out.length - 1] = `${previous} ${line}`;
+    } else out.push(line);
   }
   return out;
 }

@@ -199,3 +199,24 @@ describe("ExtractiveAnswerer on real document shapes", () => {
     expect(timeline).toBe("We propose a six-week implementation: Weeks 1-2: connect the carriers. [3]");
   });
 });
+
+describe("sentences of extracted text", () => {
+  it("joins lines a PDF wrapped mid-sentence, but not list items or CSV rows", async () => {
+    const sources = [
+      source(
+        1,
+        "Q3 2025 financial report.pdf",
+        "Q3 revenue was $912,400, with subscription revenue of\n$861,900 and services revenue of $50,500.\n- revenue note one\nsection: Revenue; line: Subscription; q3: 1\nsection: Revenue; line: Services; q3: 2",
+      ),
+    ];
+    const answer = await collect(
+      new ExtractiveAnswerer({ maxSentences: 4 }).answer({ question: "subscription revenue", sources }),
+    );
+    expect(answer).toContain(
+      "Q3 revenue was $912,400, with subscription revenue of $861,900 and services revenue of $50,500. [1]",
+    );
+    expect(answer).toContain("section: Revenue; line: Subscription; q3: 1 [1]");
+    expect(answer).not.toContain("q3: 1 section:");
+    expect(answer).not.toContain("$50,500. revenue note");
+  });
+});

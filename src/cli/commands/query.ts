@@ -1,9 +1,13 @@
 import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { type Answerer, answerQuestion, type ChatResponseBody, createAnswerer } from "../../chat/index.js";
 import { loadConfig } from "../../config/index.js";
 import type { RetrievalReport } from "../../retrieval/index.js";
 import { openConfiguredRetrieval, startDemo } from "../../server/index.js";
+
+/** The example corpus shipped with the package, found from this file whether run from src/ or dist/. */
+const bundledCorpus = fileURLToPath(new URL("../../../examples/corpus", import.meta.url));
 
 export interface QueryFlags {
   user: string;
@@ -32,7 +36,7 @@ export function queryCommand(): Command {
     .option("-c, --config <file>", "config file (YAML or JSON); default $CLEARANCE_CONFIG")
     .option("--tenant <id>", "Connected User whose chunks to search (overrides CLEARANCE_TENANT)")
     .option("--demo", "offline: start the emulator on --corpus and ingest it first (a few seconds)")
-    .option("--corpus <dir>", "the demo corpus folder", "examples/corpus")
+    .option("--corpus <dir>", "the demo corpus folder", bundledCorpus)
     .option("--chat-model <model>", "OpenAI chat model when OPENAI_API_KEY is set (default gpt-4o-mini)")
     .option("--extractive", "answer with the offline extractive answerer even when an OpenAI key is set")
     .action(async (question: string, flags: QueryFlags) => {

@@ -1,4 +1,5 @@
 import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Command, InvalidArgumentError, Option } from "commander";
 import pino from "pino";
 import {
@@ -25,6 +26,9 @@ import {
   startDemo,
 } from "../../server/index.js";
 import { startWebhookIngest, type WebhookIngest } from "../../webhooks/index.js";
+
+/** The example corpus shipped with the package, found from this file whether run from src/ or dist/. */
+const bundledCorpus = fileURLToPath(new URL("../../../examples/corpus", import.meta.url));
 
 export interface ServeFlags {
   config?: string;
@@ -72,7 +76,7 @@ export function serveCommand(): Command {
       "--demo",
       "offline demo: start the emulator on --corpus, ingest it, trust the page's person picker",
     )
-    .option("--corpus <dir>", "the demo corpus folder (manifest.yaml + files)", "examples/corpus")
+    .option("--corpus <dir>", "the demo corpus folder (manifest.yaml + files)", bundledCorpus)
     .option("--store-dir <dir>", "demo: keep the ingested store here (default: a temp folder)")
     .option("--dev-identity", `DEVELOPMENT ONLY: trust the ${DEV_IDENTITY_HEADER} header as who is asking`)
     .option("--people <dir>", "with --dev-identity: a corpus folder whose manifest lists the people to offer")
