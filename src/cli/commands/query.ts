@@ -40,6 +40,8 @@ export function queryCommand(): Command {
     .option("--chat-model <model>", "OpenAI chat model when OPENAI_API_KEY is set (default gpt-4o-mini)")
     .option("--extractive", "answer with the offline extractive answerer even when an OpenAI key is set")
     .action(async (question: string, flags: QueryFlags) => {
+      if (flags.demo && !flags.json)
+        process.stderr.write("Starting the emulator and ingesting the demo corpus…\n");
       const result = await runQuery(question, flags);
       process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : formatQueryResult(result));
     });

@@ -95,6 +95,7 @@ export function serveCommand(): Command {
       "with --webhooks: the durable event queue folder (default: beside the store)",
     )
     .action(async (flags: ServeFlags) => {
+      if (flags.demo) process.stderr.write("Starting the emulator and ingesting the demo corpus…\n");
       const running = await startServe(flags);
       process.stdout.write(running.banner);
       await new Promise<void>((done) => {
