@@ -1,6 +1,6 @@
 /**
  * Passes an answer through, dropping any `[n]` that names no source (a model can invent `[7]` when
- * there are six). Text is held back only while a `[…` might still become a citation.
+ * there are six), and any a removal would form. Text is held back only while it might still change.
  */
 export async function* keepKnownCitations(
   pieces: AsyncIterable<string>,
@@ -17,16 +17,26 @@ export async function* keepKnownCitations(
 }
 
 /**
- * Everything before the last `[` that could still open a citation, and before trailing spaces (a
- * dropped citation takes the space before it), is final.
+ * Removes unknown citations, then keeps back what the next piece could still change: a tail of
+ * brackets, digits and spaces from a `[` on (maybe a citation, or one once a later unknown one is
+ * dropped from between), and trailing spaces (a dropped citation takes the space before it).
  */
 function settle(text: string, sourceCount: number): { ready: string; rest: string } {
-  const open = text.lastIndexOf("[");
-  let cut = open !== -1 && /^\[\d{0,4}$/.test(text.slice(open)) ? open : text.length;
-  while (cut > 0 && /\s/.test(text[cut - 1]!)) cut--;
-  const ready = text.slice(0, cut).replace(/\s?\[(\d+)\]/g, (match, n: string) => {
-    const k = Number(n);
-    return k >= 1 && k <= sourceCount ? match : "";
-  });
-  return { ready, rest: text.slice(cut) };
+  const cleaned = withoutUnknown(text, sourceCount);
+  let cut = /\[[[\d\s]*$/.exec(cleaned)?.index ?? cleaned.length;
+  while (cut > 0 && /\s/.test(cleaned[cut - 1]!)) cut--;
+  return { ready: cleaned.slice(0, cut), rest: cleaned.slice(cut) };
+}
+
+/** Repeated until nothing changes: removing `[12]` from `[0[12]]` must not leave a `[0]` behind. */
+function withoutUnknown(text: string, sourceCount: number): string {
+  let current = text;
+  for (;;) {
+    const next = current.replace(/\s?\[(\d+)\]/g, (match, n: string) => {
+      const k = Number(n);
+      return k >= 1 && k <= sourceCount ? match : "";
+    });
+    if (next === current) return current;
+    current = next;
+  }
 }
