@@ -1,4 +1,4 @@
-import { dirname, join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, InvalidArgumentError, Option } from "commander";
 import pino from "pino";
@@ -9,11 +9,10 @@ import {
   type Identify,
   jwtIdentity,
 } from "../../chat/index.js";
-import { type ClearanceConfig, loadConfig } from "../../config/index.js";
+import { loadConfig } from "../../config/index.js";
 import { ClearanceError } from "../../errors.js";
 import type { PermissionAwareRetriever } from "../../retrieval/index.js";
 import {
-  type ConfiguredRetrieval,
   countResponses,
   createServerApp,
   DEV_IDENTITY_HEADER,
@@ -23,9 +22,10 @@ import {
   loadDemoDirectory,
   openConfiguredRetrieval,
   type Person,
+  startConfiguredWebhooks,
   startDemo,
 } from "../../server/index.js";
-import { startWebhookIngest, type WebhookIngest } from "../../webhooks/index.js";
+import type { WebhookIngest } from "../../webhooks/index.js";
 
 /** The example corpus shipped with the package, found from this file whether run from src/ or dist/. */
 const bundledCorpus = fileURLToPath(new URL("../../../examples/corpus", import.meta.url));
@@ -198,7 +198,16 @@ async function configuredSetup(flags: ServeFlags, log: pino.Logger): Promise<Set
   let webhooks: WebhookIngest | undefined;
   if (flags.webhooks) {
     try {
-      webhooks = await startWebhooks(flags, config, opened, log);
+      if (!config.server.webhookSecret) {
+        log.warn(
+          "webhooks accepted without a secret: set CLEARANCE_WEBHOOK_SECRET before exposing this server",
+        );
+      }
+      webhooks = await startConfiguredWebhooks(config, opened, {
+        ...(flags.spoolDir ? { spoolDir: flags.spoolDir } : {}),
+        onNotice: (notice) => log.info({ notice }, "webhook notice"),
+        onError: (error) => log.warn({ err: error }, "webhook event failed"),
+      });
     } catch (error) {
       await opened.close();
       throw error;
@@ -222,39 +231,6 @@ async function configuredSetup(flags: ServeFlags, log: pino.Logger): Promise<Set
       await opened.close();
     },
   };
-}
-
-/** Webhook-driven ingest into the same store, dropping cached decisions about every record it touches. */
-async function startWebhooks(
-  flags: ServeFlags,
-  config: ClearanceConfig,
-  opened: ConfiguredRetrieval,
-  log: pino.Logger,
-): Promise<WebhookIngest> {
-  const { syncs: _allSyncs, ...ingestSettings } = config.ingest;
-  const base = config.store.kind === "lancedb" ? dirname(resolve(config.store.dir)) : resolve(".clearance");
-  if (!config.server.webhookSecret) {
-    log.warn("webhooks accepted without a secret: set CLEARANCE_WEBHOOK_SECRET before exposing this server");
-  }
-  return startWebhookIngest({
-    spoolDir: flags.spoolDir ? resolve(flags.spoolDir) : join(base, "webhooks"),
-    store: opened.store,
-    embeddings: opened.embeddings,
-    clientFor: (tenant) => {
-      if (tenant !== config.tenant) {
-        throw new ClearanceError(
-          "WEBHOOK_OTHER_TENANT",
-          `this server serves tenant ${config.tenant}, not ${tenant}`,
-        );
-      }
-      return opened.client;
-    },
-    ingest: ingestSettings,
-    onPermissionChange: (recordId, syncId) => opened.retriever.invalidateRecord(recordId, syncId),
-    ...(config.server.webhookSecret ? { secret: config.server.webhookSecret } : {}),
-    onNotice: (notice) => log.info({ notice }, "webhook notice"),
-    onError: (error) => log.warn({ err: error }, "webhook event failed"),
-  });
 }
 
 function identityOf(
