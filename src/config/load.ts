@@ -7,6 +7,9 @@ import { type ClearanceConfig, configSchema } from "./schema.js";
 
 type Plain = { [key: string]: unknown };
 
+/** Settings given in the environment as comma-separated lists. */
+const listSettings = new Set(["ingest.syncs", "retrieval.tenantWideSyncs"]);
+
 export interface LoadConfigOptions {
   /** A YAML or JSON file; defaults to `$CLEARANCE_CONFIG` when set. */
   file?: string;
@@ -64,7 +67,7 @@ function fromEnv(env: Record<string, string | undefined>): Plain {
   for (const [name, path] of envSettings) {
     const raw = env[name];
     if (raw === undefined || raw === "") continue;
-    const value = path === "ingest.syncs" ? raw.split(",").map((s) => s.trim()) : raw;
+    const value = listSettings.has(path) ? raw.split(",").map((s) => s.trim()) : raw;
     setPath(out, path, value);
   }
   const keyFile = env.PARAGON_SIGNING_KEY_FILE;

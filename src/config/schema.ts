@@ -82,7 +82,23 @@ export const ingestSchema = z
 export const retrievalSchema = z.object({
   k: z.coerce.number().int().positive().max(100).default(6),
   strategy: z.enum(["auto", "post", "pre"]).default("auto"),
+  /** How long allow/deny answers are reused (0 turns the decision cache off). */
   cacheTtlMs: z.coerce.number().int().nonnegative().default(30_000),
+  /** How long a person's list-objects allow list is reused for pre-filtering. */
+  allowSetTtlMs: z.coerce.number().int().nonnegative().default(60_000),
+  /** The oldest permission evidence a result may rest on; 0 re-confirms every result in the query. */
+  freshnessMs: z.coerce.number().int().nonnegative().default(0),
+  /** On a Permissions API failure: a typed error, or no results with the reason in the report. */
+  onPermissionError: z.enum(["throw", "empty"]).default("throw"),
+  /** Non-file syncs every user of the tenant may read (they have no Permissions API); others are denied. */
+  tenantWideSyncs: z.array(z.string().min(1)).default([]),
+  budget: z
+    .object({
+      maxCandidates: z.coerce.number().int().positive().default(3_000),
+      maxPermissionCalls: z.coerce.number().int().positive().default(40),
+      maxMs: z.coerce.number().int().positive().default(5_000),
+    })
+    .default({ maxCandidates: 3_000, maxPermissionCalls: 40, maxMs: 5_000 }),
 });
 
 export const serverSchema = z.object({
