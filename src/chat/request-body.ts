@@ -113,5 +113,12 @@ async function readLimited(request: Request, maxBytes: number): Promise<string |
     }
     parts.push(value);
   }
-  return new TextDecoder().decode(Buffer.concat(parts));
+  // Plain Uint8Array work, no Buffer: the handler also runs on Deno, Bun and edge runtimes.
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const part of parts) {
+    bytes.set(part, offset);
+    offset += part.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
 }

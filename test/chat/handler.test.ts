@@ -181,6 +181,38 @@ describe("answers from allowed chunks only", () => {
     expect(direct.report.errors.map((e) => e.recordId)).toEqual(["rec-revenue"]);
   });
 
+  it("reads a non-ASCII question intact from a streamed body", async () => {
+    const question = "¿Cómo hacemos el deploy to production? 🚀";
+    const bytes = new TextEncoder().encode(JSON.stringify({ question }));
+    // One byte per chunk, so multi-byte characters arrive split.
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (const byte of bytes) controller.enqueue(new Uint8Array([byte]));
+        controller.close();
+      },
+    });
+    const seen: string[] = [];
+    const handler = createChatHandler({
+      retriever: {
+        retrieveWithReport: (q, o) => {
+          seen.push(q);
+          return world.retriever.retrieveWithReport(q, o);
+        },
+      },
+      identify: headerUser,
+    });
+    const response = await handler(
+      new Request("http://clearance.test/api/chat", {
+        method: "POST",
+        headers: { "content-type": "application/json", ...asUser(ANA) },
+        body,
+        duplex: "half",
+      } as RequestInit),
+    );
+    expect(response.status).toBe(200);
+    expect(seen).toEqual([question]);
+  });
+
   it("honours k from the body", async () => {
     const response = await chat()(chatRequest({ question: "revenue pricing handbook", k: 1 }, asUser(LEO)));
     const body = (await response.json()) as ChatResponseBody;
