@@ -1,13 +1,8 @@
-import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { basename, join } from "node:path";
-import { HashingEmbeddings } from "../embeddings/index.js";
-import { type Emulator, startEmulator } from "../emulator/index.js";
-import { type IngestProgressListener, type IngestReport, ingest } from "../ingest/index.js";
-import { ManagedSyncClient } from "../managed-sync/index.js";
-import { createManagedSyncRetriever, type RetrievalReport } from "../retrieval/index.js";
-import { LanceChunkStore } from "../store/index.js";
+import { basename } from "node:path";
+import type { IngestProgressListener, IngestReport } from "../ingest/index.js";
+import type { RetrievalReport } from "../retrieval/index.js";
 import { type DemoQuestion, loadDemoQuestions } from "./questions.js";
+import { startDemo } from "./start-demo.js";
 
 /** The questions the demo asks unless told otherwise: one everyone may answer, then the private ones. */
 export const DEFAULT_DEMO_QUESTIONS = [
@@ -17,11 +12,11 @@ export const DEFAULT_DEMO_QUESTIONS = [
   "acme-renewal-promises",
 ] as const;
 
-export interface DemoOptions {
+export interface RunDemoOptions {
   corpusDir: string;
   /** The Connected User whose syncs are ingested (default: the corpus's first one). */
   tenant?: string;
-  /** Where the embedded store lives (default: a fresh temporary folder). */
+  /** Where the embedded store lives (default: a temporary folder, removed afterwards). */
   storeDir?: string;
   /** Emails of the people who ask (default: the first three of the corpus's `demoPeople`). */
   people?: readonly string[];
@@ -51,7 +46,6 @@ export interface DemoAnswer {
 
 export interface DemoResult {
   emulatorUrl: string;
-  storeDir: string;
   ingest: IngestReport;
   askers: DemoAsker[];
   rounds: { question: DemoQuestion; answers: DemoAnswer[] }[];
@@ -64,52 +58,27 @@ export interface DemoResult {
  * @example
  * const result = await runDemo({ corpusDir: "examples/corpus" });
  */
-export async function runDemo(options: DemoOptions): Promise<DemoResult> {
-  const questions = await loadDemoQuestions(options.corpusDir);
-  const emulator = await startEmulator({ corpusDir: options.corpusDir, port: 0 });
-  try {
-    return await askAll(emulator, questions.demoPeople, questions.questions, options);
-  } finally {
-    await emulator.close();
-  }
-}
-
-async function askAll(
-  emulator: Emulator,
-  demoPeople: readonly string[],
-  allQuestions: readonly DemoQuestion[],
-  options: DemoOptions,
-): Promise<DemoResult> {
-  const graph = emulator.state.sharingGraph();
-  const tenant = options.tenant ?? graph.nodes[0]?.tenant ?? "northwind";
-  const storeDir = options.storeDir ?? (await mkdtemp(join(tmpdir(), "clearance-demo-")));
-  const embeddings = new HashingEmbeddings();
-  const store = await LanceChunkStore.open({ dir: storeDir, dimensions: 384 });
-  const client = new ManagedSyncClient({
-    baseUrl: emulator.url,
-    auth: { token: await emulator.tokenFor(tenant) },
+export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
+  const { questions, demoPeople } = await loadDemoQuestions(options.corpusDir);
+  const demo = await startDemo({
+    corpusDir: options.corpusDir,
+    k: options.k ?? 3,
+    ...(options.storeDir ? { storeDir: options.storeDir } : {}),
+    ...(options.tenant ? { tenant: options.tenant } : {}),
+    ...(options.onIngestProgress ? { onIngestProgress: options.onIngestProgress } : {}),
   });
   try {
-    const ingestReport = await ingest({
-      client,
-      store,
-      embeddings,
-      tenant,
-      ...(options.onIngestProgress ? { onProgress: options.onIngestProgress } : {}),
-    });
-    const retriever = createManagedSyncRetriever({ client, store, embeddings, tenant, k: options.k ?? 3 });
     const askers = (options.people ?? demoPeople.slice(0, 3)).map((email) => {
-      const person = graph.people.find((p) => p.email === email);
+      const person = demo.people.find((p) => p.email === email);
       return { email, name: person?.name ?? email, title: person?.title };
     });
-    const wanted = options.questionIds ?? DEFAULT_DEMO_QUESTIONS;
     const rounds = [];
-    for (const id of wanted) {
-      const question = allQuestions.find((q) => q.id === id);
+    for (const id of options.questionIds ?? DEFAULT_DEMO_QUESTIONS) {
+      const question = questions.find((q) => q.id === id);
       if (!question) continue;
       const answers: DemoAnswer[] = [];
       for (const asker of askers) {
-        const { documents, report } = await retriever.retrieveWithReport(question.question, {
+        const { documents, report } = await demo.retriever.retrieveWithReport(question.question, {
           user: asker.email,
         });
         const sources = byFile(
@@ -126,9 +95,9 @@ async function askAll(
       }
       rounds.push({ question, answers });
     }
-    return { emulatorUrl: emulator.url, storeDir, ingest: ingestReport, askers, rounds };
+    return { emulatorUrl: demo.emulator.url, ingest: demo.ingestReport, askers, rounds };
   } finally {
-    await store.close();
+    await demo.close();
   }
 }
 

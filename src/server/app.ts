@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { FetchHandler } from "../chat/index.js";
-import type { Person } from "./people.js";
+import type { Person } from "../demo/index.js";
 import { loadPublicFiles, PUBLIC_PATHS } from "./public-files.js";
 
 export interface ServerAppOptions {

@@ -1,9 +1,7 @@
 // Public surface of the server `clearance serve` runs: the app, its demo wiring and identity helpers.
 export { createServerApp, type ServerAppOptions } from "./app.js";
 export { type ConfiguredWebhooksOptions, startConfiguredWebhooks } from "./configured-webhooks.js";
-export { type Demo, type DemoOptions, startDemo } from "./demo.js";
 export { DEV_IDENTITY_HEADER, devHeaderIdentity } from "./dev-identity.js";
 export { type ConfiguredRetrieval, openConfiguredRetrieval } from "./from-config.js";
 export { type Listening, listen } from "./listen.js";
-export { type DemoDirectory, loadDemoDirectory, type Person } from "./people.js";
 export { countResponses } from "./response-counter.js";

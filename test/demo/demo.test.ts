@@ -1,5 +1,4 @@
-import { rm } from "node:fs/promises";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { type DemoResult, renderDemo, runDemo } from "../../src/demo/index.js";
 
 describe("clearance demo on the example corpus", () => {
@@ -7,9 +6,6 @@ describe("clearance demo on the example corpus", () => {
 
   beforeAll(async () => {
     result = await runDemo({ corpusDir: "examples/corpus", k: 3 });
-  });
-  afterAll(async () => {
-    if (result) await rm(result.storeDir, { recursive: true, force: true });
   });
 
   it("ingests every text-bearing file and skips folders and images", () => {

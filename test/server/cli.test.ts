@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ChatResponseBody } from "../../src/chat/index.js";
 import { formatQueryResult, queryCommand, runQuery } from "../../src/cli/commands/query.js";
 import { startServe } from "../../src/cli/commands/serve.js";
-import { type Demo, startDemo } from "../../src/server/index.js";
+import { type Demo, startDemo } from "../../src/demo/index.js";
 import { CORPUS_DIR } from "./helpers/demo-server.js";
 
 const SAM = "sam@northwind.test";

@@ -3,8 +3,9 @@ import { fileURLToPath } from "node:url";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { type Answerer, answerQuestion, type ChatResponseBody, createAnswerer } from "../../chat/index.js";
 import { loadConfig } from "../../config/index.js";
+import { startDemo } from "../../demo/index.js";
 import type { RetrievalReport } from "../../retrieval/index.js";
-import { openConfiguredRetrieval, startDemo } from "../../server/index.js";
+import { openConfiguredRetrieval } from "../../server/index.js";
 
 /** The example corpus shipped with the package, found from this file whether run from src/ or dist/. */
 const bundledCorpus = fileURLToPath(new URL("../../../examples/corpus", import.meta.url));

@@ -10,6 +10,7 @@ import {
   jwtIdentity,
 } from "../../chat/index.js";
 import { loadConfig } from "../../config/index.js";
+import { loadDemoDirectory, type Person, startDemo } from "../../demo/index.js";
 import { ClearanceError } from "../../errors.js";
 import type { PermissionAwareRetriever } from "../../retrieval/index.js";
 import {
@@ -19,11 +20,8 @@ import {
   devHeaderIdentity,
   type Listening,
   listen,
-  loadDemoDirectory,
   openConfiguredRetrieval,
-  type Person,
   startConfiguredWebhooks,
-  startDemo,
 } from "../../server/index.js";
 import type { WebhookIngest } from "../../webhooks/index.js";
 

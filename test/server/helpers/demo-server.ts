@@ -1,12 +1,11 @@
 import { join } from "node:path";
 import { createChatHandler } from "../../../src/chat/index.js";
+import { type Demo, startDemo } from "../../../src/demo/index.js";
 import {
   createServerApp,
   DEV_IDENTITY_HEADER,
-  type Demo,
   devHeaderIdentity,
   listen,
-  startDemo,
 } from "../../../src/server/index.js";
 
 export const CORPUS_DIR = join(import.meta.dirname, "../../../examples/corpus");

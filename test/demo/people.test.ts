@@ -2,8 +2,8 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadDemoDirectory } from "../../src/server/index.js";
-import { CORPUS_DIR } from "./helpers/demo-server.js";
+import { loadDemoDirectory } from "../../src/demo/index.js";
+import { CORPUS_DIR } from "../server/helpers/demo-server.js";
 
 describe("loadDemoDirectory", () => {
   it("lists the example corpus's people, featured ones first, and its demo questions", () => {

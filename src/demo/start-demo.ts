@@ -4,19 +4,22 @@ import { join } from "node:path";
 import { createEmbeddings } from "../embeddings/index.js";
 import { type Emulator, startEmulator } from "../emulator/index.js";
 import { ClearanceError } from "../errors.js";
-import { type IngestReport, ingest } from "../ingest/index.js";
+import { type IngestProgressListener, type IngestReport, ingest } from "../ingest/index.js";
 import { ManagedSyncClient } from "../managed-sync/index.js";
 import { createManagedSyncRetriever, type PermissionAwareRetriever } from "../retrieval/index.js";
 import { type ChunkStore, openChunkStore } from "../store/index.js";
 import { loadDemoDirectory, type Person } from "./people.js";
 
-export interface DemoOptions {
+export interface StartDemoOptions {
   /** A corpus folder (manifest.yaml + files), e.g. `examples/corpus`. */
   corpusDir: string;
   /** Where the store lives; default a temp folder removed on close. */
   storeDir?: string;
   /** The Connected User to serve; default the corpus's first. */
   tenant?: string;
+  /** Results per query (default the retriever's, 6). */
+  k?: number;
+  onIngestProgress?: IngestProgressListener;
 }
 
 /** Everything the offline demo runs on: the emulator, an ingested store, a retriever, the people. */
@@ -39,7 +42,7 @@ export interface Demo {
  * const demo = await startDemo({ corpusDir: "examples/corpus" });
  * const { documents } = await demo.retriever.retrieveWithReport("Q3 revenue?", { user: "daniel@northwind.test" });
  */
-export async function startDemo(options: DemoOptions): Promise<Demo> {
+export async function startDemo(options: StartDemoOptions): Promise<Demo> {
   const directory = loadDemoDirectory(options.corpusDir);
   const emulator = await startEmulator({ corpusDir: options.corpusDir, port: 0 });
   const cleanups: (() => Promise<unknown>)[] = [() => emulator.close()];
@@ -65,7 +68,14 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     }
     const store = await openChunkStore({ kind: "lancedb", dir: storeDir }, await embeddings.dimensions());
     cleanups.push(() => store.close());
-    const ingestReport = await ingest({ client, store, embeddings, tenant, mode: "full" });
+    const ingestReport = await ingest({
+      client,
+      store,
+      embeddings,
+      tenant,
+      mode: "full",
+      ...(options.onIngestProgress ? { onProgress: options.onIngestProgress } : {}),
+    });
     if (ingestReport.error) {
       throw new ClearanceError(
         "DEMO_INGEST_FAILED",
@@ -73,7 +83,13 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
         { cause: ingestReport.error },
       );
     }
-    const retriever = createManagedSyncRetriever({ client, store, embeddings, tenant });
+    const retriever = createManagedSyncRetriever({
+      client,
+      store,
+      embeddings,
+      tenant,
+      ...(options.k ? { k: options.k } : {}),
+    });
     return {
       emulator,
       tenant,
