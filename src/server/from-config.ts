@@ -1,6 +1,7 @@
+import { clientFromConfig, embeddingsFromConfig } from "../compose/index.js";
 import type { ClearanceConfig } from "../config/index.js";
-import { type ClearanceEmbeddings, createEmbeddings } from "../embeddings/index.js";
-import { ManagedSyncClient } from "../managed-sync/index.js";
+import type { ClearanceEmbeddings } from "../embeddings/index.js";
+import type { ManagedSyncClient } from "../managed-sync/index.js";
 import { createManagedSyncRetriever, type PermissionAwareRetriever } from "../retrieval/index.js";
 import { type ChunkStore, openChunkStore } from "../store/index.js";
 
@@ -20,33 +21,23 @@ export interface ConfiguredRetrieval {
  * @example const { retriever, close } = await openConfiguredRetrieval(loadConfig());
  */
 export async function openConfiguredRetrieval(config: ClearanceConfig): Promise<ConfiguredRetrieval> {
-  const embeddings = createEmbeddings({
-    ...(config.embeddings.openaiApiKey ? { openaiApiKey: config.embeddings.openaiApiKey } : {}),
-    model: config.embeddings.model,
-    ...(config.embeddings.dimensions ? { dimensions: config.embeddings.dimensions } : {}),
-    batchSize: config.embeddings.batchSize,
-    concurrency: config.embeddings.concurrency,
-  });
-  const client = new ManagedSyncClient({
-    baseUrl: config.managedSync.baseUrl,
-    timeoutMs: config.managedSync.timeoutMs,
-    auth: config.managedSync.token
-      ? { token: config.managedSync.token }
-      : {
-          signingKey: config.managedSync.signingKey!,
-          projectId: config.managedSync.projectId!,
-          userId: config.tenant,
-        },
-  });
+  const embeddings = embeddingsFromConfig(config);
+  const client = clientFromConfig(config);
+  const { retrieval } = config;
   const store = await openChunkStore(config.store, await embeddings.dimensions());
   const retriever = createManagedSyncRetriever({
     client,
     store,
     embeddings,
     tenant: config.tenant,
-    k: config.retrieval.k,
-    strategy: config.retrieval.strategy,
-    decisionCacheTtlMs: config.retrieval.cacheTtlMs,
+    k: retrieval.k,
+    strategy: retrieval.strategy,
+    decisionCacheTtlMs: retrieval.cacheTtlMs,
+    allowSetTtlMs: retrieval.allowSetTtlMs,
+    freshnessMs: retrieval.freshnessMs,
+    onPermissionError: retrieval.onPermissionError,
+    tenantWideSyncs: retrieval.tenantWideSyncs,
+    budget: retrieval.budget,
   });
   return { retriever, store, client, embeddings, close: () => store.close() };
 }
