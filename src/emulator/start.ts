@@ -18,6 +18,7 @@ import {
   resolveKeys,
 } from "./server/index.js";
 import { ContentStore, type EmulatorState, openStateDir, StatePersistence } from "./state/index.js";
+import { type WebhookFaultsInput, WebhookSender, webhookAdminRoutes } from "./webhooks/index.js";
 
 export interface EmulatorOptions extends KeyOptions {
   /** A corpus folder (manifest.yaml + files). */
@@ -34,6 +35,10 @@ export interface EmulatorOptions extends KeyOptions {
   stateDir?: string;
   /** Fault injection from the start (off by default). */
   faults?: FaultConfigInput;
+  /** POST Managed Sync webhooks here; the initial syncs end with `sync_complete`. Also `PUT /__admin/webhook`. */
+  webhookUrl?: string;
+  /** Delay, duplicate and reorder webhook deliveries (off by default). */
+  webhookFaults?: WebhookFaultsInput;
 }
 
 /** A running emulator. */
@@ -45,6 +50,8 @@ export interface Emulator {
   state: EmulatorState;
   faults: FaultInjector;
   app: Hono<EmulatorEnv>;
+  /** The webhook sender (`setUrl`, `setFaults`, `announceSyncs`, `idle`, `stats`). */
+  webhooks: WebhookSender;
   /** PKCS8 PEM of the signing key (dev mode or signingKey given), else undefined. */
   signingKeyPem: string | undefined;
   /** Where the dev-mode key was written, if it was. */
@@ -79,6 +86,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const adminToken = options.adminToken ?? (await loadAdminToken(options.stateDir));
   const persist = () => persistence?.flush() ?? Promise.resolve();
   const app = createEmulatorApp({ state, keys, adminToken, faults, persist });
+  const webhooks = new WebhookSender({
+    state,
+    ...(options.webhookUrl ? { url: options.webhookUrl } : {}),
+    ...(options.webhookFaults ? { faults: options.webhookFaults } : {}),
+  });
+  app.route("/__admin/webhook", webhookAdminRoutes(webhooks, adminToken));
 
   const server = createAdaptorServer({ fetch: app.fetch, hostname: host }) as Server;
   await new Promise<void>((resolve, reject) => {
@@ -93,10 +106,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     );
     server.listen(options.port ?? 0, host, () => resolve());
   }).catch(async (error) => {
+    webhooks.close();
     await persistence?.close();
     throw error;
   });
   const port = (server.address() as AddressInfo).port;
+  if (options.webhookUrl) webhooks.announceSyncs();
 
   return {
     url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
@@ -105,11 +120,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     state,
     faults,
     app,
+    webhooks,
     signingKeyPem: keys.privateKeyPem,
     signingKeyPath: keys.privateKeyPath,
     tokenFor: (userId, expiresIn) => mintToken(keys, state.projectId, userId, expiresIn),
     persist,
     close: async () => {
+      webhooks.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -176,4 +176,26 @@ describe("emulator webhook sender", () => {
     await admin.close();
     await hook.close();
   });
+
+  it("is part of startEmulator: webhookUrl announces the initial syncs, /__admin/webhook configures it", async () => {
+    const hook = await endpoint();
+    const emu = await startEmulator({ corpus: corpus(), port: 0, webhookUrl: hook.url });
+    await emu.webhooks.idle();
+    expect(hook.bodies.map((b) => b.event)).toEqual(["sync_complete", "sync_complete"]);
+    const response = await fetch(`${emu.url}/__admin/webhook`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${emu.adminToken}`, "content-type": "application/json" },
+      body: JSON.stringify({ faults: { duplicateRate: 1 } }),
+    });
+    expect(response.status).toBe(200);
+    emu.state.putFile(emu.state.syncsOf(TENANT)[0]!.id, "x.md", bytes("x"));
+    await emu.webhooks.idle();
+    expect(hook.bodies.filter((b) => b.event === "record_created")).toHaveLength(2);
+    const denied = await fetch(`${emu.url}/__admin/webhook`, {
+      headers: { authorization: "Bearer nope-nope" },
+    });
+    expect(denied.status).toBe(401);
+    await emu.close();
+    await hook.close();
+  });
 });
