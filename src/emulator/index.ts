@@ -48,3 +48,14 @@ export {
   type SyncStatus,
   syncIdFor,
 } from "./state/index.js";
+export {
+  payloadsFor,
+  type WebhookFaults,
+  type WebhookFaultsInput,
+  type WebhookPayload,
+  WebhookSender,
+  type WebhookSenderOptions,
+  type WebhookSenderStats,
+  webhookAdminRoutes,
+  webhookFaultsSchema,
+} from "./webhooks/index.js";

@@ -7,8 +7,13 @@ import { createAdaptorServer } from "@hono/node-server";
 import { Hono } from "hono";
 import type { AccessControl, AllowList, BatchCheckResult, ObjectRef } from "../../src/access/index.js";
 import { BatchedEmbeddings, HashingEmbeddings } from "../../src/embeddings/index.js";
-import { type CorpusSpec, type Emulator, startEmulator } from "../../src/emulator/index.js";
-import { WebhookSender, type WebhookSenderOptions } from "../../src/emulator/webhooks/index.js";
+import {
+  type CorpusSpec,
+  type Emulator,
+  startEmulator,
+  WebhookSender,
+  type WebhookSenderOptions,
+} from "../../src/emulator/index.js";
 import { ingest } from "../../src/ingest/index.js";
 import { ManagedSyncClient } from "../../src/managed-sync/index.js";
 import { LanceChunkStore } from "../../src/store/index.js";

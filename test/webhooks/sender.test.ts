@@ -1,6 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type Emulator, startEmulator } from "../../src/emulator/index.js";
-import { type WebhookPayload, WebhookSender, webhookAdminRoutes } from "../../src/emulator/webhooks/index.js";
+import {
+  type Emulator,
+  startEmulator,
+  type WebhookPayload,
+  WebhookSender,
+  webhookAdminRoutes,
+} from "../../src/emulator/index.js";
 import { corpus, serve, TENANT } from "./harness.js";
 
 /** A loopback endpoint that records what it is sent and answers with the scripted statuses first. */
