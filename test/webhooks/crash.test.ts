@@ -116,6 +116,9 @@ describe("crash safety: the receiver SIGKILLed mid-queue and restarted loses not
     first.child.kill("SIGKILL");
     expect(await exited(first.child)).toBe("SIGKILL");
 
+    // Changes while no receiver listens: the sender keeps retrying until the new one is up.
+    emulator.state.putFile(drive, "Late/While down.md", bytes("Written while the receiver was down.\n"));
+    emulator.state.remove(drive, "Notes/Note 29.md");
     const second = await startReceiver(args);
     const recovered = await health(second);
     // Everything accepted and not finished before the kill is back in the queue.
@@ -133,6 +136,7 @@ describe("crash safety: the receiver SIGKILLed mid-queue and restarted loses not
     sender.close();
 
     expect(sender.stats().failed).toBe(0);
+    expect(final.received).toBeGreaterThan(0);
     expect(final.deadLettered).toBe(0);
     expect(await readdir(join(spoolDir, "dead"))).toEqual([]);
     console.log(
