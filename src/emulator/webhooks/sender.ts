@@ -89,6 +89,8 @@ export class WebhookSender {
     this.faults = webhookFaultsSchema.parse(options.faults ?? {});
     this.random = seededRandom(this.faults.seed);
     this.unsubscribe = options.state.on("change", (event) => {
+      // Without a URL nothing is sent, so skip the work (a sharing change copies the whole graph).
+      if (!this.url) return;
       for (const payload of payloadsFor(event, options.state)) this.send(payload);
     });
   }
