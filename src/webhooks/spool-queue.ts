@@ -69,6 +69,8 @@ export class SpoolQueue {
   private readonly claimed = new Map<string, QueuedItem>();
   private scan: Dir | undefined;
   private scanning: Promise<QueuedItem[]> | undefined;
+  // The current scan passed over an event whose twin is in flight, so pending files remain.
+  private passSkipped = false;
   private onDisk = 0;
   // Events not read yet were accepted in this scan epoch or the one before: their first acceptance times bound the lag.
   private prevEpochFirst: number | undefined;
@@ -218,6 +220,7 @@ export class SpoolQueue {
         if (this.onDisk <= 0 || scansStarted >= 2) break;
         this.scan = await opendir(this.pendingDir, { bufferSize: 64 });
         scansStarted++;
+        this.passSkipped = false;
         this.prevEpochFirst = this.epochFirst;
         this.epochFirst = undefined;
       }
@@ -225,11 +228,17 @@ export class SpoolQueue {
       if (entry === null) {
         await this.scan.close().catch(() => undefined);
         this.scan = undefined;
-        // A full pass that found nothing while nothing arrived: the counter drifted (files removed by hand).
-        if (out.length === 0 && this.epochFirst === undefined) this.onDisk = 0;
+        // A full pass took every file and nothing arrived meanwhile, so none is left (files removed
+        // by hand would otherwise leave the counter too high for good).
+        if (!this.passSkipped && this.epochFirst === undefined) this.onDisk = 0;
         continue;
       }
       if (!entry.name.endsWith(".json")) continue;
+      if (this.claimed.has(entry.name.slice(0, -".json".length))) {
+        // Its twin is in flight and owns active/<id>.json: take this copy once that one is done.
+        this.passSkipped = true;
+        continue;
+      }
       const queued = await this.take(entry.name);
       if (queued) out.push(queued);
     }

@@ -176,4 +176,26 @@ describe("webhook processor over the spool queue", () => {
     expect(queue.stats()).toMatchObject({ lagMs: 0, pending: 0 });
     expect(queue.stats().lastProcessedAt).toBeDefined();
   });
+
+  it("holds a second copy of an in-flight event back until the first is done, and keeps both across a restart", async () => {
+    await queue.enqueue(item("a"));
+    const [first] = await queue.claim(10);
+    expect(await queue.enqueue(item("a"))).toBe("accepted");
+    expect(await queue.claim(10)).toEqual([]);
+    expect(queue.stats()).toMatchObject({ pending: 2, inMemory: 1 });
+    await queue.close();
+    // A crash here: both copies are one event again after the restart (the later one covers it).
+    queue = await SpoolQueue.open({ dir });
+    expect(queue.stats().pending).toBe(1);
+    const [again] = await queue.claim(10);
+    expect(again?.id).toBe(first?.id);
+    await queue.enqueue(item("a"));
+    await queue.complete(again!);
+    const [second] = await queue.claim(10);
+    expect(second?.id).toBe(first?.id);
+    await queue.complete(second!);
+    expect(queue.stats()).toMatchObject({ pending: 0, inMemory: 0, processed: 2 });
+    expect(await readdir(join(dir, "pending"))).toEqual([]);
+    expect(await readdir(join(dir, "active"))).toEqual([]);
+  });
 });
