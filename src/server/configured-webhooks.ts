@@ -1,7 +1,11 @@
 import { dirname, join, resolve } from "node:path";
 import type { ClearanceConfig } from "../config/index.js";
-import { ClearanceError } from "../errors.js";
-import { startWebhookIngest, type WebhookIngest, type WebhookNotice } from "../webhooks/index.js";
+import {
+  startWebhookIngest,
+  type WebhookIngest,
+  type WebhookNotice,
+  WebhookRejectedError,
+} from "../webhooks/index.js";
 import type { ConfiguredRetrieval } from "./from-config.js";
 
 export interface ConfiguredWebhooksOptions {
@@ -32,7 +36,8 @@ export function startConfiguredWebhooks(
     embeddings: opened.embeddings,
     clientFor: (tenant) => {
       if (tenant !== config.tenant) {
-        throw new ClearanceError(
+        // Rejected, not failed: retrying an event for a tenant this server does not serve cannot help.
+        throw new WebhookRejectedError(
           "WEBHOOK_OTHER_TENANT",
           `this server serves tenant ${config.tenant}, not ${tenant}: run one server per Connected User`,
         );

@@ -20,6 +20,7 @@ export interface EmulatorFlags {
   rateCut?: number;
   faultPath?: string;
   faultSeed?: number;
+  webhookUrl?: string;
 }
 
 /**
@@ -50,6 +51,10 @@ export function emulatorCommand(): Command {
     .addOption(new Option("--rate-cut <r>", "fraction of responses cut off mid-body").argParser(fraction))
     .option("--fault-path <regex>", "only fault request paths matching this")
     .addOption(new Option("--fault-seed <n>", "seed of the fault sequence").argParser(nonNegativeInt))
+    .option(
+      "--webhook-url <url>",
+      "POST Managed Sync webhooks here (the initial syncs end with sync_complete)",
+    )
     .action(async (flags: EmulatorFlags) => {
       const { emulator, banner } = await startFromFlags(flags);
       process.stdout.write(banner);
@@ -76,6 +81,7 @@ export async function startFromFlags(flags: EmulatorFlags): Promise<{ emulator: 
       ? undefined
       : join(tmpdir(), `clearance-emulator-${flags.port}`, "signing-key.pem"),
     faults: faultsOf(flags),
+    ...(flags.webhookUrl ? { webhookUrl: flags.webhookUrl } : {}),
   });
   const lines = [
     `Managed Sync emulator listening on ${emulator.url}`,
@@ -91,6 +97,7 @@ export async function startFromFlags(flags: EmulatorFlags): Promise<{ emulator: 
   } else {
     lines.push("  user tokens: sign them with your project's Signing Key (aud above, RS256)");
   }
+  if (emulator.webhooks.webhookUrl) lines.push(`  webhooks     ${emulator.webhooks.webhookUrl}`);
   if (emulator.faults.current) lines.push(`  faults       ${JSON.stringify(emulator.faults.current)}`);
   lines.push("Ctrl-C to stop.");
   return { emulator, banner: `${lines.join("\n")}\n` };
