@@ -10,21 +10,10 @@
  */
 import { performance } from "node:perf_hooks";
 import { AuthzEngine, type DriveGraph, driveTuples, driveUser, loadDriveModel } from "../src/authz/index.js";
+import { seededRandom } from "../src/emulator/index.js";
 
 const CHECK_TARGET_P99_MS = 1;
 const LIST_10K_TARGET_MS = 50;
-
-/** Deterministic PRNG (mulberry32) so every run builds the same graph. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let x = state;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Scenario {
   graph: DriveGraph;
@@ -34,7 +23,7 @@ interface Scenario {
 }
 
 function driveLike(targetTuples: number): Scenario {
-  const random = prng(targetTuples);
+  const random = seededRandom(targetTuples);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const big = targetTuples >= 50_000;
   const peopleCount = big ? 3000 : 300;
@@ -138,7 +127,7 @@ function bench(targetTuples: number): Row[] {
   engine.write(driveTuples(scenario.graph));
   const loadMs = performance.now() - buildStart;
   const tuples = engine.store.size;
-  const random = prng(7);
+  const random = seededRandom(7);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const rows: Row[] = [];
 

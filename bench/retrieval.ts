@@ -17,7 +17,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { ManagedSyncAccessControl, SyncCatalog } from "../src/access/index.js";
-import { type CorpusSpec, startEmulator } from "../src/emulator/index.js";
+import { type CorpusSpec, seededRandom, startEmulator } from "../src/emulator/index.js";
 import { ManagedSyncClient } from "../src/managed-sync/index.js";
 import { PermissionAwareRetriever, vectorSource } from "../src/retrieval/index.js";
 import { type ChunkInput, chunkId, LanceChunkStore } from "../src/store/index.js";
@@ -31,16 +31,7 @@ const DIMS = 384;
 const K = 10;
 const TENANT = "bench";
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = rng(7);
+const random = seededRandom(7);
 function unit(v: Float32Array): Float32Array {
   let n = 0;
   for (const x of v) n += x * x;

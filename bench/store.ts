@@ -9,6 +9,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { seededRandom } from "../src/emulator/index.js";
 import { type ChunkInput, chunkId, LanceChunkStore } from "../src/store/index.js";
 
 const DIMS = 384;
@@ -16,22 +17,12 @@ const CHUNKS_PER_RECORD = 5;
 const QUERIES = 30;
 const K = 10;
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function unit(v: number[]): number[] {
   const n = Math.hypot(...v);
   return v.map((x) => x / n);
 }
 
-const random = rng(42);
+const random = seededRandom(42);
 const centers = Array.from({ length: 1000 }, () =>
   unit(Array.from({ length: DIMS }, () => random() * 2 - 1)),
 );

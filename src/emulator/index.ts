@@ -10,6 +10,7 @@ export {
   type ManifestInput,
   parseManifest,
 } from "./corpus/index.js";
+export { seededRandom } from "./seeded-random.js";
 export {
   audienceFor,
   createEmulatorApp,

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seededRandom } from "../../src/emulator/index.js";
 import { ingest } from "../../src/ingest/index.js";
 import { LanceChunkStore } from "../../src/store/index.js";
 import { DIMENSIONS, type Harness, smallCorpus, snapshot, startHarness, TENANT } from "./harness.js";
@@ -11,18 +12,6 @@ import { withWriteSteps } from "./kill-points.js";
 const CHILD = join(import.meta.dirname, "crash-child.ts");
 const PAGE_SIZE = 3;
 const TRIALS = 2;
-
-// mulberry32, so the kill points are the same on every run of the suite.
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A drive with enough records for a few dozen kill points at 3 records a page. */
 function crashCorpus() {
@@ -79,7 +68,7 @@ describe("crash safety: SIGKILL the ingest at random points, rerun, compare with
     expect(expected.chunks.length).toBeGreaterThan(20);
 
     const token = await h.emulator.tokenFor(TENANT);
-    const random = seeded(20240611);
+    const random = seededRandom(20240611);
     const killPoints = Array.from({ length: TRIALS }, () => 1 + Math.floor(random() * steps));
     // Trials run side by side, each in its own store folder: killed once, then rerun to the end.
     await Promise.all(

@@ -1,16 +1,7 @@
+import { seededRandom } from "../../src/emulator/index.js";
 import { type ChunkInput, chunkId } from "../../src/store/index.js";
 
-/** A small seeded PRNG so every run builds the same vectors. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 /** A random unit vector. */
 export function randomUnit(random: () => number, dimensions: number): number[] {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seededRandom } from "../../src/emulator/index.js";
 import { cleanSnapshot, snapshot, startWorld, type World } from "./harness.js";
 
 describe("delayed, duplicated and reordered deliveries converge to a clean full ingest", () => {
@@ -49,7 +50,7 @@ describe("delayed, duplicated and reordered deliveries converge to a clean full 
     const people = ["leo@northwind.test", "ana@northwind.test"];
     for (const seed of [11, 12, 13]) {
       world.sender.setFaults({ delayMs: 100, duplicateRate: 0.3, reorderWindow: 6, seed });
-      const random = seeded(seed);
+      const random = seededRandom(seed);
       const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
       const files = () =>
         [...state.requireSync(drive).tree.nodes()].filter((n) => n.type === "file").map((n) => n.path);
@@ -87,15 +88,3 @@ describe("delayed, duplicated and reordered deliveries converge to a clean full 
 });
 
 const bytes = (s: string) => new TextEncoder().encode(s);
-
-// mulberry32: the same operations on every run.
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -4,6 +4,7 @@ import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import type { MiddlewareHandler } from "hono";
 import { z } from "zod";
 import { ClearanceError } from "../../errors.js";
+import { seededRandom } from "../seeded-random.js";
 import type { EmulatorEnv } from "./env.js";
 import { errorResponse } from "./http-errors.js";
 
@@ -52,18 +53,6 @@ export function parseFaultConfig(input: unknown): FaultConfig {
   return parsed.data;
 }
 
-// mulberry32: small, seedable, good enough to spread faults evenly and repeat them exactly.
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Decides, request by request and reproducibly for a seed, which fault (if any) to inject. */
 export class FaultInjector {
   private config: FaultConfig | undefined;
@@ -81,7 +70,7 @@ export class FaultInjector {
     const config = parseFaultConfig(input);
     this.config = config;
     this.pattern = config.pathPattern === undefined ? undefined : new RegExp(config.pathPattern);
-    this.random = prng(config.seed);
+    this.random = seededRandom(config.seed);
     for (const kind of Object.keys(this.counts) as FaultKind[]) this.counts[kind] = 0;
     return config;
   }

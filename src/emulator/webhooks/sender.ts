@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { ClearanceError } from "../../errors.js";
+import { seededRandom } from "../seeded-random.js";
 import type { ChangeEvent } from "../state/index.js";
 import { payloadsFor, type SharingSource, type WebhookPayload } from "./payloads.js";
-import { seededRandom } from "./random.js";
 
 /** Fault injection for deliveries (off by default), to test receivers. */
 export const webhookFaultsSchema = z.object({

@@ -1,4 +1,4 @@
-/** mulberry32: a small seeded PRNG, so a fault sequence repeats for the same seed. */
+/** mulberry32: a small seeded PRNG, so fault sequences, kill points and synthetic data repeat for a seed. */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
