@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { readBodyLimited } from "../http/index.js";
 
 /** The JSON body of a chat request. */
 export const chatRequestSchema = z
@@ -43,7 +44,7 @@ export async function readChatRequest(
       },
     };
   }
-  const text = await readLimited(request, limits.maxBytes);
+  const text = await readBodyLimited(request, limits.maxBytes);
   if (text === undefined) {
     return {
       ok: false,
@@ -93,32 +94,4 @@ function badRequest(issues: { path: string; message: string }[]): BodyProblem {
     message: issues.map((i) => `${i.path}: ${i.message}`).join("; "),
     issues,
   };
-}
-
-/** The body as text, or undefined once it passes `maxBytes` (reading stops there). */
-async function readLimited(request: Request, maxBytes: number): Promise<string | undefined> {
-  const declared = Number(request.headers.get("content-length") ?? Number.NaN);
-  if (declared > maxBytes) return undefined;
-  if (!request.body) return "";
-  const reader = request.body.getReader();
-  const parts: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      return undefined;
-    }
-    parts.push(value);
-  }
-  // Plain Uint8Array work, no Buffer: the handler also runs on Deno, Bun and edge runtimes.
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const part of parts) {
-    bytes.set(part, offset);
-    offset += part.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
 }

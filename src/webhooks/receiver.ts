@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from "node:crypto";
+import { readBodyLimited } from "../http/index.js";
 import { parseDelivery, type WorkItem } from "./payload.js";
 import type { EnqueueResult, QueueStats } from "./spool-queue.js";
 
@@ -106,8 +107,8 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
         error: `missing or wrong webhook secret: send it as ?secret= or the ${header} header`,
       });
     }
-    const body = await readBody(request, maxBody);
-    if (body === "too-large") {
+    const body = await readBodyLimited(request, maxBody);
+    if (body === undefined) {
       counts.invalid++;
       notice({ type: "invalid", reason: "body too large" });
       return json(413, { error: `webhook body over ${maxBody} bytes` });
@@ -158,26 +159,6 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
   }
 
   return { handler, metrics: () => ({ ...counts, ...options.queue.stats() }) };
-}
-
-async function readBody(request: Request, max: number): Promise<string | "too-large"> {
-  const declared = Number(request.headers.get("content-length"));
-  if (Number.isFinite(declared) && declared > max) return "too-large";
-  if (!request.body) return "";
-  const reader = request.body.getReader();
-  const parts: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel().catch(() => undefined);
-      return "too-large";
-    }
-    parts.push(value);
-  }
-  return Buffer.concat(parts).toString("utf8");
 }
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {

@@ -5,6 +5,7 @@ import type { SyncEntry, SyncNode } from "../state/index.js";
 import type { EmulatorEnv, ServerDeps } from "./env.js";
 import { badRequest, parseJson } from "./http-errors.js";
 import { contentResponse, pageSizeFrom, pullPage } from "./paging.js";
+import { requireProject } from "./project-guard.js";
 import { toRecord } from "./records.js";
 import { normalizeIntegration } from "./sync-routes.js";
 
@@ -51,15 +52,7 @@ export function aliasRoutes(deps: ServerDeps): Hono<EmulatorEnv> {
   const { state } = deps;
   const app = new Hono<EmulatorEnv>();
 
-  app.use("*", async (c, next) => {
-    if (c.req.param("projectId") !== state.projectId) {
-      throw new ClearanceError(
-        "NOT_FOUND",
-        `no project ${c.req.param("projectId")}: this emulator serves ${state.projectId}`,
-      );
-    }
-    await next();
-  });
+  app.use("*", requireProject(state));
 
   const findSync = (tenant: string, integration: string | undefined, syncType: string | undefined) => {
     if (!integration || !syncType) throw badRequest("give both integration and syncType query parameters");

@@ -5,6 +5,7 @@ import { objectId, type PermissionService, permissionsOf } from "../authz/index.
 import type { SyncEntry } from "../state/index.js";
 import type { EmulatorEnv, ServerDeps } from "./env.js";
 import { parseJson } from "./http-errors.js";
+import { requireProject } from "./project-guard.js";
 
 // The second seed's paths (`/projects/{projectId}/permissions/…`) with its `{subject, relation,
 // object}` bodies. They name no sync: an object is looked up among the caller's syncs, and
@@ -38,15 +39,7 @@ export function permissionAliasRoutes(
   const { state } = deps;
   const app = new Hono<EmulatorEnv>();
 
-  app.use("*", async (c, next) => {
-    if (c.req.param("projectId") !== state.projectId) {
-      throw new ClearanceError(
-        "NOT_FOUND",
-        `no project ${c.req.param("projectId")}: this emulator serves ${state.projectId}`,
-      );
-    }
-    await next();
-  });
+  app.use("*", requireProject(state));
 
   /** The caller's sync holding the record; an unknown record is looked up nowhere (so: no access). */
   const syncOf = (tenant: string, object: unknown): SyncEntry | undefined =>
