@@ -25,6 +25,34 @@ describe("LanceDB store specifics", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it("lets two writers on one folder commit at once: conflicts are retried, nothing is lost", async () => {
+    const path = join(dir, "writers");
+    const [a, b] = await Promise.all([
+      LanceChunkStore.open({ dir: path, dimensions: 8 }),
+      LanceChunkStore.open({ dir: path, dimensions: 8 }),
+    ]);
+    const random = seededRandom(11);
+    const batch = (writer: string, round: number) =>
+      Array.from({ length: 20 }, (_, i) =>
+        makeChunk({ recordId: `${writer}-${round}-${i}`, vector: randomUnit(random, 8) }),
+      );
+    // Upserts, stale deletes and compactions from both sides, interleaved as a cron run and a
+    // webhook batch would be.
+    await Promise.all(
+      [a, b].flatMap((store, w) =>
+        Array.from({ length: 4 }, async (_, round) => {
+          await store.upsert(batch(`w${w}`, round));
+          await store.deleteStaleChunks("tenant-a", [
+            { recordId: `w${w}-${round}-0`, contentHash: "hash-1" },
+          ]);
+          await store.optimize();
+        }),
+      ),
+    );
+    expect(await a.count({ tenant: "tenant-a" })).toBe(2 * 4 * 20);
+    await Promise.all([a.close(), b.close()]);
+  });
+
   it("refuses to open a folder built for another vector size", async () => {
     const path = join(dir, "dims");
     await (await LanceChunkStore.open({ dir: path, dimensions: 16 })).close();

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { makeArrowTable, type Table } from "@lancedb/lancedb";
 import { StoreError, StoreInputError } from "../errors.js";
 import { requireChunk, requireId, requireIds, requirePage, requireTenant, requireVector } from "../guards.js";
@@ -41,6 +42,9 @@ export interface LanceChunkStoreOptions {
    */
   exactFilterMaxRecordIds?: number;
 }
+
+// A commit that loses a race to another writer is retried this many times in all.
+const WRITE_ATTEMPTS = 6;
 
 // Bounds one IN list and one delete, however many record ids a caller passes.
 const IDS_PER_STATEMENT = 5_000;
@@ -209,13 +213,23 @@ export class LanceChunkStore implements ChunkStore {
     this.tables.db.close();
   }
 
+  /**
+   * Runs a write, retrying LanceDB's optimistic-concurrency conflicts: two writers (a cron run and a
+   * webhook batch, or two processes) committing at once make one of them retry, and every write here
+   * is idempotent (merge-inserts, deletes by filter, conditional lease writes, compaction).
+   */
   private async write<T>(what: string, run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (cause) {
-      throw new StoreError("STORE_WRITE_FAILED", `LanceDB ${what} failed: ${(cause as Error).message}`, {
-        cause,
-      });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await run();
+      } catch (cause) {
+        const message = (cause as Error).message ?? String(cause);
+        if (attempt < WRITE_ATTEMPTS && /commit conflict|retryable/i.test(message)) {
+          await sleep(20 * 2 ** attempt * (0.5 + Math.random()));
+          continue;
+        }
+        throw new StoreError("STORE_WRITE_FAILED", `LanceDB ${what} failed: ${message}`, { cause });
+      }
     }
   }
 

@@ -1,7 +1,11 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { type Connection, connect, type Table } from "@lancedb/lancedb";
 import { FixedSizeList, type Schema } from "apache-arrow";
 import { StoreError } from "../errors.js";
 import { chunksSchema, leasesSchema, recordsSchema, syncStateSchema, TABLES } from "./schema.js";
+
+// Opening a new folder while another process creates it takes a few tries at most.
+const OPEN_ATTEMPTS = 10;
 
 /** The four tables of one store folder. */
 export interface LanceTables {
@@ -36,19 +40,21 @@ export async function openTables(uri: string, dimensions: number): Promise<Lance
 }
 
 async function openOrCreate(db: Connection, name: string, schema: Schema): Promise<Table> {
-  if ((await db.tableNames()).includes(name)) return db.openTable(name);
-  try {
-    return await db.createEmptyTable(name, schema, { mode: "create" });
-  } catch (cause) {
-    // Another process created it between our listing and our create.
+  let lastError: unknown;
+  for (let attempt = 1; attempt <= OPEN_ATTEMPTS; attempt++) {
     try {
-      return await db.openTable(name);
-    } catch {
-      throw new StoreError("STORE_OPEN_FAILED", `cannot create table ${name}: check the store folder`, {
-        cause,
-      });
+      if ((await db.tableNames()).includes(name)) return await db.openTable(name);
+      return await db.createEmptyTable(name, schema, { mode: "create" });
+    } catch (cause) {
+      // Another process is creating the same table right now: its folder is listed before its
+      // first version is committed, so both "open" and "create" can fail until that lands.
+      lastError = cause;
+      await sleep(25 * attempt);
     }
   }
+  throw new StoreError("STORE_OPEN_FAILED", `cannot open or create table ${name}: check the store folder`, {
+    cause: lastError,
+  });
 }
 
 async function checkDimensions(chunks: Table, dimensions: number, uri: string): Promise<void> {
