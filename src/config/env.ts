@@ -33,6 +33,11 @@ export const envSettings = [
   ["CLEARANCE_HOST", "server.host"],
   ["CLEARANCE_PORT", "server.port"],
   ["CLEARANCE_WEBHOOK_SECRET", "server.webhookSecret"],
+  ["CLEARANCE_JWKS_URL", "auth.jwksUrl"],
+  ["CLEARANCE_JWT_ISSUER", "auth.issuer"],
+  ["CLEARANCE_JWT_AUDIENCE", "auth.audience"],
+  ["CLEARANCE_JWT_CLAIM", "auth.claim"],
+  ["CLEARANCE_CHAT_MODEL", "chat.model"],
 ] as const;
 
 export type EnvName = (typeof envSettings)[number][0];

@@ -107,6 +107,20 @@ export const serverSchema = z.object({
   webhookSecret: z.string().min(1).optional(),
 });
 
+/** How `clearance serve` learns who is asking: bearer JWTs verified against a JWKS. */
+export const authSchema = z.object({
+  jwksUrl: z.url().optional(),
+  issuer: z.string().min(1).optional(),
+  audience: z.string().min(1).optional(),
+  /** The claim holding the asker's email (the Permissions API's user). */
+  claim: z.string().min(1).default("email"),
+});
+
+/** The chat model that writes answers when an OpenAI key is set (offline: the extractive answerer). */
+export const chatSchema = z.object({
+  model: z.string().min(1).default("gpt-4o-mini"),
+});
+
 /** Everything Clearance can be told, from a file, the environment, or code. */
 export const configSchema = z.object({
   tenant: z.string().min(1, "the Connected User id whose syncs to use (the token's sub)"),
@@ -116,6 +130,8 @@ export const configSchema = z.object({
   ingest: ingestSchema.default(ingestSchema.parse({})),
   retrieval: retrievalSchema.default(retrievalSchema.parse({})),
   server: serverSchema.default(serverSchema.parse({})),
+  auth: authSchema.default(authSchema.parse({})),
+  chat: chatSchema.default(chatSchema.parse({})),
 });
 
 export type ClearanceConfig = z.infer<typeof configSchema>;

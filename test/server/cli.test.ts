@@ -1,6 +1,9 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ChatResponseBody } from "../../src/chat/index.js";
 import { formatQueryResult, queryCommand, runQuery } from "../../src/cli/commands/query.js";
@@ -162,6 +165,48 @@ describe("clearance serve and query over a configured store", () => {
     await expect(
       startServe({ demo: true, webhooks: true, corpus: CORPUS_DIR, port: 0 }),
     ).rejects.toMatchObject({ code: "SERVE_FLAGS_CONFLICT" });
+  });
+
+  it("serve takes its JWT identity from the config's auth section", async () => {
+    const { privateKey, publicKey } = await generateKeyPair("RS256");
+    const jwks = createServer((_, res) => {
+      exportJWK(publicKey).then((jwk) => {
+        res.setHeader("content-type", "application/json");
+        res.end(JSON.stringify({ keys: [{ ...jwk, alg: "RS256", kid: "k1" }] }));
+      });
+    });
+    await new Promise<void>((done) => jwks.listen(0, "127.0.0.1", done));
+    const jwksUrl = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks`;
+    const withAuth = join(dir, "with-auth.yaml");
+    await writeFile(
+      withAuth,
+      `${await readFile(configFile, "utf8")}auth:\n  jwksUrl: ${jwksUrl}\n  issuer: https://idp.test\n`,
+    );
+    const running = await startServe({ config: withAuth, corpus: CORPUS_DIR, host: "127.0.0.1", port: 0 });
+    try {
+      expect(running.banner).toContain("Authorization: Bearer <JWT>");
+      const token = await new SignJWT({ email: CHLOE })
+        .setProtectedHeader({ alg: "RS256", kid: "k1" })
+        .setIssuer("https://idp.test")
+        .setExpirationTime("5m")
+        .sign(privateKey);
+      const ask = (headers: Record<string, string>) =>
+        fetch(`${running.url}/api/chat`, {
+          method: "POST",
+          headers: { "content-type": "application/json", ...headers },
+          body: JSON.stringify({
+            question: "How much discount can an account executive give without approval?",
+          }),
+        });
+      // The dev header means nothing here: only a verified token says who asks.
+      expect((await ask({ "x-clearance-user": CHLOE })).status).toBe(401);
+      const answer = await ask({ authorization: `Bearer ${token}` });
+      expect(answer.status).toBe(200);
+      expect(((await answer.json()) as ChatResponseBody).citations[0]!.name).toBe("Pricing 2026.pdf");
+    } finally {
+      await running.close();
+      jwks.close();
+    }
   });
 
   it("serve refuses to start without a way to know who asks, or with two", async () => {

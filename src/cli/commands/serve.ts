@@ -118,7 +118,7 @@ export async function startServe(flags: ServeFlags): Promise<RunningServe> {
     }
     const setup = flags.demo ? await demoSetup(flags) : await configuredSetup(flags, log);
     closers.push(setup.close);
-    const answerer = answererOf(flags, setup.openaiApiKey);
+    const answerer = answererOf(flags, setup);
     const counted = countResponses(
       createChatHandler({ retriever: setup.retriever, identify: setup.identify, model: answerer, onError }),
     );
@@ -161,6 +161,8 @@ interface Setup {
   host: string;
   port: number;
   openaiApiKey: string | undefined;
+  /** The configured chat model (`--chat-model` wins). */
+  chatModel?: string;
   webhooks?: WebhookIngest;
   close(): Promise<void>;
 }
@@ -186,10 +188,17 @@ async function demoSetup(flags: ServeFlags): Promise<Setup> {
 }
 
 async function configuredSetup(flags: ServeFlags, log: pino.Logger): Promise<Setup> {
-  const identity = identityOf(flags);
   const config = loadConfig({
     ...(flags.config ? { file: flags.config } : {}),
     overrides: flags.tenant ? { tenant: flags.tenant } : {},
+  });
+  // Flags win over the config's auth section (CLEARANCE_JWKS_URL…), so a deploy can set it once.
+  const identity = identityOf({
+    ...flags,
+    jwksUrl: flags.jwksUrl ?? (flags.devIdentity ? undefined : config.auth.jwksUrl),
+    jwtIssuer: flags.jwtIssuer ?? config.auth.issuer,
+    jwtAudience: flags.jwtAudience ?? config.auth.audience,
+    jwtClaim: flags.jwtClaim ?? config.auth.claim,
   });
   const opened = await openConfiguredRetrieval(config);
   const { retriever } = opened;
@@ -223,6 +232,7 @@ async function configuredSetup(flags: ServeFlags, log: pino.Logger): Promise<Set
     host: config.server.host,
     port: config.server.port,
     openaiApiKey: config.embeddings.openaiApiKey,
+    chatModel: config.chat.model,
     ...(webhooks ? { webhooks } : {}),
     close: async () => {
       await webhooks?.close();
@@ -254,13 +264,14 @@ function identityOf(
   }
   throw new ClearanceError(
     "SERVE_NO_IDENTITY",
-    `serve must know who is asking: pass --jwks-url <url> (verify bearer JWTs), or --dev-identity for local development only (trusts the ${DEV_IDENTITY_HEADER} header), or use --demo`,
+    `serve must know who is asking: pass --jwks-url <url> or set CLEARANCE_JWKS_URL (verify bearer JWTs), or --dev-identity for local development only (trusts the ${DEV_IDENTITY_HEADER} header), or use --demo`,
   );
 }
 
-function answererOf(flags: ServeFlags, openaiApiKey: string | undefined): Answerer {
-  if (flags.extractive || !openaiApiKey) return createAnswerer();
-  return createAnswerer({ openaiApiKey, ...(flags.chatModel ? { model: flags.chatModel } : {}) });
+function answererOf(flags: ServeFlags, setup: Pick<Setup, "openaiApiKey" | "chatModel">): Answerer {
+  if (flags.extractive || !setup.openaiApiKey) return createAnswerer();
+  const model = flags.chatModel ?? setup.chatModel;
+  return createAnswerer({ openaiApiKey: setup.openaiApiKey, ...(model ? { model } : {}) });
 }
 
 function bannerOf(url: string, setup: Setup, answerer: Answerer): string {
