@@ -28,15 +28,22 @@ function settle(text: string, sourceCount: number): { ready: string; rest: strin
   return { ready: cleaned.slice(0, cut), rest: cleaned.slice(cut) };
 }
 
-/** Repeated until nothing changes: removing `[12]` from `[0[12]]` must not leave a `[0]` behind. */
+/**
+ * Drops unknown citations one at a time, leftmost first, until none is left: removing `[12]` from
+ * `[0[12]]` must not leave a `[0]` behind, and removing them one by one (each with the space before
+ * it) gives the same text however the answer was split into pieces.
+ */
 function withoutUnknown(text: string, sourceCount: number): string {
   let current = text;
   for (;;) {
+    let removed = false;
     const next = current.replace(/\s?\[(\d+)\]/g, (match, n: string) => {
       const k = Number(n);
-      return k >= 1 && k <= sourceCount ? match : "";
+      if (removed || (k >= 1 && k <= sourceCount)) return match;
+      removed = true;
+      return "";
     });
-    if (next === current) return current;
+    if (!removed) return current;
     current = next;
   }
 }

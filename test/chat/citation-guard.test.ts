@@ -23,6 +23,8 @@ describe("keepKnownCitations", () => {
     expect(await run(["- [ ] task [0] done [3"], 2)).toBe("- [ ] task done [3");
     expect(await run(["[0[12]]"], 3)).toBe("");
     expect(await run(["[0", "[12]", "]"], 3)).toBe("");
+    // Found by the property below (seed 511030139): two adjacent unknown citations after spaces.
+    expect(await run(["  [12][12]"], 6)).toBe(await run(["  [12]", "[12]"], 6));
     // A long number is held back until its bracket closes, then judged like any other.
     expect(await run(["see [1", "123", "4", "5] and [2]"], 2)).toBe("see and [2]");
 
