@@ -38,6 +38,7 @@ export {
   FileRecordSchema,
   isDeleted,
   isFolder,
+  isFolderMimeType,
   type Pipeline,
   type PipelineRecord,
   parseRecord,

@@ -137,20 +137,32 @@ export function parseRecord<P extends Pipeline>(pipeline: P, record: unknown): P
   return validateValue(record, schema, { endpoint: `${String(pipeline)} record ${String(id)}` });
 }
 
-// Providers name folders differently; Paragon normalises Drive folders to Google's type.
-const FOLDER_MIME_TYPES = new Set([
+// Providers name folders differently; Paragon normalises Drive folders to Google's type. A Drive
+// shortcut has no content of its own either, so it is treated as a folder.
+const FOLDER_MIME_TYPES: ReadonlySet<string> = new Set([
   "application/vnd.google-apps.folder",
+  "application/vnd.google-apps.shortcut",
   "inode/directory",
   "application/x-directory",
   "httpd/unix-directory",
+  "text/directory",
   "folder",
+  "directory",
 ]);
+
+/**
+ * True when a MIME type marks a folder (or a Drive shortcut), which has no content to read.
+ *
+ * @example isFolderMimeType("application/vnd.google-apps.folder") // true
+ */
+export function isFolderMimeType(mimeType: string): boolean {
+  const type = (mimeType.split(";")[0] ?? "").trim().toLowerCase();
+  return FOLDER_MIME_TYPES.has(type) || type.endsWith(".folder") || type.endsWith("/folder");
+}
 
 /** True when a file record is a folder (decided by its `mimeType`, e.g. `application/vnd.google-apps.folder`). */
 export function isFolder(record: { mimeType?: string | null | undefined }): boolean {
-  const mime = record.mimeType?.trim().toLowerCase();
-  if (!mime) return false;
-  return FOLDER_MIME_TYPES.has(mime) || mime.endsWith(".folder") || mime.endsWith("/folder");
+  return record.mimeType ? isFolderMimeType(record.mimeType) : false;
 }
 
 /** True for a tombstone (`deleted: true`): the record was deleted or access to it was lost. */

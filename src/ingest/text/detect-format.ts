@@ -1,3 +1,4 @@
+import { isFolderMimeType } from "../../managed-sync/index.js";
 /** The formats Clearance reads text from. */
 export type TextFormat =
   | "pdf"
@@ -66,31 +67,12 @@ const byExtension: ReadonlyMap<string, TextFormat> = new Map([
   ["log", "text"],
 ]);
 
-const folderMimeTypes: ReadonlySet<string> = new Set([
-  "application/vnd.google-apps.folder",
-  "application/vnd.google-apps.shortcut",
-  "inode/directory",
-  "application/x-directory",
-  "httpd/unix-directory",
-  "text/directory",
-  "folder",
-  "directory",
-]);
-
 /** `"Text/HTML; charset=utf-8"` → `"text/html"`. */
 function essence(mimeType: string): string {
   return (mimeType.split(";")[0] ?? "").trim().toLowerCase();
 }
 
-/**
- * True when the MIME type marks a folder (or a Drive shortcut), which has no content to read.
- *
- * @example isFolderMimeType("application/vnd.google-apps.folder") // true
- */
-export function isFolderMimeType(mimeType: string): boolean {
-  const type = essence(mimeType);
-  return folderMimeTypes.has(type) || type.endsWith(".folder") || type.endsWith("/folder");
-}
+export { isFolderMimeType };
 
 /**
  * The format to read a file as: by MIME type first, by file extension when the MIME type is
