@@ -1,3 +1,4 @@
+import { linkAbort } from "../managed-sync/index.js";
 import { toPermissionsError } from "./errors.js";
 import type { PermissionsClient } from "./permissions-client.js";
 import { normalizeObjectId, normalizeSubject } from "./subject.js";
@@ -81,9 +82,11 @@ export class ManagedSyncAccessControl implements AccessControl {
       else records.set(object.recordId, [index]);
     });
 
-    // One failing sync cancels its siblings: the whole answer is void anyway.
+    // One failing sync cancels its siblings: the whole answer is void anyway. Linked by hand, not
+    // with AbortSignal.any, which leaks on Node 20 when the caller's signal is long-lived.
     const siblings = new AbortController();
-    const combined = signal ? AbortSignal.any([signal, siblings.signal]) : siblings.signal;
+    const combined = siblings.signal;
+    const unlink = linkAbort(signal, siblings);
     let calls = 0;
     const decideSync = async (syncId: string, records: Map<string, number[]>): Promise<void> => {
       const fill = (recordId: string, decision: Decision) => {
@@ -132,6 +135,8 @@ export class ManagedSyncAccessControl implements AccessControl {
     } catch (error) {
       siblings.abort(error);
       throw toPermissionsError(error, "batch-check");
+    } finally {
+      unlink();
     }
     return { decisions, calls };
   }

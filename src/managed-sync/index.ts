@@ -56,6 +56,7 @@ export type {
   RecordPage,
   RecordsApi,
 } from "./records.js";
+export { Deadline, linkAbort } from "./signals.js";
 export {
   SYNC_STATUSES,
   type Sync,
