@@ -162,6 +162,19 @@ export class EmulatorState extends SyncRegistry {
   }
 
   /**
+   * The record ids of a node and everything below it, parents first (the sync root itself is not a
+   * record); empty when the sync is deleted or the node is gone.
+   */
+  recordIdsBelow(syncId: string, nodeId: string): string[] {
+    const sync = this.syncsById.get(syncId);
+    const node = sync && !sync.deleted ? sync.tree.get(nodeId) : undefined;
+    if (!sync || !node) return [];
+    const ids: string[] = [];
+    for (const n of sync.tree.subtree(node)) if (n !== sync.tree.root) ids.push(n.id);
+    return ids;
+  }
+
+  /**
    * One node's sharing, to apply a change event without rebuilding the graph (after
    * record_created/updated, which may have moved it, or sharing_changed); undefined once deleted.
    */

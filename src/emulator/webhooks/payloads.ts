@@ -1,4 +1,4 @@
-import type { ChangeEvent, SharingGraph } from "../state/index.js";
+import type { ChangeEvent } from "../state/index.js";
 
 /** A Managed Sync webhook body, as Paragon documents it. */
 export type WebhookPayload =
@@ -20,7 +20,7 @@ export type WebhookPayload =
 
 /** What the sender needs from the emulator state to expand a sharing change to the records it reaches. */
 export interface SharingSource {
-  sharingGraph(): SharingGraph;
+  recordIdsBelow(syncId: string, nodeId: string): string[];
   syncsOf(tenant: string): { id: string; integration: string; pipeline: string }[];
 }
 
@@ -58,7 +58,7 @@ export function payloadsFor(event: ChangeEvent, state: SharingSource): WebhookPa
     case "sharing_changed": {
       const sync = state.syncsOf(event.tenant).find((s) => s.id === event.syncId);
       if (!sync) return [];
-      return recordsBelow(state.sharingGraph(), event.syncId, event.recordId).map((recordId) => ({
+      return state.recordIdsBelow(event.syncId, event.recordId).map((recordId) => ({
         event: "record_updated",
         sync: sync.integration,
         syncInstanceId: event.syncId,
@@ -69,25 +69,4 @@ export function payloadsFor(event: ChangeEvent, state: SharingSource): WebhookPa
     default:
       return [];
   }
-}
-
-/** The record ids of a node and everything below it (the sync root itself is not a record). */
-function recordsBelow(graph: SharingGraph, syncId: string, nodeId: string): string[] {
-  const nodes = graph.nodes.filter((n) => n.syncId === syncId);
-  const children = new Map<string, string[]>();
-  for (const node of nodes) {
-    if (node.parentId === null) continue;
-    const list = children.get(node.parentId) ?? [];
-    list.push(node.id);
-    children.set(node.parentId, list);
-  }
-  const isRecord = new Map(nodes.map((n) => [n.id, n.record]));
-  const out: string[] = [];
-  const stack = [nodeId];
-  while (stack.length > 0) {
-    const id = stack.pop() as string;
-    if (isRecord.get(id)) out.push(id);
-    stack.push(...(children.get(id) ?? []));
-  }
-  return out;
 }
