@@ -105,7 +105,11 @@ export async function processPage(
       contents.map((c) => ({ recordId: c.recordId, contentHash: c.contentHash })),
     );
   }
-  for (const patch of patches) await store.updateRecordMetadata(tenant, patch.recordId, patch.metadata);
+  for (const patch of patches) {
+    // `url: undefined` first: metadata leaves out a url the source no longer has, and the stores
+    // only clear fields whose key is present, so without it chunks would keep the old link.
+    await store.updateRecordMetadata(tenant, patch.recordId, { url: undefined, ...patch.metadata });
+  }
   if (drops.length > 0) await store.deleteByRecord(tenant, drops);
   const versions = [...contents.map((c) => versionOf(c, context)), ...patches.map((p) => p.version)];
   if (versions.length > 0) await store.putRecordVersions(versions);
