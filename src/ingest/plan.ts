@@ -60,7 +60,15 @@ export function planRecord(
   }
   const name = file.name ?? undefined;
   if (isFolder(file)) {
-    return { action: "skip", recordId: file.id, name, code: "FOLDER", reason: "a folder", drop: false };
+    // A record once indexed as a file that now reports a folder (or shortcut) type loses its chunks.
+    return {
+      action: "skip",
+      recordId: file.id,
+      name,
+      code: "FOLDER",
+      reason: "a folder",
+      drop: stored !== undefined,
+    };
   }
   const metadata = fileMetadata(file, sync);
   if (!detectFormat(metadata.mimeType, metadata.name)) {

@@ -85,6 +85,12 @@ describe("planRecord", () => {
     });
   });
 
+  it("drops the chunks of an indexed file that now reports a folder type", () => {
+    expect(
+      planRecord({ ...file, mimeType: "application/vnd.google-apps.folder" }, drive, storedFor(file)),
+    ).toMatchObject({ action: "skip", code: "FOLDER", drop: true });
+  });
+
   it("fails a record whose fields have the wrong type, naming the field", () => {
     const plan = planRecord({ ...file, size: "large" } as never, drive, undefined);
     expect(plan).toMatchObject({ action: "fail", code: "INVALID_RESPONSE" });
