@@ -1,11 +1,8 @@
 import { resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { Command, InvalidArgumentError } from "commander";
+import { Command } from "commander";
 import { renderDemo, runDemo } from "../../demo/index.js";
+import { BUNDLED_CORPUS, positiveInt } from "../args.js";
 import { IngestProgressBar } from "../ingest-progress.js";
-
-/** The example corpus shipped with the package, found from this file whether run from src/ or dist/. */
-const bundledCorpus = fileURLToPath(new URL("../../../examples/corpus", import.meta.url));
 
 /**
  * `clearance demo`: the whole product offline — emulator, ingest, and the same questions asked by
@@ -16,7 +13,7 @@ export function demoCommand(): Command {
     .description(
       "Run the whole product offline: emulator → ingest → the same questions asked by three people",
     )
-    .option("--corpus <dir>", "corpus folder with manifest.yaml and questions.yaml", bundledCorpus)
+    .option("--corpus <dir>", "corpus folder with manifest.yaml and questions.yaml", BUNDLED_CORPUS)
     .option("--people <emails>", "comma-separated emails of who asks (default: the corpus's demo trio)")
     .option("--questions <ids>", "comma-separated question ids from questions.yaml")
     .option("--store <dir>", "keep the embedded store here (default: a temporary folder)")
@@ -57,10 +54,4 @@ function split(list: string): string[] {
     .split(",")
     .map((s) => s.trim())
     .filter(Boolean);
-}
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("expected a positive integer");
-  return n;
 }

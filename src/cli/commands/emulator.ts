@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command, Option } from "commander";
 import { type Emulator, type FaultConfigInput, startEmulator } from "../../emulator/index.js";
+import { fraction, nonNegativeInt } from "../args.js";
 
 export interface EmulatorFlags {
   corpus: string;
@@ -118,17 +119,4 @@ function faultsOf(flags: EmulatorFlags): FaultConfigInput | undefined {
     (r) => r !== undefined && r > 0,
   );
   return any ? config : undefined;
-}
-
-function nonNegativeInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("must be a whole number ≥ 0");
-  return n;
-}
-
-function fraction(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0 || n > 1)
-    throw new InvalidArgumentError("must be a fraction between 0 and 1");
-  return n;
 }

@@ -1,9 +1,10 @@
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command, Option } from "commander";
 import { clientFromConfig, embeddingsFromConfig } from "../../compose/index.js";
 import { type ClearanceConfig, loadConfig } from "../../config/index.js";
 import { ClearanceError } from "../../errors.js";
 import { type IngestEvent, type IngestReport, ingest } from "../../ingest/index.js";
 import { openChunkStore } from "../../store/index.js";
+import { positiveInt } from "../args.js";
 import { IngestProgressBar } from "../ingest-progress.js";
 
 interface IngestFlags {
@@ -87,12 +88,6 @@ function overridesOf(flags: IngestFlags): Record<string, unknown> {
     ...(flags.tenant ? { tenant: flags.tenant } : {}),
     ...(Object.keys(ingestOverrides).length > 0 ? { ingest: ingestOverrides } : {}),
   };
-}
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("expected a positive integer");
-  return n;
 }
 
 /** The report as a table a person reads at a glance, then the failures with their reasons. */

@@ -1,14 +1,12 @@
 import { resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { Command, InvalidArgumentError, Option } from "commander";
-import { type Answerer, answerQuestion, type ChatResponseBody, createAnswerer } from "../../chat/index.js";
+import { Command, Option } from "commander";
+import { answerQuestion, type ChatResponseBody } from "../../chat/index.js";
 import { loadConfig } from "../../config/index.js";
 import { startDemo } from "../../demo/index.js";
 import type { RetrievalReport } from "../../retrieval/index.js";
 import { openConfiguredRetrieval } from "../../server/index.js";
-
-/** The example corpus shipped with the package, found from this file whether run from src/ or dist/. */
-const bundledCorpus = fileURLToPath(new URL("../../../examples/corpus", import.meta.url));
+import { answererOf } from "../answerer-of.js";
+import { BUNDLED_CORPUS, positiveInt } from "../args.js";
 
 export interface QueryFlags {
   user: string;
@@ -37,7 +35,7 @@ export function queryCommand(): Command {
     .option("-c, --config <file>", "config file (YAML or JSON); default $CLEARANCE_CONFIG")
     .option("--tenant <id>", "Connected User whose chunks to search (overrides CLEARANCE_TENANT)")
     .option("--demo", "offline: start the emulator on --corpus and ingest it first (a few seconds)")
-    .option("--corpus <dir>", "the demo corpus folder", bundledCorpus)
+    .option("--corpus <dir>", "the demo corpus folder", BUNDLED_CORPUS)
     .option("--chat-model <model>", "OpenAI chat model when OPENAI_API_KEY is set (default gpt-4o-mini)")
     .option("--extractive", "answer with the offline extractive answerer even when an OpenAI key is set")
     .action(async (question: string, flags: QueryFlags) => {
@@ -74,7 +72,7 @@ export async function runQuery(question: string, flags: QueryFlags): Promise<Cha
   });
   const { retriever, close } = await openConfiguredRetrieval(config);
   try {
-    const model = answererOf(flags, config.embeddings.openaiApiKey);
+    const model = answererOf(flags, config.embeddings.openaiApiKey, config.chat.model);
     return await answerQuestion({ retriever, question, user: flags.user, model, ...kOf(flags) });
   } finally {
     await close();
@@ -122,21 +120,10 @@ export function reportLine(report: RetrievalReport): string {
   return parts.join(" · ");
 }
 
-function answererOf(flags: QueryFlags, openaiApiKey: string | undefined): Answerer {
-  if (flags.extractive || !openaiApiKey) return createAnswerer();
-  return createAnswerer({ openaiApiKey, ...(flags.chatModel ? { model: flags.chatModel } : {}) });
-}
-
 function kOf(flags: QueryFlags): { k?: number } {
   return flags.k !== undefined ? { k: flags.k } : {};
 }
 
 function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("expected a positive integer");
-  return n;
 }

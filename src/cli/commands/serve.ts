@@ -1,14 +1,8 @@
 import { resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command, Option } from "commander";
 import pino from "pino";
-import {
-  type Answerer,
-  createAnswerer,
-  createChatHandler,
-  type Identify,
-  jwtIdentity,
-} from "../../chat/index.js";
+import { type Answerer, createChatHandler, type Identify, jwtIdentity } from "../../chat/index.js";
+
 import { loadConfig } from "../../config/index.js";
 import { loadDemoDirectory, type Person, startDemo } from "../../demo/index.js";
 import { ClearanceError } from "../../errors.js";
@@ -24,9 +18,8 @@ import {
   startConfiguredWebhooks,
 } from "../../server/index.js";
 import type { WebhookIngest } from "../../webhooks/index.js";
-
-/** The example corpus shipped with the package, found from this file whether run from src/ or dist/. */
-const bundledCorpus = fileURLToPath(new URL("../../../examples/corpus", import.meta.url));
+import { answererOf } from "../answerer-of.js";
+import { BUNDLED_CORPUS, port } from "../args.js";
 
 export interface ServeFlags {
   config?: string;
@@ -74,7 +67,7 @@ export function serveCommand(): Command {
       "--demo",
       "offline demo: start the emulator on --corpus, ingest it, trust the page's person picker",
     )
-    .option("--corpus <dir>", "the demo corpus folder (manifest.yaml + files)", bundledCorpus)
+    .option("--corpus <dir>", "the demo corpus folder (manifest.yaml + files)", BUNDLED_CORPUS)
     .option("--store-dir <dir>", "demo: keep the ingested store here (default: a temp folder)")
     .option("--dev-identity", `DEVELOPMENT ONLY: trust the ${DEV_IDENTITY_HEADER} header as who is asking`)
     .option("--people <dir>", "with --dev-identity: a corpus folder whose manifest lists the people to offer")
@@ -118,7 +111,7 @@ export async function startServe(flags: ServeFlags): Promise<RunningServe> {
     }
     const setup = flags.demo ? await demoSetup(flags) : await configuredSetup(flags, log);
     closers.push(setup.close);
-    const answerer = answererOf(flags, setup);
+    const answerer = answererOf(flags, setup.openaiApiKey, setup.chatModel);
     const counted = countResponses(
       createChatHandler({ retriever: setup.retriever, identify: setup.identify, model: answerer, onError }),
     );
@@ -168,6 +161,13 @@ interface Setup {
 }
 
 async function demoSetup(flags: ServeFlags): Promise<Setup> {
+  // The demo brings its own Managed Sync (the emulator) and tenant; the rest of the settings —
+  // host, port, OpenAI key, chat model — come from the same env/file layers as a real deploy,
+  // validated the same way (a bad CLEARANCE_PORT is a ConfigError naming it, not a stack trace).
+  const config = loadConfig({
+    ...(flags.config ? { file: flags.config } : {}),
+    overrides: { tenant: flags.tenant ?? "demo", managedSync: { token: "unused-by-the-demo" } },
+  });
   const demo = await startDemo({
     corpusDir: resolve(flags.corpus),
     ...(flags.storeDir ? { storeDir: resolve(flags.storeDir) } : {}),
@@ -180,9 +180,10 @@ async function demoSetup(flags: ServeFlags): Promise<Setup> {
     tenant: demo.tenant,
     people: demo.people,
     questions: demo.questions,
-    host: process.env.CLEARANCE_HOST || "127.0.0.1",
-    port: process.env.CLEARANCE_PORT ? port(process.env.CLEARANCE_PORT) : 8787,
-    openaiApiKey: process.env.OPENAI_API_KEY || undefined,
+    host: config.server.host,
+    port: config.server.port,
+    openaiApiKey: config.embeddings.openaiApiKey,
+    chatModel: config.chat.model,
     close: () => demo.close(),
   };
 }
@@ -268,12 +269,6 @@ function identityOf(
   );
 }
 
-function answererOf(flags: ServeFlags, setup: Pick<Setup, "openaiApiKey" | "chatModel">): Answerer {
-  if (flags.extractive || !setup.openaiApiKey) return createAnswerer();
-  const model = flags.chatModel ?? setup.chatModel;
-  return createAnswerer({ openaiApiKey: setup.openaiApiKey, ...(model ? { model } : {}) });
-}
-
 function bannerOf(url: string, setup: Setup, answerer: Answerer): string {
   const lines = [`Clearance serving tenant ${setup.tenant} on ${url}`];
   lines.push(`  chat page    ${url}/`);
@@ -291,11 +286,4 @@ function bannerOf(url: string, setup: Setup, answerer: Answerer): string {
   }
   lines.push("Ctrl-C to stop.");
   return `${lines.join("\n")}\n`;
-}
-
-function port(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65_535)
-    throw new InvalidArgumentError("must be a port, 0 to 65535");
-  return n;
 }

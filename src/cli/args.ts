@@ -1,0 +1,35 @@
+import { fileURLToPath } from "node:url";
+import { InvalidArgumentError } from "commander";
+
+/** The example corpus shipped with the package, found from here whether run from src/ or dist/. */
+export const BUNDLED_CORPUS = fileURLToPath(new URL("../../examples/corpus", import.meta.url));
+
+/** Commander parser for a count ≥ 1. */
+export function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("expected a positive integer");
+  return n;
+}
+
+/** Commander parser for a whole number ≥ 0 (a seed, a delay). */
+export function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("must be a whole number ≥ 0");
+  return n;
+}
+
+/** Commander parser for a TCP port (0: any free port). */
+export function port(value: string): number {
+  const n = nonNegativeInt(value);
+  if (n > 65_535) throw new InvalidArgumentError("must be a port, 0 to 65535");
+  return n;
+}
+
+/** Commander parser for a rate between 0 and 1. */
+export function fraction(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 1) {
+    throw new InvalidArgumentError("must be a fraction between 0 and 1");
+  }
+  return n;
+}
