@@ -154,7 +154,8 @@ export class ManagedSyncAccessControl implements AccessControl {
       if ((await this.#syncKind(syncId, signal)) !== "files")
         return { recordIds: [], complete: true, calls: 0 };
       const first = await this.#permissions.listObjects(syncId, query, signal ? { signal } : {});
-      if (!first.truncated) return { recordIds: unique(first.objects), complete: true, calls: 1 };
+      // The client already returns bare record ids (no `file:` prefix) from both list endpoints.
+      if (!first.truncated) return { recordIds: [...new Set(first.objects)], complete: true, calls: 1 };
       // The plain endpoint stops at its cap (1000); the streamed one has none.
       const ids = new Set<string>();
       for await (const object of this.#permissions.streamListObjects(
@@ -163,15 +164,11 @@ export class ManagedSyncAccessControl implements AccessControl {
         signal ? { signal } : {},
       )) {
         if (ids.size >= this.#maxListSize) return { recordIds: [...ids], complete: false, calls: 2 };
-        ids.add(normalizeObjectId(object));
+        ids.add(object);
       }
       return { recordIds: [...ids], complete: true, calls: 2 };
     } catch (error) {
       throw toPermissionsError(error, `list-objects on sync ${syncId}`);
     }
   }
-}
-
-function unique(objects: readonly string[]): string[] {
-  return [...new Set(objects.map(normalizeObjectId))];
 }

@@ -1,3 +1,4 @@
+import { bareObjectId, plainUser } from "../managed-sync/index.js";
 import type { Subject } from "./types.js";
 
 /**
@@ -6,8 +7,7 @@ import type { Subject } from "./types.js";
  * @example normalizeSubject(" user:ana@northwind.test ") // "ana@northwind.test"
  */
 export function normalizeSubject(raw: string): Subject {
-  const trimmed = raw.trim();
-  return trimmed.startsWith("user:") ? trimmed.slice("user:".length) : trimmed;
+  return plainUser(raw.trim());
 }
 
 /**
@@ -16,8 +16,5 @@ export function normalizeSubject(raw: string): Subject {
  * @example normalizeObjectId("file:3f0c…") // "3f0c…"
  */
 export function normalizeObjectId(raw: string): string {
-  const colon = raw.indexOf(":");
-  if (colon < 0) return raw;
-  const prefix = raw.slice(0, colon);
-  return prefix === "file" || prefix === "folder" ? raw.slice(colon + 1) : raw;
+  return bareObjectId(raw);
 }
