@@ -1,4 +1,3 @@
-export { type ChunkSource, chunkRecord, type RecordChunk, type RecordChunkMetadata } from "./chunk-record.js";
 export { chunkText } from "./chunk-text.js";
 export { contentHash } from "./content-hash.js";
 export { detectFormat, isFolderMimeType, sniffFormat, type TextFormat } from "./detect-format.js";

@@ -1,12 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  ChunkOptionsError,
-  chunkRecord,
-  chunkText,
-  contentHash,
-  extractText,
-} from "../../../src/ingest/text/index.js";
+import { ChunkOptionsError, chunkText, contentHash, extractText } from "../../../src/ingest/text/index.js";
 import { fixture, generous } from "./fixture-files.js";
 
 /** "w0000 w0001 …": every word distinct, so overlaps and order can be checked word by word. */
@@ -110,43 +104,6 @@ describe("chunkText", () => {
       }),
       { numRuns: 150 },
     );
-  });
-});
-
-describe("chunkRecord", () => {
-  it("tags every chunk with the record metadata, its index, page and the record's content hash", async () => {
-    const extracted = await extractText(
-      { bytes: await fixture("report.pdf"), mimeType: "application/pdf", name: "report.pdf" },
-      generous,
-    );
-    const source = {
-      tenant: "user-42",
-      syncId: "sync-1",
-      integration: "googledrive",
-      recordId: "rec-1",
-      externalId: "drive-abc",
-      name: "report.pdf",
-      url: "https://drive.example/abc",
-      mimeType: "application/pdf",
-      updatedAt: "2024-05-01T12:00:00Z",
-    };
-    const chunks = await chunkRecord(extracted, source, { chunkSize: 60, chunkOverlap: 10 });
-    expect(chunks.length).toBeGreaterThanOrEqual(3);
-    for (const [i, chunk] of chunks.entries()) {
-      expect(chunk.metadata).toEqual({
-        ...source,
-        chunkIndex: i,
-        contentHash: contentHash(extracted.text),
-        page: chunk.metadata.page,
-      });
-      expect(chunk.metadata.page).toBeGreaterThanOrEqual(1);
-    }
-  });
-
-  it("has no page key for text without pages", async () => {
-    const source = { tenant: "t", syncId: "s", integration: "hubspot", recordId: "c1" };
-    const [chunk] = await chunkRecord({ text: "Contact: Ada" }, source, { chunkSize: 100, chunkOverlap: 0 });
-    expect(chunk?.metadata).not.toHaveProperty("page");
   });
 });
 
