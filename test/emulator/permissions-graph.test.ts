@@ -2,7 +2,7 @@
 // the incrementally maintained graph decides exactly as an engine built afresh from
 // `state.sharingGraph()` through the authz drive mapping (`driveTuples`), the independent oracle.
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { AuthzEngine, type DriveGraph, driveTuples, loadDriveModel } from "../../src/authz/index.js";
 import { PermissionGraph, ROLES } from "../../src/emulator/authz/index.js";
 import { corpusToState, type EmulatorState, type Principal } from "../../src/emulator/index.js";
@@ -180,6 +180,33 @@ describe("PermissionGraph follows the state's changes", () => {
     const after = bridge.of(again);
     expect(after).not.toBe(before);
     expect(after.engine.tuples().length).toBe(before.engine.tuples().length);
+    bridge.close();
+  });
+
+  it("drops a graph whose group update fails, so a removed member is denied on the next request", () => {
+    const state = corpusToState(smallCorpus(), new ContentStore());
+    const sync = state.syncsOf("northwind")[0];
+    const other = state.syncsOf("other-co")[0];
+    if (!sync || !other) throw new Error("no syncs");
+    const bridge = new PermissionGraph(state);
+    const failing = bridge.of(sync);
+    const healthy = bridge.of(other);
+    const folder = sync.tree.getByPath("Engineering");
+    if (!folder) throw new Error("no Engineering folder");
+    const request = { user: "user:ana@northwind.test", relation: "can_read", object: `folder:${folder.id}` };
+    expect(bridge.of(sync).engine.check(request).allowed).toBe(true);
+
+    vi.spyOn(failing, "apply").mockImplementation(() => {
+      throw new Error("apply failed");
+    });
+    const applyHealthy = vi.spyOn(healthy, "apply");
+    state.removeGroupMember("platform", { type: "user", email: "ana@northwind.test" });
+
+    expect(applyHealthy).toHaveBeenCalledTimes(1); // one graph failing does not stop the others
+    expect(bridge.of(other)).toBe(healthy);
+    const rebuilt = bridge.of(sync);
+    expect(rebuilt).not.toBe(failing);
+    expect(rebuilt.engine.check(request).allowed).toBe(false);
     bridge.close();
   });
 });

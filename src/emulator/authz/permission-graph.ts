@@ -72,7 +72,15 @@ export class PermissionGraph {
         const next = group ? groupTuples(group) : [];
         const change = diffTuples(this.groups.get(event.groupId) ?? [], next);
         this.groups.set(event.groupId, next);
-        for (const graph of this.graphs.values()) graph.apply(change);
+        // A graph that fails to apply would keep stale tuples (a removed member keeping access), and
+        // listener errors are only logged: drop it so the next request rebuilds it from the state.
+        for (const [syncId, graph] of this.graphs) {
+          try {
+            graph.apply(change);
+          } catch {
+            this.graphs.delete(syncId);
+          }
+        }
         return;
       }
       case "person_added": {
