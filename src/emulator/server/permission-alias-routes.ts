@@ -5,6 +5,7 @@ import { objectId, type PermissionService, permissionsOf } from "../authz/index.
 import type { SyncEntry } from "../state/index.js";
 import type { EmulatorEnv, ServerDeps } from "./env.js";
 import { parseJson } from "./http-errors.js";
+import { onPermissionError } from "./permission-errors.js";
 import { requireProject } from "./project-guard.js";
 
 // The second seed's paths (`/projects/{projectId}/permissions/…`) with its `{subject, relation,
@@ -29,8 +30,8 @@ const listObjectsBody = z.looseObject({
 const expandBody = z.looseObject({ object: z.unknown().optional(), relation: z.unknown().optional() });
 
 /**
- * Alias routes, mounted at `/projects/:projectId/permissions` by `mountPermissionRoutes`, which also
- * gives them the Permissions API's error handler (bad input → 400).
+ * Alias routes, mounted at `/projects/:projectId/permissions` by `mountPermissionRoutes`, with the
+ * Permissions API's error handler (bad input → 400).
  */
 export function permissionAliasRoutes(
   deps: Pick<ServerDeps, "state">,
@@ -38,6 +39,7 @@ export function permissionAliasRoutes(
 ): Hono<EmulatorEnv> {
   const { state } = deps;
   const app = new Hono<EmulatorEnv>();
+  app.onError(onPermissionError);
 
   app.use("*", requireProject(state));
 

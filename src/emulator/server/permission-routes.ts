@@ -1,10 +1,10 @@
-import { type ErrorHandler, Hono } from "hono";
+import { Hono } from "hono";
 import { z } from "zod";
-import { AuthzError } from "../../authz/index.js";
-import { PermissionInputError, type PermissionService, permissionsOf } from "../authz/index.js";
+import { type PermissionService, permissionsOf } from "../authz/index.js";
 import type { EmulatorEnv, ServerDeps } from "./env.js";
-import { errorResponse, onError, parseJson } from "./http-errors.js";
+import { parseJson } from "./http-errors.js";
 import { permissionAliasRoutes } from "./permission-alias-routes.js";
+import { onPermissionError } from "./permission-errors.js";
 
 // Fields are read loosely (z.unknown) so the service can say exactly what is wrong with each.
 const checkBody = z.looseObject({
@@ -22,14 +22,6 @@ const listObjectsBody = z.looseObject({
   role: z.unknown().optional(),
 });
 const expandBody = z.looseObject({ object: z.unknown().optional(), relation: z.unknown().optional() });
-
-/** Bad Permissions API input is a 400 naming the problem; anything else goes to the shared handler. */
-export const onPermissionError: ErrorHandler<EmulatorEnv> = (error, c) => {
-  if (error instanceof PermissionInputError || error instanceof AuthzError) {
-    return errorResponse(c, 400, error.code, error.message);
-  }
-  return onError(error, c);
-};
 
 /** NDJSON, one `{"object":"<id>"}` per line, sent in batches as the ids are found. */
 export function ndjsonObjects(ids: AsyncGenerator<string>): Response {
@@ -119,7 +111,5 @@ export function permissionRoutes(
 export function mountPermissionRoutes(app: Hono<EmulatorEnv>, deps: Pick<ServerDeps, "state">): void {
   const service = permissionsOf(deps.state);
   app.route("/api/permissions", permissionRoutes(deps, service));
-  const aliases = permissionAliasRoutes(deps, service);
-  aliases.onError(onPermissionError);
-  app.route("/projects/:projectId/permissions", aliases);
+  app.route("/projects/:projectId/permissions", permissionAliasRoutes(deps, service));
 }
