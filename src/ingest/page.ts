@@ -147,19 +147,7 @@ function decide(item: RecordPlan | Prepared, context: PageContext): Decided {
     }
     if (item.stored?.contentHash === item.contentHash) {
       // Same text as stored: a metadata-only change, whatever the source's own version says.
-      return {
-        kind: "patch",
-        patch: {
-          recordId: item.recordId,
-          metadata: item.metadata,
-          version: {
-            ...item.stored,
-            sourceVersion: item.version.value,
-            name: item.metadata.name,
-            updatedAt: now(),
-          },
-        },
-      };
+      return { kind: "patch", patch: toPatch(item, item.stored) };
     }
     return item;
   }
@@ -172,22 +160,27 @@ function decide(item: RecordPlan | Prepared, context: PageContext): Decided {
     case "fail":
       return { kind: "fail", ...item };
     case "patch":
-      return {
-        kind: "patch",
-        patch: {
-          recordId: item.recordId,
-          metadata: item.metadata,
-          version: {
-            ...item.stored,
-            sourceVersion: item.version.value,
-            name: item.metadata.name,
-            updatedAt: now(),
-          },
-        },
-      };
+      return { kind: "patch", patch: toPatch(item, item.stored) };
     default:
       throw new Error(`unreachable: ${item.action} reached decide() unread (${context.sync.id})`);
   }
+}
+
+/** The patch of a record whose text is unchanged: its new metadata, and its stored version brought up to date. */
+function toPatch(
+  item: { recordId: string; metadata: Patch["metadata"]; version: { value: string } },
+  stored: RecordVersion,
+): Patch {
+  return {
+    recordId: item.recordId,
+    metadata: item.metadata,
+    version: {
+      ...stored,
+      sourceVersion: item.version.value,
+      name: item.metadata.name,
+      updatedAt: now(),
+    },
+  };
 }
 
 async function embedChunks(
