@@ -184,6 +184,22 @@ describe("permissions.batchCheck", () => {
     expect(results[1]?.error).toBeUndefined();
   });
 
+  it("fails closed when the server answers the same check twice with conflicting results", async () => {
+    const { client } = await clientFor((request, res) => {
+      const checks = (request.json as { checks: AccessCheck[] }).checks;
+      sendJson(res, 200, {
+        result: [
+          { allowed: true, request: checks[0] },
+          { allowed: false, request: checks[0] },
+        ],
+      });
+    });
+    const [result] = await client.permissions.batchCheck(SYNC, [
+      { object: id(1), user: "ana@northwind.test", role: "can_read" },
+    ]);
+    expect(result).toMatchObject({ allowed: false, error: expect.stringMatching(/conflicting/) });
+  });
+
   it("falls back to position when the server echoes nothing and the counts agree", async () => {
     const { client } = await clientFor((_r, res) =>
       sendJson(res, 200, { result: [{ allowed: true }, { allowed: false, error: null }] }),
