@@ -48,6 +48,27 @@ export async function retrieveSources(
 }
 
 /**
+ * The answer to `question` from `sources`, piece by piece: `NOTHING_FOUND_ANSWER` when there are no
+ * sources (the answerer is not called), else the answerer's text with unknown citations dropped.
+ *
+ * @example
+ * for await (const piece of answerPieces(answerer, question, sources, signal)) process.stdout.write(piece);
+ */
+export async function* answerPieces(
+  answerer: Answerer,
+  question: string,
+  sources: AnswerSource[],
+  signal?: AbortSignal,
+): AsyncGenerator<string> {
+  if (sources.length === 0) {
+    yield NOTHING_FOUND_ANSWER;
+    return;
+  }
+  const input = { question, sources, ...(signal ? { signal } : {}) };
+  yield* keepKnownCitations(answerer.answer(input), sources.length);
+}
+
+/**
  * One question, answered for one person from what they may read (the chat endpoint without HTTP).
  *
  * @example
@@ -68,14 +89,7 @@ export async function answerQuestion(options: {
     ...(options.signal ? { signal: options.signal } : {}),
   });
   let answer = "";
-  if (sources.length === 0) answer = NOTHING_FOUND_ANSWER;
-  else {
-    const input = {
-      question: options.question,
-      sources,
-      ...(options.signal ? { signal: options.signal } : {}),
-    };
-    for await (const piece of keepKnownCitations(answerer.answer(input), sources.length)) answer += piece;
-  }
+  for await (const piece of answerPieces(answerer, options.question, sources, options.signal))
+    answer += piece;
   return { answer, citations, report, answerer: answerer.name };
 }

@@ -1,14 +1,13 @@
 import { ClearanceError } from "../errors.js";
 import type { RetrievalReport } from "../retrieval/index.js";
 import {
+  answerPieces,
   type ChatResponseBody,
   type ChatRetriever,
-  NOTHING_FOUND_ANSWER,
   type RetrievedSources,
   retrieveSources,
 } from "./answer-question.js";
 import type { Answerer } from "./answerer.js";
-import { keepKnownCitations } from "./citation-guard.js";
 import { requestDeadline } from "./deadline.js";
 import { errorResponse, failureResponse, unauthenticated } from "./error-response.js";
 import { ChatConfigError, ChatTimeoutError } from "./errors.js";
@@ -114,12 +113,8 @@ export function createChatHandler(options: ChatHandlerOptions): ChatHandler {
     if (streaming) return streamResponse(answerer, question, retrieved, deadline, notify);
     try {
       let answer = "";
-      if (retrieved.sources.length === 0) answer = NOTHING_FOUND_ANSWER;
-      else {
-        const input = { question, sources: retrieved.sources, signal: deadline.signal };
-        for await (const piece of keepKnownCitations(answerer.answer(input), retrieved.sources.length)) {
-          answer += piece;
-        }
+      for await (const piece of answerPieces(answerer, question, retrieved.sources, deadline.signal)) {
+        answer += piece;
       }
       deadline.dispose();
       const payload: ChatResponseBody = {
@@ -151,15 +146,9 @@ function streamResponse(
     for (const citation of citations) yield sseEvent("citation", citation);
     let answer = "";
     try {
-      if (sources.length === 0) {
-        answer = NOTHING_FOUND_ANSWER;
-        yield sseEvent("delta", { text: answer });
-      } else {
-        const pieces = answerer.answer({ question, sources, signal: deadline.signal });
-        for await (const text of keepKnownCitations(pieces, sources.length)) {
-          answer += text;
-          yield sseEvent("delta", { text });
-        }
+      for await (const text of answerPieces(answerer, question, sources, deadline.signal)) {
+        answer += text;
+        yield sseEvent("delta", { text });
       }
       yield sseEvent("done", { answer, answerer: answerer.name });
     } catch (error) {
