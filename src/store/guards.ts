@@ -26,6 +26,18 @@ export function requireTenant(tenant: unknown): string {
   return requireId(tenant, "tenant");
 }
 
+/** Checks a lease request: its name and holder are ids, its ttl a positive number of milliseconds. */
+export function requireLease(name: string, holder: string, ttlMs: number): void {
+  requireId(name, "lease name");
+  requireId(holder, "lease holder");
+  if (!Number.isFinite(ttlMs) || ttlMs <= 0) {
+    throw new StoreInputError(
+      "STORE_LEASE_INVALID",
+      `lease ttlMs must be a positive number of milliseconds, got ${ttlMs}`,
+    );
+  }
+}
+
 /** Checks every id in a list, returning it de-duplicated. */
 export function requireIds(ids: readonly string[], what: string): string[] {
   if (!Array.isArray(ids)) {

@@ -1,7 +1,6 @@
 import type { Table } from "@lancedb/lancedb";
 import type { RecordBatch } from "apache-arrow";
-import { StoreInputError } from "../errors.js";
-import { requireId, requireIds, requireRecordVersion, requireTenant } from "../guards.js";
+import { requireId, requireIds, requireLease, requireRecordVersion, requireTenant } from "../guards.js";
 import type { RecordVersion, SyncState } from "../types.js";
 import { fromRecordRow, type RecordRow, toRecordRow } from "./rows.js";
 import { tenantKey } from "./schema.js";
@@ -119,17 +118,6 @@ export class LanceState {
     requireId(name, "lease name");
     requireId(holder, "lease holder");
     await this.leases.delete(sqlAnd(sqlEquals("name", name), sqlEquals("holder", holder)));
-  }
-}
-
-function requireLease(name: string, holder: string, ttlMs: number): void {
-  requireId(name, "lease name");
-  requireId(holder, "lease holder");
-  if (!Number.isFinite(ttlMs) || ttlMs <= 0) {
-    throw new StoreInputError(
-      "STORE_LEASE_INVALID",
-      `lease ttlMs must be a positive number of milliseconds, got ${ttlMs}`,
-    );
   }
 }
 

@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { QdrantClient, Schemas } from "@qdrant/js-client-rest";
 import { v5 as uuidv5 } from "uuid";
-import { StoreInputError } from "../errors.js";
-import { requireId, requireIds, requireRecordVersion, requireTenant } from "../guards.js";
+import { requireId, requireIds, requireLease, requireRecordVersion, requireTenant } from "../guards.js";
 import type { RecordVersion, SyncState } from "../types.js";
 import { matchValue } from "./filters.js";
 import { fromRecordPayload, leasePayload, syncPayload, toRecordPayload } from "./payloads.js";
@@ -172,16 +171,5 @@ export class QdrantState {
       consistency: "all",
     });
     return point !== undefined && leasePayload.parse(point.payload).token === token;
-  }
-}
-
-function requireLease(name: string, holder: string, ttlMs: number): void {
-  requireId(name, "lease name");
-  requireId(holder, "lease holder");
-  if (!Number.isFinite(ttlMs) || ttlMs <= 0) {
-    throw new StoreInputError(
-      "STORE_LEASE_INVALID",
-      `lease ttlMs must be a positive number of milliseconds, got ${ttlMs}`,
-    );
   }
 }
