@@ -64,7 +64,7 @@ export async function postFilter(run: QueryRun, source: CandidateSource): Promis
  * `initialOverFetch` per result), else `initialOverFetch`.
  * With nothing allowed yet, it grows geometrically.
  */
-export function nextPageSize(
+function nextPageSize(
   need: number,
   scanned: number,
   allowedSeen: number,
