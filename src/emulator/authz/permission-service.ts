@@ -1,4 +1,3 @@
-import { setImmediate as nextTick } from "node:timers/promises";
 import { AuthzError, type UsersetTreeNode } from "../../authz/index.js";
 import type { SyncEntry } from "../state/index.js";
 import { PermissionInputError } from "./errors.js";
@@ -51,7 +50,6 @@ export interface ListObjectsInput {
 }
 
 const DOCUMENTED: FieldNames = { user: "user", role: "role" };
-const STREAM_YIELD_EVERY = 256;
 
 /**
  * The Permissions API's semantics over the sync graphs, in Paragon's terms: users are emails (or
@@ -150,17 +148,26 @@ export class PermissionService {
   }
 
   /**
-   * The same list without a cap, as an async iterator that gives the event loop a turn every few
-   * hundred objects. Bad input throws here, before the first object, so a route can still answer 400.
+   * The same list without a cap, streamed by the engine (`AuthzEngine.streamObjects`: it gives the
+   * event loop a turn between batches and stops when `signal` aborts). Bad input throws here, before
+   * the first object, so a route can still answer 400.
    */
   streamObjects(sync: SyncEntry, input: ListObjectsInput, signal?: AbortSignal): AsyncGenerator<string> {
-    const ids = this.iterateObjects([sync], input, DOCUMENTED);
+    const type = parseObjectType(input.objectType);
+    const user = parseUser(input.user, DOCUMENTED.user);
+    const role = parseRole(input.role, DOCUMENTED.role);
+    const known = this.graph.knows(user.email);
+    const graph = known ? this.graph.of(sync) : undefined;
     return (async function* () {
-      let count = 0;
-      for (const id of ids) {
-        signal?.throwIfAborted();
-        yield id;
-        if (++count % STREAM_YIELD_EVERY === 0) await nextTick();
+      if (!graph) return;
+      const prefix = `${type}:`;
+      for await (const object of graph.engine.streamObjects(
+        { user: user.user, relation: role, type },
+        { signal },
+      )) {
+        const id = object.slice(prefix.length);
+        // The sync root holds sharing but is not a Synced Object.
+        if (id !== graph.rootId) yield id;
       }
     })();
   }
