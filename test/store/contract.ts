@@ -121,7 +121,9 @@ export function runChunkStoreContract(name: string, makeStore: () => Promise<Sto
       // Another record whose *current* hash equals doc's old hash must keep its chunks.
       const other = makeChunk({ recordId: "other", contentHash: "h1", vector: v });
       const untouched = makeChunk({ recordId: "untouched", contentHash: "h0", vector: v });
-      await store.upsert([...old, other, untouched]);
+      // Another tenant's chunk of the same record id, at the hash that goes stale for tenant-a.
+      const otherTenant = makeChunk({ tenant: "tenant-b", recordId: "doc", contentHash: "h1", vector: v });
+      await store.upsert([...old, other, untouched, otherTenant]);
       const fresh = [0, 1].map((i) =>
         makeChunk({ recordId: "doc", chunkIndex: i, contentHash: "h2", vector: v }),
       );
@@ -138,16 +140,20 @@ export function runChunkStoreContract(name: string, makeStore: () => Promise<Sto
         "other:h1",
         "untouched:h0",
       ]);
+      const b = await store.search(v, { tenant: "tenant-b", limit: 20 });
+      expect(b.map((x) => `${x.chunk.recordId}:${x.chunk.contentHash}`)).toEqual(["doc:h1"]);
     });
 
     it("deletes by record, only the named records of the named tenant", async () => {
       const v = randomUnit(random, D);
       await store.upsert(["r1", "r2", "r3"].map((recordId) => makeChunk({ recordId, vector: v })));
+      await store.upsert([makeChunk({ tenant: "tenant-b", recordId: "r1", vector: v })]);
       await store.deleteByRecord("tenant-a", ["r1", "r3", "never-existed"]);
       const left = await store.search(v, { tenant: "tenant-a", limit: 10 });
       expect(left.map((x) => x.chunk.recordId)).toEqual(["r2"]);
       await store.deleteByRecord("tenant-a", []);
       expect(await store.count({ tenant: "tenant-a" })).toBe(1);
+      expect(await store.count({ tenant: "tenant-b", recordIds: ["r1"] })).toBe(1);
     });
 
     it("updates record metadata without touching text or vector", async () => {
@@ -156,6 +162,7 @@ export function runChunkStoreContract(name: string, makeStore: () => Promise<Sto
         makeChunk({ recordId: "doc", chunkIndex: 0, vector: v, url: "https://old", page: 2 }),
         makeChunk({ recordId: "doc", chunkIndex: 1, vector: near(v, random, 0.3) }),
         makeChunk({ recordId: "other", vector: v }),
+        makeChunk({ tenant: "tenant-b", recordId: "doc", vector: v, url: "https://old", page: 2 }),
       ]);
       await store.updateRecordMetadata("tenant-a", "doc", {
         name: "Renamed.pdf",
@@ -176,6 +183,18 @@ export function runChunkStoreContract(name: string, makeStore: () => Promise<Sto
       });
       const other = await store.search(v, { tenant: "tenant-a", limit: 1, recordIds: ["other"] });
       expect(other[0]?.chunk.metadata.name).toBe("other.pdf");
+      const b = await store.search(v, { tenant: "tenant-b", limit: 10, recordIds: ["doc"] });
+      expect(b.map((x) => x.chunk.metadata)).toEqual([
+        {
+          integration: "googledrive",
+          externalId: "ext-doc",
+          name: "doc.pdf",
+          url: "https://old",
+          mimeType: "application/pdf",
+          updatedAt: "2024-05-01T10:00:00.000Z",
+          page: 2,
+        },
+      ]);
     });
 
     it("round-trips record versions and sync state, per tenant and sync", async () => {
