@@ -219,6 +219,32 @@ describe("post-filter", () => {
   });
 });
 
+describe("untraceable chunks", () => {
+  it("denies a candidate chunk with no sync id or no record id, and reports it", async () => {
+    const access = accessWith(GRANTS);
+    const r = retriever(access, { strategy: "post" });
+    const vector = await embeddings.embedQuery("budget roadmap");
+    const real = vectorSource(store, "acme", vector);
+    // Blank the sync id of every third record and the record id of the next one: both allowed otherwise.
+    const source: CandidateSource = async (page) =>
+      (await real(page)).map((hit) => {
+        const r = Number(hit.chunk.recordId.slice("rec-".length));
+        if (r % 3 === 0) return { ...hit, chunk: { ...hit.chunk, syncId: "" } };
+        if (r % 3 === 1) return { ...hit, chunk: { ...hit.chunk, recordId: "" } };
+        return hit;
+      });
+    const { documents, report } = await r.retrieveFromSource(source, { user: "all@acme.test" });
+    expect(documents).toHaveLength(5);
+    for (const doc of documents) {
+      expect(doc.metadata.syncId).not.toBe("");
+      expect(doc.metadata.recordId).not.toBe("");
+      expect(Number(doc.metadata.recordId.slice("rec-".length)) % 3).toBe(2);
+    }
+    expect(report.itemErrors).toBeGreaterThan(0);
+    expect(report.errors[0]).toMatchObject({ reason: "the chunk has no record id or sync id" });
+  });
+});
+
 describe("auto", () => {
   it("falls back to pre-filter when post-filter hits its budget, and still returns k", async () => {
     const access = new FakeAccessControl();
