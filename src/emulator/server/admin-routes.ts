@@ -32,7 +32,7 @@ const tokenBody = z.object({
 });
 
 /** How the admin API shows a file or folder. */
-export function nodeView(node: SyncNode) {
+function nodeView(node: SyncNode) {
   return {
     id: node.id,
     externalId: node.externalId,

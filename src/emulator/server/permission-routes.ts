@@ -24,7 +24,7 @@ const listObjectsBody = z.looseObject({
 const expandBody = z.looseObject({ object: z.unknown().optional(), relation: z.unknown().optional() });
 
 /** NDJSON, one `{"object":"<id>"}` per line, sent in batches as the ids are found. */
-export function ndjsonObjects(ids: AsyncGenerator<string>): Response {
+function ndjsonObjects(ids: AsyncGenerator<string>): Response {
   const encoder = new TextEncoder();
   const stream = new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -51,7 +51,7 @@ export function ndjsonObjects(ids: AsyncGenerator<string>): Response {
  * The official Permissions API (`/api/permissions/{syncId}/…`), mounted at `/api/permissions`
  * behind the user-token and fault middleware. A sync that is not the caller's is 404 "Sync not found".
  */
-export function permissionRoutes(
+function permissionRoutes(
   deps: Pick<ServerDeps, "state">,
   service: PermissionService = permissionsOf(deps.state),
 ): Hono<EmulatorEnv> {
