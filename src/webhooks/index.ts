@@ -36,5 +36,4 @@ export {
   SpoolQueue,
   type SpoolQueueOptions,
 } from "./spool-queue.js";
-export { StoreOptimizer } from "./store-optimizer.js";
 export { startWebhookIngest, type WebhookIngest, type WebhookIngestOptions } from "./webhook-ingest.js";

@@ -81,7 +81,7 @@ export function createIngestWorker(options: IngestWorkerOptions): WebhookWorker 
       tenant,
       syncs: [syncId],
       mode: "incremental",
-      // A run of a few records must not compact the whole store each time (see StoreOptimizer).
+      // Compacting the whole store after a run of a few records costs more than the run (see StoreOptimizer).
       optimize: false,
       signal,
       onProgress: (event) => {

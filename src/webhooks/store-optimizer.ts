@@ -2,9 +2,9 @@ import type { ChunkStore } from "../store/index.js";
 
 /**
  * Compacts the store now and then while webhooks write to it. An ingest run compacts after itself,
- * but a webhook batch is a run of a few records: compacting after each would cost more than the
- * write, and two compactions at once conflict (LanceDB refuses the second commit). So webhook runs
- * skip it, and this runs one compaction at a time, at most every `intervalMs` after a write.
+ * but a webhook batch is a run of a few records: compacting the whole store after each would cost
+ * far more than the write. So webhook runs skip it, and this runs one compaction at a time, at most
+ * every `intervalMs` after a write.
  */
 export class StoreOptimizer {
   private timer: NodeJS.Timeout | undefined;
@@ -26,14 +26,6 @@ export class StoreOptimizer {
       void this.run();
     }, this.intervalMs);
     this.timer.unref();
-  }
-
-  /** Compacts now if anything was written since the last compaction (waits for one in progress). */
-  async flush(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running;
-    await this.run();
   }
 
   /** Stops the timer; a compaction in progress is awaited. */
