@@ -19,6 +19,7 @@ import { ManagedSyncClient } from "../../src/managed-sync/index.js";
 const fake = {
   grants: new Map<string, Set<string>>(), // `${syncId}/${user}` → record ids
   erroring: new Set<string>(),
+  silent: new Set<string>(), // record ids batch-check leaves out of its answer
   requests: [] as string[],
   mode: "ok" as "ok" | "down" | "slow",
 };
@@ -50,13 +51,15 @@ app.post("/api/permissions/:syncId/batch-check", async (c) => {
   const syncId = c.req.param("syncId");
   const body = (await c.req.json()) as { checks: { object: string; user: string; role: string }[] };
   return c.json({
-    result: body.checks.map((check) => {
-      const user = check.user.replace(/^user:/, "");
-      const request = { ...check, object: `file:${check.object}` };
-      if (fake.erroring.has(check.object))
-        return { allowed: false, request, error: "could not resolve the graph" };
-      return { allowed: fake.grants.get(`${syncId}/${user}`)?.has(check.object) ?? false, request };
-    }),
+    result: body.checks
+      .filter((check) => !fake.silent.has(check.object))
+      .map((check) => {
+        const user = check.user.replace(/^user:/, "");
+        const request = { ...check, object: `file:${check.object}` };
+        if (fake.erroring.has(check.object))
+          return { allowed: false, request, error: "could not resolve the graph" };
+        return { allowed: fake.grants.get(`${syncId}/${user}`)?.has(check.object) ?? false, request };
+      }),
   });
 });
 const listed = (syncId: string, user: string) => [...(fake.grants.get(`${syncId}/${user}`) ?? [])];
@@ -98,6 +101,7 @@ afterAll(async () => {
 beforeEach(() => {
   fake.grants.clear();
   fake.erroring.clear();
+  fake.silent.clear();
   fake.requests.length = 0;
   fake.mode = "ok";
 });
@@ -145,6 +149,41 @@ describe("ManagedSyncAccessControl.batchCheck", () => {
       "POST /api/permissions/sharepoint/batch-check",
     ]);
     expect(calls).toBe(2);
+  });
+
+  it("turns a check the Permissions API gives no answer for into an error (a deny)", async () => {
+    grant("drive", "ana@x.test", ["d1", "d2"]);
+    fake.silent.add("d2");
+    const objects = [
+      { syncId: "drive", recordId: "d1" },
+      { syncId: "drive", recordId: "d2" },
+    ];
+    const { decisions } = await access().batchCheck("ana@x.test", objects, "can_read");
+    expect(decisions[0]).toEqual({ kind: "allow" });
+    expect(decisions[1]).toMatchObject({ kind: "error" });
+  });
+
+  it("turns an object missing from the client's results into an error (a deny)", async () => {
+    grant("drive", "ana@x.test", ["d1", "d2"]);
+    const dropping: PermissionsClient = {
+      listObjects: client.permissions.listObjects.bind(client.permissions),
+      streamListObjects: client.permissions.streamListObjects.bind(client.permissions),
+      batchCheck: async (...args: Parameters<PermissionsClient["batchCheck"]>) =>
+        (await client.permissions.batchCheck(...args)).filter((result) => result.object !== "d2"),
+    };
+    const objects = [
+      { syncId: "drive", recordId: "d1" },
+      { syncId: "drive", recordId: "d2" },
+    ];
+    const { decisions } = await access({ permissions: dropping }).batchCheck(
+      "ana@x.test",
+      objects,
+      "can_read",
+    );
+    expect(decisions).toEqual([
+      { kind: "allow" },
+      { kind: "error", reason: "the Permissions API gave no answer for it" },
+    ]);
   });
 
   it("splits a sync's checks into batches and counts every request", async () => {
