@@ -346,6 +346,51 @@ describe("fail closed", () => {
   });
 });
 
+describe("pre-filter with a tenant-wide sync", () => {
+  it("returns exactly k from the tenant-wide sync and the listed one, nothing unlisted, nothing of another tenant", async () => {
+    const WIDE = "sync-drive";
+    // The drive sync is tenant-wide (allow list "everything"); sharepoint is listed per record.
+    class TenantWideAccess extends FakeAccessControl {
+      override async listObjects(subject: string, relation: "can_read", syncId: string) {
+        if (syncId === WIDE) return { recordIds: [], complete: true, calls: 0, everything: true };
+        return super.listObjects(subject, relation, syncId);
+      }
+    }
+    const access = new TenantWideAccess();
+    const may = (r: number) => r % 2 === 1 && r % 10 === 3; // sharepoint records 3, 13, 23, …
+    for (let r = 0; r < RECORDS; r++) {
+      if (r % 2 === 0) access.grant("mixed@acme.test", WIDE, `rec-${r}`);
+      else if (may(r)) access.grant("mixed@acme.test", "sync-sharepoint", `rec-${r}`);
+    }
+    const k = 20;
+    const r = retriever(access, { strategy: "pre", k });
+    const { documents, report } = await r.retrieveWithReport("budget roadmap", { user: "mixed@acme.test" });
+    expect(report.strategy).toBe("pre");
+    expect(documents).toHaveLength(k);
+    for (const doc of documents) {
+      const n = Number(doc.metadata.recordId.slice("rec-".length));
+      if (doc.metadata.syncId !== WIDE)
+        expect(doc.metadata.syncId === "sync-sharepoint" && may(n)).toBe(true);
+    }
+    const vector = await embeddings.embedQuery("budget roadmap");
+    const all = RECORDS * CHUNKS_PER_RECORD;
+    const globex = await store.search(vector, { tenant: "globex", limit: all });
+    const foreign = new Set(globex.map((hit) => hit.chunk.id));
+    for (const doc of documents) expect(foreign.has(doc.id!)).toBe(false);
+    // And they are the best k the subject may read in this tenant.
+    const acme = await store.search(vector, { tenant: "acme", limit: all });
+    const best = acme
+      .filter(
+        (hit) =>
+          hit.chunk.syncId === WIDE || access.allows("mixed@acme.test", hit.chunk.syncId, hit.chunk.recordId),
+      )
+      .slice(0, k)
+      .map((hit) => hit.chunk.id);
+    expect(new Set(documents.map((doc) => doc.id))).toEqual(new Set(best));
+    expect(documents.some((doc) => doc.metadata.syncId === "sync-sharepoint")).toBe(true);
+  });
+});
+
 describe("tenant isolation", () => {
   it("never returns another tenant's chunks, even when the record ids match", async () => {
     const access = accessWith(GRANTS);
