@@ -99,12 +99,13 @@ async function download(
     ...(signal ? { signal } : {}),
   });
   const genericType = metadata.mimeType === "application/octet-stream";
-  return extractTextOf(
-    content.bytes,
-    genericType ? content.mimeType : metadata.mimeType,
-    metadata.name,
-    settings,
-    signal,
+  return extractText(
+    {
+      bytes: content.bytes,
+      mimeType: genericType ? content.mimeType : metadata.mimeType,
+      name: metadata.name,
+    },
+    { maxBytes, maxChars: settings.maxChars, ...(signal ? { signal } : {}) },
   );
 }
 
@@ -114,19 +115,6 @@ function render(
 ): ExtractedText {
   const text = renderRecord(plan.record as Record<string, unknown>, pipeline);
   return { text };
-}
-
-async function extractTextOf(
-  bytes: Uint8Array,
-  mimeType: string,
-  name: string,
-  settings: IngestSettings,
-  signal: AbortSignal | undefined,
-): Promise<ExtractedText> {
-  return extractText(
-    { bytes, mimeType, name },
-    { maxBytes: settings.maxFileBytes, maxChars: settings.maxChars, ...(signal ? { signal } : {}) },
-  );
 }
 
 const RUN_FATAL_CODES = new Set(["UNAUTHORIZED", "FORBIDDEN", "TOKEN_EXPIRED", "TOKEN_INVALID", "ABORTED"]);

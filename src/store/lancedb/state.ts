@@ -46,7 +46,7 @@ export class LanceState {
     if (versions.length === 0) return;
     versions.forEach(requireRecordVersion);
     // Last write wins inside one call, as it would across calls.
-    const rows = new Map(versions.map((v) => [toRecordRow(v).key, toRecordRow(v)]));
+    const rows = new Map(versions.map(toRecordRow).map((row) => [row.key, row]));
     await this.records
       .mergeInsert("key")
       .whenMatchedUpdateAll()
