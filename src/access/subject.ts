@@ -2,12 +2,14 @@ import { bareObjectId, plainUser } from "../managed-sync/index.js";
 import type { Subject } from "./types.js";
 
 /**
- * The canonical form of a subject: trimmed, without the `user:` prefix some Paragon examples use.
+ * The one form of a subject used everywhere (cache keys, invalidation, reports, requests): trimmed,
+ * lower-cased (the Permissions API compares emails case-insensitively, so `Sam@` and `sam@` are one
+ * person and must share one cache entry), without the `user:` prefix some Paragon examples use.
  *
- * @example normalizeSubject(" user:ana@northwind.test ") // "ana@northwind.test"
+ * @example normalizeSubject(" user:Ana@Northwind.test ") // "ana@northwind.test"
  */
 export function normalizeSubject(raw: string): Subject {
-  return plainUser(raw.trim());
+  return plainUser(raw.trim().toLowerCase());
 }
 
 /**

@@ -1,3 +1,4 @@
+import { normalizeSubject } from "../access/index.js";
 import { ClearanceError } from "../errors.js";
 
 /** A view bound with `forUser(a)` was invoked with `configurable.user = b`. */
@@ -11,11 +12,11 @@ export class SubjectConflictError extends ClearanceError {
 }
 
 /**
- * Who a call is for: the user a view is bound to, or the one the call names. Both given and
- * different is an error rather than a guess. Undefined means nobody: the caller must refuse.
+ * Who a call is for, normalised: the user a view is bound to, or the one the call names. Both given
+ * and different people is an error rather than a guess. Undefined means nobody: the caller must refuse.
  */
 export function resolveSubject(bound: string | undefined, given: unknown): string | undefined {
-  const named = typeof given === "string" && given.trim() !== "" ? given.trim() : undefined;
+  const named = typeof given === "string" ? normalizeSubject(given) || undefined : undefined;
   if (bound && named && named !== bound) throw new SubjectConflictError(bound, named);
   return bound ?? named;
 }
