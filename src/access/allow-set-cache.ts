@@ -1,15 +1,16 @@
 import { LRUCache } from "lru-cache";
 import { preciseNow } from "./clock.js";
+import { type Invalidation, InvalidationWatermark } from "./invalidation.js";
 import { normalizeSubject } from "./subject.js";
 import type { AllowList, Relation, Subject } from "./types.js";
 
-/** An allow list as cached: a set for membership tests, and when it was fetched (epoch ms). */
+/** An allow list as cached: a set for membership tests, and when its request was sent (epoch ms). */
 export interface AllowSet {
   syncId: string;
   recordIds: ReadonlySet<string>;
   complete: boolean;
   everything: boolean;
-  fetchedAt: number;
+  requestedAt: number;
 }
 
 export interface AllowSetCacheOptions {
@@ -19,13 +20,20 @@ export interface AllowSetCacheOptions {
   maxEntries?: number;
 }
 
+interface InFlight {
+  requestedAt: number;
+  promise: Promise<AllowSet>;
+}
+
 /**
- * Allow lists per (subject, relation, sync) with their fetch time. Concurrent queries for the same
- * list share one fetch. Errors are never cached.
+ * Allow lists per (subject, relation, sync), stamped with the time their request was sent.
+ * Concurrent queries for the same list share one fetch, unless an invalidation happened since it
+ * was sent. Errors are never cached, nor is a list requested before the last invalidation.
  */
 export class AllowSetCache {
   readonly #cache: LRUCache<string, AllowSet> | undefined;
-  readonly #inFlight = new Map<string, Promise<AllowSet>>();
+  readonly #inFlight = new Map<string, InFlight>();
+  readonly #watermark = new InvalidationWatermark();
 
   constructor(options: AllowSetCacheOptions) {
     if (options.ttlMs > 0) {
@@ -49,8 +57,12 @@ export class AllowSetCache {
     const cached = this.#cache?.get(key);
     if (cached) return { set: cached, fetched: false, calls: 0 };
     const pending = this.#inFlight.get(key);
-    if (pending) return { set: await pending, fetched: false, calls: 0 };
+    // A list requested before an invalidation may miss the change behind it: ask again instead.
+    if (pending && !this.#watermark.predates(pending.requestedAt)) {
+      return { set: await pending.promise, fetched: false, calls: 0 };
+    }
     let calls = 0;
+    const requestedAt = preciseNow();
     const promise = fetch().then((list) => {
       calls = list.calls;
       const set: AllowSet = {
@@ -58,16 +70,17 @@ export class AllowSetCache {
         recordIds: new Set(list.recordIds),
         complete: list.complete,
         everything: list.everything === true,
-        fetchedAt: preciseNow(),
+        requestedAt,
       };
-      this.#cache?.set(key, set);
+      if (!this.#watermark.predates(requestedAt)) this.#cache?.set(key, set);
       return set;
     });
-    this.#inFlight.set(key, promise);
+    const entry = { requestedAt, promise };
+    this.#inFlight.set(key, entry);
     try {
       return { set: await promise, fetched: true, calls };
     } finally {
-      this.#inFlight.delete(key);
+      if (this.#inFlight.get(key) === entry) this.#inFlight.delete(key);
     }
   }
 
@@ -76,25 +89,40 @@ export class AllowSetCache {
     this.#cache?.delete(keyOf(normalizeSubject(subject), relation, syncId));
   }
 
-  /** Drops every list that contains `recordId` (a revocation), and with `syncId` every list of that sync (a grant). */
-  invalidateRecord(recordId: string, syncId?: string): void {
+  /**
+   * Drops every list a change in `scope` may have made stale: the lists of its sync (of its
+   * subject, when it names one). A change to one record may grant it as well as revoke it, so
+   * lists without the record go too.
+   */
+  invalidate(scope: Invalidation): void {
+    this.#watermark.bump();
     if (!this.#cache) return;
+    const subject = scope.subject === undefined ? undefined : normalizeSubject(scope.subject);
     for (const [key, set] of [...this.#cache.entries()]) {
-      if (set.recordIds.has(recordId) || set.syncId === syncId) this.#cache.delete(key);
+      if (set.syncId !== scope.syncId) continue;
+      if (subject !== undefined && subjectOf(key) !== subject) continue;
+      this.#cache.delete(key);
     }
   }
 
+  /** Drops every list of `subject`, in every sync. */
   invalidateSubject(subject: Subject): void {
+    this.#watermark.bump();
     if (!this.#cache) return;
-    const prefix = `${normalizeSubject(subject)}\u0000`;
-    for (const key of [...this.#cache.keys()]) if (key.startsWith(prefix)) this.#cache.delete(key);
+    const normalized = normalizeSubject(subject);
+    for (const key of [...this.#cache.keys()]) if (subjectOf(key) === normalized) this.#cache.delete(key);
   }
 
   clear(): void {
+    this.#watermark.bump();
     this.#cache?.clear();
   }
 }
 
 function keyOf(subject: string, relation: Relation, syncId: string): string {
   return `${subject}\u0000${relation}\u0000${syncId}`;
+}
+
+function subjectOf(key: string): string {
+  return key.slice(0, key.indexOf("\u0000"));
 }

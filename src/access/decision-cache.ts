@@ -1,11 +1,12 @@
 import { LRUCache } from "lru-cache";
+import { type Invalidation, InvalidationWatermark } from "./invalidation.js";
 import { normalizeSubject } from "./subject.js";
 import type { ObjectRef, Relation, Subject } from "./types.js";
 
-/** A remembered answer and when the Permissions API gave it (epoch ms). */
+/** A remembered answer and when the request that produced it was sent (epoch ms). */
 export interface CachedDecision {
   allowed: boolean;
-  decidedAt: number;
+  requestedAt: number;
 }
 
 export interface DecisionCacheOptions {
@@ -17,14 +18,17 @@ export interface DecisionCacheOptions {
 
 /**
  * Bounded, expiring memory of allow/deny answers per (subject, relation, sync, record). Errors are
- * never stored. Ingest and webhook handlers call `invalidateRecord` when a record or its sharing
- * changes, so a revocation does not wait for the TTL.
+ * never stored. Ingest, webhook handlers and the permission-changes follower call `invalidate` when
+ * a record, its sharing or a subject's groups change, so a revocation does not wait for the TTL; an
+ * answer requested before such an invalidation is refused (see `InvalidationWatermark`).
  */
 export class DecisionCache {
   readonly #cache: LRUCache<string, CachedDecision> | undefined;
-  // Side indexes so invalidation by record or subject does not scan the whole cache.
+  readonly #watermark = new InvalidationWatermark();
+  // Side indexes so invalidation by record, subject or sync does not scan the whole cache.
   readonly #byRecord = new Map<string, Set<string>>();
   readonly #bySubject = new Map<string, Set<string>>();
+  readonly #bySync = new Map<string, Set<string>>();
 
   constructor(options: DecisionCacheOptions) {
     if (options.ttlMs > 0) {
@@ -49,29 +53,48 @@ export class DecisionCache {
     return this.#cache?.get(keyOf(normalizeSubject(subject), relation, object));
   }
 
+  /** Remembers an answer, unless its request was sent before the last invalidation. */
   set(subject: Subject, relation: Relation, object: ObjectRef, decision: CachedDecision): void {
-    if (!this.#cache) return;
+    if (!this.#cache || this.#watermark.predates(decision.requestedAt)) return;
     const normalized = normalizeSubject(subject);
     const key = keyOf(normalized, relation, object);
     this.#cache.set(key, decision);
-    index(this.#byRecord, object.recordId, key);
+    index(this.#byRecord, recordKey(object.syncId, object.recordId), key);
     index(this.#bySubject, normalized, key);
+    index(this.#bySync, object.syncId, key);
   }
 
-  /** Forgets every answer about `recordId`, for every subject (its content or sharing changed). */
-  invalidateRecord(recordId: string): void {
-    this.#deleteAll(this.#byRecord.get(recordId));
+  /** Forgets every answer a change in `scope` may have made stale. */
+  invalidate(scope: Invalidation): void {
+    this.#watermark.bump();
+    const subject = scope.subject === undefined ? undefined : normalizeSubject(scope.subject);
+    const candidates =
+      scope.recordId !== undefined
+        ? this.#byRecord.get(recordKey(scope.syncId, scope.recordId))
+        : subject !== undefined
+          ? this.#bySubject.get(subject)
+          : this.#bySync.get(scope.syncId);
+    if (!candidates) return;
+    for (const key of [...candidates]) {
+      const parts = partsOf(key);
+      if (parts.syncId !== scope.syncId) continue;
+      if (subject !== undefined && parts.subject !== subject) continue;
+      this.#cache?.delete(key);
+    }
   }
 
-  /** Forgets every answer for `subject` (their group membership changed, they left). */
+  /** Forgets every answer for `subject` in every sync (their group membership changed, they left). */
   invalidateSubject(subject: Subject): void {
+    this.#watermark.bump();
     this.#deleteAll(this.#bySubject.get(normalizeSubject(subject)));
   }
 
   clear(): void {
+    this.#watermark.bump();
     this.#cache?.clear();
     this.#byRecord.clear();
     this.#bySubject.clear();
+    this.#bySync.clear();
   }
 
   #deleteAll(keys: Set<string> | undefined): void {
@@ -80,14 +103,26 @@ export class DecisionCache {
   }
 
   #unindex(key: string): void {
-    const [subject, , , recordId] = key.split("\u0000");
-    if (recordId !== undefined) unindex(this.#byRecord, recordId, key);
-    if (subject !== undefined) unindex(this.#bySubject, subject, key);
+    const { subject, syncId, recordId } = partsOf(key);
+    unindex(this.#byRecord, recordKey(syncId, recordId), key);
+    unindex(this.#bySubject, subject, key);
+    unindex(this.#bySync, syncId, key);
   }
 }
 
+const SEP = "\u0000";
+
 function keyOf(subject: string, relation: Relation, object: ObjectRef): string {
-  return `${subject}\u0000${relation}\u0000${object.syncId}\u0000${object.recordId}`;
+  return [subject, relation, object.syncId, object.recordId].join(SEP);
+}
+
+function partsOf(key: string): { subject: string; syncId: string; recordId: string } {
+  const [subject = "", , syncId = "", recordId = ""] = key.split(SEP);
+  return { subject, syncId, recordId };
+}
+
+function recordKey(syncId: string, recordId: string): string {
+  return `${syncId}${SEP}${recordId}`;
 }
 
 function index(map: Map<string, Set<string>>, id: string, key: string): void {

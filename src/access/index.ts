@@ -8,6 +8,7 @@ export {
   PermissionsUnavailableError,
   toPermissionsError,
 } from "./errors.js";
+export { type Invalidation, InvalidationWatermark } from "./invalidation.js";
 export {
   ManagedSyncAccessControl,
   type ManagedSyncAccessControlOptions,

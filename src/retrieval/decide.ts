@@ -23,7 +23,7 @@ export async function decide(run: QueryRun, objects: readonly ObjectRef[]): Prom
       continue;
     }
     const cached = ctx.decisions.get(subject, relation, object);
-    if (cached && (!cached.allowed || cached.decidedAt >= run.freshSince)) {
+    if (cached && (!cached.allowed || cached.requestedAt >= run.freshSince)) {
       run.decided.set(key, cached.allowed);
       tally.cacheHits += 1;
       continue;
@@ -32,10 +32,11 @@ export async function decide(run: QueryRun, objects: readonly ObjectRef[]): Prom
     toAsk.push(object);
   }
   if (toAsk.length === 0) return;
+  // An answer is as fresh as its request: stamped before sending, never on arrival.
+  const requestedAt = preciseNow();
   const { decisions, calls } = await ctx.access.batchCheck(subject, toAsk, relation, run.signal);
   tally.permissionCalls += calls;
   tally.checks += toAsk.length;
-  const decidedAt = preciseNow();
   toAsk.forEach((object, index) => {
     const decision = decisions[index] ?? { kind: "error" as const, reason: "no decision returned" };
     const key = refKey(object.syncId, object.recordId);
@@ -46,7 +47,7 @@ export async function decide(run: QueryRun, objects: readonly ObjectRef[]): Prom
     }
     const allowed = decision.kind === "allow";
     run.decided.set(key, allowed);
-    ctx.decisions.set(subject, relation, object, { allowed, decidedAt });
+    ctx.decisions.set(subject, relation, object, { allowed, requestedAt });
   });
 }
 

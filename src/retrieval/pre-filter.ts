@@ -83,7 +83,7 @@ export async function preFilter(
       // The store filtered on record ids; record ids are only unique within a sync, so confirm the pair.
       if (set && (set.everything || set.recordIds.has(chunk.recordId))) round.push(next.value);
     }
-    const stale = round.filter((hit) => (bySync.get(hit.chunk.syncId)?.fetchedAt ?? 0) < run.freshSince);
+    const stale = round.filter((hit) => (bySync.get(hit.chunk.syncId)?.requestedAt ?? 0) < run.freshSince);
     if (stale.length > 0) {
       await decide(
         run,

@@ -8,6 +8,7 @@ import {
   AllowRateTracker,
   AllowSetCache,
   DecisionCache,
+  type Invalidation,
   normalizeSubject,
 } from "../access/index.js";
 import type { ChunkStore } from "../store/index.js";
@@ -123,13 +124,21 @@ export class PermissionAwareRetriever extends BaseRetriever<RetrievedChunkMetada
   }
 
   /**
-   * Forgets what is known about a record (its content or sharing changed): cached decisions for
-   * every subject, allow lists that contain it, and with `syncId` every allow list of that sync (so
-   * a new grant shows at once).
+   * Forgets what is known about a record of `syncId` (its content or sharing changed): cached
+   * decisions for every subject, and every allow list of that sync (so a new grant shows at once).
    */
-  invalidateRecord(recordId: string, syncId?: string): void {
-    this.#shared.ctx.decisions.invalidateRecord(recordId);
-    this.#shared.ctx.allowSets.invalidateRecord(recordId, syncId);
+  invalidateRecord(recordId: string, syncId: string): void {
+    this.invalidate({ syncId, recordId });
+  }
+
+  /**
+   * Forgets whatever a permission change in `scope` may have made stale (see `Invalidation`):
+   * one record, one subject's view of a sync, or a whole sync. The permission-changes follower
+   * calls it for every change it reads.
+   */
+  invalidate(scope: Invalidation): void {
+    this.#shared.ctx.decisions.invalidate(scope);
+    this.#shared.ctx.allowSets.invalidate(scope);
   }
 
   /** Forgets everything cached about one subject. */

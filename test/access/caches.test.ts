@@ -6,9 +6,9 @@ const doc = (recordId: string, syncId = "s1") => ({ syncId, recordId });
 describe("DecisionCache", () => {
   it("remembers allow and deny per subject, relation and record", () => {
     const cache = new DecisionCache({ ttlMs: 60_000 });
-    cache.set("ana@x.test", "can_read", doc("r1"), { allowed: true, decidedAt: 1 });
-    cache.set("ana@x.test", "can_read", doc("r2"), { allowed: false, decidedAt: 2 });
-    expect(cache.get("ana@x.test", "can_read", doc("r1"))).toEqual({ allowed: true, decidedAt: 1 });
+    cache.set("ana@x.test", "can_read", doc("r1"), { allowed: true, requestedAt: 1 });
+    cache.set("ana@x.test", "can_read", doc("r2"), { allowed: false, requestedAt: 2 });
+    expect(cache.get("ana@x.test", "can_read", doc("r1"))).toEqual({ allowed: true, requestedAt: 1 });
     expect(cache.get("user:ana@x.test", "can_read", doc("r2"))?.allowed).toBe(false);
     expect(cache.get("ana@x.test", "can_write", doc("r1"))).toBeUndefined();
     expect(cache.get("leo@x.test", "can_read", doc("r1"))).toBeUndefined();
@@ -19,33 +19,48 @@ describe("DecisionCache", () => {
     const cache = new DecisionCache({ ttlMs: 60_000 });
     for (const subject of ["ana@x.test", "leo@x.test"]) {
       for (const recordId of ["r1", "r2"])
-        cache.set(subject, "can_read", doc(recordId), { allowed: true, decidedAt: 0 });
+        cache.set(subject, "can_read", doc(recordId), { allowed: true, requestedAt: 0 });
     }
-    cache.invalidateRecord("r1");
+    cache.set("ana@x.test", "can_read", doc("r1", "s2"), { allowed: true, requestedAt: 0 });
+    cache.invalidate({ syncId: "s1", recordId: "r1" });
     expect(cache.get("ana@x.test", "can_read", doc("r1"))).toBeUndefined();
+    // Record ids are unique only within a sync: the same id in another sync is another record.
+    expect(cache.get("ana@x.test", "can_read", doc("r1", "s2"))).toBeDefined();
     expect(cache.get("leo@x.test", "can_read", doc("r1"))).toBeUndefined();
     expect(cache.get("leo@x.test", "can_read", doc("r2"))).toBeDefined();
     cache.invalidateSubject("leo@x.test");
     expect(cache.get("leo@x.test", "can_read", doc("r2"))).toBeUndefined();
     expect(cache.get("ana@x.test", "can_read", doc("r2"))).toBeDefined();
+    cache.set("leo@x.test", "can_read", doc("r3", "s2"), { allowed: true, requestedAt: Date.now() + 1_000 });
+    cache.invalidate({ syncId: "s1" });
+    expect(cache.get("ana@x.test", "can_read", doc("r2"))).toBeUndefined();
+    expect(cache.get("leo@x.test", "can_read", doc("r3", "s2"))).toBeDefined();
     cache.clear();
     expect(cache.size).toBe(0);
   });
 
   it("is off with TTL 0", () => {
     const cache = new DecisionCache({ ttlMs: 0 });
-    cache.set("ana@x.test", "can_read", doc("r1"), { allowed: true, decidedAt: 0 });
+    cache.set("ana@x.test", "can_read", doc("r1"), { allowed: true, requestedAt: 0 });
     expect(cache.enabled).toBe(false);
+    expect(cache.get("ana@x.test", "can_read", doc("r1"))).toBeUndefined();
+  });
+
+  it("refuses an answer requested before the last invalidation (it may predate the change)", () => {
+    const cache = new DecisionCache({ ttlMs: 60_000 });
+    const requestedAt = Date.now() - 1;
+    cache.invalidate({ syncId: "s1", recordId: "r9" });
+    cache.set("ana@x.test", "can_read", doc("r1"), { allowed: true, requestedAt });
     expect(cache.get("ana@x.test", "can_read", doc("r1"))).toBeUndefined();
   });
 
   it("stays bounded, and invalidation still works after evictions", () => {
     const cache = new DecisionCache({ ttlMs: 60_000, maxEntries: 100 });
     for (let i = 0; i < 1_000; i++)
-      cache.set("ana@x.test", "can_read", doc(`r${i}`), { allowed: true, decidedAt: i });
+      cache.set("ana@x.test", "can_read", doc(`r${i}`), { allowed: true, requestedAt: i });
     expect(cache.size).toBe(100);
     expect(cache.get("ana@x.test", "can_read", doc("r0"))).toBeUndefined();
-    cache.invalidateRecord("r999");
+    cache.invalidate({ syncId: "s1", recordId: "r999" });
     expect(cache.get("ana@x.test", "can_read", doc("r999"))).toBeUndefined();
     expect(cache.get("ana@x.test", "can_read", doc("r998"))).toBeDefined();
   });
@@ -74,7 +89,7 @@ describe("AllowSetCache", () => {
     expect([...one.set.recordIds]).toEqual(["a", "b"]);
     const three = await cache.get("ana@x.test", "can_read", "s1", fetch);
     expect(three).toMatchObject({ fetched: false, calls: 0 });
-    expect(cache.peek("ana@x.test", "can_read", "s1")?.fetchedAt).toBeGreaterThan(0);
+    expect(cache.peek("ana@x.test", "can_read", "s1")?.requestedAt).toBeGreaterThan(0);
   });
 
   it("never caches a failed fetch", async () => {
@@ -88,15 +103,16 @@ describe("AllowSetCache", () => {
     expect(next.fetched).toBe(true);
   });
 
-  it("drops lists that contain a changed record, or every list of its sync", async () => {
+  it("drops a subject's lists of a sync, or every list of the sync a changed record is in", async () => {
     const cache = new AllowSetCache({ ttlMs: 60_000 });
     await cache.get("ana@x.test", "can_read", "s1", list(["a"]));
     await cache.get("leo@x.test", "can_read", "s1", list(["b"]));
     await cache.get("leo@x.test", "can_read", "s2", list(["c"]));
-    cache.invalidateRecord("a");
+    cache.invalidate({ syncId: "s1", subject: "ana@x.test" });
     expect(cache.peek("ana@x.test", "can_read", "s1")).toBeUndefined();
     expect(cache.peek("leo@x.test", "can_read", "s1")).toBeDefined();
-    cache.invalidateRecord("new-record", "s1");
+    // A change to a record may be a grant: lists without it go too.
+    cache.invalidate({ syncId: "s1", recordId: "new-record" });
     expect(cache.peek("leo@x.test", "can_read", "s1")).toBeUndefined();
     expect(cache.peek("leo@x.test", "can_read", "s2")).toBeDefined();
     cache.invalidateSubject("leo@x.test");

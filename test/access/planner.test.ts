@@ -7,7 +7,7 @@ const set = (size: number, complete = true): AllowSet => ({
   recordIds: new Set(Array.from({ length: size }, (_, i) => `r${i}`)),
   complete,
   everything: false,
-  fetchedAt: 0,
+  requestedAt: 0,
 });
 const plan = (input: Partial<Parameters<typeof planStrategy>[0]>) =>
   planStrategy({

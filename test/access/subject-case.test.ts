@@ -33,7 +33,7 @@ describe("caches key subjects by their normal form", () => {
 
   it("DecisionCache: invalidateSubject('sam@…') clears what 'Sam@…' cached", () => {
     const cache = new DecisionCache({ ttlMs: 60_000 });
-    cache.set("Sam@Acme.test", "can_read", doc, { allowed: true, decidedAt: 1 });
+    cache.set("Sam@Acme.test", "can_read", doc, { allowed: true, requestedAt: 1 });
     expect(cache.get("sam@acme.test", "can_read", doc)?.allowed).toBe(true);
     cache.invalidateSubject("sam@acme.test");
     expect(cache.get("Sam@Acme.test", "can_read", doc)).toBeUndefined();
