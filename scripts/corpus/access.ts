@@ -1,0 +1,92 @@
+import type { Company, Sharing } from "./company.js";
+import type { Role } from "./schema.js";
+
+/**
+ * A small evaluator of the manifest's sharing rules, used to check each company's questions and access cases
+ * before anything is written.
+ *
+ * Two spots in docs/corpus-manifest.md can be read two ways: whether a folder's `owner` (as opposed to an owner
+ * grant) is inherited by what is below it, and whether "anyone with the link" lets everyone find the file in a
+ * search. The corpus is built so that every question's answer is the same under both readings of the first; the
+ * link-shared files are the only place the second matters (see the `anyone-with-link` access case).
+ */
+export interface Reading {
+  ownerInherits: boolean;
+  linkIsEveryone: boolean;
+}
+const STRICT: Reading = { ownerInherits: false, linkIsEveryone: false };
+export const READINGS: Reading[] = [
+  { ownerInherits: false, linkIsEveryone: false },
+  { ownerInherits: true, linkIsEveryone: false },
+  { ownerInherits: false, linkIsEveryone: true },
+  { ownerInherits: true, linkIsEveryone: true },
+];
+const LEVEL: Record<Role, number> = { reader: 1, writer: 2, owner: 3 };
+export const RELATION_LEVEL = { can_read: 1, can_write: 2, is_owner: 3 } as const;
+
+/** Who may do what in one company's syncs, by person key. */
+export class Access {
+  constructor(private readonly company: Company) {}
+
+  /** The groups a person is in, nested ones included. */
+  groupsOf(key: string): Set<string> {
+    const out = new Set<string>();
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const g of this.company.groups) {
+        if (out.has(g.id)) continue;
+        if (g.members.some((m) => m === key || (m.startsWith("group:") && out.has(m.slice(6))))) {
+          out.add(g.id);
+          changed = true;
+        }
+      }
+    }
+    return out;
+  }
+
+  /** A folder's ("…/") or a document's sharing. */
+  entryOf(path: string): Sharing {
+    const e = path.endsWith("/")
+      ? this.company.folders[path]
+      : this.company.documents.find((d) => d.path === path);
+    if (!e) throw new Error(`${this.company.id}: no such path in the corpus: ${path}`);
+    return e;
+  }
+
+  /** 0 none, 1 reader, 2 writer, 3 owner. */
+  accessLevel(key: string, path: string, reading: Reading = STRICT): number {
+    const groups = this.groupsOf(key);
+    const email = this.company.people[key]!.email;
+    let best = 0;
+    [path, ...ancestors(path)].forEach((p, i) => {
+      const e = this.entryOf(p);
+      if (e.owner === key && (i === 0 || reading.ownerInherits)) best = 3;
+      for (const g of e.grants ?? []) {
+        const match =
+          ("user" in g && g.user === key) ||
+          ("group" in g && groups.has(g.group)) ||
+          ("domain" in g && email.endsWith(`@${g.domain}`)) ||
+          ("anyone" in g && (g.anyone === "public" || reading.linkIsEveryone));
+        if (match) best = Math.max(best, LEVEL[g.role]);
+      }
+    });
+    return best;
+  }
+
+  canRead(key: string, path: string, reading: Reading = STRICT): boolean {
+    return this.accessLevel(key, path, reading) >= 1;
+  }
+
+  /** The people who can read a path, in company.yaml order. */
+  readers(path: string, reading: Reading = STRICT): string[] {
+    return this.company.keys.filter((k) => this.canRead(k, path, reading));
+  }
+}
+
+/** The folders above a path, nearest first, not counting the sync root (which is not a record). */
+export function ancestors(path: string): string[] {
+  const parts = path.replace(/\/$/, "").split("/");
+  const out: string[] = [];
+  for (let i = parts.length - 1; i >= 2; i--) out.push(parts.slice(0, i).join("/") + "/");
+  return out;
+}

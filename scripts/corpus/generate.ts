@@ -1,0 +1,60 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+import { type Company, loadCompany } from "./company.js";
+import { manifestYaml } from "./outputs/manifest.js";
+import { questionsFacts, questionsYaml } from "./outputs/questions.js";
+import { formatCounts, readmeFacts } from "./outputs/readme.js";
+import { renderDocument } from "./render/index.js";
+import { fillTemplate, type TemplateContext } from "./template.js";
+import { validateCompany } from "./validate.js";
+
+/** Where the corpus's data files live (scripts/corpus/README.md). */
+export const DATA_DIR = join(import.meta.dirname, "data");
+
+const corpusSchema = z
+  .object({ project: z.string().min(1), companies: z.array(z.string().min(1)).min(1) })
+  .strict();
+
+/** The whole example corpus in memory: every file by its path under examples/corpus. */
+export interface GeneratedCorpus {
+  files: Map<string, Buffer>;
+  /** The sync roots (top folders) the documents are written under; everything else is a metadata file. */
+  roots: string[];
+  companies: Company[];
+}
+
+/**
+ * Builds the example corpus from the data files: checks every company (sharing against its questions), renders
+ * each document to its format, and writes manifest.yaml, README.md, QUESTIONS.md and questions.yaml. Pure: the
+ * same data always gives the same bytes.
+ */
+export async function generateCorpus(dataDir = DATA_DIR): Promise<GeneratedCorpus> {
+  const corpus = corpusSchema.parse(parseYaml(readFileSync(join(dataDir, "corpus.yaml"), "utf8")));
+  const companies = corpus.companies.map((id) => loadCompany(join(dataDir, id)));
+  for (const company of companies) validateCompany(company);
+  const files = new Map<string, Buffer>();
+  for (const company of companies) {
+    for (const d of company.documents) {
+      const author = company.people[d.owner]!.name;
+      const context = {
+        company: company.name,
+        shortName: company.shortName,
+        spaceKey: company.spaceKey,
+        author,
+      };
+      files.set(d.path, await renderDocument(d, context));
+    }
+  }
+  const [northwind] = companies as [Company];
+  const facts: TemplateContext = { count: formatCounts(companies) };
+  for (const c of companies) facts[c.id] = { ...readmeFacts(c), ...questionsFacts(c) };
+  const template = (name: string) =>
+    fillTemplate(readFileSync(join(dataDir, name), "utf8"), facts, join(dataDir, name));
+  files.set("manifest.yaml", Buffer.from(manifestYaml(northwind, corpus.project)));
+  files.set("README.md", Buffer.from(template("README.template.md")));
+  files.set("QUESTIONS.md", Buffer.from(template("QUESTIONS.template.md")));
+  files.set("questions.yaml", Buffer.from(questionsYaml(northwind)));
+  return { files, roots: companies.flatMap((c) => c.syncs.map((s) => s.root)), companies };
+}

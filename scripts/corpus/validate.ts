@@ -1,0 +1,97 @@
+import { Access, ancestors, READINGS, RELATION_LEVEL } from "./access.js";
+import type { Company, Sharing } from "./company.js";
+
+/**
+ * Checks a company before anything is written: every key and group it names exists, every document sits in a
+ * declared folder of a sync, every question's marker is in its file and no other, and every "see", "not see",
+ * "allowed" and "denied" holds under each reading of the manifest rules. Throws with the full list.
+ */
+export function validateCompany(company: Company): void {
+  const references = referenceProblems(company);
+  const problems = references.length
+    ? references
+    : [...layoutProblems(company), ...questionProblems(company)];
+  if (problems.length) {
+    throw new Error(`${company.id}: the corpus definition is inconsistent:\n  ${problems.join("\n  ")}`);
+  }
+}
+
+function referenceProblems(company: Company): string[] {
+  const problems: string[] = [];
+  const groups = new Set(company.groups.map((g) => g.id));
+  const person = (key: string, where: string) => {
+    if (!company.people[key]) problems.push(`${where}: no person "${key}" in company.yaml`);
+  };
+  const sharing = (s: Sharing, where: string) => {
+    person(s.owner, `${where}.owner`);
+    for (const g of s.grants ?? []) {
+      if ("user" in g) person(g.user, `${where}.grants`);
+      if ("group" in g && !groups.has(g.group)) problems.push(`${where}.grants: no group "${g.group}"`);
+    }
+  };
+  for (const g of company.groups) {
+    for (const m of g.members) {
+      if (!m.startsWith("group:")) person(m, `groups.${g.id}`);
+      else if (!groups.has(m.slice(6))) problems.push(`groups.${g.id}: no group "${m.slice(6)}"`);
+    }
+  }
+  for (const [path, folder] of Object.entries(company.folders)) sharing(folder, `folders."${path}"`);
+  for (const d of company.documents) sharing(d, d.path);
+  const listed = [
+    ...company.demoPeople,
+    ...company.questions.flatMap((q) => [...q.see, ...q.notSee]),
+    ...company.accessCases.flatMap((c) => [...c.allowed, ...c.denied]),
+  ];
+  for (const key of listed) person(key, "questions.yaml");
+  return problems;
+}
+
+function layoutProblems(company: Company): string[] {
+  const problems: string[] = [];
+  for (const d of company.documents) {
+    for (const a of ancestors(d.path)) {
+      if (!company.folders[a]) problems.push(`${d.path}: folder ${a} is not declared`);
+    }
+    if (!company.syncs.some((s) => d.path.startsWith(`${s.root}/`))) {
+      problems.push(`${d.path}: not under a sync root`);
+    }
+  }
+  for (const f of Object.keys(company.folders)) {
+    if (!company.documents.some((d) => d.path.startsWith(f))) problems.push(`folder ${f} is empty`);
+  }
+  return problems;
+}
+
+function questionProblems(company: Company): string[] {
+  const problems: string[] = [];
+  const access = new Access(company);
+  for (const q of company.questions) {
+    for (const f of [q.file, ...q.nearMisses.map((n) => n.file)]) access.entryOf(f);
+    const holders = company.documents.filter((d) => d.body.includes(q.marker)).map((d) => d.path);
+    if (holders.length !== 1 || holders[0] !== q.file) {
+      problems.push(
+        `${q.id}: "${q.marker}" should be in ${q.file} only, is in: ${holders.join(", ") || "nothing"}`,
+      );
+    }
+    for (const r of READINGS) {
+      for (const k of q.see)
+        if (!access.canRead(k, q.file, r)) problems.push(`${q.id}: ${k} cannot read ${q.file}`);
+      for (const k of q.notSee)
+        if (access.canRead(k, q.file, r)) problems.push(`${q.id}: ${k} can read ${q.file}`);
+    }
+  }
+  for (const c of company.accessCases) {
+    const need = RELATION_LEVEL[c.relation];
+    for (const r of READINGS.filter((r) => !r.linkIsEveryone)) {
+      for (const k of c.allowed) {
+        if (access.accessLevel(k, c.file, r) < need)
+          problems.push(`${c.id}: ${k} lacks ${c.relation} on ${c.file}`);
+      }
+      for (const k of c.denied) {
+        if (access.accessLevel(k, c.file, r) >= need)
+          problems.push(`${c.id}: ${k} has ${c.relation} on ${c.file}`);
+      }
+    }
+  }
+  return problems;
+}

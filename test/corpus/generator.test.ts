@@ -1,0 +1,70 @@
+// The example corpus generator (scripts/corpus): the committed examples/corpus is exactly what the data files
+// give, and the checks that guard the data (sharing against the questions, templates) refuse bad data.
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { type Company, loadCompany } from "../../scripts/corpus/company.js";
+import { compareCorpus } from "../../scripts/corpus/compare.js";
+import { DATA_DIR, type GeneratedCorpus, generateCorpus } from "../../scripts/corpus/generate.js";
+import { fillTemplate } from "../../scripts/corpus/template.js";
+import { validateCompany } from "../../scripts/corpus/validate.js";
+
+const CORPUS_DIR = join(import.meta.dirname, "../../examples/corpus");
+
+describe("the example corpus generator", () => {
+  let corpus: GeneratedCorpus;
+  beforeAll(async () => {
+    corpus = await generateCorpus();
+  });
+
+  it("generated examples/corpus: the committed files are byte for byte what the data gives", () => {
+    expect(compareCorpus(corpus, CORPUS_DIR), "run npx tsx scripts/make-corpus.ts").toEqual([]);
+    expect(corpus.files.size).toBeGreaterThan(60);
+  });
+
+  it("notices a stale or changed file in the corpus folder", () => {
+    const changed: GeneratedCorpus = { ...corpus, files: new Map(corpus.files) };
+    changed.files.set("manifest.yaml", Buffer.from("changed"));
+    changed.files.delete("drive/Company/Org chart.csv");
+    expect(compareCorpus(changed, CORPUS_DIR)).toEqual([
+      "manifest.yaml: differs",
+      "drive/Company/Org chart.csv: not generated (stale)",
+    ]);
+  });
+});
+
+describe("the generator's checks", () => {
+  const northwind = (): Company => loadCompany(join(DATA_DIR, "northwind"));
+
+  it("refuses a question whose 'see' or 'notSee' disagrees with the sharing", () => {
+    const company = northwind();
+    const q = company.questions.find((x) => x.id === "engineer-salary-bands")!;
+    q.see = [...q.see, "sam"];
+    q.notSee = q.notSee.filter((k) => k !== "sam");
+    expect(() => validateCompany(company)).toThrowError(
+      /engineer-salary-bands: sam cannot read drive\/HR\/Compensation\/Compensation bands 2026\.pdf/,
+    );
+  });
+
+  it("refuses a marker found in another file too, and a grant to someone who is not in company.yaml", () => {
+    const company = northwind();
+    company.questions.find((x) => x.id === "parental-leave")!.marker = "Northwind";
+    expect(() => validateCompany(company)).toThrowError(
+      /parental-leave: "Northwind" should be in .* only, is in: /,
+    );
+    const other = northwind();
+    other.documents[0]!.grants = [{ user: "mallory", role: "reader" }];
+    expect(() => validateCompany(other)).toThrowError(/no person "mallory" in company\.yaml/);
+  });
+
+  it("fills template slots with formatted figures and names the template on an unknown one", () => {
+    const figures = { q3: { revenue: 912400, growth: 0.0766, customers: 61 } };
+    expect(
+      fillTemplate("{{ usd q3.revenue }}, {{ change q3.growth }}, {{ q3.customers }}", figures, "t"),
+    ).toBe("$912,400, up 7.7%, 61");
+    expect(fillTemplate("{{ pct q3.growth 0 }} {{ millions q3.revenue 2 }}", figures, "t")).toBe("8% 0.91");
+    expect(() => fillTemplate("{{ q4.revenue }}", figures, "Q4.pdf.md")).toThrowError(
+      "Q4.pdf.md: {{ q4.revenue }} is not defined",
+    );
+    expect(() => fillTemplate("{{ euro q3.revenue }}", figures, "t")).toThrowError(/no formatter "euro"/);
+  });
+});
