@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
-import { readdir, readFile, stat } from "node:fs/promises";
-import { join, relative, sep } from "node:path";
+import { readdir, readFile, realpath, stat } from "node:fs/promises";
+import { isAbsolute, join, relative, sep } from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { CorpusSpec } from "./corpus-spec.js";
 import { CorpusError } from "./errors.js";
@@ -25,6 +25,7 @@ export async function loadCorpusDir(dir: string): Promise<CorpusSpec> {
     throw new CorpusError(`${manifestFile}: not valid YAML (${(cause as Error).message})`, { cause });
   }
   const manifest = parseManifest(raw, manifestFile);
+  const inside = await insideCorpus(dir);
   const files = new Map<string, Uint8Array>();
   const folders: string[] = [];
   const roots = new Set(manifest.connectedUsers.flatMap((u) => u.syncs.map((s) => trimSlashes(s.root))));
@@ -36,7 +37,8 @@ export async function loadCorpusDir(dir: string): Promise<CorpusSpec> {
         `${manifestFile}: sync root "${root}" is not a folder under ${dir}: create it or fix root`,
       );
     }
-    await walk(rootDir, async (path, isDir) => {
+    const realRoot = await inside(rootDir);
+    await walk(rootDir, new Set([realRoot]), inside, async (path, isDir) => {
       const rel = relative(dir, path).split(sep).join("/");
       if (isDir) folders.push(rel);
       else files.set(rel, new Uint8Array(await readFile(path)));
@@ -45,12 +47,51 @@ export async function loadCorpusDir(dir: string): Promise<CorpusSpec> {
   return { manifest, files, folders, source: manifestFile };
 }
 
-async function walk(dir: string, visit: (path: string, isDir: boolean) => Promise<void>): Promise<void> {
+/** Resolves a path's links and returns its real path; throws when that leaves the corpus folder. */
+type InsideCorpus = (path: string) => Promise<string>;
+
+/**
+ * The emulator serves every file it loads to anyone holding a token, so a link must not reach the
+ * rest of the disk: links are followed only when their real target is inside the corpus folder.
+ */
+async function insideCorpus(dir: string): Promise<InsideCorpus> {
+  const realDir = await realpath(dir);
+  return async (path) => {
+    const shown = relative(dir, path).split(sep).join("/") || path;
+    const target = await realpath(path).catch((cause: unknown) => {
+      throw new CorpusError(`${shown} in ${dir} is a broken symbolic link: remove it or fix its target`, {
+        cause,
+      });
+    });
+    const fromRoot = relative(realDir, target);
+    if (fromRoot === ".." || fromRoot.startsWith(`..${sep}`) || isAbsolute(fromRoot)) {
+      throw new CorpusError(
+        `${shown} in ${dir} is a symbolic link to ${target}, outside the corpus folder: copy the file in instead`,
+      );
+    }
+    return target;
+  };
+}
+
+/** Visits every entry under `dir`; a folder link back to one of its own ancestors is not entered again. */
+async function walk(
+  dir: string,
+  ancestors: ReadonlySet<string>,
+  inside: InsideCorpus,
+  visit: (path: string, isDir: boolean) => Promise<void>,
+): Promise<void> {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     if (entry.name.startsWith(".")) continue;
     const path = join(dir, entry.name);
-    const isDir = entry.isDirectory() || (entry.isSymbolicLink() && (await stat(path)).isDirectory());
-    await visit(path, isDir);
-    if (isDir) await walk(path, visit);
+    const target = entry.isSymbolicLink() ? await inside(path) : undefined;
+    const isDir = entry.isDirectory() || (target !== undefined && (await stat(target)).isDirectory());
+    if (!isDir) {
+      await visit(path, false);
+      continue;
+    }
+    const real = target ?? (await realpath(path));
+    if (ancestors.has(real)) continue;
+    await visit(path, true);
+    await walk(path, new Set([...ancestors, real]), inside, visit);
   }
 }
