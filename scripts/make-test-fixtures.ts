@@ -9,7 +9,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { crc32, deflateRawSync } from "node:zlib";
-import { Document, HeadingLevel, Packer, Paragraph, TextRun } from "docx";
+import { Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableRow, TextRun } from "docx";
 import PDFDocument from "pdfkit";
 
 const outDir = join(dirname(fileURLToPath(import.meta.url)), "..", "test", "fixtures", "files");
@@ -131,19 +131,72 @@ async function docx(): Promise<Buffer> {
   return Packer.toBuffer(doc);
 }
 
-function xlsx(): Buffer {
-  const shared = ["Region", "Quarter", "Revenue", "North & East", "Q1", "South", "Q2"];
-  const si = shared.map((s) => `<si><t>${s.replace("&", "&amp;")}</t></si>`).join("");
-  const sheet = (rows: string) =>
-    xml(
-      `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${rows}</sheetData></worksheet>`,
-    );
+/** A DOCX whose table must come out one row per line, cells kept together. */
+async function docxWithTable(): Promise<Buffer> {
+  const row = (cells: string[]) =>
+    new TableRow({ children: cells.map((text) => new TableCell({ children: [new Paragraph(text)] })) });
+  const doc = new Document({
+    creator: "Clearance fixtures",
+    sections: [
+      {
+        children: [
+          new Paragraph({ text: "On-call rota", heading: HeadingLevel.HEADING_1 }),
+          new Table({
+            rows: [
+              row(["Week", "Primary", "Secondary"]),
+              row(["1", "Ada Lovelace", "Grace Hopper"]),
+              row(["2", "Lin Wei", "Ada Lovelace"]),
+            ],
+          }),
+          new Paragraph("Swaps need a manager's approval."),
+        ],
+      },
+    ],
+  });
+  return Packer.toBuffer(doc);
+}
+
+const sheetType = "application/vnd.openxmlformats-officedocument.spreadsheetml";
+const relType = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+
+/** A workbook zip: sheets (their `<sheetData>` rows) in order, shared strings, optional styles and 1904 dates. */
+function workbook(options: {
+  sheets: { name: string; rows: string }[];
+  shared: string[];
+  styles?: string;
+  date1904?: boolean;
+}): Buffer {
+  const { sheets, shared, styles } = options;
+  const xmlText = (text: string) => text.replaceAll("&", "&amp;").replaceAll("<", "&lt;");
+  const si = shared.map((text) => `<si><t>${xmlText(text)}</t></si>`).join("");
+  const sheetParts = sheets.map((_, i) => `worksheets/sheet${i + 1}.xml`);
+  const overrides = [
+    `<Override PartName="/xl/workbook.xml" ContentType="${sheetType}.sheet.main+xml"/>`,
+    ...sheetParts.map(
+      (part) => `<Override PartName="/xl/${part}" ContentType="${sheetType}.worksheet+xml"/>`,
+    ),
+    `<Override PartName="/xl/sharedStrings.xml" ContentType="${sheetType}.sharedStrings+xml"/>`,
+    ...(styles ? [`<Override PartName="/xl/styles.xml" ContentType="${sheetType}.styles+xml"/>`] : []),
+  ];
+  const relationships = [
+    ...sheetParts.map(
+      (part, i) => `<Relationship Id="rId${i + 1}" Type="${relType}/worksheet" Target="${part}"/>`,
+    ),
+    `<Relationship Id="rId${sheets.length + 1}" Type="${relType}/sharedStrings" Target="sharedStrings.xml"/>`,
+    ...(styles
+      ? [`<Relationship Id="rId${sheets.length + 2}" Type="${relType}/styles" Target="styles.xml"/>`]
+      : []),
+  ];
+  const workbookPr = options.date1904 ? `<workbookPr date1904="1"/>` : "";
+  const sheetList = sheets
+    .map(({ name }, i) => `<sheet name="${xmlText(name)}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`)
+    .join("");
   return writeZip([
     {
       name: "[Content_Types].xml",
       data: utf8(
         xml(
-          `<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/worksheets/sheet2.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>`,
+          `<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>${overrides.join("")}</Types>`,
         ),
       ),
     },
@@ -151,7 +204,7 @@ function xlsx(): Buffer {
       name: "_rels/.rels",
       data: utf8(
         xml(
-          `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
+          `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${relType}/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
         ),
       ),
     },
@@ -159,7 +212,7 @@ function xlsx(): Buffer {
       name: "xl/workbook.xml",
       data: utf8(
         xml(
-          `<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Revenue" sheetId="1" r:id="rId1"/><sheet name="Notes" sheetId="2" r:id="rId2"/></sheets></workbook>`,
+          `<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="${relType}">${workbookPr}<sheets>${sheetList}</sheets></workbook>`,
         ),
       ),
     },
@@ -167,7 +220,7 @@ function xlsx(): Buffer {
       name: "xl/_rels/workbook.xml.rels",
       data: utf8(
         xml(
-          `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet2.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>`,
+          `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${relationships.join("")}</Relationships>`,
         ),
       ),
     },
@@ -179,22 +232,160 @@ function xlsx(): Buffer {
         ),
       ),
     },
-    {
-      name: "xl/worksheets/sheet1.xml",
+    ...(styles ? [{ name: "xl/styles.xml", data: utf8(xml(styles)) }] : []),
+    ...sheets.map(({ rows }, i) => ({
+      name: `xl/${sheetParts[i]}`,
       data: utf8(
-        sheet(
+        xml(
+          `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${rows}</sheetData></worksheet>`,
+        ),
+      ),
+    })),
+  ]);
+}
+
+function xlsx(): Buffer {
+  return workbook({
+    shared: ["Region", "Quarter", "Revenue", "North & East", "Q1", "South", "Q2"],
+    sheets: [
+      {
+        name: "Revenue",
+        rows:
           `<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c></row>` +
-            `<row r="2"><c r="A2" t="s"><v>3</v></c><c r="B2" t="s"><v>4</v></c><c r="C2"><v>125000</v></c></row>` +
-            `<row r="3"><c r="A3" t="s"><v>5</v></c><c r="B3" t="s"><v>6</v></c><c r="C3"><v>98000.5</v></c></row>`,
+          `<row r="2"><c r="A2" t="s"><v>3</v></c><c r="B2" t="s"><v>4</v></c><c r="C2"><v>125000</v></c></row>` +
+          `<row r="3"><c r="A3" t="s"><v>5</v></c><c r="B3" t="s"><v>6</v></c><c r="C3"><v>98000.5</v></c></row>`,
+      },
+      {
+        name: "Notes",
+        rows:
+          `<row r="1"><c r="A1" t="inlineStr"><is><t>Remark</t></is></c></row>` +
+          `<row r="2"><c r="A2" t="inlineStr"><is><t>Southern revenue dipped because of the warehouse move.</t></is></c></row>`,
+      },
+    ],
+  });
+}
+
+/**
+ * Number formats from styles.xml (built-in and custom dates, percentages, grouped decimals, General
+ * floats with binary noise) under a title row that must not become the header.
+ */
+function formattedXlsx(): Buffer {
+  const shared = [
+    "Lots of people",
+    "name",
+    "occupation",
+    "born",
+    "created",
+    "updated",
+    "score",
+    "share",
+    "salary",
+  ];
+  shared.push("David Bowie", "musician", "Grace Hopper", "computer scientist");
+  const s = (index: number) => `t="s"><v>${index}</v>`;
+  const cells = (row: number, values: string[]) =>
+    `<row r="${row}">${values.map((value, i) => `<c r="${String.fromCharCode(65 + i)}${row}" ${value}</c>`).join("")}</row>`;
+  // Style indexes into cellXfs: 0 General, 1 built-in 14 (a date), 2 "d mmmm yyyy", 3 "yyyy-mm-dd h:mm",
+  // 4 built-in 10 (0.00%), 5 built-in 4 (#,##0.00).
+  const styles =
+    `<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts count="2"><numFmt numFmtId="164" formatCode="d mmmm yyyy"/><numFmt numFmtId="165" formatCode="yyyy-mm-dd h:mm"/></numFmts>` +
+    `<cellXfs count="6"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/><xf numFmtId="164" applyNumberFormat="1"/><xf numFmtId="165" applyNumberFormat="1"/><xf numFmtId="10" applyNumberFormat="1"/><xf numFmtId="4" applyNumberFormat="1"/></cellXfs></styleSheet>`;
+  const person = (row: number, name: number, job: number, values: string[]) =>
+    cells(row, [s(name), s(job), ...values]);
+  return workbook({
+    shared,
+    styles,
+    sheets: [
+      {
+        name: "People",
+        rows:
+          cells(1, [s(0)]) +
+          cells(3, [1, 2, 3, 4, 5, 6, 7, 8].map(s)) +
+          person(4, 9, 10, [
+            `s="2"><v>17175</v>`,
+            `s="1"><v>38051</v>`,
+            `s="3"><v>38051.75</v>`,
+            `><v>0.68314529999999996</v>`,
+            `s="4"><v>0.125</v>`,
+            `s="5"><v>1234567.5</v>`,
+          ]) +
+          person(5, 11, 12, [
+            `s="2"><v>2535</v>`,
+            `s="1"><v>43647</v>`,
+            `s="3"><v>43647.5</v>`,
+            `><v>0.30000000000000004</v>`,
+            `s="4"><v>0.5</v>`,
+            `s="5"><v>98000</v>`,
+          ]),
+      },
+    ],
+  });
+}
+
+/** A workbook in the 1904 date system (old Mac Excel): serial 36589 is 2004-03-05 there. */
+function mac1904Xlsx(): Buffer {
+  return workbook({
+    shared: ["event", "date", "Launch"],
+    date1904: true,
+    styles: `<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/></cellXfs></styleSheet>`,
+    sheets: [
+      {
+        name: "Dates",
+        rows:
+          `<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>` +
+          `<row r="2"><c r="A2" t="s"><v>2</v></c><c r="B2" s="1"><v>36589</v></c></row>`,
+      },
+    ],
+  });
+}
+
+const slideXml = (shapes: string) =>
+  xml(
+    `<p:sld xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main"><p:cSld><p:spTree>${shapes}</p:spTree></p:cSld></p:sld>`,
+  );
+
+/** A one-slide deck whose slide holds a title and a table (a graphic frame around `<a:tbl>`). */
+function pptxWithTable(): Buffer {
+  const cell = (text: string) =>
+    `<a:tc><a:txBody><a:bodyPr/><a:p><a:r><a:t>${text}</a:t></a:r></a:p></a:txBody></a:tc>`;
+  const row = (cells: string[]) => `<a:tr h="370840">${cells.map(cell).join("")}</a:tr>`;
+  const table =
+    `<p:graphicFrame><p:xfrm><a:off x="0" y="0"/><a:ext cx="6096000" cy="1112520"/></p:xfrm><a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/table"><a:tbl><a:tblGrid><a:gridCol w="2032000"/><a:gridCol w="2032000"/><a:gridCol w="2032000"/></a:tblGrid>` +
+    row(["Region", "Target", "Owner"]) +
+    row(["EMEA", "$1.2M", "Lin Wei"]) +
+    row(["APAC", "$0.8M", "Grace Hopper"]) +
+    `</a:tbl></a:graphicData></a:graphic></p:graphicFrame>`;
+  return writeZip([
+    {
+      name: "[Content_Types].xml",
+      data: utf8(
+        xml(
+          `<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/ppt/presentation.xml" ContentType="application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"/><Override PartName="/ppt/slides/slide1.xml" ContentType="application/vnd.openxmlformats-officedocument.presentationml.slide+xml"/></Types>`,
         ),
       ),
     },
     {
-      name: "xl/worksheets/sheet2.xml",
+      name: "ppt/presentation.xml",
       data: utf8(
-        sheet(
-          `<row r="1"><c r="A1" t="inlineStr"><is><t>Remark</t></is></c></row>` +
-            `<row r="2"><c r="A2" t="inlineStr"><is><t>Southern revenue dipped because of the warehouse move.</t></is></c></row>`,
+        xml(
+          `<p:presentation xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><p:sldIdLst><p:sldId id="256" r:id="rId2"/></p:sldIdLst></p:presentation>`,
+        ),
+      ),
+    },
+    {
+      name: "ppt/_rels/presentation.xml.rels",
+      data: utf8(
+        xml(
+          `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/slide" Target="slides/slide1.xml"/></Relationships>`,
+        ),
+      ),
+    },
+    {
+      name: "ppt/slides/slide1.xml",
+      data: utf8(
+        slideXml(
+          `<p:sp><p:txBody><a:p><a:r><a:t>Regional targets</a:t></a:r></a:p></p:txBody></p:sp>${table}` +
+            `<p:sp><p:txBody><a:p><a:r><a:t>Reviewed every quarter.</a:t></a:r></a:p></p:txBody></p:sp>`,
         ),
       ),
     },
@@ -203,11 +394,9 @@ function xlsx(): Buffer {
 
 function pptx(): Buffer {
   const slide = (title: string, body: string) =>
-    xml(
-      `<p:sld xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main"><p:cSld><p:spTree>` +
-        `<p:sp><p:txBody><a:p><a:r><a:t>${title}</a:t></a:r></a:p></p:txBody></p:sp>` +
-        `<p:sp><p:txBody><a:p><a:r><a:t>${body}</a:t></a:r></a:p></p:txBody></p:sp>` +
-        `</p:spTree></p:cSld></p:sld>`,
+    slideXml(
+      `<p:sp><p:txBody><a:p><a:r><a:t>${title}</a:t></a:r></a:p></p:txBody></p:sp>` +
+        `<p:sp><p:txBody><a:p><a:r><a:t>${body}</a:t></a:r></a:p></p:txBody></p:sp>`,
     );
   // The presentation lists slide 2's file first: reading order comes from presentation.xml, not file names.
   return writeZip([
@@ -306,6 +495,24 @@ const html = `<!doctype html>
 </body></html>
 `;
 
+// What Sphinx (docutils ≥ 0.18) writes: footnotes and sidebars are <aside> inside the main body.
+const sphinxHtml = `<!doctype html>
+<html><head><title>Retention policy</title><script>var DOCUMENTATION_OPTIONS = {};</script></head><body>
+<div class="related" role="navigation"><ul><li><a href="genindex.html">index</a></li></ul></div>
+<header class="top">Docs header chrome</header>
+<div class="document"><div class="documentwrapper"><div class="body" role="main">
+<section id="retention-policy"><h1>Retention policy</h1>
+<p>Audit logs are kept for seven years<a class="footnote-reference brackets" href="#f1" role="doc-noteref">1</a>.</p>
+<aside class="sidebar"><p class="sidebar-title">Exceptions</p><p>Legal holds suspend deletion until counsel releases them.</p></aside>
+<aside class="footnote-list brackets">
+<aside class="footnote brackets" id="f1" role="doc-footnote"><span class="label">1</span><p>Seven years is the longest period any of our regulators requires.</p></aside>
+</aside>
+</section></div></div>
+<div class="sphinxsidebar" role="navigation"><h3>Navigation</h3><p>Sidebar search box</p></div></div>
+<footer class="footer">© Docs footer chrome</footer>
+</body></html>
+`;
+
 const csv = `name,email,team,notes
 Ada Lovelace,ada@example.com,Research,"Leads the analytical engine project, part-time"
 Grace Hopper,grace@example.com,Compilers,Prefers COBOL reviews on Fridays
@@ -365,6 +572,11 @@ async function main() {
     "empty.txt": "",
     "blank.txt": "   \n\t\n  ",
     "confluence-page.html": html,
+    "sphinx-page.html": sphinxHtml,
+    "rota.docx": await docxWithTable(),
+    "targets.pptx": pptxWithTable(),
+    "people.xlsx": formattedXlsx(),
+    "mac-dates.xlsx": mac1904Xlsx(),
     "people.csv": csv,
     "project.json": json,
     "incident.md": markdown,

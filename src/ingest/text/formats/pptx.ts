@@ -63,13 +63,16 @@ const notesPlaceholders = new Set(["sldNum", "dt", "hdr", "ftr", "sldImg"]);
 
 /**
  * Paragraphs (`<a:p>`) of a slide or notes page, runs (`<a:t>`) joined, line breaks kept; shapes
- * whose placeholder type is in `skipPlaceholders` are left out.
+ * whose placeholder type is in `skipPlaceholders` are left out. A table (`<a:tbl>`) comes out one
+ * row per line, its cells' paragraphs joined and the cells separated by ` | `.
  */
 function paragraphs(xml: string, skipPlaceholders: ReadonlySet<string> = new Set()): string {
   const found: string[] = [];
   let paragraph = "";
   let inText = false;
   let skipping = false;
+  let row: string[] | undefined;
+  let cell: string[] | undefined;
   walkXml(xml, {
     open(name, attributes) {
       if (name === "sp") skipping = false;
@@ -77,13 +80,23 @@ function paragraphs(xml: string, skipPlaceholders: ReadonlySet<string> = new Set
       else if (name === "p") paragraph = "";
       else if (name === "t") inText = true;
       else if (name === "br") paragraph += "\n";
+      else if (name === "tr") row = [];
+      else if (name === "tc") cell = [];
     },
     text(text) {
       if (inText && !skipping) paragraph += text;
     },
     close(name) {
       if (name === "t") inText = false;
-      else if (name === "p" && paragraph.trim()) found.push(paragraph.trim());
+      else if (name === "p" && paragraph.trim()) (cell ?? found).push(paragraph.trim());
+      else if (name === "tc" && cell) {
+        row?.push(cell.join(" ").replace(/\s*\n\s*/g, " "));
+        cell = undefined;
+      } else if (name === "tr" && row) {
+        const cells = row.filter(Boolean);
+        if (cells.length > 0) found.push(cells.join(" | "));
+        row = undefined;
+      }
     },
   });
   return found.join("\n");

@@ -1,11 +1,18 @@
 import type { ExtractedText } from "../types.js";
 import { readZipSafely, type ZipLimits } from "./safe-zip.js";
-import { renderTable } from "./table.js";
+import { renderSheet, type SheetCell } from "./sheet-table.js";
+import { formatCellNumber, readCellFormats } from "./xlsx-number-format.js";
 import { readRelationships, walkXml } from "./xml-events.js";
+
+/** How a workbook shows its numbers: each cell style's format code, and its date system. */
+interface NumberDisplay {
+  formats: string[];
+  date1904: boolean;
+}
 
 /**
  * Text of an XLSX workbook (also what Google Sheets exports): each sheet as `Sheet: <name>` followed
- * by its rows rendered as `Header: value` lines. Numbers are kept as stored (dates stay serials).
+ * by its rows (see {@link renderSheet}), numbers shown through their cell's number format.
  */
 export async function extractXlsx(bytes: Uint8Array, limits: ZipLimits): Promise<ExtractedText> {
   const parts = await readZipSafely(
@@ -16,8 +23,10 @@ export async function extractXlsx(bytes: Uint8Array, limits: ZipLimits): Promise
   const part = (name: string) => parts.get(name)?.toString("utf8");
   const sharedStrings = readSharedStrings(part("xl/sharedStrings.xml"));
   const relationships = readRelationships(part("xl/_rels/workbook.xml.rels"), "xl");
-  const sections = listSheets(part("xl/workbook.xml"), relationships).map(({ name, path }) => {
-    const table = renderTable(readSheetRows(part(path), sharedStrings));
+  const workbook = part("xl/workbook.xml");
+  const display = { formats: readCellFormats(part("xl/styles.xml")), date1904: usesDate1904(workbook) };
+  const sections = listSheets(workbook, relationships).map(({ name, path }) => {
+    const table = renderSheet(readSheetRows(part(path), sharedStrings, display));
     return table ? `Sheet: ${name}\n${table}` : "";
   });
   return { text: sections.filter(Boolean).join("\n\n") };
@@ -34,6 +43,17 @@ function listSheets(workbook: string | undefined, relationships: Map<string, str
     },
   });
   return sheets;
+}
+
+/** Whether the workbook counts dates from 1904 (`<workbookPr date1904="1"/>`). */
+function usesDate1904(workbook: string | undefined): boolean {
+  let date1904 = false;
+  walkXml(workbook ?? "", {
+    open(name, attributes) {
+      if (name === "workbookPr") date1904 = attributes.date1904 === "1" || attributes.date1904 === "true";
+    },
+  });
+  return date1904;
 }
 
 /** The shared string table: one entry per `<si>`, its `<t>` runs joined, phonetic hints (`<rPh>`) left out. */
@@ -61,18 +81,27 @@ function readSharedStrings(xml: string | undefined): string[] {
   return strings;
 }
 
-/** A sheet's cells as rows of strings, placed by their `r` reference so skipped cells stay in their column. */
-function readSheetRows(xml: string | undefined, sharedStrings: string[]): string[][] {
-  const rows: string[][] = [];
+/** A sheet's cells as rows, placed by their `r` reference so skipped cells stay in their column. */
+function readSheetRows(
+  xml: string | undefined,
+  sharedStrings: string[],
+  display: NumberDisplay,
+): (SheetCell | undefined)[][] {
+  const rows: (SheetCell | undefined)[][] = [];
   if (!xml) return rows;
-  let row: string[] = [];
-  let cell = { column: 0, type: "", value: "" };
+  let row: (SheetCell | undefined)[] = [];
+  let cell = { column: 0, type: "", style: 0, value: "" };
   let capture = false;
   walkXml(xml, {
     open(name, attributes) {
       if (name === "row") row = [];
       else if (name === "c")
-        cell = { column: columnIndex(attributes.r, row.length), type: attributes.t ?? "", value: "" };
+        cell = {
+          column: columnIndex(attributes.r, row.length),
+          type: attributes.t ?? "",
+          style: Number(attributes.s ?? 0),
+          value: "",
+        };
       else if (name === "v" || name === "t") capture = true;
     },
     text(text) {
@@ -80,17 +109,40 @@ function readSheetRows(xml: string | undefined, sharedStrings: string[]): string
     },
     close(name) {
       if (name === "v" || name === "t") capture = false;
-      else if (name === "c") row[cell.column] = cellText(cell.type, cell.value, sharedStrings);
-      else if (name === "row") rows.push(Array.from(row, (value) => value ?? ""));
+      else if (name === "c") row[cell.column] = sheetCell(cell, sharedStrings, display);
+      else if (name === "row") rows.push(row);
     },
   });
   return rows;
 }
 
-function cellText(type: string, value: string, sharedStrings: string[]): string {
-  if (type === "s") return sharedStrings[Number(value)] ?? "";
-  if (type === "b") return value === "1" ? "TRUE" : "FALSE";
-  return value;
+/** A cell as Excel shows it: strings resolved, booleans as TRUE/FALSE, numbers through their style's format. */
+function sheetCell(
+  { type, style, value }: { type: string; style: number; value: string },
+  sharedStrings: string[],
+  { formats, date1904 }: NumberDisplay,
+): SheetCell {
+  switch (type) {
+    case "s":
+      return { text: sharedStrings[Number(value)] ?? "", isText: true };
+    case "inlineStr":
+    case "str":
+      return { text: value, isText: true };
+    case "b":
+      return { text: value === "1" ? "TRUE" : "FALSE", isText: false };
+    case "e":
+      return { text: value, isText: false };
+    case "d": // an ISO 8601 date (strict OOXML): its date, and its time when it has one
+      return { text: value.replace(/T00:00(:00(\.0+)?)?Z?$/, "").replace("T", " "), isText: false };
+    default: {
+      const number = Number(value);
+      const shown =
+        value.trim() && Number.isFinite(number)
+          ? formatCellNumber(number, formats[style] ?? "General", date1904)
+          : value;
+      return { text: shown, isText: false };
+    }
+  }
 }
 
 /** `"C7"` → 2. Cells without a reference follow the previous one. */
