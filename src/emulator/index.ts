@@ -21,6 +21,7 @@ export {
   type FaultConfigInput,
   FaultInjector,
   type FaultKind,
+  type FieldsRecord,
   type FileRecord,
   MAX_PAGE_SIZE,
   mintToken,
@@ -31,6 +32,8 @@ export {
 export { type Emulator, type EmulatorOptions, startEmulator } from "./start.js";
 export {
   type ChangeEvent,
+  type CrmUser,
+  crmUserIdFor,
   EmulatorState,
   EmulatorStateError,
   FOLDER_MIME_TYPE,
@@ -40,12 +43,14 @@ export {
   type NodeType,
   type Person,
   type Principal,
+  type RecordInput,
   type Role,
   recordIdFor,
   type SharingGraph,
   type SharingNode,
   type SyncEntry,
   type SyncNode,
+  type SyncRecord,
   type SyncStatus,
   syncIdFor,
 } from "./state/index.js";

@@ -6,6 +6,7 @@ import {
   type GroupMember,
   type NodeOptions,
 } from "../state/index.js";
+import { loadRecords } from "./corpus-records.js";
 import type { CorpusSpec } from "./corpus-spec.js";
 import { CorpusError } from "./errors.js";
 import {
@@ -23,7 +24,8 @@ export const CORPUS_TIME = "2026-01-01T00:00:00.000Z";
 
 /**
  * Builds the emulator state from a corpus: people, groups, one sync per manifest entry (already
- * enabled and caught up), every file and folder as a record, sharing as the manifest says.
+ * enabled and caught up), every file and folder as a record, sharing as the manifest says, and the
+ * records of CRM and ticketing syncs from their records files.
  */
 export function corpusToState(spec: CorpusSpec, content: ContentStore): EmulatorState {
   const source = spec.source ?? "manifest.yaml";
@@ -52,8 +54,15 @@ export function corpusToState(spec: CorpusSpec, content: ContentStore): Emulator
 
   for (const user of manifest.connectedUsers) {
     for (const def of user.syncs) {
-      const root = trimSlashes(def.root);
       const sync = state.createSync({ ...def, tenant: user.id }, CORPUS_TIME);
+      if (def.root === undefined) {
+        if (def.records !== undefined) {
+          const path = trimSlashes(def.records);
+          loadRecords(state, sync, path, files.get(path), CORPUS_TIME);
+        }
+        continue;
+      }
+      const root = trimSlashes(def.root);
       const rootEntry = sharing.get(`${root}\0`);
       if (rootEntry) {
         used.add(rootEntry.key);

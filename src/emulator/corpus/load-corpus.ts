@@ -4,10 +4,11 @@ import { isAbsolute, join, relative, sep } from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { CorpusSpec } from "./corpus-spec.js";
 import { CorpusError } from "./errors.js";
-import { parseManifest, trimSlashes } from "./manifest.js";
+import { parseManifest, recordFiles, syncRoots } from "./manifest.js";
 
 /**
- * Reads a corpus folder (docs/corpus-manifest.md): `manifest.yaml` and every file under each sync root.
+ * Reads a corpus folder (docs/corpus-manifest.md): `manifest.yaml`, every file under each sync root,
+ * and the records file of each CRM or ticketing sync.
  * Names starting with "." (.DS_Store, .gitkeep) are skipped.
  * @example const spec = await loadCorpusDir("examples/corpus");
  */
@@ -28,7 +29,7 @@ export async function loadCorpusDir(dir: string): Promise<CorpusSpec> {
   const inside = await insideCorpus(dir);
   const files = new Map<string, Uint8Array>();
   const folders: string[] = [];
-  const roots = new Set(manifest.connectedUsers.flatMap((u) => u.syncs.map((s) => trimSlashes(s.root))));
+  const roots = new Set(syncRoots(manifest));
   for (const root of roots) {
     const rootDir = join(dir, root);
     const info = await stat(rootDir).catch(() => undefined);
@@ -43,6 +44,13 @@ export async function loadCorpusDir(dir: string): Promise<CorpusSpec> {
       if (isDir) folders.push(rel);
       else files.set(rel, new Uint8Array(await readFile(path)));
     });
+  }
+  for (const path of new Set(recordFiles(manifest))) {
+    const file = join(dir, path);
+    if (!(await stat(file).catch(() => undefined))?.isFile()) {
+      throw new CorpusError(`${manifestFile}: records file "${path}" is not a file under ${dir}`);
+    }
+    files.set(path, new Uint8Array(await readFile(await inside(file))));
   }
   return { manifest, files, folders, source: manifestFile };
 }

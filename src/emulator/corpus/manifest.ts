@@ -43,10 +43,32 @@ const syncInput = z
     pipeline: z.string().min(1).default("files"),
     configurationName: z.string().min(1).default("default"),
     configuration: z.record(z.string(), z.unknown()).default({}),
-    root: z.string().min(1),
+    /** A files sync: the folder (under the corpus dir) holding its files. */
+    root: z.string().min(1).optional(),
+    /** A CRM or ticketing sync: a YAML or JSON file (under the corpus dir) listing its records. */
+    records: z.string().min(1).optional(),
     owner: email,
   })
-  .strict();
+  .strict()
+  .superRefine((sync, ctx) => {
+    if (sync.pipeline === "files") {
+      if (!sync.root)
+        ctx.addIssue({ code: "custom", path: ["root"], message: "a files sync needs root (its folder)" });
+      if (sync.records) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["records"],
+          message: "a files sync has no records file: use root",
+        });
+      }
+    } else if (sync.root) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["root"],
+        message: `a ${sync.pipeline} sync has no folder: list its records in a file named by records`,
+      });
+    }
+  });
 
 /** The zod schema of `manifest.yaml` (docs/corpus-manifest.md). */
 export const manifestSchema = z
@@ -106,7 +128,7 @@ export function parseManifest(input: unknown, source = "manifest.yaml"): Manifes
 
 /** The sync root a sharing key belongs to, and the path below it ("" for the root itself). */
 export function splitSharingKey(manifest: Manifest, key: string): { root: string; path: string } | undefined {
-  const roots = manifest.connectedUsers.flatMap((u) => u.syncs.map((s) => trimSlashes(s.root)));
+  const roots = syncRoots(manifest);
   const root = roots
     .filter((r) => key === `${r}/` || key === r || key.startsWith(`${r}/`))
     .sort((a, b) => b.length - a.length)[0];
@@ -175,7 +197,21 @@ function checkReferences(manifest: Manifest, source: string): void {
 }
 
 function rootsOf(manifest: Manifest): string[] {
-  return manifest.connectedUsers.flatMap((u) => u.syncs.map((s) => `${trimSlashes(s.root)}/`));
+  return syncRoots(manifest).map((root) => `${root}/`);
+}
+
+/** The folder of every files sync, trimmed. */
+export function syncRoots(manifest: Manifest): string[] {
+  return manifest.connectedUsers.flatMap((u) =>
+    u.syncs.flatMap((s) => (s.root === undefined ? [] : [trimSlashes(s.root)])),
+  );
+}
+
+/** The records file of every CRM or ticketing sync, trimmed. */
+export function recordFiles(manifest: Manifest): string[] {
+  return manifest.connectedUsers.flatMap((u) =>
+    u.syncs.flatMap((s) => (s.records === undefined ? [] : [trimSlashes(s.records)])),
+  );
 }
 
 // Renders a zod issue path as the manifest's own notation: sharing."drive/HR/".grants[0].role

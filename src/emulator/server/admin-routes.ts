@@ -1,11 +1,18 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { grantInputSchema, toGrant } from "../corpus/index.js";
-import { type GroupMember, normalizePath, type SyncEntry, type SyncNode } from "../state/index.js";
+import {
+  type GroupMember,
+  normalizePath,
+  type SyncEntry,
+  type SyncNode,
+  syncedItems,
+} from "../state/index.js";
 import type { EmulatorEnv, ServerDeps } from "./env.js";
 import { faultConfigSchema } from "./faults.js";
 import { badRequest, parseJson } from "./http-errors.js";
 import { mintToken } from "./keys.js";
+import { recordAdminRoutes } from "./record-admin-routes.js";
 
 const shareBody = z
   .object({ path: z.string(), grant: grantInputSchema.optional(), owner: z.email().optional() })
@@ -49,6 +56,7 @@ function nodeView(node: SyncNode) {
 }
 
 function syncView(sync: SyncEntry) {
+  const items = syncedItems(sync);
   return {
     id: sync.id,
     tenant: sync.tenant,
@@ -56,9 +64,9 @@ function syncView(sync: SyncEntry) {
     pipeline: sync.pipeline,
     configurationName: sync.configurationName,
     status: sync.deleted ? "DELETED" : sync.status,
-    records: sync.tree.recordCount,
-    deletedRecords: sync.tree.deletedCount,
-    lastSeq: sync.tree.lastSeq,
+    records: items.recordCount,
+    deletedRecords: items.deletedCount,
+    lastSeq: items.lastSeq,
     rootId: sync.tree.root.id,
   };
 }
@@ -69,7 +77,7 @@ function toMember(member: string): GroupMember {
     : { type: "user", email: member };
 }
 
-/** The admin API, mounted at `/__admin`: change files, sharing, groups and faults; read state. */
+/** The admin API, mounted at `/__admin`: change files, records, sharing, groups and faults; read state. */
 export function adminRoutes(deps: ServerDeps): Hono<EmulatorEnv> {
   const { state } = deps;
   const app = new Hono<EmulatorEnv>();
@@ -85,6 +93,7 @@ export function adminRoutes(deps: ServerDeps): Hono<EmulatorEnv> {
       people: state.directory.people,
       groups: state.directory.groups,
       syncs: state.allSyncs().map(syncView),
+      crmUsers: state.crmUsers(),
       faults: deps.faults.current ?? null,
       faultCounts: deps.faults.counts,
     }),
@@ -169,6 +178,8 @@ export function adminRoutes(deps: ServerDeps): Hono<EmulatorEnv> {
     await deps.persist();
     return c.json({ removed, data: state.directory.group(c.req.param("groupId")) });
   });
+
+  app.route("/", recordAdminRoutes(deps));
 
   app.get("/faults", (c) => c.json({ data: deps.faults.current ?? null, counts: deps.faults.counts }));
   app.put("/faults", async (c) => c.json({ data: deps.faults.set(await parseJson(c, faultConfigSchema)) }));

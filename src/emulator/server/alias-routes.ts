@@ -1,12 +1,12 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { ClearanceError } from "../../errors.js";
-import type { SyncEntry, SyncNode } from "../state/index.js";
+import { type SyncEntry, syncedItems } from "../state/index.js";
 import type { EmulatorEnv, ServerDeps } from "./env.js";
 import { badRequest, parseJson } from "./http-errors.js";
 import { contentResponse, pageSizeFrom, pullPage } from "./paging.js";
 import { requireProject } from "./project-guard.js";
-import { toRecord } from "./records.js";
+import { type SyncItem, toRecordJson } from "./records.js";
 import { normalizeIntegration } from "./sync-routes.js";
 
 // The second seed's paths (`/projects/{projectId}/sync/…`), kept as aliases so code written
@@ -32,18 +32,18 @@ function syncStatus(sync: SyncEntry) {
     syncType: sync.pipeline,
     status: STATUS[sync.status] ?? sync.status,
     lastSyncedAt: sync.lastSyncedAt,
-    recordCount: sync.tree.recordCount,
+    recordCount: syncedItems(sync).recordCount,
   };
 }
 
-function syncedRecord(sync: SyncEntry, node: SyncNode) {
+function syncedRecord(sync: SyncEntry, item: SyncItem) {
   return {
-    id: node.id,
+    id: item.id,
     integration: sync.integration,
     syncType: sync.pipeline,
-    sourceId: node.externalId,
-    data: toRecord(sync, node),
-    updatedAt: node.updatedAt,
+    sourceId: item.externalId,
+    data: toRecordJson(sync, item),
+    updatedAt: item.updatedAt,
   };
 }
 
@@ -95,13 +95,14 @@ export function aliasRoutes(deps: ServerDeps): Hono<EmulatorEnv> {
   });
 
   app.get("/records/:recordId", (c) => {
-    const { sync, node } = findRecord(c.var.tenant, c.req.param("recordId"));
-    return c.json(syncedRecord(sync, node));
+    const { sync, item } = findRecord(c.var.tenant, c.req.param("recordId"));
+    return c.json(syncedRecord(sync, item));
   });
 
-  app.get("/records/:recordId/content", (c) =>
-    contentResponse(state, findRecord(c.var.tenant, c.req.param("recordId")).node),
-  );
+  app.get("/records/:recordId/content", (c) => {
+    const { sync, item } = findRecord(c.var.tenant, c.req.param("recordId"));
+    return contentResponse(state, sync, item);
+  });
 
   return app;
 }

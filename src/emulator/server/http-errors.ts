@@ -15,6 +15,8 @@ const STATUS: Record<string, ContentfulStatusCode> = {
   PATH_EXISTS: 409,
   NOT_A_FILE: 409,
   NOT_A_FOLDER: 409,
+  NOT_A_RECORD_SYNC: 409,
+  RECORD_EXISTS: 409,
   NO_SIGNING_KEY: 409,
   BAD_REQUEST: 400,
   INVALID_CURSOR: 400,
@@ -22,6 +24,7 @@ const STATUS: Record<string, ContentfulStatusCode> = {
   UNKNOWN_PERSON: 400,
   GROUP_CYCLE: 400,
   NO_CONTENT: 400,
+  RECORD_INVALID: 400,
 };
 
 /** A JSON error response: `{ message, code, status }`. */

@@ -19,4 +19,4 @@ export {
   verifyToken,
 } from "./keys.js";
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type Paging } from "./paging.js";
-export type { FileRecord } from "./records.js";
+export type { FieldsRecord, FileRecord } from "./records.js";

@@ -1,8 +1,16 @@
+import { createHash } from "node:crypto";
 import { ClearanceError } from "../../errors.js";
-import type { EmulatorState, SyncEntry, SyncNode } from "../state/index.js";
+import {
+  type EmulatorState,
+  isFileSync,
+  type SyncEntry,
+  type SyncRecord,
+  syncedItems,
+} from "../state/index.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import { badRequest } from "./http-errors.js";
-import { type FileRecord, toRecord } from "./records.js";
+import { type FieldsRecord, type FileRecord, type SyncItem, toRecordJson } from "./records.js";
+import { ticketMarkdown } from "./ticket-content.js";
 
 /** Page size when the caller gives none. */
 export const DEFAULT_PAGE_SIZE = 100;
@@ -26,21 +34,25 @@ export function pageSizeFrom(value: string | undefined): number {
   return Math.min(size, MAX_PAGE_SIZE);
 }
 
-/** One page of records after `cursor`, ordered by seq, with `paging` as the Sync API documents it. */
+/**
+ * One page of records after `cursor`, ordered by seq, with `paging` as the Sync API documents it.
+ * Files and CRM/ticket records page alike.
+ */
 export function pullPage(
   sync: SyncEntry,
   cursor: string | undefined,
   pageSize: number,
-): { records: SyncNode[]; data: FileRecord[]; paging: Paging } {
+): { records: SyncItem[]; data: (FileRecord | FieldsRecord)[]; paging: Paging } {
   const after = decodeCursor(sync.id, cursor);
-  const { records, remaining } = sync.tree.pageAfter(after, pageSize);
+  const items = syncedItems(sync);
+  const { records, remaining } = items.pageAfter(after, pageSize);
   const lastSeen = records.at(-1)?.seq ?? after;
-  const active = sync.tree.recordCount;
+  const active = items.recordCount;
   return {
     records,
-    data: records.map((node) => toRecord(sync, node)),
+    data: records.map((item) => toRecordJson(sync, item)),
     paging: {
-      totalRecords: active + sync.tree.deletedCount,
+      totalRecords: active + items.deletedCount,
       totalActiveRecords: active,
       remainingRecords: remaining,
       cursor: encodeCursor(sync.id, lastSeen),
@@ -49,18 +61,36 @@ export function pullPage(
   };
 }
 
-/** The raw bytes of a file record with its MIME type, or a 400 for folders. */
-export function contentResponse(state: EmulatorState, node: SyncNode): Response {
+/**
+ * Download Content: a file's raw bytes with its MIME type; a ticket's title, description and
+ * comments as Markdown. Folders and CRM records have none (400).
+ */
+export function contentResponse(state: EmulatorState, sync: SyncEntry, item: SyncItem): Response {
+  if (!isFileSync(sync)) {
+    if (sync.pipeline !== "tickets") {
+      throw new ClearanceError(
+        "NO_CONTENT",
+        `record ${item.id} is a ${sync.pipeline} record: only files and tickets have content`,
+      );
+    }
+    const bytes = new TextEncoder().encode(ticketMarkdown(item as SyncRecord));
+    return bytesResponse(
+      bytes,
+      "text/markdown; charset=utf-8",
+      createHash("md5").update(bytes).digest("hex"),
+    );
+  }
+  const node = item as Exclude<SyncItem, SyncRecord>;
   const bytes = node.type === "file" ? state.contentOf(node) : undefined;
   if (!bytes) {
     throw new ClearanceError("NO_CONTENT", `record ${node.id} is a folder: only files have content`);
   }
+  return bytesResponse(bytes, node.mimeType, node.hash?.md5 ?? "");
+}
+
+function bytesResponse(bytes: Uint8Array, mimeType: string, md5: string): Response {
   return new Response(bytes as Uint8Array<ArrayBuffer>, {
     status: 200,
-    headers: {
-      "Content-Type": node.mimeType,
-      "Content-Length": String(bytes.byteLength),
-      ETag: `"${node.hash?.md5 ?? ""}"`,
-    },
+    headers: { "Content-Type": mimeType, "Content-Length": String(bytes.byteLength), ETag: `"${md5}"` },
   });
 }

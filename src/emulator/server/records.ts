@@ -1,4 +1,4 @@
-import type { SyncEntry, SyncNode } from "../state/index.js";
+import { isFileSync, type SyncEntry, type SyncNode, type SyncRecord } from "../state/index.js";
 
 /** A file or folder record as Pull Synced Records and Get Synced Record show it (File schema). */
 export interface FileRecord {
@@ -16,6 +16,15 @@ export interface FileRecord {
   customFields: { fullPath: string };
 }
 
+/** A CRM or ticketing record as the Sync API shows it: ids, the pipeline's normalized fields, dates. */
+export type FieldsRecord = { id: string; externalId: string; createdAt: string; updatedAt: string } & Record<
+  string,
+  unknown
+>;
+
+/** What a sync serves: files and folders, or CRM/ticket records. */
+export type SyncItem = SyncNode | SyncRecord;
+
 /** Serialises a node as its record JSON. */
 export function toRecord(sync: SyncEntry, node: SyncNode): FileRecord {
   const parent = node.parentId === null ? undefined : sync.tree.get(node.parentId);
@@ -32,4 +41,25 @@ export function toRecord(sync: SyncEntry, node: SyncNode): FileRecord {
     parentFolderId: parent?.externalId ?? null,
     customFields: { fullPath: `/${node.path}` },
   };
+}
+
+/** Serialises a CRM or ticketing record (ticket comments stay out: they are the ticket's content). */
+export function toFieldsRecord(sync: SyncEntry, record: SyncRecord): FieldsRecord {
+  const fields = structuredClone(record.fields);
+  if (sync.pipeline === "tickets" && fields.originalRecord === undefined) {
+    // Paragon keeps the provider's raw ticket here; the emulator's stand-in echoes the normalized fields.
+    fields.originalRecord = { id: record.externalId, ...structuredClone(record.fields) };
+  }
+  return {
+    id: record.id,
+    externalId: record.externalId,
+    ...fields,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+  };
+}
+
+/** Serialises whatever a sync serves as its record JSON. */
+export function toRecordJson(sync: SyncEntry, item: SyncItem): FileRecord | FieldsRecord {
+  return isFileSync(sync) ? toRecord(sync, item as SyncNode) : toFieldsRecord(sync, item as SyncRecord);
 }

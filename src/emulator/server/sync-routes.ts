@@ -1,12 +1,12 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { ClearanceError } from "../../errors.js";
-import type { SyncEntry } from "../state/index.js";
+import { type EmulatorState, type SyncEntry, syncedItems } from "../state/index.js";
 import { encodeCursor } from "./cursor.js";
 import type { EmulatorEnv, ServerDeps } from "./env.js";
 import { parseJson } from "./http-errors.js";
 import { contentResponse, pageSizeFrom, pullPage } from "./paging.js";
-import { toRecord } from "./records.js";
+import { toRecordJson } from "./records.js";
 
 /** Paragon integration ids are lowercase without separators ("googleDrive" → "googledrive"). */
 export function normalizeIntegration(name: string): string {
@@ -65,13 +65,14 @@ export function syncRoutes(deps: ServerDeps): Hono<EmulatorEnv> {
 
   app.get("/syncs/:syncId", (c) => {
     const sync = own(c.var.tenant, c.req.param("syncId"));
+    const items = syncedItems(sync);
     return c.json({
       status: sync.status,
       summary: {
-        totalRecords: sync.tree.recordCount,
-        syncedRecordsCount: sync.tree.recordCount,
+        totalRecords: items.recordCount,
+        syncedRecordsCount: items.recordCount,
         lastSyncedAt: sync.lastSyncedAt,
-        latestCursor: encodeCursor(sync.id, sync.tree.lastSeq),
+        latestCursor: encodeCursor(sync.id, items.lastSeq),
       },
     });
   });
@@ -116,24 +117,24 @@ export function syncRoutes(deps: ServerDeps): Hono<EmulatorEnv> {
 
   app.get("/syncs/:syncId/records/:recordId", (c) => {
     const sync = own(c.var.tenant, c.req.param("syncId"));
-    return c.json({ data: toRecord(sync, recordOf(sync, c.req.param("recordId"))) });
+    return c.json({ data: toRecordJson(sync, recordOf(state, sync, c.req.param("recordId"))) });
   });
 
   app.get("/syncs/:syncId/records/:recordId/content", (c) => {
     const sync = own(c.var.tenant, c.req.param("syncId"));
-    return contentResponse(state, recordOf(sync, c.req.param("recordId")));
+    return contentResponse(state, sync, recordOf(state, sync, c.req.param("recordId")));
   });
 
   return app;
 }
 
-function recordOf(sync: SyncEntry, recordId: string) {
-  const node = sync.tree.get(recordId);
-  if (!node || node === sync.tree.root) {
+function recordOf(state: EmulatorState, sync: SyncEntry, recordId: string) {
+  const item = state.itemOf(sync, recordId);
+  if (!item) {
     throw new ClearanceError(
       "RECORD_NOT_FOUND",
       `Record not found: ${recordId} is not a record of this sync`,
     );
   }
-  return node;
+  return item;
 }

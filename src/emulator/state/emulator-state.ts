@@ -2,9 +2,9 @@ import { samePrincipal } from "./directory.js";
 import { EmulatorStateError } from "./errors.js";
 import { newNode } from "./node-factory.js";
 import { normalizePath, parentPath } from "./paths.js";
+import { RecordSyncs } from "./record-syncs.js";
 import { sharingNode } from "./sharing-view.js";
 import type { NodeOptions, SyncEntry } from "./sync-entry.js";
-import { SyncRegistry } from "./sync-registry.js";
 import type {
   Grant,
   Group,
@@ -19,10 +19,11 @@ import type {
 
 /**
  * Everything the emulator knows about one project: people and groups, the Connected Users'
- * syncs and their files. Every change goes through a method here and is announced as a
- * `ChangeEvent` (`state.on("change", …)`), which persistence, webhooks and the permission engine use.
+ * syncs, their files and their CRM/ticketing records (`RecordSyncs`). Every change goes through a
+ * method here and is announced as a `ChangeEvent` (`state.on("change", …)`), which persistence,
+ * webhooks and the permission engine use.
  */
-export class EmulatorState extends SyncRegistry {
+export class EmulatorState extends RecordSyncs {
   // ── files and folders ────────────────────────────────────────────────────────────────
 
   /** Creates a file (and any missing folders) or replaces its content; either way it gets a new seq. */

@@ -27,3 +27,42 @@ export function recordIdFor(integration: string, externalId: string): string {
 export function deriveExternalId(syncId: string, path: string): string {
   return createHash("sha256").update(`${syncId}\0${path}`).digest("base64url").slice(0, 33);
 }
+
+// Salesforce key prefixes (the first three characters of every record id), by pipeline.
+const SALESFORCE_PREFIX: Record<string, string> = {
+  companies: "001",
+  contacts: "003",
+  deals: "006",
+  users: "005",
+};
+const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/**
+ * A provider id for a CRM or ticketing record, in the provider's own form where the emulator knows
+ * it (Salesforce `006…` 18-character ids, ServiceNow 32-hex sys_ids, HubSpot numbers), derived
+ * from `seed` so the same seed always gives the same id.
+ */
+export function deriveRecordExternalId(integration: string, pipeline: string, seed: string): string {
+  const digest = createHash("sha256").update(`${integration}\0${pipeline}\0${seed}`).digest();
+  switch (integration) {
+    case "salesforce":
+      return `${SALESFORCE_PREFIX[pipeline] ?? "a0X"}${[...digest.subarray(0, 12)].map((b) => BASE62[b % 62]).join("")}AAA`;
+    case "servicenow":
+      return digest.subarray(0, 16).toString("hex");
+    case "hubspot":
+    case "pipedrive":
+      return String(digest.readUInt32BE(0) * 100 + (digest[4]! % 100));
+    default:
+      return digest.subarray(0, 12).toString("hex");
+  }
+}
+
+/**
+ * The CRM user id a person has in an integration (what `ownerId` holds): Paragon serves the
+ * provider's user id, never an email, so the emulator derives one per (integration, email).
+ *
+ * @example crmUserIdFor("salesforce", "maya@northwind.test") // "005…AAA"
+ */
+export function crmUserIdFor(integration: string, email: string): string {
+  return deriveRecordExternalId(integration, "users", email.trim().toLowerCase());
+}

@@ -3,9 +3,10 @@ import type { ContentStore } from "./content-store.js";
 import { Directory } from "./directory.js";
 import { EmulatorState } from "./emulator-state.js";
 import { EmulatorStateError } from "./errors.js";
+import { RecordTable } from "./record-table.js";
 import type { SyncEntry } from "./sync-entry.js";
 import { SyncTree } from "./sync-tree.js";
-import type { SyncNode } from "./types.js";
+import type { SyncNode, SyncRecord } from "./types.js";
 
 const principal = z.discriminatedUnion("type", [
   z.object({ type: z.literal("user"), email: z.string() }),
@@ -35,6 +36,20 @@ const node = z.object({
   owner: z.string(),
   grants: z.array(grant),
 });
+const person = z.object({
+  id: z.string().optional(),
+  name: z.string().optional(),
+  email: z.string().optional(),
+});
+const record = z.object({
+  id: z.string(),
+  externalId: z.string(),
+  seq: z.number(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  fields: z.record(z.string(), z.unknown()),
+  comments: z.array(z.object({ author: person, body: z.string(), createdAt: z.string() })).optional(),
+});
 const sync = z.object({
   id: z.string(),
   tenant: z.string(),
@@ -52,6 +67,10 @@ const sync = z.object({
   nextSeq: z.number(),
   deletedCount: z.number(),
   nodes: z.array(node).min(1),
+  // CRM/ticket records (state folders written before they existed have none).
+  records: z.array(record).default([]),
+  recordsNextSeq: z.number().default(1),
+  recordsDeletedCount: z.number().default(0),
 });
 const snapshotSchema = z.object({
   version: z.literal(1),
@@ -90,6 +109,9 @@ export function toSnapshot(state: EmulatorState): StateSnapshot {
       nextSeq: entry.tree.seqCounter,
       deletedCount: entry.tree.deletedCount,
       nodes: [...entry.tree.nodes()],
+      records: entry.table.all(),
+      recordsNextSeq: entry.table.seqCounter,
+      recordsDeletedCount: entry.table.deletedCount,
     })),
   };
 }
@@ -127,6 +149,7 @@ export function fromSnapshot(data: unknown, content: ContentStore, source: strin
       lastSyncedAt: s.lastSyncedAt,
       defaultOwner: s.defaultOwner,
       tree: SyncTree.restore(root!, others, s.nextSeq, s.deletedCount),
+      table: RecordTable.restore(s.records as SyncRecord[], s.recordsNextSeq, s.recordsDeletedCount),
     };
     state.adoptSync(entry);
   }

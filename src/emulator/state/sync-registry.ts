@@ -3,9 +3,10 @@ import type { Directory } from "./directory.js";
 import { EmulatorStateError } from "./errors.js";
 import { syncIdFor } from "./ids.js";
 import { rootNode } from "./node-factory.js";
-import type { SyncDefinition, SyncEntry } from "./sync-entry.js";
+import { RecordTable } from "./record-table.js";
+import { isFileSync, type SyncDefinition, type SyncEntry, syncedItems } from "./sync-entry.js";
 import { SyncTree } from "./sync-tree.js";
-import type { ChangeEvent, SyncNode, SyncStatus } from "./types.js";
+import type { ChangeEvent, SyncNode, SyncRecord, SyncStatus } from "./types.js";
 
 type Listener = (event: ChangeEvent) => void;
 
@@ -95,6 +96,7 @@ export class SyncRegistry {
       lastSyncedAt: now,
       defaultOwner: def.owner,
       tree: new SyncTree(root),
+      table: new RecordTable(),
     };
     this.syncsById.set(id, sync);
     return sync;
@@ -127,6 +129,7 @@ export class SyncRegistry {
       sync.dateUpdated = now;
       sync.lastSyncedAt = now;
       for (const node of [...sync.tree.nodes()]) if (node !== sync.tree.root) sync.tree.stamp(node);
+      for (const record of sync.table.all()) sync.table.stamp(record);
     } else {
       const owner =
         this.syncsOf(tenant)[0]?.defaultOwner ??
@@ -141,7 +144,7 @@ export class SyncRegistry {
       syncId: id,
       integration: sync.integration,
       model: sync.pipeline,
-      numRecords: sync.tree.recordCount,
+      numRecords: syncedItems(sync).recordCount,
       syncedAt: now,
     });
     return { sync, created: true };
@@ -175,12 +178,19 @@ export class SyncRegistry {
   }
 
   /** A record of one of `tenant`'s syncs by record id (for the alias routes, which name no sync). */
-  findRecord(tenant: string, recordId: string): { sync: SyncEntry; node: SyncNode } | undefined {
+  findRecord(tenant: string, recordId: string): { sync: SyncEntry; item: SyncNode | SyncRecord } | undefined {
     for (const sync of this.syncsOf(tenant)) {
-      const node = sync.tree.get(recordId);
-      if (node && node !== sync.tree.root) return { sync, node };
+      const item = this.itemOf(sync, recordId);
+      if (item) return { sync, item };
     }
     return undefined;
+  }
+
+  /** A record a sync serves (a file or folder, or a CRM/ticket record); undefined when it has none by that id. */
+  itemOf(sync: SyncEntry, recordId: string): SyncNode | SyncRecord | undefined {
+    if (!isFileSync(sync)) return sync.table.get(recordId);
+    const node = sync.tree.get(recordId);
+    return node === sync.tree.root ? undefined : node;
   }
 
   private setStatus(sync: SyncEntry, status: SyncStatus): SyncEntry {

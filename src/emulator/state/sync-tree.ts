@@ -1,24 +1,22 @@
 import { EmulatorStateError } from "./errors.js";
 import { baseName, parentPath } from "./paths.js";
+import { SeqLog } from "./seq-log.js";
 import type { SyncNode } from "./types.js";
 
 /**
- * The files and folders of one sync, indexed by id, path and parent, plus the active records
- * ordered by `seq` so a page after a cursor is a binary search and a slice, never a scan.
+ * The files and folders of one sync, indexed by id, path and parent, plus the active records in
+ * pull order (`SeqLog`).
  */
 export class SyncTree {
   readonly root: SyncNode;
-  /** Records that were deleted since the sync was created (they no longer appear in pulls). */
-  deletedCount = 0;
-  private nextSeq: number;
+  private log: SeqLog<SyncNode>;
   private readonly byId = new Map<string, SyncNode>();
   private readonly byPath = new Map<string, SyncNode>();
   private readonly children = new Map<string, Set<SyncNode>>();
-  private readonly ordered: SyncNode[] = [];
 
   constructor(root: SyncNode, nextSeq = 1) {
     this.root = root;
-    this.nextSeq = nextSeq;
+    this.log = new SeqLog(nextSeq);
     this.index(root);
   }
 
@@ -34,17 +32,22 @@ export class SyncTree {
 
   /** Active records (the root excluded). */
   get recordCount(): number {
-    return this.ordered.length;
+    return this.log.size;
   }
 
   /** The seq of the newest record, 0 when there is none. */
   get lastSeq(): number {
-    return this.ordered.at(-1)?.seq ?? 0;
+    return this.log.lastSeq;
   }
 
   /** The next seq this tree will hand out (persisted so cursors stay valid across restarts). */
   get seqCounter(): number {
-    return this.nextSeq;
+    return this.log.seqCounter;
+  }
+
+  /** Records that were deleted since the sync was created (they no longer appear in pulls). */
+  get deletedCount(): number {
+    return this.log.deletedCount;
   }
 
   /** Every node, root first, parents before children. */
@@ -78,17 +81,13 @@ export class SyncTree {
     const tree = new SyncTree(root, nextSeq);
     const depth = (n: SyncNode) => n.path.split("/").length;
     for (const node of [...others].sort((a, b) => depth(a) - depth(b))) tree.index(node);
-    tree.ordered.push(...[...others].sort((a, b) => a.seq - b.seq));
-    tree.deletedCount = deletedCount;
+    tree.log = SeqLog.restore(others, nextSeq, deletedCount);
     return tree;
   }
 
   /** Gives a changed record a new seq, so a pull from an older cursor returns it again. */
   stamp(node: SyncNode): void {
-    const at = this.positionOf(node);
-    if (at >= 0) this.ordered.splice(at, 1);
-    node.seq = this.nextSeq++;
-    this.ordered.push(node);
+    this.log.stamp(node);
   }
 
   /** Removes a node and its subtree; returns the removed records, parents first. */
@@ -96,14 +95,12 @@ export class SyncTree {
     if (node === this.root) throw new EmulatorStateError("PATH_INVALID", "the sync root cannot be deleted");
     const removed = [...this.subtree(node)];
     for (const gone of removed) {
-      const at = this.positionOf(gone);
-      if (at >= 0) this.ordered.splice(at, 1);
+      this.log.remove(gone);
       this.byId.delete(gone.id);
       this.byPath.delete(gone.path);
       this.children.delete(gone.id);
     }
     if (node.parentId !== null) this.children.get(node.parentId)?.delete(node);
-    this.deletedCount += removed.length;
     return removed;
   }
 
@@ -134,14 +131,12 @@ export class SyncTree {
 
   /** Active records with seq > `afterSeq`, oldest first, at most `limit`, and how many remain after them. */
   pageAfter(afterSeq: number, limit: number): { records: SyncNode[]; remaining: number } {
-    const start = this.firstAfter(afterSeq);
-    const records = this.ordered.slice(start, start + limit);
-    return { records, remaining: this.ordered.length - start - records.length };
+    return this.log.pageAfter(afterSeq, limit);
   }
 
   /** How many active records have seq > `afterSeq`. */
   countAfter(afterSeq: number): number {
-    return this.ordered.length - this.firstAfter(afterSeq);
+    return this.log.countAfter(afterSeq);
   }
 
   private index(node: SyncNode): void {
@@ -160,21 +155,5 @@ export class SyncTree {
       this.children.set(id, set);
     }
     return set;
-  }
-
-  private firstAfter(seq: number): number {
-    let lo = 0;
-    let hi = this.ordered.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.ordered[mid]!.seq <= seq) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-
-  private positionOf(node: SyncNode): number {
-    const at = this.firstAfter(node.seq - 1);
-    return this.ordered[at] === node ? at : -1;
   }
 }

@@ -60,6 +60,39 @@ export interface SyncNode {
   grants: Grant[];
 }
 
+/** A person a ticket names (assignee, creator, comment author): the emulator's guess at Paragon's shape. */
+export interface TicketPerson {
+  id?: string;
+  name?: string;
+  email?: string;
+}
+
+/** One comment on a ticket; served with the ticket's content (Download Content), not in its record. */
+export interface TicketComment {
+  author: TicketPerson;
+  body: string;
+  createdAt: string;
+}
+
+/**
+ * A CRM or ticketing record of one sync (every pipeline but `files`); the record JSON is derived
+ * from it: `{id, externalId, ...fields, createdAt, updatedAt}`.
+ */
+export interface SyncRecord {
+  /** Paragon record id: UUIDv5 of integration + externalId. */
+  id: string;
+  /** The provider's id (a Salesforce `006…`, a ServiceNow sys_id). */
+  externalId: string;
+  /** Bumped on create and on every update. */
+  seq: number;
+  createdAt: string;
+  updatedAt: string;
+  /** The normalized fields as the pipeline's schema names them (`record-fields.ts`). */
+  fields: Record<string, unknown>;
+  /** Tickets only: comments, served by Download Content as Markdown with the title and description. */
+  comments?: TicketComment[];
+}
+
 /** Sync statuses as the official Sync API spells them. */
 export type SyncStatus = "INITIALIZING" | "ACTIVE" | "IDLE" | "DISABLED" | "ERRORED";
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ClearanceError } from "../../errors.js";
 import { seededRandom } from "../seeded-random.js";
-import type { ChangeEvent } from "../state/index.js";
+import { type ChangeEvent, type SyncEntry, syncedItems } from "../state/index.js";
 import { payloadsFor, type SharingSource, type WebhookPayload } from "./payloads.js";
 
 /** Fault injection for deliveries (off by default), to test receivers. */
@@ -21,14 +21,7 @@ export type WebhookFaultsInput = z.input<typeof webhookFaultsSchema>;
 /** The part of `EmulatorState` the sender uses. */
 export interface WebhookStateSource extends SharingSource {
   on(event: "change", listener: (event: ChangeEvent) => void): () => void;
-  allSyncs(): {
-    id: string;
-    tenant: string;
-    integration: string;
-    pipeline: string;
-    deleted: boolean;
-    tree: { recordCount: number };
-  }[];
+  allSyncs(): SyncEntry[];
 }
 
 export interface WebhookSenderOptions {
@@ -126,7 +119,7 @@ export class WebhookSender {
         sync: sync.integration,
         syncInstanceId: sync.id,
         user: { id: sync.tenant },
-        data: { model: sync.pipeline, syncedAt: now, numRecords: sync.tree.recordCount },
+        data: { model: sync.pipeline, syncedAt: now, numRecords: syncedItems(sync).recordCount },
       });
     }
   }

@@ -1,0 +1,93 @@
+import { EmulatorStateError } from "./errors.js";
+import { SeqLog } from "./seq-log.js";
+import type { SyncRecord } from "./types.js";
+
+/**
+ * The CRM or ticketing records of one sync, by id and by provider id, in pull order. The
+ * counterpart of `SyncTree` for every pipeline but `files`: same `SeqLog`, so cursors, paging and
+ * totals behave alike.
+ */
+export class RecordTable {
+  private log: SeqLog<SyncRecord>;
+  private readonly byId = new Map<string, SyncRecord>();
+  private readonly byExternalId = new Map<string, SyncRecord>();
+
+  constructor(nextSeq = 1) {
+    this.log = new SeqLog(nextSeq);
+  }
+
+  /** Rebuilds a table exactly as persisted (seqs kept). */
+  static restore(records: readonly SyncRecord[], nextSeq: number, deletedCount: number): RecordTable {
+    const table = new RecordTable(nextSeq);
+    for (const record of records) table.index(record);
+    table.log = SeqLog.restore(records, nextSeq, deletedCount);
+    return table;
+  }
+
+  get(id: string): SyncRecord | undefined {
+    return this.byId.get(id);
+  }
+
+  getByExternalId(externalId: string): SyncRecord | undefined {
+    return this.byExternalId.get(externalId);
+  }
+
+  /** Every active record, in pull order. */
+  all(): SyncRecord[] {
+    return this.log.pageAfter(0, this.log.size).records;
+  }
+
+  get recordCount(): number {
+    return this.log.size;
+  }
+
+  get lastSeq(): number {
+    return this.log.lastSeq;
+  }
+
+  get seqCounter(): number {
+    return this.log.seqCounter;
+  }
+
+  get deletedCount(): number {
+    return this.log.deletedCount;
+  }
+
+  /** Adds a new record with the next seq. */
+  insert(record: SyncRecord): SyncRecord {
+    if (this.byExternalId.has(record.externalId)) {
+      throw new EmulatorStateError(
+        "RECORD_EXISTS",
+        `a record with externalId "${record.externalId}" already exists: update it instead`,
+      );
+    }
+    this.index(record);
+    this.log.stamp(record);
+    return record;
+  }
+
+  /** Gives a changed record a new seq, so a pull from an older cursor returns it again. */
+  stamp(record: SyncRecord): void {
+    this.log.stamp(record);
+  }
+
+  /** Deletes a record: it leaves pulls and GET, and counts in `totalRecords` only. */
+  remove(record: SyncRecord): void {
+    this.log.remove(record);
+    this.byId.delete(record.id);
+    this.byExternalId.delete(record.externalId);
+  }
+
+  pageAfter(afterSeq: number, limit: number): { records: SyncRecord[]; remaining: number } {
+    return this.log.pageAfter(afterSeq, limit);
+  }
+
+  countAfter(afterSeq: number): number {
+    return this.log.countAfter(afterSeq);
+  }
+
+  private index(record: SyncRecord): void {
+    this.byId.set(record.id, record);
+    this.byExternalId.set(record.externalId, record);
+  }
+}
