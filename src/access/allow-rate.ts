@@ -22,7 +22,9 @@ export class AllowRateTracker {
 
   constructor(options: { maxSubjects?: number; ttlMs?: number } = {}) {
     this.#tallies = new LRUCache<string, Tally>({
-      max: options.maxSubjects ?? 10_000,
+      // maxSize, not max: `max` preallocates its slots, and there is one tracker per active tenant.
+      maxSize: options.maxSubjects ?? 10_000,
+      sizeCalculation: () => 1,
       ttl: options.ttlMs ?? 30 * 60_000,
     });
   }

@@ -37,7 +37,12 @@ export class AllowSetCache {
 
   constructor(options: AllowSetCacheOptions) {
     if (options.ttlMs > 0) {
-      this.#cache = new LRUCache<string, AllowSet>({ max: options.maxEntries ?? 1_000, ttl: options.ttlMs });
+      // maxSize, not max: `max` preallocates its slots, and there is one cache per active tenant.
+      this.#cache = new LRUCache<string, AllowSet>({
+        maxSize: options.maxEntries ?? 1_000,
+        sizeCalculation: () => 1,
+        ttl: options.ttlMs,
+      });
     }
   }
 

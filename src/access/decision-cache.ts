@@ -33,7 +33,10 @@ export class DecisionCache {
   constructor(options: DecisionCacheOptions) {
     if (options.ttlMs > 0) {
       this.#cache = new LRUCache<string, CachedDecision>({
-        max: options.maxEntries ?? 100_000,
+        // maxSize, not max: lru-cache preallocates `max` slots up front, and a deployment holds one
+        // cache per active tenant; counted entries grow only as they are used.
+        maxSize: options.maxEntries ?? 100_000,
+        sizeCalculation: () => 1,
         ttl: options.ttlMs,
         dispose: (_value, key) => this.#unindex(key),
       });
