@@ -7,11 +7,15 @@ import { type Citation, toAnswerSources, toCitation } from "./sources.js";
 
 /** What the chat wrapper needs of a retriever: `PermissionAwareRetriever` has it. */
 export interface ChatRetriever {
+  /** The Connected User whose chunks it searches. */
+  readonly tenant: string;
   retrieveWithReport(query: string, options: RetrieveOptions): Promise<RetrievalResult>;
 }
 
 /** A finished answer: the text, its numbered citations, and what retrieval did. */
 export interface ChatResponseBody {
+  /** The tenant the answer comes from (the asker's). */
+  tenant: string;
   answer: string;
   citations: Citation[];
   report: RetrievalReport;
@@ -91,5 +95,5 @@ export async function answerQuestion(options: {
   let answer = "";
   for await (const piece of answerPieces(answerer, options.question, sources, options.signal))
     answer += piece;
-  return { answer, citations, report, answerer: answerer.name };
+  return { tenant: options.retriever.tenant, answer, citations, report, answerer: answerer.name };
 }

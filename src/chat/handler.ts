@@ -1,6 +1,14 @@
 import { ClearanceError } from "../errors.js";
 import type { RetrievalReport } from "../retrieval/index.js";
 import {
+  type Identify,
+  type Identity,
+  normalizeIdentity,
+  type RetrieverSource,
+  singleTenant,
+  UnknownTenantError,
+} from "../tenants/index.js";
+import {
   answerPieces,
   type ChatResponseBody,
   type ChatRetriever,
@@ -15,17 +23,14 @@ import { ExtractiveAnswerer } from "./extractive-answerer.js";
 import { readChatRequest } from "./request-body.js";
 import { SSE_HEADERS, sseEvent } from "./sse.js";
 
-/**
- * Resolves who is asking (an email), or undefined when nobody is signed in. Production must verify
- * real credentials here (a session cookie, a JWT: see `jwtIdentity`); a header anyone can set is
- * for local demos only.
- */
-export type Identify = (request: Request) => Promise<string | undefined> | string | undefined;
-
 export type ChatHandler = (request: Request) => Promise<Response>;
 
 export interface ChatHandlerOptions {
-  retriever: ChatRetriever;
+  /** Single tenant: this retriever answers, and only identities of its tenant are served. */
+  retriever?: ChatRetriever;
+  /** Multi-tenant: each identity's tenant gets its own retriever (`TenantRetrievers`). */
+  retrievers?: RetrieverSource<ChatRetriever>;
+  /** Who is asking, `{ tenant, user }`, from a verified source. No identity or no tenant: 401. */
   identify: Identify;
   /** Writes the answer; default the offline `ExtractiveAnswerer`. */
   model?: Answerer;
@@ -45,15 +50,18 @@ export interface ChatHandlerOptions {
  * A Web-standard chat endpoint (`(Request) => Promise<Response>`: Hono, Next.js route handlers,
  * Bun, Deno; `toNodeHandler` for Express). POST `{ question, stream?, k? }`; answers
  * `{ answer, citations, report, answerer }` as JSON, or as Server-Sent Events when `stream` is true or
- * the client accepts `text/event-stream`. No identity: 401. Permissions unavailable: 503, no answer.
+ * the client accepts `text/event-stream`. No identity (or no tenant): 401; a tenant not served
+ * here: 403. Permissions unavailable: 503, no answer. The answer and its report name the tenant.
  *
  * @example
- * const chat = createChatHandler({ retriever, identify: jwtIdentity({ jwksUrl, audience }) });
+ * const identify = jwtIdentity({ jwksUrl, issuer, audience: "clearance", tenantClaim: "org_id" });
+ * const chat = createChatHandler({ retrievers, identify }); // or { retriever } for one tenant
  * app.post("/api/chat", (c) => chat(c.req.raw));
  */
 export function createChatHandler(options: ChatHandlerOptions): ChatHandler {
   const settings = resolveSettings(options);
-  const { retriever, identify } = options;
+  const { identify } = options;
+  const retrievers = options.retrievers ?? singleTenant(options.retriever!);
   const answerer = options.model ?? new ExtractiveAnswerer();
   const notify = (error: unknown) => {
     try {
@@ -67,9 +75,14 @@ export function createChatHandler(options: ChatHandlerOptions): ChatHandler {
     if (request.method !== "POST") {
       return errorResponse(405, "METHOD_NOT_ALLOWED", "use POST with a JSON body", {}, { allow: "POST" });
     }
-    let user: string | undefined;
+    let identity: Identity | undefined;
     try {
-      user = (await identify(request))?.trim();
+      const given: unknown = await identify(request);
+      if (typeof given === "string") {
+        // An identify written for the email-only API: refuse (which tenant is unknown) and say why.
+        notify(new ChatConfigError("identify returned a string: it must return { tenant, user }"));
+      }
+      identity = normalizeIdentity(given as Identity | undefined);
     } catch (error) {
       // Failing to verify credentials is a refusal, never a fallback to anonymous. Only our own
       // errors (a refused token) are worded for the caller; anything else stays in the log.
@@ -78,7 +91,17 @@ export function createChatHandler(options: ChatHandlerOptions): ChatHandler {
       notify(error);
       return unauthenticated("who is asking could not be verified: sign in again, or try later");
     }
-    if (!user) return unauthenticated();
+    if (!identity) return unauthenticated();
+    let retriever: ChatRetriever;
+    try {
+      retriever = retrievers.forTenant(identity.tenant);
+    } catch (error) {
+      if (error instanceof UnknownTenantError) {
+        return errorResponse(403, error.code, "your organisation is not served by this deployment");
+      }
+      notify(error);
+      return failureResponse(error);
+    }
 
     const body = await readChatRequest(request, settings);
     if (!body.ok) {
@@ -102,7 +125,7 @@ export function createChatHandler(options: ChatHandlerOptions): ChatHandler {
     let retrieved: RetrievedSources;
     try {
       retrieved = await retrieveSources(retriever, question, {
-        user,
+        user: identity.user,
         signal: deadline.signal,
         ...(k !== undefined ? { k } : {}),
       });
@@ -111,6 +134,7 @@ export function createChatHandler(options: ChatHandlerOptions): ChatHandler {
     }
 
     if (streaming) return streamResponse(answerer, question, retrieved, deadline, notify);
+    const { tenant } = identity;
     try {
       let answer = "";
       for await (const piece of answerPieces(answerer, question, retrieved.sources, deadline.signal)) {
@@ -118,6 +142,7 @@ export function createChatHandler(options: ChatHandlerOptions): ChatHandler {
       }
       deadline.dispose();
       const payload: ChatResponseBody = {
+        tenant,
         answer,
         citations: retrieved.citations,
         report: callerReport(retrieved.report),
@@ -189,14 +214,23 @@ function acceptsEventStream(request: Request): boolean {
 }
 
 function resolveSettings(options: ChatHandlerOptions) {
-  if (!options.retriever || typeof options.retriever.retrieveWithReport !== "function") {
+  const single = options.retriever !== undefined;
+  if (single === (options.retrievers !== undefined)) {
     throw new ChatConfigError(
-      "createChatHandler needs a retriever with retrieveWithReport (a PermissionAwareRetriever)",
+      "createChatHandler needs exactly one of retriever (one tenant) and retrievers (a TenantRetrievers, one per tenant)",
     );
+  }
+  if (single && (typeof options.retriever?.retrieveWithReport !== "function" || !options.retriever.tenant)) {
+    throw new ChatConfigError(
+      "createChatHandler needs a retriever with tenant and retrieveWithReport (a PermissionAwareRetriever)",
+    );
+  }
+  if (!single && typeof options.retrievers?.forTenant !== "function") {
+    throw new ChatConfigError("createChatHandler retrievers needs forTenant(tenant) (a TenantRetrievers)");
   }
   if (typeof options.identify !== "function") {
     throw new ChatConfigError(
-      "createChatHandler needs identify(request) → the asker's email: it decides what they may read",
+      "createChatHandler needs identify(request) → { tenant, user }: it decides what they may read",
     );
   }
   const maxK = options.maxK ?? 20;

@@ -13,8 +13,7 @@ export { ChatModelAnswerer, type ChatModelAnswererOptions } from "./chat-model-a
 export { type CreateAnswererOptions, createAnswerer, DEFAULT_CHAT_MODEL } from "./create-answerer.js";
 export { AnswerError, ChatConfigError, ChatTimeoutError } from "./errors.js";
 export { ExtractiveAnswerer, type ExtractiveAnswererOptions } from "./extractive-answerer.js";
-export { type ChatHandler, type ChatHandlerOptions, createChatHandler, type Identify } from "./handler.js";
-export { IdentityError, type JwtIdentityOptions, jwtIdentity } from "./jwt-identity.js";
+export { type ChatHandler, type ChatHandlerOptions, createChatHandler } from "./handler.js";
 export { expressAdapter, type FetchHandler, type NodeHandler, toNodeHandler } from "./node-adapter.js";
 export { type ChatRequest, chatRequestSchema } from "./request-body.js";
 export { type Citation, excerptOf } from "./sources.js";

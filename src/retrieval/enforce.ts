@@ -126,6 +126,7 @@ function buildReport(
 ): RetrievalReport {
   const { tally } = run;
   return {
+    tenant: run.ctx.tenant,
     subject: run.subject,
     requestedStrategy: run.ctx.settings.strategy,
     strategy,

@@ -18,6 +18,8 @@ export interface ItemError {
  * emitted as the `clearance_retrieval_report` custom callback event.
  */
 export interface RetrievalReport {
+  /** The Connected User whose chunks were searched. */
+  tenant: string;
   subject: string;
   requestedStrategy: StrategyChoice;
   strategy: StrategyRun;

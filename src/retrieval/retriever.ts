@@ -107,6 +107,11 @@ export class PermissionAwareRetriever extends BaseRetriever<RetrievedChunkMetada
     return this.#user;
   }
 
+  /** The Connected User whose chunks this retriever searches. */
+  get tenant(): string {
+    return this.#shared.ctx.tenant;
+  }
+
   get k(): number {
     return this.#shared.ctx.settings.k;
   }

@@ -14,6 +14,7 @@ import {
   NOBODY,
   readSse,
   startChatWorld,
+  TENANT,
 } from "./helpers/world.js";
 
 let world: ChatWorld;
@@ -57,8 +58,32 @@ describe("who is asking", () => {
     expect(world.counting.calls).toBe(0);
   });
 
+  it("answers 401 for an identity without a tenant, or a bare email, and never searches", async () => {
+    const errors: unknown[] = [];
+    for (const identify of [
+      () => ({ tenant: "  ", user: ANA }),
+      () => ({ user: ANA }) as never,
+      () => ANA as never,
+    ]) {
+      const handler = createChatHandler({
+        retriever: world.counting,
+        identify,
+        onError: (e) => errors.push(e),
+      });
+      expect((await handler(chatRequest({ question: "deploy" }))).status).toBe(401);
+    }
+    expect(world.counting.calls).toBe(0);
+    // The email-only identify of older versions is named in the log, so the fix is obvious.
+    expect(errors).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/\{ tenant, user \}/) }),
+    ]);
+  });
+
   it("accepts an async identify", async () => {
-    const handler = createChatHandler({ retriever: world.retriever, identify: async () => ANA });
+    const handler = createChatHandler({
+      retriever: world.retriever,
+      identify: async () => ({ tenant: TENANT, user: ANA }),
+    });
     expect((await handler(chatRequest({ question: "deploy production" }))).status).toBe(200);
   });
 });
@@ -194,6 +219,7 @@ describe("answers from allowed chunks only", () => {
     const seen: string[] = [];
     const handler = createChatHandler({
       retriever: {
+        tenant: TENANT,
         retrieveWithReport: (q, o) => {
           seen.push(q);
           return world.retriever.retrieveWithReport(q, o);

@@ -9,6 +9,7 @@ import {
   type RetrieveOptions,
 } from "../../../src/retrieval/index.js";
 import { type ChunkInput, chunkId, LanceChunkStore } from "../../../src/store/index.js";
+import type { Identity } from "../../../src/tenants/index.js";
 import { FakeAccessControl } from "./fake-access.js";
 
 export const TENANT = "northwind";
@@ -46,7 +47,11 @@ export interface ChatWorld {
   access: FakeAccessControl;
   retriever: PermissionAwareRetriever;
   /** Wraps the retriever and counts calls, to prove a refused request never searched. */
-  counting: { calls: number; retrieveWithReport(q: string, o: RetrieveOptions): Promise<RetrievalResult> };
+  counting: {
+    tenant: string;
+    calls: number;
+    retrieveWithReport(q: string, o: RetrieveOptions): Promise<RetrievalResult>;
+  };
   retrieverWith(fields: Partial<PermissionAwareRetrieverFields>): PermissionAwareRetriever;
   close(): Promise<void>;
 }
@@ -94,6 +99,7 @@ export async function startChatWorld(): Promise<ChatWorld> {
     });
   const retriever = retrieverWith({});
   const counting = {
+    tenant: TENANT,
     calls: 0,
     retrieveWithReport(q: string, o: RetrieveOptions) {
       counting.calls += 1;
@@ -134,5 +140,8 @@ export async function readSse(response: Response): Promise<{ event: string; data
     });
 }
 
-/** Identifies by the `x-user` header (test only). */
-export const headerUser = (request: Request) => request.headers.get("x-user") ?? undefined;
+/** Identifies by the `x-user` header as a person of `TENANT` (test only). */
+export const headerUser = (request: Request): Identity | undefined => {
+  const user = request.headers.get("x-user");
+  return user === null ? undefined : { tenant: TENANT, user };
+};

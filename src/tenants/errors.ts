@@ -1,0 +1,42 @@
+import { ClearanceError } from "../errors.js";
+
+/** A request named a tenant this deployment does not serve (not configured, not discovered). */
+export class UnknownTenantError extends ClearanceError {
+  constructor(readonly tenant: string) {
+    super(
+      "TENANT_UNKNOWN",
+      `tenant ${tenant} is not served here: add it to tenants (CLEARANCE_TENANTS) or turn on tenant discovery`,
+    );
+  }
+}
+
+/** The tenant settings cannot work (no tenant at all, a token for another tenant, …). */
+export class TenantConfigError extends ClearanceError {
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+  }
+}
+
+/** The bearer token was missing a claim, expired, unverified, or failed verification. */
+export class IdentityError extends ClearanceError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("IDENTITY_INVALID", message, options);
+  }
+}
+
+/** An identity resolver was set up in a way that cannot verify anyone safely. */
+export class IdentityConfigError extends ClearanceError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("IDENTITY_CONFIG_INVALID", message, options);
+  }
+}
+
+/** A call that must name its tenant did not (a multi-tenant retriever invoked without `configurable.tenant`). */
+export class NoTenantError extends ClearanceError {
+  constructor() {
+    super(
+      "NO_TENANT",
+      "no tenant: pass { configurable: { tenant, user } } to a multi-tenant retriever, or use forTenant(tenant); Clearance never picks a default tenant",
+    );
+  }
+}
