@@ -4,8 +4,8 @@
 //   npx tsx examples/express-chat.ts
 import type { AddressInfo } from "node:net";
 import express from "express";
-import { type ChatResponseBody, createChatHandler, type Identify, toNodeHandler } from "../src/chat/index.js";
-import { createManagedSyncRetriever } from "../src/index.js";
+import { type ChatResponseBody, createChatHandler, toNodeHandler } from "../src/chat/index.js";
+import { createManagedSyncRetriever, type Identify } from "../src/index.js";
 import { startNorthwind } from "./_northwind.js";
 
 const northwind = await startNorthwind(); // emulator + ingested store: see _northwind.ts
@@ -16,7 +16,11 @@ const retriever = createManagedSyncRetriever({ client, store, embeddings, tenant
 
 // DEMO ONLY: anyone can send this header and read as anyone. In production identify people from
 // something you verified: your session, or a bearer token with jwtIdentity (see hono-chat.ts).
-const identify: Identify = (request) => request.headers.get("x-demo-user") ?? undefined;
+// The identity names the tenant too; this single-tenant retriever answers only its own.
+const identify: Identify = (request) => {
+  const user = request.headers.get("x-demo-user");
+  return user ? { tenant, user } : undefined;
+};
 
 // A Web-standard (Request) => Response handler; toNodeHandler mounts it in Express. No model given:
 // the offline extractive answerer quotes the sources. Production: model: createAnswerer({ openaiApiKey }).

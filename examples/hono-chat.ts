@@ -2,13 +2,12 @@
 // from what that person may read: it starts the server, asks as two people, prints, and exits.
 //
 //   npx tsx examples/hono-chat.ts
-import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
-import { SignJWT } from "jose";
-import { type ChatResponseBody, createChatHandler, jwtIdentity } from "../src/chat/index.js";
-import { createManagedSyncRetriever } from "../src/index.js";
+import { generateKeyPair, SignJWT } from "jose";
+import { type ChatResponseBody, createChatHandler } from "../src/chat/index.js";
+import { createManagedSyncRetriever, jwtIdentity } from "../src/index.js";
 import { startNorthwind } from "./_northwind.js";
 
 const northwind = await startNorthwind(); // emulator + ingested store: see _northwind.ts
@@ -17,13 +16,14 @@ const { client, store, embeddings, tenant } = northwind;
 // One retriever per tenant (the Connected User whose syncs were ingested), shared by every request.
 const retriever = createManagedSyncRetriever({ client, store, embeddings, tenant, k: 3 });
 
-// Your sign-in issues tokens carrying the person's email; the endpoint verifies signature, expiry,
-// issuer and audience, then asks as that email. Here a random HMAC secret plays your identity
-// provider; in production: jwtIdentity({ jwksUrl: "https://login.example.com/.well-known/jwks.json", ... }).
-const secret = randomBytes(32);
+// Your sign-in issues tokens carrying the person's email and organisation; the endpoint verifies
+// signature, expiry, issuer and audience, then asks as that email in that tenant. Here a fresh
+// key pair plays your identity provider; in production:
+// jwtIdentity({ jwksUrl: "https://login.example.com/.well-known/jwks.json", issuer, audience, tenantClaim: "org_id" }).
+const idp = await generateKeyPair("ES256");
 const issuer = "https://login.example.test";
 const audience = "clearance-chat";
-const identify = jwtIdentity({ key: secret, issuer, audience });
+const identify = jwtIdentity({ key: idp.publicKey, issuer, audience, tenantClaim: "org_id" });
 
 // No model given: the offline extractive answerer quotes the sources.
 // Production: createChatHandler({ retriever, identify, model: createAnswerer({ openaiApiKey }) }).
@@ -37,15 +37,15 @@ const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
 });
 const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/chat`;
 
-/** Stands in for your sign-in: a short-lived token for one person. */
+/** Stands in for your sign-in: a short-lived token for one person of one organisation. */
 async function signIn(email: string): Promise<string> {
-  return new SignJWT({ email })
-    .setProtectedHeader({ alg: "HS256" })
+  return new SignJWT({ email, org_id: tenant })
+    .setProtectedHeader({ alg: "ES256" })
     .setIssuer(issuer)
     .setAudience(audience)
     .setIssuedAt()
     .setExpirationTime("5m")
-    .sign(secret);
+    .sign(idp.privateKey);
 }
 
 async function ask(token: string, question: string) {

@@ -11,3 +11,4 @@ export * from "./managed-sync/index.js";
 export * from "./retrieval/index.js";
 export * from "./server/index.js";
 export * from "./store/index.js";
+export * from "./tenants/index.js";

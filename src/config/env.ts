@@ -37,6 +37,8 @@ export const envSettings = [
   ["CLEARANCE_JWT_ISSUER", "auth.issuer"],
   ["CLEARANCE_JWT_AUDIENCE", "auth.audience"],
   ["CLEARANCE_JWT_CLAIM", "auth.claim"],
+  ["CLEARANCE_JWT_TENANT_CLAIM", "auth.tenantClaim"],
+  ["CLEARANCE_JWT_INSECURE_ANY_ISSUER_AND_AUDIENCE", "auth.insecureAcceptAnyIssuerAndAudience"],
   ["CLEARANCE_CHAT_MODEL", "chat.model"],
 ] as const;
 

@@ -107,6 +107,18 @@ export const serverSchema = z.object({
   webhookSecret: z.string().min(1).optional(),
 });
 
+/** A yes/no setting; from the environment only `true`/`1`/`yes` and `false`/`0`/`no` are accepted. */
+const flag = z.preprocess(
+  (value) => {
+    if (typeof value !== "string") return value;
+    const word = value.trim().toLowerCase();
+    if (["true", "1", "yes"].includes(word)) return true;
+    if (["false", "0", "no"].includes(word)) return false;
+    return value;
+  },
+  z.boolean({ error: () => "must be true or false" }),
+);
+
 /** How `clearance serve` learns who is asking: bearer JWTs verified against a JWKS. */
 export const authSchema = z.object({
   jwksUrl: z.url().optional(),
@@ -114,6 +126,10 @@ export const authSchema = z.object({
   audience: z.string().min(1).optional(),
   /** The claim holding the asker's email (the Permissions API's user). */
   claim: z.string().min(1).default("email"),
+  /** The claim naming the asker's tenant (Connected User id), e.g. `org_id`. */
+  tenantClaim: z.string().min(1).optional(),
+  /** Accept tokens of any issuer and audience: a token minted for another app then reads here. */
+  insecureAcceptAnyIssuerAndAudience: flag.default(false),
 });
 
 /** The chat model that writes answers when an OpenAI key is set (offline: the extractive answerer). */

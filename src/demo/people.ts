@@ -7,6 +7,8 @@ import { parseManifest } from "../emulator/index.js";
 /** Someone the demo page lets you act as. */
 export interface Person {
   email: string;
+  /** The Connected User (company) the person belongs to. */
+  tenant?: string;
   name?: string;
   title?: string;
 }

@@ -96,7 +96,8 @@ export async function startDemo(options: StartDemoOptions): Promise<Demo> {
       store,
       retriever,
       ingestReport,
-      people: directory.people,
+      // One company: everyone in the corpus works for the demo's tenant.
+      people: directory.people.map((p) => ({ ...p, tenant })),
       questions: directory.questions,
       close,
     };

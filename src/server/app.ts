@@ -6,12 +6,12 @@ import { loadPublicFiles, PUBLIC_PATHS } from "./public-files.js";
 export interface ServerAppOptions {
   /** The chat endpoint (`createChatHandler`), mounted at `POST /api/chat`. */
   chat: FetchHandler;
-  /** Who the page offers to act as (demo); served at `GET /api/people`. */
+  /** Who the page offers to act as (demo), each in their tenant; served at `GET /api/people`. */
   people?: readonly Person[];
   /** Suggested questions for the page. */
   questions?: readonly string[];
-  /** The header the page sets to say who is asking (demo identity); absent: the page sends none. */
-  identityHeader?: string;
+  /** The headers the page sets to say who is asking (demo identity); absent: the page sends none. */
+  identityHeaders?: { tenant: string; user: string };
   /** Extra health details, merged into `GET /health`; throwing makes the status 503. */
   health?: () => Promise<Record<string, unknown>> | Record<string, unknown>;
   /** Counters shown under `metrics` in `GET /health` (e.g. the webhook receiver's). */
@@ -28,7 +28,8 @@ const PAGE_HEADERS = {
 };
 
 /**
- * The app `clearance serve` runs: `POST /api/chat`, the chat page at `GET /`, `GET /api/people`,
+ * The app `clearance serve` runs: `POST /api/chat`, the chat page at `GET /`, `GET /api/people`
+ * (each person with their tenant, and the tenants),
  * `GET /health`, and `POST /webhooks/managed-sync` when a receiver is given.
  *
  * @example
@@ -52,11 +53,16 @@ export function createServerApp(options: ServerAppOptions): Hono {
   }
 
   app.post("/api/chat", (c) => options.chat(c.req.raw));
+  const people = options.people ?? [];
+  const tenants = [...new Set(people.flatMap((p) => (p.tenant ? [p.tenant] : [])))];
   app.get("/api/people", (c) =>
     c.json({
-      people: options.people ?? [],
+      tenants,
+      people,
       questions: options.questions ?? [],
-      identity: options.identityHeader ? { header: options.identityHeader } : null,
+      identity: options.identityHeaders
+        ? { header: options.identityHeaders.user, tenantHeader: options.identityHeaders.tenant }
+        : null,
     }),
   );
   app.get("/health", async (c) => {

@@ -1,18 +1,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createChatHandler } from "../../src/chat/index.js";
-import {
-  countResponses,
-  createServerApp,
-  devHeaderIdentity,
-  type Listening,
-  listen,
-} from "../../src/server/index.js";
-import { ANA, type ChatWorld, startChatWorld } from "../chat/helpers/world.js";
+import { countResponses, createServerApp, type Listening, listen } from "../../src/server/index.js";
+import { devHeaderIdentity } from "../../src/tenants/index.js";
+import { ANA, type ChatWorld, startChatWorld, TENANT } from "../chat/helpers/world.js";
 
 const PEOPLE = [
-  { email: ANA, name: "Ana Souza", title: "Platform Engineer" },
-  { email: "leo@northwind.test" },
+  { email: ANA, name: "Ana Souza", title: "Platform Engineer", tenant: TENANT },
+  { email: "leo@northwind.test", tenant: TENANT },
 ];
+const HEADERS = { tenant: "x-clearance-tenant", user: "x-clearance-user" };
 
 let world: ChatWorld;
 beforeAll(async () => {
@@ -32,7 +28,7 @@ async function serve(options: Partial<Parameters<typeof createServerApp>[0]> = {
     retriever: world.retriever,
     identify: devHeaderIdentity({ people: PEOPLE }),
   });
-  const app = createServerApp({ chat, people: PEOPLE, identityHeader: "x-clearance-user", ...options });
+  const app = createServerApp({ chat, people: PEOPLE, identityHeaders: HEADERS, ...options });
   const server = await listen(app.fetch, { host: "127.0.0.1", port: 0 });
   running.push(server);
   return server.url;
@@ -55,36 +51,50 @@ describe("createServerApp", () => {
     expect((await fetch(`${url}/app.css`)).headers.get("content-type")).toMatch(/^text\/css/);
   });
 
-  it("lists the people, questions and identity header for the page", async () => {
+  it("lists the people with their tenant, the tenants, questions and identity headers for the page", async () => {
     const url = await serve({ questions: ["How do we deploy?"] });
     expect(await (await fetch(`${url}/api/people`)).json()).toEqual({
+      tenants: [TENANT],
       people: PEOPLE,
       questions: ["How do we deploy?"],
-      identity: { header: "x-clearance-user" },
+      identity: { header: "x-clearance-user", tenantHeader: "x-clearance-tenant" },
     });
-    const withoutDemo = await serve({ people: undefined, identityHeader: undefined });
+    const withoutDemo = await serve({ people: undefined, identityHeaders: undefined });
     expect(await (await fetch(`${withoutDemo}/api/people`)).json()).toEqual({
+      tenants: [],
       people: [],
       questions: [],
       identity: null,
     });
   });
 
-  it("answers chat over HTTP for a known person only", async () => {
+  it("answers chat over HTTP for a known person of their tenant only, naming the tenant", async () => {
     const url = await serve();
-    const ask = (user?: string) =>
+    const ask = (user?: string, tenant: string | null = TENANT) =>
       fetch(`${url}/api/chat`, {
         method: "POST",
-        headers: { "content-type": "application/json", ...(user ? { "x-clearance-user": user } : {}) },
+        headers: {
+          "content-type": "application/json",
+          ...(user ? { "x-clearance-user": user } : {}),
+          ...(tenant ? { "x-clearance-tenant": tenant } : {}),
+        },
         body: JSON.stringify({ question: "deploy to production" }),
       });
     const ok = await ask(ANA);
     expect(ok.status).toBe(200);
-    expect(((await ok.json()) as { citations: { recordId: string }[] }).citations[0]!.recordId).toBe(
-      "rec-deploy",
-    );
+    const body = (await ok.json()) as {
+      tenant: string;
+      report: { tenant: string };
+      citations: { recordId: string }[];
+    };
+    expect(body.citations[0]!.recordId).toBe("rec-deploy");
+    expect(body.tenant).toBe(TENANT);
+    expect(body.report.tenant).toBe(TENANT);
     expect((await ask()).status).toBe(401);
     expect((await ask("stranger@elsewhere.test")).status).toBe(401);
+    // No tenant header: unauthenticated, never a default tenant; another tenant: not this person.
+    expect((await ask(ANA, null)).status).toBe(401);
+    expect((await ask(ANA, "contoso")).status).toBe(401);
   });
 
   it("reports health with details and metrics, and 503 when a health check throws", async () => {

@@ -15,10 +15,13 @@ const SAM = "sam@northwind.test";
 const CHLOE = "chloe@northwind.test";
 const DEPLOY = "How do we deploy to production?";
 
-const askServer = (url: string, user: string | undefined, question: string) =>
+const askServer = (url: string, user: string | undefined, question: string, tenant = "northwind") =>
   fetch(`${url}/api/chat`, {
     method: "POST",
-    headers: { "content-type": "application/json", ...(user ? { "x-clearance-user": user } : {}) },
+    headers: {
+      "content-type": "application/json",
+      ...(user ? { "x-clearance-user": user, "x-clearance-tenant": tenant } : {}),
+    },
     body: JSON.stringify({ question }),
   });
 
@@ -30,7 +33,7 @@ describe("clearance serve --demo", () => {
       expect(running.banner).toContain(`${running.url}/api/chat`);
       expect((await fetch(`${running.url}/`)).status).toBe(200);
       const people = (await (await fetch(`${running.url}/api/people`)).json()) as { identity: unknown };
-      expect(people.identity).toEqual({ header: "x-clearance-user" });
+      expect(people.identity).toEqual({ header: "x-clearance-user", tenantHeader: "x-clearance-tenant" });
 
       const sam = await askServer(running.url, SAM, DEPLOY);
       expect(sam.status).toBe(200);
@@ -180,7 +183,7 @@ describe("clearance serve and query over a configured store", () => {
     const withAuth = join(dir, "with-auth.yaml");
     await writeFile(
       withAuth,
-      `${await readFile(configFile, "utf8")}auth:\n  jwksUrl: ${jwksUrl}\n  issuer: https://idp.test\n`,
+      `${await readFile(configFile, "utf8")}auth:\n  jwksUrl: ${jwksUrl}\n  issuer: https://idp.test\n  audience: clearance\n`,
     );
     const running = await startServe({ config: withAuth, corpus: CORPUS_DIR, host: "127.0.0.1", port: 0 });
     try {
@@ -188,6 +191,7 @@ describe("clearance serve and query over a configured store", () => {
       const token = await new SignJWT({ email: CHLOE })
         .setProtectedHeader({ alg: "RS256", kid: "k1" })
         .setIssuer("https://idp.test")
+        .setAudience("clearance")
         .setExpirationTime("5m")
         .sign(privateKey);
       const ask = (headers: Record<string, string>) =>
@@ -199,10 +203,13 @@ describe("clearance serve and query over a configured store", () => {
           }),
         });
       // The dev header means nothing here: only a verified token says who asks.
-      expect((await ask({ "x-clearance-user": CHLOE })).status).toBe(401);
+      expect((await ask({ "x-clearance-user": CHLOE, "x-clearance-tenant": "northwind" })).status).toBe(401);
       const answer = await ask({ authorization: `Bearer ${token}` });
       expect(answer.status).toBe(200);
-      expect(((await answer.json()) as ChatResponseBody).citations[0]!.name).toBe("Pricing 2026.pdf");
+      const body = (await answer.json()) as ChatResponseBody;
+      expect(body.citations[0]!.name).toBe("Pricing 2026.pdf");
+      // One configured tenant and no tenant claim: the verified caller belongs to that tenant.
+      expect(body.tenant).toBe("northwind");
     } finally {
       await running.close();
       jwks.close();
@@ -222,6 +229,42 @@ describe("clearance serve and query over a configured store", () => {
         port: 0,
       }),
     ).rejects.toMatchObject({ code: "SERVE_IDENTITY_CONFLICT" });
+  });
+
+  it("serve refuses JWT identity without issuer and audience unless the loud opt-out is given (issue 11.1)", async () => {
+    const base = { config: configFile, corpus: CORPUS_DIR, port: 0, host: "127.0.0.1" };
+    await expect(
+      startServe({ ...base, jwksUrl: "https://idp.test/jwks", jwtIssuer: "https://idp.test" }),
+    ).rejects.toMatchObject({
+      code: "SERVE_JWT_AUDIENCE_MISSING",
+      message: expect.stringMatching(/--jwt-audience/),
+    });
+    await expect(startServe({ ...base, jwksUrl: "https://idp.test/jwks" })).rejects.toMatchObject({
+      code: "SERVE_JWT_AUDIENCE_MISSING",
+      message: expect.stringMatching(/--jwt-issuer.*--jwt-audience/),
+    });
+    const insecure = await startServe({
+      ...base,
+      jwksUrl: "https://idp.test/jwks",
+      insecureAnyJwtIssuerAndAudience: true,
+    });
+    await insecure.close();
+  });
+
+  it("serve --jwks-url not-a-url is a clear error, not a stack trace (issue 11.1)", async () => {
+    await expect(
+      startServe({
+        config: configFile,
+        corpus: CORPUS_DIR,
+        port: 0,
+        jwksUrl: "not-a-url",
+        jwtIssuer: "https://idp.test",
+        jwtAudience: "clearance",
+      }),
+    ).rejects.toMatchObject({
+      code: "IDENTITY_CONFIG_INVALID",
+      message: expect.stringMatching(/"not-a-url" is not a URL/),
+    });
   });
 
   it("query without --user is a usage error", async () => {

@@ -1,22 +1,28 @@
 import { resolve } from "node:path";
 import { Command, Option } from "commander";
 import pino from "pino";
-import { type Answerer, createChatHandler, type Identify, jwtIdentity } from "../../chat/index.js";
+import { type Answerer, type ChatRetriever, createChatHandler } from "../../chat/index.js";
 
 import { loadConfig } from "../../config/index.js";
 import { loadDemoDirectory, type Person, startDemo } from "../../demo/index.js";
 import { ClearanceError } from "../../errors.js";
-import type { PermissionAwareRetriever } from "../../retrieval/index.js";
 import {
   countResponses,
   createServerApp,
-  DEV_IDENTITY_HEADER,
-  devHeaderIdentity,
   type Listening,
   listen,
   openConfiguredRetrieval,
   startConfiguredWebhooks,
 } from "../../server/index.js";
+import {
+  DEV_TENANT_HEADER,
+  DEV_USER_HEADER,
+  devHeaderIdentity,
+  type Identify,
+  jwtIdentity,
+  type RetrieverSource,
+  singleTenant,
+} from "../../tenants/index.js";
 import type { WebhookIngest } from "../../webhooks/index.js";
 import { answererOf } from "../answerer-of.js";
 import { BUNDLED_CORPUS, port } from "../args.js";
@@ -35,6 +41,8 @@ export interface ServeFlags {
   jwtIssuer?: string;
   jwtAudience?: string;
   jwtClaim?: string;
+  jwtTenantClaim?: string;
+  insecureAnyJwtIssuerAndAudience?: boolean;
   chatModel?: string;
   extractive?: boolean;
   webhooks?: boolean;
@@ -69,12 +77,23 @@ export function serveCommand(): Command {
     )
     .option("--corpus <dir>", "the demo corpus folder (manifest.yaml + files)", BUNDLED_CORPUS)
     .option("--store-dir <dir>", "demo: keep the ingested store here (default: a temp folder)")
-    .option("--dev-identity", `DEVELOPMENT ONLY: trust the ${DEV_IDENTITY_HEADER} header as who is asking`)
+    .option(
+      "--dev-identity",
+      `DEVELOPMENT ONLY: trust the ${DEV_TENANT_HEADER} and ${DEV_USER_HEADER} headers as who is asking`,
+    )
     .option("--people <dir>", "with --dev-identity: a corpus folder whose manifest lists the people to offer")
     .option("--jwks-url <url>", "verify Authorization: Bearer JWTs against this JWKS (production identity)")
     .option("--jwt-issuer <iss>", "required issuer of those JWTs")
     .option("--jwt-audience <aud>", "required audience of those JWTs")
     .option("--jwt-claim <name>", "the claim holding the email (default email)")
+    .option(
+      "--jwt-tenant-claim <name>",
+      "the claim naming the tenant (Connected User id), e.g. org_id (default: the one configured tenant)",
+    )
+    .option(
+      "--insecure-any-jwt-issuer-and-audience",
+      "INSECURE: accept bearer tokens without checking issuer and audience (a token for another app works here)",
+    )
     .option("--chat-model <model>", "OpenAI chat model when OPENAI_API_KEY is set (default gpt-4o-mini)")
     .option("--extractive", "answer with the offline extractive answerer even when an OpenAI key is set")
     .option(
@@ -113,13 +132,15 @@ export async function startServe(flags: ServeFlags): Promise<RunningServe> {
     closers.push(setup.close);
     const answerer = answererOf(flags, setup.openaiApiKey, setup.chatModel);
     const counted = countResponses(
-      createChatHandler({ retriever: setup.retriever, identify: setup.identify, model: answerer, onError }),
+      createChatHandler({ retrievers: setup.retrievers, identify: setup.identify, model: answerer, onError }),
     );
     const app = createServerApp({
       chat: counted.handler,
       people: setup.people,
       questions: setup.questions,
-      ...(setup.identityMode === "dev-header" ? { identityHeader: DEV_IDENTITY_HEADER } : {}),
+      ...(setup.identityMode === "dev-header"
+        ? { identityHeaders: { tenant: DEV_TENANT_HEADER, user: DEV_USER_HEADER } }
+        : {}),
       health: () => ({
         tenant: setup.tenant,
         mode: flags.demo ? "demo" : "configured",
@@ -145,7 +166,7 @@ export async function startServe(flags: ServeFlags): Promise<RunningServe> {
 }
 
 interface Setup {
-  retriever: PermissionAwareRetriever;
+  retrievers: RetrieverSource<ChatRetriever>;
   identify: Identify;
   identityMode: "dev-header" | "jwt";
   tenant: string;
@@ -174,7 +195,7 @@ async function demoSetup(flags: ServeFlags): Promise<Setup> {
     ...(flags.tenant ? { tenant: flags.tenant } : {}),
   });
   return {
-    retriever: demo.retriever,
+    retrievers: singleTenant(demo.retriever),
     identify: devHeaderIdentity({ people: demo.people }),
     identityMode: "dev-header",
     tenant: demo.tenant,
@@ -200,7 +221,16 @@ async function configuredSetup(flags: ServeFlags, log: pino.Logger): Promise<Set
     jwtIssuer: flags.jwtIssuer ?? config.auth.issuer,
     jwtAudience: flags.jwtAudience ?? config.auth.audience,
     jwtClaim: flags.jwtClaim ?? config.auth.claim,
+    jwtTenantClaim: flags.jwtTenantClaim ?? config.auth.tenantClaim,
+    insecureAnyJwtIssuerAndAudience:
+      flags.insecureAnyJwtIssuerAndAudience ?? config.auth.insecureAcceptAnyIssuerAndAudience,
+    tenant: config.tenant,
   });
+  if (identity.mode === "jwt" && identity.insecure) {
+    log.warn(
+      "INSECURE: bearer tokens from any issuer for any audience are accepted (--insecure-any-jwt-issuer-and-audience): a token minted for another app on your identity provider reads here",
+    );
+  }
   const opened = await openConfiguredRetrieval(config);
   const { retriever } = opened;
   let webhooks: WebhookIngest | undefined;
@@ -222,13 +252,14 @@ async function configuredSetup(flags: ServeFlags, log: pino.Logger): Promise<Set
     }
   }
   const directory = flags.people ? loadDemoDirectory(resolve(flags.people)) : { people: [], questions: [] };
+  const people = directory.people.map((p) => ({ ...p, tenant: p.tenant ?? config.tenant }));
   return {
-    retriever,
+    retrievers: singleTenant(retriever),
     identify:
-      identity.mode === "dev-header" ? devHeaderIdentity(flags.people ? directory : {}) : identity.identify,
+      identity.mode === "dev-header" ? devHeaderIdentity(flags.people ? { people } : {}) : identity.identify,
     identityMode: identity.mode,
     tenant: config.tenant,
-    people: directory.people,
+    people,
     questions: directory.questions,
     host: config.server.host,
     port: config.server.port,
@@ -243,8 +274,8 @@ async function configuredSetup(flags: ServeFlags, log: pino.Logger): Promise<Set
 }
 
 function identityOf(
-  flags: ServeFlags,
-): { mode: "dev-header"; identify?: undefined } | { mode: "jwt"; identify: Identify } {
+  flags: ServeFlags & { tenant: string },
+): { mode: "dev-header"; identify?: undefined } | { mode: "jwt"; identify: Identify; insecure: boolean } {
   if (flags.jwksUrl && flags.devIdentity) {
     throw new ClearanceError(
       "SERVE_IDENTITY_CONFLICT",
@@ -253,19 +284,29 @@ function identityOf(
   }
   if (flags.devIdentity) return { mode: "dev-header" };
   if (flags.jwksUrl) {
+    if (!flags.insecureAnyJwtIssuerAndAudience && !(flags.jwtIssuer && flags.jwtAudience)) {
+      throw new ClearanceError(
+        "SERVE_JWT_AUDIENCE_MISSING",
+        `serve needs the expected issuer and audience of bearer tokens (missing: ${[flags.jwtIssuer ? "" : "--jwt-issuer / CLEARANCE_JWT_ISSUER", flags.jwtAudience ? "" : "--jwt-audience / CLEARANCE_JWT_AUDIENCE"].filter(Boolean).join(", ")}): otherwise a token your identity provider minted for any other app reads here. If this provider serves only this app, pass --insecure-any-jwt-issuer-and-audience`,
+      );
+    }
+    const insecure = Boolean(flags.insecureAnyJwtIssuerAndAudience);
     return {
       mode: "jwt",
+      insecure,
       identify: jwtIdentity({
         jwksUrl: flags.jwksUrl,
         ...(flags.jwtIssuer ? { issuer: flags.jwtIssuer } : {}),
         ...(flags.jwtAudience ? { audience: flags.jwtAudience } : {}),
         ...(flags.jwtClaim ? { claim: flags.jwtClaim } : {}),
+        ...(flags.jwtTenantClaim ? { tenantClaim: flags.jwtTenantClaim } : { tenant: flags.tenant }),
+        ...(insecure ? { insecureAcceptAnyIssuerAndAudience: true } : {}),
       }),
     };
   }
   throw new ClearanceError(
     "SERVE_NO_IDENTITY",
-    `serve must know who is asking: pass --jwks-url <url> or set CLEARANCE_JWKS_URL (verify bearer JWTs), or --dev-identity for local development only (trusts the ${DEV_IDENTITY_HEADER} header), or use --demo`,
+    `serve must know who is asking: pass --jwks-url <url> or set CLEARANCE_JWKS_URL (verify bearer JWTs), or --dev-identity for local development only (trusts the ${DEV_TENANT_HEADER} and ${DEV_USER_HEADER} headers), or use --demo`,
   );
 }
 
@@ -278,7 +319,7 @@ function bannerOf(url: string, setup: Setup, answerer: Answerer): string {
   lines.push(`  answers by   ${answerer.name}`);
   if (setup.identityMode === "dev-header") {
     lines.push(
-      `  identity     DEV ONLY: the ${DEV_IDENTITY_HEADER} header says who asks; anyone can read as anyone. Never expose this.`,
+      `  identity     DEV ONLY: the ${DEV_TENANT_HEADER} and ${DEV_USER_HEADER} headers say who asks; anyone can read as anyone. Never expose this.`,
     );
   } else lines.push("  identity     Authorization: Bearer <JWT>, verified against the JWKS");
   if (setup.people.length > 0) {

@@ -10,6 +10,7 @@ const askButton = $("ask");
 const statusLine = $("status");
 const errorBox = $("error");
 let identityHeader = null;
+let tenantHeader = null;
 
 /** Splits a fetch body into Server-Sent Events ({ event, data }). */
 async function* readEvents(response) {
@@ -131,7 +132,7 @@ function renderReport(report) {
   $("report-reason").textContent = report.reason ? `Planner: ${report.reason}` : "";
 }
 
-async function ask(question, person) {
+async function ask(question, person, tenant) {
   errorBox.hidden = true;
   $("result").hidden = true;
   $("citations").replaceChildren();
@@ -141,6 +142,7 @@ async function ask(question, person) {
   setState("asking", "Retrieving what you may read…");
   const headers = { "content-type": "application/json", accept: "text/event-stream" };
   if (identityHeader && person) headers[identityHeader] = person;
+  if (tenantHeader && tenant) headers[tenantHeader] = tenant;
   let response;
   try {
     response = await fetch("/api/chat", {
@@ -187,6 +189,7 @@ async function start() {
   const response = await fetch("/api/people");
   const { people, questions, identity } = await response.json();
   identityHeader = identity?.header ?? null;
+  tenantHeader = identity?.tenantHeader ?? null;
   if (!identityHeader) {
     // Real sign-in decides who you are: no picker.
     $("person-field").hidden = true;
@@ -195,6 +198,7 @@ async function start() {
   for (const person of people) {
     const option = document.createElement("option");
     option.value = person.email;
+    if (person.tenant) option.dataset.tenant = person.tenant;
     option.textContent = [person.name ?? person.email, person.title].filter(Boolean).join(" — ");
     personSelect.append(option);
   }
@@ -214,7 +218,9 @@ async function start() {
 form.addEventListener("submit", (event) => {
   event.preventDefault();
   const question = questionBox.value.trim();
-  if (question) void ask(question, identityHeader ? personSelect.value : null);
+  const picked = personSelect.selectedOptions[0];
+  if (question)
+    void ask(question, identityHeader ? personSelect.value : null, picked?.dataset.tenant ?? null);
 });
 questionBox.addEventListener("keydown", (event) => {
   if (event.key === "Enter" && !event.shiftKey) {

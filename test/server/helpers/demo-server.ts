@@ -1,12 +1,8 @@
 import { join } from "node:path";
 import { createChatHandler } from "../../../src/chat/index.js";
 import { type Demo, startDemo } from "../../../src/demo/index.js";
-import {
-  createServerApp,
-  DEV_IDENTITY_HEADER,
-  devHeaderIdentity,
-  listen,
-} from "../../../src/server/index.js";
+import { createServerApp, listen } from "../../../src/server/index.js";
+import { DEV_TENANT_HEADER, DEV_USER_HEADER, devHeaderIdentity } from "../../../src/tenants/index.js";
 
 export const CORPUS_DIR = join(import.meta.dirname, "../../../examples/corpus");
 
@@ -30,7 +26,7 @@ export async function startDemoServer(): Promise<DemoServer> {
       chat,
       people: demo.people,
       questions: demo.questions,
-      identityHeader: DEV_IDENTITY_HEADER,
+      identityHeaders: { tenant: DEV_TENANT_HEADER, user: DEV_USER_HEADER },
     });
     const server = await listen(app.fetch, { host: "127.0.0.1", port: 0 });
     return {
@@ -39,7 +35,10 @@ export async function startDemoServer(): Promise<DemoServer> {
       ask: (user, body) =>
         fetch(`${server.url}/api/chat`, {
           method: "POST",
-          headers: { "content-type": "application/json", ...(user ? { [DEV_IDENTITY_HEADER]: user } : {}) },
+          headers: {
+            "content-type": "application/json",
+            ...(user ? { [DEV_USER_HEADER]: user, [DEV_TENANT_HEADER]: demo.tenant } : {}),
+          },
           body: JSON.stringify(body),
         }),
       close: async () => {
