@@ -3,6 +3,7 @@ import type { Document } from "@langchain/core/documents";
 import { BaseRetriever } from "@langchain/core/retrievers";
 import { ensureConfig, type RunnableConfig } from "@langchain/core/runnables";
 import { LRUCache } from "lru-cache";
+import type { Invalidation } from "../access/index.js";
 import {
   type PermissionAwareRetriever,
   RetrievalConfigError,
@@ -92,7 +93,15 @@ export class TenantRetrievers
    * know about it. A tenant without a held retriever has no caches to clear.
    */
   onPermissionChange(tenant: string, syncId: string, recordId: string): void {
-    this.#held.peek(tenant)?.invalidateRecord(recordId, syncId);
+    this.invalidate(tenant, { syncId, recordId });
+  }
+
+  /**
+   * Forgets whatever a permission change in `scope` of one tenant may have made stale (one record,
+   * one subject's view of a sync, or a whole sync): the permission-changes follower's entry point.
+   */
+  invalidate(tenant: string, scope: Invalidation): void {
+    this.#held.peek(tenant)?.invalidate(scope);
   }
 
   /** Forgets everything one tenant's caches know about one person (e.g. they left a group). */
