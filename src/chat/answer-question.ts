@@ -1,9 +1,16 @@
 import { ClearanceError } from "../errors.js";
 import type { RetrievalReport, RetrievalResult, RetrieveOptions } from "../retrieval/index.js";
+import { isAbstention, NOTHING_FOUND_ANSWER } from "./abstention.js";
 import type { Answerer, AnswerSource } from "./answerer.js";
 import { keepKnownCitations } from "./citation-guard.js";
 import { ExtractiveAnswerer } from "./extractive-answerer.js";
 import { type Citation, toAnswerSources, toCitation } from "./sources.js";
+
+/**
+ * Chunks retrieved per question unless told otherwise: an answer reads more than a page of search
+ * results shows, since the passage that answers is often not the best-ranked chunk of its document.
+ */
+export const DEFAULT_CHAT_K = 10;
 
 /** What the chat wrapper needs of a retriever: `PermissionAwareRetriever` has it. */
 export interface ChatRetriever {
@@ -12,19 +19,23 @@ export interface ChatRetriever {
   retrieveWithReport(query: string, options: RetrieveOptions): Promise<RetrievalResult>;
 }
 
+/** What retrieval did for one turn, and the query it searched. */
+export interface ChatReport extends RetrievalReport {
+  /** The query actually searched: the question, or a follow-up made standalone from the conversation. */
+  query: string;
+}
+
 /** A finished answer: the text, its numbered citations, and what retrieval did. */
 export interface ChatResponseBody {
   /** The tenant the answer comes from (the asker's). */
   tenant: string;
   answer: string;
+  /** False when the answer says nothing the asker may read answers the question (`NOTHING_FOUND_ANSWER`). */
+  answered: boolean;
   citations: Citation[];
-  report: RetrievalReport;
+  report: ChatReport;
   answerer: string;
 }
-
-/** Said instead of calling the answerer when the asker may read nothing relevant. */
-export const NOTHING_FOUND_ANSWER =
-  "I found nothing you have access to that answers this. Someone with access to the right documents may be able to help.";
 
 /** The allowed chunks for one question, numbered, with their citations and the retrieval report. */
 export interface RetrievedSources {
@@ -89,11 +100,18 @@ export async function answerQuestion(options: {
   const answerer = options.model ?? new ExtractiveAnswerer();
   const { sources, citations, report } = await retrieveSources(options.retriever, options.question, {
     user: options.user,
-    ...(options.k !== undefined ? { k: options.k } : {}),
+    k: options.k ?? DEFAULT_CHAT_K,
     ...(options.signal ? { signal: options.signal } : {}),
   });
   let answer = "";
   for await (const piece of answerPieces(answerer, options.question, sources, options.signal))
     answer += piece;
-  return { tenant: options.retriever.tenant, answer, citations, report, answerer: answerer.name };
+  return {
+    tenant: options.retriever.tenant,
+    answer,
+    answered: !isAbstention(answer),
+    citations,
+    report: { ...report, query: options.question },
+    answerer: answerer.name,
+  };
 }

@@ -21,23 +21,33 @@ export function isPermissionFailure(code: string | undefined): boolean {
   return code !== undefined && PERMISSION_CODES.has(code);
 }
 
-/** The response for an error thrown while retrieving or answering, before any answer was sent. */
+/**
+ * The response for an error thrown while retrieving or answering, before any answer was sent. Its
+ * body holds a stable code and a message written for the caller, never the error's own text: an
+ * upstream failure can name sync ids, record ids or hosts, and those stay in the server log (the
+ * handler's `onError`).
+ */
 export function failureResponse(error: unknown): Response {
   const code = error instanceof ClearanceError ? error.code : undefined;
   if (isPermissionFailure(code)) {
     return errorResponse(
       503,
       code!,
-      `could not check what you may read, so nothing was answered: ${(error as Error).message}`,
+      "could not check what you may read, so nothing was answered: try again in a moment",
       {},
       { "retry-after": "5" },
     );
   }
   if (code === "NO_SUBJECT") return unauthenticated();
-  if (code === "ANSWER_FAILED") return errorResponse(502, code, (error as Error).message);
+  if (code === "ANSWER_FAILED") {
+    return errorResponse(502, code, "the answer could not be written: try again; the server log says why");
+  }
   if (code === "CHAT_TIMEOUT") return errorResponse(504, code, (error as Error).message);
-  if (error instanceof ClearanceError) return errorResponse(500, error.code, error.message);
-  return errorResponse(500, "INTERNAL", "the chat endpoint failed unexpectedly: see the server log");
+  return errorResponse(
+    500,
+    code ?? "INTERNAL",
+    "the chat endpoint failed unexpectedly: try again; the server log says why",
+  );
 }
 
 /** 401: nobody was identified, so nothing is retrieved (never an anonymous search). */

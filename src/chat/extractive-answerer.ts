@@ -1,26 +1,21 @@
-import { tokenize } from "../embeddings/index.js";
+import { NOTHING_FOUND_ANSWER } from "./abstention.js";
 import type { Answerer, AnswerInput, AnswerSource } from "./answerer.js";
-import { isHeading, sentencesOf } from "./sentences.js";
+import { type AssessedSentence, assessSentences } from "./support.js";
 
 export interface ExtractiveAnswererOptions {
   /** Sentences in the answer at most (default 3). */
   maxSentences?: number;
-}
-
-interface Candidate {
-  sentence: string;
-  source: AnswerSource;
-  terms: Set<string>;
-  order: number;
-  /** The sentence after it in the same chunk (a list item after "…:"). */
-  next: string | undefined;
-  /** Share of the question's terms found in the source's name. */
-  titleMatch: number;
+  /**
+   * The relevance floor, 0..1 (default 0.5): when no readable sentence supports the question this
+   * well, the answer is `NOTHING_FOUND_ANSWER` instead of the nearest text.
+   */
+  minSupport?: number;
 }
 
 /**
- * The offline answerer: quotes the sentences of the allowed chunks that best match the question,
- * each followed by its `[n]` citation. No model, no network; it can only repeat what the asker may read.
+ * The offline answerer: quotes the sentences of the allowed chunks that best support the question,
+ * each followed by its `[n]` citation, or says that nothing the asker may read answers it. No
+ * model, no network; it can only repeat what the asker may read.
  *
  * @example
  * for await (const piece of new ExtractiveAnswerer().answer({ question, sources })) process.stdout.write(piece);
@@ -28,94 +23,78 @@ interface Candidate {
 export class ExtractiveAnswerer implements Answerer {
   readonly name = "extractive";
   readonly #maxSentences: number;
+  readonly #minSupport: number;
 
   constructor(options: ExtractiveAnswererOptions = {}) {
     this.#maxSentences = options.maxSentences ?? 3;
+    this.#minSupport = options.minSupport ?? 0.5;
   }
 
   async *answer({ question, sources, signal }: AnswerInput): AsyncIterable<string> {
     signal?.throwIfAborted();
     if (sources.length === 0) return;
-    const picked = pickSentences(question, sources, this.#maxSentences);
+    const picked = pickSentences(question, sources, this.#maxSentences, this.#minSupport);
     if (picked.length === 0) {
-      const first = sentencesOf(sources[0]!.text)[0];
-      if (first === undefined) return;
-      yield `Nothing you can read answers this directly; the closest passage: ${first} [${sources[0]!.n}]`;
+      yield NOTHING_FOUND_ANSWER;
       return;
     }
-    for (const [i, candidate] of picked.entries()) {
-      yield `${i === 0 ? "" : " "}${candidate.sentence} [${candidate.source.n}]`;
+    for (const [i, { sentence, source }] of picked.entries()) {
+      yield `${i === 0 ? "" : " "}${sentence} [${source.n}]`;
     }
   }
 }
 
-/** The best sentences, by question terms matched (rarer terms weigh more), best first, no repeats. */
+/**
+ * The sentences that answer the question, in the order they appear; none when no sentence supports
+ * it at least `minSupport` (these sources do not answer it). The best supported sentence decides
+ * which document answers; the answer quotes that document's sentences that state the most of the
+ * question (or sit under a heading that does), preferring steps for "how do we…?" and sentences
+ * that carry what the question asks for (a figure, a time, a name).
+ */
 export function pickSentences(
   question: string,
   sources: readonly AnswerSource[],
   max: number,
+  minSupport = 0.5,
 ): { sentence: string; source: AnswerSource }[] {
-  const wanted = new Set(tokenize(question));
-  if (wanted.size === 0) return [];
-  const candidates: Candidate[] = [];
-  for (const source of sources) {
-    const nameTerms = new Set(tokenize(source.name));
-    const titleMatch = [...wanted].filter((t) => nameTerms.has(t)).length / wanted.size;
-    const sentences = sentencesOf(source.text);
-    sentences.forEach((sentence, i) => {
-      const terms = new Set(tokenize(sentence));
-      candidates.push({
-        sentence,
-        source,
-        terms,
-        order: candidates.length,
-        next: sentences[i + 1],
-        titleMatch,
-      });
-    });
-  }
-  const frequency = new Map<string, number>();
-  for (const c of candidates)
-    for (const term of c.terms) if (wanted.has(term)) frequency.set(term, (frequency.get(term) ?? 0) + 1);
-
-  const scored = candidates
-    .map((c) => ({ c, score: scoreOf(c, wanted, frequency, sources.length) }))
-    .filter((s) => s.score > 0)
-    .sort((a, b) => b.score - a.score || a.c.order - b.c.order);
-
+  const { kind, procedural, sentences } = assessSentences(question, sources);
+  // The document named for the question holds the answer more often than one mentioning it.
+  const best = maxBy(sentences, (s) => s.support + 0.5 * s.named);
+  if (!best || best.support < minSupport) return [];
+  const fromAnswer = sentences.filter(
+    (s) =>
+      s.source.recordId === best.source.recordId &&
+      s.source.syncId === best.source.syncId &&
+      (s.support > 0 || (kind === undefined && s.underHeading > 0)),
+  );
+  const relevance = (s: AssessedSentence) =>
+    s.stated +
+    0.6 * s.underHeading +
+    (procedural && s.step ? 0.6 : 0) +
+    (kind !== undefined && s.support > 0 ? 0.1 : 0) +
+    (/\d/.test(s.sentence) ? 0.05 : 0) +
+    0.1 * Math.min(1, s.sentence.split(/\s+/).length / 15);
   const seen = new Set<string>();
-  const picked: { sentence: string; source: AnswerSource }[] = [];
-  for (const { c } of scored) {
-    const key = c.sentence.toLowerCase().replace(/\W+/g, "");
-    if (seen.has(key)) continue;
+  const picked: AssessedSentence[] = [];
+  for (const s of [...fromAnswer].sort((a, b) => relevance(b) - relevance(a) || a.order - b.order)) {
+    const key = s.sentence.toLowerCase().replace(/\W+/g, "");
+    if (seen.has(key) || relevance(s) === 0) continue;
     seen.add(key);
-    // "We propose a six-week plan:" says little without the item that follows it.
-    const sentence = c.sentence.endsWith(":") && c.next ? `${c.sentence} ${c.next}` : c.sentence;
-    picked.push({ sentence, source: c.source });
+    picked.push(s);
     if (picked.length >= max) break;
   }
-  return picked;
+  return picked.sort((a, b) => a.order - b.order).map(({ sentence, source }) => ({ sentence, source }));
 }
 
-function scoreOf(
-  c: Candidate,
-  wanted: Set<string>,
-  frequency: Map<string, number>,
-  sourceCount: number,
-): number {
-  let matched = 0;
-  for (const term of wanted) {
-    if (c.terms.has(term)) matched += 1 / Math.log2(1 + (frequency.get(term) ?? 1));
+function maxBy<T>(items: readonly T[], score: (item: T) => number): T | undefined {
+  let best: T | undefined;
+  let bestScore = Number.NEGATIVE_INFINITY;
+  for (const item of items) {
+    const value = score(item);
+    if (value > bestScore) {
+      best = item;
+      bestScore = value;
+    }
   }
-  if (matched === 0) return 0;
-  // Titles, short fragments and very long rows say little; prefer statements of ordinary length.
-  const length = c.terms.size;
-  const lengthFactor = isHeading(c.sentence) ? 0.3 : length < 4 ? 0.5 : length > 40 ? 40 / length : 1;
-  // A document named for the question ("Parental leave policy") holds the answer more often than
-  // one that mentions it in passing; figures are what most questions ask for.
-  const titleBonus = 0.6 * c.titleMatch;
-  const figureBonus = /\d/.test(c.sentence) ? 0.2 : 0;
-  // The retriever's ranking breaks near-ties: earlier sources are the more relevant chunks.
-  const rankBonus = 0.1 * (1 - (c.source.n - 1) / Math.max(1, sourceCount));
-  return matched * lengthFactor + titleBonus + figureBonus + rankBonus;
+  return best;
 }

@@ -1,5 +1,6 @@
 import { ClearanceError } from "../errors.js";
 import type { RetrievalReport } from "../retrieval/index.js";
+import { isAbstention } from "./abstention.js";
 import {
   type Identify,
   type Identity,
@@ -12,6 +13,7 @@ import {
   answerPieces,
   type ChatResponseBody,
   type ChatRetriever,
+  DEFAULT_CHAT_K,
   type RetrievedSources,
   retrieveSources,
 } from "./answer-question.js";
@@ -34,7 +36,7 @@ export interface ChatHandlerOptions {
   identify: Identify;
   /** Writes the answer; default the offline `ExtractiveAnswerer`. */
   model?: Answerer;
-  /** Chunks retrieved per question (default: the retriever's k); a body's `k` overrides up to `maxK`. */
+  /** Chunks retrieved per question (default `DEFAULT_CHAT_K`, 10); a body's `k` overrides up to `maxK`. */
   k?: number;
   /** Largest `k` a body may ask for (default 20). */
   maxK?: number;
@@ -127,7 +129,7 @@ export function createChatHandler(options: ChatHandlerOptions): ChatHandler {
       retrieved = await retrieveSources(retriever, question, {
         user: identity.user,
         signal: deadline.signal,
-        ...(k !== undefined ? { k } : {}),
+        k,
       });
     } catch (error) {
       return fail(error);
@@ -144,8 +146,9 @@ export function createChatHandler(options: ChatHandlerOptions): ChatHandler {
       const payload: ChatResponseBody = {
         tenant,
         answer,
+        answered: !isAbstention(answer),
         citations: retrieved.citations,
-        report: callerReport(retrieved.report),
+        report: { ...callerReport(retrieved.report), query: question },
         answerer: answerer.name,
       };
       return Response.json(payload, { headers: { "cache-control": "no-store" } });
@@ -175,7 +178,7 @@ function streamResponse(
         answer += text;
         yield sseEvent("delta", { text });
       }
-      yield sseEvent("done", { answer, answerer: answerer.name });
+      yield sseEvent("done", { answer, answered: !isAbstention(answer), answerer: answerer.name });
     } catch (error) {
       const cause = deadline.signal.reason instanceof ChatTimeoutError ? deadline.signal.reason : error;
       onError(cause);
@@ -245,5 +248,10 @@ function resolveSettings(options: ChatHandlerOptions) {
       throw new ChatConfigError(`createChatHandler option ${name} must be a positive integer (got ${value})`);
     }
   }
-  return { k: options.k, maxK, timeoutMs, maxBytes: options.maxBodyBytes ?? 64 * 1024 };
+  return {
+    k: options.k ?? Math.min(DEFAULT_CHAT_K, maxK),
+    maxK,
+    timeoutMs,
+    maxBytes: options.maxBodyBytes ?? 64 * 1024,
+  };
 }

@@ -1,10 +1,12 @@
 // Public surface of the chat endpoint wrapper: other folders import from here only.
 
+export { isAbstention, NOTHING_FOUND_ANSWER } from "./abstention.js";
 export {
   answerQuestion,
+  type ChatReport,
   type ChatResponseBody,
   type ChatRetriever,
-  NOTHING_FOUND_ANSWER,
+  DEFAULT_CHAT_K,
   type RetrievedSources,
   retrieveSources,
 } from "./answer-question.js";

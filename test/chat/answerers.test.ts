@@ -8,7 +8,10 @@ import {
   ChatModelAnswerer,
   createAnswerer,
   ExtractiveAnswerer,
+  isAbstention,
+  NOTHING_FOUND_ANSWER,
 } from "../../src/chat/index.js";
+import { sentencesOf } from "../../src/chat/sentences.js";
 
 const source = (n: number, name: string, text: string): AnswerSource => ({
   n,
@@ -62,21 +65,23 @@ describe("ExtractiveAnswerer", () => {
   it("uses nothing but the sources' words", async () => {
     const answer = await collect(
       new ExtractiveAnswerer({ maxSentences: 5 }).answer({
-        question: "sick leave vacation",
+        question: "What does the paid time off policy say about sick leave and vacation?",
         sources: SOURCES,
       }),
     );
+    expect(answer).toContain("[3]");
     const sourceText = SOURCES.map((s) => s.text).join(" ");
     for (const sentence of answer.split(/ \[\d+\] ?/).filter(Boolean)) {
       expect(sourceText.replace(/^- /gm, "")).toContain(sentence);
     }
   });
 
-  it("offers the closest passage when no sentence matches, and nothing for no sources", async () => {
-    const closest = await collect(
-      new ExtractiveAnswerer().answer({ question: "xylophone", sources: SOURCES }),
-    );
-    expect(closest).toMatch(/^Nothing you can read answers this directly; the closest passage: .* \[1\]$/);
+  it("abstains with the documented text when no readable sentence supports the question, and says nothing for no sources", async () => {
+    for (const question of ["xylophone", "What is the travel policy for flights?"]) {
+      const answer = await collect(new ExtractiveAnswerer().answer({ question, sources: SOURCES }));
+      expect(answer).toBe(NOTHING_FOUND_ANSWER);
+      expect(isAbstention(answer)).toBe(true);
+    }
     expect(await collect(new ExtractiveAnswerer().answer({ question: "leave", sources: [] }))).toBe("");
   });
 
@@ -201,22 +206,97 @@ describe("ExtractiveAnswerer on real document shapes", () => {
 });
 
 describe("sentences of extracted text", () => {
-  it("joins lines a PDF wrapped mid-sentence, but not list items or CSV rows", async () => {
-    const sources = [
-      source(
-        1,
-        "Q3 2025 financial report.pdf",
+  it("joins lines a PDF wrapped mid-sentence, but not list items or CSV rows", () => {
+    expect(
+      sentencesOf(
         "Q3 revenue was $912,400, with subscription revenue of\n$861,900 and services revenue of $50,500.\n- revenue note one\nsection: Revenue; line: Subscription; q3: 1\nsection: Revenue; line: Services; q3: 2",
       ),
-    ];
-    const answer = await collect(
-      new ExtractiveAnswerer({ maxSentences: 4 }).answer({ question: "subscription revenue", sources }),
+    ).toEqual([
+      "Q3 revenue was $912,400, with subscription revenue of $861,900 and services revenue of $50,500.",
+      "revenue note one",
+      "section: Revenue; line: Subscription; q3: 1",
+      "section: Revenue; line: Services; q3: 2",
+    ]);
+  });
+});
+
+describe("the extractive answerer's relevance floor", () => {
+  const ask = (question: string, sources: AnswerSource[]) =>
+    collect(new ExtractiveAnswerer().answer({ question, sources }));
+
+  it("abstains when the readable text names the subject but holds nothing of what the question asks for", async () => {
+    const ladder = source(
+      1,
+      "Career ladder.docx",
+      "Pay\nEach level has a salary band. The bands are set by the People team and kept confidential; they are not published here.",
     );
-    expect(answer).toContain(
-      "Q3 revenue was $912,400, with subscription revenue of $861,900 and services revenue of $50,500. [1]",
+    expect(await ask("What are the salary bands for engineers?", [ladder])).toBe(NOTHING_FOUND_ANSWER);
+    const bands = source(
+      2,
+      "Compensation bands 2026.pdf",
+      "Compensation bands 2026\nEngineering\nLevel Title Minimum Maximum\nE1 Software Engineer I $118,000 $142,000\nE2 Software Engineer II $138,000 $166,000",
     );
-    expect(answer).toContain("section: Revenue; line: Subscription; q3: 1 [1]");
-    expect(answer).not.toContain("q3: 1 section:");
-    expect(answer).not.toContain("$50,500. revenue note");
+    const answer = await ask("What are the salary bands for engineers?", [ladder, bands]);
+    expect(answer).toContain("$118,000");
+    expect(answer).not.toContain("[1]");
+  });
+
+  it("abstains on a passing mention in a document about something else", async () => {
+    const review = source(
+      1,
+      "2025 H2 review summary.docx",
+      "Notes from calibration\nPriya: lead one production deploy per week and be incident lead for one SEV-2.",
+    );
+    expect(await ask("How do we deploy to production?", [review])).toBe(NOTHING_FOUND_ANSWER);
+  });
+
+  it("abstains when the only mention points to a document the asker was not given", async () => {
+    const handbook = source(
+      1,
+      "Employee handbook.pdf",
+      "Time off and leave\nFamily leave is described in the Parental leave policy.",
+    );
+    expect(await ask("What is our parental leave policy?", [handbook])).toBe(NOTHING_FOUND_ANSWER);
+  });
+
+  it("answers a 'how do we' question with the steps of the document named for it", async () => {
+    const runbook = source(
+      1,
+      "Deploy to production.md",
+      "# Runbook: Deploy to production\nNo production deploys on Fridays.\n## Steps\n1. Run the Release workflow in GitHub Actions.\n2. Another engineer approves the pull request.",
+    );
+    const answer = await ask("How do we deploy to production?", [runbook]);
+    expect(answer).toContain("Run the Release workflow in GitHub Actions. [1]");
+    expect(answer).toContain("Another engineer approves the pull request. [1]");
+  });
+
+  it("takes a when-question's answer from a sentence that holds a time, under a lead-in that names the subject", async () => {
+    const notes = source(
+      1,
+      "1-1 Maya and Daniel.docx",
+      "January 13, 2026\n- Series B timing. We agreed to start investor conversations in September 2026, after the Q2 numbers.",
+    );
+    const parental = source(
+      2,
+      "Parental leave policy.docx",
+      "How to request leave\nTell Hana at least 30 days before you plan to start.",
+    );
+    expect(await ask("When do we plan to start Series B conversations?", [parental])).toBe(
+      NOTHING_FOUND_ANSWER,
+    );
+    expect(await ask("When do we plan to start Series B conversations?", [parental, notes])).toBe(
+      "We agreed to start investor conversations in September 2026, after the Q2 numbers. [1]",
+    );
+  });
+});
+
+describe("isAbstention", () => {
+  it("recognises the documented text however it is cased or punctuated, and nothing else", () => {
+    expect(isAbstention(NOTHING_FOUND_ANSWER)).toBe(true);
+    expect(isAbstention("  nothing you may read answers this")).toBe(true);
+    expect(isAbstention("Nothing you may read answers this. The handbook only says [1].")).toBe(true);
+    expect(
+      isAbstention("16 weeks of fully paid leave [1]. Nothing you may read answers this otherwise."),
+    ).toBe(false);
   });
 });

@@ -93,6 +93,7 @@ describe("clearance serve and query over a configured store", () => {
       config: configFile,
       corpus: CORPUS_DIR,
       extractive: true,
+      k: 4,
     });
     const chloe = await runQuery(DEPLOY, { user: CHLOE, config: configFile, corpus: CORPUS_DIR, k: 2 });
     expect(sam.citations).toHaveLength(4);

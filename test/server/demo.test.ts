@@ -65,8 +65,13 @@ describe("the offline demo served over HTTP", () => {
       const allowed = await askAs(c.can, c.question);
       const denied = await askAs(c.cannot, c.question);
       expect(allowed.citations[0]?.name, c.question).toBe(c.file);
-      expect(allowed.answer).toMatch(/\[1\]/);
+      // The answer quotes the answer's file (any of its chunks), and says it answered.
+      const fromFile = allowed.citations.filter((x) => x.name === c.file).map((x) => `[${x.n}]`);
+      expect(fromFile.some((n) => allowed.answer.includes(n)), allowed.answer).toBe(true);
+      expect(allowed.answered).toBe(true);
       expect(denied.citations.map((x) => x.name)).not.toContain(c.file);
+      // Nothing the other person may read answers it: the answer says so instead of quoting a near miss.
+      expect(denied.answered, `${c.question} as ${c.cannot}: ${denied.answer}`).toBe(false);
       expect(new Set(denied.citations.map((x) => x.recordId))).not.toEqual(
         new Set(allowed.citations.map((x) => x.recordId)),
       );

@@ -12,6 +12,9 @@ import {
  */
 export class FakeAccessControl implements AccessControl {
   down = false;
+  /** What the outage says, as an upstream failure would: it names the sync and an internal host. */
+  static readonly DOWN_MESSAGE =
+    "fake: Managed Sync answered 502 Bad Gateway for POST /api/permissions/sync-drive/batch-check (connect ECONNREFUSED 10.0.0.7:443)";
   calls = 0;
   /** Records the fake cannot decide (a per-item error, which counts as a deny). */
   readonly undecided = new Set<string>();
@@ -30,7 +33,7 @@ export class FakeAccessControl implements AccessControl {
 
   async batchCheck(subject: string, objects: readonly ObjectRef[]): Promise<BatchCheckResult> {
     this.calls += 1;
-    if (this.down) throw new PermissionsUnavailableError("fake: the Permissions API is down");
+    if (this.down) throw new PermissionsUnavailableError(FakeAccessControl.DOWN_MESSAGE);
     return {
       decisions: objects.map((o) => {
         if (this.undecided.has(o.recordId))
@@ -43,7 +46,7 @@ export class FakeAccessControl implements AccessControl {
 
   async listObjects(subject: string): Promise<AllowList> {
     this.calls += 1;
-    if (this.down) throw new PermissionsUnavailableError("fake: the Permissions API is down");
+    if (this.down) throw new PermissionsUnavailableError(FakeAccessControl.DOWN_MESSAGE);
     return { recordIds: [...(this.#grants.get(subject) ?? [])], complete: true, calls: 1 };
   }
 }

@@ -1,0 +1,173 @@
+import { tokenize } from "../embeddings/index.js";
+import { type AnswerKind, carriesKind, expectedKind } from "./answer-kind.js";
+import type { AnswerSource } from "./answerer.js";
+import { isTitle, passagesOf } from "./sentences.js";
+
+/** A sentence of an allowed source, and how it relates to the question. Shares are 0..1 of the question's weight. */
+export interface AssessedSentence {
+  /** The sentence as quoted (with the item after it when it ends in ":"). */
+  sentence: string;
+  source: AnswerSource;
+  /**
+   * How well the sentence supports the question: its terms (rarer ones weigh more) stated in the
+   * sentence count fully; found only in its heading or its document's name, or only inside the
+   * title of another document it points to ("see the Parental leave policy"), they count for less.
+   * 0 when the question asks for a figure, a time or a person and the sentence has none, or when
+   * neither its document's name nor its heading shares a term with the question.
+   */
+  support: number;
+  /** Share of the question found in the document's name or the sentence's heading. */
+  topical: number;
+  /** Share found in the document's name. */
+  named: number;
+  /** Share stated in the sentence itself. */
+  stated: number;
+  /** Share found in the heading the sentence sits under. */
+  underHeading: number;
+  /** It opens a numbered list item (a step). */
+  step: boolean;
+  /** Position among all sentences of all sources, in source order. */
+  order: number;
+}
+
+export interface Assessment {
+  /** What the question's wording asks for, if it says. */
+  kind: AnswerKind | undefined;
+  /** "How do we…?": the answer is a procedure, usually numbered steps. */
+  procedural: boolean;
+  sentences: AssessedSentence[];
+}
+
+/** A heading or the document's name vouches for the sentences under it, but less than they do themselves. */
+const IN_CONTEXT = 0.7;
+/** "See the Parental leave policy" names the topic without saying anything about it. */
+const IN_POINTER = 0.25;
+
+// Words of the question's frame, not of its subject: absent from a good answer as often as present.
+const FRAME_WORDS = new Set(
+  tokenize(
+    "much many long often give gives get gets got make makes made take takes need needs use used know tell say said " +
+      "thing things way happen happened want mean go going kind sort someone anyone current currently ever like please",
+  ),
+);
+
+// A document named by its title: "the Parental leave policy", "the Deploy to production runbook".
+const POINTER =
+  /\b\p{Lu}[\p{L}\d&'’-]*(?:\s+[\p{L}\d&'’-]+){0,4}\s+(?:policy|policies|runbook|guide|handbook|document|calendar|summary|playbook|checklist|report|notes|folder|deck|sheet|plan|ladder|philosophy|page|site|wiki)\b/gu;
+
+const PROCEDURAL = /^\s*how (?:do|does|did|can|should|would|to)\b/i;
+
+interface Candidate {
+  quote: string;
+  source: AnswerSource;
+  stated: string[];
+  pointed: string[];
+  heading: string[];
+  name: string[];
+  step: boolean;
+}
+
+/**
+ * Every quotable sentence of the sources, in source order, weighed against the question. No
+ * network, no model: the question's terms found in and around each sentence, weighted by rarity
+ * among these sources, and the kind of answer the question's wording asks for.
+ *
+ * @example const { sentences } = assessSentences("What was Q3 revenue?", sources);
+ */
+export function assessSentences(question: string, sources: readonly AnswerSource[]): Assessment {
+  const kind = expectedKind(question);
+  const procedural = PROCEDURAL.test(question);
+  const wanted = [...new Set(tokenize(question))].filter((t) => !FRAME_WORDS.has(t));
+  if (wanted.length === 0) return { kind, procedural, sentences: [] };
+  const candidates = candidatesOf(sources);
+  // Rarer among what the asker may read weighs more; a term found nowhere weighs most.
+  const weight = new Map(
+    wanted.map((term) => {
+      const df = candidates.filter((c) => has(c.stated, term)).length;
+      return [term, 1 / Math.log2(2 + df)];
+    }),
+  );
+  const total = [...weight.values()].reduce((a, b) => a + b, 0);
+
+  const sentences = candidates.map((c, order) => {
+    let covered = 0;
+    let stated = 0;
+    let topical = 0;
+    let underHeading = 0;
+    let named = 0;
+    for (const term of wanted) {
+      const w = weight.get(term)!;
+      const inHeading = has(c.heading, term);
+      const inName = has(c.name, term);
+      const inContext = inHeading || inName;
+      // A year in a name ("Budget 2026") dates the document; it does not say what it is about.
+      const says = !/^\d+$/.test(term);
+      if (inHeading && says) underHeading += w;
+      if (inName && says) named += w;
+      if (inContext && says) topical += w;
+      if (has(c.stated, term)) {
+        stated += w;
+        covered += w;
+      } else if (inContext) covered += IN_CONTEXT * w;
+      else if (has(c.pointed, term)) covered += IN_POINTER * w;
+    }
+    const kindMissing = kind !== undefined && !carriesKind(c.quote, kind);
+    // A sentence whose document and section are about something else mentions the subject in passing.
+    const offTopic = topical === 0;
+    return {
+      sentence: c.quote,
+      source: c.source,
+      support: kindMissing || offTopic ? 0 : covered / total,
+      topical: topical / total,
+      named: named / total,
+      stated: stated / total,
+      underHeading: underHeading / total,
+      step: c.step,
+      order,
+    };
+  });
+  return { kind, procedural, sentences };
+}
+
+function candidatesOf(sources: readonly AnswerSource[]): Candidate[] {
+  const out: Candidate[] = [];
+  for (const source of sources) {
+    const name = tokenize(source.name.replace(/\.[a-z0-9]{1,5}$/i, ""));
+    const passages = passagesOf(source.text);
+    // The first chunk opens with the document's own title: part of its name, not a section heading.
+    const first = passages[0]?.sentence;
+    const title = source.chunkIndex === 0 && first !== undefined && isTitle(first) ? first : undefined;
+    passages.forEach(({ sentence, heading, step }, i) => {
+      if (isTitle(sentence) || isByline(sentence)) return;
+      const next = passages[i + 1]?.sentence;
+      const quote = sentence.endsWith(":") && next ? `${sentence} ${next}` : sentence;
+      const pointers = quote.match(POINTER) ?? [];
+      out.push({
+        quote,
+        source,
+        stated: tokenize(pointers.reduce((text, p) => text.replace(p, " "), quote)),
+        pointed: tokenize(pointers.join(" ")),
+        heading: heading && heading !== title ? tokenize(heading) : [],
+        name: title ? [...name, ...tokenize(title)] : name,
+        step,
+      });
+    });
+  }
+  return out;
+}
+
+/** "Northwind Labs | Hana Kim | 2025-12-15": who wrote a document and when, not what it says. */
+function isByline(sentence: string): boolean {
+  return /^[^.!?|]{1,40}(?:\|[^.!?|]{1,40}){1,3}\|\s*\d{4}-\d{2}-\d{2}$/.test(sentence);
+}
+
+function has(terms: readonly string[], term: string): boolean {
+  return terms.some((t) => sameTerm(t, term));
+}
+
+/** Stems that agree, or one a prefix of the other past 4 letters ("promot" and "promotion"). */
+function sameTerm(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (a.length < 5 || b.length < 5) return false;
+  return a.startsWith(b) || b.startsWith(a);
+}
