@@ -1,6 +1,5 @@
 import { ClearanceError } from "../errors.js";
 import type { RetrievalReport } from "../retrieval/index.js";
-import { isAbstention } from "./abstention.js";
 import {
   type Identify,
   type Identity,
@@ -9,6 +8,7 @@ import {
   singleTenant,
   UnknownTenantError,
 } from "../tenants/index.js";
+import { isAbstention } from "./abstention.js";
 import {
   answerPieces,
   type ChatResponseBody,

@@ -67,7 +67,10 @@ describe("the offline demo served over HTTP", () => {
       expect(allowed.citations[0]?.name, c.question).toBe(c.file);
       // The answer quotes the answer's file (any of its chunks), and says it answered.
       const fromFile = allowed.citations.filter((x) => x.name === c.file).map((x) => `[${x.n}]`);
-      expect(fromFile.some((n) => allowed.answer.includes(n)), allowed.answer).toBe(true);
+      expect(
+        fromFile.some((n) => allowed.answer.includes(n)),
+        allowed.answer,
+      ).toBe(true);
       expect(allowed.answered).toBe(true);
       expect(denied.citations.map((x) => x.name)).not.toContain(c.file);
       // Nothing the other person may read answers it: the answer says so instead of quoting a near miss.
