@@ -85,7 +85,11 @@ describe("a chat model that invents a citation", () => {
     const done = (await readSse(sse)).at(-1)!;
     expect(done).toEqual({
       event: "done",
-      data: { answer: "Use the Release workflow [1] as the wiki says.", answerer: "chat-model:fake-list" },
+      data: {
+        answer: "Use the Release workflow [1] as the wiki says.",
+        answered: true,
+        answerer: "chat-model:fake-list",
+      },
     });
   });
 });

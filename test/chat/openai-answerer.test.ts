@@ -84,7 +84,11 @@ describe("createAnswerer with an OpenAI key (against a fake OpenAI endpoint)", (
     expect(deltas.length).toBeGreaterThan(1);
     expect(events.at(-1)).toEqual({
       event: "done",
-      data: { answer: "Run the Release workflow [1], not the wiki.", answerer: "openai:gpt-4o-mini" },
+      data: {
+        answer: "Run the Release workflow [1], not the wiki.",
+        answered: true,
+        answerer: "openai:gpt-4o-mini",
+      },
     });
 
     const sent = openai.requests.at(-1)!;
