@@ -138,7 +138,7 @@ async function main() {
     for (let i = 0; i < FILES; i++) {
       const recordId = recordOf(i);
       for (let c = 0; c < CHUNKS_PER_FILE; c++) {
-        const id = chunkId({ tenant: TENANT, recordId, chunkIndex: c, contentHash: "h" });
+        const id = chunkId({ tenant: TENANT, syncId, recordId, chunkIndex: c, contentHash: "h" });
         const vector = clustered();
         vectors.set(id, vector);
         chunkRecord.set(id, recordId);

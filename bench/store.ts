@@ -35,7 +35,7 @@ function chunkAt(i: number): ChunkInput {
   const recordId = `rec-${Math.floor(i / CHUNKS_PER_RECORD)}`;
   const chunkIndex = i % CHUNKS_PER_RECORD;
   return {
-    id: chunkId({ tenant: "bench", recordId, chunkIndex, contentHash: "h" }),
+    id: chunkId({ tenant: "bench", syncId: "sync-1", recordId, chunkIndex, contentHash: "h" }),
     tenant: "bench",
     syncId: "sync-1",
     recordId,

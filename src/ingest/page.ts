@@ -54,6 +54,7 @@ export async function processPage(
   const { tenant, store, sync } = context;
   const stored = await store.getRecordVersions(
     tenant,
+    sync.id,
     records.map((r) => r.id),
   );
   const result: PageResult = { outcomes: new Map(), issues: [], chunksWritten: 0, wrote: false };
@@ -102,18 +103,19 @@ export async function processPage(
     // have left chunks of a content hash that no longer exists.
     await store.deleteStaleChunks(
       tenant,
+      sync.id,
       contents.map((c) => ({ recordId: c.recordId, contentHash: c.contentHash })),
     );
   }
   for (const patch of patches) {
     // `url: undefined` first: metadata leaves out a url the source no longer has, and the stores
     // only clear fields whose key is present, so without it chunks would keep the old link.
-    await store.updateRecordMetadata(tenant, patch.recordId, { url: undefined, ...patch.metadata });
+    await store.updateRecordMetadata(tenant, sync.id, patch.recordId, { url: undefined, ...patch.metadata });
   }
-  if (drops.length > 0) await store.deleteByRecord(tenant, drops);
+  if (drops.length > 0) await store.deleteByRecord(tenant, sync.id, drops);
   const versions = [...contents.map((c) => versionOf(c, context)), ...patches.map((p) => p.version)];
   if (versions.length > 0) await store.putRecordVersions(versions);
-  if (drops.length > 0) await store.deleteRecordVersions(tenant, drops);
+  if (drops.length > 0) await store.deleteRecordVersions(tenant, sync.id, drops);
   result.chunksWritten = upserts.length;
   result.wrote = contents.length + patches.length + drops.length > 0;
   return result;
@@ -197,6 +199,7 @@ async function embedChunks(
       upserts.push({
         id: chunkId({
           tenant: context.tenant,
+          syncId: context.sync.id,
           recordId: content.recordId,
           chunkIndex: chunk.chunkIndex,
           contentHash: content.contentHash,

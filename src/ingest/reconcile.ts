@@ -23,8 +23,8 @@ export async function reconcile(
   for (let start = 0; start < gone.length; start += DELETE_BATCH) {
     const batch = gone.slice(start, start + DELETE_BATCH);
     // Chunks before versions: a crash in between leaves a version whose record the next full run deletes again.
-    await store.deleteByRecord(tenant, batch);
-    await store.deleteRecordVersions(tenant, batch);
+    await store.deleteByRecord(tenant, syncId, batch);
+    await store.deleteRecordVersions(tenant, syncId, batch);
   }
   return gone.length;
 }

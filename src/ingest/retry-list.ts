@@ -3,10 +3,8 @@ import type { ChunkStore } from "../store/index.js";
 /**
  * The records of a sync that failed and must be tried again. An incremental pull resumes after the
  * saved cursor, so a record that failed on an earlier page would never come back by itself; its id
- * is kept here (in the store, beside the cursor) and fetched again at the start of the next run.
- *
- * The store's `SyncState` has only a cursor, so the list lives in a second sync-state row keyed
- * `<syncId>#retry` whose cursor field holds the ids as JSON.
+ * is kept here (in the store's named state: scope {@link retryScope}, key the sync id, the ids as
+ * JSON) and fetched again at the start of the next run.
  */
 export class RetryList {
   private readonly ids: Set<string>;
@@ -23,8 +21,8 @@ export class RetryList {
 
   /** Reads the list saved by earlier runs (empty when none). */
   static async load(store: ChunkStore, tenant: string, syncId: string): Promise<RetryList> {
-    const state = await store.getSyncState(tenant, retryKey(syncId));
-    return new RetryList(store, tenant, syncId, parseIds(state?.cursor));
+    const saved = await store.getState(retryScope(tenant), syncId);
+    return new RetryList(store, tenant, syncId, parseIds(saved));
   }
 
   /** The ids to retry, oldest first. */
@@ -52,16 +50,16 @@ export class RetryList {
   /** Writes the list if it changed; call it before the cursor that moves past a failure. */
   async save(): Promise<void> {
     if (!this.dirty) return;
-    await this.store.putSyncState(this.tenant, retryKey(this.syncId), {
-      cursor: JSON.stringify(this.pending),
-      updatedAt: new Date().toISOString(),
-    });
+    const scope = retryScope(this.tenant);
+    if (this.ids.size === 0) await this.store.deleteState(scope, this.syncId);
+    else await this.store.putState(scope, this.syncId, JSON.stringify(this.pending));
     this.dirty = false;
   }
 }
 
-function retryKey(syncId: string): string {
-  return `${syncId}#retry`;
+/** The state scope of a tenant's retry lists, one key per sync. */
+export function retryScope(tenant: string): string {
+  return `ingest-retry:${tenant}`;
 }
 
 function parseIds(json: string | undefined): string[] {

@@ -1,5 +1,5 @@
 import { StoreInputError } from "./errors.js";
-import type { ChunkInput, RecordVersion } from "./types.js";
+import { type ChunkInput, MAX_STATE_VALUE_CHARS, type RecordVersion } from "./types.js";
 
 // Ids end up inside filter expressions and payload keys; 1 KiB is far above any real id.
 const MAX_ID_LENGTH = 1024;
@@ -19,6 +19,28 @@ export function requireId(value: unknown, what: string): string {
     throw new StoreInputError("STORE_ID_INVALID", `${what} contains a NUL character: remove it`);
   }
   return value;
+}
+
+// A UTF-16 surrogate without its partner: such a string has no UTF-8 form, so a backend would
+// store a replacement character (LanceDB) or refuse the request (Qdrant's JSON parser).
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Whether an id can be stored as it is: valid Unicode (no lone surrogate). Ingest reports a record
+ * whose id is not, rather than writing it.
+ */
+export function isStorableId(id: string): boolean {
+  return !LONE_SURROGATE.test(id);
+}
+
+/** Rejects an id a write would store altered: one that is not valid Unicode. */
+function requireStorable(value: string, what: string): void {
+  if (!isStorableId(value)) {
+    throw new StoreInputError(
+      "STORE_ID_INVALID",
+      `${what} ${JSON.stringify(value)} is not valid Unicode (it holds a lone surrogate): it cannot be stored unaltered`,
+    );
+  }
 }
 
 /** Every search, count and write names its tenant; an empty tenant would mean "everyone's data". */
@@ -83,6 +105,9 @@ export function requireChunk(chunk: ChunkInput, dimensions: number): void {
   requireTenant(chunk.tenant);
   requireId(chunk.syncId, "syncId");
   requireId(chunk.recordId, "recordId");
+  requireStorable(chunk.tenant, "tenant");
+  requireStorable(chunk.syncId, "syncId");
+  requireStorable(chunk.recordId, "recordId");
   requireId(chunk.contentHash, "contentHash");
   if (!Number.isInteger(chunk.chunkIndex) || chunk.chunkIndex < 0) {
     throw new StoreInputError(
@@ -99,4 +124,40 @@ export function requireRecordVersion(version: RecordVersion): void {
   requireId(version.syncId, "syncId");
   requireId(version.recordId, "recordId");
   requireId(version.contentHash, "contentHash");
+  requireStorable(version.tenant, "tenant");
+  requireStorable(version.syncId, "syncId");
+  requireStorable(version.recordId, "recordId");
+  const u = version.unindexable;
+  if (
+    u !== undefined &&
+    (typeof u.code !== "string" || typeof u.reason !== "string" || typeof u.limits !== "string")
+  ) {
+    throw new StoreInputError(
+      "STORE_VERSION_INVALID",
+      `record ${version.recordId}: unindexable needs string code, reason and limits`,
+    );
+  }
+}
+
+/** Checks a state entry's scope and key. */
+export function requireStateKey(scope: string, key: string): void {
+  requireId(scope, "state scope");
+  requireId(key, "state key");
+}
+
+/** Checks a state entry about to be written. */
+export function requireStateValue(scope: string, key: string, value: string): void {
+  requireStateKey(scope, key);
+  if (typeof value !== "string") {
+    throw new StoreInputError(
+      "STORE_STATE_INVALID",
+      `state ${scope}/${key}: the value must be a string (JSON for structure)`,
+    );
+  }
+  if (value.length > MAX_STATE_VALUE_CHARS) {
+    throw new StoreInputError(
+      "STORE_STATE_INVALID",
+      `state ${scope}/${key} is ${value.length} characters: values may be at most ${MAX_STATE_VALUE_CHARS}; keep large data elsewhere`,
+    );
+  }
 }

@@ -1,5 +1,6 @@
 export { chunkId } from "./chunk-id.js";
 export { StoreError, StoreInputError } from "./errors.js";
+export { isStorableId } from "./guards.js";
 export { LanceChunkStore, type LanceChunkStoreOptions } from "./lancedb/lancedb-store.js";
 export {
   DEFAULT_EXACT_FILTER_MAX_RECORD_IDS,
@@ -7,6 +8,7 @@ export {
 } from "./lancedb/vector-index.js";
 export { openChunkStore, type StoreSettings } from "./open-store.js";
 export { QdrantChunkStore, type QdrantChunkStoreOptions } from "./qdrant/qdrant-store.js";
+export { STORE_SCHEMA_VERSION, StoreSchemaError } from "./schema-version.js";
 export type {
   Chunk,
   ChunkFilter,
@@ -18,4 +20,6 @@ export type {
   ScoredChunk,
   SearchOptions,
   SyncState,
+  Unindexable,
 } from "./types.js";
+export { MAX_STATE_VALUE_CHARS } from "./types.js";

@@ -64,6 +64,23 @@ export interface RecordVersion {
   name?: string;
   /** ISO-8601 time this version was written. */
   updatedAt: string;
+  /**
+   * Set when this version of the record cannot be indexed for a lasting reason (encrypted, empty,
+   * too large, unsupported): it has no chunks, and it is not read again until its version changes.
+   */
+  unindexable?: Unindexable;
+}
+
+/** Why a record version has no chunks, recorded so it is reported once and not retried. */
+export interface Unindexable {
+  /** A stable code, e.g. `ENCRYPTED`, `EMPTY`, `TOO_LARGE`, `UNSUPPORTED_TYPE`. */
+  code: string;
+  reason: string;
+  /**
+   * The limits in force when it was judged (e.g. `maxFileBytes`), so raising a limit makes the
+   * record worth reading again; empty when no limit played a part.
+   */
+  limits: string;
 }
 
 /** A sync's resume point, written only after the page it ends is durable in the store. */
@@ -73,7 +90,7 @@ export interface SyncState {
   updatedAt: string;
 }
 
-/** The record and content hash ingest keeps; every other content hash of that record is stale. */
+/** The record (of the sync named beside it) and the content hash ingest keeps; every other hash of it is stale. */
 export interface CurrentContent {
   recordId: string;
   contentHash: string;
@@ -81,20 +98,26 @@ export interface CurrentContent {
 
 /**
  * The vector store port: chunks, their search, and the ingest state kept beside them so that
- * workers on several machines share one source of truth.
+ * workers on several machines share one source of truth. Record ids are unique only within a sync,
+ * so every fact about a record is keyed by (tenant, syncId, recordId).
  */
 export interface ChunkStore {
   /** Writes chunks; an existing id is replaced, so repeating an upsert changes nothing. */
   upsert(chunks: readonly ChunkInput[]): Promise<void>;
-  /** Removes every chunk of these records. */
-  deleteByRecord(tenant: string, recordIds: readonly string[]): Promise<void>;
+  /** Removes every chunk of these records of one sync. */
+  deleteByRecord(tenant: string, syncId: string, recordIds: readonly string[]): Promise<void>;
   /**
-   * Removes the chunks of these records whose content hash is not the current one: call it after
-   * upserting a record's new chunks, so readers never see the record missing.
+   * Removes the chunks of these records (of one sync) whose content hash is not the current one:
+   * call it after upserting a record's new chunks, so readers never see the record missing.
    */
-  deleteStaleChunks(tenant: string, current: readonly CurrentContent[]): Promise<void>;
+  deleteStaleChunks(tenant: string, syncId: string, current: readonly CurrentContent[]): Promise<void>;
   /** Changes the metadata of every chunk of a record, keeping text and vector (no re-embedding). */
-  updateRecordMetadata(tenant: string, recordId: string, patch: Partial<ChunkMetadata>): Promise<void>;
+  updateRecordMetadata(
+    tenant: string,
+    syncId: string,
+    recordId: string,
+    patch: Partial<ChunkMetadata>,
+  ): Promise<void>;
   /** Nearest chunks by cosine similarity, filtered before ranking, best first. */
   search(vector: readonly number[] | Float32Array, options: SearchOptions): Promise<ScoredChunk[]>;
   /** How many chunks match the filter. */
@@ -102,12 +125,33 @@ export interface ChunkStore {
 
   /** Every record version of one sync, page by page. */
   recordVersions(tenant: string, syncId: string): AsyncIterable<RecordVersion>;
-  /** The stored versions of these records, keyed by record id; unknown ids are absent. */
-  getRecordVersions(tenant: string, recordIds: readonly string[]): Promise<Map<string, RecordVersion>>;
+  /** The stored versions of these records of one sync, keyed by record id; unknown ids are absent. */
+  getRecordVersions(
+    tenant: string,
+    syncId: string,
+    recordIds: readonly string[],
+  ): Promise<Map<string, RecordVersion>>;
   putRecordVersions(versions: readonly RecordVersion[]): Promise<void>;
-  deleteRecordVersions(tenant: string, recordIds: readonly string[]): Promise<void>;
+  deleteRecordVersions(tenant: string, syncId: string, recordIds: readonly string[]): Promise<void>;
   getSyncState(tenant: string, syncId: string): Promise<SyncState | undefined>;
   putSyncState(tenant: string, syncId: string, state: SyncState): Promise<void>;
+  /**
+   * Removes everything stored for one sync: its chunks, record versions and sync state. For a
+   * sync that Managed Sync no longer has; chunks go first, so a crash leaves only what a retry removes.
+   */
+  deleteSync(tenant: string, syncId: string): Promise<void>;
+
+  /**
+   * Small named values beside the data (discovered tenants, feed tokens, learned rates), grouped
+   * in scopes such as `tenants` or `feed:<tenant>`. Values are strings (JSON for structure) of at
+   * most {@link MAX_STATE_VALUE_CHARS} characters; a put replaces the value, last write wins.
+   */
+  getState(scope: string, key: string): Promise<string | undefined>;
+  putState(scope: string, key: string, value: string): Promise<void>;
+  /** Removes one value; removing a missing key does nothing. */
+  deleteState(scope: string, key: string): Promise<void>;
+  /** Every key and value of a scope (scopes are meant to stay small: thousands, not millions). */
+  listState(scope: string): Promise<Map<string, string>>;
 
   /**
    * Takes the named lease for `ttlMs` if it is free, expired, or already ours. Safe across
@@ -123,3 +167,6 @@ export interface ChunkStore {
   optimize(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** The longest value {@link ChunkStore.putState} accepts (1 MiB of characters). */
+export const MAX_STATE_VALUE_CHARS = 1024 * 1024;

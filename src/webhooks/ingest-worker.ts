@@ -135,11 +135,12 @@ export function createIngestWorker(options: IngestWorkerOptions): WebhookWorker 
           }),
         ),
       );
-      // Gone from the API: delete only what the store holds for this sync (a forged or misrouted
-      // hint must not touch another sync's record with the same id).
-      const stored = missing.length > 0 ? await options.store.getRecordVersions(tenant, missing) : new Map();
+      // Gone from the API: delete only what the store holds for this sync (versions are keyed by
+      // sync, so a forged or misrouted hint cannot touch another sync's record with the same id).
+      const stored =
+        missing.length > 0 ? await options.store.getRecordVersions(tenant, syncId, missing) : new Map();
       const tombstones = missing
-        .filter((id) => stored.get(id)?.syncId === syncId)
+        .filter((id) => stored.has(id))
         .map((id): SyncedRecord => ({ id, deleted: true }));
       const page = [...found, ...tombstones];
       if (page.length === 0) return failures;

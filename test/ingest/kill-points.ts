@@ -8,6 +8,9 @@ const WRITES = new Set([
   "putRecordVersions",
   "deleteRecordVersions",
   "putSyncState",
+  "putState",
+  "deleteState",
+  "deleteSync",
 ]);
 
 /**

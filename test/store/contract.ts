@@ -1,5 +1,10 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type ChunkStore, type RecordVersion, StoreInputError } from "../../src/store/index.js";
+import {
+  type ChunkStore,
+  MAX_STATE_VALUE_CHARS,
+  type RecordVersion,
+  StoreInputError,
+} from "../../src/store/index.js";
 import { makeChunk, near, randomUnit, seededRandom } from "./fixtures.js";
 
 /** Every store under contract is opened with this vector size. */
@@ -36,11 +41,14 @@ export function runChunkStoreContract(name: string, makeStore: () => Promise<Sto
       await expect(store.search(v, { tenant: "", limit: 5 })).rejects.toMatchObject(missing);
       await expect(store.search(v, { limit: 5 } as never)).rejects.toBeInstanceOf(StoreInputError);
       await expect(store.count({ tenant: "" })).rejects.toMatchObject(missing);
-      await expect(store.deleteByRecord("", ["r1"])).rejects.toMatchObject(missing);
+      await expect(store.deleteByRecord("", "sync-1", ["r1"])).rejects.toMatchObject(missing);
       await expect(
         store.upsert([makeChunk({ tenant: "", recordId: "r1", vector: v })]),
       ).rejects.toMatchObject(missing);
-      await expect(store.getRecordVersions("", ["r1"])).rejects.toMatchObject(missing);
+      await expect(store.getRecordVersions("", "sync-1", ["r1"])).rejects.toMatchObject(missing);
+      await expect(store.deleteStaleChunks("", "sync-1", [])).rejects.toMatchObject(missing);
+      await expect(store.deleteSync("", "sync-1")).rejects.toMatchObject(missing);
+      await expect(store.deleteByRecord("tenant-a", "", ["r1"])).rejects.toMatchObject(missing);
     });
 
     it("rejects a vector of the wrong size", async () => {
@@ -85,7 +93,7 @@ export function runChunkStoreContract(name: string, makeStore: () => Promise<Sto
       const b = await store.search(v, { tenant: "tenant-b", limit: 10, recordIds: ["shared", "only-b"] });
       expect(b).toHaveLength(2);
       expect(b.every((x) => x.chunk.tenant === "tenant-b")).toBe(true);
-      await store.deleteByRecord("tenant-a", ["shared"]);
+      await store.deleteByRecord("tenant-a", "sync-1", ["shared"]);
       expect(await store.count({ tenant: "tenant-b", recordIds: ["shared"] })).toBe(1);
       expect(await store.count({ tenant: "tenant-a" })).toBe(0);
     });
@@ -113,6 +121,29 @@ export function runChunkStoreContract(name: string, makeStore: () => Promise<Sto
       expect(await store.count({ tenant: "tenant-a' OR tenant != '", recordIds: ["secret"] })).toBe(0);
     });
 
+    it("refuses to write an id it could not store unaltered (a lone surrogate)", async () => {
+      const v = randomUnit(random, D);
+      await expect(store.upsert([makeChunk({ recordId: "r\uD800", vector: v })])).rejects.toMatchObject({
+        code: "STORE_ID_INVALID",
+      });
+      await expect(
+        store.putRecordVersions([
+          {
+            tenant: "tenant-a",
+            syncId: "sync-\uDC00",
+            recordId: "r1",
+            contentHash: "h",
+            sourceVersion: "sv",
+            chunkCount: 1,
+            updatedAt: "2024-05-02T00:00:00.000Z",
+          },
+        ]),
+      ).rejects.toMatchObject({ code: "STORE_ID_INVALID" });
+      // A surrogate pair (an emoji) is fine.
+      await store.upsert([makeChunk({ recordId: "r\uD83D\uDE00", vector: v })]);
+      expect(await store.count({ tenant: "tenant-a", recordIds: ["r\uD83D\uDE00"] })).toBe(1);
+    });
+
     it("replaces a record without a moment where it is missing: new chunks first, then stale ones go", async () => {
       const v = randomUnit(random, D);
       const old = [0, 1, 2].map((i) =>
@@ -129,7 +160,7 @@ export function runChunkStoreContract(name: string, makeStore: () => Promise<Sto
       );
       await store.upsert(fresh);
       expect(await store.count({ tenant: "tenant-a", recordIds: ["doc"] })).toBe(5);
-      await store.deleteStaleChunks("tenant-a", [
+      await store.deleteStaleChunks("tenant-a", "sync-1", [
         { recordId: "doc", contentHash: "h2" },
         { recordId: "other", contentHash: "h1" },
       ]);
@@ -148,10 +179,10 @@ export function runChunkStoreContract(name: string, makeStore: () => Promise<Sto
       const v = randomUnit(random, D);
       await store.upsert(["r1", "r2", "r3"].map((recordId) => makeChunk({ recordId, vector: v })));
       await store.upsert([makeChunk({ tenant: "tenant-b", recordId: "r1", vector: v })]);
-      await store.deleteByRecord("tenant-a", ["r1", "r3", "never-existed"]);
+      await store.deleteByRecord("tenant-a", "sync-1", ["r1", "r3", "never-existed"]);
       const left = await store.search(v, { tenant: "tenant-a", limit: 10 });
       expect(left.map((x) => x.chunk.recordId)).toEqual(["r2"]);
-      await store.deleteByRecord("tenant-a", []);
+      await store.deleteByRecord("tenant-a", "sync-1", []);
       expect(await store.count({ tenant: "tenant-a" })).toBe(1);
       expect(await store.count({ tenant: "tenant-b", recordIds: ["r1"] })).toBe(1);
     });
@@ -164,7 +195,7 @@ export function runChunkStoreContract(name: string, makeStore: () => Promise<Sto
         makeChunk({ recordId: "other", vector: v }),
         makeChunk({ tenant: "tenant-b", recordId: "doc", vector: v, url: "https://old", page: 2 }),
       ]);
-      await store.updateRecordMetadata("tenant-a", "doc", {
+      await store.updateRecordMetadata("tenant-a", "sync-1", "doc", {
         name: "Renamed.pdf",
         updatedAt: "2024-06-01T00:00:00.000Z",
         url: undefined,
@@ -214,7 +245,7 @@ export function runChunkStoreContract(name: string, makeStore: () => Promise<Sto
         version("r3", "sync-2"),
         version("r1", "sync-1", "tenant-b"),
       ]);
-      const got = await store.getRecordVersions("tenant-a", ["r1", "r2", "missing"]);
+      const got = await store.getRecordVersions("tenant-a", "sync-1", ["r1", "r2", "missing"]);
       expect([...got.keys()].sort()).toEqual(["r1", "r2"]);
       expect(got.get("r1")).toEqual(named);
       expect(got.get("r2")).toEqual(version("r2"));
@@ -222,13 +253,16 @@ export function runChunkStoreContract(name: string, makeStore: () => Promise<Sto
       for await (const v of store.recordVersions("tenant-a", "sync-1")) listed.push(v);
       expect(listed.map((v) => v.recordId).sort()).toEqual(["r1", "r2"]);
       await store.putRecordVersions([{ ...version("r1"), contentHash: "h-new", chunkCount: 1 }]);
-      expect((await store.getRecordVersions("tenant-a", ["r1"])).get("r1")).toMatchObject({
+      expect((await store.getRecordVersions("tenant-a", "sync-1", ["r1"])).get("r1")).toMatchObject({
         contentHash: "h-new",
         chunkCount: 1,
       });
-      await store.deleteRecordVersions("tenant-a", ["r1"]);
-      expect((await store.getRecordVersions("tenant-a", ["r1", "r2"])).size).toBe(1);
-      expect((await store.getRecordVersions("tenant-b", ["r1"])).size).toBe(1);
+      await store.deleteRecordVersions("tenant-a", "sync-1", ["r1"]);
+      expect((await store.getRecordVersions("tenant-a", "sync-1", ["r1", "r2"])).size).toBe(1);
+      expect((await store.getRecordVersions("tenant-b", "sync-1", ["r1"])).size).toBe(1);
+      expect((await store.getRecordVersions("tenant-a", "sync-2", ["r3"])).get("r3")).toEqual(
+        version("r3", "sync-2"),
+      );
 
       expect(await store.getSyncState("tenant-a", "sync-1")).toBeUndefined();
       await store.putSyncState("tenant-a", "sync-1", {
@@ -248,6 +282,177 @@ export function runChunkStoreContract(name: string, makeStore: () => Promise<Sto
         updatedAt: "2024-05-03T00:00:00.000Z",
       });
       expect(await store.getSyncState("tenant-b", "sync-1")).toBeUndefined();
+    });
+
+    it("keys every fact by tenant, sync and record: one record id in two syncs is two records", async () => {
+      // The same Drive file in a shared drive and in My Drive: same record id, chunk index, text.
+      const v = randomUnit(random, D);
+      const inSync = (syncId: string, contentHash = "h1") =>
+        [0, 1].map((chunkIndex) =>
+          makeChunk({ syncId, recordId: "file", chunkIndex, contentHash, vector: v }),
+        );
+      await store.upsert([...inSync("sync-1"), ...inSync("sync-2")]);
+      expect(new Set([...inSync("sync-1"), ...inSync("sync-2")].map((c) => c.id)).size).toBe(4);
+      expect(await store.count({ tenant: "tenant-a", recordIds: ["file"] })).toBe(4);
+
+      // New content in sync-2 only: sync-1's chunks at the old hash are not stale.
+      await store.upsert(inSync("sync-2", "h2"));
+      await store.deleteStaleChunks("tenant-a", "sync-2", [{ recordId: "file", contentHash: "h2" }]);
+      const hashes = async (syncId: string) =>
+        (await store.search(v, { tenant: "tenant-a", limit: 10, syncIds: [syncId] })).map(
+          (x) => x.chunk.contentHash,
+        );
+      expect(await hashes("sync-1")).toEqual(["h1", "h1"]);
+      expect(await hashes("sync-2")).toEqual(["h2", "h2"]);
+
+      await store.updateRecordMetadata("tenant-a", "sync-1", "file", { name: "Renamed.pdf" });
+      const names = await store.search(v, { tenant: "tenant-a", limit: 10 });
+      expect(names.map((x) => `${x.chunk.syncId}:${x.chunk.metadata.name}`).sort()).toEqual([
+        "sync-1:Renamed.pdf",
+        "sync-1:Renamed.pdf",
+        "sync-2:file.pdf",
+        "sync-2:file.pdf",
+      ]);
+
+      const version = (syncId: string, contentHash: string): RecordVersion => ({
+        tenant: "tenant-a",
+        syncId,
+        recordId: "file",
+        contentHash,
+        sourceVersion: `sv-${syncId}`,
+        chunkCount: 2,
+        updatedAt: "2024-05-02T00:00:00.000Z",
+      });
+      await store.putRecordVersions([version("sync-1", "h1"), version("sync-2", "h2")]);
+      expect((await store.getRecordVersions("tenant-a", "sync-1", ["file"])).get("file")).toEqual(
+        version("sync-1", "h1"),
+      );
+      expect((await store.getRecordVersions("tenant-a", "sync-2", ["file"])).get("file")).toEqual(
+        version("sync-2", "h2"),
+      );
+
+      // Removing the file from one sync leaves the other's copy whole.
+      await store.deleteByRecord("tenant-a", "sync-1", ["file"]);
+      await store.deleteRecordVersions("tenant-a", "sync-1", ["file"]);
+      expect(await hashes("sync-1")).toEqual([]);
+      expect(await hashes("sync-2")).toEqual(["h2", "h2"]);
+      expect((await store.getRecordVersions("tenant-a", "sync-1", ["file"])).size).toBe(0);
+      expect((await store.getRecordVersions("tenant-a", "sync-2", ["file"])).size).toBe(1);
+    });
+
+    it("round-trips why a record version cannot be indexed", async () => {
+      const unindexable: RecordVersion = {
+        tenant: "tenant-a",
+        syncId: "sync-1",
+        recordId: "locked.pdf",
+        contentHash: "none",
+        sourceVersion: "sv-1",
+        chunkCount: 0,
+        updatedAt: "2024-05-02T00:00:00.000Z",
+        unindexable: { code: "ENCRYPTED", reason: "the PDF is password-protected", limits: "" },
+      };
+      await store.putRecordVersions([unindexable]);
+      expect((await store.getRecordVersions("tenant-a", "sync-1", ["locked.pdf"])).get("locked.pdf")).toEqual(
+        unindexable,
+      );
+      const listed: RecordVersion[] = [];
+      for await (const v of store.recordVersions("tenant-a", "sync-1")) listed.push(v);
+      expect(listed).toEqual([unindexable]);
+      // Indexed at last: the reason goes.
+      const { unindexable: _, ...indexed } = { ...unindexable, contentHash: "h1", chunkCount: 3 };
+      await store.putRecordVersions([indexed]);
+      expect((await store.getRecordVersions("tenant-a", "sync-1", ["locked.pdf"])).get("locked.pdf")).toEqual(
+        indexed,
+      );
+    });
+
+    it("removes a whole sync: chunks, record versions and cursor, nothing of another sync or tenant", async () => {
+      const v = randomUnit(random, D);
+      await store.upsert([
+        makeChunk({ syncId: "gone", recordId: "r1", vector: v }),
+        makeChunk({ syncId: "gone", recordId: "r2", vector: v }),
+        makeChunk({ syncId: "kept", recordId: "r1", vector: v }),
+        makeChunk({ tenant: "tenant-b", syncId: "gone", recordId: "r1", vector: v }),
+      ]);
+      const version = (tenant: string, syncId: string): RecordVersion => ({
+        tenant,
+        syncId,
+        recordId: "r1",
+        contentHash: "hash-1",
+        sourceVersion: "sv",
+        chunkCount: 1,
+        updatedAt: "2024-05-02T00:00:00.000Z",
+      });
+      await store.putRecordVersions([
+        version("tenant-a", "gone"),
+        version("tenant-a", "kept"),
+        version("tenant-b", "gone"),
+      ]);
+      const at = "2024-05-02T00:00:00.000Z";
+      await store.putSyncState("tenant-a", "gone", { cursor: "c", updatedAt: at });
+      await store.putSyncState("tenant-a", "kept", { cursor: "c", updatedAt: at });
+      await store.putSyncState("tenant-b", "gone", { cursor: "c", updatedAt: at });
+
+      await store.deleteSync("tenant-a", "gone");
+
+      expect(await store.count({ tenant: "tenant-a", syncIds: ["gone"] })).toBe(0);
+      expect(await store.count({ tenant: "tenant-a", syncIds: ["kept"] })).toBe(1);
+      expect(await store.count({ tenant: "tenant-b", syncIds: ["gone"] })).toBe(1);
+      expect((await store.getRecordVersions("tenant-a", "gone", ["r1"])).size).toBe(0);
+      expect((await store.getRecordVersions("tenant-a", "kept", ["r1"])).size).toBe(1);
+      expect((await store.getRecordVersions("tenant-b", "gone", ["r1"])).size).toBe(1);
+      expect(await store.getSyncState("tenant-a", "gone")).toBeUndefined();
+      expect(await store.getSyncState("tenant-a", "kept")).toBeDefined();
+      expect(await store.getSyncState("tenant-b", "gone")).toBeDefined();
+      // Removing it again is harmless.
+      await store.deleteSync("tenant-a", "gone");
+    });
+
+    it("keeps small named values by scope and key, shared with other clients", async () => {
+      expect(await store.getState("tenants", "acme")).toBeUndefined();
+      expect(await store.listState("tenants")).toEqual(new Map());
+      await store.putState("tenants", "acme", JSON.stringify({ firstSeen: "2024-05-01" }));
+      await store.putState("tenants", "globex", "");
+      await store.putState("feed:acme", "sync-1", "token-1");
+      // The same key in another scope is another value.
+      await store.putState("feed:globex", "sync-1", "token-g");
+      await store.putState("feed:acme", "sync-1", "token-2");
+      expect(await store.getState("feed:acme", "sync-1")).toBe("token-2");
+      expect(await store.getState("feed:globex", "sync-1")).toBe("token-g");
+      expect(await store.getState("tenants", "globex")).toBe("");
+      expect(await store.listState("tenants")).toEqual(
+        new Map([
+          ["acme", '{"firstSeen":"2024-05-01"}'],
+          ["globex", ""],
+        ]),
+      );
+      // Keys and values are data: quotes, separators and non-ASCII never reach filter syntax.
+      const odd = ["it's", '["a","b"]', "x' OR '1'='1", "ünï😀", "a:b"];
+      for (const key of odd) await store.putState("odd'scope", key, `v-${key}`);
+      expect([...(await store.listState("odd'scope")).entries()].sort()).toEqual(
+        odd.map((key) => [key, `v-${key}`]).sort(),
+      );
+      expect(await store.listState("odd")).toEqual(new Map());
+
+      const peer = await h.openPeer();
+      try {
+        expect(await peer.getState("feed:acme", "sync-1")).toBe("token-2");
+        await peer.deleteState("tenants", "acme");
+        await peer.deleteState("tenants", "never-there");
+      } finally {
+        await peer.close();
+      }
+      expect(await store.getState("tenants", "acme")).toBeUndefined();
+      expect([...(await store.listState("tenants")).keys()]).toEqual(["globex"]);
+
+      await expect(store.putState("", "k", "v")).rejects.toMatchObject({ code: "STORE_ID_MISSING" });
+      await expect(store.putState("s", "", "v")).rejects.toMatchObject({ code: "STORE_ID_MISSING" });
+      await expect(store.putState("s", "k", 42 as never)).rejects.toMatchObject({
+        code: "STORE_STATE_INVALID",
+      });
+      await expect(store.putState("s", "k", "x".repeat(MAX_STATE_VALUE_CHARS + 1))).rejects.toMatchObject({
+        code: "STORE_STATE_INVALID",
+      });
     });
 
     it("hands a lease to one holder at a time, including across clients", async () => {

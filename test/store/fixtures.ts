@@ -32,12 +32,13 @@ export interface ChunkSpec {
 /** A chunk with deterministic id and plausible metadata. */
 export function makeChunk(spec: ChunkSpec): ChunkInput {
   const tenant = spec.tenant ?? "tenant-a";
+  const syncId = spec.syncId ?? "sync-1";
   const chunkIndex = spec.chunkIndex ?? 0;
   const contentHash = spec.contentHash ?? "hash-1";
   const chunk: ChunkInput = {
-    id: chunkId({ tenant, recordId: spec.recordId, chunkIndex, contentHash }),
+    id: chunkId({ tenant, syncId, recordId: spec.recordId, chunkIndex, contentHash }),
     tenant,
-    syncId: spec.syncId ?? "sync-1",
+    syncId,
     recordId: spec.recordId,
     chunkIndex,
     contentHash,

@@ -1,10 +1,16 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LanceChunkStore, openChunkStore, StoreError } from "../../src/store/index.js";
+import {
+  LanceChunkStore,
+  openChunkStore,
+  STORE_SCHEMA_VERSION,
+  StoreError,
+  StoreSchemaError,
+} from "../../src/store/index.js";
 import { CONTRACT_DIMENSIONS, runChunkStoreContract } from "./contract.js";
 import { makeChunk, near, randomUnit, seededRandom } from "./fixtures.js";
 
@@ -42,7 +48,7 @@ describe("LanceDB store specifics", () => {
       [a, b].flatMap((store, w) =>
         Array.from({ length: 4 }, async (_, round) => {
           await store.upsert(batch(`w${w}`, round));
-          await store.deleteStaleChunks("tenant-a", [
+          await store.deleteStaleChunks("tenant-a", "sync-1", [
             { recordId: `w${w}-${round}-0`, contentHash: "hash-1" },
           ]);
           await store.optimize();
@@ -51,6 +57,33 @@ describe("LanceDB store specifics", () => {
     );
     expect(await a.count({ tenant: "tenant-a" })).toBe(2 * 4 * 20);
     await Promise.all([a.close(), b.close()]);
+  });
+
+  it("refuses a folder written before records were keyed by sync, saying to re-ingest", async () => {
+    // test/fixtures/store-v1 was written by the previous release (layout 1: no stamp, records
+    // keyed by tenant + record id). Reading it would silently mix up syncs; refusing is the upgrade path.
+    const path = join(dir, "v1");
+    await cp(join(import.meta.dirname, "../fixtures/store-v1"), path, { recursive: true });
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const error = await LanceChunkStore.open({ dir: path, dimensions: 8 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StoreSchemaError);
+      expect(error).toMatchObject({ code: "STORE_SCHEMA_MISMATCH", found: 1 });
+      expect((error as Error).message).toMatch(/older Clearance.*re-ingest with `clearance ingest --full`/);
+    }
+  });
+
+  it("stamps a new folder with its data layout and refuses a newer one", async () => {
+    const path = join(dir, "stamped");
+    const store = await LanceChunkStore.open({ dir: path, dimensions: 8 });
+    expect(await store.getState("clearance:store", "schema")).toBe(String(STORE_SCHEMA_VERSION));
+    await store.upsert([makeChunk({ recordId: "r1", vector: randomUnit(seededRandom(1), 8) })]);
+    await store.close();
+    // Reopening a stamped store with data is fine.
+    await (await LanceChunkStore.open({ dir: path, dimensions: 8 })).close();
+    const future = await LanceChunkStore.open({ dir: path, dimensions: 8 });
+    await future.putState("clearance:store", "schema", String(STORE_SCHEMA_VERSION + 1));
+    await future.close();
+    await expect(LanceChunkStore.open({ dir: path, dimensions: 8 })).rejects.toThrow(/newer Clearance/);
   });
 
   it("refuses to open a folder built for another vector size", async () => {

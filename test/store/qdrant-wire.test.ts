@@ -15,7 +15,14 @@ interface Seen {
  * and answers with canned, well-formed responses. It checks the adapter's requests, not Qdrant's
  * behaviour — that is the contract suite's job when QDRANT_URL is set.
  */
-async function startFakeQdrant(options: { vectorSize?: number; queryPoints?: unknown[] } = {}) {
+async function startFakeQdrant(
+  options: {
+    vectorSize?: number;
+    queryPoints?: unknown[];
+    pointCount?: number;
+    statePoints?: unknown[];
+  } = {},
+) {
   const seen: Seen[] = [];
   const created = new Set<string>();
   const server: Server = createServer((req, res) => {
@@ -41,8 +48,9 @@ async function startFakeQdrant(options: { vectorSize?: number; queryPoints?: unk
           payload_schema: {},
         };
       } else if (path.endsWith("/points/query")) result = { points: options.queryPoints ?? [] };
-      else if (path.endsWith("/points/count")) result = { count: 7 };
-      else if (req.method === "POST" && path.endsWith("/points")) result = [];
+      else if (path.endsWith("/points/count")) result = { count: options.pointCount ?? 0 };
+      else if (path.endsWith("/points/scroll")) result = { points: [], next_page_offset: null };
+      else if (req.method === "POST" && path.endsWith("/points")) result = options.statePoints ?? [];
       res.writeHead(200, { "content-type": "application/json" });
       res.end(JSON.stringify({ result, status: "ok", time: 0 }));
     });
@@ -110,31 +118,43 @@ describe("Qdrant adapter requests (against a FAKE Qdrant endpoint)", () => {
         upsert?.body as { points: { id: string; payload: Record<string, unknown> }[] } | undefined
       )?.points;
       expect(points?.[0]?.id).toBe(
-        chunkId({ tenant: "tenant-a", recordId: "r1", chunkIndex: 0, contentHash: "hash-1" }),
+        chunkId({
+          tenant: "tenant-a",
+          syncId: "sync-1",
+          recordId: "r1",
+          chunkIndex: 0,
+          contentHash: "hash-1",
+        }),
       );
       expect(points?.[0]?.payload).toMatchObject({
         tenant: "tenant-a",
+        syncId: "sync-1",
         recordId: "r1",
         contentHash: "hash-1",
       });
     });
 
-    it("deletes by filter with MatchAny, always ANDed with the tenant", async () => {
+    it("deletes by filter with MatchAny, always ANDed with the tenant and the sync", async () => {
       const store = await QdrantChunkStore.open({ url: fake.url, collection: "c", dimensions: 4 });
-      await store.deleteByRecord("tenant-a", ["r1", "r2"]);
-      await store.deleteStaleChunks("tenant-a", [{ recordId: "r1", contentHash: "h2" }]);
+      await store.deleteByRecord("tenant-a", "sync-1", ["r1", "r2"]);
+      await store.deleteStaleChunks("tenant-a", "sync-1", [{ recordId: "r1", contentHash: "h2" }]);
+      await store.updateRecordMetadata("tenant-a", "sync-1", "r1", { name: "n" });
+      const inSync = [
+        { key: "tenant", match: { value: "tenant-a" } },
+        { key: "syncId", match: { value: "sync-1" } },
+      ];
       const deletes = fake.seen.filter((s) => s.path === "/collections/c/points/delete").map((s) => s.body);
       expect(deletes[0]).toEqual({
-        filter: {
-          must: [
-            { key: "tenant", match: { value: "tenant-a" } },
-            { key: "recordId", match: { any: ["r1", "r2"] } },
-          ],
-        },
+        filter: { must: [...inSync, { key: "recordId", match: { any: ["r1", "r2"] } }] },
+      });
+      const patch = fake.seen.find((s) => s.path === "/collections/c/points/payload")?.body;
+      expect(patch).toEqual({
+        payload: { name: "n" },
+        filter: { must: [...inSync, { key: "recordId", match: { value: "r1" } }] },
       });
       expect(deletes[1]).toEqual({
         filter: {
-          must: [{ key: "tenant", match: { value: "tenant-a" } }],
+          must: inSync,
           should: [
             {
               must: [{ key: "recordId", match: { value: "r1" } }],
@@ -171,12 +191,96 @@ describe("Qdrant adapter requests (against a FAKE Qdrant endpoint)", () => {
       expect(fake.seen.filter((s) => s.path === "/collections/c/points/query")).toHaveLength(1);
     });
 
+    it("keys record versions by tenant, sync and record, and removes a sync by filter", async () => {
+      const store = await QdrantChunkStore.open({ url: fake.url, collection: "c", dimensions: 4 });
+      const version = (syncId: string) => ({
+        tenant: "tenant-a",
+        syncId,
+        recordId: "r1",
+        contentHash: "h",
+        sourceVersion: "sv",
+        chunkCount: 1,
+        updatedAt: "2024-01-01T00:00:00.000Z",
+      });
+      await store.putRecordVersions([version("sync-1"), version("sync-2")]);
+      const ids = fake.seen
+        .filter((s) => s.method === "PUT" && s.path === "/collections/c_state/points")
+        .flatMap((s) => (s.body as { points: { id: string; payload: { kind: string } }[] }).points)
+        .filter((p) => p.payload.kind === "record")
+        .map((p) => p.id);
+      expect(new Set(ids).size).toBe(2);
+      await store.deleteSync("tenant-a", "sync-1");
+      const deletes = fake.seen.filter((s) => s.path.endsWith("/points/delete")).map((s) => [s.path, s.body]);
+      expect(deletes).toEqual([
+        [
+          "/collections/c/points/delete",
+          {
+            filter: {
+              must: [
+                { key: "tenant", match: { value: "tenant-a" } },
+                { key: "syncId", match: { value: "sync-1" } },
+              ],
+            },
+          },
+        ],
+        [
+          "/collections/c_state/points/delete",
+          {
+            filter: {
+              must: [
+                { key: "kind", match: { value: "record" } },
+                { key: "tenant", match: { value: "tenant-a" } },
+                { key: "syncId", match: { value: "sync-1" } },
+              ],
+            },
+          },
+        ],
+        ["/collections/c_state/points/delete", { points: [expect.any(String)] }],
+      ]);
+    });
+
+    it("keeps named state values as points of the state collection, listed by scope", async () => {
+      const store = await QdrantChunkStore.open({ url: fake.url, collection: "c", dimensions: 4 });
+      await store.putState("feed:acme", "sync-1", "token-1");
+      await store.putState("feed:globex", "sync-1", "token-2");
+      const writes = fake.seen
+        .filter((s) => s.method === "PUT" && s.path === "/collections/c_state/points")
+        .map((s) => (s.body as { points: { id: string; payload: unknown }[] }).points[0]!)
+        .filter((p) => (p.payload as { scope?: string }).scope?.startsWith("feed:"));
+      expect(writes.map((p) => p.payload)).toEqual([
+        { kind: "state", scope: "feed:acme", key: "sync-1", value: "token-1" },
+        { kind: "state", scope: "feed:globex", key: "sync-1", value: "token-2" },
+      ]);
+      expect(writes[0]!.id).not.toBe(writes[1]!.id);
+      expect(await store.listState("feed:acme")).toEqual(new Map());
+      const scroll = fake.seen.find((s) => s.path === "/collections/c_state/points/scroll")?.body;
+      expect(scroll).toMatchObject({
+        filter: {
+          must: [
+            { key: "kind", match: { value: "state" } },
+            { key: "scope", match: { value: "feed:acme" } },
+          ],
+        },
+      });
+      const indexes = fake.seen.filter((s) => s.path === "/collections/c_state/index").map((s) => s.body);
+      expect(indexes).toContainEqual({ field_name: "scope", field_schema: "keyword" });
+    });
+
+    it("stamps a new collection with its data layout", async () => {
+      await QdrantChunkStore.open({ url: fake.url, collection: "c", dimensions: 4 });
+      const stamp = fake.seen
+        .filter((s) => s.method === "PUT" && s.path === "/collections/c_state/points")
+        .map((s) => (s.body as { points: { payload: unknown }[] }).points[0]?.payload);
+      expect(stamp).toEqual([{ kind: "state", scope: "clearance:store", key: "schema", value: "2" }]);
+    });
+
     it("sends leases as conditional updates", async () => {
       const store = await QdrantChunkStore.open({ url: fake.url, collection: "c", dimensions: 4 });
       // The fake does not store points, so the read-back finds nothing and the lease is not ours.
       expect(await store.acquireLease("sync:s1", "w1", 1_000)).toBe(false);
       const write = fake.seen.find(
-        (s) => s.method === "PUT" && s.path === "/collections/c_state/points",
+        (s) =>
+          s.method === "PUT" && s.path === "/collections/c_state/points" && "update_mode" in (s.body ?? {}),
       )?.body;
       expect(write).toMatchObject({
         update_mode: "upsert",
@@ -188,6 +292,29 @@ describe("Qdrant adapter requests (against a FAKE Qdrant endpoint)", () => {
         },
       });
     });
+  });
+
+  it("refuses a collection written before records were keyed by sync, saying to re-ingest", async () => {
+    // Points but no layout stamp: a collection from the previous release.
+    fake = await startFakeQdrant({ pointCount: 12 });
+    const error = await QdrantChunkStore.open({ url: fake.url, collection: "c", dimensions: 4 }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ code: "STORE_SCHEMA_MISMATCH", found: 1 });
+    expect((error as Error).message).toMatch(/Qdrant collection c.*re-ingest/);
+    expect(fake.seen.some((s) => s.method === "PUT" && s.path === "/collections/c_state/points")).toBe(false);
+  });
+
+  it("opens a stamped collection with points", async () => {
+    fake = await startFakeQdrant({
+      pointCount: 12,
+      statePoints: [
+        { id: "x", payload: { kind: "state", scope: "clearance:store", key: "schema", value: "2" } },
+      ],
+    });
+    await expect(
+      QdrantChunkStore.open({ url: fake.url, collection: "c", dimensions: 4 }),
+    ).resolves.toBeDefined();
   });
 
   it("refuses a collection built for another vector size", async () => {

@@ -165,7 +165,7 @@ describe("webhooks end to end: emulator → sender → receiver → queue → in
     delays.delete = await until(async () => !(await finds(OWNER, "Quokka")), "deleted file gone");
     await world.settle();
     expect(await chunksOf(id)).toBe(0);
-    expect((await world.store.getRecordVersions(TENANT, [id])).size).toBe(0);
+    expect((await world.store.getRecordVersions(TENANT, world.syncIds.drive, [id])).size).toBe(0);
   });
 
   it("ends equal to a clean full ingest, with the work on the health metrics", async () => {

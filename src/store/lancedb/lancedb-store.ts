@@ -2,6 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { makeArrowTable, type Table } from "@lancedb/lancedb";
 import { StoreError, StoreInputError } from "../errors.js";
 import { requireChunk, requireId, requireIds, requirePage, requireTenant, requireVector } from "../guards.js";
+import { ensureSchemaVersion, SCHEMA_STATE } from "../schema-version.js";
 import type {
   ChunkFilter,
   ChunkInput,
@@ -50,8 +51,8 @@ const WRITE_ATTEMPTS = 6;
 const IDS_PER_STATEMENT = 5_000;
 
 /**
- * The embedded default `ChunkStore`: LanceDB tables `chunks`, `records`, `sync_state` and `leases`
- * in one folder. Filters always run before the vector ranking (LanceDB's prefilter).
+ * The embedded default `ChunkStore`: LanceDB tables `chunks`, `records`, `sync_state`, `state` and
+ * `leases` in one folder. Filters always run before the vector ranking (LanceDB's prefilter).
  *
  * @example const store = await LanceChunkStore.open({ dir: ".clearance/store", dimensions: 384 });
  */
@@ -66,7 +67,7 @@ export class LanceChunkStore implements ChunkStore {
     private readonly exactFilterMaxRecordIds: number,
   ) {
     this.chunks = tables.chunks;
-    this.state = new LanceState(tables.records, tables.syncState, tables.leases);
+    this.state = new LanceState(tables);
   }
 
   /** Opens (or creates) the store in `options.dir`. */
@@ -81,12 +82,23 @@ export class LanceChunkStore implements ChunkStore {
       );
     }
     const tables = await openTables(options.dir, options.dimensions);
-    return new LanceChunkStore(
+    const store = new LanceChunkStore(
       tables,
       options.dimensions,
       options.vectorIndexMinRows ?? DEFAULT_VECTOR_INDEX_MIN_ROWS,
       options.exactFilterMaxRecordIds ?? DEFAULT_EXACT_FILTER_MAX_RECORD_IDS,
     );
+    try {
+      await ensureSchemaVersion(options.dir, {
+        read: () => store.getState(SCHEMA_STATE.scope, SCHEMA_STATE.key),
+        hasData: async () => (await tables.chunks.countRows()) + (await tables.records.countRows()) > 0,
+        write: (value) => store.putState(SCHEMA_STATE.scope, SCHEMA_STATE.key, value),
+      });
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+    return store;
   }
 
   async upsert(chunks: readonly ChunkInput[]): Promise<void> {
@@ -102,46 +114,48 @@ export class LanceChunkStore implements ChunkStore {
     );
   }
 
-  async deleteByRecord(tenant: string, recordIds: readonly string[]): Promise<void> {
-    requireTenant(tenant);
+  async deleteByRecord(tenant: string, syncId: string, recordIds: readonly string[]): Promise<void> {
+    const inSync = syncWhere(tenant, syncId);
     const ids = requireIds(recordIds, "recordIds");
     for (let i = 0; i < ids.length; i += IDS_PER_STATEMENT) {
-      const where = sqlAnd(
-        sqlEquals("tenant", tenant),
-        sqlIn("record_id", ids.slice(i, i + IDS_PER_STATEMENT)),
-      );
+      const where = sqlAnd(inSync, sqlIn("record_id", ids.slice(i, i + IDS_PER_STATEMENT)));
       await this.write("delete chunks", () => this.chunks.delete(where));
     }
   }
 
-  async deleteStaleChunks(tenant: string, current: readonly CurrentContent[]): Promise<void> {
-    requireTenant(tenant);
+  async deleteStaleChunks(tenant: string, syncId: string, current: readonly CurrentContent[]): Promise<void> {
+    const inSync = syncWhere(tenant, syncId);
     const keep = new Map(
       current.map((c) => [requireId(c.recordId, "recordId"), requireId(c.contentHash, "contentHash")]),
     );
     const ids = [...keep.keys()];
     for (let i = 0; i < ids.length; i += IDS_PER_STATEMENT) {
-      const rows = (await this.chunks
-        .query()
-        .where(sqlAnd(sqlEquals("tenant", tenant), sqlIn("record_id", ids.slice(i, i + IDS_PER_STATEMENT))))
-        .select(["id", "record_id", "content_hash"])
-        .toArray()) as Pick<ChunkRow, "id" | "record_id" | "content_hash">[];
+      const rows = (await this.read("find stale chunks", () =>
+        this.chunks
+          .query()
+          .where(sqlAnd(inSync, sqlIn("record_id", ids.slice(i, i + IDS_PER_STATEMENT))))
+          .select(["id", "record_id", "content_hash"])
+          .toArray(),
+      )) as Pick<ChunkRow, "id" | "record_id" | "content_hash">[];
       // Stale rows are picked in code, per record, so one record's current hash can never
       // delete another record's chunks.
       const stale = rows.filter((r) => keep.get(r.record_id) !== r.content_hash).map((r) => r.id);
       for (let j = 0; j < stale.length; j += IDS_PER_STATEMENT) {
-        const where = sqlAnd(sqlEquals("tenant", tenant), sqlIn("id", stale.slice(j, j + IDS_PER_STATEMENT)));
+        const where = sqlAnd(inSync, sqlIn("id", stale.slice(j, j + IDS_PER_STATEMENT)));
         await this.write("delete stale chunks", () => this.chunks.delete(where));
       }
     }
   }
 
-  async updateRecordMetadata(tenant: string, recordId: string, patch: Partial<ChunkMetadata>): Promise<void> {
-    requireTenant(tenant);
-    requireId(recordId, "recordId");
+  async updateRecordMetadata(
+    tenant: string,
+    syncId: string,
+    recordId: string,
+    patch: Partial<ChunkMetadata>,
+  ): Promise<void> {
+    const where = sqlAnd(syncWhere(tenant, syncId), sqlEquals("record_id", requireId(recordId, "recordId")));
     const values = metadataPatchColumns(patch);
     if (Object.keys(values).length === 0) return;
-    const where = sqlAnd(sqlEquals("tenant", tenant), sqlEquals("record_id", recordId));
     await this.write("update chunk metadata", () => this.chunks.update({ where, values }));
   }
 
@@ -176,20 +190,43 @@ export class LanceChunkStore implements ChunkStore {
   recordVersions(tenant: string, syncId: string): AsyncIterable<RecordVersion> {
     return this.state.recordVersions(tenant, syncId);
   }
-  getRecordVersions(tenant: string, recordIds: readonly string[]): Promise<Map<string, RecordVersion>> {
-    return this.state.getRecordVersions(tenant, recordIds);
+  getRecordVersions(
+    tenant: string,
+    syncId: string,
+    recordIds: readonly string[],
+  ): Promise<Map<string, RecordVersion>> {
+    return this.read("read record versions", () => this.state.getRecordVersions(tenant, syncId, recordIds));
   }
   putRecordVersions(versions: readonly RecordVersion[]): Promise<void> {
-    return this.state.putRecordVersions(versions);
+    return this.write("write record versions", () => this.state.putRecordVersions(versions));
   }
-  deleteRecordVersions(tenant: string, recordIds: readonly string[]): Promise<void> {
-    return this.state.deleteRecordVersions(tenant, recordIds);
+  deleteRecordVersions(tenant: string, syncId: string, recordIds: readonly string[]): Promise<void> {
+    return this.write("delete record versions", () =>
+      this.state.deleteRecordVersions(tenant, syncId, recordIds),
+    );
   }
   getSyncState(tenant: string, syncId: string): Promise<SyncState | undefined> {
-    return this.state.getSyncState(tenant, syncId);
+    return this.read("read sync state", () => this.state.getSyncState(tenant, syncId));
   }
   putSyncState(tenant: string, syncId: string, state: SyncState): Promise<void> {
-    return this.state.putSyncState(tenant, syncId, state);
+    return this.write("write sync state", () => this.state.putSyncState(tenant, syncId, state));
+  }
+  async deleteSync(tenant: string, syncId: string): Promise<void> {
+    const where = syncWhere(tenant, syncId);
+    await this.write("delete a sync's chunks", () => this.chunks.delete(where));
+    await this.write("delete a sync's state", () => this.state.deleteSync(tenant, syncId));
+  }
+  getState(scope: string, key: string): Promise<string | undefined> {
+    return this.read("read state", () => this.state.getState(scope, key));
+  }
+  putState(scope: string, key: string, value: string): Promise<void> {
+    return this.write("write state", () => this.state.putState(scope, key, value));
+  }
+  deleteState(scope: string, key: string): Promise<void> {
+    return this.write("delete state", () => this.state.deleteState(scope, key));
+  }
+  listState(scope: string): Promise<Map<string, string>> {
+    return this.read("list state", () => this.state.listState(scope));
   }
   acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean> {
     return this.state.acquireLease(name, holder, ttlMs);
@@ -207,9 +244,8 @@ export class LanceChunkStore implements ChunkStore {
   }
 
   async close(): Promise<void> {
-    for (const table of [this.chunks, this.tables.records, this.tables.syncState, this.tables.leases]) {
-      table.close();
-    }
+    const { chunks, records, syncState, leases, state } = this.tables;
+    for (const table of [chunks, records, syncState, leases, state]) table.close();
     this.tables.db.close();
   }
 
@@ -223,6 +259,7 @@ export class LanceChunkStore implements ChunkStore {
       try {
         return await run();
       } catch (cause) {
+        if (cause instanceof StoreInputError) throw cause;
         const message = (cause as Error).message ?? String(cause);
         if (attempt < WRITE_ATTEMPTS && /commit conflict|retryable/i.test(message)) {
           await sleep(20 * 2 ** attempt * (0.5 + Math.random()));
@@ -237,11 +274,20 @@ export class LanceChunkStore implements ChunkStore {
     try {
       return await run();
     } catch (cause) {
+      if (cause instanceof StoreInputError) throw cause;
       throw new StoreError("STORE_READ_FAILED", `LanceDB ${what} failed: ${(cause as Error).message}`, {
         cause,
       });
     }
   }
+}
+
+/** The chunks of one tenant's sync. */
+function syncWhere(tenant: string, syncId: string): string {
+  return sqlAnd(
+    sqlEquals("tenant", requireTenant(tenant)),
+    sqlEquals("sync_id", requireId(syncId, "syncId")),
+  );
 }
 
 /** The `where` clause for a filter, or undefined when it can match nothing (an empty id set). */

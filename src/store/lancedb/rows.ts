@@ -1,5 +1,5 @@
-import type { Chunk, ChunkInput, ChunkMetadata, RecordVersion } from "../types.js";
-import { tenantKey } from "./schema.js";
+import type { Chunk, ChunkInput, ChunkMetadata, RecordVersion, Unindexable } from "../types.js";
+import { rowKey } from "./schema.js";
 
 /** A chunks-table row as LanceDB reads and writes it. */
 export interface ChunkRow {
@@ -100,11 +100,17 @@ export interface RecordRow {
   chunk_count: number;
   name: string | null;
   updated_at: string;
+  unindexable: string | null;
+}
+
+/** The key of a record version: tenant, sync and record id. */
+export function recordKey(tenant: string, syncId: string, recordId: string): string {
+  return rowKey(tenant, syncId, recordId);
 }
 
 export function toRecordRow(v: RecordVersion): RecordRow {
   return {
-    key: tenantKey(v.tenant, v.recordId),
+    key: recordKey(v.tenant, v.syncId, v.recordId),
     tenant: v.tenant,
     sync_id: v.syncId,
     record_id: v.recordId,
@@ -113,6 +119,7 @@ export function toRecordRow(v: RecordVersion): RecordRow {
     chunk_count: v.chunkCount,
     name: v.name ?? null,
     updated_at: v.updatedAt,
+    unindexable: v.unindexable ? JSON.stringify(v.unindexable) : null,
   };
 }
 
@@ -127,5 +134,6 @@ export function fromRecordRow(row: RecordRow): RecordVersion {
     updatedAt: row.updated_at,
   };
   if (row.name != null) version.name = row.name;
+  if (row.unindexable != null) version.unindexable = JSON.parse(row.unindexable) as Unindexable;
   return version;
 }

@@ -6,6 +6,7 @@ export const TABLES = {
   records: "records",
   syncState: "sync_state",
   leases: "leases",
+  state: "state",
 } as const;
 
 // LanceDB reads this field metadata as the table's primary key. With it, two writers that
@@ -56,7 +57,7 @@ export const CHUNK_COLUMNS = [
   "page",
 ];
 
-/** Record versions, keyed by tenant + record id. */
+/** Record versions, keyed by tenant + sync id + record id. */
 export const recordsSchema = new Schema([
   key("key"),
   new Field("tenant", new Utf8(), false),
@@ -67,6 +68,8 @@ export const recordsSchema = new Schema([
   new Field("chunk_count", new Int32(), false),
   new Field("name", new Utf8(), true),
   new Field("updated_at", new Utf8(), false),
+  // JSON of `Unindexable`, or null for a version that has chunks.
+  new Field("unindexable", new Utf8(), true),
 ]);
 
 /** Sync cursors, keyed by tenant + sync id. */
@@ -85,7 +88,15 @@ export const leasesSchema = new Schema([
   new Field("expires_at", new Float64(), false),
 ]);
 
-/** The key of a row that belongs to a tenant: injective for any two strings. */
-export function tenantKey(tenant: string, id: string): string {
-  return JSON.stringify([tenant, id]);
+/** Named string values (`ChunkStore.getState`), keyed by scope + key. */
+export const stateSchema = new Schema([
+  key("id"),
+  new Field("scope", new Utf8(), false),
+  new Field("key", new Utf8(), false),
+  new Field("value", new Utf8(), false),
+]);
+
+/** The key of a row from its parts (tenant, sync id, record id…): injective for any strings. */
+export function rowKey(...parts: string[]): string {
+  return JSON.stringify(parts);
 }

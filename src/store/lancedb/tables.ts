@@ -2,18 +2,19 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { type Connection, connect, type Table } from "@lancedb/lancedb";
 import { FixedSizeList, type Schema } from "apache-arrow";
 import { StoreError } from "../errors.js";
-import { chunksSchema, leasesSchema, recordsSchema, syncStateSchema, TABLES } from "./schema.js";
+import { chunksSchema, leasesSchema, recordsSchema, stateSchema, syncStateSchema, TABLES } from "./schema.js";
 
 // Opening a new folder while another process creates it takes a few tries at most.
 const OPEN_ATTEMPTS = 10;
 
-/** The four tables of one store folder. */
+/** The tables of one store folder. */
 export interface LanceTables {
   db: Connection;
   chunks: Table;
   records: Table;
   syncState: Table;
   leases: Table;
+  state: Table;
 }
 
 /** Opens the store folder (or object-store URI), creating missing tables; checks the vector size. */
@@ -30,13 +31,15 @@ export async function openTables(uri: string, dimensions: number): Promise<Lance
   }
   const chunks = await openOrCreate(db, TABLES.chunks, chunksSchema(dimensions));
   await checkDimensions(chunks, dimensions, uri);
-  return {
+  const tables: LanceTables = {
     db,
     chunks,
     records: await openOrCreate(db, TABLES.records, recordsSchema),
     syncState: await openOrCreate(db, TABLES.syncState, syncStateSchema),
     leases: await openOrCreate(db, TABLES.leases, leasesSchema),
+    state: await openOrCreate(db, TABLES.state, stateSchema),
   };
+  return tables;
 }
 
 async function openOrCreate(db: Connection, name: string, schema: Schema): Promise<Table> {

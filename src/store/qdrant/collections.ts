@@ -17,6 +17,7 @@ const STATE_INDEXES: [string, IndexSchema][] = [
   ["syncId", "keyword"],
   ["recordId", "keyword"],
   ["name", "keyword"],
+  ["scope", "keyword"],
 ];
 
 /** Creates (or checks) the chunk collection and the state collection with their payload indexes. */

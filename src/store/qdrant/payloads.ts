@@ -29,6 +29,7 @@ const recordPayload = z.object({
   chunkCount: z.number().int(),
   name: z.string().optional(),
   updatedAt: z.string(),
+  unindexable: z.object({ code: z.string(), reason: z.string(), limits: z.string() }).optional(),
 });
 
 export const syncPayload = z.object({
@@ -37,6 +38,14 @@ export const syncPayload = z.object({
   syncId: z.string(),
   cursor: z.string().optional(),
   updatedAt: z.string(),
+});
+
+/** Payload of a named state value (`ChunkStore.getState`). */
+export const statePayload = z.object({
+  kind: z.literal("state"),
+  scope: z.string(),
+  key: z.string(),
+  value: z.string(),
 });
 
 export const leasePayload = z.object({
@@ -112,5 +121,6 @@ export function toRecordPayload(v: RecordVersion): Record<string, unknown> {
 export function fromRecordPayload(payload: unknown): RecordVersion {
   const { kind: _, ...version } = recordPayload.parse(payload);
   if (version.name === undefined) delete version.name;
+  if (version.unindexable === undefined) delete version.unindexable;
   return version;
 }

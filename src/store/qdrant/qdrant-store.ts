@@ -1,6 +1,7 @@
 import { QdrantClient } from "@qdrant/js-client-rest";
 import { StoreError, StoreInputError } from "../errors.js";
 import { requireChunk, requireId, requireIds, requirePage, requireTenant, requireVector } from "../guards.js";
+import { ensureSchemaVersion, SCHEMA_STATE } from "../schema-version.js";
 import type {
   ChunkFilter,
   ChunkInput,
@@ -77,7 +78,13 @@ export class QdrantChunkStore implements ChunkStore {
         },
       );
     }
-    return new QdrantChunkStore(client, collection, options.dimensions);
+    const store = new QdrantChunkStore(client, collection, options.dimensions);
+    await ensureSchemaVersion(`Qdrant collection ${collection}`, {
+      read: () => store.getState(SCHEMA_STATE.scope, SCHEMA_STATE.key),
+      hasData: () => store.call("count points", () => hasPoints(client, collection)),
+      write: (value) => store.putState(SCHEMA_STATE.scope, SCHEMA_STATE.key, value),
+    });
+    return store;
   }
 
   async upsert(chunks: readonly ChunkInput[]): Promise<void> {
@@ -92,19 +99,17 @@ export class QdrantChunkStore implements ChunkStore {
     }
   }
 
-  async deleteByRecord(tenant: string, recordIds: readonly string[]): Promise<void> {
-    requireTenant(tenant);
+  async deleteByRecord(tenant: string, syncId: string, recordIds: readonly string[]): Promise<void> {
+    const inSync = syncConditions(tenant, syncId);
     const ids = requireIds(recordIds, "recordIds");
     for (let i = 0; i < ids.length; i += RECORDS_PER_FILTER) {
-      const filter = {
-        must: [matchValue("tenant", tenant), matchAny("recordId", ids.slice(i, i + RECORDS_PER_FILTER))],
-      };
+      const filter = { must: [...inSync, matchAny("recordId", ids.slice(i, i + RECORDS_PER_FILTER))] };
       await this.call("delete chunks", () => this.client.delete(this.collection, { wait: true, filter }));
     }
   }
 
-  async deleteStaleChunks(tenant: string, current: readonly CurrentContent[]): Promise<void> {
-    requireTenant(tenant);
+  async deleteStaleChunks(tenant: string, syncId: string, current: readonly CurrentContent[]): Promise<void> {
+    const inSync = syncConditions(tenant, syncId);
     const keep = current.map((c) => ({
       recordId: requireId(c.recordId, "recordId"),
       contentHash: requireId(c.contentHash, "contentHash"),
@@ -112,7 +117,7 @@ export class QdrantChunkStore implements ChunkStore {
     for (let i = 0; i < keep.length; i += RECORDS_PER_FILTER) {
       // Per record: its chunks whose hash is not the current one. Never one hash across records.
       const filter = {
-        must: [matchValue("tenant", tenant)],
+        must: inSync,
         should: keep.slice(i, i + RECORDS_PER_FILTER).map((k) => ({
           must: [matchValue("recordId", k.recordId)],
           must_not: [matchValue("contentHash", k.contentHash)],
@@ -124,10 +129,15 @@ export class QdrantChunkStore implements ChunkStore {
     }
   }
 
-  async updateRecordMetadata(tenant: string, recordId: string, patch: Partial<ChunkMetadata>): Promise<void> {
-    requireTenant(tenant);
-    requireId(recordId, "recordId");
-    const filter = { must: [matchValue("tenant", tenant), matchValue("recordId", recordId)] };
+  async updateRecordMetadata(
+    tenant: string,
+    syncId: string,
+    recordId: string,
+    patch: Partial<ChunkMetadata>,
+  ): Promise<void> {
+    const filter = {
+      must: [...syncConditions(tenant, syncId), matchValue("recordId", requireId(recordId, "recordId"))],
+    };
     const { set, remove } = metadataPatch(patch);
     if (Object.keys(set).length > 0) {
       await this.call("update metadata", () =>
@@ -184,20 +194,45 @@ export class QdrantChunkStore implements ChunkStore {
   recordVersions(tenant: string, syncId: string): AsyncIterable<RecordVersion> {
     return this.state.recordVersions(tenant, syncId);
   }
-  getRecordVersions(tenant: string, recordIds: readonly string[]): Promise<Map<string, RecordVersion>> {
-    return this.call("read record versions", () => this.state.getRecordVersions(tenant, recordIds));
+  getRecordVersions(
+    tenant: string,
+    syncId: string,
+    recordIds: readonly string[],
+  ): Promise<Map<string, RecordVersion>> {
+    return this.call("read record versions", () => this.state.getRecordVersions(tenant, syncId, recordIds));
   }
   putRecordVersions(versions: readonly RecordVersion[]): Promise<void> {
     return this.call("write record versions", () => this.state.putRecordVersions(versions));
   }
-  deleteRecordVersions(tenant: string, recordIds: readonly string[]): Promise<void> {
-    return this.call("delete record versions", () => this.state.deleteRecordVersions(tenant, recordIds));
+  deleteRecordVersions(tenant: string, syncId: string, recordIds: readonly string[]): Promise<void> {
+    return this.call("delete record versions", () =>
+      this.state.deleteRecordVersions(tenant, syncId, recordIds),
+    );
   }
   getSyncState(tenant: string, syncId: string): Promise<SyncState | undefined> {
     return this.call("read sync state", () => this.state.getSyncState(tenant, syncId));
   }
   putSyncState(tenant: string, syncId: string, state: SyncState): Promise<void> {
     return this.call("write sync state", () => this.state.putSyncState(tenant, syncId, state));
+  }
+  async deleteSync(tenant: string, syncId: string): Promise<void> {
+    const filter = { must: syncConditions(tenant, syncId) };
+    await this.call("delete a sync's chunks", () =>
+      this.client.delete(this.collection, { wait: true, filter }),
+    );
+    await this.call("delete a sync's state", () => this.state.deleteSync(tenant, syncId));
+  }
+  getState(scope: string, key: string): Promise<string | undefined> {
+    return this.call("read state", () => this.state.getState(scope, key));
+  }
+  putState(scope: string, key: string, value: string): Promise<void> {
+    return this.call("write state", () => this.state.putState(scope, key, value));
+  }
+  deleteState(scope: string, key: string): Promise<void> {
+    return this.call("delete state", () => this.state.deleteState(scope, key));
+  }
+  listState(scope: string): Promise<Map<string, string>> {
+    return this.call("list state", () => this.state.listState(scope));
   }
   acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean> {
     return this.call("acquire lease", () => this.state.acquireLease(name, holder, ttlMs));
@@ -214,6 +249,7 @@ export class QdrantChunkStore implements ChunkStore {
 
   async close(): Promise<void> {}
 
+  /** Runs a Qdrant request, turning its failures into {@link StoreError}s that say what failed. */
   private async call<T>(what: string, run: () => Promise<T>): Promise<T> {
     try {
       return await run();
@@ -228,4 +264,20 @@ export class QdrantChunkStore implements ChunkStore {
       );
     }
   }
+}
+
+/** The conditions that pick one tenant's sync. */
+function syncConditions(tenant: string, syncId: string) {
+  return [matchValue("tenant", requireTenant(tenant)), matchValue("syncId", requireId(syncId, "syncId"))];
+}
+
+/** Whether a store holds chunks or record versions (written by any Clearance, stamped or not). */
+async function hasPoints(client: QdrantClient, collection: string): Promise<boolean> {
+  const chunks = await client.count(collection, { exact: true });
+  if (chunks.count > 0) return true;
+  const records = await client.count(`${collection}_state`, {
+    exact: true,
+    filter: { must: [matchValue("kind", "record")] },
+  });
+  return records.count > 0;
 }

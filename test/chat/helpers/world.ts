@@ -62,7 +62,13 @@ export async function startChatWorld(): Promise<ChatWorld> {
   const store = await LanceChunkStore.open({ dir, dimensions: 64 });
   const vectors = await embeddings.embedDocuments(RECORDS.map((r) => r.text));
   const chunks: ChunkInput[] = RECORDS.map((record, i) => ({
-    id: chunkId({ tenant: TENANT, recordId: record.recordId, chunkIndex: 0, contentHash: `h-${i}` }),
+    id: chunkId({
+      tenant: TENANT,
+      syncId: SYNC,
+      recordId: record.recordId,
+      chunkIndex: 0,
+      contentHash: `h-${i}`,
+    }),
     tenant: TENANT,
     syncId: SYNC,
     recordId: record.recordId,

@@ -66,7 +66,13 @@ export async function upsertRecords(
     record.texts.forEach((text, chunkIndex) => {
       const contentHash = `h-${record.recordId}`;
       chunks.push({
-        id: chunkId({ tenant: record.tenant, recordId: record.recordId, chunkIndex, contentHash }),
+        id: chunkId({
+          tenant: record.tenant,
+          syncId: record.syncId,
+          recordId: record.recordId,
+          chunkIndex,
+          contentHash,
+        }),
         tenant: record.tenant,
         syncId: record.syncId,
         recordId: record.recordId,
