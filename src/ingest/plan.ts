@@ -5,7 +5,7 @@ import {
   parseRecord,
   type SyncedRecord,
 } from "../managed-sync/index.js";
-import type { ChunkMetadata, RecordVersion } from "../store/index.js";
+import { type ChunkMetadata, isStorableId, type RecordVersion } from "../store/index.js";
 import { fileMetadata, recordMetadata, type SyncInfo } from "./record-metadata.js";
 import { fileSourceVersion, recordSourceVersion, type SourceVersion, sameContent } from "./source-version.js";
 import { detectFormat } from "./text/index.js";
@@ -46,6 +46,15 @@ export function planRecord(
   sync: SyncInfo,
   stored: RecordVersion | undefined,
 ): RecordPlan {
+  if (!isStorableId(record.id)) {
+    // Nothing with this id can have been stored, and it cannot be fetched by id (no URL form).
+    return {
+      action: "fail",
+      recordId: record.id,
+      code: "INVALID_RECORD_ID",
+      reason: `the record id ${JSON.stringify(record.id)} is not valid Unicode (a lone surrogate): it cannot be fetched, stored or checked; report it to the source`,
+    };
+  }
   if (isDeleted(record)) return { action: "delete", recordId: record.id };
   if (sync.pipeline !== "files") {
     const version = recordSourceVersion(record);
