@@ -59,7 +59,13 @@ beforeAll(async () => {
   const vectors = await embeddings.embedDocuments(texts);
   await store.upsert(
     rows.map((row, i) => ({
-      id: chunkId({ tenant: row.tenant, recordId: row.recordId, chunkIndex: 0, contentHash: "h" }),
+      id: chunkId({
+        tenant: row.tenant,
+        syncId: SYNC,
+        recordId: row.recordId,
+        chunkIndex: 0,
+        contentHash: "h",
+      }),
       tenant: row.tenant,
       syncId: SYNC,
       recordId: row.recordId,
