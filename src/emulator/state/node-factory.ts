@@ -35,7 +35,7 @@ export function newNode(
   type: NodeType,
   options: NodeOptions,
 ): SyncNode {
-  const externalId = options.externalId ?? deriveExternalId(sync.id, path);
+  const externalId = options.externalId ?? freeExternalId(sync, path);
   const owner = options.owner ?? sync.defaultOwner;
   const updatedAt = options.updatedAt ?? new Date().toISOString();
   return {
@@ -55,4 +55,17 @@ export function newNode(
     owner,
     grants: structuredClone(options.grants ?? []),
   };
+}
+
+/**
+ * The external id derived from the path a node is first seen at, unless a live node already has it
+ * (one that was moved away from this path): then the next free derivation, so two live nodes never
+ * share a record id (a shared id would merge their places in the tree).
+ */
+function freeExternalId(sync: SyncEntry, path: string): string {
+  let externalId = deriveExternalId(sync.id, path);
+  for (let n = 1; sync.tree.get(recordIdFor(sync.integration, externalId)); n++) {
+    externalId = deriveExternalId(sync.id, `${path}#${n}`);
+  }
+  return externalId;
 }
