@@ -32,15 +32,23 @@ export class ManagedSyncError extends ClearanceError {
 export class ManagedSyncHttpError extends ManagedSyncError {
   /** The server's own words (its JSON `message`/`error`, or the start of its body), if any. */
   readonly serverMessage: string | undefined;
+  /** The server's own error code (its JSON `code`), e.g. `PERMISSION_CHANGES_CURSOR_INVALID`. */
+  readonly serverCode: string | undefined;
   /** From `Retry-After`, when the server sent one. */
   readonly retryAfterMs: number | undefined;
 
   constructor(
     message: string,
-    context: ManagedSyncErrorContext & { status: number; serverMessage?: string; retryAfterMs?: number },
+    context: ManagedSyncErrorContext & {
+      status: number;
+      serverMessage?: string;
+      serverCode?: string;
+      retryAfterMs?: number;
+    },
   ) {
     super(httpCode(context.status), message, context);
     this.serverMessage = context.serverMessage;
+    this.serverCode = context.serverCode;
     this.retryAfterMs = context.retryAfterMs;
   }
 }
@@ -141,5 +149,26 @@ function httpCode(status: number): string {
       return "RATE_LIMITED";
     default:
       return status >= 500 && status <= 599 ? "SERVER_ERROR" : `HTTP_${status}`;
+  }
+}
+
+/**
+ * The Permission Changes feed no longer accepts a continuation token (`code`
+ * `PERMISSION_CHANGES_CURSOR_INVALID`: expired past retention, or unknown). Restart the read from
+ * the beginning or from a `startTime`; whatever was derived from the feed may have missed changes.
+ */
+export class PermissionChangesCursorInvalidError extends ManagedSyncError {
+  constructor(message: string, context: ManagedSyncErrorContext) {
+    super("PERMISSION_CHANGES_CURSOR_INVALID", message, context);
+  }
+}
+
+/**
+ * A Permission Changes continuation token was issued for another `type` filter (`code`
+ * `PERMISSION_CHANGES_CURSOR_TYPE_MISMATCH`): send the same `type` on every page, or start a new read.
+ */
+export class PermissionChangesTypeMismatchError extends ManagedSyncError {
+  constructor(message: string, context: ManagedSyncErrorContext) {
+    super("PERMISSION_CHANGES_CURSOR_TYPE_MISMATCH", message, context);
   }
 }

@@ -29,8 +29,9 @@ export async function httpError(
   requestId: string | undefined,
 ): Promise<ManagedSyncHttpError> {
   let serverMessage: string | undefined;
+  let serverCode: string | undefined;
   try {
-    serverMessage = extractMessage(await response.text());
+    ({ message: serverMessage, code: serverCode } = readErrorBody(await response.text()));
   } catch {
     // The error body is a courtesy; the status alone is enough to report.
   }
@@ -45,6 +46,7 @@ export async function httpError(
       status,
       requestId,
       ...(serverMessage === undefined ? {} : { serverMessage }),
+      ...(serverCode === undefined ? {} : { serverCode }),
       ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
     },
   );
@@ -63,22 +65,25 @@ function hint(status: number): string {
   return "The request was rejected: check the arguments";
 }
 
-function extractMessage(text: string): string | undefined {
+/** The server's message and, when its JSON body has one, its error `code`. */
+function readErrorBody(text: string): { message: string | undefined; code: string | undefined } {
   const trimmed = text.trim();
-  if (trimmed === "") return undefined;
+  if (trimmed === "") return { message: undefined, code: undefined };
   try {
     const json: unknown = JSON.parse(trimmed);
     if (json && typeof json === "object") {
       const record = json as Record<string, unknown>;
+      const code = typeof record.code === "string" && record.code !== "" ? record.code : undefined;
       for (const key of ["message", "error", "detail"]) {
         const value = record[key];
-        if (typeof value === "string" && value !== "") return value.slice(0, 300);
+        if (typeof value === "string" && value !== "") return { message: value.slice(0, 300), code };
       }
+      return { message: trimmed.slice(0, 300), code };
     }
   } catch {
     // Not JSON: fall through to the raw text.
   }
-  return trimmed.slice(0, 300);
+  return { message: trimmed.slice(0, 300), code: undefined };
 }
 
 /** The socket error code (`ECONNREFUSED`, `UND_ERR_SOCKET`…) buried in a fetch failure, if any. */

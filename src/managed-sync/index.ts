@@ -14,12 +14,16 @@ export {
   ManagedSyncResponseError,
   ManagedSyncTimeoutError,
   ManagedSyncTokenError,
+  PermissionChangesCursorInvalidError,
+  PermissionChangesTypeMismatchError,
   SyncStateError,
 } from "./errors.js";
 export type { RetryEvent } from "./http.js";
 export { ndjsonLines } from "./ndjson.js";
+export type { PermissionChangesOptions, PermissionChangesPage } from "./permission-changes.js";
 export {
   type ExpandResponse,
+  type PermissionChange,
   ROLES,
   type Role,
   type UsersetTreeNode,

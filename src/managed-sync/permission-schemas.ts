@@ -83,3 +83,71 @@ const nodeSchema: z.ZodType<UsersetTreeNode> = z.lazy(() =>
 /** `POST /api/permissions/{syncId}/expand`: `{ tree: { root } }`. */
 export const ExpandResponseSchema = z.looseObject({ tree: z.looseObject({ root: nodeSchema }) });
 export type ExpandResponse = z.infer<typeof ExpandResponseSchema>;
+
+const tupleKey = z.looseObject({
+  user: z.string().min(1),
+  relation: z.string().min(1),
+  object: z.string().min(1),
+});
+
+/**
+ * One change of the Permission Changes feed. Paragon documents no fields; this follows OpenFGA's
+ * ReadChanges (`tuple_key`, `operation: TUPLE_OPERATION_WRITE | TUPLE_OPERATION_DELETE`,
+ * `timestamp`), accepted camel- or snake-cased, the operation in any case and with or without its
+ * `TUPLE_OPERATION_` prefix.
+ */
+const permissionChange = z
+  .looseObject({
+    tupleKey: tupleKey.optional(),
+    tuple_key: tupleKey.optional(),
+    operation: z.string(),
+    timestamp: z.union([z.string(), z.number()]).nullish(),
+  })
+  .transform((raw, ctx) => {
+    const key = raw.tupleKey ?? raw.tuple_key;
+    const op = raw.operation.toUpperCase().replace(/^TUPLE_OPERATION_/, "");
+    if (!key) {
+      ctx.addIssue({ code: "custom", message: "each change needs a tupleKey {user, relation, object}" });
+      return z.NEVER;
+    }
+    if (op !== "WRITE" && op !== "DELETE") {
+      ctx.addIssue({
+        code: "custom",
+        message: `operation ${JSON.stringify(raw.operation)} is neither write nor delete`,
+        path: ["operation"],
+      });
+      return z.NEVER;
+    }
+    const timestamp =
+      raw.timestamp === undefined || raw.timestamp === null
+        ? undefined
+        : new Date(raw.timestamp).toISOString();
+    return {
+      user: key.user,
+      relation: key.relation,
+      object: key.object,
+      operation: op === "WRITE" ? ("write" as const) : ("delete" as const),
+      ...(timestamp ? { timestamp } : {}),
+    };
+  });
+export type PermissionChange = z.output<typeof permissionChange>;
+
+/** `GET …/changes`: `{ changes: [...], continuationToken }` (also `continuation_token`). */
+export const PermissionChangesResponseSchema = z
+  .looseObject({
+    changes: z.array(permissionChange),
+    continuationToken: z.string().min(1).optional(),
+    continuation_token: z.string().min(1).optional(),
+  })
+  .transform((raw, ctx) => {
+    const continuationToken = raw.continuationToken ?? raw.continuation_token;
+    if (!continuationToken) {
+      ctx.addIssue({
+        code: "custom",
+        message: "every page needs a continuationToken",
+        path: ["continuationToken"],
+      });
+      return z.NEVER;
+    }
+    return { changes: raw.changes, continuationToken };
+  });

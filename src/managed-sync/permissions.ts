@@ -10,6 +10,11 @@ import { guardBody } from "./guarded-body.js";
 import type { HttpCore } from "./http.js";
 import { ndjsonLines } from "./ndjson.js";
 import {
+  type PermissionChangesOptions,
+  type PermissionChangesPage,
+  readPermissionChanges,
+} from "./permission-changes.js";
+import {
   CheckResponseSchema,
   type ExpandResponse,
   ExpandResponseSchema,
@@ -155,6 +160,20 @@ export class PermissionsApi {
       });
       yield bareObjectId(object);
     }
+  }
+
+  /**
+   * The sync's Permission Changes feed, page by page, until caught up (the last page is empty,
+   * `end: true`; keep its `continuationToken` to poll later).
+   *
+   * @example
+   * for await (const page of client.permissions.changes(syncId, { continuationToken: saved })) {
+   *   apply(page.changes);
+   *   saved = page.continuationToken;
+   * }
+   */
+  changes(syncId: string, options: PermissionChangesOptions = {}): AsyncGenerator<PermissionChangesPage> {
+    return readPermissionChanges(this.http, syncId, options);
   }
 
   /** The OpenFGA-style userset tree of `object` (`POST /api/permissions/{syncId}/expand`), validated. */

@@ -1,5 +1,6 @@
 import { AuthzError, type UsersetTreeNode } from "../../authz/index.js";
 import type { SyncEntry } from "../state/index.js";
+import { ChangeFeed, type ChangesPage, type ChangesQuery } from "./change-feed.js";
 import { PermissionInputError } from "./errors.js";
 import {
   type ObjectType,
@@ -59,6 +60,7 @@ const DOCUMENTED: FieldNames = { user: "user", role: "role" };
  */
 export class PermissionService {
   readonly limits: PermissionLimits;
+  readonly #feed: ChangeFeed;
 
   constructor(
     readonly graph: PermissionGraph,
@@ -68,6 +70,24 @@ export class PermissionService {
       listObjects: limits.listObjects ?? DEFAULT_LIST_CAP,
       listUsers: limits.listUsers ?? DEFAULT_LIST_CAP,
     };
+    this.#feed = new ChangeFeed(graph.changes);
+  }
+
+  /**
+   * How long the Permission Changes feed keeps a change (default 7 days); a continuation token
+   * older than that is invalid. Tests shorten it to watch `PERMISSION_CHANGES_CURSOR_INVALID`.
+   */
+  get changeRetentionMs(): number {
+    return this.graph.changes.retention.ms;
+  }
+
+  set changeRetentionMs(ms: number) {
+    this.graph.changes.retention.ms = ms;
+  }
+
+  /** One page of the sync's Permission Changes feed (`GET …/changes`). */
+  changes(sync: SyncEntry, query: ChangesQuery): ChangesPage {
+    return this.#feed.read(sync, query);
   }
 
   /** Has `user` got `role` on `object`? An object that is not a record of the sync: no. */

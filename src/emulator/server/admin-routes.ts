@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
+import { permissionsOf } from "../authz/index.js";
 import { grantInputSchema, toGrant } from "../corpus/index.js";
 import {
   type GroupMember,
@@ -181,6 +182,12 @@ export function adminRoutes(deps: ServerDeps): Hono<EmulatorEnv> {
 
   app.route("/", recordAdminRoutes(deps));
 
+  // How long the Permission Changes feed keeps changes (older continuation tokens become invalid).
+  app.put("/permission-changes", async (c) => {
+    const { retentionMs } = await parseJson(c, z.object({ retentionMs: z.number().int().positive() }));
+    permissionsOf(state).changeRetentionMs = retentionMs;
+    return c.json({ data: { retentionMs } });
+  });
   app.get("/faults", (c) => c.json({ data: deps.faults.current ?? null, counts: deps.faults.counts }));
   app.put("/faults", async (c) => c.json({ data: deps.faults.set(await parseJson(c, faultConfigSchema)) }));
   app.delete("/faults", (c) => {

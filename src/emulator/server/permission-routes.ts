@@ -94,6 +94,20 @@ function permissionRoutes(
     return ndjsonObjects(service.streamObjects(sync, body, c.req.raw.signal));
   });
 
+  // The one GET of the Permissions API: a chronological feed of tuple writes and deletes.
+  app.get("/:syncId/changes", (c) => {
+    const sync = state.requireOwnSync(c.var.tenant, c.req.param("syncId"));
+    const query = (name: string, alias: string) => c.req.query(name) ?? c.req.query(alias);
+    return c.json(
+      service.changes(sync, {
+        type: query("type", "type"),
+        startTime: query("startTime", "start_time"),
+        continuationToken: query("continuationToken", "continuation_token"),
+        pageSize: query("pageSize", "page_size"),
+      }),
+    );
+  });
+
   app.post("/:syncId/expand", async (c) => {
     const sync = state.requireOwnSync(c.var.tenant, c.req.param("syncId"));
     const body = await parseJson(c, expandBody);
