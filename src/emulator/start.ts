@@ -85,7 +85,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const { state, persistence } = await openState(options);
   const adminToken = options.adminToken ?? (await loadAdminToken(options.stateDir));
   const persist = () => persistence?.flush() ?? Promise.resolve();
-  const app = createEmulatorApp({ state, keys, adminToken, faults, persist });
+  const app = createEmulatorApp({ state, keys, adminToken, faults, persist, revokedUsers: new Set() });
   const webhooks = new WebhookSender({
     state,
     ...(options.webhookUrl ? { url: options.webhookUrl } : {}),

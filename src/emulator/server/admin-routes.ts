@@ -102,6 +102,16 @@ export function adminRoutes(deps: ServerDeps): Hono<EmulatorEnv> {
 
   app.get("/sharing-graph", (c) => c.json(state.sharingGraph()));
 
+  // Paragon answers 401 once a Connected User's credentials are revoked; tests revoke and restore.
+  app.post("/users/:userId/revoke", (c) => {
+    deps.revokedUsers.add(c.req.param("userId"));
+    return c.json({ revoked: [...deps.revokedUsers] });
+  });
+  app.delete("/users/:userId/revoke", (c) => {
+    deps.revokedUsers.delete(c.req.param("userId"));
+    return c.json({ revoked: [...deps.revokedUsers] });
+  });
+
   app.get("/syncs/:syncId/nodes", (c) => {
     const sync = state.requireSync(c.req.param("syncId"));
     return c.json({ data: [...sync.tree.nodes()].map(nodeView) });

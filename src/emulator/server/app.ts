@@ -21,7 +21,7 @@ export function createEmulatorApp(deps: ServerDeps): Hono<EmulatorEnv> {
   app.route("/__admin", adminRoutes(deps));
 
   const faults = injectFaults(deps.faults);
-  const user = requireUserToken(deps.keys, deps.state.projectId);
+  const user = requireUserToken(deps.keys, deps.state.projectId, deps.revokedUsers);
   app.use("/api/*", faults, user);
   app.use("/projects/*", faults, user);
   app.route("/api", syncRoutes(deps));

@@ -9,15 +9,31 @@ function bearer(header: string | undefined): string | undefined {
   return match?.[1]?.trim();
 }
 
-/** Requires a valid Paragon User Token and puts its `sub` in `c.var.tenant`; otherwise 401 JSON. */
-export function requireUserToken(keys: TokenKeys, projectId: string): MiddlewareHandler<EmulatorEnv> {
+/**
+ * Requires a valid Paragon User Token of a Connected User whose credentials were not revoked, and
+ * puts its `sub` in `c.var.tenant`; otherwise 401 JSON.
+ */
+export function requireUserToken(
+  keys: TokenKeys,
+  projectId: string,
+  revoked: ReadonlySet<string> = new Set(),
+): MiddlewareHandler<EmulatorEnv> {
   return async (c, next) => {
     const token = bearer(c.req.header("Authorization"));
     if (!token) {
       return errorResponse(c, 401, "UNAUTHORIZED", "send Authorization: Bearer <Paragon User Token>");
     }
     try {
-      c.set("tenant", await verifyToken(keys, projectId, token));
+      const tenant = await verifyToken(keys, projectId, token);
+      if (revoked.has(tenant)) {
+        return errorResponse(
+          c,
+          401,
+          "USER_REVOKED",
+          `the credentials of Connected User ${tenant} were revoked`,
+        );
+      }
+      c.set("tenant", tenant);
     } catch (error) {
       if (error instanceof TokenError) return errorResponse(c, 401, error.code, error.message);
       throw error;

@@ -16,6 +16,8 @@ export interface ServerDeps {
   keys: TokenKeys;
   adminToken: string;
   faults: FaultInjector;
+  /** Connected Users whose credentials were revoked: their (valid) tokens get 401 `USER_REVOKED`. */
+  revokedUsers: Set<string>;
   /** Resolves once the latest changes are durable (a no-op without a state folder). */
   persist: () => Promise<void>;
 }
