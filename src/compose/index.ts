@@ -1,3 +1,4 @@
 // Building the parts from a `ClearanceConfig`, shared by the CLI, the server and the examples.
-export { clientFromConfig } from "./client.js";
+export { clientFromConfig, onlyTenant } from "./client.js";
 export { embeddingsFromConfig } from "./embeddings.js";
+export { configuredTenants, tenantClientsFromConfig } from "./tenants.js";

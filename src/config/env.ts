@@ -4,6 +4,10 @@
  */
 export const envSettings = [
   ["CLEARANCE_TENANT", "tenant"],
+  ["CLEARANCE_TENANTS", "tenants"],
+  ["CLEARANCE_DISCOVER_TENANTS", "tenancy.discover"],
+  ["CLEARANCE_MAX_ACTIVE_TENANTS", "tenancy.maxActive"],
+  ["CLEARANCE_TENANT_CONCURRENCY", "tenancy.ingestConcurrency"],
   ["PARAGON_SYNC_URL", "managedSync.baseUrl"],
   ["PARAGON_PROJECT_ID", "managedSync.projectId"],
   ["PARAGON_USER_TOKEN", "managedSync.token"],

@@ -137,18 +137,53 @@ export const chatSchema = z.object({
   model: z.string().min(1).default("gpt-4o-mini"),
 });
 
-/** Everything Clearance can be told, from a file, the environment, or code. */
-export const configSchema = z.object({
-  tenant: z.string().min(1, "the Connected User id whose syncs to use (the token's sub)"),
-  managedSync: managedSyncSchema,
-  store: storeSchema.default({ kind: "lancedb", dir: ".clearance/store" }),
-  embeddings: embeddingsSchema.default(embeddingsSchema.parse({})),
-  ingest: ingestSchema.default(ingestSchema.parse({})),
-  retrieval: retrievalSchema.default(retrievalSchema.parse({})),
-  server: serverSchema.default(serverSchema.parse({})),
-  auth: authSchema.default(authSchema.parse({})),
-  chat: chatSchema.default(chatSchema.parse({})),
+/** Which Connected Users (tenants) this deployment serves, and how many it keeps warm at once. */
+export const tenancySchema = z.object({
+  /** Tenants webhook events may add (`user.id` of a valid event); remembered in the store's state. */
+  discover: flag.default(false),
+  /** Tenants whose retrievers and Managed Sync clients are held at once (least recently used dropped). */
+  maxActive: z.coerce.number().int().positive().default(100),
+  /** Tenants `clearance ingest` runs at once when it ingests every tenant. */
+  ingestConcurrency: z.coerce.number().int().positive().default(2),
 });
+
+/** Everything Clearance can be told, from a file, the environment, or code. */
+export const configSchema = z
+  .object({
+    /** One Connected User id (the user token's `sub`): a registry of one. */
+    tenant: z.string().min(1, "must not be empty: the Connected User id (the token's sub)").optional(),
+    /** Every Connected User this deployment serves (with `tenant`, the union of both). */
+    tenants: z.array(z.string().trim().min(1, "must not be empty: a Connected User id")).default([]),
+    tenancy: tenancySchema.default(tenancySchema.parse({})),
+    managedSync: managedSyncSchema,
+    store: storeSchema.default({ kind: "lancedb", dir: ".clearance/store" }),
+    embeddings: embeddingsSchema.default(embeddingsSchema.parse({})),
+    ingest: ingestSchema.default(ingestSchema.parse({})),
+    retrieval: retrievalSchema.default(retrievalSchema.parse({})),
+    server: serverSchema.default(serverSchema.parse({})),
+    auth: authSchema.default(authSchema.parse({})),
+    chat: chatSchema.default(chatSchema.parse({})),
+  })
+  .superRefine((value, ctx) => {
+    const named = value.tenant !== undefined || value.tenants.length > 0;
+    // A ready token names its own tenant (its sub); checked against the others at startup.
+    if (!named && !value.tenancy.discover && !value.managedSync.token) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["tenant"],
+        message:
+          "no tenant: set the Connected User id (the token's sub), or several with CLEARANCE_TENANTS=a,b,c, or CLEARANCE_DISCOVER_TENANTS=true to learn them from webhooks",
+      });
+    }
+    if (value.tenancy.discover && !value.managedSync.signingKey) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["tenancy", "discover"],
+        message:
+          "discovering tenants needs the project's signing key (PARAGON_SIGNING_KEY) to act as each one: a user token serves only its own sub",
+      });
+    }
+  });
 
 export type ClearanceConfig = z.infer<typeof configSchema>;
 export type ClearanceConfigInput = z.input<typeof configSchema>;

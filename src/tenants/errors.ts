@@ -2,11 +2,11 @@ import { ClearanceError } from "../errors.js";
 
 /** A request named a tenant this deployment does not serve (not configured, not discovered). */
 export class UnknownTenantError extends ClearanceError {
-  constructor(readonly tenant: string) {
-    super(
-      "TENANT_UNKNOWN",
-      `tenant ${tenant} is not served here: add it to tenants (CLEARANCE_TENANTS) or turn on tenant discovery`,
-    );
+  constructor(
+    readonly tenant: string,
+    why = "add it to tenants (CLEARANCE_TENANTS) or turn on tenant discovery",
+  ) {
+    super("TENANT_UNKNOWN", `tenant ${tenant} is not served here: ${why}`);
   }
 }
 

@@ -25,9 +25,38 @@ describe("loadConfig", () => {
     expect(config.retrieval.strategy).toBe("auto");
   });
 
-  it("names the missing tenant and the env variable that sets it", () => {
-    const problems = problemsOf(() => loadConfig({ env: { PARAGON_USER_TOKEN: "x" } }));
-    expect(problems.join("\n")).toMatch(/tenant \(env CLEARANCE_TENANT\)/);
+  it("names the missing tenant and the env variables that set it", () => {
+    const problems = problemsOf(() =>
+      loadConfig({ env: { PARAGON_SIGNING_KEY: "-----BEGIN PRIVATE KEY-----", PARAGON_PROJECT_ID: "p" } }),
+    );
+    expect(problems.join("\n")).toMatch(
+      /tenant \(env CLEARANCE_TENANT\): no tenant.*CLEARANCE_TENANTS=a,b,c/,
+    );
+  });
+
+  it("takes several tenants from CLEARANCE_TENANTS, and a ready token alone (its sub names the tenant)", () => {
+    const config = loadConfig({ env: { CLEARANCE_TENANTS: "northwind, contoso", PARAGON_USER_TOKEN: "t" } });
+    expect(config.tenants).toEqual(["northwind", "contoso"]);
+    expect(config.tenant).toBeUndefined();
+    expect(loadConfig({ env: { PARAGON_USER_TOKEN: "t" } }).tenants).toEqual([]);
+    expect(
+      problemsOf(() => loadConfig({ env: { CLEARANCE_TENANTS: "a,,b", PARAGON_USER_TOKEN: "t" } })).join(),
+    ).toMatch(/tenants\.1 \(env CLEARANCE_TENANTS\)|tenants\.1/);
+  });
+
+  it("tenant discovery needs the signing key, and its flag is a strict yes/no", () => {
+    expect(
+      problemsOf(() =>
+        loadConfig({ env: { CLEARANCE_DISCOVER_TENANTS: "true", PARAGON_USER_TOKEN: "t" } }),
+      ).join(),
+    ).toMatch(/discovering tenants needs the project's signing key/);
+    expect(
+      problemsOf(() => loadConfig({ env: { ...minimalEnv, CLEARANCE_DISCOVER_TENANTS: "maybe" } })).join(),
+    ).toMatch(/tenancy\.discover \(env CLEARANCE_DISCOVER_TENANTS\): must be true or false/);
+    const discovering = loadConfig({
+      env: { CLEARANCE_DISCOVER_TENANTS: "yes", PARAGON_SIGNING_KEY: "k", PARAGON_PROJECT_ID: "p" },
+    });
+    expect(discovering.tenancy).toMatchObject({ discover: true, maxActive: 100, ingestConcurrency: 2 });
   });
 
   it("asks for a project id when only a signing key is given", () => {
