@@ -3,7 +3,9 @@
 //   */10 * * * *  npx tsx examples/cron-ingest.ts          incremental: what changed since the saved cursor
 //   30 3 * * *    npx tsx examples/cron-ingest.ts --full   nightly: re-pull everything, drop what is gone
 //
-// Settings come from the environment (CLEARANCE_TENANT, PARAGON_PROJECT_ID, PARAGON_SIGNING_KEY_FILE…,
+// Every tenant (CLEARANCE_TENANTS=a,b,c or CLEARANCE_TENANT) is ingested, two at once, each with its own
+// client and leases; one tenant's failure is reported and never stops the others.
+// Settings come from the environment (CLEARANCE_TENANTS, PARAGON_PROJECT_ID, PARAGON_SIGNING_KEY_FILE…,
 // see paragon.md). With no Paragon credentials set it runs offline instead: it starts the emulator,
 // points the same environment at it, and shows an incremental run, a change, and a full run.
 //
@@ -14,48 +16,60 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startEmulator } from "../src/emulator/index.js";
 import {
-  clientFromConfig,
+  configuredTenants,
   embeddingsFromConfig,
   type IngestMode,
-  type IngestReport,
-  ingest,
+  ingestTenants,
   loadConfig,
   openChunkStore,
+  type TenantsIngestReport,
+  tenantClientsFromConfig,
 } from "../src/index.js";
 
 // ─── The part you keep ──────────────────────────────────────────────────────────────────────────
 
 /** One cron tick. Safe to overlap and to kill: a lease per sync, and the cursor is saved per durable page. */
-async function runIngest(mode: IngestMode): Promise<IngestReport> {
+async function runIngest(mode: IngestMode): Promise<TenantsIngestReport> {
   const config = loadConfig(); // env (and $CLEARANCE_CONFIG); a missing setting names its variable
+  // A signing key mints a fresh user token per tenant (sub) whenever the old one nears expiry.
+  const clients = tenantClientsFromConfig(config);
   const embeddings = embeddingsFromConfig(config); // no OPENAI_API_KEY: the offline embedder
   const store = await openChunkStore(config.store, await embeddings.dimensions());
-  // A signing key mints a fresh user token for the tenant (sub) whenever the old one nears expiry.
-  const client = clientFromConfig(config);
   try {
-    return await ingest({ client, store, embeddings, tenant: config.tenant, ...config.ingest, mode });
+    return await ingestTenants({
+      tenants: configuredTenants(config, clients),
+      clientFor: (tenant) => clients.forTenant(tenant),
+      store,
+      embeddings,
+      ...config.ingest,
+      tenantConcurrency: config.tenancy.ingestConcurrency,
+      mode,
+    });
   } finally {
     await store.close();
   }
 }
 
-/** One line per run for the cron log; the failures, if any, with their reasons. */
-function summary(report: IngestReport): string {
-  const c = report.counts;
-  const lines = [
-    `${report.mode} ${report.ok ? "ok" : "FAILED"}: ${c.seen} records seen, ${c.new} new, ${c.changed} changed, ` +
-      `${c.unchanged} unchanged, ${c.deleted} deleted, ${c.skipped} skipped, ${c.failed} failed, ` +
-      `${c.chunksWritten} chunks written (${report.durationMs} ms)`,
-  ];
-  if (report.error) lines.push(`  run stopped: ${report.error.message} [${report.error.code}]`);
-  for (const f of report.failures) lines.push(`  failed ${f.name ?? f.recordId}: ${f.reason} [${f.code}]`);
+/** One line per tenant for the cron log; the failures, if any, with their reasons. */
+function summary(report: TenantsIngestReport): string {
+  const lines: string[] = [];
+  for (const tenant of report.tenants) {
+    const c = tenant.counts;
+    lines.push(
+      `${tenant.tenant} ${tenant.mode} ${tenant.ok ? "ok" : "FAILED"}: ${c.seen} records seen, ${c.new} new, ` +
+        `${c.changed} changed, ${c.unchanged} unchanged, ${c.deleted} deleted, ${c.skipped} skipped, ` +
+        `${c.failed} failed, ${c.chunksWritten} chunks written (${tenant.durationMs} ms)`,
+    );
+    if (tenant.error) lines.push(`  run stopped: ${tenant.error.message} [${tenant.error.code}]`);
+    for (const f of tenant.failures) lines.push(`  failed ${f.name ?? f.recordId}: ${f.reason} [${f.code}]`);
+  }
   return lines.join("\n");
 }
 
 async function cron(mode: IngestMode): Promise<void> {
   const report = await runIngest(mode);
   console.log(summary(report));
-  // Non-zero when a record failed or a sync aborted, so the scheduler alerts; the next run retries.
+  // Non-zero when any tenant had a failed record or an aborted sync, so the scheduler alerts; the next run retries.
   process.exitCode = report.ok ? 0 : 1;
 }
 

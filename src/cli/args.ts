@@ -33,3 +33,8 @@ export function fraction(value: string): number {
   }
   return n;
 }
+
+/** Config overrides for `--tenant <id>`: exactly that tenant, instead of the configured ones. */
+export function onlyTenantOverride(tenant: string | undefined): Record<string, unknown> {
+  return tenant ? { tenant, tenants: [] } : {};
+}

@@ -20,4 +20,5 @@ export type {
   SyncReport,
   SyncRunStatus,
 } from "./report.js";
+export { addCounts, emptyCounts } from "./report.js";
 export type { IngestSource } from "./source.js";

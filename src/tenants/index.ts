@@ -13,7 +13,21 @@ export {
   devHeaderIdentity,
 } from "./header-identity.js";
 export { type Identify, type Identity, normalizeIdentity } from "./identity.js";
+export {
+  type IngestTenantsOptions,
+  ingestTenants,
+  type TenantIngestEvent,
+  type TenantsIngestReport,
+} from "./ingest-tenants.js";
 export { ASYMMETRIC_ALGORITHMS, type JwtIdentityOptions, jwtIdentity } from "./jwt-identity.js";
+export { TenantClients, type TenantClientsOptions, type TenantCredentials } from "./tenant-clients.js";
+export {
+  TENANTS_STATE_SCOPE,
+  TenantRegistry,
+  type TenantRegistryOptions,
+  type TenantState,
+  tenantStateOf,
+} from "./tenant-registry.js";
 export {
   type RetrieverSource,
   singleTenant,

@@ -100,7 +100,11 @@ describe("examples run offline against the emulator", () => {
     async () => {
       const { code, stdout, stderr } = await runExample("cron-ingest.ts");
       expect(code, stderr).toBe(0);
-      const runs = stdout.split("\n").filter((line) => /^(incremental|full) /.test(line));
+      // One line per tenant and run: "northwind incremental ok: …".
+      const runs = stdout
+        .split("\n")
+        .filter((line) => /^northwind (incremental|full) /.test(line))
+        .map((line) => line.replace(/^northwind /, ""));
       expect(runs).toHaveLength(3);
       const count = (line: string, what: string) => Number(new RegExp(`(\\d+) ${what}`).exec(line)?.[1]);
       const [first, second, full] = runs as [string, string, string];

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ingestCommand } from "../../src/cli/commands/ingest.js";
-import type { IngestReport } from "../../src/ingest/index.js";
+import type { TenantsIngestReport } from "../../src/tenants/index.js";
 import { fixture, type Harness, smallCorpus, startHarness, TENANT } from "./harness.js";
 
 describe("clearance ingest", () => {
@@ -51,9 +51,10 @@ describe("clearance ingest", () => {
     h = await startHarness();
     await run("--config", await configFile(), "--json");
 
-    const report = JSON.parse(stdout) as IngestReport;
+    const report = JSON.parse(stdout) as TenantsIngestReport;
     expect(report.ok).toBe(true);
     expect(report.counts.new).toBe(7);
+    expect(report.tenants.map((t) => [t.tenant, t.ok])).toEqual([[TENANT, true]]);
     expect(process.exitCode ?? 0).toBe(0);
   });
 
@@ -71,12 +72,12 @@ describe("clearance ingest", () => {
     h = await startHarness();
     const config = await configFile();
     await run("--config", config, "--json", "--sync", h.syncIds.sharepoint);
-    const first = JSON.parse(stdout) as IngestReport;
-    expect(first.syncs.map((s) => s.syncId)).toEqual([h.syncIds.sharepoint]);
+    const first = JSON.parse(stdout) as TenantsIngestReport;
+    expect(first.tenants[0]!.syncs.map((s) => s.syncId)).toEqual([h.syncIds.sharepoint]);
 
     stdout = "";
     await run("--config", config, "--json", "--full");
-    const full = JSON.parse(stdout) as IngestReport;
+    const full = JSON.parse(stdout) as TenantsIngestReport;
     expect(full.mode).toBe("full");
     expect(full.counts).toMatchObject({ unchanged: 2, new: 5 });
   });

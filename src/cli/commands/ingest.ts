@@ -1,11 +1,17 @@
 import { Command, Option } from "commander";
-import { clientFromConfig, embeddingsFromConfig } from "../../compose/index.js";
+import { configuredTenants, embeddingsFromConfig, tenantClientsFromConfig } from "../../compose/index.js";
 import { type ClearanceConfig, loadConfig } from "../../config/index.js";
 import { ClearanceError } from "../../errors.js";
-import { type IngestEvent, type IngestReport, ingest } from "../../ingest/index.js";
+import type { IngestReport } from "../../ingest/index.js";
 import { openChunkStore } from "../../store/index.js";
-import { positiveInt } from "../args.js";
-import { IngestProgressBar } from "../ingest-progress.js";
+import {
+  ingestTenants,
+  TenantRegistry,
+  type TenantsIngestReport,
+  tenantStateOf,
+} from "../../tenants/index.js";
+import { onlyTenantOverride, positiveInt } from "../args.js";
+import { TenantsProgress } from "../tenants-progress.js";
 
 interface IngestFlags {
   config?: string;
@@ -15,26 +21,39 @@ interface IngestFlags {
   json?: boolean;
   progress: boolean;
   concurrency?: number;
+  recordConcurrency?: number;
   pageSize?: number;
   holder?: string;
 }
 
 /**
- * `clearance ingest`: runs one ingest over the tenant's syncs. Exit code 0 when every record was
- * ingested or skipped (a sync left alone because another run holds its lease counts as fine);
- * 1 when any record failed, a sync's pull aborted, or the run stopped (store, embedder or
- * credentials failing), and for invalid flags or config (the message names the setting).
+ * `clearance ingest`: ingests every known tenant (configured, and discovered from webhooks), or
+ * only `--tenant`, `--concurrency` tenants at once. Exit code 0 when every tenant's run was ok
+ * (every record ingested or skipped; a sync another run holds counts as fine); 1 when any tenant
+ * failed (a record failed, a sync's pull aborted, credentials rejected…), the report naming which;
+ * 1 as well for invalid flags or config (the message names the setting).
  */
 export function ingestCommand(): Command {
   return new Command("ingest")
     .description("Pull synced records, embed their text, and upsert the chunks into the store")
     .option("-c, --config <file>", "config file (YAML or JSON); default $CLEARANCE_CONFIG")
-    .option("--tenant <id>", "Connected User whose syncs to ingest (overrides CLEARANCE_TENANT)")
-    .option("--sync <syncId...>", "only these syncs (default: all of the tenant's syncs)")
+    .option("--tenant <id>", "only this Connected User (default: every known tenant)")
+    .option("--sync <syncId...>", "with --tenant: only these syncs (default: all of the tenant's syncs)")
     .option("--full", "re-pull every record, then delete what the syncs no longer have")
-    .option("--json", "print the report as JSON on stdout")
-    .option("--no-progress", "no progress bar (it is shown only on a terminal anyway)")
-    .addOption(new Option("--concurrency <n>", "downloads and extractions at once").argParser(positiveInt))
+    .option("--json", "print the report (a section per tenant) as JSON on stdout")
+    .option("--no-progress", "no progress display (it is shown only on a terminal anyway)")
+    .addOption(
+      new Option(
+        "--concurrency <n>",
+        "tenants ingested at once (default: tenancy.ingestConcurrency, 2)",
+      ).argParser(positiveInt),
+    )
+    .addOption(
+      new Option(
+        "--record-concurrency <n>",
+        "downloads and extractions at once per tenant (default 4)",
+      ).argParser(positiveInt),
+    )
     .addOption(new Option("--page-size <n>", "records per page pulled").argParser(positiveInt))
     .option("--holder <name>", "lease holder name; a restarted worker with the same name resumes at once")
     .action(async (flags: IngestFlags) => {
@@ -49,28 +68,43 @@ export function ingestCommand(): Command {
     });
 }
 
-async function runIngest(config: ClearanceConfig, flags: IngestFlags): Promise<IngestReport> {
+async function runIngest(config: ClearanceConfig, flags: IngestFlags): Promise<TenantsIngestReport> {
+  // Credentials first: a token for another tenant is refused before the store is touched.
+  const clients = tenantClientsFromConfig(config);
   const embeddings = embeddingsFromConfig(config);
   const store = await openChunkStore(config.store, await embeddings.dimensions());
-  const client = clientFromConfig(config);
   const progress =
-    flags.progress && !flags.json && process.stderr.isTTY ? new IngestProgressBar() : undefined;
+    flags.progress && !flags.json && process.stderr.isTTY ? new TenantsProgress(process.stderr) : undefined;
   const abort = new AbortController();
   // Ctrl-C stops between records; the cursor stays at the last durable page, so a rerun resumes there.
   const onSignal = () => abort.abort(new ClearanceError("ABORTED", "interrupted: rerun to resume"));
   process.once("SIGINT", onSignal);
   try {
-    return await ingest({
-      client,
+    const registry = await TenantRegistry.open({
+      tenants: configuredTenants(config, clients),
+      // Without --tenant, tenants discovered from webhooks are ingested too.
+      ...(flags.tenant ? {} : optionalState(store)),
+    });
+    const tenants = registry.list();
+    if (flags.sync && tenants.length > 1) {
+      throw new ClearanceError(
+        "INGEST_SYNC_NEEDS_TENANT",
+        `--sync names syncs of one tenant, but ${tenants.length} tenants are known: add --tenant <id>`,
+      );
+    }
+    const { concurrency: recordConcurrency, ...ingestSettings } = config.ingest;
+    return await ingestTenants({
+      tenants,
+      clientFor: (tenant) => clients.forTenant(tenant),
       store,
       embeddings,
-      tenant: config.tenant,
-      ...config.ingest,
-      ...(flags.sync ? { syncs: flags.sync } : {}),
+      ...ingestSettings,
+      concurrency: recordConcurrency,
+      tenantConcurrency: flags.concurrency ?? config.tenancy.ingestConcurrency,
       mode: flags.full ? "full" : "incremental",
       ...(flags.holder ? { holder: flags.holder } : {}),
       signal: abort.signal,
-      ...(progress ? { onProgress: (event: IngestEvent) => progress.on(event) } : {}),
+      ...(progress ? { onProgress: (event) => progress.on(event) } : {}),
     });
   } finally {
     process.off("SIGINT", onSignal);
@@ -79,52 +113,82 @@ async function runIngest(config: ClearanceConfig, flags: IngestFlags): Promise<I
   }
 }
 
+function optionalState(store: object) {
+  const state = tenantStateOf(store);
+  return state ? { state } : {};
+}
+
 function overridesOf(flags: IngestFlags): Record<string, unknown> {
   const ingestOverrides: Record<string, unknown> = {};
-  if (flags.concurrency !== undefined) ingestOverrides.concurrency = flags.concurrency;
+  if (flags.recordConcurrency !== undefined) ingestOverrides.concurrency = flags.recordConcurrency;
   if (flags.pageSize !== undefined) ingestOverrides.pageSize = flags.pageSize;
   if (flags.sync) ingestOverrides.syncs = flags.sync;
   return {
-    ...(flags.tenant ? { tenant: flags.tenant } : {}),
+    ...onlyTenantOverride(flags.tenant),
     ...(Object.keys(ingestOverrides).length > 0 ? { ingest: ingestOverrides } : {}),
   };
 }
 
-/** The report as a table a person reads at a glance, then the failures with their reasons. */
-export function summary(report: IngestReport): string {
-  const columns = [
-    "seen",
-    "new",
-    "changed",
-    "metadataOnly",
-    "unchanged",
-    "deleted",
-    "skipped",
-    "failed",
-    "chunksWritten",
-    "embeddingCalls",
-  ] as const;
-  const rows = [
-    ["sync", "status", ...columns],
-    ...report.syncs.map((s) => [
-      `${s.integration ?? ""} ${s.syncId}`.trim(),
-      s.status,
-      ...columns.map((c) => String(s.counts[c])),
-    ]),
-    ["total", report.ok ? "ok" : "FAILED", ...columns.map((c) => String(report.counts[c]))],
-  ];
+const COLUMNS = [
+  "seen",
+  "new",
+  "changed",
+  "metadataOnly",
+  "unchanged",
+  "deleted",
+  "skipped",
+  "failed",
+  "chunksWritten",
+  "embeddingCalls",
+] as const;
+
+/**
+ * The report as a person reads it at a glance: with one tenant a row per sync, with several a row
+ * per tenant; then each failed tenant's reasons and failed records.
+ */
+export function summary(report: TenantsIngestReport): string {
+  const single = report.tenants.length === 1 ? report.tenants[0] : undefined;
+  const rows = single
+    ? [
+        ["sync", "status", ...COLUMNS],
+        ...single.syncs.map((s) => [
+          `${s.integration ?? ""} ${s.syncId}`.trim(),
+          s.status,
+          ...COLUMNS.map((c) => String(s.counts[c])),
+        ]),
+      ]
+    : [
+        ["tenant", "status", ...COLUMNS],
+        ...report.tenants.map((t) => [
+          t.tenant,
+          t.ok ? "ok" : "FAILED",
+          ...COLUMNS.map((c) => String(t.counts[c])),
+        ]),
+      ];
+  rows.push(["total", report.ok ? "ok" : "FAILED", ...COLUMNS.map((c) => String(report.counts[c]))]);
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   const lines = rows.map((r) =>
     r.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  "),
   );
-  lines.push(`${report.mode} run, ${(report.durationMs / 1000).toFixed(1)} s`);
-  for (const s of report.syncs)
-    if (s.error) lines.push(`sync ${s.syncId} ${s.status}: ${s.error.message} [${s.error.code}]`);
-  if (report.error) lines.push(`run stopped: ${report.error.message} [${report.error.code}]`);
-  for (const f of report.failures)
-    lines.push(`failed ${f.name ?? f.recordId} (${f.recordId}): ${f.reason} [${f.code}]`);
-  if (report.counts.failed > report.failures.length) {
-    lines.push(`… and ${report.counts.failed - report.failures.length} more failures (use --json)`);
-  }
+  const tenants = single
+    ? `tenant ${single.tenant}`
+    : `${report.tenants.length} tenants, ${report.tenantConcurrency} at once`;
+  lines.push(`${report.mode} run, ${tenants}, ${(report.durationMs / 1000).toFixed(1)} s`);
+  if (report.failedTenants.length > 0 && !single)
+    lines.push(`failed tenants: ${report.failedTenants.join(", ")}`);
+  for (const tenant of report.tenants) lines.push(...problemsOf(tenant, single ? "" : `${tenant.tenant}: `));
   return `${lines.join("\n")}\n`;
+}
+
+function problemsOf(report: IngestReport, prefix: string): string[] {
+  const lines: string[] = [];
+  for (const s of report.syncs)
+    if (s.error) lines.push(`${prefix}sync ${s.syncId} ${s.status}: ${s.error.message} [${s.error.code}]`);
+  if (report.error) lines.push(`${prefix}run stopped: ${report.error.message} [${report.error.code}]`);
+  for (const f of report.failures)
+    lines.push(`${prefix}failed ${f.name ?? f.recordId} (${f.recordId}): ${f.reason} [${f.code}]`);
+  if (report.counts.failed > report.failures.length) {
+    lines.push(`${prefix}… and ${report.counts.failed - report.failures.length} more failures (use --json)`);
+  }
+  return lines;
 }
