@@ -6,7 +6,7 @@ import {
   type WebhookNotice,
   WebhookRejectedError,
 } from "../webhooks/index.js";
-import type { ConfiguredRetrieval } from "./from-config.js";
+import type { ConfiguredTenants } from "./from-config.js";
 
 export interface ConfiguredWebhooksOptions {
   /** The durable event queue; default `webhooks/` beside the store folder. */
@@ -20,12 +20,12 @@ export interface ConfiguredWebhooksOptions {
  * and webhook runs chunk alike), dropping cached decisions about every record an event touches.
  *
  * @example
- * const webhooks = await startConfiguredWebhooks(config, await openConfiguredRetrieval(config));
+ * const webhooks = await startConfiguredWebhooks(config, await openConfiguredTenants(config));
  * createServerApp({ chat, webhook: webhooks.handler, metrics: () => ({ webhooks: webhooks.metrics() }) });
  */
 export function startConfiguredWebhooks(
   config: ClearanceConfig,
-  opened: ConfiguredRetrieval,
+  opened: ConfiguredTenants,
   options: ConfiguredWebhooksOptions = {},
 ): Promise<WebhookIngest> {
   const { syncs: _allSyncs, ...ingestSettings } = config.ingest;
@@ -34,18 +34,23 @@ export function startConfiguredWebhooks(
     spoolDir: options.spoolDir ? resolve(options.spoolDir) : join(base, "webhooks"),
     store: opened.store,
     embeddings: opened.embeddings,
-    clientFor: (tenant) => {
-      if (tenant !== config.tenant) {
+    clientFor: async (tenant) => {
+      if (!(await opened.registry.discover(tenant))) {
         // Rejected, not failed: retrying an event for a tenant this server does not serve cannot help.
         throw new WebhookRejectedError(
           "WEBHOOK_OTHER_TENANT",
-          `this server serves tenant ${config.tenant}, not ${tenant}: run one server per Connected User`,
+          `tenant ${tenant} is not served here: add it to tenants (CLEARANCE_TENANTS) or set CLEARANCE_DISCOVER_TENANTS=true`,
         );
       }
-      return opened.client;
+      return opened.clients.forTenant(tenant);
     },
     ingest: ingestSettings,
-    onPermissionChange: (recordId, syncId) => opened.retriever.invalidateRecord(recordId, syncId),
+    // Sync ids belong to one tenant, so clearing (sync, record) in every held tenant touches only its owner.
+    onPermissionChange: (recordId, syncId) => {
+      for (const tenant of opened.retrievers.heldTenants()) {
+        opened.retrievers.onPermissionChange(tenant, syncId, recordId);
+      }
+    },
     ...(config.server.webhookSecret ? { secret: config.server.webhookSecret } : {}),
     ...(options.onNotice ? { onNotice: options.onNotice } : {}),
     ...(options.onError ? { onError: options.onError } : {}),

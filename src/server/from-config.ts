@@ -1,12 +1,29 @@
-import { clientFromConfig, embeddingsFromConfig } from "../compose/index.js";
+import {
+  configuredTenants,
+  embeddingsFromConfig,
+  onlyTenant,
+  tenantClientsFromConfig,
+} from "../compose/index.js";
 import type { ClearanceConfig } from "../config/index.js";
 import type { ClearanceEmbeddings } from "../embeddings/index.js";
 import type { ManagedSyncClient } from "../managed-sync/index.js";
 import { createManagedSyncRetriever, type PermissionAwareRetriever } from "../retrieval/index.js";
 import { type ChunkStore, openChunkStore } from "../store/index.js";
+import { type TenantClients, TenantRegistry, TenantRetrievers, tenantStateOf } from "../tenants/index.js";
 
-/** The retriever a config describes, with the store it holds open. */
+/** Every tenant a config serves: the registry, a client and a retriever per tenant, over one store. */
+export interface ConfiguredTenants {
+  registry: TenantRegistry;
+  clients: TenantClients;
+  retrievers: TenantRetrievers;
+  store: ChunkStore;
+  embeddings: ClearanceEmbeddings;
+  close(): Promise<void>;
+}
+
+/** One tenant's retriever a config describes, with the store it holds open. */
 export interface ConfiguredRetrieval {
+  tenant: string;
   retriever: PermissionAwareRetriever;
   store: ChunkStore;
   client: ManagedSyncClient;
@@ -15,29 +32,82 @@ export interface ConfiguredRetrieval {
 }
 
 /**
- * Opens the configured store and builds the permission-aware retriever over the Managed Sync
- * client, with the same embedder settings ingest used (the vectors must match).
+ * Opens the configured store and builds what serves every tenant: the registry (configured and
+ * discovered tenants), their Managed Sync clients, and their retrievers (lazy, bounded by
+ * `tenancy.maxActive`), with the same embedder settings ingest used (the vectors must match).
+ *
+ * @example
+ * const { retrievers, close } = await openConfiguredTenants(loadConfig());
+ * createChatHandler({ retrievers, identify });
+ */
+export async function openConfiguredTenants(config: ClearanceConfig): Promise<ConfiguredTenants> {
+  // Credentials first: a token for another tenant fails before anything is opened.
+  const clients = tenantClientsFromConfig(config);
+  const tenants = configuredTenants(config, clients);
+  const embeddings = embeddingsFromConfig(config);
+  const store = await openChunkStore(config.store, await embeddings.dimensions());
+  try {
+    const registry = await TenantRegistry.open({
+      tenants,
+      discover: config.tenancy.discover,
+      ...optionalState(store),
+    });
+    const { retrieval } = config;
+    const retrievers = new TenantRetrievers({
+      maxTenants: config.tenancy.maxActive,
+      isKnown: (tenant) => registry.has(tenant),
+      create: (tenant) =>
+        createManagedSyncRetriever({
+          client: clients.forTenant(tenant),
+          store,
+          embeddings,
+          tenant,
+          k: retrieval.k,
+          strategy: retrieval.strategy,
+          decisionCacheTtlMs: retrieval.cacheTtlMs,
+          allowSetTtlMs: retrieval.allowSetTtlMs,
+          freshnessMs: retrieval.freshnessMs,
+          onPermissionError: retrieval.onPermissionError,
+          tenantWideSyncs: retrieval.tenantWideSyncs,
+          budget: retrieval.budget,
+        }),
+    });
+    return { registry, clients, retrievers, store, embeddings, close: () => store.close() };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+/**
+ * One tenant's retriever (`tenant`, or the config's only one), for single-tenant tools such as
+ * `clearance query`.
  *
  * @example const { retriever, close } = await openConfiguredRetrieval(loadConfig());
  */
-export async function openConfiguredRetrieval(config: ClearanceConfig): Promise<ConfiguredRetrieval> {
-  const embeddings = embeddingsFromConfig(config);
-  const client = clientFromConfig(config);
-  const { retrieval } = config;
-  const store = await openChunkStore(config.store, await embeddings.dimensions());
-  const retriever = createManagedSyncRetriever({
-    client,
-    store,
-    embeddings,
-    tenant: config.tenant,
-    k: retrieval.k,
-    strategy: retrieval.strategy,
-    decisionCacheTtlMs: retrieval.cacheTtlMs,
-    allowSetTtlMs: retrieval.allowSetTtlMs,
-    freshnessMs: retrieval.freshnessMs,
-    onPermissionError: retrieval.onPermissionError,
-    tenantWideSyncs: retrieval.tenantWideSyncs,
-    budget: retrieval.budget,
-  });
-  return { retriever, store, client, embeddings, close: () => store.close() };
+export async function openConfiguredRetrieval(
+  config: ClearanceConfig,
+  tenant?: string,
+): Promise<ConfiguredRetrieval> {
+  const opened = await openConfiguredTenants(config);
+  try {
+    const chosen = tenant ?? onlyTenant(opened.registry.list());
+    const retriever = opened.retrievers.forTenant(chosen);
+    return {
+      tenant: chosen,
+      retriever,
+      store: opened.store,
+      client: opened.clients.forTenant(chosen),
+      embeddings: opened.embeddings,
+      close: opened.close,
+    };
+  } catch (error) {
+    await opened.close();
+    throw error;
+  }
+}
+
+function optionalState(store: ChunkStore) {
+  const state = tenantStateOf(store);
+  return state ? { state } : {};
 }

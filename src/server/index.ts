@@ -1,6 +1,11 @@
 // Public surface of the server `clearance serve` runs: the app, its demo wiring and identity helpers.
 export { createServerApp, type ServerAppOptions } from "./app.js";
 export { type ConfiguredWebhooksOptions, startConfiguredWebhooks } from "./configured-webhooks.js";
-export { type ConfiguredRetrieval, openConfiguredRetrieval } from "./from-config.js";
+export {
+  type ConfiguredRetrieval,
+  type ConfiguredTenants,
+  openConfiguredRetrieval,
+  openConfiguredTenants,
+} from "./from-config.js";
 export { type Listening, listen } from "./listen.js";
 export { countResponses } from "./response-counter.js";

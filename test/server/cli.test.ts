@@ -43,7 +43,7 @@ describe("clearance serve --demo", () => {
       const health = (await (await fetch(`${running.url}/health`)).json()) as Record<string, unknown>;
       expect(health).toMatchObject({
         status: "ok",
-        tenant: "northwind",
+        tenants: 1,
         mode: "demo",
         identity: "dev-header",
         answerer: "extractive",

@@ -6,7 +6,7 @@ import { startDemo } from "../../demo/index.js";
 import type { RetrievalReport } from "../../retrieval/index.js";
 import { openConfiguredRetrieval } from "../../server/index.js";
 import { answererOf } from "../answerer-of.js";
-import { BUNDLED_CORPUS, positiveInt } from "../args.js";
+import { BUNDLED_CORPUS, onlyTenantOverride, positiveInt } from "../args.js";
 
 export interface QueryFlags {
   user: string;
@@ -33,7 +33,7 @@ export function queryCommand(): Command {
     .option("--json", "print { answer, citations, report, answerer } as JSON")
     .addOption(new Option("-k, --k <n>", "chunks to return (default: retrieval.k)").argParser(positiveInt))
     .option("-c, --config <file>", "config file (YAML or JSON); default $CLEARANCE_CONFIG")
-    .option("--tenant <id>", "Connected User whose chunks to search (overrides CLEARANCE_TENANT)")
+    .option("--tenant <id>", "Connected User whose chunks to search (default: the only one configured)")
     .option("--demo", "offline: start the emulator on --corpus and ingest it first (a few seconds)")
     .option("--corpus <dir>", "the demo corpus folder", BUNDLED_CORPUS)
     .option("--chat-model <model>", "OpenAI chat model when OPENAI_API_KEY is set (default gpt-4o-mini)")
@@ -68,7 +68,7 @@ export async function runQuery(question: string, flags: QueryFlags): Promise<Cha
   }
   const config = loadConfig({
     ...(flags.config ? { file: flags.config } : {}),
-    overrides: flags.tenant ? { tenant: flags.tenant } : {},
+    overrides: onlyTenantOverride(flags.tenant),
   });
   const { retriever, close } = await openConfiguredRetrieval(config);
   try {

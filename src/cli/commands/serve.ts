@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import { Command, Option } from "commander";
 import pino from "pino";
 import { type Answerer, type ChatRetriever, createChatHandler } from "../../chat/index.js";
-
+import { configuredTenants, tenantClientsFromConfig } from "../../compose/index.js";
 import { loadConfig } from "../../config/index.js";
 import { loadDemoDirectory, type Person, startDemo } from "../../demo/index.js";
 import { ClearanceError } from "../../errors.js";
@@ -11,7 +11,7 @@ import {
   createServerApp,
   type Listening,
   listen,
-  openConfiguredRetrieval,
+  openConfiguredTenants,
   startConfiguredWebhooks,
 } from "../../server/index.js";
 import {
@@ -25,7 +25,7 @@ import {
 } from "../../tenants/index.js";
 import type { WebhookIngest } from "../../webhooks/index.js";
 import { answererOf } from "../answerer-of.js";
-import { BUNDLED_CORPUS, port } from "../args.js";
+import { BUNDLED_CORPUS, onlyTenantOverride, port } from "../args.js";
 
 export interface ServeFlags {
   config?: string;
@@ -66,7 +66,10 @@ export function serveCommand(): Command {
   return new Command("serve")
     .description("Serve the permission-aware chat endpoint and the chat page")
     .option("-c, --config <file>", "config file (YAML or JSON); default $CLEARANCE_CONFIG")
-    .option("--tenant <id>", "Connected User whose chunks to search (overrides CLEARANCE_TENANT)")
+    .option(
+      "--tenant <id>",
+      "serve only this Connected User (default: every configured and discovered tenant)",
+    )
     .option("--host <host>", "interface to listen on (default: server.host, 127.0.0.1)")
     .addOption(
       new Option("--port <n>", "port (0: any free port; default: server.port, 8787)").argParser(port),
@@ -142,7 +145,7 @@ export async function startServe(flags: ServeFlags): Promise<RunningServe> {
         ? { identityHeaders: { tenant: DEV_TENANT_HEADER, user: DEV_USER_HEADER } }
         : {}),
       health: () => ({
-        tenant: setup.tenant,
+        tenants: setup.tenants().length,
         mode: flags.demo ? "demo" : "configured",
         identity: setup.identityMode,
         answerer: answerer.name,
@@ -169,7 +172,8 @@ interface Setup {
   retrievers: RetrieverSource<ChatRetriever>;
   identify: Identify;
   identityMode: "dev-header" | "jwt";
-  tenant: string;
+  /** The tenants known now (discovery may add more while serving). */
+  tenants: () => string[];
   people: Person[];
   questions: string[];
   host: string;
@@ -198,7 +202,7 @@ async function demoSetup(flags: ServeFlags): Promise<Setup> {
     retrievers: singleTenant(demo.retriever),
     identify: devHeaderIdentity({ people: demo.people }),
     identityMode: "dev-header",
-    tenant: demo.tenant,
+    tenants: () => [demo.tenant],
     people: demo.people,
     questions: demo.questions,
     host: config.server.host,
@@ -212,8 +216,11 @@ async function demoSetup(flags: ServeFlags): Promise<Setup> {
 async function configuredSetup(flags: ServeFlags, log: pino.Logger): Promise<Setup> {
   const config = loadConfig({
     ...(flags.config ? { file: flags.config } : {}),
-    overrides: flags.tenant ? { tenant: flags.tenant } : {},
+    overrides: onlyTenantOverride(flags.tenant),
   });
+  // Credentials and identity first: a token for another tenant or a bad JWKS URL fails before the store opens.
+  const tenants = configuredTenants(config, tenantClientsFromConfig(config));
+  const fixedTenant = tenants.length === 1 && !config.tenancy.discover ? tenants[0] : undefined;
   // Flags win over the config's auth section (CLEARANCE_JWKS_URL…), so a deploy can set it once.
   const identity = identityOf({
     ...flags,
@@ -224,15 +231,14 @@ async function configuredSetup(flags: ServeFlags, log: pino.Logger): Promise<Set
     jwtTenantClaim: flags.jwtTenantClaim ?? config.auth.tenantClaim,
     insecureAnyJwtIssuerAndAudience:
       flags.insecureAnyJwtIssuerAndAudience ?? config.auth.insecureAcceptAnyIssuerAndAudience,
-    tenant: config.tenant,
+    fixedTenant,
   });
   if (identity.mode === "jwt" && identity.insecure) {
     log.warn(
       "INSECURE: bearer tokens from any issuer for any audience are accepted (--insecure-any-jwt-issuer-and-audience): a token minted for another app on your identity provider reads here",
     );
   }
-  const opened = await openConfiguredRetrieval(config);
-  const { retriever } = opened;
+  const opened = await openConfiguredTenants(config);
   let webhooks: WebhookIngest | undefined;
   if (flags.webhooks) {
     try {
@@ -252,13 +258,17 @@ async function configuredSetup(flags: ServeFlags, log: pino.Logger): Promise<Set
     }
   }
   const directory = flags.people ? loadDemoDirectory(resolve(flags.people)) : { people: [], questions: [] };
-  const people = directory.people.map((p) => ({ ...p, tenant: p.tenant ?? config.tenant }));
+  // A corpus of one company: its people belong to the one tenant served.
+  const people = directory.people.map((p) => ({
+    ...p,
+    ...((p.tenant ?? fixedTenant) ? { tenant: p.tenant ?? fixedTenant } : {}),
+  }));
   return {
-    retrievers: singleTenant(retriever),
+    retrievers: opened.retrievers,
     identify:
       identity.mode === "dev-header" ? devHeaderIdentity(flags.people ? { people } : {}) : identity.identify,
     identityMode: identity.mode,
-    tenant: config.tenant,
+    tenants: () => opened.registry.list(),
     people,
     questions: directory.questions,
     host: config.server.host,
@@ -274,7 +284,7 @@ async function configuredSetup(flags: ServeFlags, log: pino.Logger): Promise<Set
 }
 
 function identityOf(
-  flags: ServeFlags & { tenant: string },
+  flags: ServeFlags & { fixedTenant: string | undefined },
 ): { mode: "dev-header"; identify?: undefined } | { mode: "jwt"; identify: Identify; insecure: boolean } {
   if (flags.jwksUrl && flags.devIdentity) {
     throw new ClearanceError(
@@ -290,6 +300,12 @@ function identityOf(
         `serve needs the expected issuer and audience of bearer tokens (missing: ${[flags.jwtIssuer ? "" : "--jwt-issuer / CLEARANCE_JWT_ISSUER", flags.jwtAudience ? "" : "--jwt-audience / CLEARANCE_JWT_AUDIENCE"].filter(Boolean).join(", ")}): otherwise a token your identity provider minted for any other app reads here. If this provider serves only this app, pass --insecure-any-jwt-issuer-and-audience`,
       );
     }
+    if (!flags.jwtTenantClaim && !flags.fixedTenant) {
+      throw new ClearanceError(
+        "SERVE_TENANT_CLAIM_MISSING",
+        "serve answers several tenants, so each bearer token must say whose it is: pass --jwt-tenant-claim <claim> or set CLEARANCE_JWT_TENANT_CLAIM (e.g. org_id, holding the Connected User id)",
+      );
+    }
     const insecure = Boolean(flags.insecureAnyJwtIssuerAndAudience);
     return {
       mode: "jwt",
@@ -299,7 +315,7 @@ function identityOf(
         ...(flags.jwtIssuer ? { issuer: flags.jwtIssuer } : {}),
         ...(flags.jwtAudience ? { audience: flags.jwtAudience } : {}),
         ...(flags.jwtClaim ? { claim: flags.jwtClaim } : {}),
-        ...(flags.jwtTenantClaim ? { tenantClaim: flags.jwtTenantClaim } : { tenant: flags.tenant }),
+        ...(flags.jwtTenantClaim ? { tenantClaim: flags.jwtTenantClaim } : { tenant: flags.fixedTenant }),
         ...(insecure ? { insecureAcceptAnyIssuerAndAudience: true } : {}),
       }),
     };
@@ -311,7 +327,9 @@ function identityOf(
 }
 
 function bannerOf(url: string, setup: Setup, answerer: Answerer): string {
-  const lines = [`Clearance serving tenant ${setup.tenant} on ${url}`];
+  const known = setup.tenants();
+  const tenants = known.length === 1 ? `tenant ${known[0]}` : `${known.length} tenants`;
+  const lines = [`Clearance serving ${tenants} on ${url}`];
   lines.push(`  chat page    ${url}/`);
   lines.push(`  chat API     POST ${url}/api/chat  {"question": "…", "stream": false}`);
   lines.push(`  health       ${url}/health`);
