@@ -9,7 +9,7 @@ import type { ClearanceEmbeddings } from "../embeddings/index.js";
 import type { ManagedSyncClient } from "../managed-sync/index.js";
 import { createManagedSyncRetriever, type PermissionAwareRetriever } from "../retrieval/index.js";
 import { type ChunkStore, openChunkStore } from "../store/index.js";
-import { type TenantClients, TenantRegistry, TenantRetrievers, tenantStateOf } from "../tenants/index.js";
+import { type TenantClients, TenantRegistry, TenantRetrievers } from "../tenants/index.js";
 
 /** Every tenant a config serves: the registry, a client and a retriever per tenant, over one store. */
 export interface ConfiguredTenants {
@@ -50,7 +50,7 @@ export async function openConfiguredTenants(config: ClearanceConfig): Promise<Co
     const registry = await TenantRegistry.open({
       tenants,
       discover: config.tenancy.discover,
-      ...optionalState(store),
+      state: store,
     });
     const { retrieval } = config;
     const retrievers = new TenantRetrievers({
@@ -105,9 +105,4 @@ export async function openConfiguredRetrieval(
     await opened.close();
     throw error;
   }
-}
-
-function optionalState(store: ChunkStore) {
-  const state = tenantStateOf(store);
-  return state ? { state } : {};
 }

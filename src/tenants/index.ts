@@ -26,7 +26,6 @@ export {
   TenantRegistry,
   type TenantRegistryOptions,
   type TenantState,
-  tenantStateOf,
 } from "./tenant-registry.js";
 export {
   type RetrieverSource,

@@ -1,10 +1,8 @@
+import type { ChunkStore } from "../store/index.js";
 import { TenantConfigError } from "./errors.js";
 
-/** Where discovered tenants are remembered: the store's small state facility (both backends have it). */
-export interface TenantState {
-  listState(scope: string): Promise<Map<string, string>>;
-  putState(scope: string, key: string, value: string): Promise<void>;
-}
+/** Where discovered tenants are remembered: the store's named state (`ChunkStore`, both backends). */
+export type TenantState = Pick<ChunkStore, "listState" | "putState">;
 
 /** The state scope discovered tenants live in: key = tenant, value = JSON `{ discoveredAt }`. */
 export const TENANTS_STATE_SCOPE = "tenants";
@@ -94,12 +92,4 @@ export class TenantRegistry {
     this.#discovered.add(id);
     return true;
   }
-}
-
-/** The state facility of a store that has one (both backends, once they do), else undefined. */
-export function tenantStateOf(store: object): TenantState | undefined {
-  const candidate = store as Partial<TenantState>;
-  return typeof candidate.listState === "function" && typeof candidate.putState === "function"
-    ? (candidate as TenantState)
-    : undefined;
 }

@@ -1,28 +1,16 @@
 import { generateKeyPairSync } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
+import { LanceChunkStore } from "../../src/store/index.js";
 import {
   TENANTS_STATE_SCOPE,
   TenantClients,
   TenantRegistry,
-  type TenantState,
   UnknownTenantError,
 } from "../../src/tenants/index.js";
-
-/** The store's state facility in memory (the store-backed test is in the store contract suite). */
-function memoryState(): TenantState & { scopes: Map<string, Map<string, string>> } {
-  const scopes = new Map<string, Map<string, string>>();
-  return {
-    scopes,
-    async listState(scope) {
-      return new Map(scopes.get(scope) ?? []);
-    },
-    async putState(scope, key, value) {
-      if (!scopes.has(scope)) scopes.set(scope, new Map());
-      scopes.get(scope)!.set(key, value);
-    },
-  };
-}
 
 describe("TenantRegistry", () => {
   it("knows configured tenants, from a list or a function re-read on refresh", async () => {
@@ -40,25 +28,34 @@ describe("TenantRegistry", () => {
     expect(fromFunction.has("b")).toBe(true);
   });
 
-  it("discovers tenants only when allowed, remembers them in the state, and a restart knows them", async () => {
-    const state = memoryState();
-    const closed = await TenantRegistry.open({ tenants: ["northwind"], state });
-    expect(await closed.discover("contoso")).toBe(false);
-    expect(closed.has("contoso")).toBe(false);
-    expect(state.scopes.size).toBe(0);
+  it("discovers tenants only when allowed, remembers them in the store, and a restart knows them", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "clearance-registry-"));
+    let store = await LanceChunkStore.open({ dir, dimensions: 8 });
+    try {
+      const closed = await TenantRegistry.open({ tenants: ["northwind"], state: store });
+      expect(await closed.discover("contoso")).toBe(false);
+      expect(closed.has("contoso")).toBe(false);
+      expect((await store.listState(TENANTS_STATE_SCOPE)).size).toBe(0);
 
-    const open = await TenantRegistry.open({ tenants: ["northwind"], discover: true, state });
-    expect(await open.discover("northwind")).toBe(true);
-    expect(await open.discover("contoso")).toBe(true);
-    expect(await open.discover("  ")).toBe(false);
-    expect([...(state.scopes.get(TENANTS_STATE_SCOPE)?.keys() ?? [])]).toEqual(["contoso"]);
+      const open = await TenantRegistry.open({ tenants: ["northwind"], discover: true, state: store });
+      expect(await open.discover("northwind")).toBe(true);
+      expect(await open.discover("contoso")).toBe(true);
+      expect(await open.discover("  ")).toBe(false);
+      expect([...(await store.listState(TENANTS_STATE_SCOPE)).keys()]).toEqual(["contoso"]);
 
-    const restarted = await TenantRegistry.open({ tenants: ["northwind"], state });
-    expect(restarted.list()).toEqual(["northwind", "contoso"]);
-    expect(restarted.has("contoso")).toBe(true);
-    await expect(TenantRegistry.open({ discover: true })).rejects.toMatchObject({
-      code: "TENANT_CONFIG_INVALID",
-    });
+      // A restart (a new process on the same store folder) knows the discovered tenant.
+      await store.close();
+      store = await LanceChunkStore.open({ dir, dimensions: 8 });
+      const restarted = await TenantRegistry.open({ tenants: ["northwind"], state: store });
+      expect(restarted.list()).toEqual(["northwind", "contoso"]);
+      expect(restarted.has("contoso")).toBe(true);
+      await expect(TenantRegistry.open({ discover: true })).rejects.toMatchObject({
+        code: "TENANT_CONFIG_INVALID",
+      });
+    } finally {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

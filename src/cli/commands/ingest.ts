@@ -4,12 +4,7 @@ import { type ClearanceConfig, loadConfig } from "../../config/index.js";
 import { ClearanceError } from "../../errors.js";
 import type { IngestReport } from "../../ingest/index.js";
 import { openChunkStore } from "../../store/index.js";
-import {
-  ingestTenants,
-  TenantRegistry,
-  type TenantsIngestReport,
-  tenantStateOf,
-} from "../../tenants/index.js";
+import { ingestTenants, TenantRegistry, type TenantsIngestReport } from "../../tenants/index.js";
 import { onlyTenantOverride, positiveInt } from "../args.js";
 import { TenantsProgress } from "../tenants-progress.js";
 
@@ -83,7 +78,7 @@ async function runIngest(config: ClearanceConfig, flags: IngestFlags): Promise<T
     const registry = await TenantRegistry.open({
       tenants: configuredTenants(config, clients),
       // Without --tenant, tenants discovered from webhooks are ingested too.
-      ...(flags.tenant ? {} : optionalState(store)),
+      ...(flags.tenant ? {} : { state: store }),
     });
     const tenants = registry.list();
     if (flags.sync && tenants.length > 1) {
@@ -111,11 +106,6 @@ async function runIngest(config: ClearanceConfig, flags: IngestFlags): Promise<T
     progress?.stop();
     await store.close();
   }
-}
-
-function optionalState(store: object) {
-  const state = tenantStateOf(store);
-  return state ? { state } : {};
 }
 
 function overridesOf(flags: IngestFlags): Record<string, unknown> {
