@@ -1,11 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import pLimit from "p-limit";
+import { OwnerDirectory } from "../records/index.js";
 import { EmbeddingMeter } from "./embedding-meter.js";
 import { IngestUnknownSyncError } from "./errors.js";
 import { emit } from "./events.js";
 import { type IngestOptions, type IngestSettings, resolveSettings } from "./options.js";
 import type { SyncInfo } from "./record-metadata.js";
+import { RelationResolver } from "./record-relations.js";
 import { addCounts, emptyCounts, type IngestReport, MAX_LISTED_ISSUES } from "./report.js";
 import type { IngestSource } from "./source.js";
 import { ingestSync, newSyncReport } from "./sync-run.js";
@@ -57,7 +59,16 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
     },
   };
   try {
-    const syncs = await resolveSyncs(options.client, settings, signal);
+    const { all, syncs } = await resolveSyncs(options.client, settings, signal);
+    const owners =
+      options.owners instanceof OwnerDirectory ? options.owners : new OwnerDirectory(options.owners);
+    const relations = new RelationResolver({
+      source: options.client,
+      syncs: all,
+      owners,
+      pageSize: settings.pageSize,
+      ...(signal ? { signal } : {}),
+    });
     emit(onProgress, {
       type: "run-started",
       tenant: settings.tenant,
@@ -69,7 +80,7 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
       const syncReport = newSyncReport(sync);
       report.syncs.push(syncReport);
       try {
-        await ingestSync(sync, context, syncReport);
+        await ingestSync(sync, { ...context, relations }, syncReport);
       } catch (error) {
         syncReport.status = "aborted";
         syncReport.error = describe(error);
@@ -102,11 +113,11 @@ async function resolveSyncs(
   source: IngestSource,
   settings: IngestSettings,
   signal: AbortSignal | undefined,
-): Promise<SyncInfo[]> {
+): Promise<{ all: SyncInfo[]; syncs: SyncInfo[] }> {
   const listed = await source.syncs.list(signal ? { signal } : {});
   const all = listed.map((s) => ({ id: s.id, integration: s.integration, pipeline: s.pipeline }));
-  if (!settings.syncs) return all;
-  return settings.syncs.map((id) => {
+  if (!settings.syncs) return { all, syncs: all };
+  const syncs = settings.syncs.map((id) => {
     const sync = all.find((s) => s.id === id);
     if (!sync)
       throw new IngestUnknownSyncError(
@@ -115,6 +126,7 @@ async function resolveSyncs(
       );
     return sync;
   });
+  return { all, syncs };
 }
 
 function describe(error: unknown): { code: string; message: string } {

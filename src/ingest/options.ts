@@ -1,5 +1,6 @@
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import { z } from "zod";
+import type { OwnerDirectory, OwnersInput } from "../records/index.js";
 import type { ChunkStore } from "../store/index.js";
 import { IngestArgumentError } from "./errors.js";
 import type { IngestProgressListener } from "./events.js";
@@ -32,6 +33,11 @@ export interface IngestOptions {
   holder?: string;
   /** Lease lifetime, renewed every third of it while the run lives (default 60 s). */
   leaseTtlMs?: number;
+  /**
+   * Who CRM owner ids (`ownerId`) are, so a deal's text names its owner: a map `{ "<owner id>": email |
+   * { email, name } }`, a function, or an `OwnerDirectory`. Owner ids that are emails need none.
+   */
+  owners?: OwnersInput | OwnerDirectory;
   /** Compact the store (and build its indexes) after a run that wrote anything (default true). */
   optimize?: boolean;
   onProgress?: IngestProgressListener;
@@ -66,7 +72,7 @@ export type IngestSettings = z.infer<typeof tuningSchema>;
 
 /** Validates the options' scalar fields and fills in defaults; throws {@link IngestArgumentError}. */
 export function resolveSettings(options: IngestOptions): IngestSettings {
-  const { client, store, embeddings, onProgress, signal, holder, optimize, ...tuning } = options;
+  const { client, store, embeddings, onProgress, signal, holder, optimize, owners, ...tuning } = options;
   const parsed = tuningSchema.safeParse(tuning);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "options"}: ${i.message}`);

@@ -11,6 +11,7 @@ import type { EmbeddingMeter } from "./embedding-meter.js";
 import { planRecord, type RecordPlan } from "./plan.js";
 import { type PrepareContext, type Prepared, type PreparedContent, prepareRecord } from "./prepare.js";
 import type { SyncInfo } from "./record-metadata.js";
+import type { RelationResolver } from "./record-relations.js";
 import type { RecordIssue, RecordOutcome } from "./report.js";
 
 /** Everything processing a batch of records needs. */
@@ -23,6 +24,8 @@ export interface PageContext extends PrepareContext {
   limit: LimitFunction;
   /** Told as soon as a record's outcome is known (before the page's writes). */
   onRecord: (recordId: string, outcome: RecordOutcome) => void;
+  /** Names what CRM records refer to by id (company, owner); without it they keep raw ids. */
+  relations?: RelationResolver;
 }
 
 /** What a batch of records came to once its writes are durable. */
@@ -70,7 +73,11 @@ export async function processPage(
   const drops: string[] = [];
   const patches: Patch[] = [];
   const contents: PreparedContent[] = [];
-  const plans = dedupe(records).map((record) => planRecord(record, sync, stored.get(record.id)));
+  const relations =
+    sync.pipeline === "files" ? undefined : await context.relations?.forRecords(sync, records);
+  const plans = dedupe(records).map((record) =>
+    planRecord(record, sync, stored.get(record.id), relations?.get(record.id)),
+  );
   await Promise.all(
     plans.map(async (plan) => {
       const prepared = await readIfNeeded(plan, context);

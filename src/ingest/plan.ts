@@ -8,7 +8,7 @@ import {
 import { type ChunkMetadata, isStorableId, type RecordVersion } from "../store/index.js";
 import { fileMetadata, recordMetadata, type SyncInfo } from "./record-metadata.js";
 import { fileSourceVersion, recordSourceVersion, type SourceVersion, sameContent } from "./source-version.js";
-import { detectFormat } from "./text/index.js";
+import { detectFormat, type RecordRelations } from "./text/index.js";
 
 type Metadata = Omit<ChunkMetadata, "page">;
 
@@ -29,10 +29,11 @@ export type RecordPlan =
       version: SourceVersion;
       stored?: RecordVersion;
     }
-  /** Render a CRM/ticket record as text, and compare its hash with the stored one. */
+  /** Render a CRM/ticket record (with what it refers to) as text, and compare its hash with the stored one. */
   | {
       action: "render";
       record: SyncedRecord;
+      relations?: RecordRelations;
       metadata: Metadata;
       version: SourceVersion;
       stored?: RecordVersion;
@@ -40,11 +41,16 @@ export type RecordPlan =
   /** The record itself is malformed (fields of the wrong type). */
   | { action: "fail"; recordId: string; code: string; reason: string };
 
-/** Decides what a record needs, comparing its source version with the stored one. */
+/**
+ * Decides what a record needs, comparing its source version with the stored one. A CRM record's
+ * resolved `relations` (its company's name, its owner) are part of its version, so a renamed
+ * company or a newly mapped owner re-renders it.
+ */
 export function planRecord(
   record: SyncedRecord,
   sync: SyncInfo,
   stored: RecordVersion | undefined,
+  relations?: RecordRelations,
 ): RecordPlan {
   if (!isStorableId(record.id)) {
     // Nothing with this id can have been stored, and it cannot be fetched by id (no URL form).
@@ -57,9 +63,16 @@ export function planRecord(
   }
   if (isDeleted(record)) return { action: "delete", recordId: record.id };
   if (sync.pipeline !== "files") {
-    const version = recordSourceVersion(record);
+    const version = recordSourceVersion(relations ? { record, relations } : record);
     if (stored?.sourceVersion === version.value) return { action: "unchanged", recordId: record.id };
-    return { action: "render", record, metadata: recordMetadata(record, sync), version, stored };
+    return {
+      action: "render",
+      record,
+      ...(relations ? { relations } : {}),
+      metadata: recordMetadata(record, sync),
+      version,
+      stored,
+    };
   }
   let file: FileRecord;
   try {

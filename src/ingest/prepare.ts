@@ -1,4 +1,4 @@
-import { ContentTooLargeError, ManagedSyncError } from "../managed-sync/index.js";
+import { ContentTooLargeError, ManagedSyncError, ManagedSyncHttpError } from "../managed-sync/index.js";
 import type { ChunkMetadata, RecordVersion } from "../store/index.js";
 import type { IngestSettings } from "./options.js";
 import type { RecordPlan } from "./plan.js";
@@ -52,7 +52,8 @@ export async function prepareRecord(
   const { metadata } = plan;
   const recordId = plan.record.id;
   try {
-    const extracted = plan.action === "download" ? await download(plan, context) : render(plan, context);
+    const extracted =
+      plan.action === "download" ? await download(plan, context) : await render(plan, context);
     const { chunkSize, chunkOverlap } = context.settings;
     const chunks = await chunkText(extracted, { chunkSize, chunkOverlap });
     return {
@@ -109,12 +110,41 @@ async function download(
   );
 }
 
-function render(
+/**
+ * A CRM or ticket record as text with its relations; a ticket adds its content (Paragon serves a
+ * ticket's comments and attachments through Download Content), which a ticket without content
+ * (400/404) simply lacks.
+ */
+async function render(
   plan: Extract<RecordPlan, { action: "render" }>,
-  { pipeline }: PrepareContext,
-): ExtractedText {
-  const text = renderRecord(plan.record as Record<string, unknown>, pipeline);
-  return { text };
+  context: PrepareContext,
+): Promise<ExtractedText> {
+  const text = renderRecord(plan.record as Record<string, unknown>, context.pipeline, plan.relations);
+  if (context.pipeline !== "tickets") return { text };
+  const content = await ticketContent(plan, context);
+  return { text: content ? `${text}\n\n${content}` : text };
+}
+
+async function ticketContent(
+  plan: Extract<RecordPlan, { action: "render" }>,
+  { source, syncId, settings, signal }: PrepareContext,
+): Promise<string | undefined> {
+  let content: Awaited<ReturnType<IngestSource["records"]["contentBytes"]>>;
+  try {
+    content = await source.records.contentBytes(syncId, plan.record.id, {
+      maxBytes: settings.maxFileBytes,
+      ...(signal ? { signal } : {}),
+    });
+  } catch (error) {
+    if (error instanceof ManagedSyncHttpError && (error.status === 400 || error.status === 404))
+      return undefined;
+    throw error;
+  }
+  const extracted = await extractText(
+    { bytes: content.bytes, mimeType: content.mimeType, name: `${plan.metadata.name}.md` },
+    { maxBytes: settings.maxFileBytes, maxChars: settings.maxChars, ...(signal ? { signal } : {}) },
+  );
+  return extracted.text.trim() || undefined;
 }
 
 const RUN_FATAL_CODES = new Set(["UNAUTHORIZED", "FORBIDDEN", "TOKEN_EXPIRED", "TOKEN_INVALID", "ABORTED"]);

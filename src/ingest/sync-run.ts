@@ -10,6 +10,7 @@ import { type PageResult, processPage } from "./page.js";
 import { isRunFatal } from "./prepare.js";
 import { reconcile } from "./reconcile.js";
 import type { SyncInfo } from "./record-metadata.js";
+import type { RelationResolver } from "./record-relations.js";
 import {
   countOutcome,
   emptyCounts,
@@ -33,6 +34,8 @@ export interface SyncRunContext {
   holder: string;
   limit: LimitFunction;
   onProgress?: IngestProgressListener;
+  /** Names what CRM records refer to by id (company, owner). */
+  relations?: RelationResolver;
   /** Receives each skipped or failed record (the run keeps the first few for its report). */
   onIssue: (issue: RecordIssue, outcome: "skipped" | "failed") => void;
   signal?: AbortSignal;

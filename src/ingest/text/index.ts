@@ -3,7 +3,7 @@ export { contentHash } from "./content-hash.js";
 export { detectFormat, isFolderMimeType, sniffFormat, type TextFormat } from "./detect-format.js";
 export { ChunkOptionsError, ExtractError, type ExtractErrorCode } from "./errors.js";
 export { extractText } from "./extract-text.js";
-export { type RecordKind, renderRecord } from "./render-record.js";
+export { type RecordKind, type RecordRelations, type RelatedPerson, renderRecord } from "./render-record.js";
 export {
   type ChunkOptions,
   defaultExtractLimits,

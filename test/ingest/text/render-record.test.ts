@@ -138,6 +138,58 @@ describe("renderRecord", () => {
     expect(text).toContain("Comments 1: Author: Sam Ops; Body: Looking at the gateway logs.");
   });
 
+  it("says a deal's company and owner in words, ahead of the raw ids", () => {
+    const text = renderRecord(
+      {
+        id: "d2",
+        externalId: "006Nw00000AcmeRenAAA",
+        name: "ACME renewal 2026",
+        amount: 240000,
+        statusType: "open",
+        status: "Negotiation",
+        accountId: "001Nw00000AcmeCoAAA",
+        ownerId: "005Nw000001MayaAAA",
+        closeDate: "2026-03-31",
+      },
+      "deals",
+      { company: "ACME Corporation", owner: { email: "maya@northwind.test", name: "Maya Patel" } },
+    );
+    expect(text.split("\n").slice(0, 3)).toEqual([
+      "Deal: ACME renewal 2026",
+      "Company: ACME Corporation",
+      "Owner: Maya Patel <maya@northwind.test>",
+    ]);
+    expect(text).toContain("Account id: 001Nw00000AcmeCoAAA\nOwner id: 005Nw000001MayaAAA");
+  });
+
+  it("renders a ticket in Paragon's shape with its requester, assignees and status, without originalRecord", () => {
+    const text = renderRecord(
+      {
+        id: "t1",
+        title: "INC0012345: checkout API outage",
+        status: { name: "Resolved", type: "closed" },
+        priority: "urgent",
+        type: "incident",
+        assignees: [{ id: "u-leo", name: "Leo Park", email: "leo@northwind.test" }, { name: "Ana Lima" }],
+        createdBy: { id: "u-ana", name: "Ana Lima", email: "ana@northwind.test" },
+        project: { id: "p1", name: "Payments" },
+        originalRecord: { sys_id: "abc", short_description: "checkout API outage" },
+      },
+      "tickets",
+    );
+    expect(text.split("\n")).toEqual([
+      "Ticket: INC0012345: checkout API outage",
+      "Requester: Ana Lima <ana@northwind.test>",
+      "Assignees: Leo Park <leo@northwind.test>, Ana Lima",
+      "Status: Resolved (closed)",
+      "Project: Payments",
+      "Id: t1",
+      "Title: INC0012345: checkout API outage",
+      "Priority: urgent",
+      "Type: incident",
+    ]);
+  });
+
   it("labels an unknown kind from its name", () => {
     expect(renderRecord({ id: "m1", title: "Kickoff" }, "calendar_event")).toBe(
       "Calendar event: Kickoff\nId: m1\nTitle: Kickoff",

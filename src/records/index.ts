@@ -1,0 +1,2 @@
+// CRM and ticketing records: who owns them (owner ids → people), shared by ingest and access.
+export { isEmail, OwnerDirectory, type OwnerEntry, type OwnerPerson, type OwnersInput } from "./owners.js";
