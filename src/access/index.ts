@@ -12,8 +12,10 @@ export { type Invalidation, InvalidationWatermark } from "./invalidation.js";
 export {
   ManagedSyncAccessControl,
   type ManagedSyncAccessControlOptions,
+  rejectTenantWideSyncs,
   type SyncKind,
 } from "./managed-sync-access.js";
+export { isMember, type MembershipRule } from "./membership.js";
 export type { PermissionsClient } from "./permissions-client.js";
 export {
   DEFAULT_PLANNER_THRESHOLDS,
@@ -23,14 +25,18 @@ export {
   planStrategy,
   type StrategyChoice,
 } from "./planner.js";
+export { RecordPolicyAccess, type RecordPolicyAccessOptions, type RecordReader } from "./record-policy.js";
+export { policyFor, type RecordPolicyRule } from "./record-policy-rules.js";
 export { normalizeObjectId, normalizeSubject } from "./subject.js";
-export { SyncCatalog, type SyncLister } from "./sync-catalog.js";
+export { SyncCatalog, type SyncDescription, type SyncLister } from "./sync-catalog.js";
 export type {
+  AccessContext,
   AccessControl,
   AllowList,
   BatchCheckResult,
   Decision,
   ObjectRef,
+  RecordPolicyName,
   Relation,
   Subject,
 } from "./types.js";

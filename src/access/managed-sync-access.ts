@@ -23,14 +23,9 @@ export interface ManagedSyncAccessControlOptions {
   /** Batch-check requests in flight per sync (default 4). */
   concurrency?: number;
   /**
-   * Syncs every user of the tenant may read (e.g. a CRM sync the whole company shares). They are not
-   * checked: their records are allowed for any subject. Only list a sync here on purpose.
-   */
-  tenantWideSyncs?: readonly string[];
-  /**
    * Tells File Storage syncs (checked through the Permissions API) from record syncs (CRM,
-   * ticketing), which have no Permissions API and are denied unless listed in `tenantWideSyncs`.
-   * Default: every sync is treated as a file sync and asked.
+   * ticketing), which have no Permissions API: their records are errors (denied) here. Wrap this in
+   * `RecordPolicyAccess` to decide them by policy. Default: every sync is a file sync and asked.
    */
   syncKind?: (syncId: string, signal?: AbortSignal) => SyncKind | Promise<SyncKind>;
   /** Past this many ids a list is cut and reported incomplete, to bound memory (default 500,000). */
@@ -49,15 +44,14 @@ export class ManagedSyncAccessControl implements AccessControl {
   readonly #permissions: PermissionsClient;
   readonly #batchSize: number;
   readonly #concurrency: number;
-  readonly #tenantWide: ReadonlySet<string>;
   readonly #syncKind: (syncId: string, signal?: AbortSignal) => SyncKind | Promise<SyncKind>;
   readonly #maxListSize: number;
 
   constructor(options: ManagedSyncAccessControlOptions) {
+    rejectTenantWideSyncs(options);
     this.#permissions = options.permissions;
     this.#batchSize = options.batchSize ?? 100;
     this.#concurrency = options.concurrency ?? 4;
-    this.#tenantWide = new Set(options.tenantWideSyncs ?? []);
     this.#syncKind = options.syncKind ?? (() => "files");
     this.#maxListSize = options.maxListSize ?? 500_000;
   }
@@ -92,12 +86,8 @@ export class ManagedSyncAccessControl implements AccessControl {
       const fill = (recordId: string, decision: Decision) => {
         for (const index of records.get(recordId) ?? []) decisions[index] = decision;
       };
-      if (this.#tenantWide.has(syncId)) {
-        for (const recordId of records.keys()) fill(recordId, { kind: "allow" });
-        return;
-      }
       if ((await this.#syncKind(syncId, combined)) !== "files") {
-        const reason = `sync ${syncId} has no Permissions API (not a file sync): list it in tenantWideSyncs if every user of the tenant may read it`;
+        const reason = `sync ${syncId} has no Permissions API (not a file sync): give it a record policy (RecordPolicyAccess, config records.policies)`;
         for (const recordId of records.keys()) fill(recordId, { kind: "error", reason });
         return;
       }
@@ -148,7 +138,6 @@ export class ManagedSyncAccessControl implements AccessControl {
     signal?: AbortSignal,
   ): Promise<AllowList> {
     const subject = normalizeSubject(rawSubject);
-    if (this.#tenantWide.has(syncId)) return { recordIds: [], complete: true, calls: 0, everything: true };
     const query = { user: subject, role: relation, objectType: "file" as const };
     try {
       if ((await this.#syncKind(syncId, signal)) !== "files")
@@ -170,5 +159,22 @@ export class ManagedSyncAccessControl implements AccessControl {
     } catch (error) {
       throw toPermissionsError(error, `list-objects on sync ${syncId}`);
     }
+  }
+}
+
+/**
+ * `tenantWideSyncs` allowed a sync's records to ANY subject, another company's people and `*`
+ * included. It is gone; a program still passing it fails loudly instead of silently denying.
+ */
+export function rejectTenantWideSyncs(options: object): void {
+  if (
+    "tenantWideSyncs" in options &&
+    (options as { tenantWideSyncs?: unknown }).tenantWideSyncs !== undefined
+  ) {
+    throw new TypeError(
+      "tenantWideSyncs was removed (it let any subject read those syncs): give each CRM/ticketing sync a record " +
+        'policy instead, e.g. policies: [{ syncId, policy: "tenant" }] with members: { domains: ["your.domain"] } ' +
+        "(or forUser(email, { member: true }) from a verified identity); see docs/records.md",
+    );
   }
 }

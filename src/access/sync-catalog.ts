@@ -1,21 +1,31 @@
 import { toPermissionsError } from "./errors.js";
 import type { SyncKind } from "./managed-sync-access.js";
 
+/** A sync as `GET /api/syncs` lists it: what record policies match on. */
+export interface SyncDescription {
+  id: string;
+  pipeline: string;
+  integration?: string;
+  configurationName?: string | null;
+}
+
 /** What the catalog needs from the Managed Sync client (`client.syncs`). */
 export interface SyncLister {
-  list(options?: { signal?: AbortSignal }): Promise<{ id: string; pipeline: string }[]>;
+  list(options?: { signal?: AbortSignal }): Promise<SyncDescription[]>;
 }
 
 /**
- * The tenant's syncs and their kinds, from `GET /api/syncs`, refreshed after `ttlMs`. It answers two
- * questions: which syncs a pre-filter must list objects in, and which syncs have a Permissions API
- * (`pipeline: "files"`). A sync it does not know is a record sync, so its chunks are denied.
+ * The tenant's syncs and their kinds, from `GET /api/syncs`, refreshed after `ttlMs`. It answers
+ * three questions: which syncs a pre-filter must list objects in, which syncs have a Permissions
+ * API (`pipeline: "files"`), and what a record sync is (integration, pipeline, configuration name)
+ * for its record policy. A sync it does not know is a record sync nobody described, so its chunks
+ * are denied.
  */
 export class SyncCatalog {
   readonly #syncs: SyncLister;
   readonly #ttlMs: number;
-  #loaded: { at: number; kinds: Map<string, SyncKind> } | undefined;
-  #pending: Promise<Map<string, SyncKind>> | undefined;
+  #loaded: { at: number; syncs: Map<string, SyncDescription> } | undefined;
+  #pending: Promise<Map<string, SyncDescription>> | undefined;
 
   constructor(syncs: SyncLister, options: { ttlMs?: number } = {}) {
     this.#syncs = syncs;
@@ -24,22 +34,27 @@ export class SyncCatalog {
 
   /** Every sync id of the tenant. */
   async syncIds(signal?: AbortSignal): Promise<string[]> {
-    return [...(await this.#kinds(signal)).keys()];
+    return [...(await this.#described(signal)).keys()];
   }
 
   /** `files` for a File Storage sync, `records` otherwise (and for a sync that is not listed). */
   async kind(syncId: string, signal?: AbortSignal): Promise<SyncKind> {
-    let kinds = await this.#kinds(signal);
-    // A sync enabled since the last listing: look once more before denying its records.
-    if (!kinds.has(syncId) && this.#loaded && Date.now() - this.#loaded.at > 1_000) {
-      this.#loaded = undefined;
-      kinds = await this.#kinds(signal);
-    }
-    return kinds.get(syncId) ?? "records";
+    return (await this.describe(syncId, signal))?.pipeline === "files" ? "files" : "records";
   }
 
-  async #kinds(signal?: AbortSignal): Promise<Map<string, SyncKind>> {
-    if (this.#loaded && Date.now() - this.#loaded.at <= this.#ttlMs) return this.#loaded.kinds;
+  /** The sync as listed; undefined when the tenant has no such sync. */
+  async describe(syncId: string, signal?: AbortSignal): Promise<SyncDescription | undefined> {
+    let syncs = await this.#described(signal);
+    // A sync enabled since the last listing: look once more before denying its records.
+    if (!syncs.has(syncId) && this.#loaded && Date.now() - this.#loaded.at > 1_000) {
+      this.#loaded = undefined;
+      syncs = await this.#described(signal);
+    }
+    return syncs.get(syncId);
+  }
+
+  async #described(signal?: AbortSignal): Promise<Map<string, SyncDescription>> {
+    if (this.#loaded && Date.now() - this.#loaded.at <= this.#ttlMs) return this.#loaded.syncs;
     this.#pending ??= this.#syncs
       .list(signal ? { signal } : {})
       .catch((error: unknown) => {
@@ -47,11 +62,9 @@ export class SyncCatalog {
         throw toPermissionsError(error, "listing the tenant's syncs (GET /api/syncs)");
       })
       .then((list) => {
-        const kinds = new Map<string, SyncKind>(
-          list.map((sync) => [sync.id, sync.pipeline === "files" ? "files" : "records"]),
-        );
-        this.#loaded = { at: Date.now(), kinds };
-        return kinds;
+        const syncs = new Map(list.map((sync) => [sync.id, sync]));
+        this.#loaded = { at: Date.now(), syncs };
+        return syncs;
       })
       .finally(() => {
         this.#pending = undefined;

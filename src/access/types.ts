@@ -34,6 +34,18 @@ export interface AllowList {
 }
 
 /**
+ * What the caller vouches for about the subject, beyond their email. `member`: the identity path
+ * verified the subject as a member of this retriever's tenant (a signed token naming the tenant),
+ * which is what the `tenant` record policy allows on. Never set it from anything a user can claim.
+ */
+export interface AccessContext {
+  member?: boolean;
+}
+
+/** How records of a sync without a Permissions API (CRM, ticketing) are allowed; see `RecordPolicyAccess`. */
+export type RecordPolicyName = "deny" | "tenant" | "owner";
+
+/**
  * The port every permission decision goes through. Implementations fail closed: a transport failure
  * throws (`PermissionsUnavailableError` / `PermissionsTimeoutError`), a per-item failure is an `error`
  * decision, and truncation is reported through `complete`, never hidden.
@@ -45,7 +57,19 @@ export interface AccessControl {
     objects: readonly ObjectRef[],
     relation: Relation,
     signal?: AbortSignal,
+    context?: AccessContext,
   ): Promise<BatchCheckResult>;
   /** Every record of `syncId` that `subject` holds `relation` on, with whether the list is complete. */
-  listObjects(subject: Subject, relation: Relation, syncId: string, signal?: AbortSignal): Promise<AllowList>;
+  listObjects(
+    subject: Subject,
+    relation: Relation,
+    syncId: string,
+    signal?: AbortSignal,
+    context?: AccessContext,
+  ): Promise<AllowList>;
+  /**
+   * The record policy that decides `syncId`'s records, for a sync without a Permissions API;
+   * undefined for a file sync (the Permissions API decides). Reports say which policy allowed what.
+   */
+  policyOf?(syncId: string, signal?: AbortSignal): Promise<RecordPolicyName | undefined>;
 }

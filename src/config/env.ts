@@ -33,7 +33,9 @@ export const envSettings = [
   ["CLEARANCE_ALLOW_SET_TTL_MS", "retrieval.allowSetTtlMs"],
   ["CLEARANCE_FRESHNESS_MS", "retrieval.freshnessMs"],
   ["CLEARANCE_ON_PERMISSION_ERROR", "retrieval.onPermissionError"],
+  // Removed; kept so a deployment that still sets it is told what replaced it.
   ["CLEARANCE_TENANT_WIDE_SYNCS", "retrieval.tenantWideSyncs"],
+  ["CLEARANCE_MEMBER_DOMAINS", "records.members.domains"],
   ["CLEARANCE_HOST", "server.host"],
   ["CLEARANCE_PORT", "server.port"],
   ["CLEARANCE_WEBHOOK_SECRET", "server.webhookSecret"],

@@ -8,7 +8,12 @@ import { type ClearanceConfig, configSchema } from "./schema.js";
 type Plain = { [key: string]: unknown };
 
 /** Settings given in the environment as comma-separated lists. */
-const listSettings = new Set(["tenants", "ingest.syncs", "retrieval.tenantWideSyncs"]);
+const listSettings = new Set([
+  "tenants",
+  "ingest.syncs",
+  "retrieval.tenantWideSyncs",
+  "records.members.domains",
+]);
 
 export interface LoadConfigOptions {
   /** A YAML or JSON file; defaults to `$CLEARANCE_CONFIG` when set. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { membersProblem, recordsSchema, removedTenantWideSyncs } from "./records-schema.js";
 
 /** Where Clearance reaches Managed Sync, and as whom. */
 export const managedSyncSchema = z
@@ -90,8 +91,8 @@ export const retrievalSchema = z.object({
   freshnessMs: z.coerce.number().int().nonnegative().default(0),
   /** On a Permissions API failure: a typed error, or no results with the reason in the report. */
   onPermissionError: z.enum(["throw", "empty"]).default("throw"),
-  /** Non-file syncs every user of the tenant may read (they have no Permissions API); others are denied. */
-  tenantWideSyncs: z.array(z.string().min(1)).default([]),
+  /** Removed: CRM/ticketing syncs get record policies (`records`). */
+  tenantWideSyncs: removedTenantWideSyncs,
   budget: z
     .object({
       maxCandidates: z.coerce.number().int().positive().default(3_000),
@@ -160,6 +161,7 @@ export const configSchema = z
     embeddings: embeddingsSchema.default(embeddingsSchema.parse({})),
     ingest: ingestSchema.default(ingestSchema.parse({})),
     retrieval: retrievalSchema.default(retrievalSchema.parse({})),
+    records: recordsSchema.default(recordsSchema.parse({})),
     server: serverSchema.default(serverSchema.parse({})),
     auth: authSchema.default(authSchema.parse({})),
     chat: chatSchema.default(chatSchema.parse({})),
@@ -175,6 +177,12 @@ export const configSchema = z
           "no tenant: set the Connected User id (the token's sub), or several with CLEARANCE_TENANTS=a,b,c, or CLEARANCE_DISCOVER_TENANTS=true to learn them from webhooks",
       });
     }
+    const tenants = [...new Set([...(value.tenant ? [value.tenant] : []), ...value.tenants])];
+    const members = membersProblem(value.records, {
+      tenants,
+      single: tenants.length <= 1 && !value.tenancy.discover,
+    });
+    if (members) ctx.addIssue({ code: "custom", path: ["records", "members", "domains"], message: members });
     if (value.tenancy.discover && !value.managedSync.signingKey) {
       ctx.addIssue({
         code: "custom",

@@ -1,4 +1,5 @@
 import { Document } from "@langchain/core/documents";
+import type { RecordPolicyName } from "../access/index.js";
 import type { ScoredChunk } from "../store/index.js";
 
 /** What a retrieved Document carries besides its text: enough to cite and to trace the decision. */
@@ -15,10 +16,12 @@ export interface RetrievedChunkMetadata {
   externalId: string;
   mimeType: string;
   updatedAt: string;
+  /** For a CRM/ticketing record: the record policy that allowed it (files: the Permissions API). */
+  allowedBy?: RecordPolicyName;
 }
 
 /** A LangChain Document for an allowed chunk; its id is the chunk id. */
-export function toDocument(hit: ScoredChunk): Document<RetrievedChunkMetadata> {
+export function toDocument(hit: ScoredChunk, allowedBy?: RecordPolicyName): Document<RetrievedChunkMetadata> {
   const { chunk, score } = hit;
   return new Document<RetrievedChunkMetadata>({
     id: chunk.id,
@@ -36,6 +39,7 @@ export function toDocument(hit: ScoredChunk): Document<RetrievedChunkMetadata> {
       externalId: chunk.metadata.externalId,
       mimeType: chunk.metadata.mimeType,
       updatedAt: chunk.metadata.updatedAt,
+      ...(allowedBy ? { allowedBy } : {}),
     },
   });
 }

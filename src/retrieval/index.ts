@@ -1,13 +1,18 @@
 export { type CandidatePage, type CandidateSource, vectorSource } from "./candidates.js";
 export type { RetrievedChunkMetadata } from "./documents.js";
 export { NoSubjectError, RetrievalConfigError } from "./errors.js";
-export { createManagedSyncRetriever, type ManagedSyncRetrieverOptions } from "./from-managed-sync.js";
+export {
+  createManagedSyncRetriever,
+  type ManagedSyncRetrieverOptions,
+  type RecordPolicies,
+} from "./from-managed-sync.js";
 export {
   type RetrievalBudget,
   type RetrievalSettings,
   type RetrievalSettingsInput,
   retrievalSettingsSchema,
 } from "./options.js";
+export type { PolicyAllow } from "./record-policies.js";
 export type { BudgetHit, ItemError, RetrievalReport, StrategyRun } from "./report.js";
 export {
   PermissionAwareRetriever,

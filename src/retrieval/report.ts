@@ -1,4 +1,5 @@
 import type { StrategyChoice } from "../access/index.js";
+import type { PolicyAllow } from "./record-policies.js";
 
 /** Which path produced the results; `a→b` means `a` ran first and handed over to `b` within the query. */
 export type StrategyRun = "post" | "pre" | "post→pre" | "pre→post";
@@ -44,6 +45,11 @@ export interface RetrievalReport {
   /** Objects the Permissions API failed to decide (each counted as a deny); the first 20 in `errors`. */
   itemErrors: number;
   errors: ItemError[];
+  /**
+   * The returned chunks of syncs without a Permissions API (CRM, ticketing), each with the record
+   * policy that allowed it (`tenant`, `owner`); absent when every result is a file.
+   */
+  policyAllowed?: PolicyAllow[];
   /** Set when `onPermissionError: "empty"` turned a Permissions API failure into no results. */
   permissionError?: { code: string; message: string };
   elapsedMs: number;

@@ -11,14 +11,16 @@ import {
   type Invalidation,
   normalizeSubject,
 } from "../access/index.js";
-import type { ChunkStore } from "../store/index.js";
+import type { ChunkStore, ScoredChunk } from "../store/index.js";
 import { type CandidateSource, vectorSource } from "./candidates.js";
 import type { EnforcementContext } from "./context.js";
 import { type RetrievedChunkMetadata, toDocument } from "./documents.js";
 import { enforce } from "./enforce.js";
 import { NoSubjectError, RetrievalConfigError } from "./errors.js";
+import { memberContext } from "./member-context.js";
 import { selectByMmr } from "./mmr.js";
-import { type RetrievalSettingsInput, retrievalSettingsSchema } from "./options.js";
+import { type RetrievalSettings, type RetrievalSettingsInput, retrievalSettingsSchema } from "./options.js";
+import { policyAllows } from "./record-policies.js";
 import type { RetrievalReport } from "./report.js";
 import { resolveSubject } from "./subject.js";
 
@@ -42,6 +44,12 @@ export interface PermissionAwareRetrieverFields extends BaseRetrieverInput, Retr
 export interface RetrieveOptions {
   /** Who asks (an email). Required unless the retriever is a `forUser` view. */
   user?: string;
+  /**
+   * The caller's identity path verified `user` as a member of this retriever's tenant (a signed
+   * token naming the tenant): the `tenant` record policy allows on it. Never set it from a claim
+   * the user controls.
+   */
+  member?: boolean;
   signal?: AbortSignal;
   /** Overrides the retriever's k for this call. */
   k?: number;
@@ -54,6 +62,8 @@ export interface RetrievalResult {
 
 interface Shared {
   ctx: EnforcementContext;
+  /** The context of member-verified views, made on first use (see `memberContext`). */
+  memberCtx: EnforcementContext | undefined;
   store: Pick<ChunkStore, "search">;
   embeddings: EmbeddingsInterface;
   searchType: "similarity" | "mmr";
@@ -64,6 +74,7 @@ class BoundView {
   constructor(
     readonly shared: Shared,
     readonly user: string,
+    readonly member: boolean,
   ) {}
 }
 
@@ -86,6 +97,7 @@ export class PermissionAwareRetriever extends BaseRetriever<RetrievedChunkMetada
 
   readonly #shared: Shared;
   readonly #user: string | undefined;
+  readonly #member: boolean;
 
   constructor(fields: PermissionAwareRetrieverFields);
   /** @internal used by `forUser` */
@@ -95,11 +107,13 @@ export class PermissionAwareRetriever extends BaseRetriever<RetrievedChunkMetada
       super();
       this.#shared = fields.shared;
       this.#user = fields.user;
+      this.#member = fields.member;
       return;
     }
     super(fields);
     this.#shared = buildShared(fields);
     this.#user = undefined;
+    this.#member = false;
   }
 
   /** The user a `forUser` view is bound to. */
@@ -121,11 +135,15 @@ export class PermissionAwareRetriever extends BaseRetriever<RetrievedChunkMetada
     return this.#shared.ctx.decisions;
   }
 
-  /** A view bound to `user`, sharing this retriever's store, caches and settings. */
-  forUser(user: string): PermissionAwareRetriever {
+  /**
+   * A view bound to `user`, sharing this retriever's store, caches and settings. `member: true`
+   * says the caller's identity path verified `user` as a member of this tenant (see
+   * `RetrieveOptions.member`); such views keep caches of their own.
+   */
+  forUser(user: string, options: { member?: boolean } = {}): PermissionAwareRetriever {
     const subject = normalizeSubject(user);
     if (subject === "") throw new NoSubjectError();
-    return new PermissionAwareRetriever(new BoundView(this.#shared, subject));
+    return new PermissionAwareRetriever(new BoundView(this.#shared, subject, options.member === true));
   }
 
   /**
@@ -142,28 +160,35 @@ export class PermissionAwareRetriever extends BaseRetriever<RetrievedChunkMetada
    * calls it for every change it reads.
    */
   invalidate(scope: Invalidation): void {
-    this.#shared.ctx.decisions.invalidate(scope);
-    this.#shared.ctx.allowSets.invalidate(scope);
+    for (const ctx of this.#contexts()) {
+      ctx.decisions.invalidate(scope);
+      ctx.allowSets.invalidate(scope);
+    }
   }
 
   /** Forgets everything cached about one subject. */
   invalidateSubject(user: string): void {
-    this.#shared.ctx.decisions.invalidateSubject(user);
-    this.#shared.ctx.allowSets.invalidateSubject(user);
+    for (const ctx of this.#contexts()) {
+      ctx.decisions.invalidateSubject(user);
+      ctx.allowSets.invalidateSubject(user);
+    }
   }
 
   /** Empties every cache (decisions, allow lists, observed allow rates). */
   clearCaches(): void {
-    this.#shared.ctx.decisions.clear();
-    this.#shared.ctx.allowSets.clear();
-    this.#shared.ctx.allowRates.clear();
+    for (const ctx of this.#contexts()) {
+      ctx.decisions.clear();
+      ctx.allowSets.clear();
+      ctx.allowRates.clear();
+    }
   }
 
   /** Retrieves for one user and says what it did (strategy, candidates, permission calls, why fewer than k). */
   async retrieveWithReport(query: string, options: RetrieveOptions = {}): Promise<RetrievalResult> {
     const subject = this.#subject(options.user);
     options.signal?.throwIfAborted();
-    const { ctx, store, embeddings, searchType, mmr } = this.#shared;
+    const ctx = this.#context(options.member);
+    const { store, embeddings, searchType, mmr } = this.#shared;
     const k = options.k ?? ctx.settings.k;
     const vector = await embeddings.embedQuery(query);
     const source = vectorSource(store, ctx.tenant, vector);
@@ -171,18 +196,20 @@ export class PermissionAwareRetriever extends BaseRetriever<RetrievedChunkMetada
       const fetchK = Math.max(k, mmr.fetchK);
       const { hits, report } = await enforce(ctx, { subject, k: fetchK, source, signal: options.signal });
       const picked = await selectByMmr(embeddings, vector, hits, k, mmr.lambda);
-      return {
-        documents: picked.map(toDocument),
-        report: {
+      return this.#result(
+        ctx,
+        picked,
+        {
           ...report,
           k,
           returned: picked.length,
           budgetHit: picked.length < k ? report.budgetHit : null,
         },
-      };
+        options.signal,
+      );
     }
     const { hits, report } = await enforce(ctx, { subject, k, source, signal: options.signal });
-    return { documents: hits.map(toDocument), report };
+    return this.#result(ctx, hits, report, options.signal);
   }
 
   /**
@@ -191,14 +218,41 @@ export class PermissionAwareRetriever extends BaseRetriever<RetrievedChunkMetada
    */
   async retrieveFromSource(source: CandidateSource, options: RetrieveOptions = {}): Promise<RetrievalResult> {
     const subject = this.#subject(options.user);
-    const { ctx } = this.#shared;
+    const ctx = this.#context(options.member);
     const { hits, report } = await enforce(ctx, {
       subject,
       k: options.k ?? ctx.settings.k,
       source,
       signal: options.signal,
     });
-    return { documents: hits.map(toDocument), report };
+    return this.#result(ctx, hits, report, options.signal);
+  }
+
+  /** Documents for the allowed hits, and the report saying which record policy allowed which. */
+  async #result(
+    ctx: EnforcementContext,
+    hits: readonly ScoredChunk[],
+    report: RetrievalReport,
+    signal: AbortSignal | undefined,
+  ): Promise<RetrievalResult> {
+    const { bySync, allows } = await policyAllows(ctx.access, hits, signal);
+    return {
+      documents: hits.map((hit) => toDocument(hit, bySync.get(hit.chunk.syncId))),
+      report: allows.length > 0 ? { ...report, policyAllowed: allows } : report,
+    };
+  }
+
+  /** The enforcement context of this call: the member-verified one when the view or call says so. */
+  #context(member: boolean | undefined): EnforcementContext {
+    const shared = this.#shared;
+    if (!(this.#member || member === true)) return shared.ctx;
+    shared.memberCtx ??= memberContext(shared.ctx, newCaches(shared.ctx.settings));
+    return shared.memberCtx;
+  }
+
+  #contexts(): EnforcementContext[] {
+    const { ctx, memberCtx } = this.#shared;
+    return memberCtx ? [ctx, memberCtx] : [ctx];
   }
 
   #subject(user: string | undefined): string {
@@ -237,6 +291,7 @@ export class PermissionAwareRetriever extends BaseRetriever<RetrievedChunkMetada
     try {
       const { documents, report } = await this.retrieveWithReport(input, {
         user: config.configurable?.user,
+        member: config.configurable?.member === true,
         ...(config.signal ? { signal: config.signal } : {}),
       });
       await runManager?.handleCustomEvent(RETRIEVAL_REPORT_EVENT, report);
@@ -288,18 +343,28 @@ function buildShared(fields: PermissionAwareRetrieverFields): Shared {
       tenant: fields.tenant,
       access: fields.access,
       settings,
-      decisions: new DecisionCache({
-        ttlMs: settings.decisionCacheTtlMs,
-        maxEntries: settings.decisionCacheMaxEntries,
-      }),
-      allowSets: new AllowSetCache({ ttlMs: settings.allowSetTtlMs }),
-      allowRates: new AllowRateTracker(),
+      ...newCaches(settings),
       syncIds:
         syncIds === undefined ? undefined : typeof syncIds === "function" ? syncIds : async () => syncIds,
     },
+    memberCtx: undefined,
     store: fields.store,
     embeddings: fields.embeddings,
     searchType: fields.searchType ?? "similarity",
     mmr: { fetchK, lambda },
+  };
+}
+
+/** A fresh set of the bounded caches one enforcement context keeps. */
+function newCaches(
+  settings: RetrievalSettings,
+): Pick<EnforcementContext, "decisions" | "allowSets" | "allowRates"> {
+  return {
+    decisions: new DecisionCache({
+      ttlMs: settings.decisionCacheTtlMs,
+      maxEntries: settings.decisionCacheMaxEntries,
+    }),
+    allowSets: new AllowSetCache({ ttlMs: settings.allowSetTtlMs }),
+    allowRates: new AllowRateTracker(),
   };
 }

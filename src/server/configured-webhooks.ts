@@ -44,7 +44,8 @@ export function startConfiguredWebhooks(
       }
       return opened.clients.forTenant(tenant);
     },
-    ingest: ingestSettings,
+    // The same owners as cron runs, or a webhook run would render deals without their owner and re-embed them.
+    ingest: { ...ingestSettings, owners: config.records.owners },
     // Sync ids belong to one tenant, so clearing (sync, record) in every held tenant touches only its owner.
     onPermissionChange: (recordId, syncId) => {
       for (const tenant of opened.retrievers.heldTenants()) {

@@ -4,10 +4,14 @@ import {
   onlyTenant,
   tenantClientsFromConfig,
 } from "../compose/index.js";
-import type { ClearanceConfig } from "../config/index.js";
+import { type ClearanceConfig, memberDomainsOf } from "../config/index.js";
 import type { ClearanceEmbeddings } from "../embeddings/index.js";
 import type { ManagedSyncClient } from "../managed-sync/index.js";
-import { createManagedSyncRetriever, type PermissionAwareRetriever } from "../retrieval/index.js";
+import {
+  createManagedSyncRetriever,
+  type PermissionAwareRetriever,
+  type RecordPolicies,
+} from "../retrieval/index.js";
 import { type ChunkStore, openChunkStore } from "../store/index.js";
 import { type TenantClients, TenantRegistry, TenantRetrievers } from "../tenants/index.js";
 
@@ -68,7 +72,7 @@ export async function openConfiguredTenants(config: ClearanceConfig): Promise<Co
           allowSetTtlMs: retrieval.allowSetTtlMs,
           freshnessMs: retrieval.freshnessMs,
           onPermissionError: retrieval.onPermissionError,
-          tenantWideSyncs: retrieval.tenantWideSyncs,
+          records: recordPoliciesFrom(config, tenant),
           budget: retrieval.budget,
         }),
     });
@@ -105,4 +109,11 @@ export async function openConfiguredRetrieval(
     await opened.close();
     throw error;
   }
+}
+
+/** The record policies a config describes for one tenant (`records`: policies, members, owners). */
+export function recordPoliciesFrom(config: ClearanceConfig, tenant: string): RecordPolicies {
+  const { policies, owners } = config.records;
+  const domains = memberDomainsOf(config.records, tenant);
+  return { policies, owners, ...(domains ? { members: { domains } } : {}) };
 }

@@ -203,14 +203,14 @@ describe("ManagedSyncAccessControl.batchCheck", () => {
     expect(decisions.map((d) => d.kind)).toEqual(ids.map((_, i) => (i % 2 === 0 ? "allow" : "deny")));
   });
 
-  it("denies records of a sync without a Permissions API, unless the sync is tenant-wide", async () => {
+  it("denies records of a sync without a Permissions API, and refuses the removed tenantWideSyncs", async () => {
     const objects = [{ syncId: "crm", recordId: "c1" }];
     const closed = await access().batchCheck("ana@x.test", objects, "can_read");
     expect(closed.decisions[0]).toMatchObject({ kind: "error" });
-    expect((closed.decisions[0] as { reason: string }).reason).toMatch(/tenantWideSyncs/);
-    const open = await access({ tenantWideSyncs: ["crm"] }).batchCheck("ana@x.test", objects, "can_read");
-    expect(open).toEqual({ decisions: [{ kind: "allow" }], calls: 0 });
+    expect((closed.decisions[0] as { reason: string }).reason).toMatch(/record policy/);
     expect(fake.requests.filter((r) => r.includes("/permissions/crm"))).toEqual([]);
+    // It used to allow these records to ANY subject (mallory@competitor.example, "*"): now it is an error.
+    expect(() => access({ tenantWideSyncs: ["crm"] } as object)).toThrow(/tenantWideSyncs was removed/);
   });
 
   it("denies records of a sync the tenant does not have", async () => {
@@ -270,17 +270,11 @@ describe("ManagedSyncAccessControl.listObjects", () => {
     expect(list.complete).toBe(false);
   });
 
-  it("lists nothing for a record sync and everything for a tenant-wide one", async () => {
+  it("lists nothing for a record sync (record policies decide those, in RecordPolicyAccess)", async () => {
     expect(await access().listObjects("ana@x.test", "can_read", "crm")).toEqual({
       recordIds: [],
       complete: true,
       calls: 0,
-    });
-    expect(
-      await access({ tenantWideSyncs: ["crm"] }).listObjects("ana@x.test", "can_read", "crm"),
-    ).toMatchObject({
-      everything: true,
-      complete: true,
     });
   });
 

@@ -94,6 +94,7 @@ async function runIngest(config: ClearanceConfig, flags: IngestFlags): Promise<T
       store,
       embeddings,
       ...ingestSettings,
+      owners: config.records.owners,
       concurrency: recordConcurrency,
       tenantConcurrency: flags.concurrency ?? config.tenancy.ingestConcurrency,
       mode: flags.full ? "full" : "incremental",

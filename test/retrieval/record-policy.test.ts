@@ -1,0 +1,252 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config/index.js";
+import { recordIdFor } from "../../src/emulator/index.js";
+import { ingest } from "../../src/ingest/index.js";
+import { ManagedSyncClient } from "../../src/managed-sync/index.js";
+import {
+  createManagedSyncRetriever,
+  type ManagedSyncRetrieverOptions,
+  type RecordPolicies,
+} from "../../src/retrieval/index.js";
+import { recordPoliciesFrom } from "../../src/server/from-config.js";
+import {
+  ACME_DEAL,
+  ANA,
+  crmCorpus,
+  GLOBEX_BOB,
+  GLOBEX_DEAL,
+  LEO,
+  MAYA,
+  OUTAGE_TICKET,
+} from "../fixtures/crm-corpus.js";
+import { startWorld, type World } from "../webhooks/harness.js";
+
+const MALLORY = "mallory@competitor.example";
+const ACME = recordIdFor("salesforce", ACME_DEAL);
+const GLOBEX = recordIdFor("salesforce", GLOBEX_DEAL);
+const OUTAGE = recordIdFor("servicenow", OUTAGE_TICKET);
+const VPN = recordIdFor("servicenow", "9a8b7c6d5e4f30211a2b3c4d5e6f7a8b");
+const GLOBEX_SECRET = recordIdFor("salesforce", "006Gx00000SecretAAA");
+
+describe("record policies for CRM and ticketing syncs, through the emulator", () => {
+  let world: World;
+  let owners: Record<string, { email: string; name?: string }>;
+  let globexClient: ManagedSyncClient;
+
+  const retriever = (records: RecordPolicies | undefined, extra: Partial<ManagedSyncRetrieverOptions> = {}) =>
+    createManagedSyncRetriever({
+      client: world.client,
+      store: world.store,
+      embeddings: world.embeddings,
+      tenant: "northwind",
+      k: 50,
+      ...(records ? { records } : {}),
+      ...extra,
+    });
+  /** The record ids a person gets for a query (k = 50: every allowed chunk of this small corpus). */
+  const found = async (r: ReturnType<typeof retriever>, user: string, options: { member?: boolean } = {}) => {
+    const result = await r.retrieveWithReport("ACME renewal deal outage ticket", { user, ...options });
+    return { ids: new Set(result.documents.map((d) => d.metadata.recordId)), ...result };
+  };
+  const crm = [ACME, GLOBEX, OUTAGE, VPN];
+  const crmOf = (ids: Set<string>) => crm.filter((id) => ids.has(id));
+
+  beforeAll(async () => {
+    world = await startWorld({ corpus: crmCorpus() });
+    owners = Object.fromEntries(
+      world.emulator.state
+        .crmUsers()
+        .map((u) => [u.id, { email: u.email, ...(u.name ? { name: u.name } : {}) }]),
+    );
+    const base = { store: world.store, embeddings: world.embeddings, mode: "full" as const, owners };
+    expect((await ingest({ ...base, client: world.client, tenant: "northwind" })).ok).toBe(true);
+    globexClient = new ManagedSyncClient({
+      baseUrl: world.emulator.url,
+      auth: { token: await world.emulator.tokenFor("globex") },
+    });
+    expect((await ingest({ ...base, client: globexClient, tenant: "globex" })).ok).toBe(true);
+  });
+  afterAll(() => world.close());
+
+  it("denies every CRM and ticket record by default, to members too; files still come back", async () => {
+    const r = retriever(undefined);
+    for (const user of [MAYA, LEO, ANA]) {
+      const { ids, report, documents } = await found(r, user, { member: true });
+      expect(crmOf(ids)).toEqual([]);
+      expect(report.policyAllowed).toBeUndefined();
+      expect(documents.some((d) => d.metadata.name === "Handbook.md")).toBe(true);
+    }
+  });
+
+  it("tenant: verified members find the deal and the ticket; the report says tenant allowed them", async () => {
+    const r = retriever({
+      policies: [
+        { pipeline: "deals", policy: "tenant" },
+        { pipeline: "tickets", policy: "tenant" },
+      ],
+    });
+    const { ids, report, documents } = await found(r, LEO, { member: true });
+    expect(crmOf(ids)).toEqual(crm);
+    expect(report.policyAllowed).toEqual(
+      expect.arrayContaining([
+        { syncId: expect.any(String), recordId: ACME, policy: "tenant" },
+        { syncId: expect.any(String), recordId: OUTAGE, policy: "tenant" },
+      ]),
+    );
+    expect(documents.find((d) => d.metadata.recordId === ACME)?.metadata.allowedBy).toBe("tenant");
+    expect(documents.find((d) => d.metadata.name === "Handbook.md")?.metadata.allowedBy).toBeUndefined();
+    // the same person, not vouched for and with no membership rule: nothing (never "any subject")
+    expect(crmOf((await found(r, LEO)).ids)).toEqual([]);
+    // a bound view carries the flag too
+    const view = r.forUser(MAYA, { member: true });
+    const viewed = await view.retrieveWithReport("ACME renewal");
+    expect(viewed.documents.some((d) => d.metadata.recordId === ACME)).toBe(true);
+  });
+
+  it("tenant: never `*`, another company's person or a non-member, even when vouched for wrongly", async () => {
+    const r = retriever({
+      policies: [
+        { pipeline: "deals", policy: "tenant" },
+        { pipeline: "tickets", policy: "tenant" },
+      ],
+      members: { domains: ["northwind.test"] },
+    });
+    // the domain rule makes northwind people members without a flag
+    expect(crmOf((await found(r, ANA)).ids)).toEqual(crm);
+    expect(crmOf((await found(r, MALLORY)).ids)).toEqual([]);
+    expect(crmOf((await found(r, GLOBEX_BOB)).ids)).toEqual([]);
+    expect(crmOf((await found(r, "*")).ids)).toEqual([]);
+    expect(crmOf((await found(r, "*", { member: true })).ids)).toEqual([]);
+    // another tenant's retriever never sees northwind's records, whoever asks
+    const globex = createManagedSyncRetriever({
+      client: globexClient,
+      store: world.store,
+      embeddings: world.embeddings,
+      tenant: "globex",
+      k: 50,
+      records: { policies: [{ pipeline: "deals", policy: "tenant" }] },
+    });
+    const theirs = await found(globex, GLOBEX_BOB, { member: true });
+    expect([...theirs.ids]).toEqual([GLOBEX_SECRET]);
+    expect(crmOf((await found(globex, LEO, { member: true })).ids)).toEqual([]);
+    // and northwind's members never see Globex's deal
+    expect((await found(r, LEO, { member: true })).ids.has(GLOBEX_SECRET)).toBe(false);
+  });
+
+  it("owner: only the deal's owner and the ticket's assignee, whatever the membership", async () => {
+    const r = retriever({
+      policies: [
+        { integration: "salesforce", pipeline: "deals", policy: "owner" },
+        { integration: "servicenow", pipeline: "tickets", policy: "owner" },
+      ],
+      owners,
+    });
+    expect(crmOf((await found(r, MAYA, { member: true })).ids)).toEqual([ACME]);
+    expect(crmOf((await found(r, LEO, { member: true })).ids)).toEqual([GLOBEX, OUTAGE]);
+    expect(crmOf((await found(r, ANA)).ids)).toEqual([VPN]);
+    expect(crmOf((await found(r, MALLORY, { member: true })).ids)).toEqual([]);
+    expect(crmOf((await found(r, "*", { member: true })).ids)).toEqual([]);
+    const { report } = await found(r, MAYA);
+    expect(report.policyAllowed).toEqual([{ syncId: expect.any(String), recordId: ACME, policy: "owner" }]);
+    // the pre-filter path lists the owner's records and agrees
+    const pre = retriever(
+      { policies: [{ integration: "salesforce", pipeline: "deals", policy: "owner" }], owners },
+      { strategy: "pre" },
+    );
+    const viaList = await found(pre, MAYA);
+    expect(viaList.report.strategy).toBe("pre");
+    expect(crmOf(viaList.ids)).toEqual([ACME]);
+  });
+
+  it("owner: a record whose owner maps to no email is denied and reported, not guessed", async () => {
+    const r = retriever({ policies: [{ pipeline: "deals", policy: "owner" }] });
+    const { ids, report } = await found(r, MAYA);
+    expect(crmOf(ids)).toEqual([]);
+    expect(report.itemErrors).toBeGreaterThan(0);
+    expect(report.errors.map((e) => e.reason)).toContainEqual(
+      expect.stringMatching(/maps to no email: add it to records\.owners/),
+    );
+  });
+
+  it("owner: a reassigned deal follows its new owner on the next query (the record is read at query time)", async () => {
+    const r = retriever({ policies: [{ pipeline: "deals", policy: "owner" }], owners });
+    const deals = world.emulator.state.syncsOf("northwind").find((s) => s.pipeline === "deals")!.id;
+    world.emulator.state.updateRecord(deals, ACME, { ownerId: LEO });
+    try {
+      expect(crmOf((await found(r, MAYA)).ids)).toEqual([]);
+      expect(crmOf((await found(r, LEO)).ids)).toEqual([ACME, GLOBEX]);
+    } finally {
+      world.emulator.state.updateRecord(deals, ACME, { ownerId: MAYA });
+      await world.settle();
+    }
+  });
+
+  it("a deal deleted through the admin API disappears from results after its webhook", async () => {
+    const r = retriever({ policies: [{ pipeline: "deals", policy: "tenant" }] });
+    expect((await found(r, LEO, { member: true })).ids.has(GLOBEX)).toBe(true);
+    const deals = world.emulator.state.syncsOf("northwind").find((s) => s.pipeline === "deals")!.id;
+    const response = await fetch(`${world.emulator.url}/__admin/syncs/${deals}/records/${GLOBEX}`, {
+      method: "DELETE",
+      headers: { Authorization: `Bearer ${world.emulator.adminToken}` },
+    });
+    expect(response.status).toBe(200);
+    await world.settle();
+    expect(await world.store.count({ tenant: "northwind", syncIds: [deals], recordIds: [GLOBEX] })).toBe(0);
+    const after = await found(r, LEO, { member: true });
+    expect(after.ids.has(GLOBEX)).toBe(false);
+    expect(after.ids.has(ACME)).toBe(true);
+  });
+
+  it("refuses the removed tenantWideSyncs, in code and in config, saying what replaces it", () => {
+    expect(() =>
+      createManagedSyncRetriever({
+        client: world.client,
+        store: world.store,
+        embeddings: world.embeddings,
+        tenant: "northwind",
+        ...({ tenantWideSyncs: ["crm"] } as object),
+      }),
+    ).toThrow(/tenantWideSyncs was removed.*record policy/s);
+    const env = {
+      CLEARANCE_TENANT: "northwind",
+      PARAGON_USER_TOKEN: "t",
+      CLEARANCE_TENANT_WIDE_SYNCS: "crm-sync",
+    };
+    expect(() => loadConfig({ env })).toThrow(
+      /retrieval\.tenantWideSyncs \(env CLEARANCE_TENANT_WIDE_SYNCS.*was removed.*records\.policies/s,
+    );
+    const config = loadConfig({
+      env: {
+        CLEARANCE_TENANT: "northwind",
+        PARAGON_USER_TOKEN: "t",
+        CLEARANCE_MEMBER_DOMAINS: "northwind.test",
+      },
+      overrides: {
+        records: { policies: [{ integration: "salesforce", pipeline: "deals", policy: "owner" }] },
+      },
+    });
+    expect(config.records.members?.domains).toEqual(["northwind.test"]);
+    expect(() =>
+      loadConfig({ env: { CLEARANCE_TENANT: "n", PARAGON_USER_TOKEN: "t", CLEARANCE_MEMBER_DOMAINS: "*" } }),
+    ).toThrow(/records\.members\.domains\.0.*no \*/s);
+    expect(() =>
+      loadConfig({
+        env: { CLEARANCE_TENANT: "n", PARAGON_USER_TOKEN: "t" },
+        overrides: { records: { policies: [{ policy: "tenant" }] } },
+      }),
+    ).toThrow(/names no sync/);
+    // one domain list for several tenants would make each company's people members of the others
+    const two = { CLEARANCE_TENANTS: "northwind,globex", PARAGON_USER_TOKEN: "t" };
+    expect(() => loadConfig({ env: { ...two, CLEARANCE_MEMBER_DOMAINS: "northwind.test" } })).toThrow(
+      /records\.members\.domains.*applies to every tenant.*records\.members\.tenants/s,
+    );
+    const perTenant = loadConfig({
+      env: two,
+      overrides: {
+        records: { members: { tenants: { northwind: ["northwind.test"], globex: ["globex.test"] } } },
+      },
+    });
+    expect(recordPoliciesFrom(perTenant, "globex").members).toEqual({ domains: ["globex.test"] });
+    expect(recordPoliciesFrom(perTenant, "initech").members).toBeUndefined();
+  });
+});
