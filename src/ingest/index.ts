@@ -11,6 +11,7 @@ export type { IngestEvent, IngestProgressListener } from "./events.js";
 export { ingest } from "./ingest.js";
 export { leaseName } from "./lease.js";
 export type { IngestOptions } from "./options.js";
+export { CompanyNameCache } from "./record-relations.js";
 export type {
   IngestCounts,
   IngestMode,

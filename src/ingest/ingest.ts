@@ -64,6 +64,8 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
       options.owners instanceof OwnerDirectory ? options.owners : new OwnerDirectory(options.owners);
     const relations = new RelationResolver({
       source: options.client,
+      tenant: settings.tenant,
+      ...(options.companyNames ? { companyNames: options.companyNames } : {}),
       syncs: all,
       owners,
       pageSize: settings.pageSize,

@@ -4,6 +4,7 @@ import type { OwnerDirectory, OwnersInput } from "../records/index.js";
 import type { ChunkStore } from "../store/index.js";
 import { IngestArgumentError } from "./errors.js";
 import type { IngestProgressListener } from "./events.js";
+import type { CompanyNameCache } from "./record-relations.js";
 import type { IngestMode } from "./report.js";
 import type { IngestSource } from "./source.js";
 
@@ -38,6 +39,8 @@ export interface IngestOptions {
    * { email, name } }`, a function, or an `OwnerDirectory`. Owner ids that are emails need none.
    */
   owners?: OwnersInput | OwnerDirectory;
+  /** Company names shared across runs (a long-lived worker passes one); default: pulled once per run. */
+  companyNames?: CompanyNameCache;
   /** Compact the store (and build its indexes) after a run that wrote anything (default true). */
   optimize?: boolean;
   onProgress?: IngestProgressListener;
@@ -72,7 +75,8 @@ export type IngestSettings = z.infer<typeof tuningSchema>;
 
 /** Validates the options' scalar fields and fills in defaults; throws {@link IngestArgumentError}. */
 export function resolveSettings(options: IngestOptions): IngestSettings {
-  const { client, store, embeddings, onProgress, signal, holder, optimize, owners, ...tuning } = options;
+  const { client, store, embeddings, onProgress, signal, holder, optimize, owners, companyNames, ...tuning } =
+    options;
   const parsed = tuningSchema.safeParse(tuning);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "options"}: ${i.message}`);

@@ -13,11 +13,39 @@ const companyIdOf: Record<string, (record: Record<string, unknown>) => unknown> 
     record.companyName ? undefined : (record.customFields as Record<string, unknown> | undefined)?.AccountId,
 };
 
+/**
+ * Company names by external id, per tenant and integration, kept for `ttlMs` (default 10 minutes)
+ * and shared across runs: a webhook worker runs one small ingest per event batch, and without it
+ * every deal event would pull the whole companies sync again. A rename shows after the TTL (and a
+ * `full` run re-renders the deals that name it).
+ */
+export class CompanyNameCache {
+  readonly #ttlMs: number;
+  readonly #entries = new Map<string, { at: number; names: Promise<Map<string, string>> }>();
+
+  constructor(options: { ttlMs?: number } = {}) {
+    this.#ttlMs = options.ttlMs ?? 10 * 60_000;
+  }
+
+  /** The cached index for `key`, or the one `load` makes (a failed load is not kept). */
+  get(key: string, load: () => Promise<Map<string, string>>): Promise<Map<string, string>> {
+    const entry = this.#entries.get(key);
+    if (entry && Date.now() - entry.at <= this.#ttlMs) return entry.names;
+    const names = load();
+    this.#entries.set(key, { at: Date.now(), names });
+    names.catch(() => this.#entries.delete(key));
+    return names;
+  }
+}
+
 export interface RelationResolverOptions {
   source: IngestSource;
+  tenant: string;
   /** Every sync of the tenant (a deals sync finds its companies sync among them). */
   syncs: readonly SyncInfo[];
   owners: OwnerDirectory;
+  /** Shared across runs (webhook workers); a run without one keeps its own. */
+  companyNames?: CompanyNameCache;
   pageSize: number;
   signal?: AbortSignal;
 }
@@ -32,10 +60,11 @@ export interface RelationResolverOptions {
  */
 export class RelationResolver {
   readonly #options: RelationResolverOptions;
-  readonly #companies = new Map<string, Promise<Map<string, string>>>();
+  readonly #companies: CompanyNameCache;
 
   constructor(options: RelationResolverOptions) {
     this.#options = options;
+    this.#companies = options.companyNames ?? new CompanyNameCache({ ttlMs: Number.POSITIVE_INFINITY });
   }
 
   /** The relations of each record of a page (records without any are absent). */
@@ -67,12 +96,9 @@ export class RelationResolver {
   }
 
   #companyNames(integration: string): Promise<Map<string, string>> {
-    let names = this.#companies.get(integration);
-    if (!names) {
-      names = this.#loadCompanies(integration).catch(() => new Map());
-      this.#companies.set(integration, names);
-    }
-    return names;
+    const key = JSON.stringify([this.#options.tenant, integration]);
+    // Unresolved (not failed) when the pull fails: the text keeps the raw id.
+    return this.#companies.get(key, () => this.#loadCompanies(integration)).catch(() => new Map());
   }
 
   async #loadCompanies(integration: string): Promise<Map<string, string>> {

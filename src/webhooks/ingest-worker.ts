@@ -1,6 +1,7 @@
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import pLimit from "p-limit";
 import {
+  CompanyNameCache,
   type IngestOptions,
   type IngestReport,
   type IngestSource,
@@ -48,6 +49,8 @@ export interface IngestWorkerOptions {
  */
 export function createIngestWorker(options: IngestWorkerOptions): WebhookWorker {
   const syncLists = new Map<string, { at: number; syncs: SyncListItem[] }>();
+  // One run per event batch: without a shared index each deal event would pull the whole companies sync.
+  const companyNames = options.ingest?.companyNames ?? new CompanyNameCache();
   const ttl = options.syncListTtlMs ?? 60_000;
 
   async function syncOf(source: IngestSource, tenant: string, syncId: string, signal: AbortSignal) {
@@ -75,6 +78,7 @@ export function createIngestWorker(options: IngestWorkerOptions): WebhookWorker 
     const touched = new Map<string, RecordOutcome>();
     const report = await ingest({
       ...options.ingest,
+      companyNames,
       client: source,
       store: options.store,
       embeddings: options.embeddings,

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BatchedEmbeddings, HashingEmbeddings } from "../../src/embeddings/index.js";
 import { type Emulator, recordIdFor, startEmulator } from "../../src/emulator/index.js";
-import { ingest } from "../../src/ingest/index.js";
+import { CompanyNameCache, type IngestSource, ingest } from "../../src/ingest/index.js";
 import { ManagedSyncClient } from "../../src/managed-sync/index.js";
 import { LanceChunkStore } from "../../src/store/index.js";
 import { ACME_ACCOUNT, ACME_DEAL, crmCorpus, GLOBEX_DEAL, OUTAGE_TICKET } from "../fixtures/crm-corpus.js";
@@ -132,5 +132,45 @@ describe("ingest of CRM and ticketing syncs through the emulator", () => {
     // a second full run changes nothing
     const again = await run("full");
     expect(again.counts).toMatchObject({ new: 0, changed: 0, deleted: 0, embeddedTexts: 0 });
+  });
+
+  it("shares the company index across runs (a webhook worker's one-event runs do not re-pull companies)", async () => {
+    const deals = syncOf("deals");
+    const companies = syncOf("companies");
+    let companyPulls = 0;
+    const counting: IngestSource = {
+      syncs: client.syncs,
+      records: {
+        pages: (syncId, options) => {
+          if (syncId === companies) companyPulls++;
+          return client.records.pages(syncId, options);
+        },
+        get: (syncId, recordId, options) => client.records.get(syncId, recordId, options),
+        contentBytes: (syncId, recordId, options) => client.records.contentBytes(syncId, recordId, options),
+      },
+    };
+    const companyNames = new CompanyNameCache();
+    for (const name of ["Initech add-on A", "Initech add-on B"]) {
+      emu.state.createRecord(deals, {
+        name,
+        amount: 1000,
+        statusType: "open",
+        status: "Prospecting",
+        accountId: ACME_ACCOUNT,
+        ownerId: "leo@northwind.test",
+        closeDate: "2026-08-01",
+      });
+      const report = await ingest({
+        client: counting,
+        store,
+        embeddings,
+        tenant: "northwind",
+        syncs: [deals],
+        owners,
+        companyNames,
+      });
+      expect(report.counts.new).toBe(1);
+    }
+    expect(companyPulls).toBe(1);
   });
 });
