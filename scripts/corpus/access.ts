@@ -58,7 +58,7 @@ export class Access {
     const groups = this.groupsOf(key);
     const email = this.company.people[key]!.email;
     let best = 0;
-    [path, ...ancestors(path)].forEach((p, i) => {
+    [path, ...ancestors(this.company, path)].forEach((p, i) => {
       const e = this.entryOf(p);
       if (e.owner === key && (i === 0 || reading.ownerInherits)) best = 3;
       for (const g of e.grants ?? []) {
@@ -83,10 +83,14 @@ export class Access {
   }
 }
 
-/** The folders above a path, nearest first, not counting the sync root (which is not a record). */
-export function ancestors(path: string): string[] {
-  const parts = path.replace(/\/$/, "").split("/");
+/** The folders above a path, nearest first, not counting its sync root (which is not a record). */
+export function ancestors(company: Company, path: string): string[] {
+  const root = company.syncs.find((s) => path.startsWith(`${s.root}/`))?.root ?? "";
+  const parts = path
+    .slice(root.length + 1)
+    .replace(/\/$/, "")
+    .split("/");
   const out: string[] = [];
-  for (let i = parts.length - 1; i >= 2; i--) out.push(parts.slice(0, i).join("/") + "/");
+  for (let i = parts.length - 1; i >= 1; i--) out.push(`${root}/${parts.slice(0, i).join("/")}/`);
   return out;
 }

@@ -25,6 +25,7 @@ export interface Doc extends Sharing {
   /** Markdown for .md/.pdf/.docx/.html, the text itself for .txt/.csv; empty for images */
   body: string;
   image?: "logo" | "diagram";
+  externalId?: string;
 }
 
 type Listed = (keyof CompanyFile["people"])[];

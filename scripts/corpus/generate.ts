@@ -2,6 +2,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { parseManifest } from "../../src/emulator/corpus/index.js";
+import { Access } from "./access.js";
 import { type Company, loadCompany } from "./company.js";
 import { manifestYaml } from "./outputs/manifest.js";
 import { questionsFacts, questionsYaml } from "./outputs/questions.js";
@@ -47,14 +49,43 @@ export async function generateCorpus(dataDir = DATA_DIR): Promise<GeneratedCorpu
       files.set(d.path, await renderDocument(d, context));
     }
   }
-  const [northwind] = companies as [Company];
-  const facts: TemplateContext = { count: formatCounts(companies) };
+  const facts: TemplateContext = {
+    count: formatCounts(companies),
+    sameNames: sameNames(companies),
+    ...tally(companies),
+  };
   for (const c of companies) facts[c.id] = { ...readmeFacts(c), ...questionsFacts(c) };
   const template = (name: string) =>
     fillTemplate(readFileSync(join(dataDir, name), "utf8"), facts, join(dataDir, name));
-  files.set("manifest.yaml", Buffer.from(manifestYaml(northwind, corpus.project)));
+  const manifest = manifestYaml(companies, corpus.project);
+  parseManifest(parseYaml(manifest), "the generated manifest.yaml"); // the emulator's own checks
+  files.set("manifest.yaml", Buffer.from(manifest));
   files.set("README.md", Buffer.from(template("README.template.md")));
   files.set("QUESTIONS.md", Buffer.from(template("QUESTIONS.template.md")));
-  files.set("questions.yaml", Buffer.from(questionsYaml(northwind)));
+  files.set("questions.yaml", Buffer.from(questionsYaml(companies)));
   return { files, roots: companies.flatMap((c) => c.syncs.map((s) => s.root)), companies };
+}
+
+/** The paths below a sync root that more than one company has, as a Markdown list of names. */
+function sameNames(companies: Company[]): string {
+  const byPath = new Map<string, Set<string>>();
+  for (const c of companies) {
+    for (const d of c.documents) {
+      const root = c.syncs.find((s) => d.path.startsWith(`${s.root}/`))!.root;
+      const path = d.path.slice(root.length + 1);
+      byPath.set(path, (byPath.get(path) ?? new Set()).add(c.id));
+    }
+  }
+  const shared = [...byPath].filter(([, ids]) => ids.size > 1).map(([path]) => `\`${path}\``);
+  return shared.sort().join(", ");
+}
+
+/** How many questions there are, and how many are asked by someone who may not read the answer. */
+function tally(companies: Company[]): { total: number; abstain: number } {
+  let abstain = 0;
+  for (const c of companies) {
+    const access = new Access(c);
+    abstain += c.questions.filter((q) => !access.canRead(q.askedBy, q.file)).length;
+  }
+  return { total: companies.reduce((n, c) => n + c.questions.length, 0), abstain };
 }

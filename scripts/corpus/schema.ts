@@ -48,6 +48,8 @@ export const frontMatterSchema = sharing
     updated: z
       .string()
       .regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z)?$/, { error: () => "must be YYYY-MM-DD or ISO" }),
+    /** pins the provider id (and so the record id) instead of deriving it from the sync and path */
+    externalId: z.string().min(1).optional(),
     /** a drawing in render/png.ts, for images */
     image: z.enum(["logo", "diagram"]).optional(),
   })
@@ -69,6 +71,10 @@ export const questionsSchema = z
           file: z.string().min(1),
           /** a string of the answer that appears in `file` and in no other file of the company (checked) */
           marker: z.string().min(1),
+          /** what a right answer states, when the marker is not it (checked to be in `file`) */
+          fact: z.string().min(1).optional(),
+          /** who asks it in the evaluations: a reader of `file`, or someone who must be told nothing answers */
+          askedBy: key,
           /** must be able to read `file` (checked) */
           see: people,
           /** must not be able to read `file` (checked) */

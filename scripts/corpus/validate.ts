@@ -39,6 +39,7 @@ function referenceProblems(company: Company): string[] {
   for (const d of company.documents) sharing(d, d.path);
   const listed = [
     ...company.demoPeople,
+    ...company.questions.map((q) => q.askedBy),
     ...company.questions.flatMap((q) => [...q.see, ...q.notSee]),
     ...company.accessCases.flatMap((c) => [...c.allowed, ...c.denied]),
   ];
@@ -49,7 +50,7 @@ function referenceProblems(company: Company): string[] {
 function layoutProblems(company: Company): string[] {
   const problems: string[] = [];
   for (const d of company.documents) {
-    for (const a of ancestors(d.path)) {
+    for (const a of ancestors(company, d.path)) {
       if (!company.folders[a]) problems.push(`${d.path}: folder ${a} is not declared`);
     }
     if (!company.syncs.some((s) => d.path.startsWith(`${s.root}/`))) {
@@ -72,6 +73,12 @@ function questionProblems(company: Company): string[] {
       problems.push(
         `${q.id}: "${q.marker}" should be in ${q.file} only, is in: ${holders.join(", ") || "nothing"}`,
       );
+    }
+    const file = company.documents.find((d) => d.path === q.file);
+    if (q.fact && !file?.body.includes(q.fact))
+      problems.push(`${q.id}: the fact "${q.fact}" is not in ${q.file}`);
+    if (![...q.see, ...q.notSee].includes(q.askedBy)) {
+      problems.push(`${q.id}: askedBy ${q.askedBy} is in neither see nor notSee`);
     }
     for (const r of READINGS) {
       for (const k of q.see)

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import { parseManifest } from "../emulator/index.js";
+import { manifestPeople, parseManifest } from "../emulator/index.js";
 
 /** Someone the demo page lets you act as. */
 export interface Person {
@@ -35,7 +35,7 @@ export function loadDemoDirectory(corpusDir: string): DemoDirectory {
     parseYaml(readFileSync(join(corpusDir, "manifest.yaml"), "utf8")),
     join(corpusDir, "manifest.yaml"),
   );
-  const people: Person[] = manifest.people.map((p) => ({
+  const people: Person[] = manifestPeople(manifest).map((p) => ({
     email: p.email,
     ...(p.name ? { name: p.name } : {}),
     ...(p.title ? { title: p.title } : {}),

@@ -7,7 +7,11 @@ export {
   DEFAULT_PROJECT_ID,
   loadCorpusDir,
   type Manifest,
+  type ManifestCompany,
   type ManifestInput,
+  type ManifestPerson,
+  manifestCompanies,
+  manifestPeople,
   parseManifest,
 } from "./corpus/index.js";
 export { seededRandom } from "./seeded-random.js";

@@ -11,15 +11,17 @@ const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const TIMEOUT_MS = 180_000;
 
 interface Question {
+  tenant: string;
   question: string;
   file: string;
   canSee: string[];
   cannotSee: string[];
   nearMisses?: { file: string; readers: string[] }[];
 }
-const { questions } = parseYaml(readFileSync(`${ROOT}examples/corpus/questions.yaml`, "utf8")) as {
-  questions: Question[];
-};
+// The examples serve Northwind (the corpus's first tenant); Kestrel asks some of the same questions.
+const questions = (
+  parseYaml(readFileSync(`${ROOT}examples/corpus/questions.yaml`, "utf8")) as { questions: Question[] }
+).questions.filter((q) => q.tenant === "northwind");
 
 /** Runs `npx tsx examples/<name>` offline (no Paragon, OpenAI or Qdrant settings from the outer shell). */
 function runExample(name: string): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -1,4 +1,4 @@
-import type { Manifest, ManifestInput } from "./manifest.js";
+import type { Manifest, ManifestInput } from "./manifest-schema.js";
 
 /**
  * A corpus in memory: the manifest plus file bytes by corpus-relative path ("drive/HR/Salaries.csv").

@@ -6,26 +6,20 @@ import {
   type GroupMember,
   type NodeOptions,
 } from "../state/index.js";
+import { manifestCompanies, manifestGroups, manifestPeople } from "./companies.js";
 import { loadRecords } from "./corpus-records.js";
 import type { CorpusSpec } from "./corpus-spec.js";
 import { CorpusError } from "./errors.js";
-import {
-  DEFAULT_PROJECT_ID,
-  type Manifest,
-  type ManifestGrant,
-  type ManifestSharingEntry,
-  parseManifest,
-  splitSharingKey,
-  trimSlashes,
-} from "./manifest.js";
+import { DEFAULT_PROJECT_ID, parseManifest, splitSharingKey, trimSlashes } from "./manifest.js";
+import type { Manifest, ManifestGrant, ManifestSharingEntry } from "./manifest-schema.js";
 
 /** When corpus files say they were last changed, unless the manifest pins `updatedAt` (keeps records reproducible). */
 export const CORPUS_TIME = "2026-01-01T00:00:00.000Z";
 
 /**
- * Builds the emulator state from a corpus: people, groups, one sync per manifest entry (already
- * enabled and caught up), every file and folder as a record, sharing as the manifest says, and the
- * records of CRM and ticketing syncs from their records files.
+ * Builds the emulator state from a corpus: people and groups (every company's, in one project-wide
+ * directory), one sync per manifest entry (already enabled and caught up), every file and folder as a
+ * record, sharing as the manifest says, and the records of CRM and ticketing syncs from their records files.
  */
 export function corpusToState(spec: CorpusSpec, content: ContentStore): EmulatorState {
   const source = spec.source ?? "manifest.yaml";
@@ -33,9 +27,9 @@ export function corpusToState(spec: CorpusSpec, content: ContentStore): Emulator
   let directory: Directory;
   try {
     directory = new Directory(
-      manifest.domain,
-      manifest.people.map((p) => ({ email: p.email, name: p.name, title: p.title })),
-      manifest.groups.map((g) => ({ id: g.id, name: g.name, members: g.members.map(toMember) })),
+      manifestCompanies(manifest)[0]!.domain,
+      manifestPeople(manifest).map((p) => ({ email: p.email, name: p.name, title: p.title })),
+      manifestGroups(manifest).map((g) => ({ id: g.id, name: g.name, members: g.members.map(toMember) })),
     );
   } catch (cause) {
     throw new CorpusError(`${source}: groups: ${(cause as Error).message}`, { cause });

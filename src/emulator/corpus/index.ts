@@ -1,12 +1,13 @@
+export { type ManifestCompany, manifestCompanies, manifestPeople } from "./companies.js";
 export type { CorpusSpec } from "./corpus-spec.js";
 export { CORPUS_TIME, corpusToState, toGrant } from "./corpus-to-state.js";
 export { CorpusError } from "./errors.js";
 export { loadCorpusDir } from "./load-corpus.js";
+export { DEFAULT_PROJECT_ID, parseManifest } from "./manifest.js";
 export {
-  DEFAULT_PROJECT_ID,
   grantInputSchema,
   type Manifest,
   type ManifestInput,
+  type ManifestPerson,
   manifestSchema,
-  parseManifest,
-} from "./manifest.js";
+} from "./manifest-schema.js";

@@ -1,117 +1,13 @@
-import { z } from "zod";
+import { type ManifestCompany, manifestCompanies } from "./companies.js";
 import { CorpusError } from "./errors.js";
-
-const role = z.enum(["owner", "writer", "reader"], { error: () => "must be owner|writer|reader" });
-const email = z.email({ error: (issue) => `must be an email address (got ${JSON.stringify(issue.input)})` });
-
-export const grantInputSchema = z
-  .object({
-    user: email.optional(),
-    group: z.string().min(1).optional(),
-    domain: z.string().min(1).optional(),
-    anyone: z.enum(["link", "public"], { error: () => "must be link|public" }).optional(),
-    role,
-  })
-  .strict()
-  .superRefine((grant, ctx) => {
-    const named = ["user", "group", "domain", "anyone"].filter(
-      (key) => grant[key as keyof typeof grant] !== undefined,
-    );
-    if (named.length !== 1) {
-      ctx.addIssue({
-        code: "custom",
-        message: `must name exactly one of user|group|domain|anyone (got ${named.length === 0 ? "none" : named.join(", ")})`,
-      });
-    }
-  });
-
-const sharingEntry = z
-  .object({
-    owner: email.optional(),
-    grants: z.array(grantInputSchema).default([]),
-    externalId: z.string().min(1).optional(),
-    url: z.url().optional(),
-    updatedAt: z.iso.datetime({ offset: true, error: () => "must be an ISO 8601 date-time" }).optional(),
-  })
-  .strict();
-
-const syncInput = z
-  .object({
-    integration: z
-      .string()
-      .regex(/^[a-z0-9]+$/, { error: () => "must be lowercase letters and digits, e.g. googledrive" }),
-    pipeline: z.string().min(1).default("files"),
-    configurationName: z.string().min(1).default("default"),
-    configuration: z.record(z.string(), z.unknown()).default({}),
-    /** A files sync: the folder (under the corpus dir) holding its files. */
-    root: z.string().min(1).optional(),
-    /** A CRM or ticketing sync: a YAML or JSON file (under the corpus dir) listing its records. */
-    records: z.string().min(1).optional(),
-    owner: email,
-  })
-  .strict()
-  .superRefine((sync, ctx) => {
-    if (sync.pipeline === "files") {
-      if (!sync.root)
-        ctx.addIssue({ code: "custom", path: ["root"], message: "a files sync needs root (its folder)" });
-      if (sync.records) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["records"],
-          message: "a files sync has no records file: use root",
-        });
-      }
-    } else if (sync.root) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["root"],
-        message: `a ${sync.pipeline} sync has no folder: list its records in a file named by records`,
-      });
-    }
-  });
-
-/** The zod schema of `manifest.yaml` (docs/corpus-manifest.md). */
-export const manifestSchema = z
-  .object({
-    version: z.literal(1, { error: () => "must be 1" }).default(1),
-    project: z
-      .object({ id: z.string().min(1) })
-      .strict()
-      .optional(),
-    domain: z.string().min(1),
-    people: z
-      .array(z.looseObject({ email, name: z.string().optional(), title: z.string().optional() }))
-      .default([]),
-    groups: z
-      .array(
-        z
-          .object({
-            id: z.string().min(1),
-            name: z.string().optional(),
-            members: z.array(z.string().min(1)).default([]),
-          })
-          .strict(),
-      )
-      .default([]),
-    connectedUsers: z
-      .array(z.object({ id: z.string().min(1), syncs: z.array(syncInput).default([]) }).strict())
-      .min(1, { error: () => "must list at least one Connected User" }),
-    sharing: z.record(z.string(), sharingEntry.nullable()).default({}),
-  })
-  .strict();
-
-/** What a manifest may contain before defaults are applied (what tests and benches build in memory). */
-export type ManifestInput = z.input<typeof manifestSchema>;
-/** A validated manifest with defaults applied. */
-export type Manifest = z.output<typeof manifestSchema>;
-export type ManifestGrant = z.output<typeof grantInputSchema>;
-export type ManifestSharingEntry = z.output<typeof sharingEntry>;
+import { type Manifest, manifestSchema } from "./manifest-schema.js";
 
 /** The project id used when the manifest names none. */
 export const DEFAULT_PROJECT_ID = "0c6a3c8e-5a0e-4d43-9a51-2b1f7f0e9d11";
 
 /**
- * Validates a manifest and its cross-references (people, groups, sync roots named in sharing).
+ * Validates a manifest and its cross-references (people, groups, sync roots named in sharing), each company's
+ * references within that company.
  * @example parseManifest(YAML.parse(text), "examples/corpus/manifest.yaml")
  */
 export function parseManifest(input: unknown, source = "manifest.yaml"): Manifest {
@@ -128,8 +24,7 @@ export function parseManifest(input: unknown, source = "manifest.yaml"): Manifes
 
 /** The sync root a sharing key belongs to, and the path below it ("" for the root itself). */
 export function splitSharingKey(manifest: Manifest, key: string): { root: string; path: string } | undefined {
-  const roots = syncRoots(manifest);
-  const root = roots
+  const root = syncRoots(manifest)
     .filter((r) => key === `${r}/` || key === r || key.startsWith(`${r}/`))
     .sort((a, b) => b.length - a.length)[0];
   if (root === undefined) return undefined;
@@ -138,66 +33,6 @@ export function splitSharingKey(manifest: Manifest, key: string): { root: string
 
 export function trimSlashes(path: string): string {
   return path.replace(/^\/+|\/+$/g, "");
-}
-
-function checkReferences(manifest: Manifest, source: string): void {
-  const errors: string[] = [];
-  const people = new Set<string>();
-  manifest.people.forEach((p, i) => {
-    if (people.has(p.email.toLowerCase())) errors.push(`people[${i}].email "${p.email}" is listed twice`);
-    people.add(p.email.toLowerCase());
-  });
-  const groups = new Set<string>();
-  manifest.groups.forEach((g, i) => {
-    if (groups.has(g.id)) errors.push(`groups[${i}].id "${g.id}" is listed twice`);
-    groups.add(g.id);
-  });
-  const person = (value: string, where: string) => {
-    if (!people.has(value.toLowerCase())) errors.push(`${where} "${value}" is not in people: add them there`);
-  };
-  const group = (value: string, where: string) => {
-    if (!groups.has(value)) errors.push(`${where} "${value}" is not a group id: add it to groups`);
-  };
-  manifest.groups.forEach((g, i) => {
-    g.members.forEach((m, j) => {
-      const where = `groups[${i}].members[${j}]`;
-      if (m.startsWith("group:")) group(m.slice("group:".length), where);
-      else person(m, where);
-    });
-  });
-  const users = new Set<string>();
-  manifest.connectedUsers.forEach((u, i) => {
-    if (users.has(u.id)) errors.push(`connectedUsers[${i}].id "${u.id}" is listed twice`);
-    users.add(u.id);
-    const identities = new Set<string>();
-    u.syncs.forEach((s, j) => {
-      person(s.owner, `connectedUsers[${i}].syncs[${j}].owner`);
-      const identity = `${s.integration}/${s.pipeline}/${s.configurationName}`;
-      if (identities.has(identity)) {
-        errors.push(
-          `connectedUsers[${i}].syncs[${j}] repeats ${identity}: give it another configurationName`,
-        );
-      }
-      identities.add(identity);
-    });
-  });
-  for (const [key, entry] of Object.entries(manifest.sharing)) {
-    const at = `sharing.${JSON.stringify(key)}`;
-    if (!splitSharingKey(manifest, key)) {
-      errors.push(`${at} does not start with a sync root (${rootsOf(manifest).join(", ")})`);
-    }
-    if (!entry) continue;
-    if (entry.owner) person(entry.owner, `${at}.owner`);
-    entry.grants.forEach((g, i) => {
-      if (g.user) person(g.user, `${at}.grants[${i}].user`);
-      if (g.group) group(g.group, `${at}.grants[${i}].group`);
-    });
-  }
-  if (errors.length > 0) throw new CorpusError(errors.map((e) => `${source}: ${e}`).join("\n"));
-}
-
-function rootsOf(manifest: Manifest): string[] {
-  return syncRoots(manifest).map((root) => `${root}/`);
 }
 
 /** The folder of every files sync, trimmed. */
@@ -212,6 +47,96 @@ export function recordFiles(manifest: Manifest): string[] {
   return manifest.connectedUsers.flatMap((u) =>
     u.syncs.flatMap((s) => (s.records === undefined ? [] : [trimSlashes(s.records)])),
   );
+}
+
+function checkReferences(manifest: Manifest, source: string): void {
+  const errors: string[] = [];
+  const companies = manifestCompanies(manifest);
+  const shared = manifest.domain !== undefined;
+  const groupOwner = new Map<string, string>();
+  for (const company of shared ? companies.slice(0, 1) : companies) {
+    company.groups.forEach((g, i) => {
+      const where = `${company.at.groups}[${i}].id "${g.id}"`;
+      const owner = groupOwner.get(g.id);
+      if (owner === company.tenant || shared) {
+        if (owner !== undefined) errors.push(`${where} is listed twice`);
+      } else if (owner !== undefined) {
+        errors.push(`${where} is also a group of ${owner}: group ids are project-wide, rename one`);
+      }
+      groupOwner.set(g.id, company.tenant);
+    });
+    errors.push(...directoryErrors(company));
+  }
+  const users = new Set<string>();
+  manifest.connectedUsers.forEach((u, i) => {
+    if (users.has(u.id)) errors.push(`connectedUsers[${i}].id "${u.id}" is listed twice`);
+    users.add(u.id);
+    const company = companies[i]!;
+    const identities = new Set<string>();
+    u.syncs.forEach((s, j) => {
+      errors.push(...personErrors(company, s.owner, `connectedUsers[${i}].syncs[${j}].owner`));
+      const identity = `${s.integration}/${s.pipeline}/${s.configurationName}`;
+      if (identities.has(identity)) {
+        errors.push(
+          `connectedUsers[${i}].syncs[${j}] repeats ${identity}: give it another configurationName`,
+        );
+      }
+      identities.add(identity);
+    });
+  });
+  const roots = new Set<string>();
+  for (const root of syncRoots(manifest)) {
+    if (roots.has(root)) errors.push(`sync root "${root}" is used by two syncs: give each its own folder`);
+    roots.add(root);
+  }
+  for (const [key, entry] of Object.entries(manifest.sharing)) {
+    const at = `sharing.${JSON.stringify(key)}`;
+    const split = splitSharingKey(manifest, key);
+    if (!split) {
+      errors.push(
+        `${at} does not start with a sync root (${syncRoots(manifest)
+          .map((r) => `${r}/`)
+          .join(", ")})`,
+      );
+    }
+    if (!entry || !split) continue;
+    const company = companies.find((c) => c.syncs.some((s) => s.root && trimSlashes(s.root) === split.root))!;
+    if (entry.owner) errors.push(...personErrors(company, entry.owner, `${at}.owner`));
+    entry.grants.forEach((g, i) => {
+      if (g.user) errors.push(...personErrors(company, g.user, `${at}.grants[${i}].user`));
+      if (g.group) errors.push(...groupErrors(company, g.group, `${at}.grants[${i}].group`));
+    });
+  }
+  if (errors.length > 0) throw new CorpusError(errors.map((e) => `${source}: ${e}`).join("\n"));
+}
+
+/** A company's people listed once, and its groups naming only its own people and groups. */
+function directoryErrors(company: ManifestCompany): string[] {
+  const errors: string[] = [];
+  const seen = new Set<string>();
+  company.people.forEach((p, i) => {
+    const email = p.email.toLowerCase();
+    if (seen.has(email)) errors.push(`${company.at.people}[${i}].email "${p.email}" is listed twice`);
+    seen.add(email);
+  });
+  company.groups.forEach((g, i) => {
+    g.members.forEach((m, j) => {
+      const where = `${company.at.groups}[${i}].members[${j}]`;
+      if (m.startsWith("group:")) errors.push(...groupErrors(company, m.slice("group:".length), where));
+      else errors.push(...personErrors(company, m, where));
+    });
+  });
+  return errors;
+}
+
+function personErrors(company: ManifestCompany, email: string, where: string): string[] {
+  const known = company.people.some((p) => p.email.toLowerCase() === email.toLowerCase());
+  return known ? [] : [`${where} "${email}" is not in ${company.at.people}: add them there`];
+}
+
+function groupErrors(company: ManifestCompany, id: string, where: string): string[] {
+  const known = company.groups.some((g) => g.id === id);
+  return known ? [] : [`${where} "${id}" is not a group id: add it to ${company.at.groups}`];
 }
 
 // Renders a zod issue path as the manifest's own notation: sharing."drive/HR/".grants[0].role

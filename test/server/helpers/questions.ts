@@ -7,6 +7,7 @@ import { CORPUS_DIR } from "./demo-server.js";
 const questionsSchema = z.object({
   questions: z.array(
     z.object({
+      tenant: z.string(),
       question: z.string(),
       file: z.string(),
       canSee: z.array(z.string()),
@@ -15,18 +16,23 @@ const questionsSchema = z.object({
   ),
 });
 
-/** examples/corpus/questions.yaml: each question, the file answering it (its base name), who may see it. */
-export function demoQuestions(): {
+/**
+ * examples/corpus/questions.yaml: each question of a tenant (the demo serves northwind), the file answering it
+ * (its base name), who may see it.
+ */
+export function demoQuestions(tenant = "northwind"): {
   question: string;
   fileName: string;
   canSee: string[];
   cannotSee: string[];
 }[] {
   const parsed = questionsSchema.parse(parse(readFileSync(join(CORPUS_DIR, "questions.yaml"), "utf8")));
-  return parsed.questions.map((q) => ({
-    question: q.question,
-    fileName: q.file.split("/").pop()!,
-    canSee: q.canSee,
-    cannotSee: q.cannotSee,
-  }));
+  return parsed.questions
+    .filter((q) => q.tenant === tenant)
+    .map((q) => ({
+      question: q.question,
+      fileName: q.file.split("/").pop()!,
+      canSee: q.canSee,
+      cannotSee: q.cannotSee,
+    }));
 }
