@@ -43,7 +43,6 @@ export interface Demo {
  * const { documents } = await demo.retriever.retrieveWithReport("Q3 revenue?", { user: "daniel@northwind.test" });
  */
 export async function startDemo(options: StartDemoOptions): Promise<Demo> {
-  const directory = loadDemoDirectory(options.corpusDir);
   const emulator = await startEmulator({ corpusDir: options.corpusDir, port: 0 });
   const cleanups: (() => Promise<unknown>)[] = [() => emulator.close()];
   const close = async () => {
@@ -52,6 +51,7 @@ export async function startDemo(options: StartDemoOptions): Promise<Demo> {
   try {
     const tenant = options.tenant ?? emulator.state.tenants()[0];
     if (!tenant) throw new ClearanceError("DEMO_NO_TENANT", "the corpus manifest lists no connectedUsers");
+    const directory = loadDemoDirectory(options.corpusDir, tenant);
     if (!emulator.signingKeyPem) {
       throw new ClearanceError("DEMO_NO_KEY", "the emulator has no signing key to mint the demo's tokens");
     }
@@ -96,8 +96,7 @@ export async function startDemo(options: StartDemoOptions): Promise<Demo> {
       store,
       retriever,
       ingestReport,
-      // One company: everyone in the corpus works for the demo's tenant.
-      people: directory.people.map((p) => ({ ...p, tenant })),
+      people: directory.people,
       questions: directory.questions,
       close,
     };

@@ -18,6 +18,25 @@ describe("loadDemoDirectory", () => {
     expect(questions).toContain("How do we deploy to production?");
   });
 
+  it("lists one tenant's people and questions when asked, each person with their tenant", () => {
+    const kestrel = loadDemoDirectory(CORPUS_DIR, "kestrel");
+    expect(kestrel.people.slice(0, 2).map((p) => p.email)).toEqual([
+      "diego@kestrel.test",
+      "amara@kestrel.test",
+    ]);
+    expect(new Set(kestrel.people.map((p) => p.tenant))).toEqual(new Set(["kestrel"]));
+    expect(kestrel.questions).toContain("What does Kestrel Health do?");
+    expect(kestrel.questions).not.toContain("What does Northwind Labs do?");
+    const northwind = loadDemoDirectory(CORPUS_DIR, "northwind");
+    expect(northwind.people.map((p) => p.email)).not.toContain("diego@kestrel.test");
+    // The contractor works for both companies: listed in each.
+    for (const directory of [kestrel, northwind]) {
+      expect(directory.people.map((p) => p.email)).toContain("guest@partner.test");
+    }
+    const everyone = loadDemoDirectory(CORPUS_DIR).people.filter((p) => p.email === "guest@partner.test");
+    expect(everyone.map((p) => p.tenant)).toEqual(["northwind", "kestrel"]);
+  });
+
   it("works without questions.yaml, and with a broken one", async () => {
     const dir = await mkdtemp(join(tmpdir(), "clearance-people-"));
     try {
@@ -26,7 +45,7 @@ describe("loadDemoDirectory", () => {
         "domain: acme.test\npeople:\n  - { email: a@acme.test, name: A }\nconnectedUsers:\n  - id: acme\n",
       );
       expect(loadDemoDirectory(dir)).toEqual({
-        people: [{ email: "a@acme.test", name: "A" }],
+        people: [{ email: "a@acme.test", tenant: "acme", name: "A" }],
         questions: [],
       });
       await writeFile(join(dir, "questions.yaml"), "questions: 12\n");
