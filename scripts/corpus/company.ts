@@ -38,8 +38,18 @@ export interface AccessCase extends Omit<QuestionsFile["accessCases"][number], "
   denied: Listed;
 }
 
+type SyncFile = CompanyFile["syncs"][number];
+/** A files sync: its documents are under `documents/<root>/`. */
+export type FilesSync = Extract<SyncFile, { root: string }>;
+/** A CRM or ticketing sync: its records file is `records/<records>`, copied as is. */
+export type RecordsSync = Extract<SyncFile, { records: string }>;
+
 /** A company as the generator sees it: company.yaml, its documents, questions and access cases. */
-export interface Company extends Omit<CompanyFile, "folders"> {
+export interface Company extends Omit<CompanyFile, "folders" | "syncs"> {
+  syncs: FilesSync[];
+  recordSyncs: RecordsSync[];
+  /** The bytes of each records file, by its path under the corpus folder. */
+  records: Map<string, Buffer>;
   /** Person keys in the order company.yaml lists them. */
   keys: string[];
   folders: Record<string, Sharing>;
@@ -71,8 +81,12 @@ export function loadCompany(dir: string): Company {
     const meta = parse(frontMatterSchema, data, where);
     return { ...meta, path: outputPath(path), body: fillTemplate(body, figures, where) };
   });
+  const recordSyncs = file.syncs.filter((s): s is RecordsSync => "records" in s);
   return {
     ...file,
+    syncs: file.syncs.filter((s): s is FilesSync => "root" in s),
+    recordSyncs,
+    records: new Map(recordSyncs.map((s) => [s.records, readFileSync(join(dir, "records", s.records))])),
     keys,
     documents: documents.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
     demoPeople: questions.demoPeople,

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { parseManifest } from "../../src/emulator/corpus/index.js";
@@ -22,7 +22,7 @@ const corpusSchema = z
 /** The whole example corpus in memory: every file by its path under examples/corpus. */
 export interface GeneratedCorpus {
   files: Map<string, Buffer>;
-  /** The sync roots (top folders) the documents are written under; everything else is a metadata file. */
+  /** The folders the generator owns (sync roots, records folders): rewritten whole, checked for stale files. */
   roots: string[];
   companies: Company[];
 }
@@ -63,7 +63,12 @@ export async function generateCorpus(dataDir = DATA_DIR): Promise<GeneratedCorpu
   files.set("README.md", Buffer.from(template("README.template.md")));
   files.set("QUESTIONS.md", Buffer.from(template("QUESTIONS.template.md")));
   files.set("questions.yaml", Buffer.from(questionsYaml(companies)));
-  return { files, roots: companies.flatMap((c) => c.syncs.map((s) => s.root)), companies };
+  for (const [path, bytes] of companies.flatMap((c) => [...c.records])) files.set(path, bytes);
+  const recordFolders = companies.flatMap((c) =>
+    c.recordSyncs.map((s) => dirname(s.records)).filter((d) => d !== "."),
+  );
+  const roots = [...new Set([...companies.flatMap((c) => c.syncs.map((s) => s.root)), ...recordFolders])];
+  return { files, roots, companies };
 }
 
 /** The paths below a sync root that more than one company has, as a Markdown list of names. */

@@ -34,8 +34,18 @@ export const companySchema = z
         .object({ id: z.string().min(1), name: z.string().min(1), members: z.array(z.string().min(1)) })
         .strict(),
     ),
+    /** a files sync names its folder (`root`); a CRM or ticketing sync its pipeline and records file */
     syncs: z.array(
-      z.object({ integration: z.string().regex(/^[a-z0-9]+$/), root: z.string().min(1) }).strict(),
+      z.union([
+        z.object({ integration: z.string().regex(/^[a-z0-9]+$/), root: z.string().min(1) }).strict(),
+        z
+          .object({
+            integration: z.string().regex(/^[a-z0-9]+$/),
+            pipeline: z.string().regex(/^[a-z]+$/),
+            records: z.string().regex(/\.(ya?ml|json)$/),
+          })
+          .strict(),
+      ]),
     ),
     folders: z.record(z.string().endsWith("/"), sharing),
   })
@@ -71,8 +81,8 @@ export const questionsSchema = z
           file: z.string().min(1),
           /** a string of the answer that appears in `file` and in no other file of the company (checked) */
           marker: z.string().min(1),
-          /** what a right answer states, when the marker is not it (checked to be in `file`) */
-          fact: z.string().min(1).optional(),
+          /** what a right answer states (any one of them), when the marker is not it (each checked to be in `file`) */
+          facts: z.array(z.string().min(1)).min(1).optional(),
           /** who asks it in the evaluations: a reader of `file`, or someone who must be told nothing answers */
           askedBy: key,
           /** must be able to read `file` (checked) */

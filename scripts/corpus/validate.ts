@@ -75,8 +75,9 @@ function questionProblems(company: Company): string[] {
       );
     }
     const file = company.documents.find((d) => d.path === q.file);
-    if (q.fact && !file?.body.includes(q.fact))
-      problems.push(`${q.id}: the fact "${q.fact}" is not in ${q.file}`);
+    for (const fact of q.facts ?? []) {
+      if (!file?.body.includes(fact)) problems.push(`${q.id}: the fact "${fact}" is not in ${q.file}`);
+    }
     if (![...q.see, ...q.notSee].includes(q.askedBy)) {
       problems.push(`${q.id}: askedBy ${q.askedBy} is in neither see nor notSee`);
     }

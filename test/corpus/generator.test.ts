@@ -1,7 +1,10 @@
 // The example corpus generator (scripts/corpus): the committed examples/corpus is exactly what the data files
 // give, and the checks that guard the data (sharing against the questions, templates) refuse bad data.
-import { join } from "node:path";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { type Company, loadCompany } from "../../scripts/corpus/company.js";
 import { compareCorpus } from "../../scripts/corpus/compare.js";
 import { DATA_DIR, type GeneratedCorpus, generateCorpus } from "../../scripts/corpus/generate.js";
@@ -66,5 +69,59 @@ describe("the generator's checks", () => {
       "Q4.pdf.md: {{ q4.revenue }} is not defined",
     );
     expect(() => fillTemplate("{{ euro q3.revenue }}", figures, "t")).toThrowError(/no formatter "euro"/);
+  });
+});
+
+describe("a company with a CRM sync", () => {
+  it("copies its records file into the corpus and names it in the manifest", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "clearance-corpus-data-"));
+    const put = async (path: string, text: string) => {
+      await mkdir(dirname(join(dir, path)), { recursive: true });
+      await writeFile(join(dir, path), text);
+    };
+    try {
+      await put("corpus.yaml", "project: p-1\ncompanies: [acme]\n");
+      await put("README.template.md", "# {{ acme.domain }}\n");
+      await put("QUESTIONS.template.md", "# Questions\n");
+      await put(
+        "acme/company.yaml",
+        [
+          "id: acme",
+          "name: Acme",
+          "shortName: Acme",
+          "spaceKey: AC",
+          "domain: acme.test",
+          "people: { ann: { email: ann@acme.test, name: Ann Lee, title: CEO } }",
+          "admin: { email: admin@acme.test, name: Admin, title: Admin }",
+          "groups: []",
+          "syncs:",
+          "  - { integration: googledrive, root: acme/drive }",
+          "  - { integration: salesforce, pipeline: deals, records: acme/salesforce/deals.yaml }",
+          'folders: { "acme/drive/Docs/": { owner: ann } }',
+        ].join("\n"),
+      );
+      await put("acme/questions.yaml", "demoPeople: [ann]\nquestions: []\naccessCases: []\n");
+      await put(
+        "acme/documents/acme/drive/Docs/Plan.md",
+        "---\nowner: ann\nupdated: 2026-01-02\n---\n# Plan\n",
+      );
+      const deals = "- name: Renewal\n  amount: 1000\n";
+      await put("acme/records/acme/salesforce/deals.yaml", deals);
+
+      const corpus = await generateCorpus(dir);
+      expect(corpus.files.get("acme/salesforce/deals.yaml")?.toString()).toBe(deals);
+      expect(corpus.roots).toEqual(["acme/drive", "acme/salesforce"]);
+      const manifest = parse(corpus.files.get("manifest.yaml")!.toString());
+      expect(manifest.connectedUsers[0].syncs[1]).toEqual({
+        integration: "salesforce",
+        pipeline: "deals",
+        configurationName: "default",
+        records: "acme/salesforce/deals.yaml",
+        owner: "admin@acme.test",
+      });
+      expect(corpus.files.get("README.md")?.toString()).toBe("# acme.test\n");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { parse as parseYaml } from "yaml";
-import type { Company, Sharing } from "../company.js";
+import type { Company, FilesSync, RecordsSync, Sharing } from "../company.js";
 import { updatedAt } from "../markdown.js";
 import type { Grant } from "../schema.js";
 
@@ -36,7 +36,9 @@ export function manifestYaml(companies: Company[], projectId: string): string {
       const note = p === c.admin ? "   # not a person: owns the sync roots" : "";
       L.push(`      - { email: ${ys(p.email)}, name: ${ys(p.name)}, title: ${ys(p.title)} }${note}`);
     }
-    L.push("    groups: # members are emails or other groups; group ids are unique in the project");
+    L.push(
+      `    groups:${c.groups.length ? "" : " []"} # members are emails or other groups; group ids are unique in the project`,
+    );
     for (const g of c.groups) {
       L.push(
         `      - id: ${g.id}`,
@@ -45,12 +47,12 @@ export function manifestYaml(companies: Company[], projectId: string): string {
       );
     }
     L.push("    syncs:");
-    for (const s of c.syncs) {
+    for (const s of syncsOf(c)) {
       L.push(
         `      - integration: ${s.integration}`,
-        "        pipeline: files",
+        `        pipeline: ${s.pipeline}`,
         "        configurationName: default",
-        `        root: ${s.root}`,
+        "root" in s ? `        root: ${s.root}` : `        records: ${s.records}`,
         `        owner: ${c.admin.email}`,
       );
     }
@@ -90,11 +92,11 @@ export function manifestYaml(companies: Company[], projectId: string): string {
         title: p.title,
       })),
       groups: c.groups.map((g) => ({ id: g.id, name: g.name, members: members(c, g) })),
-      syncs: c.syncs.map((s) => ({
+      syncs: syncsOf(c).map((s) => ({
         integration: s.integration,
-        pipeline: "files",
+        pipeline: s.pipeline,
         configurationName: "default",
-        root: s.root,
+        ...("root" in s ? { root: s.root } : { records: s.records }),
         owner: c.admin.email,
       })),
     })),
@@ -104,6 +106,11 @@ export function manifestYaml(companies: Company[], projectId: string): string {
     throw new Error("manifest.yaml does not parse back to the intended manifest");
   }
   return text;
+}
+
+/** Files syncs first, then CRM and ticketing syncs, each with its pipeline. */
+function syncsOf(company: Company): ({ pipeline: string } & (FilesSync | RecordsSync))[] {
+  return [...company.syncs.map((s) => ({ ...s, pipeline: "files" })), ...company.recordSyncs];
 }
 
 /** A group's members as the manifest writes them: emails, and `group:<id>` for nested groups. */
