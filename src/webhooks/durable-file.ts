@@ -1,19 +1,22 @@
 import { open, rename } from "node:fs/promises";
 
-/** Writes a whole file and fsyncs it, so what a later rename or link publishes is complete on disk. */
-export async function writeSynced(path: string, text: string): Promise<void> {
+/**
+ * Writes a whole file and fsyncs it, so what a later rename or link publishes is complete on disk.
+ * `sync: false` skips the fsync (tests and benchmarks only).
+ */
+export async function writeSynced(path: string, text: string, sync = true): Promise<void> {
   const handle = await open(path, "wx");
   try {
     await handle.writeFile(text, "utf8");
-    await handle.sync();
+    if (sync) await handle.sync();
   } finally {
     await handle.close();
   }
 }
 
 /** Replaces `path` atomically: write a synced temp file beside it, then rename over. */
-export async function replaceSynced(path: string, tmpPath: string, text: string): Promise<void> {
-  await writeSynced(tmpPath, text);
+export async function replaceSynced(path: string, tmpPath: string, text: string, sync = true): Promise<void> {
+  await writeSynced(tmpPath, text, sync);
   await rename(tmpPath, path);
 }
 

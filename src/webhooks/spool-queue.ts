@@ -1,11 +1,13 @@
 import { createHash, randomBytes } from "node:crypto";
-import type { Dir } from "node:fs";
-import { access, link, opendir, readFile, rename, rm, unlink } from "node:fs/promises";
+import { access, link, mkdir, readdir, readFile, rename, rm, unlink } from "node:fs/promises";
 import { join } from "node:path";
-import { FolderSyncer, replaceSynced, writeSynced } from "./durable-file.js";
+import { DeadLetters } from "./dead-letters.js";
+import { replaceSynced, writeSynced } from "./durable-file.js";
 import { WebhookQueueError } from "./errors.js";
 import { type WorkItem, workKey } from "./payload.js";
-import { recoverSpool } from "./spool-recovery.js";
+import { laneName, SpoolLane } from "./spool-lane.js";
+import { SpoolLock } from "./spool-lock.js";
+import { countLane, countLanes, prepareSpool, returnClaims, type SpoolLayout } from "./spool-recovery.js";
 
 /** One accepted event as the spool keeps it. */
 export interface QueuedItem {
@@ -23,6 +25,8 @@ export interface QueuedItem {
 export interface QueueStats {
   /** Accepted and not yet processed or dead-lettered (on disk and in memory). */
   pending: number;
+  /** Tenants with events pending (on disk or in memory). */
+  pendingTenants: number;
   /** Items read into memory (claimed): never more than the processor's window. */
   inMemory: number;
   /** Age of the oldest pending event, an upper bound for events not read yet (see `lagMs` in the README). */
@@ -34,14 +38,27 @@ export interface QueueStats {
   /** Attempts put off without counting, because an ingest run held the sync's lease. */
   deferred: number;
   deadLettered: number;
+  /** Old dead letters deleted to keep `dead/` under its cap. */
+  deadLettersDropped: number;
   lastProcessedAt: string | undefined;
 }
 
 export interface SpoolQueueOptions {
-  /** The spool folder; created when missing. One process at a time may open it. */
+  /** The spool folder; created when missing. One process at a time may open it (a lock file says which). */
   dir: string;
   /** Fsync files and folders before an enqueue resolves (default true; false only for tests and benchmarks). */
   fsync?: boolean;
+  /** Dead letters kept (default 10 000); past that the oldest are deleted. */
+  maxDeadLetters?: number;
+  /** A lock held from another machine is taken over after this long without a heartbeat (default 30 000 ms). */
+  staleLockMs?: number;
+  /**
+   * How often to look for events nobody announced (default 60 000 ms; 0: never): claims left by a
+   * process that lost the spool, files it accepted afterwards, files put back by hand.
+   */
+  sweepMs?: number;
+  /** Told when another process takes the spool over (`WEBHOOK_SPOOL_LOCK_LOST`) and when a sweep fails. */
+  onError?: (error: unknown) => void;
 }
 
 export type EnqueueResult = "accepted" | "duplicate";
@@ -49,60 +66,74 @@ export type EnqueueResult = "accepted" | "duplicate";
 /**
  * The durable webhook queue: a spool folder with one small JSON file per pending event.
  *
- * - `pending/<digest>.json`: accepted, not yet read. The name is the digest of the dedupe key, and
- *   an event is published with `link()`, which fails when the name exists: a duplicate of a pending
- *   event is absorbed by the file system, atomically, with nothing held in memory.
- * - `active/`: claimed by the processor. Claiming renames the file, so an event that arrives while
- *   its twin is being processed is queued again rather than lost (the re-fetch it triggers may see a
- *   newer state). At open, `active/` goes back to `pending/`: a crash loses nothing.
- * - `dead/`: events that failed every attempt, with their last error, for an operator to read.
+ * - `spool.lock`: the one process that consumes this spool (see {@link SpoolLock}); a second one
+ *   refuses to open it, so no process can claim, retry or dead-letter what another accepted.
+ * - `pending/<tenant lane>/<digest>.json`: accepted, not yet read, one folder per tenant, read in
+ *   turn. The name is the digest of the dedupe key, and an event is published with `link()`, which
+ *   fails when the name exists: a duplicate of a pending event is absorbed by the file system,
+ *   atomically, with nothing held in memory.
+ * - `active/<owner>/`: claimed by the owning process. Claiming renames the file, so an event that
+ *   arrives while its twin is being processed is queued again rather than lost (the re-fetch it
+ *   triggers may see a newer state). At open, other owners' claims go back to `pending/`: a crash
+ *   loses nothing.
+ * - `dead/`: events that failed every attempt, with their last error, for an operator to read (capped).
  *
- * Memory holds only the claimed window; pending files are read with a streaming folder scan.
+ * Memory holds only the claimed window; pending files are read with streaming folder scans.
  */
 export class SpoolQueue {
-  private readonly pendingDir: string;
+  private readonly layout: SpoolLayout;
   private readonly activeDir: string;
-  private readonly deadDir: string;
-  private readonly tmpDir: string;
-  private readonly pendingSync: FolderSyncer;
+  private readonly lanes = new Map<string, SpoolLane>();
   private readonly listeners = new Set<() => void>();
   private readonly claimed = new Map<string, QueuedItem>();
-  private scan: Dir | undefined;
-  private scanning: Promise<QueuedItem[]> | undefined;
-  // The current scan passed over an event whose twin is in flight, so pending files remain.
-  private passSkipped = false;
-  private onDisk = 0;
-  // Events not read yet were accepted in this scan epoch or the one before: their first acceptance times bound the lag.
-  private prevEpochFirst: number | undefined;
-  private epochFirst: number | undefined;
+  // Claims and sweeps run one at a time: they move the same files.
+  private scanning: Promise<unknown> = Promise.resolve();
   private readonly counts = { processed: 0, failed: 0, retried: 0, deferred: 0, deadLettered: 0 };
   private lastProcessedAt: string | undefined;
   private closed = false;
+  private sweeper: NodeJS.Timeout | undefined;
 
   private constructor(
     readonly dir: string,
     private readonly fsync: boolean,
+    private readonly lock: SpoolLock,
+    private readonly dead: DeadLetters,
+    private readonly options: SpoolQueueOptions,
   ) {
-    this.pendingDir = join(dir, "pending");
-    this.activeDir = join(dir, "active");
-    this.deadDir = join(dir, "dead");
-    this.tmpDir = join(dir, "tmp");
-    this.pendingSync = new FolderSyncer(this.pendingDir, fsync);
+    this.layout = spoolLayout(dir);
+    this.activeDir = join(this.layout.active, lock.owner.token);
+    this.counts.deadLettered = dead.count;
   }
 
-  /** Opens (or creates) a spool folder and puts back what a crashed process had claimed. */
+  /**
+   * Opens (or creates) a spool folder: takes its lock, puts back what a crashed process had
+   * claimed, and counts what is pending. Throws `WEBHOOK_SPOOL_LOCKED` when another process has it.
+   */
   static async open(options: SpoolQueueOptions): Promise<SpoolQueue> {
-    const queue = new SpoolQueue(options.dir, options.fsync ?? true);
+    const lock = await SpoolLock.acquire(options.dir, {
+      ...(options.staleLockMs !== undefined ? { staleMs: options.staleLockMs } : {}),
+      onLost: (error) => options.onError?.(error),
+    }).catch((cause: unknown) => {
+      throw cause instanceof WebhookQueueError ? cause : unusable(options.dir, cause);
+    });
     try {
-      await queue.recover();
+      const layout = spoolLayout(options.dir);
+      await prepareSpool(layout);
+      const dead = await DeadLetters.open(layout.dead, layout.tmp, options.maxDeadLetters ?? 10_000);
+      const queue = new SpoolQueue(options.dir, options.fsync ?? true, lock, dead, options);
+      await mkdir(queue.activeDir, { recursive: true });
+      const moved = new Set<string>();
+      await returnClaims(layout, lock.owner.token, dead, (lane) => moved.add(lane));
+      for (const lane of moved) await queue.laneNamed(lane).syncer.sync();
+      for (const [name, found] of await countLanes(layout)) {
+        queue.laneNamed(name).noteFound(found.pending, found.oldestAcceptedAt);
+      }
+      queue.startSweeper();
+      return queue;
     } catch (cause) {
-      throw new WebhookQueueError(
-        "WEBHOOK_SPOOL_UNUSABLE",
-        `cannot use the webhook spool folder ${options.dir}: check it exists and is writable`,
-        { cause },
-      );
+      await lock.release().catch(() => undefined);
+      throw unusable(options.dir, cause);
     }
-    return queue;
   }
 
   /** Persists an event before resolving; `duplicate` when the same event is already pending. */
@@ -111,57 +142,67 @@ export class SpoolQueue {
     const id = digest(workKey(item));
     const acceptedAt = Date.now();
     const record: QueuedItem = { id, item, acceptedAt, attempts: 0 };
-    // Fast path for a duplicate: no write, no fsync. Safe against a claim racing it, because a claim
-    // after this check is followed by a re-fetch that sees the change behind this event.
-    if (await exists(this.pendingPath(id))) return "duplicate";
-    const tmp = join(this.tmpDir, `${id}.${randomBytes(6).toString("hex")}`);
+    const lane = this.laneNamed(laneName(item.tenant));
+    const path = lane.pathOf(`${id}.json`);
     let result: EnqueueResult = "accepted";
+    const tmp = this.tmpPath(id);
     try {
-      await writeSynced(tmp, JSON.stringify(record));
+      await lane.ensure();
+      // Fast path for a duplicate: no write, no fsync. Safe against a claim racing it, because a claim
+      // after this check is followed by a re-fetch that sees the change behind this event.
+      if (await exists(path)) return "duplicate";
+      await writeSynced(tmp, JSON.stringify(record), this.fsync);
       try {
-        await link(tmp, this.pendingPath(id));
+        await link(tmp, path);
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-        result = "duplicate";
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === "ENOENT") {
+          // The lane folder was removed by hand: make it again.
+          await lane.ensure(true);
+          await link(tmp, path);
+        } else if (code === "EEXIST") result = "duplicate";
+        else throw error;
       }
       await unlink(tmp);
-      if (result === "accepted") await this.pendingSync.sync();
+      if (result === "accepted") await lane.syncer.sync();
     } catch (cause) {
       await unlink(tmp).catch(() => undefined);
       throw new WebhookQueueError(
         "WEBHOOK_ENQUEUE_FAILED",
-        `cannot persist a webhook event in ${this.pendingDir}: check free space and permissions`,
+        `cannot persist a webhook event in ${lane.dir}: check free space and permissions`,
         { cause },
       );
     }
     if (result === "accepted") {
-      this.onDisk++;
-      this.epochFirst ??= acceptedAt;
-      for (const listener of this.listeners) listener();
+      lane.noteAdded(acceptedAt);
+      this.notify();
     }
     return result;
   }
 
-  /** Calls `listener` after each accepted event; returns the unsubscribe function. */
+  /** Calls `listener` after each accepted event (and when a sweep finds some); returns the unsubscribe function. */
   onEnqueue(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  /** Reads up to `max` pending events into memory and marks them active. */
+  /**
+   * Reads up to `max` pending events into memory and marks them active. Tenants take turns: each
+   * with a backlog gets an equal share of `max`, and what one leaves unused goes to the others.
+   */
   claim(max: number): Promise<QueuedItem[]> {
-    // One scan at a time: the folder iterator is shared state.
-    const run = (this.scanning ?? Promise.resolve([])).then(() => this.claimNow(max));
-    this.scanning = run.catch(() => []);
+    const run = this.scanning.then(() => this.claimNow(max));
+    this.scanning = run.catch(() => undefined);
     return run;
   }
 
   /** The event is done: its file goes. */
   async complete(queued: QueuedItem): Promise<void> {
-    await rm(this.activePath(queued.id), { force: true });
-    this.claimed.delete(queued.id);
+    this.release(queued);
     this.counts.processed++;
     this.lastProcessedAt = new Date().toISOString();
+    // After a takeover the file belongs to the new owner's recovery: leave it (it re-runs, harmlessly).
+    if (this.lock.held) await rm(this.activePath(queued.id), { force: true });
   }
 
   /** Records a failed attempt (kept across restarts); the processor retries it later. */
@@ -170,7 +211,13 @@ export class SpoolQueue {
     queued.lastError = describe(error);
     this.counts.failed++;
     this.counts.retried++;
-    await replaceSynced(this.activePath(queued.id), this.tmpPath(queued.id), JSON.stringify(queued));
+    if (!this.lock.held) return;
+    await replaceSynced(
+      this.activePath(queued.id),
+      this.tmpPath(queued.id),
+      JSON.stringify(queued),
+      this.fsync,
+    );
   }
 
   /** Counts an attempt put off because the sync was busy (not a failure). */
@@ -183,103 +230,142 @@ export class SpoolQueue {
     queued.attempts++;
     queued.lastError = describe(error);
     this.counts.failed++;
-    const name = `${queued.id}.${queued.acceptedAt}.json`;
-    await replaceSynced(join(this.deadDir, name), this.tmpPath(queued.id), JSON.stringify(queued));
+    this.release(queued);
+    // Checked on disk, not from the heartbeat's last look: a process that lost the spool must
+    // never dead-letter what the new owner holds.
+    if (!(await this.lock.verify())) return;
+    await this.dead.write(queued.id, JSON.stringify(queued));
     await rm(this.activePath(queued.id), { force: true });
-    this.claimed.delete(queued.id);
     this.counts.deadLettered++;
   }
 
   stats(): QueueStats {
     const now = Date.now();
     let oldest = Number.POSITIVE_INFINITY;
+    let onDisk = 0;
+    let pendingTenants = 0;
     for (const q of this.claimed.values()) oldest = Math.min(oldest, q.acceptedAt);
-    if (this.onDisk > 0) oldest = Math.min(oldest, this.prevEpochFirst ?? this.epochFirst ?? now);
+    for (const lane of this.lanes.values()) {
+      if (lane.onDisk > 0 || lane.inMemory > 0) pendingTenants++;
+      if (lane.onDisk <= 0) continue;
+      onDisk += lane.onDisk;
+      oldest = Math.min(oldest, lane.oldestBound() ?? now);
+    }
     return {
-      pending: this.onDisk + this.claimed.size,
+      pending: onDisk + this.claimed.size,
+      pendingTenants,
       inMemory: this.claimed.size,
       lagMs: Number.isFinite(oldest) ? Math.max(0, now - oldest) : 0,
       ...this.counts,
+      deadLettersDropped: this.dead.dropped,
       lastProcessedAt: this.lastProcessedAt,
     };
   }
 
-  /** Stops the scan; pending and claimed files stay on disk for the next open. */
+  /** Stops reading and gives the spool up; pending and claimed files stay on disk for the next open. */
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.sweeper);
     await this.scanning;
-    await this.scan?.close().catch(() => undefined);
-    this.scan = undefined;
+    await this.lock.release();
   }
 
   private async claimNow(max: number): Promise<QueuedItem[]> {
     const out: QueuedItem[] = [];
-    let scansStarted = 0;
-    while (out.length < max && !this.closed) {
-      if (!this.scan) {
-        if (this.onDisk <= 0 || scansStarted >= 2) break;
-        this.scan = await opendir(this.pendingDir, { bufferSize: 64 });
-        scansStarted++;
-        this.passSkipped = false;
-        this.prevEpochFirst = this.epochFirst;
-        this.epochFirst = undefined;
+    if (this.closed || !this.lock.held) return out;
+    // Tenants with the fewest events in memory first (a newcomer before a flood), then in turn.
+    let turn = [...this.lanes.values()]
+      .filter((lane) => lane.onDisk > 0)
+      .sort((a, b) => a.inMemory - b.inMemory);
+    while (out.length < max && turn.length > 0) {
+      const share = Math.max(1, Math.floor((max - out.length) / turn.length));
+      const next: SpoolLane[] = [];
+      for (const lane of turn) {
+        const want = Math.min(share, max - out.length);
+        if (want <= 0) break;
+        const got = await lane.read(
+          want,
+          (id) => this.claimed.has(id),
+          (name) => this.take(lane, name),
+        );
+        out.push(...got);
+        if (got.length === want && lane.onDisk > 0) next.push(lane);
+        // Served: to the back of the line, so the next claim starts with the others.
+        this.lanes.delete(lane.name);
+        this.lanes.set(lane.name, lane);
       }
-      const entry = await this.scan.read();
-      if (entry === null) {
-        await this.scan.close().catch(() => undefined);
-        this.scan = undefined;
-        // A full pass took every file and nothing arrived meanwhile, so none is left (files removed
-        // by hand would otherwise leave the counter too high for good).
-        if (!this.passSkipped && this.epochFirst === undefined) this.onDisk = 0;
-        continue;
-      }
-      if (!entry.name.endsWith(".json")) continue;
-      if (this.claimed.has(entry.name.slice(0, -".json".length))) {
-        // Its twin is in flight and owns active/<id>.json: take this copy once that one is done.
-        this.passSkipped = true;
-        continue;
-      }
-      const queued = await this.take(entry.name);
-      if (queued) out.push(queued);
+      turn = next;
     }
     return out;
   }
 
-  private async take(name: string): Promise<QueuedItem | undefined> {
-    const from = join(this.pendingDir, name);
+  private async take(lane: SpoolLane, name: string): Promise<QueuedItem | undefined> {
     const to = join(this.activeDir, name);
     try {
-      await rename(from, to);
+      await rename(lane.pathOf(name), to);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
       throw error;
     }
-    this.onDisk = Math.max(0, this.onDisk - 1);
+    lane.onDisk = Math.max(0, lane.onDisk - 1);
     try {
       const queued = JSON.parse(await readFile(to, "utf8")) as QueuedItem;
       if (!queued || typeof queued.id !== "string" || !queued.item) throw new Error("not a queued event");
       this.claimed.set(queued.id, queued);
+      lane.inMemory++;
       return queued;
     } catch {
       // A file we did not write (or a torn one from a foreign tool): keep it for a human, never retry it forever.
-      await rename(to, join(this.deadDir, `${name}.corrupt`)).catch(() => undefined);
+      await this.dead.keep(to, name).catch(() => undefined);
       this.counts.deadLettered++;
       return undefined;
     }
   }
 
-  private async recover(): Promise<void> {
-    const found = await recoverSpool(
-      { pending: this.pendingDir, active: this.activeDir, dead: this.deadDir, tmp: this.tmpDir },
-      () => this.pendingSync.sync(),
-    );
-    this.onDisk = found.pending;
-    this.epochFirst = found.oldestAcceptedAt;
-    this.counts.deadLettered = found.deadLettered;
+  private startSweeper(): void {
+    const every = this.options.sweepMs ?? 60_000;
+    if (every <= 0) return;
+    this.sweeper = setInterval(() => {
+      const run = this.scanning.then(() => this.sweep());
+      this.scanning = run.catch((error: unknown) => this.options.onError?.(error));
+    }, every);
+    this.sweeper.unref();
   }
 
-  private pendingPath(id: string): string {
-    return join(this.pendingDir, `${id}.json`);
+  /** Finds events nobody announced: other owners' claims, and files in lanes believed empty. */
+  async sweep(): Promise<void> {
+    if (this.closed || !this.lock.held) return;
+    let found = await returnClaims(this.layout, this.lock.owner.token, this.dead, (lane, acceptedAt) =>
+      this.laneNamed(lane).noteAdded(acceptedAt),
+    );
+    for (const entry of await readdir(this.layout.pending, { withFileTypes: true })) {
+      if (!entry.isDirectory()) continue;
+      const lane = this.laneNamed(entry.name);
+      if (lane.onDisk > 0) continue;
+      const counted = await countLane(lane.dir);
+      lane.noteFound(counted.pending, counted.oldestAcceptedAt);
+      found += counted.pending;
+    }
+    if (found > 0) this.notify();
+  }
+
+  private release(queued: QueuedItem): void {
+    if (!this.claimed.delete(queued.id)) return;
+    const lane = this.lanes.get(laneName(queued.item.tenant));
+    if (lane) lane.inMemory = Math.max(0, lane.inMemory - 1);
+  }
+
+  private laneNamed(name: string): SpoolLane {
+    let lane = this.lanes.get(name);
+    if (!lane) {
+      lane = new SpoolLane(name, join(this.layout.pending, name), this.fsync);
+      this.lanes.set(name, lane);
+    }
+    return lane;
+  }
+
+  private notify(): void {
+    for (const listener of this.listeners) listener();
   }
 
   private activePath(id: string): string {
@@ -287,18 +373,36 @@ export class SpoolQueue {
   }
 
   private tmpPath(id: string): string {
-    return join(this.tmpDir, `${id}.${randomBytes(6).toString("hex")}`);
+    return join(this.layout.tmp, `${id}.${randomBytes(6).toString("hex")}`);
   }
+}
+
+function spoolLayout(dir: string): SpoolLayout {
+  return {
+    pending: join(dir, "pending"),
+    active: join(dir, "active"),
+    dead: join(dir, "dead"),
+    tmp: join(dir, "tmp"),
+  };
+}
+
+function unusable(dir: string, cause: unknown): WebhookQueueError {
+  return new WebhookQueueError(
+    "WEBHOOK_SPOOL_UNUSABLE",
+    `cannot use the webhook spool folder ${dir}: check it exists and is writable`,
+    { cause },
+  );
 }
 
 function digest(key: string): string {
   return createHash("sha256").update(key).digest("base64url").slice(0, 32);
 }
 
+// Bounded, so a dead letter stays a small file whatever the error said.
 function describe(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   const message = error instanceof Error ? error.message : String(error);
-  return typeof code === "string" ? `${code}: ${message}` : message;
+  return (typeof code === "string" ? `${code}: ${message}` : message).slice(0, 2_000);
 }
 
 async function exists(path: string): Promise<boolean> {
