@@ -11,7 +11,8 @@ import {
 import { ManagedSyncHttpError, type SyncedRecord, type SyncListItem } from "../managed-sync/index.js";
 import type { ChunkStore } from "../store/index.js";
 import { WebhookDeferredError, WebhookProcessingError, WebhookRejectedError } from "./errors.js";
-import type { WebhookWorker } from "./processor.js";
+import type { WebhookBatch, WebhookWorker } from "./processor.js";
+import { SyncDirectory } from "./sync-directory.js";
 
 /** Ingest settings passed through to every run (chunking, limits), so webhook and cron runs agree. */
 export type WebhookIngestSettings = Omit<
@@ -19,23 +20,40 @@ export type WebhookIngestSettings = Omit<
   "client" | "store" | "embeddings" | "tenant" | "syncs" | "mode" | "onProgress" | "signal" | "optimize"
 >;
 
+/**
+ * The tenants this deployment serves (a tenant registry). Events route by the payload's `user.id`;
+ * one of a tenant that is not known is applied only if `discover` exists, and then registers it.
+ */
+export interface WebhookTenants {
+  isKnown(tenant: string): boolean | Promise<boolean>;
+  /**
+   * Registers a tenant first seen in a webhook, called once its event proved valid (the sync it
+   * names is in that tenant's sync list). Absent: discovery is off, and such events are
+   * dead-lettered (`WEBHOOK_UNKNOWN_TENANT`). Throw `WebhookRejectedError` to refuse one.
+   */
+  discover?(tenant: string): void | Promise<void>;
+}
+
 export interface IngestWorkerOptions {
   store: ChunkStore;
   embeddings: EmbeddingsInterface;
+  /** Which tenants are served; absent: any tenant `clientFor` gives a client for. */
+  tenants?: WebhookTenants;
   /**
-   * The Managed Sync client authenticated as this Connected User (a `ManagedSyncClient`). The
-   * payload names the user, so throw `WebhookRejectedError` for one this server does not serve:
-   * the event is dead-lettered at once.
+   * The Managed Sync client authenticated as this Connected User (a `ManagedSyncClient`). Throw
+   * `WebhookRejectedError` for a tenant this server cannot serve: the event is dead-lettered at once.
    */
   clientFor: (tenant: string) => IngestSource | Promise<IngestSource>;
   /** Chunking and limits: pass the same values the cron run uses, or every record re-embeds. */
   ingest?: WebhookIngestSettings;
-  /** Told about every record an event touched, so cached permission decisions about it are dropped. */
-  onPermissionChange?: (recordId: string, syncId: string) => void;
+  /** Told about every record an event touched, so that tenant's cached permission decisions about it are dropped. */
+  onPermissionChange?: (tenant: string, syncId: string, recordId: string) => void;
   /** Record fetches in flight per batch (default 4). */
   fetchConcurrency?: number;
-  /** How long a tenant's sync list is trusted (default 60 s); an unknown sync id refreshes it once. */
+  /** How long a tenant's sync list is trusted (default 60 s). */
   syncListTtlMs?: number;
+  /** Fewest ms between two sync-list refreshes of a tenant asked for by unknown sync ids (default 10 s). */
+  syncRefreshMinMs?: number;
   /** Told after each run that wrote to the store (the caller compacts now and then; runs do not). */
   onWrite?: () => void;
 }
@@ -48,25 +66,27 @@ export interface IngestWorkerOptions {
  * deletion or a revoked record, applied only when the store holds that record for that same sync.
  */
 export function createIngestWorker(options: IngestWorkerOptions): WebhookWorker {
-  const syncLists = new Map<string, { at: number; syncs: SyncListItem[] }>();
+  const syncs = new SyncDirectory({
+    ...(options.syncListTtlMs !== undefined ? { ttlMs: options.syncListTtlMs } : {}),
+    ...(options.syncRefreshMinMs !== undefined ? { refreshMinMs: options.syncRefreshMinMs } : {}),
+  });
   // One run per event batch: without a shared index each deal event would pull the whole companies sync.
   const companyNames = options.ingest?.companyNames ?? new CompanyNameCache();
-  const ttl = options.syncListTtlMs ?? 60_000;
 
-  async function syncOf(source: IngestSource, tenant: string, syncId: string, signal: AbortSignal) {
-    for (const fresh of [false, true]) {
-      let cached = syncLists.get(tenant);
-      if (fresh || !cached || Date.now() - cached.at > ttl) {
-        cached = { at: Date.now(), syncs: await source.syncs.list({ signal }) };
-        syncLists.set(tenant, cached);
-      }
-      const sync = cached.syncs.find((s) => s.id === syncId);
-      if (sync) return sync;
+  /** The tenant's client and the sync the batch names, once both are proven; registers a new tenant. */
+  async function open(batch: WebhookBatch, signal: AbortSignal) {
+    const { tenant, syncId } = batch;
+    const known = options.tenants ? await options.tenants.isKnown(tenant) : true;
+    if (!known && !options.tenants?.discover) {
+      throw new WebhookRejectedError(
+        "WEBHOOK_UNKNOWN_TENANT",
+        `tenant ${tenant} is not configured and tenant discovery is off, so its event is dropped: add the tenant to the configuration (or turn discovery on) and its next events apply`,
+      );
     }
-    throw new WebhookRejectedError(
-      "WEBHOOK_UNKNOWN_SYNC",
-      `Connected User ${tenant} has no sync ${syncId}: the event is stale or forged, so it is dropped`,
-    );
+    const source = await options.clientFor(tenant);
+    const sync = await syncs.find(source, tenant, syncId, batch.acceptedAt, signal);
+    if (!known) await options.tenants?.discover?.(tenant);
+    return { source, sync };
   }
 
   async function run(
@@ -108,20 +128,19 @@ export function createIngestWorker(options: IngestWorkerOptions): WebhookWorker 
     }
     const { chunksWritten, deleted, metadataOnly } = report.counts;
     if (chunksWritten + deleted + metadataOnly > 0) options.onWrite?.();
-    for (const recordId of touched.keys()) options.onPermissionChange?.(recordId, syncId);
+    for (const recordId of touched.keys()) options.onPermissionChange?.(tenant, syncId, recordId);
     return { report, touched };
   }
 
   return {
-    async pullSync(tenant, syncId, signal) {
-      const source = await options.clientFor(tenant);
-      await syncOf(source, tenant, syncId, signal);
-      await run(source, tenant, syncId, signal);
+    async pullSync(batch, signal) {
+      const { source } = await open(batch, signal);
+      await run(source, batch.tenant, batch.syncId, signal);
     },
 
-    async applyRecords(tenant, syncId, recordIds, signal) {
-      const source = await options.clientFor(tenant);
-      const sync = await syncOf(source, tenant, syncId, signal);
+    async applyRecords(batch, recordIds, signal) {
+      const { tenant, syncId } = batch;
+      const { source, sync } = await open(batch, signal);
       const failures = new Map<string, Error>();
       const found: SyncedRecord[] = [];
       const missing: string[] = [];
