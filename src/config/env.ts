@@ -39,6 +39,7 @@ export const envSettings = [
   ["CLEARANCE_HOST", "server.host"],
   ["CLEARANCE_PORT", "server.port"],
   ["CLEARANCE_WEBHOOK_SECRET", "server.webhookSecret"],
+  ["CLEARANCE_WEBHOOK_INSECURE_NO_SECRET", "server.webhookInsecureNoSecret"],
   ["CLEARANCE_JWKS_URL", "auth.jwksUrl"],
   ["CLEARANCE_JWT_ISSUER", "auth.issuer"],
   ["CLEARANCE_JWT_AUDIENCE", "auth.audience"],

@@ -102,10 +102,24 @@ export const retrievalSchema = z.object({
     .default({ maxCandidates: 3_000, maxPermissionCalls: 40, maxMs: 5_000 }),
 });
 
+/** A yes/no setting: a boolean in a file, `true`/`false` (or `1`/`0`, `yes`/`no`) in the environment. */
+export const flagSchema = z.preprocess(
+  (value) => {
+    if (typeof value !== "string") return value;
+    const word = value.trim().toLowerCase();
+    if (["true", "1", "yes"].includes(word)) return true;
+    if (["false", "0", "no"].includes(word)) return false;
+    return value;
+  },
+  z.boolean({ error: "must be true or false" }),
+);
+
 export const serverSchema = z.object({
   host: z.string().min(1).default("127.0.0.1"),
   port: z.coerce.number().int().min(0).max(65_535).default(8787),
   webhookSecret: z.string().min(1).optional(),
+  /** Run the webhook receiver without a secret: anyone who reaches the URL can queue work. */
+  webhookInsecureNoSecret: flagSchema.default(false),
 });
 
 /** A yes/no setting; from the environment only `true`/`1`/`yes` and `false`/`0`/`no` are accepted. */

@@ -5,19 +5,24 @@ import {
   type WebhookIngest,
   type WebhookNotice,
   WebhookRejectedError,
+  type WebhookTenants,
 } from "../webhooks/index.js";
 import type { ConfiguredTenants } from "./from-config.js";
 
 export interface ConfiguredWebhooksOptions {
-  /** The durable event queue; default `webhooks/` beside the store folder. */
+  /** The durable event queue; default `webhooks/` beside the store folder. One process per spool. */
   spoolDir?: string;
+  /** Accept events without a secret (the `--webhooks-insecure-no-secret` flag); the config's setting also counts. */
+  insecureNoSecret?: boolean;
   onNotice?: (notice: WebhookNotice) => void;
   onError?: (error: unknown) => void;
 }
 
 /**
- * Webhook-driven ingest into the retriever's own store, with the config's ingest settings (so cron
- * and webhook runs chunk alike), dropping cached decisions about every record an event touches.
+ * Webhook-driven ingest for every tenant the config serves, into their one store, with the config's
+ * ingest settings (so cron and webhook runs chunk alike): each event goes to its tenant's client,
+ * and cached decisions about every record it touches are dropped in that tenant's retriever.
+ * Refuses to start without `server.webhookSecret` unless the insecure opt-out is given.
  *
  * @example
  * const webhooks = await startConfiguredWebhooks(config, await openConfiguredTenants(config));
@@ -34,26 +39,38 @@ export function startConfiguredWebhooks(
     spoolDir: options.spoolDir ? resolve(options.spoolDir) : join(base, "webhooks"),
     store: opened.store,
     embeddings: opened.embeddings,
-    clientFor: async (tenant) => {
-      if (!(await opened.registry.discover(tenant))) {
-        // Rejected, not failed: retrying an event for a tenant this server does not serve cannot help.
-        throw new WebhookRejectedError(
-          "WEBHOOK_OTHER_TENANT",
-          `tenant ${tenant} is not served here: add it to tenants (CLEARANCE_TENANTS) or set CLEARANCE_DISCOVER_TENANTS=true`,
-        );
-      }
-      return opened.clients.forTenant(tenant);
-    },
+    tenants: webhookTenants(opened),
+    clientFor: (tenant) => opened.clients.forTenant(tenant),
     // The same owners as cron runs, or a webhook run would render deals without their owner and re-embed them.
     ingest: { ...ingestSettings, owners: config.records.owners },
-    // Sync ids belong to one tenant, so clearing (sync, record) in every held tenant touches only its owner.
-    onPermissionChange: (recordId, syncId) => {
-      for (const tenant of opened.retrievers.heldTenants()) {
-        opened.retrievers.onPermissionChange(tenant, syncId, recordId);
-      }
-    },
+    onPermissionChange: (tenant, syncId, recordId) =>
+      opened.retrievers.onPermissionChange(tenant, syncId, recordId),
     ...(config.server.webhookSecret ? { secret: config.server.webhookSecret } : {}),
+    insecureNoSecret: options.insecureNoSecret === true || config.server.webhookInsecureNoSecret,
     ...(options.onNotice ? { onNotice: options.onNotice } : {}),
     ...(options.onError ? { onError: options.onError } : {}),
   });
+}
+
+/**
+ * The registry as the webhook worker asks it. Discovery (when configured) is called only after the
+ * event proved valid, so a forged `user.id` is never registered; off, events of tenants not
+ * configured are dead-lettered as WEBHOOK_UNKNOWN_TENANT without a call upstream.
+ */
+function webhookTenants({ registry }: ConfiguredTenants): WebhookTenants {
+  return {
+    isKnown: (tenant) => registry.has(tenant),
+    ...(registry.discovers
+      ? {
+          discover: async (tenant: string) => {
+            if (!(await registry.discover(tenant))) {
+              throw new WebhookRejectedError(
+                "WEBHOOK_UNKNOWN_TENANT",
+                `tenant ${tenant} could not be registered: add it to tenants (CLEARANCE_TENANTS)`,
+              );
+            }
+          },
+        }
+      : {}),
+  };
 }

@@ -1,6 +1,7 @@
 // Event-driven ingest from Managed Sync webhooks: receiver, durable queue, processor.
 export { type BackoffPolicy, backoffDelay } from "./backoff.js";
 export {
+  WebhookConfigError,
   WebhookDeferredError,
   WebhookError,
   WebhookProcessingError,
@@ -11,6 +12,7 @@ export {
   createIngestWorker,
   type IngestWorkerOptions,
   type WebhookIngestSettings,
+  type WebhookTenants,
 } from "./ingest-worker.js";
 export {
   type ParsedDelivery,
@@ -20,15 +22,22 @@ export {
   type WorkItem,
   workKey,
 } from "./payload.js";
-export { WebhookProcessor, type WebhookProcessorOptions, type WebhookWorker } from "./processor.js";
+export {
+  type WebhookBatch,
+  WebhookProcessor,
+  type WebhookProcessorOptions,
+  type WebhookWorker,
+} from "./processor.js";
 export {
   createWebhookReceiver,
+  requireSecret,
   type WebhookMetrics,
   type WebhookNotice,
   type WebhookQueue,
   type WebhookReceiver,
   type WebhookReceiverOptions,
 } from "./receiver.js";
+export { SpoolLock, type SpoolLockOptions, type SpoolOwner } from "./spool-lock.js";
 export {
   type EnqueueResult,
   type QueuedItem,
@@ -36,4 +45,5 @@ export {
   SpoolQueue,
   type SpoolQueueOptions,
 } from "./spool-queue.js";
+export { SyncDirectory, type SyncDirectoryOptions } from "./sync-directory.js";
 export { startWebhookIngest, type WebhookIngest, type WebhookIngestOptions } from "./webhook-ingest.js";

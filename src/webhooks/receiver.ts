@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { readBodyLimited } from "../http/index.js";
+import { WebhookConfigError } from "./errors.js";
 import { parseDelivery, type WorkItem } from "./payload.js";
 import type { EnqueueResult, QueueStats } from "./spool-queue.js";
 
@@ -12,10 +13,15 @@ export interface WebhookQueue {
 export interface WebhookReceiverOptions {
   queue: WebhookQueue;
   /**
-   * A shared secret. Paragon's dashboard takes only a URL, so put it there as `?secret=…`; a proxy
-   * that can add headers may send it in `header` instead. Unset: no check (not for the internet).
+   * A shared secret, required. Paragon's dashboard takes only a URL, so put it there as
+   * `?secret=…`; a proxy that can add headers may send it in `header` instead.
    */
   secret?: string;
+  /**
+   * Accept events without a secret: anyone who can reach the URL can then queue work, each forged
+   * event costing a lookup and a dead letter. Only for a receiver nobody else can reach.
+   */
+  insecureNoSecret?: boolean;
   /** Header carrying the secret (default `x-clearance-webhook-secret`). */
   header?: string;
   /** Bodies larger than this are refused with 413 (default 64 KiB; real payloads are < 1 KiB). */
@@ -69,6 +75,7 @@ export interface WebhookReceiver {
  * app.post("/webhooks/managed-sync", (c) => receiver.handler(c.req.raw));
  */
 export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookReceiver {
+  requireSecret(options);
   const header = (options.header ?? "x-clearance-webhook-secret").toLowerCase();
   const maxBody = options.maxBodyBytes ?? 64 * 1024;
   const secret = options.secret ? digest(options.secret) : undefined;
@@ -159,6 +166,15 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
   }
 
   return { handler, metrics: () => ({ ...counts, ...options.queue.stats() }) };
+}
+
+/** Refuses to build a receiver anyone could feed, unless the opt-out says so explicitly. */
+export function requireSecret(options: Pick<WebhookReceiverOptions, "secret" | "insecureNoSecret">): void {
+  if (options.secret || options.insecureNoSecret === true) return;
+  throw new WebhookConfigError(
+    "WEBHOOK_SECRET_REQUIRED",
+    "the webhook receiver needs a secret: set CLEARANCE_WEBHOOK_SECRET (server.webhookSecret) and give Paragon the URL …/webhooks/managed-sync?secret=<it>. Only on a network nobody else reaches, opt out with --webhooks-insecure-no-secret (CLEARANCE_WEBHOOK_INSECURE_NO_SECRET=true; insecureNoSecret in code)",
+  );
 }
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {

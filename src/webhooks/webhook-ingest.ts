@@ -1,18 +1,22 @@
 import { hostname } from "node:os";
 import { createIngestWorker, type IngestWorkerOptions } from "./ingest-worker.js";
 import { WebhookProcessor, type WebhookProcessorOptions } from "./processor.js";
-import { createWebhookReceiver, type WebhookReceiver, type WebhookReceiverOptions } from "./receiver.js";
-import { SpoolQueue } from "./spool-queue.js";
+import {
+  createWebhookReceiver,
+  requireSecret,
+  type WebhookReceiver,
+  type WebhookReceiverOptions,
+} from "./receiver.js";
+import { SpoolQueue, type SpoolQueueOptions } from "./spool-queue.js";
 import { StoreOptimizer } from "./store-optimizer.js";
 
 export interface WebhookIngestOptions
   extends IngestWorkerOptions,
     Omit<WebhookReceiverOptions, "queue">,
-    Omit<WebhookProcessorOptions, "queue" | "worker"> {
-  /** The spool folder (e.g. `<data>/webhooks`); survives restarts. */
+    Omit<WebhookProcessorOptions, "queue" | "worker">,
+    Pick<SpoolQueueOptions, "fsync" | "maxDeadLetters" | "staleLockMs" | "sweepMs"> {
+  /** The spool folder (e.g. `<data>/webhooks`); survives restarts. One process per spool. */
   spoolDir: string;
-  /** Fsync each accepted event (default true). */
-  fsync?: boolean;
   /** Compact the store at most this often while webhooks write (default 60 000 ms; 0: never). */
   optimizeEveryMs?: number;
 }
@@ -32,12 +36,20 @@ export interface WebhookIngest extends WebhookReceiver {
  * re-fetched records through the ingest pipeline out.
  *
  * @example
- * const webhooks = await startWebhookIngest({ spoolDir, store, embeddings, clientFor, secret });
+ * const webhooks = await startWebhookIngest({ spoolDir, store, embeddings, tenants, clientFor, secret });
  * app.post("/webhooks/managed-sync", (c) => webhooks.handler(c.req.raw));
  * app.get("/health", (c) => c.json({ webhooks: webhooks.metrics() }));
  */
 export async function startWebhookIngest(options: WebhookIngestOptions): Promise<WebhookIngest> {
-  const queue = await SpoolQueue.open({ dir: options.spoolDir, fsync: options.fsync ?? true });
+  requireSecret(options);
+  const queue = await SpoolQueue.open({
+    dir: options.spoolDir,
+    fsync: options.fsync ?? true,
+    ...(options.maxDeadLetters !== undefined ? { maxDeadLetters: options.maxDeadLetters } : {}),
+    ...(options.staleLockMs !== undefined ? { staleLockMs: options.staleLockMs } : {}),
+    ...(options.sweepMs !== undefined ? { sweepMs: options.sweepMs } : {}),
+    onError: (error) => options.onError?.(error),
+  });
   const optimizer = new StoreOptimizer(options.store, options.optimizeEveryMs ?? 60_000, (error) =>
     options.onError?.(error),
   );

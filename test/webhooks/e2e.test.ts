@@ -51,7 +51,9 @@ describe("webhooks end to end: emulator → sender → receiver → queue → in
 
   beforeAll(async () => {
     world = await startWorld({
-      webhooks: { onPermissionChange: (recordId, syncId) => retriever?.invalidateRecord(recordId, syncId) },
+      webhooks: {
+        onPermissionChange: (_tenant, syncId, recordId) => retriever?.invalidateRecord(recordId, syncId),
+      },
     });
     // Count embedding calls: a permission-only change must not make any.
     const embed = world.embeddings.embedDocuments.bind(world.embeddings);

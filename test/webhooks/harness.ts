@@ -58,6 +58,43 @@ export function corpus(extra: Record<string, string> = {}): CorpusSpec {
   };
 }
 
+export const OTHER_TENANT = "contoso";
+export const OTHER_OWNER = "kim@contoso.test";
+
+/**
+ * Two Connected Users of one project: Northwind (the corpus above) and Contoso, whose drive repeats
+ * Northwind's file paths with other text, so a misrouted event would show.
+ */
+export function twoTenantCorpus(extra: Record<string, string> = {}): CorpusSpec {
+  const base = corpus(extra);
+  const files: Record<string, string> = {};
+  for (const [path, text] of Object.entries(base.files as Record<string, string>)) {
+    files[path] = text;
+    if (path.startsWith("drive/")) files[`contoso-drive/${path.slice("drive/".length)}`] = `Contoso: ${text}`;
+  }
+  return {
+    manifest: {
+      domain: "northwind.test",
+      people: [...PEOPLE, OTHER_OWNER].map((email) => ({ email })),
+      connectedUsers: [
+        {
+          id: TENANT,
+          syncs: [
+            { integration: "googledrive", root: "drive", owner: OWNER },
+            { integration: "sharepoint", root: "sharepoint", owner: OWNER },
+          ],
+        },
+        {
+          id: OTHER_TENANT,
+          syncs: [{ integration: "googledrive", root: "contoso-drive", owner: OTHER_OWNER }],
+        },
+      ],
+      sharing: { "drive/Company/": { grants: [{ domain: "northwind.test", role: "reader" }] } },
+    },
+    files,
+  };
+}
+
 export async function tempDir(prefix: string): Promise<string> {
   return mkdtemp(join(tmpdir(), `clearance-webhooks-${prefix}-`));
 }
@@ -67,10 +104,10 @@ export function newEmbeddings(): BatchedEmbeddings {
 }
 
 /** A Managed Sync client for the tenant, with quick retries. */
-export async function clientFor(emulator: Emulator): Promise<ManagedSyncClient> {
+export async function clientFor(emulator: Emulator, tenant = TENANT): Promise<ManagedSyncClient> {
   return new ManagedSyncClient({
     baseUrl: emulator.url,
-    auth: { token: await emulator.tokenFor(TENANT) },
+    auth: { token: await emulator.tokenFor(tenant) },
     timeoutMs: 5_000,
     retry: { retries: 4, baseDelayMs: 5, maxDelayMs: 50, maxRetryAfterMs: 2_000 },
   });
@@ -104,6 +141,7 @@ export interface World {
   webhooks: WebhookIngest;
   sender: WebhookSender;
   webhookUrl: string;
+  spoolDir: string;
   syncIds: { drive: string; sharepoint: string };
   /** Waits until the sender has delivered everything and the processor has drained the spool. */
   settle(): Promise<void>;
@@ -149,6 +187,7 @@ export async function startWorld(
     webhooks,
     sender,
     webhookUrl,
+    spoolDir,
     syncIds: { drive: idOf("googledrive"), sharepoint: idOf("sharepoint") },
     async settle() {
       await sender.idle();
@@ -167,11 +206,15 @@ export async function startWorld(
 }
 
 /** What a store holds for the tenant, comparable across stores: record versions and chunk counts. */
-export async function snapshot(store: LanceChunkStore, syncIds: readonly string[]): Promise<unknown[]> {
+export async function snapshot(
+  store: LanceChunkStore,
+  syncIds: readonly string[],
+  tenant = TENANT,
+): Promise<unknown[]> {
   const rows: unknown[] = [];
   for (const syncId of syncIds) {
-    for await (const v of store.recordVersions(TENANT, syncId)) {
-      const chunks = await store.count({ tenant: TENANT, recordIds: [v.recordId] });
+    for await (const v of store.recordVersions(tenant, syncId)) {
+      const chunks = await store.count({ tenant, recordIds: [v.recordId] });
       rows.push({
         syncId,
         recordId: v.recordId,
@@ -183,7 +226,7 @@ export async function snapshot(store: LanceChunkStore, syncIds: readonly string[
       });
     }
   }
-  rows.push({ total: await store.count({ tenant: TENANT }) });
+  rows.push({ total: await store.count({ tenant }) });
   return rows.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 }
 
@@ -196,14 +239,15 @@ export async function cleanSnapshot(world: World): Promise<unknown[]> {
 export async function cleanSnapshotOf(
   client: ManagedSyncClient,
   syncIds: readonly string[],
+  tenant = TENANT,
 ): Promise<unknown[]> {
   const dir = await tempDir("clean");
   const store = await LanceChunkStore.open({ dir, dimensions: DIMENSIONS });
   try {
-    const report = await fullIngest(client, store);
+    const report = await fullIngest(client, store, tenant);
     if (!report.ok)
       throw new Error(`clean ingest failed: ${JSON.stringify(report.error ?? report.failures)}`);
-    return await snapshot(store, syncIds);
+    return await snapshot(store, syncIds, tenant);
   } finally {
     await store.close();
     await rm(dir, { recursive: true, force: true });
@@ -211,12 +255,12 @@ export async function cleanSnapshotOf(
 }
 
 /** A full ingest of the tenant's syncs into `store`. */
-export function fullIngest(client: ManagedSyncClient, store: LanceChunkStore) {
+export function fullIngest(client: ManagedSyncClient, store: LanceChunkStore, tenant = TENANT) {
   return ingest({
     client,
     store,
     embeddings: newEmbeddings(),
-    tenant: TENANT,
+    tenant,
     mode: "full",
     holder: "clean",
   });

@@ -1,3 +1,5 @@
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { leaseName } from "../../src/ingest/index.js";
 import { startWorld, TENANT, type World } from "./harness.js";
@@ -6,8 +8,15 @@ import { startWorld, TENANT, type World } from "./harness.js";
 describe("webhook events are hints", () => {
   let world: World;
 
+  let listCalls = 0;
+
   beforeAll(async () => {
-    world = await startWorld({ webhooks: { maxAttempts: 3 } });
+    world = await startWorld({ webhooks: { maxAttempts: 3, syncRefreshMinMs: 1_000 } });
+    const list = world.client.syncs.list.bind(world.client.syncs);
+    world.client.syncs.list = (...args) => {
+      listCalls++;
+      return list(...args);
+    };
     world.sender.announceSyncs();
     await world.settle();
   });
@@ -54,6 +63,51 @@ describe("webhook events are hints", () => {
     expect(await world.store.count({ tenant: TENANT })).toBe(total);
   });
 
+  it("a flood of forged sync ids costs one sync-list call, and each event is dead-lettered once", async () => {
+    const deadBefore = world.webhooks.metrics().deadLettered;
+    const callsBefore = listCalls;
+    const sent = performance.now();
+    const forged = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => post(hint("record_updated", `forged-sync-${i}`, `r${i}`))),
+    );
+    const spanMs = performance.now() - sent;
+    expect(forged.every((status) => status === 202)).toBe(true);
+    await world.settle();
+    const m = world.webhooks.metrics();
+    expect(m.deadLettered - deadBefore).toBe(40);
+    // One refresh, requested after the events were accepted, proves them all unknown; at most one
+    // refresh per syncRefreshMinMs (1 s) while they keep coming. Before: one call per forged id.
+    console.log(
+      `40 forged sync ids, accepted within ${spanMs.toFixed(0)} ms: ${listCalls - callsBefore} GET /api/syncs`,
+    );
+    expect(listCalls - callsBefore).toBeGreaterThanOrEqual(1);
+    expect(listCalls - callsBefore).toBeLessThanOrEqual(1 + Math.floor(spanMs / 1_000));
+    const dead = await readdir(join(world.spoolDir, "dead"));
+    const reasons = await Promise.all(
+      dead.map(
+        async (name) => JSON.parse(await readFile(join(world.spoolDir, "dead", name), "utf8")).lastError,
+      ),
+    );
+    expect(reasons.filter((r: string) => r.startsWith("WEBHOOK_UNKNOWN_SYNC"))).toHaveLength(41);
+  });
+
+  it("still finds a sync created a moment after its list was read", async () => {
+    const deadBefore = world.webhooks.metrics().deadLettered;
+    const { sync } = world.emulator.state.enableSync(TENANT, {
+      integration: "dropbox",
+      pipeline: "files",
+      configurationName: "default",
+    });
+    const node = world.emulator.state.putFile(
+      sync.id,
+      "Fresh/Kickoff.md",
+      new TextEncoder().encode("Kickoff.\n"),
+    );
+    await world.settle();
+    expect(await chunks(node.id)).toBe(1);
+    expect(world.webhooks.metrics().deadLettered).toBe(deadBefore);
+  });
+
   it("waits while a cron ingest holds the sync's lease, then applies the change", async () => {
     const name = leaseName(TENANT, world.syncIds.drive);
     expect(await world.store.acquireLease(name, "cron", 60_000)).toBe(true);
@@ -73,6 +127,6 @@ describe("webhook events are hints", () => {
     await world.store.releaseLease(name, "cron");
     await world.settle();
     expect(await chunks(node.id)).toBe(1);
-    expect(world.webhooks.metrics().failed).toBe(1); // only the dead-lettered event above ever failed
+    expect(world.webhooks.metrics().failed).toBe(41); // only the dead-lettered events above ever failed
   });
 });

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   SpoolQueue,
+  type WebhookBatch,
   WebhookDeferredError,
   WebhookProcessor,
   type WebhookProcessorOptions,
@@ -35,7 +36,7 @@ class ScriptedWorker implements WebhookWorker {
   readonly activeSyncs = new Set<string>();
   sameSyncOverlap = false;
 
-  async applyRecords(_tenant: string, syncId: string, recordIds: readonly string[]) {
+  async applyRecords({ syncId }: WebhookBatch, recordIds: readonly string[]) {
     this.enter(syncId);
     try {
       await new Promise((r) => setTimeout(r, 2));
@@ -52,7 +53,7 @@ class ScriptedWorker implements WebhookWorker {
     }
   }
 
-  async pullSync(_tenant: string, syncId: string) {
+  async pullSync({ syncId }: WebhookBatch) {
     this.pulls.push(syncId);
   }
 
@@ -144,6 +145,31 @@ describe("webhook processor over the spool queue", () => {
     expect(queue.stats()).toMatchObject({ pending: 0, processed: 1, deadLettered: 1, deferred: 2 });
   });
 
+  it("caps dead letters: past maxDeadLetters the oldest are deleted, the newest kept and counted", async () => {
+    await queue.close();
+    queue = await SpoolQueue.open({ dir, maxDeadLetters: 10 });
+    for (let i = 0; i < 30; i++) {
+      const id = `forged-${String(i).padStart(2, "0")}`;
+      worker.script.set(id, [new WebhookRejectedError("WEBHOOK_UNKNOWN_SYNC", "no such sync")]);
+      // One at a time, so the dead letters' ages follow the numbering.
+      await queue.enqueue(item(id, "record_updated", `s-${id}`));
+      await start().idle();
+      await processor?.stop();
+    }
+    const dead = await readdir(join(dir, "dead"));
+    expect(dead.length).toBeLessThanOrEqual(10);
+    const kept = await Promise.all(
+      dead.map(async (name) => JSON.parse(await readFile(join(dir, "dead", name), "utf8")).item.recordId),
+    );
+    expect(kept).toContain("forged-29");
+    expect(kept).not.toContain("forged-00");
+    expect(queue.stats()).toMatchObject({ deadLettered: 30, deadLettersDropped: 30 - dead.length });
+    // An over-full folder (a cap lowered across a restart) is trimmed when the spool opens.
+    await queue.close();
+    queue = await SpoolQueue.open({ dir, maxDeadLetters: 3 });
+    expect((await readdir(join(dir, "dead"))).length).toBeLessThanOrEqual(3);
+  });
+
   it("runs syncs in parallel up to the limit, never two batches of one sync at once", async () => {
     for (let i = 0; i < 60; i++) await queue.enqueue(item(`r${i}`, "record_updated", `s${i % 4}`));
     await start({ concurrency: 3, batchSize: 4 }).idle();
@@ -195,7 +221,12 @@ describe("webhook processor over the spool queue", () => {
     expect(second?.id).toBe(first?.id);
     await queue.complete(second!);
     expect(queue.stats()).toMatchObject({ pending: 0, inMemory: 0, processed: 2 });
-    expect(await readdir(join(dir, "pending"))).toEqual([]);
-    expect(await readdir(join(dir, "active"))).toEqual([]);
+    expect(await jsonFilesUnder(join(dir, "pending"))).toEqual([]);
+    expect(await jsonFilesUnder(join(dir, "active"))).toEqual([]);
   });
 });
+
+async function jsonFilesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true });
+  return entries.filter((name) => name.endsWith(".json"));
+}

@@ -1,13 +1,16 @@
-import { rm } from "node:fs/promises";
+import { readdir, rm } from "node:fs/promises";
+import { join } from "node:path";
 import express from "express";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { toNodeHandler } from "../../src/chat/index.js";
 import {
   createWebhookReceiver,
   SpoolQueue,
+  startWebhookIngest,
   type WebhookNotice,
   type WebhookReceiver,
 } from "../../src/webhooks/index.js";
+import { laneName } from "../../src/webhooks/spool-lane.js";
 import { tempDir } from "./harness.js";
 
 const record = (event: string, recordId = "r1") => ({
@@ -65,14 +68,40 @@ describe("webhook receiver", () => {
     expect(notices).toContainEqual({ type: "unauthorized" });
   });
 
+  it("refuses to exist without a secret unless the insecure opt-out is explicit", async () => {
+    expect(() => createWebhookReceiver({ queue })).toThrow(
+      expect.objectContaining({ code: "WEBHOOK_SECRET_REQUIRED" }),
+    );
+    expect(() => createWebhookReceiver({ queue, secret: "" })).toThrow(/needs a secret/);
+    const spoolDir = join(dir, "never-created");
+    await expect(
+      startWebhookIngest({
+        spoolDir,
+        store: {} as never,
+        embeddings: {} as never,
+        clientFor: () => {
+          throw new Error("unused");
+        },
+      }),
+    ).rejects.toMatchObject({ code: "WEBHOOK_SECRET_REQUIRED" });
+    await expect(readdir(spoolDir)).rejects.toMatchObject({ code: "ENOENT" });
+
+    const open = createWebhookReceiver({ queue, insecureNoSecret: true });
+    const response = await open.handler(
+      new Request("http://hooks.test/webhooks", {
+        method: "POST",
+        body: JSON.stringify(record("record_updated")),
+      }),
+    );
+    expect(response.status).toBe(202);
+  });
+
   it("persists a record event before answering 202, and absorbs a duplicate while it is pending", async () => {
     const first = await post(record("record_created"));
     expect(first.status).toBe(202);
     expect(await first.json()).toEqual({ queued: "accepted" });
-    // Durable: a new queue over the same folder sees it.
-    const again = await SpoolQueue.open({ dir });
-    expect(again.stats().pending).toBe(1);
-    await again.close();
+    // Durable: on disk, in the tenant's lane, before the 202.
+    expect(await readdir(join(dir, "pending", laneName("northwind")))).toHaveLength(1);
     expect(await (await post(record("record_created"))).json()).toEqual({ queued: "duplicate" });
     // Another event for the same record is its own piece of work.
     expect(await (await post(record("record_deleted"))).json()).toEqual({ queued: "accepted" });
@@ -170,7 +199,7 @@ describe("webhook receiver over a queue that cannot persist", () => {
     const dir = await tempDir("receiver-broken");
     const queue = await SpoolQueue.open({ dir });
     await rm(dir, { recursive: true, force: true });
-    const receiver = createWebhookReceiver({ queue });
+    const receiver = createWebhookReceiver({ queue, insecureNoSecret: true });
     const response = await receiver.handler(
       new Request("http://hooks.test/webhooks", {
         method: "POST",

@@ -46,6 +46,7 @@ export interface ServeFlags {
   chatModel?: string;
   extractive?: boolean;
   webhooks?: boolean;
+  webhooksInsecureNoSecret?: boolean;
   spoolDir?: string;
 }
 
@@ -106,6 +107,10 @@ export function serveCommand(): Command {
     .option(
       "--spool-dir <dir>",
       "with --webhooks: the durable event queue folder (default: beside the store)",
+    )
+    .option(
+      "--webhooks-insecure-no-secret",
+      "with --webhooks: INSECURE, accept webhooks without CLEARANCE_WEBHOOK_SECRET (anyone reaching the URL can queue work)",
     )
     .action(async (flags: ServeFlags) => {
       if (flags.demo) process.stderr.write("Starting the emulator and ingesting the demo corpus…\n");
@@ -182,6 +187,8 @@ interface Setup {
   /** The configured chat model (`--chat-model` wins). */
   chatModel?: string;
   webhooks?: WebhookIngest;
+  /** Webhooks accepted without a secret (the explicit opt-out). */
+  insecureWebhooks?: boolean;
   close(): Promise<void>;
 }
 
@@ -242,13 +249,17 @@ async function configuredSetup(flags: ServeFlags, log: pino.Logger): Promise<Set
   let webhooks: WebhookIngest | undefined;
   if (flags.webhooks) {
     try {
-      if (!config.server.webhookSecret) {
+      if (
+        !config.server.webhookSecret &&
+        (flags.webhooksInsecureNoSecret || config.server.webhookInsecureNoSecret)
+      ) {
         log.warn(
-          "webhooks accepted without a secret: set CLEARANCE_WEBHOOK_SECRET before exposing this server",
+          "INSECURE: webhooks accepted without a secret; anyone who reaches this server can queue work",
         );
       }
       webhooks = await startConfiguredWebhooks(config, opened, {
         ...(flags.spoolDir ? { spoolDir: flags.spoolDir } : {}),
+        insecureNoSecret: flags.webhooksInsecureNoSecret === true,
         onNotice: (notice) => log.info({ notice }, "webhook notice"),
         onError: (error) => log.warn({ err: error }, "webhook event failed"),
       });
@@ -276,6 +287,7 @@ async function configuredSetup(flags: ServeFlags, log: pino.Logger): Promise<Set
     openaiApiKey: config.embeddings.openaiApiKey,
     chatModel: config.chat.model,
     ...(webhooks ? { webhooks } : {}),
+    insecureWebhooks: webhooks !== undefined && !config.server.webhookSecret,
     close: async () => {
       await webhooks?.close();
       await opened.close();
@@ -334,6 +346,11 @@ function bannerOf(url: string, setup: Setup, answerer: Answerer): string {
   lines.push(`  chat API     POST ${url}/api/chat  {"question": "…", "stream": false}`);
   lines.push(`  health       ${url}/health`);
   if (setup.webhooks) lines.push(`  webhooks     POST ${url}/webhooks/managed-sync`);
+  if (setup.insecureWebhooks) {
+    lines.push(
+      "  webhooks     INSECURE: no secret; anyone who reaches this URL can queue work. Never expose this.",
+    );
+  }
   lines.push(`  answers by   ${answerer.name}`);
   if (setup.identityMode === "dev-header") {
     lines.push(
