@@ -96,12 +96,10 @@ describe("the spool lock", () => {
     await first.enqueue(item("northwind", "a"));
     await first.enqueue(item("northwind", "b"));
     const claimed = await first.claim(1);
-    // Another process judged it dead (say it was suspended) and took the spool over.
+    // Meanwhile another process (say this one was suspended) took the spool over, then went quiet.
     const lock = await lockFile(dir);
-    await writeFile(
-      join(dir, "spool.lock"),
-      JSON.stringify({ ...lock, machine: "other", host: "elsewhere" }),
-    );
+    const other = { ...lock, token: "someone-else", machine: "other", host: "elsewhere" };
+    await writeFile(join(dir, "spool.lock"), JSON.stringify(other));
     await utimes(join(dir, "spool.lock"), new Date(0), new Date(0));
     const second = await SpoolQueue.open({ dir, fsync: false, staleLockMs: 300 });
     opened.push(second);
