@@ -1,6 +1,7 @@
 export { AllowRateTracker } from "./allow-rate.js";
 export { type AllowSet, AllowSetCache, type AllowSetCacheOptions } from "./allow-set-cache.js";
 export { preciseNow } from "./clock.js";
+export type { ChangeCoverage, Coverage } from "./coverage.js";
 export { type CachedDecision, DecisionCache, type DecisionCacheOptions } from "./decision-cache.js";
 export {
   PermissionsAbortedError,

@@ -2,11 +2,13 @@ import type {
   AccessControl,
   AllowRateTracker,
   AllowSetCache,
+  ChangeCoverage,
   DecisionCache,
   Subject,
 } from "../access/index.js";
 import type { RetrievalSettings } from "./options.js";
 import type { Tally } from "./report.js";
+import type { SyncTrust } from "./trust.js";
 
 /** What every query of one retriever shares: the tenant, the access port and the bounded caches. */
 export interface EnforcementContext {
@@ -18,6 +20,8 @@ export interface EnforcementContext {
   allowRates: AllowRateTracker;
   /** The tenant's syncs a pre-filter lists objects in; undefined means pre-filtering is unavailable. */
   syncIds: ((signal?: AbortSignal) => Promise<readonly string[]>) | undefined;
+  /** The permission-changes follower's proof for this tenant's caches, when one runs. */
+  changes: ChangeCoverage | undefined;
 }
 
 /** One query in flight: who asks, how many results, and its running tally. */
@@ -27,8 +31,8 @@ export interface QueryRun {
   k: number;
   signal: AbortSignal | undefined;
   startedAt: number;
-  /** Evidence from before this instant is stale and must be re-checked before return. */
-  freshSince: number;
+  /** How far this query trusts each sync's cached evidence (see `trustedSince`), worked out once per sync. */
+  trust: Map<string, SyncTrust>;
   tally: Tally;
   /** Decisions made or looked up during this query, by `refKey`. */
   decided: Map<string, boolean>;

@@ -1,6 +1,7 @@
 import { type ObjectRef, preciseNow } from "../access/index.js";
 import { type QueryRun, refKey } from "./context.js";
 import { MAX_REPORTED_ERRORS } from "./report.js";
+import { trustedSince } from "./trust.js";
 
 /**
  * Decides every object not yet decided in this query: a cached deny, or a cached allow still
@@ -23,7 +24,7 @@ export async function decide(run: QueryRun, objects: readonly ObjectRef[]): Prom
       continue;
     }
     const cached = ctx.decisions.get(subject, relation, object);
-    if (cached && (!cached.allowed || cached.requestedAt >= run.freshSince)) {
+    if (cached && (!cached.allowed || cached.requestedAt >= trustedSince(run, object.syncId))) {
       run.decided.set(key, cached.allowed);
       tally.cacheHits += 1;
       continue;

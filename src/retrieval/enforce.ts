@@ -14,6 +14,7 @@ import type { FilterOutcome } from "./outcome.js";
 import { postFilter } from "./post-filter.js";
 import { loadAllowLists, preFilter } from "./pre-filter.js";
 import { newTally, type RetrievalReport, type StrategyRun } from "./report.js";
+import { freshnessReport, trustedSince } from "./trust.js";
 
 export interface EnforceRequest {
   subject: string | undefined;
@@ -45,7 +46,7 @@ export async function enforce(ctx: EnforcementContext, request: EnforceRequest):
     k: request.k,
     signal: request.signal,
     startedAt,
-    freshSince: startedAt - ctx.settings.freshnessMs,
+    trust: new Map(),
     tally: newTally(),
     decided: new Map(),
   };
@@ -109,13 +110,12 @@ export async function enforce(ctx: EnforcementContext, request: EnforceRequest):
 async function peekAllowSets(run: QueryRun): Promise<AllowSet[] | undefined> {
   const { ctx } = run;
   if (!ctx.syncIds) return undefined;
-  const sets: AllowSet[] = [];
-  for (const syncId of await ctx.syncIds(run.signal)) {
-    const set = ctx.allowSets.peek(run.subject, ctx.settings.relation, syncId);
-    if (!set) return undefined;
-    sets.push(set);
-  }
-  return sets;
+  const syncIds = await ctx.syncIds(run.signal);
+  // Weighing every sync's trust up front fixes it for the whole query, puts each sync in the
+  // report, and starts following a sync from the tenant's first query on.
+  for (const syncId of syncIds) trustedSince(run, syncId);
+  const sets = syncIds.map((syncId) => ctx.allowSets.peek(run.subject, ctx.settings.relation, syncId));
+  return sets.every((set) => set !== undefined) ? (sets as AllowSet[]) : undefined;
 }
 
 function buildReport(
@@ -143,6 +143,7 @@ function buildReport(
     revokedOnVerify: tally.revokedOnVerify,
     itemErrors: tally.itemErrors,
     errors: tally.errors,
+    freshness: freshnessReport(run),
     elapsedMs: Math.round((preciseNow() - run.startedAt) * 10) / 10,
   };
 }

@@ -24,12 +24,14 @@ export const retrievalSettingsSchema = z.object({
   /** How long a subject's allow lists are reused (default 60 s; 0: one list-objects per query). */
   allowSetTtlMs: z.number().int().nonnegative().default(60_000),
   /**
-   * The oldest permission evidence a returned chunk may rest on. Cached allows and allow lists
-   * older than this are re-checked before return. Default 0: every result is confirmed by an answer
-   * given during the query, so a revocation takes effect on the next query. With F > 0 a revocation
-   * can take up to min(F, decisionCacheTtlMs) (post-filter) or min(F, allowSetTtlMs) (pre-filter)
-   * unless `invalidateRecord` is called. A new grant can take up to decisionCacheTtlMs (a cached
-   * deny) or allowSetTtlMs (a list without it) to show, whatever F, unless invalidated.
+   * How stale the permission evidence behind a returned chunk may be. Default 0: every result is
+   * confirmed by an answer requested during the query, so a revocation takes effect on the next
+   * query. With F > 0 and a permission-changes follower (`changes`), cached evidence is used while
+   * the follower proves it current (caught up less than F ago); otherwise every result is
+   * confirmed, and the report says why. With F > 0 and no follower, cached evidence younger than F
+   * is used on age alone: a revocation can then take up to min(F, decisionCacheTtlMs) (post-filter)
+   * or min(F, allowSetTtlMs) (pre-filter) unless `invalidate`/`invalidateRecord` is called, and a
+   * new grant up to decisionCacheTtlMs or allowSetTtlMs.
    */
   freshnessMs: z.number().int().nonnegative().default(0),
   /** How long allow/deny answers are reused (default 30 s; 0 turns the decision cache off). */

@@ -5,6 +5,7 @@ import { type CandidateSource, candidateStream, mergeByScore } from "./candidate
 import { type QueryRun, refKey } from "./context.js";
 import { decide } from "./decide.js";
 import type { FilterOutcome } from "./outcome.js";
+import { trustedSince } from "./trust.js";
 
 /** The subject's allow lists for every sync in scope, and whether they can serve as a filter. */
 export interface AllowLists {
@@ -83,7 +84,9 @@ export async function preFilter(
       // The store filtered on record ids; record ids are only unique within a sync, so confirm the pair.
       if (set && (set.everything || set.recordIds.has(chunk.recordId))) round.push(next.value);
     }
-    const stale = round.filter((hit) => (bySync.get(hit.chunk.syncId)?.requestedAt ?? 0) < run.freshSince);
+    const stale = round.filter(
+      (hit) => (bySync.get(hit.chunk.syncId)?.requestedAt ?? 0) < trustedSince(run, hit.chunk.syncId),
+    );
     if (stale.length > 0) {
       await decide(
         run,

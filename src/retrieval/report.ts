@@ -50,9 +50,27 @@ export interface RetrievalReport {
    * policy that allowed it (`tenant`, `owner`); absent when every result is a file.
    */
   policyAllowed?: PolicyAllow[];
+  /** How current the permission evidence behind the results is, and why (see `FreshnessReport`). */
+  freshness: FreshnessReport;
   /** Set when `onPermissionError: "empty"` turned a Permissions API failure into no results. */
   permissionError?: { code: string; message: string };
   elapsedMs: number;
+}
+
+/**
+ * How current the evidence behind a query's results was. `confirmed`: every result was confirmed
+ * by the Permissions API during the query. `follower`: cached evidence was used where the
+ * permission-changes follower proved it current (`stalenessBoundMs` bounds how stale), and
+ * `unverified` lists syncs it could not vouch for (their results were all checked). `age`: cached
+ * evidence younger than `freshnessMs` was used on age alone (no follower).
+ */
+export interface FreshnessReport {
+  mode: "confirmed" | "follower" | "age";
+  /** Upper bound on how old the permission truth behind any result may be, in ms (0: confirmed now). */
+  stalenessBoundMs: number;
+  /** In words, e.g. "staleness ≤ 1.3 s: the permission-changes follower is caught up". */
+  summary: string;
+  unverified?: { syncId: string; reason: string }[];
 }
 
 /** The running tally one query fills in. */

@@ -7,6 +7,7 @@ import {
   type AccessControl,
   AllowRateTracker,
   AllowSetCache,
+  type ChangeCoverage,
   DecisionCache,
   type Invalidation,
   normalizeSubject,
@@ -33,6 +34,11 @@ export interface PermissionAwareRetrieverFields extends BaseRetrieverInput, Retr
   access: AccessControl;
   /** The Connected User whose chunks are searched; every store call is ANDed with it. */
   tenant: string;
+  /**
+   * The permission-changes follower's proof for this tenant (`follower.forTenant(tenant)`). With it
+   * and `freshnessMs > 0`, cached evidence is used only while the follower proves it current.
+   */
+  changes?: ChangeCoverage;
   /** The tenant's syncs, for pre-filtering (list-objects per sync). Without it only post-filter runs. */
   syncIds?: readonly string[] | ((signal?: AbortSignal) => Promise<readonly string[]>);
   /** `mmr` fetches `fetchK` allowed candidates through the same enforcement, then picks k diverse ones. */
@@ -346,6 +352,7 @@ function buildShared(fields: PermissionAwareRetrieverFields): Shared {
       ...newCaches(settings),
       syncIds:
         syncIds === undefined ? undefined : typeof syncIds === "function" ? syncIds : async () => syncIds,
+      changes: fields.changes,
     },
     memberCtx: undefined,
     store: fields.store,

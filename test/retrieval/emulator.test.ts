@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PermissionsTimeoutError, PermissionsUnavailableError } from "../../src/access/index.js";
 import type { CorpusSpec } from "../../src/emulator/index.js";
+import { PermissionFollower } from "../../src/freshness/index.js";
 import { createManagedSyncRetriever, type PermissionAwareRetriever } from "../../src/retrieval/index.js";
 import { textFor, upsertRecords } from "./helpers/corpus.js";
 import { type FileNode, ingestFiles, startWorld, type World } from "./helpers/emulator-world.js";
@@ -180,6 +181,117 @@ describe("over the emulator: leaks, tenants, revocation", () => {
       { numRuns: 25, endOnFailure: true },
     );
     expect(queries).toBeGreaterThan(20);
+  });
+
+  it("never leaks with the permission-changes follower on and caching (freshnessMs 60 s), changes interleaved", async () => {
+    let followed: PermissionAwareRetriever | undefined;
+    const follower = new PermissionFollower({
+      readerFor: () => world.client.permissions,
+      invalidate: (_tenant, scope) => followed?.invalidate(scope),
+      intervalMs: 25,
+    });
+    followed = retrieverOf({ freshnessMs: 60_000, changes: follower.forTenant("northwind") });
+    const driveId = [...world.files.values()].find((f) => f.path.startsWith("Engineering/"))!.syncId;
+    const paths = [
+      ...FOLDERS,
+      ...[...world.files.values()].filter((f) => f.syncId === driveId).map((f) => f.path),
+    ];
+    const principal = fc.oneof(
+      fc.constantFrom(...PEOPLE, GUEST).map((user) => ({ user })),
+      fc.constantFrom("engineering", "platform").map((group) => ({ group })),
+      fc.constant({ domain: "northwind.test" }),
+    );
+    // Weighted towards membership changes and queries: cached decisions get reused across changes.
+    const op = fc.oneof(
+      {
+        weight: 1,
+        arbitrary: fc.record({
+          kind: fc.constant("share" as const),
+          path: fc.constantFrom(...paths),
+          principal,
+          role: fc.constantFrom("reader", "writer"),
+        }),
+      },
+      {
+        weight: 1,
+        arbitrary: fc.record({
+          kind: fc.constant("unshare" as const),
+          path: fc.constantFrom(...paths),
+          principal,
+        }),
+      },
+      {
+        weight: 3,
+        arbitrary: fc.record({
+          kind: fc.constant("member" as const),
+          add: fc.boolean(),
+          group: fc.constantFrom("engineering", "platform"),
+          user: fc.constantFrom(...PEOPLE),
+        }),
+      },
+      {
+        weight: 4,
+        arbitrary: fc.record({
+          kind: fc.constant("query" as const),
+          user: fc.constantFrom(...PEOPLE, GUEST),
+          words: fc.array(fc.constantFrom("budget", "roadmap", "security", "policy", "travel", "design"), {
+            minLength: 1,
+            maxLength: 3,
+          }),
+          k: fc.integer({ min: 1, max: 8 }),
+        }),
+      },
+    );
+    let changedAt = Date.now();
+    let cacheHits = 0;
+    let queries = 0;
+    // The follower vouches for caches up to its last caught-up poll: wait for one after the last change.
+    const caughtUp = async () => {
+      while (!follower.status().every((s) => (s.caughtUpAt ?? 0) > changedAt))
+        await new Promise((resolve) => setTimeout(resolve, 5));
+    };
+    try {
+      await fc.assert(
+        fc.asyncProperty(fc.array(op, { minLength: 3, maxLength: 12 }), async (ops) => {
+          for (const step of ops) {
+            if (step.kind === "query") {
+              await caughtUp();
+              queries += 1;
+              const readable = await readableRecords(world, step.user);
+              const { documents, report } = await followed.retrieveWithReport(step.words.join(" "), {
+                user: step.user,
+                k: step.k,
+              });
+              for (const doc of documents) expect(readable.has(doc.metadata.recordId)).toBe(true);
+              cacheHits += report.cacheHits;
+              continue;
+            }
+            if (step.kind === "member") {
+              const member = encodeURIComponent(step.user);
+              if (step.add) await world.admin("POST", `/groups/${step.group}/members`, { member: step.user });
+              else await world.admin("DELETE", `/groups/${step.group}/members/${member}`);
+            } else if (step.kind === "share") {
+              await world.admin("POST", `/syncs/${driveId}/share`, {
+                path: step.path,
+                grant: { ...step.principal, role: step.role },
+              });
+            } else {
+              await world.admin("POST", `/syncs/${driveId}/unshare`, {
+                path: step.path,
+                principal: step.principal,
+              });
+            }
+            changedAt = Date.now();
+          }
+        }),
+        { numRuns: 15, endOnFailure: true },
+      );
+    } finally {
+      await follower.close();
+    }
+    expect(queries).toBeGreaterThan(15);
+    // The caches were in play, not bypassed.
+    expect(cacheHits).toBeGreaterThan(0);
   });
 
   it("keeps tenants apart: identical files, neither sees the other's chunks", async () => {
