@@ -32,6 +32,8 @@ export const envSettings = [
   ["CLEARANCE_CACHE_TTL_MS", "retrieval.cacheTtlMs"],
   ["CLEARANCE_ALLOW_SET_TTL_MS", "retrieval.allowSetTtlMs"],
   ["CLEARANCE_FRESHNESS_MS", "retrieval.freshnessMs"],
+  ["CLEARANCE_FOLLOW_PERMISSION_CHANGES", "retrieval.follow"],
+  ["CLEARANCE_FOLLOW_INTERVAL_MS", "retrieval.followIntervalMs"],
   ["CLEARANCE_ON_PERMISSION_ERROR", "retrieval.onPermissionError"],
   // Removed; kept so a deployment that still sets it is told what replaced it.
   ["CLEARANCE_TENANT_WIDE_SYNCS", "retrieval.tenantWideSyncs"],

@@ -80,6 +80,18 @@ export const ingestSchema = z
     message: "must be smaller than chunkSize",
   });
 
+/** A yes/no setting; from the environment only `true`/`1`/`yes` and `false`/`0`/`no` are accepted. */
+const flag = z.preprocess(
+  (value) => {
+    if (typeof value !== "string") return value;
+    const word = value.trim().toLowerCase();
+    if (["true", "1", "yes"].includes(word)) return true;
+    if (["false", "0", "no"].includes(word)) return false;
+    return value;
+  },
+  z.boolean({ error: () => "must be true or false" }),
+);
+
 export const retrievalSchema = z.object({
   k: z.coerce.number().int().positive().max(100).default(6),
   strategy: z.enum(["auto", "post", "pre"]).default("auto"),
@@ -87,8 +99,16 @@ export const retrievalSchema = z.object({
   cacheTtlMs: z.coerce.number().int().nonnegative().default(30_000),
   /** How long a person's list-objects allow list is reused for pre-filtering. */
   allowSetTtlMs: z.coerce.number().int().nonnegative().default(60_000),
-  /** The oldest permission evidence a result may rest on; 0 re-confirms every result in the query. */
-  freshnessMs: z.coerce.number().int().nonnegative().default(0),
+  /**
+   * How stale the permission evidence behind a result may be; 0 re-confirms every result in the
+   * query. Default: 10 s while the permission-changes follower runs (cached evidence is then used
+   * only while the follower proves it current, typically within followIntervalMs), 0 without it.
+   */
+  freshnessMs: z.coerce.number().int().nonnegative().optional(),
+  /** Follow each sync's Permission Changes feed in `serve` and turn it into cache invalidations. */
+  follow: flag.default(true),
+  /** How often the follower polls each sync's feed: a group change reaches the caches within about this. */
+  followIntervalMs: z.coerce.number().int().positive().default(2_000),
   /** On a Permissions API failure: a typed error, or no results with the reason in the report. */
   onPermissionError: z.enum(["throw", "empty"]).default("throw"),
   /** Removed: CRM/ticketing syncs get record policies (`records`). */
@@ -121,18 +141,6 @@ export const serverSchema = z.object({
   /** Run the webhook receiver without a secret: anyone who reaches the URL can queue work. */
   webhookInsecureNoSecret: flagSchema.default(false),
 });
-
-/** A yes/no setting; from the environment only `true`/`1`/`yes` and `false`/`0`/`no` are accepted. */
-const flag = z.preprocess(
-  (value) => {
-    if (typeof value !== "string") return value;
-    const word = value.trim().toLowerCase();
-    if (["true", "1", "yes"].includes(word)) return true;
-    if (["false", "0", "no"].includes(word)) return false;
-    return value;
-  },
-  z.boolean({ error: () => "must be true or false" }),
-);
 
 /** How `clearance serve` learns who is asking: bearer JWTs verified against a JWKS. */
 export const authSchema = z.object({

@@ -6,6 +6,7 @@ import {
 } from "../compose/index.js";
 import { type ClearanceConfig, memberDomainsOf } from "../config/index.js";
 import type { ClearanceEmbeddings } from "../embeddings/index.js";
+import { PermissionFollower } from "../freshness/index.js";
 import type { ManagedSyncClient } from "../managed-sync/index.js";
 import {
   createManagedSyncRetriever,
@@ -15,11 +16,16 @@ import {
 import { type ChunkStore, openChunkStore } from "../store/index.js";
 import { type TenantClients, TenantRegistry, TenantRetrievers } from "../tenants/index.js";
 
+/** `retrieval.freshnessMs` when unset and the follower runs: the most staleness tolerated before every result is confirmed. */
+const DEFAULT_FOLLOWED_FRESHNESS_MS = 10_000;
+
 /** Every tenant a config serves: the registry, a client and a retriever per tenant, over one store. */
 export interface ConfiguredTenants {
   registry: TenantRegistry;
   clients: TenantClients;
   retrievers: TenantRetrievers;
+  /** Follows every sync in use's Permission Changes feed (unless `retrieval.follow` is off). */
+  follower: PermissionFollower | undefined;
   store: ChunkStore;
   embeddings: ClearanceEmbeddings;
   close(): Promise<void>;
@@ -44,7 +50,10 @@ export interface ConfiguredRetrieval {
  * const { retrievers, close } = await openConfiguredTenants(loadConfig());
  * createChatHandler({ retrievers, identify });
  */
-export async function openConfiguredTenants(config: ClearanceConfig): Promise<ConfiguredTenants> {
+export async function openConfiguredTenants(
+  config: ClearanceConfig,
+  options: { follow?: boolean } = {},
+): Promise<ConfiguredTenants> {
   // Credentials first: a token for another tenant fails before anything is opened.
   const clients = tenantClientsFromConfig(config);
   const tenants = configuredTenants(config, clients);
@@ -57,7 +66,16 @@ export async function openConfiguredTenants(config: ClearanceConfig): Promise<Co
       state: store,
     });
     const { retrieval } = config;
-    const retrievers = new TenantRetrievers({
+    const follower =
+      (options.follow ?? retrieval.follow)
+        ? new PermissionFollower({
+            readerFor: (tenant) => clients.forTenant(tenant).permissions,
+            invalidate: (tenant, scope) => retrievers.invalidate(tenant, scope),
+            store,
+            intervalMs: retrieval.followIntervalMs,
+          })
+        : undefined;
+    const retrievers: TenantRetrievers = new TenantRetrievers({
       maxTenants: config.tenancy.maxActive,
       isKnown: (tenant) => registry.has(tenant),
       create: (tenant) =>
@@ -70,13 +88,26 @@ export async function openConfiguredTenants(config: ClearanceConfig): Promise<Co
           strategy: retrieval.strategy,
           decisionCacheTtlMs: retrieval.cacheTtlMs,
           allowSetTtlMs: retrieval.allowSetTtlMs,
-          freshnessMs: retrieval.freshnessMs,
+          // Cached evidence is used only while the follower proves it current; without one, never by default.
+          freshnessMs: retrieval.freshnessMs ?? (follower ? DEFAULT_FOLLOWED_FRESHNESS_MS : 0),
+          ...(follower ? { changes: follower.forTenant(tenant) } : {}),
           onPermissionError: retrieval.onPermissionError,
           records: recordPoliciesFrom(config, tenant),
           budget: retrieval.budget,
         }),
     });
-    return { registry, clients, retrievers, store, embeddings, close: () => store.close() };
+    return {
+      registry,
+      clients,
+      retrievers,
+      follower,
+      store,
+      embeddings,
+      close: async () => {
+        await follower?.close();
+        await store.close();
+      },
+    };
   } catch (error) {
     await store.close();
     throw error;
@@ -93,7 +124,8 @@ export async function openConfiguredRetrieval(
   config: ClearanceConfig,
   tenant?: string,
 ): Promise<ConfiguredRetrieval> {
-  const opened = await openConfiguredTenants(config);
+  // One question, then exit: nothing stays cached long enough for a follower to matter.
+  const opened = await openConfiguredTenants(config, { follow: false });
   try {
     const chosen = tenant ?? onlyTenant(opened.registry.list());
     const retriever = opened.retrievers.forTenant(chosen);

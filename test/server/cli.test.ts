@@ -217,6 +217,57 @@ describe("clearance serve and query over a configured store", () => {
     }
   });
 
+  it("serve follows the Permission Changes feed by default: a group member removed stops seeing the group's file", async () => {
+    const followConfig = join(dir, "follow.yaml");
+    const base = await readFile(configFile, "utf8");
+    await writeFile(followConfig, `${base}  followIntervalMs: 200\n`);
+    const running = await startServe({
+      config: followConfig,
+      devIdentity: true,
+      people: CORPUS_DIR,
+      corpus: CORPUS_DIR,
+      host: "127.0.0.1",
+      port: 0,
+    });
+    let last: ChatResponseBody | undefined;
+    const cites = async () => {
+      last = (await (await askServer(running.url, SAM, DEPLOY)).json()) as ChatResponseBody;
+      return last.citations.map((c) => c.name).includes("Deploy to production.md");
+    };
+    try {
+      expect(running.banner).toContain("Permission Changes feed followed every 0.2 s");
+      expect(await cites()).toBe(true);
+      // The first question put the tenant's syncs in use: their followers catch up.
+      for (let i = 0; ; i++) {
+        const health = (await (await fetch(`${running.url}/health`)).json()) as {
+          metrics: { permissionChanges?: { state: string }[] };
+        };
+        const followers = health.metrics.permissionChanges ?? [];
+        if (followers.length > 0 && followers.every((f) => f.state === "following")) break;
+        if (i > 100) throw new Error(`followers never caught up: ${JSON.stringify(followers)}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      // Decisions made before the followers started are asked once more; from then on the cache serves.
+      expect(await cites()).toBe(true);
+      expect(await cites()).toBe(true);
+      expect(last?.report.freshness).toMatchObject({ mode: "follower" });
+      expect(last?.report.freshness.summary).toMatch(/^staleness ≤ /);
+      expect(last?.report.checks).toBe(0);
+      const removedAt = Date.now();
+      demo.emulator.state.removeGroupMember("engineering", { type: "user", email: SAM });
+      while (await cites()) {
+        if (Date.now() - removedAt > 10_000)
+          throw new Error("Sam still sees the engineering file after 10 s");
+      }
+      console.log(
+        `serve: group removal took effect after ${Date.now() - removedAt} ms (poll interval 200 ms)`,
+      );
+    } finally {
+      demo.emulator.state.addGroupMember("engineering", { type: "user", email: SAM });
+      await running.close();
+    }
+  });
+
   it("serve refuses to start without a way to know who asks, or with two", async () => {
     await expect(startServe({ config: configFile, corpus: CORPUS_DIR, port: 0 })).rejects.toMatchObject({
       code: "SERVE_NO_IDENTITY",

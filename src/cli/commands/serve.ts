@@ -6,6 +6,7 @@ import { configuredTenants, tenantClientsFromConfig } from "../../compose/index.
 import { loadConfig } from "../../config/index.js";
 import { loadDemoDirectory, type Person, startDemo } from "../../demo/index.js";
 import { ClearanceError } from "../../errors.js";
+import type { PermissionFollower } from "../../freshness/index.js";
 import {
   countResponses,
   createServerApp,
@@ -158,6 +159,7 @@ export async function startServe(flags: ServeFlags): Promise<RunningServe> {
       metrics: () => ({
         chat: counted.snapshot(),
         ...(setup.webhooks ? { webhooks: setup.webhooks.metrics() } : {}),
+        ...(setup.follower ? { permissionChanges: setup.follower.status() } : {}),
       }),
       ...(setup.webhooks ? { webhook: setup.webhooks.handler } : {}),
     });
@@ -189,6 +191,8 @@ interface Setup {
   webhooks?: WebhookIngest;
   /** Webhooks accepted without a secret (the explicit opt-out). */
   insecureWebhooks?: boolean;
+  /** Follows the Permission Changes feed of every sync in use (configured mode, unless retrieval.follow is off). */
+  follower?: PermissionFollower;
   close(): Promise<void>;
 }
 
@@ -288,6 +292,7 @@ async function configuredSetup(flags: ServeFlags, log: pino.Logger): Promise<Set
     chatModel: config.chat.model,
     ...(webhooks ? { webhooks } : {}),
     insecureWebhooks: webhooks !== undefined && !config.server.webhookSecret,
+    ...(opened.follower ? { follower: opened.follower } : {}),
     close: async () => {
       await webhooks?.close();
       await opened.close();
@@ -345,6 +350,11 @@ function bannerOf(url: string, setup: Setup, answerer: Answerer): string {
   lines.push(`  chat page    ${url}/`);
   lines.push(`  chat API     POST ${url}/api/chat  {"question": "…", "stream": false}`);
   lines.push(`  health       ${url}/health`);
+  if (setup.follower) {
+    lines.push(
+      `  freshness    Permission Changes feed followed every ${setup.follower.intervalMs / 1000} s per sync in use`,
+    );
+  }
   if (setup.webhooks) lines.push(`  webhooks     POST ${url}/webhooks/managed-sync`);
   if (setup.insecureWebhooks) {
     lines.push(
