@@ -181,19 +181,19 @@ describe("Permission Changes feed", () => {
     const kept = service.changeRetentionMs;
     try {
       const saved = await endToken();
+      emu.state.share(syncId, "HR/Salaries.csv", {
+        principal: { type: "user", email: "ana@northwind.test" },
+        role: "reader",
+      });
+      // Within the window: readable.
+      expect((await readAll({ continuationToken: saved })).flatMap((p) => p.changes)).toHaveLength(1);
+      const caughtUp = await endToken();
       const admin = await fetch(`${emu.url}/__admin/permission-changes`, {
         method: "PUT",
         headers: { authorization: `Bearer ${emu.adminToken}`, "content-type": "application/json" },
         body: JSON.stringify({ retentionMs: 40 }),
       });
       expect(admin.status).toBe(200);
-      emu.state.share(syncId, "HR/Salaries.csv", {
-        principal: { type: "user", email: "ana@northwind.test" },
-        role: "reader",
-      });
-      // Still within the window: readable.
-      expect((await readAll({ continuationToken: saved })).flatMap((p) => p.changes)).toHaveLength(1);
-      const caughtUp = await endToken();
       await new Promise((resolve) => setTimeout(resolve, 80));
       await expect(readAll({ continuationToken: saved })).rejects.toBeInstanceOf(
         PermissionChangesCursorInvalidError,
