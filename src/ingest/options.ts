@@ -28,6 +28,10 @@ export interface IngestOptions {
   maxFileBytes?: number;
   /** Extracted text longer than this is recorded as failed (`TOO_LONG`). */
   maxChars?: number;
+  /** An OOXML file (DOCX/XLSX/PPTX) that would inflate past this many bytes is recorded as failed (`ZIP_BOMB`). */
+  maxUncompressedBytes?: number;
+  /** A file whose parsing takes longer is recorded as failed (`TIMEOUT`); its extraction worker is killed. */
+  extractTimeoutMs?: number;
   /** Downloads and extractions in flight at once (default 4). */
   concurrency?: number;
   /** Who holds the sync leases; default `<hostname>:<pid>:<random>`. A worker that restarts with the same holder resumes at once. */
@@ -62,6 +66,12 @@ const tuningSchema = z
       .positive()
       .default(25 * 1024 * 1024),
     maxChars: z.number().int().positive().default(2_000_000),
+    maxUncompressedBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(100 * 1024 * 1024),
+    extractTimeoutMs: z.number().int().positive().default(60_000),
     concurrency: z.number().int().positive().max(256).default(4),
     leaseTtlMs: z.number().int().min(1000).default(60_000),
   })

@@ -106,7 +106,13 @@ async function download(
       mimeType: genericType ? content.mimeType : metadata.mimeType,
       name: metadata.name,
     },
-    { maxBytes, maxChars: settings.maxChars, ...(signal ? { signal } : {}) },
+    {
+      maxBytes,
+      maxChars: settings.maxChars,
+      maxUncompressedBytes: settings.maxUncompressedBytes,
+      timeoutMs: settings.extractTimeoutMs,
+      ...(signal ? { signal } : {}),
+    },
   );
 }
 

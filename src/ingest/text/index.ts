@@ -1,7 +1,19 @@
 export { chunkText } from "./chunk-text.js";
 export { contentHash } from "./content-hash.js";
 export { detectFormat, isFolderMimeType, sniffFormat, type TextFormat } from "./detect-format.js";
-export { ChunkOptionsError, ExtractError, type ExtractErrorCode } from "./errors.js";
+export {
+  ChunkOptionsError,
+  ExtractError,
+  type ExtractErrorCode,
+  isExtractErrorCode,
+  isPermanentExtractCode,
+} from "./errors.js";
+export {
+  defaultExtractPoolOptions,
+  ExtractPool,
+  type ExtractPoolOptions,
+  sharedExtractPool,
+} from "./extract-pool.js";
 export { extractText } from "./extract-text.js";
 export { type RecordKind, type RecordRelations, type RelatedPerson, renderRecord } from "./render-record.js";
 export {

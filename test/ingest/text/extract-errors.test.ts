@@ -1,6 +1,5 @@
 import { readdir } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
-import { abortable } from "../../../src/ingest/text/deadline.js";
 import {
   chunkText,
   ExtractError,
@@ -161,22 +160,6 @@ describe("extractText on bad files", () => {
       { ...generous, signal: controller.signal },
     );
     await expect(attempt).rejects.toThrow("run stopped");
-  });
-});
-
-describe("abortable", () => {
-  it("rejects with the signal's reason while the work is still pending", async () => {
-    const controller = new AbortController();
-    const pending = abortable(new Promise<never>(() => {}), controller.signal);
-    controller.abort(new Error("deadline"));
-    await expect(pending).rejects.toThrow("deadline");
-  });
-
-  it("settles with the work when the signal never fires", async () => {
-    await expect(abortable(Promise.resolve(7), new AbortController().signal)).resolves.toBe(7);
-    await expect(
-      abortable(Promise.reject(new Error("parser")), new AbortController().signal),
-    ).rejects.toThrow("parser");
   });
 });
 

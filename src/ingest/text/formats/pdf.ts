@@ -3,17 +3,14 @@ import { ExtractError, messageOf } from "../errors.js";
 import type { ExtractedText } from "../types.js";
 
 /** Text of a PDF, page by page (numbered from 1). Scanned PDFs have no text layer and come out empty. */
-export async function extractPdf(bytes: Uint8Array, signal: AbortSignal): Promise<ExtractedText> {
+export async function extractPdf(bytes: Uint8Array): Promise<ExtractedText> {
   // pdf.js may transfer (detach) the buffer it is given; the caller's bytes stay usable.
   const parser = new PDFParse({ data: bytes.slice() });
-  const abort = () => void parser.destroy();
-  signal.addEventListener("abort", abort, { once: true });
   try {
     const result = await parser.getText({ pageJoiner: "" });
     const pages = result.pages.map((page) => ({ page: page.num, text: page.text }));
     return { text: pages.map((page) => page.text).join("\n\n"), pages };
   } catch (cause) {
-    if (signal.aborted) throw signal.reason;
     const name = cause instanceof Error ? cause.name : "";
     if (name === "PasswordException") {
       throw new ExtractError("ENCRYPTED", "the PDF is password-protected: remove the password to index it", {
@@ -22,7 +19,6 @@ export async function extractPdf(bytes: Uint8Array, signal: AbortSignal): Promis
     }
     throw new ExtractError("MALFORMED", `the PDF cannot be read (${messageOf(cause)})`, { cause });
   } finally {
-    signal.removeEventListener("abort", abort);
     await parser.destroy();
   }
 }

@@ -1,0 +1,78 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { ingestCommand } from "../../src/cli/commands/ingest.js";
+import type { IngestReport } from "../../src/ingest/index.js";
+import type { TenantsIngestReport } from "../../src/tenants/index.js";
+import { type Harness, smallCorpus, startHarness, TENANT } from "./harness.js";
+import { bigHtml } from "./text/fixture-files.js";
+
+// Issue 11 item 10: ingest.extractTimeoutMs and ingest.maxUncompressedBytes were parsed, then dropped.
+describe("extraction limits from options and config reach the extractor", () => {
+  let h: Harness;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "clearance-extract-limits-"));
+    h = await startHarness({
+      // Big enough to take well over 2 s to parse on any machine; every other file takes far less.
+      corpus: smallCorpus({ "drive/Archive/Archive.html": bigHtml(100_000) }),
+    });
+  });
+  afterAll(async () => {
+    await h?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  // The handbook inflates to 33 KB; the other OOXML file (none here) and the text files are unaffected.
+  const limits = { extractTimeoutMs: 2000, maxUncompressedBytes: 10_000 };
+
+  /** Failed files by name, with the code and the limit the reason names. */
+  const failuresOf = (report: IngestReport) =>
+    Object.fromEntries(
+      report.failures.map((failure) => [
+        failure.name,
+        `${failure.code} ${failure.reason.match(/(2000 ms|10000-byte)/)?.[0] ?? failure.reason}`,
+      ]),
+    );
+  const expected = { "Archive.html": "TIMEOUT 2000 ms", "Handbook.docx": "ZIP_BOMB 10000-byte" };
+
+  it("ingest() stops a slow parser at extractTimeoutMs and a zip past maxUncompressedBytes", async () => {
+    const report = await h.run(limits);
+    expect(failuresOf(report)).toEqual(expected);
+    expect(report.counts.new).toBe(6);
+  });
+
+  it("clearance ingest takes both from the config file's ingest section", async () => {
+    const file = join(dir, "clearance.yaml");
+    await writeFile(
+      file,
+      [
+        `tenant: ${TENANT}`,
+        "managedSync:",
+        `  baseUrl: ${h.emulator.url}`,
+        `  token: ${await h.emulator.tokenFor(TENANT)}`,
+        "store:",
+        "  kind: lancedb",
+        `  dir: ${join(dir, "store")}`,
+        "ingest:",
+        `  extractTimeoutMs: ${limits.extractTimeoutMs}`,
+        `  maxUncompressedBytes: ${limits.maxUncompressedBytes}`,
+      ].join("\n"),
+    );
+    let stdout = "";
+    vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
+      stdout += String(chunk);
+      return true;
+    });
+    try {
+      await ingestCommand().parseAsync(["--config", file, "--json"], { from: "user" });
+    } finally {
+      vi.restoreAllMocks();
+      process.exitCode = undefined;
+    }
+    const { tenants } = JSON.parse(stdout) as TenantsIngestReport;
+    expect(tenants.map(failuresOf)).toEqual([expected]);
+  });
+});
