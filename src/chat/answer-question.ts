@@ -3,7 +3,10 @@ import type { RetrievalReport, RetrievalResult, RetrieveOptions } from "../retri
 import { isAbstention, NOTHING_FOUND_ANSWER } from "./abstention.js";
 import type { Answerer, AnswerSource } from "./answerer.js";
 import { keepKnownCitations } from "./citation-guard.js";
+import type { QueryCondenser } from "./condenser.js";
+import { type ChatMessage, splitConversation } from "./conversation.js";
 import { ExtractiveAnswerer } from "./extractive-answerer.js";
+import { RuleCondenser } from "./rule-condenser.js";
 import { type Citation, toAnswerSources, toCitation } from "./sources.js";
 
 /**
@@ -44,6 +47,17 @@ export interface RetrievedSources {
   report: RetrievalReport;
 }
 
+/** One turn of a conversation, retrieved for the person asking and ready to be answered. */
+export interface PreparedTurn {
+  /** The last user message, as asked. */
+  question: string;
+  /** The standalone query searched (and answered). */
+  query: string;
+  sources: AnswerSource[];
+  citations: Citation[];
+  report: ChatReport;
+}
+
 /**
  * Retrieves for `user` and numbers the allowed chunks. A Permissions API failure throws, even when
  * the retriever was set to return nothing instead (`onPermissionError: "empty"`): no answer may
@@ -60,6 +74,32 @@ export async function retrieveSources(
   }
   const sources = toAnswerSources(documents);
   return { sources, citations: sources.map(toCitation), report };
+}
+
+/**
+ * One turn: the conversation's last question made standalone (`condenser`, only when there is a
+ * history), then retrieved for `user` now. Nothing from earlier turns is reused: their sources were
+ * allowed for someone at some moment, and only this retrieval says what `user` may read now.
+ */
+export async function prepareTurn(options: {
+  retriever: ChatRetriever;
+  user: string;
+  messages: readonly ChatMessage[];
+  condenser: QueryCondenser;
+  k: number;
+  signal?: AbortSignal;
+}): Promise<PreparedTurn> {
+  const { history, question } = splitConversation(options.messages);
+  const signal = options.signal ? { signal: options.signal } : {};
+  const query = history.some((m) => m.role === "user")
+    ? await options.condenser.condense({ history, question, ...signal })
+    : question;
+  const retrieved = await retrieveSources(options.retriever, query, {
+    user: options.user,
+    k: options.k,
+    ...signal,
+  });
+  return { question, query, ...retrieved, report: { ...retrieved.report, query } };
 }
 
 /**
@@ -84,34 +124,44 @@ export async function* answerPieces(
 }
 
 /**
- * One question, answered for one person from what they may read (the chat endpoint without HTTP).
+ * One question, or the next turn of a conversation, answered for one person from what they may
+ * read (the chat endpoint without HTTP).
  *
  * @example
  * const { answer, citations } = await answerQuestion({ retriever, question: "Q3 revenue?", user: "daniel@northwind.test" });
+ * const next = await answerQuestion({ retriever, user, messages: [...earlier, { role: "user", content: "and Q2?" }] });
  */
-export async function answerQuestion(options: {
-  retriever: ChatRetriever;
-  question: string;
-  user: string;
-  model?: Answerer;
-  k?: number;
-  signal?: AbortSignal;
-}): Promise<ChatResponseBody> {
-  const answerer = options.model ?? new ExtractiveAnswerer();
-  const { sources, citations, report } = await retrieveSources(options.retriever, options.question, {
+export async function answerQuestion(
+  options: {
+    retriever: ChatRetriever;
+    user: string;
+    model?: Answerer;
+    /** Default: the answerer's own, else `RuleCondenser`. */
+    condenser?: QueryCondenser;
+    k?: number;
+    signal?: AbortSignal;
+  } & (
+    | { question: string; messages?: undefined }
+    | { messages: readonly ChatMessage[]; question?: undefined }
+  ),
+): Promise<ChatResponseBody> {
+  const answerer: Answerer = options.model ?? new ExtractiveAnswerer();
+  const turn = await prepareTurn({
+    retriever: options.retriever,
     user: options.user,
+    messages: options.messages ?? [{ role: "user", content: options.question }],
+    condenser: options.condenser ?? answerer.condenser ?? new RuleCondenser(),
     k: options.k ?? DEFAULT_CHAT_K,
     ...(options.signal ? { signal: options.signal } : {}),
   });
   let answer = "";
-  for await (const piece of answerPieces(answerer, options.question, sources, options.signal))
-    answer += piece;
+  for await (const piece of answerPieces(answerer, turn.query, turn.sources, options.signal)) answer += piece;
   return {
     tenant: options.retriever.tenant,
     answer,
     answered: !isAbstention(answer),
-    citations,
-    report: { ...report, query: options.question },
+    citations: turn.citations,
+    report: turn.report,
     answerer: answerer.name,
   };
 }

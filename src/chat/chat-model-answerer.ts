@@ -1,5 +1,6 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { Answerer, AnswerInput } from "./answerer.js";
+import { ChatModelCondenser } from "./chat-model-condenser.js";
 import { AnswerError } from "./errors.js";
 import { buildPrompt } from "./prompt.js";
 
@@ -17,11 +18,14 @@ export interface ChatModelAnswererOptions {
  */
 export class ChatModelAnswerer implements Answerer {
   readonly name: string;
+  /** The same model condenses follow-ups (LangChain's history-aware pattern). */
+  readonly condenser: ChatModelCondenser;
   readonly #model: BaseChatModel;
 
   constructor(model: BaseChatModel, options: ChatModelAnswererOptions = {}) {
     this.#model = model;
     this.name = options.name ?? `chat-model:${model._llmType()}`;
+    this.condenser = new ChatModelCondenser(model, { name: this.name });
   }
 
   async *answer({ question, sources, signal }: AnswerInput): AsyncIterable<string> {

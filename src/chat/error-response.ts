@@ -1,13 +1,20 @@
 import { ClearanceError } from "../errors.js";
 
-/** A JSON error body: `{ error: { code, message, ...extra } }`. */
-export function errorResponse(
-  status: number,
-  code: string,
-  message: string,
-  extra: Record<string, unknown> = {},
-  headers: Record<string, string> = {},
-): Response {
+/**
+ * Why a chat request got no answer, as the caller is told it: an HTTP status, a stable code and a
+ * message written for them. Each protocol puts it in its own error shape.
+ */
+export interface Failure {
+  status: number;
+  code: string;
+  message: string;
+  /** Details for the caller (validation issues), in the body beside code and message. */
+  extra?: Record<string, unknown>;
+  headers?: Record<string, string>;
+}
+
+/** A JSON error body: `{ error: { code, message, ...extra } }` (the `/api/chat` shape). */
+export function errorResponse({ status, code, message, extra, headers }: Failure): Response {
   return Response.json(
     { error: { code, message, ...extra } },
     { status, headers: { "cache-control": "no-store", ...headers } },
@@ -22,39 +29,43 @@ export function isPermissionFailure(code: string | undefined): boolean {
 }
 
 /**
- * The response for an error thrown while retrieving or answering, before any answer was sent. Its
- * body holds a stable code and a message written for the caller, never the error's own text: an
- * upstream failure can name sync ids, record ids or hosts, and those stay in the server log (the
- * handler's `onError`).
+ * The failure for an error thrown while retrieving or answering. It holds a stable code and a
+ * message written for the caller, never the error's own text: an upstream failure can name sync
+ * ids, record ids or hosts, and those stay in the server log (the handler's `onError`).
  */
-export function failureResponse(error: unknown): Response {
+export function describeFailure(error: unknown): Failure {
   const code = error instanceof ClearanceError ? error.code : undefined;
   if (isPermissionFailure(code)) {
-    return errorResponse(
-      503,
-      code!,
-      "could not check what you may read, so nothing was answered: try again in a moment",
-      {},
-      { "retry-after": "5" },
-    );
+    return {
+      status: 503,
+      code: code!,
+      message: "could not check what you may read, so nothing was answered: try again in a moment",
+      headers: { "retry-after": "5" },
+    };
   }
   if (code === "NO_SUBJECT") return unauthenticated();
   if (code === "ANSWER_FAILED") {
-    return errorResponse(502, code, "the answer could not be written: try again; the server log says why");
+    return {
+      status: 502,
+      code,
+      message: "the answer could not be written: try again; the server log says why",
+    };
   }
-  if (code === "CHAT_TIMEOUT") return errorResponse(504, code, (error as Error).message);
-  return errorResponse(
-    500,
-    code ?? "INTERNAL",
-    "the chat endpoint failed unexpectedly: try again; the server log says why",
-  );
+  // Our own message: it names the deadline, nothing else.
+  if (code === "CHAT_TIMEOUT") return { status: 504, code, message: (error as Error).message };
+  return {
+    status: 500,
+    code: code ?? "INTERNAL",
+    message: "the chat endpoint failed unexpectedly: try again; the server log says why",
+  };
 }
 
 /** 401: nobody was identified, so nothing is retrieved (never an anonymous search). */
-export function unauthenticated(detail?: string): Response {
-  return errorResponse(
-    401,
-    "UNAUTHENTICATED",
-    detail ?? "who is asking is unknown: sign in (the endpoint answers only for an identified person)",
-  );
+export function unauthenticated(detail?: string): Failure {
+  return {
+    status: 401,
+    code: "UNAUTHENTICATED",
+    message:
+      detail ?? "who is asking is unknown: sign in (the endpoint answers only for an identified person)",
+  };
 }

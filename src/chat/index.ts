@@ -7,15 +7,30 @@ export {
   type ChatResponseBody,
   type ChatRetriever,
   DEFAULT_CHAT_K,
+  type PreparedTurn,
+  prepareTurn,
   type RetrievedSources,
   retrieveSources,
 } from "./answer-question.js";
 export type { Answerer, AnswerInput, AnswerSource } from "./answerer.js";
 export { ChatModelAnswerer, type ChatModelAnswererOptions } from "./chat-model-answerer.js";
+export { ChatModelCondenser, CONDENSE_PROMPT } from "./chat-model-condenser.js";
+export type { CondenseInput, QueryCondenser } from "./condenser.js";
+export { type ChatMessage, splitConversation } from "./conversation.js";
 export { type CreateAnswererOptions, createAnswerer, DEFAULT_CHAT_MODEL } from "./create-answerer.js";
+export {
+  type AnsweredTurn,
+  type ChatHandler,
+  type ChatHandlerOptions,
+  type ChatProtocol,
+  createChatEndpoint,
+  type StreamingTurn,
+  type TurnView,
+} from "./endpoint.js";
 export { AnswerError, ChatConfigError, ChatTimeoutError } from "./errors.js";
 export { ExtractiveAnswerer, type ExtractiveAnswererOptions } from "./extractive-answerer.js";
-export { type ChatHandler, type ChatHandlerOptions, createChatHandler } from "./handler.js";
+export { chatProtocol, createChatHandler } from "./handler.js";
 export { expressAdapter, type FetchHandler, type NodeHandler, toNodeHandler } from "./node-adapter.js";
-export { type ChatRequest, chatRequestSchema } from "./request-body.js";
+export { type ChatRequest, chatRequestSchema, type ParsedChatRequest } from "./request-body.js";
+export { RuleCondenser } from "./rule-condenser.js";
 export { type Citation, excerptOf } from "./sources.js";

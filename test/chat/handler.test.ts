@@ -127,7 +127,7 @@ describe("bad requests", () => {
     );
     expect(plain.status).toBe(415);
 
-    const big = await send({ question: "x".repeat(70_000) });
+    const big = await send({ question: "x".repeat(300_000) });
     expect(big.status).toBe(413);
     expect(big.body.error.code).toBe("BODY_TOO_LARGE");
 

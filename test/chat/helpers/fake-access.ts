@@ -27,6 +27,11 @@ export class FakeAccessControl implements AccessControl {
     return this;
   }
 
+  revoke(subject: string, recordId: string): this {
+    this.#grants.get(subject)?.delete(recordId);
+    return this;
+  }
+
   #allows(subject: string, recordId: string): boolean {
     return this.#grants.get(subject)?.has(recordId) ?? false;
   }

@@ -1,0 +1,281 @@
+import { ClearanceError } from "../errors.js";
+import type { RetrievalReport } from "../retrieval/index.js";
+import {
+  type Identify,
+  type Identity,
+  normalizeIdentity,
+  type RetrieverSource,
+  singleTenant,
+  UnknownTenantError,
+} from "../tenants/index.js";
+import { isAbstention } from "./abstention.js";
+import {
+  answerPieces,
+  type ChatReport,
+  type ChatRetriever,
+  DEFAULT_CHAT_K,
+  type PreparedTurn,
+  prepareTurn,
+} from "./answer-question.js";
+import type { Answerer } from "./answerer.js";
+import type { QueryCondenser } from "./condenser.js";
+import { requestDeadline } from "./deadline.js";
+import { describeFailure, type Failure, unauthenticated } from "./error-response.js";
+import { ChatConfigError, ChatTimeoutError } from "./errors.js";
+import { ExtractiveAnswerer } from "./extractive-answerer.js";
+import type { BodyResult } from "./json-body.js";
+import type { ParsedChatRequest } from "./request-body.js";
+import { RuleCondenser } from "./rule-condenser.js";
+import type { Citation } from "./sources.js";
+
+export type ChatHandler = (request: Request) => Promise<Response>;
+
+export interface ChatHandlerOptions {
+  /** Single tenant: this retriever answers, and only identities of its tenant are served. */
+  retriever?: ChatRetriever;
+  /** Multi-tenant: each identity's tenant gets its own retriever (`TenantRetrievers`). */
+  retrievers?: RetrieverSource<ChatRetriever>;
+  /** Who is asking, `{ tenant, user }`, from a verified source. No identity or no tenant: 401. */
+  identify: Identify;
+  /** Writes the answer; default the offline `ExtractiveAnswerer`. */
+  model?: Answerer;
+  /**
+   * Turns a follow-up into a standalone search query; default the answerer's own (a chat model's),
+   * else the offline `RuleCondenser`.
+   */
+  condenser?: QueryCondenser;
+  /** Chunks retrieved per question (default `DEFAULT_CHAT_K`, 10); a body's `k` overrides up to `maxK`. */
+  k?: number;
+  /** Largest `k` a body may ask for (default 20). */
+  maxK?: number;
+  /** Largest body accepted (default 256 KiB: a conversation is sent whole). */
+  maxBodyBytes?: number;
+  /** Deadline of retrieval plus answer (default 60 s). */
+  timeoutMs?: number;
+  /** Told about every failure answered with a 5xx, for logging. */
+  onError?: (error: unknown) => void;
+}
+
+/** A turn as a protocol shows it: who asked, what was searched, the sources and the report (caller's view). */
+export interface TurnView {
+  tenant: string;
+  question: string;
+  query: string;
+  citations: Citation[];
+  report: ChatReport;
+  answerer: string;
+}
+
+/** A turn answered in full. */
+export interface AnsweredTurn extends TurnView {
+  answer: string;
+  answered: boolean;
+}
+
+/** A turn whose answer is still to come, piece by piece. */
+export interface StreamingTurn extends TurnView {
+  pieces: AsyncIterable<string>;
+  /** Logs an error met mid-stream and says how to tell the caller. */
+  fail(error: unknown): Failure;
+}
+
+/**
+ * A chat protocol: how a request body reads, and how answers and errors are written. The
+ * endpoint around it does the rest the same way for every protocol: identity, the tenant's
+ * retriever, the deadline, condensing, retrieval before any byte is sent.
+ */
+export interface ChatProtocol<R extends ParsedChatRequest> {
+  read(request: Request, limits: { maxK: number; maxBytes: number }): Promise<BodyResult<R>>;
+  /** Whether to stream when the body does not say. */
+  streamsByDefault(request: Request): boolean;
+  error(failure: Failure): Response;
+  json(turn: AnsweredTurn, request: R): Response;
+  /** The streamed body's text, in order; a failure mid-way is written as the protocol's error event. */
+  stream(turn: StreamingTurn, request: R): AsyncIterable<string>;
+  streamHeaders: Record<string, string>;
+}
+
+/**
+ * A Web-standard chat endpoint speaking `protocol`. No identity (or no tenant): 401; a tenant not
+ * served here: 403; Permissions API unavailable: 503, no answer. Retrieval and permission checks
+ * finish before the first byte, so a stream never starts for a request that cannot be answered.
+ */
+export function createChatEndpoint<R extends ParsedChatRequest>(
+  protocol: ChatProtocol<R>,
+  options: ChatHandlerOptions,
+): ChatHandler {
+  const settings = resolveSettings(options);
+  const { identify } = options;
+  const retrievers = options.retrievers ?? singleTenant(options.retriever!);
+  const answerer: Answerer = options.model ?? new ExtractiveAnswerer();
+  const condenser = options.condenser ?? answerer.condenser ?? new RuleCondenser();
+  const notify = (error: unknown) => {
+    try {
+      options.onError?.(error);
+    } catch {
+      // A broken logger must not turn an error response into a crash.
+    }
+  };
+
+  return async (request: Request): Promise<Response> => {
+    if (request.method !== "POST") {
+      return protocol.error({
+        status: 405,
+        code: "METHOD_NOT_ALLOWED",
+        message: "use POST with a JSON body",
+        headers: { allow: "POST" },
+      });
+    }
+    let identity: Identity | undefined;
+    try {
+      const given: unknown = await identify(request);
+      if (typeof given === "string") {
+        // An identify written for the email-only API: refuse (which tenant is unknown) and say why.
+        notify(new ChatConfigError("identify returned a string: it must return { tenant, user }"));
+      }
+      identity = normalizeIdentity(given as Identity | undefined);
+    } catch (error) {
+      // Failing to verify credentials is a refusal, never a fallback to anonymous. Only our own
+      // errors (a refused token) are worded for the caller; anything else stays in the log.
+      if (error instanceof ClearanceError) {
+        return protocol.error(unauthenticated(`who is asking could not be verified: ${error.message}`));
+      }
+      notify(error);
+      return protocol.error(
+        unauthenticated("who is asking could not be verified: sign in again, or try later"),
+      );
+    }
+    if (!identity) return protocol.error(unauthenticated());
+    let retriever: ChatRetriever;
+    try {
+      retriever = retrievers.forTenant(identity.tenant);
+    } catch (error) {
+      if (error instanceof UnknownTenantError) {
+        return protocol.error({
+          status: 403,
+          code: error.code,
+          message: "your organisation is not served by this deployment",
+        });
+      }
+      notify(error);
+      return protocol.error(describeFailure(error));
+    }
+
+    const body = await protocol.read(request, settings);
+    if (!body.ok) return protocol.error(body.failure);
+    const deadline = requestDeadline(request.signal, settings.timeoutMs);
+    const describe = (error: unknown) => {
+      const cause = deadline.signal.reason instanceof ChatTimeoutError ? deadline.signal.reason : error;
+      const failure = describeFailure(cause);
+      if (failure.status >= 500) notify(cause);
+      return failure;
+    };
+    const fail = (error: unknown) => {
+      deadline.dispose();
+      return protocol.error(describe(error));
+    };
+
+    let turn: PreparedTurn;
+    try {
+      turn = await prepareTurn({
+        retriever,
+        user: identity.user,
+        messages: body.value.messages,
+        condenser,
+        k: body.value.k ?? settings.k,
+        signal: deadline.signal,
+      });
+    } catch (error) {
+      return fail(error);
+    }
+    const view: TurnView = {
+      tenant: identity.tenant,
+      question: turn.question,
+      query: turn.query,
+      citations: turn.citations,
+      report: callerReport(turn.report),
+      answerer: answerer.name,
+    };
+    const pieces = answerPieces(answerer, turn.query, turn.sources, deadline.signal);
+
+    if (body.value.stream ?? protocol.streamsByDefault(request)) {
+      const events = protocol.stream({ ...view, pieces, fail: describe }, body.value);
+      return new Response(readableOf(events, deadline.dispose), { headers: protocol.streamHeaders });
+    }
+    try {
+      let answer = "";
+      for await (const piece of pieces) answer += piece;
+      deadline.dispose();
+      return protocol.json({ ...view, answer, answered: !isAbstention(answer) }, body.value);
+    } catch (error) {
+      return fail(error);
+    }
+  };
+}
+
+/** A byte stream of the protocol's text, ending (or cancelled) with `dispose`. */
+function readableOf(events: AsyncIterable<string>, dispose: () => void): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  const iterator = events[Symbol.asyncIterator]();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await iterator.next();
+      if (next.done) {
+        dispose();
+        controller.close();
+      } else controller.enqueue(encoder.encode(next.value));
+    },
+    async cancel() {
+      dispose();
+      await iterator.return?.(undefined);
+    },
+  });
+}
+
+/**
+ * The report as the caller sees it: undecided objects are counted (`itemErrors`) but not named,
+ * since their record ids may belong to documents the caller cannot read.
+ */
+function callerReport<T extends RetrievalReport>(report: T): T {
+  return report.errors.length === 0 ? report : { ...report, errors: [] };
+}
+
+function resolveSettings(options: ChatHandlerOptions) {
+  const single = options.retriever !== undefined;
+  if (single === (options.retrievers !== undefined)) {
+    throw new ChatConfigError(
+      "createChatHandler needs exactly one of retriever (one tenant) and retrievers (a TenantRetrievers, one per tenant)",
+    );
+  }
+  if (single && (typeof options.retriever?.retrieveWithReport !== "function" || !options.retriever.tenant)) {
+    throw new ChatConfigError(
+      "createChatHandler needs a retriever with tenant and retrieveWithReport (a PermissionAwareRetriever)",
+    );
+  }
+  if (!single && typeof options.retrievers?.forTenant !== "function") {
+    throw new ChatConfigError("createChatHandler retrievers needs forTenant(tenant) (a TenantRetrievers)");
+  }
+  if (typeof options.identify !== "function") {
+    throw new ChatConfigError(
+      "createChatHandler needs identify(request) → { tenant, user }: it decides what they may read",
+    );
+  }
+  const maxK = options.maxK ?? 20;
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  for (const [name, value] of [
+    ["k", options.k],
+    ["maxK", maxK],
+    ["timeoutMs", timeoutMs],
+    ["maxBodyBytes", options.maxBodyBytes],
+  ] as const) {
+    if (value !== undefined && !(Number.isInteger(value) && value > 0)) {
+      throw new ChatConfigError(`createChatHandler option ${name} must be a positive integer (got ${value})`);
+    }
+  }
+  return {
+    k: options.k ?? Math.min(DEFAULT_CHAT_K, maxK),
+    maxK,
+    timeoutMs,
+    maxBytes: options.maxBodyBytes ?? 256 * 1024,
+  };
+}
