@@ -89,7 +89,8 @@ export interface ChatProtocol<R extends ParsedChatRequest> {
   /** Whether to stream when the body does not say. */
   streamsByDefault(request: Request): boolean;
   error(failure: Failure): Response;
-  json(turn: AnsweredTurn, request: R): Response;
+  /** The whole answer at once; absent for a protocol that always streams. */
+  json?(turn: AnsweredTurn, request: R): Response;
   /** The streamed body's text, in order; a failure mid-way is written as the protocol's error event. */
   stream(turn: StreamingTurn, request: R): AsyncIterable<string>;
   streamHeaders: Record<string, string>;
@@ -198,7 +199,7 @@ export function createChatEndpoint<R extends ParsedChatRequest>(
     };
     const pieces = answerPieces(answerer, turn.query, turn.sources, deadline.signal);
 
-    if (body.value.stream ?? protocol.streamsByDefault(request)) {
+    if (!protocol.json || (body.value.stream ?? protocol.streamsByDefault(request))) {
       const events = protocol.stream({ ...view, pieces, fail: describe }, body.value);
       return new Response(readableOf(events, deadline.dispose), { headers: protocol.streamHeaders });
     }

@@ -1,6 +1,7 @@
 // Public surface of the chat endpoint wrapper: other folders import from here only.
 
 export { isAbstention, NOTHING_FOUND_ANSWER } from "./abstention.js";
+export { aiSdkProtocol, type ClearanceMessageMetadata, createAiSdkChatHandler } from "./ai-sdk-protocol.js";
 export {
   answerQuestion,
   type ChatReport,
@@ -30,7 +31,16 @@ export {
 export { AnswerError, ChatConfigError, ChatTimeoutError } from "./errors.js";
 export { ExtractiveAnswerer, type ExtractiveAnswererOptions } from "./extractive-answerer.js";
 export { chatProtocol, createChatHandler } from "./handler.js";
+export { linkCitations, sourcesFooter } from "./markdown-citations.js";
 export { expressAdapter, type FetchHandler, type NodeHandler, toNodeHandler } from "./node-adapter.js";
+export {
+  type ClearanceCompletionExtra,
+  createOpenAIChatHandler,
+  OPENAI_MODEL_NAME,
+  type OpenAIChatRequest,
+  openAIModelsResponse,
+  openAIProtocol,
+} from "./openai-protocol.js";
 export { type ChatRequest, chatRequestSchema, type ParsedChatRequest } from "./request-body.js";
 export { RuleCondenser } from "./rule-condenser.js";
 export { type Citation, excerptOf } from "./sources.js";

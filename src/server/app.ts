@@ -1,9 +1,10 @@
 import { Hono } from "hono";
 import type { FetchHandler } from "../chat/index.js";
 import type { Person } from "../demo/index.js";
+import { type ChatProtocolRoutes, mountChatProtocols } from "./chat-routes.js";
 import { loadPublicFiles, PUBLIC_PATHS } from "./public-files.js";
 
-export interface ServerAppOptions {
+export interface ServerAppOptions extends ChatProtocolRoutes {
   /** The chat endpoint (`createChatHandler`), mounted at `POST /api/chat`. */
   chat: FetchHandler;
   /** Who the page offers to act as (demo), each in their tenant; served at `GET /api/people`. */
@@ -28,7 +29,8 @@ const PAGE_HEADERS = {
 };
 
 /**
- * The app `clearance serve` runs: `POST /api/chat`, the chat page at `GET /`, `GET /api/people`
+ * The app `clearance serve` runs: `POST /api/chat` (and, when given, `POST /v1/chat/completions` +
+ * `GET /v1/models`, `POST /api/ai-sdk/chat`), the chat page at `GET /`, `GET /api/people`
  * (each person with their tenant, and the tenants),
  * `GET /health`, and `POST /webhooks/managed-sync` when a receiver is given.
  *
@@ -53,6 +55,7 @@ export function createServerApp(options: ServerAppOptions): Hono {
   }
 
   app.post("/api/chat", (c) => options.chat(c.req.raw));
+  mountChatProtocols(app, options);
   const people = options.people ?? [];
   const tenants = [...new Set(people.flatMap((p) => (p.tenant ? [p.tenant] : [])))];
   app.get("/api/people", (c) =>

@@ -1,5 +1,6 @@
 // Public surface of the server `clearance serve` runs: the app, its demo wiring and identity helpers.
 export { createServerApp, type ServerAppOptions } from "./app.js";
+export { CHAT_PROTOCOL_PATHS, type ChatProtocolRoutes, mountChatProtocols } from "./chat-routes.js";
 export { type ConfiguredWebhooksOptions, startConfiguredWebhooks } from "./configured-webhooks.js";
 export {
   type ConfiguredRetrieval,

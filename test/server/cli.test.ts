@@ -40,6 +40,25 @@ describe("clearance serve --demo", () => {
       expect(((await sam.json()) as ChatResponseBody).citations[0]!.name).toBe("Deploy to production.md");
       expect((await askServer(running.url, undefined, DEPLOY)).status).toBe(401);
 
+      // The chat apps' protocols are served beside it, with the same identity.
+      const identity = { "x-clearance-user": SAM, "x-clearance-tenant": "northwind" };
+      const completion = await fetch(`${running.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...identity },
+        body: JSON.stringify({ model: "clearance", messages: [{ role: "user", content: DEPLOY }] }),
+      });
+      expect(((await completion.json()) as { object: string }).object).toBe("chat.completion");
+      const ui = await fetch(`${running.url}/api/ai-sdk/chat`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...identity },
+        body: JSON.stringify({
+          messages: [{ id: "1", role: "user", parts: [{ type: "text", text: DEPLOY }] }],
+        }),
+      });
+      expect(ui.headers.get("x-vercel-ai-ui-message-stream")).toBe("v1");
+      expect(await ui.text()).toContain('"type":"source-url"');
+      expect(running.banner).toContain(`${running.url}/v1/chat/completions`);
+
       const health = (await (await fetch(`${running.url}/health`)).json()) as Record<string, unknown>;
       expect(health).toMatchObject({
         status: "ok",
@@ -47,7 +66,11 @@ describe("clearance serve --demo", () => {
         mode: "demo",
         identity: "dev-header",
         answerer: "extractive",
-        metrics: { chat: { requests: 2, byStatus: { "200": 1, "401": 1 } } },
+        metrics: {
+          chat: { requests: 2, byStatus: { "200": 1, "401": 1 } },
+          openai: { requests: 1, byStatus: { "200": 1 } },
+          aiSdk: { requests: 1, byStatus: { "200": 1 } },
+        },
       });
     } finally {
       await running.close();

@@ -1,13 +1,21 @@
 import { resolve } from "node:path";
 import { Command, Option } from "commander";
 import pino from "pino";
-import { type Answerer, type ChatRetriever, createChatHandler } from "../../chat/index.js";
+import {
+  type Answerer,
+  type ChatRetriever,
+  createAiSdkChatHandler,
+  createChatHandler,
+  createOpenAIChatHandler,
+} from "../../chat/index.js";
+
 import { configuredTenants, tenantClientsFromConfig } from "../../compose/index.js";
 import { loadConfig } from "../../config/index.js";
 import { loadDemoDirectory, type Person, startDemo } from "../../demo/index.js";
 import { ClearanceError } from "../../errors.js";
 import type { PermissionFollower } from "../../freshness/index.js";
 import {
+  CHAT_PROTOCOL_PATHS,
   countResponses,
   createServerApp,
   type Listening,
@@ -140,11 +148,15 @@ export async function startServe(flags: ServeFlags): Promise<RunningServe> {
     const setup = flags.demo ? await demoSetup(flags) : await configuredSetup(flags, log);
     closers.push(setup.close);
     const answerer = answererOf(flags, setup.openaiApiKey, setup.chatModel);
-    const counted = countResponses(
-      createChatHandler({ retrievers: setup.retrievers, identify: setup.identify, model: answerer, onError }),
-    );
+    // One set of settings for every chat protocol: same identity, retrievers and answerer.
+    const chatOptions = { retrievers: setup.retrievers, identify: setup.identify, model: answerer, onError };
+    const counted = countResponses(createChatHandler(chatOptions));
+    const openai = countResponses(createOpenAIChatHandler(chatOptions));
+    const aiSdk = countResponses(createAiSdkChatHandler(chatOptions));
     const app = createServerApp({
       chat: counted.handler,
+      openai: openai.handler,
+      aiSdk: aiSdk.handler,
       people: setup.people,
       questions: setup.questions,
       ...(setup.identityMode === "dev-header"
@@ -158,6 +170,8 @@ export async function startServe(flags: ServeFlags): Promise<RunningServe> {
       }),
       metrics: () => ({
         chat: counted.snapshot(),
+        openai: openai.snapshot(),
+        aiSdk: aiSdk.snapshot(),
         ...(setup.webhooks ? { webhooks: setup.webhooks.metrics() } : {}),
         ...(setup.follower ? { permissionChanges: setup.follower.status() } : {}),
       }),
@@ -349,6 +363,8 @@ function bannerOf(url: string, setup: Setup, answerer: Answerer): string {
   const lines = [`Clearance serving ${tenants} on ${url}`];
   lines.push(`  chat page    ${url}/`);
   lines.push(`  chat API     POST ${url}/api/chat  {"question": "…", "stream": false}`);
+  lines.push(`  OpenAI API   POST ${url}${CHAT_PROTOCOL_PATHS.openai}  (base URL ${url}/v1)`);
+  lines.push(`  AI SDK       POST ${url}${CHAT_PROTOCOL_PATHS.aiSdk}  (useChat's DefaultChatTransport api)`);
   lines.push(`  health       ${url}/health`);
   if (setup.follower) {
     lines.push(

@@ -1,5 +1,9 @@
 import { join } from "node:path";
-import { createChatHandler } from "../../../src/chat/index.js";
+import {
+  createAiSdkChatHandler,
+  createChatHandler,
+  createOpenAIChatHandler,
+} from "../../../src/chat/index.js";
 import { type Demo, startDemo } from "../../../src/demo/index.js";
 import { createServerApp, listen } from "../../../src/server/index.js";
 import { DEV_TENANT_HEADER, DEV_USER_HEADER, devHeaderIdentity } from "../../../src/tenants/index.js";
@@ -18,12 +22,11 @@ export interface DemoServer {
 export async function startDemoServer(): Promise<DemoServer> {
   const demo = await startDemo({ corpusDir: CORPUS_DIR });
   try {
-    const chat = createChatHandler({
-      retriever: demo.retriever,
-      identify: devHeaderIdentity({ people: demo.people }),
-    });
+    const chatOptions = { retriever: demo.retriever, identify: devHeaderIdentity({ people: demo.people }) };
     const app = createServerApp({
-      chat,
+      chat: createChatHandler(chatOptions),
+      openai: createOpenAIChatHandler(chatOptions),
+      aiSdk: createAiSdkChatHandler(chatOptions),
       people: demo.people,
       questions: demo.questions,
       identityHeaders: { tenant: DEV_TENANT_HEADER, user: DEV_USER_HEADER },
