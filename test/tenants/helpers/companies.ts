@@ -38,18 +38,26 @@ export const FILES = {
 
 /**
  * One Paragon project with several Connected Users (one per company), each with a drive sync whose
- * files have the same paths and names as the others'. The company's readers may read its whole
- * drive; the contractor is a reader in every company.
+ * files have the same paths, names and record ids as the others' (pinned external ids: think of one
+ * shared file seen through each company's connection). Each file is shared with the company's
+ * readers; the contractor is a reader in every company.
  */
 export function companiesCorpus(companies: readonly Company[] = COMPANIES): CorpusSpec {
   const files: Record<string, string> = {};
-  const sharing: Record<string, { owner: string; grants: { user: string; role: "reader" }[] }> = {};
+  const sharing: Record<
+    string,
+    { owner: string; externalId?: string; grants: { user: string; role: "reader" }[] }
+  > = {};
   for (const company of companies) {
-    for (const [path, text] of Object.entries(FILES)) files[`${company.tenant}/${path}`] = text(company.name);
-    sharing[`${company.tenant}/`] = {
-      owner: company.owner,
-      grants: company.readers.map((user) => ({ user, role: "reader" })),
-    };
+    sharing[`${company.tenant}/`] = { owner: company.owner, grants: [] };
+    for (const [path, text] of Object.entries(FILES)) {
+      files[`${company.tenant}/${path}`] = text(company.name);
+      sharing[`${company.tenant}/${path}`] = {
+        owner: company.owner,
+        externalId: `shared-${path.replace(/\W+/g, "-")}`,
+        grants: company.readers.map((user) => ({ user, role: "reader" })),
+      };
+    }
   }
   return {
     manifest: {
