@@ -226,7 +226,7 @@ async function ask(step: Ask): Promise<void> {
   );
   const body = step.stream ? fromSse(text) : (JSON.parse(text) as ChatResponseBody);
   expect(body.report.tenant).toBe(step.tenant);
-  if (!step.stream) expect(body.tenant).toBe(step.tenant);
+  if (!step.stream) expect((body as ChatResponseBody).tenant).toBe(step.tenant);
   for (const citation of body.citations) {
     expect(citation.syncId).toBe(syncId);
     // Same record ids in every tenant: allowed here is allowed in THIS tenant's sharing only.
