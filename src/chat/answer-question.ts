@@ -66,7 +66,7 @@ export interface PreparedTurn {
 export async function retrieveSources(
   retriever: ChatRetriever,
   question: string,
-  options: { user: string; k?: number; signal?: AbortSignal },
+  options: { user: string; member?: boolean; k?: number; signal?: AbortSignal },
 ): Promise<RetrievedSources> {
   const { documents, report } = await retriever.retrieveWithReport(question, options);
   if (report.permissionError) {
@@ -84,6 +84,8 @@ export async function retrieveSources(
 export async function prepareTurn(options: {
   retriever: ChatRetriever;
   user: string;
+  /** The identity path verified `user` as a member of the retriever's tenant (see `RetrieveOptions.member`). */
+  member?: boolean;
   messages: readonly ChatMessage[];
   condenser: QueryCondenser;
   k: number;
@@ -96,6 +98,7 @@ export async function prepareTurn(options: {
     : question;
   const retrieved = await retrieveSources(options.retriever, query, {
     user: options.user,
+    ...(options.member ? { member: true } : {}),
     k: options.k,
     ...signal,
   });

@@ -181,6 +181,9 @@ export function createChatEndpoint<R extends ParsedChatRequest>(
       turn = await prepareTurn({
         retriever,
         user: identity.user,
+        // identify verified the person as one of this tenant's (a signed claim, a session): the
+        // tenant-wide record policy may allow on it.
+        member: true,
         messages: body.value.messages,
         condenser,
         k: body.value.k ?? settings.k,

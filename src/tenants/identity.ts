@@ -12,6 +12,8 @@ export interface Identity {
 /**
  * Resolves who is asking, or undefined when nobody is signed in. Production must verify real
  * credentials here (a session, a JWT: see `jwtIdentity`); the dev headers are for local demos only.
+ * What it returns is trusted as verified membership of the tenant (records shared tenant-wide are
+ * served on it), so never take the tenant from anything the caller controls unsigned.
  * Transport-neutral: any Web-standard `Request` (chat, MCP, an OpenAI-compatible route).
  *
  * @example

@@ -115,8 +115,9 @@ export class TenantRetrievers
   }
 
   /**
-   * LangChain entry point: the tenant is `configurable.tenant`, the person `configurable.user`.
-   * Without a tenant it throws `UnknownTenantError` (never a default tenant).
+   * LangChain entry point: the tenant is `configurable.tenant`, the person `configurable.user`
+   * (and `configurable.member: true` when your sign-in verified them as one of the tenant's).
+   * Without a tenant it throws `NoTenantError` (never a default tenant).
    */
   override async invoke(
     input: string,

@@ -200,6 +200,41 @@ describe("the chat handler over TenantRetrievers", () => {
     ).toBe(401);
   });
 
+  it("tells the retriever the identity was verified as a member of its tenant (tenant-wide records)", async () => {
+    const contexts: unknown[] = [];
+    const fake = access.northwind;
+    const spying = {
+      batchCheck: (
+        subject: string,
+        objects: Parameters<FakeAccessControl["batchCheck"]>[1],
+        ...rest: unknown[]
+      ) => {
+        contexts.push(rest[2]); // (relation, signal, context)
+        return fake.batchCheck(subject, objects);
+      },
+      listObjects: (subject: string) => fake.listObjects(subject),
+    };
+    const handler = createChatHandler({
+      retriever: new PermissionAwareRetriever({
+        store,
+        embeddings,
+        access: spying,
+        tenant: "northwind",
+        strategy: "post",
+      }),
+      identify: devHeaderIdentity(),
+    });
+    const response = await handler(
+      chatRequest(
+        { question: "plan" },
+        { "x-clearance-tenant": "northwind", "x-clearance-user": SAME_PERSON },
+      ),
+    );
+    expect(response.status).toBe(200);
+    expect(contexts.length).toBeGreaterThan(0);
+    expect(contexts.every((c) => (c as { member?: boolean } | undefined)?.member === true)).toBe(true);
+  });
+
   it("single-tenant use: { retriever } serves its own tenant and refuses others with 403", async () => {
     const single = createChatHandler({
       retriever: create("northwind"),
