@@ -13,8 +13,15 @@ export interface Person {
   title?: string;
 }
 
-/** The corpus's people (featured first) and its demo questions, for the page's pickers. */
+/** A company of the corpus: a Connected User (tenant) and its display name. */
+export interface Company {
+  tenant: string;
+  name?: string;
+}
+
+/** The corpus's companies, their people (featured first) and its demo questions, for the page's pickers. */
 export interface DemoDirectory {
+  companies: Company[];
   people: Person[];
   questions: string[];
 }
@@ -40,6 +47,7 @@ export function loadDemoDirectory(corpusDir: string, tenant?: string): DemoDirec
     join(corpusDir, "manifest.yaml"),
   );
   const companies = manifestCompanies(manifest).filter((c) => tenant === undefined || c.tenant === tenant);
+  const listed: Company[] = companies.map((c) => ({ tenant: c.tenant, ...(c.name ? { name: c.name } : {}) }));
   const people: Person[] = companies.flatMap((c) =>
     c.people.map((p) => ({
       email: p.email,
@@ -49,18 +57,27 @@ export function loadDemoDirectory(corpusDir: string, tenant?: string): DemoDirec
     })),
   );
   const questionsFile = join(corpusDir, "questions.yaml");
-  if (!existsSync(questionsFile)) return { people, questions: [] };
+  if (!existsSync(questionsFile)) return { companies: listed, people, questions: [] };
   // questions.yaml is a nicety for the page: a broken one costs the suggestions, not the demo.
   const parsed = questionsFileSchema.safeParse(parseYaml(readFileSync(questionsFile, "utf8")));
-  if (!parsed.success) return { people, questions: [] };
-  const listed = parsed.data.tenants?.find((t) => t.id === tenant)?.demoPeople ?? parsed.data.demoPeople;
-  const featured = (listed ?? []).map((e) => e.toLowerCase());
+  if (!parsed.success) return { companies: listed, people, questions: [] };
+  const { data } = parsed;
+  // Featured people first within each company (the top-level demoPeople are the first company's).
+  const featuredOf = (t: string | undefined) =>
+    (
+      data.tenants?.find((c) => c.id === t)?.demoPeople ??
+      (t === companies[0]?.tenant ? data.demoPeople : []) ??
+      []
+    ).map((e) => e.toLowerCase());
   const rank = (p: Person) => {
+    const featured = featuredOf(p.tenant);
     const i = featured.indexOf(p.email.toLowerCase());
     return i === -1 ? featured.length : i;
   };
+  const order = (p: Person) => listed.findIndex((c) => c.tenant === p.tenant);
   return {
-    people: [...people].sort((a, b) => rank(a) - rank(b)),
+    companies: listed,
+    people: [...people].sort((a, b) => order(a) - order(b) || rank(a) - rank(b)),
     questions: parsed.data.questions
       .filter((q) => tenant === undefined || q.tenant === undefined || q.tenant === tenant)
       .map((q) => q.question),

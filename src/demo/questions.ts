@@ -11,10 +11,23 @@ const questionSchema = z.object({
   file: z.string().min(1),
   canSee: z.array(z.string()).default([]),
   cannotSee: z.array(z.string()).default([]),
+  /** The Connected User (company) whose drive holds the answer; absent in one-company corpora. */
+  tenant: z.string().min(1).optional(),
 });
 
 const questionsFileSchema = z.object({
+  /** The first company's featured people. */
   demoPeople: z.array(z.string().min(1)).min(1),
+  /** Per company: its name and featured people. */
+  tenants: z
+    .array(
+      z.object({
+        id: z.string().min(1),
+        name: z.string().optional(),
+        demoPeople: z.array(z.string()).default([]),
+      }),
+    )
+    .optional(),
   questions: z.array(questionSchema).min(1),
 });
 

@@ -1,16 +1,39 @@
-import type { DemoAnswer, DemoResult } from "./run-demo.js";
+import type { DemoAnswer, DemoCompanyResult, DemoResult } from "./run-demo.js";
 
 /**
- * The demo's answers as a side-by-side table, one column per person: the files each one was
- * given (✓ marks the file that answers the question), then how the retriever got there.
+ * The demo's answers, one section per company: a side-by-side table with one column per person,
+ * the files each one was given (✓ marks the file that answers the question), then how the
+ * retriever got there; last, a person of several companies asking the same question in each.
  */
 export function renderDemo(result: DemoResult, width = 120): string {
-  const columns = result.askers.length;
+  const out: string[] = [];
+  for (const company of result.companies) {
+    const title = `${company.name} (tenant ${company.tenant})`;
+    out.push(`══ ${title} ${"═".repeat(Math.max(0, width - title.length - 4))}`, "");
+    out.push(...companyTable(company, width), "");
+  }
+  for (const cross of result.crossCompany) {
+    out.push(
+      `══ One person, ${cross.answers.length} companies: ${cross.asker.name} asks "${cross.question}"`,
+    );
+    for (const a of cross.answers) {
+      out.push(
+        `  as ${a.name}: ${a.file ?? "(nothing they may read)"}${a.excerpt ? ` — ${padTo(a.excerpt, width - 30)}` : ""}`,
+      );
+    }
+    out.push("");
+  }
+  out.push(legend(result));
+  return `${out.join("\n")}\n`;
+}
+
+function companyTable(company: DemoCompanyResult, width: number): string[] {
+  const columns = Math.max(1, company.askers.length);
   const columnWidth = Math.max(28, Math.floor((width - 3 * (columns - 1)) / columns));
   const out: string[] = [];
-  const heading = result.askers.map((a) => padTo(`${a.name}${a.title ? `, ${a.title}` : ""}`, columnWidth));
+  const heading = company.askers.map((a) => padTo(`${a.name}${a.title ? `, ${a.title}` : ""}`, columnWidth));
   out.push(heading.join(" │ "), "─".repeat(heading.join(" │ ").length));
-  result.rounds.forEach(({ question, answers }, i) => {
+  company.rounds.forEach(({ question, answers }, i) => {
     out.push("", `${i + 1}. ${question.question}   (answer in: ${question.file.split("/").pop()})`);
     const cells = answers.map((answer) => cellLines(answer, columnWidth));
     const height = Math.max(...cells.map((c) => c.length));
@@ -18,8 +41,7 @@ export function renderDemo(result: DemoResult, width = 120): string {
       out.push(cells.map((c) => padTo(c[row] ?? "", columnWidth)).join(" │ "));
     }
   });
-  out.push("", legend(result));
-  return `${out.join("\n")}\n`;
+  return out;
 }
 
 function cellLines(answer: DemoAnswer, width: number): string[] {
@@ -45,7 +67,8 @@ function verdict(answer: DemoAnswer): string {
 function legend(result: DemoResult): string {
   const { counts } = result.ingest;
   return [
-    `Ingested ${counts.seen} records (${counts.chunksWritten} chunks, ${counts.skipped} skipped, ${counts.failed} failed) from the emulator at ${result.emulatorUrl}.`,
+    `Ingested ${counts.seen} records of ${result.ingest.tenants.length} companies into one store (${counts.chunksWritten} chunks, ${counts.skipped} skipped, ${counts.failed} failed) from the emulator at ${result.emulatorUrl}.`,
+    "Each company is a Connected User (tenant) of one Paragon project: its people search only its chunks and its Permissions API.",
     "Each column: the files of the top-k chunks the retriever returned for that person (×n: n chunks of one file),",
     "each checked against the Permissions API; ✓ marks the file that answers the question. Then the strategy",
     "(post: search, then batch-check; pre: list-objects as a store filter), chunks returned/k, and permission calls.",

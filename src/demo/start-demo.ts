@@ -4,43 +4,56 @@ import { join } from "node:path";
 import { createEmbeddings } from "../embeddings/index.js";
 import { type Emulator, startEmulator } from "../emulator/index.js";
 import { ClearanceError } from "../errors.js";
-import { type IngestProgressListener, type IngestReport, ingest } from "../ingest/index.js";
-import { ManagedSyncClient } from "../managed-sync/index.js";
 import { createManagedSyncRetriever, type PermissionAwareRetriever } from "../retrieval/index.js";
 import { type ChunkStore, openChunkStore } from "../store/index.js";
-import { loadDemoDirectory, type Person } from "./people.js";
+import {
+  ingestTenants,
+  TenantClients,
+  type TenantIngestEvent,
+  TenantRetrievers,
+  type TenantsIngestReport,
+} from "../tenants/index.js";
+import { type Company, loadDemoDirectory, type Person } from "./people.js";
 
 export interface StartDemoOptions {
   /** A corpus folder (manifest.yaml + files), e.g. `examples/corpus`. */
   corpusDir: string;
   /** Where the store lives; default a temp folder removed on close. */
   storeDir?: string;
-  /** The Connected User to serve; default the corpus's first. */
+  /** Serve only this Connected User; default every company of the corpus. */
   tenant?: string;
   /** Results per query (default the retriever's, 6). */
   k?: number;
-  onIngestProgress?: IngestProgressListener;
+  onIngestProgress?: (event: TenantIngestEvent) => void;
 }
 
-/** Everything the offline demo runs on: the emulator, an ingested store, a retriever, the people. */
+/** Everything the offline demo runs on: the emulator, one store with every company, their retrievers, the people. */
 export interface Demo {
   emulator: Emulator;
+  /** Every company served, in the corpus's order. */
+  companies: Company[];
+  /** The first company's tenant (what single-company callers use). */
   tenant: string;
   store: ChunkStore;
+  /** Each company's retriever. */
+  retrievers: TenantRetrievers;
+  /** The first company's retriever. */
   retriever: PermissionAwareRetriever;
-  ingestReport: IngestReport;
+  ingestReport: TenantsIngestReport;
+  /** Everyone, each with their company (a person of two companies is listed once per company). */
   people: Person[];
   questions: string[];
   close(): Promise<void>;
 }
 
 /**
- * Starts the Managed Sync emulator on a corpus, ingests it with the offline embedder, and builds
- * the permission-aware retriever over it: a working setup with no network and no keys.
+ * Starts the Managed Sync emulator on a corpus, ingests every company (Connected User) into one
+ * store with the offline embedder, and builds each company's permission-aware retriever: a working
+ * multi-tenant setup with no network and no keys.
  *
  * @example
  * const demo = await startDemo({ corpusDir: "examples/corpus" });
- * const { documents } = await demo.retriever.retrieveWithReport("Q3 revenue?", { user: "daniel@northwind.test" });
+ * const { documents } = await demo.retrievers.forTenant("kestrel").retrieveWithReport("Q3 revenue?", { user: "raj@kestrel.test" });
  */
 export async function startDemo(options: StartDemoOptions): Promise<Demo> {
   const emulator = await startEmulator({ corpusDir: options.corpusDir, port: 0 });
@@ -49,15 +62,24 @@ export async function startDemo(options: StartDemoOptions): Promise<Demo> {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
   };
   try {
-    const tenant = options.tenant ?? emulator.state.tenants()[0];
-    if (!tenant) throw new ClearanceError("DEMO_NO_TENANT", "the corpus manifest lists no connectedUsers");
-    const directory = loadDemoDirectory(options.corpusDir, tenant);
+    const directory = loadDemoDirectory(options.corpusDir, options.tenant);
+    const tenants = directory.companies.map((c) => c.tenant);
+    const tenant = tenants[0];
+    if (!tenant) {
+      throw new ClearanceError(
+        "DEMO_NO_TENANT",
+        options.tenant
+          ? `the corpus has no Connected User ${options.tenant} (it has ${emulator.state.tenants().join(", ")})`
+          : "the corpus manifest lists no connectedUsers",
+      );
+    }
     if (!emulator.signingKeyPem) {
       throw new ClearanceError("DEMO_NO_KEY", "the emulator has no signing key to mint the demo's tokens");
     }
-    const client = new ManagedSyncClient({
+    // One project, one signing key: a client per company, as a real multi-tenant deployment has.
+    const clients = new TenantClients({
       baseUrl: emulator.url,
-      auth: { signingKey: emulator.signingKeyPem, projectId: emulator.projectId, userId: tenant },
+      credentials: { signingKey: emulator.signingKeyPem, projectId: emulator.projectId },
     });
     const embeddings = createEmbeddings();
     let storeDir = options.storeDir;
@@ -68,33 +90,40 @@ export async function startDemo(options: StartDemoOptions): Promise<Demo> {
     }
     const store = await openChunkStore({ kind: "lancedb", dir: storeDir }, await embeddings.dimensions());
     cleanups.push(() => store.close());
-    const ingestReport = await ingest({
-      client,
+    const ingestReport = await ingestTenants({
+      tenants,
+      clientFor: (t) => clients.forTenant(t),
       store,
       embeddings,
-      tenant,
       mode: "full",
       ...(options.onIngestProgress ? { onProgress: options.onIngestProgress } : {}),
     });
-    if (ingestReport.error) {
+    const stopped = ingestReport.tenants.find((t) => t.error);
+    if (stopped?.error) {
       throw new ClearanceError(
         "DEMO_INGEST_FAILED",
-        `ingesting the demo corpus stopped: ${ingestReport.error.message}`,
-        { cause: ingestReport.error },
+        `ingesting the demo corpus (${stopped.tenant}) stopped: ${stopped.error.message}`,
+        { cause: stopped.error },
       );
     }
-    const retriever = createManagedSyncRetriever({
-      client,
-      store,
-      embeddings,
-      tenant,
-      ...(options.k ? { k: options.k } : {}),
+    const retrievers = new TenantRetrievers({
+      isKnown: (t) => tenants.includes(t),
+      create: (t) =>
+        createManagedSyncRetriever({
+          client: clients.forTenant(t),
+          store,
+          embeddings,
+          tenant: t,
+          ...(options.k ? { k: options.k } : {}),
+        }),
     });
     return {
       emulator,
+      companies: directory.companies,
       tenant,
       store,
-      retriever,
+      retrievers,
+      retriever: retrievers.forTenant(tenant),
       ingestReport,
       people: directory.people,
       questions: directory.questions,

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { FetchHandler } from "../chat/index.js";
-import type { Person } from "../demo/index.js";
+import type { Company, Person } from "../demo/index.js";
 import { type ChatProtocolRoutes, mountChatProtocols } from "./chat-routes.js";
 import { loadPublicFiles, PUBLIC_PATHS } from "./public-files.js";
 
@@ -9,6 +9,8 @@ export interface ServerAppOptions extends ChatProtocolRoutes {
   chat: FetchHandler;
   /** Who the page offers to act as (demo), each in their tenant; served at `GET /api/people`. */
   people?: readonly Person[];
+  /** The companies (tenants) the page offers, with their names; default the people's tenants. */
+  companies?: readonly Company[];
   /** Suggested questions for the page. */
   questions?: readonly string[];
   /** The headers the page sets to say who is asking (demo identity); absent: the page sends none. */
@@ -57,10 +59,14 @@ export function createServerApp(options: ServerAppOptions): Hono {
   app.post("/api/chat", (c) => options.chat(c.req.raw));
   mountChatProtocols(app, options);
   const people = options.people ?? [];
-  const tenants = [...new Set(people.flatMap((p) => (p.tenant ? [p.tenant] : [])))];
+  const companies =
+    options.companies ??
+    [...new Set(people.flatMap((p) => (p.tenant ? [p.tenant] : [])))].map((tenant) => ({ tenant }));
+  const tenants = companies.map((c) => c.tenant);
   app.get("/api/people", (c) =>
     c.json({
       tenants,
+      companies,
       people,
       questions: options.questions ?? [],
       identity: options.identityHeaders

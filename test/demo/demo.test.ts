@@ -8,14 +8,34 @@ describe("clearance demo on the example corpus", () => {
     result = await runDemo({ corpusDir: "examples/corpus", k: 3 });
   });
 
-  it("ingests every text-bearing file and skips folders and images", () => {
+  const rounds = () => result.companies.flatMap((c) => c.rounds);
+
+  it("ingests every company's text-bearing files and skips folders and images", () => {
     expect(result.ingest.ok).toBe(true);
+    expect(result.ingest.tenants.map((t) => t.tenant)).toEqual(["northwind", "kestrel"]);
     expect(result.ingest.counts.failed).toBe(0);
     expect(result.ingest.counts.chunksWritten).toBeGreaterThan(100);
   });
 
+  it("shows both companies, each with its own people and questions", () => {
+    expect(result.companies.map((c) => [c.tenant, c.name, c.askers.length, c.rounds.length])).toEqual([
+      ["northwind", "Northwind Labs", 3, 4],
+      ["kestrel", "Kestrel Health", 3, 4],
+    ]);
+    expect(result.companies[1]!.askers.every((a) => a.email.endsWith("@kestrel.test"))).toBe(true);
+  });
+
+  it("a person of both companies asks one question in each and gets each company's own file", () => {
+    const guest = result.crossCompany.find((c) => c.asker.email === "guest@partner.test")!;
+    expect(guest.answers.map((a) => a.tenant)).toEqual(["northwind", "kestrel"]);
+    for (const answer of guest.answers) expect(answer.report.tenant).toBe(answer.tenant);
+    const [northwind, kestrel] = guest.answers;
+    expect(northwind!.file).toBe(kestrel!.file);
+    expect(northwind!.excerpt).not.toBe(kestrel!.excerpt);
+  });
+
   it("never shows a person the answer to a question they may not read", () => {
-    const leaks = result.rounds.flatMap((round) =>
+    const leaks = rounds().flatMap((round) =>
       round.answers
         .filter((a) => a.foundAnswer && !a.mayReadAnswer)
         .map((a) => `${round.question.id}: ${a.asker.email}`),
@@ -24,7 +44,7 @@ describe("clearance demo on the example corpus", () => {
   });
 
   it("finds the answer for everyone who may read it, and fills k when k exist", () => {
-    for (const round of result.rounds) {
+    for (const round of rounds()) {
       for (const answer of round.answers) {
         if (answer.mayReadAnswer)
           expect(answer.foundAnswer, `${round.question.id} for ${answer.asker.email}`).toBe(true);
@@ -34,7 +54,7 @@ describe("clearance demo on the example corpus", () => {
   });
 
   it("shows different people different sources for the same question", () => {
-    const salary = result.rounds.find((r) => r.question.id === "engineer-salary-bands")!;
+    const salary = rounds().find((r) => r.question.id === "engineer-salary-bands")!;
     const [sam, , hana] = salary.answers;
     expect(hana!.sources.map((s) => s.name)).toContain("Compensation bands 2026.pdf");
     expect(sam!.sources.map((s) => s.name)).not.toContain("Compensation bands 2026.pdf");
@@ -44,6 +64,9 @@ describe("clearance demo on the example corpus", () => {
     const text = renderDemo(result, 120);
     expect(text).toContain("Sam Rivera");
     expect(text).toContain("Hana Kim");
+    expect(text).toContain("Northwind Labs (tenant northwind)");
+    expect(text).toContain("Kestrel Health (tenant kestrel)");
+    expect(text).toMatch(/One person, 2 companies: Pat Guest asks/);
     expect(text).toMatch(/post · 3\/3 · \d+ permission call/);
     expect(text).not.toContain("LEAK");
   });

@@ -45,6 +45,7 @@ describe("loadDemoDirectory", () => {
         "domain: acme.test\npeople:\n  - { email: a@acme.test, name: A }\nconnectedUsers:\n  - id: acme\n",
       );
       expect(loadDemoDirectory(dir)).toEqual({
+        companies: [{ tenant: "acme" }],
         people: [{ email: "a@acme.test", tenant: "acme", name: "A" }],
         questions: [],
       });

@@ -55,6 +55,7 @@ describe("createServerApp", () => {
     const url = await serve({ questions: ["How do we deploy?"] });
     expect(await (await fetch(`${url}/api/people`)).json()).toEqual({
       tenants: [TENANT],
+      companies: [{ tenant: TENANT }],
       people: PEOPLE,
       questions: ["How do we deploy?"],
       identity: { header: "x-clearance-user", tenantHeader: "x-clearance-tenant" },
@@ -62,6 +63,7 @@ describe("createServerApp", () => {
     const withoutDemo = await serve({ people: undefined, identityHeaders: undefined });
     expect(await (await fetch(`${withoutDemo}/api/people`)).json()).toEqual({
       tenants: [],
+      companies: [],
       people: [],
       questions: [],
       identity: null,

@@ -30,11 +30,16 @@ describe("clearance serve --demo", () => {
     const running = await startServe({ demo: true, corpus: CORPUS_DIR, host: "127.0.0.1", port: 0 });
     try {
       expect(running.banner).toContain("DEV ONLY");
+      expect(running.banner).toContain("Clearance serving 2 tenants");
       expect(running.banner).toContain(`${running.url}/api/chat`);
       expect((await fetch(`${running.url}/`)).status).toBe(200);
       const people = (await (await fetch(`${running.url}/api/people`)).json()) as { identity: unknown };
       expect(people.identity).toEqual({ header: "x-clearance-user", tenantHeader: "x-clearance-tenant" });
 
+      // Both companies of the example corpus, from one serve: a Kestrel person in Kestrel.
+      const raj = await askServer(running.url, "raj@kestrel.test", "What was Q3 revenue?", "kestrel");
+      expect(raj.status).toBe(200);
+      expect(((await raj.json()) as ChatResponseBody).tenant).toBe("kestrel");
       const sam = await askServer(running.url, SAM, DEPLOY);
       expect(sam.status).toBe(200);
       expect(((await sam.json()) as ChatResponseBody).citations[0]!.name).toBe("Deploy to production.md");
@@ -62,12 +67,12 @@ describe("clearance serve --demo", () => {
       const health = (await (await fetch(`${running.url}/health`)).json()) as Record<string, unknown>;
       expect(health).toMatchObject({
         status: "ok",
-        tenants: 1,
+        tenants: 2,
         mode: "demo",
         identity: "dev-header",
         answerer: "extractive",
         metrics: {
-          chat: { requests: 2, byStatus: { "200": 1, "401": 1 } },
+          chat: { requests: 3, byStatus: { "200": 2, "401": 1 } },
           openai: { requests: 1, byStatus: { "200": 1 } },
           aiSdk: { requests: 1, byStatus: { "200": 1 } },
         },

@@ -13,16 +13,75 @@ describe("the offline demo served over HTTP", () => {
     await server?.close();
   });
 
-  const askAs = async (user: string, question: string) => {
-    const response = await server.ask(user, { question });
+  const askAs = async (user: string, question: string, tenant = "northwind") => {
+    const response = await server.ask(user, { question }, tenant);
     expect(response.status, `${user}: ${question}`).toBe(200);
     return (await response.json()) as ChatResponseBody;
   };
 
-  it("ingested the example corpus without failures", () => {
-    expect(server.demo.ingestReport.failures).toEqual([]);
-    expect(server.demo.ingestReport.counts.new).toBeGreaterThan(40);
-    expect(server.demo.people.map((p) => p.email)).toContain("sam@northwind.test");
+  it("ingested both companies of the example corpus without failures", () => {
+    expect(server.demo.ingestReport.tenants.map((t) => [t.tenant, t.ok, t.failures])).toEqual([
+      ["northwind", true, []],
+      ["kestrel", true, []],
+    ]);
+    expect(server.demo.ingestReport.counts.new).toBeGreaterThan(80);
+    expect(server.demo.people).toContainEqual(
+      expect.objectContaining({ email: "sam@northwind.test", tenant: "northwind" }),
+    );
+    expect(server.demo.people).toContainEqual(
+      expect.objectContaining({ email: "raj@kestrel.test", tenant: "kestrel" }),
+    );
+  });
+
+  it("lists both companies and each person with their company for the page", async () => {
+    const body = (await (await fetch(`${server.url}/api/people`)).json()) as {
+      tenants: string[];
+      companies: { tenant: string; name?: string }[];
+      people: { email: string; tenant: string }[];
+    };
+    expect(body.tenants).toEqual(["northwind", "kestrel"]);
+    expect(body.companies).toEqual([
+      { tenant: "northwind", name: "Northwind Labs" },
+      { tenant: "kestrel", name: "Kestrel Health" },
+    ]);
+    // A person of both companies is listed once per company.
+    expect(
+      body.people
+        .filter((p) => p.email === "guest@partner.test")
+        .map((p) => p.tenant)
+        .sort(),
+    ).toEqual(["kestrel", "northwind"]);
+  });
+
+  it("answers each company's people from that company's drive only, naming the tenant", async () => {
+    const northwind = await askAs(
+      "guest@partner.test",
+      "What is in scope for the 2026 penetration test?",
+      "northwind",
+    );
+    const kestrel = await askAs(
+      "guest@partner.test",
+      "What is in scope for the 2026 penetration test?",
+      "kestrel",
+    );
+    expect([northwind.tenant, northwind.report.tenant, kestrel.tenant, kestrel.report.tenant]).toEqual([
+      "northwind",
+      "northwind",
+      "kestrel",
+      "kestrel",
+    ]);
+    const top = (body: ChatResponseBody) => body.citations[0]!;
+    // The same file name, and the same record id, in both drives: the sync tells the tenants apart.
+    expect(top(northwind).name).toBe("Pentest 2026 scope.md");
+    expect(top(kestrel).name).toBe("Pentest 2026 scope.md");
+    expect(top(northwind).recordId).toBe(top(kestrel).recordId);
+    expect(top(northwind).syncId).not.toBe(top(kestrel).syncId);
+    expect(JSON.stringify(northwind)).not.toMatch(/kestrel/i);
+    expect(JSON.stringify(kestrel)).not.toMatch(/northwind/i);
+    // A Kestrel person is not a Northwind person: naming the other company is unauthenticated.
+    expect(
+      (await server.ask("raj@kestrel.test", { question: "What was Q3 revenue?" }, "northwind")).status,
+    ).toBe(401);
   });
 
   it("never cites the answer's file to anyone who may not see it, for every demo question", async () => {

@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import { Command } from "commander";
 import { renderDemo, runDemo } from "../../demo/index.js";
 import { BUNDLED_CORPUS, positiveInt } from "../args.js";
-import { IngestProgressBar } from "../ingest-progress.js";
+import { TenantsProgress } from "../tenants-progress.js";
 
 /**
  * `clearance demo`: the whole product offline — emulator, ingest, and the same questions asked by
@@ -11,20 +11,23 @@ import { IngestProgressBar } from "../ingest-progress.js";
 export function demoCommand(): Command {
   return new Command("demo")
     .description(
-      "Run the whole product offline: emulator → ingest → the same questions asked by three people",
+      "Run the whole product offline: emulator → ingest of every company → the same questions asked by their people",
     )
     .option("--corpus <dir>", "corpus folder with manifest.yaml and questions.yaml", BUNDLED_CORPUS)
-    .option("--people <emails>", "comma-separated emails of who asks (default: the corpus's demo trio)")
+    .option("--tenant <id>", "only this company (default: every company of the corpus)")
+    .option("--people <emails>", "comma-separated emails of who asks (default: each company's demo trio)")
     .option("--questions <ids>", "comma-separated question ids from questions.yaml")
     .option("--store <dir>", "keep the embedded store here (default: a temporary folder)")
     .option("-k <n>", "results per person and question", positiveInt, 3)
     .option("--json", "print the result as JSON")
     .action(async (flags: DemoFlags) => {
-      const progress = !flags.json && process.stderr.isTTY ? new IngestProgressBar() : undefined;
-      if (!flags.json) process.stderr.write("Starting the emulator and ingesting the example corpus…\n");
+      const progress = !flags.json && process.stderr.isTTY ? new TenantsProgress(process.stderr) : undefined;
+      if (!flags.json)
+        process.stderr.write("Starting the emulator and ingesting the example corpus's companies…\n");
       const result = await runDemo({
         corpusDir: resolve(flags.corpus),
         k: flags.k,
+        ...(flags.tenant ? { tenant: flags.tenant } : {}),
         ...(flags.people ? { people: split(flags.people) } : {}),
         ...(flags.questions ? { questionIds: split(flags.questions) } : {}),
         ...(flags.store ? { storeDir: resolve(flags.store) } : {}),
@@ -35,13 +38,16 @@ export function demoCommand(): Command {
         return;
       }
       process.stdout.write(renderDemo(result, process.stdout.columns || 120));
-      const leaks = result.rounds.flatMap((r) => r.answers).filter((a) => a.foundAnswer && !a.mayReadAnswer);
+      const leaks = result.companies
+        .flatMap((c) => c.rounds.flatMap((r) => r.answers))
+        .filter((a) => a.foundAnswer && !a.mayReadAnswer);
       if (leaks.length > 0) process.exitCode = 1;
     });
 }
 
 interface DemoFlags {
   corpus: string;
+  tenant?: string;
   people?: string;
   questions?: string;
   store?: string;

@@ -11,7 +11,7 @@ import {
 
 import { configuredTenants, tenantClientsFromConfig } from "../../compose/index.js";
 import { loadConfig } from "../../config/index.js";
-import { loadDemoDirectory, type Person, startDemo } from "../../demo/index.js";
+import { type Company, loadDemoDirectory, type Person, startDemo } from "../../demo/index.js";
 import { ClearanceError } from "../../errors.js";
 import type { PermissionFollower } from "../../freshness/index.js";
 import {
@@ -30,7 +30,6 @@ import {
   type Identify,
   jwtIdentity,
   type RetrieverSource,
-  singleTenant,
 } from "../../tenants/index.js";
 import type { WebhookIngest } from "../../webhooks/index.js";
 import { answererOf } from "../answerer-of.js";
@@ -158,6 +157,7 @@ export async function startServe(flags: ServeFlags): Promise<RunningServe> {
       openai: openai.handler,
       aiSdk: aiSdk.handler,
       people: setup.people,
+      ...(setup.companies ? { companies: setup.companies } : {}),
       questions: setup.questions,
       ...(setup.identityMode === "dev-header"
         ? { identityHeaders: { tenant: DEV_TENANT_HEADER, user: DEV_USER_HEADER } }
@@ -195,6 +195,8 @@ interface Setup {
   identityMode: "dev-header" | "jwt";
   /** The tenants known now (discovery may add more while serving). */
   tenants: () => string[];
+  /** The companies the page offers (demo), with their names. */
+  companies?: Company[];
   people: Person[];
   questions: string[];
   host: string;
@@ -224,10 +226,11 @@ async function demoSetup(flags: ServeFlags): Promise<Setup> {
     ...(flags.tenant ? { tenant: flags.tenant } : {}),
   });
   return {
-    retrievers: singleTenant(demo.retriever),
+    retrievers: demo.retrievers,
     identify: devHeaderIdentity({ people: demo.people }),
     identityMode: "dev-header",
-    tenants: () => [demo.tenant],
+    tenants: () => demo.companies.map((c) => c.tenant),
+    companies: demo.companies,
     people: demo.people,
     questions: demo.questions,
     host: config.server.host,
@@ -286,18 +289,31 @@ async function configuredSetup(flags: ServeFlags, log: pino.Logger): Promise<Set
       throw error;
     }
   }
-  const directory = flags.people ? loadDemoDirectory(resolve(flags.people)) : { people: [], questions: [] };
-  // A corpus of one company: its people belong to the one tenant served.
-  const people = directory.people.map((p) => ({
-    ...p,
-    ...((p.tenant ?? fixedTenant) ? { tenant: p.tenant ?? fixedTenant } : {}),
-  }));
+  const directory = flags.people
+    ? loadDemoDirectory(resolve(flags.people))
+    : { companies: [], people: [], questions: [] };
+  // Offer only people of tenants served here. A one-company folder served as the one configured
+  // tenant is that tenant's people, whatever its manifest calls the company.
+  const served = (tenant: string | undefined) => tenant !== undefined && opened.registry.has(tenant);
+  const relabel = fixedTenant !== undefined && directory.companies.length === 1;
+  const people = relabel
+    ? directory.people.map((p) => ({ ...p, tenant: fixedTenant }))
+    : directory.people.filter((p) => served(p.tenant));
+  const companies = relabel
+    ? [
+        {
+          tenant: fixedTenant,
+          ...(directory.companies[0]?.name ? { name: directory.companies[0].name } : {}),
+        },
+      ]
+    : directory.companies.filter((c) => served(c.tenant));
   return {
     retrievers: opened.retrievers,
     identify:
       identity.mode === "dev-header" ? devHeaderIdentity(flags.people ? { people } : {}) : identity.identify,
     identityMode: identity.mode,
     tenants: () => opened.registry.list(),
+    companies,
     people,
     questions: directory.questions,
     host: config.server.host,

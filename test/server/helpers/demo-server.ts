@@ -10,24 +10,25 @@ import { DEV_TENANT_HEADER, DEV_USER_HEADER, devHeaderIdentity } from "../../../
 
 export const CORPUS_DIR = join(import.meta.dirname, "../../../examples/corpus");
 
-/** The offline demo served for real: emulator on the example corpus, ingested store, the app on a free port. */
+/** The offline demo served for real: emulator on the example corpus (both companies), one store, the app on a free port. */
 export interface DemoServer {
   demo: Demo;
   url: string;
-  /** POSTs a question to /api/chat as `user` (the demo identity header), JSON answer. */
-  ask(user: string | undefined, body: unknown): Promise<Response>;
+  /** POSTs a question to /api/chat as `user` of `tenant` (default northwind; the demo identity headers). */
+  ask(user: string | undefined, body: unknown, tenant?: string): Promise<Response>;
   close(): Promise<void>;
 }
 
 export async function startDemoServer(): Promise<DemoServer> {
   const demo = await startDemo({ corpusDir: CORPUS_DIR });
   try {
-    const chatOptions = { retriever: demo.retriever, identify: devHeaderIdentity({ people: demo.people }) };
+    const chatOptions = { retrievers: demo.retrievers, identify: devHeaderIdentity({ people: demo.people }) };
     const app = createServerApp({
       chat: createChatHandler(chatOptions),
       openai: createOpenAIChatHandler(chatOptions),
       aiSdk: createAiSdkChatHandler(chatOptions),
       people: demo.people,
+      companies: demo.companies,
       questions: demo.questions,
       identityHeaders: { tenant: DEV_TENANT_HEADER, user: DEV_USER_HEADER },
     });
@@ -35,12 +36,12 @@ export async function startDemoServer(): Promise<DemoServer> {
     return {
       demo,
       url: server.url,
-      ask: (user, body) =>
+      ask: (user, body, tenant = demo.tenant) =>
         fetch(`${server.url}/api/chat`, {
           method: "POST",
           headers: {
             "content-type": "application/json",
-            ...(user ? { [DEV_USER_HEADER]: user, [DEV_TENANT_HEADER]: demo.tenant } : {}),
+            ...(user ? { [DEV_USER_HEADER]: user, [DEV_TENANT_HEADER]: tenant } : {}),
           },
           body: JSON.stringify(body),
         }),
