@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { ClearanceError } from "../errors.js";
+import { exitCodeFor } from "./exit-codes.js";
 
 /** Builds the `clearance` command line; each subcommand lives in its own file under `commands/`. */
 export async function buildProgram(): Promise<Command> {
@@ -19,7 +20,10 @@ export async function buildProgram(): Promise<Command> {
   return program;
 }
 
-/** Runs the CLI; a `ClearanceError` becomes one readable line and exit code 1, not a stack trace. */
+/**
+ * Runs the CLI; a `ClearanceError` becomes one readable line and an exit code, not a stack trace:
+ * 2 when a setting must be fixed first, 1 otherwise (see `exit-codes.ts`).
+ */
 export async function main(argv: string[]): Promise<void> {
   try {
     const program = await buildProgram();
@@ -27,7 +31,7 @@ export async function main(argv: string[]): Promise<void> {
   } catch (error) {
     if (error instanceof ClearanceError) {
       console.error(`clearance: ${error.message} [${error.code}]`);
-      process.exitCode = 1;
+      process.exitCode = exitCodeFor(error.code);
       return;
     }
     throw error;

@@ -18,10 +18,13 @@ import { ingestSync, newSyncReport } from "./sync-run.js";
  * sync resumes from its saved cursor; unchanged records are neither downloaded nor embedded);
  * `mode: "full"` re-pulls everything and deletes what the syncs no longer have.
  *
- * It throws only for unusable options. Everything else lands in the report: a bad record is a
- * failure entry and the run goes on; a sync whose pull keeps failing, or whose lease another run
- * holds, is marked and the next sync runs; a store, embedder or credential failure (or `signal`)
- * stops the run with `report.error`. `report.ok` is false in all of those cases except a locked sync.
+ * It throws only for unusable options. Everything else lands in the report: a record that can
+ * never be indexed as it is (encrypted, empty, too large…) is listed in `unindexable` and not read
+ * again until it changes; a record that failed this time (network, service) is a `failures` entry,
+ * retried next run; either way the run goes on. A sync whose pull keeps failing, or whose lease
+ * another run holds, is marked and the next sync runs; a store, embedder or credential failure
+ * (or `signal`) stops the run with `report.error`. `report.ok` is false when a record failed, a
+ * sync aborted or the run stopped; unindexable records and locked syncs leave it true.
  *
  * @example
  * const report = await ingest({ client, store, embeddings, tenant: "northwind" });
@@ -40,6 +43,7 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
     counts: emptyCounts(),
     syncs: [],
     failures: [],
+    unindexable: [],
     skips: [],
   };
   const { signal, onProgress } = options;
@@ -53,8 +57,10 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
     limit: pLimit(settings.concurrency),
     ...(onProgress ? { onProgress } : {}),
     ...(signal ? { signal } : {}),
-    onIssue: (issue: IngestReport["failures"][number], outcome: "skipped" | "failed") => {
-      const list = outcome === "failed" ? report.failures : report.skips;
+    onIssue: (issue: IngestReport["failures"][number], outcome: "skipped" | "unindexable" | "failed") => {
+      const list = { failed: report.failures, unindexable: report.unindexable, skipped: report.skips }[
+        outcome
+      ];
       if (list.length < MAX_LISTED_ISSUES) list.push(issue);
     },
   };

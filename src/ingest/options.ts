@@ -24,9 +24,9 @@ export interface IngestOptions {
   pageSize?: number;
   chunkSize?: number;
   chunkOverlap?: number;
-  /** Files larger than this are recorded as failed (`TOO_LARGE`) and never downloaded past it. */
+  /** Files larger than this are recorded as unindexable (`TOO_LARGE`) and never downloaded past it; raising it retries them. */
   maxFileBytes?: number;
-  /** Extracted text longer than this is recorded as failed (`TOO_LONG`). */
+  /** Extracted text longer than this is recorded as unindexable (`TOO_LONG`); raising it retries them. */
   maxChars?: number;
   /** An OOXML file (DOCX/XLSX/PPTX) that would inflate past this many bytes is recorded as failed (`ZIP_BOMB`). */
   maxUncompressedBytes?: number;

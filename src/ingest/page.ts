@@ -8,8 +8,15 @@ import {
   type RecordVersion,
 } from "../store/index.js";
 import type { EmbeddingMeter } from "./embedding-meter.js";
+import { limitsOf, unindexable } from "./failures.js";
 import { planRecord, type RecordPlan } from "./plan.js";
-import { type PrepareContext, type Prepared, type PreparedContent, prepareRecord } from "./prepare.js";
+import {
+  type NotRead,
+  type PrepareContext,
+  type Prepared,
+  type PreparedContent,
+  prepareRecord,
+} from "./prepare.js";
 import type { SyncInfo } from "./record-metadata.js";
 import type { RelationResolver } from "./record-relations.js";
 import type { RecordIssue, RecordOutcome } from "./report.js";
@@ -31,7 +38,7 @@ export interface PageContext extends PrepareContext {
 /** What a batch of records came to once its writes are durable. */
 export interface PageResult {
   outcomes: Map<string, RecordOutcome>;
-  issues: (RecordIssue & { outcome: "skipped" | "failed" })[];
+  issues: (RecordIssue & { outcome: "skipped" | "unindexable" | "failed" })[];
   chunksWritten: number;
   /** Whether the page changed the store at all; a page of unchanged records writes nothing. */
   wrote: boolean;
@@ -48,7 +55,8 @@ interface Patch {
  * Processes one page: plans every record from its stored version, reads the ones that changed
  * (bounded by `limit`), embeds the new text in one go, then writes in an order that keeps the store
  * readable at every step: new chunks, then stale chunks removed, then patches and deletes, then
- * record versions last, so a crash anywhere leaves work that the next run simply redoes.
+ * record versions last, so a crash anywhere leaves work that the next run simply redoes. A record
+ * whose new version cannot be read loses the chunks of its old one: the source no longer says that.
  */
 export async function processPage(
   records: readonly SyncedRecord[],
@@ -63,7 +71,7 @@ export async function processPage(
   const result: PageResult = { outcomes: new Map(), issues: [], chunksWritten: 0, wrote: false };
   const settle = (recordId: string, outcome: RecordOutcome, issue?: Omit<RecordIssue, "syncId">) => {
     result.outcomes.set(recordId, outcome);
-    if (issue && (outcome === "skipped" || outcome === "failed")) {
+    if (issue && (outcome === "skipped" || outcome === "unindexable" || outcome === "failed")) {
       const { name, code, reason } = issue;
       result.issues.push({ syncId: sync.id, recordId, ...(name ? { name } : {}), code, reason, outcome });
     }
@@ -71,12 +79,15 @@ export async function processPage(
   };
 
   const drops: string[] = [];
+  const droppedVersions: string[] = [];
+  const verdicts: RecordVersion[] = [];
   const patches: Patch[] = [];
   const contents: PreparedContent[] = [];
+  const limits = limitsOf(context.settings);
   const relations =
     sync.pipeline === "files" ? undefined : await context.relations?.forRecords(sync, records);
   const plans = dedupe(records).map((record) =>
-    planRecord(record, sync, stored.get(record.id), relations?.get(record.id)),
+    planRecord(record, sync, stored.get(record.id), limits, relations?.get(record.id)),
   );
   await Promise.all(
     plans.map(async (plan) => {
@@ -87,12 +98,13 @@ export async function processPage(
           return settle(decided.recordId, "unchanged");
         case "delete":
           drops.push(decided.recordId);
+          droppedVersions.push(decided.recordId);
           return settle(decided.recordId, "deleted");
-        case "skip":
+        case "not-indexed":
           if (decided.drop) drops.push(decided.recordId);
-          return settle(decided.recordId, "skipped", decided);
-        case "fail":
-          return settle(decided.recordId, "failed", decided);
+          if (decided.verdict) verdicts.push(decided.verdict);
+          else if (decided.drop) droppedVersions.push(decided.recordId);
+          return settle(decided.recordId, decided.outcome, decided);
         case "patch":
           patches.push(decided.patch);
           return settle(decided.patch.recordId, "metadata-only");
@@ -120,19 +132,36 @@ export async function processPage(
     await store.updateRecordMetadata(tenant, sync.id, patch.recordId, { url: undefined, ...patch.metadata });
   }
   if (drops.length > 0) await store.deleteByRecord(tenant, sync.id, drops);
-  const versions = [...contents.map((c) => versionOf(c, context)), ...patches.map((p) => p.version)];
+  const versions = [
+    ...contents.map((c) => versionOf(c, context)),
+    ...patches.map((p) => p.version),
+    ...verdicts,
+  ];
   if (versions.length > 0) await store.putRecordVersions(versions);
-  if (drops.length > 0) await store.deleteRecordVersions(tenant, sync.id, drops);
+  if (droppedVersions.length > 0) await store.deleteRecordVersions(tenant, sync.id, droppedVersions);
   result.chunksWritten = upserts.length;
-  result.wrote = contents.length + patches.length + drops.length > 0;
+  result.wrote = contents.length + patches.length + drops.length + verdicts.length > 0;
   return result;
+}
+
+/** A record that ends this page without chunks, and what happens to what was stored for it. */
+interface NotIndexed {
+  kind: "not-indexed";
+  recordId: string;
+  name?: string;
+  outcome: "skipped" | "unindexable" | "failed";
+  code: string;
+  reason: string;
+  /** Remove the record's chunks (and, without a verdict, its version). */
+  drop: boolean;
+  /** The version to store instead: this version of the record cannot be indexed, and why. */
+  verdict?: RecordVersion;
 }
 
 type Decided =
   | { kind: "unchanged"; recordId: string }
   | { kind: "delete"; recordId: string }
-  | { kind: "skip"; recordId: string; name?: string; code: string; reason: string; drop: boolean }
-  | { kind: "fail"; recordId: string; name?: string; code: string; reason: string }
+  | NotIndexed
   | { kind: "patch"; patch: Patch }
   | PreparedContent;
 
@@ -144,15 +173,21 @@ async function readIfNeeded(plan: RecordPlan, context: PageContext): Promise<Rec
 /** Turns a plan or a read record into what the page will write for it. */
 function decide(item: RecordPlan | Prepared, context: PageContext): Decided {
   if ("kind" in item) {
-    if (item.kind !== "content") return item;
+    if (item.kind === "not-read") return notIndexed(item, context);
     if (item.chunks.length === 0) {
-      return {
-        kind: "fail",
-        recordId: item.recordId,
-        name: item.metadata.name,
-        code: "EMPTY",
-        reason: "no text to index",
-      };
+      const reason = "no text to index";
+      return notIndexed(
+        {
+          ...item,
+          kind: "not-read",
+          name: item.metadata.name,
+          outcome: "unindexable",
+          code: "EMPTY",
+          reason,
+          verdict: unindexable("EMPTY", reason, context.settings),
+        },
+        context,
+      );
     }
     if (item.stored?.contentHash === item.contentHash) {
       // Same text as stored: a metadata-only change, whatever the source's own version says.
@@ -165,15 +200,47 @@ function decide(item: RecordPlan | Prepared, context: PageContext): Decided {
     case "delete":
       return { kind: item.action, recordId: item.recordId };
     case "skip":
-      return { kind: "skip", ...item };
-    case "fail":
-      return { kind: "fail", ...item };
+      return { kind: "not-indexed", outcome: "skipped", ...item };
+    case "unindexable":
+      return { kind: "not-indexed", outcome: "unindexable", ...item };
     case "patch":
       return { kind: "patch", patch: toPatch(item, item.stored) };
     default:
       throw new Error(`unreachable: ${item.action} reached decide() unread (${context.sync.id})`);
   }
 }
+
+/**
+ * A record that was read but gave no chunks. Whatever it had goes (chunks of an earlier version,
+ * or of a run that crashed before writing its version); a lasting verdict is stored in its place.
+ */
+function notIndexed(item: NotRead, context: PageContext): NotIndexed {
+  const { recordId, name, outcome, code, reason } = item;
+  const verdict: RecordVersion | undefined = item.verdict && {
+    tenant: context.tenant,
+    syncId: context.sync.id,
+    recordId,
+    contentHash: UNINDEXED_HASH,
+    sourceVersion: item.version.value,
+    chunkCount: 0,
+    name,
+    updatedAt: now(),
+    unindexable: item.verdict,
+  };
+  return {
+    kind: "not-indexed",
+    recordId,
+    name,
+    outcome,
+    code,
+    reason,
+    drop: true,
+    ...(verdict ? { verdict } : {}),
+  };
+}
+
+// The content hash of a version without chunks; no real hash (base64url of a digest) looks like it.
+const UNINDEXED_HASH = "(unindexed)";
 
 /** The patch of a record whose text is unchanged: its new metadata, and its stored version brought up to date. */
 function toPatch(

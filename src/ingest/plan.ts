@@ -6,6 +6,7 @@ import {
   type SyncedRecord,
 } from "../managed-sync/index.js";
 import { type ChunkMetadata, isStorableId, type RecordVersion } from "../store/index.js";
+import { verdictOutcome } from "./failures.js";
 import { fileMetadata, recordMetadata, type SyncInfo } from "./record-metadata.js";
 import { fileSourceVersion, recordSourceVersion, type SourceVersion, sameContent } from "./source-version.js";
 import { detectFormat, type RecordRelations } from "./text/index.js";
@@ -18,6 +19,11 @@ export type RecordPlan =
   | { action: "delete"; recordId: string; name?: string }
   /** Nothing to read; `drop` when chunks of an earlier readable version must go. */
   | { action: "skip"; recordId: string; name?: string; code: string; reason: string; drop: boolean }
+  /**
+   * Cannot be indexed and not worth a download: a version already judged unindexable under the
+   * same limits, or a record that is itself unusable (`drop`: its earlier chunks and version go).
+   */
+  | { action: "unindexable"; recordId: string; name?: string; code: string; reason: string; drop: boolean }
   | { action: "unchanged"; recordId: string }
   /** Same bytes (the source's own hash says so), new metadata: patch payloads, embed nothing. */
   | { action: "patch"; recordId: string; metadata: Metadata; version: SourceVersion; stored: RecordVersion }
@@ -37,25 +43,26 @@ export type RecordPlan =
       metadata: Metadata;
       version: SourceVersion;
       stored?: RecordVersion;
-    }
-  /** The record itself is malformed (fields of the wrong type). */
-  | { action: "fail"; recordId: string; code: string; reason: string };
+    };
 
 /**
- * Decides what a record needs, comparing its source version with the stored one. A CRM record's
- * resolved `relations` (its company's name, its owner) are part of its version, so a renamed
- * company or a newly mapped owner re-renders it.
+ * Decides what a record needs, comparing its source version with the stored one. `limits` are
+ * the limits in force ({@link limitsOf}): a version judged unindexable under other limits is read
+ * again. A CRM record's resolved `relations` (its company's name, its owner) are part of its
+ * version, so a renamed company or a newly mapped owner re-renders it.
  */
 export function planRecord(
   record: SyncedRecord,
   sync: SyncInfo,
   stored: RecordVersion | undefined,
+  limits: string,
   relations?: RecordRelations,
 ): RecordPlan {
   if (!isStorableId(record.id)) {
     // Nothing with this id can have been stored, and it cannot be fetched by id (no URL form).
     return {
-      action: "fail",
+      action: "unindexable",
+      drop: false,
       recordId: record.id,
       code: "INVALID_RECORD_ID",
       reason: `the record id ${JSON.stringify(record.id)} is not valid Unicode (a lone surrogate): it cannot be fetched, stored or checked; report it to the source`,
@@ -64,7 +71,8 @@ export function planRecord(
   if (isDeleted(record)) return { action: "delete", recordId: record.id };
   if (sync.pipeline !== "files") {
     const version = recordSourceVersion(relations ? { record, relations } : record);
-    if (stored?.sourceVersion === version.value) return { action: "unchanged", recordId: record.id };
+    const known = knownVerdict(record.id, stored, version.value, limits);
+    if (known) return known;
     return {
       action: "render",
       record,
@@ -78,7 +86,14 @@ export function planRecord(
   try {
     file = parseRecord("files", record);
   } catch (error) {
-    return { action: "fail", recordId: record.id, code: codeOf(error), reason: (error as Error).message };
+    // The record itself is malformed (fields of the wrong type): whatever it held before is void.
+    return {
+      action: "unindexable",
+      recordId: record.id,
+      code: codeOf(error),
+      reason: (error as Error).message,
+      drop: stored !== undefined,
+    };
   }
   const name = file.name ?? undefined;
   if (isFolder(file)) {
@@ -104,11 +119,39 @@ export function planRecord(
     };
   }
   const version = fileSourceVersion(file, metadata);
-  if (stored?.sourceVersion === version.value) return { action: "unchanged", recordId: file.id };
-  if (stored && version.trustedContent && sameContent(stored.sourceVersion, version.value)) {
+  const known = knownVerdict(file.id, stored, version.value, limits, name);
+  if (known) return known;
+  // A verdict under other limits is void: read the file again rather than carry it over.
+  const judgedUnderOtherLimits = stored?.unindexable !== undefined && stored.unindexable.limits !== limits;
+  if (
+    stored &&
+    !judgedUnderOtherLimits &&
+    version.trustedContent &&
+    sameContent(stored.sourceVersion, version.value)
+  ) {
     return { action: "patch", recordId: file.id, metadata, version, stored };
   }
   return { action: "download", record: file, metadata, version, stored };
+}
+
+/**
+ * `unchanged` when the stored version is this one; the stored verdict when this version was
+ * judged unindexable under the same limits; undefined when the record must be read.
+ */
+function knownVerdict(
+  recordId: string,
+  stored: RecordVersion | undefined,
+  version: string,
+  limits: string,
+  name?: string,
+): RecordPlan | undefined {
+  if (stored?.sourceVersion !== version) return undefined;
+  const verdict = stored.unindexable;
+  if (!verdict) return { action: "unchanged", recordId };
+  if (verdict.limits !== limits) return undefined;
+  const { code, reason } = verdict;
+  const action = verdictOutcome(code) === "skipped" ? "skip" : "unindexable";
+  return { action, recordId, ...(name ? { name } : {}), code, reason, drop: false };
 }
 
 function codeOf(error: unknown): string {

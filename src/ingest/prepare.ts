@@ -1,5 +1,6 @@
 import { ContentTooLargeError, ManagedSyncError, ManagedSyncHttpError } from "../managed-sync/index.js";
-import type { ChunkMetadata, RecordVersion } from "../store/index.js";
+import type { ChunkMetadata, RecordVersion, Unindexable } from "../store/index.js";
+import { failureKind, unindexable, verdictOutcome } from "./failures.js";
 import type { IngestSettings } from "./options.js";
 import type { RecordPlan } from "./plan.js";
 import type { IngestSource } from "./source.js";
@@ -25,11 +26,24 @@ export interface PreparedContent {
   chunks: TextChunk[];
 }
 
+/**
+ * A record whose content could not be read into text. `verdict` is set when this version never
+ * will be (stored so it is not read again); `outcome` is how the run counts it.
+ */
+export interface NotRead {
+  kind: "not-read";
+  recordId: string;
+  name: string;
+  outcome: "skipped" | "unindexable" | "failed";
+  code: string;
+  reason: string;
+  version: SourceVersion;
+  stored?: RecordVersion;
+  verdict?: Unindexable;
+}
+
 /** The outcome of reading one record's text. */
-export type Prepared =
-  | PreparedContent
-  | { kind: "skip"; recordId: string; name: string; code: string; reason: string; drop: boolean }
-  | { kind: "fail"; recordId: string; name: string; code: string; reason: string };
+export type Prepared = PreparedContent | NotRead;
 
 /** What reading a record needs from the run. */
 export interface PrepareContext {
@@ -37,13 +51,15 @@ export interface PrepareContext {
   syncId: string;
   pipeline: string;
   settings: IngestSettings;
+  /** Runs in a row that already failed on this record (its retry-list entry), 0 when none. */
+  failedRuns: (recordId: string) => number;
   signal?: AbortSignal;
 }
 
 /**
  * Downloads and extracts a file (or renders a CRM/ticket record), then chunks and hashes its text.
- * Anything wrong with this one record becomes a `fail`; errors that doom every record (credentials
- * rejected, the run aborted) are thrown.
+ * Anything wrong with this one record becomes `not-read`, classified permanent or transient
+ * ({@link failureKind}); errors that doom every record (credentials rejected, the run aborted) are thrown.
  */
 export async function prepareRecord(
   plan: Extract<RecordPlan, { action: "download" | "render" }>,
@@ -68,18 +84,39 @@ export async function prepareRecord(
     };
   } catch (error) {
     if (isRunFatal(error, context.signal)) throw error;
-    if (error instanceof ExtractError && error.skip) {
-      return {
-        kind: "skip",
-        recordId,
-        name: metadata.name,
-        code: error.code,
-        reason: error.message,
-        drop: plan.stored !== undefined,
-      };
-    }
-    return { kind: "fail", recordId, name: metadata.name, code: codeOf(error), reason: reasonOf(error) };
+    return notRead(plan, error, context);
   }
+}
+
+function notRead(
+  plan: Extract<RecordPlan, { action: "download" | "render" }>,
+  error: unknown,
+  context: PrepareContext,
+): NotRead {
+  const recordId = plan.record.id;
+  const code = codeOf(error);
+  let reason = reasonOf(error);
+  const base = {
+    kind: "not-read" as const,
+    recordId,
+    name: plan.metadata.name,
+    code,
+    version: plan.version,
+    ...(plan.stored ? { stored: plan.stored } : {}),
+  };
+  if (error instanceof ExtractError && error.code === "FOLDER")
+    return { ...base, outcome: "skipped", reason };
+  const failedRuns = context.failedRuns(recordId);
+  if (failureKind(error, failedRuns) === "transient") return { ...base, outcome: "failed", reason };
+  if (code === "TIMEOUT") {
+    reason = `${reason} (timed out on ${failedRuns + 1} runs in a row: raise the extraction timeout to try again)`;
+  }
+  return {
+    ...base,
+    outcome: verdictOutcome(code),
+    reason,
+    verdict: unindexable(code, reason, context.settings),
+  };
 }
 
 async function download(

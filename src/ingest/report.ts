@@ -6,9 +6,10 @@ export type RecordOutcome =
   | "unchanged"
   | "deleted"
   | "skipped"
+  | "unindexable"
   | "failed";
 
-/** A record that was skipped or failed, with a stable code and a reason a person can act on. */
+/** A record that was skipped, unindexable or failed, with a stable code and a reason a person can act on. */
 export interface RecordIssue {
   syncId: string;
   recordId: string;
@@ -29,8 +30,15 @@ export interface IngestCounts {
   unchanged: number;
   /** Tombstones, records gone from the sync (full mode), and files that became unreadable types. */
   deleted: number;
-  /** Folders and files with no text to read (unsupported types). */
+  /** Folders and files of types Clearance does not read (images, videos…). */
   skipped: number;
+  /**
+   * Records this version of which can never be indexed as it is (encrypted, no text, over a limit,
+   * malformed): recorded with the reason, not read again until their version or the limits
+   * change, and not a failure of the run. A full run counts every one it sees again.
+   */
+  unindexable: number;
+  /** Records that could not be read this time (network, service, timeouts): retried next run; the run fails. */
   failed: number;
   chunksWritten: number;
   /** Texts sent to the embedder, and the embedder calls that carried them. */
@@ -57,7 +65,10 @@ export interface SyncReport {
   error?: { code: string; message: string };
 }
 
-/** What one `ingest()` call did. `ok` is false when any record failed or any sync or the run aborted. */
+/**
+ * What one `ingest()` call did. `ok` is false when any record failed (transiently: it is retried
+ * next run) or any sync or the run aborted; unindexable and skipped records leave it true.
+ */
 export interface IngestReport {
   tenant: string;
   mode: IngestMode;
@@ -69,6 +80,8 @@ export interface IngestReport {
   syncs: SyncReport[];
   /** Failed records (first {@link MAX_LISTED_ISSUES}; `counts.failed` is exact). */
   failures: RecordIssue[];
+  /** Unindexable records, with why (first {@link MAX_LISTED_ISSUES}; `counts.unindexable` is exact). */
+  unindexable: RecordIssue[];
   /** Skipped records (first {@link MAX_LISTED_ISSUES}; `counts.skipped` is exact). */
   skips: RecordIssue[];
   /** Set when the whole run stopped early (store down, credentials rejected, embedder down, aborted). */
@@ -94,6 +107,7 @@ export function emptyCounts(): IngestCounts {
     unchanged: 0,
     deleted: 0,
     skipped: 0,
+    unindexable: 0,
     failed: 0,
     chunksWritten: 0,
     embeddedTexts: 0,
@@ -126,6 +140,9 @@ export function countOutcome(counts: IngestCounts, outcome: RecordOutcome): void
       break;
     case "skipped":
       counts.skipped++;
+      break;
+    case "unindexable":
+      counts.unindexable++;
       break;
     case "failed":
       counts.failed++;

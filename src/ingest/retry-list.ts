@@ -1,50 +1,63 @@
 import type { ChunkStore } from "../store/index.js";
 
 /**
- * The records of a sync that failed and must be tried again. An incremental pull resumes after the
- * saved cursor, so a record that failed on an earlier page would never come back by itself; its id
- * is kept here (in the store's named state: scope {@link retryScope}, key the sync id, the ids as
- * JSON) and fetched again at the start of the next run.
+ * The records of a sync that failed transiently and must be tried again, each with how many runs
+ * in a row failed on it. An incremental pull resumes after the saved cursor, so a record that
+ * failed on an earlier page would never come back by itself; its id is kept here (in the store's
+ * named state: scope {@link retryScope}, key the sync id, `{ id: runs }` as JSON) and fetched
+ * again at the start of the next run.
  */
 export class RetryList {
-  private readonly ids: Set<string>;
+  // Failed runs per record as loaded, and as this run leaves them.
+  private readonly before: ReadonlyMap<string, number>;
+  private readonly ids: Map<string, number>;
   private dirty = false;
 
   private constructor(
     private readonly store: ChunkStore,
     private readonly tenant: string,
     private readonly syncId: string,
-    ids: Iterable<string>,
+    saved: Map<string, number>,
   ) {
-    this.ids = new Set(ids);
+    this.before = saved;
+    this.ids = new Map(saved);
   }
 
   /** Reads the list saved by earlier runs (empty when none). */
   static async load(store: ChunkStore, tenant: string, syncId: string): Promise<RetryList> {
     const saved = await store.getState(retryScope(tenant), syncId);
-    return new RetryList(store, tenant, syncId, parseIds(saved));
+    return new RetryList(store, tenant, syncId, parseRuns(saved));
   }
 
   /** The ids to retry, oldest first. */
   get pending(): string[] {
-    return [...this.ids];
+    return [...this.ids.keys()];
   }
 
   get size(): number {
     return this.ids.size;
   }
 
-  /** Records the outcome of a record: failures join the list, anything else leaves it. */
+  /** How many runs before this one failed on the record in a row (0 when it is not on the list). */
+  failedRuns(recordId: string): number {
+    return this.before.get(recordId) ?? 0;
+  }
+
+  /** Records the outcome of a record: a transient failure joins (or stays on) the list, anything else leaves it. */
   note(recordId: string, failed: boolean): void {
-    if (failed === this.ids.has(recordId)) return;
-    if (failed) this.ids.add(recordId);
-    else this.ids.delete(recordId);
+    if (failed) {
+      const runs = this.failedRuns(recordId) + 1;
+      if (this.ids.get(recordId) === runs) return;
+      this.ids.set(recordId, runs);
+    } else if (!this.ids.delete(recordId)) {
+      return;
+    }
     this.dirty = true;
   }
 
   /** Keeps only the ids `keep` accepts (after a full pull: records the sync still has). */
   retain(keep: (recordId: string) => boolean): void {
-    for (const id of this.ids) if (!keep(id)) this.note(id, false);
+    for (const id of [...this.ids.keys()]) if (!keep(id)) this.note(id, false);
   }
 
   /** Writes the list if it changed; call it before the cursor that moves past a failure. */
@@ -52,7 +65,7 @@ export class RetryList {
     if (!this.dirty) return;
     const scope = retryScope(this.tenant);
     if (this.ids.size === 0) await this.store.deleteState(scope, this.syncId);
-    else await this.store.putState(scope, this.syncId, JSON.stringify(this.pending));
+    else await this.store.putState(scope, this.syncId, JSON.stringify(Object.fromEntries(this.ids)));
     this.dirty = false;
   }
 }
@@ -62,13 +75,16 @@ export function retryScope(tenant: string): string {
   return `ingest-retry:${tenant}`;
 }
 
-function parseIds(json: string | undefined): string[] {
-  if (!json) return [];
+function parseRuns(json: string | undefined): Map<string, number> {
+  if (!json) return new Map();
   try {
     const value: unknown = JSON.parse(json);
-    return Array.isArray(value) ? value.filter((id): id is string => typeof id === "string") : [];
+    if (!value || typeof value !== "object" || Array.isArray(value)) return new Map();
+    return new Map(
+      Object.entries(value).filter((entry): entry is [string, number] => Number.isInteger(entry[1])),
+    );
   } catch {
     // A corrupt list costs only retries: a full run finds every record again anyway.
-    return [];
+    return new Map();
   }
 }

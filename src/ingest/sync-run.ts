@@ -36,8 +36,8 @@ export interface SyncRunContext {
   onProgress?: IngestProgressListener;
   /** Names what CRM records refer to by id (company, owner). */
   relations?: RelationResolver;
-  /** Receives each skipped or failed record (the run keeps the first few for its report). */
-  onIssue: (issue: RecordIssue, outcome: "skipped" | "failed") => void;
+  /** Receives each skipped, unindexable or failed record (the run keeps the first few for its report). */
+  onIssue: (issue: RecordIssue, outcome: "skipped" | "unindexable" | "failed") => void;
   signal?: AbortSignal;
 }
 
@@ -121,6 +121,7 @@ async function run(
     syncId: sync.id,
     pipeline: sync.pipeline,
     sync,
+    failedRuns: (recordId: string) => retry.failedRuns(recordId),
     onRecord: (recordId: string, outcome: RecordOutcome) => {
       done++;
       emit(context.onProgress, {
@@ -152,6 +153,7 @@ async function run(
       const { records, failures } = await refetch(ids, sync, context);
       for (const failure of failures) {
         report.counts.failed++;
+        retry.note(failure.recordId, true);
         context.onIssue(failure, "failed");
         pageContext.onRecord(failure.recordId, "failed");
       }

@@ -134,6 +134,7 @@ async function ingestOne(
       counts: emptyCounts(),
       syncs: [],
       failures: [],
+      unindexable: [],
       skips: [],
       error: {
         code: (error as { code?: unknown })?.code?.toString() ?? "INTERNAL",

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ingestCommand } from "../../src/cli/commands/ingest.js";
+import { main } from "../../src/cli/main.js";
 import type { TenantsIngestReport } from "../../src/tenants/index.js";
 import { fixture, type Harness, smallCorpus, startHarness, TENANT } from "./harness.js";
 
@@ -58,14 +59,40 @@ describe("clearance ingest", () => {
     expect(process.exitCode ?? 0).toBe(0);
   });
 
-  it("prints a summary table and exits 1 when a record failed, naming the file and the reason", async () => {
-    h = await startHarness({ corpus: smallCorpus({ "drive/Broken.pdf": fixture("corrupted.pdf") }) });
+  it("prints a summary table and exits 1 when a record failed transiently, naming the file and the reason", async () => {
+    h = await startHarness();
+    await h.admin("PUT", "/faults", { rate503: 1, pathPattern: "/content$" });
     await run("--config", await configFile(), "--no-progress");
 
     expect(stdout).toMatch(/^sync\s+status\s+seen/m);
     expect(stdout).toMatch(/^total\s+FAILED\s+/m);
-    expect(stdout).toMatch(/failed Broken\.pdf .*\[MALFORMED\]/);
+    expect(stdout).toMatch(/^failed Notes\.txt .*\[SERVER_ERROR\]/m);
     expect(process.exitCode).toBe(1);
+  });
+
+  it("exits 0 when a file can never be indexed, listing it as unindexable with its reason", async () => {
+    h = await startHarness({ corpus: smallCorpus({ "drive/Broken.pdf": fixture("corrupted.pdf") }) });
+    await run("--config", await configFile(), "--no-progress");
+
+    expect(stdout).toMatch(/^sync\s+status\s+seen.*unindexable/m);
+    expect(stdout).toMatch(/^total\s+ok\s+/m);
+    expect(stdout).toMatch(/^unindexable Broken\.pdf .*\[MALFORMED\]/m);
+    expect(process.exitCode ?? 0).toBe(0);
+  });
+
+  it("exits 2 when the setup is wrong: a config without credentials, or a sync the tenant does not have", async () => {
+    h = await startHarness();
+    const file = join(dir, "bad.yaml");
+    await writeFile(file, `tenant: ${TENANT}\nmanagedSync:\n  baseUrl: ${h.emulator.url}\n`);
+    vi.spyOn(console, "error").mockImplementation(() => undefined);
+    await main(["node", "clearance", "ingest", "--config", file]);
+    expect(process.exitCode).toBe(2);
+
+    process.exitCode = undefined;
+    await run("--config", await configFile(), "--json", "--sync", "no-such-sync");
+    const report = JSON.parse(stdout) as TenantsIngestReport;
+    expect(report.tenants[0]?.error?.code).toBe("INGEST_UNKNOWN_SYNC");
+    expect(process.exitCode).toBe(2);
   });
 
   it("--full reconciles and --sync limits the run to one sync", async () => {

@@ -6,6 +6,7 @@ import type { IngestReport } from "../../ingest/index.js";
 import { openChunkStore } from "../../store/index.js";
 import { ingestTenants, TenantRegistry, type TenantsIngestReport } from "../../tenants/index.js";
 import { onlyTenantOverride, positiveInt } from "../args.js";
+import { EXIT, exitCodeFor } from "../exit-codes.js";
 import { TenantsProgress } from "../tenants-progress.js";
 
 interface IngestFlags {
@@ -24,9 +25,10 @@ interface IngestFlags {
 /**
  * `clearance ingest`: ingests every known tenant (configured, and discovered from webhooks), or
  * only `--tenant`, `--concurrency` tenants at once. Exit code 0 when every tenant's run was ok
- * (every record ingested or skipped; a sync another run holds counts as fine); 1 when any tenant
- * failed (a record failed, a sync's pull aborted, credentials rejected…), the report naming which;
- * 1 as well for invalid flags or config (the message names the setting).
+ * (every record ingested, skipped or recorded as unindexable; a sync another run holds counts as
+ * fine); 1 when any tenant failed (a record failed transiently and is retried next run, a sync's
+ * pull aborted, credentials rejected…), the report naming which; 2 when nothing could run because a
+ * flag, setting or store is wrong (the message names it). See `../exit-codes.ts`.
  */
 export function ingestCommand(): Command {
   return new Command("ingest")
@@ -59,7 +61,7 @@ export function ingestCommand(): Command {
       const report = await runIngest(config, flags);
       if (flags.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       else process.stdout.write(summary(report));
-      if (!report.ok) process.exitCode = 1;
+      if (!report.ok) process.exitCode = exitCodeOf(report);
     });
 }
 
@@ -128,6 +130,7 @@ const COLUMNS = [
   "unchanged",
   "deleted",
   "skipped",
+  "unindexable",
   "failed",
   "chunksWritten",
   "embeddingCalls",
@@ -176,10 +179,22 @@ function problemsOf(report: IngestReport, prefix: string): string[] {
   for (const s of report.syncs)
     if (s.error) lines.push(`${prefix}sync ${s.syncId} ${s.status}: ${s.error.message} [${s.error.code}]`);
   if (report.error) lines.push(`${prefix}run stopped: ${report.error.message} [${report.error.code}]`);
-  for (const f of report.failures)
-    lines.push(`${prefix}failed ${f.name ?? f.recordId} (${f.recordId}): ${f.reason} [${f.code}]`);
-  if (report.counts.failed > report.failures.length) {
-    lines.push(`${prefix}… and ${report.counts.failed - report.failures.length} more failures (use --json)`);
+  const listed = [
+    ["unindexable", report.unindexable, report.counts.unindexable],
+    ["failed", report.failures, report.counts.failed],
+  ] as const;
+  for (const [label, issues, total] of listed) {
+    for (const f of issues)
+      lines.push(`${prefix}${label} ${f.name ?? f.recordId} (${f.recordId}): ${f.reason} [${f.code}]`);
+    if (total > issues.length)
+      lines.push(`${prefix}… and ${total - issues.length} more ${label} (use --json)`);
   }
   return lines;
+}
+
+/** 2 when every failed tenant stopped on its setup (e.g. a sync it does not have), else 1. */
+function exitCodeOf(report: TenantsIngestReport): number {
+  const failed = report.tenants.filter((t) => !t.ok);
+  const usage = failed.length > 0 && failed.every((t) => exitCodeFor(t.error?.code) === EXIT.usage);
+  return usage ? EXIT.usage : EXIT.failed;
 }

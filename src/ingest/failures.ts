@@ -1,0 +1,60 @@
+import { ContentTooLargeError } from "../managed-sync/index.js";
+import type { Unindexable } from "../store/index.js";
+import type { IngestSettings } from "./options.js";
+import { ExtractError } from "./text/index.js";
+
+/**
+ * What reading a record's content did not come to. `permanent`: this version of the record will
+ * never be indexed as it is (encrypted, no text, over a limit, a format it claims but is not):
+ * recorded as unindexable, not read again until the record's version or the limits change, and
+ * the run stays green. `transient`: the network, the service or the machine failed this time: the
+ * record is retried next run and the run reports failure.
+ */
+export type FailureKind = "permanent" | "transient";
+
+// Codes of ExtractError that say something about the file itself.
+const PERMANENT_EXTRACT_CODES = new Set([
+  "UNSUPPORTED_TYPE",
+  "MALFORMED",
+  "ENCRYPTED",
+  "EMPTY",
+  "TOO_LARGE",
+  "TOO_LONG",
+  "ZIP_BOMB",
+]);
+
+/**
+ * An extraction past its deadline may be a busy machine or a hostile file: it is transient until
+ * the record has timed out this many runs in a row, then permanent (raising the timeout retries it).
+ */
+export const TIMEOUT_RUNS_BEFORE_PERMANENT = 3;
+
+/**
+ * Classifies why a record's content could not be read. `failedRunsBefore` counts the runs in a
+ * row that already failed on this record (from the retry list).
+ */
+export function failureKind(error: unknown, failedRunsBefore: number): FailureKind {
+  if (error instanceof ContentTooLargeError) return "permanent";
+  if (!(error instanceof ExtractError)) return "transient";
+  if (PERMANENT_EXTRACT_CODES.has(error.code)) return "permanent";
+  if (error.code === "TIMEOUT" && failedRunsBefore + 1 >= TIMEOUT_RUNS_BEFORE_PERMANENT) return "permanent";
+  return "transient";
+}
+
+// The settings a permanent verdict may depend on; changing one makes unindexable records worth a retry.
+const LIMIT_SETTINGS = ["maxFileBytes", "maxChars"] as const satisfies readonly (keyof IngestSettings)[];
+
+/** The limits in force, as stored beside an unindexable verdict (`Unindexable.limits`). */
+export function limitsOf(settings: IngestSettings): string {
+  return LIMIT_SETTINGS.map((name) => `${name}=${settings[name]}`).join(";");
+}
+
+/** The verdict stored for a record version that cannot be indexed. */
+export function unindexable(code: string, reason: string, settings: IngestSettings): Unindexable {
+  return { code, reason, limits: limitsOf(settings) };
+}
+
+/** How a record with a stored verdict counts: a type Clearance does not read is a skip, the rest unindexable. */
+export function verdictOutcome(code: string): "skipped" | "unindexable" {
+  return code === "UNSUPPORTED_TYPE" ? "skipped" : "unindexable";
+}

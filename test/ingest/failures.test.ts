@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { failureKind, TIMEOUT_RUNS_BEFORE_PERMANENT } from "../../src/ingest/failures.js";
+import { ExtractError } from "../../src/ingest/text/index.js";
+import {
+  ContentTooLargeError,
+  ManagedSyncHttpError,
+  ManagedSyncNetworkError,
+  ManagedSyncTimeoutError,
+} from "../../src/managed-sync/index.js";
+
+describe("failureKind: permanent or transient (issue 11 item 9)", () => {
+  it("what the file is, is permanent", () => {
+    for (const code of [
+      "ENCRYPTED",
+      "EMPTY",
+      "TOO_LARGE",
+      "TOO_LONG",
+      "MALFORMED",
+      "ZIP_BOMB",
+      "UNSUPPORTED_TYPE",
+    ] as const) {
+      expect(failureKind(new ExtractError(code, "x"), 0)).toBe("permanent");
+    }
+    expect(failureKind(new ContentTooLargeError("too big", { maxBytes: 10, sizeBytes: 20 }), 0)).toBe(
+      "permanent",
+    );
+  });
+
+  it("the network and the service failing is transient, however often", () => {
+    expect(failureKind(new ManagedSyncHttpError("503", { status: 503 }), 0)).toBe("transient");
+    expect(failureKind(new ManagedSyncHttpError("502", { status: 502 }), 50)).toBe("transient");
+    expect(failureKind(new ManagedSyncNetworkError("reset", {}), 0)).toBe("transient");
+    // A request timeout shares the code TIMEOUT with extraction, but not its meaning.
+    expect(failureKind(new ManagedSyncTimeoutError("slow", { timeoutMs: 10 }), 50)).toBe("transient");
+    expect(failureKind(new TypeError("a bug"), 0)).toBe("transient");
+  });
+
+  it("an extraction timeout is transient until it happens several runs in a row", () => {
+    const timeout = new ExtractError("TIMEOUT", "took longer than 60 s");
+    for (let before = 0; before < TIMEOUT_RUNS_BEFORE_PERMANENT - 1; before++) {
+      expect(failureKind(timeout, before)).toBe("transient");
+    }
+    expect(failureKind(timeout, TIMEOUT_RUNS_BEFORE_PERMANENT - 1)).toBe("permanent");
+  });
+});
