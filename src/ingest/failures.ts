@@ -12,37 +12,32 @@ import { ExtractError } from "./text/index.js";
  */
 export type FailureKind = "permanent" | "transient";
 
-// Codes of ExtractError that say something about the file itself.
-const PERMANENT_EXTRACT_CODES = new Set([
-  "UNSUPPORTED_TYPE",
-  "MALFORMED",
-  "ENCRYPTED",
-  "EMPTY",
-  "TOO_LARGE",
-  "TOO_LONG",
-  "ZIP_BOMB",
-]);
-
 /**
- * An extraction past its deadline may be a busy machine or a hostile file: it is transient until
- * the record has timed out this many runs in a row, then permanent (raising the timeout retries it).
+ * An extraction that missed its deadline or whose worker died may be a busy machine or a hostile
+ * file: transient until the record has failed this way this many runs in a row, then permanent
+ * (the reason says so; raising `extractTimeoutMs` reads it again).
  */
 export const TIMEOUT_RUNS_BEFORE_PERMANENT = 3;
 
 /**
  * Classifies why a record's content could not be read. `failedRunsBefore` counts the runs in a
- * row that already failed on this record (from the retry list).
+ * row that already failed on this record (from the retry list). The extractor says which of its
+ * failures are about the file (`ExtractError.permanent`); the network and the service are transient.
  */
 export function failureKind(error: unknown, failedRunsBefore: number): FailureKind {
   if (error instanceof ContentTooLargeError) return "permanent";
   if (!(error instanceof ExtractError)) return "transient";
-  if (PERMANENT_EXTRACT_CODES.has(error.code)) return "permanent";
-  if (error.code === "TIMEOUT" && failedRunsBefore + 1 >= TIMEOUT_RUNS_BEFORE_PERMANENT) return "permanent";
-  return "transient";
+  if (error.permanent) return "permanent";
+  return failedRunsBefore + 1 >= TIMEOUT_RUNS_BEFORE_PERMANENT ? "permanent" : "transient";
 }
 
 // The settings a permanent verdict may depend on; changing one makes unindexable records worth a retry.
-const LIMIT_SETTINGS = ["maxFileBytes", "maxChars"] as const satisfies readonly (keyof IngestSettings)[];
+const LIMIT_SETTINGS = [
+  "maxFileBytes",
+  "maxChars",
+  "maxUncompressedBytes",
+  "extractTimeoutMs",
+] as const satisfies readonly (keyof IngestSettings)[];
 
 /** The limits in force, as stored beside an unindexable verdict (`Unindexable.limits`). */
 export function limitsOf(settings: IngestSettings): string {

@@ -108,8 +108,8 @@ function notRead(
     return { ...base, outcome: "skipped", reason };
   const failedRuns = context.failedRuns(recordId);
   if (failureKind(error, failedRuns) === "transient") return { ...base, outcome: "failed", reason };
-  if (code === "TIMEOUT") {
-    reason = `${reason} (timed out on ${failedRuns + 1} runs in a row: raise the extraction timeout to try again)`;
+  if (error instanceof ExtractError && !error.permanent) {
+    reason = `${reason} (the same on ${failedRuns + 1} runs in a row: judged unindexable until the file changes or ingest.extractTimeoutMs is raised)`;
   }
   return {
     ...base,

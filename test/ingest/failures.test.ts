@@ -35,11 +35,13 @@ describe("failureKind: permanent or transient (issue 11 item 9)", () => {
     expect(failureKind(new TypeError("a bug"), 0)).toBe("transient");
   });
 
-  it("an extraction timeout is transient until it happens several runs in a row", () => {
-    const timeout = new ExtractError("TIMEOUT", "took longer than 60 s");
-    for (let before = 0; before < TIMEOUT_RUNS_BEFORE_PERMANENT - 1; before++) {
-      expect(failureKind(timeout, before)).toBe("transient");
+  it("an extraction timeout or crash is transient until it happens several runs in a row", () => {
+    for (const code of ["TIMEOUT", "EXTRACTOR_CRASHED"] as const) {
+      const error = new ExtractError(code, "took longer than 60 s");
+      for (let before = 0; before < TIMEOUT_RUNS_BEFORE_PERMANENT - 1; before++) {
+        expect(failureKind(error, before)).toBe("transient");
+      }
+      expect(failureKind(error, TIMEOUT_RUNS_BEFORE_PERMANENT - 1)).toBe("permanent");
     }
-    expect(failureKind(timeout, TIMEOUT_RUNS_BEFORE_PERMANENT - 1)).toBe("permanent");
   });
 });

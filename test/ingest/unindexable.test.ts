@@ -124,3 +124,49 @@ describe("transient failures fail the run and are retried", () => {
     expect(recovered.counts.new).toBe(7);
   });
 });
+
+describe("an extraction that keeps timing out", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    // Only files whose parsing surely takes more than a millisecond (pdf.js, mammoth).
+    const corpus = smallCorpus();
+    corpus.files = {
+      "drive/Report.pdf": fixture("report.pdf"),
+      "drive/Handbook.docx": fixture("handbook.docx"),
+      "sharepoint/Slides.pptx": fixture("slides.pptx"),
+    };
+    h = await startHarness({ corpus });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it("fails the run twice, is judged unindexable on the third run in a row, and is read again when the timeout is raised", async () => {
+    // 1 ms: no real file is parsed that fast, so every extraction misses its deadline.
+    const tight = { extractTimeoutMs: 1 };
+    const first = await h.run(tight);
+    expect(first.ok).toBe(false);
+    const timedOut = 3;
+    expect(first.failures.map((f) => f.code)).toEqual(["TIMEOUT", "TIMEOUT", "TIMEOUT"]);
+    expect(first.counts.unindexable).toBe(0);
+
+    const second = await h.run(tight);
+    expect(second.ok).toBe(false);
+    expect(second.counts.failed).toBe(timedOut);
+
+    const third = await h.run(tight);
+    expect(third.ok).toBe(true);
+    expect(third.counts).toMatchObject({ failed: 0, unindexable: timedOut });
+    expect(third.unindexable[0]?.reason).toMatch(/3 runs in a row.*extractTimeoutMs/);
+
+    h.requests.length = 0;
+    const fourth = await h.run({ ...tight, mode: "full" });
+    expect(fourth.ok).toBe(true);
+    expect(h.requests.filter((r) => r.endsWith("/content"))).toEqual([]);
+
+    const relaxed = await h.run({ extractTimeoutMs: 60_000, mode: "full" });
+    expect(relaxed.ok).toBe(true);
+    expect(relaxed.counts.unindexable).toBe(0);
+    expect(relaxed.counts.changed).toBe(timedOut);
+  });
+});
