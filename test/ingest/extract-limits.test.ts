@@ -28,10 +28,13 @@ describe("extraction limits from options and config reach the extractor", () => 
   // The handbook inflates to 33 KB; the other OOXML file (none here) and the text files are unaffected.
   const limits = { extractTimeoutMs: 2000, maxUncompressedBytes: 10_000 };
 
-  /** Failed files by name, with the code and the limit the reason names. */
+  /**
+   * Files not indexed by name, with the code and the limit the reason names: the timeout as a
+   * (transient) failure, the zip bomb as unindexable (permanent, issue 11 item 9).
+   */
   const failuresOf = (report: IngestReport) =>
     Object.fromEntries(
-      report.failures.map((failure) => [
+      [...report.failures, ...report.unindexable].map((failure) => [
         failure.name,
         `${failure.code} ${failure.reason.match(/(2000 ms|10000-byte)/)?.[0] ?? failure.reason}`,
       ]),
@@ -41,6 +44,8 @@ describe("extraction limits from options and config reach the extractor", () => 
   it("ingest() stops a slow parser at extractTimeoutMs and a zip past maxUncompressedBytes", async () => {
     const report = await h.run(limits);
     expect(failuresOf(report)).toEqual(expected);
+    expect(report.failures.map((f) => f.code)).toEqual(["TIMEOUT"]);
+    expect(report.unindexable.map((f) => f.code)).toEqual(["ZIP_BOMB"]);
     expect(report.counts.new).toBe(6);
   });
 
