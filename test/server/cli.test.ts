@@ -333,12 +333,17 @@ describe("clearance serve and query over a configured store", () => {
 
   it("serve refuses a configured tenant that is not the user token's sub, naming both", async () => {
     const other = join(dir, "other-tenant.yaml");
-    await writeFile(other, (await readFile(configFile, "utf8")).replace("tenant: northwind", "tenant: kestrel"));
+    await writeFile(
+      other,
+      (await readFile(configFile, "utf8")).replace("tenant: northwind", "tenant: kestrel"),
+    );
     await expect(
       startServe({ config: other, devIdentity: true, corpus: CORPUS_DIR, host: "127.0.0.1", port: 0 }),
     ).rejects.toMatchObject({
       code: "TENANT_TOKEN_MISMATCH",
-      message: expect.stringMatching(/configured tenant kestrel is not the Paragon user token's sub northwind/),
+      message: expect.stringMatching(
+        /configured tenant kestrel is not the Paragon user token's sub northwind/,
+      ),
     });
   });
 

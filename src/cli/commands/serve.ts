@@ -28,12 +28,12 @@ import {
   DEV_USER_HEADER,
   devHeaderIdentity,
   type Identify,
-  jwtIdentity,
   type RetrieverSource,
 } from "../../tenants/index.js";
 import type { WebhookIngest } from "../../webhooks/index.js";
 import { answererOf } from "../answerer-of.js";
 import { BUNDLED_CORPUS, onlyTenantOverride, port } from "../args.js";
+import { serveIdentity } from "../serve-identity.js";
 
 export interface ServeFlags {
   config?: string;
@@ -249,18 +249,7 @@ async function configuredSetup(flags: ServeFlags, log: pino.Logger): Promise<Set
   // Credentials and identity first: a token for another tenant or a bad JWKS URL fails before the store opens.
   const tenants = configuredTenants(config, tenantClientsFromConfig(config));
   const fixedTenant = tenants.length === 1 && !config.tenancy.discover ? tenants[0] : undefined;
-  // Flags win over the config's auth section (CLEARANCE_JWKS_URL…), so a deploy can set it once.
-  const identity = identityOf({
-    ...flags,
-    jwksUrl: flags.jwksUrl ?? (flags.devIdentity ? undefined : config.auth.jwksUrl),
-    jwtIssuer: flags.jwtIssuer ?? config.auth.issuer,
-    jwtAudience: flags.jwtAudience ?? config.auth.audience,
-    jwtClaim: flags.jwtClaim ?? config.auth.claim,
-    jwtTenantClaim: flags.jwtTenantClaim ?? config.auth.tenantClaim,
-    insecureAnyJwtIssuerAndAudience:
-      flags.insecureAnyJwtIssuerAndAudience ?? config.auth.insecureAcceptAnyIssuerAndAudience,
-    fixedTenant,
-  });
+  const identity = serveIdentity(flags, config, fixedTenant);
   if (identity.mode === "jwt" && identity.insecure) {
     log.warn(
       "INSECURE: bearer tokens from any issuer for any audience are accepted (--insecure-any-jwt-issuer-and-audience): a token minted for another app on your identity provider reads here",
@@ -328,49 +317,6 @@ async function configuredSetup(flags: ServeFlags, log: pino.Logger): Promise<Set
       await opened.close();
     },
   };
-}
-
-function identityOf(
-  flags: ServeFlags & { fixedTenant: string | undefined },
-): { mode: "dev-header"; identify?: undefined } | { mode: "jwt"; identify: Identify; insecure: boolean } {
-  if (flags.jwksUrl && flags.devIdentity) {
-    throw new ClearanceError(
-      "SERVE_IDENTITY_CONFLICT",
-      "choose one of --jwks-url and --dev-identity, not both",
-    );
-  }
-  if (flags.devIdentity) return { mode: "dev-header" };
-  if (flags.jwksUrl) {
-    if (!flags.insecureAnyJwtIssuerAndAudience && !(flags.jwtIssuer && flags.jwtAudience)) {
-      throw new ClearanceError(
-        "SERVE_JWT_AUDIENCE_MISSING",
-        `serve needs the expected issuer and audience of bearer tokens (missing: ${[flags.jwtIssuer ? "" : "--jwt-issuer / CLEARANCE_JWT_ISSUER", flags.jwtAudience ? "" : "--jwt-audience / CLEARANCE_JWT_AUDIENCE"].filter(Boolean).join(", ")}): otherwise a token your identity provider minted for any other app reads here. If this provider serves only this app, pass --insecure-any-jwt-issuer-and-audience`,
-      );
-    }
-    if (!flags.jwtTenantClaim && !flags.fixedTenant) {
-      throw new ClearanceError(
-        "SERVE_TENANT_CLAIM_MISSING",
-        "serve answers several tenants, so each bearer token must say whose it is: pass --jwt-tenant-claim <claim> or set CLEARANCE_JWT_TENANT_CLAIM (e.g. org_id, holding the Connected User id)",
-      );
-    }
-    const insecure = Boolean(flags.insecureAnyJwtIssuerAndAudience);
-    return {
-      mode: "jwt",
-      insecure,
-      identify: jwtIdentity({
-        jwksUrl: flags.jwksUrl,
-        ...(flags.jwtIssuer ? { issuer: flags.jwtIssuer } : {}),
-        ...(flags.jwtAudience ? { audience: flags.jwtAudience } : {}),
-        ...(flags.jwtClaim ? { claim: flags.jwtClaim } : {}),
-        ...(flags.jwtTenantClaim ? { tenantClaim: flags.jwtTenantClaim } : { tenant: flags.fixedTenant }),
-        ...(insecure ? { insecureAcceptAnyIssuerAndAudience: true } : {}),
-      }),
-    };
-  }
-  throw new ClearanceError(
-    "SERVE_NO_IDENTITY",
-    `serve must know who is asking: pass --jwks-url <url> or set CLEARANCE_JWKS_URL (verify bearer JWTs), or --dev-identity for local development only (trusts the ${DEV_TENANT_HEADER} and ${DEV_USER_HEADER} headers), or use --demo`,
-  );
 }
 
 function bannerOf(url: string, setup: Setup, answerer: Answerer): string {
