@@ -1,4 +1,4 @@
-import { linkAbort } from "../managed-sync/index.js";
+import { linkAbort, ManagedSyncHttpError } from "../managed-sync/index.js";
 import { toPermissionsError } from "./errors.js";
 import type { PermissionsClient } from "./permissions-client.js";
 import { normalizeObjectId, normalizeSubject } from "./subject.js";
@@ -28,6 +28,12 @@ export interface ManagedSyncAccessControlOptions {
    * `RecordPolicyAccess` to decide them by policy. Default: every sync is a file sync and asked.
    */
   syncKind?: (syncId: string, signal?: AbortSignal) => SyncKind | Promise<SyncKind>;
+  /**
+   * Asked when the Permissions API answers 404 for a sync: true when the sync is confirmed gone
+   * (`SyncCatalog.confirmGone`), so its objects are denied and its list is empty instead of the
+   * whole query failing. Without it a 404 is an error like any other.
+   */
+  syncGone?: (syncId: string, signal?: AbortSignal) => Promise<boolean>;
   /** Past this many ids a list is cut and reported incomplete, to bound memory (default 500,000). */
   maxListSize?: number;
 }
@@ -46,6 +52,7 @@ export class ManagedSyncAccessControl implements AccessControl {
   readonly #concurrency: number;
   readonly #syncKind: (syncId: string, signal?: AbortSignal) => SyncKind | Promise<SyncKind>;
   readonly #maxListSize: number;
+  readonly #syncGone: ((syncId: string, signal?: AbortSignal) => Promise<boolean>) | undefined;
 
   constructor(options: ManagedSyncAccessControlOptions) {
     rejectTenantWideSyncs(options);
@@ -54,6 +61,7 @@ export class ManagedSyncAccessControl implements AccessControl {
     this.#concurrency = options.concurrency ?? 4;
     this.#syncKind = options.syncKind ?? (() => "files");
     this.#maxListSize = options.maxListSize ?? 500_000;
+    this.#syncGone = options.syncGone;
   }
 
   async batchCheck(
@@ -101,7 +109,12 @@ export class ManagedSyncAccessControl implements AccessControl {
           signal: combined,
         });
       } catch (error) {
-        throw toPermissionsError(error, `batch-check on sync ${syncId}`);
+        if (!(await this.#isGone(error, syncId, combined))) {
+          throw toPermissionsError(error, `batch-check on sync ${syncId}`);
+        }
+        // The sync was deleted: nobody may read what it held any more.
+        for (const recordId of records.keys()) fill(recordId, { kind: "deny" });
+        return;
       }
       const answered = new Map<string, Decision>();
       for (const result of results) {
@@ -157,8 +170,17 @@ export class ManagedSyncAccessControl implements AccessControl {
       }
       return { recordIds: [...ids], complete: true, calls: 2 };
     } catch (error) {
+      if (await this.#isGone(error, syncId, signal)) {
+        return { recordIds: [], complete: true, calls: 1 };
+      }
       throw toPermissionsError(error, `list-objects on sync ${syncId}`);
     }
+  }
+
+  /** A 404 for a sync the catalog confirms was deleted (never for any other failure). */
+  async #isGone(error: unknown, syncId: string, signal?: AbortSignal): Promise<boolean> {
+    if (!this.#syncGone || !(error instanceof ManagedSyncHttpError) || error.status !== 404) return false;
+    return this.#syncGone(syncId, signal);
   }
 }
 

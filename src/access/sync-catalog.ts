@@ -26,6 +26,8 @@ export class SyncCatalog {
   readonly #ttlMs: number;
   #loaded: { at: number; syncs: Map<string, SyncDescription> } | undefined;
   #pending: Promise<Map<string, SyncDescription>> | undefined;
+  // When a 404 last made the catalog list the syncs again, per sync.
+  readonly #relistedFor = new Map<string, number>();
 
   constructor(syncs: SyncLister, options: { ttlMs?: number } = {}) {
     this.#syncs = syncs;
@@ -51,6 +53,23 @@ export class SyncCatalog {
       syncs = await this.#described(signal);
     }
     return syncs.get(syncId);
+  }
+
+  /**
+   * Whether a sync the Permissions API just answered 404 for is gone: lists the tenant's syncs
+   * again and answers true when it is no longer listed, so its chunks are denied and the query
+   * goes on instead of failing. A sync that keeps answering 404 while still listed is re-listed
+   * at most once a second.
+   */
+  async confirmGone(syncId: string, signal?: AbortSignal): Promise<boolean> {
+    const last = this.#relistedFor.get(syncId);
+    if (last === undefined || Date.now() - last >= 1_000) {
+      this.#relistedFor.set(syncId, Date.now());
+      this.#loaded = undefined;
+    }
+    const gone = !(await this.#described(signal)).has(syncId);
+    if (gone) this.#relistedFor.delete(syncId);
+    return gone;
   }
 
   async #described(signal?: AbortSignal): Promise<Map<string, SyncDescription>> {

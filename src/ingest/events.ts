@@ -29,6 +29,8 @@ export type IngestEvent =
       remainingRecords?: number;
     }
   | { type: "reconciled"; syncId: string; deleted: number }
+  /** A sync Managed Sync confirmed deleted was purged from the store, `chunks` with it. */
+  | { type: "sync-removed"; syncId: string; chunks: number }
   | { type: "sync-done"; report: SyncReport }
   | { type: "run-done"; report: IngestReport };
 

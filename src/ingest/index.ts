@@ -18,6 +18,7 @@ export type {
   IngestReport,
   RecordIssue,
   RecordOutcome,
+  RemovedSync,
   SyncReport,
   SyncRunStatus,
 } from "./report.js";

@@ -10,6 +10,7 @@ import type { SyncInfo } from "./record-metadata.js";
 import { RelationResolver } from "./record-relations.js";
 import { addCounts, emptyCounts, type IngestReport, MAX_LISTED_ISSUES } from "./report.js";
 import type { IngestSource } from "./source.js";
+import { noteStoredSyncs, purgeDeletedSyncs } from "./stored-syncs.js";
 import { ingestSync, newSyncReport } from "./sync-run.js";
 
 /**
@@ -45,6 +46,7 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
     failures: [],
     unindexable: [],
     skips: [],
+    removedSyncs: [],
   };
   const { signal, onProgress } = options;
   const context = {
@@ -77,6 +79,16 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
       pageSize: settings.pageSize,
       ...(signal ? { signal } : {}),
     });
+    // Noted before any write, so a sync deleted later is found; only a run over every sync purges.
+    const stored = await noteStoredSyncs(options.store, settings.tenant, syncs);
+    if (!settings.syncs) {
+      const listed = new Set(all.map((s) => s.id));
+      report.removedSyncs = await purgeDeletedSyncs(
+        { ...context, leaseTtlMs: settings.leaseTtlMs },
+        stored,
+        listed,
+      );
+    }
     emit(onProgress, {
       type: "run-started",
       tenant: settings.tenant,

@@ -84,8 +84,19 @@ export interface IngestReport {
   unindexable: RecordIssue[];
   /** Skipped records (first {@link MAX_LISTED_ISSUES}; `counts.skipped` is exact). */
   skips: RecordIssue[];
+  /**
+   * Syncs Managed Sync confirmed deleted, purged from the store by this run with their chunks
+   * (only a run over all of the tenant's syncs looks for them).
+   */
+  removedSyncs: RemovedSync[];
   /** Set when the whole run stopped early (store down, credentials rejected, embedder down, aborted). */
   error?: { code: string; message: string };
+}
+
+/** A sync purged because Managed Sync no longer has it, and how many chunks went with it. */
+export interface RemovedSync {
+  syncId: string;
+  chunks: number;
 }
 
 /**

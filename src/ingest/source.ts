@@ -5,6 +5,7 @@ import type { RecordsApi, SyncsApi } from "../managed-sync/index.js";
  * only these calls keeps the run's needs visible.
  */
 export interface IngestSource {
-  syncs: Pick<SyncsApi, "list">;
+  /** `get` confirms that a sync missing from the list was deleted; without it no sync is ever purged. */
+  syncs: Pick<SyncsApi, "list"> & Partial<Pick<SyncsApi, "get">>;
   records: Pick<RecordsApi, "pages" | "get" | "contentBytes">;
 }

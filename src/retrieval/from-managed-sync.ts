@@ -54,6 +54,7 @@ export function createManagedSyncRetriever(options: ManagedSyncRetrieverOptions)
   const files = new ManagedSyncAccessControl({
     permissions: client.permissions,
     syncKind: (syncId, signal) => catalog.kind(syncId, signal),
+    syncGone: (syncId, signal) => catalog.confirmGone(syncId, signal),
     ...(batchSize ? { batchSize } : {}),
     ...(concurrency ? { concurrency } : {}),
   });

@@ -136,6 +136,7 @@ async function ingestOne(
       failures: [],
       unindexable: [],
       skips: [],
+      removedSyncs: [],
       error: {
         code: (error as { code?: unknown })?.code?.toString() ?? "INTERNAL",
         message: error instanceof Error ? error.message : String(error),
