@@ -64,7 +64,12 @@ export class AllowSetCache {
     const pending = this.#inFlight.get(key);
     // A list requested before an invalidation may miss the change behind it: ask again instead.
     if (pending && !this.#watermark.predates(pending.requestedAt)) {
-      return { set: await pending.promise, fetched: false, calls: 0 };
+      try {
+        return { set: await pending.promise, fetched: false, calls: 0 };
+      } catch {
+        // The sharer's fetch failed or was cancelled by its own caller: fetch our own (a real
+        // outage fails that one too).
+      }
     }
     let calls = 0;
     const requestedAt = preciseNow();

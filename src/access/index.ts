@@ -1,4 +1,3 @@
-export { AllowRateTracker } from "./allow-rate.js";
 export { type AllowSet, AllowSetCache, type AllowSetCacheOptions } from "./allow-set-cache.js";
 export { preciseNow } from "./clock.js";
 export type { ChangeCoverage, Coverage } from "./coverage.js";
@@ -29,6 +28,13 @@ export {
 export { RecordPolicyAccess, type RecordPolicyAccessOptions, type RecordReader } from "./record-policy.js";
 export { policyFor, type RecordPolicyRule } from "./record-policy-rules.js";
 export { normalizeObjectId, normalizeSubject } from "./subject.js";
+export {
+  type Knowledge,
+  type KnowledgeState,
+  rateOf,
+  SubjectKnowledge,
+  type SubjectKnowledgeOptions,
+} from "./subject-knowledge.js";
 export { SyncCatalog, type SyncDescription, type SyncLister } from "./sync-catalog.js";
 export type {
   AccessContext,

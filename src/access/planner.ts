@@ -1,4 +1,5 @@
 import type { AllowSet } from "./allow-set-cache.js";
+import { type Knowledge, rateOf } from "./subject-knowledge.js";
 
 export type StrategyChoice = "auto" | "post" | "pre";
 
@@ -15,13 +16,21 @@ export interface PlanInput {
   requested: StrategyChoice;
   /** Cached lists for every sync in scope, or undefined when any is missing or expired. */
   cachedAllowSets: readonly AllowSet[] | undefined;
-  /** The subject's observed allow rate, when known. */
-  allowRate: number | undefined;
+  /** Those lists are proven current (they can decide results without the Permissions API). */
+  cachedListsTrusted?: boolean;
+  /** What is known about the subject (allow rate, list sizes), from memory or the store's state. */
+  knowledge: Knowledge | undefined;
+  /** The syncs in scope, to tell whether the known list sizes cover them all. */
+  syncIds?: readonly string[];
   thresholds: PlannerThresholds;
 }
 
 export interface Plan {
-  strategy: "post" | "pre";
+  /**
+   * `race`: nothing is known about the subject; run a post-filter round and fetch the allow lists
+   * at the same time, and go on with whichever reaches k first.
+   */
+  strategy: "post" | "pre" | "race";
   /** A post-filter that hits its budget may switch to pre-filter within the same query. */
   fallbackToPre: boolean;
   /** Why this plan, in words, for the report. */
@@ -30,18 +39,17 @@ export interface Plan {
 
 /**
  * Chooses how one query is filtered. The auto rule, in order:
- * 1. Every allow list of the subject is cached: pre-filter when all are complete and together hold
- *    at most `preMaxRecords` records (a small, exact filter); otherwise post-filter.
- * 2. Else, the subject's observed allow rate is below `preBelowRate`: pre-filter (post-filter
- *    would scan about k / rate candidates and check them over HTTP, while a cached allow list makes
- *    each later query one filtered search plus one verification call; measured in
- *    bench/retrieval.ts, pre wins from about 10% down). The list fetched then feeds rule 1.
- * 3. Else post-filter (nothing known, or the subject sees much).
- * A post-filter chosen by auto falls back to pre-filter when it hits its candidate or
- * permission-call budget, so a subject who sees little still gets k results on a first query.
+ * 1. Every allow list of the subject is cached and complete: pre-filter when together they hold at
+ *    most `preMaxRecords` records (a small, exact filter), or when they are proven current (then a
+ *    tenant search checked against them costs no permission call); otherwise post-filter.
+ * 2. The subject's list sizes are known (this process or another learnt them) and small: pre-filter.
+ * 3. The subject's allow rate is known: pre-filter below `preBelowRate` (post-filter would scan
+ *    about k / rate candidates and check them over HTTP; measured in bench/retrieval.ts), else
+ *    post-filter, falling back to pre-filter if it hits its budget.
+ * 4. Nothing known (a stranger): race a post-filter round against the allow-list fetch.
  */
 export function planStrategy(input: PlanInput): Plan {
-  const { requested, cachedAllowSets, allowRate, thresholds } = input;
+  const { requested, cachedAllowSets, knowledge, thresholds } = input;
   if (requested === "post")
     return { strategy: "post", fallbackToPre: false, reason: "post-filter requested" };
   if (requested === "pre") return { strategy: "pre", fallbackToPre: false, reason: "pre-filter requested" };
@@ -58,6 +66,13 @@ export function planStrategy(input: PlanInput): Plan {
         reason: `cached allow lists hold ${size} ≤ ${thresholds.preMaxRecords} records`,
       };
     }
+    if (complete && input.cachedListsTrusted) {
+      return {
+        strategy: "pre",
+        fallbackToPre: false,
+        reason: `cached allow lists are proven current (${size} records)`,
+      };
+    }
     return {
       strategy: "post",
       fallbackToPre: complete,
@@ -66,6 +81,19 @@ export function planStrategy(input: PlanInput): Plan {
         : "a cached allow list is incomplete",
     };
   }
+  const sizes = knowledge?.listSizes;
+  const syncIds = input.syncIds ?? [];
+  if (sizes && syncIds.length > 0 && syncIds.every((id) => sizes[id] !== undefined)) {
+    const known = syncIds.reduce((sum, id) => sum + (sizes[id] ?? 0), 0);
+    if (known <= thresholds.preMaxRecords) {
+      return {
+        strategy: "pre",
+        fallbackToPre: false,
+        reason: `the subject's allow lists held ${known} ≤ ${thresholds.preMaxRecords} records when last fetched`,
+      };
+    }
+  }
+  const allowRate = rateOf(knowledge);
   if (allowRate !== undefined && allowRate < thresholds.preBelowRate) {
     return {
       strategy: "pre",
@@ -73,12 +101,12 @@ export function planStrategy(input: PlanInput): Plan {
       reason: `observed allow rate ${allowRate.toFixed(4)} < ${thresholds.preBelowRate}`,
     };
   }
+  if (allowRate !== undefined) {
+    return { strategy: "post", fallbackToPre: true, reason: `observed allow rate ${allowRate.toFixed(4)}` };
+  }
   return {
-    strategy: "post",
+    strategy: "race",
     fallbackToPre: true,
-    reason:
-      allowRate === undefined
-        ? "no knowledge of the subject yet"
-        : `observed allow rate ${allowRate.toFixed(4)}`,
+    reason: "nothing known about the subject yet: a post-filter round raced the allow-list fetch",
   };
 }

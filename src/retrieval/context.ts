@@ -1,10 +1,11 @@
 import type {
   AccessControl,
-  AllowRateTracker,
+  AllowSet,
   AllowSetCache,
   ChangeCoverage,
   DecisionCache,
   Subject,
+  SubjectKnowledge,
 } from "../access/index.js";
 import type { RetrievalSettings } from "./options.js";
 import type { Tally } from "./report.js";
@@ -17,7 +18,8 @@ export interface EnforcementContext {
   settings: RetrievalSettings;
   decisions: DecisionCache;
   allowSets: AllowSetCache;
-  allowRates: AllowRateTracker;
+  /** What is known about each subject (allow rate, list sizes), persisted when a store state is given. */
+  knowledge: SubjectKnowledge;
   /** The tenant's syncs a pre-filter lists objects in; undefined means pre-filtering is unavailable. */
   syncIds: ((signal?: AbortSignal) => Promise<readonly string[]>) | undefined;
   /** The permission-changes follower's proof for this tenant's caches, when one runs. */
@@ -36,6 +38,11 @@ export interface QueryRun {
   tally: Tally;
   /** Decisions made or looked up during this query, by `refKey`. */
   decided: Map<string, boolean>;
+  /**
+   * Complete allow lists at hand in this query, by sync: a list that is trusted for its sync
+   * (`trustedSince`) decides candidates of that sync without asking the Permissions API.
+   */
+  lists: Map<string, AllowSet>;
 }
 
 export function refKey(syncId: string, recordId: string): string {

@@ -4,10 +4,10 @@ import { MAX_REPORTED_ERRORS } from "./report.js";
 import { trustedSince } from "./trust.js";
 
 /**
- * Decides every object not yet decided in this query: a cached deny, or a cached allow still
- * within `freshnessMs`, is reused; the rest go to the Permissions API in one batch-check (one
- * request set per sync). Results land in `run.decided`. An error decision is a deny, counted and
- * reported, never cached.
+ * Decides every object not yet decided in this query: a trusted complete allow list at hand
+ * decides by membership; a cached deny, or a cached allow the query trusts (`trustedSince`), is
+ * reused; the rest go to the Permissions API in one batch-check (one request set per sync).
+ * Results land in `run.decided`. An error decision is a deny, counted and reported, never cached.
  */
 export async function decide(run: QueryRun, objects: readonly ObjectRef[]): Promise<void> {
   const { ctx, subject, tally } = run;
@@ -21,6 +21,11 @@ export async function decide(run: QueryRun, objects: readonly ObjectRef[]): Prom
       // A chunk that cannot be traced to a record cannot be checked: deny.
       run.decided.set(key, false);
       noteError(run, object, "the chunk has no record id or sync id");
+      continue;
+    }
+    const list = run.lists.get(object.syncId);
+    if (list?.complete && list.requestedAt >= trustedSince(run, object.syncId)) {
+      run.decided.set(key, list.everything || list.recordIds.has(object.recordId));
       continue;
     }
     const cached = ctx.decisions.get(subject, relation, object);

@@ -10,9 +10,10 @@ import type { ScoredChunk } from "../store/index.js";
 import type { CandidateSource } from "./candidates.js";
 import type { EnforcementContext, QueryRun } from "./context.js";
 import { NoSubjectError } from "./errors.js";
+import { raceFirstQuery } from "./first-query.js";
 import type { FilterOutcome } from "./outcome.js";
 import { postFilter } from "./post-filter.js";
-import { loadAllowLists, preFilter } from "./pre-filter.js";
+import { type AllowLists, loadAllowLists, preFilter } from "./pre-filter.js";
 import { newTally, type RetrievalReport, type StrategyRun } from "./report.js";
 import { freshnessReport, trustedSince } from "./trust.js";
 
@@ -49,20 +50,30 @@ export async function enforce(ctx: EnforcementContext, request: EnforceRequest):
     trust: new Map(),
     tally: newTally(),
     decided: new Map(),
+    lists: new Map(),
   };
   const { settings } = ctx;
   let strategy: StrategyRun = "post";
   let reason = "";
   let outcome: FilterOutcome = { hits: [], exhausted: false, budgetHit: null };
   try {
+    const syncIds = ctx.syncIds ? await ctx.syncIds(run.signal) : undefined;
+    const cached = syncIds ? cachedAllowSets(run, syncIds) : undefined;
     const plan = planStrategy({
-      requested: ctx.syncIds ? settings.strategy : "post",
-      cachedAllowSets: await peekAllowSets(run),
-      allowRate: ctx.allowRates.rate(subject, settings.relation),
+      requested: syncIds ? settings.strategy : "post",
+      cachedAllowSets: cached,
+      cachedListsTrusted: cached?.every((set) => set.requestedAt >= trustedSince(run, set.syncId)) ?? false,
+      knowledge: await ctx.knowledge.recall(subject, settings.relation),
+      ...(syncIds ? { syncIds } : {}),
       thresholds: { preMaxRecords: settings.preMaxRecords, preBelowRate: settings.preBelowRate },
     });
-    reason = ctx.syncIds ? plan.reason : "post-filter (no sync list: pre-filtering unavailable)";
-    if (plan.strategy === "post") {
+    reason = syncIds ? plan.reason : "post-filter (no sync list: pre-filtering unavailable)";
+    if (plan.strategy === "race") {
+      ({ outcome, strategy } = await raceFirstQuery(run, request.source).then((race) => {
+        reason += race.reason;
+        return race;
+      }));
+    } else if (plan.strategy === "post") {
       outcome = await postFilter(run, request.source);
       const stuck = outcome.budgetHit === "candidates" || outcome.budgetHit === "permissionCalls";
       if (outcome.hits.length < run.k && stuck && plan.fallbackToPre) {
@@ -70,7 +81,7 @@ export async function enforce(ctx: EnforcementContext, request: EnforceRequest):
         if (lists.complete) {
           strategy = "post→pre";
           reason += `; post-filter hit its ${outcome.budgetHit} budget, switched to pre-filter`;
-          outcome = await preFilter(run, request.source, lists);
+          outcome = await listFiltered(run, request.source, lists);
         } else {
           reason += "; post-filter hit its budget and an allow list is incomplete: no pre-filter fallback";
         }
@@ -81,15 +92,14 @@ export async function enforce(ctx: EnforcementContext, request: EnforceRequest):
         strategy = "pre→post";
         reason += "; an allow list hit a cap (incomplete), so it is not used as a filter: post-filtered";
         outcome = await postFilter(run, request.source);
-      } else if (settings.strategy === "auto" && lists.records > settings.preMaxRecords) {
-        strategy = "pre→post";
-        reason += `; the allow lists hold ${lists.records} > ${settings.preMaxRecords} records: post-filtered`;
-        outcome = await postFilter(run, request.source);
       } else {
         strategy = "pre";
         if (lists.records === 0 && lists.sets.every((set) => !set.everything))
           reason += "; the allow set is empty";
-        outcome = await preFilter(run, request.source, lists);
+        if (lists.records > settings.preMaxRecords) {
+          reason += `; the allow lists hold ${lists.records} > ${settings.preMaxRecords} records: searched by tenant, each candidate checked against them`;
+        }
+        outcome = await listFiltered(run, request.source, lists);
       }
     }
   } catch (error) {
@@ -106,16 +116,29 @@ export async function enforce(ctx: EnforcementContext, request: EnforceRequest):
   return { hits: outcome.hits, report: buildReport(run, strategy, reason, outcome) };
 }
 
-/** The subject's cached allow list in every sync, or undefined when any is missing. */
-async function peekAllowSets(run: QueryRun): Promise<AllowSet[] | undefined> {
+/**
+ * The subject's cached allow list in every sync, or undefined when any is missing. Complete ones
+ * join `run.lists` (they decide wherever the query trusts them). Weighing every sync's trust here
+ * fixes it for the whole query, puts each sync in the report, and starts following a sync from the
+ * tenant's first query on.
+ */
+function cachedAllowSets(run: QueryRun, syncIds: readonly string[]): AllowSet[] | undefined {
   const { ctx } = run;
-  if (!ctx.syncIds) return undefined;
-  const syncIds = await ctx.syncIds(run.signal);
-  // Weighing every sync's trust up front fixes it for the whole query, puts each sync in the
-  // report, and starts following a sync from the tenant's first query on.
   for (const syncId of syncIds) trustedSince(run, syncId);
   const sets = syncIds.map((syncId) => ctx.allowSets.peek(run.subject, ctx.settings.relation, syncId));
+  for (const set of sets) if (set?.complete) run.lists.set(set.syncId, set);
   return sets.every((set) => set !== undefined) ? (sets as AllowSet[]) : undefined;
+}
+
+/**
+ * Searches what complete allow lists permit: small lists as a record filter (exact), large ones
+ * (a person who sees most of the tenant) as a tenant search checked against the lists, since a
+ * filter of tens of thousands of ids costs more than the search itself.
+ */
+function listFiltered(run: QueryRun, source: CandidateSource, lists: AllowLists): Promise<FilterOutcome> {
+  return lists.records > run.ctx.settings.preMaxRecords
+    ? postFilter(run, source)
+    : preFilter(run, source, lists);
 }
 
 function buildReport(

@@ -9,7 +9,7 @@ import type { EnforcementContext } from "./context.js";
  */
 export function memberContext(
   base: EnforcementContext,
-  caches: Pick<EnforcementContext, "decisions" | "allowSets" | "allowRates">,
+  caches: Pick<EnforcementContext, "decisions" | "allowSets" | "knowledge">,
 ): EnforcementContext {
   return { ...base, ...caches, access: withContext(base.access, { member: true }) };
 }

@@ -14,13 +14,20 @@ const SAFETY = 1.5;
 
 /**
  * Post-filter: pages through the best candidates, checks their records, keeps the allowed, until k
- * are found, the store is exhausted, or a budget is hit. Each round is sized from the allow rate
- * seen so far in this query, or the subject's rate from earlier queries.
+ * are found, the store is exhausted, a budget is hit, or `rounds` rounds ran. Each round is sized
+ * from the allow rate seen so far in this query, or the subject's rate from earlier queries. Where
+ * a trusted complete allow list is at hand (`run.lists`) it decides without the Permissions API:
+ * a tenant search checked against the list.
  */
-export async function postFilter(run: QueryRun, source: CandidateSource): Promise<FilterOutcome> {
+export async function postFilter(
+  run: QueryRun,
+  source: CandidateSource,
+  options: { rounds?: number } = {},
+): Promise<FilterOutcome> {
   const { ctx, subject, k, tally } = run;
   const relation = ctx.settings.relation;
-  const prior = ctx.allowRates.rate(subject, relation);
+  const prior = ctx.knowledge.rate(subject, relation);
+  let rounds = options.rounds ?? Number.POSITIVE_INFINITY;
   const hits: ScoredChunk[] = [];
   const seen = new Set<string>();
   let offset = 0;
@@ -28,7 +35,7 @@ export async function postFilter(run: QueryRun, source: CandidateSource): Promis
   let allowedSeen = 0;
   let exhausted = false;
   let budgetHit = budgetExceeded(run);
-  while (hits.length < k && !budgetHit) {
+  while (hits.length < k && !budgetHit && rounds-- > 0) {
     const limit = Math.min(
       nextPageSize(k - hits.length, scanned, allowedSeen, prior, ctx.settings.initialOverFetch),
       ctx.settings.budget.maxCandidates - tally.candidatesScanned,
@@ -54,7 +61,7 @@ export async function postFilter(run: QueryRun, source: CandidateSource): Promis
     }
     if (hits.length < k) budgetHit = budgetExceeded(run);
   }
-  ctx.allowRates.record(subject, relation, scanned, allowedSeen);
+  ctx.knowledge.recordScan(subject, relation, scanned, allowedSeen);
   return { hits, exhausted, budgetHit };
 }
 

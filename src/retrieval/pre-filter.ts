@@ -14,22 +14,37 @@ export interface AllowLists {
   records: number;
 }
 
-/** Fetches (or reuses) the subject's allow list in every sync of the tenant, in parallel. */
-export async function loadAllowLists(run: QueryRun): Promise<AllowLists> {
+/**
+ * Fetches (or reuses) the subject's allow list in every sync of the tenant, in parallel; complete
+ * ones join `run.lists` and their sizes what is known about the subject. A cached list the
+ * permission-changes follower could vouch for, were it newer, is fetched again instead of
+ * confirming each of its results. `signal` cancels the fetch (default: the query's).
+ */
+export async function loadAllowLists(run: QueryRun, signal = run.signal): Promise<AllowLists> {
   const { ctx, subject, tally } = run;
   const relation = ctx.settings.relation;
-  const syncIds = ctx.syncIds ? await ctx.syncIds(run.signal) : [];
+  const syncIds = ctx.syncIds ? await ctx.syncIds(signal) : [];
   const results = await Promise.all(
-    syncIds.map((syncId) =>
-      ctx.allowSets.get(subject, relation, syncId, () =>
-        ctx.access.listObjects(subject, relation, syncId, run.signal),
-      ),
-    ),
+    syncIds.map((syncId) => {
+      const cached = ctx.allowSets.peek(subject, relation, syncId);
+      const trust = run.trust.get(syncId);
+      if (cached && trust?.through !== undefined && cached.requestedAt < trust.since) {
+        ctx.allowSets.delete(subject, relation, syncId);
+      }
+      return ctx.allowSets.get(subject, relation, syncId, () =>
+        ctx.access.listObjects(subject, relation, syncId, signal),
+      );
+    }),
   );
+  const sizes: Record<string, number> = {};
   for (const result of results) {
     if (result.fetched) tally.permissionCalls += result.calls;
     else tally.cacheHits += 1;
+    if (!result.set.complete) continue;
+    run.lists.set(result.set.syncId, result.set);
+    if (result.fetched && !result.set.everything) sizes[result.set.syncId] = result.set.recordIds.size;
   }
+  ctx.knowledge.recordLists(subject, relation, sizes);
   const sets = results.map((result) => result.set);
   return {
     sets,

@@ -1,8 +1,11 @@
 import type { StrategyChoice } from "../access/index.js";
 import type { PolicyAllow } from "./record-policies.js";
 
-/** Which path produced the results; `a→b` means `a` ran first and handed over to `b` within the query. */
-export type StrategyRun = "post" | "pre" | "post→pre" | "pre→post";
+/**
+ * Which path produced the results; `a→b` means `a` ran first and handed over to `b` within the
+ * query. `race→…`: a stranger's first query, where a post-filter round raced the allow-list fetch.
+ */
+export type StrategyRun = "post" | "pre" | "post→pre" | "pre→post" | "race→post" | "race→pre";
 
 /** Why fetching stopped before k allowed chunks were found (null: it did not). */
 export type BudgetHit = "candidates" | "permissionCalls" | "time" | null;

@@ -5,12 +5,13 @@ import { BaseRetriever, type BaseRetrieverInput } from "@langchain/core/retrieve
 import { ensureConfig, type RunnableConfig } from "@langchain/core/runnables";
 import {
   type AccessControl,
-  AllowRateTracker,
   AllowSetCache,
   type ChangeCoverage,
   DecisionCache,
   type Invalidation,
+  type KnowledgeState,
   normalizeSubject,
+  SubjectKnowledge,
 } from "../access/index.js";
 import type { ChunkStore, ScoredChunk } from "../store/index.js";
 import { type CandidateSource, vectorSource } from "./candidates.js";
@@ -29,7 +30,12 @@ import { resolveSubject } from "./subject.js";
 export const RETRIEVAL_REPORT_EVENT = "clearance_retrieval_report";
 
 export interface PermissionAwareRetrieverFields extends BaseRetrieverInput, RetrievalSettingsInput {
-  store: Pick<ChunkStore, "search">;
+  /**
+   * Where chunks are searched. When it also keeps named state (every `ChunkStore` does), what is
+   * learnt about each person (allow rate, list sizes) is kept there, so a person is a stranger
+   * once across restarts and replicas.
+   */
+  store: Pick<ChunkStore, "search"> & Partial<Pick<ChunkStore, "getState" | "putState">>;
   embeddings: EmbeddingsInterface;
   access: AccessControl;
   /** The Connected User whose chunks are searched; every store call is ANDed with it. */
@@ -70,7 +76,7 @@ interface Shared {
   ctx: EnforcementContext;
   /** The context of member-verified views, made on first use (see `memberContext`). */
   memberCtx: EnforcementContext | undefined;
-  store: Pick<ChunkStore, "search">;
+  store: PermissionAwareRetrieverFields["store"];
   embeddings: EmbeddingsInterface;
   searchType: "similarity" | "mmr";
   mmr: { fetchK: number; lambda: number };
@@ -185,7 +191,7 @@ export class PermissionAwareRetriever extends BaseRetriever<RetrievedChunkMetada
     for (const ctx of this.#contexts()) {
       ctx.decisions.clear();
       ctx.allowSets.clear();
-      ctx.allowRates.clear();
+      ctx.knowledge.clear();
     }
   }
 
@@ -252,7 +258,10 @@ export class PermissionAwareRetriever extends BaseRetriever<RetrievedChunkMetada
   #context(member: boolean | undefined): EnforcementContext {
     const shared = this.#shared;
     if (!(this.#member || member === true)) return shared.ctx;
-    shared.memberCtx ??= memberContext(shared.ctx, newCaches(shared.ctx.settings));
+    shared.memberCtx ??= memberContext(
+      shared.ctx,
+      newCaches(shared.ctx.settings, shared.ctx.tenant, shared.store),
+    );
     return shared.memberCtx;
   }
 
@@ -349,7 +358,7 @@ function buildShared(fields: PermissionAwareRetrieverFields): Shared {
       tenant: fields.tenant,
       access: fields.access,
       settings,
-      ...newCaches(settings),
+      ...newCaches(settings, fields.tenant, fields.store),
       syncIds:
         syncIds === undefined ? undefined : typeof syncIds === "function" ? syncIds : async () => syncIds,
       changes: fields.changes,
@@ -365,13 +374,22 @@ function buildShared(fields: PermissionAwareRetrieverFields): Shared {
 /** A fresh set of the bounded caches one enforcement context keeps. */
 function newCaches(
   settings: RetrievalSettings,
-): Pick<EnforcementContext, "decisions" | "allowSets" | "allowRates"> {
+  tenant: string,
+  store: PermissionAwareRetrieverFields["store"],
+): Pick<EnforcementContext, "decisions" | "allowSets" | "knowledge"> {
   return {
     decisions: new DecisionCache({
       ttlMs: settings.decisionCacheTtlMs,
       maxEntries: settings.decisionCacheMaxEntries,
     }),
     allowSets: new AllowSetCache({ ttlMs: settings.allowSetTtlMs }),
-    allowRates: new AllowRateTracker(),
+    knowledge: new SubjectKnowledge({ tenant, state: stateOf(store) }),
   };
+}
+
+/** The store's named state, when it keeps one (every `ChunkStore` does; a bare search function does not). */
+function stateOf(store: PermissionAwareRetrieverFields["store"]): KnowledgeState | undefined {
+  const { getState, putState } = store;
+  if (!getState || !putState) return undefined;
+  return { getState: getState.bind(store), putState: putState.bind(store) };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AllowRateTracker, AllowSetCache, DecisionCache } from "../../src/access/index.js";
+import { AllowSetCache, DecisionCache, SubjectKnowledge } from "../../src/access/index.js";
 
 const doc = (recordId: string, syncId = "s1") => ({ syncId, recordId });
 
@@ -126,13 +126,60 @@ describe("AllowSetCache", () => {
   });
 });
 
-describe("AllowRateTracker", () => {
+describe("SubjectKnowledge", () => {
   it("knows a rate only after enough candidates", () => {
-    const rates = new AllowRateTracker();
-    rates.record("ana@x.test", "can_read", 5, 1);
-    expect(rates.rate("ana@x.test", "can_read")).toBeUndefined();
-    rates.record("ana@x.test", "can_read", 95, 9);
-    expect(rates.rate("ana@x.test", "can_read")).toBeCloseTo(0.1);
-    expect(rates.rate("ana@x.test", "can_write")).toBeUndefined();
+    const known = new SubjectKnowledge({ tenant: "acme" });
+    known.recordScan("ana@x.test", "can_read", 5, 1);
+    expect(known.rate("ana@x.test", "can_read")).toBeUndefined();
+    known.recordScan("ana@x.test", "can_read", 95, 9);
+    expect(known.rate("ana@x.test", "can_read")).toBeCloseTo(0.1);
+    expect(known.rate("ana@x.test", "can_write")).toBeUndefined();
+  });
+
+  it("keeps what it learns in the state, so another instance (a restart, a replica) knows the person", async () => {
+    const state = new Map<string, string>();
+    const store = {
+      getState: async (scope: string, key: string) => state.get(`${scope}|${key}`),
+      putState: async (scope: string, key: string, value: string) => {
+        state.set(`${scope}|${key}`, value);
+      },
+    };
+    const first = new SubjectKnowledge({ tenant: "acme", state: store });
+    first.recordScan("Ana@x.test", "can_read", 200, 2);
+    first.recordLists("ana@x.test", "can_read", { s1: 25 });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect([...state.keys()]).toEqual(["allow-rate:acme|can_read:ana@x.test"]);
+    const second = new SubjectKnowledge({ tenant: "acme", state: store });
+    expect(second.peek("ana@x.test", "can_read")).toBeUndefined();
+    expect(await second.recall("ana@x.test", "can_read")).toMatchObject({ scanned: 200, allowed: 2 });
+    expect(second.rate("ana@x.test", "can_read")).toBeCloseTo(0.01);
+    expect(
+      await new SubjectKnowledge({ tenant: "other", state: store }).recall("ana@x.test", "can_read"),
+    ).toBeUndefined();
+  });
+
+  it("treats broken or unreadable state as a stranger, never as an error", async () => {
+    const broken = new SubjectKnowledge({
+      tenant: "acme",
+      state: {
+        getState: async () => "{not json",
+        putState: async () => {},
+      },
+    });
+    expect(await broken.recall("ana@x.test", "can_read")).toBeUndefined();
+    const failing = new SubjectKnowledge({
+      tenant: "acme",
+      state: {
+        getState: async () => {
+          throw new Error("store down");
+        },
+        putState: async () => {
+          throw new Error("store down");
+        },
+      },
+    });
+    expect(await failing.recall("ana@x.test", "can_read")).toBeUndefined();
+    failing.recordScan("ana@x.test", "can_read", 100, 1);
+    expect(failing.rate("ana@x.test", "can_read")).toBeCloseTo(0.01);
   });
 });

@@ -78,17 +78,20 @@ app.post("/api/permissions/:syncId/streamed-list-objects", async (c) => {
 
 let server: Server;
 let client: ManagedSyncClient;
+/** Times out quickly: only for the "too slow" test (a short timeout on a loaded machine retries healthy calls). */
+let impatient: ManagedSyncClient;
 
 beforeAll(async () => {
   server = createAdaptorServer({ fetch: app.fetch }) as Server;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
-  client = new ManagedSyncClient({
+  const options = {
     baseUrl: `http://127.0.0.1:${port}`,
     auth: { token: "test-token" },
-    timeoutMs: 200,
     retry: { retries: 1, baseDelayMs: 1, maxDelayMs: 2 },
-  });
+  };
+  client = new ManagedSyncClient({ ...options, timeoutMs: 10_000 });
+  impatient = new ManagedSyncClient({ ...options, timeoutMs: 200 });
 });
 
 afterAll(async () => {
@@ -237,7 +240,7 @@ describe("ManagedSyncAccessControl.batchCheck", () => {
   });
 
   it("raises PermissionsTimeoutError when the API is too slow", async () => {
-    const ac = access({ syncKind: () => "files" });
+    const ac = access({ syncKind: () => "files", permissions: impatient.permissions });
     fake.mode = "slow";
     const failing = ac.batchCheck("ana@x.test", [{ syncId: "drive", recordId: "d1" }], "can_read");
     await expect(failing).rejects.toBeInstanceOf(PermissionsTimeoutError);

@@ -2,12 +2,12 @@
 // normalises a subject once (trim, lower-case, no `user:` prefix) and uses that form everywhere.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  AllowRateTracker,
   AllowSetCache,
   DecisionCache,
   ManagedSyncAccessControl,
   normalizeSubject,
   type PermissionsClient,
+  SubjectKnowledge,
 } from "../../src/access/index.js";
 import type { HashingEmbeddings } from "../../src/embeddings/index.js";
 import { PermissionAwareRetriever } from "../../src/retrieval/index.js";
@@ -51,10 +51,10 @@ describe("caches key subjects by their normal form", () => {
     expect(cache.peek("SAM@acme.test", "can_read", "s1")).toBeUndefined();
   });
 
-  it("AllowRateTracker: one rate per person whatever the case", () => {
-    const rates = new AllowRateTracker();
-    rates.record("Sam@acme.test", "can_read", 100, 10);
-    expect(rates.rate("sam@ACME.test", "can_read")).toBeCloseTo(0.1);
+  it("SubjectKnowledge: one rate per person whatever the case", () => {
+    const known = new SubjectKnowledge({ tenant: "acme" });
+    known.recordScan("Sam@acme.test", "can_read", 100, 10);
+    expect(known.rate("sam@ACME.test", "can_read")).toBeCloseTo(0.1);
   });
 });
 

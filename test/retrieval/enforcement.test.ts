@@ -246,18 +246,54 @@ describe("untraceable chunks", () => {
 });
 
 describe("auto", () => {
-  it("falls back to pre-filter when post-filter hits its budget, and still returns k", async () => {
+  it("a stranger's first query races a post-filter round against the allow list: k in at most 3 calls", async () => {
     const access = new FakeAccessControl();
     for (let r = 0; r < 8; r++) access.grant("rare@acme.test", SYNCS[(r * 50) % 2]!, `rec-${r * 50}`);
     const r = retriever(access, { budget: { maxCandidates: 100 } });
     const first = await r.retrieveWithReport("budget roadmap", { user: "rare@acme.test" });
-    expect(first.report.strategy).toBe("post→pre");
+    expect(first.report.strategy).toBe("race→pre");
     expect(first.documents).toHaveLength(5);
+    expect(first.report.permissionCalls).toBeLessThanOrEqual(3);
     expectAllowed(access, "rare@acme.test", first.documents);
     // Now the subject is known to see little: straight to pre-filter.
     const second = await r.retrieveWithReport("security incident", { user: "rare@acme.test" });
     expect(second.report.strategy).toBe("pre");
     expect(second.documents).toHaveLength(5);
+  });
+
+  it("falls back to pre-filter when post-filter hits its budget, and still returns k", async () => {
+    const access = new FakeAccessControl();
+    for (let r = 0; r < RECORDS; r++) access.grant("shrinking@acme.test", SYNCS[r % 2]!, `rec-${r}`);
+    // No cached lists, and 400 records is "large": what is planned comes from the allow rate learnt.
+    const r = retriever(access, { budget: { maxCandidates: 100 }, allowSetTtlMs: 0, preMaxRecords: 100 });
+    // Learnt: this person sees everything, so the next query plans a post-filter.
+    await r.retrieveWithReport("budget roadmap", { user: "shrinking@acme.test" });
+    for (let rec = 0; rec < RECORDS; rec++) {
+      if (rec % 50 !== 0) access.revoke("shrinking@acme.test", SYNCS[rec % 2]!, `rec-${rec}`);
+    }
+    const after = await r.retrieveWithReport("security incident", { user: "shrinking@acme.test" });
+    expect(after.report.strategy).toBe("post→pre");
+    expect(after.documents).toHaveLength(5);
+    expectAllowed(access, "shrinking@acme.test", after.documents);
+  });
+
+  it("forced pre for someone who sees (nearly) everything searches by tenant, checked against the list", async () => {
+    const access = accessWith(GRANTS);
+    const r = retriever(access, { strategy: "pre", preMaxRecords: 100 });
+    const filters: number[] = [];
+    const inner = vectorSource(store, "acme", await embeddings.embedQuery("budget roadmap"));
+    const source: CandidateSource = (page) => {
+      filters.push(page.recordIds?.length ?? 0);
+      return inner(page);
+    };
+    const { documents, report } = await r.retrieveFromSource(source, { user: "all@acme.test" });
+    expect(documents.map((d) => d.id)).toEqual(await oracle(access, "all@acme.test", "budget roadmap", 5));
+    expect(report.strategy).toBe("pre");
+    expect(report.reason).toMatch(/searched by tenant/);
+    // Never a filter of hundreds of record ids; every candidate decided by the fresh list.
+    expect(Math.max(...filters)).toBe(0);
+    expect(report.checks).toBe(0);
+    expect(report.permissionCalls).toBe(SYNCS.length);
   });
 
   it("post-filters a subject who sees everything, with k × initialOverFetch candidates", async () => {

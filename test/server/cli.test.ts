@@ -133,7 +133,7 @@ describe("clearance serve and query over a configured store", () => {
     expect(table[0]).toMatch(/^#\s+file\s+score\s+excerpt$/);
     expect(table[1]).toMatch(/^1\s+Deploy to production\.md #0\s+0\.\d{3}\s+\S/);
     expect(formatQueryResult(sam)).toMatch(
-      /as sam@northwind\.test · strategy (post|pre)\S* · 4\/4 returned · \d+ candidates scanned · \d+ permission calls?/,
+      /as sam@northwind\.test · strategy (race→)?(post|pre)\S* · 4\/4 returned · \d+ candidates scanned · \d+ permission calls?/,
     );
     expect(formatQueryResult(sam)).toContain("Answer (extractive):");
   });

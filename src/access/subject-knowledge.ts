@@ -1,0 +1,200 @@
+import { LRUCache } from "lru-cache";
+import { normalizeSubject } from "./subject.js";
+import type { Relation, Subject } from "./types.js";
+
+/** What is known about how much one subject may read: it sizes over-fetch and picks the strategy. */
+export interface Knowledge {
+  /** Candidates post-filtering scanned for the subject, and how many of those were allowed. */
+  scanned: number;
+  allowed: number;
+  /** Records in the subject's complete allow list, per sync, when one was fetched. */
+  listSizes?: Record<string, number>;
+}
+
+/** Where knowledge outlives the process and is shared by replicas: the store's named state. */
+export interface KnowledgeState {
+  getState(scope: string, key: string): Promise<string | undefined>;
+  putState(scope: string, key: string, value: string): Promise<void>;
+}
+
+export interface SubjectKnowledgeOptions {
+  /** The tenant whose people these are (the state scope is `allow-rate:<tenant>`). */
+  tenant: string;
+  /** Persist here so a person is a stranger once, not once per process. Optional. */
+  state?: KnowledgeState | undefined;
+  /** Subjects kept in memory (default 10,000). */
+  maxSubjects?: number;
+  /** How long knowledge is kept in memory without use (default 30 min); the state keeps it longer. */
+  ttlMs?: number;
+  /** A subject's knowledge is written at most this often (default 5 min), and only when it changed. */
+  writeEveryMs?: number;
+}
+
+/** Below this many scanned candidates a subject's rate is not trusted yet. */
+const MIN_SAMPLES = 10;
+/** Tallies are halved past this, so the rate follows a subject whose access changes. */
+const DECAY_AT = 20_000;
+
+interface Entry {
+  knowledge: Knowledge;
+  /** When it was last written to the state (0: never), and what was written. */
+  writtenAt: number;
+  written: string | undefined;
+}
+
+/**
+ * The share of candidates each subject was allowed (from post-filtering) and the sizes of their
+ * allow lists (from list-objects), per relation: what the auto strategy knows about a person. Kept
+ * in a bounded memory and, when given the store's state, persisted (scope `allow-rate:<tenant>`,
+ * written at most every few minutes per person and only when it changed), so a restarted process or
+ * another replica knows the person too. Lost or unreadable state only makes a person a stranger again.
+ */
+export class SubjectKnowledge {
+  readonly #options: SubjectKnowledgeOptions;
+  readonly #memory: LRUCache<string, Entry>;
+  /** Subjects looked up in the state and not found, so a stranger costs one read, not one per query. */
+  readonly #absent: LRUCache<string, true>;
+
+  constructor(options: SubjectKnowledgeOptions) {
+    this.#options = options;
+    this.#memory = new LRUCache<string, Entry>({
+      maxSize: options.maxSubjects ?? 10_000,
+      sizeCalculation: () => 1,
+      ttl: options.ttlMs ?? 30 * 60_000,
+    });
+    this.#absent = new LRUCache<string, true>({ maxSize: 10_000, sizeCalculation: () => 1, ttl: 5 * 60_000 });
+  }
+
+  /** What is known about the subject now, from memory only. */
+  peek(subject: Subject, relation: Relation): Knowledge | undefined {
+    return this.#memory.get(keyOf(subject, relation))?.knowledge;
+  }
+
+  /** What is known about the subject, from memory or else the state (one read per stranger). */
+  async recall(subject: Subject, relation: Relation): Promise<Knowledge | undefined> {
+    const key = keyOf(subject, relation);
+    const held = this.#memory.get(key);
+    if (held) return held.knowledge;
+    const { state } = this.#options;
+    if (!state || this.#absent.has(key)) return undefined;
+    let raw: string | undefined;
+    try {
+      raw = await state.getState(this.#scope(), key);
+    } catch {
+      return undefined; // a planning hint, never a reason to fail a query
+    }
+    const knowledge = raw === undefined ? undefined : parse(raw);
+    if (!knowledge) {
+      this.#absent.set(key, true);
+      return undefined;
+    }
+    // Another query may have learnt something meanwhile: that is newer than the state.
+    const now = this.#memory.get(key);
+    if (now) return now.knowledge;
+    this.#memory.set(key, { knowledge, writtenAt: Date.now(), written: raw });
+    return knowledge;
+  }
+
+  /** The observed allow rate in [0, 1], or undefined while there is too little evidence. */
+  rate(subject: Subject, relation: Relation): number | undefined {
+    return rateOf(this.peek(subject, relation));
+  }
+
+  /** Adds what one post-filter pass saw. */
+  recordScan(subject: Subject, relation: Relation, scanned: number, allowed: number): void {
+    if (scanned <= 0) return;
+    this.#update(subject, relation, (k) => {
+      k.scanned += scanned;
+      k.allowed += allowed;
+      if (k.scanned > DECAY_AT) {
+        k.scanned /= 2;
+        k.allowed /= 2;
+      }
+    });
+  }
+
+  /** Notes the sizes of complete allow lists just fetched. */
+  recordLists(subject: Subject, relation: Relation, sizes: Record<string, number>): void {
+    if (Object.keys(sizes).length === 0) return;
+    this.#update(subject, relation, (k) => {
+      k.listSizes = { ...k.listSizes, ...sizes };
+    });
+  }
+
+  clear(): void {
+    this.#memory.clear();
+    this.#absent.clear();
+  }
+
+  #update(subject: Subject, relation: Relation, change: (knowledge: Knowledge) => void): void {
+    const key = keyOf(subject, relation);
+    const entry = this.#memory.get(key) ?? {
+      knowledge: { scanned: 0, allowed: 0 },
+      writtenAt: 0,
+      written: undefined,
+    };
+    change(entry.knowledge);
+    this.#memory.set(key, entry);
+    this.#absent.delete(key);
+    this.#maybeWrite(key, entry);
+  }
+
+  /** Writes in the background when the knowledge changed and the last write is old enough. */
+  #maybeWrite(key: string, entry: Entry): void {
+    const { state } = this.#options;
+    if (!state) return;
+    const now = Date.now();
+    // The first thing learnt about a stranger is written at once; changes after that are throttled.
+    if (entry.written !== undefined && now - entry.writtenAt < (this.#options.writeEveryMs ?? 5 * 60_000))
+      return;
+    const value = serialize(entry.knowledge);
+    if (value === entry.written) return;
+    entry.writtenAt = now;
+    entry.written = value;
+    state.putState(this.#scope(), key, value).catch(() => {
+      entry.written = undefined; // try again next time
+    });
+  }
+
+  #scope(): string {
+    return `allow-rate:${this.#options.tenant}`;
+  }
+}
+
+/** The allow rate a knowledge record implies, once it rests on enough candidates. */
+export function rateOf(knowledge: Knowledge | undefined): number | undefined {
+  if (!knowledge || knowledge.scanned < MIN_SAMPLES) return undefined;
+  return knowledge.allowed / knowledge.scanned;
+}
+
+function keyOf(subject: Subject, relation: Relation): string {
+  return `${relation}:${normalizeSubject(subject)}`;
+}
+
+// Rounded so an unchanged picture writes nothing.
+function serialize(knowledge: Knowledge): string {
+  return JSON.stringify({
+    scanned: Math.round(knowledge.scanned),
+    allowed: Math.round(knowledge.allowed),
+    ...(knowledge.listSizes ? { listSizes: knowledge.listSizes } : {}),
+  });
+}
+
+function parse(raw: string): Knowledge | undefined {
+  try {
+    const value = JSON.parse(raw) as Partial<Knowledge>;
+    if (!Number.isFinite(value.scanned) || !Number.isFinite(value.allowed)) return undefined;
+    const sizes = value.listSizes;
+    const listSizes =
+      sizes && typeof sizes === "object" && Object.values(sizes).every((n) => Number.isInteger(n))
+        ? sizes
+        : undefined;
+    return {
+      scanned: value.scanned as number,
+      allowed: value.allowed as number,
+      ...(listSizes ? { listSizes } : {}),
+    };
+  } catch {
+    return undefined;
+  }
+}
