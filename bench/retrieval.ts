@@ -134,6 +134,9 @@ async function main() {
       const exactCold = strangers.map((p) => world.exactTopK(coldQuery, p.allowed, K));
       for (const { mode, label: modeLabel } of MODES) {
         const run = retrieverFor(mode);
+        // Strangers to this mode's retriever: forget what another mode's retriever stored about them.
+        for (const person of strangers)
+          await world.store.deleteState(`allow-rate:${TENANT}`, `can_read:${person.email}`);
         // Cold: each stranger's first query (the follower mode's followers start with the first of them).
         const cold: Sample[] = [];
         for (const person of strangers) cold.push(await run(person, coldQuery));

@@ -69,10 +69,9 @@ export async function enforce(ctx: EnforcementContext, request: EnforceRequest):
     });
     reason = syncIds ? plan.reason : "post-filter (no sync list: pre-filtering unavailable)";
     if (plan.strategy === "race") {
-      ({ outcome, strategy } = await raceFirstQuery(run, request.source).then((race) => {
-        reason += race.reason;
-        return race;
-      }));
+      const race = await raceFirstQuery(run, request.source);
+      ({ outcome, strategy } = race);
+      reason += race.reason;
     } else if (plan.strategy === "post") {
       outcome = await postFilter(run, request.source);
       const stuck = outcome.budgetHit === "candidates" || outcome.budgetHit === "permissionCalls";
@@ -97,7 +96,7 @@ export async function enforce(ctx: EnforcementContext, request: EnforceRequest):
         if (lists.records === 0 && lists.sets.every((set) => !set.everything))
           reason += "; the allow set is empty";
         if (lists.records > settings.preMaxRecords) {
-          reason += `; the allow lists hold ${lists.records} > ${settings.preMaxRecords} records: searched by tenant, each candidate checked against them`;
+          reason += `; the allow lists hold ${lists.records} > ${settings.preMaxRecords} records: searched by tenant, candidates decided by the lists (checked where they are not proven current)`;
         }
         outcome = await listFiltered(run, request.source, lists);
       }

@@ -3,6 +3,8 @@ export { StoreError, StoreInputError } from "./errors.js";
 export { isStorableId } from "./guards.js";
 export { LanceChunkStore, type LanceChunkStoreOptions } from "./lancedb/lancedb-store.js";
 export {
+  type AnnQuery,
+  DEFAULT_ANN_QUERY,
   DEFAULT_EXACT_FILTER_MAX_RECORD_IDS,
   DEFAULT_VECTOR_INDEX_MIN_ROWS,
 } from "./lancedb/vector-index.js";

@@ -20,9 +20,12 @@ import { sqlAnd, sqlEquals, sqlIn } from "./sql.js";
 import { LanceState } from "./state.js";
 import { type LanceTables, openTables } from "./tables.js";
 import {
+  type AnnQuery,
+  DEFAULT_ANN_QUERY,
   DEFAULT_EXACT_FILTER_MAX_RECORD_IDS,
   DEFAULT_VECTOR_INDEX_MIN_ROWS,
   maintainIndexes,
+  tuneAnnQuery,
 } from "./vector-index.js";
 
 /** Where and how the embedded store keeps its data. */
@@ -42,6 +45,8 @@ export interface LanceChunkStoreOptions {
    * recall at 1.0 on the permission pre-filter path. Default {@link DEFAULT_EXACT_FILTER_MAX_RECORD_IDS}.
    */
   exactFilterMaxRecordIds?: number;
+  /** How a search through the ANN index trades recall for time; default {@link DEFAULT_ANN_QUERY}. */
+  annQuery?: AnnQuery;
 }
 
 // A commit that loses a race to another writer is retried this many times in all.
@@ -65,6 +70,7 @@ export class LanceChunkStore implements ChunkStore {
     readonly dimensions: number,
     private readonly vectorIndexMinRows: number,
     private readonly exactFilterMaxRecordIds: number,
+    private readonly annQuery: AnnQuery,
   ) {
     this.chunks = tables.chunks;
     this.state = new LanceState(tables);
@@ -87,6 +93,7 @@ export class LanceChunkStore implements ChunkStore {
       options.dimensions,
       options.vectorIndexMinRows ?? DEFAULT_VECTOR_INDEX_MIN_ROWS,
       options.exactFilterMaxRecordIds ?? DEFAULT_EXACT_FILTER_MAX_RECORD_IDS,
+      { ...DEFAULT_ANN_QUERY, ...options.annQuery },
     );
     try {
       await ensureSchemaVersion(options.dir, {
@@ -175,6 +182,8 @@ export class LanceChunkStore implements ChunkStore {
       .offset(offset);
     if (options.recordIds && options.recordIds.length <= this.exactFilterMaxRecordIds) {
       query = query.bypassVectorIndex();
+    } else {
+      query = tuneAnnQuery(query, this.annQuery, options.limit + offset);
     }
     const rows = (await this.read("search", () => query.toArray())) as (ChunkRow & { _distance: number })[];
     options.signal?.throwIfAborted();

@@ -1,4 +1,4 @@
-import { Index, type Table } from "@lancedb/lancedb";
+import { Index, type Table, type VectorQuery } from "@lancedb/lancedb";
 
 /**
  * Below this many chunks every search is an exact (flat) scan; from it on, `optimize()` builds an
@@ -33,4 +33,28 @@ export async function maintainIndexes(table: Table, vectorIndexMinRows: number):
     await table.createIndex("vector", { config: Index.hnswSq({ distanceType: "cosine" }) });
   }
   await table.optimize();
+}
+
+/**
+ * How a search through the ANN index trades recall for time (ignored by exact searches):
+ * `efPerResult` × (limit + offset) HNSW candidates are explored (LanceDB's default is 1.5 ×),
+ * `refineFactor` × limit of them are re-ranked with the full vectors (the index keeps quantized
+ * ones), and `nprobes` IVF partitions are searched.
+ */
+export interface AnnQuery {
+  efPerResult?: number;
+  refineFactor?: number;
+  nprobes?: number;
+}
+
+/** Tuned with bench/ann-recall.ts: see the numbers there. */
+export const DEFAULT_ANN_QUERY: AnnQuery = {};
+
+/** Applies the ANN query settings to a vector search that will go through the index. */
+export function tuneAnnQuery(query: VectorQuery, ann: AnnQuery, results: number): VectorQuery {
+  let tuned = query;
+  if (ann.efPerResult !== undefined) tuned = tuned.ef(Math.ceil(ann.efPerResult * results));
+  if (ann.refineFactor !== undefined) tuned = tuned.refineFactor(ann.refineFactor);
+  if (ann.nprobes !== undefined) tuned = tuned.nprobes(ann.nprobes);
+  return tuned;
 }
