@@ -6,6 +6,7 @@ export * from "./compose/index.js";
 export * from "./config/index.js";
 export * from "./embeddings/index.js";
 export { ClearanceError } from "./errors.js";
+export * from "./freshness/index.js";
 export * from "./ingest/index.js";
 export * from "./managed-sync/index.js";
 export * from "./retrieval/index.js";
