@@ -1,4 +1,4 @@
-import type { Company, Sharing } from "./company.js";
+import { type Company, type Sharing, syncRootOf } from "./company.js";
 import type { Role } from "./schema.js";
 
 /**
@@ -10,7 +10,7 @@ import type { Role } from "./schema.js";
  * search. The corpus is built so that every question's answer is the same under both readings of the first; the
  * link-shared files are the only place the second matters (see the `anyone-with-link` access case).
  */
-export interface Reading {
+interface Reading {
   ownerInherits: boolean;
   linkIsEveryone: boolean;
 }
@@ -85,7 +85,7 @@ export class Access {
 
 /** The folders above a path, nearest first, not counting its sync root (which is not a record). */
 export function ancestors(company: Company, path: string): string[] {
-  const root = company.syncs.find((s) => path.startsWith(`${s.root}/`))?.root ?? "";
+  const root = syncRootOf(company, path) ?? "";
   const parts = path
     .slice(root.length + 1)
     .replace(/\/$/, "")

@@ -13,7 +13,6 @@ import {
 } from "./schema.js";
 import { fillTemplate } from "./template.js";
 
-export type Person = CompanyFile["people"][string];
 export type Sharing = { owner: string; grants?: Grant[] };
 
 /** One file of the corpus: where it goes, its sharing, and its text (templates already filled). */
@@ -60,7 +59,7 @@ export interface Company extends Omit<CompanyFile, "folders" | "syncs"> {
 }
 
 /** The extensions a document may have; its template is `<name>.md` (or just `<name>` for Markdown). */
-export const EXTENSIONS = ["md", "pdf", "docx", "html", "txt", "csv", "png"] as const;
+const EXTENSIONS = ["md", "pdf", "docx", "html", "txt", "csv", "png"] as const;
 
 /** Reads scripts/corpus/data/<company>/ (format: scripts/corpus/README.md). */
 export function loadCompany(dir: string): Company {
@@ -101,6 +100,11 @@ export function loadCompany(dir: string): Company {
       denied: expand(c.denied, c.allowed),
     })),
   };
+}
+
+/** The files sync root a corpus path is under ("drive/HR/x.md" → "drive"), or undefined. */
+export function syncRootOf(company: Company, path: string): string | undefined {
+  return company.syncs.find((s) => path.startsWith(`${s.root}/`))?.root;
 }
 
 /** "Employee handbook.pdf.md" → "Employee handbook.pdf"; "Notes.md" stays "Notes.md". */

@@ -4,7 +4,7 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { parseManifest } from "../../src/emulator/corpus/index.js";
 import { Access } from "./access.js";
-import { type Company, loadCompany } from "./company.js";
+import { type Company, loadCompany, syncRootOf } from "./company.js";
 import { manifestYaml } from "./outputs/manifest.js";
 import { questionsFacts, questionsYaml } from "./outputs/questions.js";
 import { formatCounts, readmeFacts } from "./outputs/readme.js";
@@ -76,7 +76,7 @@ function sameNames(companies: Company[]): string {
   const byPath = new Map<string, Set<string>>();
   for (const c of companies) {
     for (const d of c.documents) {
-      const root = c.syncs.find((s) => d.path.startsWith(`${s.root}/`))!.root;
+      const root = syncRootOf(c, d.path)!;
       const path = d.path.slice(root.length + 1);
       byPath.set(path, (byPath.get(path) ?? new Set()).add(c.id));
     }

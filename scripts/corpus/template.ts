@@ -4,7 +4,7 @@
  * files never disagree about a number. An unknown name or formatter is an error naming the template.
  */
 
-export type TemplateValue = string | number;
+type TemplateValue = string | number;
 export interface TemplateContext {
   [name: string]: TemplateValue | TemplateContext | undefined;
 }

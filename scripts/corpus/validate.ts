@@ -1,5 +1,5 @@
 import { Access, ancestors, READINGS, RELATION_LEVEL } from "./access.js";
-import type { Company, Sharing } from "./company.js";
+import { type Company, type Sharing, syncRootOf } from "./company.js";
 
 /**
  * Checks a company before anything is written: every key and group it names exists, every document sits in a
@@ -53,7 +53,7 @@ function layoutProblems(company: Company): string[] {
     for (const a of ancestors(company, d.path)) {
       if (!company.folders[a]) problems.push(`${d.path}: folder ${a} is not declared`);
     }
-    if (!company.syncs.some((s) => d.path.startsWith(`${s.root}/`))) {
+    if (!syncRootOf(company, d.path)) {
       problems.push(`${d.path}: not under a sync root`);
     }
   }

@@ -4,8 +4,7 @@ import { updatedAt } from "../markdown.js";
 import type { Grant } from "../schema.js";
 
 /** A YAML scalar: plain when that is unambiguous, otherwise double-quoted (JSON strings are valid YAML). */
-export const ys = (s: string): string =>
-  /^[A-Za-z][A-Za-z0-9 ._@-]*[A-Za-z0-9]$/.test(s) ? s : JSON.stringify(s);
+const ys = (s: string): string => (/^[A-Za-z][A-Za-z0-9 ._@-]*[A-Za-z0-9]$/.test(s) ? s : JSON.stringify(s));
 
 interface SharingEntry {
   owner: string;
