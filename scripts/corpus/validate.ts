@@ -75,8 +75,17 @@ function questionProblems(company: Company): string[] {
       );
     }
     const file = company.documents.find((d) => d.path === q.file);
-    for (const fact of q.facts ?? []) {
+    for (const fact of q.facts ?? [q.marker]) {
       if (!file?.body.includes(fact)) problems.push(`${q.id}: the fact "${fact}" is not in ${q.file}`);
+      // Someone who may not read the answer must find the fact nowhere else either, or abstaining is not the
+      // right response for them (and stating it would not prove a leak).
+      for (const other of company.documents.filter((d) => d.path !== q.file && d.body.includes(fact))) {
+        const readers = q.notSee.filter((k) => access.canRead(k, other.path));
+        if (readers.length)
+          problems.push(
+            `${q.id}: the fact "${fact}" is also in ${other.path}, which ${readers.join(", ")} can read`,
+          );
+      }
     }
     if (![...q.see, ...q.notSee].includes(q.askedBy)) {
       problems.push(`${q.id}: askedBy ${q.askedBy} is in neither see nor notSee`);

@@ -59,6 +59,14 @@ describe("the generator's checks", () => {
     expect(() => validateCompany(other)).toThrowError(/no person "mallory" in company\.yaml/);
   });
 
+  it("refuses a fact that someone who may not read the answer can read in another file", () => {
+    const company = northwind();
+    company.questions.find((x) => x.id === "series-b-timing")!.facts = ["September 2026"];
+    expect(() => validateCompany(company)).toThrowError(
+      /series-b-timing: the fact "September 2026" is also in drive\/HR\/Hiring\/Hiring plan 2026\.docx, which hana, leo, jordan can read/,
+    );
+  });
+
   it("fills template slots with formatted figures and names the template on an unknown one", () => {
     const figures = { q3: { revenue: 912400, growth: 0.0766, customers: 61 } };
     expect(
