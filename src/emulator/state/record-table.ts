@@ -1,5 +1,5 @@
 import { EmulatorStateError } from "./errors.js";
-import { SeqLog } from "./seq-log.js";
+import { SeqLog, SyncedItems } from "./seq-log.js";
 import type { SyncRecord } from "./types.js";
 
 /**
@@ -7,13 +7,12 @@ import type { SyncRecord } from "./types.js";
  * counterpart of `SyncTree` for every pipeline but `files`: same `SeqLog`, so cursors, paging and
  * totals behave alike.
  */
-export class RecordTable {
-  private log: SeqLog<SyncRecord>;
+export class RecordTable extends SyncedItems<SyncRecord> {
   private readonly byId = new Map<string, SyncRecord>();
   private readonly byExternalId = new Map<string, SyncRecord>();
 
   constructor(nextSeq = 1) {
-    this.log = new SeqLog(nextSeq);
+    super(nextSeq);
   }
 
   /** Rebuilds a table exactly as persisted (seqs kept). */
@@ -37,22 +36,6 @@ export class RecordTable {
     return this.log.pageAfter(0, this.log.size).records;
   }
 
-  get recordCount(): number {
-    return this.log.size;
-  }
-
-  get lastSeq(): number {
-    return this.log.lastSeq;
-  }
-
-  get seqCounter(): number {
-    return this.log.seqCounter;
-  }
-
-  get deletedCount(): number {
-    return this.log.deletedCount;
-  }
-
   /** Adds a new record with the next seq. */
   insert(record: SyncRecord): SyncRecord {
     if (this.byExternalId.has(record.externalId)) {
@@ -66,24 +49,11 @@ export class RecordTable {
     return record;
   }
 
-  /** Gives a changed record a new seq, so a pull from an older cursor returns it again. */
-  stamp(record: SyncRecord): void {
-    this.log.stamp(record);
-  }
-
   /** Deletes a record: it leaves pulls and GET, and counts in `totalRecords` only. */
   remove(record: SyncRecord): void {
     this.log.remove(record);
     this.byId.delete(record.id);
     this.byExternalId.delete(record.externalId);
-  }
-
-  pageAfter(afterSeq: number, limit: number): { records: SyncRecord[]; remaining: number } {
-    return this.log.pageAfter(afterSeq, limit);
-  }
-
-  countAfter(afterSeq: number): number {
-    return this.log.countAfter(afterSeq);
   }
 
   private index(record: SyncRecord): void {

@@ -83,3 +83,50 @@ export class SeqLog<T extends Sequenced> {
     return lo;
   }
 }
+
+/**
+ * What a sync serves, seen as its records in pull order: the part `SyncTree` (files) and
+ * `RecordTable` (CRM/ticket records) share. Subclasses index their items and keep `log` current.
+ */
+export abstract class SyncedItems<T extends Sequenced> {
+  protected log: SeqLog<T>;
+
+  protected constructor(nextSeq: number) {
+    this.log = new SeqLog(nextSeq);
+  }
+
+  /** Active records. */
+  get recordCount(): number {
+    return this.log.size;
+  }
+
+  /** The seq of the newest record, 0 when there is none. */
+  get lastSeq(): number {
+    return this.log.lastSeq;
+  }
+
+  /** The next seq handed out (persisted so cursors stay valid across restarts). */
+  get seqCounter(): number {
+    return this.log.seqCounter;
+  }
+
+  /** Records deleted since the sync was created (they no longer appear in pulls). */
+  get deletedCount(): number {
+    return this.log.deletedCount;
+  }
+
+  /** Gives a new or changed record the next seq, so a pull from an older cursor returns it again. */
+  stamp(item: T): void {
+    this.log.stamp(item);
+  }
+
+  /** Active records with seq > `afterSeq`, oldest first, at most `limit`, and how many remain after them. */
+  pageAfter(afterSeq: number, limit: number): { records: T[]; remaining: number } {
+    return this.log.pageAfter(afterSeq, limit);
+  }
+
+  /** How many active records have seq > `afterSeq`. */
+  countAfter(afterSeq: number): number {
+    return this.log.countAfter(afterSeq);
+  }
+}

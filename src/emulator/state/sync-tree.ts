@@ -1,22 +1,21 @@
 import { EmulatorStateError } from "./errors.js";
 import { baseName, parentPath } from "./paths.js";
-import { SeqLog } from "./seq-log.js";
+import { SeqLog, SyncedItems } from "./seq-log.js";
 import type { SyncNode } from "./types.js";
 
 /**
  * The files and folders of one sync, indexed by id, path and parent, plus the active records in
  * pull order (`SeqLog`).
  */
-export class SyncTree {
+export class SyncTree extends SyncedItems<SyncNode> {
   readonly root: SyncNode;
-  private log: SeqLog<SyncNode>;
   private readonly byId = new Map<string, SyncNode>();
   private readonly byPath = new Map<string, SyncNode>();
   private readonly children = new Map<string, Set<SyncNode>>();
 
   constructor(root: SyncNode, nextSeq = 1) {
+    super(nextSeq);
     this.root = root;
-    this.log = new SeqLog(nextSeq);
     this.index(root);
   }
 
@@ -28,26 +27,6 @@ export class SyncTree {
   /** The node at this normalised path ("" is the root), if present. */
   getByPath(path: string): SyncNode | undefined {
     return this.byPath.get(path);
-  }
-
-  /** Active records (the root excluded). */
-  get recordCount(): number {
-    return this.log.size;
-  }
-
-  /** The seq of the newest record, 0 when there is none. */
-  get lastSeq(): number {
-    return this.log.lastSeq;
-  }
-
-  /** The next seq this tree will hand out (persisted so cursors stay valid across restarts). */
-  get seqCounter(): number {
-    return this.log.seqCounter;
-  }
-
-  /** Records that were deleted since the sync was created (they no longer appear in pulls). */
-  get deletedCount(): number {
-    return this.log.deletedCount;
   }
 
   /** Every node, root first, parents before children. */
@@ -83,11 +62,6 @@ export class SyncTree {
     for (const node of [...others].sort((a, b) => depth(a) - depth(b))) tree.index(node);
     tree.log = SeqLog.restore(others, nextSeq, deletedCount);
     return tree;
-  }
-
-  /** Gives a changed record a new seq, so a pull from an older cursor returns it again. */
-  stamp(node: SyncNode): void {
-    this.log.stamp(node);
   }
 
   /** Removes a node and its subtree; returns the removed records, parents first. */
@@ -127,16 +101,6 @@ export class SyncTree {
     node.name = baseName(newPath);
     this.childSet(newParent.id).add(node);
     return moved;
-  }
-
-  /** Active records with seq > `afterSeq`, oldest first, at most `limit`, and how many remain after them. */
-  pageAfter(afterSeq: number, limit: number): { records: SyncNode[]; remaining: number } {
-    return this.log.pageAfter(afterSeq, limit);
-  }
-
-  /** How many active records have seq > `afterSeq`. */
-  countAfter(afterSeq: number): number {
-    return this.log.countAfter(afterSeq);
   }
 
   private index(node: SyncNode): void {
