@@ -38,6 +38,8 @@ const questionsSchema = z.object({
       tenant: z.string().optional(),
       question: z.string(),
       file: z.string(),
+      /** the name a citation of the answer shows (a file's name, a CRM/ticket record's title) */
+      source: z.string().optional(),
       facts: z.array(z.string().min(1)).optional(),
       canSee: z.array(z.string()).default([]),
       cannotSee: z.array(z.string()).default([]),
@@ -59,10 +61,11 @@ function statesFact(answer: string, facts: readonly string[]): boolean {
   return facts.some((fact) => flat(answer).includes(flat(fact)));
 }
 
-/** Whether a `[n]` in the answer cites a chunk of the answering file. */
-function citesFile(body: ChatResponseBody, file: string): boolean {
+/** Whether a `[n]` in the answer cites a chunk of the answering file (or CRM/ticket record). */
+function citesFile(body: ChatResponseBody, question: Question): boolean {
   const cited = new Set([...body.answer.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1])));
-  return body.citations.some((c) => cited.has(c.n) && c.name === basename(file));
+  const name = question.source ?? basename(question.file);
+  return body.citations.some((c) => cited.has(c.n) && c.name === name);
 }
 
 const pct = (n: number, of: number) => (of === 0 ? "  n/a" : `${((100 * n) / of).toFixed(0).padStart(4)}%`);
@@ -112,7 +115,7 @@ async function main(): Promise<void> {
       String(yes.length),
       `${yes.filter((c) => c.body.answered).length}/${yes.length}`,
       q.facts ? `${yes.filter((c) => statesFact(c.body.answer, q.facts!)).length}/${yes.length}` : "no facts",
-      `${yes.filter((c) => citesFile(c.body, q.file)).length}/${yes.length}`,
+      `${yes.filter((c) => citesFile(c.body, q)).length}/${yes.length}`,
       String(no.length),
       `${no.filter((c) => !c.body.answered).length}/${no.length}`,
     ];
@@ -137,7 +140,7 @@ async function main(): Promise<void> {
     `Fact in the answer where the asker can read it     ${pct(withFacts.filter((c) => statesFact(c.body.answer, c.question.facts!)).length, withFacts.length)}  (${withFacts.filter((c) => statesFact(c.body.answer, c.question.facts!)).length}/${withFacts.length} cases${withFacts.length < answerable.length ? `; ${answerable.length - withFacts.length} without facts not scored` : ""})`,
   );
   console.log(
-    `Cites the answering file where the asker can read  ${pct(answerable.filter((c) => citesFile(c.body, c.question.file)).length, answerable.length)}  (${answerable.filter((c) => citesFile(c.body, c.question.file)).length}/${answerable.length})`,
+    `Cites the answering file where the asker can read  ${pct(answerable.filter((c) => citesFile(c.body, c.question)).length, answerable.length)}  (${answerable.filter((c) => citesFile(c.body, c.question)).length}/${answerable.length})`,
   );
   console.log(
     `Answered (did not abstain) where the asker can     ${pct(answerable.filter((c) => c.body.answered).length, answerable.length)}  (${answerable.filter((c) => c.body.answered).length}/${answerable.length})`,
@@ -149,7 +152,7 @@ async function main(): Promise<void> {
     c.answerable
       ? !c.body.answered ||
         (c.question.facts && !statesFact(c.body.answer, c.question.facts)) ||
-        !citesFile(c.body, c.question.file)
+        !citesFile(c.body, c.question)
       : c.body.answered,
   );
   if (misses.length === 0) return;

@@ -1,4 +1,5 @@
 import { type Company, type Sharing, syncRootOf } from "./company.js";
+import { type CorpusRecord, companyRecords, recordReaders, recordRef } from "./records.js";
 import type { Role } from "./schema.js";
 
 /**
@@ -24,9 +25,37 @@ export const READINGS: Reading[] = [
 const LEVEL: Record<Role, number> = { reader: 1, writer: 2, owner: 3 };
 export const RELATION_LEVEL = { can_read: 1, can_write: 2, is_owner: 3 } as const;
 
-/** Who may do what in one company's syncs, by person key. */
+/**
+ * Who may do what in one company's syncs, by person key. A path `<records path>#<externalId>` is a
+ * CRM or ticket record, readable as its sync's record policy says (records.ts).
+ */
 export class Access {
-  constructor(private readonly company: Company) {}
+  readonly records: Map<string, CorpusRecord>;
+
+  constructor(private readonly company: Company) {
+    this.records = companyRecords(company);
+  }
+
+  /** Throws when a path names neither a document, a folder nor a record of the company. */
+  requireExists(path: string): void {
+    if (recordRef(path)) this.recordAt(path);
+    else this.entryOf(path);
+  }
+
+  /** The record a `<records path>#<externalId>` path names. */
+  recordAt(path: string): CorpusRecord {
+    const record = this.records.get(path);
+    if (!record) throw new Error(`${this.company.id}: no such record in the corpus: ${path}`);
+    return record;
+  }
+
+  /** Every document and record with its text, by path (where markers and facts are looked for). */
+  texts(): { path: string; text: string }[] {
+    return [
+      ...this.company.documents.map((d) => ({ path: d.path, text: d.body })),
+      ...[...this.records.values()].map((r) => ({ path: r.ref, text: r.text })),
+    ];
+  }
 
   /** The groups a person is in, nested ones included. */
   groupsOf(key: string): Set<string> {
@@ -55,6 +84,8 @@ export class Access {
 
   /** 0 none, 1 reader, 2 writer, 3 owner. */
   accessLevel(key: string, path: string, reading: Reading = STRICT): number {
+    // Record policies allow reading only.
+    if (recordRef(path)) return recordReaders(this.company, this.recordAt(path)).includes(key) ? 1 : 0;
     const groups = this.groupsOf(key);
     const email = this.company.people[key]!.email;
     let best = 0;

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { parseManifest } from "../../src/emulator/corpus/index.js";
 import { Access } from "./access.js";
 import { type Company, loadCompany, syncRootOf } from "./company.js";
+import { clearanceYaml } from "./outputs/clearance.js";
 import { manifestYaml } from "./outputs/manifest.js";
 import { questionsFacts, questionsYaml } from "./outputs/questions.js";
 import { formatCounts, readmeFacts } from "./outputs/readme.js";
@@ -63,6 +64,9 @@ export async function generateCorpus(dataDir = DATA_DIR): Promise<GeneratedCorpu
   files.set("README.md", Buffer.from(template("README.template.md")));
   files.set("QUESTIONS.md", Buffer.from(template("QUESTIONS.template.md")));
   files.set("questions.yaml", Buffer.from(questionsYaml(companies)));
+  if (companies.some((c) => c.recordSyncs.length > 0)) {
+    files.set("clearance.yaml", Buffer.from(clearanceYaml(companies)));
+  }
   for (const [path, bytes] of companies.flatMap((c) => [...c.records])) files.set(path, bytes);
   const recordFolders = companies.flatMap((c) =>
     c.recordSyncs.map((s) => dirname(s.records)).filter((d) => d !== "."),

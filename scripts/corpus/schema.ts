@@ -43,6 +43,8 @@ export const companySchema = z
             integration: z.string().regex(/^[a-z0-9]+$/),
             pipeline: z.string().regex(/^[a-z]+$/),
             records: z.string().regex(/\.(ya?ml|json)$/),
+            /** how the demo's Clearance treats its records (written to clearance.yaml); default deny */
+            policy: z.enum(["deny", "tenant", "owner"]).optional(),
           })
           .strict(),
       ]),
@@ -78,6 +80,7 @@ export const questionsSchema = z
           id: z.string().regex(/^[a-z0-9-]+$/),
           question: z.string().min(1),
           answer: z.string().min(1),
+          /** the answering file, or a record: `<records path>#<externalId>` */
           file: z.string().min(1),
           /** a string of the answer that appears in `file` and in no other file of the company (checked) */
           marker: z.string().min(1),

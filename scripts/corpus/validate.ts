@@ -10,7 +10,7 @@ export function validateCompany(company: Company): void {
   const references = referenceProblems(company);
   const problems = references.length
     ? references
-    : [...layoutProblems(company), ...questionProblems(company)];
+    : [...layoutProblems(company), ...recordProblems(company), ...questionProblems(company)];
   if (problems.length) {
     throw new Error(`${company.id}: the corpus definition is inconsistent:\n  ${problems.join("\n  ")}`);
   }
@@ -63,23 +63,36 @@ function layoutProblems(company: Company): string[] {
   return problems;
 }
 
+/** Record owners must be people of the company: clearance.yaml maps their CRM user ids to them. */
+function recordProblems(company: Company): string[] {
+  const emails = new Set(company.keys.map((k) => company.people[k]!.email));
+  return [...new Access(company).records.values()].flatMap((r) =>
+    r.sync.pipeline !== "tickets"
+      ? r.owners
+          .filter((o) => !emails.has(o))
+          .map((o) => `${r.ref}: owner ${o} is not a person of company.yaml`)
+      : [],
+  );
+}
+
 function questionProblems(company: Company): string[] {
   const problems: string[] = [];
   const access = new Access(company);
   for (const q of company.questions) {
-    for (const f of [q.file, ...q.nearMisses.map((n) => n.file)]) access.entryOf(f);
-    const holders = company.documents.filter((d) => d.body.includes(q.marker)).map((d) => d.path);
+    for (const f of [q.file, ...q.nearMisses.map((n) => n.file)]) access.requireExists(f);
+    const texts = access.texts();
+    const holders = texts.filter((t) => t.text.includes(q.marker)).map((t) => t.path);
     if (holders.length !== 1 || holders[0] !== q.file) {
       problems.push(
         `${q.id}: "${q.marker}" should be in ${q.file} only, is in: ${holders.join(", ") || "nothing"}`,
       );
     }
-    const file = company.documents.find((d) => d.path === q.file);
+    const answer = texts.find((t) => t.path === q.file);
     for (const fact of q.facts ?? [q.marker]) {
-      if (!file?.body.includes(fact)) problems.push(`${q.id}: the fact "${fact}" is not in ${q.file}`);
+      if (!answer?.text.includes(fact)) problems.push(`${q.id}: the fact "${fact}" is not in ${q.file}`);
       // Someone who may not read the answer must find the fact nowhere else either, or abstaining is not the
       // right response for them (and stating it would not prove a leak).
-      for (const other of company.documents.filter((d) => d.path !== q.file && d.body.includes(fact))) {
+      for (const other of texts.filter((t) => t.path !== q.file && t.text.includes(fact))) {
         const readers = q.notSee.filter((k) => access.canRead(k, other.path));
         if (readers.length)
           problems.push(

@@ -77,7 +77,16 @@ export function membersProblem(
   return `applies to every tenant, but this deployment serves several (${tenancy.tenants.join(", ") || "discovered"}): give records.members.tenants: { <tenant>: [domains] } instead`;
 }
 
-/** The membership domains of one tenant, if the config gives any. */
-export function memberDomainsOf(records: RecordsConfig, tenant: string): string[] | undefined {
-  return records.members?.tenants?.[tenant] ?? records.members?.domains;
+/**
+ * The record policies of one tenant's retriever: the policies and owners, and that tenant's member
+ * domains (its own under `members.tenants`, else `members.domains`), if any.
+ *
+ * @example createManagedSyncRetriever({ ..., records: recordsForTenant(config.records, tenant) })
+ */
+export function recordsForTenant(
+  records: RecordsConfig,
+  tenant: string,
+): Pick<RecordsConfig, "policies" | "owners"> & { members?: { domains: string[] } } {
+  const domains = records.members?.tenants?.[tenant] ?? records.members?.domains;
+  return { policies: records.policies, owners: records.owners, ...(domains ? { members: { domains } } : {}) };
 }

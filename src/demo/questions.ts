@@ -7,8 +7,10 @@ import { ClearanceError } from "../errors.js";
 const questionSchema = z.object({
   id: z.string().min(1),
   question: z.string().min(1),
-  /** `<sync root>/<path>` of the one file that answers it. */
+  /** `<sync root>/<path>` of the one file that answers it, or `<records path>#<externalId>` of a record. */
   file: z.string().min(1),
+  /** The name a citation of the answer shows (the file's name, or the CRM/ticket record's title). */
+  source: z.string().min(1).optional(),
   canSee: z.array(z.string()).default([]),
   cannotSee: z.array(z.string()).default([]),
   /** The Connected User (company) whose drive holds the answer; absent in one-company corpora. */
@@ -55,4 +57,9 @@ export async function loadDemoQuestions(corpusDir: string): Promise<DemoQuestion
     });
   }
   return parsed.data;
+}
+
+/** The name a citation of a question's answer shows: its `source`, or the answering file's name. */
+export function answerName(question: DemoQuestion): string {
+  return question.source ?? question.file.split("/").pop()!;
 }

@@ -1,3 +1,4 @@
+import { answerName } from "./questions.js";
 import type { DemoAnswer, DemoCompanyResult, DemoResult } from "./run-demo.js";
 
 /**
@@ -34,7 +35,7 @@ function companyTable(company: DemoCompanyResult, width: number): string[] {
   const heading = company.askers.map((a) => padTo(`${a.name}${a.title ? `, ${a.title}` : ""}`, columnWidth));
   out.push(heading.join(" │ "), "─".repeat(heading.join(" │ ").length));
   company.rounds.forEach(({ question, answers }, i) => {
-    out.push("", `${i + 1}. ${question.question}   (answer in: ${question.file.split("/").pop()})`);
+    out.push("", `${i + 1}. ${question.question}   (answer in: ${answerName(question)})`);
     const cells = answers.map((answer) => cellLines(answer, columnWidth));
     const height = Math.max(...cells.map((c) => c.length));
     for (let row = 0; row < height; row++) {
@@ -70,7 +71,8 @@ function legend(result: DemoResult): string {
     `Ingested ${counts.seen} records of ${result.ingest.tenants.length} companies into one store (${counts.chunksWritten} chunks, ${counts.skipped} skipped, ${counts.failed} failed) from the emulator at ${result.emulatorUrl}.`,
     "Each company is a Connected User (tenant) of one Paragon project: its people search only its chunks and its Permissions API.",
     "Each column: the files of the top-k chunks the retriever returned for that person (×n: n chunks of one file),",
-    "each checked against the Permissions API; ✓ marks the file that answers the question. Then the strategy",
+    "each checked against the Permissions API (files) or its record policy (CRM and tickets: clearance.yaml);",
+    "✓ marks the file or record that answers the question. Then the strategy",
     "(post: search, then batch-check; pre: list-objects as a store filter), chunks returned/k, and permission calls.",
   ].join("\n");
 }

@@ -1,7 +1,6 @@
-import { basename } from "node:path";
 import type { RetrievalReport } from "../retrieval/index.js";
 import type { TenantIngestEvent, TenantsIngestReport } from "../tenants/index.js";
-import { type DemoQuestion, type DemoQuestions, loadDemoQuestions } from "./questions.js";
+import { answerName, type DemoQuestion, type DemoQuestions, loadDemoQuestions } from "./questions.js";
 import { type Demo, startDemo } from "./start-demo.js";
 
 /**
@@ -9,7 +8,15 @@ import { type Demo, startDemo } from "./start-demo.js";
  * the private ones. A company not listed asks its first four.
  */
 export const DEFAULT_DEMO_QUESTIONS: Readonly<Record<string, readonly string[]>> = {
-  northwind: ["parental-leave", "engineer-salary-bands", "deploy-to-production", "acme-renewal-promises"],
+  northwind: [
+    "parental-leave",
+    "engineer-salary-bands",
+    "deploy-to-production",
+    "acme-renewal-promises",
+    // Answered by a Salesforce deal (owner policy) and a ServiceNow ticket (tenant policy).
+    "globex-payment-terms",
+    "acme-outage-credit",
+  ],
   kestrel: [
     "kestrel-parental-leave",
     "kestrel-engineer-salary-bands",
@@ -145,7 +152,7 @@ async function answer(
     .retrieveWithReport(question.question, { user: asker.email, member: true });
   const sources = byFile(
     documents.map((d) => d.metadata),
-    basename(question.file),
+    answerName(question),
   );
   return {
     asker,

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { recordsForTenant } from "../config/index.js";
 import { createEmbeddings } from "../embeddings/index.js";
 import { type Emulator, startEmulator } from "../emulator/index.js";
 import { ClearanceError } from "../errors.js";
@@ -13,6 +14,7 @@ import {
   TenantRetrievers,
   type TenantsIngestReport,
 } from "../tenants/index.js";
+import { loadCorpusRecords } from "./corpus-records.js";
 import { type Company, loadDemoDirectory, type Person } from "./people.js";
 
 export interface StartDemoOptions {
@@ -90,12 +92,15 @@ export async function startDemo(options: StartDemoOptions): Promise<Demo> {
     }
     const store = await openChunkStore({ kind: "lancedb", dir: storeDir }, await embeddings.dimensions());
     cleanups.push(() => store.close());
+    // CRM and ticket records: their policies, members and owners (clearance.yaml beside the corpus).
+    const records = await loadCorpusRecords(options.corpusDir);
     const ingestReport = await ingestTenants({
       tenants,
       clientFor: (t) => clients.forTenant(t),
       store,
       embeddings,
       mode: "full",
+      ...(records ? { owners: records.owners } : {}),
       ...(options.onIngestProgress ? { onProgress: options.onIngestProgress } : {}),
     });
     const stopped = ingestReport.tenants.find((t) => t.error);
@@ -114,6 +119,7 @@ export async function startDemo(options: StartDemoOptions): Promise<Demo> {
           store,
           embeddings,
           tenant: t,
+          ...(records ? { records: recordsForTenant(records, t) } : {}),
           ...(options.k ? { k: options.k } : {}),
         }),
     });

@@ -1,5 +1,6 @@
 import type { FileRecord, SyncedRecord } from "../managed-sync/index.js";
 import type { ChunkMetadata } from "../store/index.js";
+import { recordTitle } from "./text/index.js";
 
 /** The sync a record came from, as ingest needs it. */
 export interface SyncInfo {
@@ -20,26 +21,18 @@ export function fileMetadata(record: FileRecord, sync: SyncInfo): Omit<ChunkMeta
   });
 }
 
-// Titles in the order CRM and ticketing schemas name their records.
-const TITLE_FIELDS = ["fullName", "name", "dealName", "title", "subject", "summary", "displayName"];
-
 /**
  * Chunk metadata of a CRM or ticket record; its "MIME type" names the pipeline
  * (`application/vnd.paragon.contacts+json`) so citations can tell a contact from a file.
  */
 export function recordMetadata(record: SyncedRecord, sync: SyncInfo): Omit<ChunkMetadata, "page"> {
   const fields = record as Record<string, unknown>;
-  const title = TITLE_FIELDS.map((f) => fields[f]).find(
-    (v): v is string => typeof v === "string" && v.trim() !== "",
-  );
-  const person = [fields.firstName, fields.lastName]
-    .filter((v) => typeof v === "string" && v.trim())
-    .join(" ");
   return withOptionalUrl({
     integration: sync.integration,
     externalId: record.externalId ?? record.id,
-    name: title?.trim() || person || `${sync.pipeline} ${record.id}`,
-    url: typeof fields.url === "string" ? fields.url : undefined,
+    name: recordTitle(fields) || `${sync.pipeline} ${record.id}`,
+    // Tickets link to their source as `externalUrl` (Paragon's Ticket schema).
+    url: [fields.url, fields.externalUrl].find((u): u is string => typeof u === "string"),
     mimeType: `application/vnd.paragon.${sync.pipeline}+json`,
     updatedAt: record.updatedAt ?? "",
   });

@@ -4,15 +4,11 @@ import {
   onlyTenant,
   tenantClientsFromConfig,
 } from "../compose/index.js";
-import { type ClearanceConfig, memberDomainsOf } from "../config/index.js";
+import { type ClearanceConfig, recordsForTenant } from "../config/index.js";
 import type { ClearanceEmbeddings } from "../embeddings/index.js";
 import { PermissionFollower } from "../freshness/index.js";
 import type { ManagedSyncClient } from "../managed-sync/index.js";
-import {
-  createManagedSyncRetriever,
-  type PermissionAwareRetriever,
-  type RecordPolicies,
-} from "../retrieval/index.js";
+import { createManagedSyncRetriever, type PermissionAwareRetriever } from "../retrieval/index.js";
 import { type ChunkStore, openChunkStore } from "../store/index.js";
 import { type TenantClients, TenantRegistry, TenantRetrievers } from "../tenants/index.js";
 
@@ -92,7 +88,7 @@ export async function openConfiguredTenants(
           freshnessMs: retrieval.freshnessMs ?? (follower ? DEFAULT_FOLLOWED_FRESHNESS_MS : 0),
           ...(follower ? { changes: follower.forTenant(tenant) } : {}),
           onPermissionError: retrieval.onPermissionError,
-          records: recordPoliciesFrom(config, tenant),
+          records: recordsForTenant(config.records, tenant),
           budget: retrieval.budget,
         }),
     });
@@ -141,11 +137,4 @@ export async function openConfiguredRetrieval(
     await opened.close();
     throw error;
   }
-}
-
-/** The record policies a config describes for one tenant (`records`: policies, members, owners). */
-export function recordPoliciesFrom(config: ClearanceConfig, tenant: string): RecordPolicies {
-  const { policies, owners } = config.records;
-  const domains = memberDomainsOf(config.records, tenant);
-  return { policies, owners, ...(domains ? { members: { domains } } : {}) };
 }

@@ -132,4 +132,46 @@ describe("a company with a CRM sync", () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it("checks a question answered by a record against its sync's policy, and writes clearance.yaml", async () => {
+    const corpus = await generateCorpus();
+    // The real data: Northwind's deals are `owner`, its tickets `tenant` (scripts/corpus/data/northwind/company.yaml).
+    const northwind = loadCompany(join(DATA_DIR, "northwind"));
+    validateCompany(northwind);
+    const deal = northwind.questions.find((q) => q.id === "globex-payment-terms")!;
+    expect(deal.file).toMatch(/^northwind\/salesforce\/deals\.yaml#/);
+    const asked = (q: typeof deal) =>
+      parse(corpus.files.get("questions.yaml")!.toString()).questions.find(
+        (x: { id: string }) => x.id === q.id,
+      );
+    expect(asked(deal)).toMatchObject({ source: "Globex new business", canSee: ["chloe@northwind.test"] });
+    const ticket = northwind.questions.find((q) => q.id === "acme-outage-credit")!;
+    // tickets are `tenant`: every verified member of the company, the contractor included
+    expect(asked(ticket).cannotSee).toEqual([]);
+    expect(asked(ticket).canSee).toContain("guest@partner.test");
+    // a person who may not read the record is refused, as for files
+    const wrong = { ...northwind, questions: [{ ...deal, see: ["chloe", "sam"], notSee: [] }] };
+    expect(() => validateCompany(wrong)).toThrow(
+      /globex-payment-terms: sam cannot read northwind\/salesforce/,
+    );
+    // the marker must be in that record only, not in a document or another record
+    const shared = { ...northwind, questions: [{ ...deal, marker: "Globex" }] };
+    expect(() => validateCompany(shared)).toThrow(
+      /"Globex" should be in northwind\/salesforce\/deals\.yaml#\S+ only/,
+    );
+    const records = parse(corpus.files.get("clearance.yaml")!.toString()).records;
+    expect(records.policies).toContainEqual({
+      integration: "salesforce",
+      pipeline: "deals",
+      policy: "owner",
+    });
+    expect(records.members.tenants).toMatchObject({
+      northwind: ["northwind.test"],
+      kestrel: ["kestrel.test"],
+    });
+    expect(Object.values(records.owners)).toContainEqual({
+      email: "chloe@northwind.test",
+      name: "Chloe Martin",
+    });
+  });
 });

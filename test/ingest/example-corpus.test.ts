@@ -35,7 +35,13 @@ describe("ingest of the example corpus (examples/corpus)", () => {
       }
     }
     expect(textBearing).toBeGreaterThan(40);
-    expect(report.counts.new).toBe(textBearing);
+    const files = report.syncs.filter((s) => s.pipeline === "files");
+    expect(files.reduce((n, s) => n + s.counts.new, 0)).toBe(textBearing);
+    // The CRM and ticketing syncs: every record rendered to text (test/ingest/crm-emulator.test.ts).
+    for (const sync of report.syncs.filter((s) => s.pipeline !== "files")) {
+      expect(sync.counts.new, sync.pipeline).toBe(sync.counts.seen);
+      expect(sync.counts.seen, sync.pipeline).toBeGreaterThan(10);
+    }
     expect(new Set(report.skips.map((s) => s.code))).toEqual(new Set(["FOLDER", "UNSUPPORTED_TYPE"]));
     const unsupported = report.skips.filter((s) => s.code === "UNSUPPORTED_TYPE").map((s) => s.name ?? "");
     expect(unsupported.length).toBeGreaterThan(0);

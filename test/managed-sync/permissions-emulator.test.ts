@@ -90,8 +90,10 @@ async function startCorpus(options: Partial<ManagedSyncClientOptions> = {}): Pro
   const manifest = parseManifest(parse(await readFile(`${CORPUS}/manifest.yaml`, "utf8")));
   const all = parse(await readFile(`${CORPUS}/questions.yaml`, "utf8")) as Questions;
   // This sweep is about Northwind's syncs; the other company's questions are checked in test/corpus.
+  // Questions answered by a CRM or ticket record (`<records file>#<id>`) follow record policies, not the
+  // Permissions API: the demo test covers them.
   const questions: Questions = {
-    questions: all.questions.filter((q) => q.tenant === "northwind"),
+    questions: all.questions.filter((q) => q.tenant === "northwind" && !q.file.includes("#")),
     accessCases: all.accessCases.filter((a) => a.tenant === "northwind"),
   };
   const tenant = manifestCompanies(manifest).find((u) => u.tenant === "northwind");
@@ -105,6 +107,7 @@ async function startCorpus(options: Partial<ManagedSyncClientOptions> = {}): Pro
   const syncs = await client.syncs.list();
   const files = new Map<string, { id: string; syncId: string }>();
   for (const { integration, root } of tenant.syncs) {
+    if (root === undefined) continue; // a CRM or ticketing sync: records, no files
     const sync = syncs.find((s) => s.integration === integration);
     if (!sync) throw new Error(`no ${integration} sync`);
     const nodes = (await admin("GET", `/syncs/${sync.id}/nodes`)) as {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config/index.js";
+import { loadConfig, recordsForTenant } from "../../src/config/index.js";
 import { recordIdFor } from "../../src/emulator/index.js";
 import { ingest } from "../../src/ingest/index.js";
 import { ManagedSyncClient } from "../../src/managed-sync/index.js";
@@ -8,7 +8,6 @@ import {
   type ManagedSyncRetrieverOptions,
   type RecordPolicies,
 } from "../../src/retrieval/index.js";
-import { recordPoliciesFrom } from "../../src/server/from-config.js";
 import {
   ACME_DEAL,
   ANA,
@@ -247,7 +246,7 @@ describe("record policies for CRM and ticketing syncs, through the emulator", ()
         records: { members: { tenants: { northwind: ["northwind.test"], globex: ["globex.test"] } } },
       },
     });
-    expect(recordPoliciesFrom(perTenant, "globex").members).toEqual({ domains: ["globex.test"] });
-    expect(recordPoliciesFrom(perTenant, "initech").members).toBeUndefined();
+    expect(recordsForTenant(perTenant.records, "globex").members).toEqual({ domains: ["globex.test"] });
+    expect(recordsForTenant(perTenant.records, "initech").members).toBeUndefined();
   });
 });

@@ -6,6 +6,11 @@ import { firstName } from "./readme.js";
 
 const fileLink = (path: string): string => `\`${path}\``;
 
+/** The name a citation of the answer shows: a file's name, or a record's title. */
+export function sourceName(access: Access, path: string): string {
+  return access.records.get(path)?.title ?? path.split("/").slice(-1)[0]!;
+}
+
 /** What the QUESTIONS.md template (scripts/corpus/data/QUESTIONS.md) quotes about a company's questions. */
 export function questionsFacts(company: Company): TemplateContext {
   const access = new Access(company);
@@ -25,7 +30,7 @@ export function questionsFacts(company: Company): TemplateContext {
     `| --- | --- | --- | ${company.keys.map(() => ":-:").join(" | ")} |`,
     ...company.questions.map(
       (q, i) =>
-        `| ${i + 1} | ${q.question} | ${fileLink(q.file.split("/").slice(-1)[0]!)} | ${company.keys.map((k) => (access.canRead(k, q.file) ? "yes" : "-")).join(" | ")} |`,
+        `| ${i + 1} | ${q.question} | ${fileLink(sourceName(access, q.file))} | ${company.keys.map((k) => (access.canRead(k, q.file) ? "yes" : "-")).join(" | ")} |`,
     ),
   ];
   const details = company.questions.map((q, i) => {
@@ -83,6 +88,7 @@ export function questionsYaml(companies: Company[]): string {
         answer: q.answer,
         facts: q.facts ?? [q.marker],
         file: q.file,
+        source: sourceName(access, q.file),
         askedBy: email(c)(q.askedBy),
         canSee: access.readers(q.file).map(email(c)),
         cannotSee: c.keys.filter((k) => !access.canRead(k, q.file)).map(email(c)),

@@ -15,7 +15,13 @@ export {
   sharedExtractPool,
 } from "./extract-pool.js";
 export { extractText } from "./extract-text.js";
-export { type RecordKind, type RecordRelations, type RelatedPerson, renderRecord } from "./render-record.js";
+export {
+  type RecordKind,
+  type RecordRelations,
+  type RelatedPerson,
+  recordTitle,
+  renderRecord,
+} from "./render-record.js";
 export {
   type ChunkOptions,
   defaultExtractLimits,

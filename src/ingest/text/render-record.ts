@@ -53,7 +53,7 @@ export function renderRecord(
 ): string {
   const objectType = typeof record.objectType === "string" ? record.objectType.trim() : "";
   const kindLabel = objectType ? humanizeKey(objectType) : kindLabels[kind] || humanizeKey(kind);
-  const title = titleOf(record);
+  const title = recordTitle(record);
   const { lines: related, shown } = relationLines(record, relations);
   const rest = Object.fromEntries(
     Object.entries(record).filter(([key]) => key !== "originalRecord" && !shown.has(key)),
@@ -118,7 +118,13 @@ function personText(person: RelatedPerson): string {
   return person.name ?? person.email ?? person.id ?? "";
 }
 
-function titleOf(record: Record<string, unknown>): string {
+/**
+ * What a CRM/ticketing record is called: its first name-like field (`fullName`, `name`, `title`,
+ * `subject`…), a person's first and last name, or a custom object's `Name`; "" when none.
+ *
+ * @example recordTitle({ id: "d1", name: "ACME renewal 2026" }) // "ACME renewal 2026"
+ */
+export function recordTitle(record: Record<string, unknown>): string {
   for (const field of titleFields) {
     const value = record[field];
     if (typeof value === "string" && value.trim()) return value.trim();

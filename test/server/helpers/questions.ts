@@ -10,6 +10,7 @@ const questionsSchema = z.object({
       tenant: z.string(),
       question: z.string(),
       file: z.string(),
+      source: z.string().optional(),
       canSee: z.array(z.string()),
       cannotSee: z.array(z.string()),
     }),
@@ -31,7 +32,8 @@ export function demoQuestions(tenant = "northwind"): {
     .filter((q) => q.tenant === tenant)
     .map((q) => ({
       question: q.question,
-      fileName: q.file.split("/").pop()!,
+      // A record's answer is cited by its title (questions.yaml `source`), a file's by its name.
+      fileName: q.source ?? q.file.split("/").pop()!,
       canSee: q.canSee,
       cannotSee: q.cannotSee,
     }));
