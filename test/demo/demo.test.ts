@@ -19,10 +19,25 @@ describe("clearance demo on the example corpus", () => {
 
   it("shows both companies, each with its own people and questions", () => {
     expect(result.companies.map((c) => [c.tenant, c.name, c.askers.length, c.rounds.length])).toEqual([
-      ["northwind", "Northwind Labs", 3, 4],
+      ["northwind", "Northwind Labs", 3, 6],
       ["kestrel", "Kestrel Health", 3, 4],
     ]);
     expect(result.companies[1]!.askers.every((a) => a.email.endsWith("@kestrel.test"))).toBe(true);
+  });
+
+  it("answers from a Salesforce deal for its owner only, and from a ServiceNow ticket for every member", () => {
+    const northwind = result.companies[0]!;
+    const round = (id: string) => northwind.rounds.find((r) => r.question.id === id)!;
+    const found = (id: string) =>
+      Object.fromEntries(round(id).answers.map((a) => [a.asker.email.split("@")[0], a.foundAnswer]));
+    // the deal's owner is Chloe (clearance.yaml: deals are `owner`)
+    expect(found("globex-payment-terms")).toEqual({ sam: false, chloe: true, hana: false });
+    // tickets are `tenant`: every verified member of Northwind
+    expect(found("acme-outage-credit")).toEqual({ sam: true, chloe: true, hana: true });
+    const chloe = round("globex-payment-terms").answers.find((a) => a.asker.email.startsWith("chloe"))!;
+    expect(chloe.report.policyAllowed).toContainEqual(expect.objectContaining({ policy: "owner" }));
+    const sam = round("acme-outage-credit").answers[0]!;
+    expect(sam.report.policyAllowed).toContainEqual(expect.objectContaining({ policy: "tenant" }));
   });
 
   it("a person of both companies asks one question in each and gets each company's own file", () => {
