@@ -96,6 +96,22 @@ describe("record policies for CRM and ticketing syncs, through the emulator", ()
     expect(documents.find((d) => d.metadata.name === "Handbook.md")?.metadata.allowedBy).toBeUndefined();
     // the same person, not vouched for and with no membership rule: nothing (never "any subject")
     expect(crmOf((await found(r, LEO)).ids)).toEqual([]);
+    // with cached evidence trusted (freshnessMs > 0), what a verified member was allowed is still never
+    // reused for an unverified call with the same email: member views keep their own caches
+    const caching = retriever(
+      { policies: [{ pipeline: "deals", policy: "tenant" }] },
+      { freshnessMs: 600_000, decisionCacheTtlMs: 600_000, allowSetTtlMs: 600_000 },
+    );
+    for (const strategy of [undefined, "pre"] as const) {
+      const r2 = strategy
+        ? retriever(
+            { policies: [{ pipeline: "deals", policy: "tenant" }] },
+            { strategy, freshnessMs: 600_000, allowSetTtlMs: 600_000 },
+          )
+        : caching;
+      expect(crmOf((await found(r2, ANA, { member: true })).ids)).toEqual([ACME, GLOBEX]);
+      expect(crmOf((await found(r2, ANA)).ids)).toEqual([]);
+    }
     // a bound view carries the flag too
     const view = r.forUser(MAYA, { member: true });
     const viewed = await view.retrieveWithReport("ACME renewal");
