@@ -7,8 +7,11 @@
  *
  *   npx tsx bench/ingest.ts                 # 1,000 and 5,000 files
  *   npx tsx bench/ingest.ts --files 2000    # one size
+ *   npx tsx bench/ingest.ts --files 1000 --baseline <git ref>
+ *       # also runs the ingest child of an earlier commit (its src/ and bench/, with today's
+ *       # node_modules) against the same emulator, alternating with today's: before vs after in one run
  */
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -62,14 +65,11 @@ async function child(args: ChildArgs): Promise<void> {
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
-function runChild(args: ChildArgs): Promise<ChildResult> {
-  const proc = spawn(
-    process.execPath,
-    ["--import", "tsx", import.meta.filename, "--child", JSON.stringify(args)],
-    {
-      stdio: ["ignore", "pipe", "inherit"],
-    },
-  );
+/** Runs one ingest in a child process: today's code, or the bench/ingest.ts of a baseline checkout. */
+function runChild(args: ChildArgs, script = import.meta.filename): Promise<ChildResult> {
+  const proc = spawn(process.execPath, ["--import", "tsx", script, "--child", JSON.stringify(args)], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   let out = "";
   proc.stdout.on("data", (d) => {
     out += String(d);
@@ -106,6 +106,8 @@ function replicate(base: CorpusSpec, targetFiles: number): CorpusSpec {
 
 interface Row {
   files: number;
+  /** "current", or the baseline ref. */
+  code: string;
   run: string;
   seconds: number;
   recordsPerSec: number;
@@ -117,9 +119,10 @@ interface Row {
   rssTrend: string;
 }
 
-async function measure(base: CorpusSpec, fileCount: number): Promise<Row[]> {
+/** The three runs (first, unchanged incremental, unchanged full) of each code version, alternating versions. */
+async function measure(base: CorpusSpec, fileCount: number, versions: CodeVersion[]): Promise<Row[]> {
   const emulator = await startEmulator({ corpus: replicate(base, fileCount), port: 0 });
-  const storeDir = await mkdtemp(join(tmpdir(), "clearance-bench-ingest-"));
+  const storeDirs = await Promise.all(versions.map(() => mkdtemp(join(tmpdir(), "clearance-bench-ingest-"))));
   const rows: Row[] = [];
   try {
     const token = await emulator.tokenFor(TENANT);
@@ -128,37 +131,65 @@ async function measure(base: CorpusSpec, fileCount: number): Promise<Row[]> {
       ["unchanged, incremental", "incremental"],
       ["unchanged, full", "full"],
     ] as const) {
-      const { report, peakRssMb, firstHalfRssMb, secondHalfRssMb } = await runChild({
-        url: emulator.url,
-        token,
-        storeDir,
-        mode,
-      });
-      if (!report.ok) console.error(`${run}: ${JSON.stringify(report.error ?? report.failures.slice(0, 5))}`);
-      const seconds = report.durationMs / 1000;
-      rows.push({
-        files: fileCount,
-        run,
-        seconds,
-        records: report.counts.seen,
-        chunks: report.counts.chunksWritten,
-        recordsPerSec: report.counts.seen / seconds,
-        chunksPerSec: report.counts.chunksWritten / seconds,
-        embeddingCalls: report.counts.embeddingCalls,
-        peakRssMb,
-        rssTrend: `${firstHalfRssMb.toFixed(0)} → ${secondHalfRssMb.toFixed(0)}`,
-      });
+      for (const [i, version] of versions.entries()) {
+        const args = { url: emulator.url, token, storeDir: storeDirs[i]!, mode };
+        const { report, peakRssMb, firstHalfRssMb, secondHalfRssMb } = await runChild(args, version.script);
+        if (!report.ok)
+          console.error(
+            `${version.name} ${run}: ${JSON.stringify(report.error ?? report.failures.slice(0, 5))}`,
+          );
+        const seconds = report.durationMs / 1000;
+        rows.push({
+          files: fileCount,
+          code: version.name,
+          run,
+          seconds,
+          records: report.counts.seen,
+          chunks: report.counts.chunksWritten,
+          recordsPerSec: report.counts.seen / seconds,
+          chunksPerSec: report.counts.chunksWritten / seconds,
+          embeddingCalls: report.counts.embeddingCalls,
+          peakRssMb,
+          rssTrend: `${firstHalfRssMb.toFixed(0)} → ${secondHalfRssMb.toFixed(0)}`,
+        });
+      }
     }
   } finally {
     await emulator.close();
-    await rm(storeDir, { recursive: true, force: true });
+    await Promise.all(storeDirs.map((dir) => rm(dir, { recursive: true, force: true })));
   }
   return rows;
+}
+
+interface CodeVersion {
+  name: string;
+  script: string;
+}
+
+/**
+ * An earlier commit's package.json, src/ and bench/, unpacked under node_modules/ (so its imports resolve to
+ * today's packages); removed by the returned cleanup.
+ */
+async function checkoutBaseline(ref: string): Promise<CodeVersion & { remove(): Promise<void> }> {
+  const root = join(import.meta.dirname, "..");
+  const dir = await mkdtemp(join(root, "node_modules", ".bench-baseline-"));
+  const archive = execFileSync("git", ["archive", "--format=tar", ref, "package.json", "src", "bench"], {
+    cwd: root,
+    maxBuffer: 1 << 30,
+  });
+  execFileSync("tar", ["-x", "-C", dir], { input: archive });
+  const sha = execFileSync("git", ["rev-parse", "--short", ref], { cwd: root, encoding: "utf8" }).trim();
+  return {
+    name: `baseline ${sha}`,
+    script: join(dir, "bench", "ingest.ts"),
+    remove: () => rm(dir, { recursive: true, force: true }),
+  };
 }
 
 function table(rows: Row[]): string {
   const header = [
     "files",
+    "code",
     "run",
     "seconds",
     "records",
@@ -171,9 +202,10 @@ function table(rows: Row[]): string {
     "RSS 1st → 2nd half",
   ];
   const lines = rows.map((r) => {
-    const first = rows.find((f) => f.files === r.files && f.run === "first")!;
+    const first = rows.find((f) => f.files === r.files && f.code === r.code && f.run === "first")!;
     return [
       String(r.files),
+      r.code,
       r.run,
       r.seconds.toFixed(2),
       String(r.records),
@@ -196,17 +228,40 @@ async function main(): Promise<void> {
   if (childAt >= 0) return child(JSON.parse(process.argv[childAt + 1]!) as ChildArgs);
   const filesAt = process.argv.indexOf("--files");
   const sizes = filesAt >= 0 ? [Number(process.argv[filesAt + 1])] : [1000, 5000];
+  const baselineAt = process.argv.indexOf("--baseline");
+  const baseline = baselineAt >= 0 ? await checkoutBaseline(process.argv[baselineAt + 1]!) : undefined;
+  const versions: CodeVersion[] = [
+    ...(baseline ? [baseline] : []),
+    { name: "current", script: import.meta.filename },
+  ];
   const base = await loadCorpusDir(join(import.meta.dirname, "../examples/corpus"));
   const rows: Row[] = [];
-  for (const size of sizes) {
-    console.error(`ingesting ${size} files…`);
-    rows.push(...(await measure(base, size)));
+  try {
+    for (const size of sizes) {
+      console.error(`ingesting ${size} files…`);
+      rows.push(...(await measure(base, size, versions)));
+    }
+  } finally {
+    await baseline?.remove();
   }
   console.log(table(rows));
+  if (baseline) console.log(`\n${comparison(rows, baseline.name)}`);
   console.log(
     "\n(records = records pulled, folders included; × faster = first run's seconds / this run's;" +
       " RSS 1st → 2nd half = highest RSS after a page in the first and in the second half of the pages, MB)",
   );
+}
+
+/** Today's seconds over the baseline's, per size and run (above 1: today is slower). */
+function comparison(rows: Row[], baselineName: string): string {
+  return rows
+    .filter((row) => row.code === "current")
+    .map((row) => {
+      const before = rows.find((b) => b.code === baselineName && b.files === row.files && b.run === row.run);
+      const ratio = before ? (row.seconds / before.seconds).toFixed(2) : "?";
+      return `${row.files} files, ${row.run}: current/baseline time ${ratio}×`;
+    })
+    .join("\n");
 }
 
 await main();
