@@ -15,7 +15,7 @@ export interface ExtractLimits {
   maxChars: number;
   /** Largest total an OOXML zip (DOCX/XLSX/PPTX) may inflate to, in bytes. */
   maxUncompressedBytes?: number;
-  /** Most time one file may take; a parser stuck on a hostile file is abandoned after it. */
+  /** Most time one file may take to parse, from when a worker starts on it; the worker is then killed (`TIMEOUT`). */
   timeoutMs?: number;
   /** Cancels the extraction (the run is shutting down, or the caller has its own deadline). */
   signal?: AbortSignal;
