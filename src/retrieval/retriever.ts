@@ -11,6 +11,7 @@ import {
   type Invalidation,
   type KnowledgeState,
   normalizeSubject,
+  type ObjectRef,
   SubjectKnowledge,
 } from "../access/index.js";
 import type { ChunkStore, ScoredChunk } from "../store/index.js";
@@ -22,6 +23,7 @@ import { NoSubjectError, RetrievalConfigError } from "./errors.js";
 import { memberContext } from "./member-context.js";
 import { selectByMmr } from "./mmr.js";
 import { type RetrievalSettings, type RetrievalSettingsInput, retrievalSettingsSchema } from "./options.js";
+import { readRecord } from "./read-record.js";
 import { policyAllows } from "./record-policies.js";
 import type { RetrievalReport } from "./report.js";
 import { resolveSubject } from "./subject.js";
@@ -235,6 +237,25 @@ export class PermissionAwareRetriever extends BaseRetriever<RetrievedChunkMetada
       subject,
       k: options.k ?? ctx.settings.k,
       source,
+      signal: options.signal,
+    });
+    return this.#result(ctx, hits, report, options.signal);
+  }
+
+  /**
+   * The whole indexed text of one record (its chunks in order) if the user may read it right now:
+   * decided during this call, whatever the caches hold (see `readRecord`). No documents means
+   * "not readable or not indexed", deliberately the same answer.
+   *
+   * @example const { documents } = await retriever.readRecord({ syncId, recordId }, { user: "ana@northwind.test" });
+   */
+  async readRecord(ref: ObjectRef, options: Omit<RetrieveOptions, "k"> = {}): Promise<RetrievalResult> {
+    const subject = this.#subject(options.user);
+    const ctx = this.#context(options.member);
+    const { store, embeddings } = this.#shared;
+    const { hits, report } = await readRecord(ctx, store, embeddings, {
+      ref,
+      subject,
       signal: options.signal,
     });
     return this.#result(ctx, hits, report, options.signal);
