@@ -2,9 +2,10 @@ import { Hono } from "hono";
 import type { FetchHandler } from "../chat/index.js";
 import type { Company, Person } from "../demo/index.js";
 import { type ChatProtocolRoutes, mountChatProtocols } from "./chat-routes.js";
+import { type McpRoutes, mountMcp } from "./mcp-routes.js";
 import { loadPublicFiles, PUBLIC_PATHS } from "./public-files.js";
 
-export interface ServerAppOptions extends ChatProtocolRoutes {
+export interface ServerAppOptions extends ChatProtocolRoutes, McpRoutes {
   /** The chat endpoint (`createChatHandler`), mounted at `POST /api/chat`. */
   chat: FetchHandler;
   /** Who the page offers to act as (demo), each in their tenant; served at `GET /api/people`. */
@@ -32,7 +33,7 @@ const PAGE_HEADERS = {
 
 /**
  * The app `clearance serve` runs: `POST /api/chat` (and, when given, `POST /v1/chat/completions` +
- * `GET /v1/models`, `POST /api/ai-sdk/chat`), the chat page at `GET /`, `GET /api/people`
+ * `GET /v1/models`, `POST /api/ai-sdk/chat`, the MCP endpoint `/mcp`), the chat page at `GET /`, `GET /api/people`
  * (each person with their tenant, and the tenants),
  * `GET /health`, and `POST /webhooks/managed-sync` when a receiver is given.
  *
@@ -58,6 +59,7 @@ export function createServerApp(options: ServerAppOptions): Hono {
 
   app.post("/api/chat", (c) => options.chat(c.req.raw));
   mountChatProtocols(app, options);
+  mountMcp(app, options);
   const people = options.people ?? [];
   const companies =
     options.companies ??

@@ -9,4 +9,5 @@ export {
   openConfiguredTenants,
 } from "./from-config.js";
 export { type Listening, listen } from "./listen.js";
+export { MCP_PATH, type McpRoutes, mountMcp } from "./mcp-routes.js";
 export { countResponses } from "./response-counter.js";

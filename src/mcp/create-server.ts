@@ -1,0 +1,66 @@
+import { readFileSync } from "node:fs";
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { McpCaller } from "./caller.js";
+import { registerFetchTool } from "./fetch-tool.js";
+import { registerSearchTool } from "./search-tool.js";
+
+/** How the person behind the tools was established; said in the server's instructions. */
+export type McpIdentitySource =
+  /** Local (stdio): named by the configuration of the machine it runs on. */
+  | "local"
+  /** Remote (HTTP): the bearer token the MCP client signed in with. */
+  | "token"
+  /** Development only: unsigned headers. */
+  | "dev-headers";
+
+export interface ClearanceMcpServerOptions {
+  caller: McpCaller;
+  identitySource: McpIdentitySource;
+  /** Called with unexpected tool failures (the client sees a generic message). */
+  onError?: (error: unknown) => void;
+}
+
+const VERSION = (
+  JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  }
+).version;
+
+/**
+ * An MCP server with Clearance's two read-only tools, `search` and `fetch` (the names and shapes
+ * ChatGPT connectors and deep-research clients expect), answering for one person of one tenant.
+ *
+ * @example
+ * const server = createClearanceMcpServer({ caller: { retriever, user: "ana@northwind.test", member: false }, identitySource: "local" });
+ * await server.connect(new StdioServerTransport());
+ */
+export function createClearanceMcpServer(options: ClearanceMcpServerOptions): McpServer {
+  const { caller, identitySource, onError } = options;
+  const server = new McpServer(
+    {
+      name: "clearance",
+      title: "Clearance: permission-aware company search",
+      version: VERSION,
+      description: `Searches ${caller.retriever.tenant}'s synced SaaS documents and records as ${caller.user}, showing only what that person may read in each source system.`,
+    },
+    { instructions: instructionsFor(caller, identitySource) },
+  );
+  registerSearchTool(server, caller, onError);
+  registerFetchTool(server, caller, onError);
+  return server;
+}
+
+function instructionsFor(caller: McpCaller, source: McpIdentitySource): string {
+  const who =
+    source === "local"
+      ? `You act as ${caller.user} (tenant ${caller.retriever.tenant}), the person this local server was configured for on this machine; it is not a sign-in.`
+      : source === "token"
+        ? `You act as ${caller.user} (tenant ${caller.retriever.tenant}), the person whose bearer token this client signed in with.`
+        : `You act as ${caller.user} (tenant ${caller.retriever.tenant}), named by development headers: NOT a verified sign-in.`;
+  return [
+    who,
+    "Every result is checked against the source system's permissions for that person: an empty search means nothing they may read matches, not that nothing exists.",
+    "Use search to find records, then fetch with a result's id for its full text; fetch re-checks the permission at the moment of the call.",
+    "Cite results by their title and url.",
+  ].join(" ");
+}

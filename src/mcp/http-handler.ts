@@ -1,0 +1,111 @@
+import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
+import { ClearanceError } from "../errors.js";
+import type { PermissionAwareRetriever } from "../retrieval/index.js";
+import { type Identify, type Identity, IdentityError, type RetrieverSource } from "../tenants/index.js";
+import { createClearanceMcpServer } from "./create-server.js";
+import { bearerChallenge, type ProtectedResource, protectedResourceMetadata } from "./protected-resource.js";
+
+export interface McpHttpHandlerOptions {
+  /** Each tenant's retriever (`TenantRetrievers`, or `singleTenant(retriever)`). */
+  retrievers: RetrieverSource<PermissionAwareRetriever>;
+  /**
+   * Who is asking, from the request: verified bearer tokens (`jwtIdentity` with `audience` = the
+   * resource URL) in production. Its identity is trusted as a verified member of its tenant.
+   */
+  identify: Identify;
+  /**
+   * The OAuth protected resource this endpoint is (production). Absent only with development
+   * identities (unsigned headers): then no metadata is published.
+   */
+  oauth?: ProtectedResource;
+  /** Browser origins allowed to call (DNS-rebinding protection); default only the resource's own origin. */
+  allowedOrigins?: readonly string[];
+  /** Unexpected failures (identity provider unreachable, tool errors): log them. */
+  onError?: (error: unknown) => void;
+}
+
+/** The MCP endpoint over Streamable HTTP, and its protected-resource metadata. */
+export interface McpHttpHandler {
+  /** Handles a request to the MCP endpoint (e.g. `/mcp`): POST carries JSON-RPC; GET and DELETE are 405 (stateless). */
+  handle(request: Request): Promise<Response>;
+  /** The RFC 9728 metadata document, or a 404 when no OAuth resource is configured. */
+  metadata(): Response;
+}
+
+/**
+ * Clearance's MCP tools over Streamable HTTP for every tenant: each request is authenticated on
+ * its own (no sessions: a token's expiry or revocation takes effect on the next call), resolved to
+ * the person's tenant retriever, and answered by a server bound to that person. No token, or a
+ * refused one: 401 with the `WWW-Authenticate` challenge pointing at the metadata, and no tool runs.
+ *
+ * @example
+ * const mcp = createMcpHttpHandler({ retrievers, identify: jwtIdentity({ jwksUrl, issuer, audience: resource.href, tenantClaim: "org_id" }), oauth: { resource, authorizationServers: [issuer] } });
+ * app.all("/mcp", (c) => mcp.handle(c.req.raw));
+ */
+export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHandler {
+  const { retrievers, identify, oauth, onError } = options;
+  const allowedOrigins = new Set(options.allowedOrigins ?? (oauth ? [oauth.resource.origin] : []));
+  const unauthorized = (refused?: string) =>
+    Response.json(
+      refused === undefined
+        ? { error: "invalid_request", error_description: "sign in: send Authorization: Bearer <token>" }
+        : { error: "invalid_token", error_description: refused },
+      {
+        status: 401,
+        headers: {
+          "www-authenticate": oauth ? bearerChallenge(oauth.resource, refused) : 'Bearer realm="clearance"',
+        },
+      },
+    );
+
+  return {
+    async handle(request) {
+      const origin = request.headers.get("origin");
+      if (origin !== null && !allowedOrigins.has(origin)) {
+        return rpcError(403, `origin ${origin} may not call this server`);
+      }
+      let identity: Identity | undefined;
+      try {
+        identity = await identify(request);
+      } catch (error) {
+        if (error instanceof IdentityError) return unauthorized(error.message);
+        onError?.(error);
+        return rpcError(500, "identifying the caller failed: see the server's log");
+      }
+      if (!identity) return unauthorized();
+      if (request.method !== "POST") {
+        return rpcError(405, "this server is stateless: send JSON-RPC with POST", { allow: "POST" });
+      }
+      let retriever: PermissionAwareRetriever;
+      try {
+        retriever = retrievers.forTenant(identity.tenant);
+      } catch (error) {
+        if (error instanceof ClearanceError) return rpcError(403, error.message);
+        throw error;
+      }
+      const server = createClearanceMcpServer({
+        caller: { retriever, user: identity.user, member: true },
+        identitySource: oauth ? "token" : "dev-headers",
+        ...(onError ? { onError } : {}),
+      });
+      const transport = new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: true });
+      await server.connect(transport);
+      try {
+        return await transport.handleRequest(request);
+      } finally {
+        await server.close();
+      }
+    },
+    metadata() {
+      if (!oauth) return rpcError(404, "no OAuth protected resource is configured here");
+      return Response.json(protectedResourceMetadata(oauth), {
+        headers: { "cache-control": "max-age=3600", "access-control-allow-origin": "*" },
+      });
+    },
+  };
+}
+
+/** A transport-level error as the SDK's transport writes them: a JSON-RPC error without an id. */
+function rpcError(status: number, message: string, headers: Record<string, string> = {}): Response {
+  return Response.json({ jsonrpc: "2.0", error: { code: -32000, message }, id: null }, { status, headers });
+}
