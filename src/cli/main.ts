@@ -10,11 +10,13 @@ export async function buildProgram(): Promise<Command> {
   const { demoCommand } = await import("./commands/demo.js");
   const { emulatorCommand } = await import("./commands/emulator.js");
   const { ingestCommand } = await import("./commands/ingest.js");
+  const { mcpCommand } = await import("./commands/mcp.js");
   const { queryCommand } = await import("./commands/query.js");
   const { serveCommand } = await import("./commands/serve.js");
   program.addCommand(demoCommand());
   program.addCommand(emulatorCommand());
   program.addCommand(ingestCommand());
+  program.addCommand(mcpCommand());
   program.addCommand(queryCommand());
   program.addCommand(serveCommand());
   return program;

@@ -50,6 +50,10 @@ export const envSettings = [
   ["CLEARANCE_JWT_TENANT_CLAIM", "auth.tenantClaim"],
   ["CLEARANCE_JWT_INSECURE_ANY_ISSUER_AND_AUDIENCE", "auth.insecureAcceptAnyIssuerAndAudience"],
   ["CLEARANCE_CHAT_MODEL", "chat.model"],
+  ["CLEARANCE_MCP_USER", "mcp.user"],
+  ["CLEARANCE_MCP_RESOURCE", "mcp.resource"],
+  ["CLEARANCE_MCP_AUTHORIZATION_SERVERS", "mcp.authorizationServers"],
+  ["CLEARANCE_MCP_ALLOWED_ORIGINS", "mcp.allowedOrigins"],
 ] as const;
 
 export type EnvName = (typeof envSettings)[number][0];

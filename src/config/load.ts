@@ -13,6 +13,8 @@ const listSettings = new Set([
   "ingest.syncs",
   "retrieval.tenantWideSyncs",
   "records.members.domains",
+  "mcp.authorizationServers",
+  "mcp.allowedOrigins",
 ]);
 
 export interface LoadConfigOptions {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { mcpSchema } from "./mcp-schema.js";
 import { membersProblem, recordsSchema, removedTenantWideSyncs } from "./records-schema.js";
 
 /** Where Clearance reaches Managed Sync, and as whom. */
@@ -187,6 +188,7 @@ export const configSchema = z
     server: serverSchema.default(serverSchema.parse({})),
     auth: authSchema.default(authSchema.parse({})),
     chat: chatSchema.default(chatSchema.parse({})),
+    mcp: mcpSchema.default(mcpSchema.parse({})),
   })
   .superRefine((value, ctx) => {
     const named = value.tenant !== undefined || value.tenants.length > 0;

@@ -8,7 +8,6 @@ export {
 export { NOT_READABLE } from "./fetch-tool.js";
 export { createMcpHttpHandler, type McpHttpHandler, type McpHttpHandlerOptions } from "./http-handler.js";
 export {
-  audiencesOf,
   metadataUrlOf,
   PROTECTED_RESOURCE_METADATA_PATH,
   type ProtectedResource,

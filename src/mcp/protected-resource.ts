@@ -24,13 +24,6 @@ export function metadataUrlOf(resource: URL): string {
   return new URL(`${PROTECTED_RESOURCE_METADATA_PATH}${path}`, resource.origin).href;
 }
 
-/** The audiences a token for this resource may carry: its URL, with or without a trailing slash. */
-export function audiencesOf(resource: URL): string[] {
-  const href = resource.href;
-  const other = href.endsWith("/") ? href.slice(0, -1) : `${href}/`;
-  return [href, other];
-}
-
 /** The RFC 9728 document: what a client reads to learn where to sign the person in. */
 export function protectedResourceMetadata(
   protectedResource: ProtectedResource,

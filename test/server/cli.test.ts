@@ -3,6 +3,8 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ChatResponseBody } from "../../src/chat/index.js";
@@ -63,6 +65,19 @@ describe("clearance serve --demo", () => {
       expect(ui.headers.get("x-vercel-ai-ui-message-stream")).toBe("v1");
       expect(await ui.text()).toContain('"type":"source-url"');
       expect(running.banner).toContain(`${running.url}/v1/chat/completions`);
+
+      // MCP at /mcp with the same (development) identity: the demo has no sign-in to offer.
+      expect(running.banner).toContain(`MCP          ${running.url}/mcp  DEV ONLY`);
+      const mcp = new Client({ name: "cli-test", version: "0" });
+      await mcp.connect(
+        new StreamableHTTPClientTransport(new URL(`${running.url}/mcp`), {
+          requestInit: { headers: identity },
+        }),
+      );
+      const found = await mcp.callTool({ name: "search", arguments: { query: DEPLOY } });
+      expect(JSON.stringify(found.structuredContent)).toContain("Deploy to production.md");
+      await mcp.close();
+      expect((await fetch(`${running.url}/mcp`, { method: "POST" })).status).toBe(401);
 
       const health = (await (await fetch(`${running.url}/health`)).json()) as Record<string, unknown>;
       expect(health).toMatchObject({

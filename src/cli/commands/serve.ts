@@ -3,7 +3,6 @@ import { Command, Option } from "commander";
 import pino from "pino";
 import {
   type Answerer,
-  type ChatRetriever,
   createAiSdkChatHandler,
   createChatHandler,
   createOpenAIChatHandler,
@@ -14,6 +13,7 @@ import { loadConfig } from "../../config/index.js";
 import { type Company, loadDemoDirectory, type Person, startDemo } from "../../demo/index.js";
 import { ClearanceError } from "../../errors.js";
 import type { PermissionFollower } from "../../freshness/index.js";
+import type { PermissionAwareRetriever } from "../../retrieval/index.js";
 import {
   CHAT_PROTOCOL_PATHS,
   countResponses,
@@ -33,6 +33,7 @@ import {
 import type { WebhookIngest } from "../../webhooks/index.js";
 import { answererOf } from "../answerer-of.js";
 import { BUNDLED_CORPUS, onlyTenantOverride, port } from "../args.js";
+import { mcpJwtIdentity, type ServedMcp, servedMcp } from "../mcp-endpoint.js";
 import { serveIdentity } from "../serve-identity.js";
 
 export interface ServeFlags {
@@ -144,7 +145,7 @@ export async function startServe(flags: ServeFlags): Promise<RunningServe> {
     if (flags.demo && flags.webhooks) {
       throw new ClearanceError("SERVE_FLAGS_CONFLICT", "--webhooks needs a configured store: drop --demo");
     }
-    const setup = flags.demo ? await demoSetup(flags) : await configuredSetup(flags, log);
+    const setup = flags.demo ? await demoSetup(flags, log) : await configuredSetup(flags, log);
     closers.push(setup.close);
     const answerer = answererOf(flags, setup.openaiApiKey, setup.chatModel);
     // One set of settings for every chat protocol: same identity, retrievers and answerer.
@@ -176,13 +177,19 @@ export async function startServe(flags: ServeFlags): Promise<RunningServe> {
         ...(setup.follower ? { permissionChanges: setup.follower.status() } : {}),
       }),
       ...(setup.webhooks ? { webhook: setup.webhooks.handler } : {}),
+      ...(setup.mcp.handler ? { mcp: setup.mcp.handler } : {}),
     });
     const listening: Listening = await listen(app.fetch, {
       host: flags.host ?? setup.host,
       port: flags.port ?? setup.port,
     });
     closers.push(() => listening.close());
-    return { url: listening.url, banner: bannerOf(listening.url, setup, answerer), close: closeAll };
+    const mcpLines = setup.mcp.listening(listening.url);
+    return {
+      url: listening.url,
+      banner: bannerOf(listening.url, setup, answerer, mcpLines),
+      close: closeAll,
+    };
   } catch (error) {
     await closeAll();
     throw error;
@@ -190,7 +197,7 @@ export async function startServe(flags: ServeFlags): Promise<RunningServe> {
 }
 
 interface Setup {
-  retrievers: RetrieverSource<ChatRetriever>;
+  retrievers: RetrieverSource<PermissionAwareRetriever>;
   identify: Identify;
   identityMode: "dev-header" | "jwt";
   /** The tenants known now (discovery may add more while serving). */
@@ -209,10 +216,15 @@ interface Setup {
   insecureWebhooks?: boolean;
   /** Follows the Permission Changes feed of every sync in use (configured mode, unless retrieval.follow is off). */
   follower?: PermissionFollower;
+  /** The MCP endpoint at /mcp (same identity as the chat; with JWTs, its own audience). */
+  mcp: ServedMcp;
   close(): Promise<void>;
 }
 
-async function demoSetup(flags: ServeFlags): Promise<Setup> {
+const mcpErrorLogger = (log: pino.Logger) => (error: unknown) =>
+  log.error({ err: error }, "mcp request failed");
+
+async function demoSetup(flags: ServeFlags, log: pino.Logger): Promise<Setup> {
   // The demo brings its own Managed Sync (the emulator) and tenant; the rest of the settings —
   // host, port, OpenAI key, chat model — come from the same env/file layers as a real deploy,
   // validated the same way (a bad CLEARANCE_PORT is a ConfigError naming it, not a stack trace).
@@ -225,9 +237,10 @@ async function demoSetup(flags: ServeFlags): Promise<Setup> {
     ...(flags.storeDir ? { storeDir: resolve(flags.storeDir) } : {}),
     ...(flags.tenant ? { tenant: flags.tenant } : {}),
   });
+  const identify = devHeaderIdentity({ people: demo.people });
   return {
     retrievers: demo.retrievers,
-    identify: devHeaderIdentity({ people: demo.people }),
+    identify,
     identityMode: "dev-header",
     tenants: () => demo.companies.map((c) => c.tenant),
     companies: demo.companies,
@@ -237,6 +250,12 @@ async function demoSetup(flags: ServeFlags): Promise<Setup> {
     port: config.server.port,
     openaiApiKey: config.embeddings.openaiApiKey,
     chatModel: config.chat.model,
+    mcp: servedMcp({
+      retrievers: demo.retrievers,
+      identity: { mode: "dev-header", identify },
+      config,
+      onError: mcpErrorLogger(log),
+    }),
     close: () => demo.close(),
   };
 }
@@ -296,10 +315,11 @@ async function configuredSetup(flags: ServeFlags, log: pino.Logger): Promise<Set
         },
       ]
     : directory.companies.filter((c) => served(c.tenant));
+  const identify =
+    identity.mode === "dev-header" ? devHeaderIdentity(flags.people ? { people } : {}) : identity.identify;
   return {
     retrievers: opened.retrievers,
-    identify:
-      identity.mode === "dev-header" ? devHeaderIdentity(flags.people ? { people } : {}) : identity.identify,
+    identify,
     identityMode: identity.mode,
     tenants: () => opened.registry.list(),
     companies,
@@ -312,6 +332,15 @@ async function configuredSetup(flags: ServeFlags, log: pino.Logger): Promise<Set
     ...(webhooks ? { webhooks } : {}),
     insecureWebhooks: webhooks !== undefined && !config.server.webhookSecret,
     ...(opened.follower ? { follower: opened.follower } : {}),
+    mcp: servedMcp({
+      retrievers: opened.retrievers,
+      identity:
+        identity.mode === "jwt"
+          ? mcpJwtIdentity(flags, config, fixedTenant)
+          : { mode: "dev-header", identify },
+      config,
+      onError: mcpErrorLogger(log),
+    }),
     close: async () => {
       await webhooks?.close();
       await opened.close();
@@ -319,7 +348,7 @@ async function configuredSetup(flags: ServeFlags, log: pino.Logger): Promise<Set
   };
 }
 
-function bannerOf(url: string, setup: Setup, answerer: Answerer): string {
+function bannerOf(url: string, setup: Setup, answerer: Answerer, mcpLines: string[]): string {
   const known = setup.tenants();
   const tenants = known.length === 1 ? `tenant ${known[0]}` : `${known.length} tenants`;
   const lines = [`Clearance serving ${tenants} on ${url}`];
@@ -327,6 +356,7 @@ function bannerOf(url: string, setup: Setup, answerer: Answerer): string {
   lines.push(`  chat API     POST ${url}/api/chat  {"question": "…", "stream": false}`);
   lines.push(`  OpenAI API   POST ${url}${CHAT_PROTOCOL_PATHS.openai}  (base URL ${url}/v1)`);
   lines.push(`  AI SDK       POST ${url}${CHAT_PROTOCOL_PATHS.aiSdk}  (useChat's DefaultChatTransport api)`);
+  lines.push(...mcpLines);
   lines.push(`  health       ${url}/health`);
   if (setup.follower) {
     lines.push(

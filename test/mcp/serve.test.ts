@@ -1,0 +1,185 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { exportJWK, generateKeyPair, SignJWT } from "jose";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { startMcpHttp, startMcpStdio } from "../../src/cli/commands/mcp.js";
+import { type RunningServe, startServe } from "../../src/cli/commands/serve.js";
+import { HashingEmbeddings } from "../../src/embeddings/index.js";
+import { type Emulator, startEmulator } from "../../src/emulator/index.js";
+import { LanceChunkStore } from "../../src/store/index.js";
+import { ingestTenants, TenantClients } from "../../src/tenants/index.js";
+import { CONTRACTOR, companiesCorpus } from "../tenants/helpers/companies.js";
+import { toolJson } from "./helpers/mcp-world.js";
+
+// `clearance serve` (and `clearance mcp --http`) over a configured store of two tenants: /mcp takes
+// the chat's JWT settings, but only tokens whose audience is the MCP resource URL.
+const ISSUER = "https://idp.test/";
+let emulator: Emulator;
+let dir: string;
+let jwks: Server;
+let configFile: string;
+const idp = await generateKeyPair("RS256");
+
+beforeAll(async () => {
+  emulator = await startEmulator({ corpus: companiesCorpus(), port: 0 });
+  dir = await mkdtemp(join(tmpdir(), "clearance-mcp-serve-"));
+  const store = await LanceChunkStore.open({ dir: join(dir, "store"), dimensions: 384 });
+  const clients = new TenantClients({
+    baseUrl: emulator.url,
+    credentials: { signingKey: emulator.signingKeyPem!, projectId: emulator.projectId },
+  });
+  const report = await ingestTenants({
+    tenants: ["northwind", "contoso"],
+    clientFor: (t) => clients.forTenant(t),
+    store,
+    embeddings: new HashingEmbeddings(),
+  });
+  await store.close();
+  expect(report.ok).toBe(true);
+  const jwk = await exportJWK(idp.publicKey);
+  jwks = createServer((_, res) => {
+    res.setHeader("content-type", "application/json");
+    res.end(JSON.stringify({ keys: [{ ...jwk, alg: "RS256", kid: "k1" }] }));
+  });
+  await new Promise<void>((done) => jwks.listen(0, "127.0.0.1", done));
+  const keyFile = join(dir, "signing-key.pem");
+  await writeFile(keyFile, emulator.signingKeyPem!);
+  configFile = join(dir, "clearance.yaml");
+  await writeFile(
+    configFile,
+    [
+      "tenants: [northwind, contoso]",
+      "managedSync:",
+      `  baseUrl: ${emulator.url}`,
+      `  projectId: ${emulator.projectId}`,
+      "store:",
+      `  dir: ${join(dir, "store")}`,
+      "retrieval:",
+      "  follow: false",
+      "auth:",
+      `  jwksUrl: http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks`,
+      `  issuer: ${ISSUER}`,
+      "  audience: clearance",
+      "  tenantClaim: org_id",
+      "",
+    ].join("\n"),
+  );
+  vi.stubEnv("PARAGON_SIGNING_KEY_FILE", keyFile);
+}, 120_000);
+
+afterAll(async () => {
+  vi.unstubAllEnvs();
+  jwks?.close();
+  await emulator?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+const token = (tenant: string, audience: string) =>
+  new SignJWT({ email: CONTRACTOR, org_id: tenant })
+    .setProtectedHeader({ alg: "RS256", kid: "k1" })
+    .setIssuer(ISSUER)
+    .setAudience(audience)
+    .setExpirationTime("5m")
+    .sign(idp.privateKey);
+
+async function connect(resource: string, bearer: string): Promise<Client> {
+  const client = new Client({ name: "clearance-serve-test", version: "0" });
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(resource), {
+      requestInit: { headers: { authorization: `Bearer ${bearer}` } },
+    }),
+  );
+  return client;
+}
+
+/** Each tenant's person finds their own company's salary bands, and only those. */
+async function expectTenantsSeparated(resource: string): Promise<void> {
+  for (const [tenant, name, other] of [
+    ["northwind", "Northwind", "Contoso"],
+    ["contoso", "Contoso", "Northwind"],
+  ] as const) {
+    const client = await connect(resource, await token(tenant, resource));
+    try {
+      const { json } = toolJson<{ results: { id: string; title: string; text: string }[] }>(
+        await client.callTool({ name: "search", arguments: { query: "salary bands" } }),
+      );
+      expect(json!.results.length).toBeGreaterThan(0);
+      for (const result of json!.results) {
+        expect(result.text).toContain(name);
+        expect(result.text).not.toContain(other);
+      }
+      const fetched = toolJson<{ text: string }>(
+        await client.callTool({ name: "fetch", arguments: { id: json!.results[0]!.id } }),
+      );
+      expect(fetched.json!.text).toContain(name);
+    } finally {
+      await client.close();
+    }
+  }
+}
+
+describe("the /mcp endpoint of clearance serve and clearance mcp --http", () => {
+  it("serve mounts /mcp for every tenant; a token for the chat's audience is refused there", async () => {
+    const running: RunningServe = await startServe({
+      config: configFile,
+      corpus: "",
+      host: "127.0.0.1",
+      port: 0,
+    });
+    try {
+      const resource = `${running.url}/mcp`;
+      expect(running.banner).toContain(`MCP          ${resource}`);
+      const metadata = await (await fetch(`${running.url}/.well-known/oauth-protected-resource/mcp`)).json();
+      expect(metadata).toMatchObject({ resource, authorization_servers: [ISSUER] });
+      await expectTenantsSeparated(resource);
+
+      // The chat's token works for the chat and nowhere else.
+      const chatToken = await token("northwind", "clearance");
+      const chat = await fetch(`${running.url}/api/chat`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${chatToken}` },
+        body: JSON.stringify({ question: "salary bands" }),
+      });
+      expect(chat.status).toBe(200);
+      await expect(connect(resource, chatToken)).rejects.toMatchObject({ code: 401 });
+    } finally {
+      await running.close();
+    }
+  });
+
+  it("clearance mcp --http serves the same endpoint on its own, resource and sign-in from flags", async () => {
+    const running = await startMcpHttp({
+      config: configFile,
+      corpus: "",
+      http: true,
+      host: "127.0.0.1",
+      port: 0,
+      authorizationServer: ["https://login.example.com/"],
+    });
+    try {
+      const resource = /MCP {10}(\S+)/.exec(running.banner)![1]!;
+      expect(resource).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
+      const metadata = await (await fetch(new URL("/.well-known/oauth-protected-resource", resource))).json();
+      expect(metadata).toMatchObject({ resource, authorization_servers: ["https://login.example.com/"] });
+      await expectTenantsSeparated(resource);
+    } finally {
+      await running.close();
+    }
+  });
+
+  it("a local (stdio) server refuses to start without knowing who you are", async () => {
+    // Its own stdout, so this test process's console is left alone.
+    const io = { stdout: new PassThrough() };
+    await expect(
+      startMcpStdio({ config: configFile, corpus: "", tenant: "northwind" }, io),
+    ).rejects.toMatchObject({
+      code: "MCP_NO_USER",
+    });
+  });
+});
