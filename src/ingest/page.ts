@@ -178,12 +178,13 @@ function decide(item: RecordPlan | Prepared, context: PageContext): Decided {
       const reason = "no text to index";
       return notIndexed(
         {
-          ...item,
           kind: "not-read",
+          recordId: item.recordId,
           name: item.metadata.name,
           outcome: "unindexable",
           code: "EMPTY",
           reason,
+          version: item.version,
           verdict: unindexable("EMPTY", reason, context.settings),
         },
         context,

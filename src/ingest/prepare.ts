@@ -38,7 +38,6 @@ export interface NotRead {
   code: string;
   reason: string;
   version: SourceVersion;
-  stored?: RecordVersion;
   verdict?: Unindexable;
 }
 
@@ -102,7 +101,6 @@ function notRead(
     name: plan.metadata.name,
     code,
     version: plan.version,
-    ...(plan.stored ? { stored: plan.stored } : {}),
   };
   if (error instanceof ExtractError && error.code === "FOLDER")
     return { ...base, outcome: "skipped", reason };
