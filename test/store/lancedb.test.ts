@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
 import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -84,6 +85,23 @@ describe("LanceDB store specifics", () => {
     await future.putState("clearance:store", "schema", String(STORE_SCHEMA_VERSION + 1));
     await future.close();
     await expect(LanceChunkStore.open({ dir: path, dimensions: 8 })).rejects.toThrow(/newer Clearance/);
+  });
+
+  it("lets calls in flight finish before close, so the folder can be removed right after", async () => {
+    const path = join(dir, "closing");
+    const store = await LanceChunkStore.open({ dir: path, dimensions: 8 });
+    // Fire-and-forget, as learned allow rates are written after a query.
+    const writes = Array.from({ length: 20 }, (_, i) =>
+      store.putState("allow-rate:t", `k${i}`, `v${i}`).then(
+        () => "written",
+        () => "failed",
+      ),
+    );
+    await store.close();
+    // Nothing may still be committing: removing the folder now must work and stay removed.
+    await rm(path, { recursive: true });
+    expect(new Set(await Promise.all(writes))).toEqual(new Set(["written"]));
+    expect(existsSync(path)).toBe(false);
   });
 
   it("refuses to open a folder built for another vector size", async () => {

@@ -64,6 +64,7 @@ const IDS_PER_STATEMENT = 5_000;
 export class LanceChunkStore implements ChunkStore {
   private readonly state: LanceState;
   private readonly chunks: Table;
+  private readonly inflight = new Set<Promise<unknown>>();
 
   private constructor(
     private readonly tables: LanceTables,
@@ -238,13 +239,13 @@ export class LanceChunkStore implements ChunkStore {
     return this.read("list state", () => this.state.listState(scope));
   }
   acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean> {
-    return this.state.acquireLease(name, holder, ttlMs);
+    return this.track(this.state.acquireLease(name, holder, ttlMs));
   }
   renewLease(name: string, holder: string, ttlMs: number): Promise<boolean> {
-    return this.state.renewLease(name, holder, ttlMs);
+    return this.track(this.state.renewLease(name, holder, ttlMs));
   }
   releaseLease(name: string, holder: string): Promise<void> {
-    return this.state.releaseLease(name, holder);
+    return this.track(this.state.releaseLease(name, holder));
   }
 
   /** Builds missing scalar indexes, the vector index once the table is large enough, and compacts. */
@@ -252,7 +253,12 @@ export class LanceChunkStore implements ChunkStore {
     await this.write("optimize", () => maintainIndexes(this.chunks, this.vectorIndexMinRows));
   }
 
+  /**
+   * Waits for the calls already in flight (a background write, such as learned allow rates, may
+   * still be committing), then closes the tables; later calls fail.
+   */
   async close(): Promise<void> {
+    await Promise.allSettled([...this.inflight]);
     const { chunks, records, syncState, leases, state } = this.tables;
     for (const table of [chunks, records, syncState, leases, state]) table.close();
     this.tables.db.close();
@@ -263,7 +269,11 @@ export class LanceChunkStore implements ChunkStore {
    * webhook batch, or two processes) committing at once make one of them retry, and every write here
    * is idempotent (merge-inserts, deletes by filter, conditional lease writes, compaction).
    */
-  private async write<T>(what: string, run: () => Promise<T>): Promise<T> {
+  private write<T>(what: string, run: () => Promise<T>): Promise<T> {
+    return this.track(this.retrying(what, run));
+  }
+
+  private async retrying<T>(what: string, run: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await run();
@@ -279,15 +289,23 @@ export class LanceChunkStore implements ChunkStore {
     }
   }
 
-  private async read<T>(what: string, run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (cause) {
-      if (cause instanceof StoreInputError) throw cause;
-      throw new StoreError("STORE_READ_FAILED", `LanceDB ${what} failed: ${(cause as Error).message}`, {
-        cause,
-      });
-    }
+  private read<T>(what: string, run: () => Promise<T>): Promise<T> {
+    return this.track(
+      run().catch((cause: unknown) => {
+        if (cause instanceof StoreInputError) throw cause;
+        throw new StoreError("STORE_READ_FAILED", `LanceDB ${what} failed: ${(cause as Error).message}`, {
+          cause,
+        });
+      }),
+    );
+  }
+
+  /** Remembers a call until it settles, so `close()` can let it finish first. */
+  private track<T>(call: Promise<T>): Promise<T> {
+    this.inflight.add(call);
+    const forget = () => this.inflight.delete(call);
+    call.then(forget, forget);
+    return call;
   }
 }
 
