@@ -1,4 +1,5 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import { MissingDependencyError } from "../optional-dependency.js";
 import type { Answerer, AnswerInput } from "./answerer.js";
 import { ChatModelCondenser } from "./chat-model-condenser.js";
 import { AnswerError } from "./errors.js";
@@ -51,6 +52,8 @@ export class ChatModelAnswerer implements Answerer {
 function wrap(error: unknown, signal: AbortSignal | undefined): unknown {
   // An abort is the caller's own doing: pass it through for the handler to recognise.
   if (signal?.aborted) return signal.reason ?? error;
+  // Says which package to install: no model call happened, so no key or quota to check.
+  if (error instanceof MissingDependencyError) return error;
   const detail = error instanceof Error ? error.message : String(error);
   return new AnswerError(`the chat model failed (${detail}): check its API key and quota, then retry`, {
     cause: error,

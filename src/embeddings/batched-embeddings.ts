@@ -1,5 +1,6 @@
 import { Embeddings } from "@langchain/core/embeddings";
 import pLimit from "p-limit";
+import { MissingDependencyError } from "../optional-dependency.js";
 import { EmbeddingError } from "./errors.js";
 import { backoffMs, isRetryable, sleep } from "./retry.js";
 
@@ -89,7 +90,7 @@ export class BatchedEmbeddings extends Embeddings {
         this.counters.texts += expected;
         return vectors;
       } catch (cause) {
-        if (cause instanceof EmbeddingError) throw cause;
+        if (cause instanceof EmbeddingError || cause instanceof MissingDependencyError) throw cause;
         if (attempt >= this.retries || !isRetryable(cause)) {
           throw new EmbeddingError(
             "EMBEDDING_FAILED",

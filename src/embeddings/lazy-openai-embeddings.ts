@@ -1,5 +1,6 @@
 import { Embeddings } from "@langchain/core/embeddings";
 import type { OpenAIEmbeddings, OpenAIEmbeddingsParams } from "@langchain/openai";
+import { importOptional } from "../optional-dependency.js";
 
 type OpenAIFields = Partial<OpenAIEmbeddingsParams> & {
   apiKey?: string;
@@ -7,8 +8,8 @@ type OpenAIFields = Partial<OpenAIEmbeddingsParams> & {
 };
 
 /**
- * `OpenAIEmbeddings`, loaded on first use: `@langchain/openai` takes most of a second to import,
- * which every offline CLI run and test child would otherwise pay for nothing.
+ * `OpenAIEmbeddings`, loaded on first use: `@langchain/openai` is an optional package that takes
+ * most of a second to import, which every offline CLI run and test child would otherwise pay for nothing.
  */
 export class LazyOpenAIEmbeddings extends Embeddings {
   private inner: Promise<OpenAIEmbeddings> | undefined;
@@ -26,7 +27,7 @@ export class LazyOpenAIEmbeddings extends Embeddings {
   }
 
   private load(): Promise<OpenAIEmbeddings> {
-    this.inner ??= import("@langchain/openai").then(
+    this.inner ??= importOptional("openai", () => import("@langchain/openai")).then(
       ({ OpenAIEmbeddings }) => new OpenAIEmbeddings(this.fields),
     );
     return this.inner;

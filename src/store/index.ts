@@ -1,13 +1,13 @@
 export { chunkId } from "./chunk-id.js";
 export { StoreError, StoreInputError } from "./errors.js";
 export { isStorableId } from "./guards.js";
-export { LanceChunkStore, type LanceChunkStoreOptions } from "./lancedb/lancedb-store.js";
 export {
   type AnnQuery,
   DEFAULT_ANN_QUERY,
   DEFAULT_EXACT_FILTER_MAX_RECORD_IDS,
   DEFAULT_VECTOR_INDEX_MIN_ROWS,
-} from "./lancedb/vector-index.js";
+} from "./lancedb/index-settings.js";
+export { LanceChunkStore, type LanceChunkStoreOptions } from "./lancedb/lancedb-store.js";
 export { openChunkStore, type StoreSettings } from "./open-store.js";
 export { QdrantChunkStore, type QdrantChunkStoreOptions } from "./qdrant/qdrant-store.js";
 export { STORE_SCHEMA_VERSION, StoreSchemaError } from "./schema-version.js";

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { makeArrowTable, type Table } from "@lancedb/lancedb";
+import type { Table } from "@lancedb/lancedb";
+import { importOptional } from "../../optional-dependency.js";
 import { StoreError, StoreInputError } from "../errors.js";
 import { requireChunk, requireId, requireIds, requirePage, requireTenant, requireVector } from "../guards.js";
 import { ensureSchemaVersion, SCHEMA_STATE } from "../schema-version.js";
@@ -14,19 +15,20 @@ import type {
   SearchOptions,
   SyncState,
 } from "../types.js";
-import { type ChunkRow, fromChunkRow, metadataPatchColumns, toChunkRow } from "./rows.js";
-import { CHUNK_COLUMNS, chunksSchema } from "./schema.js";
-import { sqlAnd, sqlEquals, sqlIn } from "./sql.js";
-import { LanceState } from "./state.js";
-import { type LanceTables, openTables } from "./tables.js";
+import { CHUNK_COLUMNS } from "./columns.js";
 import {
   type AnnQuery,
   DEFAULT_ANN_QUERY,
   DEFAULT_EXACT_FILTER_MAX_RECORD_IDS,
   DEFAULT_VECTOR_INDEX_MIN_ROWS,
-  maintainIndexes,
-  tuneAnnQuery,
-} from "./vector-index.js";
+} from "./index-settings.js";
+import { type ChunkRow, fromChunkRow, metadataPatchColumns, toChunkRow } from "./rows.js";
+import { sqlAnd, sqlEquals, sqlIn } from "./sql.js";
+import { LanceState } from "./state.js";
+import type { LanceTables } from "./tables.js";
+
+/** LanceDB, Arrow and the code that needs them: loaded by the first `open()`. */
+type LanceRuntime = typeof import("./lance-runtime.js");
 
 /** Where and how the embedded store keeps its data. */
 export interface LanceChunkStoreOptions {
@@ -67,6 +69,7 @@ export class LanceChunkStore implements ChunkStore {
   private readonly inflight = new Set<Promise<unknown>>();
 
   private constructor(
+    private readonly lance: LanceRuntime,
     private readonly tables: LanceTables,
     readonly dimensions: number,
     private readonly vectorIndexMinRows: number,
@@ -88,8 +91,10 @@ export class LanceChunkStore implements ChunkStore {
         `dimensions must be a positive integer, got ${options.dimensions}`,
       );
     }
-    const tables = await openTables(options.dir, options.dimensions);
+    const lance = await importOptional("lancedb", () => import("./lance-runtime.js"));
+    const tables = await lance.openTables(options.dir, options.dimensions);
     const store = new LanceChunkStore(
+      lance,
       tables,
       options.dimensions,
       options.vectorIndexMinRows ?? DEFAULT_VECTOR_INDEX_MIN_ROWS,
@@ -114,8 +119,8 @@ export class LanceChunkStore implements ChunkStore {
     for (const chunk of chunks) requireChunk(chunk, this.dimensions);
     // Two rows with one id in a single merge would both be inserted; keep the last.
     const rows = [...new Map(chunks.map((c) => [c.id, toChunkRow(c)])).values()];
-    const data = makeArrowTable(rows as unknown as Record<string, unknown>[], {
-      schema: chunksSchema(this.dimensions),
+    const data = this.lance.makeArrowTable(rows as unknown as Record<string, unknown>[], {
+      schema: this.lance.chunksSchema(this.dimensions),
     });
     await this.write("upsert chunks", () =>
       this.chunks.mergeInsert("id").whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(data),
@@ -184,7 +189,7 @@ export class LanceChunkStore implements ChunkStore {
     if (options.recordIds && options.recordIds.length <= this.exactFilterMaxRecordIds) {
       query = query.bypassVectorIndex();
     } else {
-      query = tuneAnnQuery(query, this.annQuery, options.limit + offset);
+      query = this.lance.tuneAnnQuery(query, this.annQuery, options.limit + offset);
     }
     const rows = (await this.read("search", () => query.toArray())) as (ChunkRow & { _distance: number })[];
     options.signal?.throwIfAborted();
@@ -250,7 +255,7 @@ export class LanceChunkStore implements ChunkStore {
 
   /** Builds missing scalar indexes, the vector index once the table is large enough, and compacts. */
   async optimize(): Promise<void> {
-    await this.write("optimize", () => maintainIndexes(this.chunks, this.vectorIndexMinRows));
+    await this.write("optimize", () => this.lance.maintainIndexes(this.chunks, this.vectorIndexMinRows));
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { Chunk, ChunkInput, ChunkMetadata, RecordVersion, Unindexable } from "../types.js";
-import { rowKey } from "./schema.js";
+import { rowKey } from "./columns.js";
 
 /** A chunks-table row as LanceDB reads and writes it. */
 export interface ChunkRow {

@@ -1,14 +1,5 @@
 import { Field, FixedSizeList, Float32, Float64, Int32, Schema, Utf8 } from "apache-arrow";
 
-/** Table names inside the store folder. */
-export const TABLES = {
-  chunks: "chunks",
-  records: "records",
-  syncState: "sync_state",
-  leases: "leases",
-  state: "state",
-} as const;
-
 // LanceDB reads this field metadata as the table's primary key. With it, two writers that
 // merge-insert the same key at once conflict and retry instead of both inserting: that is what
 // makes leases exclusive across processes (measured: without it, concurrent inserts duplicate).
@@ -38,24 +29,6 @@ export function chunksSchema(dimensions: number): Schema {
     new Field("vector", new FixedSizeList(dimensions, new Field("item", new Float32(), true)), false),
   ]);
 }
-
-/** Every chunk column except the vector: what searches read back. */
-export const CHUNK_COLUMNS = [
-  "id",
-  "tenant",
-  "sync_id",
-  "record_id",
-  "chunk_index",
-  "content_hash",
-  "text",
-  "integration",
-  "external_id",
-  "name",
-  "url",
-  "mime_type",
-  "updated_at",
-  "page",
-];
 
 /** Record versions, keyed by tenant + sync id + record id. */
 export const recordsSchema = new Schema([
@@ -95,8 +68,3 @@ export const stateSchema = new Schema([
   new Field("key", new Utf8(), false),
   new Field("value", new Utf8(), false),
 ]);
-
-/** The key of a row from its parts (tenant, sync id, record id…): injective for any strings. */
-export function rowKey(...parts: string[]): string {
-  return JSON.stringify(parts);
-}

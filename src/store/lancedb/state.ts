@@ -10,8 +10,8 @@ import {
   requireTenant,
 } from "../guards.js";
 import type { RecordVersion, SyncState } from "../types.js";
+import { rowKey } from "./columns.js";
 import { fromRecordRow, type RecordRow, recordKey, toRecordRow } from "./rows.js";
-import { rowKey } from "./schema.js";
 import { sqlAnd, sqlEquals, sqlIn, sqlNumber, sqlString } from "./sql.js";
 import type { LanceTables } from "./tables.js";
 

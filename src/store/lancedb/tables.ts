@@ -2,7 +2,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { type Connection, connect, type Table } from "@lancedb/lancedb";
 import { FixedSizeList, type Schema } from "apache-arrow";
 import { StoreError } from "../errors.js";
-import { chunksSchema, leasesSchema, recordsSchema, stateSchema, syncStateSchema, TABLES } from "./schema.js";
+import { TABLES } from "./columns.js";
+import { chunksSchema, leasesSchema, recordsSchema, stateSchema, syncStateSchema } from "./schema.js";
 
 // Opening a new folder while another process creates it takes a few tries at most.
 const OPEN_ATTEMPTS = 10;

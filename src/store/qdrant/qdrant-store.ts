@@ -1,4 +1,5 @@
-import { QdrantClient } from "@qdrant/js-client-rest";
+import type { QdrantClient } from "@qdrant/js-client-rest";
+import { importOptional } from "../../optional-dependency.js";
 import { StoreError, StoreInputError } from "../errors.js";
 import { requireChunk, requireId, requireIds, requirePage, requireTenant, requireVector } from "../guards.js";
 import { ensureSchemaVersion, SCHEMA_STATE } from "../schema-version.js";
@@ -59,13 +60,7 @@ export class QdrantChunkStore implements ChunkStore {
       );
     }
     const collection = options.collection ?? "clearance_chunks";
-    const client =
-      options.client ??
-      new QdrantClient({
-        url: options.url,
-        ...(options.apiKey ? { apiKey: options.apiKey } : {}),
-        checkCompatibility: false,
-      });
+    const client = options.client ?? (await connect(options));
     try {
       await ensureCollections(client, collection, `${collection}_state`, options.dimensions);
     } catch (cause) {
@@ -280,4 +275,14 @@ async function hasPoints(client: QdrantClient, collection: string): Promise<bool
     filter: { must: [matchValue("kind", "record")] },
   });
   return records.count > 0;
+}
+
+/** A client for `options.url`; the Qdrant package is loaded here, at first use, not by `import "clearance"`. */
+async function connect(options: QdrantChunkStoreOptions): Promise<QdrantClient> {
+  const { QdrantClient } = await importOptional("qdrant", () => import("@qdrant/js-client-rest"));
+  return new QdrantClient({
+    url: options.url,
+    ...(options.apiKey ? { apiKey: options.apiKey } : {}),
+    checkCompatibility: false,
+  });
 }

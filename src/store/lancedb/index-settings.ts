@@ -1,0 +1,35 @@
+// The embedded store's index settings, apart from vector-index.ts so that reading them does not
+// load LanceDB (it is loaded at the store's first open).
+
+/**
+ * Below this many chunks every search is an exact (flat) scan; from it on, `optimize()` builds an
+ * IVF_HNSW_SQ index. Measured with bench/store.ts (384 dims, clustered vectors, 2 shared cores):
+ * an exact unfiltered search takes 43–83 ms p50 at 20k chunks, 110–280 ms at 50k and 219 ms at
+ * 100k; with the index it takes 4–9 ms, but recall@10 drops to 0.89–0.98 and the build costs
+ * 6–40 s at 20k, 130–260 s at 50k–100k. Up to 50k chunks the exact scan is fast enough for
+ * interactive use and perfectly accurate, so the index is not worth its build time and lost recall.
+ */
+export const DEFAULT_VECTOR_INDEX_MIN_ROWS = 50_000;
+
+/**
+ * Searches filtered to at most this many record ids stay exact even when the ANN index exists.
+ * At 100k chunks the exact scan costs 11 ms (100 chunks) to 21 ms (1,000 chunks), about what
+ * the index costs, and it keeps recall at 1.0 where it matters most: the permission pre-filter.
+ * (LanceDB's HNSW with a very selective prefilter also had a slow tail: p95 174 ms at 50k/0.1%.)
+ */
+export const DEFAULT_EXACT_FILTER_MAX_RECORD_IDS = 1_000;
+
+/**
+ * How a search through the ANN index trades recall for time (ignored by exact searches):
+ * `efPerResult` × (limit + offset) HNSW candidates are explored (LanceDB's default is 1.5 ×),
+ * `refineFactor` × limit of them are re-ranked with the full vectors (the index keeps quantized
+ * ones), and `nprobes` IVF partitions are searched.
+ */
+export interface AnnQuery {
+  efPerResult?: number;
+  refineFactor?: number;
+  nprobes?: number;
+}
+
+/** Tuned with bench/ann-recall.ts: see the numbers there. */
+export const DEFAULT_ANN_QUERY: AnnQuery = {};
