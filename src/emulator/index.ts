@@ -5,6 +5,7 @@ export {
   type CorpusSpec,
   corpusToState,
   DEFAULT_PROJECT_ID,
+  EXAMPLE_CORPUS_DIR,
   loadCorpusDir,
   type Manifest,
   type ManifestCompany,

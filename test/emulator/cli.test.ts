@@ -1,9 +1,13 @@
+import { execFileSync } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
+import { BUNDLED_CORPUS } from "../../src/cli/args.js";
 import { emulatorCommand, startFromFlags } from "../../src/cli/commands/emulator.js";
+import { clientFromConfig } from "../../src/compose/index.js";
+import { loadConfig } from "../../src/config/index.js";
 import { startEmulator } from "../../src/emulator/index.js";
 import { call, smallCorpus, smallManifest } from "./helpers.js";
 
@@ -15,7 +19,7 @@ describe("clearance emulator", () => {
     command.action(() => {});
     await command.parseAsync(["--rate-429", "0.2", "--fault-seed", "5"], { from: "user" });
     expect(command.opts()).toMatchObject({
-      corpus: "examples/corpus",
+      corpus: BUNDLED_CORPUS,
       port: 4010,
       host: "127.0.0.1",
       rate429: 0.2,
@@ -52,6 +56,30 @@ describe("clearance emulator", () => {
       expect(token).toBeDefined();
       emulator.faults.clear();
       expect((await call(emulator, token, "/api/syncs")).body.data).toHaveLength(1);
+
+      // The export lines, pasted into a shell, configure Clearance for this emulator.
+      const exports = banner.split("\n").filter((line) => line.startsWith("export "));
+      expect(exports.map((line) => line.split("=")[0])).toEqual([
+        "export PARAGON_SYNC_URL",
+        "export PARAGON_PROJECT_ID",
+        "export PARAGON_SIGNING_KEY",
+        "export CLEARANCE_TENANTS",
+      ]);
+      const names = ["PARAGON_SYNC_URL", "PARAGON_PROJECT_ID", "PARAGON_SIGNING_KEY", "CLEARANCE_TENANTS"];
+      const printed = execFileSync(
+        "bash",
+        ["-c", `${exports.join("\n")}\nnode -e 'console.log(JSON.stringify(process.env))'`],
+        {
+          env: { PATH: process.env.PATH },
+          encoding: "utf8",
+        },
+      );
+      const env = JSON.parse(printed) as Record<string, string>;
+      expect(names.every((name) => env[name])).toBe(true);
+      const config = loadConfig({ env });
+      expect(config.tenants).toEqual(emulator.state.tenants());
+      const client = clientFromConfig(config, "northwind");
+      expect((await client.syncs.list()).map((sync) => sync.id)).toHaveLength(1);
     } finally {
       await emulator.close();
       await rm(dir, { recursive: true, force: true });

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Command, Option } from "commander";
 import { type Emulator, type FaultConfigInput, startEmulator } from "../../emulator/index.js";
-import { fraction, nonNegativeInt } from "../args.js";
+import { BUNDLED_CORPUS, fraction, nonNegativeInt } from "../args.js";
 
 export interface EmulatorFlags {
   corpus: string;
@@ -26,14 +26,19 @@ export interface EmulatorFlags {
 
 /**
  * `clearance emulator`: serves a corpus folder as Managed Sync (Sync API, aliases, admin API)
- * until Ctrl-C. Prints the URL, project id, a token per Connected User and the admin token.
+ * until Ctrl-C. Prints the URL, project id, a token per Connected User, the admin token, and the
+ * `export` lines that point Clearance (CLI, config, the README's snippet) at it.
  */
 export function emulatorCommand(): Command {
   return new Command("emulator")
     .description(
       "Run a Managed Sync-compatible server over a corpus folder (for development, tests and the demo)",
     )
-    .option("--corpus <dir>", "corpus folder with manifest.yaml", "examples/corpus")
+    .option(
+      "--corpus <dir>",
+      "corpus folder with manifest.yaml (default: the example companies)",
+      BUNDLED_CORPUS,
+    )
     .addOption(
       new Option("--port <n>", "port to listen on (0: any free port)")
         .argParser(nonNegativeInt)
@@ -100,8 +105,36 @@ export async function startFromFlags(flags: EmulatorFlags): Promise<{ emulator: 
   }
   if (emulator.webhooks.webhookUrl) lines.push(`  webhooks     ${emulator.webhooks.webhookUrl}`);
   if (emulator.faults.current) lines.push(`  faults       ${JSON.stringify(emulator.faults.current)}`);
+  lines.push("", "Point Clearance at it (paste into the shell that runs clearance or your app):");
+  lines.push(...exportLines(emulator, flags.signingKey ?? emulator.signingKeyPath), "");
   lines.push("Ctrl-C to stop.");
   return { emulator, banner: `${lines.join("\n")}\n` };
+}
+
+/** Shell `export` lines for the settings Clearance reads (src/config/env.ts), pointing at this emulator. */
+function exportLines(emulator: Emulator, signingKeyFile: string | undefined): string[] {
+  const tenants = emulator.state.tenants();
+  const lines = [
+    `export PARAGON_SYNC_URL=${shellQuote(emulator.url)}`,
+    `export PARAGON_PROJECT_ID=${shellQuote(emulator.projectId)}`,
+  ];
+  if (signingKeyFile) {
+    // The key itself, not its path: the README's snippet and every Paragon example read the PEM.
+    lines.push(`export PARAGON_SIGNING_KEY="$(cat ${shellQuote(signingKeyFile)})"`);
+  } else {
+    lines.push("# no signing key (--public-key only): set PARAGON_USER_TOKEN to a token you signed");
+  }
+  lines.push(
+    tenants.length === 1
+      ? `export CLEARANCE_TENANT=${shellQuote(tenants[0]!)}`
+      : `export CLEARANCE_TENANTS=${shellQuote(tenants.join(","))}`,
+  );
+  return lines;
+}
+
+/** Quotes a value for POSIX shells when it needs it. */
+function shellQuote(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replaceAll("'", "'\\''")}'`;
 }
 
 function faultsOf(flags: EmulatorFlags): FaultConfigInput | undefined {
