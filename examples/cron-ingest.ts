@@ -13,8 +13,6 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { startEmulator } from "../src/emulator/index.js";
 import {
   configuredTenants,
   embeddingsFromConfig,
@@ -24,7 +22,8 @@ import {
   openChunkStore,
   type TenantsIngestReport,
   tenantClientsFromConfig,
-} from "../src/index.js";
+} from "clearance";
+import { EXAMPLE_CORPUS_DIR, startEmulator } from "clearance/emulator";
 
 // ─── The part you keep ──────────────────────────────────────────────────────────────────────────
 
@@ -76,10 +75,7 @@ async function cron(mode: IngestMode): Promise<void> {
 // ─── Offline stand-in: the emulator plays Paragon ───────────────────────────────────────────────
 
 async function offline(): Promise<void> {
-  const emulator = await startEmulator({
-    corpusDir: fileURLToPath(new URL("./corpus/", import.meta.url)),
-    port: 0,
-  });
+  const emulator = await startEmulator({ corpusDir: EXAMPLE_CORPUS_DIR, port: 0 });
   const storeDir = await mkdtemp(join(tmpdir(), "clearance-cron-"));
   // What a deployment puts in its environment, pointed at the emulator.
   Object.assign(process.env, {

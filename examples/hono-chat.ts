@@ -2,16 +2,45 @@
 // from what that person may read: it starts the server, asks as two people, prints, and exits.
 //
 //   npx tsx examples/hono-chat.ts
+import { mkdtemp, rm } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { serve } from "@hono/node-server";
+import {
+  type ChatResponseBody,
+  createChatHandler,
+  createManagedSyncRetriever,
+  HashingEmbeddings,
+  ingest,
+  jwtIdentity,
+  LanceChunkStore,
+  ManagedSyncClient,
+} from "clearance";
+import { EXAMPLE_CORPUS_DIR, startEmulator } from "clearance/emulator";
 import { Hono } from "hono";
 import { generateKeyPair, SignJWT } from "jose";
-import { type ChatResponseBody, createChatHandler } from "../src/chat/index.js";
-import { createManagedSyncRetriever, jwtIdentity } from "../src/index.js";
-import { startNorthwind } from "./_northwind.js";
 
-const northwind = await startNorthwind(); // emulator + ingested store: see _northwind.ts
-const { client, store, embeddings, tenant } = northwind;
+// ─── Offline stand-in for Paragon and your cron ─────────────────────────────────────────────────
+// The emulator serves the example companies' drives as Managed Sync on loopback, and one ingest
+// fills a throwaway store. In production Paragon plays the first part, your cron (cron-ingest.ts)
+// the second, and your server only opens the store.
+const emulator = await startEmulator({ corpusDir: EXAMPLE_CORPUS_DIR, port: 0 });
+const tenant = "northwind"; // the Connected User whose syncs hold Northwind Labs' drive (a token's `sub`)
+const client = new ManagedSyncClient({
+  baseUrl: emulator.url, // production: PARAGON_SYNC_URL, or nothing for Paragon's cloud
+  auth: { signingKey: emulator.signingKeyPem!, projectId: emulator.projectId, userId: tenant },
+});
+const storeDir = await mkdtemp(join(tmpdir(), "clearance-example-"));
+const store = await LanceChunkStore.open({ dir: storeDir, dimensions: 384 });
+const embeddings = new HashingEmbeddings(); // offline; production: createEmbeddings({ openaiApiKey })
+await ingest({ client, store, embeddings, tenant });
+const cleanUp = async () => {
+  await store.close();
+  await emulator.close();
+  await rm(storeDir, { recursive: true, force: true });
+};
+// ────────────────────────────────────────────────────────────────────────────────────────────────
 
 // One retriever per tenant (the Connected User whose syncs were ingested), shared by every request.
 const retriever = createManagedSyncRetriever({ client, store, embeddings, tenant, k: 3 });
@@ -71,5 +100,5 @@ try {
   console.log(`with a forged token: HTTP ${(await ask("not.a.token", question)).status}`);
 } finally {
   server.close();
-  await northwind.close();
+  await cleanUp();
 }

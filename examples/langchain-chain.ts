@@ -3,14 +3,25 @@
 // written only from chunks they may read in Google Drive / SharePoint.
 //
 //   npx tsx examples/langchain-chain.ts
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Document } from "@langchain/core/documents";
 import { SimpleChatModel } from "@langchain/core/language_models/chat_models";
 import type { BaseMessage } from "@langchain/core/messages";
 import { StringOutputParser } from "@langchain/core/output_parsers";
 import { ChatPromptTemplate } from "@langchain/core/prompts";
 import { RunnablePassthrough, RunnableSequence } from "@langchain/core/runnables";
-import { createManagedSyncRetriever, type RetrievedChunkMetadata, tokenize } from "../src/index.js";
-import { startNorthwind } from "./_northwind.js";
+import {
+  createManagedSyncRetriever,
+  HashingEmbeddings,
+  ingest,
+  LanceChunkStore,
+  ManagedSyncClient,
+  type RetrievedChunkMetadata,
+  tokenize,
+} from "clearance";
+import { EXAMPLE_CORPUS_DIR, startEmulator } from "clearance/emulator";
 
 /**
  * OFFLINE STAND-IN for a chat model, so the example needs no API key: it "answers" by quoting the
@@ -42,8 +53,26 @@ class OfflineExtractiveChatModel extends SimpleChatModel {
   }
 }
 
-const northwind = await startNorthwind(); // emulator + ingested store: see _northwind.ts
-const { client, store, embeddings, tenant } = northwind;
+// ─── Offline stand-in for Paragon and your cron ─────────────────────────────────────────────────
+// The emulator serves the example companies' drives as Managed Sync on loopback, and one ingest
+// fills a throwaway store. In production Paragon plays the first part, your cron (cron-ingest.ts)
+// the second, and your server only opens the store.
+const emulator = await startEmulator({ corpusDir: EXAMPLE_CORPUS_DIR, port: 0 });
+const tenant = "northwind"; // the Connected User whose syncs hold Northwind Labs' drive (a token's `sub`)
+const client = new ManagedSyncClient({
+  baseUrl: emulator.url, // production: PARAGON_SYNC_URL, or nothing for Paragon's cloud
+  auth: { signingKey: emulator.signingKeyPem!, projectId: emulator.projectId, userId: tenant },
+});
+const storeDir = await mkdtemp(join(tmpdir(), "clearance-example-"));
+const store = await LanceChunkStore.open({ dir: storeDir, dimensions: 384 });
+const embeddings = new HashingEmbeddings(); // offline; production: createEmbeddings({ openaiApiKey })
+await ingest({ client, store, embeddings, tenant });
+const cleanUp = async () => {
+  await store.close();
+  await emulator.close();
+  await rm(storeDir, { recursive: true, force: true });
+};
+// ────────────────────────────────────────────────────────────────────────────────────────────────
 
 // Built once per tenant (the Connected User whose syncs were ingested), shared by every user.
 const retriever = createManagedSyncRetriever({ client, store, embeddings, tenant, k: 3 });
@@ -93,5 +122,5 @@ try {
     console.log();
   }
 } finally {
-  await northwind.close();
+  await cleanUp();
 }

@@ -16,3 +16,16 @@ export class RetrievalConfigError extends ClearanceError {
     super("RETRIEVAL_CONFIG_INVALID", message, options);
   }
 }
+
+/** A call named a tenant other than the one this retriever serves. */
+export class TenantMismatchError extends ClearanceError {
+  constructor(
+    readonly served: string,
+    readonly named: string,
+  ) {
+    super(
+      "TENANT_MISMATCH",
+      `this retriever serves tenant ${served} but the call names tenant ${named}: use that tenant's retriever (TenantRetrievers.forTenant)`,
+    );
+  }
+}

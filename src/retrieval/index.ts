@@ -1,6 +1,6 @@
 export { type CandidatePage, type CandidateSource, vectorSource } from "./candidates.js";
 export type { RetrievedChunkMetadata } from "./documents.js";
-export { NoSubjectError, RetrievalConfigError } from "./errors.js";
+export { NoSubjectError, RetrievalConfigError, TenantMismatchError } from "./errors.js";
 export {
   createManagedSyncRetriever,
   type ManagedSyncRetrieverOptions,
@@ -22,4 +22,4 @@ export {
   type RetrieveOptions,
 } from "./retriever.js";
 export { SubjectConflictError } from "./subject.js";
-export { createRetrieverTool, type RetrieverToolOptions } from "./tool.js";
+export { createRetrieverTool, type RetrieverToolOptions, type TenantRetrieverSource } from "./tool.js";

@@ -1,31 +1,53 @@
 import { type StructuredToolInterface, tool } from "@langchain/core/tools";
 import { z } from "zod";
-import type { PermissionAwareRetriever, RetrievalResult } from "./retriever.js";
+import { TenantMismatchError } from "./errors.js";
+import { PermissionAwareRetriever, type RetrievalResult } from "./retriever.js";
 
 export interface RetrieverToolOptions {
   name?: string;
   description?: string;
 }
 
+/** Per-tenant retrievers (`TenantRetrievers`): the tool then serves the tenant the run names. */
+export interface TenantRetrieverSource {
+  forTenant(tenant: string): PermissionAwareRetriever;
+}
+
+/** Who a tool call is for, as the run says it: LangChain v1 runtime `context`, or `configurable`. */
+interface Caller {
+  user?: unknown;
+  tenant?: unknown;
+  member?: unknown;
+}
+
 /**
- * The retriever as an agent tool. The user comes from the run's `configurable.user` (or the view's
- * bound user), and the search goes through the same enforcement as `invoke`. The tool returns the
- * chunks as text with citations, and `{ documents, report }` as its artifact; when fewer than k
- * came back the text says so and why.
+ * The retriever as an agent tool. Who asks comes from the run: a LangChain v1 agent's runtime
+ * context (`createAgent({ contextSchema })`, invoked with `{ context: { user, tenant? } }`), or
+ * `configurable: { user, tenant? }` (or the view's bound user). Given per-tenant retrievers
+ * (`TenantRetrievers`), the run must name the tenant; given one tenant's retriever, a run naming
+ * another tenant is refused. The search goes through the same enforcement as `invoke`; the tool
+ * returns the chunks as text with citations, and `{ documents, report }` as its artifact; when
+ * fewer than k came back the text says so and why.
  *
  * @example
  * const search = createRetrieverTool(retriever);
- * await search.invoke({ query: "travel policy" }, { configurable: { user: "ana@northwind.test" } });
+ * const agent = createAgent({ model, tools: [search], contextSchema: z.object({ user: z.string() }) });
+ * await agent.invoke({ messages: [{ role: "user", content: "travel policy?" }] }, { context: { user: "ana@northwind.test" } });
  */
 export function createRetrieverTool(
-  retriever: PermissionAwareRetriever,
+  retriever: PermissionAwareRetriever | TenantRetrieverSource,
   options: RetrieverToolOptions = {},
 ): StructuredToolInterface {
   return tool(
-    async ({ query }, config): Promise<[string, RetrievalResult]> => {
-      const result = await retriever.retrieveWithReport(query, {
-        user: config?.configurable?.user,
-        ...(config?.signal ? { signal: config.signal } : {}),
+    async ({ query }, runtime): Promise<[string, RetrievalResult]> => {
+      const context = (runtime as { context?: Caller } | undefined)?.context ?? {};
+      const configurable: Caller = runtime?.configurable ?? {};
+      const pick = (key: keyof Caller) => context[key] ?? configurable[key];
+      const target = retrieverFor(retriever, pick("tenant"));
+      const result = await target.retrieveWithReport(query, {
+        user: typeof pick("user") === "string" ? (pick("user") as string) : undefined,
+        ...(pick("member") === true ? { member: true } : {}),
+        ...(runtime?.signal ? { signal: runtime.signal } : {}),
       });
       return [formatResult(result), result];
     },
@@ -38,6 +60,20 @@ export function createRetrieverTool(
       responseFormat: "content_and_artifact",
     },
   );
+}
+
+/** The retriever serving the run's tenant: never another tenant's, never a default one. */
+function retrieverFor(
+  retriever: PermissionAwareRetriever | TenantRetrieverSource,
+  tenant: unknown,
+): PermissionAwareRetriever {
+  const named = typeof tenant === "string" ? tenant.trim() : "";
+  if (retriever instanceof PermissionAwareRetriever) {
+    if (named && named !== retriever.tenant) throw new TenantMismatchError(retriever.tenant, named);
+    return retriever;
+  }
+  // An empty tenant is refused by the source itself (TenantRetrievers: NO_TENANT).
+  return retriever.forTenant(named);
 }
 
 function formatResult({ documents, report }: RetrievalResult): string {

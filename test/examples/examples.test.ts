@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -96,6 +96,27 @@ function expectPermissionAware(blocks: Asked[], sees: string, doesNot: string): 
   expect(other.sources).not.toEqual(seer.sources);
 }
 
+describe("examples copy into a project as they are", () => {
+  const files = readdirSync(`${ROOT}examples`).filter((name) => name.endsWith(".ts"));
+
+  it("every example imports Clearance by its package name, and nothing private", () => {
+    expect(files.length).toBeGreaterThanOrEqual(5);
+    for (const file of files) {
+      expect(file, "no private helpers: each example stands alone").not.toMatch(/^_/);
+      const source = readFileSync(`${ROOT}examples/${file}`, "utf8");
+      const specifiers = [...source.matchAll(/^\s*(?:import|export)\b[^;]*?from\s+"([^"]+)"/gms)].map(
+        (m) => m[1]!,
+      );
+      expect(specifiers, file).toContain("clearance");
+      // Only packages (and Node's own modules): a copied file has no ../src or ./helper next to it.
+      expect(
+        specifiers.filter((s) => s.startsWith(".")),
+        file,
+      ).toEqual([]);
+    }
+  });
+});
+
 describe("examples run offline against the emulator", () => {
   it(
     "cron-ingest.ts: an incremental run, a change, then a full run that removes the deleted file",
@@ -130,6 +151,16 @@ describe("examples run offline against the emulator", () => {
     "langchain-chain.ts: one chain, the user from configurable, different sources per person",
     async () => {
       const { code, stdout, stderr } = await runExample("langchain-chain.ts");
+      expect(code, stderr).toBe(0);
+      expectPermissionAware(askedBlocks(stdout), "hana@northwind.test", "sam@northwind.test");
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    "langchain-agent.ts: a LangChain v1 agent, the person from the runtime context, different sources per person",
+    async () => {
+      const { code, stdout, stderr } = await runExample("langchain-agent.ts");
       expect(code, stderr).toBe(0);
       expectPermissionAware(askedBlocks(stdout), "hana@northwind.test", "sam@northwind.test");
     },

@@ -1,4 +1,4 @@
-import { RunnableLambda } from "@langchain/core/runnables";
+import { type RunnableConfig, RunnableLambda } from "@langchain/core/runnables";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { HashingEmbeddings } from "../../src/embeddings/index.js";
 import {
@@ -10,6 +10,7 @@ import {
   type RetrievalResult,
 } from "../../src/retrieval/index.js";
 import type { LanceChunkStore } from "../../src/store/index.js";
+import { TenantRetrievers } from "../../src/tenants/index.js";
 import { embeddings as makeEmbeddings, tempStore, textFor, upsertRecords } from "./helpers/corpus.js";
 import { FakeAccessControl } from "./helpers/fake-access.js";
 
@@ -136,5 +137,45 @@ describe("agent tool", () => {
     );
     expect(String(few.content)).toMatch(/0 of 4 passages/);
     await expect(search.invoke({ query: "budget" })).rejects.toMatchObject({ code: "NO_SUBJECT" });
+  });
+
+  it("reads the person (and tenant) from a LangChain v1 agent's runtime context", async () => {
+    const search = createRetrieverTool(make());
+    // What langchain's ToolNode passes: the LangGraph config with the run's `context`.
+    const call = (context: Record<string, unknown>) =>
+      search.invoke({ id: "call-3", name: search.name, args: { query: "budget" }, type: "tool_call" }, {
+        context,
+      } as RunnableConfig);
+    const message = await call({ user: USER });
+    const artifact = message.artifact as RetrievalResult;
+    expect(artifact.documents).toHaveLength(4);
+    for (const doc of artifact.documents)
+      expect(access.allows(USER, "drive", doc.metadata.recordId)).toBe(true);
+    expect((await call({ user: USER, tenant: "acme" })).artifact.documents).toHaveLength(4);
+    // One tenant's tool never searches for a run that names another tenant.
+    await expect(call({ user: USER, tenant: "globex" })).rejects.toMatchObject({ code: "TENANT_MISMATCH" });
+  });
+
+  it("serves the run's tenant from per-tenant retrievers, and refuses a run without one", async () => {
+    const search = createRetrieverTool(
+      new TenantRetrievers({ create: () => make(), isKnown: (t) => t === "acme" }),
+    );
+    const invoke = (config: RunnableConfig) =>
+      search.invoke(
+        { id: "call-4", name: search.name, args: { query: "budget" }, type: "tool_call" },
+        config,
+      );
+    const viaContext = await invoke({ context: { user: USER, tenant: "acme" } } as RunnableConfig);
+    expect((viaContext.artifact as RetrievalResult).documents).toHaveLength(4);
+    const viaConfigurable = await invoke({ configurable: { user: USER, tenant: "acme" } });
+    expect((viaConfigurable.artifact as RetrievalResult).report.tenant).toBe("acme");
+    await expect(invoke({ context: { user: USER } } as RunnableConfig)).rejects.toMatchObject({
+      code: "NO_TENANT",
+    });
+    await expect(
+      invoke({ context: { user: USER, tenant: "globex" } } as RunnableConfig),
+    ).rejects.toMatchObject({
+      code: "TENANT_UNKNOWN",
+    });
   });
 });
