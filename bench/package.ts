@@ -1,0 +1,217 @@
+/**
+ * What installing and importing Clearance costs an app, today and at a baseline commit: install
+ * size of an app that uses only LanceDB (the embedded store) and of one that uses only Qdrant, and
+ * the time `import "clearance"` takes in a fresh process (with LangChain core + zod alone as the
+ * floor every LangChain app pays already).
+ *
+ *   flock /work/coord/heavy.lock npx tsx bench/package.ts [--baseline <git ref>] [--runs 9]
+ *
+ * Each app is the packed tarball installed offline from the npm cache (test/package/offline-app.ts):
+ * exactly what `npm install clearance …` lays out, minus the network. The baseline's tarball is
+ * built from `git archive <ref>` with today's node_modules (its own package.json and lock decide
+ * what its app installs). Before the optional peer dependencies, both apps install everything.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, rm, symlink } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { installOffline, npmPack, type PackedTarball } from "../test/package/offline-app.js";
+
+const ROOT = join(import.meta.dirname, "..");
+const argument = (name: string) => {
+  const at = process.argv.indexOf(name);
+  return at >= 0 ? process.argv[at + 1] : undefined;
+};
+const BASELINE = argument("--baseline");
+const RUNS = Number(argument("--runs") ?? 9);
+
+interface App {
+  code: string;
+  kind: string;
+  dir: string;
+}
+
+interface Row {
+  code: string;
+  kind: string;
+  installMB: number;
+  packages: number;
+  biggest: string;
+  importFirstMs: number;
+  importMedianMs: number;
+  floorMedianMs: number;
+}
+
+const work = await mkdtemp(join(tmpdir(), "clearance-bench-package-"));
+try {
+  console.log(`load before: ${uptime()}`);
+  const apps: App[] = [];
+  if (BASELINE) {
+    const tarball = await baselineTarball(BASELINE);
+    const code = `baseline ${execFileSync("git", ["rev-parse", "--short", BASELINE], { cwd: ROOT, encoding: "utf8" }).trim()}`;
+    // Everything was a dependency then: both apps install the same tree; LanceDB's stands for both.
+    apps.push(await appOf(code, "lancedb = qdrant", tarball, ["@lancedb/lancedb"], join(work, "baseline")));
+  }
+  const today = await npmPack(work); // builds dist/ through `prepare`
+  apps.push(await appOf("today", "lancedb only", today, ["@lancedb/lancedb", "apache-arrow"], work));
+  apps.push(await appOf("today", "qdrant only", today, ["@qdrant/js-client-rest"], work));
+
+  const rows: Row[] = [];
+  for (const app of apps) rows.push(await measure(app));
+  console.log(`load after: ${uptime()}\n`);
+  console.log(table(rows));
+  if (BASELINE) {
+    const before = rows[0]!;
+    console.log("");
+    for (const row of rows.slice(1)) {
+      console.log(
+        `${row.kind}: install ${ratio(row.installMB, before.installMB)} of the baseline's, ` +
+          `import ${ratio(row.importMedianMs, before.importMedianMs)} (median), ` +
+          `import minus the LangChain floor ${ratio(row.importMedianMs - row.floorMedianMs, before.importMedianMs - before.floorMedianMs)}`,
+      );
+    }
+  }
+} finally {
+  await rm(work, { recursive: true, force: true });
+}
+
+async function appOf(
+  code: string,
+  kind: string,
+  tarball: PackedTarball & { lockFile?: string },
+  extra: string[],
+  under: string,
+): Promise<App> {
+  const dir = await mkdtemp(join(under, "app-"));
+  await installOffline({
+    dir,
+    tarball,
+    with: extra,
+    ...(tarball.lockFile ? { lockFile: tarball.lockFile } : {}),
+  });
+  return { code, kind, dir };
+}
+
+/** Install size (apparent bytes) and import time in fresh processes, the floor measured alternately. */
+async function measure(app: App): Promise<Row> {
+  const modules = join(app.dir, "node_modules");
+  const bytes = Number(execFileSync("du", ["-sb", modules], { encoding: "utf8" }).split("\t")[0]);
+  const sizes = execFileSync(
+    "bash",
+    ["-c", "du -sb node_modules/* node_modules/@*/* 2>/dev/null | sort -n | tail -4"],
+    {
+      cwd: app.dir,
+      encoding: "utf8",
+    },
+  )
+    .trim()
+    .split("\n")
+    .reverse()
+    .map((line) => {
+      const [size, path] = line.split("\t");
+      return `${path!.replace("node_modules/", "")} ${Math.round(Number(size) / 1e6)}`;
+    });
+  const packages = Number(
+    execFileSync(
+      "bash",
+      [
+        "-c",
+        "find node_modules -name package.json -path '*node_modules/*/package.json' -not -path '*/node_modules/*/*/*/package.json' | wc -l",
+      ],
+      {
+        cwd: app.dir,
+        encoding: "utf8",
+      },
+    ).trim(),
+  );
+  const clearance: number[] = [];
+  const floor: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    clearance.push(importMs(app.dir, ["clearance"]));
+    floor.push(
+      importMs(app.dir, [
+        "zod",
+        "@langchain/core/retrievers",
+        "@langchain/core/tools",
+        "@langchain/core/language_models/chat_models",
+      ]),
+    );
+  }
+  return {
+    code: app.code,
+    kind: app.kind,
+    installMB: bytes / 1e6,
+    packages,
+    biggest: sizes.join(", "),
+    importFirstMs: clearance[0]!,
+    importMedianMs: median(clearance.slice(1)),
+    floorMedianMs: median(floor.slice(1)),
+  };
+}
+
+/** Milliseconds to import `specifiers` in a new Node process, timed inside it. */
+function importMs(dir: string, specifiers: string[]): number {
+  const script =
+    `const t = performance.now(); ` +
+    `for (const s of ${JSON.stringify(specifiers)}) await import(s); ` +
+    `console.log(performance.now() - t);`;
+  const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], {
+    cwd: dir,
+    encoding: "utf8",
+  });
+  return Number(out.trim());
+}
+
+/** The tarball of `ref`: its tree unpacked, today's node_modules linked in, built and packed. */
+async function baselineTarball(ref: string): Promise<PackedTarball & { lockFile: string }> {
+  const dir = join(work, "baseline");
+  await mkdir(dir, { recursive: true });
+  const archive = execFileSync("git", ["archive", "--format=tar", ref], { cwd: ROOT, maxBuffer: 1 << 30 });
+  execFileSync("tar", ["-x", "-C", dir], { input: archive });
+  await symlink(join(ROOT, "node_modules"), join(dir, "node_modules"));
+  // Its own build script (tsc + assets); packed without running scripts again.
+  execFileSync("npm", ["run", "build"], { cwd: dir, stdio: "ignore" });
+  const tarball = await npmPack(join(work), { dir, ignoreScripts: true });
+  if (!existsSync(join(dir, "package-lock.json"))) throw new Error(`${ref} has no package-lock.json`);
+  return { ...tarball, lockFile: join(dir, "package-lock.json") };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+function ratio(now: number, before: number): string {
+  return `${(now / before).toFixed(2)}×`;
+}
+
+function uptime(): string {
+  return execFileSync("uptime", { encoding: "utf8" }).trim();
+}
+
+function table(rows: Row[]): string {
+  const header = [
+    "code",
+    "app",
+    "install MB",
+    "packages",
+    "import ms (first)",
+    "import ms (median)",
+    "LangChain floor ms",
+    "biggest (MB)",
+  ];
+  const lines = rows.map((r) => [
+    r.code,
+    r.kind,
+    r.installMB.toFixed(0),
+    String(r.packages),
+    r.importFirstMs.toFixed(0),
+    r.importMedianMs.toFixed(0),
+    r.floorMedianMs.toFixed(0),
+    r.biggest,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  const row = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
+  return [row(header), row(widths.map((w) => "-".repeat(w))), ...lines.map(row)].join("\n");
+}
