@@ -16,7 +16,7 @@ import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { installOffline, npmPack, type PackedTarball } from "../test/package/offline-app.js";
+import { installOffline, npmPack, type PackedTarball, stagePackage } from "../test/package/offline-app.js";
 
 const ROOT = join(import.meta.dirname, "..");
 const argument = (name: string) => {
@@ -53,7 +53,7 @@ try {
     // Everything was a dependency then: both apps install the same tree; LanceDB's stands for both.
     apps.push(await appOf(code, "lancedb = qdrant", tarball, ["@lancedb/lancedb"], join(work, "baseline")));
   }
-  const today = await npmPack(work); // builds dist/ through `prepare`
+  const today = await npmPack(work, { dir: await stagePackage(join(work, "today")), ignoreScripts: true });
   apps.push(await appOf("today", "lancedb only", today, ["@lancedb/lancedb", "apache-arrow"], work));
   apps.push(await appOf("today", "qdrant only", today, ["@qdrant/js-client-rest"], work));
 

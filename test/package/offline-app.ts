@@ -9,9 +9,9 @@
 // ran with, every one of them already in the cache `npm ci` filled. `npm ci --offline` then
 // installs it like any user's lock-file install.
 import { execFile } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { cpSync, existsSync, readFileSync } from "node:fs";
 import { copyFile, mkdir, writeFile } from "node:fs/promises";
-import { basename, join } from "node:path";
+import { basename, delimiter, join } from "node:path";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
@@ -56,6 +56,25 @@ interface NpmPackResult {
   filename: string;
   integrity: string;
   files: { path: string }[];
+}
+
+/**
+ * A copy of this package as `npm pack` would read it, in `dir`: package.json, the README and
+ * license, everything package.json `files` names, and dist/ freshly built there (scripts/build.mjs
+ * --out-dir), so packing never rebuilds or wipes this checkout's own dist/.
+ */
+export async function stagePackage(dir: string): Promise<string> {
+  const manifest = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as PackageManifest;
+  await mkdir(dir, { recursive: true });
+  for (const entry of ["package.json", "README.md", "LICENSE", ...(manifest.files ?? [])]) {
+    if (entry === "dist" || entry.startsWith("!") || !existsSync(join(ROOT, entry))) continue;
+    cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
+  }
+  await run(process.execPath, [join(ROOT, "scripts/build.mjs"), "--out-dir", join(dir, "dist")], {
+    cwd: ROOT,
+    env: { ...process.env, PATH: `${join(ROOT, "node_modules/.bin")}${delimiter}${process.env.PATH}` },
+  });
+  return dir;
 }
 
 /**
