@@ -1,14 +1,16 @@
 /**
  * The world bench/retrieval.ts measures in: FILES files × 4 chunks of 384-dim clustered vectors in
- * the embedded LanceDB store, one Google Drive sync served by the emulator over loopback HTTP, and
+ * the embedded LanceDB store, one Google Drive sync served over loopback HTTP by the emulator in a
+ * process of its own (as Paragon answers from elsewhere: its work never blocks the measured one), and
  * people who may read 100 %, 10 %, 1 % or 0.1 % of the files (folder shares; single files for
  * 0.1 %), several per selectivity so each first query can be a stranger's. The exact filtered
  * top-k of any query and person comes from the vectors kept in memory.
  */
+import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type CorpusSpec, type Emulator, seededRandom, startEmulator } from "../src/emulator/index.js";
+import { type CorpusSpec, seededRandom } from "../src/emulator/index.js";
 import { type ChunkInput, chunkId, LanceChunkStore } from "../src/store/index.js";
 
 export const DIMS = 384;
@@ -23,8 +25,16 @@ export interface Person {
   allowed: Set<string>;
 }
 
+/** The emulator running in its own process. */
+export interface RemoteEmulator {
+  url: string;
+  adminToken: string;
+  /** A user token for the bench tenant. */
+  token: string;
+}
+
 export interface World {
-  emu: Emulator;
+  emu: RemoteEmulator;
   store: LanceChunkStore;
   syncId: string;
   chunks: number;
@@ -119,13 +129,34 @@ export async function buildWorld(files: number, peoplePerSelectivity: number): P
     files: fileBodies,
   };
 
-  const emu = await startEmulator({ corpus, port: 0 });
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", join(import.meta.dirname, "emulator-process.ts")],
+    {
+      stdio: ["pipe", "pipe", "inherit"],
+    },
+  );
+  child.stdin.end(JSON.stringify({ corpus, tenant: TENANT }));
+  const emu = await new Promise<RemoteEmulator>((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes("\n")) resolve(JSON.parse(out.slice(0, out.indexOf("\n"))) as RemoteEmulator);
+    });
+    child.once("exit", (code) => reject(new Error(`the emulator process exited (${code})`)));
+  });
+  const admin = async <T>(path: string): Promise<T> =>
+    (await (
+      await fetch(`${emu.url}/__admin${path}`, { headers: { authorization: `Bearer ${emu.adminToken}` } })
+    ).json()) as T;
+  const state = await admin<{ syncs: { id: string }[] }>("/state");
+  const sync = { id: state.syncs[0]!.id };
+  const nodes = await admin<{ data: { id: string; path: string; type: string }[] }>(
+    `/syncs/${sync.id}/nodes`,
+  );
+  const idByPath = new Map(nodes.data.filter((n) => n.type === "file").map((n) => [n.path, n.id] as const));
   const dir = await mkdtemp(join(tmpdir(), "clearance-bench-retrieval-"));
   const store = await LanceChunkStore.open({ dir, dimensions: DIMS });
-  const sync = emu.state.syncsOf(TENANT)[0]!;
-  const idByPath = new Map(
-    [...sync.tree.nodes()].filter((n) => n.type === "file").map((n) => [n.path, n.id] as const),
-  );
   const recordOf = (i: number) => idByPath.get(pathOf(i))!;
 
   const vectors = new Map<string, Float32Array>();
@@ -198,7 +229,7 @@ export async function buildWorld(files: number, peoplePerSelectivity: number): P
     recordOfChunk: (id) => chunkRecord.get(id)!,
     close: async () => {
       await store.close();
-      await emu.close();
+      child.kill("SIGTERM");
       await rm(dir, { recursive: true, force: true });
     },
   };

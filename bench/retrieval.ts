@@ -59,7 +59,7 @@ async function main() {
     const setupS = (performance.now() - t0) / 1000;
     const client = new ManagedSyncClient({
       baseUrl: world.emu.url,
-      auth: { token: await world.emu.tokenFor(TENANT) },
+      auth: { token: world.emu.token },
     });
     const catalog = new SyncCatalog(client.syncs);
     const access = new ManagedSyncAccessControl({

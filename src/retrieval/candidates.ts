@@ -32,14 +32,18 @@ export function vectorSource(
     });
 }
 
-/** Candidates matching one filter, in score order, fetched `pageSize` at a time; a chunk is never yielded twice. */
+/**
+ * Candidates matching one filter, in score order, fetched `pageSize` at a time (each page `grow`
+ * times the last, up to 5,000); a chunk is never yielded twice.
+ */
 export async function* candidateStream(
   source: CandidateSource,
   filter: Pick<CandidatePage, "recordIds" | "syncIds" | "signal">,
-  pageSize: number,
+  firstPage: number,
+  grow = 1,
 ): AsyncGenerator<ScoredChunk> {
   const seen = new Set<string>();
-  for (let offset = 0; ; ) {
+  for (let offset = 0, pageSize = firstPage; ; pageSize = Math.min(5_000, Math.ceil(pageSize * grow))) {
     const page = await source({ ...filter, limit: pageSize, offset });
     for (const hit of page) {
       if (seen.has(hit.chunk.id)) continue;

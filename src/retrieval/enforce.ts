@@ -13,7 +13,7 @@ import { NoSubjectError } from "./errors.js";
 import { raceFirstQuery } from "./first-query.js";
 import type { FilterOutcome } from "./outcome.js";
 import { postFilter } from "./post-filter.js";
-import { type AllowLists, loadAllowLists, preFilter } from "./pre-filter.js";
+import { loadAllowLists, preFilter } from "./pre-filter.js";
 import { newTally, type RetrievalReport, type StrategyRun } from "./report.js";
 import { freshnessReport, trustedSince } from "./trust.js";
 
@@ -80,7 +80,7 @@ export async function enforce(ctx: EnforcementContext, request: EnforceRequest):
         if (lists.complete) {
           strategy = "post→pre";
           reason += `; post-filter hit its ${outcome.budgetHit} budget, switched to pre-filter`;
-          outcome = await listFiltered(run, request.source, lists);
+          outcome = await preFilter(run, request.source, lists);
         } else {
           reason += "; post-filter hit its budget and an allow list is incomplete: no pre-filter fallback";
         }
@@ -95,10 +95,9 @@ export async function enforce(ctx: EnforcementContext, request: EnforceRequest):
         strategy = "pre";
         if (lists.records === 0 && lists.sets.every((set) => !set.everything))
           reason += "; the allow set is empty";
-        if (lists.records > settings.preMaxRecords) {
-          reason += `; the allow lists hold ${lists.records} > ${settings.preMaxRecords} records: searched by tenant, candidates decided by the lists (checked where they are not proven current)`;
-        }
-        outcome = await listFiltered(run, request.source, lists);
+        if (lists.sets.some((set) => set.recordIds.size > settings.maxFilterRecordIds))
+          reason += `; a list holds more than ${settings.maxFilterRecordIds} records: its sync searched by tenant, each candidate checked against it`;
+        outcome = await preFilter(run, request.source, lists);
       }
     }
   } catch (error) {
@@ -127,17 +126,6 @@ function cachedAllowSets(run: QueryRun, syncIds: readonly string[]): AllowSet[] 
   const sets = syncIds.map((syncId) => ctx.allowSets.peek(run.subject, ctx.settings.relation, syncId));
   for (const set of sets) if (set?.complete) run.lists.set(set.syncId, set);
   return sets.every((set) => set !== undefined) ? (sets as AllowSet[]) : undefined;
-}
-
-/**
- * Searches what complete allow lists permit: small lists as a record filter (exact), large ones
- * (a person who sees most of the tenant) as a tenant search checked against the lists, since a
- * filter of tens of thousands of ids costs more than the search itself.
- */
-function listFiltered(run: QueryRun, source: CandidateSource, lists: AllowLists): Promise<FilterOutcome> {
-  return lists.records > run.ctx.settings.preMaxRecords
-    ? postFilter(run, source)
-    : preFilter(run, source, lists);
 }
 
 function buildReport(

@@ -17,10 +17,9 @@ export interface RaceResult {
  * The first query of a subject nobody knows: one post-filter round and the subject's allow lists
  * are fetched at the same time, and whichever reaches k first wins. A round that finds k ends the
  * query (the list fetch is cancelled, unless its lists could serve later queries as proven-current
- * evidence); otherwise the lists decide: small ones become a pre-filter, large ones decide the
- * rest of the post-filter by membership (a tenant search checked against them, no more permission
- * calls), and an incomplete one leaves post-filtering to go on. So a person who sees 0.1% costs a
- * round and a list, not the 20–30 rounds a post-filter alone would walk.
+ * evidence); otherwise the lists pre-filter the search (they were requested during the query, so
+ * no result needs another check), and an incomplete one leaves post-filtering to go on. So a
+ * person who sees 0.1% costs a round and a list, not the 20–30 rounds a post-filter alone walks.
  */
 export async function raceFirstQuery(run: QueryRun, source: CandidateSource): Promise<RaceResult> {
   const { settings } = run.ctx;
@@ -78,19 +77,16 @@ function usable(lists: AllowLists): boolean {
   return lists.complete;
 }
 
-/** Small lists filter the search; large ones decide a tenant search by membership. */
+/** The lists won: they filter the search (a large one as a sync search checked against it). */
 async function fromLists(
   run: QueryRun,
   source: CandidateSource,
   lists: AllowLists,
   why: string,
 ): Promise<RaceResult> {
-  const small = lists.records <= run.ctx.settings.preMaxRecords;
   return {
-    outcome: await (small ? preFilter(run, source, lists) : postFilter(run, source)),
-    strategy: small ? "race→pre" : "race→post",
-    reason: small
-      ? `; ${why}: pre-filtered by the ${lists.records} listed records`
-      : `; ${why}: the rest was checked against the allow lists (${lists.records} records)`,
+    outcome: await preFilter(run, source, lists),
+    strategy: "race→pre",
+    reason: `; ${why}: pre-filtered by the allow lists (${lists.records} records)`,
   };
 }

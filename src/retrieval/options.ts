@@ -42,6 +42,12 @@ export const retrievalSettingsSchema = z.object({
   /** Auto's thresholds (see `planStrategy`). */
   preMaxRecords: z.number().int().nonnegative().default(DEFAULT_PLANNER_THRESHOLDS.preMaxRecords),
   preBelowRate: z.number().min(0).max(1).default(DEFAULT_PLANNER_THRESHOLDS.preBelowRate),
+  /**
+   * A pre-filter searches at most this many listed records as a record-id filter (cheap: the store
+   * scans those rows exactly); a larger list is searched by sync and checked against the list in
+   * memory, since a filter of tens of thousands of ids costs more than the search (default 1,000).
+   */
+  maxFilterRecordIds: z.number().int().positive().default(1_000),
   /** Candidates fetched per allowed result wanted when nothing is known about the subject (default 3). */
   initialOverFetch: z.number().min(1).default(3),
 });

@@ -55,9 +55,11 @@ export async function loadAllowLists(run: QueryRun, signal = run.signal): Promis
 
 /**
  * Pre-filter: searches only the records of the subject's complete allow lists (and tenant-wide
- * syncs unfiltered), best first. Hits whose list is older than `freshnessMs` are re-checked with one
- * batch-check before return; a revoked one is dropped, its list forgotten, and the next candidate
- * taken, so the answer stays k when k exist. An empty allow set yields nothing, never "no filter".
+ * syncs unfiltered), best first: small lists as a record-id filter, large ones as a search of
+ * their sync checked against the list. Hits whose list the query does not trust (`trustedSince`)
+ * are re-checked with one batch-check before return; a revoked one is dropped, its list forgotten,
+ * and the next candidate taken, so the answer stays k when k exist. An empty allow set yields
+ * nothing, never "no filter".
  */
 export async function preFilter(
   run: QueryRun,
@@ -67,15 +69,26 @@ export async function preFilter(
   const { ctx, k, tally } = run;
   const bySync = new Map(lists.sets.map((set) => [set.syncId, set]));
   const listed = lists.sets.filter((set) => !set.everything && set.recordIds.size > 0);
+  const { maxFilterRecordIds } = ctx.settings;
+  const filtered = listed.filter((set) => set.recordIds.size <= maxFilterRecordIds);
+  const checked = listed.filter((set) => set.recordIds.size > maxFilterRecordIds);
+  const checkedSyncs = new Set(checked.map((set) => set.syncId));
+  let checkedScanned = 0;
+  let checkedAllowed = 0;
   const whole = lists.sets.filter((set) => set.everything);
   const pageSize = Math.max(k, 10);
   const signal = run.signal ? { signal: run.signal } : {};
   const streams = [];
-  if (listed.length > 0) {
-    const recordIds = listed.flatMap((set) => [...set.recordIds]);
-    streams.push(
-      candidateStream(source, { recordIds, syncIds: listed.map((set) => set.syncId), ...signal }, pageSize),
-    );
+  if (filtered.length > 0) {
+    const recordIds = filtered.flatMap((set) => [...set.recordIds]);
+    const syncIds = filtered.map((set) => set.syncId);
+    streams.push(candidateStream(source, { recordIds, syncIds, ...signal }, pageSize));
+  }
+  if (checked.length > 0) {
+    // Most candidates fail the list for someone who sees little: pages sized from the expected share.
+    const share = ctx.knowledge.rate(run.subject, ctx.settings.relation) ?? 0.1;
+    const first = Math.min(2_000, Math.max(2 * k, Math.ceil((k / Math.max(share, 0.005)) * 1.5)));
+    streams.push(candidateStream(source, { syncIds: checked.map((set) => set.syncId), ...signal }, first, 2));
   }
   if (whole.length > 0) {
     streams.push(candidateStream(source, { syncIds: whole.map((set) => set.syncId), ...signal }, pageSize));
@@ -96,8 +109,14 @@ export async function preFilter(
       const { chunk } = next.value;
       tally.candidatesScanned += 1;
       const set = bySync.get(chunk.syncId);
-      // The store filtered on record ids; record ids are only unique within a sync, so confirm the pair.
-      if (set && (set.everything || set.recordIds.has(chunk.recordId))) round.push(next.value);
+      // The store filtered on record ids (or only on the sync, for a large list); record ids are
+      // only unique within a sync, so confirm the pair.
+      const listedHere = set !== undefined && (set.everything || set.recordIds.has(chunk.recordId));
+      if (checkedSyncs.has(chunk.syncId)) {
+        checkedScanned += 1;
+        if (listedHere) checkedAllowed += 1;
+      }
+      if (listedHere) round.push(next.value);
     }
     const stale = round.filter(
       (hit) => (bySync.get(hit.chunk.syncId)?.requestedAt ?? 0) < trustedSince(run, hit.chunk.syncId),
@@ -122,7 +141,10 @@ export async function preFilter(
     }
     if (exhausted) break;
     // Pre-filter rounds past the first only replace revoked hits; only the clock stops them.
-    if (hits.length < k && budgetExceeded(run) === "time") return { hits, exhausted, budgetHit: "time" };
+    if (hits.length < k && budgetExceeded(run) === "time") break;
   }
-  return { hits, exhausted, budgetHit: null };
+  // A sync search checked against a list shows the subject's share, as a post-filter does.
+  ctx.knowledge.recordScan(run.subject, ctx.settings.relation, checkedScanned, checkedAllowed);
+  const timedOut = hits.length < k && !exhausted;
+  return { hits, exhausted, budgetHit: timedOut ? "time" : null };
 }

@@ -265,9 +265,14 @@ describe("auto", () => {
     const access = new FakeAccessControl();
     for (let r = 0; r < RECORDS; r++) access.grant("shrinking@acme.test", SYNCS[r % 2]!, `rec-${r}`);
     // No cached lists, and 400 records is "large": what is planned comes from the allow rate learnt.
-    const r = retriever(access, { budget: { maxCandidates: 100 }, allowSetTtlMs: 0, preMaxRecords: 100 });
+    const r = retriever(access, {
+      budget: { maxCandidates: 100 },
+      allowSetTtlMs: 0,
+      preMaxRecords: 100,
+      maxFilterRecordIds: 100,
+    });
     // Learnt: this person sees everything, so the next query plans a post-filter.
-    await r.retrieveWithReport("budget roadmap", { user: "shrinking@acme.test" });
+    await r.retrieveWithReport("budget roadmap", { user: "shrinking@acme.test", k: 20 });
     for (let rec = 0; rec < RECORDS; rec++) {
       if (rec % 50 !== 0) access.revoke("shrinking@acme.test", SYNCS[rec % 2]!, `rec-${rec}`);
     }
@@ -279,7 +284,7 @@ describe("auto", () => {
 
   it("forced pre for someone who sees (nearly) everything searches by tenant, checked against the list", async () => {
     const access = accessWith(GRANTS);
-    const r = retriever(access, { strategy: "pre", preMaxRecords: 100 });
+    const r = retriever(access, { strategy: "pre", maxFilterRecordIds: 100 });
     const filters: number[] = [];
     const inner = vectorSource(store, "acme", await embeddings.embedQuery("budget roadmap"));
     const source: CandidateSource = (page) => {
@@ -289,7 +294,7 @@ describe("auto", () => {
     const { documents, report } = await r.retrieveFromSource(source, { user: "all@acme.test" });
     expect(documents.map((d) => d.id)).toEqual(await oracle(access, "all@acme.test", "budget roadmap", 5));
     expect(report.strategy).toBe("pre");
-    expect(report.reason).toMatch(/searched by tenant/);
+    expect(report.reason).toMatch(/searched by tenant, each candidate checked against it/);
     // Never a filter of hundreds of record ids; every candidate decided by the fresh list.
     expect(Math.max(...filters)).toBe(0);
     expect(report.checks).toBe(0);
