@@ -261,6 +261,47 @@ describe("auto", () => {
     expect(second.documents).toHaveLength(5);
   });
 
+  // Fresh names: the store's state remembers every person an earlier test asked as.
+  it("a stranger who sees 10%: the allow list sifts the first page already fetched (no second search)", async () => {
+    const access = accessWith({ "new-tenth@acme.test": GRANTS["tenth@acme.test"] });
+    let searches = 0;
+    const r = retriever(access, { maxFilterRecordIds: 10 });
+    const inner = vectorSource(store, "acme", await embeddings.embedQuery("budget roadmap"));
+    const { documents, report } = await r.retrieveFromSource(
+      (page) => {
+        searches += 1;
+        return inner(page);
+      },
+      { user: "new-tenth@acme.test" },
+    );
+    expect(documents.map((d) => d.id)).toEqual(
+      await oracle(access, "new-tenth@acme.test", "budget roadmap", 5),
+    );
+    expect(report.strategy).toBe("race→pre");
+    expect(report.reason).toMatch(/sifted the first page/);
+    expect(searches).toBe(1);
+    expect(report.permissionCalls).toBeLessThanOrEqual(3);
+  });
+
+  it("a stranger who sees everything: the first round finds k before a slow allow list arrives", async () => {
+    const access = accessWith({ "new-all@acme.test": GRANTS["all@acme.test"] });
+    const slowList = access.listObjects.bind(access);
+    access.listObjects = async (...args) => {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      return slowList(...args);
+    };
+    const r = retriever(access);
+    const { documents, report } = await r.retrieveWithReport("security incident", {
+      user: "new-all@acme.test",
+    });
+    expect(documents.map((d) => d.id)).toEqual(
+      await oracle(access, "new-all@acme.test", "security incident", 5),
+    );
+    expect(report.strategy).toBe("race→post");
+    expect(report.permissionCalls).toBeLessThanOrEqual(2);
+    expect(report.elapsedMs).toBeLessThan(10_000);
+  });
+
   it("falls back to pre-filter when post-filter hits its budget, and still returns k", async () => {
     const access = new FakeAccessControl();
     for (let r = 0; r < RECORDS; r++) access.grant("shrinking@acme.test", SYNCS[r % 2]!, `rec-${r}`);

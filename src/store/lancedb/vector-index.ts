@@ -18,10 +18,16 @@ export async function maintainIndexes(table: Table, vectorIndexMinRows: number):
   await table.optimize();
 }
 
+/** Past this many HNSW candidates, more cost more than they add: large pages already over-fetch. */
+const MAX_TUNED_EF = 1_000;
+
 /** Applies the ANN query settings to a vector search that will go through the index. */
 export function tuneAnnQuery(query: VectorQuery, ann: AnnQuery, results: number): VectorQuery {
   let tuned = query;
-  if (ann.efPerResult !== undefined) tuned = tuned.ef(Math.ceil(ann.efPerResult * results));
+  if (ann.efPerResult !== undefined) {
+    const lancedbDefault = Math.ceil(1.5 * results);
+    tuned = tuned.ef(Math.max(lancedbDefault, Math.min(Math.ceil(ann.efPerResult * results), MAX_TUNED_EF)));
+  }
   if (ann.refineFactor !== undefined) tuned = tuned.refineFactor(ann.refineFactor);
   if (ann.nprobes !== undefined) tuned = tuned.nprobes(ann.nprobes);
   return tuned;
