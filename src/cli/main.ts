@@ -1,4 +1,4 @@
-import { Command } from "commander";
+import { Command, CommanderError } from "commander";
 import { ClearanceError } from "../errors.js";
 import { exitCodeFor } from "./exit-codes.js";
 
@@ -23,21 +23,52 @@ export async function buildProgram(): Promise<Command> {
 }
 
 /**
- * Runs the CLI; a `ClearanceError` becomes one readable line and an exit code, not a stack trace:
- * 2 when a setting must be fixed first, 1 otherwise (see `exit-codes.ts`).
+ * Runs the CLI. A failure becomes one readable line on stderr and an exit code, never a stack
+ * trace (set CLEARANCE_DEBUG=1 to see one): 2 when a flag or setting must be fixed first, 1
+ * otherwise (see `exit-codes.ts`). With `--json`, stdout carries JSON for failures too:
+ * `{ "ok": false, "error": { "code", "message" } }`, with the same exit code.
  */
 export async function main(argv: string[]): Promise<void> {
+  const json = wantsJson(argv);
   try {
     const program = await buildProgram();
+    // Parse errors (unknown flag, bad value) come back here instead of exiting the process.
+    for (const command of [program, ...program.commands]) command.exitOverride();
     await program.parseAsync(argv);
   } catch (error) {
-    if (error instanceof ClearanceError) {
-      console.error(`clearance: ${error.message} [${error.code}]`);
-      process.exitCode = exitCodeFor(error.code);
-      return;
-    }
-    throw error;
+    const failure = failureOf(error);
+    if (!failure) return;
+    // Commander has already printed its own line for a usage error.
+    if (!(error instanceof CommanderError)) console.error(`clearance: ${failure.message} [${failure.code}]`);
+    if (process.env.CLEARANCE_DEBUG && error instanceof Error) console.error(error.stack);
+    if (json) process.stdout.write(`${JSON.stringify({ ok: false, error: failure }, null, 2)}\n`);
+    process.exitCode = exitCodeFor(failure.code);
   }
+}
+
+/** `--json` anywhere before a `--`: the caller reads stdout as JSON, whatever happens. */
+function wantsJson(argv: string[]): boolean {
+  const end = argv.indexOf("--");
+  return (end === -1 ? argv : argv.slice(0, end)).includes("--json");
+}
+
+/** What went wrong, as code and message; undefined for help and version output (not failures). */
+function failureOf(error: unknown): { code: string; message: string } | undefined {
+  if (error instanceof CommanderError) {
+    if (error.exitCode === 0) return undefined;
+    return { code: "CLI_USAGE", message: error.message.replace(/^error: /, "") };
+  }
+  if (error instanceof ClearanceError) return { code: error.code, message: error.message };
+  // Not one of ours: say what it was and what it came from; the stack is for CLEARANCE_DEBUG=1.
+  const chain: string[] = [];
+  for (let cause: unknown = error; cause !== undefined && chain.length < 4; ) {
+    chain.push(cause instanceof Error ? cause.message : String(cause));
+    cause = cause instanceof Error ? cause.cause : undefined;
+  }
+  return {
+    code: "UNEXPECTED",
+    message: `${chain.join(" ← ")} (unexpected: rerun with CLEARANCE_DEBUG=1 for the stack trace, and report it if it persists)`,
+  };
 }
 
 const invokedDirectly = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, "/"));

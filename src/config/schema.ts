@@ -18,7 +18,8 @@ export const managedSyncSchema = z
       ctx.addIssue({
         code: "custom",
         path: ["token"],
-        message: "no credentials: set a Paragon user token, or a signing key and a project id",
+        message:
+          "no Managed Sync credentials: set PARAGON_SIGNING_KEY (or PARAGON_SIGNING_KEY_FILE) and PARAGON_PROJECT_ID, or PARAGON_USER_TOKEN for a single tenant",
       });
     }
     if (value.signingKey && !value.projectId) {
@@ -179,7 +180,8 @@ export const configSchema = z
     /** Every Connected User this deployment serves (with `tenant`, the union of both). */
     tenants: z.array(z.string().trim().min(1, "must not be empty: a Connected User id")).default([]),
     tenancy: tenancySchema.default(tenancySchema.parse({})),
-    managedSync: managedSyncSchema,
+    // prefault: with no Managed Sync setting at all, the credential checks below still explain what to set.
+    managedSync: managedSyncSchema.prefault({}),
     store: storeSchema.default({ kind: "lancedb", dir: ".clearance/store" }),
     embeddings: embeddingsSchema.default(embeddingsSchema.parse({})),
     ingest: ingestSchema.default(ingestSchema.parse({})),

@@ -54,10 +54,10 @@ export async function httpError(
 
 function hint(status: number): string {
   if (status === 401)
-    return "Check the Paragon user token: RS256-signed with the project's signing key, not expired, aud = useparagon.com/<projectId>";
+    return "Check the Paragon user token (PARAGON_USER_TOKEN, or the one minted from PARAGON_SIGNING_KEY and PARAGON_PROJECT_ID): RS256-signed with the project's signing key, not expired, aud = useparagon.com/<projectId>";
   if (status === 403) return "The token's Connected User (sub) may not use this sync or credential";
   if (status === 404)
-    return "The sync or record does not exist for this Connected User (the token's sub): check the ids";
+    return "The sync or record does not exist for this Connected User (the token's sub, CLEARANCE_TENANT): check the ids";
   if (status === 429)
     return "Rate limited even after retries: slow down, or raise retry.retries / retry.maxRetryAfterMs";
   if (status >= 500)

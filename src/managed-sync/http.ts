@@ -168,7 +168,7 @@ export class HttpCore {
       return {
         ok: false,
         error: new ManagedSyncNetworkError(
-          `${spec.endpoint} could not reach ${this.options.baseUrl} (${errorCode(cause) ?? describeCause(cause)}): check baseUrl and the network`,
+          `${spec.endpoint} could not reach ${this.options.baseUrl} (${errorCode(cause) ?? describeCause(cause)}): check the URL (PARAGON_SYNC_URL, or the client's baseUrl) and the network`,
           { endpoint: spec.endpoint, cause },
         ),
         retryable: spec.retry === "safe" || notSent,

@@ -12,7 +12,7 @@ export interface BodyOrigin {
 export function parseJsonBody<T>(text: string, schema: z.ZodType<T>, origin: BodyOrigin): T {
   if (text.trim() === "") {
     throw new ManagedSyncResponseError(
-      `${origin.endpoint} returned an empty body where JSON was expected: check that baseUrl points at the Managed Sync API`,
+      `${origin.endpoint} returned an empty body where JSON was expected: check that PARAGON_SYNC_URL (the client's baseUrl) points at the Managed Sync API`,
       { ...origin, field: "(body)" },
     );
   }
@@ -21,7 +21,7 @@ export function parseJsonBody<T>(text: string, schema: z.ZodType<T>, origin: Bod
     json = JSON.parse(text);
   } catch (cause) {
     throw new ManagedSyncResponseError(
-      `${origin.endpoint} returned a body that is not JSON (starts with ${JSON.stringify(text.slice(0, 80))}): check that baseUrl points at the Managed Sync API`,
+      `${origin.endpoint} returned a body that is not JSON (starts with ${JSON.stringify(text.slice(0, 80))}): check that PARAGON_SYNC_URL (the client's baseUrl) points at the Managed Sync API`,
       { ...origin, field: "(body)", cause },
     );
   }
@@ -36,7 +36,7 @@ export function validateValue<T>(value: unknown, schema: z.ZodType<T>, origin: B
   const field = formatPath(first?.path ?? []);
   const more = rest.length > 0 ? ` (and ${rest.length} more problem${rest.length > 1 ? "s" : ""})` : "";
   throw new ManagedSyncResponseError(
-    `${origin.endpoint} returned an unexpected response: field ${field}: ${first?.message ?? "invalid"}${more}. The API may have changed, or baseUrl points at another service`,
+    `${origin.endpoint} returned an unexpected response: field ${field}: ${first?.message ?? "invalid"}${more}. The API may have changed, or PARAGON_SYNC_URL (the client's baseUrl) points at another service`,
     { ...origin, field, cause: result.error },
   );
 }

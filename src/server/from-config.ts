@@ -1,8 +1,11 @@
 import {
+  assertStoreExists,
   configuredTenants,
   embeddingsFromConfig,
   onlyTenant,
+  StoreEmptyError,
   tenantClientsFromConfig,
+  tenantsWithoutChunks,
 } from "../compose/index.js";
 import { type ClearanceConfig, recordsForTenant } from "../config/index.js";
 import type { ClearanceEmbeddings } from "../embeddings/index.js";
@@ -112,7 +115,8 @@ export async function openConfiguredTenants(
 
 /**
  * One tenant's retriever (`tenant`, or the config's only one), for single-tenant tools such as
- * `clearance query`.
+ * `clearance query`. Refuses a store folder that does not exist (STORE_NOT_FOUND) and a tenant
+ * with no chunks in the store (STORE_EMPTY), each naming the folder and what to run.
  *
  * @example const { retriever, close } = await openConfiguredRetrieval(loadConfig());
  */
@@ -120,10 +124,16 @@ export async function openConfiguredRetrieval(
   config: ClearanceConfig,
   tenant?: string,
 ): Promise<ConfiguredRetrieval> {
+  // Only reading: a missing folder is a wrong CLEARANCE_STORE_DIR, not a store to create empty.
+  assertStoreExists(config.store);
   // One question, then exit: nothing stays cached long enough for a follower to matter.
   const opened = await openConfiguredTenants(config, { follow: false });
   try {
     const chosen = tenant ?? onlyTenant(opened.registry.list());
+    // An empty answer must not pass for "you may read nothing" when nothing was ever ingested.
+    if ((await tenantsWithoutChunks(opened.store, [chosen])).length > 0) {
+      throw new StoreEmptyError(chosen, config.store);
+    }
     const retriever = opened.retrievers.forTenant(chosen);
     return {
       tenant: chosen,

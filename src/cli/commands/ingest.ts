@@ -28,7 +28,8 @@ interface IngestFlags {
  * (every record ingested, skipped or recorded as unindexable; a sync another run holds counts as
  * fine); 1 when any tenant failed (a record failed transiently and is retried next run, a sync's
  * pull aborted, credentials rejected…), the report naming which; 2 when nothing could run because a
- * flag, setting or store is wrong (the message names it). See `../exit-codes.ts`.
+ * flag, setting or store is wrong (the message names it), or no tenant has a single sync (a
+ * mistyped tenant id; a tenant without syncs among others is a warning). See `../exit-codes.ts`.
  */
 export function ingestCommand(): Command {
   return new Command("ingest")
@@ -59,9 +60,24 @@ export function ingestCommand(): Command {
         overrides: overridesOf(flags),
       });
       const report = await runIngest(config, flags);
-      if (flags.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-      else process.stdout.write(summary(report));
-      if (!report.ok) process.exitCode = exitCodeOf(report);
+      const warnings = noSyncWarnings(report);
+      // Not one sync anywhere: almost always a mistyped tenant id, so it must not look like success.
+      const nothing =
+        report.ok && report.tenants.length > 0 && warnings.length === report.tenants.length
+          ? new ClearanceError(
+              "INGEST_NO_SYNCS",
+              `nothing to ingest: ${report.tenants.map((t) => t.tenant).join(", ")} ${report.tenants.length === 1 ? "has" : "have"} no syncs in Managed Sync`,
+            )
+          : undefined;
+      if (flags.json) {
+        const failure = nothing ? { ok: false, error: { code: nothing.code, message: nothing.message } } : {};
+        process.stdout.write(`${JSON.stringify({ ...report, ...failure, warnings }, null, 2)}\n`);
+      } else {
+        process.stdout.write(summary(report));
+        for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
+      }
+      if (nothing) process.exitCode = exitCodeFor(nothing.code);
+      else if (!report.ok) process.exitCode = exitCodeOf(report);
     });
 }
 
@@ -190,6 +206,16 @@ function problemsOf(report: IngestReport, prefix: string): string[] {
       lines.push(`${prefix}… and ${total - issues.length} more ${label} (use --json)`);
   }
   return lines;
+}
+
+/** One line per tenant that has no sync at all: a typo in its id looks exactly like this. */
+function noSyncWarnings(report: TenantsIngestReport): string[] {
+  return report.tenants
+    .filter((t) => t.ok && t.syncs.length === 0)
+    .map(
+      (t) =>
+        `tenant ${t.tenant} has no syncs in Managed Sync, so nothing was ingested for it: check that ${t.tenant} is the Connected User id (a user token's sub; CLEARANCE_TENANT, CLEARANCE_TENANTS or --tenant) and that its syncs are enabled`,
+    );
 }
 
 /** 2 when every failed tenant stopped on its setup (e.g. a sync it does not have), else 1. */

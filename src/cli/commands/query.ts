@@ -23,7 +23,8 @@ export interface QueryFlags {
 /**
  * `clearance query "…" --user <email>`: one permission-aware retrieval and its answer, as a table
  * (rank, file, score, excerpt) plus the report line, or as JSON. `--demo` runs it offline over the
- * example corpus (emulator + fresh ingest). Exit code 1 on any error.
+ * example corpus (emulator + fresh ingest). Exit code 2 when a flag, setting or the store is wrong
+ * (no store, nothing ingested for the tenant), 1 on other errors.
  */
 export function queryCommand(): Command {
   return new Command("query")
@@ -42,7 +43,10 @@ export function queryCommand(): Command {
       if (flags.demo && !flags.json)
         process.stderr.write("Starting the emulator and ingesting the demo corpus…\n");
       const result = await runQuery(question, flags);
-      process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : formatQueryResult(result));
+      // `ok` as in every --json output; a failure prints { ok: false, error } (see main.ts).
+      process.stdout.write(
+        flags.json ? `${JSON.stringify({ ok: true, ...result }, null, 2)}\n` : formatQueryResult(result),
+      );
     });
 }
 

@@ -8,7 +8,12 @@ import {
   createOpenAIChatHandler,
 } from "../../chat/index.js";
 
-import { configuredTenants, tenantClientsFromConfig } from "../../compose/index.js";
+import {
+  configuredTenants,
+  StoreEmptyError,
+  tenantClientsFromConfig,
+  tenantsWithoutChunks,
+} from "../../compose/index.js";
 import { loadConfig } from "../../config/index.js";
 import { type Company, loadDemoDirectory, type Person, startDemo } from "../../demo/index.js";
 import { ClearanceError } from "../../errors.js";
@@ -275,6 +280,11 @@ async function configuredSetup(flags: ServeFlags, log: pino.Logger): Promise<Set
     );
   }
   const opened = await openConfiguredTenants(config);
+  // Serving can start before the first ingest (webhooks fill the store), so this only warns:
+  // until then every answer is empty, which must not look like "you may read nothing".
+  for (const tenant of await tenantsWithoutChunks(opened.store, opened.registry.list())) {
+    log.warn(new StoreEmptyError(tenant, config.store).message);
+  }
   let webhooks: WebhookIngest | undefined;
   if (flags.webhooks) {
     try {

@@ -1,0 +1,204 @@
+// Misconfiguration is loud: every way a setup can be wrong says what is wrong and what to set,
+// with exit code 2 ("fix the setup") and, under --json, JSON on stdout for failures too. An empty
+// answer must never stand in for a wrong store, tenant or URL. Runs the CLI in-process (main())
+// against one emulator.
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { main } from "../../src/cli/main.js";
+import { type Emulator, startEmulator } from "../../src/emulator/index.js";
+import { LanceChunkStore } from "../../src/store/index.js";
+
+const CORPUS = new URL("../../examples/corpus/", import.meta.url).pathname;
+
+let emulator: Emulator;
+let dir: string;
+const savedEnv = { ...process.env };
+
+beforeAll(async () => {
+  emulator = await startEmulator({ corpusDir: CORPUS, port: 0 });
+  dir = await mkdtemp(join(tmpdir(), "clearance-misconfig-"));
+});
+
+afterAll(async () => {
+  await emulator?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+afterEach(() => {
+  process.env = { ...savedEnv };
+  process.exitCode = undefined;
+  vi.restoreAllMocks();
+});
+
+/** Runs `clearance …args` with exactly `env` for Clearance's settings; what it printed and its exit code. */
+async function clearance(args: string[], env: Record<string, string> = {}) {
+  for (const key of Object.keys(process.env)) {
+    if (/^(PARAGON_|CLEARANCE_|OPENAI_|QDRANT_)/.test(key)) delete process.env[key];
+  }
+  Object.assign(process.env, env);
+  let stdout = "";
+  let stderr = "";
+  vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
+    stdout += String(chunk);
+    return true;
+  });
+  vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
+    stderr += String(chunk);
+    return true;
+  });
+  vi.spyOn(console, "error").mockImplementation((...parts) => {
+    stderr += `${parts.join(" ")}\n`;
+  });
+  process.exitCode = undefined;
+  await main(["node", "clearance", ...args]);
+  const code = process.exitCode ?? 0;
+  process.exitCode = undefined;
+  vi.restoreAllMocks();
+  return { stdout, stderr, code };
+}
+
+/** The emulator's settings as `clearance emulator` prints them, for one tenant. */
+function emulatorEnv(tenant = "northwind"): Record<string, string> {
+  return {
+    PARAGON_SYNC_URL: emulator.url,
+    PARAGON_PROJECT_ID: emulator.projectId,
+    PARAGON_SIGNING_KEY: emulator.signingKeyPem!,
+    CLEARANCE_TENANT: tenant,
+  };
+}
+
+describe("settings", () => {
+  it("with nothing set, names the variables to set (not a raw validation message); JSON under --json", async () => {
+    const { stdout, stderr, code } = await clearance([
+      "query",
+      "What is our parental leave policy?",
+      "--user",
+      "sam@northwind.test",
+      "--json",
+    ]);
+    expect(code).toBe(2);
+    const out = JSON.parse(stdout) as { ok: boolean; error: { code: string; message: string } };
+    expect(out.ok).toBe(false);
+    expect(out.error.code).toBe("CONFIG_INVALID");
+    for (const name of [
+      "PARAGON_SIGNING_KEY",
+      "PARAGON_PROJECT_ID",
+      "PARAGON_USER_TOKEN",
+      "CLEARANCE_TENANT",
+    ]) {
+      expect(out.error.message).toContain(name);
+    }
+    expect(out.error.message).not.toMatch(/expected object, received undefined/);
+    expect(stderr).toContain("[CONFIG_INVALID]");
+    expect(stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it("a token whose sub is another tenant is refused, naming both (exit 2)", async () => {
+    const { stderr, code } = await clearance(["ingest"], {
+      PARAGON_SYNC_URL: emulator.url,
+      PARAGON_USER_TOKEN: await emulator.tokenFor("kestrel"),
+      CLEARANCE_TENANT: "northwind",
+    });
+    expect(code).toBe(2);
+    expect(stderr).toContain("TENANT_TOKEN_MISMATCH");
+    expect(stderr).toMatch(/northwind/);
+    expect(stderr).toMatch(/kestrel/);
+  });
+
+  it("an unreachable Managed Sync URL names PARAGON_SYNC_URL", async () => {
+    const store = join(dir, "unreachable");
+    const { stdout, code } = await clearance(["ingest", "--json"], {
+      ...emulatorEnv(),
+      PARAGON_SYNC_URL: "http://127.0.0.1:9",
+      PARAGON_TIMEOUT_MS: "2000",
+      CLEARANCE_STORE_DIR: store,
+    });
+    expect(code).toBe(1);
+    const report = JSON.parse(stdout) as { ok: boolean; tenants: { error?: { message: string } }[] };
+    expect(report.ok).toBe(false);
+    expect(JSON.stringify(report)).toContain("PARAGON_SYNC_URL");
+  }, 60_000);
+});
+
+describe("flags", () => {
+  it("a bad flag value is a usage error (exit 2) with commander's message, JSON under --json", async () => {
+    const plain = await clearance(["ingest", "--concurrency", "0"], emulatorEnv());
+    expect(plain.code).toBe(2);
+    expect(plain.stderr).toMatch(/--concurrency <n>.*'0' is invalid.*positive integer/);
+    expect(plain.stdout).toBe("");
+    const json = await clearance(["ingest", "--concurrency", "0", "--json"], emulatorEnv());
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, error: { code: "CLI_USAGE" } });
+  });
+
+  it("an unknown flag or a missing required one is a usage error", async () => {
+    expect((await clearance(["ingest", "--bogus"], emulatorEnv())).code).toBe(2);
+    const missing = await clearance(["query", "What is our parental leave policy?", "--json"], emulatorEnv());
+    expect(missing.code).toBe(2);
+    expect(JSON.parse(missing.stdout).error.message).toMatch(/--user/);
+  });
+
+  it("--help is not a failure", async () => {
+    const { stdout, code } = await clearance(["ingest", "--help"]);
+    expect(code).toBe(0);
+    expect(stdout).toContain("--full");
+  });
+});
+
+describe("the store", () => {
+  it("a store folder that does not exist is named, and not created empty", async () => {
+    const missing = join(dir, "mistyped-store");
+    const { stdout, code } = await clearance(
+      ["query", "What is our parental leave policy?", "--user", "sam@northwind.test", "--json"],
+      { ...emulatorEnv(), CLEARANCE_STORE_DIR: missing },
+    );
+    expect(code).toBe(2);
+    const { error } = JSON.parse(stdout) as { error: { code: string; message: string } };
+    expect(error.code).toBe("STORE_NOT_FOUND");
+    expect(error.message).toContain(missing);
+    expect(error.message).toContain("clearance ingest");
+    expect(error.message).toContain("CLEARANCE_STORE_DIR");
+    expect(existsSync(missing)).toBe(false);
+  });
+
+  it('a store with no chunks for the tenant says so instead of answering "nothing you may read"', async () => {
+    const empty = join(dir, "never-ingested");
+    await (await LanceChunkStore.open({ dir: empty, dimensions: 384 })).close();
+    const { stderr, code } = await clearance(
+      ["query", "What is our parental leave policy?", "--user", "sam@northwind.test"],
+      { ...emulatorEnv(), CLEARANCE_STORE_DIR: empty },
+    );
+    expect(code).toBe(2);
+    expect(stderr).toContain(`no chunks for tenant northwind in ${empty}`);
+    expect(stderr).toContain("run `clearance ingest` first");
+  });
+
+  it("a tenant with no syncs (a mistyped id) is an error when it is the only one, with the reason", async () => {
+    const store = join(dir, "typo");
+    const { stdout, code } = await clearance(["ingest", "--json"], {
+      ...emulatorEnv("northwnd"),
+      CLEARANCE_STORE_DIR: store,
+    });
+    expect(code).toBe(2);
+    const out = JSON.parse(stdout) as { ok: boolean; error: { code: string }; warnings: string[] };
+    expect(out.ok).toBe(false);
+    expect(out.error.code).toBe("INGEST_NO_SYNCS");
+    expect(out.warnings.join("\n")).toMatch(/tenant northwnd has no syncs.*Connected User id/);
+  });
+
+  it("a tenant with no syncs among others is a warning; the run still succeeds", async () => {
+    const store = join(dir, "some-empty");
+    const { stdout, stderr, code } = await clearance(["ingest"], {
+      ...emulatorEnv(),
+      CLEARANCE_TENANT: "",
+      CLEARANCE_TENANTS: "northwind,nobody-here",
+      CLEARANCE_STORE_DIR: store,
+    });
+    expect(code, stderr).toBe(0);
+    expect(stdout).toContain("northwind");
+    expect(stderr).toMatch(/warning: tenant nobody-here has no syncs/);
+  }, 120_000);
+});
