@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { parse as parseYaml } from "yaml";
+import { createRequire } from "node:module";
 import type { z } from "zod";
 import { ConfigError } from "./config-error.js";
 import { envNameFor, envSettings } from "./env.js";
@@ -67,6 +67,15 @@ function readConfigFile(file: string): Plain {
       cause,
     });
   }
+}
+
+/**
+ * The YAML parser, loaded when a YAML file is read: `import "clearance"` should not pay for it
+ * (loadConfig is synchronous, hence require rather than import()).
+ */
+function parseYaml(text: string): unknown {
+  const { parse } = createRequire(import.meta.url)("yaml") as typeof import("yaml");
+  return parse(text);
 }
 
 function fromEnv(env: Record<string, string | undefined>): Plain {

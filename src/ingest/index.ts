@@ -8,7 +8,6 @@ export {
   IngestUnknownSyncError,
 } from "./errors.js";
 export type { IngestEvent, IngestProgressListener } from "./events.js";
-export { ingest } from "./ingest.js";
 export { leaseName } from "./lease.js";
 export type { IngestOptions } from "./options.js";
 export { CompanyNameCache } from "./record-relations.js";
@@ -23,4 +22,5 @@ export type {
   SyncRunStatus,
 } from "./report.js";
 export { addCounts, emptyCounts } from "./report.js";
+export { ingest } from "./run.js";
 export type { IngestSource } from "./source.js";

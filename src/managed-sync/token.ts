@@ -1,5 +1,5 @@
 import { createPrivateKey, type KeyObject } from "node:crypto";
-import { decodeJwt, SignJWT } from "jose";
+import { decodeJwt } from "jose/jwt/decode";
 import { ManagedSyncTokenError } from "./errors.js";
 
 /** An RSA private key: PEM text (PKCS#8 `BEGIN PRIVATE KEY` or PKCS#1 `BEGIN RSA PRIVATE KEY`), a WebCrypto key or a Node KeyObject. */
@@ -33,6 +33,8 @@ export async function mintUserToken(options: MintUserTokenOptions): Promise<stri
     throw new ManagedSyncTokenError("TOKEN_INVALID", `ttlSeconds must be a positive number, got ${ttl}`);
   }
   const iat = Math.floor((options.now ?? Date.now)() / 1000);
+  // Loaded at the first token, not by `import "clearance"` (jose's index is ~50 modules).
+  const { SignJWT } = await import("jose/jwt/sign");
   return new SignJWT({})
     .setProtectedHeader({ alg: "RS256", typ: "JWT" })
     .setSubject(options.userId)

@@ -1,6 +1,5 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createAdaptorServer } from "@hono/node-server";
 import type { FetchHandler } from "../chat/index.js";
 import { ClearanceError } from "../errors.js";
 
@@ -20,6 +19,8 @@ export async function listen(
   fetch: FetchHandler,
   options: { host: string; port: number },
 ): Promise<Listening> {
+  // Loaded here rather than by `import "clearance"`: only a process that serves needs it.
+  const { createAdaptorServer } = await import("@hono/node-server");
   const server = createAdaptorServer({ fetch, hostname: options.host }) as Server;
   await new Promise<void>((resolve, reject) => {
     server.once("error", (cause) =>

@@ -1,5 +1,7 @@
 import type { Hono } from "hono";
-import { type McpHttpHandler, PROTECTED_RESOURCE_METADATA_PATH } from "../mcp/index.js";
+import type { McpHttpHandler } from "../mcp/index.js";
+// The constant from its own file: the MCP index loads the MCP SDK, which `import "clearance"` must not.
+import { PROTECTED_RESOURCE_METADATA_PATH } from "../mcp/protected-resource.js";
 
 /** Where the MCP endpoint is served. */
 export const MCP_PATH = "/mcp";

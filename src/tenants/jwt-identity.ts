@@ -1,5 +1,5 @@
 import type { KeyObject } from "node:crypto";
-import { createRemoteJWKSet, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from "jose";
+import type { JWTPayload, JWTVerifyGetKey } from "jose";
 import { IdentityConfigError, IdentityError } from "./errors.js";
 import { type Identify, normalizeIdentity } from "./identity.js";
 
@@ -64,6 +64,8 @@ export function jwtIdentity(options: JwtIdentityOptions): Identify {
     const match = /^Bearer\s+(\S+)$/i.exec(request.headers.get("authorization") ?? "");
     if (!match) return undefined;
     let payload: JWTPayload;
+    // Loaded at the first token, not by `import "clearance"`.
+    const { jwtVerify } = await import("jose/jwt/verify");
     try {
       // Overloads differ by key kind; both branches verify the same way.
       payload = (
@@ -101,7 +103,7 @@ function verificationKey(options: JwtIdentityOptions): CryptoKey | KeyObject | J
   if (options.jwksUrl && options.key) {
     throw new IdentityConfigError("jwtIdentity takes jwksUrl or key, not both");
   }
-  if (options.jwksUrl) return createRemoteJWKSet(jwksUrlOf(options.jwksUrl));
+  if (options.jwksUrl) return remoteKeySet(jwksUrlOf(options.jwksUrl));
   const key = options.key;
   if (!key) throw new IdentityConfigError("jwtIdentity needs jwksUrl or key to verify tokens with");
   if (key instanceof Uint8Array || key.type === "secret") {
@@ -110,6 +112,15 @@ function verificationKey(options: JwtIdentityOptions): CryptoKey | KeyObject | J
     );
   }
   return key;
+}
+
+/** jose's remote JWKS (cached, refetched on an unknown key id), created at the first token. */
+function remoteKeySet(url: URL): JWTVerifyGetKey {
+  let keySet: Promise<JWTVerifyGetKey> | undefined;
+  return async (header, token) => {
+    keySet ??= import("jose/jwks/remote").then(({ createRemoteJWKSet }) => createRemoteJWKSet(url));
+    return (await keySet)(header, token);
+  };
 }
 
 function jwksUrlOf(value: string): URL {

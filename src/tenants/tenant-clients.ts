@@ -1,4 +1,4 @@
-import { decodeJwt } from "jose";
+import { decodeJwt } from "jose/jwt/decode";
 import { LRUCache } from "lru-cache";
 import { ManagedSyncClient, type ManagedSyncClientOptions, type SigningKey } from "../managed-sync/index.js";
 import { TenantConfigError, UnknownTenantError } from "./errors.js";

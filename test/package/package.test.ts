@@ -217,6 +217,9 @@ await import("clearance");
       "pdfjs-dist",
       "mammoth",
       "@openfga/syntax-transformer",
+      "@modelcontextprotocol/sdk",
+      "@hono/node-server",
+      "yaml",
     ]) {
       expect(loaded.has(heavy), `${heavy} is loaded only when used`).toBe(false);
     }
