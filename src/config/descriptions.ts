@@ -1,0 +1,102 @@
+/**
+ * What each setting means, by its path in the config, for the generated reference
+ * (docs/configuration.md, `npx tsx scripts/make-config-docs.ts`). A setting added to the schema
+ * without a line here fails test/config/reference.test.ts.
+ */
+export const settingDescriptions: Record<string, string> = {
+  tenant:
+    "One Connected User id this deployment serves (a Paragon user token's `sub`). With `tenants`, the union of both.",
+  tenants:
+    "Every Connected User this deployment serves. `clearance ingest` ingests each; `serve` answers each.",
+  "tenancy.discover":
+    "Also serve tenants that webhook events name (a valid event's `user.id`), remembered in the store. Needs the signing key.",
+  "tenancy.maxActive":
+    "Tenants whose retrievers and Managed Sync clients are held at once; the least recently used is dropped (its caches with it).",
+  "tenancy.ingestConcurrency": "Tenants `clearance ingest` runs at once when it ingests every tenant.",
+  "managedSync.baseUrl": "The Managed Sync API: Paragon's cloud, an on-prem install, or the emulator's URL.",
+  "managedSync.projectId":
+    "Your Paragon project id; with the signing key, tokens are minted for `aud = <audienceHost>/<projectId>`.",
+  "managedSync.token":
+    "A ready Paragon user token. It serves only its own `sub`: use the signing key to serve several tenants.",
+  "managedSync.signingKey":
+    "The project's signing key (PEM, from Paragon's Settings › SDK setup): Clearance mints a short-lived user token per tenant. `PARAGON_SIGNING_KEY_FILE` reads it from a file.",
+  "managedSync.audienceHost":
+    "The host in minted tokens' audience (`<host>/<projectId>`); on-prem installs use their own.",
+  "managedSync.timeoutMs": "How long one Managed Sync request may take before it is retried or fails.",
+  "store.kind":
+    "Which vector store: `lancedb` (embedded, a folder on disk; needs `@lancedb/lancedb` and `apache-arrow`) or `qdrant` (needs `@qdrant/js-client-rest`). Setting `QDRANT_URL` alone chooses Qdrant.",
+  "store.dir":
+    "The embedded store's folder (or a LanceDB URI such as `s3://bucket/path`). Queries refuse a folder that does not exist.",
+  "store.url": "The Qdrant server (Qdrant ≥ 1.16).",
+  "store.apiKey": "Qdrant's API key, if the server wants one.",
+  "store.collection": "The Qdrant collection for chunks; ingest state goes to `<collection>_state`.",
+  "embeddings.openaiApiKey":
+    "With a key, OpenAI embeddings (needs `@langchain/openai`); without one, the offline hashing embedder. Ingest and queries must use the same embedder.",
+  "embeddings.model": "The OpenAI embedding model.",
+  "embeddings.dimensions":
+    "Vector size: OpenAI's `dimensions` for text-embedding-3 models, or the offline embedder's size (384).",
+  "embeddings.batchSize": "Texts per embedding request.",
+  "embeddings.concurrency": "Embedding requests in flight at once.",
+  "ingest.syncs": "Only these sync ids (default: every sync of the tenant).",
+  "ingest.pageSize": "Records per page pulled from the Sync API.",
+  "ingest.chunkSize": "Characters per chunk.",
+  "ingest.chunkOverlap": "Characters shared by neighbouring chunks; smaller than `chunkSize`.",
+  "ingest.maxFileBytes":
+    "Files larger than this are not downloaded; they are recorded as unindexable (TOO_LARGE).",
+  "ingest.maxChars": "Extracted text longer than this is recorded as unindexable (TOO_LONG).",
+  "ingest.maxUncompressedBytes":
+    "How far a DOCX, XLSX or PPTX may inflate while it is read; past it, a zip bomb (ZIP_BOMB).",
+  "ingest.extractTimeoutMs":
+    "How long one file may take to parse; the worker thread is killed at the deadline (TIMEOUT, retried; permanent after 3 runs in a row).",
+  "ingest.concurrency": "Downloads and extractions at once per tenant.",
+  "retrieval.k": "Chunks a retrieval returns (the retriever's default; the chat asks for 10).",
+  "retrieval.strategy":
+    "`post`: search, then check the candidates (Batch Check Access); `pre`: the person's allow list (List Objects) filters the search; `auto`: chosen per person from what is known about them.",
+  "retrieval.cacheTtlMs": "How long allow/deny answers are reused (0 turns the decision cache off).",
+  "retrieval.allowSetTtlMs": "How long a person's allow list is reused for pre-filtering.",
+  "retrieval.freshnessMs":
+    "How stale the permission evidence behind a result may be; 0 confirms every result during the query. Default: 10 s while the permission-changes follower runs, else 0.",
+  "retrieval.follow":
+    "Follow each sync's Permission Changes feed in `serve` and turn it into cache invalidations.",
+  "retrieval.followIntervalMs":
+    "How often the follower polls each sync's feed: a sharing change reaches the caches within about this.",
+  "retrieval.onPermissionError":
+    "When the Permissions API fails: `throw` a typed error, or return `empty` results with the reason in the report. Never results that were not checked.",
+  "retrieval.tenantWideSyncs":
+    "Removed: CRM and ticketing syncs get record policies (`records.policies`); setting it is an error that says what to write.",
+  "retrieval.budget.maxCandidates":
+    "Candidates one retrieval may scan before it stops short of k (the report says which budget was hit).",
+  "retrieval.budget.maxPermissionCalls": "Permissions API calls one retrieval may make.",
+  "retrieval.budget.maxMs": "Time one retrieval may take.",
+  "records.policies":
+    "Rules `{ integration, pipeline, configurationName?, syncId?, policy: deny | tenant | owner, ownerField? }` deciding who reads a CRM or ticketing sync's records (no rule: `deny`).",
+  "records.members.domains":
+    "Email domains of the tenant's people, for the `tenant` policy outside a verified identity (one tenant only).",
+  "records.members.tenants": "Per tenant (Connected User id): the email domains of its people.",
+  "records.owners":
+    "CRM owner ids mapped to people (`email`, or `{ email, name }`): for the `owner` policy, and to name owners in the text.",
+  "server.host": "The interface `clearance serve` listens on.",
+  "server.port": "The port `clearance serve` listens on.",
+  "server.webhookSecret":
+    "The secret Paragon's webhook URL must carry (`?secret=` or `x-clearance-webhook-secret`); required by `serve --webhooks`.",
+  "server.webhookInsecureNoSecret":
+    "Accept webhooks without a secret: anyone who reaches the URL can queue work.",
+  "auth.jwksUrl":
+    "Where `clearance serve` gets the public keys that verify bearer JWTs (your sign-in's JWKS).",
+  "auth.issuer": "The JWT issuer to accept (required unless the insecure opt-out).",
+  "auth.audience": "The JWT audience to accept (required unless the insecure opt-out).",
+  "auth.claim": "The claim holding the asker's email (the Permissions API's user).",
+  "auth.tenantClaim":
+    "The claim naming the asker's tenant (Connected User id), e.g. `org_id`; needed with several tenants.",
+  "auth.insecureAcceptAnyIssuerAndAudience":
+    "Accept tokens of any issuer and audience: a token minted for another app then reads here.",
+  "chat.model":
+    "The OpenAI chat model that writes answers when an OpenAI key is set (offline: the extractive answerer).",
+  "mcp.user":
+    "`clearance mcp` (stdio): the person the local server answers for. HTTP mode takes the person from the token.",
+  "mcp.resource":
+    "HTTP mode: the MCP endpoint's public URL; bearer tokens must carry it as their audience. Default: the listening address plus `/mcp`.",
+  "mcp.authorizationServers":
+    "HTTP mode: the OAuth authorization servers that sign people in (default: `auth.issuer`).",
+  "mcp.allowedOrigins": "HTTP mode: browser origins allowed to call `/mcp`, besides the resource's own.",
+};
