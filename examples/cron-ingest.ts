@@ -6,7 +6,7 @@
 // Every tenant (CLEARANCE_TENANTS=a,b,c or CLEARANCE_TENANT) is ingested, two at once, each with its own
 // client and leases; one tenant's failure is reported and never stops the others.
 // Settings come from the environment (CLEARANCE_TENANTS, PARAGON_PROJECT_ID, PARAGON_SIGNING_KEY_FILE…,
-// see paragon.md). With no Paragon credentials set it runs offline instead: it starts the emulator,
+// see docs/paragon.md). With no Paragon credentials set it runs offline instead: it starts the emulator,
 // points the same environment at it, and shows an incremental run, a change, and a full run.
 //
 //   npx tsx examples/cron-ingest.ts
