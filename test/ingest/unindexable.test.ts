@@ -128,13 +128,10 @@ describe("transient failures fail the run and are retried", () => {
 describe("an extraction that keeps timing out", () => {
   let h: Harness;
   beforeAll(async () => {
-    // Only files whose parsing surely takes more than a millisecond (pdf.js, mammoth).
+    // One file whose parsing surely takes more than a millisecond (pdf.js); each timeout costs a
+    // worker restart, so one file keeps the test quick.
     const corpus = smallCorpus();
-    corpus.files = {
-      "drive/Report.pdf": fixture("report.pdf"),
-      "drive/Handbook.docx": fixture("handbook.docx"),
-      "sharepoint/Slides.pptx": fixture("slides.pptx"),
-    };
+    corpus.files = { "drive/Report.pdf": fixture("report.pdf") };
     h = await startHarness({ corpus });
   });
   afterAll(async () => {
@@ -146,17 +143,16 @@ describe("an extraction that keeps timing out", () => {
     const tight = { extractTimeoutMs: 1 };
     const first = await h.run(tight);
     expect(first.ok).toBe(false);
-    const timedOut = 3;
-    expect(first.failures.map((f) => f.code)).toEqual(["TIMEOUT", "TIMEOUT", "TIMEOUT"]);
+    expect(first.failures.map((f) => f.code)).toEqual(["TIMEOUT"]);
     expect(first.counts.unindexable).toBe(0);
 
     const second = await h.run(tight);
     expect(second.ok).toBe(false);
-    expect(second.counts.failed).toBe(timedOut);
+    expect(second.counts.failed).toBe(1);
 
     const third = await h.run(tight);
     expect(third.ok).toBe(true);
-    expect(third.counts).toMatchObject({ failed: 0, unindexable: timedOut });
+    expect(third.counts).toMatchObject({ failed: 0, unindexable: 1 });
     expect(third.unindexable[0]?.reason).toMatch(/3 runs in a row.*extractTimeoutMs/);
 
     h.requests.length = 0;
@@ -167,6 +163,6 @@ describe("an extraction that keeps timing out", () => {
     const relaxed = await h.run({ extractTimeoutMs: 60_000, mode: "full" });
     expect(relaxed.ok).toBe(true);
     expect(relaxed.counts.unindexable).toBe(0);
-    expect(relaxed.counts.changed).toBe(timedOut);
+    expect(relaxed.counts.changed).toBe(1);
   });
 });
