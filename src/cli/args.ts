@@ -4,6 +4,17 @@ import { InvalidArgumentError } from "commander";
 /** The example corpus shipped with the package, found from here whether run from src/ or dist/. */
 export const BUNDLED_CORPUS = fileURLToPath(new URL("../../examples/corpus", import.meta.url));
 
+/** Commander parser for the person asking: an email, as the source systems know them. */
+export function email(value: string): string {
+  const trimmed = value.trim();
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(trimmed)) {
+    throw new InvalidArgumentError(
+      "expected an email address, as the source system knows the person (e.g. ana@northwind.test)",
+    );
+  }
+  return trimmed;
+}
+
 /** Commander parser for a count ≥ 1. */
 export function positiveInt(value: string): number {
   const n = Number(value);

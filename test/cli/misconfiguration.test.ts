@@ -141,6 +141,15 @@ describe("flags", () => {
     expect(JSON.parse(missing.stdout).error.message).toMatch(/--user/);
   });
 
+  it("a person who is not an email address is refused before anything runs", async () => {
+    const { stdout, code } = await clearance(
+      ["query", "Q3 revenue?", "--user", "sam", "--json"],
+      emulatorEnv(),
+    );
+    expect(code).toBe(2);
+    expect(JSON.parse(stdout).error.message).toMatch(/--user.*expected an email address/);
+  });
+
   it("--help is not a failure", async () => {
     const { stdout, code } = await clearance(["ingest", "--help"]);
     expect(code).toBe(0);

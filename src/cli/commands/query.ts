@@ -6,7 +6,7 @@ import { startDemo } from "../../demo/index.js";
 import type { RetrievalReport } from "../../retrieval/index.js";
 import { openConfiguredRetrieval } from "../../server/index.js";
 import { answererOf } from "../answerer-of.js";
-import { BUNDLED_CORPUS, onlyTenantOverride, positiveInt } from "../args.js";
+import { BUNDLED_CORPUS, email, onlyTenantOverride, positiveInt } from "../args.js";
 
 export interface QueryFlags {
   user: string;
@@ -30,7 +30,11 @@ export function queryCommand(): Command {
   return new Command("query")
     .description("Ask one question as a person: only chunks they may read, with the retrieval report")
     .argument("<question>", "the question")
-    .requiredOption("-u, --user <email>", "who is asking (their permissions decide what is returned)")
+    .addOption(
+      new Option("-u, --user <email>", "who is asking (their permissions decide what is returned)")
+        .argParser(email)
+        .makeOptionMandatory(),
+    )
     .option("--json", "print { answer, citations, report, answerer } as JSON")
     .addOption(new Option("-k, --k <n>", "chunks to return (default: retrieval.k)").argParser(positiveInt))
     .option("-c, --config <file>", "config file (YAML or JSON); default $CLEARANCE_CONFIG")
