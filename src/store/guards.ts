@@ -4,8 +4,23 @@ import { type ChunkInput, MAX_STATE_VALUE_CHARS, type RecordVersion } from "./ty
 // Ids end up inside filter expressions and payload keys; 1 KiB is far above any real id.
 const MAX_ID_LENGTH = 1024;
 
-/** Rejects an empty or malformed identifier (tenant, record id, sync id, lease name). */
+/**
+ * Rejects an empty or malformed identifier (tenant, record id, sync id, state scope, lease name),
+ * including one that is not valid Unicode: a backend would read it as another id (LanceDB turns a
+ * lone surrogate into U+FFFD, so tenant `"a\uD800"` would match tenant `"a\uFFFD"`).
+ */
 export function requireId(value: unknown, what: string): string {
+  requireWellFormed(value, what);
+  if (!isStorableId(value)) {
+    throw new StoreInputError(
+      "STORE_ID_INVALID",
+      `${what} ${JSON.stringify(value)} is not valid Unicode (it holds a lone surrogate): it cannot be stored unaltered`,
+    );
+  }
+  return value;
+}
+
+function requireWellFormed(value: unknown, what: string): asserts value is string {
   if (typeof value !== "string" || value.length === 0) {
     throw new StoreInputError("STORE_ID_MISSING", `${what} is missing: pass a non-empty string`);
   }
@@ -18,7 +33,6 @@ export function requireId(value: unknown, what: string): string {
   if (value.includes("\u0000")) {
     throw new StoreInputError("STORE_ID_INVALID", `${what} contains a NUL character: remove it`);
   }
-  return value;
 }
 
 // A UTF-16 surrogate without its partner: such a string has no UTF-8 form, so a backend would
@@ -31,16 +45,6 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  */
 export function isStorableId(id: string): boolean {
   return !LONE_SURROGATE.test(id);
-}
-
-/** Rejects an id a write would store altered: one that is not valid Unicode. */
-function requireStorable(value: string, what: string): void {
-  if (!isStorableId(value)) {
-    throw new StoreInputError(
-      "STORE_ID_INVALID",
-      `${what} ${JSON.stringify(value)} is not valid Unicode (it holds a lone surrogate): it cannot be stored unaltered`,
-    );
-  }
 }
 
 /** Every search, count and write names its tenant; an empty tenant would mean "everyone's data". */
@@ -60,12 +64,21 @@ export function requireLease(name: string, holder: string, ttlMs: number): void 
   }
 }
 
-/** Checks every id in a list, returning it de-duplicated. */
+/**
+ * Checks every id in a list, returning it de-duplicated. An id that is not valid Unicode is left
+ * out rather than refused: no write stores one, so it matches nothing, and a page that names one
+ * (ingest reports such a record) still reads and deletes the others.
+ */
 export function requireIds(ids: readonly string[], what: string): string[] {
   if (!Array.isArray(ids)) {
     throw new StoreInputError("STORE_ID_INVALID", `${what} must be an array of strings`);
   }
-  return [...new Set(ids.map((id) => requireId(id, what)))];
+  const valid = new Set<string>();
+  for (const id of ids) {
+    requireWellFormed(id, what);
+    if (isStorableId(id)) valid.add(id);
+  }
+  return [...valid];
 }
 
 /** Checks a vector's length and that every component is a finite number. */
@@ -105,9 +118,6 @@ export function requireChunk(chunk: ChunkInput, dimensions: number): void {
   requireTenant(chunk.tenant);
   requireId(chunk.syncId, "syncId");
   requireId(chunk.recordId, "recordId");
-  requireStorable(chunk.tenant, "tenant");
-  requireStorable(chunk.syncId, "syncId");
-  requireStorable(chunk.recordId, "recordId");
   requireId(chunk.contentHash, "contentHash");
   if (!Number.isInteger(chunk.chunkIndex) || chunk.chunkIndex < 0) {
     throw new StoreInputError(
@@ -124,9 +134,6 @@ export function requireRecordVersion(version: RecordVersion): void {
   requireId(version.syncId, "syncId");
   requireId(version.recordId, "recordId");
   requireId(version.contentHash, "contentHash");
-  requireStorable(version.tenant, "tenant");
-  requireStorable(version.syncId, "syncId");
-  requireStorable(version.recordId, "recordId");
   const u = version.unindexable;
   if (
     u !== undefined &&

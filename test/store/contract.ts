@@ -144,6 +144,40 @@ export function runChunkStoreContract(name: string, makeStore: () => Promise<Sto
       expect(await store.count({ tenant: "tenant-a", recordIds: ["r\uD83D\uDE00"] })).toBe(1);
     });
 
+    it("never lets an id with a lone surrogate match another id (LanceDB reads it as U+FFFD)", async () => {
+      const v = randomUnit(random, D);
+      const [tenant, syncId, recordId] = ["t\uFFFD", "s\uFFFD", "r\uFFFD"];
+      await store.upsert([makeChunk({ tenant, syncId, recordId, vector: v })]);
+      await store.putRecordVersions([
+        { tenant, syncId, recordId, contentHash: "h", sourceVersion: "sv", chunkCount: 1, updatedAt: "x" },
+      ]);
+      await store.putState("scope\uFFFD", "k", "secret");
+      // Nothing was ever stored under such an id: in a set it matches nothing, alone it is refused.
+      expect(await store.count({ tenant, recordIds: ["r\uD800"] })).toBe(0);
+      expect(await store.count({ tenant, syncIds: ["s\uDC00"] })).toBe(0);
+      expect(await store.search(v, { tenant, limit: 5, recordIds: ["r\uD800"] })).toEqual([]);
+      expect((await store.getRecordVersions(tenant, syncId, ["r\uD800"])).size).toBe(0);
+      await store.deleteByRecord(tenant, syncId, ["r\uD800"]);
+      await store.deleteRecordVersions(tenant, syncId, ["r\uDC00"]);
+      const invalid = { code: "STORE_ID_INVALID" };
+      await expect(
+        store.deleteStaleChunks(tenant, syncId, [{ recordId: "r\uD800", contentHash: "other" }]),
+      ).rejects.toMatchObject(invalid);
+      await expect(store.search(v, { tenant: "t\uD800", limit: 5 })).rejects.toMatchObject(invalid);
+      await expect(store.count({ tenant: "t\uDC00" })).rejects.toMatchObject(invalid);
+      await expect(store.deleteByRecord("t\uD800", syncId, [recordId])).rejects.toMatchObject(invalid);
+      await expect(store.deleteSync(tenant, "s\uD800")).rejects.toMatchObject(invalid);
+      await expect(
+        store.updateRecordMetadata(tenant, syncId, "r\uD800", { name: "x" }),
+      ).rejects.toMatchObject(invalid);
+      await expect(store.listState("scope\uD800")).rejects.toMatchObject(invalid);
+      await expect(store.getState("scope\uD800", "k")).rejects.toMatchObject(invalid);
+      expect(await store.count({ tenant })).toBe(1);
+      expect((await store.getRecordVersions(tenant, syncId, [recordId])).size).toBe(1);
+      expect(await store.listState("scope\uFFFD")).toEqual(new Map([["k", "secret"]]));
+      expect((await store.search(v, { tenant, limit: 5 }))[0]?.chunk.metadata.name).toBe(`${recordId}.pdf`);
+    });
+
     it("replaces a record without a moment where it is missing: new chunks first, then stale ones go", async () => {
       const v = randomUnit(random, D);
       const old = [0, 1, 2].map((i) =>
