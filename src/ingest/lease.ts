@@ -1,9 +1,15 @@
 import type { ChunkStore } from "../store/index.js";
 import { IngestLeaseLostError, IngestLockedError } from "./errors.js";
 
-/** The lease that keeps two runs off the same sync, shared by every worker through the store. */
+/**
+ * The lease that keeps two runs off the same sync, shared by every worker through the store. The
+ * ids are JSON-quoted: joined with `:`, tenant `org:42`'s sync `s` and tenant `org`'s sync `42:s`
+ * would share one lease, and one tenant's run would lock the other's sync out.
+ *
+ * @example leaseName("org:42", "sync-1") // 'ingest:["org:42","sync-1"]'
+ */
 export function leaseName(tenant: string, syncId: string): string {
-  return `ingest:${tenant}:${syncId}`;
+  return `ingest:${JSON.stringify([tenant, syncId])}`;
 }
 
 /**
