@@ -10,6 +10,7 @@ import {
   contentHash,
   ExtractError,
   type ExtractedText,
+  type ExtractLimits,
   extractText,
   renderRecord,
   type TextChunk,
@@ -141,14 +142,19 @@ async function download(
       mimeType: genericType ? content.mimeType : metadata.mimeType,
       name: metadata.name,
     },
-    {
-      maxBytes,
-      maxChars: settings.maxChars,
-      maxUncompressedBytes: settings.maxUncompressedBytes,
-      timeoutMs: settings.extractTimeoutMs,
-      ...(signal ? { signal } : {}),
-    },
+    extractLimits(settings, signal),
   );
+}
+
+/** The run's extraction limits, the same for a file and a ticket's content. */
+function extractLimits(settings: IngestSettings, signal: AbortSignal | undefined): ExtractLimits {
+  return {
+    maxBytes: settings.maxFileBytes,
+    maxChars: settings.maxChars,
+    maxUncompressedBytes: settings.maxUncompressedBytes,
+    timeoutMs: settings.extractTimeoutMs,
+    ...(signal ? { signal } : {}),
+  };
 }
 
 /**
@@ -181,11 +187,17 @@ async function ticketContent(
       return undefined;
     throw error;
   }
-  const extracted = await extractText(
-    { bytes: content.bytes, mimeType: content.mimeType, name: `${plan.metadata.name}.md` },
-    { maxBytes: settings.maxFileBytes, maxChars: settings.maxChars, ...(signal ? { signal } : {}) },
-  );
-  return extracted.text.trim() || undefined;
+  try {
+    const extracted = await extractText(
+      { bytes: content.bytes, mimeType: content.mimeType, name: `${plan.metadata.name}.md` },
+      extractLimits(settings, signal),
+    );
+    return extracted.text;
+  } catch (error) {
+    // No description and no comments: the ticket is still its fields, not an unreadable record.
+    if (error instanceof ExtractError && error.code === "EMPTY") return undefined;
+    throw error;
+  }
 }
 
 const RUN_FATAL_CODES = new Set(["UNAUTHORIZED", "FORBIDDEN", "TOKEN_EXPIRED", "TOKEN_INVALID", "ABORTED"]);

@@ -173,4 +173,40 @@ describe("ingest of CRM and ticketing syncs through the emulator", () => {
     }
     expect(companyPulls).toBe(1);
   });
+
+  it("indexes a ticket whose content is blank from its fields (no comments is not an unreadable ticket)", async () => {
+    const tickets = syncOf("tickets");
+    const blank: IngestSource = {
+      syncs: client.syncs,
+      records: {
+        pages: (syncId, options) => client.records.pages(syncId, options),
+        get: (syncId, recordId, options) => client.records.get(syncId, recordId, options),
+        // What a ticket with no description and no comments may download as.
+        contentBytes: async () => ({
+          bytes: new TextEncoder().encode(" \n\n"),
+          mimeType: "text/markdown",
+          contentType: "text/markdown",
+        }),
+      },
+    };
+    const fresh = await LanceChunkStore.open({ dir: join(dir, "blank-ticket"), dimensions: DIMENSIONS });
+    try {
+      const report = await ingest({
+        client: blank,
+        store: fresh,
+        embeddings,
+        tenant: "northwind",
+        syncs: [tickets],
+        owners,
+      });
+      expect(report.unindexable).toEqual([]);
+      expect(report.counts.new).toBe(report.counts.seen);
+      const outage = recordIdFor("servicenow", OUTAGE_TICKET);
+      expect(
+        await fresh.count({ tenant: "northwind", syncIds: [tickets], recordIds: [outage] }),
+      ).toBeGreaterThan(0);
+    } finally {
+      await fresh.close();
+    }
+  });
 });
