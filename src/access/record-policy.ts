@@ -2,7 +2,7 @@ import pLimit from "p-limit";
 import { ManagedSyncHttpError } from "../managed-sync/index.js";
 import { isEmail, OwnerDirectory, type OwnersInput } from "../records/index.js";
 import { isMember, type MembershipRule } from "./membership.js";
-import { ownersOf } from "./record-owners.js";
+import { ownersOf, type RecordOwners } from "./record-owners.js";
 import { checkRules, policyFor, type RecordPolicyRule } from "./record-policy-rules.js";
 import { normalizeSubject } from "./subject.js";
 import type { SyncDescription } from "./sync-catalog.js";
@@ -169,22 +169,20 @@ export class RecordPolicyAccess implements AccessControl {
     const max = this.#options.maxListSize ?? 100_000;
     const ids: string[] = [];
     let calls = 0;
+    let complete = true;
     for await (const page of records.pages(syncId, { pageSize: 1000, ...(signal ? { signal } : {}) })) {
       calls++;
       for (const record of page.records) {
         if (record.deleted === true) continue;
-        const owners = await ownersOf(
-          record as Record<string, unknown>,
-          ownerField,
-          sync.integration ?? "",
-          this.#owners,
-        );
-        if (!owners.emails.has(subject)) continue;
+        const owners = await this.#ownersOf(record, ownerField, sync).catch(() => undefined);
+        // An owner that cannot be resolved now may be this subject: the list says it is not whole.
+        if (!owners) complete = false;
+        if (!owners?.emails.has(subject)) continue;
         if (ids.length >= max) return { recordIds: ids, complete: false, calls };
         ids.push(record.id);
       }
     }
-    return { recordIds: ids, complete: true, calls };
+    return { recordIds: ids, complete, calls };
   }
 
   async #decideRecords(
@@ -247,12 +245,15 @@ export class RecordPolicyAccess implements AccessControl {
         reason: `reading record ${recordId} for its owner failed: ${(error as Error).message}`,
       };
     }
-    const owners = await ownersOf(
-      record as Record<string, unknown>,
-      field,
-      sync.integration ?? "",
-      this.#owners,
-    );
+    let owners: RecordOwners;
+    try {
+      owners = await this.#ownersOf(record, field, sync);
+    } catch (error) {
+      return {
+        kind: "error",
+        reason: `resolving record ${recordId}'s owner failed: ${(error as Error).message}`,
+      };
+    }
     if (owners.emails.has(subject)) return { kind: "allow" };
     if (owners.emails.size === 0) {
       return {
@@ -264,5 +265,10 @@ export class RecordPolicyAccess implements AccessControl {
       };
     }
     return { kind: "deny" };
+  }
+
+  /** The emails a record's owner field names; throws when the owner directory does. */
+  #ownersOf(record: { id: string }, field: string, sync: SyncDescription): Promise<RecordOwners> {
+    return ownersOf(record as Record<string, unknown>, field, sync.integration ?? "", this.#owners);
   }
 }

@@ -43,11 +43,17 @@ export class OwnerDirectory {
     const input = this.#input;
     let entry: OwnerEntry | undefined;
     if (typeof input === "function") entry = await input(id, integration);
-    else if (input) entry = input[`${integration}:${id}`] ?? input[id];
-    if (entry === undefined) return isEmail(id) ? { email: id.toLowerCase() } : undefined;
+    else if (input) entry = ownEntry(input, `${integration}:${id}`) ?? ownEntry(input, id);
+    if (entry === undefined || entry === null) return isEmail(id) ? { email: id.toLowerCase() } : undefined;
     const person = typeof entry === "string" ? { email: entry } : entry;
+    if (typeof person.email !== "string") return undefined;
     const email = person.email.trim().toLowerCase();
     if (!isEmail(email)) return undefined;
-    return person.name ? { email, name: person.name } : { email };
+    return typeof person.name === "string" && person.name ? { email, name: person.name } : { email };
   }
+}
+
+// Owner ids come from CRM records: `constructor` or `__proto__` must not find Object's own members.
+function ownEntry(map: Readonly<Record<string, OwnerEntry>>, key: string): OwnerEntry | undefined {
+  return Object.hasOwn(map, key) ? map[key] : undefined;
 }

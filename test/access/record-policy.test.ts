@@ -156,6 +156,44 @@ describe("RecordPolicyAccess", () => {
     expect(records.gets.length).toBe(before);
   });
 
+  it("owner: an owner id that names an Object property, or an owner directory that throws, is that record's error", async () => {
+    const odd: Record<string, { id: string; ownerId: string }> = {
+      p1: { id: "p1", ownerId: "constructor" },
+      p2: { id: "p2", ownerId: "__proto__" },
+      p3: { id: "p3", ownerId: "toString" },
+      p4: { id: "p4", ownerId: "005MAYA" },
+    };
+    const records: RecordReader = {
+      get: async (_syncId, recordId) => odd[recordId]!,
+      async *pages() {
+        yield { records: Object.values(odd) };
+      },
+    };
+    const objects = Object.keys(odd).map((recordId) => ({ syncId: "deals", recordId }));
+    const a = access({ policies: [{ pipeline: "deals", policy: "owner" }], records });
+    const maya = await a.batchCheck("maya@northwind.test", objects, "can_read");
+    expect(kinds(maya)).toEqual(["error", "error", "error", "allow"]);
+    expect(maya.decisions[0]).toMatchObject({ reason: expect.stringMatching(/maps to no email/) });
+    expect(await a.listObjects("maya@northwind.test", "can_read", "deals")).toMatchObject({
+      recordIds: ["p4"],
+      complete: true,
+    });
+
+    const down = access({
+      policies: [{ pipeline: "deals", policy: "owner" }],
+      records,
+      owners: (id) => {
+        if (id === "005MAYA") throw new Error("directory down");
+        return undefined;
+      },
+    });
+    const decided = await down.batchCheck("maya@northwind.test", objects.slice(3), "can_read");
+    expect(decided.decisions).toEqual([
+      { kind: "error", reason: expect.stringMatching(/owner .*directory down/) },
+    ]);
+    expect((await down.listObjects("maya@northwind.test", "can_read", "deals")).complete).toBe(false);
+  });
+
   it("owner: a ticket's assignees by default, another field when configured; lists follow the same rule", async () => {
     const a = access({ policies: [{ pipeline: "tickets", policy: "owner" }] });
     const ticket = [{ syncId: "tickets", recordId: "t1" }];
