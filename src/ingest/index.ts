@@ -1,4 +1,6 @@
 // Public surface of the ingest run; the text pipeline it uses is `./text/index.js`.
+
+export { CompanyNameCache, type CompanyNameCacheOptions } from "./company-names.js";
 export { EmbeddingMeter } from "./embedding-meter.js";
 export {
   IngestArgumentError,
@@ -10,7 +12,6 @@ export {
 export type { IngestEvent, IngestProgressListener } from "./events.js";
 export { leaseName } from "./lease.js";
 export type { IngestOptions } from "./options.js";
-export { CompanyNameCache } from "./record-relations.js";
 export type {
   IngestCounts,
   IngestMode,

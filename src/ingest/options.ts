@@ -2,9 +2,9 @@ import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import { z } from "zod";
 import type { OwnerDirectory, OwnersInput } from "../records/index.js";
 import type { ChunkStore } from "../store/index.js";
+import type { CompanyNameCache } from "./company-names.js";
 import { IngestArgumentError } from "./errors.js";
 import type { IngestProgressListener } from "./events.js";
-import type { CompanyNameCache } from "./record-relations.js";
 import type { IngestMode } from "./report.js";
 import type { IngestSource } from "./source.js";
 

@@ -1,5 +1,6 @@
 import type { SyncedRecord } from "../managed-sync/index.js";
 import type { OwnerDirectory } from "../records/index.js";
+import { CompanyNameCache } from "./company-names.js";
 import type { SyncInfo } from "./record-metadata.js";
 import type { IngestSource } from "./source.js";
 import type { RecordRelations } from "./text/index.js";
@@ -12,31 +13,6 @@ const companyIdOf: Record<string, (record: Record<string, unknown>) => unknown> 
   contacts: (record) =>
     record.companyName ? undefined : (record.customFields as Record<string, unknown> | undefined)?.AccountId,
 };
-
-/**
- * Company names by external id, per tenant and integration, kept for `ttlMs` (default 10 minutes)
- * and shared across runs: a webhook worker runs one small ingest per event batch, and without it
- * every deal event would pull the whole companies sync again. A rename shows after the TTL (and a
- * `full` run re-renders the deals that name it).
- */
-export class CompanyNameCache {
-  readonly #ttlMs: number;
-  readonly #entries = new Map<string, { at: number; names: Promise<Map<string, string>> }>();
-
-  constructor(options: { ttlMs?: number } = {}) {
-    this.#ttlMs = options.ttlMs ?? 10 * 60_000;
-  }
-
-  /** The cached index for `key`, or the one `load` makes (a failed load is not kept). */
-  get(key: string, load: () => Promise<Map<string, string>>): Promise<Map<string, string>> {
-    const entry = this.#entries.get(key);
-    if (entry && Date.now() - entry.at <= this.#ttlMs) return entry.names;
-    const names = load();
-    this.#entries.set(key, { at: Date.now(), names });
-    names.catch(() => this.#entries.delete(key));
-    return names;
-  }
-}
 
 export interface RelationResolverOptions {
   source: IngestSource;
