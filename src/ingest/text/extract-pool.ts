@@ -41,6 +41,9 @@ interface Slot {
   idleTimer?: NodeJS.Timeout;
 }
 
+// The longest delay setTimeout honours.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export const defaultExtractPoolOptions = {
   size: Math.max(1, Math.min(4, availableParallelism())),
   maxMemoryMb: 512,
@@ -165,7 +168,10 @@ export class ExtractPool {
     const running = slot.running;
     if (running?.id !== reply.id) return; // the answer to a request already given up on
     if (reply.type === "started") {
-      running.timer = setTimeout(() => this.#kill(slot, timeoutError(running.job)), running.job.timeoutMs);
+      // Node fires a timer past 2^31 - 1 ms at once: a deadline that long is no deadline at all.
+      if (running.job.timeoutMs <= MAX_TIMER_MS) {
+        running.timer = setTimeout(() => this.#kill(slot, timeoutError(running.job)), running.job.timeoutMs);
+      }
       return;
     }
     const job = this.#settle(slot);

@@ -59,6 +59,13 @@ describe("extraction runs isolated in worker threads (issue 11 item 10)", () => 
     expect(await extractText(small("after the timeout"), roomy, pool)).toEqual({ text: "after the timeout" });
   });
 
+  it("takes a deadline longer than a timer can hold (2^31 ms) as no deadline, not as an instant one", async () => {
+    // Node fires such a timer after 1 ms: every file would be TIMEOUT, then unindexable for good.
+    const years = { ...roomy, timeoutMs: 10 * 365 * 24 * 3600_000 };
+    const text = "a patient reader\n".repeat(200_000).trim();
+    expect((await extractText(small(text), years, pool)).text).toHaveLength(text.length);
+  });
+
   it("keeps a file's deadline for its own parsing, not for its wait behind another file", async () => {
     // One worker: the small file waits while the big one parses for far longer than 250 ms.
     const big = extractText({ bytes: bigHtml(), mimeType: "text/html", name: "big.html" }, roomy, pool);
