@@ -7,6 +7,7 @@ import {
 } from "../managed-sync/index.js";
 import { type ChunkMetadata, isStorableId, type RecordVersion } from "../store/index.js";
 import { verdictOutcome } from "./failures.js";
+import { MAX_RECORD_DEPTH, nestedDeeperThan } from "./record-depth.js";
 import { fileMetadata, recordMetadata, type SyncInfo } from "./record-metadata.js";
 import { fileSourceVersion, recordSourceVersion, type SourceVersion, sameContent } from "./source-version.js";
 import { detectFormat, type RecordRelations } from "./text/index.js";
@@ -69,6 +70,16 @@ export function planRecord(
     };
   }
   if (isDeleted(record)) return { action: "delete", recordId: record.id };
+  if (nestedDeeperThan(record, MAX_RECORD_DEPTH)) {
+    // Rendering and digesting it would overflow the stack; its earlier chunks no longer stand.
+    return {
+      action: "unindexable",
+      recordId: record.id,
+      code: "MALFORMED",
+      reason: `the record nests its fields more than ${MAX_RECORD_DEPTH} levels deep: it cannot be read as text; report it to the source`,
+      drop: stored !== undefined,
+    };
+  }
   if (sync.pipeline !== "files") {
     const version = recordSourceVersion(relations ? { record, relations } : record);
     const known = knownVerdict(record.id, stored, version.value, limits);

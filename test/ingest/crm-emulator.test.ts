@@ -209,4 +209,51 @@ describe("ingest of CRM and ticketing syncs through the emulator", () => {
       await fresh.close();
     }
   });
+
+  it("reports a record nested too deep to render as unindexable; the run and the other syncs go on", async () => {
+    const deals = syncOf("deals");
+    // A custom field holding JSON nested 100,000 levels deep: JSON.parse takes it, but rendering and
+    // hashing recurse. Once, the run threw at this page and failed every time, other syncs unread.
+    const deep = {
+      id: "deep-deal",
+      externalId: "006DEEP",
+      name: "Deeply nested deal",
+      updatedAt: "2026-02-01T00:00:00.000Z",
+      customFields: JSON.parse(`${'{"k":'.repeat(100_000)}"leaf"${"}".repeat(100_000)}`),
+    };
+    const source: IngestSource = {
+      syncs: client.syncs,
+      records: {
+        async *pages(syncId, options) {
+          yield* client.records.pages(syncId, options);
+          if (syncId === deals) {
+            yield { records: [deep], cursor: undefined, remainingRecords: 0 } as never;
+          }
+        },
+        get: (syncId, recordId, options) => client.records.get(syncId, recordId, options),
+        contentBytes: (syncId, recordId, options) => client.records.contentBytes(syncId, recordId, options),
+      },
+    };
+    const fresh = await LanceChunkStore.open({ dir: join(dir, "deep-record"), dimensions: DIMENSIONS });
+    const once = () => ingest({ client: source, store: fresh, embeddings, tenant: "northwind", owners });
+    try {
+      const report = await once();
+      expect(report.error).toBeUndefined();
+      expect(report.syncs.every((s) => s.status === "completed")).toBe(true);
+      expect(report.ok).toBe(true);
+      expect(report.unindexable).toEqual([
+        expect.objectContaining({
+          recordId: "deep-deal",
+          code: "MALFORMED",
+          reason: expect.stringMatching(/nest/),
+        }),
+      ]);
+      expect(await fresh.count({ tenant: "northwind", syncIds: [syncOf("tickets")] })).toBeGreaterThan(0);
+      const again = await once();
+      expect(again.ok).toBe(true);
+      expect(again.counts.failed).toBe(0);
+    } finally {
+      await fresh.close();
+    }
+  });
 });
