@@ -166,10 +166,18 @@ async function render(
   plan: Extract<RecordPlan, { action: "render" }>,
   context: PrepareContext,
 ): Promise<ExtractedText> {
-  const text = renderRecord(plan.record as Record<string, unknown>, context.pipeline, plan.relations);
-  if (context.pipeline !== "tickets") return { text };
-  const content = await ticketContent(plan, context);
-  return { text: content ? `${text}\n\n${content}` : text };
+  const fields = renderRecord(plan.record as Record<string, unknown>, context.pipeline, plan.relations);
+  const content = context.pipeline === "tickets" ? await ticketContent(plan, context) : undefined;
+  const text = content ? `${fields}\n\n${content}` : fields;
+  const { maxChars } = context.settings;
+  if (text.length > maxChars) {
+    // A record is held to the limit a file is: a field holding a whole document is not cheap to embed either.
+    throw new ExtractError(
+      "TOO_LONG",
+      `${plan.metadata.name} has ${text.length} characters of text, over the ${maxChars} limit (raise ingest.maxChars)`,
+    );
+  }
+  return { text };
 }
 
 async function ticketContent(

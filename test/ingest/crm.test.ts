@@ -118,4 +118,19 @@ describe("ingest of a CRM contacts sync", () => {
     expect(third.counts.deleted).toBe(1);
     expect(await store.count({ tenant: "acme", recordIds: ["c3"] })).toBe(0);
   });
+
+  it("holds a record to maxChars like a file: one whose fields render past it is unindexable, its old text gone", async () => {
+    await run();
+    source.put({ id: "c2", fullName: "Grace Hopper", notes: "COBOL ".repeat(400), updatedAt: "2026-03-01" });
+    const report = await ingest({ client: source, store, embeddings, tenant: "acme", maxChars: 1_000 });
+    expect(report.ok).toBe(true);
+    expect(report.unindexable).toEqual([
+      expect.objectContaining({
+        recordId: "c2",
+        code: "TOO_LONG",
+        reason: expect.stringMatching(/maxChars/),
+      }),
+    ]);
+    expect(await store.count({ tenant: "acme", recordIds: ["c2"] })).toBe(0);
+  });
 });
