@@ -33,6 +33,29 @@ export type WorkItem =
       model?: string;
     };
 
+const storedId = z.string().min(1);
+
+/** A work item as the spool reads it back: checked, since a file in the spool may not be ours. */
+export const workItemSchema: z.ZodType<WorkItem> = z.discriminatedUnion("kind", [
+  z.object({
+    kind: z.literal("record"),
+    event: z.enum(["record_created", "record_updated", "record_deleted"]),
+    tenant: storedId,
+    syncId: storedId,
+    recordId: storedId,
+    integration: z.string().optional(),
+    model: z.string().optional(),
+  }),
+  z.object({
+    kind: z.literal("sync"),
+    event: z.literal("sync_complete"),
+    tenant: storedId,
+    syncId: storedId,
+    integration: z.string().optional(),
+    model: z.string().optional(),
+  }),
+]);
+
 /** What a parsed delivery asks of the receiver. */
 export type ParsedDelivery =
   | { type: "probe" }

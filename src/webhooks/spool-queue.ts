@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from "node:crypto";
 import { access, link, mkdir, readdir, readFile, rename, rm, unlink } from "node:fs/promises";
 import { join } from "node:path";
+import { z } from "zod";
 import { DeadLetters } from "./dead-letters.js";
 import { replaceSynced, writeSynced } from "./durable-file.js";
 import { WebhookQueueError } from "./errors.js";
-import { type WorkItem, workKey } from "./payload.js";
+import { type WorkItem, workItemSchema, workKey } from "./payload.js";
 import { laneName, SpoolLane } from "./spool-lane.js";
 import { SpoolLock } from "./spool-lock.js";
 import { countLane, countLanes, prepareSpool, returnClaims, type SpoolLayout } from "./spool-recovery.js";
@@ -20,6 +21,16 @@ export interface QueuedItem {
   attempts: number;
   lastError?: string;
 }
+
+// A file read back from the spool is checked: one put there by hand or by another tool must not
+// reach the worker without a tenant or a sync.
+const queuedItemSchema: z.ZodType<QueuedItem> = z.object({
+  id: z.string().min(1),
+  item: workItemSchema,
+  acceptedAt: z.number(),
+  attempts: z.number().int().nonnegative(),
+  lastError: z.string().optional(),
+});
 
 /** Counters and gauges of the queue (processing counts are reported by the processor through it). */
 export interface QueueStats {
@@ -309,8 +320,7 @@ export class SpoolQueue {
     }
     lane.onDisk = Math.max(0, lane.onDisk - 1);
     try {
-      const queued = JSON.parse(await readFile(to, "utf8")) as QueuedItem;
-      if (!queued || typeof queued.id !== "string" || !queued.item) throw new Error("not a queued event");
+      const queued = queuedItemSchema.parse(JSON.parse(await readFile(to, "utf8")));
       this.claimed.set(queued.id, queued);
       lane.inMemory++;
       return queued;

@@ -1,4 +1,4 @@
-import { readdir, readFile, rm } from "node:fs/promises";
+import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
@@ -143,6 +143,24 @@ describe("webhook processor over the spool queue", () => {
     await queue.enqueue(item("busy", "record_updated", "s3"));
     await start({ maxAttempts: 2 }).idle();
     expect(queue.stats()).toMatchObject({ pending: 0, processed: 1, deadLettered: 1, deferred: 2 });
+  });
+
+  it("keeps a pending file that is not an event it can route (no tenant or sync) for a human, and goes on", async () => {
+    await queue.enqueue(item("r1"));
+    const [lane] = await readdir(join(dir, "pending"));
+    const stray = {
+      id: "stray",
+      item: { kind: "record", recordId: "r9" },
+      acceptedAt: Date.now(),
+      attempts: 0,
+    };
+    await writeFile(join(dir, "pending", lane!, "stray.json"), JSON.stringify(stray));
+    await start().idle();
+    expect(worker.batches).toEqual([{ syncId: "s1", recordIds: ["r1"] }]);
+    expect(
+      (await readdir(join(dir, "dead"))).filter((name) => name.endsWith("stray.json.corrupt")),
+    ).toHaveLength(1);
+    expect(queue.stats()).toMatchObject({ pending: 0, inMemory: 0 });
   });
 
   it("caps dead letters: past maxDeadLetters the oldest are deleted, the newest kept and counted", async () => {
