@@ -132,9 +132,12 @@ export function parseDelivery(body: unknown): ParsedDelivery {
   };
 }
 
-/** The dedupe key of a work item: the same sync, record and event are one piece of work while pending. */
+/**
+ * The dedupe key of a work item: the same sync, record and event are one piece of work while
+ * pending. JSON-quoted, so no character inside an id can make two events one.
+ */
 export function workKey(item: WorkItem): string {
-  return [item.tenant, item.syncId, item.kind === "record" ? item.recordId : "", item.event].join("\u0000");
+  return JSON.stringify([item.tenant, item.syncId, item.kind === "record" ? item.recordId : "", item.event]);
 }
 
 // `sync_instance_id` → `syncInstanceId`, down to `depth` levels of nesting.
