@@ -1,22 +1,11 @@
 import type { LimitFunction } from "p-limit";
 import type { SyncedRecord } from "../managed-sync/index.js";
-import {
-  type ChunkInput,
-  type ChunkMetadata,
-  type ChunkStore,
-  chunkId,
-  type RecordVersion,
-} from "../store/index.js";
+import { type ChunkInput, type ChunkStore, chunkId, type RecordVersion } from "../store/index.js";
 import type { EmbeddingMeter } from "./embedding-meter.js";
-import { limitsOf, unindexable } from "./failures.js";
+import { limitsOf } from "./failures.js";
 import { planRecord, type RecordPlan } from "./plan.js";
-import {
-  type NotRead,
-  type PrepareContext,
-  type Prepared,
-  type PreparedContent,
-  prepareRecord,
-} from "./prepare.js";
+import { type PrepareContext, type Prepared, type PreparedContent, prepareRecord } from "./prepare.js";
+import { decide, now, type Patch } from "./record-decision.js";
 import type { SyncInfo } from "./record-metadata.js";
 import type { RelationResolver } from "./record-relations.js";
 import type { RecordIssue, RecordOutcome } from "./report.js";
@@ -42,13 +31,6 @@ export interface PageResult {
   chunksWritten: number;
   /** Whether the page changed the store at all; a page of unchanged records writes nothing. */
   wrote: boolean;
-}
-
-/** A record patched in place: chunks keep their text and vector, the payload takes the new metadata. */
-interface Patch {
-  recordId: string;
-  metadata: Omit<ChunkMetadata, "page">;
-  version: RecordVersion;
 }
 
 /**
@@ -144,120 +126,9 @@ export async function processPage(
   return result;
 }
 
-/** A record that ends this page without chunks, and what happens to what was stored for it. */
-interface NotIndexed {
-  kind: "not-indexed";
-  recordId: string;
-  name?: string;
-  outcome: "skipped" | "unindexable" | "failed";
-  code: string;
-  reason: string;
-  /** Remove the record's chunks (and, without a verdict, its version). */
-  drop: boolean;
-  /** The version to store instead: this version of the record cannot be indexed, and why. */
-  verdict?: RecordVersion;
-}
-
-type Decided =
-  | { kind: "unchanged"; recordId: string }
-  | { kind: "delete"; recordId: string }
-  | NotIndexed
-  | { kind: "patch"; patch: Patch }
-  | PreparedContent;
-
 async function readIfNeeded(plan: RecordPlan, context: PageContext): Promise<RecordPlan | Prepared> {
   if (plan.action !== "download" && plan.action !== "render") return plan;
   return context.limit(() => prepareRecord(plan, context));
-}
-
-/** Turns a plan or a read record into what the page will write for it. */
-function decide(item: RecordPlan | Prepared, context: PageContext): Decided {
-  if ("kind" in item) {
-    if (item.kind === "not-read") return notIndexed(item, context);
-    if (item.chunks.length === 0) {
-      const reason = "no text to index";
-      return notIndexed(
-        {
-          kind: "not-read",
-          recordId: item.recordId,
-          name: item.metadata.name,
-          outcome: "unindexable",
-          code: "EMPTY",
-          reason,
-          version: item.version,
-          verdict: unindexable("EMPTY", reason, context.settings),
-        },
-        context,
-      );
-    }
-    if (item.stored?.contentHash === item.contentHash) {
-      // Same text as stored: a metadata-only change, whatever the source's own version says.
-      return { kind: "patch", patch: toPatch(item, item.stored) };
-    }
-    return item;
-  }
-  switch (item.action) {
-    case "unchanged":
-    case "delete":
-      return { kind: item.action, recordId: item.recordId };
-    case "skip":
-      return { kind: "not-indexed", outcome: "skipped", ...item };
-    case "unindexable":
-      return { kind: "not-indexed", outcome: "unindexable", ...item };
-    case "patch":
-      return { kind: "patch", patch: toPatch(item, item.stored) };
-    default:
-      throw new Error(`unreachable: ${item.action} reached decide() unread (${context.sync.id})`);
-  }
-}
-
-/**
- * A record that was read but gave no chunks. Whatever it had goes (chunks of an earlier version,
- * or of a run that crashed before writing its version); a lasting verdict is stored in its place.
- */
-function notIndexed(item: NotRead, context: PageContext): NotIndexed {
-  const { recordId, name, outcome, code, reason } = item;
-  const verdict: RecordVersion | undefined = item.verdict && {
-    tenant: context.tenant,
-    syncId: context.sync.id,
-    recordId,
-    contentHash: UNINDEXED_HASH,
-    sourceVersion: item.version.value,
-    chunkCount: 0,
-    name,
-    updatedAt: now(),
-    unindexable: item.verdict,
-  };
-  return {
-    kind: "not-indexed",
-    recordId,
-    name,
-    outcome,
-    code,
-    reason,
-    drop: true,
-    ...(verdict ? { verdict } : {}),
-  };
-}
-
-// The content hash of a version without chunks; no real hash (base64url of a digest) looks like it.
-const UNINDEXED_HASH = "(unindexed)";
-
-/** The patch of a record whose text is unchanged: its new metadata, and its stored version brought up to date. */
-function toPatch(
-  item: { recordId: string; metadata: Patch["metadata"]; version: { value: string } },
-  stored: RecordVersion,
-): Patch {
-  return {
-    recordId: item.recordId,
-    metadata: item.metadata,
-    version: {
-      ...stored,
-      sourceVersion: item.version.value,
-      name: item.metadata.name,
-      updatedAt: now(),
-    },
-  };
 }
 
 async function embedChunks(
@@ -309,8 +180,4 @@ function versionOf(content: PreparedContent, context: PageContext): RecordVersio
 // A page may repeat a record (it changed while we paged): the last copy is the newest.
 function dedupe(records: readonly SyncedRecord[]): SyncedRecord[] {
   return [...new Map(records.map((r) => [r.id, r])).values()];
-}
-
-function now(): string {
-  return new Date().toISOString();
 }
