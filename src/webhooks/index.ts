@@ -28,6 +28,7 @@ export {
   type WebhookProcessorOptions,
   type WebhookWorker,
 } from "./processor.js";
+export type { QueuedItem } from "./queued-item.js";
 export {
   createWebhookReceiver,
   requireSecret,
@@ -40,7 +41,6 @@ export {
 export { SpoolLock, type SpoolLockOptions, type SpoolOwner } from "./spool-lock.js";
 export {
   type EnqueueResult,
-  type QueuedItem,
   type QueueStats,
   SpoolQueue,
   type SpoolQueueOptions,

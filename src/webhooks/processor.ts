@@ -1,6 +1,7 @@
 import { type BackoffPolicy, backoffDelay } from "./backoff.js";
 import { WebhookDeferredError, WebhookRejectedError } from "./errors.js";
-import type { QueuedItem, SpoolQueue } from "./spool-queue.js";
+import type { QueuedItem } from "./queued-item.js";
+import type { SpoolQueue } from "./spool-queue.js";
 
 /** The sync a batch of events is about. */
 export interface WebhookBatch {

@@ -1,36 +1,21 @@
 import { createHash, randomBytes } from "node:crypto";
 import { access, link, mkdir, readdir, readFile, rename, rm, unlink } from "node:fs/promises";
 import { join } from "node:path";
-import { z } from "zod";
 import { DeadLetters } from "./dead-letters.js";
 import { replaceSynced, writeSynced } from "./durable-file.js";
 import { WebhookQueueError } from "./errors.js";
-import { type WorkItem, workItemSchema, workKey } from "./payload.js";
+import { type WorkItem, workKey } from "./payload.js";
+import { describeFailure, parseQueuedItem, type QueuedItem } from "./queued-item.js";
 import { laneName, SpoolLane } from "./spool-lane.js";
 import { SpoolLock } from "./spool-lock.js";
-import { countLane, countLanes, prepareSpool, returnClaims, type SpoolLayout } from "./spool-recovery.js";
-
-/** One accepted event as the spool keeps it. */
-export interface QueuedItem {
-  /** The file stem: a digest of the dedupe key (tenant, sync, record, event). */
-  id: string;
-  item: WorkItem;
-  /** Epoch ms at which the receiver accepted it (the first copy, for a duplicate). */
-  acceptedAt: number;
-  /** Failed attempts so far; survives restarts. */
-  attempts: number;
-  lastError?: string;
-}
-
-// A file read back from the spool is checked: one put there by hand or by another tool must not
-// reach the worker without a tenant or a sync.
-const queuedItemSchema: z.ZodType<QueuedItem> = z.object({
-  id: z.string().min(1),
-  item: workItemSchema,
-  acceptedAt: z.number(),
-  attempts: z.number().int().nonnegative(),
-  lastError: z.string().optional(),
-});
+import {
+  countLane,
+  countLanes,
+  prepareSpool,
+  returnClaims,
+  type SpoolLayout,
+  spoolLayout,
+} from "./spool-recovery.js";
 
 /** Counters and gauges of the queue (processing counts are reported by the processor through it). */
 export interface QueueStats {
@@ -219,7 +204,7 @@ export class SpoolQueue {
   /** Records a failed attempt (kept across restarts); the processor retries it later. */
   async recordFailure(queued: QueuedItem, error: unknown): Promise<void> {
     queued.attempts++;
-    queued.lastError = describe(error);
+    queued.lastError = describeFailure(error);
     this.counts.failed++;
     this.counts.retried++;
     if (!this.lock.held) return;
@@ -239,7 +224,7 @@ export class SpoolQueue {
   /** Gives up on an event: it moves to `dead/` with its last error. */
   async deadLetter(queued: QueuedItem, error: unknown): Promise<void> {
     queued.attempts++;
-    queued.lastError = describe(error);
+    queued.lastError = describeFailure(error);
     this.counts.failed++;
     this.release(queued);
     // Checked on disk, not from the heartbeat's last look: a process that lost the spool must
@@ -320,7 +305,7 @@ export class SpoolQueue {
     }
     lane.onDisk = Math.max(0, lane.onDisk - 1);
     try {
-      const queued = queuedItemSchema.parse(JSON.parse(await readFile(to, "utf8")));
+      const queued = parseQueuedItem(await readFile(to, "utf8"));
       this.claimed.set(queued.id, queued);
       lane.inMemory++;
       return queued;
@@ -387,15 +372,6 @@ export class SpoolQueue {
   }
 }
 
-function spoolLayout(dir: string): SpoolLayout {
-  return {
-    pending: join(dir, "pending"),
-    active: join(dir, "active"),
-    dead: join(dir, "dead"),
-    tmp: join(dir, "tmp"),
-  };
-}
-
 function unusable(dir: string, cause: unknown): WebhookQueueError {
   return new WebhookQueueError(
     "WEBHOOK_SPOOL_UNUSABLE",
@@ -406,13 +382,6 @@ function unusable(dir: string, cause: unknown): WebhookQueueError {
 
 function digest(key: string): string {
   return createHash("sha256").update(key).digest("base64url").slice(0, 32);
-}
-
-// Bounded, so a dead letter stays a small file whatever the error said.
-function describe(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  const message = error instanceof Error ? error.message : String(error);
-  return (typeof code === "string" ? `${code}: ${message}` : message).slice(0, 2_000);
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -18,6 +18,16 @@ export interface RecoveredLane {
   oldestAcceptedAt: number | undefined;
 }
 
+/** The sub-folders of the spool at `dir`. */
+export function spoolLayout(dir: string): SpoolLayout {
+  return {
+    pending: join(dir, "pending"),
+    active: join(dir, "active"),
+    dead: join(dir, "dead"),
+    tmp: join(dir, "tmp"),
+  };
+}
+
 /** Creates the spool's folders and empties `tmp/` (half-written files of a crashed process). */
 export async function prepareSpool(layout: SpoolLayout): Promise<void> {
   for (const dir of [layout.pending, layout.active, layout.dead]) await mkdir(dir, { recursive: true });
