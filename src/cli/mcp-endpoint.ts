@@ -1,9 +1,8 @@
 import type { ClearanceConfig } from "../config/index.js";
-import { createMcpHttpHandler, type McpHttpHandler } from "../mcp/index.js";
+import { createMcpHttpHandler, type McpHttpHandler, metadataUrlOf } from "../mcp/index.js";
 import type { PermissionAwareRetriever } from "../retrieval/index.js";
 import { MCP_PATH } from "../server/index.js";
-import type { Identify, RetrieverSource } from "../tenants/index.js";
-import { DEV_TENANT_HEADER, DEV_USER_HEADER } from "../tenants/index.js";
+import { DEV_TENANT_HEADER, DEV_USER_HEADER, type Identify, type RetrieverSource } from "../tenants/index.js";
 import { type ServeIdentityFlags, serveIdentity } from "./serve-identity.js";
 
 /** How the MCP endpoint learns who asks: tokens verified for this resource, or (development only) unsigned headers. */
@@ -58,23 +57,22 @@ export function servedMcp(options: ServedMcpOptions): ServedMcp {
   let resource = configured;
   let built: McpHttpHandler | undefined;
   const build = (): McpHttpHandler => {
+    if (built) return built;
     if (!resource) throw new Error("the MCP endpoint was used before the server listened");
-    const allowedOrigins = [...config.mcp.allowedOrigins, resource.origin];
-    built ??=
+    const common = {
+      retrievers,
+      // The resource's own origin is always allowed; in development mode it is where the server listens.
+      allowedOrigins: [...config.mcp.allowedOrigins, resource.origin],
+      ...(onError ? { onError } : {}),
+    };
+    built =
       identity.mode === "jwt"
         ? createMcpHttpHandler({
-            retrievers,
+            ...common,
             identify: identity.forAudience(resource.href),
             oauth: { resource, authorizationServers, resourceName: "Clearance" },
-            allowedOrigins,
-            ...(onError ? { onError } : {}),
           })
-        : createMcpHttpHandler({
-            retrievers,
-            identify: identity.identify,
-            allowedOrigins,
-            ...(onError ? { onError } : {}),
-          });
+        : createMcpHttpHandler({ ...common, identify: identity.identify });
     return built;
   };
   return {
@@ -88,7 +86,7 @@ export function servedMcp(options: ServedMcpOptions): ServedMcp {
       }
       return [
         `  MCP          ${resource.href}  (Streamable HTTP; OAuth bearer tokens for this audience)`,
-        `  MCP sign-in  ${authorizationServers.join(", ")}  (metadata: /.well-known/oauth-protected-resource${resource.pathname})`,
+        `  MCP sign-in  ${authorizationServers.join(", ")}  (metadata ${metadataUrlOf(resource)})`,
       ];
     },
   };

@@ -18,7 +18,7 @@ export interface McpHttpHandlerOptions {
    * identities (unsigned headers): then no metadata is published.
    */
   oauth?: ProtectedResource;
-  /** Browser origins allowed to call (DNS-rebinding protection); default only the resource's own origin. */
+  /** Browser origins allowed to call besides the resource's own (DNS-rebinding protection); others get 403. */
   allowedOrigins?: readonly string[];
   /** Unexpected failures (identity provider unreachable, tool errors): log them. */
   onError?: (error: unknown) => void;
@@ -44,7 +44,10 @@ export interface McpHttpHandler {
  */
 export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHandler {
   const { retrievers, identify, oauth, onError } = options;
-  const allowedOrigins = new Set(options.allowedOrigins ?? (oauth ? [oauth.resource.origin] : []));
+  const allowedOrigins = new Set([
+    ...(options.allowedOrigins ?? []),
+    ...(oauth ? [oauth.resource.origin] : []),
+  ]);
   const unauthorized = (refused?: string) =>
     Response.json(
       refused === undefined

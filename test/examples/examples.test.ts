@@ -179,6 +179,20 @@ describe("examples run offline against the emulator", () => {
   );
 
   it(
+    "mcp-agent.ts: a LangChain agent gets Clearance's MCP tools with a person's token and sees only what they may read",
+    async () => {
+      const { code, stdout, stderr } = await runExample("mcp-agent.ts");
+      expect(code, stderr).toBe(0);
+      const blocks = askedBlocks(stdout);
+      expectPermissionAware(blocks, "hana@northwind.test", "sam@northwind.test");
+      // The scripted model searched, then fetched one result; hana's answer quotes the bands themselves.
+      expect(stdout.match(/^tools: search → fetch$/gm)).toHaveLength(2);
+      expect(blocks.find((b) => b.user === "hana@northwind.test")!.answer).toContain("$118,000");
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
     "hono-chat.ts: verified tokens decide who asks; a forged token is a 401",
     async () => {
       const { code, stdout, stderr } = await runExample("hono-chat.ts");

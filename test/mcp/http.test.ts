@@ -193,6 +193,31 @@ describe("MCP over Streamable HTTP", () => {
     expect((await fetchRecord(priya, runbook!.id)).isError).toBe(false);
   });
 
+  it("when the Permissions API fails, fetch and search refuse with the error, the same for a record that exists and one that does not", async () => {
+    const hana = await as("hana@northwind.test", "northwind");
+    const bands = (await search(hana, "What are the salary bands for engineers?")).results.find(
+      (r) => r.title === "Compensation bands 2026.pdf",
+    )!;
+    const { syncId } = decodeRecordId(bands.id)!;
+    const missing = `${Buffer.from(syncId).toString("base64url")}.${Buffer.from("no-such-record").toString("base64url")}`;
+    // Someone with nothing cached yet: their search needs the Permissions API.
+    const leo = await as("leo@northwind.test", "northwind");
+    world.demo.emulator.faults.set({ rate503: 1, pathPattern: "^/api/permissions/" });
+    try {
+      const existing = await fetchRecord(hana, bands.id);
+      const nonexistent = await fetchRecord(hana, missing);
+      expect(existing.isError).toBe(true);
+      expect(existing.text).toMatch(/PERMISSIONS_/);
+      expect(existing.text).not.toContain("$118,000");
+      expect(nonexistent).toEqual(existing);
+      const searched = toolJson(await leo.callTool({ name: "search", arguments: { query: "salary bands" } }));
+      expect(searched.isError).toBe(true);
+      expect(searched.text).toMatch(/PERMISSIONS_/);
+    } finally {
+      world.demo.emulator.faults.clear();
+    }
+  });
+
   it("no token, a forged, an expired or another audience's token: 401 pointing at the metadata, and no tool runs", async () => {
     const metadataUrl = `${world.origin}/.well-known/oauth-protected-resource/mcp`;
     const checks = () => [...world.batchChecks.values()].reduce((a, b) => a + b, 0);

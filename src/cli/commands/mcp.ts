@@ -118,7 +118,12 @@ export async function startMcpStdio(
     const lines = [
       `Clearance MCP server (stdio) answering as ${caller.user} in tenant ${caller.retriever.tenant}: tools search, fetch.`,
       ...(others?.length
-        ? [`  other people of this company: --user ${others.map((p) => p.email).join(" | ")}`]
+        ? [
+            `  ask as someone else: --user ${others
+              .slice(0, 6)
+              .map((p) => p.email)
+              .join(" | ")}${others.length > 6 ? " | …" : ""}`,
+          ]
         : []),
     ];
     return {

@@ -4,7 +4,9 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
+import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -17,8 +19,9 @@ import { ingestTenants, TenantClients } from "../../src/tenants/index.js";
 import { CONTRACTOR, companiesCorpus } from "../tenants/helpers/companies.js";
 import { toolJson } from "./helpers/mcp-world.js";
 
-// `clearance serve` (and `clearance mcp --http`) over a configured store of two tenants: /mcp takes
-// the chat's JWT settings, but only tokens whose audience is the MCP resource URL.
+// `clearance serve`, `clearance mcp --http` and `clearance mcp` (stdio) over a configured store of two
+// tenants: /mcp takes the chat's JWT settings, but only tokens whose audience is the MCP resource URL;
+// the local server answers for the configured person.
 const ISSUER = "https://idp.test/";
 let emulator: Emulator;
 let dir: string;
@@ -170,6 +173,35 @@ describe("the /mcp endpoint of clearance serve and clearance mcp --http", () => 
       await expectTenantsSeparated(resource);
     } finally {
       await running.close();
+    }
+  });
+
+  it("clearance mcp (stdio) answers for the configured person in the chosen tenant", async () => {
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: ["--import", "tsx", "src/cli/main.ts", "mcp", "--config", configFile, "--tenant", "contoso"],
+      cwd: fileURLToPath(new URL("../../", import.meta.url)),
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: process.env.HOME ?? "",
+        PARAGON_SIGNING_KEY_FILE: process.env.PARAGON_SIGNING_KEY_FILE!,
+        CLEARANCE_MCP_USER: CONTRACTOR,
+      },
+      stderr: "pipe",
+    });
+    const client = new Client({ name: "clearance-configured-stdio-test", version: "0" });
+    await client.connect(transport);
+    try {
+      expect(client.getInstructions()).toContain(`${CONTRACTOR} (tenant contoso)`);
+      const { json } = toolJson<{ results: { text: string }[] }>(
+        await client.callTool({ name: "search", arguments: { query: "salary bands" } }),
+      );
+      expect(json!.results.length).toBeGreaterThan(0);
+      expect(json!.results.every((r) => r.text.includes("Contoso") && !r.text.includes("Northwind"))).toBe(
+        true,
+      );
+    } finally {
+      await client.close();
     }
   });
 
