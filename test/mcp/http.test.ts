@@ -193,6 +193,38 @@ describe("MCP over Streamable HTTP", () => {
     expect((await fetchRecord(priya, runbook!.id)).isError).toBe(false);
   });
 
+  it("CRM and ticket records: fetch asks their record policy now (a deal for its owner only, a ticket for the company's members)", async () => {
+    const chloe = await as("chloe@northwind.test", "northwind");
+    const deal = (await search(chloe, "What payment terms did Globex ask for on the new deal?")).results.find(
+      (r) => r.title === "Globex new business",
+    );
+    expect(deal).toBeDefined();
+    const dealText = await fetchRecord(chloe, deal!.id);
+    expect(dealText.isError, dealText.text).toBe(false);
+    expect(dealText.json!.text).toContain("net-60");
+    expect(dealText.json!.metadata).toMatchObject({
+      integration: "salesforce",
+      allowedBy: "record policy: owner",
+    });
+    expect(await fetchRecord(await as("jordan@northwind.test", "northwind"), deal!.id)).toEqual({
+      isError: true,
+      json: undefined,
+      text: NOT_READABLE,
+    });
+
+    const sam = await as("sam@northwind.test", "northwind");
+    const ticket = (
+      await search(sam, "What service credit did ACME Freight get for the September 14 outage?")
+    ).results.find((r) => r.title.startsWith("CS0001044"));
+    expect(ticket).toBeDefined();
+    const ticketText = await fetchRecord(sam, ticket!.id);
+    expect(ticketText.json!.text).toContain("$1,800");
+    expect(ticketText.json!.metadata.allowedBy).toBe("record policy: tenant");
+    expect((await fetchRecord(await as("diego@kestrel.test", "kestrel"), ticket!.id)).text).toBe(
+      NOT_READABLE,
+    );
+  });
+
   it("when the Permissions API fails, fetch and search refuse with the error, the same for a record that exists and one that does not", async () => {
     const hana = await as("hana@northwind.test", "northwind");
     const bands = (await search(hana, "What are the salary bands for engineers?")).results.find(

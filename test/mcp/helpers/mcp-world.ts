@@ -7,6 +7,8 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { Hono } from "hono";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import type { PermissionsClient } from "../../../src/access/index.js";
+import { recordsForTenant } from "../../../src/config/index.js";
+import { loadCorpusRecords } from "../../../src/demo/corpus-records.js";
 import { type Demo, startDemo } from "../../../src/demo/index.js";
 import { createEmbeddings } from "../../../src/embeddings/index.js";
 import { createMcpHttpHandler } from "../../../src/mcp/index.js";
@@ -57,6 +59,7 @@ export async function startMcpWorld(): Promise<McpWorld> {
       credentials: { signingKey: demo.emulator.signingKeyPem!, projectId: demo.emulator.projectId },
     });
     const batchChecks = new Map<string, number>();
+    const records = await loadCorpusRecords(CORPUS_DIR);
     // Caches on (age mode, 60 s): a search leaves allow decisions that fetch must not trust.
     const retrievers = new TenantRetrievers({
       isKnown: (tenant) => demo.companies.some((c) => c.tenant === tenant),
@@ -69,6 +72,8 @@ export async function startMcpWorld(): Promise<McpWorld> {
             records: client.records,
           },
           store: demo.store,
+          // The corpus's CRM and ticket policies (clearance.yaml), as the demo serves them.
+          ...(records ? { records: recordsForTenant(records, tenant) } : {}),
           // What startDemo ingested with (offline: no OpenAI key in tests).
           embeddings: createEmbeddings(),
           tenant,
