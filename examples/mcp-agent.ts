@@ -4,25 +4,47 @@
 // same question; the agent's tool calls, answer and sources differ. It starts everything, prints,
 // and exits.
 //
+//   npm install clearance @langchain/mcp-adapters langchain @langchain/core @lancedb/lancedb apache-arrow hono @hono/node-server jose
 //   npx tsx examples/mcp-agent.ts
+import { mkdtemp, rm } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { serve } from "@hono/node-server";
 import { MultiServerMCPClient } from "@langchain/mcp-adapters";
-import { Hono } from "hono";
-import { generateKeyPair, SignJWT } from "jose";
-import { AIMessage, type BaseMessage, createAgent, fakeModel, ToolMessage } from "langchain";
 import {
   createManagedSyncRetriever,
-  createMcpHttpHandler,
+  HashingEmbeddings,
+  ingest,
   jwtIdentity,
+  LanceChunkStore,
+  ManagedSyncClient,
   mountMcp,
   singleTenant,
   tokenize,
-} from "../src/index.js";
-import { startNorthwind } from "./_northwind.js";
+} from "clearance";
+import { EXAMPLE_CORPUS_DIR, startEmulator } from "clearance/emulator";
+import { createMcpHttpHandler } from "clearance/mcp";
+import { Hono } from "hono";
+import { generateKeyPair, SignJWT } from "jose";
+import { AIMessage, type BaseMessage, createAgent, fakeModel, ToolMessage } from "langchain";
 
-const northwind = await startNorthwind(); // emulator + ingested store: see _northwind.ts
-const { client, store, embeddings, tenant } = northwind;
+// ─── Offline stand-in for Paragon and your cron ─────────────────────────────────────────────────
+// The emulator serves the example companies' drives as Managed Sync on loopback, and one ingest
+// fills a throwaway store. In production Paragon plays the first part, your cron (cron-ingest.ts)
+// the second, and your server only opens the store.
+const emulator = await startEmulator({ corpusDir: EXAMPLE_CORPUS_DIR, port: 0 });
+const tenant = "northwind"; // the Connected User whose syncs hold Northwind Labs' drive (a token's `sub`)
+const client = new ManagedSyncClient({
+  baseUrl: emulator.url, // production: PARAGON_SYNC_URL, or nothing for Paragon's cloud
+  auth: { signingKey: emulator.signingKeyPem!, projectId: emulator.projectId, userId: tenant },
+});
+const storeDir = await mkdtemp(join(tmpdir(), "clearance-example-"));
+const store = await LanceChunkStore.open({ dir: storeDir, dimensions: 384 });
+const embeddings = new HashingEmbeddings(); // offline; production: createEmbeddings({ openaiApiKey })
+await ingest({ client, store, embeddings, tenant });
+// ────────────────────────────────────────────────────────────────────────────────────────────────
+
 const retriever = createManagedSyncRetriever({ client, store, embeddings, tenant });
 
 // The MCP endpoint is an OAuth 2.1 protected resource: its URL is the audience every token must
@@ -35,6 +57,12 @@ const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
   );
 });
 const resource = `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`;
+const cleanUp = async () => {
+  server.close();
+  await store.close();
+  await emulator.close();
+  await rm(storeDir, { recursive: true, force: true });
+};
 
 // A fresh key pair plays your identity provider (Auth0, Okta, Entra…), which the MCP client signs
 // the person in with. Production: jwtIdentity({ jwksUrl, issuer, audience: resource, tenantClaim: "org_id" }).
@@ -150,6 +178,5 @@ try {
     }
   }
 } finally {
-  server.close();
-  await northwind.close();
+  await cleanUp();
 }

@@ -9,7 +9,6 @@ export { ClearanceError } from "./errors.js";
 export * from "./freshness/index.js";
 export * from "./ingest/index.js";
 export * from "./managed-sync/index.js";
-export * from "./mcp/index.js";
 export * from "./retrieval/index.js";
 export * from "./server/index.js";
 export * from "./store/index.js";
