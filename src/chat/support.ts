@@ -13,7 +13,8 @@ export interface AssessedSentence {
    * sentence count fully; found only in its heading or its document's name, or only inside the
    * title of another document it points to ("see the Parental leave policy"), they count for less.
    * 0 when the question asks for a figure, a time or a person and the sentence has none, or when
-   * neither its document's name nor its heading shares a term with the question.
+   * neither its document's name nor its heading shares a term with the question; halved for a
+   * forecast ("we expect…") when the question asks what happened ("what was…?").
    */
   support: number;
   /** Share of the question found in the document's name or the sentence's heading. */
@@ -56,6 +57,12 @@ const POINTER =
   /\b\p{Lu}[\p{L}\d&'’-]*(?:\s+[\p{L}\d&'’-]+){0,4}\s+(?:policy|policies|runbook|guide|handbook|document|calendar|summary|playbook|checklist|report|notes|folder|deck|sheet|plan|ladder|philosophy|page|site|wiki)\b/gu;
 
 const PROCEDURAL = /^\s*how (?:do|does|did|can|should|would|to)\b/i;
+// "What was Q3 revenue?" asks what happened; "we expect revenue of about $900,000" only predicted it.
+const ASKS_WHAT_HAPPENED = /\b(?:was|were|did)\b/i;
+const PREDICTS =
+  /\b(?:expects?|expected to|forecasts?|projected|projects|outlook|will be|plans? to|targets?|estimated?)\b/i;
+/** A forecast stated where the question asks for what happened supports it this much less. */
+const FORECAST_DISCOUNT = 0.5;
 
 interface Candidate {
   quote: string;
@@ -77,6 +84,7 @@ interface Candidate {
 export function assessSentences(question: string, sources: readonly AnswerSource[]): Assessment {
   const kind = expectedKind(question);
   const procedural = PROCEDURAL.test(question);
+  const pastTense = ASKS_WHAT_HAPPENED.test(question);
   const wanted = [...new Set(tokenize(question))].filter((t) => !FRAME_WORDS.has(t));
   if (wanted.length === 0) return { kind, procedural, sentences: [] };
   const candidates = candidatesOf(sources);
@@ -114,10 +122,11 @@ export function assessSentences(question: string, sources: readonly AnswerSource
     const kindMissing = kind !== undefined && !carriesKind(c.quote, kind);
     // A sentence whose document and section are about something else mentions the subject in passing.
     const offTopic = topical === 0;
+    const forecast = pastTense && PREDICTS.test(c.quote) ? FORECAST_DISCOUNT : 1;
     return {
       sentence: c.quote,
       source: c.source,
-      support: kindMissing || offTopic ? 0 : covered / total,
+      support: kindMissing || offTopic ? 0 : (forecast * covered) / total,
       topical: topical / total,
       named: named / total,
       stated: stated / total,

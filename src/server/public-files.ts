@@ -6,6 +6,9 @@ import { ClearanceError } from "../errors.js";
 const FILES = {
   "/": { file: "index.html", type: "text/html; charset=utf-8" },
   "/app.js": { file: "app.js", type: "text/javascript; charset=utf-8" },
+  "/conversation.js": { file: "conversation.js", type: "text/javascript; charset=utf-8" },
+  "/events.js": { file: "events.js", type: "text/javascript; charset=utf-8" },
+  "/render.js": { file: "render.js", type: "text/javascript; charset=utf-8" },
   "/app.css": { file: "app.css", type: "text/css; charset=utf-8" },
 } as const;
 

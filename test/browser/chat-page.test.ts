@@ -1,5 +1,6 @@
-import { existsSync } from "node:fs";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { type Browser, chromium, type Locator, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DemoServer, startDemoServer } from "../server/helpers/demo-server.js";
 
@@ -7,6 +8,9 @@ const CHROMIUM = process.env.CLEARANCE_CHROMIUM ?? "/usr/bin/chromium";
 const available = existsSync(CHROMIUM);
 const required = process.env.CLEARANCE_REQUIRE_BROWSER === "1";
 const SKIP_REASON = `${CHROMIUM} is not installed: run scripts/install-system-deps.sh (as root) to run the browser test`;
+/** Where the screenshots go, for a person to look at (`test-results/` is not committed). */
+const SCREENSHOTS = join(import.meta.dirname, "../../test-results/chat-page");
+const VIEWPORT = { width: 1280, height: 900 };
 
 if (!available && !required) console.warn(`test/browser/chat-page.test.ts skipped: ${SKIP_REASON}`);
 
@@ -20,6 +24,7 @@ describe.skipIf(!available)("the chat page in headless Chromium", () => {
   let server: DemoServer;
   let browser: Browser;
   let page: Page;
+  const problems: string[] = [];
 
   beforeAll(async () => {
     server = await startDemoServer();
@@ -36,40 +41,41 @@ describe.skipIf(!available)("the chat page in headless Chromium", () => {
         "--disable-sync",
       ],
     });
-    page = await browser.newPage();
-    const problems: string[] = [];
+    page = await browser.newPage({ viewport: VIEWPORT });
     page.on("pageerror", (error) => problems.push(error.message));
     page.on("console", (message) => {
       if (message.type() === "error") problems.push(message.text());
     });
     await page.goto(server.url);
     await page.waitForSelector("main[data-state=idle]");
-    expect(problems).toEqual([]);
+    mkdirSync(SCREENSHOTS, { recursive: true });
   });
 
   afterAll(async () => {
+    expect(problems).toEqual([]);
     await browser?.close();
     await server?.close();
   });
 
-  /** Picks the person, asks, waits for the streamed answer to finish, and reads what the page shows. */
-  async function askAs(email: string, question: string) {
-    await page.selectOption("[data-testid=person]", email);
-    await page.fill("[data-testid=question]", question);
-    await page.click("[data-testid=ask]");
-    await page.waitForFunction(
-      (who) =>
-        document.getElementById("asked-as")?.textContent === `as ${who}` &&
-        ["done", "error"].includes(document.getElementById("main")?.dataset.state ?? ""),
-      email,
-    );
-    expect(await page.getAttribute("#main", "data-state")).toBe("done");
+  /** Waits until every conversation on the page has finished its last turn. */
+  async function settled() {
+    await page.waitForFunction(() => document.getElementById("main")?.dataset.state === "done");
+  }
+
+  /** What one turn shows: its answer, source cards, verdict, and the report behind "details". */
+  async function readTurn(turn: Locator) {
+    const details = turn.locator("[data-testid=details]");
+    await details.locator("summary").click();
     return {
-      sources: await page.locator("[data-testid=citations] .citation-name").allTextContents(),
-      answer: (await page.textContent("[data-testid=answer]")) ?? "",
+      state: await turn.getAttribute("data-state"),
+      answered: await turn.getAttribute("data-answered"),
+      answer: (await turn.locator("[data-testid=answer]").textContent()) ?? "",
+      sources: await turn.locator(".source-name").allTextContents(),
+      meta: await turn.locator(".source-meta").allTextContents(),
+      searched: await details.locator("dd[data-field=Searched]").textContent(),
       report: Object.fromEntries(
-        await page
-          .locator("[data-testid=report] dd")
+        await details
+          .locator("dd")
           .evaluateAll((cells) =>
             cells.map((cell) => [(cell as HTMLElement).dataset.field, cell.textContent]),
           ),
@@ -77,40 +83,89 @@ describe.skipIf(!available)("the chat page in headless Chromium", () => {
     };
   }
 
-  it("offers the corpus's people and its demo questions", async () => {
-    const options = await page.locator("[data-testid=person] option").allTextContents();
-    expect(options[0]).toBe("Sam Rivera — Senior Software Engineer");
-    expect(options).toContain("Chloe Martin — Account Executive");
-    await page.click("text=What was Q3 revenue?");
-    expect(await page.inputValue("[data-testid=question]")).toBe("What was Q3 revenue?");
+  async function ask(question: string) {
+    await page.fill("[data-testid=question]", question);
+    await page.click("[data-testid=ask]");
+    await settled();
+  }
+
+  it("offers the company, then its people, and its demo questions; a suggestion is asked at once", async () => {
+    expect(await page.locator("[data-testid=company] option").allTextContents()).toEqual(["northwind"]);
+    const people = await page.locator("[data-testid=person] option").allTextContents();
+    expect(people[0]).toBe("Sam Rivera — Senior Software Engineer");
+    expect(people).toContain("Chloe Martin — Account Executive");
+
+    await page.click("[data-testid=suggestions] >> text=What was Q3 revenue?");
+    await settled();
+    const turn = page.locator("[data-testid=turn]").last();
+    expect(await turn.locator(".asked-text").textContent()).toBe("What was Q3 revenue?");
+    // Sam is an engineer: nothing he may read gives the figure, and the page says so.
+    const sam = await readTurn(turn);
+    expect(sam.state).toBe("done");
+    expect(sam.answered).toBe("false");
+    expect(sam.sources).not.toContain("Q3 2025 financial report.pdf");
+    expect(await turn.locator(".verdict").isVisible()).toBe(true);
   });
 
-  it("shows two people different sources for the same question", async () => {
-    const question = "How do we deploy to production?";
-    const sam = await askAs("sam@northwind.test", question);
-    const chloe = await askAs("chloe@northwind.test", question);
+  it("holds a two-turn conversation: the follow-up is searched with the first question's subject", async () => {
+    await page.selectOption("[data-testid=person]", { label: "Daniel Okafor — CFO" });
+    expect(await page.locator("[data-testid=turn]").count()).toBe(0);
 
-    expect(sam.sources[0]).toBe("Deploy to production.md");
-    expect(chloe.sources).not.toContain("Deploy to production.md");
-    expect(chloe.sources).not.toEqual(sam.sources);
-    expect(sam.answer).toMatch(/\[1\]/);
-    expect(sam.answer).toMatch(/production/i);
-
-    for (const report of [sam, chloe].map((r) => r.report)) {
-      expect(report.Strategy).toMatch(/^(post|pre)/);
-      expect(report["Returned / k"]).toMatch(/^\d+ \/ \d+$/);
-      expect(Number(report["Candidates scanned"])).toBeGreaterThan(0);
-      expect(Number(report["Permission calls"])).toBeGreaterThan(0);
-    }
-  });
-
-  it("links each [n] in the answer to its source", async () => {
-    const { sources } = await askAs("daniel@northwind.test", "What was Q3 revenue?");
-    expect(sources).toContain("Q3 2025 financial report.pdf");
-    const targets = await page
+    await ask("What was Q3 revenue?");
+    const first = page.locator("[data-testid=turn]").nth(0);
+    // The report stays behind the details toggle until asked for.
+    expect(await first.locator("[data-testid=report]").isVisible()).toBe(false);
+    const q3 = await readTurn(first);
+    expect(q3.answered).toBe("true");
+    expect(q3.answer).toContain("912,400");
+    expect(q3.sources[0]).toBe("Q3 2025 financial report.pdf");
+    // One card per document, however many of its chunks were retrieved; PDFs name their pages.
+    expect(new Set(q3.sources).size).toBe(q3.sources.length);
+    expect(q3.meta[0]).toMatch(/page/);
+    expect(q3.report.Strategy).toMatch(/^(post|pre)/);
+    expect(Number(q3.report["Permission calls"])).toBeGreaterThan(0);
+    const targets = await first
       .locator("[data-testid=answer] a.cite")
       .evaluateAll((links) => links.map((link) => (link as HTMLAnchorElement).getAttribute("href")));
     expect(targets.length).toBeGreaterThan(0);
     for (const href of targets) expect(await page.locator(href!).count()).toBe(1);
+
+    await ask("and Q2?");
+    const second = page.locator("[data-testid=turn]").nth(1);
+    // The latest answer is in view without scrolling.
+    const box = await second.locator("[data-testid=answer]").boundingBox();
+    expect(box!.y).toBeGreaterThanOrEqual(0);
+    expect(box!.y + 20).toBeLessThan(VIEWPORT.height);
+    await page.screenshot({ path: join(SCREENSHOTS, "conversation.png") });
+    const q2 = await readTurn(second);
+    expect(q2.searched).toBe("What was Q2 revenue?");
+    expect(q2.sources).toContain("Q2 2025 financial report.pdf");
+  });
+
+  it("compares two people asking the same thing, side by side", async () => {
+    await page.selectOption("[data-testid=person]", { label: "Sam Rivera — Senior Software Engineer" });
+    await page.check("[data-testid=compare]");
+    await page.selectOption("[data-testid=person-b]", { label: "Chloe Martin — Account Executive" });
+    const columns = page.locator("[data-testid=conversation]");
+    expect(await columns.count()).toBe(2);
+    expect(await columns.locator(".column-head").allTextContents()).toEqual([
+      "Sam Rivera — Senior Software Engineer",
+      "Chloe Martin — Account Executive",
+    ]);
+
+    await ask("How do we deploy to production?");
+    await page.screenshot({ path: join(SCREENSHOTS, "compare.png") });
+    const sam = await readTurn(columns.nth(0).locator("[data-testid=turn]").last());
+    const chloe = await readTurn(columns.nth(1).locator("[data-testid=turn]").last());
+    expect(sam.sources[0]).toBe("Deploy to production.md");
+    expect(sam.answered).toBe("true");
+    expect(sam.answer).toMatch(/deploy/i);
+    expect(chloe.sources).not.toContain("Deploy to production.md");
+    expect(chloe.answered).toBe("false");
+    // Side by side: the second column starts to the right of the first, on the same row.
+    const [a, b] = [await columns.nth(0).boundingBox(), await columns.nth(1).boundingBox()];
+    expect(b!.x).toBeGreaterThan(a!.x + a!.width - 1);
+    expect(Math.abs(b!.y - a!.y)).toBeLessThan(2);
+    expect(existsSync(join(SCREENSHOTS, "compare.png"))).toBe(true);
   });
 });
