@@ -1,15 +1,19 @@
 /**
- * Answer quality of the offline answerer on the example corpus, with default settings: every
- * question of `questions.yaml` asked by every person it names, in the question's tenant. Where the
- * person cannot read the
- * only file that answers it, the answer must abstain (`answered: false`); where they can, the
- * answer must state the expected fact (`facts`, any of them, case-insensitive) and cite the
- * answering file. Prints one row per question, then the totals, then every miss.
+ * Answer quality of the offline answerer on the example corpus, with default settings (the chat's
+ * k, the extractive answerer, the offline embedder), every company of the corpus.
+ *
+ * Each question of `questions.yaml` is asked by its `askedBy` person, as the chat endpoint asks
+ * (a verified member of the question's company). Where that person is in `cannotSee` (they cannot
+ * read the only file that answers), the answer must abstain (`answered: false`); where they are in
+ * `canSee`, it must state the expected fact (any of `facts`, case and spacing ignored) and cite
+ * the answering file. A second pass asks every person each question lists (`canSee` and
+ * `cannotSee`), for the same rates over many more askers. Prints a row per question, the totals,
+ * then every miss of the first pass.
  *
  *   npx tsx bench/answers.ts                    # examples/corpus
  *   npx tsx bench/answers.ts path/to/corpus     # another corpus folder with a questions.yaml
- *   npx tsx bench/answers.ts --quiet            # totals only, no list of misses
- *   npx tsx bench/answers.ts --k 10             # chunks per question other than the default
+ *   npx tsx bench/answers.ts --k 6              # chunks per question other than the chat's default
+ *   npx tsx bench/answers.ts --quiet            # no list of misses
  *
  * Run it under the machine-wide lock: flock /work/coord/heavy.lock npx tsx bench/answers.ts
  */
@@ -18,13 +22,13 @@ import { basename, join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import { answerQuestion, type ChatResponseBody } from "../src/chat/index.js";
+import { answerQuestion, type ChatResponseBody, DEFAULT_CHAT_K } from "../src/chat/index.js";
 import { startDemo } from "../src/demo/index.js";
 
 const args = process.argv.slice(2);
 const QUIET = args.includes("--quiet");
 const kAt = args.indexOf("--k");
-const K = kAt === -1 ? undefined : Number(args[kAt + 1]);
+const K = kAt === -1 ? DEFAULT_CHAT_K : Number(args[kAt + 1]);
 const CORPUS = resolve(
   args.find((a, i) => !a.startsWith("--") && args[i - 1] !== "--k") ??
     join(import.meta.dirname, "../examples/corpus"),
@@ -34,13 +38,13 @@ const questionsSchema = z.object({
   questions: z.array(
     z.object({
       id: z.string(),
-      /** The Connected User the question is asked in (default: the corpus's first). */
       tenant: z.string().optional(),
       question: z.string(),
       file: z.string(),
-      /** the name a citation of the answer shows (a file's name, a CRM/ticket record's title) */
+      /** The name a citation of the answer shows (a file's name, a CRM/ticket record's title). */
       source: z.string().optional(),
       facts: z.array(z.string().min(1)).optional(),
+      askedBy: z.string().optional(),
       canSee: z.array(z.string()).default([]),
       cannotSee: z.array(z.string()).default([]),
     }),
@@ -56,9 +60,9 @@ interface Case {
 }
 
 /** Whether the answer states one of the question's facts (spaces and case ignored). */
-function statesFact(answer: string, facts: readonly string[]): boolean {
+function statesFact(answer: string, facts: readonly string[] | undefined): boolean {
   const flat = (s: string) => s.toLowerCase().replace(/\s+/g, " ");
-  return facts.some((fact) => flat(answer).includes(flat(fact)));
+  return (facts ?? []).some((fact) => flat(answer).includes(flat(fact)));
 }
 
 /** Whether a `[n]` in the answer cites a chunk of the answering file (or CRM/ticket record). */
@@ -69,6 +73,32 @@ function citesFile(body: ChatResponseBody, question: Question): boolean {
 }
 
 const pct = (n: number, of: number) => (of === 0 ? "  n/a" : `${((100 * n) / of).toFixed(0).padStart(4)}%`);
+const ratio = (n: number, of: number) => `${pct(n, of)}  (${n}/${of})`;
+
+/** The four rates over a set of cases. */
+function rates(cases: readonly Case[]) {
+  const answerable = cases.filter((c) => c.answerable);
+  const withFacts = answerable.filter((c) => c.question.facts);
+  const unanswerable = cases.filter((c) => !c.answerable);
+  return {
+    abstained: ratio(unanswerable.filter((c) => !c.body.answered).length, unanswerable.length),
+    fact: ratio(
+      withFacts.filter((c) => statesFact(c.body.answer, c.question.facts)).length,
+      withFacts.length,
+    ),
+    cites: ratio(answerable.filter((c) => citesFile(c.body, c.question)).length, answerable.length),
+    answered: ratio(answerable.filter((c) => c.body.answered).length, answerable.length),
+    leaked: unanswerable.filter((c) => statesFact(c.body.answer, c.question.facts)).length,
+    unscored: answerable.length - withFacts.length,
+  };
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+  return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
+}
 
 async function main(): Promise<void> {
   const { questions } = questionsSchema.parse(
@@ -77,91 +107,82 @@ async function main(): Promise<void> {
   const started = performance.now();
   const demo = await startDemo({ corpusDir: CORPUS });
   const ingestSeconds = (performance.now() - started) / 1000;
-  const cases: Case[] = [];
+  const ask = async (question: Question, user: string, answerable: boolean): Promise<Case> => {
+    const retriever = demo.retrievers.forTenant(question.tenant ?? demo.tenant);
+    const body = await answerQuestion({ retriever, question: question.question, user, member: true, k: K });
+    return { question, user, answerable, body };
+  };
+  const asked: Case[] = [];
+  const sweep: Case[] = [];
   const askStarted = performance.now();
   try {
     for (const question of questions) {
-      for (const [users, answerable] of [
-        [question.canSee, true],
-        [question.cannotSee, false],
-      ] as const) {
-        for (const user of users) {
-          const body = await answerQuestion({
-            retriever: demo.retrievers.forTenant(question.tenant ?? demo.tenant),
-            question: question.question,
-            user,
-            ...(K ? { k: K } : {}),
-          });
-          cases.push({ question, user, answerable, body });
-        }
+      if (question.askedBy) {
+        asked.push(await ask(question, question.askedBy, !question.cannotSee.includes(question.askedBy)));
       }
+      for (const user of question.canSee) sweep.push(await ask(question, user, true));
+      for (const user of question.cannotSee) sweep.push(await ask(question, user, false));
     }
   } finally {
     await demo.close();
   }
   const askSeconds = (performance.now() - askStarted) / 1000;
 
-  console.log(`Answers on ${CORPUS} (offline embedder, extractive answerer, k ${K ?? "default"})`);
+  console.log(`Answers on ${CORPUS}: offline embedder, extractive answerer, k ${K}, every company`);
   console.log(
-    `${questions.length} questions, ${cases.length} (question, person) cases; ingest ${ingestSeconds.toFixed(1)} s, asking ${askSeconds.toFixed(1)} s\n`,
+    `${questions.length} questions; ${asked.length + sweep.length} answers; ingest ${ingestSeconds.toFixed(1)} s, asking ${askSeconds.toFixed(1)} s (${((1000 * askSeconds) / (asked.length + sweep.length)).toFixed(0)} ms per answer)\n`,
   );
-  const header = ["question", "readers", "answered", "fact", "cites file", "non-readers", "abstained"];
-  const rows = questions.map((q) => {
-    const mine = cases.filter((c) => c.question === q);
-    const yes = mine.filter((c) => c.answerable);
-    const no = mine.filter((c) => !c.answerable);
+  const rows = asked.map((c) => {
+    const verdict = c.answerable
+      ? [
+          c.body.answered ? "yes" : "ABSTAINED",
+          c.question.facts ? (statesFact(c.body.answer, c.question.facts) ? "yes" : "no") : "-",
+          citesFile(c.body, c.question) ? "yes" : "no",
+          "",
+        ]
+      : ["", "", "", c.body.answered ? "NO" : "yes"];
     return [
-      q.id,
-      String(yes.length),
-      `${yes.filter((c) => c.body.answered).length}/${yes.length}`,
-      q.facts ? `${yes.filter((c) => statesFact(c.body.answer, q.facts!)).length}/${yes.length}` : "no facts",
-      `${yes.filter((c) => citesFile(c.body, q)).length}/${yes.length}`,
-      String(no.length),
-      `${no.filter((c) => !c.body.answered).length}/${no.length}`,
+      c.question.id,
+      c.question.tenant ?? "",
+      c.user.split("@")[0]!,
+      c.answerable ? "can" : "cannot",
+      ...verdict,
     ];
   });
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
-  console.log(line(header));
-  console.log(widths.map((w) => "-".repeat(w)).join("  "));
-  for (const row of rows) console.log(line(row));
+  console.log(
+    table(
+      ["question", "tenant", "asked by", "reads it", "answered", "fact", "cites file", "abstained"],
+      rows,
+    ),
+  );
 
-  const answerable = cases.filter((c) => c.answerable);
-  const withFacts = answerable.filter((c) => c.question.facts);
-  const unanswerable = cases.filter((c) => !c.answerable);
-  const unanswerableQuestions = new Set(unanswerable.map((c) => c.question.id)).size;
-  const leaked = unanswerable.filter((c) => c.question.facts && statesFact(c.body.answer, c.question.facts));
-  console.log("");
-  console.log(
-    `Abstained where the asker cannot read the answer   ${pct(unanswerable.filter((c) => !c.body.answered).length, unanswerable.length)}  (${unanswerable.filter((c) => !c.body.answered).length}/${unanswerable.length} cases, ${unanswerableQuestions} questions)`,
-  );
-  console.log(
-    `Fact in the answer where the asker can read it     ${pct(withFacts.filter((c) => statesFact(c.body.answer, c.question.facts!)).length, withFacts.length)}  (${withFacts.filter((c) => statesFact(c.body.answer, c.question.facts!)).length}/${withFacts.length} cases${withFacts.length < answerable.length ? `; ${answerable.length - withFacts.length} without facts not scored` : ""})`,
-  );
-  console.log(
-    `Cites the answering file where the asker can read  ${pct(answerable.filter((c) => citesFile(c.body, c.question)).length, answerable.length)}  (${answerable.filter((c) => citesFile(c.body, c.question)).length}/${answerable.length})`,
-  );
-  console.log(
-    `Answered (did not abstain) where the asker can     ${pct(answerable.filter((c) => c.body.answered).length, answerable.length)}  (${answerable.filter((c) => c.body.answered).length}/${answerable.length})`,
-  );
-  console.log(`States the fact although the asker cannot read it  ${leaked.length} (must be 0)`);
+  const summary = (label: string, cases: readonly Case[]) => {
+    const r = rates(cases);
+    const questionsCount = new Set(cases.filter((c) => !c.answerable).map((c) => c.question.id)).size;
+    console.log(`\n${label}`);
+    console.log(
+      `  abstained where the asker cannot read the answer  ${r.abstained}, ${questionsCount} questions`,
+    );
+    console.log(
+      `  fact in the answer where the asker can read it    ${r.fact}${r.unscored ? `, ${r.unscored} without facts` : ""}`,
+    );
+    console.log(`  cites the answering file                          ${r.cites}`);
+    console.log(`  answered (did not abstain) where the asker can    ${r.answered}`);
+    console.log(`  states the fact although the asker cannot read it ${r.leaked} (must be 0)`);
+  };
+  summary("Each question asked by its askedBy:", asked);
+  summary("Each question asked by everyone it lists (canSee and cannotSee):", sweep);
 
   if (QUIET) return;
-  const misses = cases.filter((c) =>
+  const misses = asked.filter((c) =>
     c.answerable
-      ? !c.body.answered ||
-        (c.question.facts && !statesFact(c.body.answer, c.question.facts)) ||
-        !citesFile(c.body, c.question)
+      ? !c.body.answered || !statesFact(c.body.answer, c.question.facts) || !citesFile(c.body, c.question)
       : c.body.answered,
   );
-  if (misses.length === 0) return;
-  console.log(`\nMisses (${misses.length}):`);
+  if (misses.length > 0) console.log(`\nMisses of the first pass (${misses.length}):`);
   for (const c of misses) {
     const kind = c.answerable ? "should answer" : "should abstain";
-    console.log(
-      `- ${c.question.id} as ${c.user} (${kind}), searched "${c.body.report.query ?? c.question.question}":`,
-    );
+    console.log(`- ${c.question.id} as ${c.user} (${kind}), searched "${c.body.report.query}":`);
     console.log(`    ${c.body.answer.replace(/\s+/g, " ").slice(0, 300)}`);
   }
 }

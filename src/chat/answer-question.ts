@@ -138,6 +138,8 @@ export async function answerQuestion(
   options: {
     retriever: ChatRetriever;
     user: string;
+    /** `user` was verified as a member of the retriever's tenant (as the chat endpoint's identity is). */
+    member?: boolean;
     model?: Answerer;
     /** Default: the answerer's own, else `RuleCondenser`. */
     condenser?: QueryCondenser;
@@ -152,6 +154,7 @@ export async function answerQuestion(
   const turn = await prepareTurn({
     retriever: options.retriever,
     user: options.user,
+    ...(options.member ? { member: true } : {}),
     messages: options.messages ?? [{ role: "user", content: options.question }],
     condenser: options.condenser ?? answerer.condenser ?? new RuleCondenser(),
     k: options.k ?? DEFAULT_CHAT_K,

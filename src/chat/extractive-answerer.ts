@@ -72,18 +72,22 @@ export function pickSentences(
     0.6 * s.underHeading +
     (procedural && s.step ? 0.6 : 0) +
     (kind !== undefined && s.support > 0 ? 0.1 : 0) +
+    // An answer often runs on into the next sentence ("Last drill: December 4. Total time 38 minutes.").
+    (s.source === best.source && s.order === best.order + 1 ? 0.3 : 0) +
     (/\d/.test(s.sentence) ? 0.05 : 0) +
     0.1 * Math.min(1, s.sentence.split(/\s+/).length / 15);
-  const seen = new Set<string>();
-  const picked: AssessedSentence[] = [];
+  const picked: { sentence: AssessedSentence; key: string }[] = [];
   for (const s of [...fromAnswer].sort((a, b) => relevance(b) - relevance(a) || a.order - b.order)) {
     const key = s.sentence.toLowerCase().replace(/\W+/g, "");
-    if (seen.has(key) || relevance(s) === 0) continue;
-    seen.add(key);
-    picked.push(s);
+    // No sentence twice, nor one already inside a list lead-in quoted with its first item.
+    if (relevance(s) === 0 || picked.some((p) => p.key.includes(key) || key.includes(p.key))) continue;
+    picked.push({ sentence: s, key });
     if (picked.length >= max) break;
   }
-  return picked.sort((a, b) => a.order - b.order).map(({ sentence, source }) => ({ sentence, source }));
+  return picked
+    .map((p) => p.sentence)
+    .sort((a, b) => a.order - b.order)
+    .map(({ sentence, source }) => ({ sentence, source }));
 }
 
 function maxBy<T>(items: readonly T[], score: (item: T) => number): T | undefined {

@@ -44,11 +44,13 @@ const IN_CONTEXT = 0.7;
 /** "See the Parental leave policy" names the topic without saying anything about it. */
 const IN_POINTER = 0.25;
 
-// Words of the question's frame, not of its subject: absent from a good answer as often as present.
+// Words of the question's frame, not of its subject: absent from a good answer as often as present
+// ("what did we agree with Globex?" is answered by "Signed on January 27: a two-year renewal…").
 const FRAME_WORDS = new Set(
   tokenize(
     "much many long often give gives get gets got make makes made take takes need needs use used know tell say said " +
-      "thing things way happen happened want mean go going kind sort someone anyone current currently ever like please",
+      "thing things way happen happened want mean go going kind sort someone anyone current currently ever like please " +
+      "agree agreed promise promised decide decided commit committed offer offered",
   ),
 );
 
@@ -66,6 +68,7 @@ const FORECAST_DISCOUNT = 0.5;
 
 interface Candidate {
   quote: string;
+  headingText: string;
   source: AnswerSource;
   stated: string[];
   pointed: string[];
@@ -85,7 +88,7 @@ export function assessSentences(question: string, sources: readonly AnswerSource
   const kind = expectedKind(question);
   const procedural = PROCEDURAL.test(question);
   const pastTense = ASKS_WHAT_HAPPENED.test(question);
-  const wanted = [...new Set(tokenize(question))].filter((t) => !FRAME_WORDS.has(t));
+  const wanted = [...new Set(termsOf(question))].filter((t) => !FRAME_WORDS.has(t));
   if (wanted.length === 0) return { kind, procedural, sentences: [] };
   const candidates = candidatesOf(sources);
   // Rarer among what the asker may read weighs more; a term found nowhere weighs most.
@@ -119,7 +122,9 @@ export function assessSentences(question: string, sources: readonly AnswerSource
       } else if (inContext) covered += IN_CONTEXT * w;
       else if (has(c.pointed, term)) covered += IN_POINTER * w;
     }
-    const kindMissing = kind !== undefined && !carriesKind(c.quote, kind);
+    // A cause is often stated under a "Root cause" heading rather than with "because" in the sentence.
+    const kindText = kind === "cause" ? `${c.quote} ${c.headingText}` : c.quote;
+    const kindMissing = kind !== undefined && !carriesKind(kindText, kind);
     // A sentence whose document and section are about something else mentions the subject in passing.
     const offTopic = topical === 0;
     const forecast = pastTense && PREDICTS.test(c.quote) ? FORECAST_DISCOUNT : 1;
@@ -141,7 +146,7 @@ export function assessSentences(question: string, sources: readonly AnswerSource
 function candidatesOf(sources: readonly AnswerSource[]): Candidate[] {
   const out: Candidate[] = [];
   for (const source of sources) {
-    const name = tokenize(source.name.replace(/\.[a-z0-9]{1,5}$/i, ""));
+    const name = termsOf(source.name.replace(/\.[a-z0-9]{1,5}$/i, ""));
     const passages = passagesOf(source.text);
     // The first chunk opens with the document's own title: part of its name, not a section heading.
     const first = passages[0]?.sentence;
@@ -153,11 +158,12 @@ function candidatesOf(sources: readonly AnswerSource[]): Candidate[] {
       const pointers = quote.match(POINTER) ?? [];
       out.push({
         quote,
+        headingText: heading ?? "",
         source,
-        stated: tokenize(pointers.reduce((text, p) => text.replace(p, " "), quote)),
-        pointed: tokenize(pointers.join(" ")),
-        heading: heading && heading !== title ? tokenize(heading) : [],
-        name: title ? [...name, ...tokenize(title)] : name,
+        stated: termsOf(pointers.reduce((text, p) => text.replace(p, " "), quote)),
+        pointed: termsOf(pointers.join(" ")),
+        heading: heading && heading !== title ? termsOf(heading) : [],
+        name: title ? [...name, ...termsOf(title)] : name,
         step,
       });
     });
@@ -165,9 +171,24 @@ function candidatesOf(sources: readonly AnswerSource[]): Candidate[] {
   return out;
 }
 
-/** "Northwind Labs | Hana Kim | 2025-12-15": who wrote a document and when, not what it says. */
+/**
+ * "Northwind Labs | Hana Kim | 2025-12-15", "Q3 report - page 1 of 2": who wrote a document and
+ * when, or where a page ends, not what it says.
+ */
 function isByline(sentence: string): boolean {
-  return /^[^.!?|]{1,40}(?:\|[^.!?|]{1,40}){1,3}\|\s*\d{4}-\d{2}-\d{2}$/.test(sentence);
+  return (
+    /^[^.!?|]{1,40}(?:\|[^.!?|]{1,40}){1,3}\|\s*\d{4}-\d{2}-\d{2}$/.test(sentence) ||
+    /\bpage \d+ of \d+$/i.test(sentence)
+  );
+}
+
+/**
+ * The text's terms (`tokenize`), plus each hyphenated compound as one word: "on-call stipend" is
+ * about "oncall", which a "one-time stipend" is not, though both say "stipend".
+ */
+function termsOf(text: string): string[] {
+  const compounds = [...text.matchAll(/\b(\p{L}+)-(\p{L}+)\b/gu)].map((m) => `${m[1]}${m[2]}`);
+  return [...tokenize(text), ...tokenize(compounds.join(" "))];
 }
 
 function has(terms: readonly string[], term: string): boolean {

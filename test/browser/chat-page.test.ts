@@ -90,10 +90,19 @@ describe.skipIf(!available)("the chat page in headless Chromium", () => {
   }
 
   it("offers the company, then its people, and its demo questions; a suggestion is asked at once", async () => {
-    expect(await page.locator("[data-testid=company] option").allTextContents()).toEqual(["northwind"]);
+    expect(await page.locator("[data-testid=company] option").allTextContents()).toEqual([
+      "Northwind Labs",
+      "Kestrel Health",
+    ]);
     const people = await page.locator("[data-testid=person] option").allTextContents();
     expect(people[0]).toBe("Sam Rivera — Senior Software Engineer");
     expect(people).toContain("Chloe Martin — Account Executive");
+    // Another company: its own people only.
+    await page.selectOption("[data-testid=company]", { label: "Kestrel Health" });
+    const kestrel = await page.locator("[data-testid=person] option").allTextContents();
+    expect(kestrel.some((p) => p.startsWith("Sam Rivera"))).toBe(false);
+    expect(kestrel.length).toBeGreaterThan(0);
+    await page.selectOption("[data-testid=company]", { label: "Northwind Labs" });
 
     await page.click("[data-testid=suggestions] >> text=What was Q3 revenue?");
     await settled();

@@ -290,6 +290,68 @@ describe("the extractive answerer's relevance floor", () => {
   });
 });
 
+describe("the extractive answerer on causes, compounds and answers that run on", () => {
+  const ask = (question: string, sources: AnswerSource[]) =>
+    collect(new ExtractiveAnswerer().answer({ question, sources }));
+
+  it("answers 'what caused' only from causal wording or a 'Root cause' section", async () => {
+    const allHands = source(
+      1,
+      "2025-08-28 All-hands notes.md",
+      "# All-hands notes\n## Video visit outage\nInes thanked the on-call engineers for the evening of August 21, when video visits failed for most of an afternoon.",
+    );
+    expect(await ask("What caused the August video visit outage?", [allHands])).toBe(NOTHING_FOUND_ANSWER);
+    const postmortem = source(
+      2,
+      "2025-08-21 Video visit outage.pdf",
+      "Postmortem: video visit outage\nRoot cause\nThe TLS certificate of the coturn relay servers expired; it had been issued by hand.",
+    );
+    expect(await ask("What caused the August video visit outage?", [allHands, postmortem])).toContain(
+      "The TLS certificate of the coturn relay servers expired",
+    );
+  });
+
+  it("reads a hyphenated compound as one word: a one-time stipend is not the on-call stipend", async () => {
+    const parental = source(
+      1,
+      "Parental leave policy.docx",
+      "New family stipend\nEach new parent receives a one-time $1,000 stipend, paid with the first payroll.",
+    );
+    // "call" alone is common (a sales playbook is full of calls), so it says little here.
+    const playbook = source(
+      2,
+      "Sales playbook.docx",
+      "Book a discovery call. Call the buyer after the trial. A call summary goes to HubSpot. Every call has an agenda.",
+    );
+    expect(await ask("How much is the on-call stipend?", [parental, playbook])).toBe(NOTHING_FOUND_ANSWER);
+    const handbook = source(
+      3,
+      "On-call handbook.md",
+      "Pay\nThe on-call stipend is $400 per week of primary on-call.",
+    );
+    expect(await ask("How much is the on-call stipend?", [parental, playbook, handbook])).toContain(
+      "$400 per week",
+    );
+  });
+
+  it("keeps the sentence an answer runs on into, and quotes nothing twice", async () => {
+    const runbook = source(
+      1,
+      "Restore Postgres from backup.txt",
+      "RESTORE DRILL\nLast drill: December 4, 2025, restored to the test instance. Total time 38 minutes from command to verified row counts.",
+    );
+    const answer = await ask("How long did the last Postgres restore drill take?", [runbook]);
+    expect(answer).toContain("Total time 38 minutes");
+    const proposal = source(
+      2,
+      "Globex proposal 2026.docx",
+      "Implementation timeline\nWe propose a six-week implementation:\nWeeks 1-2: connect the carriers.\nWeek 6: go-live on March 30, 2026.",
+    );
+    const timeline = await ask("What implementation timeline did we propose to Globex?", [proposal]);
+    expect(timeline.match(/Weeks 1-2/g)).toHaveLength(1);
+  });
+});
+
 describe("isAbstention", () => {
   it("recognises the documented text however it is cased or punctuated, and nothing else", () => {
     expect(isAbstention(NOTHING_FOUND_ANSWER)).toBe(true);

@@ -121,7 +121,10 @@ async function start() {
   people = body.people ?? [];
   questions = body.questions ?? [];
   identity = body.identity ?? null;
-  const tenants = (body.tenants ?? []).map(tenantOf);
+  // Companies with their names when the server gives them, else the bare tenant ids.
+  const tenants = body.companies?.length
+    ? body.companies.map((c) => ({ id: c.tenant, name: c.name ?? c.tenant }))
+    : (body.tenants ?? []).map(tenantOf);
   companySelect.replaceChildren(...tenants.map((t) => option(t.id, t.name ?? t.id)));
   if (!identity) {
     // Real sign-in decides who you are: no pickers, nothing to compare.
