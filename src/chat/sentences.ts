@@ -4,7 +4,7 @@
 const MAX_SENTENCE_CHARS = 320;
 
 /** A short line with no closing punctuation reads as a title, not as a statement. */
-export function isHeading(sentence: string): boolean {
+function isHeading(sentence: string): boolean {
   return !/[.!?:;)"'”]$/.test(sentence) && sentence.split(/\s+/).length < 10;
 }
 
@@ -19,11 +19,6 @@ export interface Passage {
   heading: string | undefined;
   /** It opens a numbered list item ("1. Run the Release workflow"), the usual shape of a step. */
   step: boolean;
-}
-
-/** The quotable sentences of a chunk, in order. */
-export function sentencesOf(text: string): string[] {
-  return passagesOf(text).map((p) => p.sentence);
 }
 
 /** The sentences of a chunk, in order, each with the last heading above it. */

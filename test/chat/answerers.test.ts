@@ -11,7 +11,7 @@ import {
   isAbstention,
   NOTHING_FOUND_ANSWER,
 } from "../../src/chat/index.js";
-import { sentencesOf } from "../../src/chat/sentences.js";
+import { passagesOf } from "../../src/chat/sentences.js";
 
 const source = (n: number, name: string, text: string): AnswerSource => ({
   n,
@@ -208,9 +208,9 @@ describe("ExtractiveAnswerer on real document shapes", () => {
 describe("sentences of extracted text", () => {
   it("joins lines a PDF wrapped mid-sentence, but not list items or CSV rows", () => {
     expect(
-      sentencesOf(
+      passagesOf(
         "Q3 revenue was $912,400, with subscription revenue of\n$861,900 and services revenue of $50,500.\n- revenue note one\nsection: Revenue; line: Subscription; q3: 1\nsection: Revenue; line: Services; q3: 2",
-      ),
+      ).map((p) => p.sentence),
     ).toEqual([
       "Q3 revenue was $912,400, with subscription revenue of $861,900 and services revenue of $50,500.",
       "revenue note one",
