@@ -3,7 +3,7 @@ import type { Answerer, AnswerInput, AnswerSource } from "./answerer.js";
 import { type AssessedSentence, assessSentences } from "./support.js";
 
 export interface ExtractiveAnswererOptions {
-  /** Sentences in the answer at most (default 3). */
+  /** Sentences in the answer at most (default 4). */
   maxSentences?: number;
   /**
    * The relevance floor, 0..1 (default 0.5): when no readable sentence supports the question this
@@ -26,7 +26,7 @@ export class ExtractiveAnswerer implements Answerer {
   readonly #minSupport: number;
 
   constructor(options: ExtractiveAnswererOptions = {}) {
-    this.#maxSentences = options.maxSentences ?? 3;
+    this.#maxSentences = options.maxSentences ?? 4;
     this.#minSupport = options.minSupport ?? 0.5;
   }
 
