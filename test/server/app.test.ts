@@ -45,9 +45,16 @@ describe("createServerApp", () => {
     const html = await page.text();
     expect(html).toContain('<script type="module" src="/app.js"></script>');
     expect(html).toContain('data-testid="person"');
-    const script = await fetch(`${url}/app.js`);
-    expect(script.headers.get("content-type")).toMatch(/^text\/javascript/);
-    expect(await script.text()).toContain("/api/chat");
+    // The page's modules: app.js imports the others, and the conversation posts to /api/chat.
+    const modules = new Map<string, string>();
+    for (const name of ["app.js", "conversation.js", "render.js", "events.js"]) {
+      const script = await fetch(`${url}/${name}`);
+      expect(script.headers.get("content-type")).toMatch(/^text\/javascript/);
+      expect(script.headers.get("content-security-policy")).toContain("script-src 'self'");
+      modules.set(name, await script.text());
+    }
+    expect(modules.get("app.js")).toContain('from "./conversation.js"');
+    expect(modules.get("conversation.js")).toContain("/api/chat");
     expect((await fetch(`${url}/app.css`)).headers.get("content-type")).toMatch(/^text\/css/);
   });
 
