@@ -145,6 +145,36 @@ describe("webhook processor over the spool queue", () => {
     expect(queue.stats()).toMatchObject({ pending: 0, processed: 1, deadLettered: 1, deferred: 2 });
   });
 
+  it("keeps every tenant's events in a lane of its own inside pending/, whatever the tenant id holds", async () => {
+    const tenants = [
+      "../../escape",
+      "a/b",
+      "a\\b",
+      ".",
+      "..",
+      "con",
+      "ünï 😀",
+      "x".repeat(5_000),
+      "a_b",
+      "a/b/",
+    ];
+    for (const tenant of tenants) await queue.enqueue({ ...item("r1"), tenant });
+    const lanes = await readdir(join(dir, "pending"));
+    expect(lanes).toHaveLength(tenants.length);
+    for (const lane of lanes) {
+      expect(lane).toMatch(/^[A-Za-z0-9_-]{1,40}\.[A-Za-z0-9_-]{10}$/);
+      expect(await readdir(join(dir, "pending", lane))).toHaveLength(1);
+    }
+    const seen: string[] = [];
+    worker.applyRecords = async ({ tenant }) => {
+      seen.push(tenant);
+      return new Map();
+    };
+    await start().idle();
+    expect(seen.sort()).toEqual([...tenants].sort());
+    expect((await readdir(dir)).sort()).toEqual(["active", "dead", "pending", "spool.lock", "tmp"]);
+  });
+
   it("keeps a pending file that is not an event it can route (no tenant or sync) for a human, and goes on", async () => {
     await queue.enqueue(item("r1"));
     const [lane] = await readdir(join(dir, "pending"));
