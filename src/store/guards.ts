@@ -1,5 +1,5 @@
 import { StoreInputError } from "./errors.js";
-import { type ChunkInput, MAX_STATE_VALUE_CHARS, type RecordVersion } from "./types.js";
+import { type ChunkFilter, type ChunkInput, MAX_STATE_VALUE_CHARS, type RecordVersion } from "./types.js";
 
 // Ids end up inside filter expressions and payload keys; 1 KiB is far above any real id.
 const MAX_ID_LENGTH = 1024;
@@ -79,6 +79,24 @@ export function requireIds(ids: readonly string[], what: string): string[] {
     if (isStorableId(id)) valid.add(id);
   }
   return [...valid];
+}
+
+/**
+ * Checks a search or count filter, the same for every backend: the tenant is required, and an
+ * empty record-id or sync-id set (or one holding only ids nothing can be stored under) matches
+ * nothing, so the filter is undefined rather than "no filter".
+ */
+export function requireFilter(
+  filter: ChunkFilter,
+): (Required<Pick<ChunkFilter, "tenant">> & ChunkFilter) | undefined {
+  const checked: ChunkFilter = { tenant: requireTenant(filter.tenant) };
+  for (const field of ["recordIds", "syncIds"] as const) {
+    if (filter[field] === undefined) continue;
+    const ids = requireIds(filter[field], field);
+    if (ids.length === 0) return undefined;
+    checked[field] = ids;
+  }
+  return checked;
 }
 
 /** Checks a vector's length and that every component is a finite number. */

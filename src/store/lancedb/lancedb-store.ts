@@ -2,7 +2,15 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Table } from "@lancedb/lancedb";
 import { importOptional } from "../../optional-dependency.js";
 import { StoreError, StoreInputError } from "../errors.js";
-import { requireChunk, requireId, requireIds, requirePage, requireTenant, requireVector } from "../guards.js";
+import {
+  requireChunk,
+  requireFilter,
+  requireId,
+  requireIds,
+  requirePage,
+  requireTenant,
+  requireVector,
+} from "../guards.js";
 import { ensureSchemaVersion, SCHEMA_STATE } from "../schema-version.js";
 import type {
   ChunkFilter,
@@ -324,16 +332,10 @@ function syncWhere(tenant: string, syncId: string): string {
 
 /** The `where` clause for a filter, or undefined when it can match nothing (an empty id set). */
 function chunkFilter(filter: ChunkFilter): string | undefined {
-  const conditions = [sqlEquals("tenant", requireTenant(filter.tenant))];
-  if (filter.recordIds !== undefined) {
-    const ids = requireIds(filter.recordIds, "recordIds");
-    if (ids.length === 0) return undefined;
-    conditions.push(sqlIn("record_id", ids));
-  }
-  if (filter.syncIds !== undefined) {
-    const ids = requireIds(filter.syncIds, "syncIds");
-    if (ids.length === 0) return undefined;
-    conditions.push(sqlIn("sync_id", ids));
-  }
+  const checked = requireFilter(filter);
+  if (!checked) return undefined;
+  const conditions = [sqlEquals("tenant", checked.tenant)];
+  if (checked.recordIds) conditions.push(sqlIn("record_id", checked.recordIds));
+  if (checked.syncIds) conditions.push(sqlIn("sync_id", checked.syncIds));
   return sqlAnd(...conditions);
 }

@@ -1,5 +1,5 @@
 import type { Schemas } from "@qdrant/js-client-rest";
-import { requireIds, requireTenant } from "../guards.js";
+import { requireFilter } from "../guards.js";
 import type { ChunkFilter } from "../types.js";
 
 type Filter = Schemas["Filter"];
@@ -11,8 +11,8 @@ export function matchValue(key: string, value: string): Condition {
 }
 
 /** `key ∈ values` (Qdrant `MatchAny`). */
-export function matchAny(key: string, values: string[]): Condition {
-  return { key, match: { any: values } };
+export function matchAny(key: string, values: readonly string[]): Condition {
+  return { key, match: { any: [...values] } };
 }
 
 /**
@@ -20,16 +20,10 @@ export function matchAny(key: string, values: string[]): Condition {
  * nothing (an empty record-id or sync-id set).
  */
 export function chunkFilter(filter: ChunkFilter): Filter | undefined {
-  const must: Condition[] = [matchValue("tenant", requireTenant(filter.tenant))];
-  if (filter.recordIds !== undefined) {
-    const ids = requireIds(filter.recordIds, "recordIds");
-    if (ids.length === 0) return undefined;
-    must.push(matchAny("recordId", ids));
-  }
-  if (filter.syncIds !== undefined) {
-    const ids = requireIds(filter.syncIds, "syncIds");
-    if (ids.length === 0) return undefined;
-    must.push(matchAny("syncId", ids));
-  }
+  const checked = requireFilter(filter);
+  if (!checked) return undefined;
+  const must: Condition[] = [matchValue("tenant", checked.tenant)];
+  if (checked.recordIds) must.push(matchAny("recordId", checked.recordIds));
+  if (checked.syncIds) must.push(matchAny("syncId", checked.syncIds));
   return { must };
 }
