@@ -165,6 +165,17 @@ describe("Qdrant adapter requests (against a FAKE Qdrant endpoint)", () => {
       });
     });
 
+    it("patches metadata fields only: a patch naming tenant, record or text (an untyped caller) never moves a chunk", async () => {
+      const store = await QdrantChunkStore.open({ url: fake.url, collection: "c", dimensions: 4 });
+      const patch = { name: "n", url: undefined, tenant: "tenant-b", recordId: "r9", text: "planted" };
+      await store.updateRecordMetadata("tenant-a", "sync-1", "r1", patch as never);
+      const sent = fake.seen.filter((s) => s.path.startsWith("/collections/c/points/payload"));
+      expect(sent.map((s) => s.body)).toEqual([
+        expect.objectContaining({ payload: { name: "n" } }),
+        expect.objectContaining({ keys: ["url"] }),
+      ]);
+    });
+
     it("searches with tenant + record-id filter, offset, and maps the payload back", async () => {
       const store = await QdrantChunkStore.open({ url: fake.url, collection: "c", dimensions: 4 });
       const hits = await store.search([1, 0, 0, 0], {

@@ -100,6 +100,17 @@ export function fromChunkPayload(id: string, payload: unknown): Chunk {
   };
 }
 
+// The payload keys a metadata patch may touch: never tenant, sync, record, hash or text.
+const METADATA_FIELDS = {
+  integration: true,
+  externalId: true,
+  name: true,
+  url: true,
+  mimeType: true,
+  updatedAt: true,
+  page: true,
+} as const satisfies Record<keyof ChunkMetadata, true>;
+
 /** Splits a metadata patch into fields to set and fields to remove (`url: undefined` clears it). */
 export function metadataPatch(patch: Partial<ChunkMetadata>): {
   set: Record<string, unknown>;
@@ -108,6 +119,7 @@ export function metadataPatch(patch: Partial<ChunkMetadata>): {
   const set: Record<string, unknown> = {};
   const remove: string[] = [];
   for (const [key, value] of Object.entries(patch)) {
+    if (!Object.hasOwn(METADATA_FIELDS, key)) continue;
     if (value === undefined) remove.push(key);
     else set[key] = value;
   }
