@@ -52,14 +52,17 @@ export class TenantsProgress {
         break;
       }
       case "tenant-done": {
-        const bar = this.#running.get(event.tenant);
-        if (bar) this.#bars.remove(bar);
-        this.#running.delete(event.tenant);
         const { report } = event;
         const outcome = report.ok ? "ok" : `FAILED${report.error ? `: ${report.error.code}` : ""}`;
+        // Logged before the bar goes: remove() redraws and so flushes the log. A line logged after
+        // it waited for the next timed redraw, and stop() never flushes, so the last tenant's
+        // outcome was lost when the run ended within 100 ms of it.
         this.#bars.log(
           `${event.tenant}: ${outcome} (${report.counts.seen} records, ${report.counts.failed} failed)\n`,
         );
+        const bar = this.#running.get(event.tenant);
+        if (bar) this.#bars.remove(bar);
+        this.#running.delete(event.tenant);
         this.#overall?.update(event.done, {
           detail: this.#running.size > 0 ? [...this.#running.keys()].join(", ") : "",
         });
