@@ -10,13 +10,16 @@ import { type Emulator, startEmulator } from "../../src/emulator/index.js";
 import { createManagedSyncRetriever } from "../../src/retrieval/index.js";
 import { LanceChunkStore } from "../../src/store/index.js";
 import { ingestTenants, jwtIdentity, TenantClients, TenantRetrievers } from "../../src/tenants/index.js";
+import { startWebhookIngest, type WebhookIngest } from "../../src/webhooks/index.js";
+import { serve } from "../webhooks/harness.js";
 import { COMPANIES, CONTRACTOR, companiesCorpus, FILES } from "./helpers/companies.js";
 
 // The isolation property over the real emulator and the embedded store: three companies in one
 // store with the same file names, the same record ids and the same person (a contractor in all
 // three). Whatever anyone asks, whatever sharing changes and webhook invalidations interleave, no
 // answer, citation, report field or error carries another tenant's data, and a valid identity of
-// one tenant can never be made to read another's.
+// one tenant can never be made to read another's. Shares and edits reach Clearance as the real
+// webhooks the emulator sends (one URL for every tenant), processed by the webhook ingest.
 
 const DIMENSIONS = 64;
 const ISSUER = "https://login.example.test";
@@ -26,6 +29,9 @@ const TENANTS = COMPANIES.map((c) => c.tenant);
 let emulator: Emulator;
 let store: LanceChunkStore;
 let dir: string;
+let spoolDir: string;
+let webhooks: WebhookIngest;
+let hooks: { url: string; close: () => Promise<void> };
 let chat: (request: Request) => Promise<Response>;
 let retrievers: TenantRetrievers;
 const idp = await generateKeyPair("ES256");
@@ -75,6 +81,21 @@ beforeAll(async () => {
         strategy: "auto",
       }),
   });
+  // One webhook URL for the whole project, as in `serve --webhooks`: each event goes to its
+  // tenant's client and store partition, and its invalidations to that tenant's retriever.
+  spoolDir = await mkdtemp(join(tmpdir(), "clearance-isolation-spool-"));
+  webhooks = await startWebhookIngest({
+    spoolDir,
+    store,
+    embeddings,
+    tenants: { isKnown: (tenant) => TENANTS.includes(tenant) },
+    clientFor: (tenant) => clients.forTenant(tenant),
+    secret: "s3cret",
+    onPermissionChange: (tenant, syncId, recordId) => retrievers.onPermissionChange(tenant, syncId, recordId),
+    backoff: { baseMs: 20, maxMs: 200 },
+  });
+  hooks = await serve((app) => app.post("/hooks", (c) => webhooks.handler(c.req.raw)));
+  emulator.webhooks.setUrl(`${hooks.url}/hooks?secret=s3cret`);
   chat = createChatHandler({
     retrievers,
     identify: jwtIdentity({
@@ -87,9 +108,12 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  emulator?.webhooks.setUrl(undefined);
+  await hooks?.close();
+  await webhooks?.close();
   await store?.close();
   await emulator?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  for (const folder of [dir, spoolDir]) if (folder) await rm(folder, { recursive: true, force: true });
 });
 
 const tokenOf = (claims: Record<string, unknown>, key: CryptoKey = idp.privateKey) =>
@@ -143,10 +167,11 @@ interface Share {
   user: string;
   grant: boolean;
 }
-interface Event {
-  kind: "event";
+interface Edit {
+  kind: "edit";
   tenant: string;
   path: keyof typeof FILES;
+  revision: number;
 }
 
 const people = [...new Set(COMPANIES.flatMap((c) => [c.owner, ...c.readers]))];
@@ -173,25 +198,54 @@ const shareArb: fc.Arbitrary<Share> = fc.record({
   user: fc.constantFrom(CONTRACTOR, "ana@northwind.test", "raj@contoso.test"),
   grant: fc.boolean(),
 });
-const eventArb: fc.Arbitrary<Event> = fc.record({
-  kind: fc.constant("event" as const),
+const editArb: fc.Arbitrary<Edit> = fc.record({
+  kind: fc.constant("edit" as const),
   tenant: fc.constantFrom(...TENANTS),
   path: fc.constantFrom(...PATHS),
+  revision: fc.integer({ min: 1, max: 1_000 }),
 });
 
-async function apply(step: Share | Event): Promise<void> {
-  const { syncId, recordIds } = layout.get(step.tenant)!;
+/** The emulator's webhooks for a change, delivered and processed. */
+async function settle(): Promise<void> {
+  await emulator.webhooks.idle();
+  await webhooks.idle();
+}
+
+async function apply(step: Share | Edit): Promise<void> {
+  const { syncId } = layout.get(step.tenant)!;
+  const company = COMPANIES.find((c) => c.tenant === step.tenant)!;
+  if (step.kind === "edit") {
+    // The same path and record id exist in every tenant: the event's user.id alone says whose it is.
+    const text = `${FILES[step.path](company.name)}\n${company.name} revision ${step.revision}.\n`;
+    const response = await fetch(
+      `${emulator.url}/__admin/syncs/${syncId}/files?path=${encodeURIComponent(step.path)}`,
+      { method: "PUT", headers: { authorization: `Bearer ${emulator.adminToken}` }, body: text },
+    );
+    if (!response.ok) throw new Error(`edit ${step.path}: ${response.status} ${await response.text()}`);
+  }
   if (step.kind === "share") {
     if (step.grant)
       await admin(`/syncs/${syncId}/share`, { path: step.path, grant: { user: step.user, role: "reader" } });
     else await admin(`/syncs/${syncId}/unshare`, { path: step.path, principal: { user: step.user } });
     const set = readers.get(step.tenant)!.get(step.path)!;
-    const company = COMPANIES.find((c) => c.tenant === step.tenant)!;
     if (step.grant) set.add(step.user);
     else if (step.user !== company.owner) set.delete(step.user);
   }
-  // What the webhook receiver does for a sharing_changed event of this tenant.
-  retrievers.onPermissionChange(step.tenant, syncId, recordIds.get(step.path)!);
+  // The emulator sends record_updated for the edit or the sharing change; the receiver applies it.
+  await settle();
+  expect(webhooks.metrics()).toMatchObject({ deadLettered: 0 });
+  // Every tenant's chunks still name only that tenant's company.
+  for (const tenant of TENANTS) {
+    const texts = await textsOf(tenant);
+    expect(texts.length).toBe(PATHS.length);
+    expect(texts.flatMap((t) => foreignTraces(t, tenant))).toEqual([]);
+  }
+}
+
+async function textsOf(tenant: string): Promise<string[]> {
+  const total = await store.count({ tenant });
+  const probe = Array.from({ length: DIMENSIONS }, (_, i) => (i === 0 ? 1 : 0));
+  return (await store.search(probe, { tenant, limit: total })).map((hit) => hit.chunk.text);
 }
 
 async function ask(step: Ask): Promise<void> {
@@ -250,10 +304,10 @@ function fromSse(text: string): Pick<ChatResponseBody, "report" | "citations"> {
 }
 
 describe("tenant isolation", () => {
-  it("no response ever carries another tenant's data, under interleaved asks, shares and events", async () => {
+  it("no response ever carries another tenant's data, under interleaved asks, shares and webhook-applied edits", async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.oneof({ arbitrary: askArb, weight: 3 }, shareArb, eventArb), {
+        fc.array(fc.oneof({ arbitrary: askArb, weight: 3 }, shareArb, editArb), {
           minLength: 1,
           maxLength: 8,
         }),
@@ -266,6 +320,9 @@ describe("tenant isolation", () => {
       ),
       { numRuns: 25, seed: 20261206, endOnFailure: true },
     );
+    // The edits and shares above really went through the webhook ingest.
+    expect(webhooks.metrics()).toMatchObject({ deadLettered: 0 });
+    expect(webhooks.metrics().processed).toBeGreaterThan(0);
   });
 
   it("the contractor of all three companies reads each company's file only in that company", async () => {
