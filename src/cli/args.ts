@@ -1,5 +1,7 @@
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { InvalidArgumentError } from "commander";
+import { ClearanceError } from "../errors.js";
 
 /** The example corpus shipped with the package, found from here whether run from src/ or dist/. */
 export const BUNDLED_CORPUS = fileURLToPath(new URL("../../examples/corpus", import.meta.url));
@@ -43,6 +45,35 @@ export function fraction(value: string): number {
     throw new InvalidArgumentError("must be a fraction between 0 and 1");
   }
   return n;
+}
+
+/** Commander parser for a regular expression (kept as its source text). */
+export function regex(value: string): string {
+  try {
+    new RegExp(value);
+  } catch (error) {
+    throw new InvalidArgumentError(`not a regular expression: ${(error as Error).message}`);
+  }
+  return value;
+}
+
+/**
+ * Reads the file a flag names; a missing or unreadable one is a setup error naming the flag and
+ * the path, not an ENOENT from deep inside.
+ */
+export function readFlagFile(flag: string, file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (cause) {
+    const reason = (cause as NodeJS.ErrnoException).code ?? (cause as Error).message;
+    throw new ClearanceError(
+      "CLI_FILE_UNREADABLE",
+      `${flag} ${file}: cannot read it (${reason}): check the path`,
+      {
+        cause,
+      },
+    );
+  }
 }
 
 /** Config overrides for `--tenant <id>`: exactly that tenant, instead of the configured ones. */

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
@@ -39,6 +40,12 @@ export type DemoQuestions = z.infer<typeof questionsFileSchema>;
 /** Reads `questions.yaml` beside a corpus's manifest: the demo's people and questions with their answers. */
 export async function loadDemoQuestions(corpusDir: string): Promise<DemoQuestions> {
   const file = join(corpusDir, "questions.yaml");
+  if (!existsSync(corpusDir)) {
+    throw new ClearanceError(
+      "CORPUS_INVALID",
+      `${corpusDir} does not exist: point --corpus at a corpus folder (manifest.yaml and questions.yaml; see docs/corpus-manifest.md)`,
+    );
+  }
   let text: string;
   try {
     text = await readFile(file, "utf8");

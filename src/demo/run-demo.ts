@@ -1,5 +1,6 @@
 import type { RetrievalReport } from "../retrieval/index.js";
 import type { TenantIngestEvent, TenantsIngestReport } from "../tenants/index.js";
+import { checkDemoChoices } from "./demo-choices.js";
 import { answerName, type DemoQuestion, type DemoQuestions, loadDemoQuestions } from "./questions.js";
 import { type Demo, startDemo } from "./start-demo.js";
 
@@ -96,6 +97,7 @@ export interface DemoResult {
  */
 export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
   const file = await loadDemoQuestions(options.corpusDir);
+  checkDemoChoices(options, file);
   const demo = await startDemo({
     corpusDir: options.corpusDir,
     k: options.k ?? 3,

@@ -3,7 +3,7 @@
 // answer must never stand in for a wrong store, tenant or URL. Runs the CLI in-process (main())
 // against one emulator.
 import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
@@ -150,6 +150,64 @@ describe("flags", () => {
     expect(JSON.parse(stdout).error.message).toMatch(/--user.*expected an email address/);
   });
 
+  it("a person who is not an email address is refused by mcp too", async () => {
+    const { stderr, code } = await clearance(["mcp", "--demo", "--user", "sam"]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/--user.*expected an email address/);
+  });
+
+  it("a file a flag names that cannot be read is named with its flag (exit 2), not an ENOENT", async () => {
+    const missing = join(dir, "no-such-key.pem");
+    const { stderr, code } = await clearance(["emulator", "--port", "0", "--signing-key", missing]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`--signing-key ${missing}: cannot read it (ENOENT)`);
+    expect(stderr).toContain("[CLI_FILE_UNREADABLE]");
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("a fault path that is not a regular expression is a usage error", async () => {
+    const { stderr, code } = await clearance([
+      "emulator",
+      "--port",
+      "0",
+      "--rate-503",
+      "0.5",
+      "--fault-path",
+      "(",
+    ]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/--fault-path <regex>.*not a regular expression/);
+  });
+
+  it("demo: a corpus folder, person or question id that does not exist is named, before anything runs", async () => {
+    const corpus = await clearance(["demo", "--corpus", join(dir, "no-corpus"), "--json"]);
+    expect(corpus.code).toBe(2);
+    expect(JSON.parse(corpus.stdout).error).toMatchObject({ code: "CORPUS_INVALID" });
+    expect(JSON.parse(corpus.stdout).error.message).toContain(join(dir, "no-corpus"));
+
+    const person = await clearance([
+      "demo",
+      "--tenant",
+      "northwind",
+      "--people",
+      "sam@northwind.test,bob",
+      "--json",
+    ]);
+    expect(person.code).toBe(2);
+    const personError = JSON.parse(person.stdout).error as { code: string; message: string };
+    expect(personError.code).toBe("DEMO_UNKNOWN_PEOPLE");
+    expect(personError.message).toMatch(/nobody named bob in .*manifest\.yaml for tenant northwind/);
+    expect(personError.message).toContain("sam@northwind.test"); // the choices
+
+    const question = await clearance(["demo", "--questions", "parental-leave,no-such-question", "--json"]);
+    expect(question.code).toBe(2);
+    const questionError = JSON.parse(question.stdout).error as { code: string; message: string };
+    expect(questionError.code).toBe("DEMO_UNKNOWN_QUESTIONS");
+    expect(questionError.message).toMatch(
+      /no question no-such-question in .*questions\.yaml: ids are .*parental-leave/,
+    );
+  });
+
   it("--help is not a failure", async () => {
     const { stdout, code } = await clearance(["ingest", "--help"]);
     expect(code).toBe(0);
@@ -185,6 +243,27 @@ describe("the store", () => {
     expect(stderr).toContain("run `clearance ingest` first");
   });
 
+  it("a store path that is a file says so, naming the path and CLEARANCE_STORE_DIR (exit 2)", async () => {
+    const file = join(dir, "a-file");
+    await writeFile(file, "not a store");
+    const query = await clearance(
+      ["query", "What is our parental leave policy?", "--user", "sam@northwind.test", "--json"],
+      { ...emulatorEnv(), CLEARANCE_STORE_DIR: file },
+    );
+    expect(query.code).toBe(2);
+    const { error } = JSON.parse(query.stdout) as { error: { code: string; message: string } };
+    expect(error.code).toBe("STORE_DIR_INVALID");
+    expect(error.message).toContain(`${file} is a file, not a folder`);
+    expect(error.message).toContain("CLEARANCE_STORE_DIR");
+
+    const ingest = await clearance(["ingest", "--json"], {
+      ...emulatorEnv(),
+      CLEARANCE_STORE_DIR: join(file, "store"),
+    });
+    expect(ingest.code).toBe(2);
+    expect(JSON.parse(ingest.stdout).error.message).toContain(`is inside ${file}, which is a file`);
+  });
+
   it("a tenant with no syncs (a mistyped id) is an error when it is the only one, with the reason", async () => {
     const store = join(dir, "typo");
     const { stdout, code } = await clearance(["ingest", "--json"], {
@@ -198,16 +277,39 @@ describe("the store", () => {
     expect(out.warnings.join("\n")).toMatch(/tenant northwnd has no syncs.*Connected User id/);
   });
 
-  it("a tenant with no syncs among others is a warning; the run still succeeds", async () => {
+  it("a tenant with no syncs among others is a warning; the run still succeeds; --json succeeds in JSON", async () => {
     const store = join(dir, "some-empty");
-    const { stdout, stderr, code } = await clearance(["ingest"], {
+    const env = {
       ...emulatorEnv(),
       CLEARANCE_TENANT: "",
       CLEARANCE_TENANTS: "northwind,nobody-here",
       CLEARANCE_STORE_DIR: store,
-    });
+    };
+    const { stdout, stderr, code } = await clearance(["ingest"], env);
     expect(code, stderr).toBe(0);
     expect(stdout).toContain("northwind");
     expect(stderr).toMatch(/warning: tenant nobody-here has no syncs/);
+
+    // Again with --json (incremental, nothing changed): the same outcome as JSON on stdout.
+    const json = await clearance(["ingest", "--json"], env);
+    expect(json.code, json.stderr).toBe(0);
+    const report = JSON.parse(json.stdout) as {
+      ok: boolean;
+      warnings: string[];
+      tenants: { tenant: string }[];
+    };
+    expect(report.ok).toBe(true);
+    expect(report.tenants.map((t) => t.tenant).sort()).toEqual(["nobody-here", "northwind"]);
+    expect(report.warnings.join("\n")).toMatch(/tenant nobody-here has no syncs/);
+
+    // And a question over that store: JSON with ok: true, exit 0, the same shape as a failure's.
+    const query = await clearance(
+      ["query", "What is our parental leave policy?", "--user", "sam@northwind.test", "--json"],
+      { ...emulatorEnv(), CLEARANCE_STORE_DIR: store },
+    );
+    expect(query.code, query.stderr).toBe(0);
+    const answer = JSON.parse(query.stdout) as { ok: boolean; citations: { name: string }[] };
+    expect(answer.ok).toBe(true);
+    expect(answer.citations.map((c) => c.name)).toContain("Parental leave policy.docx");
   }, 120_000);
 });

@@ -33,14 +33,15 @@ export function demoCommand(): Command {
         ...(flags.store ? { storeDir: resolve(flags.store) } : {}),
         ...(progress ? { onIngestProgress: (event) => progress.on(event) } : {}),
       }).finally(() => progress?.stop());
-      if (flags.json) {
-        process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-        return;
-      }
-      process.stdout.write(renderDemo(result, process.stdout.columns || 120));
+      // Someone found the file that answers a question they may not read: the demo failed.
       const leaks = result.companies
         .flatMap((c) => c.rounds.flatMap((r) => r.answers))
         .filter((a) => a.foundAnswer && !a.mayReadAnswer);
+      process.stdout.write(
+        flags.json
+          ? `${JSON.stringify({ ok: leaks.length === 0, ...result }, null, 2)}\n`
+          : renderDemo(result, process.stdout.columns || 120),
+      );
       if (leaks.length > 0) process.exitCode = 1;
     });
 }

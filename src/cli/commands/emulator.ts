@@ -1,9 +1,8 @@
-import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Command, Option } from "commander";
 import { type Emulator, type FaultConfigInput, startEmulator } from "../../emulator/index.js";
-import { BUNDLED_CORPUS, fraction, nonNegativeInt } from "../args.js";
+import { BUNDLED_CORPUS, fraction, nonNegativeInt, readFlagFile, regex } from "../args.js";
 
 export interface EmulatorFlags {
   corpus: string;
@@ -55,7 +54,7 @@ export function emulatorCommand(): Command {
     .addOption(new Option("--rate-slow <r>", "fraction of requests delayed by --slow-ms").argParser(fraction))
     .addOption(new Option("--slow-ms <ms>", "delay of a slow request").argParser(nonNegativeInt))
     .addOption(new Option("--rate-cut <r>", "fraction of responses cut off mid-body").argParser(fraction))
-    .option("--fault-path <regex>", "only fault request paths matching this")
+    .addOption(new Option("--fault-path <regex>", "only fault request paths matching this").argParser(regex))
     .addOption(new Option("--fault-seed <n>", "seed of the fault sequence").argParser(nonNegativeInt))
     .option(
       "--webhook-url <url>",
@@ -80,8 +79,8 @@ export async function startFromFlags(flags: EmulatorFlags): Promise<{ emulator: 
     host: flags.host,
     stateDir: flags.state,
     adminToken: flags.adminToken,
-    signingKey: flags.signingKey ? readFileSync(flags.signingKey, "utf8") : undefined,
-    publicKey: flags.publicKey ? readFileSync(flags.publicKey, "utf8") : undefined,
+    signingKey: flags.signingKey ? readFlagFile("--signing-key", flags.signingKey) : undefined,
+    publicKey: flags.publicKey ? readFlagFile("--public-key", flags.publicKey) : undefined,
     // Without --state the dev key goes to a per-port temp file, so tokens survive a restart.
     devKeyFile: flags.state
       ? undefined

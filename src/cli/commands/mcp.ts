@@ -10,7 +10,7 @@ import { ClearanceError } from "../../errors.js";
 import { type McpCaller, serveMcpStdio } from "../../mcp/index.js";
 import { listen, mountMcp, openConfiguredRetrieval, openConfiguredTenants } from "../../server/index.js";
 import { devHeaderIdentity } from "../../tenants/index.js";
-import { BUNDLED_CORPUS, onlyTenantOverride, port } from "../args.js";
+import { BUNDLED_CORPUS, email, onlyTenantOverride, port } from "../args.js";
 import { type McpIdentity, mcpJwtIdentity, servedMcp } from "../mcp-endpoint.js";
 import { type ServeIdentityFlags, serveIdentity } from "../serve-identity.js";
 
@@ -53,9 +53,11 @@ export function mcpCommand(): Command {
       "--tenant <id>",
       "stdio: the Connected User to search (default: the only one configured); HTTP: serve only it",
     )
-    .option(
-      "-u, --user <email>",
-      "stdio: who you are, as the source systems know you (default: mcp.user / CLEARANCE_MCP_USER)",
+    .addOption(
+      new Option(
+        "-u, --user <email>",
+        "stdio: who you are, as the source systems know you (default: mcp.user / CLEARANCE_MCP_USER)",
+      ).argParser(email),
     )
     .option("--demo", "offline: start the emulator on --corpus and ingest it first (a few seconds)")
     .option("--corpus <dir>", "the demo corpus folder", BUNDLED_CORPUS)

@@ -33,6 +33,7 @@ import {
 import { type ChunkRow, fromChunkRow, metadataPatchColumns, toChunkRow } from "./rows.js";
 import { sqlAnd, sqlEquals, sqlIn } from "./sql.js";
 import { LanceState } from "./state.js";
+import { checkStoreFolder } from "./store-folder.js";
 import type { LanceTables } from "./tables.js";
 
 /** LanceDB, Arrow and the code that needs them: loaded by the first `open()`. */
@@ -99,6 +100,7 @@ export class LanceChunkStore implements ChunkStore {
         `dimensions must be a positive integer, got ${options.dimensions}`,
       );
     }
+    checkStoreFolder(options.dir);
     const lance = await importOptional("lancedb", () => import("./lance-runtime.js"));
     const tables = await lance.openTables(options.dir, options.dimensions);
     const store = new LanceChunkStore(

@@ -26,24 +26,24 @@ export async function openTables(uri: string, dimensions: number): Promise<Lance
     // shared URI) see each other's writes, leases included.
     db = await connect(uri, { readConsistencyInterval: 0 });
   } catch (cause) {
-    throw new StoreError("STORE_OPEN_FAILED", `cannot open the LanceDB store at ${uri}: check the path`, {
+    throw new StoreError("STORE_OPEN_FAILED", `cannot open the LanceDB store at ${uri}: ${reasonOf(cause)}`, {
       cause,
     });
   }
-  const chunks = await openOrCreate(db, TABLES.chunks, chunksSchema(dimensions));
+  const chunks = await openOrCreate(db, uri, TABLES.chunks, chunksSchema(dimensions));
   await checkDimensions(chunks, dimensions, uri);
   const tables: LanceTables = {
     db,
     chunks,
-    records: await openOrCreate(db, TABLES.records, recordsSchema),
-    syncState: await openOrCreate(db, TABLES.syncState, syncStateSchema),
-    leases: await openOrCreate(db, TABLES.leases, leasesSchema),
-    state: await openOrCreate(db, TABLES.state, stateSchema),
+    records: await openOrCreate(db, uri, TABLES.records, recordsSchema),
+    syncState: await openOrCreate(db, uri, TABLES.syncState, syncStateSchema),
+    leases: await openOrCreate(db, uri, TABLES.leases, leasesSchema),
+    state: await openOrCreate(db, uri, TABLES.state, stateSchema),
   };
   return tables;
 }
 
-async function openOrCreate(db: Connection, name: string, schema: Schema): Promise<Table> {
+async function openOrCreate(db: Connection, uri: string, name: string, schema: Schema): Promise<Table> {
   let lastError: unknown;
   for (let attempt = 1; attempt <= OPEN_ATTEMPTS; attempt++) {
     try {
@@ -56,9 +56,17 @@ async function openOrCreate(db: Connection, name: string, schema: Schema): Promi
       await sleep(25 * attempt);
     }
   }
-  throw new StoreError("STORE_OPEN_FAILED", `cannot open or create table ${name}: check the store folder`, {
-    cause: lastError,
-  });
+  throw new StoreError(
+    "STORE_OPEN_FAILED",
+    `cannot open or create table ${name} in ${uri}: ${reasonOf(lastError)} (check the store folder, CLEARANCE_STORE_DIR)`,
+    { cause: lastError },
+  );
+}
+
+/** The first line of what LanceDB said, short enough for one line of a message. */
+function reasonOf(cause: unknown): string {
+  const text = (cause instanceof Error ? cause.message : String(cause)).split("\n")[0]!;
+  return text.length > 240 ? `${text.slice(0, 239)}…` : text;
 }
 
 async function checkDimensions(chunks: Table, dimensions: number, uri: string): Promise<void> {

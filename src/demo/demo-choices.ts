@@ -1,0 +1,53 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { ClearanceError } from "../errors.js";
+import { loadDemoDirectory } from "./people.js";
+import type { DemoQuestions } from "./questions.js";
+
+/** What the demo was asked to run: the company, who asks, and which questions. */
+export interface DemoChoices {
+  corpusDir: string;
+  tenant?: string;
+  people?: readonly string[];
+  questionIds?: readonly string[];
+}
+
+/**
+ * Refuses people and question ids the corpus does not have, before anything is ingested: a typo
+ * in `--people` or `--questions` would otherwise print an empty demo and exit 0. An unknown
+ * tenant is left to `startDemo`, which names the corpus's tenants.
+ */
+export function checkDemoChoices(choices: DemoChoices, file: DemoQuestions): void {
+  const manifest = join(choices.corpusDir, "manifest.yaml");
+  if (!existsSync(manifest)) return; // startDemo says what is wrong with the folder
+  const directory = loadDemoDirectory(choices.corpusDir, choices.tenant);
+  if (directory.companies.length === 0) return;
+  const scope = choices.tenant ? ` for tenant ${choices.tenant}` : "";
+  if (choices.questionIds) {
+    const known = file.questions
+      .filter((q) => !choices.tenant || q.tenant === undefined || q.tenant === choices.tenant)
+      .map((q) => q.id);
+    const unknown = choices.questionIds.filter((id) => !known.includes(id));
+    if (unknown.length > 0) {
+      throw new ClearanceError(
+        "DEMO_UNKNOWN_QUESTIONS",
+        `no question ${unknown.join(", ")} in ${join(choices.corpusDir, "questions.yaml")}${scope}: ids are ${listed(known)}`,
+      );
+    }
+  }
+  if (choices.people) {
+    const known = directory.people.map((p) => p.email);
+    const unknown = choices.people.filter((email) => !known.includes(email));
+    if (unknown.length > 0) {
+      throw new ClearanceError(
+        "DEMO_UNKNOWN_PEOPLE",
+        `nobody named ${unknown.join(", ")} in ${manifest}${scope}: people are their email addresses, e.g. ${listed(known)}`,
+      );
+    }
+  }
+}
+
+function listed(values: string[]): string {
+  const shown = values.slice(0, 8).join(", ");
+  return values.length > 8 ? `${shown}, … (${values.length} in all)` : shown;
+}
