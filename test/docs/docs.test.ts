@@ -62,6 +62,22 @@ describe("documentation", () => {
     expect(all.filter((page) => !index.includes(relative("docs", page)))).toEqual([]);
   });
 
+  it("every entry point of the package has a page whose example imports it", () => {
+    const manifest = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { exports: object };
+    const specifiers = Object.keys(manifest.exports)
+      .filter((key) => key !== "./package.json")
+      .map((key) => `clearance${key.slice(1)}`);
+    expect(specifiers).toEqual(expect.arrayContaining(["clearance", "clearance/emulator", "clearance/mcp"]));
+    const examples = pages()
+      .filter((page) => page.startsWith("docs/"))
+      .flatMap((page) => [...readFileSync(join(ROOT, page), "utf8").matchAll(/```ts\n([\s\S]*?)```/g)])
+      .map((block) => block[1]!);
+    const undocumented = specifiers.filter(
+      (specifier) => !examples.some((code) => code.includes(`from "${specifier}"`)),
+    );
+    expect(undocumented).toEqual([]);
+  });
+
   it("every TypeScript example type-checks against the API (strict)", async () => {
     await rm(SNIPPETS, { recursive: true, force: true });
     await mkdir(SNIPPETS, { recursive: true });
