@@ -35,6 +35,8 @@ const MODES: { mode: Mode; label: string }[] = [
 
 interface Sample {
   ms: number;
+  /** An unfiltered search of another query, timed just before this one: the row's baseline. */
+  unfilteredMs: number;
   ids: string[];
   calls: number;
   path: string;
@@ -57,6 +59,7 @@ async function main() {
   const followers: PermissionFollower[] = [];
   try {
     const setupS = (performance.now() - t0) / 1000;
+    console.error(`world built in ${setupS.toFixed(0)} s (load ${load()})`);
     const client = new ManagedSyncClient({
       baseUrl: world.emu.url,
       auth: { token: world.emu.token },
@@ -76,7 +79,9 @@ async function main() {
     }
     const unfilteredP50 = percentile(unfiltered, 50);
 
-    const retrieverFor = (mode: Mode): ((person: Person, q: Float32Array) => Promise<Sample>) => {
+    const retrieverFor = (
+      mode: Mode,
+    ): ((person: Person, q: Float32Array) => Promise<Omit<Sample, "unfilteredMs">>) => {
       if (mode === "fga") {
         return async (person, q) => {
           const start = performance.now();
@@ -126,6 +131,23 @@ async function main() {
       };
     };
 
+    // Each measured query is preceded by an unfiltered search of a different query: every row's
+    // ratio is to the unfiltered p50 measured alongside it, so load that drifts during a long run
+    // (a shared machine) moves both; the different vector keeps the first from warming the second.
+    const baselineQueries = Array.from({ length: 64 }, () => world.query());
+    let nextBaseline = 0;
+    const measured = async (
+      run: (person: Person, q: Float32Array) => Promise<Omit<Sample, "unfilteredMs">>,
+      person: Person,
+      q: Float32Array,
+    ): Promise<Sample> => {
+      const b = baselineQueries[nextBaseline++ % baselineQueries.length]!;
+      const start = performance.now();
+      await world.store.search(b, { tenant: TENANT, limit: K });
+      const unfilteredMs = performance.now() - start;
+      return { ...(await run(person, q)), unfilteredMs };
+    };
+
     const rows: string[][] = [];
     for (const { label } of SELECTIVITIES) {
       const [warmPerson, ...strangers] = world.people.get(label)!;
@@ -139,12 +161,12 @@ async function main() {
           await world.store.deleteState(`allow-rate:${TENANT}`, `can_read:${person.email}`);
         // Cold: each stranger's first query (the follower mode's followers start with the first of them).
         const cold: Sample[] = [];
-        for (const person of strangers) cold.push(await run(person, coldQuery));
-        rows.push(row(world, label, modeLabel, "cold", cold, exactCold, strangers, unfilteredP50));
+        for (const person of strangers) cold.push(await measured(run, person, coldQuery));
+        rows.push(row(world, label, modeLabel, "cold", cold, exactCold, strangers));
         // Warm: one person, after WARMUP queries (the follower has caught up by then).
         const warm: Sample[] = [];
         for (const [n, q] of queries.entries()) {
-          const sample = await run(warmPerson!, q);
+          const sample = await measured(run, warmPerson!, q);
           if (n >= WARMUP) warm.push(sample);
         }
         rows.push(
@@ -156,9 +178,9 @@ async function main() {
             warm,
             exactWarm.slice(WARMUP),
             warm.map(() => warmPerson!),
-            unfilteredP50,
           ),
         );
+        console.error(`done: ${label} ${modeLabel} (load ${load()})`);
       }
     }
 
@@ -172,10 +194,11 @@ async function main() {
       "perm calls/q",
       "p50 ms",
       "p95 ms",
+      "unfiltered p50 ms (same row)",
       "p50 / unfiltered",
     ];
     console.log(
-      `\n${world.chunks} chunks (${FILES} files × 4), 384 dims, k=${K}; warm: ${QUERIES} queries after ${WARMUP} warm-up; cold: first query of ${STRANGERS} strangers per row (p50 = median); unfiltered search p50 ${unfilteredP50.toFixed(1)} ms, p95 ${percentile(unfiltered, 95).toFixed(1)} ms; setup ${setupS.toFixed(0)} s; load average ${loadBefore} before, ${load()} after\n`,
+      `\n${world.chunks} chunks (${FILES} files × 4), 384 dims, k=${K}; warm: ${QUERIES} queries after ${WARMUP} warm-up; cold: first query of ${STRANGERS} strangers per row (p50 = median); unfiltered search before the rows p50 ${unfilteredP50.toFixed(1)} ms, p95 ${percentile(unfiltered, 95).toFixed(1)} ms (each row's ratio is to the unfiltered searches interleaved with its own queries); setup ${setupS.toFixed(0)} s${world.reused ? " (REUSED store: an iteration run, not one to report)" : ""}; load average ${loadBefore} before, ${load()} after\n`,
     );
     console.log(`| ${header.join(" | ")} |`);
     console.log(`|${header.map(() => "---").join("|")}|`);
@@ -194,7 +217,6 @@ function row(
   samples: Sample[],
   exact: string[][],
   people: Person[],
-  unfilteredP50: number,
 ): string[] {
   const recalls: number[] = [];
   let fewer = 0;
@@ -213,6 +235,10 @@ function row(
   });
   const ms = samples.map((s) => s.ms);
   const p50 = percentile(ms, 50);
+  const unfilteredP50 = percentile(
+    samples.map((s) => s.unfilteredMs),
+    50,
+  );
   return [
     label,
     mode,
@@ -223,6 +249,7 @@ function row(
     mean(samples.map((s) => s.calls)).toFixed(1),
     p50.toFixed(1),
     percentile(ms, 95).toFixed(1),
+    unfilteredP50.toFixed(1),
     `${(p50 / unfilteredP50).toFixed(2)}×`,
   ];
 }

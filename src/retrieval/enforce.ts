@@ -13,7 +13,7 @@ import { NoSubjectError } from "./errors.js";
 import { raceFirstQuery } from "./first-query.js";
 import type { FilterOutcome } from "./outcome.js";
 import { postFilter } from "./post-filter.js";
-import { loadAllowLists, preFilter } from "./pre-filter.js";
+import { loadAllowLists, preFilter, prefetchAllowLists } from "./pre-filter.js";
 import { newTally, type RetrievalReport, type StrategyRun } from "./report.js";
 import { freshnessReport, trustedSince } from "./trust.js";
 
@@ -59,10 +59,11 @@ export async function enforce(ctx: EnforcementContext, request: EnforceRequest):
   try {
     const syncIds = ctx.syncIds ? await ctx.syncIds(run.signal) : undefined;
     const cached = syncIds ? cachedAllowSets(run, syncIds) : undefined;
+    const cachedTrusted = cached?.every((set) => set.requestedAt >= trustedSince(run, set.syncId)) ?? false;
     const plan = planStrategy({
       requested: syncIds ? settings.strategy : "post",
       cachedAllowSets: cached,
-      cachedListsTrusted: cached?.every((set) => set.requestedAt >= trustedSince(run, set.syncId)) ?? false,
+      cachedListsTrusted: cachedTrusted,
       knowledge: await ctx.knowledge.recall(subject, settings.relation),
       ...(syncIds ? { syncIds } : {}),
       thresholds: { preMaxRecords: settings.preMaxRecords, preBelowRate: settings.preBelowRate },
@@ -73,6 +74,9 @@ export async function enforce(ctx: EnforcementContext, request: EnforceRequest):
       ({ outcome, strategy } = race);
       reason += race.reason;
     } else if (plan.strategy === "post") {
+      if (syncIds && !cachedTrusted && prefetchAllowLists(run, syncIds))
+        reason +=
+          "; the allow lists are fetched in the background for the next queries (the follower vouches for them)";
       outcome = await postFilter(run, request.source);
       const stuck = outcome.budgetHit === "candidates" || outcome.budgetHit === "permissionCalls";
       if (outcome.hits.length < run.k && stuck && plan.fallbackToPre) {

