@@ -17,7 +17,7 @@
  */
 import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { createChatHandler } from "../src/chat/index.js";
 import { BatchedEmbeddings, HashingEmbeddings } from "../src/embeddings/index.js";
@@ -192,7 +192,14 @@ interface ServeResult {
   /** V8 heap in use after gc, before the first tenant and after the last: the JS objects the registry holds. */
   baseHeapMb: number;
   heapAfterAllMb: number;
+  /** Memory outside the JS heap after every tenant asked once: V8 external (ArrayBuffers included) and the rest of RSS. */
+  externalAfterAllMb: number;
+  arrayBuffersAfterAllMb: number;
+  /** V8 heap committed after every tenant asked once (RSS the JS heap keeps although it is free). */
+  heapTotalAfterAllMb: number;
   heldTenants: number;
+  /** 1-minute load average when the run ended (other work on the machine skews the timings). */
+  load1: number;
 }
 
 async function serveChild(args: ServeArgs): Promise<ServeResult> {
@@ -249,6 +256,7 @@ async function serveChild(args: ServeArgs): Promise<ServeResult> {
   }
   const rssAfterAllMb = rss();
   const heapAfterAllMb = heap();
+  const { external, arrayBuffers, heapTotal } = process.memoryUsage();
   const hot = known.slice(-Math.min(10, known.length));
   const warm: number[] = [];
   for (let round = 0; round < 200; round++) warm.push(await ask(hot[round % hot.length]!));
@@ -264,7 +272,11 @@ async function serveChild(args: ServeArgs): Promise<ServeResult> {
     rssAfterAllMb,
     baseHeapMb,
     heapAfterAllMb,
+    externalAfterAllMb: external / 1048576,
+    arrayBuffersAfterAllMb: arrayBuffers / 1048576,
+    heapTotalAfterAllMb: heapTotal / 1048576,
     heldTenants: retrievers.heldTenants().length,
+    load1: loadavg()[0]!,
   };
 }
 
@@ -333,6 +345,7 @@ async function benchIngest(tenants: number, files: number): Promise<string> {
           `${(first / seconds).toFixed(2)}×`,
           peakRssMb.toFixed(0),
           report.ok ? "ok" : `${report.failedTenants.length} failed`,
+          loadavg()[0]!.toFixed(2),
         ]);
       } finally {
         await rm(storeDir, { recursive: true, force: true });
@@ -352,6 +365,7 @@ async function benchIngest(tenants: number, files: number): Promise<string> {
       "speed-up",
       "peak RSS MB",
       "result",
+      "load 1m after",
     ],
     rows,
   );
@@ -383,8 +397,10 @@ async function benchServe(sizes: number[]): Promise<string> {
         r.baseRssMb.toFixed(0),
         r.rssAfter100Mb.toFixed(0),
         r.rssAfterAllMb.toFixed(0),
-        `${r.baseHeapMb.toFixed(1)} → ${r.heapAfterAllMb.toFixed(1)}`,
+        `${r.baseHeapMb.toFixed(1)} → ${r.heapAfterAllMb.toFixed(1)} (${r.heapTotalAfterAllMb.toFixed(0)})`,
+        `${r.externalAfterAllMb.toFixed(1)} (${r.arrayBuffersAfterAllMb.toFixed(1)})`,
         String(r.heldTenants),
+        r.load1.toFixed(2),
       ]);
     }
   } finally {
@@ -401,8 +417,10 @@ async function benchServe(sizes: number[]): Promise<string> {
       "RSS before MB",
       "RSS after 100 asked MB",
       "RSS after each asked once MB",
-      "JS heap MB before → after",
+      "JS heap MB before → after (committed)",
+      "external (ArrayBuffers) MB after",
       "retrievers held",
+      "load 1m",
     ],
     rows,
   );
@@ -420,6 +438,11 @@ async function main(): Promise<void> {
   const tenants = Number(flag("--ingest-tenants") ?? 20);
   const files = Number(flag("--files") ?? 250);
   const serve = (flag("--serve") ?? "1,100,1000").split(",").map(Number);
+  const load = () =>
+    loadavg()
+      .map((l) => l.toFixed(2))
+      .join(", ");
+  console.log(`load average at start: ${load()}`);
   const ingestTable = tenants > 0 ? await benchIngest(tenants, files) : "";
   const serveTable = serve.length > 0 && serve[0]! > 0 ? await benchServe(serve) : "";
   if (ingestTable)
@@ -435,6 +458,7 @@ async function main(): Promise<void> {
         " RSS and heap after gc; the last row raises the registry bound to 1,000 as the baseline)",
     );
   }
+  console.log(`load average at end: ${load()}`);
 }
 
 await main();
