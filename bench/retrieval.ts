@@ -155,10 +155,11 @@ async function main() {
       const coldQuery = queries[WARMUP]!;
       const exactCold = strangers.map((p) => world.exactTopK(coldQuery, p.allowed, K));
       for (const { mode, label: modeLabel } of MODES) {
-        const run = retrieverFor(mode);
-        // Strangers to this mode's retriever: forget what another mode's retriever stored about them.
+        // Strangers to this mode's retriever: forget what another mode's retriever stored about them
+        // before it is made (it reads what the store knows about people ahead of their first query).
         for (const person of strangers)
           await world.store.deleteState(`allow-rate:${TENANT}`, `can_read:${person.email}`);
+        const run = retrieverFor(mode);
         // Cold: each stranger's first query (the follower mode's followers start with the first of them).
         const cold: Sample[] = [];
         for (const person of strangers) cold.push(await measured(run, person, coldQuery));

@@ -15,6 +15,8 @@ export interface Knowledge {
 export interface KnowledgeState {
   getState(scope: string, key: string): Promise<string | undefined>;
   putState(scope: string, key: string, value: string): Promise<void>;
+  /** Every key of a scope at once (optional): with it a stranger costs no read of its own. */
+  listState?(scope: string): Promise<Map<string, string>>;
 }
 
 export interface SubjectKnowledgeOptions {
@@ -28,12 +30,19 @@ export interface SubjectKnowledgeOptions {
   ttlMs?: number;
   /** A subject's knowledge is written at most this often (default 5 min), and only when it changed. */
   writeEveryMs?: number;
+  /**
+   * With a state that lists a scope, the tenant's whole scope is read at once and re-read in the
+   * background this often (default 60 s): what another replica learnt shows within it.
+   */
+  refreshMs?: number;
 }
 
 /** Below this many scanned candidates a subject's rate is not trusted yet. */
 const MIN_SAMPLES = 10;
 /** Tallies are halved past this, so the rate follows a subject whose access changes. */
 const DECAY_AT = 20_000;
+/** A tenant scope larger than this is not held in memory: each stranger is looked up on its own. */
+const MAX_SNAPSHOT = 50_000;
 
 interface Entry {
   knowledge: Knowledge;
@@ -54,6 +63,15 @@ export class SubjectKnowledge {
   readonly #memory: LRUCache<string, Entry>;
   /** Subjects looked up in the state and not found, so a stranger costs one read, not one per query. */
   readonly #absent: LRUCache<string, true>;
+  /**
+   * The tenant's scope as last read whole (when the state can list it): a stranger's lookup costs
+   * no read. That lookup sat in front of every first query (a state read costs about as much as a
+   * vector search).
+   */
+  #snapshot: { at: number; entries: Map<string, string> } | undefined;
+  #loading: Promise<void> | undefined;
+  /** When the last whole read failed or was too large (epoch ms); per-key reads until refreshMs later. */
+  #snapshotRefusedAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: SubjectKnowledgeOptions) {
     this.#options = options;
@@ -63,6 +81,8 @@ export class SubjectKnowledge {
       ttl: options.ttlMs ?? 30 * 60_000,
     });
     this.#absent = new LRUCache<string, true>({ maxSize: 10_000, sizeCalculation: () => 1, ttl: 5 * 60_000 });
+    // Read ahead, so the first query seldom waits for it.
+    if (options.state?.listState) void this.#load();
   }
 
   /** What is known about the subject now, from memory only. */
@@ -70,22 +90,30 @@ export class SubjectKnowledge {
     return this.#memory.get(keyOf(subject, relation))?.knowledge;
   }
 
-  /** What is known about the subject, from memory or else the state (one read per stranger). */
+  /**
+   * What is known about the subject, from memory or else the state: the tenant's scope read whole
+   * when the state can list it (strangers then cost no read), else one read per stranger.
+   */
   async recall(subject: Subject, relation: Relation): Promise<Knowledge | undefined> {
     const key = keyOf(subject, relation);
     const held = this.#memory.get(key);
     if (held) return held.knowledge;
     const { state } = this.#options;
-    if (!state || this.#absent.has(key)) return undefined;
+    if (!state) return undefined;
+    const entries = await this.#entries();
     let raw: string | undefined;
-    try {
-      raw = await state.getState(this.#scope(), key);
-    } catch {
-      return undefined; // a planning hint, never a reason to fail a query
+    if (entries) raw = entries.get(key);
+    else {
+      if (this.#absent.has(key)) return undefined;
+      try {
+        raw = await state.getState(this.#scope(), key);
+      } catch {
+        return undefined; // a planning hint, never a reason to fail a query
+      }
     }
     const knowledge = raw === undefined ? undefined : parse(raw);
     if (!knowledge) {
-      this.#absent.set(key, true);
+      if (!entries) this.#absent.set(key, true);
       return undefined;
     }
     // Another query may have learnt something meanwhile: that is newer than the state.
@@ -124,6 +152,38 @@ export class SubjectKnowledge {
   clear(): void {
     this.#memory.clear();
     this.#absent.clear();
+    this.#snapshot = undefined;
+  }
+
+  /** The tenant's scope read whole, re-read in the background once old; undefined: look up per key. */
+  async #entries(): Promise<Map<string, string> | undefined> {
+    const { state } = this.#options;
+    const refreshMs = this.#options.refreshMs ?? 60_000;
+    if (!state?.listState || Date.now() - this.#snapshotRefusedAt < refreshMs) return undefined;
+    if (!this.#snapshot) await this.#load();
+    else if (Date.now() - this.#snapshot.at >= refreshMs) void this.#load();
+    return this.#snapshot?.entries;
+  }
+
+  #load(): Promise<void> {
+    const listState = this.#options.state?.listState;
+    if (!listState) return Promise.resolve();
+    this.#loading ??= (async () => {
+      const at = Date.now();
+      try {
+        const entries = await listState.call(this.#options.state, this.#scope());
+        if (entries.size > MAX_SNAPSHOT) {
+          this.#snapshot = undefined;
+          this.#snapshotRefusedAt = at;
+        } else this.#snapshot = { at, entries };
+      } catch {
+        // Keep what was read before; without it, per-key reads until the next try.
+        if (!this.#snapshot) this.#snapshotRefusedAt = at;
+      } finally {
+        this.#loading = undefined;
+      }
+    })();
+    return this.#loading;
   }
 
   #update(subject: Subject, relation: Relation, change: (knowledge: Knowledge) => void): void {
@@ -151,9 +211,13 @@ export class SubjectKnowledge {
     if (value === entry.written) return;
     entry.writtenAt = now;
     entry.written = value;
-    state.putState(this.#scope(), key, value).catch(() => {
-      entry.written = undefined; // try again next time
-    });
+    state.putState(this.#scope(), key, value).then(
+      // Held whole, the scope knows it too: memory may forget the subject before the next re-read.
+      () => this.#snapshot?.entries.set(key, value),
+      () => {
+        entry.written = undefined; // try again next time
+      },
+    );
   }
 
   #scope(): string {

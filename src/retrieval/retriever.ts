@@ -37,7 +37,7 @@ export interface PermissionAwareRetrieverFields extends BaseRetrieverInput, Retr
    * learnt about each person (allow rate, list sizes) is kept there, so a person is a stranger
    * once across restarts and replicas.
    */
-  store: Pick<ChunkStore, "search"> & Partial<Pick<ChunkStore, "getState" | "putState">>;
+  store: Pick<ChunkStore, "search"> & Partial<Pick<ChunkStore, "getState" | "putState" | "listState">>;
   embeddings: EmbeddingsInterface;
   access: AccessControl;
   /** The Connected User whose chunks are searched; every store call is ANDed with it. */
@@ -410,7 +410,11 @@ function newCaches(
 
 /** The store's named state, when it keeps one (every `ChunkStore` does; a bare search function does not). */
 function stateOf(store: PermissionAwareRetrieverFields["store"]): KnowledgeState | undefined {
-  const { getState, putState } = store;
+  const { getState, putState, listState } = store;
   if (!getState || !putState) return undefined;
-  return { getState: getState.bind(store), putState: putState.bind(store) };
+  return {
+    getState: getState.bind(store),
+    putState: putState.bind(store),
+    ...(listState ? { listState: listState.bind(store) } : {}),
+  };
 }

@@ -158,6 +158,73 @@ describe("SubjectKnowledge", () => {
     ).toBeUndefined();
   });
 
+  it("with a state that lists a scope, reads the tenant's scope once: strangers cost no read of their own", async () => {
+    const state = new Map<string, string>([
+      ["allow-rate:acme|can_read:ana@x.test", JSON.stringify({ scanned: 100, allowed: 5 })],
+      ["allow-rate:other|can_read:leo@x.test", JSON.stringify({ scanned: 100, allowed: 50 })],
+    ]);
+    const reads = { get: 0, list: 0 };
+    const store = {
+      getState: async (scope: string, key: string) => {
+        reads.get += 1;
+        return state.get(`${scope}|${key}`);
+      },
+      putState: async (scope: string, key: string, value: string) => {
+        state.set(`${scope}|${key}`, value);
+      },
+      listState: async (scope: string) => {
+        reads.list += 1;
+        const entries = new Map<string, string>();
+        for (const [k, v] of state) if (k.startsWith(`${scope}|`)) entries.set(k.slice(scope.length + 1), v);
+        return entries;
+      },
+    };
+    const known = new SubjectKnowledge({ tenant: "acme", state: store });
+    expect(await known.recall("ana@x.test", "can_read")).toMatchObject({ scanned: 100, allowed: 5 });
+    for (const stranger of ["leo@x.test", "raj@x.test", "hana@x.test"])
+      expect(await known.recall(stranger, "can_read")).toBeUndefined();
+    expect(reads).toEqual({ get: 0, list: 1 });
+    // What it learns is written and kept in the scope it holds, and another instance reads it.
+    known.recordScan("raj@x.test", "can_read", 40, 40);
+    await new Promise((resolve) => setImmediate(resolve));
+    const other = new SubjectKnowledge({ tenant: "acme", state: store });
+    expect(await other.recall("raj@x.test", "can_read")).toMatchObject({ scanned: 40, allowed: 40 });
+    expect(reads.get).toBe(0);
+  });
+
+  it("re-reads the scope in the background once old, and looks up per key when it cannot list", async () => {
+    const state = new Map<string, string>();
+    let gets = 0;
+    const store = {
+      getState: async (_scope: string, key: string) => {
+        gets += 1;
+        return state.get(key);
+      },
+      putState: async () => {},
+      listState: async () => new Map(state),
+    };
+    // refreshMs 0: every recall starts a re-read, used from the next recall on.
+    const known = new SubjectKnowledge({ tenant: "acme", state: store, refreshMs: 0 });
+    expect(await known.recall("ana@x.test", "can_read")).toBeUndefined();
+    state.set("can_read:ana@x.test", JSON.stringify({ scanned: 20, allowed: 2 })); // another replica learnt her
+    await known.recall("leo@x.test", "can_read");
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await known.recall("ana@x.test", "can_read")).toMatchObject({ scanned: 20, allowed: 2 });
+    expect(gets).toBe(0);
+
+    const unlisted = new SubjectKnowledge({
+      tenant: "acme",
+      state: {
+        ...store,
+        listState: async () => {
+          throw new Error("store down");
+        },
+      },
+    });
+    expect(await unlisted.recall("ana@x.test", "can_read")).toMatchObject({ scanned: 20, allowed: 2 });
+    expect(gets).toBe(1);
+  });
+
   it("treats broken or unreadable state as a stranger, never as an error", async () => {
     const broken = new SubjectKnowledge({
       tenant: "acme",

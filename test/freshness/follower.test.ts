@@ -177,6 +177,12 @@ describe("the permission-changes follower", () => {
         return call;
       },
     };
+    // Known from the store's state (as a restart or another replica would find her): she sees everything.
+    await world.store.putState(
+      "allow-rate:northwind",
+      "can_read:maya@northwind.test",
+      '{"scanned":90,"allowed":90}',
+    );
     let retriever: PermissionAwareRetriever | undefined;
     const follower = new PermissionFollower({
       readerFor: () => real,
@@ -195,12 +201,6 @@ describe("the permission-changes follower", () => {
       changes: follower.forTenant("northwind"),
     });
     const maya = { user: "maya@northwind.test" };
-    // Known from the store's state (as a restart or another replica would find her): she sees everything.
-    await world.store.putState(
-      "allow-rate:northwind",
-      "can_read:maya@northwind.test",
-      '{"scanned":90,"allowed":90}',
-    );
     try {
       await retriever.retrieveWithReport("budget roadmap", { user: "leo@northwind.test" });
       await caughtUp(follower);
