@@ -160,13 +160,11 @@ export class ManagedSyncAccessControl implements AccessControl {
       if (!first.truncated) return { recordIds: [...new Set(first.objects)], complete: true, calls: 1 };
       // The plain endpoint stops at its cap (1000); the streamed one has none.
       const ids = new Set<string>();
-      for await (const object of this.#permissions.streamListObjects(
-        syncId,
-        query,
-        signal ? { signal } : {},
-      )) {
-        if (ids.size >= this.#maxListSize) return { recordIds: [...ids], complete: false, calls: 2 };
-        ids.add(object);
+      for await (const batch of this.#streamListObjects(syncId, query, signal)) {
+        for (const object of batch) {
+          if (ids.size >= this.#maxListSize) return { recordIds: [...ids], complete: false, calls: 2 };
+          ids.add(object);
+        }
       }
       return { recordIds: [...ids], complete: true, calls: 2 };
     } catch (error) {
@@ -175,6 +173,21 @@ export class ManagedSyncAccessControl implements AccessControl {
       }
       throw toPermissionsError(error, `list-objects on sync ${syncId}`);
     }
+  }
+
+  /** The streamed list in batches: per network chunk when the client can, else one id per batch. */
+  async *#streamListObjects(
+    syncId: string,
+    query: { user: string; role: Relation; objectType: "file" },
+    signal: AbortSignal | undefined,
+  ): AsyncGenerator<readonly string[]> {
+    const options = signal ? { signal } : {};
+    const permissions = this.#permissions;
+    if (permissions.streamListObjectBatches) {
+      yield* permissions.streamListObjectBatches(syncId, query, options);
+      return;
+    }
+    for await (const object of permissions.streamListObjects(syncId, query, options)) yield [object];
   }
 
   /** A 404 for a sync the catalog confirms was deleted (never for any other failure). */

@@ -21,4 +21,10 @@ export interface PermissionsClient {
     query: { user: string; role: Relation; objectType: "file" | "folder" },
     options?: { signal?: AbortSignal },
   ): AsyncIterable<string>;
+  /** `streamListObjects` a network chunk at a time (optional; much cheaper for long lists). */
+  streamListObjectBatches?(
+    syncId: string,
+    query: { user: string; role: Relation; objectType: "file" | "folder" },
+    options?: { signal?: AbortSignal },
+  ): AsyncIterable<string[]>;
 }

@@ -19,7 +19,7 @@ export {
   SyncStateError,
 } from "./errors.js";
 export type { RetryEvent } from "./http.js";
-export { ndjsonLines } from "./ndjson.js";
+export { ndjsonLineBatches, ndjsonLines } from "./ndjson.js";
 export type { PermissionChangesOptions, PermissionChangesPage } from "./permission-changes.js";
 export {
   type ExpandResponse,

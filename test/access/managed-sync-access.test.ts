@@ -263,6 +263,20 @@ describe("ManagedSyncAccessControl.listObjects", () => {
     expect(new Set(list.recordIds)).toEqual(new Set(ids));
   });
 
+  it("streams one id at a time from a client without batches", async () => {
+    const ids = Array.from({ length: 1_500 }, (_, i) => `d${i}`);
+    grant("drive", "ana@x.test", ids);
+    const real = client.permissions;
+    const oneAtATime: PermissionsClient = {
+      batchCheck: real.batchCheck.bind(real),
+      listObjects: real.listObjects.bind(real),
+      streamListObjects: real.streamListObjects.bind(real),
+    };
+    const list = await access({ permissions: oneAtATime }).listObjects("ana@x.test", "can_read", "drive");
+    expect(list).toMatchObject({ complete: true, calls: 2 });
+    expect(new Set(list.recordIds)).toEqual(new Set(ids));
+  });
+
   it("reports a list cut by its own size bound as incomplete, never as complete", async () => {
     grant(
       "drive",

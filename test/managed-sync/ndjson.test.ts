@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ndjsonLines } from "../../src/managed-sync/index.js";
+import { ndjsonLineBatches, ndjsonLines } from "../../src/managed-sync/index.js";
 
 function streamOf(bytes: Uint8Array, cuts: number[]): ReadableStream<Uint8Array> {
   const points = [...new Set(cuts.map((c) => c % (bytes.byteLength + 1)))].sort((a, b) => a - b);
@@ -36,6 +36,24 @@ describe("ndjsonLines", () => {
           const text = objects.join(crlf ? "\r\n" : "\n");
           const parsed = await lines(streamOf(new TextEncoder().encode(text), cuts));
           expect(parsed).toEqual(objects);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it("in batches (one per chunk read), yields the same lines", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.string({ unit: "grapheme", minLength: 1 }), { maxLength: 20 }),
+        fc.array(fc.nat(), { maxLength: 30 }),
+        async (values, cuts) => {
+          const objects = values.map((object) => JSON.stringify({ object }));
+          const stream = streamOf(new TextEncoder().encode(objects.join("\n")), cuts);
+          const batches: string[][] = [];
+          for await (const batch of ndjsonLineBatches(stream)) batches.push(batch);
+          expect(batches.every((batch) => batch.length > 0)).toBe(true);
+          expect(batches.flat()).toEqual(objects);
         },
       ),
       { numRuns: 200 },
