@@ -3,6 +3,7 @@ import { toPermissionsError } from "./errors.js";
 import type { PermissionsClient } from "./permissions-client.js";
 import { normalizeObjectId, normalizeSubject } from "./subject.js";
 import type {
+  AccessContext,
   AccessControl,
   AllowList,
   BatchCheckResult,
@@ -36,6 +37,8 @@ export interface ManagedSyncAccessControlOptions {
   syncGone?: (syncId: string, signal?: AbortSignal) => Promise<boolean>;
   /** Past this many ids a list is cut and reported incomplete, to bound memory (default 500,000). */
   maxListSize?: number;
+  /** Where the plain list-objects endpoint stops (Paragon documents 1,000). */
+  plainListCap?: number;
 }
 
 /**
@@ -52,6 +55,7 @@ export class ManagedSyncAccessControl implements AccessControl {
   readonly #concurrency: number;
   readonly #syncKind: (syncId: string, signal?: AbortSignal) => SyncKind | Promise<SyncKind>;
   readonly #maxListSize: number;
+  readonly #plainListCap: number;
   readonly #syncGone: ((syncId: string, signal?: AbortSignal) => Promise<boolean>) | undefined;
 
   constructor(options: ManagedSyncAccessControlOptions) {
@@ -61,6 +65,7 @@ export class ManagedSyncAccessControl implements AccessControl {
     this.#concurrency = options.concurrency ?? 4;
     this.#syncKind = options.syncKind ?? (() => "files");
     this.#maxListSize = options.maxListSize ?? 500_000;
+    this.#plainListCap = options.plainListCap ?? 1_000;
     this.#syncGone = options.syncGone;
   }
 
@@ -144,35 +149,79 @@ export class ManagedSyncAccessControl implements AccessControl {
     return { decisions, calls };
   }
 
+  /**
+   * The plain endpoint first and the streamed one when the plain one hits its cap, or by the
+   * caller's hint (`AccessContext`): the streamed one alone for a list known to be past the cap,
+   * both at once for a stranger (the plain answer when it is complete, else the streamed one).
+   */
   async listObjects(
     rawSubject: Subject,
     relation: Relation,
     syncId: string,
     signal?: AbortSignal,
+    context?: AccessContext,
   ): Promise<AllowList> {
     const subject = normalizeSubject(rawSubject);
     const query = { user: subject, role: relation, objectType: "file" as const };
     try {
       if ((await this.#syncKind(syncId, signal)) !== "files")
         return { recordIds: [], complete: true, calls: 0 };
+      if ((context?.expectedRecords ?? 0) > this.#plainListCap) {
+        return { ...(await this.#collectStream(syncId, query, signal)), calls: 1 };
+      }
+      if (context?.unknownSize) return await this.#plainAndStreamed(syncId, query, signal);
       const first = await this.#permissions.listObjects(syncId, query, signal ? { signal } : {});
       // The client already returns bare record ids (no `file:` prefix) from both list endpoints.
       if (!first.truncated) return { recordIds: [...new Set(first.objects)], complete: true, calls: 1 };
       // The plain endpoint stops at its cap (1000); the streamed one has none.
-      const ids = new Set<string>();
-      for await (const batch of this.#streamListObjects(syncId, query, signal)) {
-        for (const object of batch) {
-          if (ids.size >= this.#maxListSize) return { recordIds: [...ids], complete: false, calls: 2 };
-          ids.add(object);
-        }
-      }
-      return { recordIds: [...ids], complete: true, calls: 2 };
+      return { ...(await this.#collectStream(syncId, query, signal)), calls: 2 };
     } catch (error) {
       if (await this.#isGone(error, syncId, signal)) {
         return { recordIds: [], complete: true, calls: 1 };
       }
       throw toPermissionsError(error, `list-objects on sync ${syncId}`);
     }
+  }
+
+  /** Both endpoints at once: the plain answer if complete (the stream is cancelled), else the stream's. */
+  async #plainAndStreamed(
+    syncId: string,
+    query: { user: string; role: Relation; objectType: "file" },
+    signal: AbortSignal | undefined,
+  ): Promise<AllowList> {
+    const streaming = new AbortController();
+    const unlink = linkAbort(signal, streaming);
+    const streamed = this.#collectStream(syncId, query, streaming.signal);
+    streamed.catch(() => undefined); // awaited below only when needed
+    try {
+      const first = await this.#permissions.listObjects(syncId, query, signal ? { signal } : {});
+      if (!first.truncated) {
+        streaming.abort(new Error("the plain list was complete"));
+        return { recordIds: [...new Set(first.objects)], complete: true, calls: 2 };
+      }
+      return { ...(await streamed), calls: 2 };
+    } catch (error) {
+      streaming.abort(error);
+      throw error;
+    } finally {
+      unlink();
+    }
+  }
+
+  /** Every id of the streamed endpoint, cut (and incomplete) past `maxListSize`. */
+  async #collectStream(
+    syncId: string,
+    query: { user: string; role: Relation; objectType: "file" },
+    signal: AbortSignal | undefined,
+  ): Promise<{ recordIds: string[]; complete: boolean }> {
+    const ids = new Set<string>();
+    for await (const batch of this.#streamListObjects(syncId, query, signal)) {
+      for (const object of batch) {
+        if (ids.size >= this.#maxListSize) return { recordIds: [...ids], complete: false };
+        ids.add(object);
+      }
+    }
+    return { recordIds: [...ids], complete: true };
   }
 
   /** The streamed list in batches: per network chunk when the client can, else one id per batch. */

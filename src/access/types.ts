@@ -40,6 +40,16 @@ export interface AllowList {
  */
 export interface AccessContext {
   member?: boolean;
+  /**
+   * A list fetch hint, not a claim: how many records the subject's list held when last fetched, so
+   * an implementation can pick its endpoint (past Paragon's plain cap, the streamed one at once).
+   */
+  expectedRecords?: number;
+  /**
+   * A list fetch hint: nothing is known about the subject and the caller cannot wait for a second
+   * round trip (a stranger's first query), so an implementation may ask its endpoints at once.
+   */
+  unknownSize?: boolean;
 }
 
 /** How records of a sync without a Permissions API (CRM, ticketing) are allowed; see `RecordPolicyAccess`. */

@@ -47,7 +47,7 @@ export async function raceFirstQuery(run: QueryRun, source: CandidateSource): Pr
   const round = new AbortController();
   const unlink = [linkAbort(run.signal, listing), linkAbort(run.signal, round)];
   try {
-    const listed = settle(loadAllowLists(run, listing.signal));
+    const listed = settle(loadAllowLists(run, listing.signal, { stranger: true }));
     const roundRun: QueryRun = { ...run, signal: round.signal };
     const limit = k * FIRST_PAGE_PER_RESULT;
     const page = settle(

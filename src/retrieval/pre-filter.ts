@@ -1,4 +1,4 @@
-import type { AllowSet } from "../access/index.js";
+import type { AccessContext, AllowSet } from "../access/index.js";
 import type { ScoredChunk } from "../store/index.js";
 import { budgetExceeded } from "./budget.js";
 import { type CandidateSource, candidateStream, mergeByScore } from "./candidates.js";
@@ -19,12 +19,25 @@ export interface AllowLists {
  * Fetches (or reuses) the subject's allow list in every sync of the tenant, in parallel; complete
  * ones join `run.lists` and their sizes what is known about the subject. A cached list the
  * permission-changes follower could vouch for, were it newer, is fetched again instead of
- * confirming each of its results. `signal` cancels the fetch (default: the query's).
+ * confirming each of its results. `signal` cancels the fetch (default: the query's). `stranger`:
+ * nothing is known about the subject's lists (the first query's race), so no second round trip.
  */
-export async function loadAllowLists(run: QueryRun, signal = run.signal): Promise<AllowLists> {
+export async function loadAllowLists(
+  run: QueryRun,
+  signal = run.signal,
+  options: { stranger?: boolean } = {},
+): Promise<AllowLists> {
   const { ctx, subject, tally } = run;
   const relation = ctx.settings.relation;
   const syncIds = ctx.syncIds ? await ctx.syncIds(signal) : [];
+  // How large each list was last time picks the endpoint; a stranger's first query asks them all at once.
+  const lastSizes = ctx.knowledge.peek(subject, relation)?.listSizes;
+  const hint = (syncId: string): AccessContext | undefined =>
+    lastSizes?.[syncId] !== undefined
+      ? { expectedRecords: lastSizes[syncId] }
+      : options.stranger
+        ? { unknownSize: true }
+        : undefined;
   const results = await Promise.all(
     syncIds.map((syncId) => {
       const cached = ctx.allowSets.peek(subject, relation, syncId);
@@ -33,7 +46,7 @@ export async function loadAllowLists(run: QueryRun, signal = run.signal): Promis
         ctx.allowSets.delete(subject, relation, syncId);
       }
       return ctx.allowSets.get(subject, relation, syncId, () =>
-        ctx.access.listObjects(subject, relation, syncId, signal),
+        ctx.access.listObjects(subject, relation, syncId, signal, hint(syncId)),
       );
     }),
   );

@@ -263,6 +263,39 @@ describe("ManagedSyncAccessControl.listObjects", () => {
     expect(new Set(list.recordIds)).toEqual(new Set(ids));
   });
 
+  it("goes to the streamed endpoint at once for a list known to be past the plain cap", async () => {
+    const ids = Array.from({ length: 2_500 }, (_, i) => `d${i}`);
+    grant("drive", "ana@x.test", ids);
+    const list = await access().listObjects("ana@x.test", "can_read", "drive", undefined, {
+      expectedRecords: 2_400,
+    });
+    expect(list).toMatchObject({ complete: true, calls: 1 });
+    expect(new Set(list.recordIds)).toEqual(new Set(ids));
+    expect(fake.requests.filter((r) => r.includes("list-objects"))).toEqual([
+      "POST /api/permissions/drive/streamed-list-objects",
+    ]);
+  });
+
+  it("asks both endpoints at once for a stranger: the plain answer when complete, else the streamed one", async () => {
+    grant("drive", "ana@x.test", ["d1", "d2"]);
+    const small = await access().listObjects("ana@x.test", "can_read", "drive", undefined, {
+      unknownSize: true,
+    });
+    expect(small).toEqual({ recordIds: ["d1", "d2"], complete: true, calls: 2 });
+    const ids = Array.from({ length: 2_500 }, (_, i) => `d${i}`);
+    grant("drive", "leo@x.test", ids);
+    fake.requests.length = 0;
+    const large = await access().listObjects("leo@x.test", "can_read", "drive", undefined, {
+      unknownSize: true,
+    });
+    expect(large).toMatchObject({ complete: true, calls: 2 });
+    expect(new Set(large.recordIds)).toEqual(new Set(ids));
+    expect(fake.requests.filter((r) => r.includes("list-objects")).sort()).toEqual([
+      "POST /api/permissions/drive/list-objects",
+      "POST /api/permissions/drive/streamed-list-objects",
+    ]);
+  });
+
   it("streams one id at a time from a client without batches", async () => {
     const ids = Array.from({ length: 1_500 }, (_, i) => `d${i}`);
     grant("drive", "ana@x.test", ids);
