@@ -138,6 +138,9 @@ describe("LanceDB store specifics", () => {
       dimensions: 32,
       exactFilterMaxRecordIds: 0,
     });
+    // A large page through the index (re-ranked: the index is asked for twice as many).
+    const page = await store.search(centers[0]!, { tenant: "tenant-a", limit: 600, offset: 100 });
+    expect(page).toHaveLength(600);
     for (const s of [store, ann]) {
       const hits = await s.search(centers[0]!, { tenant: "tenant-a", limit: 3, recordIds: ["rec-5"] });
       expect(hits.map((h) => h.chunk.recordId)).toEqual(["rec-5", "rec-5", "rec-5"]);

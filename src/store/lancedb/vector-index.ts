@@ -26,7 +26,12 @@ export function tuneAnnQuery(query: VectorQuery, ann: AnnQuery, results: number)
   let tuned = query;
   if (ann.efPerResult !== undefined) {
     const lancedbDefault = Math.ceil(1.5 * results);
-    tuned = tuned.ef(Math.max(lancedbDefault, Math.min(Math.ceil(ann.efPerResult * results), MAX_TUNED_EF)));
+    // Re-ranking asks the index for results × refineFactor candidates, and LanceDB refuses an ef
+    // below that ("ef must be greater than or equal to k"): large pages would fail, not just slow down.
+    const fetched = results * (ann.refineFactor ?? 1);
+    tuned = tuned.ef(
+      Math.max(lancedbDefault, fetched, Math.min(Math.ceil(ann.efPerResult * results), MAX_TUNED_EF)),
+    );
   }
   if (ann.refineFactor !== undefined) tuned = tuned.refineFactor(ann.refineFactor);
   if (ann.nprobes !== undefined) tuned = tuned.nprobes(ann.nprobes);
