@@ -342,6 +342,30 @@ describe("auto", () => {
     expect(report.permissionCalls).toBe(SYNCS.length);
   });
 
+  it("searching the tenant unfiltered for the syncs in scope never returns a chunk of a sync out of scope", async () => {
+    // Sharepoint's records are allowed too, but it is not one of the retriever's syncs.
+    const access = accessWith(GRANTS);
+    const r = retriever(access, { strategy: "pre", maxFilterRecordIds: 100, syncIds: ["sync-drive"] });
+    const syncsSearched: (readonly string[] | undefined)[] = [];
+    const inner = vectorSource(store, "acme", await embeddings.embedQuery("budget roadmap"));
+    const source: CandidateSource = (page) => {
+      syncsSearched.push(page.syncIds);
+      return inner(page);
+    };
+    const { documents } = await r.retrieveFromSource(source, { user: "all@acme.test", k: 8 });
+    expect(syncsSearched.every((syncIds) => syncIds === undefined)).toBe(true);
+    const drive = [...(access.grants.get("all@acme.test") ?? [])]
+      .filter((key) => key.startsWith("sync-drive/"))
+      .map((key) => key.split("/")[1]!);
+    const best = await store.search(await embeddings.embedQuery("budget roadmap"), {
+      tenant: "acme",
+      recordIds: drive,
+      syncIds: ["sync-drive"],
+      limit: 8,
+    });
+    expect(documents.map((d) => d.id)).toEqual(best.map((hit) => hit.chunk.id));
+  });
+
   it("post-filters a subject who sees everything, with k × initialOverFetch candidates", async () => {
     const access = accessWith(GRANTS);
     const r = retriever(access);

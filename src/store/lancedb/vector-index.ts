@@ -21,19 +21,30 @@ export async function maintainIndexes(table: Table, vectorIndexMinRows: number):
 /** Past this many HNSW candidates, more cost more than they add: large pages already over-fetch. */
 const MAX_TUNED_EF = 1_000;
 
+/**
+ * From this many results on, a page is re-ranked once (refine factor 1): it is already several
+ * times the k a caller wants, so its top is re-ranked either way, and fetching twice its size in
+ * full vectors was a third of the cost of a 150-result page (30.6 → 21.9 ms p50 at 100k chunks).
+ */
+const REFINE_ONCE_FROM = 50;
+
 /** Applies the ANN query settings to a vector search that will go through the index. */
 export function tuneAnnQuery(query: VectorQuery, ann: AnnQuery, results: number): VectorQuery {
   let tuned = query;
+  const refineFactor =
+    ann.refineFactor !== undefined && results >= REFINE_ONCE_FROM
+      ? Math.min(ann.refineFactor, 1)
+      : ann.refineFactor;
   if (ann.efPerResult !== undefined) {
     const lancedbDefault = Math.ceil(1.5 * results);
     // Re-ranking asks the index for results × refineFactor candidates, and LanceDB refuses an ef
     // below that ("ef must be greater than or equal to k"): large pages would fail, not just slow down.
-    const fetched = results * (ann.refineFactor ?? 1);
+    const fetched = results * (refineFactor ?? 1);
     tuned = tuned.ef(
       Math.max(lancedbDefault, fetched, Math.min(Math.ceil(ann.efPerResult * results), MAX_TUNED_EF)),
     );
   }
-  if (ann.refineFactor !== undefined) tuned = tuned.refineFactor(ann.refineFactor);
+  if (refineFactor !== undefined) tuned = tuned.refineFactor(refineFactor);
   if (ann.nprobes !== undefined) tuned = tuned.nprobes(ann.nprobes);
   return tuned;
 }
