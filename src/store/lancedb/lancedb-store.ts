@@ -52,8 +52,9 @@ export interface LanceChunkStoreOptions {
   vectorIndexMinRows?: number;
   /**
    * A search filtered to at most this many record ids skips the ANN index and scans its rows
-   * exactly: at that selectivity the exact scan is cheap (11–21 ms at 100k chunks) and it keeps
-   * recall at 1.0 on the permission pre-filter path. Default {@link DEFAULT_EXACT_FILTER_MAX_RECORD_IDS}.
+   * exactly: for a handful of records the scan is as cheap as the index and exact by construction
+   * (larger sets are faster through the index with the prefilter, measured with recall@10 1.000).
+   * Default {@link DEFAULT_EXACT_FILTER_MAX_RECORD_IDS}.
    */
   exactFilterMaxRecordIds?: number;
   /** How a search through the ANN index trades recall for time; default {@link DEFAULT_ANN_QUERY}. */
