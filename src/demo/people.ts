@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import { manifestCompanies, parseManifest } from "../emulator/index.js";
+import { CorpusError, manifestCompanies, parseManifest } from "../emulator/index.js";
 
 /** Someone the demo page lets you act as. */
 export interface Person {
@@ -42,10 +42,14 @@ const questionsFileSchema = z.looseObject({
  * @example const { people, questions } = loadDemoDirectory("examples/corpus", "northwind");
  */
 export function loadDemoDirectory(corpusDir: string, tenant?: string): DemoDirectory {
-  const manifest = parseManifest(
-    parseYaml(readFileSync(join(corpusDir, "manifest.yaml"), "utf8")),
-    join(corpusDir, "manifest.yaml"),
-  );
+  const manifestFile = join(corpusDir, "manifest.yaml");
+  if (!existsSync(manifestFile)) {
+    // serve --people and the demo commands name this folder: say which, not ENOENT.
+    throw new CorpusError(
+      `${corpusDir} has no manifest.yaml: point --people (or --corpus) at a corpus folder (see docs/corpus-manifest.md)`,
+    );
+  }
+  const manifest = parseManifest(parseYaml(readFileSync(manifestFile, "utf8")), manifestFile);
   const companies = manifestCompanies(manifest).filter((c) => tenant === undefined || c.tenant === tenant);
   const listed: Company[] = companies.map((c) => ({ tenant: c.tenant, ...(c.name ? { name: c.name } : {}) }));
   const people: Person[] = companies.flatMap((c) =>

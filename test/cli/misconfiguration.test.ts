@@ -208,6 +208,18 @@ describe("flags", () => {
     );
   });
 
+  it("serve --people names a folder without a corpus manifest (exit 2), not an ENOENT", async () => {
+    const people = join(dir, "no-people-here");
+    const { stderr, code } = await clearance(["serve", "--dev-identity", "--port", "0", "--people", people], {
+      ...emulatorEnv(),
+      CLEARANCE_STORE_DIR: join(dir, "serve-store"),
+      CLEARANCE_FOLLOW_PERMISSION_CHANGES: "false",
+    });
+    expect(code).toBe(2);
+    expect(stderr).toContain(`${people} has no manifest.yaml: point --people`);
+    expect(stderr).toContain("[CORPUS_INVALID]");
+  });
+
   it("--help is not a failure", async () => {
     const { stdout, code } = await clearance(["ingest", "--help"]);
     expect(code).toBe(0);
