@@ -1,6 +1,7 @@
-import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { decodeRecordId, NOT_READABLE } from "../../src/mcp/index.js";
+import { createClearanceMcpServer, decodeRecordId, NOT_READABLE } from "../../src/mcp/index.js";
 import { ISSUER, type McpWorld, startMcpWorld, toolJson } from "./helpers/mcp-world.js";
 
 // One emulator (Northwind + Kestrel) and one store for the file; every call goes through the SDK's
@@ -223,6 +224,39 @@ describe("MCP over Streamable HTTP", () => {
     expect((await fetchRecord(await as("diego@kestrel.test", "kestrel"), ticket!.id)).text).toBe(
       NOT_READABLE,
     );
+  });
+
+  it("a signed-in person is a verified member of the token's tenant (as at the chat endpoint); a locally configured one is not", async () => {
+    // Pat Guest's partner.test address is not one of Northwind's member domains (clearance.yaml):
+    // only the token naming northwind makes them a member, so the tenant-policy ticket is theirs.
+    const question = "What service credit did ACME Freight get for the September 14 outage?";
+    const guest = await as("guest@partner.test", "northwind");
+    const ticket = (await search(guest, question)).results.find((r) => r.title.startsWith("CS0001044"));
+    expect(ticket).toBeDefined();
+    const got = await fetchRecord(guest, ticket!.id);
+    expect(got.isError, got.text).toBe(false);
+    expect(got.json!.metadata.allowedBy).toBe("record policy: tenant");
+    // A token for Kestrel makes them Kestrel's member, not Northwind's.
+    expect((await fetchRecord(await as("guest@partner.test", "kestrel"), ticket!.id)).text).toBe(
+      NOT_READABLE,
+    );
+
+    // The same person named by a local (stdio) configuration is not vouched for: only the domain rule decides.
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    const local = createClearanceMcpServer({
+      caller: {
+        retriever: world.demo.retrievers.forTenant("northwind"),
+        user: "guest@partner.test",
+        member: false,
+      },
+      identitySource: "local",
+    });
+    await local.connect(serverSide);
+    const client = new Client({ name: "clearance-local-test", version: "0" });
+    await client.connect(clientSide);
+    clients.push(client);
+    expect((await search(client, question)).results.map((r) => r.title)).not.toContain(ticket!.title);
+    expect((await fetchRecord(client, ticket!.id)).text).toBe(NOT_READABLE);
   });
 
   it("when the Permissions API fails, fetch and search refuse with the error, the same for a record that exists and one that does not", async () => {
