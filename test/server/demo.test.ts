@@ -1,5 +1,12 @@
+import { DefaultChatTransport, readUIMessageStream, type UIMessage } from "ai";
+import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ChatResponseBody } from "../../src/chat/index.js";
+import type {
+  ChatResponseBody,
+  ClearanceCompletionExtra,
+  ClearanceMessageMetadata,
+} from "../../src/chat/index.js";
+import { DEV_TENANT_HEADER, DEV_USER_HEADER } from "../../src/tenants/index.js";
 import { type DemoServer, startDemoServer } from "./helpers/demo-server.js";
 import { demoQuestions } from "./helpers/questions.js";
 
@@ -138,6 +145,78 @@ describe("the offline demo served over HTTP", () => {
         new Set(allowed.citations.map((x) => x.recordId)),
       );
     }
+  });
+
+  it("the openai client and the AI SDK's transport: each person's own sources, a follow-up condensed, abstention, a CRM deal for its owner", async () => {
+    const who = (user: string) => ({ [DEV_USER_HEADER]: user, [DEV_TENANT_HEADER]: "northwind" });
+    const openaiAs = (user: string) =>
+      new OpenAI({
+        baseURL: `${server.url}/v1`,
+        apiKey: "unused: the demo's identity is its headers",
+        defaultHeaders: who(user),
+        maxRetries: 0,
+      });
+    const extraOf = (completion: object) => (completion as { clearance: ClearanceCompletionExtra }).clearance;
+    const Q3 = "What was Q3 revenue?";
+
+    const daniel = await openaiAs("daniel@northwind.test").chat.completions.create({
+      model: "clearance",
+      messages: [{ role: "user", content: Q3 }],
+    });
+    const first = daniel.choices[0]!.message.content!;
+    expect(first).toContain("912,400");
+    expect(extraOf(daniel).answered).toBe(true);
+    expect(extraOf(daniel).citations.map((c) => c.name)).toContain("Q3 2025 financial report.pdf");
+    const followUp = await openaiAs("daniel@northwind.test").chat.completions.create({
+      model: "clearance",
+      messages: [
+        { role: "user", content: Q3 },
+        { role: "assistant", content: first },
+        { role: "user", content: "and Q2?" },
+      ],
+    });
+    expect(extraOf(followUp).query).toBe("What was Q2 revenue?");
+    expect(extraOf(followUp).citations.map((c) => c.name)).toContain("Q2 2025 financial report.pdf");
+    // Hana may not read either report: nothing she may read answers it, and the answer says so.
+    const hana = await openaiAs("hana@northwind.test").chat.completions.create({
+      model: "clearance",
+      messages: [{ role: "user", content: Q3 }],
+    });
+    expect(extraOf(hana).answered).toBe(false);
+    expect(hana.choices[0]!.message.content).not.toContain("912,400");
+    expect(extraOf(hana).citations.map((c) => c.name)).not.toContain("Q3 2025 financial report.pdf");
+
+    // useChat's transport: the Globex deal (owner policy) is a source for Chloe, its owner, only.
+    type Message = UIMessage<ClearanceMessageMetadata>;
+    const ask = async (user: string, text: string) => {
+      const transport = new DefaultChatTransport<Message>({
+        api: `${server.url}/api/ai-sdk/chat`,
+        headers: who(user),
+      });
+      const stream = await transport.sendMessages({
+        chatId: user,
+        messages: [{ id: "m1", role: "user", parts: [{ type: "text", text }] }],
+        trigger: "submit-message",
+        messageId: undefined,
+        abortSignal: undefined,
+      });
+      let last: Message | undefined;
+      for await (const message of readUIMessageStream<Message>({ stream })) last = message;
+      // A file with a link is a source-url part; a CRM or ticket record without one, a source-document.
+      const sources = last!.parts.flatMap((p) =>
+        p.type === "source-url" || p.type === "source-document" ? [p.title] : [],
+      );
+      const answer = last!.parts.flatMap((p) => (p.type === "text" ? [p.text] : [])).join("");
+      return { sources, answer, answered: last!.metadata?.answered };
+    };
+    const DEAL = "What payment terms did Globex ask for on the new deal?";
+    const chloe = await ask("chloe@northwind.test", DEAL);
+    expect(chloe.sources).toContain("Globex new business");
+    expect(chloe.answer).toMatch(/net-60/i);
+    expect(chloe.answered).toBe(true);
+    const jordan = await ask("jordan@northwind.test", DEAL);
+    expect(jordan.sources).not.toContain("Globex new business");
+    expect(jordan.answer).not.toMatch(/net-60/i);
   });
 
   it("refuses a request without the demo identity, or with someone not in the corpus", async () => {
