@@ -14,6 +14,7 @@
  *   npx tsx bench/answers.ts path/to/corpus     # another corpus folder with a questions.yaml
  *   npx tsx bench/answers.ts --k 6              # chunks per question other than the chat's default
  *   npx tsx bench/answers.ts --quiet            # no list of misses
+ *   npx tsx bench/answers.ts --sweep-misses     # also list the second pass's misses, by question
  *
  * Run it under the machine-wide lock: flock /work/coord/heavy.lock npx tsx bench/answers.ts
  */
@@ -27,6 +28,7 @@ import { startDemo } from "../src/demo/index.js";
 
 const args = process.argv.slice(2);
 const QUIET = args.includes("--quiet");
+const SWEEP_MISSES = args.includes("--sweep-misses");
 const kAt = args.indexOf("--k");
 const K = kAt === -1 ? DEFAULT_CHAT_K : Number(args[kAt + 1]);
 const CORPUS = resolve(
@@ -174,17 +176,30 @@ async function main(): Promise<void> {
   summary("Each question asked by everyone it lists (canSee and cannotSee):", sweep);
 
   if (QUIET) return;
-  const misses = asked.filter((c) =>
-    c.answerable
-      ? !c.body.answered || !statesFact(c.body.answer, c.question.facts) || !citesFile(c.body, c.question)
-      : c.body.answered,
-  );
+  const misses = asked.filter(isMiss);
   if (misses.length > 0) console.log(`\nMisses of the first pass (${misses.length}):`);
-  for (const c of misses) {
-    const kind = c.answerable ? "should answer" : "should abstain";
-    console.log(`- ${c.question.id} as ${c.user} (${kind}), searched "${c.body.report.query}":`);
-    console.log(`    ${c.body.answer.replace(/\s+/g, " ").slice(0, 300)}`);
+  for (const c of misses) printMiss(c);
+  if (!SWEEP_MISSES) return;
+  const sweepMisses = sweep.filter(isMiss);
+  console.log(`\nMisses of the second pass (${sweepMisses.length}), by question:`);
+  const byQuestion = new Map<string, Case[]>();
+  for (const c of sweepMisses) byQuestion.set(c.question.id, [...(byQuestion.get(c.question.id) ?? []), c]);
+  for (const [id, cases] of byQuestion) {
+    console.log(`${id}: ${cases.length}`);
+    for (const c of cases) printMiss(c);
   }
+}
+
+function isMiss(c: Case): boolean {
+  return c.answerable
+    ? !c.body.answered || !statesFact(c.body.answer, c.question.facts) || !citesFile(c.body, c.question)
+    : c.body.answered;
+}
+
+function printMiss(c: Case): void {
+  const kind = c.answerable ? "should answer" : "should abstain";
+  console.log(`- ${c.question.id} as ${c.user} (${kind}), searched "${c.body.report.query}":`);
+  console.log(`    ${c.body.answer.replace(/\s+/g, " ").slice(0, 300)}`);
 }
 
 await main();
