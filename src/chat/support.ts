@@ -152,7 +152,7 @@ function candidatesOf(sources: readonly AnswerSource[]): Candidate[] {
     const first = passages[0]?.sentence;
     const title = source.chunkIndex === 0 && first !== undefined && isTitle(first) ? first : undefined;
     passages.forEach(({ sentence, heading, step }, i) => {
-      if (isTitle(sentence) || isByline(sentence)) return;
+      if (isTitle(sentence) || isByline(sentence) || namesOnly(sentence, source.name)) return;
       const next = passages[i + 1]?.sentence;
       const quote = sentence.endsWith(":") && next ? `${sentence} ${next}` : sentence;
       const pointers = quote.match(POINTER) ?? [];
@@ -172,14 +172,28 @@ function candidatesOf(sources: readonly AnswerSource[]): Candidate[] {
 }
 
 /**
- * "Northwind Labs | Hana Kim | 2025-12-15", "Q3 report - page 1 of 2": who wrote a document and
- * when, or where a page ends, not what it says.
+ * "Northwind Labs | Hana Kim | 2025-12-15", "Q3 report - page 1 of 2", a ticket comment's
+ * "Name <email> (timestamp):": who wrote something and when, or where a page ends, not what it says.
  */
 function isByline(sentence: string): boolean {
   return (
     /^[^.!?|]{1,40}(?:\|[^.!?|]{1,40}){1,3}\|\s*\d{4}-\d{2}-\d{2}$/.test(sentence) ||
+    // A ticket comment's header, "Omar Haddad <omar@northwind.test> (2025-11-12T17:00:00Z):"
+    /^[^<>]{0,80}<[^<>\s]+@[^<>\s]+>\s*\(\d{4}-\d{2}-\d{2}T[^)]*\):?$/.test(sentence) ||
     /\bpage \d+ of \d+$/i.test(sentence)
   );
+}
+
+/**
+ * A line that only names its own document, with or without a label: a CRM or ticket record's
+ * "Ticket: CS0001050: Pinecrest Outfitters asks for the September 14 root cause" and "Title: …"
+ * are its name, which says what the record is about, not what it says.
+ */
+function namesOnly(sentence: string, name: string): boolean {
+  const flat = (text: string) => text.toLowerCase().replace(/\s+/g, " ").trim();
+  const own = flat(name.replace(/\.[a-z0-9]{1,5}$/i, ""));
+  const said = flat(sentence).replace(/[.:]$/, "");
+  return said === own || said.replace(/^[\p{L} ]{1,24}: /u, "") === own;
 }
 
 /**

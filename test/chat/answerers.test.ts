@@ -354,6 +354,68 @@ describe("the extractive answerer on causes, compounds and answers that run on",
   });
 });
 
+describe("the extractive answerer on CRM and ticket records", () => {
+  const ask = (question: string, sources: AnswerSource[]) =>
+    collect(new ExtractiveAnswerer().answer({ question, sources }));
+  // A ticket as ingest indexes it: its fields (the title line first), then its comments as the
+  // emulator's Download Content gives them, each under a "Name <email> (timestamp):" header.
+  const ticket = (n: number, title: string, comments: string) =>
+    source(
+      n,
+      title,
+      `Ticket: ${title}\nRequester: Pinecrest Outfitters <ops@pinecrest.example>\nTitle: ${title}\nStatus: open\n\n${comments}`,
+    );
+
+  it("never answers with the record's own name: a ticket asking for a root cause is not one", async () => {
+    const title = "CS0001050: Pinecrest Outfitters asks for the September 14 root cause";
+    const asking = source(
+      1,
+      title,
+      [
+        `Ticket: ${title}`,
+        "Requester: Jake Rollins <jake.rollins@pinecrestoutfitters.example>",
+        "Assignee: Omar Haddad <omar@northwind.test>",
+        `Title: ${title}`,
+        "Description: Jake asks what happened on Sunday and whether it can happen again before their peak season.",
+        "Tags: outage-2025-09-14",
+      ].join("\n"),
+    );
+    // Another readable ticket about the outage, without its cause: "ETA" and "outage" are common here.
+    const incident = source(
+      2,
+      "INC0010412: ETA predictions failing after model release eta-2025-09-14",
+      [
+        "Ticket: INC0010412: ETA predictions failing after model release eta-2025-09-14",
+        "Description: ETA predictions stopped for every carrier during the ETA outage.",
+        "Status: Closed (closed)",
+        "Tags: outage-2025-09-14, eta",
+      ].join("\n"),
+    );
+    expect(await ask("What caused the September 14 ETA outage?", [incident, asking])).toBe(
+      NOTHING_FOUND_ANSWER,
+    );
+  });
+
+  it("a comment's author and timestamp are no answer to who or when; what the comment says can be", async () => {
+    const plan = ticket(
+      1,
+      "CS0001061: Webhooks v2 plan shared with customers",
+      "**Omar Haddad <omar@northwind.test>** (2025-11-12T17:00:00Z):\n\nShared the plan for Webhooks v2 (RFC-017): per-customer queues, bounded retries, signed payloads and a delivery log.",
+    );
+    expect(await ask("When will every customer be on webhooks v2?", [plan])).toBe(NOTHING_FOUND_ANSWER);
+    const credit = ticket(
+      2,
+      "CS0001044: ACME Freight service credit for the September 14 outage",
+      "**Daniel Okafor <daniel@northwind.test>** (2025-10-02T09:00:00Z):\n\nApproved a $1,800 service credit for ACME Freight, applied to the October 2025 invoice.",
+    );
+    const answer = await ask("How much service credit did ACME Freight get for the September 14 outage?", [
+      credit,
+    ]);
+    expect(answer).toContain("$1,800");
+    expect(answer).not.toContain("2025-10-02T09:00:00Z");
+  });
+});
+
 describe("isAbstention", () => {
   it("recognises the documented text however it is cased or punctuated, and nothing else", () => {
     expect(isAbstention(NOTHING_FOUND_ANSWER)).toBe(true);
