@@ -148,8 +148,8 @@ async function main() {
       return { ...(await run(person, q)), unfilteredMs };
     };
 
-    // Rows are formatted at the end: each ratio is to the median of every unfiltered search
-    // interleaved in the run (a cold row has only a handful of its own, too few for a baseline).
+    // Rows are formatted at the end: besides its own baseline, each row is also compared to the
+    // median of every unfiltered search interleaved in the run.
     const rows: ((runUnfilteredP50: number) => string[])[] = [];
     const interleaved: number[] = [];
     for (const { label } of SELECTIVITIES) {
@@ -201,11 +201,12 @@ async function main() {
       "p50 ms",
       "p95 ms",
       "unfiltered p50 ms (this row's own)",
-      "p50 / unfiltered (run)",
+      "p50 / own unfiltered",
+      "p50 / run unfiltered",
     ];
     const runUnfilteredP50 = percentile(interleaved, 50);
     console.log(
-      `\n${world.chunks} chunks (${FILES} files × 4), 384 dims, k=${K}; warm: ${QUERIES} queries after ${WARMUP} warm-up; cold: first query of ${STRANGERS} strangers per row (p50 = median); unfiltered search (limit ${K}): ${unfiltered.length} before the rows p50 ${unfilteredP50.toFixed(1)} ms, p95 ${percentile(unfiltered, 95).toFixed(1)} ms; ${interleaved.length} interleaved with the measured queries (each just before one, another vector) p50 ${runUnfilteredP50.toFixed(1)} ms, p95 ${percentile(interleaved, 95).toFixed(1)} ms: the ratio's denominator; setup ${setupS.toFixed(0)} s${world.reused ? " (REUSED store: an iteration run, not one to report)" : ""}; load average ${loadBefore} before, ${load()} after\n`,
+      `\n${world.chunks} chunks (${FILES} files × 4), 384 dims, k=${K}; warm: ${QUERIES} queries after ${WARMUP} warm-up; cold: first query of ${STRANGERS} strangers per row (p50 = median); unfiltered search (limit ${K}): ${unfiltered.length} before the rows p50 ${unfilteredP50.toFixed(1)} ms, p95 ${percentile(unfiltered, 95).toFixed(1)} ms; ${interleaved.length} interleaved with the measured queries (each just before one, another vector) p50 ${runUnfilteredP50.toFixed(1)} ms, p95 ${percentile(interleaved, 95).toFixed(1)} ms; each row's ratio to its own interleaved searches (load that drifts during the run moves both) and to the run's (a cold row has only a few of its own, and the one right after a stranger's query meets that query's background work); setup ${setupS.toFixed(0)} s${world.reused ? " (REUSED store: an iteration run, not one to report)" : ""}; load average ${loadBefore} before, ${load()} after\n`,
     );
     console.log(`| ${header.join(" | ")} |`);
     console.log(`|${header.map(() => "---").join("|")}|`);
@@ -257,6 +258,7 @@ function row(
     p50.toFixed(1),
     percentile(ms, 95).toFixed(1),
     unfilteredP50.toFixed(1),
+    `${(p50 / unfilteredP50).toFixed(2)}×`,
     `${(p50 / runUnfilteredP50).toFixed(2)}×`,
   ];
 }

@@ -46,10 +46,12 @@ export interface AccessContext {
    */
   expectedRecords?: number;
   /**
-   * A list fetch hint: nothing is known about the subject and the caller cannot wait for a second
-   * round trip (a stranger's first query), so an implementation may ask its endpoints at once.
+   * A list fetch hint: when the plain endpoint's answer is cut at its cap, start the streamed
+   * one only once this settles. A stranger's first query passes its first vector search: a long
+   * list streamed meanwhile (the server computing it, the client reading it) competed with that
+   * search for the CPU, and most who see that much need no list at all.
    */
-  unknownSize?: boolean;
+  streamAfter?: Promise<unknown>;
 }
 
 /** How records of a sync without a Permissions API (CRM, ticketing) are allowed; see `RecordPolicyAccess`. */

@@ -288,20 +288,29 @@ describe("ManagedSyncAccessControl.listObjects", () => {
     ]);
   });
 
-  it("asks both endpoints at once for a stranger: the plain answer when complete, else the streamed one", async () => {
+  it("streams a list cut at the plain cap only once streamAfter settles; a short list needs no stream", async () => {
     grant("drive", "ana@x.test", ["d1", "d2"]);
-    const small = await access().listObjects("ana@x.test", "can_read", "drive", undefined, {
-      unknownSize: true,
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
     });
-    expect(small).toEqual({ recordIds: ["d1", "d2"], complete: true, calls: 2 });
+    const small = await access().listObjects("ana@x.test", "can_read", "drive", undefined, {
+      streamAfter: gate,
+    });
+    expect(small).toEqual({ recordIds: ["d1", "d2"], complete: true, calls: 1 });
     const ids = Array.from({ length: 2_500 }, (_, i) => `d${i}`);
     grant("drive", "leo@x.test", ids);
     fake.distinct.clear();
-    const large = await access().listObjects("leo@x.test", "can_read", "drive", undefined, {
-      unknownSize: true,
-    });
-    expect(large).toMatchObject({ complete: true, calls: 2 });
-    expect(new Set(large.recordIds)).toEqual(new Set(ids));
+    const large = access().listObjects("leo@x.test", "can_read", "drive", undefined, { streamAfter: gate });
+    // The plain answer is in (cut at 1,000); nothing is streamed before the gate opens.
+    while (sent((r) => r.endsWith("/list-objects")).length === 0)
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(sent((r) => r.includes("streamed-list-objects"))).toEqual([]);
+    release();
+    const list = await large;
+    expect(list).toMatchObject({ complete: true, calls: 2 });
+    expect(new Set(list.recordIds)).toEqual(new Set(ids));
     expect(sent((r) => r.includes("list-objects")).sort()).toEqual([
       "POST /api/permissions/drive/list-objects",
       "POST /api/permissions/drive/streamed-list-objects",
