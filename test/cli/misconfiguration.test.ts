@@ -28,7 +28,9 @@ afterAll(async () => {
 });
 
 afterEach(() => {
-  process.env = { ...savedEnv };
+  // In place: replacing process.env with a plain object would outlive this file (shared workers).
+  for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
+  Object.assign(process.env, savedEnv);
   process.exitCode = undefined;
   vi.restoreAllMocks();
 });

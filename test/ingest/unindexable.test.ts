@@ -1,3 +1,4 @@
+import PDFDocument from "pdfkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixture, type Harness, smallCorpus, startHarness, TENANT } from "./harness.js";
 
@@ -128,10 +129,11 @@ describe("transient failures fail the run and are retried", () => {
 describe("an extraction that keeps timing out", () => {
   let h: Harness;
   beforeAll(async () => {
-    // One file whose parsing surely takes more than a millisecond (pdf.js); each timeout costs a
-    // worker restart, so one file keeps the test quick.
+    // One file whose parsing surely takes more than a millisecond even in a warm worker (test
+    // files share the process-wide extraction pool, and a one-page PDF can come back before a 1 ms
+    // timer fires): 40 pages for pdf.js. Each timeout costs a worker restart, so one file.
     const corpus = smallCorpus();
-    corpus.files = { "drive/Report.pdf": fixture("report.pdf") };
+    corpus.files = { "drive/Report.pdf": await longPdf(40) };
     h = await startHarness({ corpus });
   });
   afterAll(async () => {
@@ -166,3 +168,23 @@ describe("an extraction that keeps timing out", () => {
     expect(relaxed.counts.changed).toBe(1);
   });
 });
+
+/** A PDF of `pages` pages of text (pdfkit), slow enough to parse that a 1 ms deadline always passes first. */
+function longPdf(pages: number): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const doc = new PDFDocument({ autoFirstPage: false });
+    const chunks: Buffer[] = [];
+    doc.on("data", (chunk: Buffer) => chunks.push(chunk));
+    doc.on("end", () => resolve(new Uint8Array(Buffer.concat(chunks))));
+    doc.on("error", reject);
+    for (let page = 1; page <= pages; page++) {
+      doc.addPage();
+      for (let line = 1; line <= 20; line++) {
+        doc
+          .fontSize(11)
+          .text(`Quarterly report, page ${page}, line ${line}: revenue, costs and headcount by region.`);
+      }
+    }
+    doc.end();
+  });
+}
