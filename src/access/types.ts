@@ -46,12 +46,10 @@ export interface AccessContext {
    */
   expectedRecords?: number;
   /**
-   * A list fetch hint: when the plain endpoint's answer is cut at its cap, start the streamed
-   * one only once this settles. A stranger's first query passes its first vector search: a long
-   * list streamed meanwhile (the server computing it, the client reading it) competed with that
-   * search for the CPU, and most who see that much need no list at all.
+   * A list fetch hint: nothing is known about the subject and the caller cannot wait for a second
+   * round trip (a stranger's first query), so an implementation may ask its endpoints at once.
    */
-  streamAfter?: Promise<unknown>;
+  unknownSize?: boolean;
 }
 
 /** How records of a sync without a Permissions API (CRM, ticketing) are allowed; see `RecordPolicyAccess`. */

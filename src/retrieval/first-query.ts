@@ -47,6 +47,7 @@ export async function raceFirstQuery(run: QueryRun, source: CandidateSource): Pr
   const round = new AbortController();
   const unlink = [linkAbort(run.signal, listing), linkAbort(run.signal, round)];
   try {
+    const listed = settle(loadAllowLists(run, listing.signal, { stranger: true }));
     const roundRun: QueryRun = { ...run, signal: round.signal };
     const limit = k * FIRST_PAGE_PER_RESULT;
     const page = settle(
@@ -55,10 +56,6 @@ export async function raceFirstQuery(run: QueryRun, source: CandidateSource): Pr
         return hits;
       }),
     );
-    // A long list is streamed once the page is in hand: streamed meanwhile, it competed with the
-    // search for the CPU (a 100% reader's first search took 60–90 ms instead of about 25), and
-    // the round usually finds k for someone who sees that much.
-    const listed = settle(loadAllowLists(run, listing.signal, { streamAfter: page }));
     const checked = settle(
       page.then((result) => {
         if (!result.ok) throw result.error;

@@ -19,24 +19,24 @@ export interface AllowLists {
  * Fetches (or reuses) the subject's allow list in every sync of the tenant, in parallel; complete
  * ones join `run.lists` and their sizes what is known about the subject. A cached list the
  * permission-changes follower could vouch for, were it newer, is fetched again instead of
- * confirming each of its results. `signal` cancels the fetch (default: the query's).
- * `streamAfter`: a list past the plain endpoint's cap is streamed only once it settles.
+ * confirming each of its results. `signal` cancels the fetch (default: the query's). `stranger`:
+ * nothing is known about the subject's lists (the first query's race), so no second round trip.
  */
 export async function loadAllowLists(
   run: QueryRun,
   signal = run.signal,
-  options: { streamAfter?: Promise<unknown> } = {},
+  options: { stranger?: boolean } = {},
 ): Promise<AllowLists> {
   const { ctx, subject, tally } = run;
   const relation = ctx.settings.relation;
   const syncIds = ctx.syncIds ? await ctx.syncIds(signal) : [];
-  // How large each list was last time picks the endpoint.
+  // How large each list was last time picks the endpoint; a stranger's first query asks them all at once.
   const lastSizes = ctx.knowledge.peek(subject, relation)?.listSizes;
   const hint = (syncId: string): AccessContext | undefined =>
     lastSizes?.[syncId] !== undefined
       ? { expectedRecords: lastSizes[syncId] }
-      : options.streamAfter
-        ? { streamAfter: options.streamAfter }
+      : options.stranger
+        ? { unknownSize: true }
         : undefined;
   const results = await Promise.all(
     syncIds.map((syncId) => {
