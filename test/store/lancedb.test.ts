@@ -4,6 +4,7 @@ import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { connect } from "@lancedb/lancedb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   LanceChunkStore,
@@ -12,6 +13,7 @@ import {
   StoreError,
   StoreSchemaError,
 } from "../../src/store/index.js";
+import { COMPACT_EVERY_WRITES } from "../../src/store/lancedb/compaction.js";
 import { CONTRACT_DIMENSIONS, runChunkStoreContract } from "./contract.js";
 import { makeChunk, near, randomUnit, seededRandom } from "./fixtures.js";
 
@@ -102,6 +104,38 @@ describe("LanceDB store specifics", () => {
     await rm(path, { recursive: true });
     expect(new Set(await Promise.all(writes))).toEqual(new Set(["written"]));
     expect(existsSync(path)).toBe(false);
+  });
+
+  it("keeps the state table to a few fragments however many values are written, losing none", async () => {
+    const path = join(dir, "state-compaction");
+    const store = await LanceChunkStore.open({ dir: path, dimensions: 8 });
+    // Each write commits a one-row fragment; 2.5 × COMPACT_EVERY_WRITES of them, a tenth overwritten.
+    const writes = 2.5 * COMPACT_EVERY_WRITES;
+    for (let i = 0; i < writes; i++) await store.putState("knowledge", `subject-${i % 225}`, `v${i}`);
+    // close() waits for the background compaction the last write may have started.
+    await store.close();
+    const fragments = async () => {
+      const db = await connect(path);
+      const table = await db.openTable("state");
+      const stats = await table.stats();
+      table.close();
+      db.close();
+      return stats.fragmentStats.numFragments;
+    };
+    // Uncompacted, a write adds a fragment: 226 here.
+    expect(await fragments()).toBeLessThanOrEqual(COMPACT_EVERY_WRITES / 2 + 2);
+
+    const reopened = await LanceChunkStore.open({ dir: path, dimensions: 8 });
+    const values = await reopened.listState("knowledge");
+    expect(values.size).toBe(225);
+    // Keys 0..24 were overwritten by writes 225..249: the last value wins through compaction.
+    expect(values.get("subject-0")).toBe("v225");
+    expect(values.get("subject-24")).toBe("v249");
+    expect(values.get("subject-25")).toBe("v25");
+    expect(await reopened.getState("knowledge", "subject-224")).toBe("v224");
+    await reopened.optimize();
+    await reopened.close();
+    expect(await fragments()).toBe(1);
   });
 
   it("refuses to open a folder built for another vector size", async () => {

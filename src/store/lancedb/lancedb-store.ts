@@ -24,6 +24,7 @@ import type {
   SyncState,
 } from "../types.js";
 import { CHUNK_COLUMNS } from "./columns.js";
+import { TableCompactor } from "./compaction.js";
 import {
   type AnnQuery,
   DEFAULT_ANN_QUERY,
@@ -61,6 +62,9 @@ export interface LanceChunkStoreOptions {
   annQuery?: AnnQuery;
 }
 
+/** The tables written row by row, each with its own background compaction. */
+type SmallTable = "state" | "records" | "syncState" | "leases";
+
 // A commit that loses a race to another writer is retried this many times in all.
 const WRITE_ATTEMPTS = 6;
 
@@ -77,6 +81,9 @@ export class LanceChunkStore implements ChunkStore {
   private readonly state: LanceState;
   private readonly chunks: Table;
   private readonly inflight = new Set<Promise<unknown>>();
+  // The row-by-row tables, compacted in the background as they are written (see compaction.ts).
+  // Leases are left to optimize(): a lease write is one conditional merge that is not retried.
+  private readonly compactors: Record<SmallTable, TableCompactor>;
 
   private constructor(
     private readonly lance: LanceRuntime,
@@ -88,6 +95,14 @@ export class LanceChunkStore implements ChunkStore {
   ) {
     this.chunks = tables.chunks;
     this.state = new LanceState(tables);
+    const compactor = (table: Table) =>
+      new TableCompactor(table, (compact) => this.write("compact a small table", compact));
+    this.compactors = {
+      state: compactor(tables.state),
+      records: compactor(tables.records),
+      syncState: compactor(tables.syncState),
+      leases: compactor(tables.leases),
+    };
   }
 
   /** Opens (or creates) the store in `options.dir`. */
@@ -224,10 +239,10 @@ export class LanceChunkStore implements ChunkStore {
     return this.read("read record versions", () => this.state.getRecordVersions(tenant, syncId, recordIds));
   }
   putRecordVersions(versions: readonly RecordVersion[]): Promise<void> {
-    return this.write("write record versions", () => this.state.putRecordVersions(versions));
+    return this.writeSmall("records", "write record versions", () => this.state.putRecordVersions(versions));
   }
   deleteRecordVersions(tenant: string, syncId: string, recordIds: readonly string[]): Promise<void> {
-    return this.write("delete record versions", () =>
+    return this.writeSmall("records", "delete record versions", () =>
       this.state.deleteRecordVersions(tenant, syncId, recordIds),
     );
   }
@@ -235,21 +250,24 @@ export class LanceChunkStore implements ChunkStore {
     return this.read("read sync state", () => this.state.getSyncState(tenant, syncId));
   }
   putSyncState(tenant: string, syncId: string, state: SyncState): Promise<void> {
-    return this.write("write sync state", () => this.state.putSyncState(tenant, syncId, state));
+    return this.writeSmall("syncState", "write sync state", () =>
+      this.state.putSyncState(tenant, syncId, state),
+    );
   }
   async deleteSync(tenant: string, syncId: string): Promise<void> {
     const where = syncWhere(tenant, syncId);
     await this.write("delete a sync's chunks", () => this.chunks.delete(where));
-    await this.write("delete a sync's state", () => this.state.deleteSync(tenant, syncId));
+    await this.writeSmall("records", "delete a sync's state", () => this.state.deleteSync(tenant, syncId));
+    this.compactors.syncState.wrote();
   }
   getState(scope: string, key: string): Promise<string | undefined> {
     return this.read("read state", () => this.state.getState(scope, key));
   }
   putState(scope: string, key: string, value: string): Promise<void> {
-    return this.write("write state", () => this.state.putState(scope, key, value));
+    return this.writeSmall("state", "write state", () => this.state.putState(scope, key, value));
   }
   deleteState(scope: string, key: string): Promise<void> {
-    return this.write("delete state", () => this.state.deleteState(scope, key));
+    return this.writeSmall("state", "delete state", () => this.state.deleteState(scope, key));
   }
   listState(scope: string): Promise<Map<string, string>> {
     return this.read("list state", () => this.state.listState(scope));
@@ -264,9 +282,13 @@ export class LanceChunkStore implements ChunkStore {
     return this.track(this.state.releaseLease(name, holder));
   }
 
-  /** Builds missing scalar indexes, the vector index once the table is large enough, and compacts. */
+  /**
+   * Builds missing scalar indexes, the vector index once the table is large enough, and compacts
+   * every table (the small ones are also compacted in the background as they are written).
+   */
   async optimize(): Promise<void> {
     await this.write("optimize", () => this.lance.maintainIndexes(this.chunks, this.vectorIndexMinRows));
+    for (const compactor of Object.values(this.compactors)) await compactor.compactNow();
   }
 
   /**
@@ -274,7 +296,8 @@ export class LanceChunkStore implements ChunkStore {
    * still be committing), then closes the tables; later calls fail.
    */
   async close(): Promise<void> {
-    await Promise.allSettled([...this.inflight]);
+    // A write settling can start a background compaction: wait until nothing is left.
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
     const { chunks, records, syncState, leases, state } = this.tables;
     for (const table of [chunks, records, syncState, leases, state]) table.close();
     this.tables.db.close();
@@ -287,6 +310,13 @@ export class LanceChunkStore implements ChunkStore {
    */
   private write<T>(what: string, run: () => Promise<T>): Promise<T> {
     return this.track(this.retrying(what, run));
+  }
+
+  /** A write to one of the row-by-row tables, counted toward its next background compaction. */
+  private async writeSmall<T>(table: SmallTable, what: string, run: () => Promise<T>): Promise<T> {
+    const result = await this.write(what, run);
+    this.compactors[table].wrote();
+    return result;
   }
 
   private async retrying<T>(what: string, run: () => Promise<T>): Promise<T> {
