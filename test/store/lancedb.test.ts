@@ -147,6 +147,18 @@ describe("LanceDB store specifics", () => {
     expect((error as Error).message).toContain("16-dimension");
   });
 
+  it("opens with a chosen metadata cache size and rejects a size that is not positive", async () => {
+    const path = join(dir, "cache");
+    const store = await LanceChunkStore.open({ dir: path, dimensions: 8, metadataCacheMb: 1 });
+    await store.putState("s", "k", "v");
+    expect(await store.getState("s", "k")).toBe("v");
+    await store.close();
+    const error = await LanceChunkStore.open({ dir: path, dimensions: 8, metadataCacheMb: 0 }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ code: "STORE_CACHE_INVALID" });
+  });
+
   it("keeps returning k at 0.1% selectivity once the vector index exists", async () => {
     const random = seededRandom(3);
     const centers = Array.from({ length: 10 }, () => randomUnit(random, 32));

@@ -29,6 +29,7 @@ import {
   type AnnQuery,
   DEFAULT_ANN_QUERY,
   DEFAULT_EXACT_FILTER_MAX_RECORD_IDS,
+  DEFAULT_METADATA_CACHE_MB,
   DEFAULT_VECTOR_INDEX_MIN_ROWS,
 } from "./index-settings.js";
 import { type ChunkRow, fromChunkRow, metadataPatchColumns, toChunkRow } from "./rows.js";
@@ -60,6 +61,8 @@ export interface LanceChunkStoreOptions {
   exactFilterMaxRecordIds?: number;
   /** How a search through the ANN index trades recall for time; default {@link DEFAULT_ANN_QUERY}. */
   annQuery?: AnnQuery;
+  /** Megabytes of LanceDB file/manifest metadata kept in memory; default {@link DEFAULT_METADATA_CACHE_MB}. */
+  metadataCacheMb?: number;
 }
 
 /** The tables written row by row, each with its own background compaction. */
@@ -118,7 +121,14 @@ export class LanceChunkStore implements ChunkStore {
     }
     checkStoreFolder(options.dir);
     const lance = await importOptional("lancedb", () => import("./lance-runtime.js"));
-    const tables = await lance.openTables(options.dir, options.dimensions);
+    const metadataCacheMb = options.metadataCacheMb ?? DEFAULT_METADATA_CACHE_MB;
+    if (!(metadataCacheMb > 0)) {
+      throw new StoreInputError(
+        "STORE_CACHE_INVALID",
+        `metadataCacheMb must be a positive number of megabytes, got ${metadataCacheMb}`,
+      );
+    }
+    const tables = await lance.openTables(options.dir, options.dimensions, metadataCacheMb * 1_000_000);
     const store = new LanceChunkStore(
       lance,
       tables,

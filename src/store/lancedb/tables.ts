@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { type Connection, connect, type Table } from "@lancedb/lancedb";
+import { type Connection, connect, Session, type Table } from "@lancedb/lancedb";
 import { FixedSizeList, type Schema } from "apache-arrow";
 import { StoreError } from "../errors.js";
 import { TABLES } from "./columns.js";
@@ -19,12 +19,20 @@ export interface LanceTables {
 }
 
 /** Opens the store folder (or object-store URI), creating missing tables; checks the vector size. */
-export async function openTables(uri: string, dimensions: number): Promise<LanceTables> {
+export async function openTables(
+  uri: string,
+  dimensions: number,
+  metadataCacheBytes: number,
+): Promise<LanceTables> {
   let db: Connection;
   try {
     // 0 = check for a newer table version on every read, so several processes (or machines on a
     // shared URI) see each other's writes, leases included.
-    db = await connect(uri, { readConsistencyInterval: 0 });
+    // LanceDB's metadata cache defaults to 1 GB and keeps entries per table version; with every
+    // small-table write a new version it grew ~0.07 MB per write until that cap (issue 10). The
+    // index cache keeps LanceDB's default.
+    const session = new Session(null, BigInt(metadataCacheBytes));
+    db = await connect(uri, { readConsistencyInterval: 0, session });
   } catch (cause) {
     throw new StoreError("STORE_OPEN_FAILED", `cannot open the LanceDB store at ${uri}: ${reasonOf(cause)}`, {
       cause,
