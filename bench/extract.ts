@@ -9,7 +9,6 @@
  *
  *   npx tsx bench/extract.ts [--passes 5]
  */
-import { spawn } from "node:child_process";
 import { join } from "node:path";
 import pLimit from "p-limit";
 import { loadCorpusDir } from "../src/emulator/index.js";
@@ -21,6 +20,8 @@ import {
   type TextFormat,
 } from "../src/ingest/text/index.js";
 import { loadExtractor, readText } from "../src/ingest/text/read-text.js";
+import { runBenchChild } from "./child-process.js";
+import { markdownTable } from "./markdown-table.js";
 
 type Mode = "in-process" | "pool × 1" | "pool × N";
 
@@ -98,21 +99,15 @@ async function child(mode: Mode, passes: number): Promise<void> {
 }
 
 function runChild(mode: Mode, passes: number): Promise<Result> {
-  const proc = spawn(
-    process.execPath,
-    ["--import", "tsx", import.meta.filename, "--child", mode, "--passes", String(passes)],
-    { stdio: ["ignore", "pipe", "inherit"] },
-  );
-  let out = "";
-  proc.stdout.on("data", (d) => {
-    out += String(d);
-  });
-  return new Promise((resolve, reject) => {
-    proc.on("exit", (code) => {
-      if (code !== 0) return reject(new Error(`bench child exited with ${code}`));
-      resolve(JSON.parse(out.trim().split("\n").at(-1)!) as Result);
-    });
-  });
+  return runBenchChild([
+    "--import",
+    "tsx",
+    import.meta.filename,
+    "--child",
+    mode,
+    "--passes",
+    String(passes),
+  ]);
 }
 
 function table(results: Result[]): string {
@@ -139,9 +134,7 @@ function table(results: Result[]): string {
     r.steadyMbPerSec.toFixed(2),
     `${(r.steadyFilesPerSec / base.steadyFilesPerSec).toFixed(2)}×`,
   ]);
-  const all = [header, ...lines];
-  const widths = header.map((_, i) => Math.max(...all.map((l) => l[i]!.length)));
-  return all.map((l) => `| ${l.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`).join("\n");
+  return markdownTable(header, lines);
 }
 
 async function main(): Promise<void> {

@@ -11,7 +11,7 @@
  *       # also runs the ingest child of an earlier commit (its src/ and bench/, with today's
  *       # node_modules) against the same emulator, alternating with today's: before vs after in one run
  */
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,6 +20,8 @@ import { type CorpusSpec, loadCorpusDir, startEmulator } from "../src/emulator/i
 import { type IngestMode, type IngestReport, ingest } from "../src/ingest/index.js";
 import { ManagedSyncClient } from "../src/managed-sync/index.js";
 import { LanceChunkStore } from "../src/store/index.js";
+import { runBenchChild } from "./child-process.js";
+import { markdownTable } from "./markdown-table.js";
 
 const TENANT = "northwind";
 const DIMENSIONS = 384;
@@ -67,19 +69,7 @@ async function child(args: ChildArgs): Promise<void> {
 
 /** Runs one ingest in a child process: today's code, or the bench/ingest.ts of a baseline checkout. */
 function runChild(args: ChildArgs, script = import.meta.filename): Promise<ChildResult> {
-  const proc = spawn(process.execPath, ["--import", "tsx", script, "--child", JSON.stringify(args)], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  let out = "";
-  proc.stdout.on("data", (d) => {
-    out += String(d);
-  });
-  return new Promise((resolve, reject) => {
-    proc.on("exit", (code) => {
-      if (code !== 0) return reject(new Error(`bench child exited with ${code}`));
-      resolve(JSON.parse(out.trim().split("\n").at(-1)!) as ChildResult);
-    });
-  });
+  return runBenchChild(["--import", "tsx", script, "--child", JSON.stringify(args)]);
 }
 
 /**
@@ -218,9 +208,7 @@ function table(rows: Row[]): string {
       r.rssTrend,
     ];
   });
-  const all = [header, ...lines];
-  const widths = header.map((_, i) => Math.max(...all.map((l) => l[i]!.length)));
-  return all.map((l) => `| ${l.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`).join("\n");
+  return markdownTable(header, lines);
 }
 
 async function main(): Promise<void> {

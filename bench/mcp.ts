@@ -35,6 +35,7 @@ import { createMcpHttpHandler, decodeRecordId } from "../src/mcp/index.js";
 import { createManagedSyncRetriever } from "../src/retrieval/index.js";
 import { listen, mountMcp } from "../src/server/index.js";
 import { jwtIdentity, TenantClients, TenantRetrievers } from "../src/tenants/index.js";
+import { markdownTable } from "./markdown-table.js";
 
 const ROUNDS = Number(process.argv[2] ?? 5);
 const TENANT = "northwind";
@@ -213,11 +214,10 @@ try {
       base ? `${(p50 / base).toFixed(2)}×` : "1.00×",
     ]);
   }
-  const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
   console.log(
     `MCP overhead: ${asks.length} questions (${people.length} people) of ${TENANT}, ${fetches.length} fetches, ${ROUNDS} rounds`,
   );
-  for (const row of table) console.log(`| ${row.map((cell, i) => cell.padEnd(widths[i]!)).join(" | ")} |`);
+  console.log(markdownTable(table[0]!, table.slice(1)));
 } finally {
   for (const client of mcpClients.values()) await client.close();
   await server.close();

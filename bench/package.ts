@@ -17,6 +17,7 @@ import { mkdir, mkdtemp, rm, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { installOffline, npmPack, type PackedTarball, stagePackage } from "../test/package/offline-app.js";
+import { markdownTable } from "./markdown-table.js";
 
 const ROOT = join(import.meta.dirname, "..");
 const argument = (name: string) => {
@@ -211,7 +212,5 @@ function table(rows: Row[]): string {
     r.floorMedianMs.toFixed(0),
     r.biggest,
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const row = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
-  return [row(header), row(widths.map((w) => "-".repeat(w))), ...lines.map(row)].join("\n");
+  return markdownTable(header, lines);
 }

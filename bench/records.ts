@@ -20,6 +20,7 @@ import { crmUserIdFor, recordIdFor, seededRandom, startEmulator } from "../src/e
 import { ManagedSyncClient } from "../src/managed-sync/index.js";
 import { createManagedSyncRetriever, type RecordPolicies } from "../src/retrieval/index.js";
 import { type ChunkInput, chunkId, LanceChunkStore } from "../src/store/index.js";
+import { markdownTable } from "./markdown-table.js";
 
 const RECORDS = Number(process.argv[2] ?? 5_000);
 const QUERIES = Number(process.argv[3] ?? 30);
@@ -185,11 +186,10 @@ try {
       `${(p50 / baseline).toFixed(2)}×`,
     ]);
   }
-  const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
   console.log(
     `${RECORDS} files + ${RECORDS} deals (owners spread over ${OWNERS.length} people), k=${K}, ${QUERIES} queries per row after ${WARMUP} warm-up`,
   );
-  for (const row of table) console.log(`| ${row.map((cell, i) => cell.padEnd(widths[i]!)).join(" | ")} |`);
+  console.log(markdownTable(table[0]!, table.slice(1)));
 } finally {
   await store.close();
   await emu.close();

@@ -15,7 +15,6 @@
  *   npx tsx bench/tenants.ts                                   # 20 × 250 files; 1, 100, 1000 tenants
  *   npx tsx bench/tenants.ts --ingest-tenants 4 --files 50 --serve 1,100   # quicker
  */
-import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -32,6 +31,8 @@ import {
   TenantRetrievers,
   type TenantsIngestReport,
 } from "../src/tenants/index.js";
+import { runBenchChild } from "./child-process.js";
+import { markdownTable } from "./markdown-table.js";
 
 const DIMENSIONS = 384;
 const embedder = () =>
@@ -288,27 +289,14 @@ function percentile(values: number[], p: number): number {
 // ─── Driver ─────────────────────────────────────────────────────────────────────────────────────
 
 function runChild<T>(kind: "ingest" | "serve", args: unknown): Promise<T> {
-  const proc = spawn(
-    process.execPath,
-    ["--expose-gc", "--import", "tsx", import.meta.filename, `--child-${kind}`, JSON.stringify(args)],
-    { stdio: ["ignore", "pipe", "inherit"] },
-  );
-  let out = "";
-  proc.stdout.on("data", (d) => {
-    out += String(d);
-  });
-  return new Promise((resolve, reject) => {
-    proc.on("exit", (code) => {
-      if (code !== 0) return reject(new Error(`bench child exited with ${code}`));
-      resolve(JSON.parse(out.trim().split("\n").at(-1)!) as T);
-    });
-  });
-}
-
-function table(header: string[], rows: string[][]): string {
-  const all = [header, ...rows];
-  const widths = header.map((_, i) => Math.max(...all.map((l) => l[i]!.length)));
-  return all.map((l) => `| ${l.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`).join("\n");
+  return runBenchChild([
+    "--expose-gc",
+    "--import",
+    "tsx",
+    import.meta.filename,
+    `--child-${kind}`,
+    JSON.stringify(args),
+  ]);
 }
 
 const flag = (name: string) => {
@@ -354,7 +342,7 @@ async function benchIngest(tenants: number, files: number): Promise<string> {
   } finally {
     await emulator.close();
   }
-  return table(
+  return markdownTable(
     [
       "tenant concurrency",
       "tenants × files",
@@ -407,7 +395,7 @@ async function benchServe(sizes: number[]): Promise<string> {
     await emulator.close();
     await rm(storeDir, { recursive: true, force: true });
   }
-  return table(
+  return markdownTable(
     [
       "known tenants",
       "registry bound",
