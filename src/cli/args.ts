@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { InvalidArgumentError } from "commander";
 import { ClearanceError } from "../errors.js";
+import { isEmail } from "../records/index.js";
 
 /** The example corpus shipped with the package, found from here whether run from src/ or dist/. */
 export const BUNDLED_CORPUS = fileURLToPath(new URL("../../examples/corpus", import.meta.url));
@@ -9,7 +10,7 @@ export const BUNDLED_CORPUS = fileURLToPath(new URL("../../examples/corpus", imp
 /** Commander parser for the person asking: an email, as the source systems know them. */
 export function email(value: string): string {
   const trimmed = value.trim();
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(trimmed)) {
+  if (!isEmail(trimmed)) {
     throw new InvalidArgumentError(
       "expected an email address, as the source system knows the person (e.g. ana@northwind.test)",
     );
