@@ -116,7 +116,7 @@ function notIndexed(item: NotRead, context: DecideContext): NotIndexed {
 const UNINDEXED_HASH = "(unindexed)";
 
 /** The patch of a record whose text is unchanged: its new metadata, and its stored version brought up to date. */
-export function toPatch(
+function toPatch(
   item: { recordId: string; metadata: Patch["metadata"]; version: { value: string } },
   stored: RecordVersion,
 ): Patch {
