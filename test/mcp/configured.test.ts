@@ -1,59 +1,30 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { exportJWK, generateKeyPair, SignJWT } from "jose";
+import { generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startMcpHttp, startMcpStdio } from "../../src/cli/commands/mcp.js";
 import { type RunningServe, startServe } from "../../src/cli/commands/serve.js";
-import { HashingEmbeddings } from "../../src/embeddings/index.js";
-import { type Emulator, startEmulator } from "../../src/emulator/index.js";
-import { LanceChunkStore } from "../../src/store/index.js";
-import { ingestTenants, TenantClients } from "../../src/tenants/index.js";
-import { CONTRACTOR, companiesCorpus } from "../tenants/helpers/companies.js";
+import { CONTRACTOR } from "../tenants/helpers/companies.js";
+import { type ServedTenants, startServedTenants } from "../tenants/helpers/served-tenants.js";
 import { toolJson } from "./helpers/mcp-world.js";
 
 // `clearance serve`, `clearance mcp --http` and `clearance mcp` (stdio) over a configured store of two
 // tenants: /mcp takes the chat's JWT settings, but only tokens whose audience is the MCP resource URL;
 // the local server answers for the configured person.
 const ISSUER = "https://idp.test/";
-let emulator: Emulator;
-let dir: string;
-let jwks: Server;
+let world: ServedTenants;
 let configFile: string;
 const idp = await generateKeyPair("RS256");
 
 beforeAll(async () => {
-  emulator = await startEmulator({ corpus: companiesCorpus(), port: 0 });
-  dir = await mkdtemp(join(tmpdir(), "clearance-mcp-serve-"));
-  const store = await LanceChunkStore.open({ dir: join(dir, "store"), dimensions: 384 });
-  const clients = new TenantClients({
-    baseUrl: emulator.url,
-    credentials: { signingKey: emulator.signingKeyPem!, projectId: emulator.projectId },
-  });
-  const report = await ingestTenants({
-    tenants: ["northwind", "contoso"],
-    clientFor: (t) => clients.forTenant(t),
-    store,
-    embeddings: new HashingEmbeddings(),
-  });
-  await store.close();
-  expect(report.ok).toBe(true);
-  const jwk = await exportJWK(idp.publicKey);
-  jwks = createServer((_, res) => {
-    res.setHeader("content-type", "application/json");
-    res.end(JSON.stringify({ keys: [{ ...jwk, alg: "RS256", kid: "k1" }] }));
-  });
-  await new Promise<void>((done) => jwks.listen(0, "127.0.0.1", done));
-  const keyFile = join(dir, "signing-key.pem");
-  await writeFile(keyFile, emulator.signingKeyPem!);
-  configFile = join(dir, "clearance.yaml");
+  world = await startServedTenants("clearance-mcp-serve-", idp.publicKey);
+  const { emulator } = world;
+  configFile = join(world.dir, "clearance.yaml");
   await writeFile(
     configFile,
     [
@@ -62,25 +33,23 @@ beforeAll(async () => {
       `  baseUrl: ${emulator.url}`,
       `  projectId: ${emulator.projectId}`,
       "store:",
-      `  dir: ${join(dir, "store")}`,
+      `  dir: ${world.storeDir}`,
       "retrieval:",
       "  follow: false",
       "auth:",
-      `  jwksUrl: http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks`,
+      `  jwksUrl: ${world.jwksUrl}`,
       `  issuer: ${ISSUER}`,
       "  audience: clearance",
       "  tenantClaim: org_id",
       "",
     ].join("\n"),
   );
-  vi.stubEnv("PARAGON_SIGNING_KEY_FILE", keyFile);
+  vi.stubEnv("PARAGON_SIGNING_KEY_FILE", world.keyFile);
 }, 120_000);
 
 afterAll(async () => {
   vi.unstubAllEnvs();
-  jwks?.close();
-  await emulator?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await world?.close();
 });
 
 const token = (tenant: string, audience: string) =>

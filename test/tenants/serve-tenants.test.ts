@@ -1,56 +1,23 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { exportJWK, generateKeyPair, SignJWT } from "jose";
+import { generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { ChatResponseBody } from "../../src/chat/index.js";
 import { startServe } from "../../src/cli/commands/serve.js";
-import { HashingEmbeddings } from "../../src/embeddings/index.js";
-import { type Emulator, startEmulator } from "../../src/emulator/index.js";
-import { LanceChunkStore } from "../../src/store/index.js";
-import { ingestTenants, TenantClients } from "../../src/tenants/index.js";
-import { CONTRACTOR, companiesCorpus } from "./helpers/companies.js";
+import { CONTRACTOR } from "./helpers/companies.js";
+import { type ServedTenants, startServedTenants } from "./helpers/served-tenants.js";
 
 // One `clearance serve` for every tenant of the project: signing key, tenants list, bearer JWTs
 // whose org_id claim names the tenant, one store holding both companies.
 const ISSUER = "https://idp.test";
-let emulator: Emulator;
-let dir: string;
-let jwks: Server;
-let jwksUrl: string;
+let world: ServedTenants;
 let configFile: string;
 const idp = await generateKeyPair("RS256");
 
 beforeAll(async () => {
-  emulator = await startEmulator({ corpus: companiesCorpus(), port: 0 });
-  dir = await mkdtemp(join(tmpdir(), "clearance-serve-tenants-"));
-  // The store the serve opens, embedded the way serve's default offline embedder does (384 dimensions).
-  const store = await LanceChunkStore.open({ dir: join(dir, "store"), dimensions: 384 });
-  const clients = new TenantClients({
-    baseUrl: emulator.url,
-    credentials: { signingKey: emulator.signingKeyPem!, projectId: emulator.projectId },
-  });
-  const report = await ingestTenants({
-    tenants: ["northwind", "contoso"],
-    clientFor: (t) => clients.forTenant(t),
-    store,
-    embeddings: new HashingEmbeddings(),
-  });
-  await store.close();
-  expect(report.ok).toBe(true);
-  jwks = createServer((_, res) => {
-    void exportJWK(idp.publicKey).then((jwk) => {
-      res.setHeader("content-type", "application/json");
-      res.end(JSON.stringify({ keys: [{ ...jwk, alg: "RS256", kid: "k1" }] }));
-    });
-  });
-  await new Promise<void>((done) => jwks.listen(0, "127.0.0.1", done));
-  jwksUrl = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks`;
-  const keyFile = join(dir, "signing-key.pem");
-  await writeFile(keyFile, emulator.signingKeyPem!);
-  configFile = join(dir, "clearance.yaml");
+  world = await startServedTenants("clearance-serve-tenants-", idp.publicKey);
+  const { emulator, jwksUrl } = world;
+  configFile = join(world.dir, "clearance.yaml");
   await writeFile(
     configFile,
     [
@@ -59,7 +26,7 @@ beforeAll(async () => {
       `  baseUrl: ${emulator.url}`,
       `  projectId: ${emulator.projectId}`,
       "store:",
-      `  dir: ${join(dir, "store")}`,
+      `  dir: ${world.storeDir}`,
       "retrieval:",
       "  follow: false",
       "auth:",
@@ -69,14 +36,12 @@ beforeAll(async () => {
       "",
     ].join("\n"),
   );
-  vi.stubEnv("PARAGON_SIGNING_KEY_FILE", keyFile);
+  vi.stubEnv("PARAGON_SIGNING_KEY_FILE", world.keyFile);
 });
 
 afterAll(async () => {
   vi.unstubAllEnvs();
-  jwks?.close();
-  await emulator?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await world?.close();
 });
 
 const token = (claims: Record<string, unknown>) =>
