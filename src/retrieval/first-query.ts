@@ -86,8 +86,7 @@ export async function raceFirstQuery(run: QueryRun, source: CandidateSource): Pr
     }
     const lists = await listed;
     if (!lists.ok) throw lists.error;
-    const fetched = await page;
-    if (!lists.value.complete || !fetched.ok) {
+    if (!lists.value.complete) {
       return {
         outcome: await postFilter(run, source),
         strategy: "race→post",
@@ -98,7 +97,7 @@ export async function raceFirstQuery(run: QueryRun, source: CandidateSource): Pr
       run,
       source,
       lists.value,
-      fetched.value,
+      roundResult.value.page,
       `the first round found ${found.length} of ${k}`,
     );
   } finally {
@@ -108,13 +107,13 @@ export async function raceFirstQuery(run: QueryRun, source: CandidateSource): Pr
 
 /**
  * The post-filter round: batch-checks the best k × initialOverFetch candidates of the page; the
- * allowed ones best first, and whether they were every candidate the store has.
+ * allowed ones best first, whether they were every candidate the store has, and the page itself.
  */
 async function checkTop(
   run: QueryRun,
   page: readonly ScoredChunk[],
   limit: number,
-): Promise<{ allowed: ScoredChunk[]; everything: boolean }> {
+): Promise<{ allowed: ScoredChunk[]; everything: boolean; page: readonly ScoredChunk[] }> {
   const top = page.slice(0, run.k * run.ctx.settings.initialOverFetch);
   await decide(
     run,
@@ -122,7 +121,7 @@ async function checkTop(
   );
   const allowed = top.filter((hit) => run.decided.get(refKey(hit.chunk.syncId, hit.chunk.recordId)) === true);
   run.ctx.knowledge.recordScan(run.subject, run.ctx.settings.relation, top.length, allowed.length);
-  return { allowed, everything: page.length < limit && top.length === page.length };
+  return { allowed, everything: page.length < limit && top.length === page.length, page };
 }
 
 /** Lists a record-id filter can use cheaply. */
