@@ -5,7 +5,7 @@ import { type QueryRun, refKey } from "./context.js";
 import { decide } from "./decide.js";
 import type { FilterOutcome } from "./outcome.js";
 import { postFilter } from "./post-filter.js";
-import { type AllowLists, loadAllowLists, preFilter } from "./pre-filter.js";
+import { type AllowLists, listsAdmit, loadAllowLists, preFilter } from "./pre-filter.js";
 import type { StrategyRun } from "./report.js";
 
 export interface RaceResult {
@@ -145,10 +145,7 @@ async function fromLists(
   why: string,
 ): Promise<RaceResult> {
   const bySync = new Map(lists.sets.map((set) => [set.syncId, set]));
-  const listed = page.filter((hit) => {
-    const set = bySync.get(hit.chunk.syncId);
-    return set !== undefined && (set.everything || set.recordIds.has(hit.chunk.recordId));
-  });
+  const listed = page.filter((hit) => listsAdmit(bySync, hit.chunk));
   if (page.length > 0)
     run.ctx.knowledge.recordScan(run.subject, run.ctx.settings.relation, page.length, listed.length);
   // A short page was every candidate there is: what the lists let through is all there is.

@@ -67,6 +67,15 @@ export async function loadAllowLists(
   };
 }
 
+/** Whether the allow list of the chunk's sync lists it (record ids are unique only within a sync). */
+export function listsAdmit(
+  bySync: ReadonlyMap<string, AllowSet>,
+  chunk: { syncId: string; recordId: string },
+): boolean {
+  const set = bySync.get(chunk.syncId);
+  return set !== undefined && (set.everything || set.recordIds.has(chunk.recordId));
+}
+
 /**
  * Starts fetching the subject's allow lists in the background when the permission-changes follower
  * vouches for every sync in scope (`trustedSince` already weighed them): the next queries then
@@ -145,10 +154,9 @@ export async function preFilter(
       }
       const { chunk } = next.value;
       tally.candidatesScanned += 1;
-      const set = bySync.get(chunk.syncId);
       // The store filtered on record ids (or only on the sync, for a large list); record ids are
       // only unique within a sync, so confirm the pair.
-      const listedHere = set !== undefined && (set.everything || set.recordIds.has(chunk.recordId));
+      const listedHere = listsAdmit(bySync, chunk);
       if (checkedSyncs.has(chunk.syncId)) {
         checkedScanned += 1;
         if (listedHere) checkedAllowed += 1;
