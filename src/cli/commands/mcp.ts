@@ -145,12 +145,7 @@ export async function startMcpStdio(
 async function demoCaller(
   flags: McpFlags,
 ): Promise<{ caller: McpCaller; demo: Demo; close(): Promise<void> }> {
-  process.stderr.write("Clearance MCP demo: starting the emulator and ingesting the bundled corpus…\n");
-  const demo = await startDemo({
-    corpusDir: resolve(flags.corpus),
-    ...(flags.storeDir ? { storeDir: resolve(flags.storeDir) } : {}),
-    ...(flags.tenant ? { tenant: flags.tenant } : {}),
-  });
+  const demo = await startFlagsDemo(flags);
   const retriever = demo.retrievers.forTenant(flags.tenant ?? demo.tenant);
   // The company's first featured person unless told otherwise.
   const user = flags.user ?? demo.people.find((p) => p.tenant === retriever.tenant)?.email;
@@ -162,6 +157,16 @@ async function demoCaller(
     );
   }
   return { caller: { retriever, user, member: false }, demo, close: () => demo.close() };
+}
+
+/** `--demo`, for either transport: the emulator on `--corpus`, ingested into `--store-dir` (stderr says so first). */
+async function startFlagsDemo(flags: McpFlags): Promise<Demo> {
+  process.stderr.write("Clearance MCP demo: starting the emulator and ingesting the bundled corpus…\n");
+  return startDemo({
+    corpusDir: resolve(flags.corpus),
+    ...(flags.storeDir ? { storeDir: resolve(flags.storeDir) } : {}),
+    ...(flags.tenant ? { tenant: flags.tenant } : {}),
+  });
 }
 
 async function configuredCaller(
@@ -208,12 +213,7 @@ export async function startMcpHttp(flags: McpFlags): Promise<RunningMcp> {
       ...(flags.config ? { file: flags.config } : {}),
       overrides: { ...overrides, tenant: "demo", managedSync: { token: "unused-by-the-demo" } },
     });
-    process.stderr.write("Clearance MCP demo: starting the emulator and ingesting the bundled corpus…\n");
-    const demo = await startDemo({
-      corpusDir: resolve(flags.corpus),
-      ...(flags.storeDir ? { storeDir: resolve(flags.storeDir) } : {}),
-      ...(flags.tenant ? { tenant: flags.tenant } : {}),
-    });
+    const demo = await startFlagsDemo(flags);
     const identity: McpIdentity = {
       mode: "dev-header",
       identify: devHeaderIdentity({ people: demo.people }),
