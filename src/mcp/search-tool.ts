@@ -30,8 +30,8 @@ const reportSchema = z.object({
   note: z.string(),
 });
 
-export const searchOutputSchema = { results: z.array(resultSchema), report: reportSchema };
-export type SearchOutput = { results: z.infer<typeof resultSchema>[]; report: z.infer<typeof reportSchema> };
+const searchOutputSchema = { results: z.array(resultSchema), report: reportSchema };
+type SearchOutput = { results: z.infer<typeof resultSchema>[]; report: z.infer<typeof reportSchema> };
 
 /** Registers `search`: a query → the records the caller may read that best match it. */
 export function registerSearchTool(
