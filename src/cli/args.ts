@@ -1,11 +1,7 @@
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { InvalidArgumentError } from "commander";
 import { ClearanceError } from "../errors.js";
 import { isEmail } from "../records/index.js";
-
-/** The example corpus shipped with the package, found from here whether run from src/ or dist/. */
-export const BUNDLED_CORPUS = fileURLToPath(new URL("../../examples/corpus", import.meta.url));
 
 /** Commander parser for the person asking: an email, as the source systems know them. */
 export function email(value: string): string {

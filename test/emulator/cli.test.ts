@@ -4,10 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { BUNDLED_CORPUS } from "../../src/cli/args.js";
 import { emulatorCommand, startFromFlags } from "../../src/cli/commands/emulator.js";
 import { clientFromConfig } from "../../src/compose/index.js";
 import { loadConfig } from "../../src/config/index.js";
+import { EXAMPLE_CORPUS_DIR } from "../../src/emulator/corpus/example-corpus.js";
 import { startEmulator } from "../../src/emulator/index.js";
 import { call, smallCorpus, smallManifest } from "./helpers.js";
 
@@ -19,7 +19,7 @@ describe("clearance emulator", () => {
     command.action(() => {});
     await command.parseAsync(["--rate-429", "0.2", "--fault-seed", "5"], { from: "user" });
     expect(command.opts()).toMatchObject({
-      corpus: BUNDLED_CORPUS,
+      corpus: EXAMPLE_CORPUS_DIR,
       port: 4010,
       host: "127.0.0.1",
       rate429: 0.2,

@@ -1,7 +1,8 @@
 import { resolve } from "node:path";
 import { Command } from "commander";
 import { renderDemo, runDemo } from "../../demo/index.js";
-import { BUNDLED_CORPUS, positiveInt } from "../args.js";
+import { EXAMPLE_CORPUS_DIR } from "../../emulator/corpus/example-corpus.js";
+import { positiveInt } from "../args.js";
 import { TenantsProgress } from "../tenants-progress.js";
 
 /**
@@ -13,7 +14,7 @@ export function demoCommand(): Command {
     .description(
       "Run the whole product offline: emulator → ingest of every company → the same questions asked by their people",
     )
-    .option("--corpus <dir>", "corpus folder with manifest.yaml and questions.yaml", BUNDLED_CORPUS)
+    .option("--corpus <dir>", "corpus folder with manifest.yaml and questions.yaml", EXAMPLE_CORPUS_DIR)
     .option("--tenant <id>", "only this company (default: every company of the corpus)")
     .option("--people <emails>", "comma-separated emails of who asks (default: each company's demo trio)")
     .option("--questions <ids>", "comma-separated question ids from questions.yaml")

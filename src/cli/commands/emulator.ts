@@ -1,8 +1,9 @@
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Command, Option } from "commander";
+import { EXAMPLE_CORPUS_DIR } from "../../emulator/corpus/example-corpus.js";
 import { type Emulator, type FaultConfigInput, startEmulator } from "../../emulator/index.js";
-import { BUNDLED_CORPUS, fraction, nonNegativeInt, readFlagFile, regex } from "../args.js";
+import { fraction, nonNegativeInt, readFlagFile, regex } from "../args.js";
 
 export interface EmulatorFlags {
   corpus: string;
@@ -36,7 +37,7 @@ export function emulatorCommand(): Command {
     .option(
       "--corpus <dir>",
       "corpus folder with manifest.yaml (default: the example companies)",
-      BUNDLED_CORPUS,
+      EXAMPLE_CORPUS_DIR,
     )
     .addOption(
       new Option("--port <n>", "port to listen on (0: any free port)")

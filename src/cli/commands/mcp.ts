@@ -6,11 +6,12 @@ import pino from "pino";
 import { configuredTenants, tenantClientsFromConfig } from "../../compose/index.js";
 import { type ClearanceConfig, loadConfig } from "../../config/index.js";
 import { type Demo, startDemo } from "../../demo/index.js";
+import { EXAMPLE_CORPUS_DIR } from "../../emulator/corpus/example-corpus.js";
 import { ClearanceError } from "../../errors.js";
 import { type McpCaller, serveMcpStdio } from "../../mcp/index.js";
 import { listen, mountMcp, openConfiguredRetrieval, openConfiguredTenants } from "../../server/index.js";
 import { devHeaderIdentity } from "../../tenants/index.js";
-import { BUNDLED_CORPUS, email, onlyTenantOverride, port } from "../args.js";
+import { email, onlyTenantOverride, port } from "../args.js";
 import { type McpIdentity, mcpJwtIdentity, servedMcp } from "../mcp-endpoint.js";
 import { type ServeIdentityFlags, serveIdentity } from "../serve-identity.js";
 
@@ -60,7 +61,7 @@ export function mcpCommand(): Command {
       ).argParser(email),
     )
     .option("--demo", "offline: start the emulator on --corpus and ingest it first (a few seconds)")
-    .option("--corpus <dir>", "the demo corpus folder", BUNDLED_CORPUS)
+    .option("--corpus <dir>", "the demo corpus folder", EXAMPLE_CORPUS_DIR)
     .option("--store-dir <dir>", "demo: keep the ingested store here (default: a temp folder)")
     .option("--http", "serve Streamable HTTP at /mcp instead of stdio (an OAuth protected resource)")
     .option("--host <host>", "HTTP: interface to listen on (default: server.host, 127.0.0.1)")

@@ -3,10 +3,11 @@ import { Command, Option } from "commander";
 import { answerQuestion, type ChatResponseBody } from "../../chat/index.js";
 import { loadConfig } from "../../config/index.js";
 import { startDemo } from "../../demo/index.js";
+import { EXAMPLE_CORPUS_DIR } from "../../emulator/corpus/example-corpus.js";
 import type { RetrievalReport } from "../../retrieval/index.js";
 import { openConfiguredRetrieval } from "../../server/index.js";
 import { answererOf } from "../answerer-of.js";
-import { BUNDLED_CORPUS, email, onlyTenantOverride, positiveInt } from "../args.js";
+import { email, onlyTenantOverride, positiveInt } from "../args.js";
 
 export interface QueryFlags {
   user: string;
@@ -40,7 +41,7 @@ export function queryCommand(): Command {
     .option("-c, --config <file>", "config file (YAML or JSON); default $CLEARANCE_CONFIG")
     .option("--tenant <id>", "Connected User whose chunks to search (default: the only one configured)")
     .option("--demo", "offline: start the emulator on --corpus and ingest it first (a few seconds)")
-    .option("--corpus <dir>", "the demo corpus folder", BUNDLED_CORPUS)
+    .option("--corpus <dir>", "the demo corpus folder", EXAMPLE_CORPUS_DIR)
     .option("--chat-model <model>", "OpenAI chat model when OPENAI_API_KEY is set (default gpt-4o-mini)")
     .option("--extractive", "answer with the offline extractive answerer even when an OpenAI key is set")
     .action(async (question: string, flags: QueryFlags) => {

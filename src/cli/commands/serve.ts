@@ -16,6 +16,7 @@ import {
 } from "../../compose/index.js";
 import { loadConfig } from "../../config/index.js";
 import { type Company, loadDemoDirectory, type Person, startDemo } from "../../demo/index.js";
+import { EXAMPLE_CORPUS_DIR } from "../../emulator/corpus/example-corpus.js";
 import { ClearanceError } from "../../errors.js";
 import type { PermissionFollower } from "../../freshness/index.js";
 import type { PermissionAwareRetriever } from "../../retrieval/index.js";
@@ -37,7 +38,7 @@ import {
 } from "../../tenants/index.js";
 import type { WebhookIngest } from "../../webhooks/index.js";
 import { answererOf } from "../answerer-of.js";
-import { BUNDLED_CORPUS, onlyTenantOverride, port } from "../args.js";
+import { onlyTenantOverride, port } from "../args.js";
 import { mcpJwtIdentity, type ServedMcp, servedMcp } from "../mcp-endpoint.js";
 import { serveIdentity } from "../serve-identity.js";
 
@@ -93,7 +94,7 @@ export function serveCommand(): Command {
       "--demo",
       "offline demo: start the emulator on --corpus, ingest it, trust the page's person picker",
     )
-    .option("--corpus <dir>", "the demo corpus folder (manifest.yaml + files)", BUNDLED_CORPUS)
+    .option("--corpus <dir>", "the demo corpus folder (manifest.yaml + files)", EXAMPLE_CORPUS_DIR)
     .option("--store-dir <dir>", "demo: keep the ingested store here (default: a temp folder)")
     .option(
       "--dev-identity",
