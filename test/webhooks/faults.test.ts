@@ -1,3 +1,5 @@
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seededRandom } from "../../src/emulator/index.js";
 import { cleanSnapshot, snapshot, startWorld, type World } from "./harness.js";
@@ -40,7 +42,7 @@ describe("delayed, duplicated and reordered deliveries converge to a clean full 
     const m = world.webhooks.metrics();
     expect(m.duplicates + m.accepted).toBe(m.received - m.verifications);
     expect(m.pending).toBe(0);
-    expect(m.deadLettered).toBe(0);
+    expect(m.deadLettered, await deadLetters(world.spoolDir)).toBe(0);
     expect(await snapshot(world.store, Object.values(world.syncIds))).toEqual(await cleanSnapshot(world));
   });
 
@@ -83,8 +85,19 @@ describe("delayed, duplicated and reordered deliveries converge to a clean full 
       await world.settle();
       expect(await snapshot(world.store, Object.values(world.syncIds))).toEqual(await cleanSnapshot(world));
     }
-    expect(world.webhooks.metrics()).toMatchObject({ pending: 0, deadLettered: 0 });
+    expect(world.webhooks.metrics(), await deadLetters(world.spoolDir)).toMatchObject({
+      pending: 0,
+      deadLettered: 0,
+    });
   });
 });
 
 const bytes = (s: string) => new TextEncoder().encode(s);
+
+/** What the spool's dead letters say, so a failing run names why an event was given up on. */
+async function deadLetters(spoolDir: string): Promise<string> {
+  const dir = join(spoolDir, "dead");
+  const names = await readdir(dir).catch(() => []);
+  const texts = await Promise.all(names.map((name) => readFile(join(dir, name), "utf8").catch(() => "")));
+  return `dead letters: ${names.map((name, i) => `${name}: ${texts[i]!.slice(0, 600)}`).join("\n") || "none"}`;
+}
