@@ -15,6 +15,7 @@ import { ContentStore } from "../../src/emulator/state/index.js";
 import {
   ACME_ACCOUNT,
   ACME_DEAL,
+  ANA,
   crmCorpus,
   GLOBEX_DEAL,
   LEO,
@@ -189,6 +190,88 @@ describe("CRM and ticketing records in the emulator", () => {
         syncInstanceId: deals,
         user: { id: "northwind" },
         data: { recordId: id, model: "deals" },
+      })),
+    );
+  });
+
+  it("creates, updates and deletes a ticket: its content follows its comments, with the documented webhooks", async () => {
+    const tickets = syncFor(emu, "northwind", "tickets");
+    const { cursor } = await pullAll(emu, token, tickets);
+    hooks.length = 0;
+    const content = async (id: string) =>
+      call(emu, token, `/api/syncs/${tickets}/records/${id}/content`);
+
+    const created = await admin(emu, `/syncs/${tickets}/records`, {
+      method: "POST",
+      body: JSON.stringify({
+        title: "INC0012500: badge readers offline in Lisbon",
+        status: { name: "New", type: "open" },
+        priority: "high",
+        type: "incident",
+        assignees: [{ id: "u-ana", name: "Ana Lima", email: ANA }],
+        comments: [
+          {
+            author: { name: "Ana Lima", email: ANA },
+            body: "Readers rebooted; still offline.",
+            createdAt: "2026-02-01T08:00:00.000Z",
+          },
+        ],
+      }),
+    });
+    expect(created.status).toBe(201);
+    const id = created.body.data.id as string;
+    expect(created.body.data).toMatchObject({ priority: "high", assignees: [{ email: ANA }] });
+    expect(created.body.data.comments).toBeUndefined();
+    expect((await content(id)).body).toContain("Readers rebooted; still offline.");
+
+    // new comments replace the old ones; null removes a field; the people change
+    const updated = await admin(emu, `/syncs/${tickets}/records/${id}`, {
+      method: "PATCH",
+      body: JSON.stringify({
+        status: { name: "Resolved", type: "closed" },
+        assignees: [{ id: "u-leo", name: "Leo Park", email: LEO }],
+        priority: "normal",
+        comments: [
+          {
+            author: { name: "Leo Park", email: LEO },
+            body: "Controller firmware rolled back; readers online.",
+            createdAt: "2026-02-01T09:30:00.000Z",
+          },
+        ],
+      }),
+    });
+    expect(updated.status).toBe(200);
+    expect(updated.body.data).toMatchObject({
+      status: { name: "Resolved", type: "closed" },
+      priority: "normal",
+      assignees: [{ name: "Leo Park", email: LEO }],
+    });
+    const after = (await content(id)).body as string;
+    expect(after).toContain("Controller firmware rolled back");
+    expect(after).not.toContain("Readers rebooted");
+    const since = await pullAll(emu, token, tickets, { cursor });
+    expect(since.records.map((r: Json) => [r.id, r.status.name])).toEqual([[id, "Resolved"]]);
+
+    const badUpdate = await admin(emu, `/syncs/${tickets}/records/${id}`, {
+      method: "PATCH",
+      body: JSON.stringify({ priority: "p0" }),
+    });
+    expect(badUpdate.status).toBe(400);
+    expect(badUpdate.body.message).toMatch(/priority/);
+
+    const deleted = await admin(emu, `/syncs/${tickets}/records/${id}`, { method: "DELETE" });
+    expect(deleted.body).toEqual({ deleted: 1 });
+    expect((await call(emu, token, `/api/syncs/${tickets}/records/${id}`)).status).toBe(404);
+    expect((await content(id)).status).toBe(404);
+
+    await emu.webhooks.idle();
+    expect(hooks).toEqual(
+      ["record_created", "record_updated", "record_deleted"].map((event) => ({
+        event,
+        sync: "servicenow",
+        syncInstanceId: tickets,
+        user: { id: "northwind" },
+        data: { recordId: id, model: "tickets" },
       })),
     );
   });
