@@ -198,8 +198,7 @@ describe("CRM and ticketing records in the emulator", () => {
     const tickets = syncFor(emu, "northwind", "tickets");
     const { cursor } = await pullAll(emu, token, tickets);
     hooks.length = 0;
-    const content = async (id: string) =>
-      call(emu, token, `/api/syncs/${tickets}/records/${id}/content`);
+    const content = async (id: string) => call(emu, token, `/api/syncs/${tickets}/records/${id}/content`);
 
     const created = await admin(emu, `/syncs/${tickets}/records`, {
       method: "POST",
