@@ -3,7 +3,6 @@ import { MissingDependencyError } from "../optional-dependency.js";
 import type { Answerer, AnswerInput } from "./answerer.js";
 import { ChatModelCondenser } from "./chat-model-condenser.js";
 import { AnswerError } from "./errors.js";
-import { buildPrompt } from "./prompt.js";
 
 export interface ChatModelAnswererOptions {
   /** Shown as the answerer's name; default `chat-model:<the model's type>`. */
@@ -31,6 +30,8 @@ export class ChatModelAnswerer implements Answerer {
 
   async *answer({ question, sources, signal }: AnswerInput): AsyncIterable<string> {
     signal?.throwIfAborted();
+    // LangChain's messages are loaded at the first answer, not by `import "clearance"`.
+    const { buildPrompt } = await import("./prompt.js");
     const messages = buildPrompt(question, sources);
     let stream: AsyncIterable<{ text: string }>;
     try {

@@ -1,8 +1,5 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import { AIMessage, type BaseMessage, HumanMessage } from "@langchain/core/messages";
-import { StringOutputParser } from "@langchain/core/output_parsers";
-import { ChatPromptTemplate, MessagesPlaceholder } from "@langchain/core/prompts";
-import type { Runnable } from "@langchain/core/runnables";
+import type { CondenseCall } from "./condense-chain.js";
 import type { CondenseInput, QueryCondenser } from "./condenser.js";
 import { AnswerError } from "./errors.js";
 
@@ -25,31 +22,25 @@ const MAX_QUERY_CHARS = 1000;
  */
 export class ChatModelCondenser implements QueryCondenser {
   readonly name: string;
-  readonly #chain: Runnable<{ chat_history: BaseMessage[]; input: string }, string>;
+  readonly #model: BaseChatModel;
+  #call: Promise<CondenseCall> | undefined;
 
   constructor(model: BaseChatModel, options: { name?: string } = {}) {
     this.name = options.name ?? `chat-model:${model._llmType()}`;
-    const prompt = ChatPromptTemplate.fromMessages([
-      ["system", CONDENSE_PROMPT],
-      new MessagesPlaceholder("chat_history"),
-      ["human", "{input}"],
-    ]);
-    this.#chain = prompt.pipe(model).pipe(new StringOutputParser());
+    this.#model = model;
   }
 
   async condense({ history, question, signal }: CondenseInput): Promise<string> {
     signal?.throwIfAborted();
     // The conversation only: a client's own system messages are not instructions for this model.
-    const chatHistory = history
-      .filter((m) => m.role !== "system" && m.content.trim() !== "")
-      .map((m) => (m.role === "assistant" ? new AIMessage(m.content) : new HumanMessage(m.content)));
-    if (!chatHistory.some((m) => m.getType() === "human")) return question;
+    const conversation = history.filter((m) => m.role !== "system" && m.content.trim() !== "");
+    if (!conversation.some((m) => m.role !== "assistant")) return question;
+    // LangChain's prompt machinery is loaded at the first follow-up (see condense-chain.ts).
+    this.#call ??= import("./condense-chain.js").then(({ condenseCall }) => condenseCall(this.#model));
+    const call = await this.#call;
     let query: string;
     try {
-      query = await this.#chain.invoke(
-        { chat_history: chatHistory, input: question },
-        signal ? { signal } : {},
-      );
+      query = await call(conversation, question, signal);
     } catch (error) {
       if (signal?.aborted) throw signal.reason ?? error;
       const detail = error instanceof Error ? error.message : String(error);
