@@ -250,6 +250,35 @@ console.log(JSON.stringify(out));
     expect(out.answers.message).toContain("@langchain/openai");
   });
 
+  it("finds the files its modules read by path from where npm installed it (page, Drive model, corpus, version)", async () => {
+    // dist/ is bundled, so a module's code may sit in another file than its own: these lookups are
+    // relative to where the module would be (scripts/build.mjs), which only an install can show.
+    await writeFile(
+      join(app, "by-path.mjs"),
+      `import { existsSync } from "node:fs";
+import { createServerApp } from "clearance";
+import { driveModelPath } from "clearance/authz";
+import { EXAMPLE_CORPUS_DIR } from "clearance/emulator";
+import { createClearanceMcpServer } from "clearance/mcp";
+const page = await createServerApp({ chat: () => new Response("") }).request("/");
+console.log(JSON.stringify({
+  page: [page.status, (await page.text()).slice(0, 15)],
+  drive: driveModelPath(),
+  corpus: existsSync(EXAMPLE_CORPUS_DIR + "manifest.yaml") ? EXAMPLE_CORPUS_DIR : "missing",
+  mcp: typeof createClearanceMcpServer,
+}));
+`,
+    );
+    const { stdout } = await inApp("by-path.mjs");
+    const installed = join(app, "node_modules/clearance");
+    expect(JSON.parse(stdout)).toEqual({
+      page: [200, "<!doctype html>"],
+      drive: join(installed, "dist/authz/models/drive.fga"),
+      corpus: `${join(installed, "examples/corpus")}/`,
+      mcp: "function",
+    });
+  });
+
   it("ships a working `clearance` command", async () => {
     const { stdout } = await run(join(app, "node_modules/.bin/clearance"), ["--help"], { cwd: app });
     for (const command of ["demo", "emulator", "ingest", "query", "serve"]) expect(stdout).toContain(command);
