@@ -10,6 +10,8 @@ export interface AllowSet {
   recordIds: ReadonlySet<string>;
   complete: boolean;
   everything: boolean;
+  /** A stranger's probe cut at the endpoint's cap (`AllowList.partial`): incomplete, never cached. */
+  partial?: boolean;
   requestedAt: number;
 }
 
@@ -51,7 +53,10 @@ export class AllowSetCache {
     return this.#cache?.get(keyOf(normalizeSubject(subject), relation, syncId));
   }
 
-  /** The cached list, or one fetched with `fetch` (shared with any concurrent caller). */
+  /**
+   * The cached list, or one fetched with `fetch` (shared with any concurrent caller). A `partial`
+   * answer serves its caller only (not cached).
+   */
   async get(
     subject: Subject,
     relation: Relation,
@@ -80,9 +85,11 @@ export class AllowSetCache {
         recordIds: new Set(list.recordIds),
         complete: list.complete,
         everything: list.everything === true,
+        ...(list.partial ? { partial: true } : {}),
         requestedAt,
       };
-      if (!this.#watermark.predates(requestedAt)) this.#cache?.set(key, set);
+      // A partial list (a stranger's probe) is not the subject's list: the next query asks again.
+      if (!(list.partial || this.#watermark.predates(requestedAt))) this.#cache?.set(key, set);
       return set;
     });
     const entry = { requestedAt, promise };

@@ -31,6 +31,11 @@ export interface AllowList {
   calls: number;
   /** Every record of the sync is allowed (a tenant-wide sync): search it without a record filter. */
   everything?: boolean;
+  /**
+   * Only the first capped answer was asked for (the caller's `unknownSize` hint): the list goes on
+   * past it (`complete` is false). Never cached; ask again without the hint for the whole list.
+   */
+  partial?: boolean;
 }
 
 /**
@@ -46,8 +51,10 @@ export interface AccessContext {
    */
   expectedRecords?: number;
   /**
-   * A list fetch hint: nothing is known about the subject and the caller cannot wait for a second
-   * round trip (a stranger's first query), so an implementation may ask its endpoints at once.
+   * A list fetch hint: nothing is known about the subject (a stranger's first query) and the caller
+   * only wants a list that one cheap request can give: an implementation may answer from its capped
+   * endpoint alone and, past the cap, return what it got with `partial: true` (and `complete:
+   * false`) instead of fetching the rest. The caller fetches the whole list when it needs it.
    */
   unknownSize?: boolean;
 }

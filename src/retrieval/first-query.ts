@@ -29,17 +29,21 @@ const settle = <T>(promise: Promise<T>): Promise<Settled<T>> =>
   );
 
 /**
- * The first query of a subject nobody knows. One search fetches a generous first page while the
- * subject's allow lists are fetched; the best k × initialOverFetch candidates of the page are
- * batch-checked meanwhile (a post-filter round), and whichever reaches k first wins:
- * - the round finds k: done (the list fetch is cancelled, unless the follower could vouch for the
- *   lists on later queries);
- * - the lists arrive first and are small: the round is cancelled and they pre-filter the search;
- * - otherwise the lists sift the page already fetched (its first k listed candidates are the best
- *   k the subject may read) and, if it holds fewer, pre-filter the rest.
- * Lists requested during the query need no further check. An incomplete list leaves
+ * The first query of a subject nobody knows. One search fetches a generous first page while one
+ * capped list request per sync probes the subject's allow lists; the page is batch-checked as soon
+ * as it arrives (its best k × initialOverFetch and the rest as two requests at once), and whichever
+ * reaches k first wins:
+ * - the probe comes back complete and small first: the round is cancelled and the lists
+ *   pre-filter the search;
+ * - the best candidates hold k (a person who sees much): done, one search and one check;
+ * - the whole page holds k (a person who sees a tenth): done, no list needed;
+ * - otherwise the lists (fetched whole now when the probe was cut at the cap) sift the page and,
+ *   if it holds fewer, pre-filter the rest.
+ * A person who sees everything never has their list streamed: computing and reading tens of
+ * thousands of ids competed with this very query for the CPU and delayed its check on the server.
+ * Lists requested during the query need no further check; an incomplete list leaves
  * post-filtering to go on. A person who sees 0.1% costs a list and a filtered search, not the
- * 20–30 post-filter rounds it took before; one who sees everything, one search and one check.
+ * 20–30 post-filter rounds it took before.
  */
 export async function raceFirstQuery(run: QueryRun, source: CandidateSource): Promise<RaceResult> {
   const { ctx, k, tally } = run;
@@ -56,36 +60,63 @@ export async function raceFirstQuery(run: QueryRun, source: CandidateSource): Pr
         return hits;
       }),
     );
-    const checked = settle(
-      page.then((result) => {
-        if (!result.ok) throw result.error;
-        return checkTop(roundRun, result.value, limit);
-      }),
-    );
+    const top = k * ctx.settings.initialOverFetch;
+    const checkOfPage = (from: number, to: number) =>
+      settle(
+        page.then((result) => {
+          if (!result.ok) throw result.error;
+          return checkSlice(roundRun, result.value, from, to);
+        }),
+      );
+    // Both parts are asked at once: a person who sees a tenth needs the whole page checked, and a
+    // second round trip after the first part would cost about as much again.
+    const best = checkOfPage(0, top);
+    const rest = checkOfPage(top, limit);
 
     const first = await Promise.race([
-      checked.then((result) => ({ round: result })),
+      best.then((result) => ({ round: result })),
       listed.then((result) => ({ lists: result })),
     ]);
     if ("lists" in first && first.lists.ok && smallLists(run, first.lists.value)) {
       round.abort(new Error("the allow lists arrived first"));
       return await fromLists(run, source, first.lists.value, [], "the allow lists arrived first");
     }
-    const roundResult = "round" in first ? first.round : await checked;
-    if (!roundResult.ok) throw roundResult.error;
-    const { allowed: found, everything } = roundResult.value;
+    const bestResult = "round" in first ? first.round : await best;
+    if (!bestResult.ok) throw bestResult.error;
+    const { page: fetched } = bestResult.value;
+    let { allowed: found, checked } = bestResult.value;
+    if (found.length < k && fetched.length > top) {
+      const restResult = await rest;
+      if (!restResult.ok) throw restResult.error;
+      found = [...found, ...restResult.value.allowed];
+      checked += restResult.value.checked;
+    }
+    ctx.knowledge.recordScan(run.subject, ctx.settings.relation, checked, found.length);
+    // A short page was every candidate there is; checked whole, what it allowed is all there is.
+    const everything = fetched.length < limit && checked === fetched.length;
     if (found.length >= k || everything) {
+      round.abort(new Error("the first round found k"));
       if (!(ctx.settings.freshnessMs > 0 && ctx.changes)) listing.abort(new Error("the first round found k"));
       return {
         outcome: { hits: found.slice(0, k), exhausted: found.length < k, budgetHit: null },
         strategy: "race→post",
         reason: everything
           ? "; the first round checked every candidate there is"
-          : "; the first post-filter round found k",
+          : checked > top
+            ? "; the first round found k in the whole first page"
+            : "; the first post-filter round found k",
       };
     }
-    const lists = await listed;
+    let lists = await listed;
     if (!lists.ok) throw lists.error;
+    if (lists.value.partial) {
+      // The probe was cut at the endpoint's cap: the whole list is needed now.
+      const atLeast = new Map(
+        lists.value.sets.filter((set) => set.partial).map((set) => [set.syncId, set.recordIds.size + 1]),
+      );
+      lists = await settle(loadAllowLists(run, run.signal, { atLeast }));
+      if (!lists.ok) throw lists.error;
+    }
     if (!lists.value.complete) {
       return {
         outcome: await postFilter(run, source),
@@ -97,7 +128,7 @@ export async function raceFirstQuery(run: QueryRun, source: CandidateSource): Pr
       run,
       source,
       lists.value,
-      roundResult.value.page,
+      fetched,
       `the first round found ${found.length} of ${k}`,
     );
   } finally {
@@ -106,22 +137,25 @@ export async function raceFirstQuery(run: QueryRun, source: CandidateSource): Pr
 }
 
 /**
- * The post-filter round: batch-checks the best k × initialOverFetch candidates of the page; the
- * allowed ones best first, whether they were every candidate the store has, and the page itself.
+ * Part of the post-filter round: batch-checks candidates [from, to) of the page; the allowed ones
+ * best first, how many were checked, and the page itself.
  */
-async function checkTop(
+async function checkSlice(
   run: QueryRun,
   page: readonly ScoredChunk[],
-  limit: number,
-): Promise<{ allowed: ScoredChunk[]; everything: boolean; page: readonly ScoredChunk[] }> {
-  const top = page.slice(0, run.k * run.ctx.settings.initialOverFetch);
-  await decide(
-    run,
-    top.map((hit) => ({ syncId: hit.chunk.syncId, recordId: hit.chunk.recordId })),
+  from: number,
+  to: number,
+): Promise<{ allowed: ScoredChunk[]; checked: number; page: readonly ScoredChunk[] }> {
+  const part = page.slice(from, to);
+  if (part.length > 0)
+    await decide(
+      run,
+      part.map((hit) => ({ syncId: hit.chunk.syncId, recordId: hit.chunk.recordId })),
+    );
+  const allowed = part.filter(
+    (hit) => run.decided.get(refKey(hit.chunk.syncId, hit.chunk.recordId)) === true,
   );
-  const allowed = top.filter((hit) => run.decided.get(refKey(hit.chunk.syncId, hit.chunk.recordId)) === true);
-  run.ctx.knowledge.recordScan(run.subject, run.ctx.settings.relation, top.length, allowed.length);
-  return { allowed, everything: page.length < limit && top.length === page.length, page };
+  return { allowed, checked: part.length, page };
 }
 
 /** Lists a record-id filter can use cheaply. */

@@ -13,6 +13,8 @@ export interface AllowLists {
   sets: AllowSet[];
   complete: boolean;
   records: number;
+  /** Some list is a stranger's probe, cut at the endpoint's cap (`AllowSet.partial`). */
+  partial: boolean;
 }
 
 /**
@@ -20,24 +22,25 @@ export interface AllowLists {
  * ones join `run.lists` and their sizes what is known about the subject. A cached list the
  * permission-changes follower could vouch for, were it newer, is fetched again instead of
  * confirming each of its results. `signal` cancels the fetch (default: the query's). `stranger`:
- * nothing is known about the subject's lists (the first query's race), so no second round trip.
+ * nothing is known about the subject's lists (the first query's race): one capped request per
+ * sync, a list past the cap comes back `partial`. `atLeast`: syncs whose list is known to hold more
+ * than this many records (a partial probe), fetched whole at once.
  */
 export async function loadAllowLists(
   run: QueryRun,
   signal = run.signal,
-  options: { stranger?: boolean } = {},
+  options: { stranger?: boolean; atLeast?: ReadonlyMap<string, number> } = {},
 ): Promise<AllowLists> {
   const { ctx, subject, tally } = run;
   const relation = ctx.settings.relation;
   const syncIds = ctx.syncIds ? await ctx.syncIds(signal) : [];
-  // How large each list was last time picks the endpoint; a stranger's first query asks them all at once.
+  // How large each list was last time picks the endpoint; a stranger's first query asks the capped one.
   const lastSizes = ctx.knowledge.peek(subject, relation)?.listSizes;
-  const hint = (syncId: string): AccessContext | undefined =>
-    lastSizes?.[syncId] !== undefined
-      ? { expectedRecords: lastSizes[syncId] }
-      : options.stranger
-        ? { unknownSize: true }
-        : undefined;
+  const hint = (syncId: string): AccessContext | undefined => {
+    const known = lastSizes?.[syncId] ?? options.atLeast?.get(syncId);
+    if (known !== undefined) return { expectedRecords: known };
+    return options.stranger ? { unknownSize: true } : undefined;
+  };
   const results = await Promise.all(
     syncIds.map((syncId) => {
       const cached = ctx.allowSets.peek(subject, relation, syncId);
@@ -64,6 +67,7 @@ export async function loadAllowLists(
     sets,
     complete: sets.every((set) => set.complete),
     records: sets.reduce((sum, set) => sum + set.recordIds.size, 0),
+    partial: sets.some((set) => set.partial === true),
   };
 }
 

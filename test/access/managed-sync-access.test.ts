@@ -288,22 +288,30 @@ describe("ManagedSyncAccessControl.listObjects", () => {
     ]);
   });
 
-  it("asks both endpoints at once for a stranger: the plain answer when complete, else the streamed one", async () => {
+  it("asks only the plain endpoint for a stranger: past its cap the list comes back partial, never streamed", async () => {
     grant("drive", "ana@x.test", ["d1", "d2"]);
     const small = await access().listObjects("ana@x.test", "can_read", "drive", undefined, {
       unknownSize: true,
     });
-    expect(small).toEqual({ recordIds: ["d1", "d2"], complete: true, calls: 2 });
+    expect(small).toEqual({ recordIds: ["d1", "d2"], complete: true, calls: 1 });
     const ids = Array.from({ length: 2_500 }, (_, i) => `d${i}`);
     grant("drive", "leo@x.test", ids);
     fake.distinct.clear();
-    const large = await access().listObjects("leo@x.test", "can_read", "drive", undefined, {
+    const probe = await access().listObjects("leo@x.test", "can_read", "drive", undefined, {
       unknownSize: true,
     });
-    expect(large).toMatchObject({ complete: true, calls: 2 });
-    expect(new Set(large.recordIds)).toEqual(new Set(ids));
-    expect(sent((r) => r.includes("list-objects")).sort()).toEqual([
-      "POST /api/permissions/drive/list-objects",
+    expect(probe).toMatchObject({ complete: false, partial: true, calls: 1 });
+    expect(probe.recordIds).toHaveLength(1_000);
+    for (const id of probe.recordIds) expect(ids).toContain(id);
+    expect(sent((r) => r.includes("list-objects"))).toEqual(["POST /api/permissions/drive/list-objects"]);
+    // Known to be past the cap now: the streamed endpoint alone gives the whole list.
+    fake.distinct.clear();
+    const whole = await access().listObjects("leo@x.test", "can_read", "drive", undefined, {
+      expectedRecords: probe.recordIds.length + 1,
+    });
+    expect(whole).toMatchObject({ complete: true, calls: 1 });
+    expect(new Set(whole.recordIds)).toEqual(new Set(ids));
+    expect(sent((r) => r.includes("list-objects"))).toEqual([
       "POST /api/permissions/drive/streamed-list-objects",
     ]);
   });

@@ -1,6 +1,6 @@
 import type { Document } from "@langchain/core/documents";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PermissionsUnavailableError } from "../../src/access/index.js";
+import { type AccessControl, PermissionsUnavailableError } from "../../src/access/index.js";
 import type { HashingEmbeddings } from "../../src/embeddings/index.js";
 import {
   type CandidateSource,
@@ -79,6 +79,25 @@ async function oracle(
     limit: k,
   });
   return hits.map((hit) => hit.chunk.id);
+}
+
+/**
+ * Makes `access` answer a stranger's probe (`unknownSize`) as Paragon's plain list-objects does: at
+ * most `cap` ids, `partial` past it; lists past the cap asked for whole are counted.
+ */
+function withCappedLists(access: FakeAccessControl, cap: number): { whole: number } {
+  const list = access.listObjects.bind(access);
+  const counts = { whole: 0 };
+  const capped: AccessControl["listObjects"] = async (subject, relation, syncId, _signal, context) => {
+    const answer = await list(subject, relation, syncId);
+    if (answer.recordIds.length <= cap) return answer;
+    if (context?.unknownSize)
+      return { ...answer, recordIds: answer.recordIds.slice(0, cap), complete: false, partial: true };
+    counts.whole += 1;
+    return answer;
+  };
+  Object.assign(access, { listObjects: capped });
+  return counts;
 }
 
 function expectAllowed(access: FakeAccessControl, subject: string, docs: Document<RetrievedChunkMetadata>[]) {
@@ -262,10 +281,12 @@ describe("auto", () => {
   });
 
   // Fresh names: the store's state remembers every person an earlier test asked as.
-  it("a stranger who sees 10%: the allow list sifts the first page already fetched (no second search)", async () => {
+  it("a stranger who sees 10%: the whole first page, checked at once, holds k (no list needed, no second search)", async () => {
     const access = accessWith({ "new-tenth@acme.test": GRANTS["tenth@acme.test"] });
     let searches = 0;
     const r = retriever(access, { maxFilterRecordIds: 10 });
+    // The probe of a list past the endpoint's cap comes back partial (as Paragon's plain list-objects).
+    const lists = withCappedLists(access, 10);
     const inner = vectorSource(store, "acme", await embeddings.embedQuery("budget roadmap"));
     const { documents, report } = await r.retrieveFromSource(
       (page) => {
@@ -277,10 +298,31 @@ describe("auto", () => {
     expect(documents.map((d) => d.id)).toEqual(
       await oracle(access, "new-tenth@acme.test", "budget roadmap", 5),
     );
-    expect(report.strategy).toBe("race→pre");
-    expect(report.reason).toMatch(/sifted the first page/);
+    expect(report.strategy).toBe("race→post");
+    expect(report.reason).toMatch(/found k in the whole first page/);
     expect(searches).toBe(1);
-    expect(report.permissionCalls).toBeLessThanOrEqual(3);
+    // Two syncs: the probe per sync, and the page's best and rest per sync.
+    expect(report.permissionCalls).toBeLessThanOrEqual(6);
+    expect(lists.whole).toBe(0);
+  });
+
+  it("a stranger whose first page holds fewer than k: the list cut at the cap is fetched whole, then sifts and pre-filters", async () => {
+    const rare = (r: number) => r % 40 === 9;
+    const access = accessWith({ "new-rare@acme.test": rare });
+    const r = retriever(access, { maxFilterRecordIds: 100 });
+    const lists = withCappedLists(access, 4);
+    const { documents, report } = await r.retrieveWithReport("budget roadmap", {
+      user: "new-rare@acme.test",
+    });
+    expect(documents.map((d) => d.id)).toEqual(
+      await oracle(access, "new-rare@acme.test", "budget roadmap", 5),
+    );
+    expect(report.strategy).toBe("race→pre");
+    expect(report.reason).toMatch(/the first round found \d of 5/);
+    // The probe (one capped list per sync), then the whole list of the one sync it cut (this
+    // person's records are all in one sync; the other sync's empty list was complete).
+    expect(lists.whole).toBe(1);
+    expectAllowed(access, "new-rare@acme.test", documents);
   });
 
   it("a stranger who sees everything: the first round finds k before a slow allow list arrives", async () => {
@@ -298,7 +340,8 @@ describe("auto", () => {
       await oracle(access, "new-all@acme.test", "security incident", 5),
     );
     expect(report.strategy).toBe("race→post");
-    expect(report.permissionCalls).toBeLessThanOrEqual(2);
+    // The page's best candidates and its rest are checked at once (one request each per sync).
+    expect(report.permissionCalls).toBeLessThanOrEqual(4);
     expect(report.elapsedMs).toBeLessThan(10_000);
   });
 
