@@ -194,11 +194,16 @@ export class SpoolQueue {
 
   /** The event is done: its file goes. */
   async complete(queued: QueuedItem): Promise<void> {
-    this.release(queued);
     this.counts.processed++;
     this.lastProcessedAt = new Date().toISOString();
-    // After a takeover the file belongs to the new owner's recovery: leave it (it re-runs, harmlessly).
-    if (this.lock.held) await rm(this.activePath(queued.id), { force: true });
+    try {
+      // After a takeover the file belongs to the new owner's recovery: leave it (it re-runs, harmlessly).
+      if (this.lock.held) await rm(this.activePath(queued.id), { force: true });
+    } finally {
+      // Only now: while the id is claimed, a second copy waiting in pending/ is not taken. Taken
+      // earlier, it would be renamed onto this path and deleted by the rm above (an event lost).
+      this.release(queued);
+    }
   }
 
   /** Records a failed attempt (kept across restarts); the processor retries it later. */
@@ -226,13 +231,17 @@ export class SpoolQueue {
     queued.attempts++;
     queued.lastError = describeFailure(error);
     this.counts.failed++;
-    this.release(queued);
-    // Checked on disk, not from the heartbeat's last look: a process that lost the spool must
-    // never dead-letter what the new owner holds.
-    if (!(await this.lock.verify())) return;
-    await this.dead.write(queued.id, JSON.stringify(queued));
-    await rm(this.activePath(queued.id), { force: true });
-    this.counts.deadLettered++;
+    try {
+      // Checked on disk, not from the heartbeat's last look: a process that lost the spool must
+      // never dead-letter what the new owner holds.
+      if (!(await this.lock.verify())) return;
+      await this.dead.write(queued.id, JSON.stringify(queued));
+      await rm(this.activePath(queued.id), { force: true });
+      this.counts.deadLettered++;
+    } finally {
+      // Released after the rm, as in complete(): a second copy must not be claimed onto this path first.
+      this.release(queued);
+    }
   }
 
   stats(): QueueStats {

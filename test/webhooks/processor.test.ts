@@ -272,6 +272,29 @@ describe("webhook processor over the spool queue", () => {
     expect(await jsonFilesUnder(join(dir, "pending"))).toEqual([]);
     expect(await jsonFilesUnder(join(dir, "active"))).toEqual([]);
   });
+
+  it("claims the second copy of an event only after the first copy's file is gone, so finishing the first never deletes the second", async () => {
+    // complete() and deadLetter() used to drop the claim before deleting active/<id>.json: a claim
+    // running in that gap renamed the twin over that path and the delete then took the twin (read
+    // back as a missing file and counted as a dead letter with no dead letter on disk, or kept in
+    // memory with no file behind it). The fs calls race, so the pair is raced many times.
+    for (let round = 0; round < 60; round++) {
+      await queue.enqueue(item(`r${round}`));
+      const [first] = await queue.claim(10);
+      expect(await queue.enqueue(item(`r${round}`))).toBe("accepted");
+      const finishing =
+        round % 2 === 0 ? queue.complete(first!) : queue.deadLetter(first!, new Error("given up"));
+      const claimed = [...(await queue.claim(10)), ...(await finishing.then(() => queue.claim(10)))];
+      expect(
+        claimed.map((q) => q.id),
+        `round ${round}`,
+      ).toEqual([first!.id]);
+      expect(await jsonFilesUnder(join(dir, "active")), `round ${round}`).toEqual([expect.any(String)]);
+      await queue.complete(claimed[0]!);
+    }
+    expect(queue.stats()).toMatchObject({ pending: 0, inMemory: 0, deadLettered: 30 });
+    expect(await jsonFilesUnder(join(dir, "active"))).toEqual([]);
+  });
 });
 
 async function jsonFilesUnder(dir: string): Promise<string[]> {
