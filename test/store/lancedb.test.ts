@@ -1,9 +1,9 @@
-import { execFile } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
+import { createInterface } from "node:readline";
 import { connect } from "@lancedb/lancedb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -16,8 +16,6 @@ import {
 import { COMPACT_EVERY_WRITES } from "../../src/store/lancedb/compaction.js";
 import { CONTRACT_DIMENSIONS, runChunkStoreContract } from "./contract.js";
 import { makeChunk, near, randomUnit, seededRandom } from "./fixtures.js";
-
-const run = promisify(execFile);
 
 runChunkStoreContract("LanceDB", async () => {
   const dir = await mkdtemp(join(tmpdir(), "clearance-lance-"));
@@ -201,27 +199,26 @@ describe("LanceDB store specifics", () => {
     const path = join(dir, "leases");
     await (await LanceChunkStore.open({ dir: path, dimensions: 8 })).close();
     const rounds = 12;
-    const startAt = String(Date.now() + 4_000);
-    const worker = (holder: string) =>
-      run(
-        process.execPath,
-        [
-          "--import",
-          "tsx",
-          join(import.meta.dirname, "lease-worker.ts"),
-          path,
-          holder,
-          startAt,
-          String(rounds),
-        ],
-        {
-          cwd: join(import.meta.dirname, "../.."),
-        },
-      );
-    const [a, b] = await Promise.all([worker("proc-a"), worker("proc-b")]);
-    const winsA: number[] = JSON.parse(a.stdout);
-    const winsB: number[] = JSON.parse(b.stdout);
-    expect([...winsA, ...winsB].sort((x, y) => x - y)).toEqual(Array.from({ length: rounds }, (_, i) => i));
+    const workers = ["proc-a", "proc-b"].map((holder) =>
+      startLeaseWorker(join(import.meta.dirname, "lease-worker.ts"), path, holder),
+    );
+    try {
+      // Both stores open before the first round: every round's two merges start together.
+      for (const worker of workers) expect(await worker.next()).toBe("ready");
+      const wins: number[] = [];
+      for (let round = 0; round < rounds; round++) {
+        for (const worker of workers) worker.send(`go ${round}`);
+        for (const worker of workers) {
+          const answer = await worker.next();
+          expect(answer).toMatch(new RegExp(`^round ${round} (won|lost)$`));
+          if (answer.endsWith("won")) wins.push(round);
+        }
+      }
+      expect(wins.sort((x, y) => x - y)).toEqual(Array.from({ length: rounds }, (_, i) => i));
+    } finally {
+      for (const worker of workers) worker.end();
+      await Promise.all(workers.map((w) => w.exited));
+    }
   });
 });
 
@@ -244,3 +241,32 @@ describe("openChunkStore", () => {
     });
   });
 });
+
+/** A lease-worker.ts process, told what to do line by line on stdin; `next` is its next stdout line. */
+function startLeaseWorker(file: string, path: string, holder: string) {
+  const child = spawn(process.execPath, ["--import", "tsx", file, path, holder], {
+    cwd: join(import.meta.dirname, "../.."),
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  // A worker that died is reported by `next`; writing to its closed stdin must not throw too.
+  child.stdin.on("error", () => undefined);
+  let stderr = "";
+  child.stderr.on("data", (d) => {
+    stderr += String(d);
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  return {
+    send: (line: string) => {
+      if (child.stdin.writable) child.stdin.write(`${line}\n`);
+    },
+    /** Closes its stdin: the worker closes its store and exits. */
+    end: () => child.stdin.end(),
+    next: async (): Promise<string> => {
+      const { value, done } = await lines.next();
+      if (done) throw new Error(`lease worker ${holder} exited early:\n${stderr}`);
+      return value;
+    },
+    exited,
+  };
+}
