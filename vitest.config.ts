@@ -1,4 +1,9 @@
 import { defineConfig } from "vitest/config";
+import { ramTmpdir } from "./test/ram-tmpdir.js";
+
+// Set before the worker forks start: they, and every process a test spawns, inherit it.
+const scratch = ramTmpdir();
+if (scratch) process.env.TMPDIR = scratch;
 
 export default defineConfig({
   test: {
