@@ -6,6 +6,8 @@ export interface CandidatePage {
   offset: number;
   recordIds?: readonly string[];
   syncIds?: readonly string[];
+  /** Most of the page will be dropped (sifted through an allow list): its order may be approximate (`SearchOptions.approximate`). */
+  approximate?: boolean;
   signal?: AbortSignal;
 }
 
@@ -28,6 +30,7 @@ export function vectorSource(
       offset: page.offset,
       ...(page.recordIds ? { recordIds: page.recordIds } : {}),
       ...(page.syncIds ? { syncIds: page.syncIds } : {}),
+      ...(page.approximate ? { approximate: true } : {}),
       ...(page.signal ? { signal: page.signal } : {}),
     });
 }
@@ -38,7 +41,7 @@ export function vectorSource(
  */
 export async function* candidateStream(
   source: CandidateSource,
-  filter: Pick<CandidatePage, "recordIds" | "syncIds" | "signal">,
+  filter: Pick<CandidatePage, "recordIds" | "syncIds" | "approximate" | "signal">,
   firstPage: number,
   grow = 1,
 ): AsyncGenerator<ScoredChunk> {

@@ -8,6 +8,13 @@ import type { FilterOutcome } from "./outcome.js";
 import { newTally } from "./report.js";
 import { trustedSince } from "./trust.js";
 
+/**
+ * A sync search checked against a list that keeps less than this share of its candidates asks for
+ * an approximate order (`SearchOptions.approximate`): the best k the list keeps come from a page
+ * several times k, whose membership does not depend on the re-rank.
+ */
+const SIFTED_BELOW_SHARE = 0.25;
+
 /** The subject's allow lists for every sync in scope, and whether they can serve as a filter. */
 export interface AllowLists {
   sets: AllowSet[];
@@ -136,9 +143,12 @@ export async function preFilter(
     sets.length === lists.sets.length ? {} : { syncIds: sets.map((set) => set.syncId) };
   if (checked.length > 0) {
     // Most candidates fail the list for someone who sees little: pages sized from the expected share.
-    const share = ctx.knowledge.rate(run.subject, ctx.settings.relation) ?? 0.1;
+    const known = ctx.knowledge.rate(run.subject, ctx.settings.relation);
+    const share = known ?? 0.1;
     const first = Math.min(2_000, Math.max(2 * k, Math.ceil((k / Math.max(share, 0.005)) * 1.5)));
-    streams.push(candidateStream(source, { ...only(checked), ...signal }, first, 2));
+    // When the list is known to keep few of the page, its order need not be exact (no re-rank).
+    const approximate = known !== undefined && known < SIFTED_BELOW_SHARE ? { approximate: true } : {};
+    streams.push(candidateStream(source, { ...only(checked), ...approximate, ...signal }, first, 2));
   }
   if (whole.length > 0) {
     streams.push(candidateStream(source, { ...only(whole), ...signal }, pageSize));

@@ -49,6 +49,13 @@ export interface SearchOptions extends ChunkFilter {
   limit: number;
   /** Skip this many of the best candidates first, to page through them. */
   offset?: number;
+  /**
+   * The caller keeps only a few of the page's candidates (it sifts them through an allow list), so
+   * an ANN index may skip re-ranking the page with the full vectors: which candidates the page
+   * holds is unchanged, their order and scores are the index's approximation. Exact searches and
+   * stores without a re-rank step ignore it.
+   */
+  approximate?: boolean;
   signal?: AbortSignal;
 }
 

@@ -281,7 +281,7 @@ describe("auto", () => {
   });
 
   // Fresh names: the store's state remembers every person an earlier test asked as.
-  it("a stranger who sees 10%: the whole first page, checked at once, holds k (no list needed, no second search)", async () => {
+  it("a stranger who sees 10%: the whole first page holds k once its rest is checked too (no list needed, no second search)", async () => {
     const access = accessWith({ "new-tenth@acme.test": GRANTS["tenth@acme.test"] });
     let searches = 0;
     const r = retriever(access, { maxFilterRecordIds: 10 });
@@ -301,7 +301,7 @@ describe("auto", () => {
     expect(report.strategy).toBe("race→post");
     expect(report.reason).toMatch(/found k in the whole first page/);
     expect(searches).toBe(1);
-    // Two syncs: the probe per sync, and the page's best and rest per sync.
+    // Two syncs: the probe, the page's best and then its rest, one request each per sync.
     expect(report.permissionCalls).toBeLessThanOrEqual(6);
     expect(lists.whole).toBe(0);
   });
@@ -340,8 +340,8 @@ describe("auto", () => {
       await oracle(access, "new-all@acme.test", "security incident", 5),
     );
     expect(report.strategy).toBe("race→post");
-    // The page's best candidates and its rest are checked at once (one request each per sync).
-    expect(report.permissionCalls).toBeLessThanOrEqual(4);
+    // The page's best candidates hold k: one check request per sync, the rest of the page unchecked.
+    expect(report.permissionCalls).toBeLessThanOrEqual(2);
     expect(report.elapsedMs).toBeLessThan(10_000);
   });
 
@@ -383,6 +383,37 @@ describe("auto", () => {
     expect(Math.max(...filters)).toBe(0);
     expect(report.checks).toBe(0);
     expect(report.permissionCalls).toBe(SYNCS.length);
+  });
+
+  it("a sync search checked against a list known to keep few candidates asks for an approximate page; one that keeps most does not", async () => {
+    const access = accessWith({
+      "pre-tenth@acme.test": GRANTS["tenth@acme.test"],
+      "pre-all@acme.test": () => true,
+    });
+    const r = retriever(access, { strategy: "pre", maxFilterRecordIds: 10 });
+    const asked = new Map<string, (boolean | undefined)[]>();
+    for (const [n, query] of ["budget roadmap", "security incident", "quarterly plan"].entries()) {
+      const inner = vectorSource(store, "acme", await embeddings.embedQuery(query));
+      for (const user of ["pre-tenth@acme.test", "pre-all@acme.test"]) {
+        const pages: (boolean | undefined)[] = [];
+        const { documents } = await r.retrieveFromSource(
+          (page) => {
+            pages.push(page.approximate);
+            return inner(page);
+          },
+          { user },
+        );
+        expect(documents.map((d) => d.id)).toEqual(await oracle(access, user, query, 5));
+        asked.set(`${user} ${n}`, pages);
+      }
+    }
+    // Nothing known about the share on the first query: exact order.
+    expect(asked.get("pre-tenth@acme.test 0")!.every((a) => a !== true)).toBe(true);
+    // Learnt that the list keeps about a tenth: the page is sifted, its order approximate.
+    expect(asked.get("pre-tenth@acme.test 2")![0]).toBe(true);
+    // Someone whose list keeps everything gets the page's top as it is: never approximate.
+    for (const n of [0, 1, 2])
+      expect(asked.get(`pre-all@acme.test ${n}`)!.every((a) => a !== true)).toBe(true);
   });
 
   it("searching the tenant unfiltered for the syncs in scope never returns a chunk of a sync out of scope", async () => {

@@ -185,6 +185,15 @@ describe("LanceDB store specifics", () => {
     // A large page through the index (re-ranked: the index is asked for twice as many).
     const page = await store.search(centers[0]!, { tenant: "tenant-a", limit: 600, offset: 100 });
     expect(page).toHaveLength(600);
+    // A page to be sifted skips the re-rank: the same candidates, best first by the index's scores.
+    const query = near(centers[4]!, random, 0.5);
+    const exact = await store.search(query, { tenant: "tenant-a", limit: 150 });
+    const sifted = await store.search(query, { tenant: "tenant-a", limit: 150, approximate: true });
+    expect(sifted).toHaveLength(150);
+    const inExact = new Set(exact.map((h) => h.chunk.id));
+    expect(sifted.filter((h) => inExact.has(h.chunk.id)).length).toBeGreaterThanOrEqual(145);
+    const scores = sifted.map((h) => h.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
     for (const s of [store, ann]) {
       const hits = await s.search(centers[0]!, { tenant: "tenant-a", limit: 3, recordIds: ["rec-5"] });
       expect(hits.map((h) => h.chunk.recordId)).toEqual(["rec-5", "rec-5", "rec-5"]);

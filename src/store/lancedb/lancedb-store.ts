@@ -225,7 +225,9 @@ export class LanceChunkStore implements ChunkStore {
     if (options.recordIds && options.recordIds.length <= this.exactFilterMaxRecordIds) {
       query = query.bypassVectorIndex();
     } else {
-      query = this.lance.tuneAnnQuery(query, this.annQuery, options.limit + offset);
+      query = this.lance.tuneAnnQuery(query, this.annQuery, options.limit + offset, {
+        rerank: options.approximate !== true,
+      });
     }
     const rows = (await this.read("search", () => query.toArray())) as (ChunkRow & { _distance: number })[];
     options.signal?.throwIfAborted();
