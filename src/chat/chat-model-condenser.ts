@@ -1,4 +1,5 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import { MissingDependencyError } from "../optional-dependency.js";
 import type { CondenseCall } from "./condense-chain.js";
 import type { CondenseInput, QueryCondenser } from "./condenser.js";
 import { AnswerError } from "./errors.js";
@@ -35,14 +36,18 @@ export class ChatModelCondenser implements QueryCondenser {
     // The conversation only: a client's own system messages are not instructions for this model.
     const conversation = history.filter((m) => m.role !== "system" && m.content.trim() !== "");
     if (!conversation.some((m) => m.role !== "assistant")) return question;
-    // LangChain's prompt machinery is loaded at the first follow-up (see condense-chain.ts).
+    // LangChain's prompt machinery is loaded at the first follow-up (see condense-chain.ts), once
+    // for calls made at once. Loading it and building the chain from the model can fail too, so
+    // inside the try: such a failure is the model's, as it was when the constructor built the chain.
     this.#call ??= import("./condense-chain.js").then(({ condenseCall }) => condenseCall(this.#model));
-    const call = await this.#call;
     let query: string;
     try {
+      const call = await this.#call;
       query = await call(conversation, question, signal);
     } catch (error) {
       if (signal?.aborted) throw signal.reason ?? error;
+      // Says which package to install, as ChatModelAnswerer does: no model call happened.
+      if (error instanceof MissingDependencyError) throw error;
       const detail = error instanceof Error ? error.message : String(error);
       throw new AnswerError(`the chat model failed to condense the question (${detail})`, { cause: error });
     }

@@ -1,3 +1,4 @@
+import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { BaseMessage } from "@langchain/core/messages";
 import { FakeListChatModel } from "@langchain/core/utils/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -13,6 +14,7 @@ import {
   createChatHandler,
   RuleCondenser,
 } from "../../src/chat/index.js";
+import { MissingDependencyError } from "../../src/optional-dependency.js";
 import { ANA, type ChatWorld, chatRequest, headerUser, LEO, startChatWorld } from "./helpers/world.js";
 
 const user = (content: string): ChatMessage => ({ role: "user", content });
@@ -104,6 +106,33 @@ describe("ChatModelCondenser (LangChain's history-aware pattern)", () => {
       .condense({ history: [user("Q3 revenue?")], question: "and Q2?" })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AnswerError);
+  });
+
+  it("fails its first follow-up with a typed error when the chain it loads then cannot be built, or the model's package is missing", async () => {
+    // The prompt chain is built at the first follow-up (condense-chain.ts), no longer in the
+    // constructor: a model LangChain cannot pipe (a field that is neither runnable, function nor
+    // object) fails there, and must fail as AnswerError like any model failure, not as a bare Error.
+    const notPipeable = { _llmType: () => "not-a-chat-model", temperature: 0 } as unknown as BaseChatModel;
+    const condenser = new ChatModelCondenser(notPipeable);
+    const followUp = { history: [user("Q3 revenue?")], question: "and Q2?" };
+    const [first, second] = await Promise.all([
+      condenser.condense(followUp).catch((e: unknown) => e),
+      condenser.condense(followUp).catch((e: unknown) => e),
+    ]);
+    expect(first).toBeInstanceOf(AnswerError);
+    expect((first as AnswerError).cause).toBeInstanceOf(Error);
+    expect(second).toBeInstanceOf(AnswerError);
+
+    // Which package to install, as ChatModelAnswerer says it (DEPENDENCY_MISSING, not ANSWER_FAILED):
+    // createAnswerer's lazy ChatOpenAI throws this at its first call, which is a follow-up's condense
+    // when the conversation's first request already has a history.
+    const missing = new RecordingModel({ responses: ["x"] });
+    missing._generate = async () => {
+      throw new MissingDependencyError("openai", "@langchain/openai");
+    };
+    const error = await new ChatModelCondenser(missing).condense(followUp).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MissingDependencyError);
+    expect((error as MissingDependencyError).code).toBe("DEPENDENCY_MISSING");
   });
 
   it("is what a ChatModelAnswerer brings for its follow-ups", () => {
