@@ -53,6 +53,17 @@ const moduleUrls = {
     context.onLoad({ filter: /\.ts$/ }, (args) => {
       if (!args.path.startsWith(srcDir + sep)) return undefined;
       const source = readFileSync(args.path, "utf8");
+      // These would resolve against the chunk's folder once bundled, silently: refuse them.
+      const unsupported = /import\.meta\.(dirname|filename|resolve)\b/.exec(source);
+      if (unsupported) {
+        return {
+          errors: [
+            {
+              text: `${relative(srcDir, args.path)} uses ${unsupported[0]}, which the bundle cannot keep pointing at the module's own folder: use new URL("…", import.meta.url) instead`,
+            },
+          ],
+        };
+      }
       if (!source.includes("import.meta.url")) return undefined;
       const asBuilt = relative(srcDir, args.path).split(sep).join("/").replace(/\.ts$/, ".js");
       const url = `new URL(${JSON.stringify(asBuilt)}, new URL(${ROOT_MARKER}, import.meta.url)).href`;
