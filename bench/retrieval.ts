@@ -70,6 +70,7 @@ async function main() {
       syncKind: (id, signal) => catalog.kind(id, signal),
     });
     const queries = Array.from({ length: QUERIES + WARMUP }, () => world.query());
+    const retrievers: PermissionAwareRetriever[] = [];
 
     const unfiltered: number[] = [];
     for (const [n, q] of queries.entries()) {
@@ -96,6 +97,10 @@ async function main() {
         };
       }
       let retriever: PermissionAwareRetriever | undefined;
+      const made = (r: PermissionAwareRetriever) => {
+        retrievers.push(r);
+        return r;
+      };
       const follower =
         mode === "follow"
           ? new PermissionFollower({
@@ -106,16 +111,18 @@ async function main() {
             })
           : undefined;
       if (follower) followers.push(follower);
-      retriever = new PermissionAwareRetriever({
-        store: world.store,
-        embeddings: { embedQuery: async () => [], embedDocuments: async () => [] },
-        access,
-        tenant: TENANT,
-        syncIds: (signal) => catalog.syncIds(signal),
-        k: K,
-        freshnessMs: mode === "follow" ? 60_000 : 0,
-        ...(follower ? { changes: follower.forTenant(TENANT) } : {}),
-      });
+      retriever = made(
+        new PermissionAwareRetriever({
+          store: world.store,
+          embeddings: { embedQuery: async () => [], embedDocuments: async () => [] },
+          access,
+          tenant: TENANT,
+          syncIds: (signal) => catalog.syncIds(signal),
+          k: K,
+          freshnessMs: mode === "follow" ? 60_000 : 0,
+          ...(follower ? { changes: follower.forTenant(TENANT) } : {}),
+        }),
+      );
       const r = retriever;
       return async (person, q) => {
         const start = performance.now();
@@ -159,7 +166,9 @@ async function main() {
       const exactCold = strangers.map((p) => world.exactTopK(coldQuery, p.allowed, K));
       for (const { mode, label: modeLabel } of MODES) {
         // Strangers to this mode's retriever: forget what another mode's retriever stored about them
-        // before it is made (it reads what the store knows about people ahead of their first query).
+        // before it is made (it reads what the store knows about people ahead of their first query);
+        // the earlier retrievers' writes, which wait a second, land first.
+        await Promise.all(retrievers.map((r) => r.flushKnowledge()));
         for (const person of strangers)
           await world.store.deleteState(`allow-rate:${TENANT}`, `can_read:${person.email}`);
         const run = retrieverFor(mode);

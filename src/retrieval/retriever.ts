@@ -188,6 +188,15 @@ export class PermissionAwareRetriever extends BaseRetriever<RetrievedChunkMetada
     }
   }
 
+  /**
+   * Writes what was learnt about people (allow rates, list sizes) that still waits to be written
+   * to the store's state (writes wait about a second, off the queries' path): before shutdown, or
+   * before another process must see it.
+   */
+  async flushKnowledge(): Promise<void> {
+    await Promise.all(this.#contexts().map((ctx) => ctx.knowledge.flush()));
+  }
+
   /** Empties every cache (decisions, allow lists, observed allow rates). */
   clearCaches(): void {
     for (const ctx of this.#contexts()) {

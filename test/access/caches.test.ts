@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { AllowSetCache, DecisionCache, SubjectKnowledge } from "../../src/access/index.js";
 
 const doc = (recordId: string, syncId = "s1") => ({ syncId, recordId });
@@ -147,7 +147,7 @@ describe("SubjectKnowledge", () => {
     const first = new SubjectKnowledge({ tenant: "acme", state: store });
     first.recordScan("Ana@x.test", "can_read", 200, 2);
     first.recordLists("ana@x.test", "can_read", { s1: 25 });
-    await new Promise((resolve) => setImmediate(resolve));
+    await first.flush();
     expect([...state.keys()]).toEqual(["allow-rate:acme|can_read:ana@x.test"]);
     const second = new SubjectKnowledge({ tenant: "acme", state: store });
     expect(second.peek("ana@x.test", "can_read")).toBeUndefined();
@@ -186,7 +186,7 @@ describe("SubjectKnowledge", () => {
     expect(reads).toEqual({ get: 0, list: 1 });
     // What it learns is written and kept in the scope it holds, and another instance reads it.
     known.recordScan("raj@x.test", "can_read", 40, 40);
-    await new Promise((resolve) => setImmediate(resolve));
+    await known.flush();
     const other = new SubjectKnowledge({ tenant: "acme", state: store });
     expect(await other.recall("raj@x.test", "can_read")).toMatchObject({ scanned: 40, allowed: 40 });
     expect(reads.get).toBe(0);
@@ -223,6 +223,32 @@ describe("SubjectKnowledge", () => {
     });
     expect(await unlisted.recall("ana@x.test", "can_read")).toMatchObject({ scanned: 20, allowed: 2 });
     expect(gets).toBe(1);
+  });
+
+  it("writes in the background after writeDelayMs, one write per person for all they taught meanwhile", async () => {
+    const writes: string[] = [];
+    const store = {
+      getState: async () => undefined,
+      putState: async (_scope: string, key: string, value: string) => {
+        writes.push(`${key} ${value}`);
+      },
+    };
+    const known = new SubjectKnowledge({ tenant: "acme", state: store, writeDelayMs: 30 });
+    known.recordScan("ana@x.test", "can_read", 30, 3);
+    known.recordLists("ana@x.test", "can_read", { s1: 250 });
+    known.recordScan("leo@x.test", "can_read", 30, 30);
+    await new Promise((resolve) => setImmediate(resolve));
+    // Nothing during the query that taught it.
+    expect(writes).toEqual([]);
+    await vi.waitFor(() => expect(writes).toHaveLength(2));
+    expect(writes).toEqual([
+      `can_read:ana@x.test ${JSON.stringify({ scanned: 30, allowed: 3, listSizes: { s1: 250 } })}`,
+      `can_read:leo@x.test ${JSON.stringify({ scanned: 30, allowed: 30 })}`,
+    ]);
+    // Written now: a change within writeEveryMs waits for the next write.
+    known.recordScan("ana@x.test", "can_read", 30, 3);
+    await known.flush();
+    expect(writes).toHaveLength(2);
   });
 
   it("treats broken or unreadable state as a stranger, never as an error", async () => {

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { PermissionsTimeoutError, PermissionsUnavailableError } from "../../src/access/index.js";
 import type { CorpusSpec } from "../../src/emulator/index.js";
 import { PermissionFollower } from "../../src/freshness/index.js";
@@ -482,7 +482,15 @@ describe("over the emulator: exactly k at 0.1% selectivity", () => {
 
   it("remembers a person in the store's state: a new retriever (a restart, a replica) does not treat them as a stranger", async () => {
     // The test above taught a retriever about rare@big.test; what it learnt is in the store.
-    const state = await world.store.listState("allow-rate:big");
+    // Written in the background about a second after the query that taught it.
+    const state = await vi.waitFor(
+      async () => {
+        const scope = await world.store.listState("allow-rate:big");
+        expect(scope.has("can_read:rare@big.test")).toBe(true);
+        return scope;
+      },
+      { timeout: 10_000 },
+    );
     expect(JSON.parse(state.get("can_read:rare@big.test")!)).toMatchObject({ listSizes: expect.any(Object) });
     const restarted = createManagedSyncRetriever({
       client: world.client,

@@ -440,11 +440,14 @@ describe("auto", () => {
     expect(documents.map((d) => d.id)).toEqual(best.map((hit) => hit.chunk.id));
   });
 
-  it("post-filters a subject who sees everything, with k × initialOverFetch candidates", async () => {
-    const access = accessWith(GRANTS);
+  it("post-filters a subject known to see everything, with k × initialOverFetch candidates", async () => {
+    const access = accessWith({ "seen-all@acme.test": () => true });
+    // Another retriever (a replica) taught the store's state that this person sees everything.
+    const teacher = retriever(access, { strategy: "post" });
+    await teacher.retrieveWithReport("budget", { user: "seen-all@acme.test" });
+    await teacher.flushKnowledge();
     const r = retriever(access);
-    await r.retrieveWithReport("budget", { user: "all@acme.test" });
-    const { report } = await r.retrieveWithReport("security", { user: "all@acme.test" });
+    const { report } = await r.retrieveWithReport("security", { user: "seen-all@acme.test" });
     expect(report.strategy).toBe("post");
     expect(report.candidatesScanned).toBe(15);
     expect(report.permissionCalls).toBeLessThanOrEqual(2);
