@@ -57,6 +57,9 @@ export async function startMcpWorld(): Promise<McpWorld> {
     const clients = new TenantClients({
       baseUrl: demo.emulator.url,
       credentials: { signingKey: demo.emulator.signingKeyPem!, projectId: demo.emulator.projectId },
+      // Retried as often as by default, without the default's backoff (200 ms doubling): the
+      // test of a failing Permissions API otherwise spent ~5 s waiting between 503s.
+      retry: { baseDelayMs: 5, maxDelayMs: 20 },
     });
     const batchChecks = new Map<string, number>();
     const records = await loadCorpusRecords(CORPUS_DIR);
