@@ -312,15 +312,19 @@ export class SpoolQueue {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
       throw error;
     }
-    lane.onDisk = Math.max(0, lane.onDisk - 1);
+    // Counted on disk until it is claimed (or dead-lettered) in the same step: while the file is
+    // read it is in neither place, and `pending` dropping to 0 there let idle() resolve with the
+    // event unprocessed (a test's settle() then found its change missing).
     try {
       const queued = parseQueuedItem(await readFile(to, "utf8"));
+      lane.onDisk = Math.max(0, lane.onDisk - 1);
       this.claimed.set(queued.id, queued);
       lane.inMemory++;
       return queued;
     } catch {
       // A file we did not write (or a torn one from a foreign tool): keep it for a human, never retry it forever.
       await this.dead.keep(to, name).catch(() => undefined);
+      lane.onDisk = Math.max(0, lane.onDisk - 1);
       this.counts.deadLettered++;
       return undefined;
     }

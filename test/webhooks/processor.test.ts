@@ -111,6 +111,24 @@ describe("webhook processor over the spool queue", () => {
     expect(queue.stats()).toMatchObject({ pending: 0, processed: 5, failed: 0 });
   });
 
+  it("counts an event as pending at every step of its claim, so idle() cannot resolve mid-claim", async () => {
+    await queue.enqueue(item("a"));
+    // The claim moves the file to active/ and then reads it: look at the count on every turn of
+    // the event loop in between (a file read is several turns).
+    let done = false;
+    const claiming = queue.claim(10).finally(() => {
+      done = true;
+    });
+    const seen = new Set<number>();
+    while (!done) {
+      seen.add(queue.stats().pending);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(await claiming).toHaveLength(1);
+    expect([...seen]).toEqual([1]);
+    expect(queue.stats()).toMatchObject({ pending: 1, inMemory: 1 });
+  });
+
   it("retries a failing record with backoff until it succeeds", async () => {
     worker.script.set("a", [new Error("503"), new Error("503")]);
     await queue.enqueue(item("a"));
