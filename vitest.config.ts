@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 import { ramTmpdir } from "./test/ram-tmpdir.js";
 
@@ -11,10 +12,14 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
-    // Test files run one after another in one worker on a 2-core machine (vitest's default there:
-    // cores − 1), and reuse its loaded modules instead of importing LangChain, zod, LanceDB and the
-    // sources again per file (80 s of a 530 s run). What a file leaves in the environment is undone
-    // by restore-env.ts; modules are shared, so a test must not rely on a module's fresh state.
+    // At least two workers, even on 2 cores (vitest's default there is cores − 1 = one): many
+    // files spend much of their time waiting on child processes, servers and disk, and one worker
+    // left the second core idle then (npm test 166 s with one worker, 110 s with two, same load).
+    maxWorkers: Math.max(2, availableParallelism() - 1),
+    // Each worker reuses its loaded modules from file to file instead of importing LangChain, zod,
+    // LanceDB and the sources again per file (80 s of a 530 s run). What a file leaves in the
+    // environment is undone by restore-env.ts; modules are shared, so a test must not rely on a
+    // module's fresh state.
     isolate: false,
     setupFiles: ["test/restore-env.ts"],
     reporters: ["default"],
