@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { transformer } from "@openfga/syntax-transformer";
@@ -150,16 +150,20 @@ condition in_office_hours(hour: int) {
 
   it("loads a corpus's own model from a .fga or .json file", () => {
     const dir = mkdtempSync(join(tmpdir(), "authz-model-"));
-    writeFileSync(join(dir, "model.fga"), dsl);
-    writeFileSync(join(dir, "model.json"), JSON.stringify(transformer.transformDSLToJSONObject(dsl)));
-    writeFileSync(join(dir, "broken.json"), "{");
-    expect([...loadModelFile(join(dir, "model.fga")).types.keys()]).toEqual(["user", "group", "doc"]);
-    expect(
-      loadModelFile(join(dir, "model.json")).relation("doc", "viewer")?.direct.usersets.has("group#member"),
-    ).toBe(true);
-    expect(() => loadModelFile(join(dir, "broken.json"))).toThrow(/not valid JSON/);
-    expect(() => loadModelFile(join(dir, "missing.fga"))).toThrow(/cannot read/);
-    expect(() => loadModelFile(join(dir, "model.json")).requireType("folder")).toThrow(/type 'folder'/);
+    try {
+      writeFileSync(join(dir, "model.fga"), dsl);
+      writeFileSync(join(dir, "model.json"), JSON.stringify(transformer.transformDSLToJSONObject(dsl)));
+      writeFileSync(join(dir, "broken.json"), "{");
+      expect([...loadModelFile(join(dir, "model.fga")).types.keys()]).toEqual(["user", "group", "doc"]);
+      expect(
+        loadModelFile(join(dir, "model.json")).relation("doc", "viewer")?.direct.usersets.has("group#member"),
+      ).toBe(true);
+      expect(() => loadModelFile(join(dir, "broken.json"))).toThrow(/not valid JSON/);
+      expect(() => loadModelFile(join(dir, "missing.fga"))).toThrow(/cannot read/);
+      expect(() => loadModelFile(join(dir, "model.json")).requireType("folder")).toThrow(/type 'folder'/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("ignores stored tuples the current model rejects (model evolution)", () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -90,6 +90,7 @@ describe("loadConfig", () => {
       env: { PARAGON_USER_TOKEN: "t", CLEARANCE_K: "5" },
       overrides: { retrieval: { strategy: "post" } },
     });
+    rmSync(dir, { recursive: true, force: true });
     expect(config.tenant).toBe("from-file");
     expect(config.retrieval).toMatchObject({ k: 5, strategy: "post" });
   });
@@ -101,7 +102,9 @@ describe("loadConfig", () => {
     const dir = mkdtempSync(join(tmpdir(), "clearance-config-"));
     const file = join(dir, "bad.yaml");
     writeFileSync(file, "- just\n- a list\n");
-    expect(problemsOf(() => loadConfig({ file, env: minimalEnv }))[0]).toMatch(/not valid YAML\/JSON/);
+    const problems = problemsOf(() => loadConfig({ file, env: minimalEnv }));
+    rmSync(dir, { recursive: true, force: true });
+    expect(problems[0]).toMatch(/not valid YAML\/JSON/);
   });
 
   it("rejects an overlap that is not smaller than the chunk size", () => {
