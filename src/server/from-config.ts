@@ -103,6 +103,8 @@ export async function openConfiguredTenants(
       store,
       embeddings,
       close: async () => {
+        // Learnt allow rates wait ~1 s to be written: written now, the next process knows these people.
+        await retrievers.flushKnowledge();
         await follower?.close();
         await store.close();
       },

@@ -11,6 +11,8 @@ import type { ChatResponseBody } from "../../src/chat/index.js";
 import { formatQueryResult, queryCommand, runQuery } from "../../src/cli/commands/query.js";
 import { startServe } from "../../src/cli/commands/serve.js";
 import { type Demo, startDemo } from "../../src/demo/index.js";
+import { createEmbeddings } from "../../src/embeddings/index.js";
+import { openChunkStore } from "../../src/store/index.js";
 import { CORPUS_DIR } from "./helpers/demo-server.js";
 
 const SAM = "sam@northwind.test";
@@ -151,6 +153,22 @@ describe("clearance serve and query over a configured store", () => {
       /as sam@northwind\.test · strategy (race→)?(post|pre)\S* · 4\/4 returned · \d+ candidates scanned · \d+ permission calls?/,
     );
     expect(formatQueryResult(sam)).toContain("Answer (extractive):");
+  });
+
+  it("query: what it learnt about the person is in the store when it exits, so the next run knows them", async () => {
+    // Learnt allow rates are written about a second after a query; the command must not exit first.
+    const priya = "priya@northwind.test";
+    await runQuery(DEPLOY, { user: priya, config: configFile, corpus: CORPUS_DIR, extractive: true });
+    const store = await openChunkStore(
+      { kind: "lancedb", dir: join(dir, "store") },
+      await createEmbeddings().dimensions(),
+    );
+    try {
+      const learnt = await store.getState("allow-rate:northwind", `can_read:${priya}`);
+      expect(JSON.parse(learnt ?? "null")).toMatchObject({ scanned: expect.any(Number) });
+    } finally {
+      await store.close();
+    }
   });
 
   it("serve --dev-identity: the configured store, people from a corpus folder", async () => {

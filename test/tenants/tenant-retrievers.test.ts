@@ -119,6 +119,25 @@ describe("TenantRetrievers", () => {
     expect(() => new TenantRetrievers({ create, maxTenants: 0 })).toThrowError(/maxTenants/);
   });
 
+  it("writes an evicted tenant's learnt allow rates at once, and every held tenant's on flushKnowledge()", async () => {
+    const flushed: string[] = [];
+    const retrievers = new TenantRetrievers({
+      maxTenants: 1,
+      create: (tenant) => {
+        const retriever = create(tenant);
+        retriever.flushKnowledge = async () => {
+          flushed.push(tenant);
+        };
+        return retriever;
+      },
+    });
+    retrievers.forTenant("northwind");
+    retrievers.forTenant("contoso");
+    expect(flushed).toEqual(["northwind"]);
+    await retrievers.flushKnowledge();
+    expect(flushed).toEqual(["northwind", "contoso"]);
+  });
+
   it("refuses an unknown tenant, an empty one, and a factory that returns another tenant's retriever", () => {
     const retrievers = new TenantRetrievers({ create, isKnown: (t) => t in TENANTS });
     expect(() => retrievers.forTenant("mallory")).toThrowError(UnknownTenantError);
