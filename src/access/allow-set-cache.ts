@@ -55,13 +55,15 @@ export class AllowSetCache {
 
   /**
    * The cached list, or one fetched with `fetch` (shared with any concurrent caller). A `partial`
-   * answer serves its caller only (not cached).
+   * answer serves its caller only (not cached), and a concurrent caller only when it too asked for
+   * a probe (`partialOk`): one that needs the whole list fetches its own.
    */
   async get(
     subject: Subject,
     relation: Relation,
     syncId: string,
     fetch: () => Promise<AllowList>,
+    options: { partialOk?: boolean } = {},
   ): Promise<{ set: AllowSet; fetched: boolean; calls: number }> {
     const key = keyOf(normalizeSubject(subject), relation, syncId);
     const cached = this.#cache?.get(key);
@@ -70,7 +72,10 @@ export class AllowSetCache {
     // A list requested before an invalidation may miss the change behind it: ask again instead.
     if (pending && !this.#watermark.predates(pending.requestedAt)) {
       try {
-        return { set: await pending.promise, fetched: false, calls: 0 };
+        const shared = await pending.promise;
+        // A stranger's probe joined by a query that needs the whole list (a pre-filter, the race's
+        // second fetch) would leave that query post-filtering on a budget: fewer than k.
+        if (!shared.partial || options.partialOk) return { set: shared, fetched: false, calls: 0 };
       } catch {
         // The sharer's fetch failed or was cancelled by its own caller: fetch our own (a real
         // outage fails that one too).

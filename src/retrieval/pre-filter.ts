@@ -55,8 +55,13 @@ export async function loadAllowLists(
       if (cached && trust?.through !== undefined && cached.requestedAt < trust.since) {
         ctx.allowSets.delete(subject, relation, syncId);
       }
-      return ctx.allowSets.get(subject, relation, syncId, () =>
-        ctx.access.listObjects(subject, relation, syncId, signal, hint(syncId)),
+      const context = hint(syncId);
+      return ctx.allowSets.get(
+        subject,
+        relation,
+        syncId,
+        () => ctx.access.listObjects(subject, relation, syncId, signal, context),
+        { partialOk: context?.unknownSize === true },
       );
     }),
   );

@@ -92,6 +92,46 @@ describe("AllowSetCache", () => {
     expect(cache.peek("ana@x.test", "can_read", "s1")?.requestedAt).toBeGreaterThan(0);
   });
 
+  it("never caches a stranger's partial probe, nor hands it to a caller that wants the whole list", async () => {
+    const cache = new AllowSetCache({ ttlMs: 60_000 });
+    let release = () => {};
+    const probe = cache.get(
+      "ana@x.test",
+      "can_read",
+      "s1",
+      () =>
+        new Promise((resolve) => {
+          release = () => resolve({ recordIds: ["a"], complete: false, partial: true, calls: 1 });
+        }),
+      { partialOk: true },
+    );
+    // A query that needs the whole list (pre-filter, or the race's second fetch) asks while the
+    // probe is in flight: joined, it would get the cut list and give up pre-filtering.
+    const whole = cache.get("ana@x.test", "can_read", "s1", list(["a", "b"]));
+    release();
+    expect((await probe).set).toMatchObject({ complete: false, partial: true });
+    const answer = await whole;
+    expect(answer.fetched).toBe(true);
+    expect(answer.set.complete).toBe(true);
+    expect([...answer.set.recordIds]).toEqual(["a", "b"]);
+    // Another probe may share one in flight: both only want one capped answer.
+    let fetches = 0;
+    const cut = async () => {
+      fetches += 1;
+      await new Promise((resolve) => setImmediate(resolve));
+      return { recordIds: ["a"], complete: false, partial: true, calls: 1 };
+    };
+    const other = new AllowSetCache({ ttlMs: 60_000 });
+    const [one, two] = await Promise.all([
+      other.get("leo@x.test", "can_read", "s1", cut, { partialOk: true }),
+      other.get("leo@x.test", "can_read", "s1", cut, { partialOk: true }),
+    ]);
+    expect(fetches).toBe(1);
+    expect(two).toMatchObject({ fetched: false, set: { partial: true } });
+    expect(one.set.partial).toBe(true);
+    expect(other.peek("leo@x.test", "can_read", "s1")).toBeUndefined();
+  });
+
   it("never caches a failed fetch", async () => {
     const cache = new AllowSetCache({ ttlMs: 60_000 });
     await expect(
