@@ -49,6 +49,8 @@ export class TenantRetrievers
   readonly #create: (tenant: string) => PermissionAwareRetriever;
   readonly #isKnown: ((tenant: string) => boolean) | undefined;
   readonly #held: LRUCache<string, PermissionAwareRetriever>;
+  /** Evicted retrievers' writes still going: flushKnowledge() (and so closing the store) waits for them. */
+  readonly #evictedFlushes = new Set<Promise<void>>();
 
   constructor(options: TenantRetrieversOptions) {
     super();
@@ -61,7 +63,11 @@ export class TenantRetrievers
     this.#held = new LRUCache({
       max,
       // An evicted tenant's learnt allow rates would otherwise wait for a timer on a retriever nobody holds.
-      dispose: (retriever) => void retriever.flushKnowledge(),
+      dispose: (retriever) => {
+        const flushing = retriever.flushKnowledge().catch(() => undefined);
+        this.#evictedFlushes.add(flushing);
+        void flushing.finally(() => this.#evictedFlushes.delete(flushing));
+      },
     });
   }
 
@@ -118,7 +124,10 @@ export class TenantRetrievers
    * state now instead of about a second later: before the store closes.
    */
   async flushKnowledge(): Promise<void> {
-    await Promise.all([...this.#held.values()].map((retriever) => retriever.flushKnowledge()));
+    await Promise.all([
+      ...[...this.#held.values()].map((retriever) => retriever.flushKnowledge()),
+      ...this.#evictedFlushes,
+    ]);
   }
 
   /** Drops every held retriever (and its caches). */

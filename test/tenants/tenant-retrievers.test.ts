@@ -138,6 +138,34 @@ describe("TenantRetrievers", () => {
     expect(flushed).toEqual(["northwind", "contoso"]);
   });
 
+  it("flushKnowledge() also waits for an evicted tenant's write still in progress (the store closes after it)", async () => {
+    let finishEvicted = () => {};
+    const retrievers = new TenantRetrievers({
+      maxTenants: 1,
+      create: (tenant) => {
+        const retriever = create(tenant);
+        retriever.flushKnowledge = () =>
+          tenant === "northwind"
+            ? new Promise<void>((resolve) => {
+                finishEvicted = resolve;
+              })
+            : Promise.resolve();
+        return retriever;
+      },
+    });
+    retrievers.forTenant("northwind");
+    retrievers.forTenant("contoso"); // evicts northwind: its write starts and is still going
+    let done = false;
+    const flushing = retrievers.flushKnowledge().then(() => {
+      done = true;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(done).toBe(false);
+    finishEvicted();
+    await flushing;
+    expect(done).toBe(true);
+  });
+
   it("refuses an unknown tenant, an empty one, and a factory that returns another tenant's retriever", () => {
     const retrievers = new TenantRetrievers({ create, isKnown: (t) => t in TENANTS });
     expect(() => retrievers.forTenant("mallory")).toThrowError(UnknownTenantError);
