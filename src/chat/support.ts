@@ -146,13 +146,15 @@ export function assessSentences(question: string, sources: readonly AnswerSource
 function candidatesOf(sources: readonly AnswerSource[]): Candidate[] {
   const out: Candidate[] = [];
   for (const source of sources) {
-    const name = termsOf(source.name.replace(/\.[a-z0-9]{1,5}$/i, ""));
+    const stem = source.name.replace(/\.[a-z0-9]{1,5}$/i, "");
+    const name = termsOf(stem);
+    const ownName = flat(stem);
     const passages = passagesOf(source.text);
     // The first chunk opens with the document's own title: part of its name, not a section heading.
     const first = passages[0]?.sentence;
     const title = source.chunkIndex === 0 && first !== undefined && isTitle(first) ? first : undefined;
     passages.forEach(({ sentence, heading, step }, i) => {
-      if (isTitle(sentence) || isByline(sentence) || namesOnly(sentence, source.name)) return;
+      if (isTitle(sentence) || isByline(sentence) || namesOnly(sentence, ownName)) return;
       const next = passages[i + 1]?.sentence;
       const quote = sentence.endsWith(":") && next ? `${sentence} ${next}` : sentence;
       const pointers = quote.match(POINTER) ?? [];
@@ -189,11 +191,14 @@ function isByline(sentence: string): boolean {
  * "Ticket: CS0001050: Pinecrest Outfitters asks for the September 14 root cause" and "Title: …"
  * are its name, which says what the record is about, not what it says.
  */
-function namesOnly(sentence: string, name: string): boolean {
-  const flat = (text: string) => text.toLowerCase().replace(/\s+/g, " ").trim();
-  const own = flat(name.replace(/\.[a-z0-9]{1,5}$/i, ""));
+function namesOnly(sentence: string, ownName: string): boolean {
   const said = flat(sentence).replace(/[.:]$/, "");
-  return said === own || said.replace(/^[\p{L} ]{1,24}: /u, "") === own;
+  return said === ownName || said.replace(/^[\p{L} ]{1,24}: /u, "") === ownName;
+}
+
+/** Lower case, whitespace runs as one space: how a line and a name are compared. */
+function flat(text: string): string {
+  return text.toLowerCase().replace(/\s+/g, " ").trim();
 }
 
 /**
