@@ -317,16 +317,16 @@ export class SpoolQueue {
     // event unprocessed (a test's settle() then found its change missing).
     try {
       const queued = parseQueuedItem(await readFile(to, "utf8"));
-      lane.onDisk = Math.max(0, lane.onDisk - 1);
       this.claimed.set(queued.id, queued);
       lane.inMemory++;
       return queued;
     } catch {
       // A file we did not write (or a torn one from a foreign tool): keep it for a human, never retry it forever.
       await this.dead.keep(to, name).catch(() => undefined);
-      lane.onDisk = Math.max(0, lane.onDisk - 1);
       this.counts.deadLettered++;
       return undefined;
+    } finally {
+      lane.onDisk = Math.max(0, lane.onDisk - 1);
     }
   }
 
