@@ -42,12 +42,7 @@ export function tuneAnnQuery(
   options: { rerank?: boolean } = {},
 ): VectorQuery {
   let tuned = query;
-  const refineFactor =
-    options.rerank === false
-      ? undefined
-      : ann.refineFactor !== undefined && results >= REFINE_ONCE_FROM
-        ? Math.min(ann.refineFactor, 1)
-        : ann.refineFactor;
+  const refineFactor = options.rerank === false ? undefined : refineFactorFor(ann, results);
   if (ann.efPerResult !== undefined) {
     const lancedbDefault = Math.ceil(1.5 * results);
     // Re-ranking asks the index for results × refineFactor candidates, and LanceDB refuses an ef
@@ -60,4 +55,10 @@ export function tuneAnnQuery(
   if (refineFactor !== undefined) tuned = tuned.refineFactor(refineFactor);
   if (ann.nprobes !== undefined) tuned = tuned.nprobes(ann.nprobes);
   return tuned;
+}
+
+/** How many times the page is fetched in full vectors to re-rank it: once for pages past {@link REFINE_ONCE_FROM}. */
+function refineFactorFor(ann: AnnQuery, results: number): number | undefined {
+  if (ann.refineFactor === undefined || results < REFINE_ONCE_FROM) return ann.refineFactor;
+  return Math.min(ann.refineFactor, 1);
 }
