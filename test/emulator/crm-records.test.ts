@@ -31,6 +31,16 @@ const syncFor = (emu: Emulator, tenant: string, pipeline: string) => {
   return sync.id;
 };
 
+/** The webhooks Paragon documents for a record created, updated and deleted, in that order. */
+const lifecycleHooks = (sync: string, syncInstanceId: string, recordId: string, model: string) =>
+  ["record_created", "record_updated", "record_deleted"].map((event) => ({
+    event,
+    sync,
+    syncInstanceId,
+    user: { id: "northwind" },
+    data: { recordId, model },
+  }));
+
 const newDeal = {
   name: "Initech pilot",
   amount: 50000,
@@ -183,15 +193,7 @@ describe("CRM and ticketing records in the emulator", () => {
     expect(page.body.paging).toMatchObject({ totalRecords: 3, totalActiveRecords: 2 });
 
     await emu.webhooks.idle();
-    expect(hooks).toEqual(
-      ["record_created", "record_updated", "record_deleted"].map((event) => ({
-        event,
-        sync: "salesforce",
-        syncInstanceId: deals,
-        user: { id: "northwind" },
-        data: { recordId: id, model: "deals" },
-      })),
-    );
+    expect(hooks).toEqual(lifecycleHooks("salesforce", deals, id, "deals"));
   });
 
   it("creates, updates and deletes a ticket: its content follows its comments, with the documented webhooks", async () => {
@@ -264,15 +266,7 @@ describe("CRM and ticketing records in the emulator", () => {
     expect((await content(id)).status).toBe(404);
 
     await emu.webhooks.idle();
-    expect(hooks).toEqual(
-      ["record_created", "record_updated", "record_deleted"].map((event) => ({
-        event,
-        sync: "servicenow",
-        syncInstanceId: tickets,
-        user: { id: "northwind" },
-        data: { recordId: id, model: "tickets" },
-      })),
-    );
+    expect(hooks).toEqual(lifecycleHooks("servicenow", tickets, id, "tickets"));
   });
 
   it("refuses a record that does not fit its pipeline's schema, naming the field", async () => {
