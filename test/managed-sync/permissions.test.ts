@@ -37,6 +37,22 @@ async function clientFor(handler: Handler, options: Partial<ManagedSyncClientOpt
   return { client, server };
 }
 
+/** Streams `user`'s can_read list into `seen` as it arrives (what came before a failure stays there). */
+async function streamInto(
+  client: ManagedSyncClient,
+  user: string,
+  objectType: "file" | "folder",
+  seen: string[],
+): Promise<void> {
+  for await (const object of client.permissions.streamListObjects(SYNC, {
+    user,
+    role: "can_read",
+    objectType,
+  })) {
+    seen.push(object);
+  }
+}
+
 function aclServer(options: Omit<PermissionsServerOptions, "syncId">) {
   return permissionsHandler({ syncId: SYNC, ...options });
 }
@@ -305,13 +321,7 @@ describe("permissions.streamListObjects", () => {
     const { handler } = aclServer({ readers: many, streamChunkSizes: [1, 3, 17, 2, 64, 5] });
     const { client, server } = await clientFor(handler);
     const seen: string[] = [];
-    for await (const object of client.permissions.streamListObjects(SYNC, {
-      user: "ana@northwind.test",
-      role: "can_read",
-      objectType: "file",
-    })) {
-      seen.push(object);
-    }
+    await streamInto(client, "ana@northwind.test", "file", seen);
     expect(seen).toEqual(Object.keys(many));
     expect(server.requests[0]?.headers.accept).toBe("application/x-ndjson");
   });
@@ -359,13 +369,7 @@ describe("permissions.streamListObjects", () => {
             return JSON.stringify(shape === "object" ? { object } : { result: { object } });
           });
           const seen: string[] = [];
-          for await (const object of client.permissions.streamListObjects(SYNC, {
-            user: "a@b.c",
-            role: "can_read",
-            objectType: "file",
-          })) {
-            seen.push(object);
-          }
+          await streamInto(client, "a@b.c", "file", seen);
           const expected = lines.map((line) => {
             const json = JSON.parse(line) as { object?: string; result?: { object: string } };
             const object = json.object ?? json.result!.object;
@@ -384,15 +388,7 @@ describe("permissions.streamListObjects", () => {
       res.end('{"object":"a"}\n{"object":"b"}\n{"objects":["c"]}\n');
     });
     const seen: string[] = [];
-    const error = await (async () => {
-      for await (const object of client.permissions.streamListObjects(SYNC, {
-        user: "a@b.c",
-        role: "can_read",
-        objectType: "folder",
-      })) {
-        seen.push(object);
-      }
-    })().catch((e: unknown) => e);
+    const error = await streamInto(client, "a@b.c", "folder", seen).catch((e: unknown) => e);
     expect(seen).toEqual(["a", "b"]);
     expect(error).toBeInstanceOf(ManagedSyncResponseError);
     expect((error as Error).message).toContain("streamed-list-objects line 3");
