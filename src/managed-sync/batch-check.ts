@@ -130,9 +130,18 @@ export function matchResults(
 ): Map<string, Decision> {
   const out = new Map<string, Decision>();
   const positional = results.length === batch.length;
+  // Echoes are looked up by object: filtering the whole batch for each result was quadratic, about
+  // 0.5–0.8 ms of client CPU for the answer to 120 checks, on the first query's critical path.
+  const byObject = new Map<string, AccessCheck[]>();
+  for (const check of batch) {
+    const object = bareObjectId(check.object);
+    const same = byObject.get(object);
+    if (same) same.push(check);
+    else byObject.set(object, [check]);
+  }
   results.forEach((result, index) => {
     const check = result.request?.object
-      ? findEchoed(batch, result.request)
+      ? findEchoed(byObject, result.request)
       : positional
         ? batch[index]
         : undefined;
@@ -157,15 +166,14 @@ export function matchResults(
   return out;
 }
 
-function findEchoed(batch: readonly AccessCheck[], echo: NonNullable<BatchCheckResultItem["request"]>) {
-  const object = bareObjectId(echo.object ?? "");
+function findEchoed(
+  byObject: ReadonlyMap<string, readonly AccessCheck[]>,
+  echo: NonNullable<BatchCheckResultItem["request"]>,
+) {
   const user = echo.user ? plainUser(echo.user) : undefined;
   const role = echo.role ?? echo.relation ?? undefined;
-  const candidates = batch.filter(
-    (c) =>
-      bareObjectId(c.object) === object &&
-      (user === undefined || plainUser(c.user) === user) &&
-      (role === undefined || c.role === role),
+  const candidates = (byObject.get(bareObjectId(echo.object ?? "")) ?? []).filter(
+    (c) => (user === undefined || plainUser(c.user) === user) && (role === undefined || c.role === role),
   );
   return candidates.length === 1 ? candidates[0] : undefined;
 }
