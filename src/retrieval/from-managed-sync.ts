@@ -31,7 +31,7 @@ export interface ManagedSyncRetrieverOptions
   client: { permissions: PermissionsClient; syncs: SyncLister; records?: RecordReader };
   /** How CRM and ticketing records are allowed (default: denied). */
   records?: RecordPolicies;
-  /** Checks per batch-check request (default 100) and requests in flight per sync (default 4). */
+  /** Checks per batch-check request (default 200) and requests in flight per sync (default 4). */
   batchSize?: number;
   concurrency?: number;
 }

@@ -201,6 +201,31 @@ describe("ManagedSyncAccessControl.batchCheck", () => {
     ]);
   });
 
+  it("by default asks a first page's rest (120 checks of one sync) in one request, and 201 in two", async () => {
+    // A stranger's first query checks the rest of its first page (k × 15 − k × 3 = 120 for k = 10)
+    // when the best fall short: at the old default of 100 that was two requests to one server.
+    const ids = Array.from({ length: 201 }, (_, i) => `r${i}`);
+    grant("drive", "ana@x.test", ["r7", "r150"]);
+    const defaults = access({ batchSize: undefined });
+    const rest = await defaults.batchCheck(
+      "ana@x.test",
+      ids.slice(0, 120).map((recordId) => ({ syncId: "drive", recordId })),
+      "can_read",
+    );
+    expect(rest.calls).toBe(1);
+    expect(sent((r) => r.endsWith("/batch-check"))).toHaveLength(1);
+    expect(rest.decisions.filter((d) => d.kind === "allow")).toHaveLength(1);
+    fake.distinct.clear();
+    const more = await defaults.batchCheck(
+      "ana@x.test",
+      ids.map((recordId) => ({ syncId: "drive", recordId })),
+      "can_read",
+    );
+    expect(more.calls).toBe(2);
+    expect(sent((r) => r.endsWith("/batch-check"))).toHaveLength(2);
+    expect(more.decisions.flatMap((d, i) => (d.kind === "allow" ? [ids[i]] : []))).toEqual(["r7", "r150"]);
+  });
+
   it("splits a sync's checks into batches and counts every request", async () => {
     const ids = Array.from({ length: 35 }, (_, i) => `d${i}`);
     grant(
