@@ -1,5 +1,11 @@
 import { StoreInputError } from "./errors.js";
-import { type ChunkFilter, type ChunkInput, MAX_STATE_VALUE_CHARS, type RecordVersion } from "./types.js";
+import {
+  type ChunkFilter,
+  type ChunkInput,
+  type ChunkRef,
+  MAX_STATE_VALUE_CHARS,
+  type RecordVersion,
+} from "./types.js";
 
 // Ids end up inside filter expressions and payload keys; 1 KiB is far above any real id.
 const MAX_ID_LENGTH = 1024;
@@ -131,6 +137,14 @@ export function requirePage(limit: number, offset: number): void {
 }
 
 /** Checks a chunk before it is written. */
+/** Rejects a ref to read back whose id, tenant, sync or record is not a storable id. */
+export function requireChunkRef(ref: ChunkRef): void {
+  requireId(ref.id, "chunk id");
+  requireTenant(ref.tenant);
+  requireId(ref.syncId, "syncId");
+  requireId(ref.recordId, "recordId");
+}
+
 export function requireChunk(chunk: ChunkInput, dimensions: number): void {
   requireId(chunk.id, "chunk id");
   requireTenant(chunk.tenant);

@@ -36,6 +36,23 @@ export interface ScoredChunk {
   score: number;
 }
 
+/**
+ * Which chunk a search found, without its text and metadata: all that checking its record needs.
+ * A {@link Chunk} is one too.
+ */
+export interface ChunkRef {
+  id: string;
+  tenant: string;
+  syncId: string;
+  recordId: string;
+}
+
+/** A search hit that names its chunk ({@link ChunkStore.searchRefs}); read it with {@link ChunkStore.readChunks}. */
+export interface ScoredRef {
+  ref: ChunkRef;
+  score: number;
+}
+
 /** Which chunks a search or count may touch. The tenant is always required. */
 export interface ChunkFilter {
   tenant: string;
@@ -127,6 +144,18 @@ export interface ChunkStore {
   ): Promise<void>;
   /** Nearest chunks by cosine similarity, filtered before ranking, best first. */
   search(vector: readonly number[] | Float32Array, options: SearchOptions): Promise<ScoredChunk[]>;
+  /**
+   * {@link search} without the chunks' text and metadata, for a page the caller sifts through an
+   * allow list: most of it is dropped, and reading every column of every candidate cost a large
+   * page as much as the search itself. The few kept are read with {@link readChunks}.
+   */
+  searchRefs(vector: readonly number[] | Float32Array, options: SearchOptions): Promise<ScoredRef[]>;
+  /**
+   * The chunks these refs name, by id. A chunk comes back only when its id, tenant, sync and record
+   * are the ref's: one deleted (or moved to another record) since the search is absent, never
+   * replaced by another chunk.
+   */
+  readChunks(refs: readonly ChunkRef[], signal?: AbortSignal): Promise<Map<string, Chunk>>;
   /** How many chunks match the filter. */
   count(filter: ChunkFilter): Promise<number>;
 

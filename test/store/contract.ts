@@ -19,6 +19,7 @@ export interface StoreHarness {
 }
 
 const D = CONTRACT_DIMENSIONS;
+const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
 
 /** The behaviour every `ChunkStore` implementation must show. */
 export function runChunkStoreContract(name: string, makeStore: () => Promise<StoreHarness>): void {
@@ -40,6 +41,7 @@ export function runChunkStoreContract(name: string, makeStore: () => Promise<Sto
       const missing = { code: "STORE_ID_MISSING" };
       await expect(store.search(v, { tenant: "", limit: 5 })).rejects.toMatchObject(missing);
       await expect(store.search(v, { limit: 5 } as never)).rejects.toBeInstanceOf(StoreInputError);
+      await expect(store.searchRefs(v, { tenant: "", limit: 5 })).rejects.toMatchObject(missing);
       await expect(store.count({ tenant: "" })).rejects.toMatchObject(missing);
       await expect(store.deleteByRecord("", "sync-1", ["r1"])).rejects.toMatchObject(missing);
       await expect(
@@ -96,6 +98,66 @@ export function runChunkStoreContract(name: string, makeStore: () => Promise<Sto
       await store.deleteByRecord("tenant-a", "sync-1", ["shared"]);
       expect(await store.count({ tenant: "tenant-b", recordIds: ["shared"] })).toBe(1);
       expect(await store.count({ tenant: "tenant-a" })).toBe(0);
+    });
+
+    it("searches refs: search's candidates, order and scores without the text, read back exactly", async () => {
+      const v = randomUnit(random, D);
+      const chunks = [
+        makeChunk({ recordId: "r1", chunkIndex: 0, vector: v, url: "https://x/r1", page: 2 }),
+        makeChunk({ recordId: "r1", chunkIndex: 1, vector: near(v, random, 0.3) }),
+        makeChunk({ recordId: "r2", vector: near(v, random, 0.6) }),
+        makeChunk({ recordId: "r3", syncId: "sync-2", vector: near(v, random, 0.9) }),
+        makeChunk({ tenant: "tenant-b", recordId: "r1", vector: v }),
+      ];
+      await store.upsert(chunks);
+      for (const options of [
+        { tenant: "tenant-a", limit: 10 },
+        { tenant: "tenant-a", limit: 2, offset: 1 },
+        { tenant: "tenant-a", limit: 10, recordIds: ["r1", "r3"], syncIds: ["sync-1"] },
+        { tenant: "tenant-a", limit: 10, approximate: true },
+      ]) {
+        const hits = await store.search(v, options);
+        const refs = await store.searchRefs(v, options);
+        expect(refs.map((x) => x.ref)).toEqual(
+          hits.map(({ chunk }) => ({
+            id: chunk.id,
+            tenant: chunk.tenant,
+            syncId: chunk.syncId,
+            recordId: chunk.recordId,
+          })),
+        );
+        refs.forEach((x, i) => {
+          expect(x.score).toBeCloseTo(hits[i]!.score, 5);
+        });
+        const read = await store.readChunks(refs.map((x) => x.ref));
+        expect([...read.values()].sort(byId)).toEqual(hits.map((x) => x.chunk).sort(byId));
+      }
+      expect(await store.searchRefs(v, { tenant: "tenant-a", limit: 5, recordIds: [] })).toEqual([]);
+      expect(await store.readChunks([])).toEqual(new Map());
+    });
+
+    it("reads back only the chunk a ref names: not one of another tenant, sync or record, nor a deleted one", async () => {
+      const v = randomUnit(random, D);
+      await store.upsert([
+        makeChunk({ recordId: "r1", vector: v }),
+        makeChunk({ recordId: "r2", vector: near(v, random, 0.3) }),
+      ]);
+      const [r1, r2] = (await store.searchRefs(v, { tenant: "tenant-a", limit: 10 })).map((x) => x.ref);
+      expect(r1?.recordId).toBe("r1");
+      const forged = [
+        { ...r1!, tenant: "tenant-b" },
+        { ...r1!, syncId: "sync-2" },
+        { ...r1!, recordId: "r2" },
+        { ...r1!, id: "00000000-0000-5000-8000-00000000dead" },
+      ];
+      for (const ref of forged) expect(await store.readChunks([ref])).toEqual(new Map());
+      await store.deleteByRecord("tenant-a", "sync-1", ["r2"]);
+      const read = await store.readChunks([r1!, r2!]);
+      expect([...read.keys()]).toEqual([r1!.id]);
+      expect(read.get(r1!.id)?.recordId).toBe("r1");
+      await expect(store.readChunks([{ ...r1!, tenant: "" }])).rejects.toMatchObject({
+        code: "STORE_ID_MISSING",
+      });
     });
 
     it("treats an empty record-id or sync-id set as 'no records', never as 'no filter'", async () => {

@@ -13,6 +13,7 @@ import {
   StoreError,
   StoreSchemaError,
 } from "../../src/store/index.js";
+import { RowHints, readChunksByRef } from "../../src/store/lancedb/chunk-refs.js";
 import { COMPACT_EVERY_WRITES } from "../../src/store/lancedb/compaction.js";
 import { CONTRACT_DIMENSIONS, runChunkStoreContract } from "./contract.js";
 import { makeChunk, near, randomUnit, seededRandom } from "./fixtures.js";
@@ -201,6 +202,78 @@ describe("LanceDB store specifics", () => {
       expect(late[0]?.chunk.recordId).toBe("late");
     }
     await ann.close();
+    await store.close();
+  });
+
+  it("reads a ref back after a compaction moved its row: by id, the ref's chunk and no other", async () => {
+    const random = seededRandom(5);
+    const store = await LanceChunkStore.open({ dir: join(dir, "compacted"), dimensions: 8 });
+    const chunks = Array.from({ length: 60 }, (_, i) =>
+      makeChunk({ recordId: `rec-${i}`, vector: randomUnit(random, 8) }),
+    );
+    // Several writes: several fragments, which the compaction below merges into new ones.
+    for (let i = 0; i < 60; i += 10) await store.upsert(chunks.slice(i, i + 10));
+    const query = chunks[0]!.vector as number[];
+    const refs = (await store.searchRefs(query, { tenant: "tenant-a", limit: 60 })).map((x) => x.ref);
+    const table = await (await connect(join(dir, "compacted"), { readConsistencyInterval: 0 })).openTable(
+      "chunks",
+    );
+    const before = (await table
+      .vectorSearch(query)
+      .distanceType("cosine")
+      .select(["id", "_distance"])
+      .withRowId()
+      .limit(60)
+      .toArray()) as { id: string; _rowid: bigint }[];
+    await store.deleteByRecord("tenant-a", "sync-1", ["rec-0", "rec-1", "rec-2"]);
+    await store.upsert(chunks.slice(0, 2).map((c) => ({ ...c, text: "rewritten" })));
+    await store.optimize();
+    // The row ids the search saw no longer hold those chunks (LanceDB refuses the take), so what
+    // is read comes from the lookup by id.
+    const taken = await table
+      .takeRowIds(before.map((row) => row._rowid))
+      .select(["id"])
+      .toArray()
+      .catch(() => []);
+    expect(taken.length).toBeLessThan(before.length);
+    const read = await store.readChunks(refs);
+    expect(read.size).toBe(59);
+    expect(read.has(chunks[2]!.id)).toBe(false);
+    expect(read.get(chunks[0]!.id)?.text).toBe("rewritten");
+    for (const [id, chunk] of read) {
+      const { vector: _, ...want } = chunks.find((c) => c.id === id)!;
+      expect(chunk).toEqual(
+        id === chunks[0]!.id || id === chunks[1]!.id ? { ...want, text: "rewritten" } : want,
+      );
+    }
+    table.close();
+    await store.close();
+  });
+
+  it("takes a hinted row only if it is the ref's chunk: a row id now holding another chunk falls back to the id", async () => {
+    const random = seededRandom(6);
+    const store = await LanceChunkStore.open({ dir: join(dir, "hints"), dimensions: 8 });
+    const [a, b] = [
+      makeChunk({ recordId: "a", vector: randomUnit(random, 8) }),
+      makeChunk({ recordId: "b", vector: randomUnit(random, 8) }),
+    ];
+    await store.upsert([a!, b!]);
+    const table = await (await connect(join(dir, "hints"))).openTable("chunks");
+    const rows = (await table.query().select(["id"]).withRowId().toArray()) as {
+      id: string;
+      _rowid: bigint;
+    }[];
+    const rowOfB = rows.find((row) => row.id === b!.id)!._rowid;
+    // A's ref, hinted at B's row: as if a compaction had put B where A was.
+    const hints = new RowHints();
+    const ref = hints.ref(
+      { id: a!.id, sync_id: a!.syncId, record_id: a!.recordId, _distance: 0, _rowid: rowOfB },
+      "tenant-a",
+    );
+    const read = await readChunksByRef(table, [ref], hints);
+    expect([...read.keys()]).toEqual([a!.id]);
+    expect(read.get(a!.id)?.recordId).toBe("a");
+    table.close();
     await store.close();
   });
 

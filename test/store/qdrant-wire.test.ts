@@ -21,6 +21,8 @@ async function startFakeQdrant(
     queryPoints?: unknown[];
     pointCount?: number;
     statePoints?: unknown[];
+    /** What a retrieve of points from the chunk collection `c` answers. */
+    chunkPoints?: unknown[];
   } = {},
 ) {
   const seen: Seen[] = [];
@@ -50,6 +52,7 @@ async function startFakeQdrant(
       } else if (path.endsWith("/points/query")) result = { points: options.queryPoints ?? [] };
       else if (path.endsWith("/points/count")) result = { count: options.pointCount ?? 0 };
       else if (path.endsWith("/points/scroll")) result = { points: [], next_page_offset: null };
+      else if (req.method === "POST" && path === "/collections/c/points") result = options.chunkPoints ?? [];
       else if (req.method === "POST" && path.endsWith("/points")) result = options.statePoints ?? [];
       res.writeHead(200, { "content-type": "application/json" });
       res.end(JSON.stringify({ result, status: "ok", time: 0 }));
@@ -335,6 +338,47 @@ describe("Qdrant adapter requests (against a FAKE Qdrant endpoint)", () => {
     ).rejects.toMatchObject({
       code: "STORE_DIMENSIONS_MISMATCH",
     });
+  });
+
+  it("searches refs with only the ref keys of the payload, and reads back only the chunk a ref names", async () => {
+    const id = "00000000-0000-5000-8000-000000000001";
+    const other = "00000000-0000-5000-8000-000000000002";
+    const payload = (recordId: string) => ({
+      tenant: "tenant-a",
+      syncId: "sync-1",
+      recordId,
+      chunkIndex: 0,
+      contentHash: "h",
+      text: `text of ${recordId}`,
+      integration: "box",
+      externalId: "e1",
+      name: `${recordId}.pdf`,
+      mimeType: "application/pdf",
+      updatedAt: "2024-01-01T00:00:00.000Z",
+    });
+    fake = await startFakeQdrant({
+      queryPoints: [
+        { id, version: 1, score: 0.9, payload: { tenant: "tenant-a", syncId: "sync-1", recordId: "r1" } },
+      ],
+      // The second point now holds record r9: not the chunk of r2 the ref below names.
+      chunkPoints: [
+        { id, payload: payload("r1") },
+        { id: other, payload: payload("r9") },
+      ],
+    });
+    const store = await QdrantChunkStore.open({ url: fake.url, collection: "c", dimensions: 4 });
+    const refs = await store.searchRefs([1, 0, 0, 0], { tenant: "tenant-a", limit: 5 });
+    const query = fake.seen.find((s) => s.path === "/collections/c/points/query")?.body;
+    expect(query).toMatchObject({ limit: 5, with_payload: ["tenant", "syncId", "recordId"] });
+    expect(refs).toEqual([{ ref: { id, tenant: "tenant-a", syncId: "sync-1", recordId: "r1" }, score: 0.9 }]);
+    const read = await store.readChunks([
+      refs[0]!.ref,
+      { id: other, tenant: "tenant-a", syncId: "sync-1", recordId: "r2" },
+    ]);
+    const retrieve = fake.seen.find((s) => s.method === "POST" && s.path === "/collections/c/points")?.body;
+    expect(retrieve).toMatchObject({ ids: [id, other], with_payload: true });
+    expect([...read.keys()]).toEqual([id]);
+    expect(read.get(id)?.text).toBe("text of r1");
   });
 
   it("turns a payload it did not write into a StoreError", async () => {

@@ -1,9 +1,10 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Table } from "@lancedb/lancedb";
+import type { Table, VectorQuery } from "@lancedb/lancedb";
 import { importOptional } from "../../optional-dependency.js";
 import { StoreError, StoreInputError } from "../errors.js";
 import {
   requireChunk,
+  requireChunkRef,
   requireFilter,
   requireId,
   requireIds,
@@ -13,16 +14,20 @@ import {
 } from "../guards.js";
 import { ensureSchemaVersion, SCHEMA_STATE } from "../schema-version.js";
 import type {
+  Chunk,
   ChunkFilter,
   ChunkInput,
   ChunkMetadata,
+  ChunkRef,
   ChunkStore,
   CurrentContent,
   RecordVersion,
   ScoredChunk,
+  ScoredRef,
   SearchOptions,
   SyncState,
 } from "../types.js";
+import { REF_COLUMNS, type RefRow, RowHints, readChunksByRef } from "./chunk-refs.js";
 import { CHUNK_COLUMNS } from "./columns.js";
 import { TableCompactor } from "./compaction.js";
 import {
@@ -84,6 +89,8 @@ export class LanceChunkStore implements ChunkStore {
   private readonly state: LanceState;
   private readonly chunks: Table;
   private readonly inflight = new Set<Promise<unknown>>();
+  // Where searchRefs last saw each ref's row, so readChunks can take it by row id.
+  private readonly rowHints = new RowHints();
   // The row-by-row tables, compacted in the background as they are written (see compaction.ts).
   // Leases are left to optimize(): a lease write is one conditional merge that is not retried.
   private readonly compactors: Record<SmallTable, TableCompactor>;
@@ -209,29 +216,52 @@ export class LanceChunkStore implements ChunkStore {
   }
 
   async search(vector: readonly number[] | Float32Array, options: SearchOptions): Promise<ScoredChunk[]> {
+    const query = this.vectorQuery(vector, options, CHUNK_COLUMNS);
+    if (!query) return [];
+    const rows = (await this.read("search", () => query.toArray())) as (ChunkRow & { _distance: number })[];
+    options.signal?.throwIfAborted();
+    return rows.map((row) => ({ chunk: fromChunkRow(row), score: 1 - row._distance }));
+  }
+
+  async searchRefs(vector: readonly number[] | Float32Array, options: SearchOptions): Promise<ScoredRef[]> {
+    const query = this.vectorQuery(vector, options, REF_COLUMNS);
+    if (!query) return [];
+    const rows = (await this.read("search", () => query.withRowId().toArray())) as RefRow[];
+    options.signal?.throwIfAborted();
+    return rows.map((row) => ({ ref: this.rowHints.ref(row, options.tenant), score: 1 - row._distance }));
+  }
+
+  async readChunks(refs: readonly ChunkRef[], signal?: AbortSignal): Promise<Map<string, Chunk>> {
+    if (refs.length === 0) return new Map();
+    for (const ref of refs) requireChunkRef(ref);
+    return this.read("read chunks", () => readChunksByRef(this.chunks, refs, this.rowHints, signal));
+  }
+
+  /** The search for `options` reading `columns`, or undefined when its filter matches nothing. */
+  private vectorQuery(
+    vector: readonly number[] | Float32Array,
+    options: SearchOptions,
+    columns: readonly string[],
+  ): VectorQuery | undefined {
     const offset = options.offset ?? 0;
     requirePage(options.limit, offset);
     requireVector(vector, this.dimensions);
     const where = chunkFilter(options);
-    if (where === undefined) return [];
+    if (where === undefined) return undefined;
     options.signal?.throwIfAborted();
-    let query = this.chunks
+    const query = this.chunks
       .vectorSearch(Float32Array.from(vector))
       .distanceType("cosine")
       .where(where)
-      .select([...CHUNK_COLUMNS, "_distance"])
+      .select([...columns, "_distance"])
       .limit(options.limit)
       .offset(offset);
     if (options.recordIds && options.recordIds.length <= this.exactFilterMaxRecordIds) {
-      query = query.bypassVectorIndex();
-    } else {
-      query = this.lance.tuneAnnQuery(query, this.annQuery, options.limit + offset, {
-        rerank: options.approximate !== true,
-      });
+      return query.bypassVectorIndex();
     }
-    const rows = (await this.read("search", () => query.toArray())) as (ChunkRow & { _distance: number })[];
-    options.signal?.throwIfAborted();
-    return rows.map((row) => ({ chunk: fromChunkRow(row), score: 1 - row._distance }));
+    return this.lance.tuneAnnQuery(query, this.annQuery, options.limit + offset, {
+      rerank: options.approximate !== true,
+    });
   }
 
   async count(filter: ChunkFilter): Promise<number> {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Chunk, ChunkInput, ChunkMetadata, RecordVersion } from "../types.js";
+import type { Chunk, ChunkInput, ChunkMetadata, ChunkRef, RecordVersion } from "../types.js";
 
 /** Payload of a chunk point: flat, so a metadata patch is one `set_payload` and filters need no nesting. */
 const chunkPayload = z.object({
@@ -98,6 +98,16 @@ export function fromChunkPayload(id: string, payload: unknown): Chunk {
     text: p.text,
     metadata,
   };
+}
+
+/** The payload keys a ref search reads (`ChunkStore.searchRefs`): which record a chunk is of. */
+export const REF_PAYLOAD_KEYS = ["tenant", "syncId", "recordId"];
+
+const refPayload = chunkPayload.pick({ tenant: true, syncId: true, recordId: true });
+
+/** The ref a point's {@link REF_PAYLOAD_KEYS} give; throws a zod error when they are not Clearance's. */
+export function fromRefPayload(id: string, payload: unknown): ChunkRef {
+  return { id, ...refPayload.parse(payload) };
 }
 
 // The payload keys a metadata patch may touch: never tenant, sync, record, hash or text.

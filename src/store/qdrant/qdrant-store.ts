@@ -1,22 +1,39 @@
 import type { QdrantClient } from "@qdrant/js-client-rest";
 import { importOptional } from "../../optional-dependency.js";
 import { StoreError, StoreInputError } from "../errors.js";
-import { requireChunk, requireId, requireIds, requirePage, requireTenant, requireVector } from "../guards.js";
+import {
+  requireChunk,
+  requireChunkRef,
+  requireId,
+  requireIds,
+  requirePage,
+  requireTenant,
+  requireVector,
+} from "../guards.js";
 import { ensureSchemaVersion, SCHEMA_STATE } from "../schema-version.js";
 import type {
+  Chunk,
   ChunkFilter,
   ChunkInput,
   ChunkMetadata,
+  ChunkRef,
   ChunkStore,
   CurrentContent,
   RecordVersion,
   ScoredChunk,
+  ScoredRef,
   SearchOptions,
   SyncState,
 } from "../types.js";
 import { ensureCollections } from "./collections.js";
 import { chunkFilter, matchAny, matchValue } from "./filters.js";
-import { fromChunkPayload, metadataPatch, toChunkPayload } from "./payloads.js";
+import {
+  fromChunkPayload,
+  fromRefPayload,
+  metadataPatch,
+  REF_PAYLOAD_KEYS,
+  toChunkPayload,
+} from "./payloads.js";
 import { QdrantState } from "./state.js";
 
 export interface QdrantChunkStoreOptions {
@@ -147,6 +164,55 @@ export class QdrantChunkStore implements ChunkStore {
   }
 
   async search(vector: readonly number[] | Float32Array, options: SearchOptions): Promise<ScoredChunk[]> {
+    const points = await this.query(vector, options, true);
+    return this.parsed(() =>
+      points.map((point) => ({
+        chunk: fromChunkPayload(String(point.id), point.payload),
+        score: point.score,
+      })),
+    );
+  }
+
+  async searchRefs(vector: readonly number[] | Float32Array, options: SearchOptions): Promise<ScoredRef[]> {
+    const points = await this.query(vector, options, REF_PAYLOAD_KEYS);
+    return this.parsed(() =>
+      points.map((point) => ({ ref: fromRefPayload(String(point.id), point.payload), score: point.score })),
+    );
+  }
+
+  async readChunks(refs: readonly ChunkRef[], signal?: AbortSignal): Promise<Map<string, Chunk>> {
+    for (const ref of refs) requireChunkRef(ref);
+    const wanted = new Map(refs.map((ref) => [ref.id, ref]));
+    const ids = [...wanted.keys()];
+    const found = new Map<string, Chunk>();
+    for (let i = 0; i < ids.length; i += BATCH) {
+      signal?.throwIfAborted();
+      const points = await this.call("read chunks", () =>
+        this.client.retrieve(this.collection, { ids: ids.slice(i, i + BATCH), with_payload: true }),
+      );
+      for (const point of points) {
+        const chunk = this.parsed(() => fromChunkPayload(String(point.id), point.payload));
+        const ref = wanted.get(chunk.id);
+        // Only exactly the chunk the ref names: a point rewritten for another record is not it.
+        if (
+          ref &&
+          chunk.tenant === ref.tenant &&
+          chunk.syncId === ref.syncId &&
+          chunk.recordId === ref.recordId
+        )
+          found.set(chunk.id, chunk);
+      }
+    }
+    signal?.throwIfAborted();
+    return found;
+  }
+
+  /** The points a search finds, with the whole payload (`true`) or only the named keys. */
+  private async query(
+    vector: readonly number[] | Float32Array,
+    options: SearchOptions,
+    payload: true | string[],
+  ) {
     const offset = options.offset ?? 0;
     requirePage(options.limit, offset);
     requireVector(vector, this.dimensions);
@@ -159,15 +225,17 @@ export class QdrantChunkStore implements ChunkStore {
         filter,
         limit: options.limit,
         offset,
-        with_payload: true,
+        with_payload: payload,
       }),
     );
     options.signal?.throwIfAborted();
+    return response.points;
+  }
+
+  /** Runs a payload parse, reporting a payload Clearance did not write as the store's error. */
+  private parsed<T>(parse: () => T): T {
     try {
-      return response.points.map((point) => ({
-        chunk: fromChunkPayload(String(point.id), point.payload),
-        score: point.score,
-      }));
+      return parse();
     } catch (cause) {
       throw new StoreError(
         "STORE_BAD_PAYLOAD",
