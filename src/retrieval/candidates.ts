@@ -1,4 +1,4 @@
-import type { ChunkStore, ScoredChunk } from "../store/index.js";
+import type { Chunk, ChunkRef, ChunkStore, ScoredChunk, ScoredRef, SearchOptions } from "../store/index.js";
 
 /** One page request: which candidates, restricted how. The tenant is bound by the source. */
 export interface CandidatePage {
@@ -23,16 +23,66 @@ export function vectorSource(
   tenant: string,
   vector: readonly number[] | Float32Array,
 ): CandidateSource {
-  return (page) =>
-    store.search(vector, {
-      tenant,
-      limit: page.limit,
-      offset: page.offset,
-      ...(page.recordIds ? { recordIds: page.recordIds } : {}),
-      ...(page.syncIds ? { syncIds: page.syncIds } : {}),
-      ...(page.approximate ? { approximate: true } : {}),
-      ...(page.signal ? { signal: page.signal } : {}),
-    });
+  return (page) => store.search(vector, searchOptions(tenant, page));
+}
+
+/**
+ * The candidates of a source without their chunks' text and metadata, and the reading of the
+ * chunks of those kept: for pages sifted through an allow list, where most candidates are dropped
+ * and reading every column of each cost a large page as much as the search (`ChunkStore.searchRefs`).
+ * Same candidates, same order, as the source it accompanies.
+ */
+export interface SiftedSource {
+  refs(page: CandidatePage): Promise<ScoredRef[]>;
+  /** The chunks the refs name, by id; one deleted since its page is absent. */
+  chunks(refs: readonly ChunkRef[], signal?: AbortSignal): Promise<Map<string, Chunk>>;
+}
+
+/** {@link vectorSource}'s candidates as refs, for sifted pages; undefined when the store cannot search refs. */
+export function vectorSiftedSource(
+  store: Partial<Pick<ChunkStore, "searchRefs" | "readChunks">>,
+  tenant: string,
+  vector: readonly number[] | Float32Array,
+): SiftedSource | undefined {
+  const { searchRefs, readChunks } = store;
+  if (!searchRefs || !readChunks) return undefined;
+  return {
+    refs: (page) => searchRefs.call(store, vector, searchOptions(tenant, page)),
+    chunks: (refs, signal) => readChunks.call(store, refs, signal),
+  };
+}
+
+function searchOptions(tenant: string, page: CandidatePage): SearchOptions {
+  return {
+    tenant,
+    limit: page.limit,
+    offset: page.offset,
+    ...(page.recordIds ? { recordIds: page.recordIds } : {}),
+    ...(page.syncIds ? { syncIds: page.syncIds } : {}),
+    ...(page.approximate ? { approximate: true } : {}),
+    ...(page.signal ? { signal: page.signal } : {}),
+  };
+}
+
+/**
+ * A candidate as a pre-filter merges them: which chunk (all a list needs to admit it), its score,
+ * and the chunk itself unless it came from a sifted page (read once it is kept).
+ */
+export interface Candidate {
+  ref: ChunkRef;
+  score: number;
+  chunk?: Chunk;
+}
+
+/** A source's pages as candidates that carry their chunks. */
+export function withChunks(source: CandidateSource): (page: CandidatePage) => Promise<Candidate[]> {
+  return async (page) =>
+    (await source(page)).map((hit) => ({ ref: hit.chunk, score: hit.score, chunk: hit.chunk }));
+}
+
+/** A sifted source's pages as candidates whose chunks are still to be read. */
+export function withoutChunks(sifted: SiftedSource): (page: CandidatePage) => Promise<Candidate[]> {
+  return async (page) => (await sifted.refs(page)).map((hit) => ({ ref: hit.ref, score: hit.score }));
 }
 
 /**
@@ -40,17 +90,17 @@ export function vectorSource(
  * times the last, up to 5,000); a chunk is never yielded twice.
  */
 export async function* candidateStream(
-  source: CandidateSource,
+  pages: (page: CandidatePage) => Promise<Candidate[]>,
   filter: Pick<CandidatePage, "recordIds" | "syncIds" | "approximate" | "signal">,
   firstPage: number,
   grow = 1,
-): AsyncGenerator<ScoredChunk> {
+): AsyncGenerator<Candidate> {
   const seen = new Set<string>();
   for (let offset = 0, pageSize = firstPage; ; pageSize = Math.min(5_000, Math.ceil(pageSize * grow))) {
-    const page = await source({ ...filter, limit: pageSize, offset });
+    const page = await pages({ ...filter, limit: pageSize, offset });
     for (const hit of page) {
-      if (seen.has(hit.chunk.id)) continue;
-      seen.add(hit.chunk.id);
+      if (seen.has(hit.ref.id)) continue;
+      seen.add(hit.ref.id);
       yield hit;
     }
     if (page.length < pageSize) return;
@@ -59,7 +109,7 @@ export async function* candidateStream(
 }
 
 /** Merges streams that are each in descending score order into one that is too. */
-export async function* mergeByScore(streams: AsyncGenerator<ScoredChunk>[]): AsyncGenerator<ScoredChunk> {
+export async function* mergeByScore(streams: AsyncGenerator<Candidate>[]): AsyncGenerator<Candidate> {
   const heads = await Promise.all(streams.map((stream) => stream.next()));
   for (;;) {
     let best = -1;

@@ -7,6 +7,7 @@ import type {
   Subject,
   SubjectKnowledge,
 } from "../access/index.js";
+import type { SiftedSource } from "./candidates.js";
 import type { RetrievalSettings } from "./options.js";
 import type { Tally } from "./report.js";
 import type { SyncTrust } from "./trust.js";
@@ -43,6 +44,8 @@ export interface QueryRun {
    * (`trustedSince`) decides candidates of that sync without asking the Permissions API.
    */
   lists: Map<string, AllowSet>;
+  /** The query's candidates as refs, when its source has them (dense search): for sifted pages. */
+  sifted?: SiftedSource | undefined;
 }
 
 export function refKey(syncId: string, recordId: string): string {

@@ -7,7 +7,7 @@ import {
   preciseNow,
 } from "../access/index.js";
 import type { ScoredChunk } from "../store/index.js";
-import type { CandidateSource } from "./candidates.js";
+import type { CandidateSource, SiftedSource } from "./candidates.js";
 import type { EnforcementContext, QueryRun } from "./context.js";
 import { NoSubjectError } from "./errors.js";
 import { raceFirstQuery } from "./first-query.js";
@@ -22,6 +22,8 @@ export interface EnforceRequest {
   k: number;
   /** Candidates best first, within the retriever's tenant. */
   source: CandidateSource;
+  /** The same candidates as refs, read whole only once kept (dense search has them). */
+  sifted?: SiftedSource | undefined;
   signal?: AbortSignal | undefined;
 }
 
@@ -51,6 +53,7 @@ export async function enforce(ctx: EnforcementContext, request: EnforceRequest):
     tally: newTally(),
     decided: new Map(),
     lists: new Map(),
+    sifted: request.sifted,
   };
   const { settings } = ctx;
   let strategy: StrategyRun = "post";

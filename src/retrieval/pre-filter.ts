@@ -1,7 +1,15 @@
 import type { AccessContext, AllowSet } from "../access/index.js";
-import type { ScoredChunk } from "../store/index.js";
+import type { Chunk, ScoredChunk } from "../store/index.js";
 import { budgetExceeded } from "./budget.js";
-import { type CandidateSource, candidateStream, mergeByScore } from "./candidates.js";
+import {
+  type Candidate,
+  type CandidateSource,
+  candidateStream,
+  mergeByScore,
+  type SiftedSource,
+  withChunks,
+  withoutChunks,
+} from "./candidates.js";
 import { type QueryRun, refKey } from "./context.js";
 import { decide } from "./decide.js";
 import type { FilterOutcome } from "./outcome.js";
@@ -139,7 +147,7 @@ export async function preFilter(
   if (filtered.length > 0) {
     const recordIds = filtered.flatMap((set) => [...set.recordIds]);
     const syncIds = filtered.map((set) => set.syncId);
-    streams.push(candidateStream(source, { recordIds, syncIds, ...signal }, pageSize));
+    streams.push(candidateStream(withChunks(source), { recordIds, syncIds, ...signal }, pageSize));
   }
   // One stream covering every sync in scope searches the tenant with no sync filter: the filter
   // costs (sync_id has no index; about 6 ms at 100k chunks) and a candidate of a sync without a
@@ -151,12 +159,15 @@ export async function preFilter(
     const known = ctx.knowledge.rate(run.subject, ctx.settings.relation);
     const share = known ?? 0.1;
     const first = Math.min(2_000, Math.max(2 * k, Math.ceil((k / Math.max(share, 0.005)) * 1.5)));
-    // When the list is known to keep few of the page, its order need not be exact (no re-rank).
-    const approximate = known !== undefined && known < SIFTED_BELOW_SHARE ? { approximate: true } : {};
-    streams.push(candidateStream(source, { ...only(checked), ...approximate, ...signal }, first, 2));
+    // When the list is known to keep few of the page, its order need not be exact (no re-rank), and
+    // only the chunks kept are read whole (when the source can do that: run.sifted).
+    const sifted = known !== undefined && known < SIFTED_BELOW_SHARE;
+    const pages = sifted && run.sifted ? withoutChunks(run.sifted) : withChunks(source);
+    const approximate = sifted ? { approximate: true } : {};
+    streams.push(candidateStream(pages, { ...only(checked), ...approximate, ...signal }, first, 2));
   }
   if (whole.length > 0) {
-    streams.push(candidateStream(source, { ...only(whole), ...signal }, pageSize));
+    streams.push(candidateStream(withChunks(source), { ...only(whole), ...signal }, pageSize));
   }
   if (streams.length === 0) return { hits: [], exhausted: true, budgetHit: null };
 
@@ -164,44 +175,50 @@ export async function preFilter(
   const hits: ScoredChunk[] = [];
   let exhausted = false;
   while (hits.length < k) {
-    const round: ScoredChunk[] = [];
+    const round: Candidate[] = [];
     while (round.length < k - hits.length) {
       const next = await candidates.next();
       if (next.done) {
         exhausted = true;
         break;
       }
-      const { chunk } = next.value;
+      const { ref } = next.value;
       tally.candidatesScanned += 1;
       // The store filtered on record ids (or only on the sync, for a large list); record ids are
       // only unique within a sync, so confirm the pair.
-      const listedHere = listsAdmit(bySync, chunk);
-      if (checkedSyncs.has(chunk.syncId)) {
+      const listedHere = listsAdmit(bySync, ref);
+      if (checkedSyncs.has(ref.syncId)) {
         checkedScanned += 1;
         if (listedHere) checkedAllowed += 1;
       }
       if (listedHere) round.push(next.value);
     }
     const stale = round.filter(
-      (hit) => (bySync.get(hit.chunk.syncId)?.requestedAt ?? 0) < trustedSince(run, hit.chunk.syncId),
+      (hit) => (bySync.get(hit.ref.syncId)?.requestedAt ?? 0) < trustedSince(run, hit.ref.syncId),
     );
-    if (stale.length > 0) {
-      await decide(
-        run,
-        stale.map((hit) => ({ syncId: hit.chunk.syncId, recordId: hit.chunk.recordId })),
-      );
-      tally.verified += stale.length;
-    }
-    const staleIds = new Set(stale.map((hit) => hit.chunk.id));
+    // The chunks of sifted candidates are read while their records are verified, not after.
+    const [read] = await Promise.all([
+      readUnread(run.sifted, round, run.signal),
+      stale.length > 0
+        ? decide(
+            run,
+            stale.map((hit) => ({ syncId: hit.ref.syncId, recordId: hit.ref.recordId })),
+          )
+        : undefined,
+    ]);
+    tally.verified += stale.length;
+    const staleIds = new Set(stale.map((hit) => hit.ref.id));
     for (const hit of round) {
-      const { syncId, recordId } = hit.chunk;
-      if (staleIds.has(hit.chunk.id) && run.decided.get(refKey(syncId, recordId)) !== true) {
+      const { syncId, recordId } = hit.ref;
+      if (staleIds.has(hit.ref.id) && run.decided.get(refKey(syncId, recordId)) !== true) {
         tally.revokedOnVerify += 1;
         // The list no longer tells the truth: the next query fetches a new one.
         ctx.allowSets.delete(run.subject, ctx.settings.relation, syncId);
         continue;
       }
-      hits.push(hit);
+      // A chunk deleted since its page was searched is gone: the next candidate takes its place.
+      const chunk = hit.chunk ?? read.get(hit.ref.id);
+      if (chunk) hits.push({ chunk, score: hit.score });
     }
     if (exhausted) break;
     // Pre-filter rounds past the first only replace revoked hits; only the clock stops them.
@@ -211,4 +228,31 @@ export async function preFilter(
   ctx.knowledge.recordScan(run.subject, ctx.settings.relation, checkedScanned, checkedAllowed);
   const timedOut = hits.length < k && !exhausted;
   return { hits, exhausted, budgetHit: timedOut ? "time" : null };
+}
+
+/**
+ * The chunks of the round's candidates that came without theirs (from a sifted page), by id. The
+ * store returns only the chunk a ref names; checked again here, as a leak is fatal and a custom
+ * store may get it wrong: a chunk of another tenant, sync or record than its ref is dropped.
+ */
+async function readUnread(
+  sifted: SiftedSource | undefined,
+  round: readonly Candidate[],
+  signal: AbortSignal | undefined,
+): Promise<ReadonlyMap<string, Chunk>> {
+  const unread = round.filter((hit) => hit.chunk === undefined).map((hit) => hit.ref);
+  if (unread.length === 0 || !sifted) return new Map();
+  const read = await sifted.chunks(unread, signal);
+  const exact = new Map<string, Chunk>();
+  for (const ref of unread) {
+    const chunk = read.get(ref.id);
+    if (
+      chunk?.id === ref.id &&
+      chunk.tenant === ref.tenant &&
+      chunk.syncId === ref.syncId &&
+      chunk.recordId === ref.recordId
+    )
+      exact.set(ref.id, chunk);
+  }
+  return exact;
 }

@@ -15,7 +15,7 @@ import {
   SubjectKnowledge,
 } from "../access/index.js";
 import type { ChunkStore, ScoredChunk } from "../store/index.js";
-import { type CandidateSource, vectorSource } from "./candidates.js";
+import { type CandidateSource, vectorSiftedSource, vectorSource } from "./candidates.js";
 import type { EnforcementContext } from "./context.js";
 import { type RetrievedChunkMetadata, toDocument } from "./documents.js";
 import { enforce } from "./enforce.js";
@@ -35,9 +35,11 @@ export interface PermissionAwareRetrieverFields extends BaseRetrieverInput, Retr
   /**
    * Where chunks are searched. When it also keeps named state (every `ChunkStore` does), what is
    * learnt about each person (allow rate, list sizes) is kept there, so a person is a stranger
-   * once across restarts and replicas.
+   * once across restarts and replicas. When it can also search refs (every `ChunkStore` can), a
+   * page sifted through an allow list reads whole only the chunks it keeps.
    */
-  store: Pick<ChunkStore, "search"> & Partial<Pick<ChunkStore, "getState" | "putState" | "listState">>;
+  store: Pick<ChunkStore, "search"> &
+    Partial<Pick<ChunkStore, "searchRefs" | "readChunks" | "getState" | "putState" | "listState">>;
   embeddings: EmbeddingsInterface;
   access: AccessControl;
   /** The Connected User whose chunks are searched; every store call is ANDed with it. */
@@ -215,9 +217,16 @@ export class PermissionAwareRetriever extends BaseRetriever<RetrievedChunkMetada
     const k = options.k ?? ctx.settings.k;
     const vector = await embeddings.embedQuery(query);
     const source = vectorSource(store, ctx.tenant, vector);
+    const sifted = vectorSiftedSource(store, ctx.tenant, vector);
     if (searchType === "mmr") {
       const fetchK = Math.max(k, mmr.fetchK);
-      const { hits, report } = await enforce(ctx, { subject, k: fetchK, source, signal: options.signal });
+      const { hits, report } = await enforce(ctx, {
+        subject,
+        k: fetchK,
+        source,
+        sifted,
+        signal: options.signal,
+      });
       const picked = await selectByMmr(embeddings, vector, hits, k, mmr.lambda);
       return this.#result(
         ctx,
@@ -231,7 +240,7 @@ export class PermissionAwareRetriever extends BaseRetriever<RetrievedChunkMetada
         options.signal,
       );
     }
-    const { hits, report } = await enforce(ctx, { subject, k, source, signal: options.signal });
+    const { hits, report } = await enforce(ctx, { subject, k, source, sifted, signal: options.signal });
     return this.#result(ctx, hits, report, options.signal);
   }
 

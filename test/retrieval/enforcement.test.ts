@@ -420,6 +420,38 @@ describe("auto", () => {
       expect(asked.get(`pre-all@acme.test ${n}`)!.every((a) => a !== true)).toBe(true);
   });
 
+  it("a sifted page comes as refs: only the kept chunks are read whole, and one deleted meanwhile is replaced by the next", async () => {
+    const access = accessWith({ "refs-tenth@acme.test": GRANTS["tenth@acme.test"] });
+    const reads: number[] = [];
+    let dropped: string | undefined;
+    // The real store, except that the first read loses its best chunk (deleted since the search).
+    const spied: PermissionAwareRetrieverFields["store"] = {
+      search: (vector, options) => store.search(vector, options),
+      searchRefs: (vector, options) => store.searchRefs(vector, options),
+      readChunks: async (refs, signal) => {
+        reads.push(refs.length);
+        const read = await store.readChunks(refs, signal);
+        if (dropped === undefined) {
+          dropped = refs[0]!.id;
+          read.delete(dropped);
+        }
+        return read;
+      },
+    };
+    const r = retriever(access, { store: spied, strategy: "pre", maxFilterRecordIds: 10 });
+    const user = "refs-tenth@acme.test";
+    for (const query of ["budget roadmap", "security incident"]) await r.retrieveWithReport(query, { user });
+    // Nothing was known about the share on the first query: its pages were read whole.
+    expect(reads).toEqual([]);
+    const { documents, report } = await r.retrieveWithReport("quarterly plan", { user });
+    // Learnt that the list keeps about a tenth: a page of refs, the k kept read, then the one to replace.
+    expect(reads).toEqual([5, 1]);
+    const best = await oracle(access, user, "quarterly plan", 6);
+    expect(documents.map((d) => d.id)).toEqual(best.filter((id) => id !== dropped));
+    expectAllowed(access, user, documents);
+    expect(report.verified).toBe(6);
+  });
+
   it("searching the tenant unfiltered for the syncs in scope never returns a chunk of a sync out of scope", async () => {
     // Sharepoint's records are allowed too, but it is not one of the retriever's syncs.
     const access = accessWith(GRANTS);
