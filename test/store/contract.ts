@@ -158,6 +158,10 @@ export function runChunkStoreContract(name: string, makeStore: () => Promise<Sto
       await expect(store.readChunks([{ ...r1!, tenant: "" }])).rejects.toMatchObject({
         code: "STORE_ID_MISSING",
       });
+      // A cancelled read fails with the caller's reason, not as a store failure.
+      await expect(store.readChunks([r1!], AbortSignal.abort(new Error("stopped")))).rejects.toThrow(
+        "stopped",
+      );
     });
 
     it("treats an empty record-id or sync-id set as 'no records', never as 'no filter'", async () => {

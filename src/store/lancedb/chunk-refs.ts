@@ -53,7 +53,6 @@ export async function readChunksByRef(
   table: Table,
   refs: readonly ChunkRef[],
   hints: RowHints,
-  signal?: AbortSignal,
 ): Promise<Map<string, Chunk>> {
   const wanted = new Map(refs.map((ref) => [ref.id, ref]));
   const found = new Map<string, Chunk>();
@@ -65,7 +64,6 @@ export async function readChunksByRef(
   };
   const rowIds = refs.flatMap((ref) => hints.rowOf(ref) ?? []);
   if (rowIds.length > 0) {
-    signal?.throwIfAborted();
     // A take of a row id that no longer exists (its fragment compacted away) may fail outright:
     // the lookup by id below answers for every ref then.
     const taken = await table
@@ -77,7 +75,6 @@ export async function readChunksByRef(
   }
   const missing = [...wanted.keys()].filter((id) => !found.has(id));
   for (let i = 0; i < missing.length; i += IDS_PER_LOOKUP) {
-    signal?.throwIfAborted();
     // No tenant condition: it would cost a scan of the tenant index, and isChunkOf checks the
     // tenant of every row against its ref anyway.
     const rows = await table
@@ -87,7 +84,6 @@ export async function readChunksByRef(
       .toArray();
     keep(rows as ChunkRow[]);
   }
-  signal?.throwIfAborted();
   return found;
 }
 

@@ -234,7 +234,10 @@ export class LanceChunkStore implements ChunkStore {
   async readChunks(refs: readonly ChunkRef[], signal?: AbortSignal): Promise<Map<string, Chunk>> {
     if (refs.length === 0) return new Map();
     for (const ref of refs) requireChunkRef(ref);
-    return this.read("read chunks", () => readChunksByRef(this.chunks, refs, this.rowHints, signal));
+    signal?.throwIfAborted();
+    const chunks = await this.read("read chunks", () => readChunksByRef(this.chunks, refs, this.rowHints));
+    signal?.throwIfAborted();
+    return chunks;
   }
 
   /** The search for `options` reading `columns`, or undefined when its filter matches nothing. */
