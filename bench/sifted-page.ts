@@ -6,7 +6,10 @@
  * all alike); recall@10 is of the page sifted through a random 10 % of the records, against the
  * exact filtered top 10.
  *
- *   flock /work/coord/heavy.lock npx tsx bench/sifted-page.ts [queries] [store folder to build or reuse]
+ *   flock /work/coord/heavy.lock npx tsx bench/sifted-page.ts [queries] [store folder to build or reuse] [text chars]
+ *
+ * Chunk texts are as short as bench/retrieval.ts's (~20 characters) unless `text chars` says how
+ * long to make them (a real chunk is 1–2k).
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
@@ -20,6 +23,7 @@ import { sqlIn } from "../src/store/lancedb/sql.js";
 
 const QUERIES = Number(process.argv[2] ?? 60);
 const REUSE = process.argv[3];
+const TEXT_CHARS = Number(process.argv[4] ?? 0);
 const CHUNKS = 100_000;
 const PER_RECORD = 4;
 const DIMS = 384;
@@ -62,7 +66,10 @@ async function build(dir: string): Promise<void> {
       recordId,
       chunkIndex,
       contentHash: "h",
-      text: `file ${Math.floor(i / PER_RECORD)} chunk ${chunkIndex}`,
+      text: `file ${Math.floor(i / PER_RECORD)} chunk ${chunkIndex} `.padEnd(
+        TEXT_CHARS,
+        " lorem ipsum dolor",
+      ),
       vector: clustered(),
       metadata: {
         integration: "googledrive",
@@ -200,7 +207,7 @@ async function main() {
     }
   }
   console.log(
-    `\n${CHUNKS} chunks × ${DIMS} dims, IVF_HNSW_SQ; ${QUERIES} queries, variants interleaved; build ${buildS.toFixed(0)} s${REUSE ? " (or reused)" : ""}; load ${before} before, ${load()} after\n`,
+    `\n${CHUNKS} chunks × ${DIMS} dims, IVF_HNSW_SQ; ${QUERIES} queries, variants interleaved; texts ${TEXT_CHARS || "~20"} characters; build ${buildS.toFixed(0)} s${REUSE ? " (or reused)" : ""}; load ${before} before, ${load()} after\n`,
   );
   console.log(
     "| variant | p50 ms | p95 ms | ×unfiltered | recall@10 of the page sifted to a 10 % reader | recall@10 of the page's first 10 (100 % reader) |",
