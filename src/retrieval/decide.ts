@@ -57,7 +57,8 @@ export async function decide(run: QueryRun, objects: readonly ObjectRef[]): Prom
   });
 }
 
-function noteError(run: QueryRun, object: ObjectRef, reason: string): void {
+/** Counts an object denied because it could not be decided (or read back), reporting the first few. */
+export function noteError(run: QueryRun, object: ObjectRef, reason: string): void {
   run.tally.itemErrors += 1;
   if (run.tally.errors.length < MAX_REPORTED_ERRORS) {
     run.tally.errors.push({ syncId: object.syncId, recordId: object.recordId, reason });

@@ -6,12 +6,11 @@ import {
   type CandidateSource,
   candidateStream,
   mergeByScore,
-  type SiftedSource,
   withChunks,
   withoutChunks,
 } from "./candidates.js";
 import { type QueryRun, refKey } from "./context.js";
-import { decide } from "./decide.js";
+import { decide, noteError } from "./decide.js";
 import type { FilterOutcome } from "./outcome.js";
 import { newTally } from "./report.js";
 import { trustedSince } from "./trust.js";
@@ -198,7 +197,7 @@ export async function preFilter(
     );
     // The chunks of sifted candidates are read while their records are verified, not after.
     const [read] = await Promise.all([
-      readUnread(run.sifted, round, run.signal),
+      readUnread(run, round),
       stale.length > 0
         ? decide(
             run,
@@ -233,26 +232,34 @@ export async function preFilter(
 /**
  * The chunks of the round's candidates that came without theirs (from a sifted page), by id. The
  * store returns only the chunk a ref names; checked again here, as a leak is fatal and a custom
- * store may get it wrong: a chunk of another tenant, sync or record than its ref is dropped.
+ * store may get it wrong: a chunk of another tenant, sync or record than its ref is dropped and
+ * reported as an item error (a store that keeps the contract never does it, so dropping it
+ * silently would hide a broken store behind answers short of k). An absent chunk was deleted
+ * since the search: nothing to report, the next candidate takes its place.
  */
-async function readUnread(
-  sifted: SiftedSource | undefined,
-  round: readonly Candidate[],
-  signal: AbortSignal | undefined,
-): Promise<ReadonlyMap<string, Chunk>> {
+async function readUnread(run: QueryRun, round: readonly Candidate[]): Promise<ReadonlyMap<string, Chunk>> {
+  const { sifted } = run;
   const unread = round.filter((hit) => hit.chunk === undefined).map((hit) => hit.ref);
   if (unread.length === 0 || !sifted) return new Map();
-  const read = await sifted.chunks(unread, signal);
+  const read = await sifted.chunks(unread, run.signal);
   const exact = new Map<string, Chunk>();
   for (const ref of unread) {
     const chunk = read.get(ref.id);
+    if (chunk === undefined) continue;
     if (
-      chunk?.id === ref.id &&
+      chunk.id === ref.id &&
       chunk.tenant === ref.tenant &&
       chunk.syncId === ref.syncId &&
       chunk.recordId === ref.recordId
-    )
+    ) {
       exact.set(ref.id, chunk);
+    } else {
+      noteError(
+        run,
+        ref,
+        "the store's readChunks returned another chunk than the one searched (its id, tenant, sync or record differ): left out; a ChunkStore must return exactly the chunk a ref names, or none",
+      );
+    }
   }
   return exact;
 }

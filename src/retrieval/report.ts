@@ -10,7 +10,7 @@ export type StrategyRun = "post" | "pre" | "post→pre" | "pre→post" | "race�
 /** Why fetching stopped before k allowed chunks were found (null: it did not). */
 export type BudgetHit = "candidates" | "permissionCalls" | "time" | null;
 
-/** One object the Permissions API could not decide; counted as a deny. */
+/** One object the Permissions API could not decide (counted as a deny), or whose chunk the store read back wrong (left out). */
 export interface ItemError {
   syncId: string;
   recordId: string;
@@ -45,7 +45,10 @@ export interface RetrievalReport {
   verified: number;
   /** Of those, how many the re-check denied (a revocation caught). */
   revokedOnVerify: number;
-  /** Objects the Permissions API failed to decide (each counted as a deny); the first 20 in `errors`. */
+  /**
+   * Objects the Permissions API failed to decide (each counted as a deny), and chunks the store read
+   * back as another chunk (left out); the first 20 in `errors`.
+   */
   itemErrors: number;
   errors: ItemError[];
   /**

@@ -452,6 +452,49 @@ describe("auto", () => {
     expect(report.verified).toBe(6);
   });
 
+  it("a sifted page's chunk read back as another chunk (a custom store's mistake) is denied and reported, not silently dropped", async () => {
+    const access = accessWith({ "refs-wrong@acme.test": GRANTS["tenth@acme.test"] });
+    let swapped: { id: string; syncId: string; recordId: string } | undefined;
+    // The real store, except that the first read answers the best ref with another tenant's chunk
+    // of the same sync and record id (the corpus repeats them across tenants), under the ref's id.
+    const wrong: PermissionAwareRetrieverFields["store"] = {
+      search: (vector, options) => store.search(vector, options),
+      searchRefs: (vector, options) => store.searchRefs(vector, options),
+      readChunks: async (refs, signal) => {
+        const read = await store.readChunks(refs, signal);
+        const ref = refs[0]!;
+        if (swapped === undefined) {
+          const [other] = await store.search(await embeddings.embedQuery("quarterly plan"), {
+            tenant: "globex",
+            syncIds: [ref.syncId],
+            recordIds: [ref.recordId],
+            limit: 1,
+          });
+          swapped = ref;
+          read.set(ref.id, { ...other!.chunk, id: ref.id });
+        }
+        return read;
+      },
+    };
+    const r = retriever(access, { store: wrong, strategy: "pre", maxFilterRecordIds: 10 });
+    const user = "refs-wrong@acme.test";
+    for (const query of ["budget roadmap", "security incident"]) await r.retrieveWithReport(query, { user });
+    const { documents, report } = await r.retrieveWithReport("quarterly plan", { user });
+    expect(swapped).toBeDefined();
+    const best = await oracle(access, user, "quarterly plan", 6);
+    expect(documents.map((d) => d.id)).toEqual(best.filter((id) => id !== swapped!.id));
+    expectAllowed(access, user, documents);
+    // Fewer candidates than the store holds were usable: the report says which and why.
+    expect(report.itemErrors).toBe(1);
+    expect(report.errors).toEqual([
+      {
+        syncId: swapped!.syncId,
+        recordId: swapped!.recordId,
+        reason: expect.stringMatching(/readChunks returned another chunk/),
+      },
+    ]);
+  });
+
   it("searching the tenant unfiltered for the syncs in scope never returns a chunk of a sync out of scope", async () => {
     // Sharepoint's records are allowed too, but it is not one of the retriever's syncs.
     const access = accessWith(GRANTS);
