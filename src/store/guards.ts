@@ -136,7 +136,6 @@ export function requirePage(limit: number, offset: number): void {
   }
 }
 
-/** Checks a chunk before it is written. */
 /** Rejects a ref to read back whose id, tenant, sync or record is not a storable id. */
 export function requireChunkRef(ref: ChunkRef): void {
   requireId(ref.id, "chunk id");
@@ -145,6 +144,7 @@ export function requireChunkRef(ref: ChunkRef): void {
   requireId(ref.recordId, "recordId");
 }
 
+/** Checks a chunk before it is written. */
 export function requireChunk(chunk: ChunkInput, dimensions: number): void {
   requireId(chunk.id, "chunk id");
   requireTenant(chunk.tenant);
