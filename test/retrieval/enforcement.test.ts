@@ -452,6 +452,26 @@ describe("auto", () => {
     expect(report.verified).toBe(6);
   });
 
+  it("a store that can only search (a custom one without searchRefs/readChunks) answers sifted pages whole, the same best k", async () => {
+    const access = accessWith({ "search-only@acme.test": GRANTS["tenth@acme.test"] });
+    const pages: (boolean | undefined)[] = [];
+    const searchOnly: PermissionAwareRetrieverFields["store"] = {
+      search: (vector, options) => {
+        pages.push(options.approximate);
+        return store.search(vector, options);
+      },
+    };
+    const r = retriever(access, { store: searchOnly, strategy: "pre", maxFilterRecordIds: 10 });
+    const user = "search-only@acme.test";
+    for (const query of ["budget roadmap", "security incident", "quarterly plan"]) {
+      const { documents, report } = await r.retrieveWithReport(query, { user });
+      expect(documents.map((d) => d.id)).toEqual(await oracle(access, user, query, 5));
+      expect(report.returned).toBe(5);
+    }
+    // The third query's page was a sifted one (approximate), searched whole.
+    expect(pages.at(-1)).toBe(true);
+  });
+
   it("a sifted page's chunk read back as another chunk (a custom store's mistake) is denied and reported, not silently dropped", async () => {
     const access = accessWith({ "refs-wrong@acme.test": GRANTS["tenth@acme.test"] });
     let swapped: { id: string; syncId: string; recordId: string } | undefined;
