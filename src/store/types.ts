@@ -147,13 +147,16 @@ export interface ChunkStore {
   /**
    * {@link search} without the chunks' text and metadata, for a page the caller sifts through an
    * allow list: most of it is dropped, and reading every column of every candidate cost a large
-   * page as much as the search itself. The few kept are read with {@link readChunks}.
+   * page as much as the search itself. The few kept are read with {@link readChunks}. The same hits
+   * as `search` with the same options (same filter, candidates, order and scores), each naming
+   * only its chunk. A store without a cheaper way may map `search`'s hits to their refs.
    */
   searchRefs(vector: readonly number[] | Float32Array, options: SearchOptions): Promise<ScoredRef[]>;
   /**
-   * The chunks these refs name, by id. A chunk comes back only when its id, tenant, sync and record
-   * are the ref's: one deleted (or moved to another record) since the search is absent, never
-   * replaced by another chunk.
+   * The chunks these refs name, keyed by chunk id. A chunk comes back only when its id, tenant,
+   * sync and record are the ref's: one deleted (or moved to another record) since the search is
+   * absent (not an error), never replaced by another chunk. A read cancelled through `signal`
+   * rejects with the signal's reason.
    */
   readChunks(refs: readonly ChunkRef[], signal?: AbortSignal): Promise<Map<string, Chunk>>;
   /** How many chunks match the filter. */
