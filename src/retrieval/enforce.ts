@@ -15,6 +15,7 @@ import type { FilterOutcome } from "./outcome.js";
 import { postFilter } from "./post-filter.js";
 import { loadAllowLists, preFilter, prefetchAllowLists } from "./pre-filter.js";
 import { newTally, type RetrievalReport, type StrategyRun } from "./report.js";
+import { keepSiftedToTenant, keepToTenant } from "./tenant-guard.js";
 import { freshnessReport, trustedSince } from "./trust.js";
 
 export interface EnforceRequest {
@@ -43,6 +44,7 @@ export async function enforce(ctx: EnforcementContext, request: EnforceRequest):
   const subject = request.subject === undefined ? "" : normalizeSubject(request.subject);
   if (subject === "") throw new NoSubjectError();
   const startedAt = preciseNow();
+  const source = keepToTenant(request.source, ctx.tenant);
   const run: QueryRun = {
     ctx,
     subject,
@@ -53,7 +55,7 @@ export async function enforce(ctx: EnforcementContext, request: EnforceRequest):
     tally: newTally(),
     decided: new Map(),
     lists: new Map(),
-    sifted: request.sifted,
+    sifted: keepSiftedToTenant(request.sifted, ctx.tenant),
   };
   const { settings } = ctx;
   let strategy: StrategyRun = "post";
@@ -73,21 +75,21 @@ export async function enforce(ctx: EnforcementContext, request: EnforceRequest):
     });
     reason = syncIds ? plan.reason : "post-filter (no sync list: pre-filtering unavailable)";
     if (plan.strategy === "race") {
-      const race = await raceFirstQuery(run, request.source);
+      const race = await raceFirstQuery(run, source);
       ({ outcome, strategy } = race);
       reason += race.reason;
     } else if (plan.strategy === "post") {
       if (syncIds && !cachedTrusted && prefetchAllowLists(run, syncIds))
         reason +=
           "; the allow lists are fetched in the background for the next queries (the follower vouches for them)";
-      outcome = await postFilter(run, request.source);
+      outcome = await postFilter(run, source);
       const stuck = outcome.budgetHit === "candidates" || outcome.budgetHit === "permissionCalls";
       if (outcome.hits.length < run.k && stuck && plan.fallbackToPre) {
         const lists = await loadAllowLists(run);
         if (lists.complete) {
           strategy = "post→pre";
           reason += `; post-filter hit its ${outcome.budgetHit} budget, switched to pre-filter`;
-          outcome = await preFilter(run, request.source, lists);
+          outcome = await preFilter(run, source, lists);
         } else {
           reason += "; post-filter hit its budget and an allow list is incomplete: no pre-filter fallback";
         }
@@ -97,14 +99,14 @@ export async function enforce(ctx: EnforcementContext, request: EnforceRequest):
       if (!lists.complete) {
         strategy = "pre→post";
         reason += "; an allow list hit a cap (incomplete), so it is not used as a filter: post-filtered";
-        outcome = await postFilter(run, request.source);
+        outcome = await postFilter(run, source);
       } else {
         strategy = "pre";
         if (lists.records === 0 && lists.sets.every((set) => !set.everything))
           reason += "; the allow set is empty";
         if (lists.sets.some((set) => set.recordIds.size > settings.maxFilterRecordIds))
           reason += `; a list holds more than ${settings.maxFilterRecordIds} records: its sync searched by tenant, each candidate checked against it`;
-        outcome = await preFilter(run, request.source, lists);
+        outcome = await preFilter(run, source, lists);
       }
     }
   } catch (error) {

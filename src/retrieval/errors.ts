@@ -29,3 +29,21 @@ export class TenantMismatchError extends ClearanceError {
     );
   }
 }
+
+/**
+ * The vector store answered a search for one tenant with another tenant's chunk: its search does
+ * not filter by tenant (a custom `ChunkStore` breaking the port's contract). The query fails rather
+ * than decide on a chunk from outside the tenant.
+ */
+export class StoreCrossedTenantError extends ClearanceError {
+  constructor(
+    readonly tenant: string,
+    readonly chunkTenant: string,
+    readonly chunkId: string,
+  ) {
+    super(
+      "STORE_CROSSED_TENANT",
+      `a search for tenant ${tenant} returned chunk ${chunkId} of tenant ${chunkTenant}: the vector store's search must keep to SearchOptions.tenant; fix the store (the built-in LanceDB and Qdrant stores do)`,
+    );
+  }
+}

@@ -1,6 +1,11 @@
 export { type CandidatePage, type CandidateSource, vectorSource } from "./candidates.js";
 export type { RetrievedChunkMetadata } from "./documents.js";
-export { NoSubjectError, RetrievalConfigError, TenantMismatchError } from "./errors.js";
+export {
+  NoSubjectError,
+  RetrievalConfigError,
+  StoreCrossedTenantError,
+  TenantMismatchError,
+} from "./errors.js";
 export {
   createManagedSyncRetriever,
   type ManagedSyncRetrieverOptions,

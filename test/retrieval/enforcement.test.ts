@@ -8,6 +8,7 @@ import {
   PermissionAwareRetriever,
   type PermissionAwareRetrieverFields,
   type RetrievedChunkMetadata,
+  StoreCrossedTenantError,
   SubjectConflictError,
   vectorSource,
 } from "../../src/retrieval/index.js";
@@ -626,6 +627,30 @@ describe("fail closed", () => {
     expect(documents).toEqual([]);
     expect(report.permissionError?.code).toBe("PERMISSIONS_UNAVAILABLE");
   });
+});
+
+describe("a store that ignores the tenant filter (a custom store's mistake)", () => {
+  // Both tenants hold the same syncs and record ids, so permissions alone would allow globex's chunks.
+  const ignoringTenant: PermissionAwareRetrieverFields["store"] = {
+    search: (vector, options) => store.search(vector, { ...options, tenant: "globex" }),
+    searchRefs: (vector, options) => store.searchRefs(vector, { ...options, tenant: "globex" }),
+    readChunks: (refs, signal) => store.readChunks(refs, signal),
+  };
+
+  it.each([
+    ["post", "all@acme.test", {}],
+    ["pre, sifted pages searched as refs", "tenth@acme.test", { strategy: "pre", maxFilterRecordIds: 10 }],
+    ["auto, a stranger's first query", "tenth@acme.test", { strategy: "auto" }],
+  ] as const)(
+    "fails the query with STORE_CROSSED_TENANT rather than return another tenant's chunk: %s",
+    async (_, user, extra) => {
+      const access = accessWith(GRANTS);
+      const r = retriever(access, { store: ignoringTenant, ...extra });
+      const failure = await r.retrieveWithReport("budget roadmap", { user }).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(StoreCrossedTenantError);
+      expect(failure).toMatchObject({ code: "STORE_CROSSED_TENANT", tenant: "acme", chunkTenant: "globex" });
+    },
+  );
 });
 
 describe("pre-filter with a tenant-wide sync", () => {
