@@ -46,6 +46,20 @@ export interface QueryRun {
   lists: Map<string, AllowSet>;
   /** The query's candidates as refs, when its source has them (dense search): for sifted pages. */
   sifted?: SiftedSource | undefined;
+  /**
+   * Chunk ids this query already fed to what is known about the subject (see `firstSight`): the
+   * first query's page is checked by its round and then sifted by the lists or searched again from
+   * the top by a pre- or post-filter, and a post-filter's candidates again by its pre-filter
+   * fallback. Counted each time, they weighed double (or triple) in the learnt allow rate.
+   */
+  learnt: Set<string>;
+}
+
+/** Whether the candidate is news to what is known about the subject in this query; noted as seen if so. */
+export function firstSight(run: QueryRun, chunkId: string): boolean {
+  if (run.learnt.has(chunkId)) return false;
+  run.learnt.add(chunkId);
+  return true;
 }
 
 export function refKey(syncId: string, recordId: string): string {

@@ -55,6 +55,7 @@ export async function enforce(ctx: EnforcementContext, request: EnforceRequest):
     tally: newTally(),
     decided: new Map(),
     lists: new Map(),
+    learnt: new Set(),
     sifted: keepSiftedToTenant(request.sifted, ctx.tenant),
   };
   const { settings } = ctx;

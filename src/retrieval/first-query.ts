@@ -1,7 +1,7 @@
 import { linkAbort } from "../managed-sync/index.js";
 import type { ScoredChunk } from "../store/index.js";
 import type { CandidateSource } from "./candidates.js";
-import { type QueryRun, refKey } from "./context.js";
+import { firstSight, type QueryRun, refKey } from "./context.js";
 import { decide } from "./decide.js";
 import type { FilterOutcome } from "./outcome.js";
 import { postFilter } from "./post-filter.js";
@@ -91,6 +91,8 @@ export async function raceFirstQuery(run: QueryRun, source: CandidateSource): Pr
       found = [...found, ...restResult.value.allowed];
       checked += restResult.value.checked;
     }
+    // Every candidate checked so far is new to this query (the first thing it learns).
+    for (const hit of fetched.slice(0, checked)) firstSight(run, hit.chunk.id);
     ctx.knowledge.recordScan(run.subject, ctx.settings.relation, checked, found.length);
     // A short page was every candidate there is; checked whole, what it allowed is all there is.
     const everything = fetched.length < limit && checked === fetched.length;
@@ -179,9 +181,9 @@ async function fromLists(
   why: string,
 ): Promise<RaceResult> {
   const bySync = new Map(lists.sets.map((set) => [set.syncId, set]));
+  // The page is not recorded in what is known about the subject here: the round checked and
+  // recorded every candidate of it already.
   const listed = page.filter((hit) => listsAdmit(bySync, hit.chunk));
-  if (page.length > 0)
-    run.ctx.knowledge.recordScan(run.subject, run.ctx.settings.relation, page.length, listed.length);
   // A short page was every candidate there is: what the lists let through is all there is.
   const everything = page.length > 0 && page.length < run.k * FIRST_PAGE_PER_RESULT;
   if (listed.length >= run.k || everything) {

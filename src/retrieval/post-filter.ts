@@ -1,7 +1,7 @@
 import type { ScoredChunk } from "../store/index.js";
 import { budgetExceeded } from "./budget.js";
 import type { CandidateSource } from "./candidates.js";
-import { type QueryRun, refKey } from "./context.js";
+import { firstSight, type QueryRun, refKey } from "./context.js";
 import { decide } from "./decide.js";
 import type { FilterOutcome } from "./outcome.js";
 
@@ -33,6 +33,10 @@ export async function postFilter(
   let offset = 0;
   let scanned = 0;
   let allowedSeen = 0;
+  // What is new to what is known about the subject: a post-filter after the first query's round
+  // searches its page again from the top.
+  let learntScanned = 0;
+  let learntAllowed = 0;
   let exhausted = false;
   let budgetHit = budgetExceeded(run);
   while (hits.length < k && !budgetHit && rounds-- > 0) {
@@ -51,7 +55,12 @@ export async function postFilter(
     );
     for (const hit of fresh) {
       scanned += 1;
-      if (run.decided.get(refKey(hit.chunk.syncId, hit.chunk.recordId)) !== true) continue;
+      const allowed = run.decided.get(refKey(hit.chunk.syncId, hit.chunk.recordId)) === true;
+      if (firstSight(run, hit.chunk.id)) {
+        learntScanned += 1;
+        if (allowed) learntAllowed += 1;
+      }
+      if (!allowed) continue;
       allowedSeen += 1;
       if (hits.length < k) hits.push(hit);
     }
@@ -61,7 +70,7 @@ export async function postFilter(
     }
     if (hits.length < k) budgetHit = budgetExceeded(run);
   }
-  ctx.knowledge.recordScan(subject, relation, scanned, allowedSeen);
+  ctx.knowledge.recordScan(subject, relation, learntScanned, learntAllowed);
   return { hits, exhausted, budgetHit };
 }
 

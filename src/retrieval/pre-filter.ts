@@ -9,7 +9,7 @@ import {
   withChunks,
   withoutChunks,
 } from "./candidates.js";
-import { type QueryRun, refKey } from "./context.js";
+import { firstSight, type QueryRun, refKey } from "./context.js";
 import { decide, noteError } from "./decide.js";
 import type { FilterOutcome } from "./outcome.js";
 import { newTally } from "./report.js";
@@ -186,7 +186,9 @@ export async function preFilter(
       // The store filtered on record ids (or only on the sync, for a large list); record ids are
       // only unique within a sync, so confirm the pair.
       const listedHere = listsAdmit(bySync, ref);
-      if (checkedSyncs.has(ref.syncId)) {
+      // Once per query: a first query's page, or a post-filter's candidates before this fallback,
+      // were counted when they were checked.
+      if (checkedSyncs.has(ref.syncId) && firstSight(run, ref.id)) {
         checkedScanned += 1;
         if (listedHere) checkedAllowed += 1;
       }

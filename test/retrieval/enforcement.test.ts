@@ -722,3 +722,73 @@ describe("tenant isolation", () => {
     }
   });
 });
+
+describe("what a query learns about a person", () => {
+  /** What the store's state holds about `user` once the retriever wrote what it learnt. */
+  async function learnt(
+    r: PermissionAwareRetriever,
+    user: string,
+    scope = "allow-rate:acme",
+  ): Promise<{ scanned: number; allowed: number } | undefined> {
+    await r.flushKnowledge();
+    const raw = await store.getState(scope, `can_read:${user}`);
+    return raw === undefined ? undefined : JSON.parse(raw);
+  }
+
+  /** The best `limit` candidates of the tenant for `query` (the first query's page), and how many `user` may read. */
+  async function firstPage(access: FakeAccessControl, user: string, query: string, limit: number) {
+    const page = await store.search(await embeddings.embedQuery(query), { tenant: "acme", limit });
+    const allowed = page.filter((hit) => access.allows(user, hit.chunk.syncId, hit.chunk.recordId)).length;
+    return { page, allowed };
+  }
+
+  it("a first query whose page holds fewer than k counts each candidate of that page once", async () => {
+    const user = "once-rare@acme.test";
+    const access = accessWith({ [user]: (r: number) => r % 40 === 9 });
+    const r = retriever(access, { maxFilterRecordIds: 100 });
+    // The probe comes back cut, so the round's page is checked and then sifted by the whole list.
+    withCappedLists(access, 4);
+    const { report } = await r.retrieveWithReport("budget roadmap", { user });
+    expect(report.strategy).toBe("race→pre");
+    expect(report.reason).toMatch(/the first round found \d of 5/);
+    // k × 15 candidates, every one checked by the round; the pre-filter after it used small lists as
+    // a record-id filter (nothing there to learn a share from).
+    const { page, allowed } = await firstPage(access, user, "budget roadmap", 5 * 15);
+    expect(await learnt(r, user)).toMatchObject({ scanned: page.length, allowed });
+  });
+
+  it("a first query that goes on to search a large list's sync from the top counts its page once", async () => {
+    // Two records in sync-drive: a list larger than maxFilterRecordIds, so the pre-filter searches
+    // the whole sync (its page included) and checks each candidate against the list.
+    const user = "once-pair@acme.test";
+    const access = accessWith({ [user]: (r: number) => r === 8 || r === 16 });
+    const r = retriever(access, { maxFilterRecordIds: 1, k: 10 });
+    const { documents, report } = await r.retrieveWithReport("budget roadmap", { user });
+    expect(report.strategy).toBe("race→pre");
+    expect(documents).toHaveLength(2 * CHUNKS_PER_RECORD);
+    const { page } = await firstPage(access, user, "budget roadmap", 10 * 15);
+    const driveChunks = (RECORDS / 2) * CHUNKS_PER_RECORD;
+    const sharepointInPage = page.filter((hit) => hit.chunk.syncId === "sync-sharepoint").length;
+    // Each candidate seen once: every chunk of sync-drive, and the page's sharepoint candidates.
+    expect(await learnt(r, user)).toMatchObject({
+      scanned: driveChunks + sharepointInPage,
+      allowed: 2 * CHUNKS_PER_RECORD,
+    });
+  });
+
+  it("a first query that goes on post-filtering from the top (an incomplete list) counts its page once", async () => {
+    const user = "once-capped@acme.test";
+    const access = accessWith({ [user]: (r: number) => r % 40 === 9 });
+    const r = retriever(access, { maxFilterRecordIds: 100 });
+    withCappedLists(access, 4);
+    access.truncateLists = true;
+    const { report } = await r.retrieveWithReport("budget roadmap", { user });
+    expect(report.strategy).toBe("race→post");
+    expect(report.reason).toMatch(/incomplete/);
+    // The post-filter searched again from the first candidate: the distinct candidates are its own.
+    const distinct = report.candidatesScanned - 5 * 15;
+    expect(distinct).toBeGreaterThan(5 * 15);
+    const { allowed } = await firstPage(access, user, "budget roadmap", distinct);
+    expect(await learnt(r, user)).toMatchObject({ scanned: distinct, allowed });
+  });
+});
