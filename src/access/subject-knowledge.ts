@@ -22,6 +22,15 @@ export interface KnowledgeState {
 export interface SubjectKnowledgeOptions {
   /** The tenant whose people these are (the state scope is `allow-rate:<tenant>`). */
   tenant: string;
+  /**
+   * What member-verified views learn (`forUser(email, { member: true })`): kept under a scope of its
+   * own, `member-allow-rate:<tenant>`. A verified member may read records (a `tenant` record
+   * policy) that the same email asked for unverified may not, so one view's rate misplans the
+   * other's queries (test/retrieval/enforcement.test.ts: an unverified person who sees 9 chunks of
+   * 1,200, planned from their member view's rate of 1, was post-filtered with 330 checks in 9
+   * requests). The unverified scope keeps its old name, so what earlier versions wrote is still read.
+   */
+  member?: boolean;
   /** Persist here so a person is a stranger once, not once per process. Optional. */
   state?: KnowledgeState | undefined;
   /** Subjects kept in memory (default 10,000). */
@@ -60,7 +69,8 @@ interface Entry {
 /**
  * The share of candidates each subject was allowed (from post-filtering) and the sizes of their
  * allow lists (from list-objects), per relation: what the auto strategy knows about a person. Kept
- * in a bounded memory and, when given the store's state, persisted (scope `allow-rate:<tenant>`,
+ * in a bounded memory and, when given the store's state, persisted (scope `allow-rate:<tenant>`, or
+ * `member-allow-rate:<tenant>` for member-verified views,
  * written at most every few minutes per person and only when it changed), so a restarted process or
  * another replica knows the person too. Lost or unreadable state only makes a person a stranger again.
  */
@@ -255,7 +265,7 @@ export class SubjectKnowledge {
   }
 
   #scope(): string {
-    return `allow-rate:${this.#options.tenant}`;
+    return `${this.#options.member ? "member-" : ""}allow-rate:${this.#options.tenant}`;
   }
 }
 

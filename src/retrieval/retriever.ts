@@ -299,7 +299,7 @@ export class PermissionAwareRetriever extends BaseRetriever<RetrievedChunkMetada
     if (!(this.#member || member === true)) return shared.ctx;
     shared.memberCtx ??= memberContext(
       shared.ctx,
-      newCaches(shared.ctx.settings, shared.ctx.tenant, shared.store),
+      newCaches(shared.ctx.settings, shared.ctx.tenant, shared.store, { member: true }),
     );
     return shared.memberCtx;
   }
@@ -410,11 +410,12 @@ function buildShared(fields: PermissionAwareRetrieverFields): Shared {
   };
 }
 
-/** A fresh set of the bounded caches one enforcement context keeps. */
+/** A fresh set of the bounded caches one enforcement context keeps (`member`: of member-verified views). */
 function newCaches(
   settings: RetrievalSettings,
   tenant: string,
   store: PermissionAwareRetrieverFields["store"],
+  { member = false } = {},
 ): Pick<EnforcementContext, "decisions" | "allowSets" | "knowledge"> {
   return {
     decisions: new DecisionCache({
@@ -422,7 +423,7 @@ function newCaches(
       maxEntries: settings.decisionCacheMaxEntries,
     }),
     allowSets: new AllowSetCache({ ttlMs: settings.allowSetTtlMs }),
-    knowledge: new SubjectKnowledge({ tenant, state: stateOf(store) }),
+    knowledge: new SubjectKnowledge({ tenant, state: stateOf(store), member }),
   };
 }
 

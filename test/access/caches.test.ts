@@ -198,6 +198,35 @@ describe("SubjectKnowledge", () => {
     ).toBeUndefined();
   });
 
+  it("keeps what member-verified views learn apart; the unverified view still reads what earlier versions wrote", async () => {
+    // Written before views were kept apart (by either view): where the unverified view looks.
+    const state = new Map<string, string>([
+      ["allow-rate:acme|can_read:ana@x.test", JSON.stringify({ scanned: 100, allowed: 5 })],
+    ]);
+    const store = {
+      getState: async (scope: string, key: string) => state.get(`${scope}|${key}`),
+      putState: async (scope: string, key: string, value: string) => {
+        state.set(`${scope}|${key}`, value);
+      },
+    };
+    const unverified = new SubjectKnowledge({ tenant: "acme", state: store });
+    const member = new SubjectKnowledge({ tenant: "acme", state: store, member: true });
+    expect(await unverified.recall("ana@x.test", "can_read")).toMatchObject({ scanned: 100, allowed: 5 });
+    expect(await member.recall("ana@x.test", "can_read")).toBeUndefined();
+    member.recordScan("ana@x.test", "can_read", 40, 40);
+    await member.flush();
+    expect(state.get("member-allow-rate:acme|can_read:ana@x.test")).toBe(
+      JSON.stringify({ scanned: 40, allowed: 40 }),
+    );
+    // Neither view's write reaches the other: a restarted unverified view still knows 5 of 100.
+    expect(state.get("allow-rate:acme|can_read:ana@x.test")).toBe(
+      JSON.stringify({ scanned: 100, allowed: 5 }),
+    );
+    const restarted = new SubjectKnowledge({ tenant: "acme", state: store });
+    expect(restarted.rate("ana@x.test", "can_read")).toBeUndefined();
+    expect(await restarted.recall("ana@x.test", "can_read")).toMatchObject({ scanned: 100, allowed: 5 });
+  });
+
   it("with a state that lists a scope, reads the tenant's scope once: strangers cost no read of their own", async () => {
     const state = new Map<string, string>([
       ["allow-rate:acme|can_read:ana@x.test", JSON.stringify({ scanned: 100, allowed: 5 })],

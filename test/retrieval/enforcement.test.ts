@@ -1,6 +1,12 @@
 import type { Document } from "@langchain/core/documents";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AccessControl, PermissionsUnavailableError } from "../../src/access/index.js";
+import {
+  type AccessContext,
+  type AccessControl,
+  type ObjectRef,
+  PermissionsUnavailableError,
+  type Relation,
+} from "../../src/access/index.js";
 import type { HashingEmbeddings } from "../../src/embeddings/index.js";
 import {
   type CandidateSource,
@@ -790,5 +796,67 @@ describe("what a query learns about a person", () => {
     expect(distinct).toBeGreaterThan(5 * 15);
     const { allowed } = await firstPage(access, user, "budget roadmap", distinct);
     expect(await learnt(r, user)).toMatchObject({ scanned: distinct, allowed });
+  });
+
+  /**
+   * A fake where a verified member may read every record (as a `tenant` record policy lets members)
+   * and an unverified call only what it was granted.
+   */
+  class FakeMemberAccess extends FakeAccessControl {
+    override async batchCheck(
+      subject: string,
+      objects: readonly ObjectRef[],
+      relation: Relation,
+      _signal?: AbortSignal,
+      context?: AccessContext,
+    ) {
+      if (!context?.member) return super.batchCheck(subject, objects, relation);
+      return { decisions: objects.map(() => ({ kind: "allow" as const })), calls: 1 };
+    }
+
+    override async listObjects(
+      subject: string,
+      relation: Relation,
+      syncId: string,
+      _signal?: AbortSignal,
+      context?: AccessContext,
+    ) {
+      if (!context?.member) return super.listObjects(subject, relation, syncId);
+      // Slow, so a member's first query is decided by its round and learns a rate.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      return { recordIds: [], complete: true, everything: true, calls: 1 };
+    }
+  }
+
+  it("the verified-member view and the unverified view of one email each plan from what they learnt", async () => {
+    const user = "two-views@acme.test";
+    const access = new FakeMemberAccess();
+    for (const r of [7, 200, 311]) access.grant(user, SYNCS[r % 2]!, `rec-${r}`);
+    // The member view learns that this email sees everything; the unverified one that it sees 3 records.
+    const first = retriever(access);
+    const asMember = await first.retrieveWithReport("budget roadmap", { user, member: true });
+    expect(asMember.report.strategy).toBe("race→post");
+    await first.flushKnowledge();
+
+    // A restart (or a replica): the unverified view is still a stranger. Planned from the member's rate
+    // (1.0) it post-filtered a person who sees 9 chunks of 1,200 until a budget stopped it.
+    const second = retriever(access);
+    const unverified = await second.retrieveWithReport("security incident", { user });
+    expect(unverified.report.reason).toMatch(/nothing known about the subject/);
+    expect(unverified.report.strategy).toMatch(/^race→/);
+    expect(unverified.report.permissionCalls).toBeLessThanOrEqual(3);
+    expect(unverified.documents).toHaveLength(5);
+    expectAllowed(access, user, unverified.documents);
+    await second.flushKnowledge();
+
+    // And the member view is planned from the member's rate, not from the unverified lists (3 records).
+    const third = retriever(access);
+    const member = await third.retrieveWithReport("quarterly plan", { user, member: true });
+    expect(member.report.reason).toMatch(/observed allow rate 1\.0000/);
+    expect(member.report.strategy).toBe("post");
+    expect(member.documents).toHaveLength(5);
+    // Each view under a key of its own; the unverified one where it always was.
+    expect(await learnt(first, user, "member-allow-rate:acme")).toMatchObject({ scanned: 15, allowed: 15 });
+    expect(await learnt(second, user)).not.toMatchObject({ allowed: 15 });
   });
 });
