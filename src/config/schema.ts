@@ -33,7 +33,11 @@ export const managedSyncSchema = z
 
 /** The vector store: the embedded LanceDB folder, or a Qdrant server. */
 const storeKinds = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("lancedb"), dir: z.string().min(1).default(".clearance/store") }),
+  z.object({
+    kind: z.literal("lancedb"),
+    dir: z.string().min(1).default(".clearance/store"),
+    chunkCacheEntries: z.coerce.number().int().min(0).optional(),
+  }),
   z.object({
     kind: z.literal("qdrant"),
     url: z.url(),

@@ -4,7 +4,7 @@ import type { ChunkStore } from "./types.js";
 
 /** The store settings, shaped like `config.store`. */
 export type StoreSettings =
-  | { kind: "lancedb"; dir: string; vectorIndexMinRows?: number }
+  | { kind: "lancedb"; dir: string; vectorIndexMinRows?: number; chunkCacheEntries?: number }
   | { kind: "qdrant"; url: string; apiKey?: string; collection?: string };
 
 /**
@@ -25,5 +25,6 @@ export async function openChunkStore(settings: StoreSettings, dimensions: number
     dir: settings.dir,
     dimensions,
     ...(settings.vectorIndexMinRows !== undefined ? { vectorIndexMinRows: settings.vectorIndexMinRows } : {}),
+    ...(settings.chunkCacheEntries !== undefined ? { chunkCacheEntries: settings.chunkCacheEntries } : {}),
   });
 }

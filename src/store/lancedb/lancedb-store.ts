@@ -27,7 +27,8 @@ import type {
   SearchOptions,
   SyncState,
 } from "../types.js";
-import { REF_COLUMNS, type RefRow, RowHints, readChunksByRef } from "./chunk-refs.js";
+import { ChunkCache, DEFAULT_CHUNK_CACHE_ENTRIES, readThroughCache } from "./chunk-cache.js";
+import { REF_COLUMNS, type RefRow, RowHints } from "./chunk-refs.js";
 import { CHUNK_COLUMNS } from "./columns.js";
 import { TableCompactor } from "./compaction.js";
 import {
@@ -68,6 +69,12 @@ export interface LanceChunkStoreOptions {
   annQuery?: AnnQuery;
   /** Megabytes of LanceDB file/manifest metadata kept in memory; default {@link DEFAULT_METADATA_CACHE_MB}. */
   metadataCacheMb?: number;
+  /**
+   * Chunks that {@link LanceChunkStore.readChunks} keeps in memory (least recently used go first),
+   * served again only while the chunks table has not changed since they were read; 0 turns the
+   * cache off. Default {@link DEFAULT_CHUNK_CACHE_ENTRIES}.
+   */
+  chunkCacheEntries?: number;
 }
 
 /** The tables written row by row, each with its own background compaction. */
@@ -91,6 +98,8 @@ export class LanceChunkStore implements ChunkStore {
   private readonly inflight = new Set<Promise<unknown>>();
   // Where searchRefs last saw each ref's row, so readChunks can take it by row id.
   private readonly rowHints = new RowHints();
+  // The chunks readChunks read lately, valid for the table version they were read at (chunk-cache.ts).
+  private readonly chunkCache: ChunkCache;
   // The row-by-row tables, compacted in the background as they are written (see compaction.ts).
   // Leases are left to optimize(): a lease write is one conditional merge that is not retried.
   private readonly compactors: Record<SmallTable, TableCompactor>;
@@ -102,8 +111,10 @@ export class LanceChunkStore implements ChunkStore {
     private readonly vectorIndexMinRows: number,
     private readonly exactFilterMaxRecordIds: number,
     private readonly annQuery: AnnQuery,
+    chunkCacheEntries: number,
   ) {
     this.chunks = tables.chunks;
+    this.chunkCache = new ChunkCache(chunkCacheEntries);
     this.state = new LanceState(tables);
     const compactor = (table: Table) =>
       new TableCompactor(table, (compact) => this.write("compact a small table", compact));
@@ -135,6 +146,13 @@ export class LanceChunkStore implements ChunkStore {
         `metadataCacheMb must be a positive number of megabytes, got ${metadataCacheMb}`,
       );
     }
+    const chunkCacheEntries = options.chunkCacheEntries ?? DEFAULT_CHUNK_CACHE_ENTRIES;
+    if (!Number.isInteger(chunkCacheEntries) || chunkCacheEntries < 0) {
+      throw new StoreInputError(
+        "STORE_CACHE_INVALID",
+        `chunkCacheEntries must be a whole number of chunks (0 turns the cache off), got ${chunkCacheEntries}`,
+      );
+    }
     const tables = await lance.openTables(options.dir, options.dimensions, metadataCacheMb * 1_000_000);
     const store = new LanceChunkStore(
       lance,
@@ -143,6 +161,7 @@ export class LanceChunkStore implements ChunkStore {
       options.vectorIndexMinRows ?? DEFAULT_VECTOR_INDEX_MIN_ROWS,
       options.exactFilterMaxRecordIds ?? DEFAULT_EXACT_FILTER_MAX_RECORD_IDS,
       { ...DEFAULT_ANN_QUERY, ...options.annQuery },
+      chunkCacheEntries,
     );
     try {
       await ensureSchemaVersion(options.dir, {
@@ -235,7 +254,9 @@ export class LanceChunkStore implements ChunkStore {
     if (refs.length === 0) return new Map();
     for (const ref of refs) requireChunkRef(ref);
     signal?.throwIfAborted();
-    const chunks = await this.read("read chunks", () => readChunksByRef(this.chunks, refs, this.rowHints));
+    const chunks = await this.read("read chunks", () =>
+      readThroughCache(this.chunks, refs, this.rowHints, this.chunkCache),
+    );
     signal?.throwIfAborted();
     return chunks;
   }
@@ -343,6 +364,7 @@ export class LanceChunkStore implements ChunkStore {
   async close(): Promise<void> {
     // A write settling can start a background compaction: wait until nothing is left.
     while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+    this.chunkCache.clear();
     const { chunks, records, syncState, leases, state } = this.tables;
     for (const table of [chunks, records, syncState, leases, state]) table.close();
     this.tables.db.close();

@@ -1,0 +1,212 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Table } from "@lancedb/lancedb";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { type ChunkRef, LanceChunkStore, openChunkStore } from "../../src/store/index.js";
+import { ChunkCache } from "../../src/store/lancedb/chunk-cache.js";
+import { makeChunk, randomUnit, seededRandom } from "./fixtures.js";
+
+const D = 8;
+const refOf = (c: { id: string; tenant: string; syncId: string; recordId: string }): ChunkRef => ({
+  id: c.id,
+  tenant: c.tenant,
+  syncId: c.syncId,
+  recordId: c.recordId,
+});
+const withoutVector = <T extends { vector: unknown }>({ vector: _, ...rest }: T) => rest;
+
+/** Counts the reads that reach the chunks table's rows (a take by row id or a query by id). */
+function tableReads(store: LanceChunkStore) {
+  // The store's chunks table: the reads a cache hit must not make.
+  const table = (store as unknown as { chunks: Table }).chunks;
+  const take = vi.spyOn(table, "takeRowIds");
+  const query = vi.spyOn(table, "query");
+  return {
+    count: () => take.mock.calls.length + query.mock.calls.length,
+    restore: () => {
+      take.mockRestore();
+      query.mockRestore();
+    },
+  };
+}
+
+describe("LanceDB readChunks cache", () => {
+  let dir: string;
+  let n = 0;
+  const folder = () => join(dir, `store-${n++}`);
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "clearance-chunk-cache-"));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("serves a chunk read again from memory, equal to a fresh read, while the table is unchanged", async () => {
+    const path = folder();
+    const random = seededRandom(1);
+    const chunks = ["a", "b", "c"].map((recordId) =>
+      makeChunk({ recordId, vector: randomUnit(random, D), url: `https://x/${recordId}` }),
+    );
+    const store = await LanceChunkStore.open({ dir: path, dimensions: D });
+    const uncached = await LanceChunkStore.open({ dir: path, dimensions: D, chunkCacheEntries: 0 });
+    await store.upsert(chunks);
+    const refs = (await store.searchRefs(chunks[0]!.vector, { tenant: "tenant-a", limit: 3 })).map(
+      (x) => x.ref,
+    );
+    const first = await store.readChunks(refs);
+    const reads = tableReads(store);
+    const again = await store.readChunks(refs);
+    expect(reads.count()).toBe(0);
+    reads.restore();
+    const fresh = await uncached.readChunks(refs);
+    expect(again).toEqual(fresh);
+    expect(again).toEqual(first);
+    expect([...again.values()].sort((x, y) => x.id.localeCompare(y.id))).toEqual(
+      chunks.map(withoutVector).sort((x, y) => x.id.localeCompare(y.id)),
+    );
+    // What a caller does to a chunk it got does not change what the cache serves next.
+    again.get(chunks[0]!.id)!.metadata.name = "edited by the caller";
+    expect((await store.readChunks(refs)).get(chunks[0]!.id)?.metadata.name).toBe("a.pdf");
+    await uncached.close();
+    await store.close();
+  });
+
+  it("sees what another store on the same folder wrote since: new metadata, new text, a deletion", async () => {
+    const path = folder();
+    const random = seededRandom(2);
+    const [a, b] = ["a", "b"].map((recordId) => makeChunk({ recordId, vector: randomUnit(random, D) }));
+    const store = await LanceChunkStore.open({ dir: path, dimensions: D });
+    const peer = await LanceChunkStore.open({ dir: path, dimensions: D });
+    await store.upsert([a!, b!]);
+    const refs = [refOf(a!), refOf(b!)];
+    expect((await store.readChunks(refs)).get(a!.id)?.metadata.name).toBe("a.pdf");
+
+    // Metadata patched in place: same id, new name and url.
+    await peer.updateRecordMetadata("tenant-a", "sync-1", "a", { name: "renamed.pdf", url: "https://x/new" });
+    const renamed = await store.readChunks(refs);
+    expect(renamed.get(a!.id)?.metadata).toMatchObject({ name: "renamed.pdf", url: "https://x/new" });
+    expect(renamed.get(b!.id)?.metadata.name).toBe("b.pdf");
+
+    // The same id rewritten whole.
+    await peer.upsert([{ ...b!, text: "rewritten" }]);
+    expect((await store.readChunks(refs)).get(b!.id)?.text).toBe("rewritten");
+
+    // Deleted: absent, not served from memory.
+    await peer.deleteByRecord("tenant-a", "sync-1", ["a"]);
+    const afterDelete = await store.readChunks(refs);
+    expect([...afterDelete.keys()]).toEqual([b!.id]);
+
+    // This store's own writes too.
+    await store.updateRecordMetadata("tenant-a", "sync-1", "b", { name: "mine.pdf" });
+    expect((await store.readChunks(refs)).get(b!.id)?.metadata.name).toBe("mine.pdf");
+    await peer.close();
+    await store.close();
+  });
+
+  it("answers a ref of another tenant, sync or record with nothing, even with the chunk cached", async () => {
+    const path = folder();
+    const random = seededRandom(3);
+    const a = makeChunk({ recordId: "a", vector: randomUnit(random, D) });
+    const store = await LanceChunkStore.open({ dir: path, dimensions: D });
+    await store.upsert([a]);
+    expect((await store.readChunks([refOf(a)])).size).toBe(1);
+    for (const forged of [
+      { ...refOf(a), tenant: "tenant-b" },
+      { ...refOf(a), syncId: "sync-2" },
+      { ...refOf(a), recordId: "b" },
+    ]) {
+      expect(await store.readChunks([forged])).toEqual(new Map());
+    }
+    // The cached chunk is still the ref's own.
+    expect((await store.readChunks([refOf(a)])).get(a.id)?.recordId).toBe("a");
+    await store.close();
+  });
+
+  it("holds at most chunkCacheEntries chunks, dropping the least recently read", async () => {
+    const path = folder();
+    const random = seededRandom(4);
+    const chunks = ["a", "b", "c"].map((recordId) => makeChunk({ recordId, vector: randomUnit(random, D) }));
+    const store = await LanceChunkStore.open({ dir: path, dimensions: D, chunkCacheEntries: 2 });
+    await store.upsert(chunks);
+    const [a, b, c] = chunks.map(refOf);
+    await store.readChunks([a!]);
+    await store.readChunks([b!]);
+    await store.readChunks([a!]); // a is now the most recently read
+    await store.readChunks([c!]); // b goes
+    const reads = tableReads(store);
+    expect((await store.readChunks([a!, c!])).size).toBe(2);
+    expect(reads.count()).toBe(0);
+    expect((await store.readChunks([b!])).size).toBe(1);
+    expect(reads.count()).toBeGreaterThan(0);
+    reads.restore();
+    await store.close();
+  });
+
+  it("takes its size from config-shaped settings: store.chunkCacheEntries 0 reads every chunk from the table", async () => {
+    const path = folder();
+    const a = makeChunk({ recordId: "a", vector: randomUnit(seededRandom(5), D) });
+    const store = (await openChunkStore(
+      { kind: "lancedb", dir: path, chunkCacheEntries: 0 },
+      D,
+    )) as LanceChunkStore;
+    await store.upsert([a]);
+    await store.readChunks([refOf(a)]);
+    const reads = tableReads(store);
+    expect((await store.readChunks([refOf(a)])).size).toBe(1);
+    expect(reads.count()).toBeGreaterThan(0);
+    reads.restore();
+    await store.close();
+  });
+
+  it("rejects a chunk cache size that is not a whole number of chunks", async () => {
+    for (const chunkCacheEntries of [-1, 1.5, Number.NaN]) {
+      await expect(
+        LanceChunkStore.open({ dir: folder(), dimensions: D, chunkCacheEntries }),
+      ).rejects.toMatchObject({ code: "STORE_CACHE_INVALID" });
+    }
+  });
+});
+
+describe("ChunkCache", () => {
+  const chunk = (recordId: string) => {
+    const { vector: _, ...rest } = makeChunk({ recordId, vector: [1, 0, 0, 0, 0, 0, 0, 0] });
+    return rest;
+  };
+
+  it("answers only for the version its chunks were read at, and empties on a new one", () => {
+    const cache = new ChunkCache(10);
+    const a = chunk("a");
+    cache.seen(3);
+    cache.put(a, 3);
+    expect(cache.get(refOf(a), 3)).toEqual(a);
+    expect(cache.get(refOf(a), 4)).toBeUndefined();
+    cache.seen(4);
+    expect(cache.size).toBe(0);
+    expect(cache.get(refOf(a), 3)).toBeUndefined();
+  });
+
+  it("does not keep a chunk read after an older version than the cache has since seen", () => {
+    const cache = new ChunkCache(10);
+    const a = chunk("a");
+    cache.seen(3);
+    cache.seen(4); // another read learnt a newer version meanwhile
+    cache.put(a, 3);
+    expect(cache.size).toBe(0);
+    cache.seen(3);
+    expect(cache.get(refOf(a), 3)).toBeUndefined();
+  });
+
+  it("keeps nothing when sized 0, and at most its size otherwise", () => {
+    const off = new ChunkCache(0);
+    off.seen(1);
+    off.put(chunk("a"), 1);
+    expect(off.size).toBe(0);
+    const two = new ChunkCache(2);
+    two.seen(1);
+    for (const id of ["a", "b", "c", "d"]) two.put(chunk(id), 1);
+    expect(two.size).toBe(2);
+    expect(two.get(refOf(chunk("a")), 1)).toBeUndefined();
+    expect(two.get(refOf(chunk("d")), 1)?.recordId).toBe("d");
+  });
+});
