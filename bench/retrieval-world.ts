@@ -36,6 +36,8 @@ export interface RemoteEmulator {
 export interface World {
   emu: RemoteEmulator;
   store: LanceChunkStore;
+  /** The store's folder (another store can be opened on it). */
+  dir: string;
   syncId: string;
   chunks: number;
   /** Per selectivity label, the people (the first is the warm one, the rest are strangers for cold runs). */
@@ -223,6 +225,7 @@ export async function buildWorld(files: number, peoplePerSelectivity: number): P
   return {
     emu,
     store,
+    dir,
     syncId: sync.id,
     chunks: await store.count({ tenant: TENANT }),
     people,
