@@ -22,6 +22,11 @@ export class ChunkCache {
 
   constructor(private readonly maxEntries: number) {}
 
+  /** False when sized 0: reads go straight to the table, without learning its version. */
+  get enabled(): boolean {
+    return this.maxEntries > 0;
+  }
+
   /** How many chunks it holds. */
   get size(): number {
     return this.chunks.size;
@@ -84,6 +89,7 @@ export async function readThroughCache(
   hints: RowHints,
   cache: ChunkCache,
 ): Promise<Map<string, Chunk>> {
+  if (!cache.enabled) return readChunksByRef(table, refs, hints);
   const version = await table.version();
   cache.seen(version);
   const found = new Map<string, Chunk>();
