@@ -69,11 +69,11 @@ async function main() {
       permissions: client.permissions,
       syncKind: (id, signal) => catalog.kind(id, signal),
     });
-    const queries = Array.from({ length: QUERIES + WARMUP }, () => world.query());
+    const firstQueries = Array.from({ length: QUERIES + WARMUP }, () => world.query());
     const retrievers: PermissionAwareRetriever[] = [];
 
     const unfiltered: number[] = [];
-    for (const [n, q] of queries.entries()) {
+    for (const [n, q] of firstQueries.entries()) {
       const start = performance.now();
       await world.store.search(q, { tenant: TENANT, limit: K });
       if (n >= WARMUP) unfiltered.push(performance.now() - start);
@@ -163,10 +163,14 @@ async function main() {
     const interleaved: number[] = [];
     for (const { label } of SELECTIVITIES) {
       const [warmPerson, ...strangers] = world.people.get(label)!;
-      const exactWarm = queries.map((q) => world.exactTopK(q, warmPerson!.allowed, K));
-      const coldQuery = queries[WARMUP]!;
-      const exactCold = strangers.map((p) => world.exactTopK(coldQuery, p.allowed, K));
       for (const { mode, label: modeLabel } of MODES) {
+        // Every mode asks questions of its own: the store's chunk cache (readChunks) must not turn
+        // one mode's answers into another's hits. A repeated question is a cache hit in production
+        // too, but how often one repeats is the deployment's, not this bench's, to decide.
+        const queries = Array.from({ length: QUERIES + WARMUP }, () => world.query());
+        const exactWarm = queries.map((q) => world.exactTopK(q, warmPerson!.allowed, K));
+        const coldQuery = world.query();
+        const exactCold = strangers.map((p) => world.exactTopK(coldQuery, p.allowed, K));
         // Strangers to this mode's retriever: forget what another mode's retriever stored about them
         // before it is made (it reads what the store knows about people ahead of their first query);
         // the earlier retrievers' writes, which wait a second, land first.
