@@ -22,22 +22,11 @@ export async function maintainIndexes(table: Table, vectorIndexMinRows: number):
 const MAX_TUNED_EF = 1_000;
 
 /**
- * From this many results on, a page is several times the k a caller wants (post-filter rounds, a
- * stranger's first page, a page sifted through an allow list), so its best results are found
- * without the margins a 10-result search needs:
- * - it is re-ranked once (refine factor 1): fetching twice its size in full vectors was a third of
- *   the cost of a 150-result page (30.6 → 21.9 ms p50 at 100k chunks);
- * - it explores {@link LARGE_PAGE_EF_PER_RESULT} HNSW candidates per result, not `efPerResult`.
+ * From this many results on, a page is re-ranked once (refine factor 1): it is already several
+ * times the k a caller wants, so its top is re-ranked either way, and fetching twice its size in
+ * full vectors was a third of the cost of a 150-result page (30.6 → 21.9 ms p50 at 100k chunks).
  */
-const LARGE_PAGE_FROM = 50;
-
-/**
- * HNSW candidates explored per result of a large page. Measured with bench/sifted-page.ts (100k
- * chunks, 150-result pages, 300 queries): ef 300 instead of 600 cut 0.8 ms of ~12 (13.1 → 12.3 ms
- * p50 re-ranked, 11.1 → 10.3 approximate); the page's first 10 kept recall@10 1.000 (re-ranked),
- * the best 10 a 10 % reader finds in it went 0.984 → 0.980. Below 2× the loss grows (0.977 at 1.5×).
- */
-const LARGE_PAGE_EF_PER_RESULT = 2;
+const REFINE_ONCE_FROM = 50;
 
 /**
  * Applies the ANN query settings to a vector search that will go through the index. `rerank:
@@ -59,10 +48,8 @@ export function tuneAnnQuery(
     // Re-ranking asks the index for results × refineFactor candidates, and LanceDB refuses an ef
     // below that ("ef must be greater than or equal to k"): large pages would fail, not just slow down.
     const fetched = results * (refineFactor ?? 1);
-    const perResult =
-      results < LARGE_PAGE_FROM ? ann.efPerResult : Math.min(ann.efPerResult, LARGE_PAGE_EF_PER_RESULT);
     tuned = tuned.ef(
-      Math.max(lancedbDefault, fetched, Math.min(Math.ceil(perResult * results), MAX_TUNED_EF)),
+      Math.max(lancedbDefault, fetched, Math.min(Math.ceil(ann.efPerResult * results), MAX_TUNED_EF)),
     );
   }
   if (refineFactor !== undefined) tuned = tuned.refineFactor(refineFactor);
@@ -70,8 +57,8 @@ export function tuneAnnQuery(
   return tuned;
 }
 
-/** How many times the page is fetched in full vectors to re-rank it: once for pages past {@link LARGE_PAGE_FROM}. */
+/** How many times the page is fetched in full vectors to re-rank it: once for pages past {@link REFINE_ONCE_FROM}. */
 function refineFactorFor(ann: AnnQuery, results: number): number | undefined {
-  if (ann.refineFactor === undefined || results < LARGE_PAGE_FROM) return ann.refineFactor;
+  if (ann.refineFactor === undefined || results < REFINE_ONCE_FROM) return ann.refineFactor;
   return Math.min(ann.refineFactor, 1);
 }
