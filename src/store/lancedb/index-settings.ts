@@ -23,10 +23,10 @@ export const DEFAULT_EXACT_FILTER_MAX_RECORD_IDS = 50;
 
 /**
  * How a search through the ANN index trades recall for time (ignored by exact searches):
- * `efPerResult` × (limit + offset) HNSW candidates are explored (LanceDB's default is 1.5 ×; a
- * page of 50 or more results explores at most 2 × its size, see vector-index.ts),
- * `refineFactor` × limit of them are re-ranked with the full vectors (the index keeps quantized
- * ones), and `nprobes` IVF partitions are searched.
+ * `efPerResult` × (limit + offset) HNSW candidates are explored, up to 1,000 (LanceDB's default is
+ * 1.5 ×), `refineFactor` × limit of them are re-ranked with the full vectors (the index keeps
+ * quantized ones; a page of 50 or more results is re-ranked once), and `nprobes` IVF partitions
+ * are searched.
  */
 export interface AnnQuery {
   efPerResult?: number;
