@@ -55,7 +55,11 @@ const clients = new TenantClients({
   credentials: { signingKey: demo.emulator.signingKeyPem!, projectId: demo.emulator.projectId },
 });
 const embeddings = createEmbeddings();
-/** A fresh registry: nothing cached, no sync list, no learned rates (the cold call pays for them). */
+/**
+ * A fresh registry, as after a restart: nothing cached in memory and no sync list (the cold call pays
+ * for them). What earlier calls learnt about a person (allow rates) stays in the store, as it does in
+ * production, so a cold call here is a restarted server's, not a stranger's first question.
+ */
 const freshRetrievers = () =>
   new TenantRetrievers({
     create: (tenant) =>
