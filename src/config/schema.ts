@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { mcpSchema } from "./mcp-schema.js";
+import { wholeNumber } from "./number.js";
 import { membersProblem, recordsSchema, removedTenantWideSyncs } from "./records-schema.js";
 
 /** Where Clearance reaches Managed Sync, and as whom. */
@@ -11,7 +12,7 @@ export const managedSyncSchema = z
     signingKey: z.string().min(1).optional(),
     /** The host in the token's audience (`<host>/<projectId>`); on-prem installs use their own. */
     audienceHost: z.string().min(1).default("useparagon.com"),
-    timeoutMs: z.coerce.number().int().positive().default(30_000),
+    timeoutMs: wholeNumber((n) => n.positive()).default(30_000),
   })
   .superRefine((value, ctx) => {
     if (!value.token && !value.signingKey) {
@@ -36,7 +37,7 @@ const storeKinds = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("lancedb"),
     dir: z.string().min(1).default(".clearance/store"),
-    chunkCacheEntries: z.coerce.number().int().min(0).optional(),
+    chunkCacheEntries: wholeNumber((n) => n.min(0)).optional(),
   }),
   z.object({
     kind: z.literal("qdrant"),
@@ -56,30 +57,22 @@ export const storeSchema = z.preprocess(
 export const embeddingsSchema = z.object({
   openaiApiKey: z.string().min(1).optional(),
   model: z.string().min(1).default("text-embedding-3-small"),
-  dimensions: z.coerce.number().int().positive().optional(),
-  batchSize: z.coerce.number().int().positive().default(64),
-  concurrency: z.coerce.number().int().positive().default(4),
+  dimensions: wholeNumber((n) => n.positive()).optional(),
+  batchSize: wholeNumber((n) => n.positive()).default(64),
+  concurrency: wholeNumber((n) => n.positive()).default(4),
 });
 
 export const ingestSchema = z
   .object({
     syncs: z.array(z.string().min(1)).optional(),
-    pageSize: z.coerce.number().int().positive().default(100),
-    chunkSize: z.coerce.number().int().min(100).default(1000),
-    chunkOverlap: z.coerce.number().int().nonnegative().default(150),
-    maxFileBytes: z.coerce
-      .number()
-      .int()
-      .positive()
-      .default(25 * 1024 * 1024),
-    maxChars: z.coerce.number().int().positive().default(2_000_000),
-    maxUncompressedBytes: z.coerce
-      .number()
-      .int()
-      .positive()
-      .default(100 * 1024 * 1024),
-    extractTimeoutMs: z.coerce.number().int().positive().default(60_000),
-    concurrency: z.coerce.number().int().positive().default(4),
+    pageSize: wholeNumber((n) => n.positive()).default(100),
+    chunkSize: wholeNumber((n) => n.min(100)).default(1000),
+    chunkOverlap: wholeNumber((n) => n.nonnegative()).default(150),
+    maxFileBytes: wholeNumber((n) => n.positive()).default(25 * 1024 * 1024),
+    maxChars: wholeNumber((n) => n.positive()).default(2_000_000),
+    maxUncompressedBytes: wholeNumber((n) => n.positive()).default(100 * 1024 * 1024),
+    extractTimeoutMs: wholeNumber((n) => n.positive()).default(60_000),
+    concurrency: wholeNumber((n) => n.positive()).default(4),
   })
   .refine((value) => value.chunkOverlap < value.chunkSize, {
     path: ["chunkOverlap"],
@@ -99,31 +92,31 @@ const flag = z.preprocess(
 );
 
 export const retrievalSchema = z.object({
-  k: z.coerce.number().int().positive().max(100).default(6),
+  k: wholeNumber((n) => n.positive().max(100)).default(6),
   strategy: z.enum(["auto", "post", "pre"]).default("auto"),
   /** How long allow/deny answers are reused (0 turns the decision cache off). */
-  cacheTtlMs: z.coerce.number().int().nonnegative().default(30_000),
+  cacheTtlMs: wholeNumber((n) => n.nonnegative()).default(30_000),
   /** How long a person's list-objects allow list is reused for pre-filtering. */
-  allowSetTtlMs: z.coerce.number().int().nonnegative().default(60_000),
+  allowSetTtlMs: wholeNumber((n) => n.nonnegative()).default(60_000),
   /**
    * How stale the permission evidence behind a result may be; 0 re-confirms every result in the
    * query. Default: 10 s while the permission-changes follower runs (cached evidence is then used
    * only while the follower proves it current, typically within followIntervalMs), 0 without it.
    */
-  freshnessMs: z.coerce.number().int().nonnegative().optional(),
+  freshnessMs: wholeNumber((n) => n.nonnegative()).optional(),
   /** Follow each sync's Permission Changes feed in `serve` and turn it into cache invalidations. */
   follow: flag.default(true),
   /** How often the follower polls each sync's feed: a group change reaches the caches within about this. */
-  followIntervalMs: z.coerce.number().int().positive().default(2_000),
+  followIntervalMs: wholeNumber((n) => n.positive()).default(2_000),
   /** On a Permissions API failure: a typed error, or no results with the reason in the report. */
   onPermissionError: z.enum(["throw", "empty"]).default("throw"),
   /** Removed: CRM/ticketing syncs get record policies (`records`). */
   tenantWideSyncs: removedTenantWideSyncs,
   budget: z
     .object({
-      maxCandidates: z.coerce.number().int().positive().default(3_000),
-      maxPermissionCalls: z.coerce.number().int().positive().default(40),
-      maxMs: z.coerce.number().int().positive().default(5_000),
+      maxCandidates: wholeNumber((n) => n.positive()).default(3_000),
+      maxPermissionCalls: wholeNumber((n) => n.positive()).default(40),
+      maxMs: wholeNumber((n) => n.positive()).default(5_000),
     })
     .default({ maxCandidates: 3_000, maxPermissionCalls: 40, maxMs: 5_000 }),
 });
@@ -142,7 +135,7 @@ export const flagSchema = z.preprocess(
 
 export const serverSchema = z.object({
   host: z.string().min(1).default("127.0.0.1"),
-  port: z.coerce.number().int().min(0).max(65_535).default(8787),
+  port: wholeNumber((n) => n.min(0).max(65_535)).default(8787),
   webhookSecret: z.string().min(1).optional(),
   /** Run the webhook receiver without a secret: anyone who reaches the URL can queue work. */
   webhookInsecureNoSecret: flagSchema.default(false),
@@ -171,9 +164,9 @@ export const tenancySchema = z.object({
   /** Tenants webhook events may add (`user.id` of a valid event); remembered in the store's state. */
   discover: flag.default(false),
   /** Tenants whose retrievers and Managed Sync clients are held at once (least recently used dropped). */
-  maxActive: z.coerce.number().int().positive().default(100),
+  maxActive: wholeNumber((n) => n.positive()).default(100),
   /** Tenants `clearance ingest` runs at once when it ingests every tenant. */
-  ingestConcurrency: z.coerce.number().int().positive().default(2),
+  ingestConcurrency: wholeNumber((n) => n.positive()).default(2),
 });
 
 /** Everything Clearance can be told, from a file, the environment, or code. */

@@ -68,7 +68,29 @@ describe("loadConfig", () => {
 
   it("rejects a wrong number with the setting's name", () => {
     const problems = problemsOf(() => loadConfig({ env: { ...minimalEnv, CLEARANCE_PORT: "eighty" } }));
-    expect(problems.join("\n")).toMatch(/server\.port \(env CLEARANCE_PORT\)/);
+    expect(problems.join("\n")).toMatch(/server\.port \(env CLEARANCE_PORT\): "eighty" is not a number/);
+  });
+
+  it("refuses a number setting left empty, or given as yes/no, instead of reading it as 0 or 1", () => {
+    const dir = mkdtempSync(join(tmpdir(), "clearance-config-"));
+    const file = join(dir, "clearance.yaml");
+    // `port:` with nothing after it is YAML's null: it used to become 0 (a random port), `""` too.
+    writeFileSync(
+      file,
+      'server:\n  port:\nstore:\n  chunkCacheEntries: ""\nretrieval:\n  k: true\n  freshnessMs: " 250 "\n',
+    );
+    const problems = problemsOf(() => loadConfig({ file, env: minimalEnv }));
+    writeFileSync(file, 'retrieval:\n  freshnessMs: " 250 "\n  k: "4"\n');
+    const config = loadConfig({ file, env: minimalEnv });
+    rmSync(dir, { recursive: true, force: true });
+    const text = problems.join("\n");
+    expect(text).toMatch(
+      /server\.port \(env CLEARANCE_PORT or "server\.port" in .*\): is empty: give a number/,
+    );
+    expect(text).toMatch(/store\.chunkCacheEntries .*: is empty/);
+    expect(text).toMatch(/retrieval\.k .*: true is not a number/);
+    expect(problems).toHaveLength(3);
+    expect(config.retrieval).toMatchObject({ k: 4, freshnessMs: 250 });
   });
 
   it("takes a store folder alone as the embedded store", () => {
