@@ -28,7 +28,7 @@ export const settingDescriptions: Record<string, string> = {
   "store.dir":
     "The embedded store's folder (or a LanceDB URI such as `s3://bucket/path`). Queries refuse a folder that does not exist.",
   "store.chunkCacheEntries":
-    "Chunks a query's read-back keeps in memory (default 1000, a few MB; 0 turns it off). A warm reader's kept chunks are then served from memory, but only while the store's chunks table is unchanged: any write to it, from this process or another, empties the cache.",
+    "Chunks a query's read-back keeps in memory (a few MB at the default; 0 turns it off). A warm reader's kept chunks are then served from memory, but only while the store's chunks table is unchanged: any write to it, from this process or another, empties the cache.",
   "store.url": "The Qdrant server (Qdrant ≥ 1.16).",
   "store.apiKey": "Qdrant's API key, if the server wants one.",
   "store.collection": "The Qdrant collection for chunks; ingest state goes to `<collection>_state`.",

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_CHUNK_CACHE_ENTRIES } from "../store/lancedb/index-settings.js";
 import { mcpSchema } from "./mcp-schema.js";
 import { wholeNumber } from "./number.js";
 import { membersProblem, recordsSchema, removedTenantWideSyncs } from "./records-schema.js";
@@ -37,7 +38,7 @@ const storeKinds = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("lancedb"),
     dir: z.string().min(1).default(".clearance/store"),
-    chunkCacheEntries: wholeNumber((n) => n.min(0)).optional(),
+    chunkCacheEntries: wholeNumber((n) => n.min(0)).default(DEFAULT_CHUNK_CACHE_ENTRIES),
   }),
   z.object({
     kind: z.literal("qdrant"),
@@ -179,7 +180,7 @@ export const configSchema = z
     tenancy: tenancySchema.default(tenancySchema.parse({})),
     // prefault: with no Managed Sync setting at all, the credential checks below still explain what to set.
     managedSync: managedSyncSchema.prefault({}),
-    store: storeSchema.default({ kind: "lancedb", dir: ".clearance/store" }),
+    store: storeSchema.prefault({ kind: "lancedb" }),
     embeddings: embeddingsSchema.default(embeddingsSchema.parse({})),
     ingest: ingestSchema.default(ingestSchema.parse({})),
     retrieval: retrievalSchema.default(retrievalSchema.parse({})),

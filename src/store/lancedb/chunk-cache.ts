@@ -8,12 +8,6 @@ import type { Table } from "@lancedb/lancedb";
 import type { Chunk, ChunkRef } from "../types.js";
 import { type RowHints, readChunksByRef } from "./chunk-refs.js";
 
-/**
- * Chunks cached by default: with 1–2k-character texts, a few MB. A warm reader's 10 kept chunks
- * per query: the last ~100 queries' answers.
- */
-export const DEFAULT_CHUNK_CACHE_ENTRIES = 1_000;
-
 /** A least-recently-used set of chunks, all read at one version of the chunks table. */
 export class ChunkCache {
   // Map keeps insertion order: the first key is the least recently used.

@@ -47,3 +47,9 @@ export const DEFAULT_ANN_QUERY: AnnQuery = { efPerResult: 4, refineFactor: 2 };
  * committed version (2,000 state writes: RSS +140 MB with LanceDB's 1 GB default, flat with 16 MB).
  */
 export const DEFAULT_METADATA_CACHE_MB = 64;
+
+/**
+ * Chunks `readChunks` keeps in memory by default: with 1–2k-character texts, a few MB. A warm
+ * reader's 10 kept chunks per query: the last ~100 queries' answers.
+ */
+export const DEFAULT_CHUNK_CACHE_ENTRIES = 1_000;

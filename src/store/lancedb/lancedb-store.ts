@@ -27,13 +27,14 @@ import type {
   SearchOptions,
   SyncState,
 } from "../types.js";
-import { ChunkCache, DEFAULT_CHUNK_CACHE_ENTRIES, readThroughCache } from "./chunk-cache.js";
+import { ChunkCache, readThroughCache } from "./chunk-cache.js";
 import { REF_COLUMNS, RowHints, refRowsOf } from "./chunk-refs.js";
 import { CHUNK_COLUMNS } from "./columns.js";
 import { TableCompactor } from "./compaction.js";
 import {
   type AnnQuery,
   DEFAULT_ANN_QUERY,
+  DEFAULT_CHUNK_CACHE_ENTRIES,
   DEFAULT_EXACT_FILTER_MAX_RECORD_IDS,
   DEFAULT_METADATA_CACHE_MB,
   DEFAULT_VECTOR_INDEX_MIN_ROWS,
