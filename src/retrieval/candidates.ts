@@ -52,6 +52,30 @@ export function vectorSiftedSource(
   };
 }
 
+/**
+ * What the store holds in memory of one tenant's records: a search filtered to held records is an
+ * exact scan in memory, cheaper than an unfiltered search whatever the number of record ids.
+ */
+export interface HeldRecords {
+  /** Whether every one of these records is held at the store's current contents. */
+  holds(recordIds: readonly string[]): Promise<boolean>;
+  /** Asks the store to load these records in the background, for the next queries. */
+  load(recordIds: readonly string[]): void;
+}
+
+/** The store's {@link HeldRecords} for `tenant`; undefined when it holds nothing in memory. */
+export function storeHeldRecords(
+  store: Partial<Pick<ChunkStore, "holdsRecords" | "loadRecords">>,
+  tenant: string,
+): HeldRecords | undefined {
+  const { holdsRecords, loadRecords } = store;
+  if (!holdsRecords || !loadRecords) return undefined;
+  return {
+    holds: (recordIds) => holdsRecords.call(store, tenant, recordIds),
+    load: (recordIds) => loadRecords.call(store, tenant, recordIds),
+  };
+}
+
 function searchOptions(tenant: string, page: CandidatePage): SearchOptions {
   return {
     tenant,

@@ -7,7 +7,7 @@ import type {
   Subject,
   SubjectKnowledge,
 } from "../access/index.js";
-import type { SiftedSource } from "./candidates.js";
+import type { HeldRecords, SiftedSource } from "./candidates.js";
 import type { RetrievalSettings } from "./options.js";
 import type { Tally } from "./report.js";
 import type { SyncTrust } from "./trust.js";
@@ -46,6 +46,8 @@ export interface QueryRun {
   lists: Map<string, AllowSet>;
   /** The query's candidates as refs, when its source has them (dense search): for sifted pages. */
   sifted?: SiftedSource | undefined;
+  /** What the store holds in memory of the tenant's records, when it can (pre-filter lists). */
+  held?: HeldRecords | undefined;
   /**
    * Chunk ids this query already fed to what is known about the subject (see `firstSight`): the
    * first query's page is checked by its round and then sifted by the lists or searched again from

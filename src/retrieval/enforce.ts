@@ -7,7 +7,7 @@ import {
   preciseNow,
 } from "../access/index.js";
 import type { ScoredChunk } from "../store/index.js";
-import type { CandidateSource, SiftedSource } from "./candidates.js";
+import type { CandidateSource, HeldRecords, SiftedSource } from "./candidates.js";
 import type { EnforcementContext, QueryRun } from "./context.js";
 import { NoSubjectError } from "./errors.js";
 import { raceFirstQuery } from "./first-query.js";
@@ -25,6 +25,8 @@ export interface EnforceRequest {
   source: CandidateSource;
   /** The same candidates as refs, read whole only once kept (dense search has them). */
   sifted?: SiftedSource | undefined;
+  /** What the store holds in memory of the tenant's records (the embedded store can). */
+  held?: HeldRecords | undefined;
   signal?: AbortSignal | undefined;
 }
 
@@ -57,6 +59,7 @@ export async function enforce(ctx: EnforcementContext, request: EnforceRequest):
     lists: new Map(),
     learnt: new Set(),
     sifted: keepSiftedToTenant(request.sifted, ctx.tenant),
+    held: request.held,
   };
   const { settings } = ctx;
   let strategy: StrategyRun = "post";
@@ -105,8 +108,6 @@ export async function enforce(ctx: EnforcementContext, request: EnforceRequest):
         strategy = "pre";
         if (lists.records === 0 && lists.sets.every((set) => !set.everything))
           reason += "; the allow set is empty";
-        if (lists.sets.some((set) => set.recordIds.size > settings.maxFilterRecordIds))
-          reason += `; a list holds more than ${settings.maxFilterRecordIds} records: its sync searched by tenant, each candidate checked against it`;
         outcome = await preFilter(run, source, lists);
       }
     }
@@ -150,7 +151,7 @@ function buildReport(
     subject: run.subject,
     requestedStrategy: run.ctx.settings.strategy,
     strategy,
-    reason,
+    reason: outcome.note ? `${reason}; ${outcome.note}` : reason,
     k: run.k,
     returned: outcome.hits.length,
     candidatesScanned: tally.candidatesScanned,

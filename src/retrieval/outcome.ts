@@ -6,4 +6,6 @@ export interface FilterOutcome {
   hits: ScoredChunk[];
   exhausted: boolean;
   budgetHit: BudgetHit;
+  /** What the path did that the report's reason should say (e.g. lists searched in memory). */
+  note?: string;
 }

@@ -134,8 +134,9 @@ export async function preFilter(
   const bySync = new Map(lists.sets.map((set) => [set.syncId, set]));
   const listed = lists.sets.filter((set) => !set.everything && set.recordIds.size > 0);
   const { maxFilterRecordIds } = ctx.settings;
-  const filtered = listed.filter((set) => set.recordIds.size <= maxFilterRecordIds);
-  const checked = listed.filter((set) => set.recordIds.size > maxFilterRecordIds);
+  const held = await heldInMemory(run, listed);
+  const filtered = listed.filter((set) => !held.has(set) && set.recordIds.size <= maxFilterRecordIds);
+  const checked = listed.filter((set) => !held.has(set) && set.recordIds.size > maxFilterRecordIds);
   const checkedSyncs = new Set(checked.map((set) => set.syncId));
   let checkedScanned = 0;
   let checkedAllowed = 0;
@@ -143,9 +144,12 @@ export async function preFilter(
   const pageSize = Math.max(k, 10);
   const signal = run.signal ? { signal: run.signal } : {};
   const streams = [];
-  if (filtered.length > 0) {
-    const recordIds = filtered.flatMap((set) => [...set.recordIds]);
-    const syncIds = filtered.map((set) => set.syncId);
+  // Held lists get a stream of their own: joined with a list the store does not hold, the filter
+  // would go to the table with every one of their record ids.
+  for (const sets of [filtered, [...held]]) {
+    if (sets.length === 0) continue;
+    const recordIds = sets.flatMap((set) => [...set.recordIds]);
+    const syncIds = sets.map((set) => set.syncId);
     streams.push(candidateStream(withChunks(source), { recordIds, syncIds, ...signal }, pageSize));
   }
   // One stream covering every sync in scope searches the tenant with no sync filter: the filter
@@ -169,6 +173,14 @@ export async function preFilter(
     streams.push(candidateStream(withChunks(source), { ...only(whole), ...signal }, pageSize));
   }
   if (streams.length === 0) return { hits: [], exhausted: true, budgetHit: null };
+  const heldRecords = [...held].reduce((sum, set) => sum + set.recordIds.size, 0);
+  const notes = [
+    heldRecords > 0 ? `${heldRecords} listed records searched in the store's memory (exact)` : "",
+    checked.length > 0
+      ? `a list holds more than ${maxFilterRecordIds} records: its sync searched by tenant, each candidate checked against it`
+      : "",
+  ].filter(Boolean);
+  const note = notes.length > 0 ? { note: notes.join("; ") } : {};
 
   const candidates = mergeByScore(streams);
   const hits: ScoredChunk[] = [];
@@ -228,7 +240,26 @@ export async function preFilter(
   // A sync search checked against a list shows the subject's share, as a post-filter does.
   ctx.knowledge.recordScan(run.subject, ctx.settings.relation, checkedScanned, checkedAllowed);
   const timedOut = hits.length < k && !exhausted;
-  return { hits, exhausted, budgetHit: timedOut ? "time" : null };
+  return { hits, exhausted, budgetHit: timedOut ? "time" : null, ...note };
+}
+
+/**
+ * The lists whose records the store holds in memory: searched as a record filter whatever their
+ * size, an exact scan in memory instead of the index. The store is asked to load the others for
+ * the next queries (in the background; this query does not wait).
+ */
+async function heldInMemory(run: QueryRun, listed: readonly AllowSet[]): Promise<Set<AllowSet>> {
+  const held = new Set<AllowSet>();
+  const memory = run.held;
+  if (!memory) return held;
+  await Promise.all(
+    listed.map(async (set) => {
+      const recordIds = [...set.recordIds];
+      if (await memory.holds(recordIds)) held.add(set);
+      else memory.load(recordIds);
+    }),
+  );
+  return held;
 }
 
 /**

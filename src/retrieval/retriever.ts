@@ -15,7 +15,7 @@ import {
   SubjectKnowledge,
 } from "../access/index.js";
 import type { ChunkStore, ScoredChunk } from "../store/index.js";
-import { type CandidateSource, vectorSiftedSource, vectorSource } from "./candidates.js";
+import { type CandidateSource, storeHeldRecords, vectorSiftedSource, vectorSource } from "./candidates.js";
 import type { EnforcementContext } from "./context.js";
 import { type RetrievedChunkMetadata, toDocument } from "./documents.js";
 import { enforce } from "./enforce.js";
@@ -36,10 +36,16 @@ export interface PermissionAwareRetrieverFields extends BaseRetrieverInput, Retr
    * Where chunks are searched. When it also keeps named state (every `ChunkStore` does), what is
    * learnt about each person (allow rate, list sizes) is kept there, so a person is a stranger
    * once across restarts and replicas. When it can also search refs (every `ChunkStore` can), a
-   * page sifted through an allow list reads whole only the chunks it keeps.
+   * page sifted through an allow list reads whole only the chunks it keeps. When it holds records
+   * in memory (the embedded store does), a person's allow list is searched there, exactly.
    */
   store: Pick<ChunkStore, "search"> &
-    Partial<Pick<ChunkStore, "searchRefs" | "readChunks" | "getState" | "putState" | "listState">>;
+    Partial<
+      Pick<
+        ChunkStore,
+        "searchRefs" | "readChunks" | "holdsRecords" | "loadRecords" | "getState" | "putState" | "listState"
+      >
+    >;
   embeddings: EmbeddingsInterface;
   access: AccessControl;
   /** The Connected User whose chunks are searched; every store call is ANDed with it. */
@@ -218,6 +224,7 @@ export class PermissionAwareRetriever extends BaseRetriever<RetrievedChunkMetada
     const vector = await embeddings.embedQuery(query);
     const source = vectorSource(store, ctx.tenant, vector);
     const sifted = vectorSiftedSource(store, ctx.tenant, vector);
+    const held = storeHeldRecords(store, ctx.tenant);
     if (searchType === "mmr") {
       const fetchK = Math.max(k, mmr.fetchK);
       const { hits, report } = await enforce(ctx, {
@@ -225,6 +232,7 @@ export class PermissionAwareRetriever extends BaseRetriever<RetrievedChunkMetada
         k: fetchK,
         source,
         sifted,
+        held,
         signal: options.signal,
       });
       const picked = await selectByMmr(embeddings, vector, hits, k, mmr.lambda);
@@ -240,7 +248,7 @@ export class PermissionAwareRetriever extends BaseRetriever<RetrievedChunkMetada
         options.signal,
       );
     }
-    const { hits, report } = await enforce(ctx, { subject, k, source, sifted, signal: options.signal });
+    const { hits, report } = await enforce(ctx, { subject, k, source, sifted, held, signal: options.signal });
     return this.#result(ctx, hits, report, options.signal);
   }
 

@@ -4,7 +4,13 @@ import type { ChunkStore } from "./types.js";
 
 /** The store settings, shaped like `config.store`. */
 export type StoreSettings =
-  | { kind: "lancedb"; dir: string; vectorIndexMinRows?: number; chunkCacheEntries?: number }
+  | {
+      kind: "lancedb";
+      dir: string;
+      vectorIndexMinRows?: number;
+      chunkCacheEntries?: number;
+      recordCacheMb?: number;
+    }
   | { kind: "qdrant"; url: string; apiKey?: string; collection?: string };
 
 /**
@@ -26,5 +32,6 @@ export async function openChunkStore(settings: StoreSettings, dimensions: number
     dimensions,
     ...(settings.vectorIndexMinRows !== undefined ? { vectorIndexMinRows: settings.vectorIndexMinRows } : {}),
     ...(settings.chunkCacheEntries !== undefined ? { chunkCacheEntries: settings.chunkCacheEntries } : {}),
+    ...(settings.recordCacheMb !== undefined ? { recordCacheMb: settings.recordCacheMb } : {}),
   });
 }

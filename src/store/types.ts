@@ -159,6 +159,18 @@ export interface ChunkStore {
    * rejects with the signal's reason.
    */
   readChunks(refs: readonly ChunkRef[], signal?: AbortSignal): Promise<Map<string, Chunk>>;
+  /**
+   * Whether the store holds these records of the tenant in memory, at its current contents
+   * (optional): then a {@link search} filtered to them is an exact scan in memory, cheaper than an
+   * unfiltered search however many record ids the filter names. A store without it never does.
+   */
+  holdsRecords?(tenant: string, recordIds: readonly string[]): Promise<boolean>;
+  /**
+   * Starts loading these records' chunks into memory for later searches (optional): in the
+   * background, within the store's memory bound; records already held or loading are skipped,
+   * and a failed load only leaves them unheld.
+   */
+  loadRecords?(tenant: string, recordIds: readonly string[]): void;
   /** How many chunks match the filter. */
   count(filter: ChunkFilter): Promise<number>;
 

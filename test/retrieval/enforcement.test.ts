@@ -72,6 +72,18 @@ function retriever(access: FakeAccessControl, extra: Partial<PermissionAwareRetr
   });
 }
 
+/** The store without its record memory: a large list takes the path that searches its sync. */
+function withoutRecordMemory(s: LanceChunkStore): PermissionAwareRetrieverFields["store"] {
+  return {
+    search: s.search.bind(s),
+    searchRefs: s.searchRefs.bind(s),
+    readChunks: s.readChunks.bind(s),
+    getState: s.getState.bind(s),
+    putState: s.putState.bind(s),
+    listState: s.listState.bind(s),
+  };
+}
+
 /** The exact answer: the best k chunks among what the subject may read (the store's filtered search). */
 async function oracle(
   access: FakeAccessControl,
@@ -768,7 +780,7 @@ describe("what a query learns about a person", () => {
     // the whole sync (its page included) and checks each candidate against the list.
     const user = "once-pair@acme.test";
     const access = accessWith({ [user]: (r: number) => r === 8 || r === 16 });
-    const r = retriever(access, { maxFilterRecordIds: 1, k: 10 });
+    const r = retriever(access, { maxFilterRecordIds: 1, k: 10, store: withoutRecordMemory(store) });
     const { documents, report } = await r.retrieveWithReport("budget roadmap", { user });
     expect(report.strategy).toBe("race→pre");
     expect(documents).toHaveLength(2 * CHUNKS_PER_RECORD);

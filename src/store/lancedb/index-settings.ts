@@ -53,3 +53,10 @@ export const DEFAULT_METADATA_CACHE_MB = 64;
  * reader's 10 kept chunks per query: the last ~100 queries' answers.
  */
 export const DEFAULT_CHUNK_CACHE_ENTRIES = 1_000;
+
+/**
+ * Megabytes of records' chunks the store holds in memory by default for searches filtered to an
+ * allow list (record-memory.ts). At 384 dims a chunk with a 1–2k-character text takes ~5 KB: 256
+ * MB hold ~50k chunks, the lists of many people who each see a few thousand records.
+ */
+export const DEFAULT_RECORD_CACHE_MB = 256;

@@ -37,8 +37,10 @@ import {
   DEFAULT_CHUNK_CACHE_ENTRIES,
   DEFAULT_EXACT_FILTER_MAX_RECORD_IDS,
   DEFAULT_METADATA_CACHE_MB,
+  DEFAULT_RECORD_CACHE_MB,
   DEFAULT_VECTOR_INDEX_MIN_ROWS,
 } from "./index-settings.js";
+import { RecordMemory } from "./record-memory.js";
 import { type ChunkRow, fromChunkRow, metadataPatchColumns, toChunkRow } from "./rows.js";
 import { sqlAnd, sqlEquals, sqlIn } from "./sql.js";
 import { LanceState } from "./state.js";
@@ -76,6 +78,13 @@ export interface LanceChunkStoreOptions {
    * cache off. Default {@link DEFAULT_CHUNK_CACHE_ENTRIES}.
    */
   chunkCacheEntries?: number;
+  /**
+   * Megabytes of records' chunks (vectors, text, metadata) held in memory so that a search filtered
+   * to a person's allow list is an exact scan of them ({@link LanceChunkStore.holdsRecords}); held
+   * only while the chunks table has not changed since they were read; 0 turns it off. Default
+   * {@link DEFAULT_RECORD_CACHE_MB}.
+   */
+  recordCacheMb?: number;
 }
 
 /** The tables written row by row, each with its own background compaction. */
@@ -101,6 +110,9 @@ export class LanceChunkStore implements ChunkStore {
   private readonly rowHints = new RowHints();
   // The chunks readChunks read lately, valid for the table version they were read at (chunk-cache.ts).
   private readonly chunkCache: ChunkCache;
+  // Records' chunks and vectors for searches filtered to them, valid at one table version (record-memory.ts).
+  private readonly memory: RecordMemory;
+  private closed = false;
   // The row-by-row tables, compacted in the background as they are written (see compaction.ts).
   // Leases are left to optimize(): a lease write is one conditional merge that is not retried.
   private readonly compactors: Record<SmallTable, TableCompactor>;
@@ -113,9 +125,11 @@ export class LanceChunkStore implements ChunkStore {
     private readonly exactFilterMaxRecordIds: number,
     private readonly annQuery: AnnQuery,
     chunkCacheEntries: number,
+    recordCacheMb: number,
   ) {
     this.chunks = tables.chunks;
     this.chunkCache = new ChunkCache(chunkCacheEntries);
+    this.memory = new RecordMemory(recordCacheMb * 1_000_000, dimensions);
     this.state = new LanceState(tables);
     const compactor = (table: Table) =>
       new TableCompactor(table, (compact) => this.write("compact a small table", compact));
@@ -154,6 +168,13 @@ export class LanceChunkStore implements ChunkStore {
         `chunkCacheEntries must be a whole number of chunks (0 turns the cache off), got ${chunkCacheEntries}`,
       );
     }
+    const recordCacheMb = options.recordCacheMb ?? DEFAULT_RECORD_CACHE_MB;
+    if (!(recordCacheMb >= 0)) {
+      throw new StoreInputError(
+        "STORE_CACHE_INVALID",
+        `recordCacheMb must be a number of megabytes (0 turns it off), got ${recordCacheMb}`,
+      );
+    }
     const tables = await lance.openTables(options.dir, options.dimensions, metadataCacheMb * 1_000_000);
     const store = new LanceChunkStore(
       lance,
@@ -163,6 +184,7 @@ export class LanceChunkStore implements ChunkStore {
       options.exactFilterMaxRecordIds ?? DEFAULT_EXACT_FILTER_MAX_RECORD_IDS,
       { ...DEFAULT_ANN_QUERY, ...options.annQuery },
       chunkCacheEntries,
+      recordCacheMb,
     );
     try {
       await ensureSchemaVersion(options.dir, {
@@ -236,6 +258,8 @@ export class LanceChunkStore implements ChunkStore {
   }
 
   async search(vector: readonly number[] | Float32Array, options: SearchOptions): Promise<ScoredChunk[]> {
+    const held = await this.searchHeld(vector, options);
+    if (held) return held;
     const query = this.vectorQuery(vector, options, CHUNK_COLUMNS);
     if (!query) return [];
     const rows = (await this.read("search", () => query.toArray())) as (ChunkRow & { _distance: number })[];
@@ -244,6 +268,13 @@ export class LanceChunkStore implements ChunkStore {
   }
 
   async searchRefs(vector: readonly number[] | Float32Array, options: SearchOptions): Promise<ScoredRef[]> {
+    const held = await this.searchHeld(vector, options);
+    if (held) {
+      return held.map(({ chunk, score }) => ({
+        ref: { id: chunk.id, tenant: chunk.tenant, syncId: chunk.syncId, recordId: chunk.recordId },
+        score,
+      }));
+    }
     const query = this.vectorQuery(vector, options, REF_COLUMNS);
     if (!query) return [];
     // Read by column, not as rows: a page of 150 candidates as Arrow row proxies cost ~0.3 ms of
@@ -262,6 +293,48 @@ export class LanceChunkStore implements ChunkStore {
     );
     signal?.throwIfAborted();
     return chunks;
+  }
+
+  async holdsRecords(tenant: string, recordIds: readonly string[]): Promise<boolean> {
+    requireTenant(tenant);
+    if (!this.memory.mayHold(tenant, recordIds)) return false;
+    const version = await this.read("read the table version", () => this.chunks.version());
+    this.memory.seen(version);
+    return this.memory.holds(tenant, recordIds, version);
+  }
+
+  loadRecords(tenant: string, recordIds: readonly string[]): void {
+    if (!this.memory.enabled || this.closed) return;
+    requireTenant(tenant);
+    const ids = requireIds(recordIds, "recordIds");
+    if (!this.memory.mayScan(ids)) return;
+    // After the caller's query: finding what is missing walks every id.
+    setImmediate(() => {
+      if (this.closed) return;
+      const missing = this.memory.missing(tenant, ids);
+      if (missing.length === 0) return;
+      this.track(this.memory.load(this.chunks, tenant, missing)).catch(() => undefined);
+    });
+  }
+
+  /**
+   * The search answered from memory when every record of its filter is held at the table's
+   * current version (an exact scan); undefined when it must go to the table.
+   */
+  private async searchHeld(
+    vector: readonly number[] | Float32Array,
+    options: SearchOptions,
+  ): Promise<ScoredChunk[] | undefined> {
+    const { recordIds } = options;
+    if (!recordIds || !this.memory.mayHold(options.tenant, recordIds)) return undefined;
+    requirePage(options.limit, options.offset ?? 0);
+    requireVector(vector, this.dimensions);
+    if (requireFilter(options) === undefined) return undefined;
+    options.signal?.throwIfAborted();
+    const version = await this.read("read the table version", () => this.chunks.version());
+    this.memory.seen(version);
+    if (!this.memory.holds(options.tenant, recordIds, version)) return undefined;
+    return this.memory.search(vector, { ...options, recordIds });
   }
 
   /** The search for `options` reading `columns`, or undefined when its filter matches nothing. */
@@ -367,7 +440,9 @@ export class LanceChunkStore implements ChunkStore {
   async close(): Promise<void> {
     // A write settling can start a background compaction: wait until nothing is left.
     while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+    this.closed = true;
     this.chunkCache.clear();
+    this.memory.clear();
     const { chunks, records, syncState, leases, state } = this.tables;
     for (const table of [chunks, records, syncState, leases, state]) table.close();
     this.tables.db.close();
