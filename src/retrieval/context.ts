@@ -55,6 +55,8 @@ export interface QueryRun {
    * fallback. Counted each time, they weighed double (or triple) in the learnt allow rate.
    */
   learnt: Set<string>;
+  /** Background work to start once the query has its answer (so it never competes with it). */
+  afterward: (() => void)[];
 }
 
 /** Whether the candidate is news to what is known about the subject in this query; noted as seen if so. */

@@ -58,6 +58,7 @@ export async function enforce(ctx: EnforcementContext, request: EnforceRequest):
     decided: new Map(),
     lists: new Map(),
     learnt: new Set(),
+    afterward: [],
     sifted: keepSiftedToTenant(request.sifted, ctx.tenant),
     held: request.held,
   };
@@ -121,6 +122,8 @@ export async function enforce(ctx: EnforcementContext, request: EnforceRequest):
         permissionError: { code: error.code, message: error.message },
       },
     };
+  } finally {
+    for (const task of run.afterward) task();
   }
   return { hits: outcome.hits, report: buildReport(run, strategy, reason, outcome) };
 }

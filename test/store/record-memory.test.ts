@@ -1,0 +1,245 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Table } from "@lancedb/lancedb";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { type ChunkInput, LanceChunkStore } from "../../src/store/index.js";
+import { MAX_SCANNED_VALUES, RecordMemory } from "../../src/store/lancedb/record-memory.js";
+import { makeChunk, randomUnit, seededRandom } from "./fixtures.js";
+
+const D = 8;
+const RECORDS = 40;
+
+/** Asks the store to hold the records and waits until it does (loading is in the background). */
+async function held(store: LanceChunkStore, tenant: string, recordIds: readonly string[]): Promise<void> {
+  store.loadRecords(tenant, recordIds);
+  await vi.waitFor(
+    async () => {
+      if (!(await store.holdsRecords(tenant, recordIds))) throw new Error("not held yet");
+    },
+    { timeout: 10_000, interval: 10 },
+  );
+}
+
+/** Counts the searches that reach the chunks table. */
+function tableSearches(store: LanceChunkStore) {
+  const table = (store as unknown as { chunks: Table }).chunks;
+  const spy = vi.spyOn(table, "vectorSearch");
+  return { count: () => spy.mock.calls.length, restore: () => spy.mockRestore() };
+}
+
+/** Bytes the store's record memory holds. */
+const heldBytes = (store: LanceChunkStore) => (store as unknown as { memory: RecordMemory }).memory.size;
+
+/** Two tenants with the same record ids, two syncs, three chunks a record. */
+function world(seed: number): ChunkInput[] {
+  const random = seededRandom(seed);
+  const chunks: ChunkInput[] = [];
+  for (const tenant of ["tenant-a", "tenant-b"]) {
+    for (let r = 0; r < RECORDS; r++) {
+      for (let chunkIndex = 0; chunkIndex < 3; chunkIndex++) {
+        chunks.push(
+          makeChunk({
+            tenant,
+            syncId: r % 2 === 0 ? "sync-1" : "sync-2",
+            recordId: `rec-${r}`,
+            chunkIndex,
+            vector: randomUnit(random, D),
+          }),
+        );
+      }
+    }
+  }
+  return chunks;
+}
+
+describe("LanceDB record memory", () => {
+  let dir: string;
+  let n = 0;
+  const folder = () => join(dir, `store-${n++}`);
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "clearance-record-memory-"));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("answers a search of held records as the table's exact search does, without searching the table", async () => {
+    const path = folder();
+    const store = await LanceChunkStore.open({ dir: path, dimensions: D });
+    const table = await LanceChunkStore.open({ dir: path, dimensions: D, recordCacheMb: 0 });
+    await store.upsert(world(1));
+    const random = seededRandom(2);
+    const all = Array.from({ length: RECORDS }, (_, r) => `rec-${r}`);
+    await held(store, "tenant-a", all);
+    const searches = tableSearches(store);
+    for (let i = 0; i < 30; i++) {
+      const recordIds = all.filter(() => random() < 0.3);
+      if (recordIds.length === 0) continue;
+      const options = {
+        tenant: "tenant-a",
+        recordIds,
+        limit: 1 + Math.floor(random() * 6),
+        offset: Math.floor(random() * 4),
+        ...(i % 3 === 0 ? { syncIds: ["sync-2"] } : {}),
+      };
+      const vector = randomUnit(random, D);
+      const fromMemory = await store.search(vector, options);
+      const fromTable = await table.search(vector, options);
+      expect(fromMemory.map((hit) => hit.chunk)).toEqual(fromTable.map((hit) => hit.chunk));
+      for (const [j, hit] of fromMemory.entries()) expect(hit.score).toBeCloseTo(fromTable[j]!.score, 5);
+      for (const hit of fromMemory) {
+        expect(hit.chunk.tenant).toBe("tenant-a");
+        expect(recordIds).toContain(hit.chunk.recordId);
+        if (options.syncIds) expect(hit.chunk.syncId).toBe("sync-2");
+      }
+      const refs = await store.searchRefs(vector, options);
+      expect(refs.map((hit) => hit.ref.id)).toEqual(fromTable.map((hit) => hit.chunk.id));
+    }
+    expect(searches.count()).toBe(0);
+    searches.restore();
+    await table.close();
+    await store.close();
+  });
+
+  it("holds a record without chunks as such, and never one of another tenant", async () => {
+    const path = folder();
+    const store = await LanceChunkStore.open({ dir: path, dimensions: D });
+    await store.upsert(world(3));
+    await held(store, "tenant-a", ["rec-1", "rec-2", "no-such-record"]);
+    expect(await store.holdsRecords("tenant-b", ["rec-1"])).toBe(false);
+    const hits = await store.search(randomUnit(seededRandom(4), D), {
+      tenant: "tenant-a",
+      recordIds: ["rec-1", "no-such-record"],
+      limit: 10,
+    });
+    expect(hits.map((hit) => [hit.chunk.tenant, hit.chunk.recordId])).toEqual(
+      Array.from({ length: 3 }, () => ["tenant-a", "rec-1"]),
+    );
+    // tenant-b's records of the same ids are searched in the table, and only tenant-b's come back.
+    const other = await store.search(randomUnit(seededRandom(5), D), {
+      tenant: "tenant-b",
+      recordIds: ["rec-1"],
+      limit: 10,
+    });
+    expect(other.map((hit) => hit.chunk.tenant)).toEqual(["tenant-b", "tenant-b", "tenant-b"]);
+    await store.close();
+  });
+
+  it("sees what another store on the same folder wrote since: a new chunk, a deletion, new metadata", async () => {
+    const path = folder();
+    const store = await LanceChunkStore.open({ dir: path, dimensions: D });
+    const peer = await LanceChunkStore.open({ dir: path, dimensions: D });
+    await store.upsert(world(6));
+    const recordIds = ["rec-2", "rec-4"];
+    const vector = randomUnit(seededRandom(7), D);
+    const search = () => store.search(vector, { tenant: "tenant-a", recordIds, limit: 20 });
+
+    await held(store, "tenant-a", recordIds);
+    const added = makeChunk({ tenant: "tenant-a", recordId: "rec-2", chunkIndex: 7, vector });
+    await peer.upsert([added]);
+    expect(await store.holdsRecords("tenant-a", recordIds)).toBe(false);
+    expect((await search())[0]?.chunk.id).toBe(added.id);
+
+    await held(store, "tenant-a", recordIds);
+    await peer.deleteByRecord("tenant-a", "sync-1", ["rec-4"]);
+    expect((await search()).map((hit) => hit.chunk.recordId)).toEqual(["rec-2", "rec-2", "rec-2", "rec-2"]);
+
+    await held(store, "tenant-a", recordIds);
+    await peer.updateRecordMetadata("tenant-a", "sync-1", "rec-2", { name: "renamed.pdf" });
+    expect((await search()).map((hit) => hit.chunk.metadata.name)).toEqual(Array(4).fill("renamed.pdf"));
+    await peer.close();
+    await store.close();
+  });
+
+  it("stays within its bound: a list larger than half of it is not loaded, the least recently searched go first", async () => {
+    const path = folder();
+    const probe = await LanceChunkStore.open({ dir: path, dimensions: D });
+    await probe.upsert(world(8));
+    const list = (from: number) => Array.from({ length: 10 }, (_, r) => `rec-${from + r}`);
+    const [a, b, c] = [list(0), list(10), list(20)];
+    await held(probe, "tenant-a", a!);
+    const listBytes = heldBytes(probe);
+    await probe.close();
+
+    const store = await LanceChunkStore.open({
+      dir: path,
+      dimensions: D,
+      recordCacheMb: (2.5 * listBytes) / 1e6,
+    });
+    const vector = randomUnit(seededRandom(9), D);
+    await held(store, "tenant-a", a!);
+    await held(store, "tenant-a", b!);
+    await store.search(vector, { tenant: "tenant-a", recordIds: a!, limit: 3 });
+    await held(store, "tenant-a", c!);
+    expect(await store.holdsRecords("tenant-a", a!)).toBe(true);
+    expect(await store.holdsRecords("tenant-a", b!)).toBe(false);
+    expect(heldBytes(store)).toBeLessThanOrEqual(2.5 * listBytes);
+    await store.close();
+
+    const small = await LanceChunkStore.open({
+      dir: path,
+      dimensions: D,
+      recordCacheMb: (0.9 * listBytes) / 1e6,
+    });
+    small.loadRecords("tenant-a", a!);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await small.holdsRecords("tenant-a", a!)).toBe(false);
+    expect(heldBytes(small)).toBe(0);
+    await small.close();
+  });
+
+  it("holds nothing when sized 0, and refuses a bound that is not a number of megabytes", async () => {
+    const path = folder();
+    const off = await LanceChunkStore.open({ dir: path, dimensions: D, recordCacheMb: 0 });
+    await off.upsert(world(10));
+    off.loadRecords("tenant-a", ["rec-1"]);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await off.holdsRecords("tenant-a", ["rec-1"])).toBe(false);
+    expect(
+      await off.search(randomUnit(seededRandom(11), D), {
+        tenant: "tenant-a",
+        recordIds: ["rec-1"],
+        limit: 5,
+      }),
+    ).toHaveLength(3);
+    await off.close();
+    for (const recordCacheMb of [-1, Number.NaN]) {
+      await expect(
+        LanceChunkStore.open({ dir: folder(), dimensions: D, recordCacheMb }),
+      ).rejects.toMatchObject({
+        code: "STORE_CACHE_INVALID",
+        message: expect.stringContaining("recordCacheMb must be a number of megabytes"),
+      });
+    }
+  });
+
+  it("never scans more than its bound of vector values, however much it holds", () => {
+    const memory = new RecordMemory(1e9, MAX_SCANNED_VALUES / 2);
+    expect(memory.mayScan(["a", "b"])).toBe(true);
+    expect(memory.mayScan(["a", "b", "c"])).toBe(false);
+  });
+
+  it("scores as the table does for vectors whose length four does not divide", async () => {
+    // The scan sums four dimensions at a time; the remainder must count too.
+    const path = folder();
+    const dims = 387;
+    const store = await LanceChunkStore.open({ dir: path, dimensions: dims });
+    const table = await LanceChunkStore.open({ dir: path, dimensions: dims, recordCacheMb: 0 });
+    const random = seededRandom(12);
+    await store.upsert(
+      Array.from({ length: 20 }, (_, r) =>
+        makeChunk({ recordId: `rec-${r}`, vector: randomUnit(random, dims) }),
+      ),
+    );
+    const recordIds = Array.from({ length: 20 }, (_, r) => `rec-${r}`);
+    await held(store, "tenant-a", recordIds);
+    const vector = randomUnit(random, dims);
+    const fromMemory = await store.search(vector, { tenant: "tenant-a", recordIds, limit: 20 });
+    const fromTable = await table.search(vector, { tenant: "tenant-a", recordIds, limit: 20 });
+    expect(fromMemory.map((hit) => hit.chunk.id)).toEqual(fromTable.map((hit) => hit.chunk.id));
+    for (const [j, hit] of fromMemory.entries()) expect(hit.score).toBeCloseTo(fromTable[j]!.score, 5);
+    await table.close();
+    await store.close();
+  });
+});
