@@ -123,7 +123,12 @@ export async function enforce(ctx: EnforcementContext, request: EnforceRequest):
       },
     };
   } finally {
-    for (const task of run.afterward) task();
+    // Once the answer is out: the work is the next moment's, never this query's.
+    if (run.afterward.length > 0) {
+      setImmediate(() => {
+        for (const task of run.afterward) task();
+      });
+    }
   }
   return { hits: outcome.hits, report: buildReport(run, strategy, reason, outcome) };
 }

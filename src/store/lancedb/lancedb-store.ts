@@ -304,10 +304,10 @@ export class LanceChunkStore implements ChunkStore {
   }
 
   loadRecords(tenant: string, recordIds: readonly string[]): void {
-    if (!this.memory.enabled || this.closed) return;
+    // A list too large to scan is never loaded: checked before its ids are, as it may be huge.
+    if (!this.memory.enabled || this.closed || !this.memory.mayScan(recordIds)) return;
     requireTenant(tenant);
     const ids = requireIds(recordIds, "recordIds");
-    if (!this.memory.mayScan(ids)) return;
     // After the caller's query: finding what is missing walks every id.
     setImmediate(() => {
       if (this.closed) return;
