@@ -326,14 +326,14 @@ export class LanceChunkStore implements ChunkStore {
     options: SearchOptions,
   ): Promise<ScoredChunk[] | undefined> {
     const { recordIds } = options;
-    if (!recordIds || !this.memory.mayHold(options.tenant, recordIds)) return undefined;
+    if (!recordIds || !this.memory.holdsAny(options.tenant)) return undefined;
     requirePage(options.limit, options.offset ?? 0);
     requireVector(vector, this.dimensions);
-    if (requireFilter(options) === undefined) return undefined;
     options.signal?.throwIfAborted();
     const version = await this.read("read the table version", () => this.chunks.version());
     this.memory.seen(version);
-    if (!this.memory.holds(options.tenant, recordIds, version)) return undefined;
+    // Ids are not checked here as the table's filter checks them: only ids stored before are held,
+    // and a filter naming any other (or none) is not held, so it goes to the table and its checks.
     return this.memory.search(vector, { ...options, recordIds });
   }
 

@@ -71,21 +71,17 @@ export class RecordMemory {
     this.version = version;
   }
 
+  /** Whether anything of the tenant is held: when not, a search need not learn the table's version. */
+  holdsAny(tenant: string): boolean {
+    return this.tenants.has(tenant);
+  }
+
   /**
    * Whether every record was held at the last version seen, with few enough chunks to scan (see
    * {@link MAX_SCANNED_VALUES}); says nothing about the current version.
    */
   mayHold(tenant: string, recordIds: readonly string[]): boolean {
-    const records = this.tenants.get(tenant);
-    if (!records || recordIds.length === 0) return false;
-    const maxChunks = MAX_SCANNED_VALUES / this.dimensions;
-    let chunks = 0;
-    for (const recordId of recordIds) {
-      const record = records.get(recordId);
-      if (!record) return false;
-      chunks += record.chunks.length;
-    }
-    return chunks <= maxChunks;
+    return this.scanned(tenant, recordIds, false) !== undefined;
   }
 
   /** Whether these records could be held and scanned at all (each has a chunk at least). */
@@ -149,25 +145,22 @@ export class RecordMemory {
 
   /**
    * The exact best chunks of the held records matching `options` (tenant, record ids, syncs),
-   * by cosine similarity as the table's search scores them. Call only when {@link holds} is true.
+   * by cosine similarity as the table's search scores them; undefined unless every record is held
+   * and their chunks are few enough to scan (the table must answer then).
    */
   search(
     vector: readonly number[] | Float32Array,
     options: SearchOptions & { recordIds: readonly string[] },
-  ): ScoredChunk[] {
+  ): ScoredChunk[] | undefined {
+    const held = this.scanned(options.tenant, options.recordIds, true);
+    if (!held) return undefined;
     const offset = options.offset ?? 0;
     const top = new TopScores<Chunk>(offset + options.limit);
     const syncs = options.syncIds ? new Set(options.syncIds) : undefined;
     const query = Float64Array.from(vector);
     const queryNorm = Math.sqrt(query.reduce((sum, x) => sum + x * x, 0)) || 1;
-    const records = this.tenants.get(options.tenant);
-    const used = ++this.tick;
     let scores = new Float64Array(16);
-    for (const recordId of options.recordIds) {
-      const record = records?.get(recordId);
-      // A record named twice is scanned once.
-      if (!record || record.used === used) continue;
-      record.used = used;
+    for (const record of held) {
       const count = record.chunks.length;
       if (scores.length < count) scores = new Float64Array(count);
       cosines(query, queryNorm, record, scores);
@@ -181,6 +174,31 @@ export class RecordMemory {
       .best()
       .slice(offset)
       .map(({ item, score }) => ({ chunk: copyOf(item), score }));
+  }
+
+  /**
+   * The distinct held records named, or undefined if one is not held or together they hold more
+   * chunks than a scan may take. `touch` marks them used now (a search, for eviction).
+   */
+  private scanned(tenant: string, recordIds: readonly string[], touch: boolean): HeldRecord[] | undefined {
+    const records = this.tenants.get(tenant);
+    if (!records || recordIds.length === 0) return undefined;
+    const maxChunks = MAX_SCANNED_VALUES / this.dimensions;
+    const distinct = new Set<HeldRecord>();
+    let chunks = 0;
+    for (const recordId of recordIds) {
+      const record = records.get(recordId);
+      if (!record) return undefined;
+      if (distinct.has(record)) continue;
+      distinct.add(record);
+      chunks += record.chunks.length;
+      if (chunks > maxChunks) return undefined;
+    }
+    if (touch) {
+      const used = ++this.tick;
+      for (const record of distinct) record.used = used;
+    }
+    return [...distinct];
   }
 
   clear(): void {
