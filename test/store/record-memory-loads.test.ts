@@ -121,4 +121,37 @@ describe("LanceDB record memory: lists past the scan bound", () => {
     await peer.close();
     await store.close();
   });
+
+  it("loads one list at a time, and turns away lists past the few waiting", async () => {
+    const dims = 8;
+    const store = await LanceChunkStore.open({ dir: join(dir, "queue"), dimensions: dims });
+    const random = seededRandom(3);
+    await store.upsert(
+      Array.from({ length: 20 }, (_, r) =>
+        makeChunk({ recordId: `rec-${r}`, vector: randomUnit(random, dims) }),
+      ),
+    );
+    const memory = memoryOf(store);
+    const load = memory.load.bind(memory);
+    let running = 0;
+    let most = 0;
+    let loads = 0;
+    const spy = vi.spyOn(memory, "load").mockImplementation(async (...args) => {
+      loads += 1;
+      most = Math.max(most, ++running);
+      try {
+        await load(...args);
+      } finally {
+        running -= 1;
+      }
+    });
+    // Twenty people's lists asked for at once (as after a write emptied the memory).
+    for (let r = 0; r < 20; r++) store.loadRecords("tenant-a", [`rec-${r}`]);
+    await settled(store);
+    spy.mockRestore();
+    expect(most).toBe(1);
+    expect(loads).toBeGreaterThan(0);
+    expect(loads).toBeLessThan(20);
+    await store.close();
+  });
 });
