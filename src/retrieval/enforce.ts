@@ -126,7 +126,14 @@ export async function enforce(ctx: EnforcementContext, request: EnforceRequest):
     // Once the answer is out: the work is the next moment's, never this query's.
     if (run.afterward.length > 0) {
       setImmediate(() => {
-        for (const task of run.afterward) task();
+        for (const task of run.afterward) {
+          // Nobody awaits it: a throw (a custom store's) would be uncaught and end the process.
+          try {
+            task();
+          } catch {
+            // The work was optional (loading a list ahead of the next query).
+          }
+        }
       });
     }
   }

@@ -144,9 +144,10 @@ export async function preFilter(
   const pageSize = Math.max(k, 10);
   const signal = run.signal ? { signal: run.signal } : {};
   const streams = [];
-  // Held lists get a stream of their own: joined with a list the store does not hold, the filter
-  // would go to the table with every one of their record ids.
-  for (const sets of [filtered, [...held]]) {
+  // Each held list gets a stream of its own: joined with a list the store does not hold, or with
+  // other held lists past what one scan covers (each list is checked alone), the filter would go
+  // to the table with every one of their record ids.
+  for (const sets of [filtered, ...[...held].map((set) => [set])]) {
     if (sets.length === 0) continue;
     const recordIds = sets.flatMap((set) => [...set.recordIds]);
     const syncIds = sets.map((set) => set.syncId);

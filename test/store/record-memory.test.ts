@@ -102,6 +102,23 @@ describe("LanceDB record memory", () => {
     await store.close();
   });
 
+  it("answers a filter naming a record twice as the table does: each chunk once", async () => {
+    const path = folder();
+    const store = await LanceChunkStore.open({ dir: path, dimensions: D });
+    const table = await LanceChunkStore.open({ dir: path, dimensions: D, recordCacheMb: 0 });
+    await store.upsert(world(13));
+    await held(store, "tenant-a", ["rec-1", "rec-2"]);
+    const options = { tenant: "tenant-a", recordIds: ["rec-1", "rec-2", "rec-1"], limit: 10 };
+    const vector = randomUnit(seededRandom(14), D);
+    const fromMemory = await store.search(vector, options);
+    expect(fromMemory.map((hit) => hit.chunk.id)).toEqual(
+      (await table.search(vector, options)).map((hit) => hit.chunk.id),
+    );
+    expect(fromMemory).toHaveLength(6);
+    await table.close();
+    await store.close();
+  });
+
   it("holds a record without chunks as such, and never one of another tenant", async () => {
     const path = folder();
     const store = await LanceChunkStore.open({ dir: path, dimensions: D });

@@ -93,6 +93,9 @@ type SmallTable = "state" | "records" | "syncState" | "leases";
 // A commit that loses a race to another writer is retried this many times in all.
 const WRITE_ATTEMPTS = 6;
 
+// Lists waiting to be loaded into the record memory beyond the one loading; more are turned away.
+const MAX_WAITING_LOADS = 4;
+
 // Bounds one IN list and one delete, however many record ids a caller passes.
 const IDS_PER_STATEMENT = 5_000;
 
@@ -113,6 +116,9 @@ export class LanceChunkStore implements ChunkStore {
   // Records' chunks and vectors for searches filtered to them, valid at one table version (record-memory.ts).
   private readonly memory: RecordMemory;
   private closed = false;
+  // The record loads, one after another (see loadRecords).
+  private loads: Promise<void> = Promise.resolve();
+  private waitingLoads = 0;
   // The row-by-row tables, compacted in the background as they are written (see compaction.ts).
   // Leases are left to optimize(): a lease write is one conditional merge that is not retried.
   private readonly compactors: Record<SmallTable, TableCompactor>;
@@ -306,15 +312,27 @@ export class LanceChunkStore implements ChunkStore {
   loadRecords(tenant: string, recordIds: readonly string[]): void {
     // A list too large to scan is never loaded: checked before its ids are, as it may be huge.
     if (!this.memory.enabled || this.closed || !this.memory.mayScan(recordIds)) return;
-    requireTenant(tenant);
-    const ids = requireIds(recordIds, "recordIds");
-    // After the caller's query: finding what is missing walks every id.
-    setImmediate(() => {
-      if (this.closed) return;
-      const missing = this.memory.missing(tenant, ids);
-      if (missing.length === 0) return;
-      this.track(this.memory.load(this.chunks, tenant, missing)).catch(() => undefined);
-    });
+    // Called after a query answered, where a throw would be uncaught: a list naming an id no chunk
+    // can have (empty, too long) is left to the table, never loaded.
+    let ids: string[];
+    try {
+      requireTenant(tenant);
+      ids = requireIds(recordIds, "recordIds");
+    } catch {
+      return;
+    }
+    // One load at a time, and few waiting: after a write empties the memory, each person's next
+    // query asks for their list again, and loads side by side would each hold up to the scan
+    // bound's rows at once. A list turned away is asked for again by a later query.
+    if (this.waitingLoads >= MAX_WAITING_LOADS) return;
+    this.waitingLoads += 1;
+    const load = async () => {
+      // After the caller's query: finding what is missing walks every id.
+      await new Promise((resolve) => setImmediate(resolve));
+      this.waitingLoads -= 1;
+      if (!this.closed) await this.memory.load(this.chunks, tenant, ids);
+    };
+    this.loads = this.track(this.loads.then(load)).catch(() => undefined);
   }
 
   /**
@@ -438,9 +456,10 @@ export class LanceChunkStore implements ChunkStore {
    * still be committing), then closes the tables; later calls fail.
    */
   async close(): Promise<void> {
+    // No record load starts from now on (one waiting skips); those running are waited for.
+    this.closed = true;
     // A write settling can start a background compaction: wait until nothing is left.
     while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
-    this.closed = true;
     this.chunkCache.clear();
     this.memory.clear();
     const { chunks, records, syncState, leases, state } = this.tables;

@@ -4,6 +4,7 @@
 // answers such a list through a 150-candidate page sifted by it (6–7 ms) plus a read of the kept
 // chunks (1.5–3 ms), with an approximate order. Like chunk-cache.ts, what is held answers only at
 // the chunks table version it was read at: any write, by this process or another, empties it.
+import { createHash } from "node:crypto";
 import type { Table } from "@lancedb/lancedb";
 import type { Chunk, ScoredChunk, SearchOptions } from "../types.js";
 import { CHUNK_COLUMNS, rowKey } from "./columns.js";
@@ -41,6 +42,9 @@ export class RecordMemory {
   // By tenant, then record id: a search of 2,500 records looks each up without building a key.
   private readonly tenants = new Map<string, Map<string, HeldRecord>>();
   private readonly loading = new Set<string>();
+  // Lists turned away at the version memory answers for (too many chunks to scan, or too large to
+  // keep), by listKey: asked for again by each of their person's queries, they would be read again.
+  private readonly refused = new Set<string>();
   private bytes = 0;
   private tick = 0;
   private version: number | undefined;
@@ -67,6 +71,7 @@ export class RecordMemory {
   seen(version: number): void {
     if (version === this.version) return;
     this.tenants.clear();
+    this.refused.clear();
     this.bytes = 0;
     this.version = version;
   }
@@ -94,26 +99,35 @@ export class RecordMemory {
     return version === this.version && this.mayHold(tenant, recordIds);
   }
 
-  /** The records neither held nor being loaded. */
-  missing(tenant: string, recordIds: readonly string[]): string[] {
-    const records = this.tenants.get(tenant);
-    return recordIds.filter(
-      (recordId) => !records?.has(recordId) && !this.loading.has(rowKey(tenant, recordId)),
-    );
-  }
-
   /**
-   * Loads the records' chunks read from `table` after learning its version (a record without
-   * chunks is held as such). Nothing is kept if the table moved on meanwhile, or if they alone
-   * would fill more than half the memory (they would only push out what others search).
+   * Loads the list's records that are neither held nor being loaded, read from `table` after
+   * learning its version (a record without chunks is held as such). Nothing is kept if the table
+   * moved on meanwhile, or if the list would have more chunks than a search scans (it could never
+   * be searched here), or if its records alone would fill more than half the memory (they would
+   * only push out what others search). Such a list is read at most once per version, and never
+   * more than the scan bound's rows of it: a few records of long documents can hold far more.
    */
-  async load(table: Table, tenant: string, recordIds: readonly string[]): Promise<void> {
+  async load(table: Table, tenant: string, list: readonly string[]): Promise<void> {
+    // The version first: a refusal or a held record of an older one says nothing of this one.
+    const version = await table.version();
+    this.seen(Math.max(version, this.version ?? version));
+    const key = listKey(tenant, list);
+    if (version !== this.version || this.refused.has(key)) return;
+    const records = this.tenants.get(tenant);
+    let heldChunks = 0;
+    const recordIds: string[] = [];
+    for (const recordId of list) {
+      const record = records?.get(recordId);
+      if (record) heldChunks += record.chunks.length;
+      else if (!this.loading.has(rowKey(tenant, recordId))) recordIds.push(recordId);
+    }
+    if (recordIds.length === 0) return;
+    const maxChunks = this.maxChunks - heldChunks;
     const keys = recordIds.map((recordId) => rowKey(tenant, recordId));
-    for (const key of keys) this.loading.add(key);
+    for (const loadingKey of keys) this.loading.add(loadingKey);
     try {
-      const version = await table.version();
       const rows: (ChunkRow & { vector: { toArray(): Float32Array } })[] = [];
-      for (let i = 0; i < recordIds.length; i += IDS_PER_LOAD) {
+      for (let i = 0; i < recordIds.length && rows.length <= maxChunks; i += IDS_PER_LOAD) {
         const where = sqlAnd(
           sqlEquals("tenant", tenant),
           sqlIn("record_id", recordIds.slice(i, i + IDS_PER_LOAD)),
@@ -122,24 +136,32 @@ export class RecordMemory {
           .query()
           .where(where)
           .select([...CHUNK_COLUMNS, "vector"])
+          .limit(Math.max(1, maxChunks + 1 - rows.length))
           .toArray();
         rows.push(...(read as typeof rows));
       }
-      this.seen(Math.max(version, this.version ?? version));
+      // A search may have seen a newer version meanwhile: these rows may predate it.
       if (version !== this.version) return;
+      if (rows.length > maxChunks) {
+        this.refused.add(key);
+        return;
+      }
       const byRecord = new Map<string, HeldRecord>(recordIds.map((recordId) => [recordId, this.empty()]));
       const grouped = new Map<string, { chunk: Chunk; vector: Float32Array }[]>();
       for (const row of rows) {
-        const list = grouped.get(row.record_id) ?? [];
-        list.push({ chunk: fromChunkRow(row), vector: row.vector.toArray() });
-        grouped.set(row.record_id, list);
+        const chunks = grouped.get(row.record_id) ?? [];
+        chunks.push({ chunk: fromChunkRow(row), vector: row.vector.toArray() });
+        grouped.set(row.record_id, chunks);
       }
-      for (const [recordId, list] of grouped) byRecord.set(recordId, this.held(list));
+      for (const [recordId, chunks] of grouped) byRecord.set(recordId, this.held(chunks));
       const bytes = [...byRecord.values()].reduce((sum, record) => sum + record.bytes, 0);
-      if (bytes > this.maxBytes / 2) return;
+      if (bytes > this.maxBytes / 2) {
+        this.refused.add(key);
+        return;
+      }
       this.put(tenant, byRecord);
     } finally {
-      for (const key of keys) this.loading.delete(key);
+      for (const loadingKey of keys) this.loading.delete(loadingKey);
     }
   }
 
@@ -183,7 +205,7 @@ export class RecordMemory {
   private scanned(tenant: string, recordIds: readonly string[], touch: boolean): HeldRecord[] | undefined {
     const records = this.tenants.get(tenant);
     if (!records || recordIds.length === 0) return undefined;
-    const maxChunks = MAX_SCANNED_VALUES / this.dimensions;
+    const maxChunks = this.maxChunks;
     const distinct = new Set<HeldRecord>();
     let chunks = 0;
     for (const recordId of recordIds) {
@@ -203,8 +225,14 @@ export class RecordMemory {
 
   clear(): void {
     this.tenants.clear();
+    this.refused.clear();
     this.bytes = 0;
     this.version = undefined;
+  }
+
+  // The most chunks one search scans (see MAX_SCANNED_VALUES).
+  private get maxChunks(): number {
+    return Math.floor(MAX_SCANNED_VALUES / this.dimensions);
   }
 
   private put(tenant: string, loaded: ReadonlyMap<string, HeldRecord>): void {
@@ -298,6 +326,13 @@ function stringLength(chunk: Chunk): number {
     (m.url?.length ?? 0) +
     m.externalId.length
   );
+}
+
+/** A list's identity for {@link RecordMemory.load}'s refusals: its tenant and ids, hashed (a list may hold 20k ids). */
+function listKey(tenant: string, recordIds: readonly string[]): string {
+  const hash = createHash("sha1").update(tenant);
+  for (const recordId of recordIds) hash.update("\0").update(recordId);
+  return hash.digest("base64");
 }
 
 function copyOf(chunk: Chunk): Chunk {
