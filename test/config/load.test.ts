@@ -21,7 +21,12 @@ describe("loadConfig", () => {
     const config = loadConfig({ env: minimalEnv });
     expect(config.tenant).toBe("northwind");
     expect(config.managedSync.baseUrl).toBe("https://sync.useparagon.com");
-    expect(config.store).toEqual({ kind: "lancedb", dir: ".clearance/store", chunkCacheEntries: 1_000 });
+    expect(config.store).toEqual({
+      kind: "lancedb",
+      dir: ".clearance/store",
+      chunkCacheEntries: 1_000,
+      recordCacheMb: 256,
+    });
     expect(config.retrieval.strategy).toBe("auto");
   });
 
@@ -95,7 +100,12 @@ describe("loadConfig", () => {
 
   it("takes a store folder alone as the embedded store", () => {
     const config = loadConfig({ env: { ...minimalEnv, CLEARANCE_STORE_DIR: "/var/lib/clearance" } });
-    expect(config.store).toEqual({ kind: "lancedb", dir: "/var/lib/clearance", chunkCacheEntries: 1_000 });
+    expect(config.store).toEqual({
+      kind: "lancedb",
+      dir: "/var/lib/clearance",
+      chunkCacheEntries: 1_000,
+      recordCacheMb: 256,
+    });
   });
 
   it("chooses Qdrant when QDRANT_URL is set", () => {
