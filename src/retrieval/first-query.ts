@@ -16,8 +16,8 @@ export interface RaceResult {
 }
 
 /**
- * Candidates the first search fetches per result wanted: enough that a person who sees 10% finds
- * k among them once the allow list is known, for about the cost of a k × 3 search.
+ * Candidates per result wanted in the page searched when the best k × initialOverFetch hold
+ * fewer than k and the probe says the person sees much: enough that one who sees 10% finds k.
  */
 const FIRST_PAGE_PER_RESULT = 15;
 
@@ -29,19 +29,21 @@ const settle = <T>(promise: Promise<T>): Promise<Settled<T>> =>
   );
 
 /**
- * The first query of a subject nobody knows. One search fetches a generous first page while one
- * capped list request per sync probes the subject's allow lists; the page's best k ×
- * initialOverFetch candidates are batch-checked as soon as it arrives (the rest of the page when
- * they hold fewer than k), and whichever reaches k first wins:
+ * The first query of a subject nobody knows. One search fetches the best k × initialOverFetch
+ * candidates while one capped list request per sync probes the subject's allow lists; the
+ * candidates are batch-checked as soon as they arrive, and whichever reaches k first wins:
  * - the probe comes back complete and small first: the round is cancelled and the lists
  *   pre-filter the search;
  * - the best candidates hold k (a person who sees much): done, one search and one check;
- * - the whole page holds k (a person who sees a tenth): done, no list needed;
- * - otherwise the lists (fetched whole now when the probe was cut at the cap) sift the page and,
- *   if it holds fewer, pre-filter the rest.
- * A person who sees everything never has their list streamed: computing and reading tens of
- * thousands of ids competed with this very query for the CPU and delayed its check on the server.
- * Lists requested during the query need no further check; an incomplete list leaves
+ * - the probe was cut at its cap (a person who sees much, though not all of the best): a page of
+ *   k × 15 is searched and its rest checked; if it holds k, done, no list needed;
+ * - otherwise the lists (fetched whole now when the probe was cut at the cap) sift the candidates
+ *   and, if they hold fewer, pre-filter the rest.
+ * The larger page is searched only when needed: searched first, it cost a person who sees
+ * everything ~13 ms against ~6 for the k × 3 (100k chunks), and its search competed with the
+ * probe. A person who sees everything never has their list streamed: computing and reading tens
+ * of thousands of ids competed with this very query for the CPU and delayed its check on the
+ * server. Lists requested during the query need no further check; an incomplete list leaves
  * post-filtering to go on. A person who sees 0.1% costs a list and a filtered search, not the
  * 20–30 post-filter rounds it took before.
  */
@@ -53,22 +55,13 @@ export async function raceFirstQuery(run: QueryRun, source: CandidateSource): Pr
   try {
     const listed = settle(loadAllowLists(run, listing.signal, { stranger: true }));
     const roundRun: QueryRun = { ...run, signal: round.signal };
-    const limit = k * FIRST_PAGE_PER_RESULT;
-    const page = settle(
-      source({ limit, offset: 0, signal: round.signal }).then((hits) => {
-        tally.candidatesScanned += hits.length;
-        return hits;
-      }),
-    );
     const top = k * ctx.settings.initialOverFetch;
-    const checkOfPage = (from: number, to: number) =>
-      settle(
-        page.then((result) => {
-          if (!result.ok) throw result.error;
-          return checkSlice(roundRun, result.value, from, to);
-        }),
-      );
-    const best = checkOfPage(0, top);
+    const search = async (limit: number) => {
+      const hits = await source({ limit, offset: 0, signal: round.signal });
+      tally.candidatesScanned += hits.length;
+      return hits;
+    };
+    const best = settle(search(top).then((page) => checkSlice(roundRun, page, 0, top)));
 
     const first = await Promise.race([
       best.then((result) => ({ round: result })),
@@ -76,26 +69,41 @@ export async function raceFirstQuery(run: QueryRun, source: CandidateSource): Pr
     ]);
     if ("lists" in first && first.lists.ok && smallLists(run, first.lists.value)) {
       round.abort(new Error("the allow lists arrived first"));
-      return await fromLists(run, source, first.lists.value, [], "the allow lists arrived first");
+      return await fromLists(run, source, first.lists.value, [], top, "the allow lists arrived first");
     }
     const bestResult = "round" in first ? first.round : await best;
     if (!bestResult.ok) throw bestResult.error;
-    const { page: fetched } = bestResult.value;
+    let fetched = bestResult.value.page;
     let { allowed: found, checked } = bestResult.value;
-    if (found.length < k && fetched.length > top) {
-      // The rest of the page is checked only now: asked alongside the best, it held up their answer
-      // on the server (a check of 30 took 4–6 ms instead of 2 next to one of 120), for a person who
-      // sees much and never needs it; one who sees a tenth pays one more request.
-      const restResult = await checkOfPage(top, limit);
-      if (!restResult.ok) throw restResult.error;
-      found = [...found, ...restResult.value.allowed];
-      checked += restResult.value.checked;
+    let limit = top;
+    // A short page was every candidate there is; checked whole, what it allowed is all there is.
+    let everything = fetched.length < limit;
+    let lists: Settled<AllowLists> | undefined;
+    if (found.length < k && !everything) {
+      // The probe is back by now, as a rule: a small list decides from here. Only a person whose
+      // list passed the probe's cap (who sees much) has the rest of a generous page searched and
+      // checked; it is asked for only now, as a search of it beside the round's held up a person
+      // who sees everything (the page of k × 3 takes ~6 ms, one of k × 15 ~13 ms and more).
+      lists = await listed;
+      // A failed probe fails the query below, unless this page finds k without it.
+      if (!lists.ok || lists.value.partial) {
+        limit = k * FIRST_PAGE_PER_RESULT;
+        const page = await search(limit);
+        // The larger page is searched from the top, not from an offset: an index's pages of
+        // different sizes may order their candidates differently, and none may be skipped.
+        const seen = new Set(fetched.map((hit) => hit.chunk.id));
+        const rest = page.filter((hit) => !seen.has(hit.chunk.id));
+        tally.candidatesScanned -= page.length - rest.length;
+        const more = await checkSlice(roundRun, rest, 0, rest.length);
+        found = [...found, ...more.allowed].sort((a, b) => b.score - a.score);
+        checked += more.checked;
+        fetched = [...fetched, ...rest].sort((a, b) => b.score - a.score);
+        everything = page.length < limit;
+      }
     }
     // Every candidate checked so far is new to this query (the first thing it learns).
-    for (const hit of fetched.slice(0, checked)) firstSight(run, hit.chunk.id);
+    for (const hit of fetched) firstSight(run, hit.chunk.id);
     ctx.knowledge.recordScan(run.subject, ctx.settings.relation, checked, found.length);
-    // A short page was every candidate there is; checked whole, what it allowed is all there is.
-    const everything = fetched.length < limit && checked === fetched.length;
     if (found.length >= k || everything) {
       round.abort(new Error("the first round found k"));
       if (!(ctx.settings.freshnessMs > 0 && ctx.changes)) listing.abort(new Error("the first round found k"));
@@ -109,7 +117,7 @@ export async function raceFirstQuery(run: QueryRun, source: CandidateSource): Pr
             : "; the first post-filter round found k",
       };
     }
-    let lists = await listed;
+    lists ??= await listed;
     if (!lists.ok) throw lists.error;
     if (lists.value.partial) {
       // The probe was cut at the endpoint's cap: the whole list is needed now.
@@ -131,6 +139,7 @@ export async function raceFirstQuery(run: QueryRun, source: CandidateSource): Pr
       source,
       lists.value,
       fetched,
+      limit,
       `the first round found ${found.length} of ${k}`,
     );
   } finally {
@@ -178,6 +187,7 @@ async function fromLists(
   source: CandidateSource,
   lists: AllowLists,
   page: readonly ScoredChunk[],
+  limit: number,
   why: string,
 ): Promise<RaceResult> {
   const bySync = new Map(lists.sets.map((set) => [set.syncId, set]));
@@ -185,7 +195,7 @@ async function fromLists(
   // recorded every candidate of it already.
   const listed = page.filter((hit) => listsAdmit(bySync, hit.chunk));
   // A short page was every candidate there is: what the lists let through is all there is.
-  const everything = page.length > 0 && page.length < run.k * FIRST_PAGE_PER_RESULT;
+  const everything = page.length > 0 && page.length < limit;
   if (listed.length >= run.k || everything) {
     return {
       outcome: { hits: listed.slice(0, run.k), exhausted: listed.length < run.k, budgetHit: null },

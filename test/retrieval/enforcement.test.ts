@@ -304,7 +304,28 @@ describe("auto", () => {
   });
 
   // Fresh names: the store's state remembers every person an earlier test asked as.
-  it("a stranger who sees 10%: the whole first page holds k once its rest is checked too (no list needed, no second search)", async () => {
+  it("a stranger who sees everything: one search of k × 3 and one check of it, nothing larger searched", async () => {
+    const access = accessWith({ "new-all@acme.test": () => true });
+    const r = retriever(access);
+    withCappedLists(access, 10);
+    const limits: number[] = [];
+    const inner = vectorSource(store, "acme", await embeddings.embedQuery("budget roadmap"));
+    const { documents, report } = await r.retrieveFromSource(
+      (page) => {
+        limits.push(page.limit);
+        return inner(page);
+      },
+      { user: "new-all@acme.test" },
+    );
+    expect(documents.map((d) => d.id)).toEqual(
+      await oracle(access, "new-all@acme.test", "budget roadmap", 5),
+    );
+    expect(report.strategy).toBe("race→post");
+    expect(report.reason).toMatch(/the first post-filter round found k/);
+    expect(limits).toEqual([5 * 3]);
+  });
+
+  it("a stranger who sees 10%: the best k × 3 hold fewer than k, the probe is cut at its cap, so a page of k × 15 is searched and its rest holds k (no list fetched whole)", async () => {
     const access = accessWith({ "new-tenth@acme.test": GRANTS["tenth@acme.test"] });
     let searches = 0;
     const r = retriever(access, { maxFilterRecordIds: 10 });
@@ -323,7 +344,8 @@ describe("auto", () => {
     );
     expect(report.strategy).toBe("race→post");
     expect(report.reason).toMatch(/found k in the whole first page/);
-    expect(searches).toBe(1);
+    // The best k × 3, then (once the probe said the person sees much) the page of k × 15.
+    expect(searches).toBe(2);
     // Two syncs: the probe, the page's best and then its rest, one request each per sync.
     expect(report.permissionCalls).toBeLessThanOrEqual(6);
     expect(lists.whole).toBe(0);
@@ -784,7 +806,8 @@ describe("what a query learns about a person", () => {
     const { documents, report } = await r.retrieveWithReport("budget roadmap", { user });
     expect(report.strategy).toBe("race→pre");
     expect(documents).toHaveLength(2 * CHUNKS_PER_RECORD);
-    const { page } = await firstPage(access, user, "budget roadmap", 10 * 15);
+    // The lists came back complete (two records): the round's k × 3 were all it searched first.
+    const { page } = await firstPage(access, user, "budget roadmap", 10 * 3);
     const driveChunks = (RECORDS / 2) * CHUNKS_PER_RECORD;
     const sharepointInPage = page.filter((hit) => hit.chunk.syncId === "sync-sharepoint").length;
     // Each candidate seen once: every chunk of sync-drive, and the page's sharepoint candidates.
