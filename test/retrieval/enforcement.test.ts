@@ -305,7 +305,7 @@ describe("auto", () => {
 
   // Fresh names: the store's state remembers every person an earlier test asked as.
   it("a stranger who sees everything: one search of k × 3 and one check of it, nothing larger searched", async () => {
-    const access = accessWith({ "new-all@acme.test": () => true });
+    const access = accessWith({ "new-everything@acme.test": () => true });
     const r = retriever(access);
     withCappedLists(access, 10);
     const limits: number[] = [];
@@ -315,10 +315,10 @@ describe("auto", () => {
         limits.push(page.limit);
         return inner(page);
       },
-      { user: "new-all@acme.test" },
+      { user: "new-everything@acme.test" },
     );
     expect(documents.map((d) => d.id)).toEqual(
-      await oracle(access, "new-all@acme.test", "budget roadmap", 5),
+      await oracle(access, "new-everything@acme.test", "budget roadmap", 5),
     );
     expect(report.strategy).toBe("race→post");
     expect(report.reason).toMatch(/the first post-filter round found k/);
