@@ -57,7 +57,9 @@ export async function raceFirstQuery(run: QueryRun, source: CandidateSource): Pr
     const roundRun: QueryRun = { ...run, signal: round.signal };
     const top = k * ctx.settings.initialOverFetch;
     const search = async (limit: number) => {
-      const hits = await source({ limit, offset: 0, signal: round.signal });
+      // Only the candidates asked for: a custom source may hand back more, and a candidate kept
+      // past `top` unchecked would be taken for checked when the larger page is de-duplicated.
+      const hits = (await source({ limit, offset: 0, signal: round.signal })).slice(0, limit);
       tally.candidatesScanned += hits.length;
       return hits;
     };

@@ -351,6 +351,21 @@ describe("auto", () => {
     expect(lists.whole).toBe(0);
   });
 
+  it("a source that returns more than the limit asked: the best k allowed still, every candidate kept checked", async () => {
+    // A custom source (a hybrid one, say) may hand back more candidates than asked, best first.
+    const user = "new-tenth-long@acme.test";
+    const access = accessWith({ [user]: GRANTS["tenth@acme.test"] });
+    withCappedLists(access, 10);
+    const inner = vectorSource(store, "acme", await embeddings.embedQuery("budget roadmap"));
+    const { documents, report } = await retriever(access).retrieveFromSource(
+      (page) => inner({ ...page, limit: page.limit * 2 }),
+      { user },
+    );
+    expect(documents.map((d) => d.id)).toEqual(await oracle(access, user, "budget roadmap", 5));
+    expectAllowed(access, user, documents);
+    expect(report.strategy).toMatch(/^race/);
+  });
+
   it("a stranger whose first page holds fewer than k: the list cut at the cap is fetched whole, then sifts and pre-filters", async () => {
     const rare = (r: number) => r % 40 === 9;
     const access = accessWith({ "new-rare@acme.test": rare });
