@@ -35,8 +35,9 @@ const settle = <T>(promise: Promise<T>): Promise<Settled<T>> =>
  * - the probe comes back complete and small first: the round is cancelled and the lists
  *   pre-filter the search;
  * - the best candidates hold k (a person who sees much): done, one search and one check;
- * - the probe was cut at its cap (a person who sees much, though not all of the best): a page of
- *   k × 15 is searched and its rest checked; if it holds k, done, no list needed;
+ * - the probe was cut at its cap (a person who sees much, though not all of the best), failed, or
+ *   is not back yet: a page of k × 15 is searched and its rest checked; if it holds k, done, no
+ *   list needed;
  * - otherwise the lists (fetched whole now when the probe was cut at the cap) sift the candidates
  *   and, if they hold fewer, pre-filter the rest.
  * The larger page is searched only when needed: searched first, it cost a person who sees
@@ -86,9 +87,11 @@ export async function raceFirstQuery(run: QueryRun, source: CandidateSource): Pr
       // list passed the probe's cap (who sees much) has the rest of a generous page searched and
       // checked; it is asked for only now, as a search of it beside the round's held up a person
       // who sees everything (the page of k × 3 takes ~6 ms, one of k × 15 ~13 ms and more).
-      lists = await listed;
+      // A probe not back yet is not waited for: one that hangs until its timeout (30 s) would hold
+      // up a person the larger page answers without it; the page is searched as if it were cut.
+      lists = await Promise.race([listed, Promise.resolve(undefined)]);
       // A failed probe fails the query below, unless this page finds k without it.
-      if (!lists.ok || lists.value.partial) {
+      if (lists === undefined || !lists.ok || lists.value.partial) {
         limit = k * FIRST_PAGE_PER_RESULT;
         const page = await search(limit);
         // The larger page is searched from the top, not from an offset: an index's pages of

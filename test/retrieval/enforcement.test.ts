@@ -351,6 +351,57 @@ describe("auto", () => {
     expect(lists.whole).toBe(0);
   });
 
+  it("a stranger who sees 10% and whose probe fails: the page of k × 15 still answers (the probe is not needed)", async () => {
+    const user = "new-tenth-noprobe@acme.test";
+    const access = accessWith({ [user]: GRANTS["tenth@acme.test"] });
+    access.listObjects = async () => {
+      throw new PermissionsUnavailableError("fake: the list endpoint is down");
+    };
+    const limits: number[] = [];
+    const inner = vectorSource(store, "acme", await embeddings.embedQuery("budget roadmap"));
+    const { documents, report } = await retriever(access).retrieveFromSource(
+      (page) => {
+        limits.push(page.limit);
+        return inner(page);
+      },
+      { user },
+    );
+    expect(documents.map((d) => d.id)).toEqual(await oracle(access, user, "budget roadmap", 5));
+    expect(report.strategy).toBe("race→post");
+    expect(limits).toEqual([5 * 3, 5 * 15]);
+    expectAllowed(access, user, documents);
+  });
+
+  it("a stranger who sees 10% is answered by the page of k × 15 without waiting for a probe that has not answered yet", async () => {
+    // The probe answers (fails, as a request that timed out) only once the larger page was asked
+    // for, or after 2 s so that a query that waits for it cannot hang the test: before the race
+    // searched k × 3 first, the page's rest held k and the probe was never waited for.
+    const user = "new-tenth-hung@acme.test";
+    const access = accessWith({ [user]: GRANTS["tenth@acme.test"] });
+    const events: string[] = [];
+    let largerAsked: () => void = () => undefined;
+    const asked = new Promise<void>((resolve) => {
+      largerAsked = resolve;
+    });
+    access.listObjects = async () => {
+      await Promise.race([asked, new Promise((resolve) => setTimeout(resolve, 2_000))]);
+      events.push("probe answered");
+      throw new PermissionsUnavailableError("fake: the list request timed out");
+    };
+    const inner = vectorSource(store, "acme", await embeddings.embedQuery("budget roadmap"));
+    const { documents } = await retriever(access).retrieveFromSource(
+      (page) => {
+        events.push(`search ${page.limit}`);
+        if (page.limit === 5 * 15) largerAsked();
+        return inner(page);
+      },
+      { user },
+    );
+    expect(documents.map((d) => d.id)).toEqual(await oracle(access, user, "budget roadmap", 5));
+    expect(events.indexOf("search 75")).toBeGreaterThanOrEqual(0);
+    expect(events.indexOf("search 75")).toBeLessThan(events.indexOf("probe answered"));
+  });
+
   it("a source that returns more than the limit asked: the best k allowed still, every candidate kept checked", async () => {
     // A custom source (a hybrid one, say) may hand back more candidates than asked, best first.
     const user = "new-tenth-long@acme.test";
