@@ -417,6 +417,28 @@ describe("auto", () => {
     expect(report.strategy).toMatch(/^race/);
   });
 
+  it("a candidate of the first page that the larger page leaves out (an approximate index) is kept and counted once", async () => {
+    const user = "new-tenth-missing@acme.test";
+    const access = accessWith({ [user]: GRANTS["tenth@acme.test"] });
+    withCappedLists(access, 10);
+    const inner = vectorSource(store, "acme", await embeddings.embedQuery("budget roadmap"));
+    const best = await inner({ limit: 5 * 15, offset: 0 });
+    // The best allowed candidate: the larger page "misses" it.
+    const missing = best.find((hit) => access.allows(user, hit.chunk.syncId, hit.chunk.recordId))!;
+    expect(best.indexOf(missing)).toBeLessThan(5 * 3);
+    const { documents, report } = await retriever(access).retrieveFromSource(
+      async (page) => {
+        const hits = await inner(page);
+        return page.limit === 5 * 15 ? hits.filter((hit) => hit.chunk.id !== missing.chunk.id) : hits;
+      },
+      { user },
+    );
+    expect(documents.map((d) => d.id)).toEqual(await oracle(access, user, "budget roadmap", 5));
+    expect(documents[0]!.id).toBe(missing.chunk.id);
+    // 15 + 74, the one both pages hold counted once; no candidate beyond them searched.
+    expect(report.candidatesScanned).toBe(5 * 15);
+  });
+
   it("a stranger whose first page holds fewer than k: the list cut at the cap is fetched whole, then sifts and pre-filters", async () => {
     const rare = (r: number) => r % 40 === 9;
     const access = accessWith({ "new-rare@acme.test": rare });
