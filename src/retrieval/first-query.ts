@@ -1,3 +1,4 @@
+import { preciseNow } from "../access/index.js";
 import { linkAbort } from "../managed-sync/index.js";
 import type { ScoredChunk } from "../store/index.js";
 import type { CandidateSource } from "./candidates.js";
@@ -36,8 +37,8 @@ const settle = <T>(promise: Promise<T>): Promise<Settled<T>> =>
  *   pre-filter the search;
  * - the best candidates hold k (a person who sees much): done, one search and one check;
  * - the probe was cut at its cap (a person who sees much, though not all of the best), failed, or
- *   is not back yet: a page of k × 15 is searched and its rest checked; if it holds k, done, no
- *   list needed;
+ *   is not back after as long again as the round took: a page of k × 15 is searched and its rest
+ *   checked; if it holds k, done, no list needed;
  * - otherwise the lists (fetched whole now when the probe was cut at the cap) sift the candidates
  *   and, if they hold fewer, pre-filter the rest.
  * The larger page is searched only when needed: searched first, it cost a person who sees
@@ -87,9 +88,11 @@ export async function raceFirstQuery(run: QueryRun, source: CandidateSource): Pr
       // list passed the probe's cap (who sees much) has the rest of a generous page searched and
       // checked; it is asked for only now, as a search of it beside the round's held up a person
       // who sees everything (the page of k × 3 takes ~6 ms, one of k × 15 ~13 ms and more).
-      // A probe not back yet is not waited for: one that hangs until its timeout (30 s) would hold
-      // up a person the larger page answers without it; the page is searched as if it were cut.
-      lists = await Promise.race([listed, Promise.resolve(undefined)]);
+      // A probe not back yet is waited for as long again as the round took: both left together,
+      // so it is back by then as a rule (a small list then decides, with no larger search), and one
+      // that hangs until its timeout (30 s) holds up a person the larger page answers without it
+      // no longer than that; the page is then searched as if the probe were cut.
+      lists = await within(listed, preciseNow() - run.startedAt);
       // A failed probe fails the query below, unless this page finds k without it.
       if (lists === undefined || !lists.ok || lists.value.partial) {
         limit = k * FIRST_PAGE_PER_RESULT;
@@ -149,6 +152,19 @@ export async function raceFirstQuery(run: QueryRun, source: CandidateSource): Pr
     );
   } finally {
     for (const stop of unlink) stop();
+  }
+}
+
+/** The promise's outcome if it settles within `ms`, else undefined (the timer is cleared either way). */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(resolve, ms, undefined);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
