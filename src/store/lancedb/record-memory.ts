@@ -11,20 +11,7 @@ import { CHUNK_COLUMNS, rowKey } from "./columns.js";
 import { type ChunkRow, fromChunkRow } from "./rows.js";
 import { sqlAnd, sqlEquals, sqlIn } from "./sql.js";
 import { TopScores } from "./top-scores.js";
-
-/** One record's chunks (of every sync that has a record of that id), with their vectors side by side. */
-interface HeldRecord {
-  chunks: Chunk[];
-  /** chunks.length × dimensions, row by row. */
-  vectors: Float32Array;
-  norms: Float32Array;
-  bytes: number;
-  /** When a search last read it (a tick of {@link RecordMemory}), for evicting the least recently used. */
-  used: number;
-}
-
-// What a held chunk costs beyond its vector and strings: the objects and the map entries.
-const CHUNK_OVERHEAD_BYTES = 400;
+import { cosines, type HeldRecord, pooled, type VectorPool } from "./vector-pool.js";
 
 /**
  * The most vector values (chunks × dimensions) a search scans in memory: 8M, ~8 ms on this
@@ -37,10 +24,11 @@ export const MAX_SCANNED_VALUES = 8_000_000;
 // Record ids per read when loading; bounds one IN list.
 const IDS_PER_LOAD = 5_000;
 
-/** Records' chunks and vectors, least recently used first out, all read at one table version. */
+/** Records' chunks and vectors, least recently used loads first out, all read at one table version. */
 export class RecordMemory {
   // By tenant, then record id: a search of 2,500 records looks each up without building a key.
   private readonly tenants = new Map<string, Map<string, HeldRecord>>();
+  private readonly pools = new Set<VectorPool>();
   private readonly loading = new Set<string>();
   // Lists turned away at the version memory answers for (too many chunks to scan, or too large to
   // keep), by listKey: asked for again by each of their person's queries, they would be read again.
@@ -71,6 +59,7 @@ export class RecordMemory {
   seen(version: number): void {
     if (version === this.version) return;
     this.tenants.clear();
+    this.pools.clear();
     this.refused.clear();
     this.bytes = 0;
     this.version = version;
@@ -146,20 +135,18 @@ export class RecordMemory {
         this.refused.add(key);
         return;
       }
-      const byRecord = new Map<string, HeldRecord>(recordIds.map((recordId) => [recordId, this.empty()]));
       const grouped = new Map<string, { chunk: Chunk; vector: Float32Array }[]>();
       for (const row of rows) {
         const chunks = grouped.get(row.record_id) ?? [];
         chunks.push({ chunk: fromChunkRow(row), vector: row.vector.toArray() });
         grouped.set(row.record_id, chunks);
       }
-      for (const [recordId, chunks] of grouped) byRecord.set(recordId, this.held(chunks));
-      const bytes = [...byRecord.values()].reduce((sum, record) => sum + record.bytes, 0);
-      if (bytes > this.maxBytes / 2) {
+      const loaded = pooled(tenant, this.dimensions, recordIds, grouped);
+      if (loaded.pool.bytes > this.maxBytes / 2) {
         this.refused.add(key);
         return;
       }
-      this.put(tenant, byRecord);
+      this.put(tenant, loaded.pool, loaded.records);
     } finally {
       for (const loadingKey of keys) this.loading.delete(loadingKey);
     }
@@ -181,15 +168,13 @@ export class RecordMemory {
     const syncs = options.syncIds ? new Set(options.syncIds) : undefined;
     const query = Float64Array.from(vector);
     const queryNorm = Math.sqrt(query.reduce((sum, x) => sum + x * x, 0)) || 1;
-    let scores = new Float64Array(16);
+    const scores = cosines(query, queryNorm, held);
+    let at = 0;
     for (const record of held) {
-      const count = record.chunks.length;
-      if (scores.length < count) scores = new Float64Array(count);
-      cosines(query, queryNorm, record, scores);
-      for (let i = 0; i < count; i++) {
-        const chunk = record.chunks[i] as Chunk;
+      for (const chunk of record.chunks) {
+        const score = scores[at++] as number;
         if (syncs && !syncs.has(chunk.syncId)) continue;
-        top.offer(scores[i] as number, chunk, chunk.id);
+        top.offer(score, chunk, chunk.id);
       }
     }
     return top
@@ -218,13 +203,14 @@ export class RecordMemory {
     }
     if (touch) {
       const used = ++this.tick;
-      for (const record of distinct) record.used = used;
+      for (const record of distinct) record.pool.used = used;
     }
     return [...distinct];
   }
 
   clear(): void {
     this.tenants.clear();
+    this.pools.clear();
     this.refused.clear();
     this.bytes = 0;
     this.version = undefined;
@@ -235,97 +221,34 @@ export class RecordMemory {
     return Math.floor(MAX_SCANNED_VALUES / this.dimensions);
   }
 
-  private put(tenant: string, loaded: ReadonlyMap<string, HeldRecord>): void {
+  private put(tenant: string, pool: VectorPool, loaded: ReadonlyMap<string, HeldRecord>): void {
     const records = this.tenants.get(tenant) ?? new Map<string, HeldRecord>();
     this.tenants.set(tenant, records);
     for (const [recordId, record] of loaded) {
-      this.bytes += record.bytes - (records.get(recordId)?.bytes ?? 0);
-      record.used = ++this.tick;
+      // Loads skip held records, so this is rare: the older copy's pool no longer answers for it.
+      records.get(recordId)?.pool.recordIds.delete(recordId);
       records.set(recordId, record);
     }
+    pool.used = ++this.tick;
+    this.pools.add(pool);
+    this.bytes += pool.bytes;
     if (this.bytes > this.maxBytes) this.evict();
   }
 
-  /** Drops the least recently searched records until a tenth of the bound is free (evicting in bulk). */
+  /** Drops the least recently searched loads until a tenth of the bound is free (evicting in bulk). */
   private evict(): void {
-    const all = [...this.tenants].flatMap(([tenant, records]) =>
-      [...records].map(([recordId, record]) => ({ tenant, recordId, record })),
-    );
-    all.sort((a, b) => a.record.used - b.record.used);
-    for (const { tenant, recordId, record } of all) {
+    const oldestFirst = [...this.pools].sort((a, b) => a.used - b.used);
+    for (const pool of oldestFirst) {
       if (this.bytes <= this.maxBytes * 0.9) break;
-      this.tenants.get(tenant)?.delete(recordId);
-      this.bytes -= record.bytes;
+      const records = this.tenants.get(pool.tenant);
+      for (const recordId of pool.recordIds) {
+        if (records?.get(recordId)?.pool === pool) records.delete(recordId);
+      }
+      if (records?.size === 0) this.tenants.delete(pool.tenant);
+      this.pools.delete(pool);
+      this.bytes -= pool.bytes;
     }
   }
-
-  private empty(): HeldRecord {
-    return {
-      chunks: [],
-      vectors: new Float32Array(0),
-      norms: new Float32Array(0),
-      bytes: CHUNK_OVERHEAD_BYTES,
-      used: 0,
-    };
-  }
-
-  private held(list: { chunk: Chunk; vector: Float32Array }[]): HeldRecord {
-    const dims = this.dimensions;
-    const vectors = new Float32Array(list.length * dims);
-    const norms = new Float32Array(list.length);
-    let bytes = 0;
-    list.forEach(({ chunk, vector }, i) => {
-      vectors.set(vector.subarray(0, dims), i * dims);
-      norms[i] = Math.sqrt(vector.reduce((sum, x) => sum + x * x, 0));
-      bytes += dims * 4 + CHUNK_OVERHEAD_BYTES + 2 * stringLength(chunk);
-    });
-    return { chunks: list.map(({ chunk }) => chunk), vectors, norms, bytes, used: 0 };
-  }
-}
-
-/** Each chunk's cosine similarity to the query, into `scores` (a loop of its own, as V8 optimizes it best). */
-function cosines(query: Float64Array, queryNorm: number, record: HeldRecord, scores: Float64Array): void {
-  const dims = query.length;
-  const { vectors, norms } = record;
-  for (let i = 0; i < norms.length; i++) {
-    scores[i] = dotAt(query, vectors, i * dims) / (queryNorm * ((norms[i] as number) || 1));
-  }
-}
-
-/**
- * The dot product of `query` with the vector of its length at `start` in `vectors`. The query in
- * 64-bit floats spares a conversion per multiplication (10k × 384: 2.4 → 1.7 ms), and four sums
- * run ~2× faster than one.
- */
-function dotAt(query: Float64Array, vectors: Float32Array, start: number): number {
-  const length = query.length;
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let d = 0;
-  for (; d + 3 < length; d += 4) {
-    const at = start + d;
-    s0 += (query[d] as number) * (vectors[at] as number);
-    s1 += (query[d + 1] as number) * (vectors[at + 1] as number);
-    s2 += (query[d + 2] as number) * (vectors[at + 2] as number);
-    s3 += (query[d + 3] as number) * (vectors[at + 3] as number);
-  }
-  for (; d < length; d++) s0 += (query[d] as number) * (vectors[start + d] as number);
-  return s0 + s1 + s2 + s3;
-}
-
-function stringLength(chunk: Chunk): number {
-  const m = chunk.metadata;
-  return (
-    chunk.text.length +
-    chunk.id.length +
-    chunk.recordId.length +
-    chunk.syncId.length +
-    m.name.length +
-    (m.url?.length ?? 0) +
-    m.externalId.length
-  );
 }
 
 /** A list's identity for {@link RecordMemory.load}'s refusals: its tenant and ids, hashed (a list may hold 20k ids). */
