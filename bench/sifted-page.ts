@@ -4,7 +4,8 @@
  * page is 150 candidates of which a person who sees 10 % keeps ~15; only the k kept need their
  * text and metadata. Each variant runs on every query in turn (interleaved, so load drift moves
  * all alike); recall@10 is of the page sifted through a random 10 % of the records, against the
- * exact filtered top 10.
+ * exact filtered top 10. The last rows are the store's record memory: the readers' lists held,
+ * then searched by an exact scan in memory (`LanceChunkStore.search` with their record ids).
  *
  *   flock /work/coord/heavy.lock npx tsx bench/sifted-page.ts [queries] [store folder to build or reuse] [text chars]
  *
@@ -142,7 +143,8 @@ async function main() {
     truthTop.push(new Set(rows.map((r) => r.id)));
   }
 
-  type Variant = { label: string; run: (q: Float32Array) => Promise<Ref[] | undefined> };
+  /** `answer`: the rows are the reader's top 10 already (recall@10 against the exact truth). */
+  type Variant = { label: string; answer?: true; run: (q: Float32Array) => Promise<Ref[] | undefined> };
   /** A 150-candidate page: every column or only what the sift needs, then (lean) the kept hydrated by row id. */
   const page = (columns: "all" | "lean", ef: number, refine: boolean, hydrate = false): Variant => ({
     label: `limit 150 ${refine ? "exact (refine 1)" : "approximate"}, ${columns === "all" ? "all columns" : "id, record_id, sync_id"}, ef ${ef}${hydrate ? ", then take the kept 10 by row id" : ""}${columns === "all" && ef === 600 ? " (today)" : ""}`,
@@ -157,6 +159,27 @@ async function main() {
           .toArray();
       }
       return rows;
+    },
+  });
+  // The store's record memory (record-memory.ts): the readers' lists held, then searched exactly.
+  const store = await LanceChunkStore.open({ dir, dimensions: DIMS });
+  const tenth = [...reader];
+  for (const list of [tenth, onePercent]) {
+    store.loadRecords("bench", list);
+    while (!(await store.holdsRecords("bench", list))) await new Promise((r) => setTimeout(r, 20));
+  }
+  // Recall only for the 10 % reader's list, whose exact top 10 is `truth`.
+  const held = (list: string[], label: string): Variant => ({
+    label,
+    ...(list === tenth ? { answer: true as const } : {}),
+    run: async (q) => {
+      const hits = await store.search(q, { tenant: "bench", recordIds: list, limit: K });
+      if (list !== tenth) return undefined;
+      return hits.map((hit) => ({
+        id: hit.chunk.id,
+        record_id: hit.chunk.recordId,
+        _distance: 1 - hit.score,
+      }));
     },
   });
   const variants: Variant[] = [
@@ -175,7 +198,7 @@ async function main() {
     page("lean", 600, false, true),
     page("lean", 300, false, true),
     {
-      label: "1 % prefilter (250 record ids) limit 10: all columns, ef 40, refine 2 (today)",
+      label: "1 % prefilter (250 record ids) limit 10: all columns, ef 40, refine 2 (the table)",
       run: async (q) => {
         await table
           .vectorSearch(q)
@@ -189,6 +212,8 @@ async function main() {
         return undefined;
       },
     },
+    held(tenth, "the 10 % reader's 2,500 records held in the store's memory, limit 10 (exact scan)"),
+    held(onePercent, "the 1 % reader's 250 records held in the store's memory, limit 10 (exact scan)"),
   ];
 
   for (const q of queries.slice(0, 5)) for (const v of variants) await v.run(q); // warm
@@ -200,7 +225,9 @@ async function main() {
       const start = performance.now();
       const rows = await v.run(q);
       times[i]!.push(performance.now() - start);
-      if (rows) {
+      if (rows && v.answer) {
+        recall[i]! += rows.filter((r) => truth[n]!.has(r.id)).length / K;
+      } else if (rows) {
         recall[i]! += sift(rows).filter((r) => truth[n]!.has(r.id)).length / K;
         recallTop[i]! += rows.slice(0, K).filter((r) => truthTop[n]!.has(r.id)).length / K;
       }
@@ -217,12 +244,13 @@ async function main() {
   for (const [i, v] of variants.entries()) {
     const p50 = percentile(times[i]!, 50);
     const paged = v.label.startsWith("limit 150");
-    const r = paged ? (recall[i]! / QUERIES).toFixed(3) : "";
+    const r = paged || v.answer ? (recall[i]! / QUERIES).toFixed(3) : "";
     const top = paged ? (recallTop[i]! / QUERIES).toFixed(3) : "";
     console.log(
       `| ${v.label} | ${p50.toFixed(1)} | ${percentile(times[i]!, 95).toFixed(1)} | ${(p50 / base).toFixed(2)} | ${r} | ${top} |`,
     );
   }
+  await store.close();
   table.close();
   db.close();
   if (!REUSE) await rm(dir, { recursive: true, force: true });
