@@ -22,14 +22,18 @@ const DEPTH_LIMIT = 25;
  * the root for this user (breadth-first, so the depth limit applies to the shortest path), then
  * computes the well-founded model by Van Gelder's alternating fixpoint: positive recursion gets its
  * least fixpoint (cycles give false) and a node that depends on itself through `but not` stays
- * undefined, which is read as false. Every grounded node's value is exact, so all are memoised.
+ * undefined, which is read as false. True and false nodes are exact, so they are memoised; an
+ * undefined one is not: memoised as false, a later query of the same request (a batch-check, a
+ * list-objects) read it as a false constant, so `but not` it became true there and the answer
+ * depended on which object was asked first.
  */
 export function resolveWithCycles(source: GroundSource, type: string, id: string, relation: string): boolean {
   const graph = ground(source, type, id, relation);
   if (typeof graph === "boolean") return graph;
-  const truth = wellFounded(graph.formulas);
+  const { truth, possible } = wellFounded(graph.formulas);
   graph.keys.forEach((key, index) => {
-    source.remember(key, truth[index] === 1);
+    if (truth[index] === 1) source.remember(key, true);
+    else if (possible[index] === 0) source.remember(key, false);
   });
   return truth[0] === 1;
 }
@@ -111,13 +115,16 @@ function ground(
   return { keys, formulas };
 }
 
-/** The true set of the well-founded model (1 = true); undefined and false both read as 0. */
-function wellFounded(formulas: Formula[]): Uint8Array {
+/**
+ * The well-founded model: `truth` holds the true nodes (1), `possible` the nodes not false (1):
+ * a node true in neither is false, one possible but not true is undefined.
+ */
+function wellFounded(formulas: Formula[]): { truth: Uint8Array; possible: Uint8Array } {
   let truth: Uint8Array = new Uint8Array(formulas.length);
   for (;;) {
-    const over = leastModel(formulas, truth);
-    const next = leastModel(formulas, over);
-    if (next.every((value, i) => value === truth[i])) return next;
+    const possible = leastModel(formulas, truth);
+    const next = leastModel(formulas, possible);
+    if (next.every((value, i) => value === truth[i])) return { truth: next, possible };
     truth = next;
   }
 }
