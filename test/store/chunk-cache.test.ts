@@ -72,6 +72,26 @@ describe("LanceDB readChunks cache", () => {
     await store.close();
   });
 
+  it("keeps serving what this store's own write did not touch, and reads again what it did", async () => {
+    const path = folder();
+    const random = seededRandom(7);
+    const [a, b] = ["a", "b"].map((recordId) => makeChunk({ recordId, vector: randomUnit(random, D) }));
+    const store = await LanceChunkStore.open({ dir: path, dimensions: D });
+    await store.upsert([a!, b!]);
+    const refs = (await store.searchRefs(a!.vector, { tenant: "tenant-a", limit: 2 })).map((x) => x.ref);
+    const refA = refs.find((ref) => ref.id === a!.id)!;
+    const refB = refs.find((ref) => ref.id === b!.id)!;
+    await store.readChunks(refs);
+    await store.updateRecordMetadata("tenant-a", "sync-1", "a", { name: "renamed.pdf" });
+    const reads = tableReads(store);
+    expect((await store.readChunks([refB])).get(b!.id)?.metadata.name).toBe("b.pdf");
+    expect(reads.count()).toBe(0);
+    expect((await store.readChunks([refA])).get(a!.id)?.metadata.name).toBe("renamed.pdf");
+    expect(reads.count()).toBeGreaterThan(0);
+    reads.restore();
+    await store.close();
+  });
+
   it("sees what another store on the same folder wrote since: new metadata, new text, a deletion", async () => {
     const path = folder();
     const random = seededRandom(2);

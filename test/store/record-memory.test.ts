@@ -169,6 +169,60 @@ describe("LanceDB record memory", () => {
     await store.close();
   });
 
+  it("keeps what this store's own write did not touch; drops what it did, and answers as the table after it", async () => {
+    const path = folder();
+    const store = await LanceChunkStore.open({ dir: path, dimensions: D });
+    const table = await LanceChunkStore.open({ dir: path, dimensions: D, recordCacheMb: 0 });
+    await store.upsert(world(13));
+    const listA = ["rec-2", "rec-4", "rec-6"];
+    const listB = ["rec-10", "rec-12", "rec-14"];
+    const vector = randomUnit(seededRandom(14), D);
+    const same = async (recordIds: string[]) => {
+      const options = { tenant: "tenant-a", recordIds, limit: 20 };
+      expect((await store.search(vector, options)).map((hit) => hit.chunk)).toEqual(
+        (await table.search(vector, options)).map((hit) => hit.chunk),
+      );
+    };
+    await held(store, "tenant-a", listA);
+    await held(store, "tenant-a", listB);
+
+    // A new chunk of rec-2: list A must be read again, list B is still held and still exact.
+    await store.upsert([makeChunk({ tenant: "tenant-a", recordId: "rec-2", chunkIndex: 9, vector })]);
+    expect(await store.holdsRecords("tenant-a", listA)).toBe(false);
+    expect(await store.holdsRecords("tenant-a", listB)).toBe(true);
+    const searches = tableSearches(store);
+    await same(listB);
+    expect(searches.count()).toBe(0);
+    searches.restore();
+    await same(listA);
+
+    // Metadata of rec-12, then a deletion of rec-14: list B goes each time, and reads fresh.
+    await store.updateRecordMetadata("tenant-a", "sync-1", "rec-12", { name: "renamed.pdf" });
+    expect(await store.holdsRecords("tenant-a", listB)).toBe(false);
+    await held(store, "tenant-a", listB);
+    await store.deleteByRecord("tenant-a", "sync-1", ["rec-14"]);
+    expect(await store.holdsRecords("tenant-a", listB)).toBe(false);
+    await same(listB);
+    expect(
+      (await store.search(vector, { tenant: "tenant-a", recordIds: listB, limit: 20 })).map(
+        (h) => h.chunk.metadata.name,
+      ),
+    ).toContain("renamed.pdf");
+
+    // Another tenant's write through this store leaves tenant-a's lists held.
+    await held(store, "tenant-a", listA);
+    await store.upsert([makeChunk({ tenant: "tenant-b", recordId: "rec-2", chunkIndex: 9, vector })]);
+    expect(await store.holdsRecords("tenant-a", listA)).toBe(true);
+    await same(listA);
+
+    // A sync deleted through this store: everything of that tenant goes.
+    await store.deleteSync("tenant-a", "sync-2");
+    expect(await store.holdsRecords("tenant-a", listA)).toBe(false);
+    await same(listA);
+    await table.close();
+    await store.close();
+  });
+
   it("stays within its bound: a list larger than half of it is not loaded, the least recently searched go first", async () => {
     const path = folder();
     const probe = await LanceChunkStore.open({ dir: path, dimensions: D });

@@ -63,6 +63,20 @@ export class ChunkCache {
     }
   }
 
+  /**
+   * This store's own write made `version`: if it follows the version the cache answers for, only
+   * the chunks of the records it touched changed, so they are dropped and the cache answers for
+   * `version`. Otherwise the next read learns the version and empties the cache.
+   */
+  wrote(version: number, touched: ReadonlyMap<string, ReadonlySet<string> | "all">): void {
+    if (this.version === undefined || version !== this.version + 1) return;
+    for (const [id, chunk] of this.chunks) {
+      const recordIds = touched.get(chunk.tenant);
+      if (recordIds === "all" || recordIds?.has(chunk.recordId)) this.chunks.delete(id);
+    }
+    this.version = version;
+  }
+
   clear(): void {
     this.chunks.clear();
     this.version = undefined;

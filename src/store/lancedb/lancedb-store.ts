@@ -213,7 +213,10 @@ export class LanceChunkStore implements ChunkStore {
     const data = this.lance.makeArrowTable(rows as unknown as Record<string, unknown>[], {
       schema: this.lance.chunksSchema(this.dimensions),
     });
-    await this.write("upsert chunks", () =>
+    const touched = new Map<string, Set<string>>();
+    for (const chunk of chunks)
+      touched.set(chunk.tenant, (touched.get(chunk.tenant) ?? new Set()).add(chunk.recordId));
+    await this.writeChunks("upsert chunks", touched, () =>
       this.chunks.mergeInsert("id").whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(data),
     );
   }
@@ -222,8 +225,11 @@ export class LanceChunkStore implements ChunkStore {
     const inSync = syncWhere(tenant, syncId);
     const ids = requireIds(recordIds, "recordIds");
     for (let i = 0; i < ids.length; i += IDS_PER_STATEMENT) {
-      const where = sqlAnd(inSync, sqlIn("record_id", ids.slice(i, i + IDS_PER_STATEMENT)));
-      await this.write("delete chunks", () => this.chunks.delete(where));
+      const slice = ids.slice(i, i + IDS_PER_STATEMENT);
+      const where = sqlAnd(inSync, sqlIn("record_id", slice));
+      await this.writeChunks("delete chunks", new Map([[tenant, new Set(slice)]]), () =>
+        this.chunks.delete(where),
+      );
     }
   }
 
@@ -243,10 +249,18 @@ export class LanceChunkStore implements ChunkStore {
       )) as Pick<ChunkRow, "id" | "record_id" | "content_hash">[];
       // Stale rows are picked in code, per record, so one record's current hash can never
       // delete another record's chunks.
-      const stale = rows.filter((r) => keep.get(r.record_id) !== r.content_hash).map((r) => r.id);
-      for (let j = 0; j < stale.length; j += IDS_PER_STATEMENT) {
-        const where = sqlAnd(inSync, sqlIn("id", stale.slice(j, j + IDS_PER_STATEMENT)));
-        await this.write("delete stale chunks", () => this.chunks.delete(where));
+      const staleRows = rows.filter((r) => keep.get(r.record_id) !== r.content_hash);
+      for (let j = 0; j < staleRows.length; j += IDS_PER_STATEMENT) {
+        const batch = staleRows.slice(j, j + IDS_PER_STATEMENT);
+        const where = sqlAnd(
+          inSync,
+          sqlIn(
+            "id",
+            batch.map((r) => r.id),
+          ),
+        );
+        const touched = new Map([[tenant, new Set(batch.map((r) => r.record_id))]]);
+        await this.writeChunks("delete stale chunks", touched, () => this.chunks.delete(where));
       }
     }
   }
@@ -260,7 +274,9 @@ export class LanceChunkStore implements ChunkStore {
     const where = sqlAnd(syncWhere(tenant, syncId), sqlEquals("record_id", requireId(recordId, "recordId")));
     const values = metadataPatchColumns(patch);
     if (Object.keys(values).length === 0) return;
-    await this.write("update chunk metadata", () => this.chunks.update({ where, values }));
+    await this.writeChunks("update chunk metadata", new Map([[tenant, new Set([recordId])]]), () =>
+      this.chunks.update({ where, values }),
+    );
   }
 
   async search(vector: readonly number[] | Float32Array, options: SearchOptions): Promise<ScoredChunk[]> {
@@ -416,7 +432,9 @@ export class LanceChunkStore implements ChunkStore {
   }
   async deleteSync(tenant: string, syncId: string): Promise<void> {
     const where = syncWhere(tenant, syncId);
-    await this.write("delete a sync's chunks", () => this.chunks.delete(where));
+    await this.writeChunks("delete a sync's chunks", new Map([[tenant, "all" as const]]), () =>
+      this.chunks.delete(where),
+    );
     await this.writeSmall("records", "delete a sync's state", () => this.state.deleteSync(tenant, syncId));
     this.compactors.syncState.wrote();
   }
@@ -474,6 +492,23 @@ export class LanceChunkStore implements ChunkStore {
    */
   private write<T>(what: string, run: () => Promise<T>): Promise<T> {
     return this.track(this.retrying(what, run));
+  }
+
+  /**
+   * A write to the chunks table that changes only the `touched` records of each tenant ("all": any
+   * of its records). When it made the version right after the one the chunk cache and the record
+   * memory answer for, nothing else changed in between: they drop only those records and answer
+   * for the new version. A process's own ingest then empties neither for every tenant; any other
+   * change (another process, a compaction) still does, at the next read.
+   */
+  private async writeChunks(
+    what: string,
+    touched: ReadonlyMap<string, ReadonlySet<string> | "all">,
+    run: () => Promise<{ version: number }>,
+  ): Promise<void> {
+    const { version } = await this.write(what, run);
+    this.memory.wrote(version, touched);
+    this.chunkCache.wrote(version, touched);
   }
 
   /** A write to one of the row-by-row tables, counted toward its next background compaction. */

@@ -65,6 +65,28 @@ export class RecordMemory {
     this.version = version;
   }
 
+  /**
+   * This store's own write made `version`: if it follows the version memory answers for, only the
+   * records it touched changed (every other write makes a version of its own), so they are
+   * dropped and memory answers for `version`. Otherwise the next search learns the version and
+   * empties memory.
+   */
+  wrote(version: number, touched: ReadonlyMap<string, ReadonlySet<string> | "all">): void {
+    if (this.version === undefined || version !== this.version + 1) return;
+    for (const [tenant, recordIds] of touched) {
+      const records = this.tenants.get(tenant);
+      if (!records) continue;
+      for (const recordId of recordIds === "all" ? [...records.keys()] : recordIds) {
+        records.get(recordId)?.pool.recordIds.delete(recordId);
+        records.delete(recordId);
+      }
+      if (records.size === 0) this.tenants.delete(tenant);
+    }
+    // A list turned away may fit now.
+    this.refused.clear();
+    this.version = version;
+  }
+
   /** Whether anything of the tenant is held: when not, a search need not learn the table's version. */
   holdsAny(tenant: string): boolean {
     return this.tenants.has(tenant);
