@@ -92,6 +92,28 @@ describe("LanceDB readChunks cache", () => {
     await store.close();
   });
 
+  it("does not serve a chunk whose id this store's own upsert gave to another record", async () => {
+    // ChunkInput.id should be chunkId(...) of the chunk's own parts, but upsert does not check it:
+    // a caller reusing an id for another record (or tenant) replaces that row in the table.
+    const path = folder();
+    const random = seededRandom(8);
+    const a = makeChunk({ recordId: "a", vector: randomUnit(random, D) });
+    const store = await LanceChunkStore.open({ dir: path, dimensions: D });
+    const uncached = await LanceChunkStore.open({ dir: path, dimensions: D, chunkCacheEntries: 0 });
+    await store.upsert([a]);
+    const refA = refOf(a);
+    expect((await store.readChunks([refA])).has(a.id)).toBe(true);
+    const b = {
+      ...makeChunk({ tenant: "tenant-b", recordId: "b", vector: randomUnit(random, D) }),
+      id: a.id,
+    };
+    await store.upsert([b]);
+    expect((await uncached.readChunks([refA])).has(a.id)).toBe(false);
+    expect((await store.readChunks([refA])).has(a.id)).toBe(false);
+    await uncached.close();
+    await store.close();
+  });
+
   it("sees what another store on the same folder wrote since: new metadata, new text, a deletion", async () => {
     const path = folder();
     const random = seededRandom(2);

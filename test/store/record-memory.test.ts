@@ -223,6 +223,55 @@ describe("LanceDB record memory", () => {
     await store.close();
   });
 
+  it("drops the records whose stale chunks this store deleted, and keeps the others held", async () => {
+    const path = folder();
+    const store = await LanceChunkStore.open({ dir: path, dimensions: D });
+    const table = await LanceChunkStore.open({ dir: path, dimensions: D, recordCacheMb: 0 });
+    await store.upsert(world(15));
+    const list = ["rec-0", "rec-2", "rec-4"];
+    const other = ["rec-6", "rec-8"];
+    await held(store, "tenant-a", list);
+    await held(store, "tenant-a", other);
+    // rec-2 has new content: its chunks at the old hash are stale, the others' are current.
+    await store.deleteStaleChunks("tenant-a", "sync-1", [
+      { recordId: "rec-0", contentHash: "hash-1" },
+      { recordId: "rec-2", contentHash: "hash-2" },
+      { recordId: "rec-6", contentHash: "hash-1" },
+    ]);
+    expect(await store.holdsRecords("tenant-a", list)).toBe(false);
+    expect(await store.holdsRecords("tenant-a", other)).toBe(true);
+    const vector = randomUnit(seededRandom(16), D);
+    for (const recordIds of [list, other]) {
+      const options = { tenant: "tenant-a", recordIds, limit: 20 };
+      expect((await store.search(vector, options)).map((hit) => hit.chunk.id)).toEqual(
+        (await table.search(vector, options)).map((hit) => hit.chunk.id),
+      );
+    }
+    expect(await table.count({ tenant: "tenant-a", recordIds: ["rec-2"] })).toBe(0);
+    await table.close();
+    await store.close();
+  });
+
+  it("does not hold a chunk whose id this store's own upsert gave to another record", async () => {
+    // ChunkInput.id should be chunkId(...) of the chunk's own parts, but upsert does not check it.
+    const path = folder();
+    const store = await LanceChunkStore.open({ dir: path, dimensions: D });
+    const table = await LanceChunkStore.open({ dir: path, dimensions: D, recordCacheMb: 0 });
+    const chunks = world(17);
+    await store.upsert(chunks);
+    const list = ["rec-0", "rec-2"];
+    await held(store, "tenant-a", list);
+    const taken = chunks.find((c) => c.tenant === "tenant-a" && c.recordId === "rec-0")!;
+    const vector = randomUnit(seededRandom(18), D);
+    await store.upsert([{ ...makeChunk({ tenant: "tenant-b", recordId: "rec-99", vector }), id: taken.id }]);
+    const options = { tenant: "tenant-a", recordIds: list, limit: 20 };
+    const fromTable = (await table.search(vector, options)).map((hit) => hit.chunk.id);
+    expect(fromTable).not.toContain(taken.id);
+    expect((await store.search(vector, options)).map((hit) => hit.chunk.id)).toEqual(fromTable);
+    await table.close();
+    await store.close();
+  });
+
   it("stays within its bound: a list larger than half of it is not loaded, the least recently searched go first", async () => {
     const path = folder();
     const probe = await LanceChunkStore.open({ dir: path, dimensions: D });

@@ -3,7 +3,8 @@
 // but not its metadata: `updateRecordMetadata` rewrites name, url, mime type… in place, and
 // another process (a `clearance ingest`) may write the same folder. So every read first learns the
 // table's current version and the cache answers only while that version is the one its chunks
-// were read at; any newer version empties it.
+// were read at; any newer version empties it, save the one right after it made by this store's
+// own write, which drops only the chunks of the records that write touched (`wrote`).
 import type { Table } from "@lancedb/lancedb";
 import type { Chunk, ChunkRef } from "../types.js";
 import { type RowHints, readChunksByRef } from "./chunk-refs.js";
@@ -88,8 +89,9 @@ export class ChunkCache {
  * at. The version is learnt before anything is read (`version()`: 0.1 ms against 2–3 ms for the
  * take it saves; it grows with the versions the table keeps, as every read's check for a newer
  * version does), so a row read here is at that version or a newer one. If newer, the next read
- * learns it and empties the cache: a cached chunk is never served at a version it was not read
- * at. Cached chunks are checked against their refs as read ones are (chunk-refs.ts).
+ * learns it and empties the cache: a cached chunk served is never older than the version the
+ * reader learnt (`wrote` drops what this store's own writes touched before moving the cache on).
+ * Cached chunks are checked against their refs as read ones are (chunk-refs.ts).
  */
 export async function readThroughCache(
   table: Table,

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Table, VectorQuery } from "@lancedb/lancedb";
 import { importOptional } from "../../optional-dependency.js";
+import { chunkId } from "../chunk-id.js";
 import { StoreError, StoreInputError } from "../errors.js";
 import {
   requireChunk,
@@ -213,9 +214,18 @@ export class LanceChunkStore implements ChunkStore {
     const data = this.lance.makeArrowTable(rows as unknown as Record<string, unknown>[], {
       schema: this.lance.chunksSchema(this.dimensions),
     });
-    const touched = new Map<string, Set<string>>();
-    for (const chunk of chunks)
+    // The merge replaces the row of each id: the record it belonged to is the chunk's own only
+    // when the id is chunkId() of the chunk's parts (types.ts asks for it, nothing enforced it).
+    // An id given to another record or tenant changes a record this write cannot name, so the
+    // caches then learn the new version at the next read and empty themselves.
+    let touched: Map<string, Set<string>> | undefined = new Map();
+    for (const chunk of chunks) {
+      if (chunk.id !== chunkId(chunk)) {
+        touched = undefined;
+        break;
+      }
       touched.set(chunk.tenant, (touched.get(chunk.tenant) ?? new Set()).add(chunk.recordId));
+    }
     await this.writeChunks("upsert chunks", touched, () =>
       this.chunks.mergeInsert("id").whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(data),
     );
@@ -499,14 +509,16 @@ export class LanceChunkStore implements ChunkStore {
    * of its records). When it made the version right after the one the chunk cache and the record
    * memory answer for, nothing else changed in between: they drop only those records and answer
    * for the new version. A process's own ingest then empties neither for every tenant; any other
-   * change (another process, a compaction) still does, at the next read.
+   * change (another process, a compaction) still does, at the next read. Without `touched` (the
+   * records changed are not known) neither is told: both empty at the next read.
    */
   private async writeChunks(
     what: string,
-    touched: ReadonlyMap<string, ReadonlySet<string> | "all">,
+    touched: ReadonlyMap<string, ReadonlySet<string> | "all"> | undefined,
     run: () => Promise<{ version: number }>,
   ): Promise<void> {
     const { version } = await this.write(what, run);
+    if (!touched) return;
     this.memory.wrote(version, touched);
     this.chunkCache.wrote(version, touched);
   }

@@ -3,7 +3,8 @@
 // of 100k chunks keeps 10k of them: scanning their 384-dim vectors costs ~2.5 ms, where the index
 // answers such a list through a 150-candidate page sifted by it (6–7 ms) plus a read of the kept
 // chunks (1.5–3 ms), with an approximate order. Like chunk-cache.ts, what is held answers only at
-// the chunks table version it was read at: any write, by this process or another, empties it.
+// the chunks table version it was read at: any other version empties it, save the one right after
+// it made by this store's own write, which drops only the records that write touched (`wrote`).
 import { createHash } from "node:crypto";
 import type { Table } from "@lancedb/lancedb";
 import type { Chunk, ScoredChunk, SearchOptions } from "../types.js";
