@@ -149,7 +149,7 @@ export async function preFilter(
   // to the table with every one of their record ids.
   for (const sets of [filtered, ...[...held].map((set) => [set])]) {
     if (sets.length === 0) continue;
-    const recordIds = sets.flatMap((set) => [...set.recordIds]);
+    const recordIds = sets.length === 1 ? idsOf(sets[0] as AllowSet) : sets.flatMap(idsOf);
     const syncIds = sets.map((set) => set.syncId);
     streams.push(candidateStream(withChunks(source), { recordIds, syncIds, ...signal }, pageSize));
   }

@@ -33,6 +33,18 @@ function fixture(dsl: string, stored: Tuple[]): { engine: AuthzEngine; truth: Se
   return { engine, truth };
 }
 
+/** A batch-check item for every object × relation, asked for `user`. */
+function everyCheckOf(user: string) {
+  return OBJECTS.flatMap((object) =>
+    ALL_RELATIONS.map((relation) => ({
+      correlationId: `${object}-${relation}`.replace(":", "_"),
+      user,
+      relation,
+      object,
+    })),
+  );
+}
+
 /** A ground program built only from the engine's one-level Expand trees, to solve like the naive one. */
 function programFromExpand(engine: AuthzEngine): Map<string, Rule> {
   const program = new Map<string, Rule>();
@@ -111,14 +123,7 @@ type tb
 `;
     const { engine, truth } = fixture(dsl, [{ object: "ta:0", relation: "link", user: "ta:2" }]);
     for (const user of USERS) {
-      const items = OBJECTS.flatMap((object) =>
-        ALL_RELATIONS.map((relation) => ({
-          correlationId: `${object}-${relation}`.replace(":", "_"),
-          user,
-          relation,
-          object,
-        })),
-      );
+      const items = everyCheckOf(user);
       const batch = engine.batchCheck(items);
       for (const item of items) {
         const alone = engine.check(item);
@@ -133,14 +138,7 @@ type tb
       fc.property(validDsl, tuples, (dsl, stored) => {
         const { engine } = fixture(dsl, stored);
         for (const user of USERS) {
-          const items = OBJECTS.flatMap((object) =>
-            ALL_RELATIONS.map((relation) => ({
-              correlationId: `${object}-${relation}`.replace(":", "_"),
-              user,
-              relation,
-              object,
-            })),
-          );
+          const items = everyCheckOf(user);
           const batch = engine.batchCheck(items);
           for (const item of items) {
             expect(batch.get(item.correlationId)).toEqual(engine.check(item));

@@ -1,9 +1,9 @@
-import type { Table } from "@lancedb/lancedb";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { HashingEmbeddings } from "../../src/embeddings/index.js";
 import { PermissionAwareRetriever, type PermissionAwareRetrieverFields } from "../../src/retrieval/index.js";
 import type { LanceChunkStore } from "../../src/store/index.js";
 import { MAX_SCANNED_VALUES } from "../../src/store/lancedb/record-memory.js";
+import { chunksTableOf, untilHeld } from "../store/store-internals.js";
 import { tempStore, textFor, upsertRecords } from "./helpers/corpus.js";
 import { FakeAccessControl } from "./helpers/fake-access.js";
 
@@ -63,15 +63,9 @@ describe("a person's lists and the store's record memory", () => {
     await r.retrieveWithReport("security incident", { user: USER });
     for (const syncIndex of [0, 1]) {
       const list = Array.from({ length: perList }, (_, i) => `rec-${syncIndex}-${i}`);
-      await vi.waitFor(
-        async () => {
-          if (!(await store.holdsRecords("acme", list))) throw new Error("not held yet");
-        },
-        { timeout: 20_000, interval: 20 },
-      );
+      await untilHeld(store, "acme", list, 20_000);
     }
-    const table = (store as unknown as { chunks: Table }).chunks;
-    const vectorSearch = vi.spyOn(table, "vectorSearch");
+    const vectorSearch = vi.spyOn(chunksTableOf(store), "vectorSearch");
     const { documents, report } = await r.retrieveWithReport("quarterly plan", { user: USER });
     expect(report.reason).toMatch(/searched in the store's memory/);
     expect(documents).toHaveLength(5);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { HashingEmbeddings } from "../../src/embeddings/index.js";
 import { PermissionAwareRetriever, type PermissionAwareRetrieverFields } from "../../src/retrieval/index.js";
 import type { LanceChunkStore } from "../../src/store/index.js";
+import { untilHeld } from "../store/store-internals.js";
 import { embeddings as makeEmbeddings, tempStore, textFor, upsertRecords } from "./helpers/corpus.js";
 import { FakeAccessControl } from "./helpers/fake-access.js";
 
@@ -73,15 +74,6 @@ async function truth(query: string, k = K): Promise<string[]> {
   return hits.map((hit) => hit.chunk.id);
 }
 
-async function untilHeld(): Promise<void> {
-  await vi.waitFor(
-    async () => {
-      if (!(await store.holdsRecords("acme", listed))) throw new Error("not held yet");
-    },
-    { timeout: 10_000, interval: 10 },
-  );
-}
-
 describe("a person's allow list held in the store's memory", () => {
   it("is loaded after the query that used it again, then searched there exactly, without a sifted page", async () => {
     const r = retriever();
@@ -93,7 +85,7 @@ describe("a person's allow list held in the store's memory", () => {
 
     const second = await r.retrieveWithReport("security incident", { user: USER });
     expect(second.report.reason).toMatch(/a list holds more than 10 records/);
-    await untilHeld();
+    await untilHeld(store, "acme", listed);
 
     const searchRefs = vi.spyOn(store, "searchRefs");
     const { documents, report } = await r.retrieveWithReport("quarterly plan", { user: USER });
@@ -111,7 +103,7 @@ describe("a person's allow list held in the store's memory", () => {
   it("still verifies what it finds when the list is not trusted: a record revoked since is never returned", async () => {
     const r = retriever({ freshnessMs: 0 });
     await r.retrieveWithReport("budget roadmap", { user: USER });
-    await untilHeld();
+    await untilHeld(store, "acme", listed);
     // Revoke the record of the next answer's best chunk; the cached list still names it.
     const [best] = await store.search(await embeddings.embedQuery("launch checklist"), {
       tenant: "acme",

@@ -1,11 +1,11 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Table } from "@lancedb/lancedb";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ChunkRef, LanceChunkStore, openChunkStore } from "../../src/store/index.js";
 import { ChunkCache } from "../../src/store/lancedb/chunk-cache.js";
 import { makeChunk, randomUnit, seededRandom } from "./fixtures.js";
+import { spyOnChunksTable } from "./store-internals.js";
 
 const D = 8;
 const refOf = (c: { id: string; tenant: string; syncId: string; recordId: string }): ChunkRef => ({
@@ -17,19 +17,7 @@ const refOf = (c: { id: string; tenant: string; syncId: string; recordId: string
 const withoutVector = <T extends { vector: unknown }>({ vector: _, ...rest }: T) => rest;
 
 /** Counts the reads that reach the chunks table's rows (a take by row id or a query by id). */
-function tableReads(store: LanceChunkStore) {
-  // The store's chunks table: the reads a cache hit must not make.
-  const table = (store as unknown as { chunks: Table }).chunks;
-  const take = vi.spyOn(table, "takeRowIds");
-  const query = vi.spyOn(table, "query");
-  return {
-    count: () => take.mock.calls.length + query.mock.calls.length,
-    restore: () => {
-      take.mockRestore();
-      query.mockRestore();
-    },
-  };
-}
+const tableReads = (store: LanceChunkStore) => spyOnChunksTable(store, ["takeRowIds", "query"]);
 
 describe("LanceDB readChunks cache", () => {
   let dir: string;

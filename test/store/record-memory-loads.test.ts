@@ -1,11 +1,11 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Table } from "@lancedb/lancedb";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type ChunkInput, LanceChunkStore } from "../../src/store/index.js";
 import { MAX_SCANNED_VALUES, type RecordMemory } from "../../src/store/lancedb/record-memory.js";
 import { makeChunk, randomUnit, seededRandom } from "./fixtures.js";
+import { chunksTableOf } from "./store-internals.js";
 
 // What loading a list costs when the list cannot be held usefully: a list of few records with many
 // chunks each (long documents) is past the scan bound however few its ids. Such a load reads at
@@ -16,7 +16,6 @@ const D = MAX_SCANNED_VALUES / 200;
 const CHUNKS_PER_RECORD = 150;
 
 const memoryOf = (store: LanceChunkStore) => (store as unknown as { memory: RecordMemory }).memory;
-const chunksTable = (store: LanceChunkStore) => (store as unknown as { chunks: Table }).chunks;
 
 /** Waits until no load of the store is running (loads run in the background). */
 async function settled(store: LanceChunkStore): Promise<void> {
@@ -65,7 +64,7 @@ describe("LanceDB record memory: lists past the scan bound", () => {
   it("reads such a list at most once per table version, and never more rows than the bound", async () => {
     // Too little room to keep it either: it used to be read whole again each time it was asked for.
     const store = await LanceChunkStore.open({ dir: path, dimensions: D, recordCacheMb: 60 });
-    const table = chunksTable(store);
+    const table = chunksTableOf(store);
     const query = table.query.bind(table);
     const rowsRead: number[] = [];
     const spy = vi.spyOn(table, "query").mockImplementation(() => {
@@ -99,7 +98,7 @@ describe("LanceDB record memory: lists past the scan bound", () => {
     const vector = randomUnit(random, dims);
     const renamed = { tenant: "tenant-a", recordIds: ["rec-1"], limit: 5 };
     // The load's read returns, then the peer renames the record, then the load keeps its rows.
-    const table = chunksTable(store);
+    const table = chunksTableOf(store);
     const query = table.query.bind(table);
     const spy = vi.spyOn(table, "query").mockImplementation(() => {
       const built = query();

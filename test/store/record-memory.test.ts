@@ -1,11 +1,11 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Table } from "@lancedb/lancedb";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ChunkInput, LanceChunkStore } from "../../src/store/index.js";
 import { MAX_SCANNED_VALUES, RecordMemory } from "../../src/store/lancedb/record-memory.js";
 import { makeChunk, randomUnit, seededRandom } from "./fixtures.js";
+import { spyOnChunksTable, untilHeld } from "./store-internals.js";
 
 const D = 8;
 const RECORDS = 40;
@@ -13,20 +13,11 @@ const RECORDS = 40;
 /** Asks the store to hold the records and waits until it does (loading is in the background). */
 async function held(store: LanceChunkStore, tenant: string, recordIds: readonly string[]): Promise<void> {
   store.loadRecords(tenant, recordIds);
-  await vi.waitFor(
-    async () => {
-      if (!(await store.holdsRecords(tenant, recordIds))) throw new Error("not held yet");
-    },
-    { timeout: 10_000, interval: 10 },
-  );
+  await untilHeld(store, tenant, recordIds);
 }
 
 /** Counts the searches that reach the chunks table. */
-function tableSearches(store: LanceChunkStore) {
-  const table = (store as unknown as { chunks: Table }).chunks;
-  const spy = vi.spyOn(table, "vectorSearch");
-  return { count: () => spy.mock.calls.length, restore: () => spy.mockRestore() };
-}
+const tableSearches = (store: LanceChunkStore) => spyOnChunksTable(store, ["vectorSearch"]);
 
 /** Bytes the store's record memory holds. */
 const heldBytes = (store: LanceChunkStore) => (store as unknown as { memory: RecordMemory }).memory.size;

@@ -7,13 +7,15 @@
 // own write, which drops only the chunks of the records that write touched (`wrote`).
 import type { Table } from "@lancedb/lancedb";
 import type { Chunk, ChunkRef } from "../types.js";
+import { CacheVersion } from "./cache-version.js";
 import { type RowHints, readChunksByRef } from "./chunk-refs.js";
+import { copyChunk } from "./rows.js";
 
 /** A least-recently-used set of chunks, all read at one version of the chunks table. */
 export class ChunkCache {
   // Map keeps insertion order: the first key is the least recently used.
   private readonly chunks = new Map<string, Chunk>();
-  private version: number | undefined;
+  private readonly version = new CacheVersion();
 
   constructor(private readonly maxEntries: number) {}
 
@@ -32,9 +34,7 @@ export class ChunkCache {
    * were read at drops them all (the table changed, any of them may have).
    */
   seen(version: number): void {
-    if (version === this.version) return;
-    this.chunks.clear();
-    this.version = version;
+    if (!this.version.see(version)) this.chunks.clear();
   }
 
   /**
@@ -43,12 +43,12 @@ export class ChunkCache {
    * the table would (chunk-refs.ts): a ref naming another tenant's or record's chunk gets nothing.
    */
   get(ref: ChunkRef, version: number): Chunk | undefined {
-    if (version !== this.version) return undefined;
+    if (!this.version.is(version)) return undefined;
     const chunk = this.chunks.get(ref.id);
     if (!chunk || !isChunkOf(chunk, ref)) return undefined;
     this.chunks.delete(ref.id);
     this.chunks.set(ref.id, chunk);
-    return copyOf(chunk);
+    return copyChunk(chunk);
   }
 
   /**
@@ -56,31 +56,26 @@ export class ChunkCache {
    * version than the cache has since seen is not kept: its rows may predate the change.
    */
   put(chunk: Chunk, version: number): void {
-    if (this.maxEntries <= 0 || version !== this.version) return;
+    if (this.maxEntries <= 0 || !this.version.is(version)) return;
     this.chunks.delete(chunk.id);
-    this.chunks.set(chunk.id, copyOf(chunk));
+    this.chunks.set(chunk.id, copyChunk(chunk));
     while (this.chunks.size > this.maxEntries) {
       this.chunks.delete(this.chunks.keys().next().value as string);
     }
   }
 
-  /**
-   * This store's own write made `version`: if it follows the version the cache answers for, only
-   * the chunks of the records it touched changed, so they are dropped and the cache answers for
-   * `version`. Otherwise the next read learns the version and empties the cache.
-   */
+  /** This store's own write made `version` (see {@link CacheVersion.followOwnWrite}): drops the chunks of the records it touched. */
   wrote(version: number, touched: ReadonlyMap<string, ReadonlySet<string> | "all">): void {
-    if (this.version === undefined || version !== this.version + 1) return;
+    if (!this.version.followOwnWrite(version)) return;
     for (const [id, chunk] of this.chunks) {
       const recordIds = touched.get(chunk.tenant);
       if (recordIds === "all" || recordIds?.has(chunk.recordId)) this.chunks.delete(id);
     }
-    this.version = version;
   }
 
   clear(): void {
     this.chunks.clear();
-    this.version = undefined;
+    this.version.reset();
   }
 }
 
@@ -125,8 +120,4 @@ function isChunkOf(chunk: Chunk, ref: ChunkRef): boolean {
     chunk.syncId === ref.syncId &&
     chunk.recordId === ref.recordId
   );
-}
-
-function copyOf(chunk: Chunk): Chunk {
-  return { ...chunk, metadata: { ...chunk.metadata } };
 }

@@ -290,6 +290,7 @@ export class LanceChunkStore implements ChunkStore {
   }
 
   async search(vector: readonly number[] | Float32Array, options: SearchOptions): Promise<ScoredChunk[]> {
+    this.checkSearch(vector, options);
     const held = await this.searchHeld(vector, options);
     if (held) return held;
     const query = this.vectorQuery(vector, options, CHUNK_COLUMNS);
@@ -300,6 +301,7 @@ export class LanceChunkStore implements ChunkStore {
   }
 
   async searchRefs(vector: readonly number[] | Float32Array, options: SearchOptions): Promise<ScoredRef[]> {
+    this.checkSearch(vector, options);
     const held = await this.searchHeld(vector, options);
     if (held) {
       return held.map(({ chunk, score }) => ({
@@ -331,8 +333,8 @@ export class LanceChunkStore implements ChunkStore {
     requireTenant(tenant);
     if (!this.memory.mayHold(tenant, recordIds)) return false;
     const version = await this.read("read the table version", () => this.chunks.version());
-    this.memory.seen(version);
-    return this.memory.holds(tenant, recordIds, version);
+    // Walked again: a load may have evicted some while the version was read.
+    return this.memory.seen(version) && this.memory.mayHold(tenant, recordIds);
   }
 
   loadRecords(tenant: string, recordIds: readonly string[]): void {
@@ -371,14 +373,18 @@ export class LanceChunkStore implements ChunkStore {
   ): Promise<ScoredChunk[] | undefined> {
     const { recordIds } = options;
     if (!recordIds || !this.memory.holdsAny(options.tenant)) return undefined;
-    requirePage(options.limit, options.offset ?? 0);
-    requireVector(vector, this.dimensions);
     options.signal?.throwIfAborted();
     const version = await this.read("read the table version", () => this.chunks.version());
     this.memory.seen(version);
     // Ids are not checked here as the table's filter checks them: only ids stored before are held,
     // and a filter naming any other (or none) is not held, so it goes to the table and its checks.
     return this.memory.search(vector, { ...options, recordIds });
+  }
+
+  /** Refuses a page or a vector no search can take, whichever answers it (memory or the table). */
+  private checkSearch(vector: readonly number[] | Float32Array, options: SearchOptions): void {
+    requirePage(options.limit, options.offset ?? 0);
+    requireVector(vector, this.dimensions);
   }
 
   /** The search for `options` reading `columns`, or undefined when its filter matches nothing. */
@@ -388,8 +394,6 @@ export class LanceChunkStore implements ChunkStore {
     columns: readonly string[],
   ): VectorQuery | undefined {
     const offset = options.offset ?? 0;
-    requirePage(options.limit, offset);
-    requireVector(vector, this.dimensions);
     const where = chunkFilter(options);
     if (where === undefined) return undefined;
     options.signal?.throwIfAborted();

@@ -8,8 +8,9 @@
 import { createHash } from "node:crypto";
 import type { Table } from "@lancedb/lancedb";
 import type { Chunk, ScoredChunk, SearchOptions } from "../types.js";
-import { CHUNK_COLUMNS, rowKey } from "./columns.js";
-import { type ChunkRow, fromChunkRow } from "./rows.js";
+import { CacheVersion } from "./cache-version.js";
+import { CHUNK_COLUMNS } from "./columns.js";
+import { type ChunkRow, copyChunk, fromChunkRow } from "./rows.js";
 import { sqlAnd, sqlEquals, sqlIn } from "./sql.js";
 import { TopScores } from "./top-scores.js";
 import { cosines, type HeldRecord, pooled, type VectorPool } from "./vector-pool.js";
@@ -30,13 +31,12 @@ export class RecordMemory {
   // By tenant, then record id: a search of 2,500 records looks each up without building a key.
   private readonly tenants = new Map<string, Map<string, HeldRecord>>();
   private readonly pools = new Set<VectorPool>();
-  private readonly loading = new Set<string>();
   // Lists turned away at the version memory answers for (too many chunks to scan, or too large to
   // keep), by listKey: asked for again by each of their person's queries, they would be read again.
   private readonly refused = new Set<string>();
   private bytes = 0;
   private tick = 0;
-  private version: number | undefined;
+  private readonly version = new CacheVersion();
 
   constructor(
     private readonly maxBytes: number,
@@ -55,25 +55,17 @@ export class RecordMemory {
 
   /**
    * Makes `version` the one memory answers for: a different version than the held records were
-   * read at drops them all (the table changed, any of them may have).
+   * read at drops them all (the table changed, any of them may have); false then.
    */
-  seen(version: number): void {
-    if (version === this.version) return;
-    this.tenants.clear();
-    this.pools.clear();
-    this.refused.clear();
-    this.bytes = 0;
-    this.version = version;
+  seen(version: number): boolean {
+    if (this.version.see(version)) return true;
+    this.empty();
+    return false;
   }
 
-  /**
-   * This store's own write made `version`: if it follows the version memory answers for, only the
-   * records it touched changed (every other write makes a version of its own), so they are
-   * dropped and memory answers for `version`. Otherwise the next search learns the version and
-   * empties memory.
-   */
+  /** This store's own write made `version` (see {@link CacheVersion.followOwnWrite}): drops the records it touched. */
   wrote(version: number, touched: ReadonlyMap<string, ReadonlySet<string> | "all">): void {
-    if (this.version === undefined || version !== this.version + 1) return;
+    if (!this.version.followOwnWrite(version)) return;
     for (const [tenant, recordIds] of touched) {
       const records = this.tenants.get(tenant);
       if (!records) continue;
@@ -85,7 +77,6 @@ export class RecordMemory {
     }
     // A list turned away may fit now.
     this.refused.clear();
-    this.version = version;
   }
 
   /** Whether anything of the tenant is held: when not, a search need not learn the table's version. */
@@ -106,13 +97,8 @@ export class RecordMemory {
     return recordIds.length * this.dimensions <= MAX_SCANNED_VALUES;
   }
 
-  /** Whether every record is held at `version` (the table's current one). */
-  holds(tenant: string, recordIds: readonly string[], version: number): boolean {
-    return version === this.version && this.mayHold(tenant, recordIds);
-  }
-
   /**
-   * Loads the list's records that are neither held nor being loaded, read from `table` after
+   * Loads the list's records that are not held (the store runs one load at a time), read from `table` after
    * learning its version (a record without chunks is held as such). Nothing is kept if the table
    * moved on meanwhile, or if the list would have more chunks than a search scans (it could never
    * be searched here), or if its records alone would fill more than half the memory (they would
@@ -122,57 +108,51 @@ export class RecordMemory {
   async load(table: Table, tenant: string, list: readonly string[]): Promise<void> {
     // The version first: a refusal or a held record of an older one says nothing of this one.
     const version = await table.version();
-    this.seen(Math.max(version, this.version ?? version));
+    this.seen(Math.max(version, this.version.value ?? version));
     const key = listKey(tenant, list);
-    if (version !== this.version || this.refused.has(key)) return;
+    if (!this.version.is(version) || this.refused.has(key)) return;
     const records = this.tenants.get(tenant);
     let heldChunks = 0;
     const recordIds: string[] = [];
     for (const recordId of list) {
       const record = records?.get(recordId);
       if (record) heldChunks += record.chunks.length;
-      else if (!this.loading.has(rowKey(tenant, recordId))) recordIds.push(recordId);
+      else recordIds.push(recordId);
     }
     if (recordIds.length === 0) return;
     const maxChunks = this.maxChunks - heldChunks;
-    const keys = recordIds.map((recordId) => rowKey(tenant, recordId));
-    for (const loadingKey of keys) this.loading.add(loadingKey);
-    try {
-      const rows: (ChunkRow & { vector: { toArray(): Float32Array } })[] = [];
-      for (let i = 0; i < recordIds.length && rows.length <= maxChunks; i += IDS_PER_LOAD) {
-        const where = sqlAnd(
-          sqlEquals("tenant", tenant),
-          sqlIn("record_id", recordIds.slice(i, i + IDS_PER_LOAD)),
-        );
-        const read = await table
-          .query()
-          .where(where)
-          .select([...CHUNK_COLUMNS, "vector"])
-          .limit(Math.max(1, maxChunks + 1 - rows.length))
-          .toArray();
-        rows.push(...(read as typeof rows));
-      }
-      // A search may have seen a newer version meanwhile: these rows may predate it.
-      if (version !== this.version) return;
-      if (rows.length > maxChunks) {
-        this.refused.add(key);
-        return;
-      }
-      const grouped = new Map<string, { chunk: Chunk; vector: Float32Array }[]>();
-      for (const row of rows) {
-        const chunks = grouped.get(row.record_id) ?? [];
-        chunks.push({ chunk: fromChunkRow(row), vector: row.vector.toArray() });
-        grouped.set(row.record_id, chunks);
-      }
-      const loaded = pooled(tenant, this.dimensions, recordIds, grouped);
-      if (loaded.pool.bytes > this.maxBytes / 2) {
-        this.refused.add(key);
-        return;
-      }
-      this.put(tenant, loaded.pool, loaded.records);
-    } finally {
-      for (const loadingKey of keys) this.loading.delete(loadingKey);
+    const rows: (ChunkRow & { vector: { toArray(): Float32Array } })[] = [];
+    for (let i = 0; i < recordIds.length && rows.length <= maxChunks; i += IDS_PER_LOAD) {
+      const where = sqlAnd(
+        sqlEquals("tenant", tenant),
+        sqlIn("record_id", recordIds.slice(i, i + IDS_PER_LOAD)),
+      );
+      const read = await table
+        .query()
+        .where(where)
+        .select([...CHUNK_COLUMNS, "vector"])
+        .limit(Math.max(1, maxChunks + 1 - rows.length))
+        .toArray();
+      rows.push(...(read as typeof rows));
     }
+    // A search may have seen a newer version meanwhile: these rows may predate it.
+    if (!this.version.is(version)) return;
+    if (rows.length > maxChunks) {
+      this.refused.add(key);
+      return;
+    }
+    const grouped = new Map<string, { chunk: Chunk; vector: Float32Array }[]>();
+    for (const row of rows) {
+      const chunks = grouped.get(row.record_id) ?? [];
+      chunks.push({ chunk: fromChunkRow(row), vector: row.vector.toArray() });
+      grouped.set(row.record_id, chunks);
+    }
+    const loaded = pooled(tenant, this.dimensions, recordIds, grouped);
+    if (loaded.pool.bytes > this.maxBytes / 2) {
+      this.refused.add(key);
+      return;
+    }
+    this.put(tenant, loaded.pool, loaded.records);
   }
 
   /**
@@ -203,7 +183,7 @@ export class RecordMemory {
     return top
       .best()
       .slice(offset)
-      .map(({ item, score }) => ({ chunk: copyOf(item), score }));
+      .map(({ item, score }) => ({ chunk: copyChunk(item), score }));
   }
 
   /**
@@ -232,11 +212,15 @@ export class RecordMemory {
   }
 
   clear(): void {
+    this.empty();
+    this.version.reset();
+  }
+
+  private empty(): void {
     this.tenants.clear();
     this.pools.clear();
     this.refused.clear();
     this.bytes = 0;
-    this.version = undefined;
   }
 
   // The most chunks one search scans (see MAX_SCANNED_VALUES).
@@ -279,8 +263,4 @@ function listKey(tenant: string, recordIds: readonly string[]): string {
   const hash = createHash("sha1").update(tenant);
   for (const recordId of recordIds) hash.update("\0").update(recordId);
   return hash.digest("base64");
-}
-
-function copyOf(chunk: Chunk): Chunk {
-  return { ...chunk, metadata: { ...chunk.metadata } };
 }

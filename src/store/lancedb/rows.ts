@@ -36,6 +36,11 @@ export function toChunkRow(chunk: ChunkInput): ChunkRow & { vector: number[] } {
   };
 }
 
+/** A copy of a chunk a cache keeps or serves: its caller may edit it. */
+export function copyChunk(chunk: Chunk): Chunk {
+  return { ...chunk, metadata: { ...chunk.metadata } };
+}
+
 /** The chunk a row holds. */
 export function fromChunkRow(row: ChunkRow): Chunk {
   const metadata: ChunkMetadata = {
