@@ -67,7 +67,8 @@ export function runChunkStoreContract(name: string, makeStore: () => Promise<Sto
       const chunks = [
         makeChunk({ recordId: "r1", chunkIndex: 0, vector: v, url: "https://x/r1", page: 3 }),
         makeChunk({ recordId: "r1", chunkIndex: 1, vector: near(v, random, 0.5) }),
-        makeChunk({ recordId: "r2", vector: randomUnit(random, D) }),
+        // Page 0 is a page, not a missing one (a typed Int32 column reads null as 0 too).
+        makeChunk({ recordId: "r2", vector: randomUnit(random, D), page: 0 }),
       ];
       await store.upsert(chunks);
       await store.upsert(chunks);
@@ -79,6 +80,9 @@ export function runChunkStoreContract(name: string, makeStore: () => Promise<Sto
       expect(hits[0]?.chunk).toEqual(first);
       expect(hits[1]?.chunk.metadata.url).toBeUndefined();
       expect(hits[1]?.chunk.metadata.page).toBeUndefined();
+      expect(hits[2]?.chunk.metadata.page).toBe(0);
+      const read = await store.readChunks(chunks.map(({ vector: _v, ...chunk }) => chunk));
+      expect(chunks.map((chunk) => read.get(chunk.id)?.metadata.page)).toEqual([3, undefined, 0]);
       const scores = hits.map((x) => x.score);
       expect(scores).toEqual([...scores].sort((a, b) => b - a));
     });

@@ -4,8 +4,8 @@
 // 10.3 ms p50, with only these 6.9 ms (bench/sifted-page.ts).
 import type { Table } from "@lancedb/lancedb";
 import type { Table as ArrowTable } from "apache-arrow";
-import { StoreError } from "../errors.js";
 import type { Chunk, ChunkRef } from "../types.js";
+import { chunkRowsOf, columnOf } from "./arrow-rows.js";
 import { CHUNK_COLUMNS } from "./columns.js";
 import { type ChunkRow, fromChunkRow } from "./rows.js";
 import { sqlIn } from "./sql.js";
@@ -25,16 +25,7 @@ export interface RefRow {
 /** The rows of a ref search's Arrow result, read column by column (no row proxy per candidate). */
 export function refRowsOf(table: ArrowTable): RefRow[] {
   if (table.numRows === 0) return [];
-  const column = (name: keyof RefRow) => {
-    const vector = table.getChild(name);
-    if (!vector) {
-      throw new StoreError(
-        "STORE_READ_FAILED",
-        `LanceDB search returned no ${name} column: check the @lancedb/lancedb version (package.json pins it)`,
-      );
-    }
-    return vector.toArray() as ArrayLike<RefRow[typeof name]>;
-  };
+  const column = (name: keyof RefRow) => columnOf<RefRow[typeof name]>(table, name);
   const id = column("id");
   const syncId = column("sync_id");
   const recordId = column("record_id");
@@ -102,9 +93,10 @@ export async function readChunksByRef(
     const taken = await table
       .takeRowIds(rowIds)
       .select(CHUNK_COLUMNS)
-      .toArray()
+      .toArrow()
+      .then(chunkRowsOf)
       .catch(() => []);
-    keep(taken as ChunkRow[]);
+    keep(taken);
   }
   const missing = [...wanted.keys()].filter((id) => !found.has(id));
   for (let i = 0; i < missing.length; i += IDS_PER_LOOKUP) {
@@ -114,8 +106,8 @@ export async function readChunksByRef(
       .query()
       .where(sqlIn("id", missing.slice(i, i + IDS_PER_LOOKUP)))
       .select(CHUNK_COLUMNS)
-      .toArray();
-    keep(rows as ChunkRow[]);
+      .toArrow();
+    keep(chunkRowsOf(rows));
   }
   return found;
 }

@@ -28,6 +28,7 @@ import type {
   SearchOptions,
   SyncState,
 } from "../types.js";
+import { chunkRowsOf } from "./arrow-rows.js";
 import { ChunkCache, readThroughCache } from "./chunk-cache.js";
 import { REF_COLUMNS, RowHints, refRowsOf } from "./chunk-refs.js";
 import { CHUNK_COLUMNS } from "./columns.js";
@@ -295,9 +296,9 @@ export class LanceChunkStore implements ChunkStore {
     if (held) return held;
     const query = this.vectorQuery(vector, options, CHUNK_COLUMNS);
     if (!query) return [];
-    const rows = (await this.read("search", () => query.toArray())) as (ChunkRow & { _distance: number })[];
+    const rows = chunkRowsOf(await this.read("search", () => query.toArrow()));
     options.signal?.throwIfAborted();
-    return rows.map((row) => ({ chunk: fromChunkRow(row), score: 1 - row._distance }));
+    return rows.map((row) => ({ chunk: fromChunkRow(row), score: 1 - (row._distance ?? 0) }));
   }
 
   async searchRefs(vector: readonly number[] | Float32Array, options: SearchOptions): Promise<ScoredRef[]> {
