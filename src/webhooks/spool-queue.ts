@@ -1,21 +1,16 @@
-import { createHash, randomBytes } from "node:crypto";
-import { access, link, mkdir, readdir, readFile, rename, rm, unlink } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { mkdir, readFile, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { DeadLetters } from "./dead-letters.js";
-import { replaceSynced, writeSynced } from "./durable-file.js";
+import { replaceSynced } from "./durable-file.js";
 import { WebhookQueueError } from "./errors.js";
-import { type WorkItem, workKey } from "./payload.js";
+import type { WorkItem } from "./payload.js";
 import { describeFailure, parseQueuedItem, type QueuedItem } from "./queued-item.js";
-import { laneName, SpoolLane } from "./spool-lane.js";
+import { SpoolClaims } from "./spool-claims.js";
+import { laneName, type SpoolLane } from "./spool-lane.js";
 import { SpoolLock } from "./spool-lock.js";
-import {
-  countLane,
-  countLanes,
-  prepareSpool,
-  returnClaims,
-  type SpoolLayout,
-  spoolLayout,
-} from "./spool-recovery.js";
+import { type EnqueueResult, eventId, publishEvent } from "./spool-publish.js";
+import { prepareSpool, recoverLanes, type SpoolLayout, spoolLayout, sweepLanes } from "./spool-recovery.js";
 
 /** Counters and gauges of the queue (processing counts are reported by the processor through it). */
 export interface QueueStats {
@@ -57,7 +52,7 @@ export interface SpoolQueueOptions {
   onError?: (error: unknown) => void;
 }
 
-export type EnqueueResult = "accepted" | "duplicate";
+export type { EnqueueResult } from "./spool-publish.js";
 
 /**
  * The durable webhook queue: a spool folder with one small JSON file per pending event.
@@ -65,9 +60,9 @@ export type EnqueueResult = "accepted" | "duplicate";
  * - `spool.lock`: the one process that consumes this spool (see {@link SpoolLock}); a second one
  *   refuses to open it, so no process can claim, retry or dead-letter what another accepted.
  * - `pending/<tenant lane>/<digest>.json`: accepted, not yet read, one folder per tenant, read in
- *   turn. The name is the digest of the dedupe key, and an event is published with `link()`, which
- *   fails when the name exists: a duplicate of a pending event is absorbed by the file system,
- *   atomically, with nothing held in memory.
+ *   turn (see {@link SpoolClaims}). The name is the digest of the dedupe key, and an event is
+ *   published with `link()`, which fails when the name exists: a duplicate of a pending event is
+ *   absorbed by the file system, atomically, with nothing held in memory (see {@link publishEvent}).
  * - `active/<owner>/`: claimed by the owning process. Claiming renames the file, so an event that
  *   arrives while its twin is being processed is queued again rather than lost (the re-fetch it
  *   triggers may see a newer state). At open, other owners' claims go back to `pending/`: a crash
@@ -79,9 +74,8 @@ export type EnqueueResult = "accepted" | "duplicate";
 export class SpoolQueue {
   private readonly layout: SpoolLayout;
   private readonly activeDir: string;
-  private readonly lanes = new Map<string, SpoolLane>();
+  private readonly claims: SpoolClaims;
   private readonly listeners = new Set<() => void>();
-  private readonly claimed = new Map<string, QueuedItem>();
   // Claims and sweeps run one at a time: they move the same files.
   private scanning: Promise<unknown> = Promise.resolve();
   private readonly counts = { processed: 0, failed: 0, retried: 0, deferred: 0, deadLettered: 0 };
@@ -98,6 +92,7 @@ export class SpoolQueue {
   ) {
     this.layout = spoolLayout(dir);
     this.activeDir = join(this.layout.active, lock.owner.token);
+    this.claims = new SpoolClaims(this.layout.pending, fsync);
     this.counts.deadLettered = dead.count;
   }
 
@@ -118,12 +113,7 @@ export class SpoolQueue {
       const dead = await DeadLetters.open(layout.dead, layout.tmp, options.maxDeadLetters ?? 10_000);
       const queue = new SpoolQueue(options.dir, options.fsync ?? true, lock, dead, options);
       await mkdir(queue.activeDir, { recursive: true });
-      const moved = new Set<string>();
-      await returnClaims(layout, lock.owner.token, dead, (lane) => moved.add(lane));
-      for (const lane of moved) await queue.laneNamed(lane).syncer.sync();
-      for (const [name, found] of await countLanes(layout)) {
-        queue.laneNamed(name).noteFound(found.pending, found.oldestAcceptedAt);
-      }
+      await recoverLanes(layout, lock.owner.token, dead, queue.claims);
       queue.startSweeper();
       return queue;
     } catch (cause) {
@@ -135,34 +125,14 @@ export class SpoolQueue {
   /** Persists an event before resolving; `duplicate` when the same event is already pending. */
   async enqueue(item: WorkItem): Promise<EnqueueResult> {
     if (this.closed) throw new WebhookQueueError("WEBHOOK_QUEUE_CLOSED", "the webhook queue is closed");
-    const id = digest(workKey(item));
+    const id = eventId(item);
     const acceptedAt = Date.now();
     const record: QueuedItem = { id, item, acceptedAt, attempts: 0 };
-    const lane = this.laneNamed(laneName(item.tenant));
-    const path = lane.pathOf(`${id}.json`);
-    let result: EnqueueResult = "accepted";
-    const tmp = this.tmpPath(id);
+    const lane = this.claims.laneNamed(laneName(item.tenant));
+    let result: EnqueueResult;
     try {
-      await lane.ensure();
-      // Fast path for a duplicate: no write, no fsync. Safe against a claim racing it, because a claim
-      // after this check is followed by a re-fetch that sees the change behind this event.
-      if (await exists(path)) return "duplicate";
-      await writeSynced(tmp, JSON.stringify(record), this.fsync);
-      try {
-        await link(tmp, path);
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code === "ENOENT") {
-          // The lane folder was removed by hand: make it again.
-          await lane.ensure(true);
-          await link(tmp, path);
-        } else if (code === "EEXIST") result = "duplicate";
-        else throw error;
-      }
-      await unlink(tmp);
-      if (result === "accepted") await lane.syncer.sync();
+      result = await publishEvent(lane, `${id}.json`, this.tmpPath(id), JSON.stringify(record), this.fsync);
     } catch (cause) {
-      await unlink(tmp).catch(() => undefined);
       throw new WebhookQueueError(
         "WEBHOOK_ENQUEUE_FAILED",
         `cannot persist a webhook event in ${lane.dir}: check free space and permissions`,
@@ -202,7 +172,7 @@ export class SpoolQueue {
     } finally {
       // Only now: while the id is claimed, a second copy waiting in pending/ is not taken. Taken
       // earlier, it would be renamed onto this path and deleted by the rm above (an event lost).
-      this.release(queued);
+      this.claims.release(queued);
     }
   }
 
@@ -240,27 +210,13 @@ export class SpoolQueue {
       this.counts.deadLettered++;
     } finally {
       // Released after the rm, as in complete(): a second copy must not be claimed onto this path first.
-      this.release(queued);
+      this.claims.release(queued);
     }
   }
 
   stats(): QueueStats {
-    const now = Date.now();
-    let oldest = Number.POSITIVE_INFINITY;
-    let onDisk = 0;
-    let pendingTenants = 0;
-    for (const q of this.claimed.values()) oldest = Math.min(oldest, q.acceptedAt);
-    for (const lane of this.lanes.values()) {
-      if (lane.onDisk > 0 || lane.inMemory > 0) pendingTenants++;
-      if (lane.onDisk <= 0) continue;
-      onDisk += lane.onDisk;
-      oldest = Math.min(oldest, lane.oldestBound() ?? now);
-    }
     return {
-      pending: onDisk + this.claimed.size,
-      pendingTenants,
-      inMemory: this.claimed.size,
-      lagMs: Number.isFinite(oldest) ? Math.max(0, now - oldest) : 0,
+      ...this.claims.backlog(),
       ...this.counts,
       deadLettersDropped: this.dead.dropped,
       lastProcessedAt: this.lastProcessedAt,
@@ -276,32 +232,8 @@ export class SpoolQueue {
   }
 
   private async claimNow(max: number): Promise<QueuedItem[]> {
-    const out: QueuedItem[] = [];
-    if (this.closed || !this.lock.held) return out;
-    // Tenants with the fewest events in memory first (a newcomer before a flood), then in turn.
-    let turn = [...this.lanes.values()]
-      .filter((lane) => lane.onDisk > 0)
-      .sort((a, b) => a.inMemory - b.inMemory);
-    while (out.length < max && turn.length > 0) {
-      const share = Math.max(1, Math.floor((max - out.length) / turn.length));
-      const next: SpoolLane[] = [];
-      for (const lane of turn) {
-        const want = Math.min(share, max - out.length);
-        if (want <= 0) break;
-        const got = await lane.read(
-          want,
-          (id) => this.claimed.has(id),
-          (name) => this.take(lane, name),
-        );
-        out.push(...got);
-        if (got.length === want && lane.onDisk > 0) next.push(lane);
-        // Served: to the back of the line, so the next claim starts with the others.
-        this.lanes.delete(lane.name);
-        this.lanes.set(lane.name, lane);
-      }
-      turn = next;
-    }
-    return out;
+    if (this.closed || !this.lock.held) return [];
+    return this.claims.claim(max, (lane, name) => this.take(lane, name));
   }
 
   private async take(lane: SpoolLane, name: string): Promise<QueuedItem | undefined> {
@@ -317,8 +249,7 @@ export class SpoolQueue {
     // event unprocessed (a test's settle() then found its change missing).
     try {
       const queued = parseQueuedItem(await readFile(to, "utf8"));
-      this.claimed.set(queued.id, queued);
-      lane.inMemory++;
+      this.claims.hold(lane, queued);
       return queued;
     } catch {
       // A file we did not write (or a torn one from a foreign tool): keep it for a human, never retry it forever.
@@ -343,33 +274,8 @@ export class SpoolQueue {
   /** Finds events nobody announced: other owners' claims, and files in lanes believed empty. */
   async sweep(): Promise<void> {
     if (this.closed || !this.lock.held) return;
-    let found = await returnClaims(this.layout, this.lock.owner.token, this.dead, (lane, acceptedAt) =>
-      this.laneNamed(lane).noteAdded(acceptedAt),
-    );
-    for (const entry of await readdir(this.layout.pending, { withFileTypes: true })) {
-      if (!entry.isDirectory()) continue;
-      const lane = this.laneNamed(entry.name);
-      if (lane.onDisk > 0) continue;
-      const counted = await countLane(lane.dir);
-      lane.noteFound(counted.pending, counted.oldestAcceptedAt);
-      found += counted.pending;
-    }
+    const found = await sweepLanes(this.layout, this.lock.owner.token, this.dead, this.claims);
     if (found > 0) this.notify();
-  }
-
-  private release(queued: QueuedItem): void {
-    if (!this.claimed.delete(queued.id)) return;
-    const lane = this.lanes.get(laneName(queued.item.tenant));
-    if (lane) lane.inMemory = Math.max(0, lane.inMemory - 1);
-  }
-
-  private laneNamed(name: string): SpoolLane {
-    let lane = this.lanes.get(name);
-    if (!lane) {
-      lane = new SpoolLane(name, join(this.layout.pending, name), this.fsync);
-      this.lanes.set(name, lane);
-    }
-    return lane;
   }
 
   private notify(): void {
@@ -391,17 +297,4 @@ function unusable(dir: string, cause: unknown): WebhookQueueError {
     `cannot use the webhook spool folder ${dir}: check it exists and is writable`,
     { cause },
   );
-}
-
-function digest(key: string): string {
-  return createHash("sha256").update(key).digest("base64url").slice(0, 32);
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -1,6 +1,7 @@
 import { link, mkdir, opendir, readdir, readFile, rm, rmdir, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import type { DeadLetters } from "./dead-letters.js";
+import type { SpoolClaims } from "./spool-claims.js";
 import { laneName } from "./spool-lane.js";
 
 /** The spool's sub-folders. */
@@ -33,6 +34,48 @@ export async function prepareSpool(layout: SpoolLayout): Promise<void> {
   for (const dir of [layout.pending, layout.active, layout.dead]) await mkdir(dir, { recursive: true });
   await rm(layout.tmp, { recursive: true, force: true });
   await mkdir(layout.tmp, { recursive: true });
+}
+
+/**
+ * At open: puts back what other owners had claimed (their lanes' folders fsynced, so the move
+ * survives a power cut) and counts what every lane holds.
+ */
+export async function recoverLanes(
+  layout: SpoolLayout,
+  ownToken: string,
+  dead: DeadLetters,
+  claims: SpoolClaims,
+): Promise<void> {
+  const moved = new Set<string>();
+  await returnClaims(layout, ownToken, dead, (lane) => moved.add(lane));
+  for (const lane of moved) await claims.laneNamed(lane).syncer.sync();
+  for (const [name, found] of await countLanes(layout)) {
+    claims.laneNamed(name).noteFound(found.pending, found.oldestAcceptedAt);
+  }
+}
+
+/**
+ * A sweep: finds events nobody announced (other owners' claims, and files in lanes believed
+ * empty) and tells their lanes. Returns how many it found.
+ */
+export async function sweepLanes(
+  layout: SpoolLayout,
+  ownToken: string,
+  dead: DeadLetters,
+  claims: SpoolClaims,
+): Promise<number> {
+  let found = await returnClaims(layout, ownToken, dead, (lane, acceptedAt) =>
+    claims.laneNamed(lane).noteAdded(acceptedAt),
+  );
+  for (const entry of await readdir(layout.pending, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    const lane = claims.laneNamed(entry.name);
+    if (lane.onDisk > 0) continue;
+    const counted = await countLane(lane.dir);
+    lane.noteFound(counted.pending, counted.oldestAcceptedAt);
+    found += counted.pending;
+  }
+  return found;
 }
 
 /**
