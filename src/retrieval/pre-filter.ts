@@ -1,5 +1,5 @@
 import type { AccessContext, AllowSet } from "../access/index.js";
-import type { Chunk, ScoredChunk } from "../store/index.js";
+import type { ScoredChunk } from "../store/index.js";
 import { budgetExceeded } from "./budget.js";
 import {
   type Candidate,
@@ -10,8 +10,9 @@ import {
   withoutChunks,
 } from "./candidates.js";
 import { firstSight, type QueryRun, refKey } from "./context.js";
-import { decide, noteError } from "./decide.js";
+import { decide } from "./decide.js";
 import type { FilterOutcome } from "./outcome.js";
+import { readUnread } from "./read-unread.js";
 import { newTally } from "./report.js";
 import { trustedSince } from "./trust.js";
 
@@ -263,41 +264,6 @@ async function heldInMemory(run: QueryRun, listed: readonly AllowSet[]): Promise
     }),
   );
   return held;
-}
-
-/**
- * The chunks of the round's candidates that came without theirs (from a sifted page), by id. The
- * store returns only the chunk a ref names; checked again here, as a leak is fatal and a custom
- * store may get it wrong: a chunk of another tenant, sync or record than its ref is dropped and
- * reported as an item error (a store that keeps the contract never does it, so dropping it
- * silently would hide a broken store behind answers short of k). An absent chunk was deleted
- * since the search: nothing to report, the next candidate takes its place.
- */
-async function readUnread(run: QueryRun, round: readonly Candidate[]): Promise<ReadonlyMap<string, Chunk>> {
-  const { sifted } = run;
-  const unread = round.filter((hit) => hit.chunk === undefined).map((hit) => hit.ref);
-  if (unread.length === 0 || !sifted) return new Map();
-  const read = await sifted.chunks(unread, run.signal);
-  const exact = new Map<string, Chunk>();
-  for (const ref of unread) {
-    const chunk = read.get(ref.id);
-    if (chunk === undefined) continue;
-    if (
-      chunk.id === ref.id &&
-      chunk.tenant === ref.tenant &&
-      chunk.syncId === ref.syncId &&
-      chunk.recordId === ref.recordId
-    ) {
-      exact.set(ref.id, chunk);
-    } else {
-      noteError(
-        run,
-        ref,
-        "the store's readChunks returned another chunk than the one searched (its id, tenant, sync or record differ): left out; a ChunkStore must return exactly the chunk a ref names, or none",
-      );
-    }
-  }
-  return exact;
 }
 
 // A cached list is used by many queries: its ids as an array once, not a copy per query (25k ids: ~0.3 ms).
