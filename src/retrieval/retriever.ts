@@ -1,100 +1,31 @@
 import { CallbackManager, type CallbackManagerForRetrieverRun } from "@langchain/core/callbacks/manager";
 import type { Document } from "@langchain/core/documents";
-import type { EmbeddingsInterface } from "@langchain/core/embeddings";
-import { BaseRetriever, type BaseRetrieverInput } from "@langchain/core/retrievers";
+import { BaseRetriever } from "@langchain/core/retrievers";
 import { ensureConfig, type RunnableConfig } from "@langchain/core/runnables";
-import {
-  type AccessControl,
-  AllowSetCache,
-  type ChangeCoverage,
-  DecisionCache,
-  type Invalidation,
-  type KnowledgeState,
-  normalizeSubject,
-  type ObjectRef,
-  SubjectKnowledge,
-} from "../access/index.js";
-import type { ChunkStore, ScoredChunk } from "../store/index.js";
-import { type CandidateSource, storeHeldRecords, vectorSiftedSource, vectorSource } from "./candidates.js";
+import { type DecisionCache, type Invalidation, normalizeSubject, type ObjectRef } from "../access/index.js";
+import type { CandidateSource } from "./candidates.js";
 import type { EnforcementContext } from "./context.js";
-import { type RetrievedChunkMetadata, toDocument } from "./documents.js";
+import { denseSearch } from "./dense-search.js";
+import type { RetrievedChunkMetadata } from "./documents.js";
 import { enforce } from "./enforce.js";
-import { NoSubjectError, RetrievalConfigError } from "./errors.js";
+import { newCaches } from "./enforcement-caches.js";
+import { NoSubjectError } from "./errors.js";
 import { memberContext } from "./member-context.js";
-import { selectByMmr } from "./mmr.js";
-import { type RetrievalSettings, type RetrievalSettingsInput, retrievalSettingsSchema } from "./options.js";
 import { readRecord } from "./read-record.js";
-import { policyAllows } from "./record-policies.js";
-import type { RetrievalReport } from "./report.js";
+import { type RetrievalResult, toResult } from "./retrieval-result.js";
+import type { PermissionAwareRetrieverFields, RetrieveOptions } from "./retriever-fields.js";
+import { buildShared, type RetrieverShared } from "./retriever-setup.js";
 import { resolveSubject } from "./subject.js";
+
+export type { RetrievalResult } from "./retrieval-result.js";
+export type { PermissionAwareRetrieverFields, RetrieveOptions } from "./retriever-fields.js";
 
 /** The name of the custom callback event carrying each call's `RetrievalReport`. */
 export const RETRIEVAL_REPORT_EVENT = "clearance_retrieval_report";
 
-export interface PermissionAwareRetrieverFields extends BaseRetrieverInput, RetrievalSettingsInput {
-  /**
-   * Where chunks are searched. When it also keeps named state (every `ChunkStore` does), what is
-   * learnt about each person (allow rate, list sizes) is kept there, so a person is a stranger
-   * once across restarts and replicas. When it can also search refs (every `ChunkStore` can), a
-   * page sifted through an allow list reads whole only the chunks it keeps. When it holds records
-   * in memory (the embedded store does), a person's allow list is searched there, exactly.
-   */
-  store: Pick<ChunkStore, "search"> &
-    Partial<
-      Pick<
-        ChunkStore,
-        "searchRefs" | "readChunks" | "holdsRecords" | "loadRecords" | "getState" | "putState" | "listState"
-      >
-    >;
-  embeddings: EmbeddingsInterface;
-  access: AccessControl;
-  /** The Connected User whose chunks are searched; every store call is ANDed with it. */
-  tenant: string;
-  /**
-   * The permission-changes follower's proof for this tenant (`follower.forTenant(tenant)`). With it
-   * and `freshnessMs > 0`, cached evidence is used only while the follower proves it current.
-   */
-  changes?: ChangeCoverage;
-  /** The tenant's syncs, for pre-filtering (list-objects per sync). Without it only post-filter runs. */
-  syncIds?: readonly string[] | ((signal?: AbortSignal) => Promise<readonly string[]>);
-  /** `mmr` fetches `fetchK` allowed candidates through the same enforcement, then picks k diverse ones. */
-  searchType?: "similarity" | "mmr";
-  mmr?: { fetchK?: number; lambda?: number };
-}
-
-/** Per-call options of `retrieveWithReport`. */
-export interface RetrieveOptions {
-  /** Who asks (an email). Required unless the retriever is a `forUser` view. */
-  user?: string;
-  /**
-   * The caller's identity path verified `user` as a member of this retriever's tenant (a signed
-   * token naming the tenant): the `tenant` record policy allows on it. Never set it from a claim
-   * the user controls.
-   */
-  member?: boolean;
-  signal?: AbortSignal;
-  /** Overrides the retriever's k for this call. */
-  k?: number;
-}
-
-export interface RetrievalResult {
-  documents: Document<RetrievedChunkMetadata>[];
-  report: RetrievalReport;
-}
-
-interface Shared {
-  ctx: EnforcementContext;
-  /** The context of member-verified views, made on first use (see `memberContext`). */
-  memberCtx: EnforcementContext | undefined;
-  store: PermissionAwareRetrieverFields["store"];
-  embeddings: EmbeddingsInterface;
-  searchType: "similarity" | "mmr";
-  mmr: { fetchK: number; lambda: number };
-}
-
 class BoundView {
   constructor(
-    readonly shared: Shared,
+    readonly shared: RetrieverShared,
     readonly user: string,
     readonly member: boolean,
   ) {}
@@ -117,7 +48,7 @@ export class PermissionAwareRetriever extends BaseRetriever<RetrievedChunkMetada
 
   lc_namespace = ["clearance", "retrievers"];
 
-  readonly #shared: Shared;
+  readonly #shared: RetrieverShared;
   readonly #user: string | undefined;
   readonly #member: boolean;
 
@@ -219,37 +150,14 @@ export class PermissionAwareRetriever extends BaseRetriever<RetrievedChunkMetada
     const subject = this.#subject(options.user);
     options.signal?.throwIfAborted();
     const ctx = this.#context(options.member);
-    const { store, embeddings, searchType, mmr } = this.#shared;
     const k = options.k ?? ctx.settings.k;
-    const vector = await embeddings.embedQuery(query);
-    const source = vectorSource(store, ctx.tenant, vector);
-    const sifted = vectorSiftedSource(store, ctx.tenant, vector);
-    const held = storeHeldRecords(store, ctx.tenant);
-    if (searchType === "mmr") {
-      const fetchK = Math.max(k, mmr.fetchK);
-      const { hits, report } = await enforce(ctx, {
-        subject,
-        k: fetchK,
-        source,
-        sifted,
-        held,
-        signal: options.signal,
-      });
-      const picked = await selectByMmr(embeddings, vector, hits, k, mmr.lambda);
-      return this.#result(
-        ctx,
-        picked,
-        {
-          ...report,
-          k,
-          returned: picked.length,
-          budgetHit: picked.length < k ? report.budgetHit : null,
-        },
-        options.signal,
-      );
-    }
-    const { hits, report } = await enforce(ctx, { subject, k, source, sifted, held, signal: options.signal });
-    return this.#result(ctx, hits, report, options.signal);
+    const { hits, report } = await denseSearch(this.#shared, ctx, {
+      text: query,
+      subject,
+      k,
+      signal: options.signal,
+    });
+    return toResult(ctx, hits, report, options.signal);
   }
 
   /**
@@ -265,7 +173,7 @@ export class PermissionAwareRetriever extends BaseRetriever<RetrievedChunkMetada
       source,
       signal: options.signal,
     });
-    return this.#result(ctx, hits, report, options.signal);
+    return toResult(ctx, hits, report, options.signal);
   }
 
   /**
@@ -284,21 +192,7 @@ export class PermissionAwareRetriever extends BaseRetriever<RetrievedChunkMetada
       subject,
       signal: options.signal,
     });
-    return this.#result(ctx, hits, report, options.signal);
-  }
-
-  /** Documents for the allowed hits, and the report saying which record policy allowed which. */
-  async #result(
-    ctx: EnforcementContext,
-    hits: readonly ScoredChunk[],
-    report: RetrievalReport,
-    signal: AbortSignal | undefined,
-  ): Promise<RetrievalResult> {
-    const { bySync, allows } = await policyAllows(ctx.access, hits, signal);
-    return {
-      documents: hits.map((hit) => toDocument(hit, bySync.get(hit.chunk.syncId))),
-      report: allows.length > 0 ? { ...report, policyAllowed: allows } : report,
-    };
+    return toResult(ctx, hits, report, options.signal);
   }
 
   /** The enforcement context of this call: the member-verified one when the view or call says so. */
@@ -374,74 +268,4 @@ export class PermissionAwareRetriever extends BaseRetriever<RetrievedChunkMetada
     await runManager?.handleCustomEvent(RETRIEVAL_REPORT_EVENT, report);
     return documents;
   }
-}
-
-function buildShared(fields: PermissionAwareRetrieverFields): Shared {
-  const parsed = retrievalSettingsSchema.safeParse(fields);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new RetrievalConfigError(
-      `retriever option ${issue?.path.join(".") || "?"}: ${issue?.message ?? "invalid"}`,
-      { cause: parsed.error },
-    );
-  }
-  const settings = parsed.data;
-  if (!fields.tenant || fields.tenant.trim() === "") {
-    throw new RetrievalConfigError(
-      "retriever option tenant is empty: set it to the Connected User id whose chunks to search",
-    );
-  }
-  if (settings.strategy === "pre" && !fields.syncIds) {
-    throw new RetrievalConfigError("strategy pre needs syncIds (the tenant's syncs to list objects in)");
-  }
-  const fetchK = fields.mmr?.fetchK ?? 20;
-  const lambda = fields.mmr?.lambda ?? 0.5;
-  if (!(Number.isInteger(fetchK) && fetchK > 0) || !(lambda >= 0 && lambda <= 1)) {
-    throw new RetrievalConfigError("mmr.fetchK must be a positive integer and mmr.lambda within [0, 1]");
-  }
-  const syncIds = fields.syncIds;
-  return {
-    ctx: {
-      tenant: fields.tenant,
-      access: fields.access,
-      settings,
-      ...newCaches(settings, fields.tenant, fields.store),
-      syncIds:
-        syncIds === undefined ? undefined : typeof syncIds === "function" ? syncIds : async () => syncIds,
-      changes: fields.changes,
-    },
-    memberCtx: undefined,
-    store: fields.store,
-    embeddings: fields.embeddings,
-    searchType: fields.searchType ?? "similarity",
-    mmr: { fetchK, lambda },
-  };
-}
-
-/** A fresh set of the bounded caches one enforcement context keeps (`member`: of member-verified views). */
-function newCaches(
-  settings: RetrievalSettings,
-  tenant: string,
-  store: PermissionAwareRetrieverFields["store"],
-  { member = false } = {},
-): Pick<EnforcementContext, "decisions" | "allowSets" | "knowledge"> {
-  return {
-    decisions: new DecisionCache({
-      ttlMs: settings.decisionCacheTtlMs,
-      maxEntries: settings.decisionCacheMaxEntries,
-    }),
-    allowSets: new AllowSetCache({ ttlMs: settings.allowSetTtlMs }),
-    knowledge: new SubjectKnowledge({ tenant, state: stateOf(store), member }),
-  };
-}
-
-/** The store's named state, when it keeps one (every `ChunkStore` does; a bare search function does not). */
-function stateOf(store: PermissionAwareRetrieverFields["store"]): KnowledgeState | undefined {
-  const { getState, putState, listState } = store;
-  if (!getState || !putState) return undefined;
-  return {
-    getState: getState.bind(store),
-    putState: putState.bind(store),
-    ...(listState ? { listState: listState.bind(store) } : {}),
-  };
 }
