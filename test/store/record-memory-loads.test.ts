@@ -69,10 +69,10 @@ describe("LanceDB record memory: lists past the scan bound", () => {
     const rowsRead: number[] = [];
     const spy = vi.spyOn(table, "query").mockImplementation(() => {
       const built = query();
-      const toArray = built.toArray.bind(built);
-      built.toArray = async () => {
-        const rows = await toArray();
-        rowsRead.push(rows.length);
+      const toArrow = built.toArrow.bind(built);
+      built.toArrow = async () => {
+        const rows = await toArrow();
+        rowsRead.push(rows.numRows);
         return rows;
       };
       return built;
@@ -102,9 +102,9 @@ describe("LanceDB record memory: lists past the scan bound", () => {
     const query = table.query.bind(table);
     const spy = vi.spyOn(table, "query").mockImplementation(() => {
       const built = query();
-      const toArray = built.toArray.bind(built);
-      built.toArray = async () => {
-        const rows = await toArray();
+      const toArrow = built.toArrow.bind(built);
+      built.toArrow = async () => {
+        const rows = await toArrow();
         await peer.updateRecordMetadata("tenant-a", "sync-1", "rec-1", { name: "renamed.pdf" });
         return rows;
       };

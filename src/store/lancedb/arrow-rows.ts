@@ -45,3 +45,18 @@ export function chunkRowsOf(table: ArrowTable): (ChunkRow & { _distance?: number
   }
   return rows;
 }
+
+/**
+ * The `vector` column of a result as one Float32Array per row (views, not copies): read through
+ * the column rather than a row proxy per row, as a record load reads thousands of rows.
+ */
+export function vectorsOf(table: ArrowTable): Float32Array[] {
+  const column = table.getChild("vector");
+  if (!column) {
+    throw new StoreError(
+      "STORE_READ_FAILED",
+      "LanceDB returned no vector column: check the @lancedb/lancedb version (package.json pins it)",
+    );
+  }
+  return Array.from({ length: column.length }, (_, i) => column.get(i).toArray() as Float32Array);
+}

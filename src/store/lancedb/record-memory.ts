@@ -8,6 +8,7 @@
 import { createHash } from "node:crypto";
 import type { Table } from "@lancedb/lancedb";
 import type { Chunk, ScoredChunk, SearchOptions } from "../types.js";
+import { chunkRowsOf, vectorsOf } from "./arrow-rows.js";
 import { CacheVersion } from "./cache-version.js";
 import { CHUNK_COLUMNS } from "./columns.js";
 import { type ChunkRow, copyChunk, fromChunkRow } from "./rows.js";
@@ -121,7 +122,8 @@ export class RecordMemory {
     }
     if (recordIds.length === 0) return;
     const maxChunks = this.maxChunks - heldChunks;
-    const rows: (ChunkRow & { vector: { toArray(): Float32Array } })[] = [];
+    const rows: ChunkRow[] = [];
+    const vectors: Float32Array[] = [];
     for (let i = 0; i < recordIds.length && rows.length <= maxChunks; i += IDS_PER_LOAD) {
       const where = sqlAnd(
         sqlEquals("tenant", tenant),
@@ -132,8 +134,9 @@ export class RecordMemory {
         .where(where)
         .select([...CHUNK_COLUMNS, "vector"])
         .limit(Math.max(1, maxChunks + 1 - rows.length))
-        .toArray();
-      rows.push(...(read as typeof rows));
+        .toArrow();
+      rows.push(...chunkRowsOf(read));
+      vectors.push(...vectorsOf(read));
     }
     // A search may have seen a newer version meanwhile: these rows may predate it.
     if (!this.version.is(version)) return;
@@ -142,9 +145,9 @@ export class RecordMemory {
       return;
     }
     const grouped = new Map<string, { chunk: Chunk; vector: Float32Array }[]>();
-    for (const row of rows) {
+    for (const [at, row] of rows.entries()) {
       const chunks = grouped.get(row.record_id) ?? [];
-      chunks.push({ chunk: fromChunkRow(row), vector: row.vector.toArray() });
+      chunks.push({ chunk: fromChunkRow(row), vector: vectors[at]! });
       grouped.set(row.record_id, chunks);
     }
     const loaded = pooled(tenant, this.dimensions, recordIds, grouped);

@@ -49,7 +49,9 @@ export function pooled(
     chunks.forEach(({ chunk, vector }, i) => {
       const own = vector.subarray(0, dimensions);
       vectors.set(own, (row + i) * dimensions);
-      norms[i] = Math.sqrt(own.reduce((sum, x) => sum + x * x, 0));
+      let squares = 0;
+      for (let d = 0; d < own.length; d++) squares += own[d]! * own[d]!;
+      norms[i] = Math.sqrt(squares);
       bytes += dimensions * 4 + CHUNK_OVERHEAD_BYTES + 2 * stringLength(chunk);
     });
     row += chunks.length;
