@@ -7,10 +7,11 @@ import { CHUNK_COLUMNS } from "./columns.js";
 import type { ChunkRow } from "./rows.js";
 
 /**
- * One column of a result as an array-like. `nullable` columns are read value by value, as a typed
- * array (Int32…) has no room for null: its nulls would read as 0.
+ * One column of a result as an array-like. A column holding nulls is read value by value: a typed
+ * array (Int32…) has no room for null, its nulls would read as 0. Asked of the result itself, not
+ * of the schema, so a nullable column added later cannot be missed; `nullCount` is cached.
  */
-export function columnOf<T>(table: ArrowTable, name: string, nullable = false): ArrayLike<T | null> {
+export function columnOf<T>(table: ArrowTable, name: string): ArrayLike<T | null> {
   const vector = table.getChild(name);
   if (!vector) {
     throw new StoreError(
@@ -18,32 +19,35 @@ export function columnOf<T>(table: ArrowTable, name: string, nullable = false): 
       `LanceDB returned no ${name} column: check the @lancedb/lancedb version (package.json pins it)`,
     );
   }
-  if (!nullable) return vector.toArray() as ArrayLike<T>;
+  if (vector.nullCount === 0) return vector.toArray() as ArrayLike<T>;
   return Array.from({ length: vector.length }, (_, i) => (vector.get(i) ?? null) as T | null);
 }
 
-const NULLABLE_CHUNK_COLUMNS = new Set(["url", "page"]);
-
 /**
- * The chunk rows of a result selecting `CHUNK_COLUMNS` (and `_distance` for a search). A page of
- * 150 took 13.6 ms p50 as `toArray()` rows and 11.4 ms read this way; 30: 7.2 → 6.4 ms
- * (scratch micro on the bench/sifted-page.ts store, 100k chunks).
+ * The chunk rows of a result selecting `CHUNK_COLUMNS`. Store searches (limit 10 / 30 / 150, 100k
+ * chunks) took 6.7 / 8.7 / 16.1 ms p50 as `toArray()` rows and 6.4 / 7.9 / 13.5 ms read this way
+ * (scratch micro on the bench/sifted-page.ts store, old and new alternated twice).
  */
-export function chunkRowsOf(table: ArrowTable): (ChunkRow & { _distance?: number })[] {
+export function chunkRowsOf(table: ArrowTable): ChunkRow[] {
   const count = table.numRows;
   if (count === 0) return [];
-  const columns = CHUNK_COLUMNS.map((name) =>
-    columnOf<unknown>(table, name, NULLABLE_CHUNK_COLUMNS.has(name)),
-  );
-  const distance = table.getChild("_distance") ? columnOf<number>(table, "_distance") : undefined;
-  const rows: (ChunkRow & { _distance?: number })[] = new Array(count);
+  const columns = CHUNK_COLUMNS.map((name) => columnOf<unknown>(table, name));
+  const rows: ChunkRow[] = new Array(count);
   for (let i = 0; i < count; i++) {
     const row: Record<string, unknown> = {};
     for (let c = 0; c < columns.length; c++) row[CHUNK_COLUMNS[c]!] = columns[c]![i];
-    if (distance) row._distance = distance[i];
-    rows[i] = row as unknown as ChunkRow & { _distance?: number };
+    rows[i] = row as unknown as ChunkRow;
   }
   return rows;
+}
+
+/**
+ * A search result's cosine distances, by row: a result with rows but without them fails, as it
+ * cannot be ranked (an empty one may come without the column).
+ */
+export function distancesOf(table: ArrowTable): ArrayLike<number> {
+  if (table.numRows === 0) return [];
+  return columnOf<number>(table, "_distance") as ArrayLike<number>;
 }
 
 /**

@@ -16,7 +16,7 @@ import type {
   SearchOptions,
   SyncState,
 } from "../types.js";
-import { chunkRowsOf } from "./arrow-rows.js";
+import { chunkRowsOf, distancesOf } from "./arrow-rows.js";
 import { ChunkCache, readThroughCache } from "./chunk-cache.js";
 import { REF_COLUMNS, RowHints, refRowsOf } from "./chunk-refs.js";
 import { ChunkWrites } from "./chunk-writes.js";
@@ -55,7 +55,8 @@ type SmallTable = "state" | "records" | "syncState" | "leases";
 export class LanceChunkStore implements ChunkStore {
   private readonly state: LanceState;
   private readonly chunks: Table;
-  // The calls not settled yet, which close() waits for (every table call is tracked, table-calls.ts).
+  // The calls not settled yet, which close() waits for: every read, write and lease call made through
+  // `calls` (table-calls.ts), and record loads.
   private readonly inflight = new Set<Promise<unknown>>();
   private readonly calls = new TableCalls(this.inflight);
   // Where searchRefs last saw each ref's row, so readChunks can take it by row id.
@@ -143,9 +144,10 @@ export class LanceChunkStore implements ChunkStore {
     if (held) return held;
     const query = this.vectorQuery(vector, options, CHUNK_COLUMNS);
     if (!query) return [];
-    const rows = chunkRowsOf(await this.calls.read("search", () => query.toArrow()));
+    const result = await this.calls.read("search", () => query.toArrow());
+    const distances = distancesOf(result);
     options.signal?.throwIfAborted();
-    return rows.map((row) => ({ chunk: fromChunkRow(row), score: 1 - (row._distance ?? 0) }));
+    return chunkRowsOf(result).map((row, i) => ({ chunk: fromChunkRow(row), score: 1 - distances[i]! }));
   }
 
   async searchRefs(vector: readonly number[] | Float32Array, options: SearchOptions): Promise<ScoredRef[]> {
