@@ -1,6 +1,6 @@
-import type { Table, VectorQuery } from "@lancedb/lancedb";
+import type { Table } from "@lancedb/lancedb";
 import { importOptional } from "../../optional-dependency.js";
-import { requireChunkRef, requireFilter, requirePage, requireVector } from "../guards.js";
+import { requireChunkRef, requirePage, requireVector } from "../guards.js";
 import { ensureSchemaVersion, SCHEMA_STATE } from "../schema-version.js";
 import type {
   Chunk,
@@ -25,7 +25,6 @@ import { TableCompactor } from "./compaction.js";
 import { HeldRecords } from "./held-records.js";
 import { RecordMemory } from "./record-memory.js";
 import { fromChunkRow } from "./rows.js";
-import { sqlAnd, sqlEquals, sqlIn } from "./sql.js";
 import { LanceState } from "./state.js";
 import {
   type CacheSizes,
@@ -37,6 +36,7 @@ import {
 } from "./store-options.js";
 import { TableCalls } from "./table-calls.js";
 import type { LanceTables } from "./tables.js";
+import { chunkFilter, vectorQuery } from "./vector-query.js";
 
 export type { LanceChunkStoreOptions } from "./store-options.js";
 
@@ -142,7 +142,7 @@ export class LanceChunkStore implements ChunkStore {
     this.checkSearch(vector, options);
     const held = await this.held.search(vector, options);
     if (held) return held;
-    const query = this.vectorQuery(vector, options, CHUNK_COLUMNS);
+    const query = vectorQuery(this.chunks, this.lance, this.tuning, vector, options, CHUNK_COLUMNS);
     if (!query) return [];
     const result = await this.calls.read("search", () => query.toArrow());
     const distances = distancesOf(result);
@@ -159,7 +159,7 @@ export class LanceChunkStore implements ChunkStore {
         score,
       }));
     }
-    const query = this.vectorQuery(vector, options, REF_COLUMNS);
+    const query = vectorQuery(this.chunks, this.lance, this.tuning, vector, options, REF_COLUMNS);
     if (!query) return [];
     // Read by column, not as rows: a page of 150 candidates as Arrow row proxies cost ~0.3 ms of
     // the query's main thread on top of the search (bench/sifted-refs.ts world).
@@ -191,31 +191,6 @@ export class LanceChunkStore implements ChunkStore {
   private checkSearch(vector: readonly number[] | Float32Array, options: SearchOptions): void {
     requirePage(options.limit, options.offset ?? 0);
     requireVector(vector, this.dimensions);
-  }
-
-  /** The search for `options` reading `columns`, or undefined when its filter matches nothing. */
-  private vectorQuery(
-    vector: readonly number[] | Float32Array,
-    options: SearchOptions,
-    columns: readonly string[],
-  ): VectorQuery | undefined {
-    const offset = options.offset ?? 0;
-    const where = chunkFilter(options);
-    if (where === undefined) return undefined;
-    options.signal?.throwIfAborted();
-    const query = this.chunks
-      .vectorSearch(Float32Array.from(vector))
-      .distanceType("cosine")
-      .where(where)
-      .select([...columns, "_distance"])
-      .limit(options.limit)
-      .offset(offset);
-    if (options.recordIds && options.recordIds.length <= this.tuning.exactFilterMaxRecordIds) {
-      return query.bypassVectorIndex();
-    }
-    return this.lance.tuneAnnQuery(query, this.tuning.annQuery, options.limit + offset, {
-      rerank: options.approximate !== true,
-    });
   }
 
   async count(filter: ChunkFilter): Promise<number> {
@@ -312,14 +287,4 @@ export class LanceChunkStore implements ChunkStore {
     this.compactors[table].wrote();
     return result;
   }
-}
-
-/** The `where` clause for a filter, or undefined when it can match nothing (an empty id set). */
-function chunkFilter(filter: ChunkFilter): string | undefined {
-  const checked = requireFilter(filter);
-  if (!checked) return undefined;
-  const conditions = [sqlEquals("tenant", checked.tenant)];
-  if (checked.recordIds) conditions.push(sqlIn("record_id", checked.recordIds));
-  if (checked.syncIds) conditions.push(sqlIn("sync_id", checked.syncIds));
-  return sqlAnd(...conditions);
 }

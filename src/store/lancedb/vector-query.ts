@@ -1,0 +1,50 @@
+import type { Table, VectorQuery } from "@lancedb/lancedb";
+import { requireFilter } from "../guards.js";
+import type { ChunkFilter, SearchOptions } from "../types.js";
+import { sqlAnd, sqlEquals, sqlIn } from "./sql.js";
+import type { SearchTuning } from "./store-options.js";
+
+// LanceDB's runtime is loaded at the store's first open: only its type here.
+type LanceRuntime = typeof import("./lance-runtime.js");
+
+/**
+ * The search of the chunks table for `options` reading `columns` and the distance, or undefined
+ * when its filter matches nothing: small record-id filters stay exact, the rest go through the ANN
+ * index tuned by `tuning`.
+ */
+export function vectorQuery(
+  chunks: Table,
+  lance: LanceRuntime,
+  tuning: SearchTuning,
+  vector: readonly number[] | Float32Array,
+  options: SearchOptions,
+  columns: readonly string[],
+): VectorQuery | undefined {
+  const offset = options.offset ?? 0;
+  const where = chunkFilter(options);
+  if (where === undefined) return undefined;
+  options.signal?.throwIfAborted();
+  const query = chunks
+    .vectorSearch(Float32Array.from(vector))
+    .distanceType("cosine")
+    .where(where)
+    .select([...columns, "_distance"])
+    .limit(options.limit)
+    .offset(offset);
+  if (options.recordIds && options.recordIds.length <= tuning.exactFilterMaxRecordIds) {
+    return query.bypassVectorIndex();
+  }
+  return lance.tuneAnnQuery(query, tuning.annQuery, options.limit + offset, {
+    rerank: options.approximate !== true,
+  });
+}
+
+/** The `where` clause for a filter, or undefined when it can match nothing (an empty id set). */
+export function chunkFilter(filter: ChunkFilter): string | undefined {
+  const checked = requireFilter(filter);
+  if (!checked) return undefined;
+  const conditions = [sqlEquals("tenant", checked.tenant)];
+  if (checked.recordIds) conditions.push(sqlIn("record_id", checked.recordIds));
+  if (checked.syncIds) conditions.push(sqlIn("sync_id", checked.syncIds));
+  return sqlAnd(...conditions);
+}
