@@ -7,7 +7,9 @@
  * for auto with freshnessMs 0 (every result confirmed), auto with the permission-changes follower
  * (freshnessMs 60 s, caches proven current), and a FGARetriever-style baseline (top k, batch-check,
  * keep the allowed; no over-fetch), with recall@10 against exact filtered search, the fewer-than-k
- * rate, permission calls per query, p50/p95 and p50 as a ratio to unfiltered search in the same run.
+ * rate, permission calls per query, p50/p95 and p50 as a ratio to unfiltered search in the same run;
+ * and what the first user after a restart meets: a new store handle's first search, with and
+ * without `warmUp()` at open.
  *
  *   flock /work/coord/heavy.lock npx tsx bench/retrieval.ts            # 25k files, 30 warm queries, 6 strangers
  *   flock /work/coord/heavy.lock npx tsx bench/retrieval.ts 5000 20 5  # files, warm queries, strangers
@@ -18,7 +20,8 @@ import { ManagedSyncAccessControl, SyncCatalog } from "../src/access/index.js";
 import { PermissionFollower } from "../src/freshness/index.js";
 import { ManagedSyncClient } from "../src/managed-sync/index.js";
 import { PermissionAwareRetriever } from "../src/retrieval/index.js";
-import { buildWorld, type Person, SELECTIVITIES, TENANT, type World } from "./retrieval-world.js";
+import { LanceChunkStore } from "../src/store/index.js";
+import { buildWorld, DIMS, type Person, SELECTIVITIES, TENANT, type World } from "./retrieval-world.js";
 
 const FILES = Number(process.argv[2] ?? 25_000);
 const QUERIES = Number(process.argv[3] ?? 30);
@@ -60,6 +63,7 @@ async function main() {
   try {
     const setupS = (performance.now() - t0) / 1000;
     console.error(`world built in ${setupS.toFixed(0)} s (load ${load()})`);
+    const restart = await firstSearchesAfterOpen(world);
     const client = new ManagedSyncClient({
       baseUrl: world.emu.url,
       auth: { token: world.emu.token },
@@ -226,10 +230,38 @@ async function main() {
     console.log(`| ${header.join(" | ")} |`);
     console.log(`|${header.map(() => "---").join("|")}|`);
     for (const r of rows) console.log(`| ${r(runUnfilteredP50).join(" | ")} |`);
+    console.log(
+      `\nAfter a restart (a new store handle on the folder, its indexes not loaded yet; median of ${restart.cold.length} handles each): the first unfiltered search ${percentile(restart.cold, 50).toFixed(1)} ms without warmUp(); with it, warmUp ${percentile(restart.warmUp, 50).toFixed(1)} ms at start, then the first search ${percentile(restart.warmed, 50).toFixed(1)} ms (${(percentile(restart.cold, 50) / percentile(restart.warmed, 50)).toFixed(1)}× faster); a warm search ${unfilteredP50.toFixed(1)} ms.`,
+    );
   } finally {
     for (const follower of followers) await follower.close();
     await world.close();
   }
+}
+
+/**
+ * What the first user after a start meets: new handles on the world's folder (each its own LanceDB
+ * session, so no index is loaded yet), their first unfiltered search without and with `warmUp()`
+ * at open (as `openConfiguredTenants` does). Alternated, three of each.
+ */
+async function firstSearchesAfterOpen(world: World) {
+  const times = { cold: [] as number[], warmUp: [] as number[], warmed: [] as number[] };
+  for (let i = 0; i < 6; i++) {
+    const store = await LanceChunkStore.open({ dir: world.dir, dimensions: DIMS });
+    try {
+      if (i % 2 === 1) {
+        const start = performance.now();
+        await store.warmUp();
+        times.warmUp.push(performance.now() - start);
+      }
+      const start = performance.now();
+      await store.search(world.query(), { tenant: TENANT, limit: K });
+      (i % 2 === 1 ? times.warmed : times.cold).push(performance.now() - start);
+    } finally {
+      await store.close();
+    }
+  }
+  return times;
 }
 
 function row(

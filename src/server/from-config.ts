@@ -64,6 +64,9 @@ export async function openConfiguredTenants(
       discover: config.tenancy.discover,
       state: store,
     });
+    // Before anyone asks: otherwise the first query after a start loads the store's indexes
+    // (~150 ms at 100k chunks, ~25 warm searches), and every replica's first user pays it.
+    await store.warmUp?.();
     const { retrieval } = config;
     const follower =
       (options.follow ?? retrieval.follow)

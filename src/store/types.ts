@@ -171,6 +171,11 @@ export interface ChunkStore {
    * and a failed load only leaves them unheld.
    */
   loadRecords?(tenant: string, recordIds: readonly string[]): void;
+  /**
+   * Loads what the first search would (indexes, caches) so that the first query after a start
+   * does not pay for it (optional). A long-running server calls it once before it serves.
+   */
+  warmUp?(): Promise<void>;
   /** How many chunks match the filter. */
   count(filter: ChunkFilter): Promise<number>;
 

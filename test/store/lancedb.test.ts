@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { connect } from "@lancedb/lancedb";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   LanceChunkStore,
   openChunkStore,
@@ -17,6 +17,7 @@ import { RowHints, readChunksByRef } from "../../src/store/lancedb/chunk-refs.js
 import { COMPACT_EVERY_WRITES } from "../../src/store/lancedb/compaction.js";
 import { CONTRACT_DIMENSIONS, runChunkStoreContract } from "./contract.js";
 import { makeChunk, near, randomUnit, seededRandom } from "./fixtures.js";
+import { chunksTableOf } from "./store-internals.js";
 
 runChunkStoreContract("LanceDB", async () => {
   const dir = await mkdtemp(join(tmpdir(), "clearance-lance-"));
@@ -202,6 +203,48 @@ describe("LanceDB store specifics", () => {
       expect(late[0]?.chunk.recordId).toBe("late");
     }
     await ann.close();
+    await store.close();
+  });
+
+  it("warms its indexes before the first search, changing no answer (an empty store: nothing to do)", async () => {
+    const empty = await LanceChunkStore.open({ dir: join(dir, "warm-empty"), dimensions: 8 });
+    await empty.warmUp();
+    expect(await empty.search(randomUnit(seededRandom(1), 8), { tenant: "t", limit: 3 })).toEqual([]);
+    await empty.close();
+
+    const random = seededRandom(9);
+    const folder = join(dir, "warm");
+    const writer = await LanceChunkStore.open({ dir: folder, dimensions: 8, vectorIndexMinRows: 500 });
+    await writer.upsert(
+      Array.from({ length: 600 }, (_, i) =>
+        makeChunk({ recordId: `rec-${i}`, vector: randomUnit(random, 8) }),
+      ),
+    );
+    await writer.optimize();
+    await writer.close();
+    const query = randomUnit(random, 8);
+    const filtered = { tenant: "tenant-a", limit: 5, recordIds: ["rec-1", "rec-2", "rec-3"] };
+    const cold = await LanceChunkStore.open({ dir: folder, dimensions: 8 });
+    const expected = [
+      await cold.search(query, { tenant: "tenant-a", limit: 5 }),
+      await cold.search(query, filtered),
+    ];
+    await cold.close();
+
+    const store = await LanceChunkStore.open({ dir: folder, dimensions: 8 });
+    const table = chunksTableOf(store);
+    const searches = vi.spyOn(table, "vectorSearch");
+    const lookups = vi.spyOn(table, "query");
+    await store.warmUp();
+    // The vector index once, then the tenant, record and id indexes (and a row count).
+    expect(searches).toHaveBeenCalledTimes(1);
+    expect(lookups.mock.calls.length).toBeGreaterThanOrEqual(3);
+    searches.mockRestore();
+    lookups.mockRestore();
+    expect([
+      await store.search(query, { tenant: "tenant-a", limit: 5 }),
+      await store.search(query, filtered),
+    ]).toEqual(expected);
     await store.close();
   });
 

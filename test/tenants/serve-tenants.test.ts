@@ -4,6 +4,7 @@ import { generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { ChatResponseBody } from "../../src/chat/index.js";
 import { startServe } from "../../src/cli/commands/serve.js";
+import { LanceChunkStore } from "../../src/store/index.js";
 import { CONTRACTOR } from "./helpers/companies.js";
 import { type ServedTenants, startServedTenants } from "./helpers/served-tenants.js";
 
@@ -60,6 +61,7 @@ describe("clearance serve for every tenant", () => {
   });
 
   it("answers each tenant's people from that tenant, by the token's tenant claim", async () => {
+    const warmUp = vi.spyOn(LanceChunkStore.prototype, "warmUp");
     const running = await startServe({
       config: configFile,
       corpus: "",
@@ -67,6 +69,9 @@ describe("clearance serve for every tenant", () => {
       host: "127.0.0.1",
       port: 0,
     });
+    // The store's indexes are loaded before the first question, not by it.
+    expect(warmUp).toHaveBeenCalledTimes(1);
+    warmUp.mockRestore();
     try {
       expect(running.banner).toContain("Clearance serving 2 tenants");
       const ask = async (claims: Record<string, unknown>) =>

@@ -36,7 +36,7 @@ import {
 } from "./store-options.js";
 import { TableCalls } from "./table-calls.js";
 import type { LanceTables } from "./tables.js";
-import { chunkFilter, vectorQuery } from "./vector-query.js";
+import { chunkFilter, vectorQuery, warmIndexes } from "./vector-query.js";
 
 export type { LanceChunkStoreOptions } from "./store-options.js";
 
@@ -252,6 +252,13 @@ export class LanceChunkStore implements ChunkStore {
   }
   releaseLease(name: string, holder: string): Promise<void> {
     return this.calls.track(this.state.releaseLease(name, holder));
+  }
+
+  /** Loads the chunks table's indexes before the first search needs them (see {@link warmIndexes}). */
+  async warmUp(): Promise<void> {
+    await this.calls.read("warm up the indexes", () =>
+      warmIndexes(this.chunks, this.lance, this.tuning, this.dimensions),
+    );
   }
 
   /**
