@@ -64,11 +64,7 @@ export async function warmIndexes(
   if ((await chunks.countRows()) === 0) return;
   const probe = new Float32Array(dimensions);
   probe[0] = 1;
-  const search = chunks
-    .vectorSearch(probe)
-    .distanceType("cosine")
-    .select(["id", "_distance"])
-    .limit(1);
+  const search = chunks.vectorSearch(probe).distanceType("cosine").select(["id", "_distance"]).limit(1);
   await lance.tuneAnnQuery(search, tuning.annQuery, 1).toArray();
   for (const column of ["tenant", "record_id", "id"]) {
     await chunks.query().where(sqlEquals(column, "")).select(["id"]).limit(1).toArray();
