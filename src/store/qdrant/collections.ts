@@ -1,5 +1,6 @@
 import type { QdrantClient, Schemas } from "@qdrant/js-client-rest";
 import { StoreError } from "../errors.js";
+import { matchValue } from "./filters.js";
 
 type IndexSchema = Schemas["PayloadFieldSchema"];
 
@@ -82,4 +83,15 @@ async function ensureCollection(
       await client.createPayloadIndex(name, { field_name: field, field_schema: schema, wait: true });
     }
   }
+}
+
+/** Whether a store holds chunks or record versions (written by any Clearance, stamped or not). */
+export async function hasPoints(client: QdrantClient, chunks: string, state: string): Promise<boolean> {
+  const found = await client.count(chunks, { exact: true });
+  if (found.count > 0) return true;
+  const records = await client.count(state, {
+    exact: true,
+    filter: { must: [matchValue("kind", "record")] },
+  });
+  return records.count > 0;
 }
