@@ -47,3 +47,18 @@ export class StoreEmptyError extends ClearanceError {
     );
   }
 }
+
+/**
+ * The store's indexes could not be read before serving: every dense search would fail the same
+ * way, so the server does not start on it (a damaged or partly copied store folder, or storage
+ * that is down).
+ */
+export class StoreWarmUpError extends ClearanceError {
+  constructor(store: ClearanceConfig["store"], cause: unknown) {
+    super(
+      "STORE_WARM_UP_FAILED",
+      `could not read the indexes of ${storeLocation(store)} before serving (${cause instanceof Error ? cause.message : String(cause)}): if its storage is reachable, the folder is damaged or incomplete; restore it from a backup, or run \`clearance ingest\` into a new CLEARANCE_STORE_DIR and serve from that`,
+      { cause },
+    );
+  }
+}

@@ -4,6 +4,7 @@ import {
   embeddingsFromConfig,
   onlyTenant,
   StoreEmptyError,
+  StoreWarmUpError,
   tenantClientsFromConfig,
   tenantsWithoutChunks,
 } from "../compose/index.js";
@@ -51,7 +52,12 @@ export interface ConfiguredRetrieval {
  */
 export async function openConfiguredTenants(
   config: ClearanceConfig,
-  options: { follow?: boolean } = {},
+  options: {
+    /** Follow the Permission Changes feed (default: `retrieval.follow`). */
+    follow?: boolean;
+    /** Load the store's indexes before returning (default true): for a server, not a one-shot question. */
+    warmUp?: boolean;
+  } = {},
 ): Promise<ConfiguredTenants> {
   // Credentials first: a token for another tenant fails before anything is opened.
   const clients = tenantClientsFromConfig(config);
@@ -65,8 +71,13 @@ export async function openConfiguredTenants(
       state: store,
     });
     // Before anyone asks: otherwise the first query after a start loads the store's indexes
-    // (~150 ms at 100k chunks, ~25 warm searches), and every replica's first user pays it.
-    await store.warmUp?.();
+    // (~135 ms at 100k chunks in a new process, against ~5 for a warm search), and every replica's
+    // first user pays it. A one-shot question gains nothing from it (its search would load them).
+    if (options.warmUp ?? true) {
+      await store.warmUp?.().catch((cause: unknown) => {
+        throw new StoreWarmUpError(config.store, cause);
+      });
+    }
     const { retrieval } = config;
     const follower =
       (options.follow ?? retrieval.follow)
@@ -121,18 +132,22 @@ export async function openConfiguredTenants(
 /**
  * One tenant's retriever (`tenant`, or the config's only one), for single-tenant tools such as
  * `clearance query`. Refuses a store folder that does not exist (STORE_NOT_FOUND) and a tenant
- * with no chunks in the store (STORE_EMPTY), each naming the folder and what to run.
+ * with no chunks in the store (STORE_EMPTY), each naming the folder and what to run. A
+ * long-running tool (the local MCP server) passes `warmUp: true` to load the store's indexes
+ * before its first question.
  *
  * @example const { retriever, close } = await openConfiguredRetrieval(loadConfig());
  */
 export async function openConfiguredRetrieval(
   config: ClearanceConfig,
   tenant?: string,
+  options: { warmUp?: boolean } = {},
 ): Promise<ConfiguredRetrieval> {
   // Only reading: a missing folder is a wrong CLEARANCE_STORE_DIR, not a store to create empty.
   assertStoreExists(config.store);
-  // One question, then exit: nothing stays cached long enough for a follower to matter.
-  const opened = await openConfiguredTenants(config, { follow: false });
+  // One question, then exit: nothing stays cached long enough for a follower to matter, and its
+  // own search loads the indexes it needs.
+  const opened = await openConfiguredTenants(config, { follow: false, warmUp: options.warmUp ?? false });
   try {
     const chosen = tenant ?? onlyTenant(opened.registry.list());
     // An empty answer must not pass for "you may read nothing" when nothing was ever ingested.

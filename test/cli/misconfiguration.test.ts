@@ -248,6 +248,13 @@ describe("the store", () => {
   it('a store with no chunks for the tenant says so instead of answering "nothing you may read"', async () => {
     const empty = join(dir, "never-ingested");
     await (await LanceChunkStore.open({ dir: empty, dimensions: 384 })).close();
+    // A one-shot question does not warm the store up: its own search loads what it needs.
+    let warmUps = 0;
+    const warmUp = LanceChunkStore.prototype.warmUp;
+    vi.spyOn(LanceChunkStore.prototype, "warmUp").mockImplementation(function (this: LanceChunkStore) {
+      warmUps += 1;
+      return warmUp.call(this);
+    });
     const { stderr, code } = await clearance(
       ["query", "What is our parental leave policy?", "--user", "sam@northwind.test"],
       { ...emulatorEnv(), CLEARANCE_STORE_DIR: empty },
@@ -255,6 +262,25 @@ describe("the store", () => {
     expect(code).toBe(2);
     expect(stderr).toContain(`no chunks for tenant northwind in ${empty}`);
     expect(stderr).toContain("run `clearance ingest` first");
+    expect(warmUps).toBe(0);
+  });
+
+  it("a store whose indexes cannot be read stops a server before it serves, naming the folder and what to do", async () => {
+    const damaged = join(dir, "damaged");
+    await (await LanceChunkStore.open({ dir: damaged, dimensions: 384 })).close();
+    // As LanceDB reports an index file gone from the folder.
+    vi.spyOn(LanceChunkStore.prototype, "warmUp").mockRejectedValue(
+      new Error(`Not found: ${damaged}/chunks.lance/_indices/0/index.idx`),
+    );
+    const { stderr, code } = await clearance(["mcp", "--user", "sam@northwind.test"], {
+      ...emulatorEnv(),
+      CLEARANCE_STORE_DIR: damaged,
+    });
+    expect(code).toBe(1);
+    expect(stderr).toContain("[STORE_WARM_UP_FAILED]");
+    expect(stderr).toContain(`could not read the indexes of ${damaged} (CLEARANCE_STORE_DIR)`);
+    expect(stderr).toContain("index.idx");
+    expect(stderr).toContain("clearance ingest");
   });
 
   it("a store path that is a file says so, naming the path and CLEARANCE_STORE_DIR (exit 2)", async () => {

@@ -1,6 +1,6 @@
 import { Int32, makeTable, Table, vectorFromArray } from "apache-arrow";
 import { describe, expect, it } from "vitest";
-import { columnOf, distancesOf } from "../../src/store/lancedb/arrow-rows.js";
+import { columnOf, distancesOf, vectorsOf } from "../../src/store/lancedb/arrow-rows.js";
 
 describe("LanceDB results read by column", () => {
   it("reads a null of a numeric column as null, and a 0 as 0", () => {
@@ -14,5 +14,9 @@ describe("LanceDB results read by column", () => {
     const rows = new Table({ page: vectorFromArray([1], new Int32()) });
     expect(() => distancesOf(rows)).toThrow(expect.objectContaining({ code: "STORE_READ_FAILED" }));
     expect(distancesOf(makeTable({}))).toEqual([]);
+  });
+
+  it("reads no vectors from a result of no rows, which LanceDB returns without any column", () => {
+    expect(vectorsOf(new Table())).toEqual([]);
   });
 });

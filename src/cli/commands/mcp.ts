@@ -184,7 +184,8 @@ async function configuredCaller(
       "a local MCP server answers for one person: pass --user <your email> or set CLEARANCE_MCP_USER (mcp.user)",
     );
   }
-  const { retriever, close } = await openConfiguredRetrieval(config);
+  // Long-running: its indexes are loaded before the first question, as `clearance serve`'s are.
+  const { retriever, close } = await openConfiguredRetrieval(config, undefined, { warmUp: true });
   // Named by local configuration, not verified: record policies' membership rules decide, not a sign-in.
   return { caller: { retriever, user, member: false }, close };
 }

@@ -52,9 +52,11 @@ export function distancesOf(table: ArrowTable): ArrayLike<number> {
 
 /**
  * The `vector` column of a result as one Float32Array per row (views, not copies): read through
- * the column rather than a row proxy per row, as a record load reads thousands of rows.
+ * the column rather than a row proxy per row, as a record load reads thousands of rows. A result
+ * without rows has none: LanceDB returns a read matching nothing as a table of no columns at all.
  */
 export function vectorsOf(table: ArrowTable): Float32Array[] {
+  if (table.numRows === 0) return [];
   const column = table.getChild("vector");
   if (!column) {
     throw new StoreError(

@@ -135,8 +135,9 @@ export class RecordMemory {
         .select([...CHUNK_COLUMNS, "vector"])
         .limit(Math.max(1, maxChunks + 1 - rows.length))
         .toArrow();
-      rows.push(...chunkRowsOf(read));
-      vectors.push(...vectorsOf(read));
+      // Not push(...): a read may hold more rows than a call takes arguments.
+      for (const row of chunkRowsOf(read)) rows.push(row);
+      for (const vector of vectorsOf(read)) vectors.push(vector);
     }
     // A search may have seen a newer version meanwhile: these rows may predate it.
     if (!this.version.is(version)) return;
