@@ -236,8 +236,8 @@ describe("LanceDB store specifics", () => {
     const searches = vi.spyOn(table, "vectorSearch");
     const lookups = vi.spyOn(table, "query");
     await store.warmUp();
-    // The vector index once, then the tenant, record and id indexes (and a row count).
-    expect(searches).toHaveBeenCalledTimes(1);
+    // The vector index without and behind a prefilter, then the tenant, record and id indexes.
+    expect(searches).toHaveBeenCalledTimes(2);
     expect(lookups.mock.calls.length).toBeGreaterThanOrEqual(3);
     searches.mockRestore();
     lookups.mockRestore();

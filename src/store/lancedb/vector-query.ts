@@ -52,8 +52,10 @@ export function chunkFilter(filter: ChunkFilter): string | undefined {
 /**
  * Reads the chunks table's vector index and its tenant, record and id indexes once: LanceDB loads
  * an index at the first query that uses it: the first search after a start took ~135 ms in a new
- * process at 100k chunks, against ~5 for a warm one. The vector search is unfiltered: one filtered
- * by a tenant that matches nothing may skip the index.
+ * process at 100k chunks, against ~5 for a warm one. The vector index is searched once without a
+ * filter and once behind a prefilter on the tenant and record columns, as every store search is
+ * (a filter matching every row: one matching none may skip the index). With only the first, the
+ * first search filtered by 250 record ids still took ~2× a later one (`scratch/pcold3.ts`).
  */
 export async function warmIndexes(
   chunks: Table,
@@ -64,8 +66,11 @@ export async function warmIndexes(
   if ((await chunks.countRows()) === 0) return;
   const probe = new Float32Array(dimensions);
   probe[0] = 1;
-  const search = chunks.vectorSearch(probe).distanceType("cosine").select(["id", "_distance"]).limit(1);
-  await lance.tuneAnnQuery(search, tuning.annQuery, 1).toArray();
+  for (const where of [undefined, "tenant >= '' AND record_id >= ''"]) {
+    let search = chunks.vectorSearch(probe).distanceType("cosine").select(["id", "_distance"]).limit(1);
+    if (where) search = search.where(where);
+    await lance.tuneAnnQuery(search, tuning.annQuery, 1).toArray();
+  }
   for (const column of ["tenant", "record_id", "id"]) {
     await chunks.query().where(sqlEquals(column, "")).select(["id"]).limit(1).toArray();
   }
