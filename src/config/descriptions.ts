@@ -28,9 +28,9 @@ export const settingDescriptions: Record<string, string> = {
   "store.dir":
     "The embedded store's folder (or a LanceDB URI such as `s3://bucket/path`). Queries refuse a folder that does not exist.",
   "store.chunkCacheEntries":
-    "Chunks a query's read-back keeps in memory (a few MB at the default; 0 turns it off). A warm reader's kept chunks are then served from memory, but only while the store's chunks table is unchanged: a write through this process drops the chunks of the records it touched, and any other change (another process, a compaction) empties the cache.",
+    "Chunks a query's read-back keeps in memory (a few MB at the default; 0 turns it off). A warm reader's kept chunks are then served from memory, but only while the store's chunks table is unchanged: a write through this process, or one another process on the same store logged (any Clearance process does), drops the chunks of the records it touched; any other change (a compaction, a writer far ahead) empties the cache.",
   "store.recordCacheMb":
-    "Megabytes of records' chunks (vectors, text, metadata) held in memory so that a query filtered to a person's allow list scans them exactly instead of searching the index (0 turns it off). A list's records are loaded in the background after its first use; they serve only while the store's chunks table is unchanged: a write through this process drops the records it touched, and any other change (another process, a compaction) empties the memory.",
+    "Megabytes of records' chunks (vectors, text, metadata) held in memory so that a query filtered to a person's allow list scans them exactly instead of searching the index (0 turns it off). A list's records are loaded in the background after its first use; they serve only while the store's chunks table is unchanged: a write through this process, or one another process on the same store logged (any Clearance process does), drops the records it touched; any other change (a compaction, a writer far ahead) empties the memory.",
   "store.url": "The Qdrant server (Qdrant ≥ 1.16).",
   "store.apiKey": "Qdrant's API key, if the server wants one.",
   "store.collection": "The Qdrant collection for chunks; ingest state goes to `<collection>_state`.",

@@ -1,7 +1,8 @@
 // The chunks-table version an in-memory cache answers for (chunk-cache.ts, record-memory.ts), and
 // the one rule by which it moves on without emptying. LanceDB makes one version per commit and a
 // write reports the version it made, so a version that follows the cache's by exactly one and was
-// made by this store's own write differs from it by that write alone.
+// made by a write that says what it touched (this store's own, or another store's as logged in
+// change-log.ts) differs from it by that write alone.
 
 /** Which version of the chunks table a cache's contents were read at. */
 export class CacheVersion {
@@ -25,7 +26,8 @@ export class CacheVersion {
   }
 
   /**
-   * This store's own write made `version`. True when it follows the one answered for, which it
+   * A write that says what it touched made `version` (this store's own, or one logged by another).
+   * True when it follows the one answered for, which it
    * becomes: only what that write touched changed (the caller drops it). Otherwise nothing moves,
    * and the next read learns the version and empties the contents.
    */

@@ -3,8 +3,9 @@
 // but not its metadata: `updateRecordMetadata` rewrites name, url, mime type… in place, and
 // another process (a `clearance ingest`) may write the same folder. So every read first learns the
 // table's current version and the cache answers only while that version is the one its chunks
-// were read at; any newer version empties it, save the one right after it made by this store's
-// own write, which drops only the chunks of the records that write touched (`wrote`).
+// were read at; any newer version empties it, save one made by a write that says what it touched:
+// this store's own, or another store's logged in the folder's state (change-log.ts), which drops
+// only the chunks of the records that write touched (`wrote`).
 import type { Table } from "@lancedb/lancedb";
 import type { Chunk, ChunkRef } from "../types.js";
 import { CacheVersion } from "./cache-version.js";
@@ -27,6 +28,11 @@ export class ChunkCache {
   /** How many chunks it holds. */
   get size(): number {
     return this.chunks.size;
+  }
+
+  /** The table version its chunks answer for; undefined before the first read. */
+  get answersFor(): number | undefined {
+    return this.version.value;
   }
 
   /**
@@ -64,7 +70,7 @@ export class ChunkCache {
     }
   }
 
-  /** This store's own write made `version` (see {@link CacheVersion.followOwnWrite}): drops the chunks of the records it touched. */
+  /** A write made `version` and touched these records (this store's own, or a logged one: {@link CacheVersion.followOwnWrite}): drops their chunks. */
   wrote(version: number, touched: ReadonlyMap<string, ReadonlySet<string> | "all">): void {
     if (!this.version.followOwnWrite(version)) return;
     for (const [id, chunk] of this.chunks) {
@@ -93,9 +99,10 @@ export async function readThroughCache(
   refs: readonly ChunkRef[],
   hints: RowHints,
   cache: ChunkCache,
+  learnVersion: () => Promise<number>,
 ): Promise<Map<string, Chunk>> {
   if (!cache.enabled) return readChunksByRef(table, refs, hints);
-  const version = await table.version();
+  const version = await learnVersion();
   cache.seen(version);
   const found = new Map<string, Chunk>();
   const unread: ChunkRef[] = [];

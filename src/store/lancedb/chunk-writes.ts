@@ -2,6 +2,7 @@ import type { Table } from "@lancedb/lancedb";
 import { chunkId } from "../chunk-id.js";
 import { requireChunk, requireId, requireIds, requireTenant } from "../guards.js";
 import type { ChunkInput, ChunkMetadata, CurrentContent } from "../types.js";
+import type { ChunkChangeLog, TouchedRecords } from "./change-log.js";
 import type { ChunkCache } from "./chunk-cache.js";
 import type { RecordMemory } from "./record-memory.js";
 import { type ChunkRow, metadataPatchColumns, toChunkRow } from "./rows.js";
@@ -10,9 +11,6 @@ import type { TableCalls } from "./table-calls.js";
 
 /** What a write takes from LanceDB and Arrow, loaded by the store's first `open()`. */
 type ArrowRuntime = Pick<typeof import("./lance-runtime.js"), "makeArrowTable" | "chunksSchema">;
-
-/** The records of each tenant a write changed ("all": any of its records). */
-type TouchedRecords = ReadonlyMap<string, ReadonlySet<string> | "all">;
 
 // Bounds one IN list and one delete, however many record ids a caller passes.
 const IDS_PER_STATEMENT = 5_000;
@@ -29,6 +27,7 @@ export class ChunkWrites {
     private readonly calls: TableCalls,
     private readonly chunkCache: ChunkCache,
     private readonly memory: RecordMemory,
+    private readonly log: ChunkChangeLog,
   ) {}
 
   async upsert(chunks: readonly ChunkInput[]): Promise<void> {
@@ -124,9 +123,11 @@ export class ChunkWrites {
    * A write to the chunks table that changes only the `touched` records of each tenant ("all": any
    * of its records). When it made the version right after the one the chunk cache and the record
    * memory answer for, nothing else changed in between: they drop only those records and answer
-   * for the new version. A process's own ingest then empties neither for every tenant; any other
-   * change (another process, a compaction) still does, at the next read. Without `touched` (the
-   * records changed are not known) neither is told: both empty at the next read.
+   * for the new version. It is then logged for the other stores on the folder, which follow it the
+   * same way (change-log.ts). A process's own ingest, or another process's, then empties neither
+   * for every tenant; any other change (a compaction, an unlogged write) still does, at the next
+   * read. Without `touched` (the records changed are not known) neither is told, and the log says
+   * so: every store empties at the next read.
    */
   private async write(
     what: string,
@@ -134,9 +135,12 @@ export class ChunkWrites {
     run: () => Promise<{ version: number }>,
   ): Promise<void> {
     const { version } = await this.calls.write(what, run);
-    if (!touched) return;
-    this.memory.wrote(version, touched);
-    this.chunkCache.wrote(version, touched);
+    if (touched) {
+      this.memory.wrote(version, touched);
+      this.chunkCache.wrote(version, touched);
+    }
+    // For the other stores on the folder, which follow it as this one just did (or empty).
+    await this.log.record(version, touched);
   }
 }
 

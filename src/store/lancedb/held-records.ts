@@ -21,12 +21,14 @@ export class HeldRecords {
     private readonly chunks: Table,
     private readonly memory: RecordMemory,
     private readonly calls: TableCalls,
+    // The table's current version, once the caches followed the logged writes up to it (change-log.ts).
+    private readonly learnVersion: () => Promise<number>,
   ) {}
 
   async holds(tenant: string, recordIds: readonly string[]): Promise<boolean> {
     requireTenant(tenant);
     if (!this.memory.mayHold(tenant, recordIds)) return false;
-    const version = await this.calls.read("read the table version", () => this.chunks.version());
+    const version = await this.learnVersion();
     // Walked again: a load may have evicted some while the version was read.
     return this.memory.seen(version) && this.memory.mayHold(tenant, recordIds);
   }
@@ -52,7 +54,7 @@ export class HeldRecords {
       // After the caller's query: finding what is missing walks every id.
       await new Promise((resolve) => setImmediate(resolve));
       this.waitingLoads -= 1;
-      if (!this.closed) await this.memory.load(this.chunks, tenant, ids);
+      if (!this.closed) await this.memory.load(this.chunks, tenant, ids, this.learnVersion);
     };
     this.loads = this.calls.track(this.loads.then(load)).catch(() => undefined);
   }
@@ -68,7 +70,7 @@ export class HeldRecords {
     const { recordIds } = options;
     if (!recordIds || !this.memory.holdsAny(options.tenant)) return undefined;
     options.signal?.throwIfAborted();
-    const version = await this.calls.read("read the table version", () => this.chunks.version());
+    const version = await this.learnVersion();
     this.memory.seen(version);
     // Ids are not checked here as the table's filter checks them: only ids stored before are held,
     // and a filter naming any other (or none) is not held, so it goes to the table and its checks.

@@ -17,6 +17,7 @@ import type {
   SyncState,
 } from "../types.js";
 import { chunkRowsOf, distancesOf } from "./arrow-rows.js";
+import { ChunkChangeLog } from "./change-log.js";
 import { ChunkCache, readThroughCache } from "./chunk-cache.js";
 import { REF_COLUMNS, RowHints, refRowsOf } from "./chunk-refs.js";
 import { ChunkWrites } from "./chunk-writes.js";
@@ -69,6 +70,8 @@ export class LanceChunkStore implements ChunkStore {
   private readonly held: HeldRecords;
   // The chunks table's writes, each telling both caches what it touched (chunk-writes.ts).
   private readonly writes: ChunkWrites;
+  // What each write touched, for the other stores on the folder, and theirs for this one (change-log.ts).
+  private readonly changes: ChunkChangeLog;
   // The row-by-row tables, compacted in the background as they are written (see compaction.ts).
   // Leases are left to optimize(): a lease write is one conditional merge that is not retried.
   private readonly compactors: Record<SmallTable, TableCompactor>;
@@ -83,9 +86,19 @@ export class LanceChunkStore implements ChunkStore {
     this.chunks = tables.chunks;
     this.chunkCache = new ChunkCache(caches.chunkCacheEntries);
     this.memory = new RecordMemory(caches.recordCacheMb * 1_000_000, dimensions);
-    this.held = new HeldRecords(this.chunks, this.memory, this.calls);
-    this.writes = new ChunkWrites(lance, this.chunks, dimensions, this.calls, this.chunkCache, this.memory);
     this.state = new LanceState(tables);
+    this.changes = new ChunkChangeLog(this, [this.chunkCache, this.memory]);
+    const learnVersion = () => this.learnVersion();
+    this.held = new HeldRecords(this.chunks, this.memory, this.calls, learnVersion);
+    this.writes = new ChunkWrites(
+      lance,
+      this.chunks,
+      dimensions,
+      this.calls,
+      this.chunkCache,
+      this.memory,
+      this.changes,
+    );
     const compactor = (table: Table) =>
       new TableCompactor(table, (compact) => this.calls.write("compact a small table", compact));
     this.compactors = {
@@ -173,7 +186,7 @@ export class LanceChunkStore implements ChunkStore {
     for (const ref of refs) requireChunkRef(ref);
     signal?.throwIfAborted();
     const chunks = await this.calls.read("read chunks", () =>
-      readThroughCache(this.chunks, refs, this.rowHints, this.chunkCache),
+      readThroughCache(this.chunks, refs, this.rowHints, this.chunkCache, () => this.learnVersion()),
     );
     signal?.throwIfAborted();
     return chunks;
@@ -252,6 +265,16 @@ export class LanceChunkStore implements ChunkStore {
   }
   releaseLease(name: string, holder: string): Promise<void> {
     return this.calls.track(this.state.releaseLease(name, holder));
+  }
+
+  /**
+   * The chunks table's current version, once both caches followed the writes logged since the
+   * version they answer for (change-log.ts); they empty on learning it when one is not logged.
+   */
+  private async learnVersion(): Promise<number> {
+    const version = await this.calls.read("read the table version", () => this.chunks.version());
+    await this.changes.follow(version);
+    return version;
   }
 
   /** Loads the chunks table's indexes before the first search needs them (see {@link warmIndexes}). */

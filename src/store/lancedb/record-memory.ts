@@ -3,8 +3,9 @@
 // of 100k chunks keeps 10k of them: scanning their 384-dim vectors costs ~2.5 ms, where the index
 // answers such a list through a 150-candidate page sifted by it (6–7 ms) plus a read of the kept
 // chunks (1.5–3 ms), with an approximate order. Like chunk-cache.ts, what is held answers only at
-// the chunks table version it was read at: any other version empties it, save the one right after
-// it made by this store's own write, which drops only the records that write touched (`wrote`).
+// the chunks table version it was read at: any other version empties it, save one made by a write
+// that says what it touched (this store's own, or another store's logged one: change-log.ts),
+// which drops only the records that write touched (`wrote`).
 import { createHash } from "node:crypto";
 import type { Table } from "@lancedb/lancedb";
 import type { Chunk, ScoredChunk, SearchOptions } from "../types.js";
@@ -54,6 +55,11 @@ export class RecordMemory {
     return this.bytes;
   }
 
+  /** The table version its records answer for; undefined before the first read. */
+  get answersFor(): number | undefined {
+    return this.version.value;
+  }
+
   /**
    * Makes `version` the one memory answers for: a different version than the held records were
    * read at drops them all (the table changed, any of them may have); false then.
@@ -64,7 +70,7 @@ export class RecordMemory {
     return false;
   }
 
-  /** This store's own write made `version` (see {@link CacheVersion.followOwnWrite}): drops the records it touched. */
+  /** A write made `version` and touched these records (this store's own, or a logged one: {@link CacheVersion.followOwnWrite}): drops them. */
   wrote(version: number, touched: ReadonlyMap<string, ReadonlySet<string> | "all">): void {
     if (!this.version.followOwnWrite(version)) return;
     for (const [tenant, recordIds] of touched) {
@@ -106,9 +112,14 @@ export class RecordMemory {
    * only push out what others search). Such a list is read at most once per version, and never
    * more than the scan bound's rows of it: a few records of long documents can hold far more.
    */
-  async load(table: Table, tenant: string, list: readonly string[]): Promise<void> {
+  async load(
+    table: Table,
+    tenant: string,
+    list: readonly string[],
+    learnVersion: () => Promise<number> = () => table.version(),
+  ): Promise<void> {
     // The version first: a refusal or a held record of an older one says nothing of this one.
-    const version = await table.version();
+    const version = await learnVersion();
     this.seen(Math.max(version, this.version.value ?? version));
     const key = listKey(tenant, list);
     if (!this.version.is(version) || this.refused.has(key)) return;

@@ -1,0 +1,136 @@
+// Another store on the same folder (another process: `clearance ingest` beside `serve`, a second
+// replica) writes: this store's caches drop only the records that write touched when it is logged,
+// and answer exactly as the table does; an unlogged or unknown change still empties them.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ChunkInput, LanceChunkStore } from "../../src/store/index.js";
+import { makeChunk, randomUnit, seededRandom } from "./fixtures.js";
+import { spyOnChunksTable, untilHeld } from "./store-internals.js";
+
+const D = 8;
+
+function world(seed: number): ChunkInput[] {
+  const random = seededRandom(seed);
+  return Array.from({ length: 20 * 3 }, (_, i) =>
+    makeChunk({
+      tenant: "tenant-a",
+      recordId: `rec-${Math.floor(i / 3)}`,
+      chunkIndex: i % 3,
+      vector: randomUnit(random, D),
+    }),
+  );
+}
+
+describe("LanceDB stores on one folder follow each other's logged writes", () => {
+  let dir: string;
+  let n = 0;
+  const folder = () => join(dir, `store-${n++}`);
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "clearance-change-log-"));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** A reader holding two lists, a peer writing, and the table's own answer to compare with. */
+  async function stores() {
+    const path = folder();
+    const reader = await LanceChunkStore.open({ dir: path, dimensions: D });
+    const peer = await LanceChunkStore.open({ dir: path, dimensions: D, recordCacheMb: 0 });
+    const table = await LanceChunkStore.open({
+      dir: path,
+      dimensions: D,
+      recordCacheMb: 0,
+      chunkCacheEntries: 0,
+    });
+    await peer.upsert(world(3));
+    const touchedList = ["rec-1", "rec-2", "rec-3"];
+    const otherList = ["rec-10", "rec-11", "rec-12"];
+    for (const list of [touchedList, otherList]) {
+      reader.loadRecords("tenant-a", list);
+      await untilHeld(reader, "tenant-a", list);
+    }
+    const vector = randomUnit(seededRandom(4), D);
+    const same = async (recordIds: string[]) => {
+      const options = { tenant: "tenant-a", recordIds, limit: 20 };
+      expect((await reader.search(vector, options)).map((hit) => hit.chunk)).toEqual(
+        (await table.search(vector, options)).map((hit) => hit.chunk),
+      );
+    };
+    const close = async () => {
+      for (const store of [reader, peer, table]) await store.close();
+    };
+    return { reader, peer, touchedList, otherList, vector, same, close };
+  }
+
+  it("keeps in memory the lists another store's write did not touch, and reads the touched ones again", async () => {
+    const { reader, peer, touchedList, otherList, vector, same, close } = await stores();
+    await peer.upsert([makeChunk({ tenant: "tenant-a", recordId: "rec-2", chunkIndex: 9, vector })]);
+    await peer.updateRecordMetadata("tenant-a", "sync-1", "rec-3", { name: "renamed.pdf" });
+    expect(await reader.holdsRecords("tenant-a", otherList)).toBe(true);
+    expect(await reader.holdsRecords("tenant-a", touchedList)).toBe(false);
+    const searches = spyOnChunksTable(reader, ["vectorSearch"]);
+    await same(otherList);
+    expect(searches.count()).toBe(0);
+    searches.restore();
+    await same(touchedList);
+    // A deletion by the peer, then another tenant's write: followed the same way.
+    await peer.deleteByRecord("tenant-a", "sync-1", ["rec-11"]);
+    await peer.upsert([makeChunk({ tenant: "tenant-b", recordId: "rec-1", vector })]);
+    expect(await reader.holdsRecords("tenant-a", ["rec-10", "rec-12"])).toBe(true);
+    expect(await reader.holdsRecords("tenant-a", otherList)).toBe(false);
+    await same(otherList);
+    await close();
+  });
+
+  it("serves from its chunk cache what another store's write did not touch, and reads the touched chunk again", async () => {
+    const { reader, peer, close } = await stores();
+    const refOf = (recordId: string) => {
+      const { vector: _, ...chunk } = world(3).find((c) => c.recordId === recordId)!;
+      return chunk;
+    };
+    await reader.readChunks([refOf("rec-5"), refOf("rec-6")]);
+    await peer.updateRecordMetadata("tenant-a", "sync-1", "rec-6", { name: "renamed.pdf" });
+    const reads = spyOnChunksTable(reader, ["takeRowIds", "query"]);
+    expect((await reader.readChunks([refOf("rec-5")])).size).toBe(1);
+    expect(reads.count()).toBe(0);
+    reads.restore();
+    expect((await reader.readChunks([refOf("rec-6")])).get(refOf("rec-6").id)?.metadata.name).toBe(
+      "renamed.pdf",
+    );
+    await close();
+  });
+
+  it("empties when a change is not logged, is not known, or is too far behind", async () => {
+    const { reader, peer, otherList, vector, same, close } = await stores();
+    // An upsert that reuses an id for another record cannot say which record it replaced.
+    const reused = {
+      ...makeChunk({ tenant: "tenant-a", recordId: "rec-2", chunkIndex: 8, vector }),
+      id: "not-a-chunk-id",
+    };
+    await peer.upsert([reused]);
+    expect(await reader.holdsRecords("tenant-a", otherList)).toBe(false);
+    await same(otherList);
+
+    // A version with no entry: the log's entry for it is gone.
+    reader.loadRecords("tenant-a", otherList);
+    await untilHeld(reader, "tenant-a", otherList);
+    await peer.upsert([makeChunk({ tenant: "tenant-a", recordId: "rec-2", chunkIndex: 7, vector })]);
+    const slots = await peer.listState("chunk-changes");
+    for (const key of slots.keys()) await peer.deleteState("chunk-changes", key);
+    expect(await reader.holdsRecords("tenant-a", otherList)).toBe(false);
+    await same(otherList);
+
+    // More writes than a catch-up reads: empties rather than read them all.
+    reader.loadRecords("tenant-a", otherList);
+    await untilHeld(reader, "tenant-a", otherList);
+    for (let i = 0; i < 20; i++) {
+      await peer.upsert([makeChunk({ tenant: "tenant-a", recordId: "rec-2", chunkIndex: 20 + i, vector })]);
+    }
+    expect(await reader.holdsRecords("tenant-a", otherList)).toBe(false);
+    await same(otherList);
+    await close();
+  });
+});
