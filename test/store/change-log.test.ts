@@ -6,6 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ChunkInput, LanceChunkStore } from "../../src/store/index.js";
+import { ChunkChangeLog } from "../../src/store/lancedb/change-log.js";
+import { ChunkCache } from "../../src/store/lancedb/chunk-cache.js";
 import { makeChunk, randomUnit, seededRandom } from "./fixtures.js";
 import { spyOnChunksTable, untilHeld } from "./store-internals.js";
 
@@ -118,8 +120,19 @@ describe("LanceDB stores on one folder follow each other's logged writes", () =>
     reader.loadRecords("tenant-a", otherList);
     await untilHeld(reader, "tenant-a", otherList);
     await peer.upsert([makeChunk({ tenant: "tenant-a", recordId: "rec-2", chunkIndex: 7, vector })]);
-    const slots = await peer.listState("chunk-changes");
-    for (const key of slots.keys()) await peer.deleteState("chunk-changes", key);
+    const slots = await peer.listState("clearance:chunk-changes");
+    for (const key of slots.keys()) await peer.deleteState("clearance:chunk-changes", key);
+    expect(await reader.holdsRecords("tenant-a", otherList)).toBe(false);
+    await same(otherList);
+
+    // An entry of another shape (garbled, or another version's layout) is no entry.
+    reader.loadRecords("tenant-a", otherList);
+    await untilHeld(reader, "tenant-a", otherList);
+    await peer.upsert([makeChunk({ tenant: "tenant-a", recordId: "rec-2", chunkIndex: 6, vector })]);
+    for (const [key, value] of await peer.listState("clearance:chunk-changes")) {
+      const { version } = JSON.parse(value) as { version: number };
+      await peer.putState("clearance:chunk-changes", key, JSON.stringify({ version, tenants: [] }));
+    }
     expect(await reader.holdsRecords("tenant-a", otherList)).toBe(false);
     await same(otherList);
 
@@ -132,5 +145,62 @@ describe("LanceDB stores on one folder follow each other's logged writes", () =>
     expect(await reader.holdsRecords("tenant-a", otherList)).toBe(false);
     await same(otherList);
     await close();
+  });
+});
+
+describe("ChunkChangeLog.follow", () => {
+  /** The log's state in memory, its reads held until `release()`. */
+  function gatedState(entries: Record<number, string[]>) {
+    const values = new Map(
+      Object.entries(entries).map(([v, ids]) => [
+        String(Number(v) % 256),
+        JSON.stringify({ version: Number(v), tenants: { "tenant-a": ids } }),
+      ]),
+    );
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const state = {
+      getState: async (_scope: string, key: string) => {
+        await gate;
+        return values.get(key);
+      },
+      putState: async () => undefined,
+    };
+    return { state, release };
+  }
+
+  it("never moves a follower that went below the versions it read, and never throws", async () => {
+    // Entries 10-12 each changed rec-1. One follower is at 11, so a catch-up to 12 reads entry 12
+    // only; meanwhile the other learns an older version (a read that learnt 9 before the writes and
+    // settles late) and keeps rec-1's chunk as read then.
+    const { state, release } = gatedState({ 10: ["rec-1"], 11: ["rec-1"], 12: ["rec-1"] });
+    const ahead = new ChunkCache(10);
+    ahead.seen(11);
+    const cache = new ChunkCache(10);
+    const log = new ChunkChangeLog(state, [ahead, cache]);
+    const following = log.follow(12);
+    const { vector: _, ...chunk } = makeChunk({ tenant: "tenant-a", recordId: "rec-1", vector: [1] });
+    cache.seen(9);
+    cache.put(chunk, 9);
+    release();
+    await expect(following).resolves.toBeUndefined();
+    // Entry 10 was never read: rec-1's chunk of version 9 must not answer for 10 (or later).
+    for (const version of [10, 11, 12]) expect(cache.get(chunk, version)).toBeUndefined();
+    expect(ahead.answersFor).toBe(12);
+  });
+
+  it("does not take a slot's entry of another version (the ring wrapped) for the one asked", async () => {
+    // Slot 12 still holds version 268's entry (12 + 256): version 12 itself was never logged.
+    const values = new Map([["12", JSON.stringify({ version: 268, tenants: { "tenant-a": ["rec-2"] } })]]);
+    const state = {
+      getState: async (_s: string, key: string) => values.get(key),
+      putState: async () => undefined,
+    };
+    const cache = new ChunkCache(10);
+    cache.seen(11);
+    await new ChunkChangeLog(state, [cache]).follow(12);
+    expect(cache.answersFor).toBe(11);
   });
 });

@@ -4,6 +4,7 @@
 // tenant's records makes the chunk cache and the record memory drop those records, where it used
 // to empty both for every tenant. A version with no entry (a compaction, a writer that stopped
 // between its write and its entry, a version older than the ring) still empties them.
+import { z } from "zod";
 
 /** The records of each tenant a write changed ("all": any of its records). */
 export type TouchedRecords = ReadonlyMap<string, ReadonlySet<string> | "all">;
@@ -22,7 +23,7 @@ export interface ChangeLogState {
   putState(scope: string, key: string, value: string): Promise<void>;
 }
 
-const SCOPE = "chunk-changes";
+const SCOPE = "clearance:chunk-changes";
 /** Entries kept (one slot per version, overwritten in turn): a store further behind empties. */
 const RING = 256;
 /** A write touching more records is logged as unknown: its entry would be as large as a list. */
@@ -30,11 +31,20 @@ const MAX_LOGGED_RECORDS = 1_000;
 /** Versions one catch-up reads; a store further behind empties (cheaper than reading them all). */
 const MAX_FOLLOWED = 16;
 
-interface Entry {
-  version: number;
+/**
+ * One logged write. Read strictly: an entry of another shape (garbled, or written by another
+ * Clearance version during a rolling upgrade) is taken as missing, so the reader empties rather
+ * than follow a write it cannot read.
+ */
+const EntrySchema = z.strictObject({
+  version: z.number().int().nonnegative(),
   /** Per tenant, its touched record ids or "all"; null when the write could not say. */
-  tenants: Record<string, string[] | "all"> | null;
-}
+  tenants: z.record(z.string(), z.union([z.literal("all"), z.array(z.string())])).nullable(),
+});
+type Entry = z.infer<typeof EntrySchema>;
+
+/** Entries read, by version (an entry never changes once written): a query's reads share them. */
+const REMEMBERED = 64;
 
 /**
  * The chunks table's change log in the store's state (scope `chunk-changes`).
@@ -61,6 +71,8 @@ export class ChunkChangeLog {
    * them is logged and says what it touched; otherwise leaves them, and they empty when they learn
    * `version`. Never throws.
    */
+  private readonly remembered = new Map<number, TouchedRecords>();
+
   async follow(version: number): Promise<void> {
     const behind = this.followers
       .map((follower) => follower.answersFor)
@@ -74,22 +86,40 @@ export class ChunkChangeLog {
     const touchedAt = new Map(versions.map((v, i) => [v, entries[i]!]));
     for (const follower of this.followers) {
       // wrote() moves a follower only from the version right before; one that moved meanwhile
-      // (its own write, another catch-up) is left where it is.
+      // (its own write, another catch-up) is left where it is. One that went back meanwhile (a
+      // read that learnt an older version settled late) may need an entry not read here: it stops
+      // there and empties when it learns `version`, never moving past a write it was not told of.
       for (let v = (follower.answersFor ?? version) + 1; v <= version; v++) {
-        follower.wrote(v, touchedAt.get(v)!);
+        const touched = touchedAt.get(v);
+        if (!touched) break;
+        follower.wrote(v, touched);
       }
     }
   }
 
   /** The records the write that made `version` touched; undefined when not logged or not known. */
   private async read(version: number): Promise<TouchedRecords | undefined> {
+    const known = this.remembered.get(version);
+    if (known) return known;
     const value = await this.state.getState(SCOPE, slotOf(version));
     if (value === undefined) return undefined;
-    const entry = JSON.parse(value) as Entry;
-    if (entry.version !== version || entry.tenants === null) return undefined;
-    return new Map(
-      Object.entries(entry.tenants).map(([tenant, ids]) => [tenant, ids === "all" ? "all" : new Set(ids)]),
+    let json: unknown;
+    try {
+      json = JSON.parse(value);
+    } catch {
+      return undefined;
+    }
+    const entry = EntrySchema.safeParse(json);
+    if (!entry.success || entry.data.version !== version || entry.data.tenants === null) return undefined;
+    const touched: TouchedRecords = new Map(
+      Object.entries(entry.data.tenants).map(([tenant, ids]) => [
+        tenant,
+        ids === "all" ? "all" : new Set(ids),
+      ]),
     );
+    this.remembered.set(version, touched);
+    if (this.remembered.size > REMEMBERED) this.remembered.delete(this.remembered.keys().next().value!);
+    return touched;
   }
 }
 
