@@ -22,11 +22,10 @@ import { ChunkCache, readThroughCache } from "./chunk-cache.js";
 import { REF_COLUMNS, RowHints, refRowsOf } from "./chunk-refs.js";
 import { ChunkWrites } from "./chunk-writes.js";
 import { CHUNK_COLUMNS } from "./columns.js";
-import { TableCompactor } from "./compaction.js";
 import { HeldRecords } from "./held-records.js";
 import { RecordMemory } from "./record-memory.js";
 import { fromChunkRow } from "./rows.js";
-import { LanceState } from "./state.js";
+import { SmallTables } from "./small-tables.js";
 import {
   type CacheSizes,
   cacheSizesOf,
@@ -44,9 +43,6 @@ export type { LanceChunkStoreOptions } from "./store-options.js";
 /** LanceDB, Arrow and the code that needs them: loaded by the first `open()`. */
 type LanceRuntime = typeof import("./lance-runtime.js");
 
-/** The tables written row by row, each with its own background compaction. */
-type SmallTable = "state" | "records" | "syncState" | "leases";
-
 /**
  * The embedded default `ChunkStore`: LanceDB tables `chunks`, `records`, `sync_state`, `state` and
  * `leases` in one folder. Filters always run before the vector ranking (LanceDB's prefilter).
@@ -54,10 +50,8 @@ type SmallTable = "state" | "records" | "syncState" | "leases";
  * @example const store = await LanceChunkStore.open({ dir: ".clearance/store", dimensions: 384 });
  */
 export class LanceChunkStore implements ChunkStore {
-  private readonly state: LanceState;
   private readonly chunks: Table;
-  // The calls not settled yet, which close() waits for: every read, write and lease call made through
-  // `calls` (table-calls.ts), and record loads.
+  // Calls not settled yet, which close() waits for: all made through `calls` (table-calls.ts), record loads.
   private readonly inflight = new Set<Promise<unknown>>();
   private readonly calls = new TableCalls(this.inflight);
   // Where searchRefs last saw each ref's row, so readChunks can take it by row id.
@@ -72,9 +66,8 @@ export class LanceChunkStore implements ChunkStore {
   private readonly writes: ChunkWrites;
   // What each write touched, for the other stores on the folder, and theirs for this one (change-log.ts).
   private readonly changes: ChunkChangeLog;
-  // The row-by-row tables, compacted in the background as they are written (see compaction.ts).
-  // Leases are left to optimize(): a lease write is one conditional merge that is not retried.
-  private readonly compactors: Record<SmallTable, TableCompactor>;
+  // Record versions, sync state, named state and leases, with their compactions (small-tables.ts).
+  private readonly small: SmallTables;
 
   private constructor(
     private readonly lance: LanceRuntime,
@@ -86,10 +79,9 @@ export class LanceChunkStore implements ChunkStore {
     this.chunks = tables.chunks;
     this.chunkCache = new ChunkCache(caches.chunkCacheEntries);
     this.memory = new RecordMemory(caches.recordCacheMb * 1_000_000, dimensions);
-    this.state = new LanceState(tables);
+    this.small = new SmallTables(tables, this.calls);
     this.changes = new ChunkChangeLog(this, [this.chunkCache, this.memory]);
-    const learnVersion = () => this.learnVersion();
-    this.held = new HeldRecords(this.chunks, this.memory, this.calls, learnVersion);
+    this.held = new HeldRecords(this.chunks, this.memory, this.calls, () => this.learnVersion());
     this.writes = new ChunkWrites(
       lance,
       this.chunks,
@@ -99,14 +91,6 @@ export class LanceChunkStore implements ChunkStore {
       this.memory,
       this.changes,
     );
-    const compactor = (table: Table) =>
-      new TableCompactor(table, (compact) => this.calls.write("compact a small table", compact));
-    this.compactors = {
-      state: compactor(tables.state),
-      records: compactor(tables.records),
-      syncState: compactor(tables.syncState),
-      leases: compactor(tables.leases),
-    };
   }
 
   /** Opens (or creates) the store in `options.dir`. */
@@ -213,58 +197,51 @@ export class LanceChunkStore implements ChunkStore {
   }
 
   recordVersions(tenant: string, syncId: string): AsyncIterable<RecordVersion> {
-    return this.state.recordVersions(tenant, syncId);
+    return this.small.recordVersions(tenant, syncId);
   }
   getRecordVersions(
     tenant: string,
     syncId: string,
     recordIds: readonly string[],
   ): Promise<Map<string, RecordVersion>> {
-    return this.calls.read("read record versions", () =>
-      this.state.getRecordVersions(tenant, syncId, recordIds),
-    );
+    return this.small.getRecordVersions(tenant, syncId, recordIds);
   }
   putRecordVersions(versions: readonly RecordVersion[]): Promise<void> {
-    return this.writeSmall("records", "write record versions", () => this.state.putRecordVersions(versions));
+    return this.small.putRecordVersions(versions);
   }
   deleteRecordVersions(tenant: string, syncId: string, recordIds: readonly string[]): Promise<void> {
-    return this.writeSmall("records", "delete record versions", () =>
-      this.state.deleteRecordVersions(tenant, syncId, recordIds),
-    );
+    return this.small.deleteRecordVersions(tenant, syncId, recordIds);
   }
   getSyncState(tenant: string, syncId: string): Promise<SyncState | undefined> {
-    return this.calls.read("read sync state", () => this.state.getSyncState(tenant, syncId));
+    return this.small.getSyncState(tenant, syncId);
   }
   putSyncState(tenant: string, syncId: string, state: SyncState): Promise<void> {
-    return this.writeSmall("syncState", "write sync state", () =>
-      this.state.putSyncState(tenant, syncId, state),
-    );
+    return this.small.putSyncState(tenant, syncId, state);
   }
   async deleteSync(tenant: string, syncId: string): Promise<void> {
     await this.writes.deleteSync(tenant, syncId);
-    await this.writeSmall("records", "delete a sync's state", () => this.state.deleteSync(tenant, syncId));
-    this.compactors.syncState.wrote();
+    await this.small.deleteSync(tenant, syncId);
   }
   getState(scope: string, key: string): Promise<string | undefined> {
-    return this.calls.read("read state", () => this.state.getState(scope, key));
+    return this.small.getState(scope, key);
   }
   putState(scope: string, key: string, value: string): Promise<void> {
-    return this.writeSmall("state", "write state", () => this.state.putState(scope, key, value));
+    return this.small.putState(scope, key, value);
   }
   deleteState(scope: string, key: string): Promise<void> {
-    return this.writeSmall("state", "delete state", () => this.state.deleteState(scope, key));
+    return this.small.deleteState(scope, key);
   }
   listState(scope: string): Promise<Map<string, string>> {
-    return this.calls.read("list state", () => this.state.listState(scope));
+    return this.small.listState(scope);
   }
   acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean> {
-    return this.calls.track(this.state.acquireLease(name, holder, ttlMs));
+    return this.small.acquireLease(name, holder, ttlMs);
   }
   renewLease(name: string, holder: string, ttlMs: number): Promise<boolean> {
-    return this.calls.track(this.state.renewLease(name, holder, ttlMs));
+    return this.small.renewLease(name, holder, ttlMs);
   }
   releaseLease(name: string, holder: string): Promise<void> {
-    return this.calls.track(this.state.releaseLease(name, holder));
+    return this.small.releaseLease(name, holder);
   }
 
   /**
@@ -292,7 +269,7 @@ export class LanceChunkStore implements ChunkStore {
     await this.calls.write("optimize", () =>
       this.lance.maintainIndexes(this.chunks, this.tuning.vectorIndexMinRows),
     );
-    for (const compactor of Object.values(this.compactors)) await compactor.compactNow();
+    await this.small.compactNow();
   }
 
   /**
@@ -309,12 +286,5 @@ export class LanceChunkStore implements ChunkStore {
     const { chunks, records, syncState, leases, state } = this.tables;
     for (const table of [chunks, records, syncState, leases, state]) table.close();
     this.tables.db.close();
-  }
-
-  /** A write to one of the row-by-row tables, counted toward its next background compaction. */
-  private async writeSmall<T>(table: SmallTable, what: string, run: () => Promise<T>): Promise<T> {
-    const result = await this.calls.write(what, run);
-    this.compactors[table].wrote();
-    return result;
   }
 }
