@@ -24,7 +24,8 @@ export class TableCalls {
   read<T>(what: string, run: () => Promise<T>): Promise<T> {
     return this.track(
       run().catch((cause: unknown) => {
-        if (cause instanceof StoreInputError) throw cause;
+        // Already said (a read inside a read, such as the version a readChunks learns first).
+        if (cause instanceof StoreInputError || cause instanceof StoreError) throw cause;
         throw new StoreError("STORE_READ_FAILED", `LanceDB ${what} failed: ${(cause as Error).message}`, {
           cause,
         });
