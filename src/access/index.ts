@@ -9,6 +9,7 @@ export {
   toPermissionsError,
 } from "./errors.js";
 export { type Invalidation, InvalidationWatermark } from "./invalidation.js";
+export type { KnowledgeState } from "./knowledge-persistence.js";
 export {
   ManagedSyncAccessControl,
   type ManagedSyncAccessControlOptions,
@@ -30,7 +31,6 @@ export { policyFor, type RecordPolicyRule } from "./record-policy-rules.js";
 export { normalizeObjectId, normalizeSubject } from "./subject.js";
 export {
   type Knowledge,
-  type KnowledgeState,
   rateOf,
   SubjectKnowledge,
   type SubjectKnowledgeOptions,

@@ -1,4 +1,5 @@
 import { LRUCache } from "lru-cache";
+import { type KnowledgeEntry, KnowledgePersistence, type KnowledgeState } from "./knowledge-persistence.js";
 import { normalizeSubject } from "./subject.js";
 import type { Relation, Subject } from "./types.js";
 
@@ -9,14 +10,6 @@ export interface Knowledge {
   allowed: number;
   /** Records in the subject's complete allow list, per sync, when one was fetched. */
   listSizes?: Record<string, number>;
-}
-
-/** Where knowledge outlives the process and is shared by replicas: the store's named state. */
-export interface KnowledgeState {
-  getState(scope: string, key: string): Promise<string | undefined>;
-  putState(scope: string, key: string, value: string): Promise<void>;
-  /** Every key of a scope at once (optional): with it a stranger costs no read of its own. */
-  listState?(scope: string): Promise<Map<string, string>>;
 }
 
 export interface SubjectKnowledgeOptions {
@@ -56,15 +49,6 @@ export interface SubjectKnowledgeOptions {
 const MIN_SAMPLES = 10;
 /** Tallies are halved past this, so the rate follows a subject whose access changes. */
 const DECAY_AT = 20_000;
-/** A tenant scope larger than this is not held in memory: each stranger is looked up on its own. */
-const MAX_SNAPSHOT = 50_000;
-
-interface Entry {
-  knowledge: Knowledge;
-  /** When it was last written to the state (0: never), and what was written. */
-  writtenAt: number;
-  written: string | undefined;
-}
 
 /**
  * The share of candidates each subject was allowed (from post-filtering) and the sizes of their
@@ -75,34 +59,17 @@ interface Entry {
  * another replica knows the person too. Lost or unreadable state only makes a person a stranger again.
  */
 export class SubjectKnowledge {
-  readonly #options: SubjectKnowledgeOptions;
-  readonly #memory: LRUCache<string, Entry>;
-  /** Subjects looked up in the state and not found, so a stranger costs one read, not one per query. */
-  readonly #absent: LRUCache<string, true>;
-  /**
-   * The tenant's scope as last read whole (when the state can list it): a stranger's lookup costs
-   * no read. That lookup sat in front of every first query (a state read costs about as much as a
-   * vector search).
-   */
-  #snapshot: { at: number; entries: Map<string, string> } | undefined;
-  #loading: Promise<void> | undefined;
-  /** When the last whole read failed or was too large (epoch ms); per-key reads until refreshMs later. */
-  #snapshotRefusedAt = Number.NEGATIVE_INFINITY;
-  /** Subjects whose knowledge waits to be written, and the timer that writes them. */
-  readonly #pending = new Map<string, Entry>();
-  #flushTimer: NodeJS.Timeout | undefined;
-  #flushing: Promise<void> = Promise.resolve();
+  readonly #memory: LRUCache<string, KnowledgeEntry>;
+  /** The store's state, when given: where knowledge is read back from and written to. */
+  readonly #persisted: KnowledgePersistence | undefined;
 
   constructor(options: SubjectKnowledgeOptions) {
-    this.#options = options;
-    this.#memory = new LRUCache<string, Entry>({
+    this.#memory = new LRUCache<string, KnowledgeEntry>({
       maxSize: options.maxSubjects ?? 10_000,
       sizeCalculation: () => 1,
       ttl: options.ttlMs ?? 30 * 60_000,
     });
-    this.#absent = new LRUCache<string, true>({ maxSize: 10_000, sizeCalculation: () => 1, ttl: 5 * 60_000 });
-    // Read ahead, so the first query seldom waits for it.
-    if (options.state?.listState) void this.#load();
+    this.#persisted = options.state ? new KnowledgePersistence(options.state, options) : undefined;
   }
 
   /** What is known about the subject now, from memory only. */
@@ -118,29 +85,13 @@ export class SubjectKnowledge {
     const key = keyOf(subject, relation);
     const held = this.#memory.get(key);
     if (held) return held.knowledge;
-    const { state } = this.#options;
-    if (!state) return undefined;
-    const entries = await this.#entries();
-    let raw: string | undefined;
-    if (entries) raw = entries.get(key);
-    else {
-      if (this.#absent.has(key)) return undefined;
-      try {
-        raw = await state.getState(this.#scope(), key);
-      } catch {
-        return undefined; // a planning hint, never a reason to fail a query
-      }
-    }
-    const knowledge = raw === undefined ? undefined : parse(raw);
-    if (!knowledge) {
-      if (!entries) this.#absent.set(key, true);
-      return undefined;
-    }
+    const read = await this.#persisted?.read(key);
+    if (!read) return undefined;
     // Another query may have learnt something meanwhile: that is newer than the state.
     const now = this.#memory.get(key);
     if (now) return now.knowledge;
-    this.#memory.set(key, { knowledge, writtenAt: Date.now(), written: raw });
-    return knowledge;
+    this.#memory.set(key, { knowledge: read.knowledge, writtenAt: Date.now(), written: read.raw });
+    return read.knowledge;
   }
 
   /** The observed allow rate in [0, 1], or undefined while there is too little evidence. */
@@ -171,52 +122,12 @@ export class SubjectKnowledge {
 
   /** Writes what waits to be written now (tests, shutdown); resolves once every write settled. */
   flush(): Promise<void> {
-    if (this.#flushTimer) clearTimeout(this.#flushTimer);
-    this.#flushTimer = undefined;
-    const batch = [...this.#pending];
-    this.#pending.clear();
-    // One write after another: a burst of concurrent commits would only conflict and retry.
-    this.#flushing = this.#flushing.then(async () => {
-      for (const [key, entry] of batch) await this.#write(key, entry);
-    });
-    return this.#flushing;
+    return this.#persisted?.flush() ?? Promise.resolve();
   }
 
   clear(): void {
     this.#memory.clear();
-    this.#absent.clear();
-    this.#snapshot = undefined;
-  }
-
-  /** The tenant's scope read whole, re-read in the background once old; undefined: look up per key. */
-  async #entries(): Promise<Map<string, string> | undefined> {
-    const { state } = this.#options;
-    const refreshMs = this.#options.refreshMs ?? 60_000;
-    if (!state?.listState || Date.now() - this.#snapshotRefusedAt < refreshMs) return undefined;
-    if (!this.#snapshot) await this.#load();
-    else if (Date.now() - this.#snapshot.at >= refreshMs) void this.#load();
-    return this.#snapshot?.entries;
-  }
-
-  #load(): Promise<void> {
-    const listState = this.#options.state?.listState;
-    if (!listState) return Promise.resolve();
-    this.#loading ??= (async () => {
-      const at = Date.now();
-      try {
-        const entries = await listState.call(this.#options.state, this.#scope());
-        if (entries.size > MAX_SNAPSHOT) {
-          this.#snapshot = undefined;
-          this.#snapshotRefusedAt = at;
-        } else this.#snapshot = { at, entries };
-      } catch {
-        // Keep what was read before; without it, per-key reads until the next try.
-        if (!this.#snapshot) this.#snapshotRefusedAt = at;
-      } finally {
-        this.#loading = undefined;
-      }
-    })();
-    return this.#loading;
+    this.#persisted?.clear();
   }
 
   #update(subject: Subject, relation: Relation, change: (knowledge: Knowledge) => void): void {
@@ -228,44 +139,7 @@ export class SubjectKnowledge {
     };
     change(entry.knowledge);
     this.#memory.set(key, entry);
-    this.#absent.delete(key);
-    this.#maybeWrite(key, entry);
-  }
-
-  /**
-   * Schedules a background write when the knowledge changed and the last write is old enough: the
-   * first thing learnt about a stranger soon (after `writeDelayMs`, with whatever the rest of their
-   * query learnt), changes after that throttled.
-   */
-  #maybeWrite(key: string, entry: Entry): void {
-    const { state } = this.#options;
-    if (!state) return;
-    const now = Date.now();
-    if (entry.written !== undefined && now - entry.writtenAt < (this.#options.writeEveryMs ?? 5 * 60_000))
-      return;
-    if (serialize(entry.knowledge) === entry.written) return;
-    this.#pending.set(key, entry);
-    this.#flushTimer ??= setTimeout(() => void this.flush(), this.#options.writeDelayMs ?? 1_000);
-    this.#flushTimer.unref?.();
-  }
-
-  async #write(key: string, entry: Entry): Promise<void> {
-    const state = this.#options.state;
-    const value = serialize(entry.knowledge);
-    if (!state || value === entry.written) return;
-    entry.writtenAt = Date.now();
-    entry.written = value;
-    try {
-      await state.putState(this.#scope(), key, value);
-      // Held whole, the scope knows it too: memory may forget the subject before the next re-read.
-      this.#snapshot?.entries.set(key, value);
-    } catch {
-      entry.written = undefined; // try again next time
-    }
-  }
-
-  #scope(): string {
-    return `${this.#options.member ? "member-" : ""}allow-rate:${this.#options.tenant}`;
+    this.#persisted?.changed(key, entry);
   }
 }
 
@@ -277,32 +151,4 @@ export function rateOf(knowledge: Knowledge | undefined): number | undefined {
 
 function keyOf(subject: Subject, relation: Relation): string {
   return `${relation}:${normalizeSubject(subject)}`;
-}
-
-// Rounded so an unchanged picture writes nothing.
-function serialize(knowledge: Knowledge): string {
-  return JSON.stringify({
-    scanned: Math.round(knowledge.scanned),
-    allowed: Math.round(knowledge.allowed),
-    ...(knowledge.listSizes ? { listSizes: knowledge.listSizes } : {}),
-  });
-}
-
-function parse(raw: string): Knowledge | undefined {
-  try {
-    const value = JSON.parse(raw) as Partial<Knowledge>;
-    if (!Number.isFinite(value.scanned) || !Number.isFinite(value.allowed)) return undefined;
-    const sizes = value.listSizes;
-    const listSizes =
-      sizes && typeof sizes === "object" && Object.values(sizes).every((n) => Number.isInteger(n))
-        ? sizes
-        : undefined;
-    return {
-      scanned: value.scanned as number,
-      allowed: value.allowed as number,
-      ...(listSizes ? { listSizes } : {}),
-    };
-  } catch {
-    return undefined;
-  }
 }
