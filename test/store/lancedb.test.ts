@@ -15,6 +15,9 @@ import {
 } from "../../src/store/index.js";
 import { RowHints, readChunksByRef } from "../../src/store/lancedb/chunk-refs.js";
 import { COMPACT_EVERY_WRITES } from "../../src/store/lancedb/compaction.js";
+import { searchTuningOf } from "../../src/store/lancedb/store-options.js";
+import { tuneAnnQuery } from "../../src/store/lancedb/vector-index.js";
+import { warmUpQueries } from "../../src/store/lancedb/vector-query.js";
 import { CONTRACT_DIMENSIONS, runChunkStoreContract } from "./contract.js";
 import { makeChunk, near, randomUnit, seededRandom } from "./fixtures.js";
 import { chunksTableOf } from "./store-internals.js";
@@ -241,6 +244,18 @@ describe("LanceDB store specifics", () => {
     expect(lookups.mock.calls.length).toBeGreaterThanOrEqual(3);
     searches.mockRestore();
     lookups.mockRestore();
+    // What those queries load, by LanceDB's plans (no timing): the vector index, without and
+    // behind the tenant and record indexes, then each scalar index.
+    const plans = await Promise.all(
+      warmUpQueries(table, { tuneAnnQuery }, searchTuningOf({ dir: folder, dimensions: 8 }), 8).map((query) =>
+        query.explainPlan(),
+      ),
+    );
+    expect(plans[0]).toContain("ANNSubIndex");
+    expect(plans[1]).toMatch(/ANNSubIndex[\s\S]*ScalarIndexQuery.*tenant_idx.*record_id_idx/);
+    for (const [i, index] of ["tenant_idx", "record_id_idx", "id_idx"].entries()) {
+      expect(plans[2 + i]).toMatch(new RegExp(`ScalarIndexQuery.*${index}`));
+    }
     expect([
       await store.search(query, { tenant: "tenant-a", limit: 5 }),
       await store.search(query, filtered),

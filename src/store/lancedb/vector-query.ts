@@ -1,4 +1,4 @@
-import type { Table, VectorQuery } from "@lancedb/lancedb";
+import type { Query, Table, VectorQuery } from "@lancedb/lancedb";
 import { requireFilter } from "../guards.js";
 import type { ChunkFilter, SearchOptions } from "../types.js";
 import { sqlAnd, sqlEquals, sqlIn } from "./sql.js";
@@ -64,14 +64,25 @@ export async function warmIndexes(
   dimensions: number,
 ): Promise<void> {
   if ((await chunks.countRows()) === 0) return;
+  for (const query of warmUpQueries(chunks, lance, tuning, dimensions)) await query.toArray();
+}
+
+/** The queries {@link warmIndexes} runs, in order (their plans name the indexes they load). */
+export function warmUpQueries(
+  chunks: Table,
+  lance: Pick<LanceRuntime, "tuneAnnQuery">,
+  tuning: SearchTuning,
+  dimensions: number,
+): (VectorQuery | Query)[] {
   const probe = new Float32Array(dimensions);
   probe[0] = 1;
-  for (const where of [undefined, "tenant >= '' AND record_id >= ''"]) {
+  const searches = [undefined, "tenant >= '' AND record_id >= ''"].map((where) => {
     let search = chunks.vectorSearch(probe).distanceType("cosine").select(["id", "_distance"]).limit(1);
     if (where) search = search.where(where);
-    await lance.tuneAnnQuery(search, tuning.annQuery, 1).toArray();
-  }
-  for (const column of ["tenant", "record_id", "id"]) {
-    await chunks.query().where(sqlEquals(column, "")).select(["id"]).limit(1).toArray();
-  }
+    return lance.tuneAnnQuery(search, tuning.annQuery, 1);
+  });
+  const lookups = ["tenant", "record_id", "id"].map((column) =>
+    chunks.query().where(sqlEquals(column, "")).select(["id"]).limit(1),
+  );
+  return [...searches, ...lookups];
 }
