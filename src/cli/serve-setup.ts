@@ -15,10 +15,10 @@ import { devHeaderIdentity, type Identify, type RetrieverSource } from "../tenan
 import type { WebhookIngest } from "../webhooks/index.js";
 import { onlyTenantOverride } from "./args.js";
 import { mcpJwtIdentity, type ServedMcp, servedMcp } from "./mcp-endpoint.js";
-import { serveIdentity } from "./serve-identity.js";
+import { type ServeIdentityFlags, serveIdentity } from "./serve-identity.js";
 
 /** The flags of `clearance serve`, as commander parses them (see serveCommand). */
-export interface ServeFlags {
+export interface ServeFlags extends ServeIdentityFlags {
   config?: string;
   tenant?: string;
   host?: string;
@@ -26,14 +26,7 @@ export interface ServeFlags {
   demo?: boolean;
   corpus: string;
   storeDir?: string;
-  devIdentity?: boolean;
   people?: string;
-  jwksUrl?: string;
-  jwtIssuer?: string;
-  jwtAudience?: string;
-  jwtClaim?: string;
-  jwtTenantClaim?: string;
-  insecureAnyJwtIssuerAndAudience?: boolean;
   chatModel?: string;
   extractive?: boolean;
   webhooks?: boolean;

@@ -1,4 +1,4 @@
-import type { Chunk } from "../store/index.js";
+import { type Chunk, isChunkOf } from "../store/index.js";
 import type { Candidate } from "./candidates.js";
 import type { QueryRun } from "./context.js";
 import { noteError } from "./decide.js";
@@ -23,12 +23,7 @@ export async function readUnread(
   for (const ref of unread) {
     const chunk = read.get(ref.id);
     if (chunk === undefined) continue;
-    if (
-      chunk.id === ref.id &&
-      chunk.tenant === ref.tenant &&
-      chunk.syncId === ref.syncId &&
-      chunk.recordId === ref.recordId
-    ) {
+    if (isChunkOf(chunk, ref)) {
       exact.set(ref.id, chunk);
     } else {
       noteError(

@@ -1,4 +1,5 @@
 export { chunkId } from "./chunk-id.js";
+export { isChunkOf } from "./chunk-ref.js";
 export { StoreError, StoreInputError } from "./errors.js";
 export { isStorableId } from "./guards.js";
 export {

@@ -4,6 +4,9 @@
 // made by a write that says what it touched (this store's own, or another store's as logged in
 // change-log.ts) differs from it by that write alone.
 
+/** The records of each tenant a write changed ("all": any of its records). */
+export type TouchedRecords = ReadonlyMap<string, ReadonlySet<string> | "all">;
+
 /** Which version of the chunks table a cache's contents were read at. */
 export class CacheVersion {
   private current: number | undefined;
@@ -31,7 +34,7 @@ export class CacheVersion {
    * becomes: only what that write touched changed (the caller drops it). Otherwise nothing moves,
    * and the next read learns the version and empties the contents.
    */
-  followOwnWrite(version: number): boolean {
+  followWrite(version: number): boolean {
     if (this.current === undefined || version !== this.current + 1) return false;
     this.current = version;
     return true;

@@ -5,9 +5,8 @@
 // to empty both for every tenant. A version with no entry (a compaction, a writer that stopped
 // between its write and its entry, a version older than the ring) still empties them.
 import { z } from "zod";
-
-/** The records of each tenant a write changed ("all": any of its records). */
-export type TouchedRecords = ReadonlyMap<string, ReadonlySet<string> | "all">;
+import type { ChunkStore } from "../types.js";
+import type { TouchedRecords } from "./cache-version.js";
 
 /** A cache that answers for one version of the chunks table and follows writes (chunk-cache.ts, record-memory.ts). */
 export interface ChangeFollower {
@@ -15,12 +14,6 @@ export interface ChangeFollower {
   readonly answersFor: number | undefined;
   /** The write that made `version` touched these records (moves it on only from `version - 1`). */
   wrote(version: number, touched: TouchedRecords): void;
-}
-
-/** What the log needs of the store's named state. */
-export interface ChangeLogState {
-  getState(scope: string, key: string): Promise<string | undefined>;
-  putState(scope: string, key: string, value: string): Promise<void>;
 }
 
 const SCOPE = "clearance:chunk-changes";
@@ -43,24 +36,36 @@ const EntrySchema = z.strictObject({
 });
 type Entry = z.infer<typeof EntrySchema>;
 
-/** Entries read, by version (an entry never changes once written): a query's reads share them. */
+/** Entries remembered once read. */
 const REMEMBERED = 64;
 
 /**
- * The chunks table's change log in the store's state (scope `chunk-changes`).
+ * The chunks table's change log in the store's state (scope `clearance:chunk-changes`), and the one
+ * place the caches hear of writes: this store's own (`wrote`) and, read back, the others' (`follow`).
  *
  * @example
- * await log.record(version, touched); // after a write that made `version`
+ * await log.wrote(version, touched); // after this store's write that made `version`
  * await log.follow(await table.version()); // before a cache learns the version
  */
 export class ChunkChangeLog {
   constructor(
-    private readonly state: ChangeLogState,
+    private readonly state: Pick<ChunkStore, "getState" | "putState">,
     private readonly followers: readonly ChangeFollower[],
   ) {}
 
-  /** Records what the write that made `version` touched (undefined: it could not say). Never throws. */
-  async record(version: number, touched: TouchedRecords | undefined): Promise<void> {
+  // Entries read, by version (an entry never changes once written): a query's reads share them.
+  private readonly remembered = new Map<number, TouchedRecords>();
+
+  /**
+   * This store's write made `version` and touched these records (undefined: it could not say):
+   * the followers drop them, then it is logged for the other stores on the folder. Never throws.
+   */
+  async wrote(version: number, touched: TouchedRecords | undefined): Promise<void> {
+    if (touched) for (const follower of this.followers) follower.wrote(version, touched);
+    await this.record(version, touched);
+  }
+
+  private async record(version: number, touched: TouchedRecords | undefined): Promise<void> {
     const entry: Entry = { version, tenants: touched && loggable(touched) ? toJson(touched) : null };
     // A lost entry costs readers an emptied cache, never a stale one: not worth failing the write.
     await this.state.putState(SCOPE, slotOf(version), JSON.stringify(entry)).catch(() => undefined);
@@ -71,8 +76,6 @@ export class ChunkChangeLog {
    * them is logged and says what it touched; otherwise leaves them, and they empty when they learn
    * `version`. Never throws.
    */
-  private readonly remembered = new Map<number, TouchedRecords>();
-
   async follow(version: number): Promise<void> {
     const behind = this.followers
       .map((follower) => follower.answersFor)

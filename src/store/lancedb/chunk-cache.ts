@@ -7,8 +7,9 @@
 // this store's own, or another store's logged in the folder's state (change-log.ts), which drops
 // only the chunks of the records that write touched (`wrote`).
 import type { Table } from "@lancedb/lancedb";
+import { isChunkOf } from "../chunk-ref.js";
 import type { Chunk, ChunkRef } from "../types.js";
-import { CacheVersion } from "./cache-version.js";
+import { CacheVersion, type TouchedRecords } from "./cache-version.js";
 import { type RowHints, readChunksByRef } from "./chunk-refs.js";
 import { copyChunk } from "./rows.js";
 
@@ -70,9 +71,9 @@ export class ChunkCache {
     }
   }
 
-  /** A write made `version` and touched these records (this store's own, or a logged one: {@link CacheVersion.followOwnWrite}): drops their chunks. */
-  wrote(version: number, touched: ReadonlyMap<string, ReadonlySet<string> | "all">): void {
-    if (!this.version.followOwnWrite(version)) return;
+  /** A write made `version` and touched these records (this store's own, or a logged one: {@link CacheVersion.followWrite}): drops their chunks. */
+  wrote(version: number, touched: TouchedRecords): void {
+    if (!this.version.followWrite(version)) return;
     for (const [id, chunk] of this.chunks) {
       const recordIds = touched.get(chunk.tenant);
       if (recordIds === "all" || recordIds?.has(chunk.recordId)) this.chunks.delete(id);
@@ -118,13 +119,4 @@ export async function readThroughCache(
     found.set(id, chunk);
   }
   return found;
-}
-
-function isChunkOf(chunk: Chunk, ref: ChunkRef): boolean {
-  return (
-    chunk.id === ref.id &&
-    chunk.tenant === ref.tenant &&
-    chunk.syncId === ref.syncId &&
-    chunk.recordId === ref.recordId
-  );
 }

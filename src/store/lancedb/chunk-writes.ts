@@ -2,9 +2,8 @@ import type { Table } from "@lancedb/lancedb";
 import { chunkId } from "../chunk-id.js";
 import { requireChunk, requireId, requireIds, requireTenant } from "../guards.js";
 import type { ChunkInput, ChunkMetadata, CurrentContent } from "../types.js";
-import type { ChunkChangeLog, TouchedRecords } from "./change-log.js";
-import type { ChunkCache } from "./chunk-cache.js";
-import type { RecordMemory } from "./record-memory.js";
+import type { TouchedRecords } from "./cache-version.js";
+import type { ChunkChangeLog } from "./change-log.js";
 import { type ChunkRow, metadataPatchColumns, toChunkRow } from "./rows.js";
 import { sqlAnd, sqlEquals, sqlIn } from "./sql.js";
 import type { TableCalls } from "./table-calls.js";
@@ -25,8 +24,7 @@ export class ChunkWrites {
     private readonly chunks: Table,
     private readonly dimensions: number,
     private readonly calls: TableCalls,
-    private readonly chunkCache: ChunkCache,
-    private readonly memory: RecordMemory,
+    // Tells the chunk cache and the record memory, and the other stores on the folder (change-log.ts).
     private readonly log: ChunkChangeLog,
   ) {}
 
@@ -135,12 +133,7 @@ export class ChunkWrites {
     run: () => Promise<{ version: number }>,
   ): Promise<void> {
     const { version } = await this.calls.write(what, run);
-    if (touched) {
-      this.memory.wrote(version, touched);
-      this.chunkCache.wrote(version, touched);
-    }
-    // For the other stores on the folder, which follow it as this one just did (or empty).
-    await this.log.record(version, touched);
+    await this.log.wrote(version, touched);
   }
 }
 

@@ -82,15 +82,7 @@ export class LanceChunkStore implements ChunkStore {
     this.small = new SmallTables(tables, this.calls);
     this.changes = new ChunkChangeLog(this, [this.chunkCache, this.memory]);
     this.held = new HeldRecords(this.chunks, this.memory, this.calls, () => this.learnVersion());
-    this.writes = new ChunkWrites(
-      lance,
-      this.chunks,
-      dimensions,
-      this.calls,
-      this.chunkCache,
-      this.memory,
-      this.changes,
-    );
+    this.writes = new ChunkWrites(lance, this.chunks, dimensions, this.calls, this.changes);
   }
 
   /** Opens (or creates) the store in `options.dir`. */

@@ -10,7 +10,7 @@ import { createHash } from "node:crypto";
 import type { Table } from "@lancedb/lancedb";
 import type { Chunk, ScoredChunk, SearchOptions } from "../types.js";
 import { chunkRowsOf, vectorsOf } from "./arrow-rows.js";
-import { CacheVersion } from "./cache-version.js";
+import { CacheVersion, type TouchedRecords } from "./cache-version.js";
 import { CHUNK_COLUMNS } from "./columns.js";
 import { type ChunkRow, copyChunk, fromChunkRow } from "./rows.js";
 import { sqlAnd, sqlEquals, sqlIn } from "./sql.js";
@@ -70,9 +70,9 @@ export class RecordMemory {
     return false;
   }
 
-  /** A write made `version` and touched these records (this store's own, or a logged one: {@link CacheVersion.followOwnWrite}): drops them. */
-  wrote(version: number, touched: ReadonlyMap<string, ReadonlySet<string> | "all">): void {
-    if (!this.version.followOwnWrite(version)) return;
+  /** A write made `version` and touched these records (this store's own, or a logged one: {@link CacheVersion.followWrite}): drops them. */
+  wrote(version: number, touched: TouchedRecords): void {
+    if (!this.version.followWrite(version)) return;
     for (const [tenant, recordIds] of touched) {
       const records = this.tenants.get(tenant);
       if (!records) continue;

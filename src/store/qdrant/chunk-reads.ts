@@ -1,4 +1,5 @@
 import type { QdrantClient } from "@qdrant/js-client-rest";
+import { isChunkOf } from "../chunk-ref.js";
 import { StoreError } from "../errors.js";
 import { requireChunkRef, requirePage, requireVector } from "../guards.js";
 import type { Chunk, ChunkFilter, ChunkRef, ScoredChunk, ScoredRef, SearchOptions } from "../types.js";
@@ -45,13 +46,7 @@ export class QdrantChunkReads {
         const chunk = this.parsed(() => fromChunkPayload(String(point.id), point.payload));
         const ref = wanted.get(chunk.id);
         // Only exactly the chunk the ref names: a point rewritten for another record is not it.
-        if (
-          ref &&
-          chunk.tenant === ref.tenant &&
-          chunk.syncId === ref.syncId &&
-          chunk.recordId === ref.recordId
-        )
-          found.set(chunk.id, chunk);
+        if (ref && isChunkOf(chunk, ref)) found.set(chunk.id, chunk);
       }
     }
     signal?.throwIfAborted();
