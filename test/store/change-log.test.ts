@@ -1,14 +1,8 @@
-// Another store on the same folder (another process: `clearance ingest` beside `serve`, a second
-// replica) writes: this store's caches drop only the records that write touched when it is logged,
-// and answer exactly as the table does; an unlogged or unknown change still empties them.
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type ChunkInput, LanceChunkStore } from "../../src/store/index.js";
 import { ChunkChangeLog } from "../../src/store/lancedb/change-log.js";
 import { ChunkCache } from "../../src/store/lancedb/chunk-cache.js";
-import { makeChunk, randomUnit, seededRandom } from "./fixtures.js";
+import { makeChunk, randomUnit, seededRandom, storeFolders } from "./fixtures.js";
 import { spyOnChunksTable, untilHeld } from "./store-internals.js";
 
 const D = 8;
@@ -26,15 +20,7 @@ function world(seed: number): ChunkInput[] {
 }
 
 describe("LanceDB stores on one folder follow each other's logged writes", () => {
-  let dir: string;
-  let n = 0;
-  const folder = () => join(dir, `store-${n++}`);
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "clearance-change-log-"));
-  });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const folder = storeFolders("clearance-change-log-");
 
   /** A reader holding two lists, a peer writing, and the table's own answer to compare with. */
   async function stores() {
@@ -82,6 +68,23 @@ describe("LanceDB stores on one folder follow each other's logged writes", () =>
     await peer.deleteByRecord("tenant-a", "sync-1", ["rec-11"]);
     await peer.upsert([makeChunk({ tenant: "tenant-b", recordId: "rec-1", vector })]);
     expect(await reader.holdsRecords("tenant-a", ["rec-10", "rec-12"])).toBe(true);
+    expect(await reader.holdsRecords("tenant-a", otherList)).toBe(false);
+    await same(otherList);
+    await close();
+  });
+
+  it("follows another store's deleted sync: that tenant's lists go, another tenant's stay held", async () => {
+    const { reader, peer, otherList, same, close } = await stores();
+    const random = seededRandom(9);
+    const listB = ["rec-1", "rec-2"];
+    await peer.upsert(
+      listB.map((recordId) => makeChunk({ tenant: "tenant-b", recordId, vector: randomUnit(random, D) })),
+    );
+    reader.loadRecords("tenant-b", listB);
+    await untilHeld(reader, "tenant-b", listB);
+    // Logged as "all" of tenant-a's records: read back as that, not as some of them.
+    await peer.deleteSync("tenant-a", "sync-1");
+    expect(await reader.holdsRecords("tenant-b", listB)).toBe(true);
     expect(await reader.holdsRecords("tenant-a", otherList)).toBe(false);
     await same(otherList);
     await close();

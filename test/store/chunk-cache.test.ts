@@ -1,10 +1,7 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type ChunkRef, LanceChunkStore, openChunkStore } from "../../src/store/index.js";
 import { ChunkCache } from "../../src/store/lancedb/chunk-cache.js";
-import { makeChunk, randomUnit, seededRandom } from "./fixtures.js";
+import { makeChunk, randomUnit, seededRandom, storeFolders } from "./fixtures.js";
 import { spyOnChunksTable } from "./store-internals.js";
 
 const D = 8;
@@ -20,15 +17,7 @@ const withoutVector = <T extends { vector: unknown }>({ vector: _, ...rest }: T)
 const tableReads = (store: LanceChunkStore) => spyOnChunksTable(store, ["takeRowIds", "query"]);
 
 describe("LanceDB readChunks cache", () => {
-  let dir: string;
-  let n = 0;
-  const folder = () => join(dir, `store-${n++}`);
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "clearance-chunk-cache-"));
-  });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const folder = storeFolders("clearance-chunk-cache-");
 
   it("serves a chunk read again from memory, equal to a fresh read, while the table is unchanged", async () => {
     const path = folder();

@@ -1,3 +1,7 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll } from "vitest";
 import { seededRandom } from "../../src/emulator/index.js";
 import { type ChunkInput, chunkId } from "../../src/store/index.js";
 
@@ -55,4 +59,20 @@ export function makeChunk(spec: ChunkSpec): ChunkInput {
   if (spec.url !== undefined) chunk.metadata.url = spec.url;
   if (spec.page !== undefined) chunk.metadata.page = spec.page;
   return chunk;
+}
+
+/**
+ * A fresh folder per call under one temp folder, removed after the suite: call it in a
+ * `describe`, where it registers its own beforeAll/afterAll.
+ */
+export function storeFolders(prefix: string): () => string {
+  let dir: string;
+  let n = 0;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), prefix));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+  return () => join(dir, `store-${n++}`);
 }

@@ -1,10 +1,7 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type ChunkInput, LanceChunkStore } from "../../src/store/index.js";
 import { MAX_SCANNED_VALUES, RecordMemory } from "../../src/store/lancedb/record-memory.js";
-import { makeChunk, randomUnit, seededRandom } from "./fixtures.js";
+import { makeChunk, randomUnit, seededRandom, storeFolders } from "./fixtures.js";
 import { spyOnChunksTable, untilHeld } from "./store-internals.js";
 
 const D = 8;
@@ -45,15 +42,7 @@ function world(seed: number): ChunkInput[] {
 }
 
 describe("LanceDB record memory", () => {
-  let dir: string;
-  let n = 0;
-  const folder = () => join(dir, `store-${n++}`);
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "clearance-record-memory-"));
-  });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const folder = storeFolders("clearance-record-memory-");
 
   it("answers a search of held records as the table's exact search does, without searching the table", async () => {
     const path = folder();
