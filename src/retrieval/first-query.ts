@@ -65,7 +65,9 @@ export async function raceFirstQuery(run: QueryRun, source: CandidateSource): Pr
       tally.candidatesScanned += hits.length;
       return hits;
     };
-    const best = settle(search(top).then((page) => checkSlice(roundRun, page, 0, top)));
+    const best = settle(
+      search(top).then(async (page) => ({ page, allowed: await allowedOf(roundRun, page) })),
+    );
 
     const first = await Promise.race([
       best.then((result) => ({ round: result })),
@@ -78,7 +80,8 @@ export async function raceFirstQuery(run: QueryRun, source: CandidateSource): Pr
     const bestResult = "round" in first ? first.round : await best;
     if (!bestResult.ok) throw bestResult.error;
     let fetched = bestResult.value.page;
-    let { allowed: found, checked } = bestResult.value;
+    let found = bestResult.value.allowed;
+    let checked = fetched.length;
     let limit = top;
     // A short page was every candidate there is; checked whole, what it allowed is all there is.
     let everything = fetched.length < limit;
@@ -102,9 +105,8 @@ export async function raceFirstQuery(run: QueryRun, source: CandidateSource): Pr
         const seen = new Set(fetched.map((hit) => hit.chunk.id));
         const rest = page.filter((hit) => !seen.has(hit.chunk.id));
         tally.candidatesScanned -= page.length - rest.length;
-        const more = await checkSlice(roundRun, rest, 0, rest.length);
-        found = [...found, ...more.allowed].sort((a, b) => b.score - a.score);
-        checked += more.checked;
+        found = [...found, ...(await allowedOf(roundRun, rest))].sort((a, b) => b.score - a.score);
+        checked += rest.length;
         fetched = [...fetched, ...rest].sort((a, b) => b.score - a.score);
         everything = page.length < limit;
       }
@@ -168,26 +170,14 @@ async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined
   }
 }
 
-/**
- * Part of the post-filter round: batch-checks candidates [from, to) of the page; the allowed ones
- * best first, how many were checked, and the page itself.
- */
-async function checkSlice(
-  run: QueryRun,
-  page: readonly ScoredChunk[],
-  from: number,
-  to: number,
-): Promise<{ allowed: ScoredChunk[]; checked: number; page: readonly ScoredChunk[] }> {
-  const part = page.slice(from, to);
-  if (part.length > 0)
+/** Part of the post-filter round: batch-checks the candidates; the allowed ones, in their order. */
+async function allowedOf(run: QueryRun, hits: readonly ScoredChunk[]): Promise<ScoredChunk[]> {
+  if (hits.length > 0)
     await decide(
       run,
-      part.map((hit) => ({ syncId: hit.chunk.syncId, recordId: hit.chunk.recordId })),
+      hits.map((hit) => ({ syncId: hit.chunk.syncId, recordId: hit.chunk.recordId })),
     );
-  const allowed = part.filter(
-    (hit) => run.decided.get(refKey(hit.chunk.syncId, hit.chunk.recordId)) === true,
-  );
-  return { allowed, checked: part.length, page };
+  return hits.filter((hit) => run.decided.get(refKey(hit.chunk.syncId, hit.chunk.recordId)) === true);
 }
 
 /** Lists a record-id filter can use cheaply. */
