@@ -1,5 +1,5 @@
 /**
- * The world bench/retrieval.ts measures in: FILES files × 4 chunks of 384-dim clustered vectors in
+ * The world bench/retrieval.ts measures in: FILES files × 4 chunks of DIMS-dim clustered vectors in
  * the embedded LanceDB store, one Google Drive sync served over loopback HTTP by the emulator in a
  * process of its own (as Paragon answers from elsewhere: its work never blocks the measured one), and
  * people who may read 100 %, 10 %, 1 % or 0.1 % of the files (folder shares; single files for
@@ -13,7 +13,13 @@ import { join } from "node:path";
 import { type CorpusSpec, seededRandom } from "../src/emulator/index.js";
 import { type ChunkInput, chunkId, LanceChunkStore } from "../src/store/index.js";
 
-export const DIMS = 384;
+/** 384 by default (the offline embedder's size); CLEARANCE_BENCH_DIMS=1536 measures OpenAI-sized vectors. */
+export const DIMS = Number(process.env.CLEARANCE_BENCH_DIMS ?? 384);
+if (!Number.isInteger(DIMS) || DIMS < 2) {
+  throw new Error(
+    `CLEARANCE_BENCH_DIMS must be an integer of at least 2, got ${process.env.CLEARANCE_BENCH_DIMS}`,
+  );
+}
 export const TENANT = "bench";
 const CHUNKS_PER_FILE = 4;
 const FILES_PER_FOLDER = 25;

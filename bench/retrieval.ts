@@ -13,6 +13,11 @@
  *
  *   flock /work/coord/heavy.lock npx tsx bench/retrieval.ts            # 25k files, 30 warm queries, 6 strangers
  *   flock /work/coord/heavy.lock npx tsx bench/retrieval.ts 5000 20 5  # files, warm queries, strangers
+ *   CLEARANCE_BENCH_PERMISSION_DELAY_MS=5 …  # every Permissions API call answers 5 ms later (a remote one)
+ *   CLEARANCE_BENCH_DIMS=1536 …               # OpenAI-sized vectors (384 by default)
+ *
+ * Each row also says how long its queries waited on the Permissions API (permission-wait.ts): the
+ * emulator shares this machine's 2 cores with the retriever, where Paragon would answer from its own.
  */
 import { loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
@@ -21,6 +26,7 @@ import { PermissionFollower } from "../src/freshness/index.js";
 import { ManagedSyncClient } from "../src/managed-sync/index.js";
 import { PermissionAwareRetriever } from "../src/retrieval/index.js";
 import { LanceChunkStore } from "../src/store/index.js";
+import { PermissionWait } from "./permission-wait.js";
 import { buildWorld, DIMS, type Person, SELECTIVITIES, TENANT, type World } from "./retrieval-world.js";
 
 const FILES = Number(process.argv[2] ?? 25_000);
@@ -28,6 +34,7 @@ const QUERIES = Number(process.argv[3] ?? 30);
 const STRANGERS = Number(process.argv[4] ?? 6);
 const WARMUP = 3;
 const K = 10;
+const DELAY_MS = Number(process.env.CLEARANCE_BENCH_PERMISSION_DELAY_MS ?? 0);
 
 type Mode = "fga" | "auto" | "follow";
 const MODES: { mode: Mode; label: string }[] = [
@@ -42,6 +49,8 @@ interface Sample {
   unfilteredMs: number;
   ids: string[];
   calls: number;
+  /** Wall time with a Permissions API call in flight (PermissionWait). */
+  permissionMs: number;
   path: string;
 }
 
@@ -69,10 +78,14 @@ async function main() {
       auth: { token: world.emu.token },
     });
     const catalog = new SyncCatalog(client.syncs);
-    const access = new ManagedSyncAccessControl({
-      permissions: client.permissions,
-      syncKind: (id, signal) => catalog.kind(id, signal),
-    });
+    const wait = new PermissionWait(
+      new ManagedSyncAccessControl({
+        permissions: client.permissions,
+        syncKind: (id, signal) => catalog.kind(id, signal),
+      }),
+    );
+    const access = wait.access;
+    if (DELAY_MS > 0) await delayPermissions(world, DELAY_MS);
     const firstQueries = Array.from({ length: QUERIES + WARMUP }, () => world.query());
     const retrievers: PermissionAwareRetriever[] = [];
 
@@ -89,6 +102,7 @@ async function main() {
     ): ((person: Person, q: Float32Array) => Promise<Omit<Sample, "unfilteredMs">>) => {
       if (mode === "fga") {
         return async (person, q) => {
+          wait.reset();
           const start = performance.now();
           const hits = await world.store.search(q, { tenant: TENANT, limit: K });
           const { decisions, calls } = await access.batchCheck(
@@ -97,7 +111,8 @@ async function main() {
             "can_read",
           );
           const ids = hits.filter((_, j) => decisions[j]?.kind === "allow").map((h) => h.chunk.id);
-          return { ms: performance.now() - start, ids, calls, path: "top-k" };
+          const ms = performance.now() - start;
+          return { ms, ids, calls, permissionMs: wait.waitedMs(), path: "top-k" };
         };
       }
       let retriever: PermissionAwareRetriever | undefined;
@@ -132,6 +147,7 @@ async function main() {
       );
       const r = retriever;
       return async (person, q) => {
+        wait.reset();
         const start = performance.now();
         asked = q;
         const { documents, report } = await r.retrieveWithReport("", { user: person.email });
@@ -139,6 +155,7 @@ async function main() {
           ms: performance.now() - start,
           ids: documents.map((d) => d.id!),
           calls: report.permissionCalls,
+          permissionMs: wait.waitedMs(),
           path: report.strategy,
         };
       };
@@ -219,13 +236,14 @@ async function main() {
       "perm calls/q",
       "p50 ms",
       "p95 ms",
+      "p50 waiting on permissions ms",
       "unfiltered p50 ms (this row's own)",
       "p50 / own unfiltered",
       "p50 / run unfiltered",
     ];
     const runUnfilteredP50 = percentile(interleaved, 50);
     console.log(
-      `\n${world.chunks} chunks (${FILES} files × 4), 384 dims, k=${K}; warm: ${QUERIES} queries after ${WARMUP} warm-up; cold: first query of ${STRANGERS} strangers per row (p50 = median); unfiltered search (limit ${K}): ${unfiltered.length} before the rows p50 ${unfilteredP50.toFixed(1)} ms, p95 ${percentile(unfiltered, 95).toFixed(1)} ms; ${interleaved.length} interleaved with the measured queries (each just before one, another vector) p50 ${runUnfilteredP50.toFixed(1)} ms, p95 ${percentile(interleaved, 95).toFixed(1)} ms; each row's ratio to its own interleaved searches (load that drifts during the run moves both) and to the run's (a cold row has only a few of its own, and the one right after a stranger's query meets that query's background work); setup ${setupS.toFixed(0)} s${world.reused ? " (REUSED store: an iteration run, not one to report)" : ""}; load average ${loadBefore} before, ${load()} after\n`,
+      `\n${world.chunks} chunks (${FILES} files × 4), ${DIMS} dims, k=${K}; Permissions API ${DELAY_MS > 0 ? `answering ${DELAY_MS} ms late (injected delay)` : "on loopback"}, in another process on the same 2 cores; warm: ${QUERIES} queries after ${WARMUP} warm-up; cold: first query of ${STRANGERS} strangers per row (p50 = median); unfiltered search (limit ${K}): ${unfiltered.length} before the rows p50 ${unfilteredP50.toFixed(1)} ms, p95 ${percentile(unfiltered, 95).toFixed(1)} ms; ${interleaved.length} interleaved with the measured queries (each just before one, another vector) p50 ${runUnfilteredP50.toFixed(1)} ms, p95 ${percentile(interleaved, 95).toFixed(1)} ms; each row's ratio to its own interleaved searches (load that drifts during the run moves both) and to the run's (a cold row has only a few of its own, and the one right after a stranger's query meets that query's background work); setup ${setupS.toFixed(0)} s${world.reused ? " (REUSED store: an iteration run, not one to report)" : ""}; load average ${loadBefore} before, ${load()} after\n`,
     );
     console.log(`| ${header.join(" | ")} |`);
     console.log(`|${header.map(() => "---").join("|")}|`);
@@ -237,6 +255,16 @@ async function main() {
     for (const follower of followers) await follower.close();
     await world.close();
   }
+}
+
+/** Every Permissions API call of the emulator answers `ms` later, as a remote service would. */
+async function delayPermissions(world: World, ms: number): Promise<void> {
+  const response = await fetch(`${world.emu.url}/__admin/faults`, {
+    method: "PUT",
+    headers: { authorization: `Bearer ${world.emu.adminToken}`, "content-type": "application/json" },
+    body: JSON.stringify({ rateSlow: 1, slowMs: ms, pathPattern: "^/api/permissions/" }),
+  });
+  if (!response.ok) throw new Error(`setting the emulator's delay failed: ${await response.text()}`);
 }
 
 /**
@@ -304,6 +332,10 @@ function row(
     mean(samples.map((s) => s.calls)).toFixed(1),
     p50.toFixed(1),
     percentile(ms, 95).toFixed(1),
+    percentile(
+      samples.map((s) => s.permissionMs),
+      50,
+    ).toFixed(1),
     unfilteredP50.toFixed(1),
     `${(p50 / unfilteredP50).toFixed(2)}×`,
     `${(p50 / runUnfilteredP50).toFixed(2)}×`,
