@@ -10,6 +10,7 @@ import type {
 import type { HeldRecords, SiftedSource } from "./candidates.js";
 import type { RetrievalSettings } from "./options.js";
 import type { Tally } from "./report.js";
+import type { RoundTrips } from "./round-trips.js";
 import type { SyncTrust } from "./trust.js";
 
 /** What every query of one retriever shares: the tenant, the access port and the bounded caches. */
@@ -25,6 +26,8 @@ export interface EnforcementContext {
   syncIds: ((signal?: AbortSignal) => Promise<readonly string[]>) | undefined;
   /** The permission-changes follower's proof for this tenant's caches, when one runs. */
   changes: ChangeCoverage | undefined;
+  /** How long checks and a stranger's larger page take here (the first query's order). */
+  roundTrips: RoundTrips;
 }
 
 /** One query in flight: who asks, how many results, and its running tally. */

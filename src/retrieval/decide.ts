@@ -41,6 +41,7 @@ export async function decide(run: QueryRun, objects: readonly ObjectRef[]): Prom
   // An answer is as fresh as its request: stamped before sending, never on arrival.
   const requestedAt = preciseNow();
   const { decisions, calls } = await ctx.access.batchCheck(subject, toAsk, relation, run.signal);
+  ctx.roundTrips.checked(preciseNow() - requestedAt);
   tally.permissionCalls += calls;
   tally.checks += toAsk.length;
   toAsk.forEach((object, index) => {

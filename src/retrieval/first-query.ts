@@ -43,7 +43,9 @@ const settle = <T>(promise: Promise<T>): Promise<Settled<T>> =>
  *   and, if they hold fewer, pre-filter the rest.
  * The larger page is searched only when needed: searched first, it cost a person who sees
  * everything ~13 ms against ~6 for the k × 3 (100k chunks), and its search competed with the
- * probe. A person who sees everything never has their list streamed: computing and reading tens
+ * probe. Where a check takes longer than that search (a distant Permissions API, `RoundTrips`),
+ * the round searches the larger page first and checks it in one request: the round trip it saves
+ * a person who sees little is worth more there than the larger search costs one who sees all. A person who sees everything never has their list streamed: computing and reading tens
  * of thousands of ids competed with this very query for the CPU and delayed its check on the
  * server. Lists requested during the query need no further check; an incomplete list leaves
  * post-filtering to go on. A person who sees 0.1% costs a list and a filtered search, not the
@@ -57,11 +59,16 @@ export async function raceFirstQuery(run: QueryRun, source: CandidateSource): Pr
   try {
     const listed = settle(loadAllowLists(run, listing.signal, { stranger: true }));
     const roundRun: QueryRun = { ...run, signal: round.signal };
-    const top = k * ctx.settings.initialOverFetch;
+    const large = k * FIRST_PAGE_PER_RESULT;
+    // Where a check takes longer than the larger search, the larger page goes first (RoundTrips).
+    const largeFirst = ctx.roundTrips.largePageFirst();
+    const top = Math.max(k * ctx.settings.initialOverFetch, largeFirst ? large : 0);
     const search = async (limit: number) => {
+      const started = preciseNow();
       // Only the candidates asked for: a custom source may hand back more, and a candidate kept
       // past `top` unchecked would be taken for checked when the larger page is de-duplicated.
       const hits = (await source({ limit, offset: 0, signal: round.signal })).slice(0, limit);
+      if (limit === large) ctx.roundTrips.searchedLargePage(preciseNow() - started);
       tally.candidatesScanned += hits.length;
       return hits;
     };
@@ -86,7 +93,7 @@ export async function raceFirstQuery(run: QueryRun, source: CandidateSource): Pr
     // A short page was every candidate there is; checked whole, what it allowed is all there is.
     let everything = fetched.length < limit;
     let lists: Settled<AllowLists> | undefined;
-    if (found.length < k && !everything) {
+    if (found.length < k && !everything && limit < large) {
       // The probe is back by now, as a rule: a small list decides from here. Only a person whose
       // list passed the probe's cap (who sees much) has the rest of a generous page searched and
       // checked; it is asked for only now, as a search of it beside the round's held up a person
@@ -98,7 +105,7 @@ export async function raceFirstQuery(run: QueryRun, source: CandidateSource): Pr
       lists = await within(listed, preciseNow() - run.startedAt);
       // A failed probe fails the query below, unless this page finds k without it.
       if (lists === undefined || !lists.ok || lists.value.partial) {
-        limit = k * FIRST_PAGE_PER_RESULT;
+        limit = large;
         const page = await search(limit);
         // The larger page is searched from the top, not from an offset: an index's pages of
         // different sizes may order their candidates differently, and none may be skipped.
@@ -120,11 +127,13 @@ export async function raceFirstQuery(run: QueryRun, source: CandidateSource): Pr
       return {
         outcome: { hits: found.slice(0, k), exhausted: found.length < k, budgetHit: null },
         strategy: "race→post",
-        reason: everything
-          ? "; the first round checked every candidate there is"
-          : checked > top
-            ? "; the first round found k in the whole first page"
-            : "; the first post-filter round found k",
+        reason: `${
+          everything
+            ? "; the first round checked every candidate there is"
+            : checked > top
+              ? "; the first round found k in the whole first page"
+              : "; the first post-filter round found k"
+        }${largeFirst ? largeFirstWhy(largeFirst) : ""}`,
       };
     }
     lists ??= await listed;
@@ -150,11 +159,16 @@ export async function raceFirstQuery(run: QueryRun, source: CandidateSource): Pr
       lists.value,
       fetched,
       limit,
-      `the first round found ${found.length} of ${k}`,
+      `the first round found ${found.length} of ${k}${largeFirst ? largeFirstWhy(largeFirst) : ""}`,
     );
   } finally {
     for (const stop of unlink) stop();
   }
+}
+
+/** Why the round searched the larger page first, for the report. */
+function largeFirstWhy({ checkMs, searchMs }: { checkMs: number; searchMs: number }): string {
+  return ` (its page of k × ${FIRST_PAGE_PER_RESULT} searched first: a check takes ${Math.round(checkMs)} ms here, longer than that search, ${Math.round(searchMs)} ms)`;
 }
 
 /** The promise's outcome if it settles within `ms`, else undefined (the timer is cleared either way). */

@@ -4,6 +4,7 @@ import { newCaches } from "./enforcement-caches.js";
 import { RetrievalConfigError } from "./errors.js";
 import { retrievalSettingsSchema } from "./options.js";
 import type { PermissionAwareRetrieverFields } from "./retriever-fields.js";
+import { RoundTrips } from "./round-trips.js";
 
 /** What every view of one retriever shares (`forUser` views too): its context, store and search settings. */
 export interface RetrieverShared {
@@ -50,6 +51,7 @@ export function buildShared(fields: PermissionAwareRetrieverFields): RetrieverSh
       syncIds:
         syncIds === undefined ? undefined : typeof syncIds === "function" ? syncIds : async () => syncIds,
       changes: fields.changes,
+      roundTrips: new RoundTrips(),
     },
     memberCtx: undefined,
     store: fields.store,

@@ -1,0 +1,163 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AccessControl } from "../../src/access/index.js";
+import type { HashingEmbeddings } from "../../src/embeddings/index.js";
+import { PermissionAwareRetriever, vectorSource } from "../../src/retrieval/index.js";
+import { RoundTrips } from "../../src/retrieval/round-trips.js";
+import type { LanceChunkStore } from "../../src/store/index.js";
+import { embeddings as makeEmbeddings, tempStore, textFor, upsertRecords } from "./helpers/corpus.js";
+import { FakeAccessControl } from "./helpers/fake-access.js";
+
+// Which page a stranger's first query searches first: the best k × 3, or (where a check takes
+// longer than the larger search, as against a distant Permissions API) the page of k × 15.
+
+const SYNC = "sync-drive";
+const RECORDS = 400;
+const K = 5;
+const QUERY = "budget roadmap";
+const sees10 = (r: number) => r % 10 === 3;
+
+let store: LanceChunkStore;
+let embeddings: HashingEmbeddings;
+let dispose: () => Promise<void>;
+
+beforeAll(async () => {
+  ({ store, dispose } = await tempStore());
+  embeddings = makeEmbeddings();
+  await upsertRecords(
+    store,
+    embeddings,
+    Array.from({ length: RECORDS }, (_, r) => ({
+      tenant: "acme",
+      syncId: SYNC,
+      recordId: `rec-${r}`,
+      texts: [0, 1, 2].map((c) => textFor(r * 3 + c)),
+    })),
+  );
+});
+
+afterAll(async () => {
+  await dispose();
+});
+
+/**
+ * Access where each of `people` sees 10 % of the records, checks answer after `checkDelayMs`, and
+ * a stranger's probe is cut at 10 ids (`partial`, as Paragon's capped list-objects): they see much.
+ */
+function accessFor(people: readonly string[], checkDelayMs: number): FakeAccessControl {
+  const access = new FakeAccessControl();
+  for (const person of people)
+    for (let r = 0; r < RECORDS; r++) if (sees10(r)) access.grant(person, SYNC, `rec-${r}`);
+  const check = access.batchCheck.bind(access);
+  access.batchCheck = async (...args) => {
+    await new Promise((resolve) => setTimeout(resolve, checkDelayMs));
+    return check(...args);
+  };
+  const list = access.listObjects.bind(access);
+  const capped: AccessControl["listObjects"] = async (subject, relation, syncId, _signal, context) => {
+    const answer = await list(subject, relation, syncId);
+    if (!context?.unknownSize || answer.recordIds.length <= 10) return answer;
+    return { ...answer, recordIds: answer.recordIds.slice(0, 10), complete: false, partial: true };
+  };
+  access.listObjects = capped;
+  return access;
+}
+
+/** Each stranger's first query in turn: the page sizes it searched, and its report and documents. */
+async function firstQueries(people: readonly string[], checkDelayMs: number) {
+  const access = accessFor(people, checkDelayMs);
+  const retriever = new PermissionAwareRetriever({
+    store,
+    embeddings,
+    access,
+    tenant: "acme",
+    syncIds: [SYNC],
+    k: K,
+  });
+  const inner = vectorSource(store, "acme", await embeddings.embedQuery(QUERY));
+  const runs = [];
+  for (const user of people) {
+    const limits: number[] = [];
+    const { documents, report } = await retriever.retrieveFromSource(
+      (page) => {
+        limits.push(page.limit);
+        return inner(page);
+      },
+      { user },
+    );
+    runs.push({ limits, report, ids: documents.map((d) => d.id) });
+  }
+  return runs;
+}
+
+/** The best k chunks of the records a person who sees 10 % may read. */
+async function expected(): Promise<string[]> {
+  const allowed = Array.from({ length: RECORDS }, (_, r) => r)
+    .filter(sees10)
+    .map((r) => `rec-${r}`);
+  const hits = await store.search(await embeddings.embedQuery(QUERY), {
+    tenant: "acme",
+    recordIds: allowed,
+    limit: K,
+  });
+  return hits.map((hit) => hit.chunk.id);
+}
+
+describe("a stranger's first query", () => {
+  it("where a check takes longer than the larger search, searches the page of k × 15 first and checks it in one request", async () => {
+    const people = ["slow-1@acme.test", "slow-2@acme.test", "slow-3@acme.test"];
+    const [first, second, third] = await firstQueries(people, 150);
+    const best = await expected();
+    // Nothing measured yet, then too few checks: the best k × 3 first, then the larger page.
+    expect(first!.limits).toEqual([K * 3, K * 15]);
+    expect(second!.limits).toEqual([K * 3, K * 15]);
+    // Four checks of 150 ms against searches of a few ms: the larger page first, one check.
+    expect(third!.limits).toEqual([K * 15]);
+    expect(third!.report.permissionCalls).toBe(2); // the probe and one check
+    expect(third!.report.strategy).toBe("race→post");
+    expect(third!.report.reason).toMatch(/page of k × 15 searched first: a check takes \d+ ms here/);
+    for (const run of [first, second, third]) expect(run!.ids).toEqual(best);
+  });
+
+  it("where checks are quicker than the larger search, keeps searching the best k × 3 first", async () => {
+    const people = ["quick-1@acme.test", "quick-2@acme.test", "quick-3@acme.test"];
+    const runs = await firstQueries(people, 0);
+    const best = await expected();
+    for (const run of runs) {
+      expect(run.limits).toEqual([K * 3, K * 15]);
+      expect(run.report.reason).not.toMatch(/searched first/);
+      expect(run.ids).toEqual(best);
+    }
+  });
+});
+
+describe("RoundTrips", () => {
+  it("says to search the larger page first only once a check's median is longer than the larger search's", () => {
+    const trips = new RoundTrips();
+    expect(trips.largePageFirst()).toBeUndefined();
+    trips.searchedLargePage(12);
+    trips.checked(30);
+    trips.checked(30);
+    // Two checks are too few to go by.
+    expect(trips.largePageFirst()).toBeUndefined();
+    trips.checked(2);
+    expect(trips.largePageFirst()).toEqual({ checkMs: 30, searchMs: 12 });
+    trips.searchedLargePage(40);
+    trips.searchedLargePage(45);
+    expect(trips.largePageFirst()).toBeUndefined();
+  });
+
+  it("goes by the latest 16 measurements", () => {
+    const trips = new RoundTrips();
+    trips.searchedLargePage(10);
+    for (let i = 0; i < 16; i++) trips.checked(50);
+    expect(trips.largePageFirst()).toEqual({ checkMs: 50, searchMs: 10 });
+    for (let i = 0; i < 9; i++) trips.checked(1);
+    expect(trips.largePageFirst()).toBeUndefined();
+  });
+
+  it("does not count a check without a larger search measured", () => {
+    const trips = new RoundTrips();
+    for (let i = 0; i < 5; i++) trips.checked(100);
+    expect(trips.largePageFirst()).toBeUndefined();
+  });
+});
