@@ -41,7 +41,8 @@ export async function decide(run: QueryRun, objects: readonly ObjectRef[]): Prom
   // An answer is as fresh as its request: stamped before sending, never on arrival.
   const requestedAt = preciseNow();
   const { decisions, calls } = await ctx.access.batchCheck(subject, toAsk, relation, run.signal);
-  ctx.roundTrips.checked(preciseNow() - requestedAt);
+  // One request is one round trip; a larger check is several (RoundTrips compares a round trip).
+  if (calls === 1) ctx.roundTrips.checked(preciseNow() - requestedAt);
   tally.permissionCalls += calls;
   tally.checks += toAsk.length;
   toAsk.forEach((object, index) => {

@@ -5,7 +5,7 @@ import type { CandidateSource } from "./candidates.js";
 import { firstSight, type QueryRun, refKey } from "./context.js";
 import { decide } from "./decide.js";
 import type { FilterOutcome } from "./outcome.js";
-import { postFilter } from "./post-filter.js";
+import { MAX_PAGE, postFilter } from "./post-filter.js";
 import { type AllowLists, listsAdmit, loadAllowLists, preFilter } from "./pre-filter.js";
 import type { StrategyRun } from "./report.js";
 
@@ -45,9 +45,10 @@ const settle = <T>(promise: Promise<T>): Promise<Settled<T>> =>
  * everything ~13 ms against ~6 for the k × 3 (100k chunks), and its search competed with the
  * probe. Where a check takes longer than that search (a distant Permissions API, `RoundTrips`),
  * the round searches the larger page first and checks it in one request: the round trip it saves
- * a person who sees little is worth more there than the larger search costs one who sees all. A person who sees everything never has their list streamed: computing and reading tens
- * of thousands of ids competed with this very query for the CPU and delayed its check on the
- * server. Lists requested during the query need no further check; an incomplete list leaves
+ * a person who sees little is worth more there than the larger search costs one who sees all.
+ * A person who sees everything never has their list streamed: computing and reading tens of
+ * thousands of ids competed with this very query for the CPU and delayed its check on the server.
+ * Lists requested during the query need no further check; an incomplete list leaves
  * post-filtering to go on. A person who sees 0.1% costs a list and a filtered search, not the
  * 20–30 post-filter rounds it took before.
  */
@@ -59,16 +60,20 @@ export async function raceFirstQuery(run: QueryRun, source: CandidateSource): Pr
   try {
     const listed = settle(loadAllowLists(run, listing.signal, { stranger: true }));
     const roundRun: QueryRun = { ...run, signal: round.signal };
-    const large = k * FIRST_PAGE_PER_RESULT;
+    // Capped as a post-filter round is: k may be up to 1,000, and a store's page at most 10,000.
+    const large = Math.min(k * FIRST_PAGE_PER_RESULT, MAX_PAGE);
     // Where a check takes longer than the larger search, the larger page goes first (RoundTrips).
-    const largeFirst = ctx.roundTrips.largePageFirst();
-    const top = Math.max(k * ctx.settings.initialOverFetch, largeFirst ? large : 0);
+    // Only at the retriever's own k: the larger searches measured were of its page size.
+    const ownK = k === ctx.settings.k;
+    const largeFirst = ownK ? ctx.roundTrips.largePageFirst() : undefined;
+    // Rounded up: initialOverFetch may be fractional, a page's limit may not.
+    const top = Math.max(Math.ceil(k * ctx.settings.initialOverFetch), largeFirst ? large : 0);
     const search = async (limit: number) => {
       const started = preciseNow();
       // Only the candidates asked for: a custom source may hand back more, and a candidate kept
       // past `top` unchecked would be taken for checked when the larger page is de-duplicated.
       const hits = (await source({ limit, offset: 0, signal: round.signal })).slice(0, limit);
-      if (limit === large) ctx.roundTrips.searchedLargePage(preciseNow() - started);
+      if (ownK && limit === large) ctx.roundTrips.searchedLargePage(preciseNow() - started);
       tally.candidatesScanned += hits.length;
       return hits;
     };

@@ -8,7 +8,7 @@ import type { FilterOutcome } from "./outcome.js";
 /** Never ask for fewer candidates than this per round, to keep round trips few. */
 const MIN_PAGE = 10;
 /** Never ask for more than this per round, so one round cannot blow the budget by much. */
-const MAX_PAGE = 5_000;
+export const MAX_PAGE = 5_000;
 /** Over-fetch margin on top of the estimate, so a round usually suffices. */
 const SAFETY = 1.5;
 

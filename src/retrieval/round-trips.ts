@@ -22,7 +22,7 @@ export class RoundTrips {
   private readonly checks: number[] = [];
   private readonly largePages: number[] = [];
 
-  /** A batch-check that was answered, in ms. */
+  /** A batch-check answered in one request, in ms. */
   checked(ms: number): void {
     push(this.checks, ms);
   }

@@ -15,6 +15,12 @@ const RECORDS = 400;
 const K = 5;
 const QUERY = "budget roadmap";
 const sees10 = (r: number) => r % 10 === 3;
+/** 16 records (48 of 1,200 chunks): past the probe's cap, yet fewer than k in the page of k × 15. */
+const sees4 = (r: number) => r % 25 === 3;
+const seesAll = () => true;
+/** Who sees what: a name starting with "few" sees 4 %, "all" everything, anyone else 10 %. */
+const seesOf = (person: string) =>
+  person.startsWith("few") ? sees4 : person.startsWith("all") ? seesAll : sees10;
 
 let store: LanceChunkStore;
 let embeddings: HashingEmbeddings;
@@ -43,10 +49,10 @@ afterAll(async () => {
  * Access where each of `people` sees 10 % of the records, checks answer after `checkDelayMs`, and
  * a stranger's probe is cut at 10 ids (`partial`, as Paragon's capped list-objects): they see much.
  */
-function accessFor(people: readonly string[], checkDelayMs: number): FakeAccessControl {
-  const access = new FakeAccessControl();
+function accessFor(people: readonly string[], checkDelayMs: number, batchSize: number): FakeAccessControl {
+  const access = new FakeAccessControl(batchSize);
   for (const person of people)
-    for (let r = 0; r < RECORDS; r++) if (sees10(r)) access.grant(person, SYNC, `rec-${r}`);
+    for (let r = 0; r < RECORDS; r++) if (seesOf(person)(r)) access.grant(person, SYNC, `rec-${r}`);
   const check = access.batchCheck.bind(access);
   access.batchCheck = async (...args) => {
     await new Promise((resolve) => setTimeout(resolve, checkDelayMs));
@@ -63,15 +69,26 @@ function accessFor(people: readonly string[], checkDelayMs: number): FakeAccessC
 }
 
 /** Each stranger's first query in turn: the page sizes it searched, and its report and documents. */
-async function firstQueries(people: readonly string[], checkDelayMs: number) {
-  const access = accessFor(people, checkDelayMs);
+async function firstQueries(
+  people: readonly string[],
+  checkDelayMs: number,
+  options: {
+    k?: number;
+    callK?: (person: string) => number | undefined;
+    initialOverFetch?: number;
+    batchSize?: number;
+  } = {},
+) {
+  // By default one request per check whatever its size: RoundTrips times checks of one request.
+  const access = accessFor(people, checkDelayMs, options.batchSize ?? 10_000);
   const retriever = new PermissionAwareRetriever({
     store,
     embeddings,
     access,
     tenant: "acme",
     syncIds: [SYNC],
-    k: K,
+    k: options.k ?? K,
+    ...(options.initialOverFetch ? { initialOverFetch: options.initialOverFetch } : {}),
   });
   const inner = vectorSource(store, "acme", await embeddings.embedQuery(QUERY));
   const runs = [];
@@ -82,17 +99,17 @@ async function firstQueries(people: readonly string[], checkDelayMs: number) {
         limits.push(page.limit);
         return inner(page);
       },
-      { user },
+      { user, ...(options.callK?.(user) ? { k: options.callK(user) } : {}) },
     );
     runs.push({ limits, report, ids: documents.map((d) => d.id) });
   }
   return runs;
 }
 
-/** The best k chunks of the records a person who sees 10 % may read. */
-async function expected(): Promise<string[]> {
+/** The best k chunks of the records a person who sees 10 % (or as `sees` says) may read. */
+async function expected(sees: (r: number) => boolean = sees10): Promise<string[]> {
   const allowed = Array.from({ length: RECORDS }, (_, r) => r)
-    .filter(sees10)
+    .filter(sees)
     .map((r) => `rec-${r}`);
   const hits = await store.search(await embeddings.embedQuery(QUERY), {
     tenant: "acme",
@@ -116,6 +133,49 @@ describe("a stranger's first query", () => {
     expect(third!.report.strategy).toBe("race→post");
     expect(third!.report.reason).toMatch(/page of k × 15 searched first: a check takes \d+ ms here/);
     for (const run of [first, second, third]) expect(run!.ids).toEqual(best);
+  });
+
+  it("searched first, a larger page that holds fewer than k is not searched again: the lists decide", async () => {
+    // Strangers of their own: what is learnt about a person outlives the retriever (in the store).
+    const people = ["slow-4@acme.test", "slow-5@acme.test", "few-1@acme.test"];
+    const [, , few] = await firstQueries(people, 150);
+    // One search of k × 15, then the whole list (past the probe's cap) pre-filters the search.
+    expect(few!.limits[0]).toBe(K * 15);
+    expect(few!.limits.filter((limit) => limit === K * 15)).toHaveLength(1);
+    expect(few!.report.strategy).toBe("race→pre");
+    expect(few!.ids).toEqual(await expected(sees4));
+  });
+
+  it("searched first, the larger page of a large k stays within a page the store serves", async () => {
+    // k × 1 first, so that the strangers who see 10 % need (and time) the larger page.
+    const people = ["slow-6@acme.test", "slow-7@acme.test", "all-1@acme.test"];
+    const runs = await firstQueries(people, 150, { k: 700, initialOverFetch: 1 });
+    expect(runs[0]!.limits).toEqual([700, 5_000]);
+    // k × 15 would be 10,500, past the store's 10,000; the page is capped as a post-filter round.
+    expect(runs[2]!.limits).toEqual([5_000]);
+    expect(runs[2]!.ids).toHaveLength(700);
+  });
+
+  it("asked for another k than the retriever's, keeps the best k × 3 first (the larger searches timed were of its own k)", async () => {
+    const people = ["slow-8@acme.test", "slow-9@acme.test", "slow-10@acme.test", "slow-11@acme.test"];
+    const runs = await firstQueries(people, 150, {
+      callK: (person) => (person === people[3] ? 7 : undefined),
+    });
+    expect(runs[2]!.limits).toEqual([K * 15]);
+    expect(runs[3]!.limits).toEqual([7 * 3, 7 * 15]);
+  });
+
+  it("takes a fractional initialOverFetch as a whole page", async () => {
+    const [run] = await firstQueries(["quick-4@acme.test"], 0, { initialOverFetch: 2.5 });
+    expect(run!.limits[0]).toBe(13);
+    expect(run!.ids).toEqual(await expected());
+  });
+
+  it("takes a check of several requests for several round trips, not one: the best k × 3 stay first", async () => {
+    const people = ["split-1@acme.test", "split-2@acme.test", "split-3@acme.test"];
+    // Requests of 5 ids: every check of the k × 3 or the larger page's rest takes several.
+    const runs = await firstQueries(people, 150, { batchSize: 5 });
+    for (const run of runs) expect(run.limits).toEqual([K * 3, K * 15]);
   });
 
   it("where checks are quicker than the larger search, keeps searching the best k × 3 first", async () => {
