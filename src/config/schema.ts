@@ -1,5 +1,9 @@
 import { z } from "zod";
-import { DEFAULT_CHUNK_CACHE_ENTRIES, DEFAULT_RECORD_CACHE_MB } from "../store/lancedb/index-settings.js";
+import {
+  DEFAULT_CHUNK_CACHE_ENTRIES,
+  DEFAULT_RECORD_CACHE_MB,
+  DEFAULT_RECORD_SCAN_MAX_VALUES,
+} from "../store/lancedb/index-settings.js";
 import { mcpSchema } from "./mcp-schema.js";
 import { wholeNumber } from "./number.js";
 import { membersProblem, recordsSchema, removedTenantWideSyncs } from "./records-schema.js";
@@ -40,6 +44,7 @@ const storeKinds = z.discriminatedUnion("kind", [
     dir: z.string().min(1).default(".clearance/store"),
     chunkCacheEntries: wholeNumber((n) => n.min(0)).default(DEFAULT_CHUNK_CACHE_ENTRIES),
     recordCacheMb: wholeNumber((n) => n.min(0)).default(DEFAULT_RECORD_CACHE_MB),
+    recordScanMaxValues: wholeNumber((n) => n.positive()).default(DEFAULT_RECORD_SCAN_MAX_VALUES),
   }),
   z.object({
     kind: z.literal("qdrant"),

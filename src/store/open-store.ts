@@ -10,6 +10,7 @@ export type StoreSettings =
       vectorIndexMinRows?: number;
       chunkCacheEntries?: number;
       recordCacheMb?: number;
+      recordScanMaxValues?: number;
     }
   | { kind: "qdrant"; url: string; apiKey?: string; collection?: string };
 
@@ -33,5 +34,8 @@ export async function openChunkStore(settings: StoreSettings, dimensions: number
     ...(settings.vectorIndexMinRows !== undefined ? { vectorIndexMinRows: settings.vectorIndexMinRows } : {}),
     ...(settings.chunkCacheEntries !== undefined ? { chunkCacheEntries: settings.chunkCacheEntries } : {}),
     ...(settings.recordCacheMb !== undefined ? { recordCacheMb: settings.recordCacheMb } : {}),
+    ...(settings.recordScanMaxValues !== undefined
+      ? { recordScanMaxValues: settings.recordScanMaxValues }
+      : {}),
   });
 }

@@ -26,6 +26,7 @@ describe("loadConfig", () => {
       dir: ".clearance/store",
       chunkCacheEntries: 1_000,
       recordCacheMb: 256,
+      recordScanMaxValues: 8_000_000,
     });
     expect(config.retrieval.strategy).toBe("auto");
   });
@@ -105,6 +106,7 @@ describe("loadConfig", () => {
       dir: "/var/lib/clearance",
       chunkCacheEntries: 1_000,
       recordCacheMb: 256,
+      recordScanMaxValues: 8_000_000,
     });
   });
 

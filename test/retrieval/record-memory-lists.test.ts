@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { HashingEmbeddings } from "../../src/embeddings/index.js";
 import { PermissionAwareRetriever, type PermissionAwareRetrieverFields } from "../../src/retrieval/index.js";
 import type { LanceChunkStore } from "../../src/store/index.js";
-import { MAX_SCANNED_VALUES } from "../../src/store/lancedb/record-memory.js";
+import { DEFAULT_RECORD_SCAN_MAX_VALUES } from "../../src/store/lancedb/index-settings.js";
 import { chunksTableOf, untilHeld } from "../store/store-internals.js";
 import { tempStore, textFor, upsertRecords } from "./helpers/corpus.js";
 import { FakeAccessControl } from "./helpers/fake-access.js";
@@ -56,7 +56,7 @@ describe("a person's lists and the store's record memory", () => {
   it("searches each held list in memory, even when together they are more than one scan may cover", async () => {
     // Each sync's list is within the scan bound, both together are not.
     const dimensions = 40_000;
-    const perList = Math.floor((0.75 * MAX_SCANNED_VALUES) / dimensions);
+    const perList = Math.floor((0.75 * DEFAULT_RECORD_SCAN_MAX_VALUES) / dimensions);
     const { store, embeddings, access } = await world(dimensions, perList);
     const r = retriever(store, { embeddings, access });
     await r.retrieveWithReport("budget roadmap", { user: USER });

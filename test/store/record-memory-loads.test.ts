@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type ChunkInput, LanceChunkStore } from "../../src/store/index.js";
-import { MAX_SCANNED_VALUES, type RecordMemory } from "../../src/store/lancedb/record-memory.js";
+import { DEFAULT_RECORD_SCAN_MAX_VALUES } from "../../src/store/lancedb/index-settings.js";
+import type { RecordMemory } from "../../src/store/lancedb/record-memory.js";
 import { makeChunk, randomUnit, seededRandom } from "./fixtures.js";
 import { chunksTableOf } from "./store-internals.js";
 
@@ -12,7 +13,7 @@ import { chunksTableOf } from "./store-internals.js";
 // most the bound's worth of rows, keeps nothing, and is not read again at the same table version.
 
 // 200 chunks at most per scan: a list of 2 records of 150 chunks each is past it.
-const D = MAX_SCANNED_VALUES / 200;
+const D = DEFAULT_RECORD_SCAN_MAX_VALUES / 200;
 const CHUNKS_PER_RECORD = 150;
 
 const memoryOf = (store: LanceChunkStore) => (store as unknown as { memory: RecordMemory }).memory;
@@ -83,7 +84,7 @@ describe("LanceDB record memory: lists past the scan bound", () => {
     }
     spy.mockRestore();
     expect(rowsRead.length).toBe(1);
-    expect(rowsRead[0]).toBeLessThanOrEqual(MAX_SCANNED_VALUES / D + 1);
+    expect(rowsRead[0]).toBeLessThanOrEqual(DEFAULT_RECORD_SCAN_MAX_VALUES / D + 1);
     expect(memoryOf(store).size).toBe(0);
     await store.close();
   }, 30_000);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { type ChunkInput, LanceChunkStore } from "../../src/store/index.js";
-import { MAX_SCANNED_VALUES, RecordMemory } from "../../src/store/lancedb/record-memory.js";
+import { DEFAULT_RECORD_SCAN_MAX_VALUES } from "../../src/store/lancedb/index-settings.js";
+import { RecordMemory } from "../../src/store/lancedb/record-memory.js";
 import { makeChunk, randomUnit, seededRandom, storeFolders } from "./fixtures.js";
 import { spyOnChunksTable, untilHeld } from "./store-internals.js";
 
@@ -333,9 +334,34 @@ describe("LanceDB record memory", () => {
   });
 
   it("never scans more than its bound of vector values, however much it holds", () => {
-    const memory = new RecordMemory(1e9, MAX_SCANNED_VALUES / 2);
+    const memory = new RecordMemory(1e9, DEFAULT_RECORD_SCAN_MAX_VALUES / 2);
     expect(memory.mayScan(["a", "b"])).toBe(true);
     expect(memory.mayScan(["a", "b", "c"])).toBe(false);
+  });
+
+  it("scans up to the bound it is opened with (recordScanMaxValues), and refuses a bound that is no positive whole number", async () => {
+    const path = folder();
+    const writer = await LanceChunkStore.open({ dir: path, dimensions: D, recordCacheMb: 0 });
+    await writer.upsert(world(12));
+    await writer.close();
+    // Ten records of three chunks: 30 chunks × 8 dimensions = 240 values.
+    const list = Array.from({ length: 10 }, (_, r) => `rec-${r}`);
+    const narrow = await LanceChunkStore.open({ dir: path, dimensions: D, recordScanMaxValues: 239 });
+    narrow.loadRecords("tenant-a", list);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await narrow.holdsRecords("tenant-a", list)).toBe(false);
+    await narrow.close();
+    const wide = await LanceChunkStore.open({ dir: path, dimensions: D, recordScanMaxValues: 240 });
+    await held(wide, "tenant-a", list);
+    await wide.close();
+    for (const recordScanMaxValues of [0, 1.5, Number.NaN]) {
+      await expect(
+        LanceChunkStore.open({ dir: folder(), dimensions: D, recordScanMaxValues }),
+      ).rejects.toMatchObject({
+        code: "STORE_CACHE_INVALID",
+        message: expect.stringContaining("recordScanMaxValues must be a positive whole number"),
+      });
+    }
   });
 
   it("scores as the table does for vectors whose length four does not divide", async () => {

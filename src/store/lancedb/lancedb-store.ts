@@ -78,7 +78,7 @@ export class LanceChunkStore implements ChunkStore {
   ) {
     this.chunks = tables.chunks;
     this.chunkCache = new ChunkCache(caches.chunkCacheEntries);
-    this.memory = new RecordMemory(caches.recordCacheMb * 1_000_000, dimensions);
+    this.memory = new RecordMemory(caches.recordCacheMb * 1_000_000, dimensions, caches.recordScanMaxValues);
     this.small = new SmallTables(tables, this.calls);
     this.changes = new ChunkChangeLog(this, [this.chunkCache, this.memory]);
     this.held = new HeldRecords(this.chunks, this.memory, this.calls, () => this.learnVersion());

@@ -12,18 +12,11 @@ import type { Chunk, ScoredChunk, SearchOptions } from "../types.js";
 import { chunkRowsOf, vectorsOf } from "./arrow-rows.js";
 import { CacheVersion, type TouchedRecords } from "./cache-version.js";
 import { CHUNK_COLUMNS } from "./columns.js";
+import { DEFAULT_RECORD_SCAN_MAX_VALUES } from "./index-settings.js";
 import { type ChunkRow, copyChunk, fromChunkRow } from "./rows.js";
 import { sqlAnd, sqlEquals, sqlIn } from "./sql.js";
 import { TopScores } from "./top-scores.js";
 import { cosines, type HeldRecord, pooled, type VectorPool } from "./vector-pool.js";
-
-/**
- * The most vector values (chunks × dimensions) a search scans in memory: 8M, ~8 ms on this
- * project's 2-core test machine, about what the index path costs such a list (a 150-candidate page
- * sifted by it, then the kept chunks read). A larger list goes to the index, however much is held:
- * 20k chunks at 384 dims, 5k at 1,536.
- */
-export const MAX_SCANNED_VALUES = 8_000_000;
 
 // Record ids per read when loading; bounds one IN list.
 const IDS_PER_LOAD = 5_000;
@@ -40,9 +33,14 @@ export class RecordMemory {
   private tick = 0;
   private readonly version = new CacheVersion();
 
+  /**
+   * `maxScannedValues`: the most vector values (chunks × dimensions) one search scans; a list with
+   * more goes to the index (see {@link DEFAULT_RECORD_SCAN_MAX_VALUES}).
+   */
   constructor(
     private readonly maxBytes: number,
     private readonly dimensions: number,
+    private readonly maxScannedValues = DEFAULT_RECORD_SCAN_MAX_VALUES,
   ) {}
 
   /** False when sized 0: searches go to the table, nothing is loaded. */
@@ -93,7 +91,7 @@ export class RecordMemory {
 
   /**
    * Whether every record was held at the last version seen, with few enough chunks to scan (see
-   * {@link MAX_SCANNED_VALUES}); says nothing about the current version.
+   * `maxScannedValues`); says nothing about the current version.
    */
   mayHold(tenant: string, recordIds: readonly string[]): boolean {
     return this.scanned(tenant, recordIds, false) !== undefined;
@@ -101,7 +99,7 @@ export class RecordMemory {
 
   /** Whether these records could be held and scanned at all (each has a chunk at least). */
   mayScan(recordIds: readonly string[]): boolean {
-    return recordIds.length * this.dimensions <= MAX_SCANNED_VALUES;
+    return recordIds.length * this.dimensions <= this.maxScannedValues;
   }
 
   /**
@@ -238,9 +236,9 @@ export class RecordMemory {
     this.bytes = 0;
   }
 
-  // The most chunks one search scans (see MAX_SCANNED_VALUES).
+  // The most chunks one search scans (see maxScannedValues).
   private get maxChunks(): number {
-    return Math.floor(MAX_SCANNED_VALUES / this.dimensions);
+    return Math.floor(this.maxScannedValues / this.dimensions);
   }
 
   private put(tenant: string, pool: VectorPool, loaded: ReadonlyMap<string, HeldRecord>): void {

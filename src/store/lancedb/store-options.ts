@@ -6,6 +6,7 @@ import {
   DEFAULT_EXACT_FILTER_MAX_RECORD_IDS,
   DEFAULT_METADATA_CACHE_MB,
   DEFAULT_RECORD_CACHE_MB,
+  DEFAULT_RECORD_SCAN_MAX_VALUES,
   DEFAULT_VECTOR_INDEX_MIN_ROWS,
 } from "./index-settings.js";
 import { checkStoreFolder } from "./store-folder.js";
@@ -45,6 +46,12 @@ export interface LanceChunkStoreOptions {
    * {@link DEFAULT_RECORD_CACHE_MB}.
    */
   recordCacheMb?: number;
+  /**
+   * The most vector values (chunks × dimensions) one search scans in that memory; a person's list
+   * with more is searched through the index. Default {@link DEFAULT_RECORD_SCAN_MAX_VALUES} (5k
+   * chunks at 1,536 dims: raise it there to keep larger lists exact).
+   */
+  recordScanMaxValues?: number;
 }
 
 /** How the store builds and uses its vector index, with the defaults filled in. */
@@ -59,6 +66,7 @@ export interface CacheSizes {
   metadataCacheMb: number;
   chunkCacheEntries: number;
   recordCacheMb: number;
+  recordScanMaxValues: number;
 }
 
 /**
@@ -101,7 +109,14 @@ export function cacheSizesOf(options: LanceChunkStoreOptions): CacheSizes {
       `recordCacheMb must be a number of megabytes (0 turns it off), got ${recordCacheMb}`,
     );
   }
-  return { metadataCacheMb, chunkCacheEntries, recordCacheMb };
+  const recordScanMaxValues = options.recordScanMaxValues ?? DEFAULT_RECORD_SCAN_MAX_VALUES;
+  if (!Number.isInteger(recordScanMaxValues) || recordScanMaxValues < 1) {
+    throw new StoreInputError(
+      "STORE_CACHE_INVALID",
+      `recordScanMaxValues must be a positive whole number of vector values (chunks × dimensions), got ${recordScanMaxValues}`,
+    );
+  }
+  return { metadataCacheMb, chunkCacheEntries, recordCacheMb, recordScanMaxValues };
 }
 
 /** The options' index and search settings with their defaults. */
