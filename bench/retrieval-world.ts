@@ -170,7 +170,13 @@ export async function buildWorld(files: number, peoplePerSelectivity: number): P
   // emulator's record ids and the seeded vectors are the same on every run.
   const reuse = process.env.CLEARANCE_BENCH_STORE;
   const dir = reuse ?? (await mkdtemp(join(tmpdir(), "clearance-bench-retrieval-")));
-  const store = await LanceChunkStore.open({ dir, dimensions: DIMS });
+  // CLEARANCE_BENCH_RECORD_SCAN_MAX_VALUES: the store's recordScanMaxValues (e.g. 16000000 at 1,536 dims).
+  const scanBound = process.env.CLEARANCE_BENCH_RECORD_SCAN_MAX_VALUES;
+  const store = await LanceChunkStore.open({
+    dir,
+    dimensions: DIMS,
+    ...(scanBound ? { recordScanMaxValues: Number(scanBound) } : {}),
+  });
   const reused = reuse !== undefined && (await store.count({ tenant: TENANT })) === files * CHUNKS_PER_FILE;
   // What an earlier run learnt about people and its feed position belong to another emulator.
   for (const scope of [`allow-rate:${TENANT}`, `feed:${TENANT}`])

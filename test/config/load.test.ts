@@ -99,6 +99,18 @@ describe("loadConfig", () => {
     expect(config.retrieval).toMatchObject({ k: 4, freshnessMs: 250 });
   });
 
+  it("takes store.recordScanMaxValues as a positive whole number, from text too", () => {
+    const dir = mkdtempSync(join(tmpdir(), "clearance-config-"));
+    const file = join(dir, "clearance.yaml");
+    writeFileSync(file, 'store:\n  recordScanMaxValues: "16000000"\n');
+    const config = loadConfig({ file, env: minimalEnv });
+    writeFileSync(file, "store:\n  recordScanMaxValues: 0\n");
+    const problems = problemsOf(() => loadConfig({ file, env: minimalEnv }));
+    rmSync(dir, { recursive: true, force: true });
+    expect(config.store).toMatchObject({ kind: "lancedb", recordScanMaxValues: 16_000_000 });
+    expect(problems.join("\n")).toMatch(/store\.recordScanMaxValues .*: Too small/);
+  });
+
   it("takes a store folder alone as the embedded store", () => {
     const config = loadConfig({ env: { ...minimalEnv, CLEARANCE_STORE_DIR: "/var/lib/clearance" } });
     expect(config.store).toEqual({

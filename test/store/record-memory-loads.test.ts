@@ -6,7 +6,7 @@ import { type ChunkInput, LanceChunkStore } from "../../src/store/index.js";
 import { DEFAULT_RECORD_SCAN_MAX_VALUES } from "../../src/store/lancedb/index-settings.js";
 import type { RecordMemory } from "../../src/store/lancedb/record-memory.js";
 import { makeChunk, randomUnit, seededRandom } from "./fixtures.js";
-import { chunksTableOf } from "./store-internals.js";
+import { chunksTableOf, settled } from "./store-internals.js";
 
 // What loading a list costs when the list cannot be held usefully: a list of few records with many
 // chunks each (long documents) is past the scan bound however few its ids. Such a load reads at
@@ -17,18 +17,6 @@ const D = DEFAULT_RECORD_SCAN_MAX_VALUES / 200;
 const CHUNKS_PER_RECORD = 150;
 
 const memoryOf = (store: LanceChunkStore) => (store as unknown as { memory: RecordMemory }).memory;
-
-/** Waits until no load of the store is running (loads run in the background). */
-async function settled(store: LanceChunkStore): Promise<void> {
-  await new Promise((resolve) => setImmediate(resolve));
-  await vi.waitFor(
-    () => {
-      const inflight = (store as unknown as { inflight: Set<unknown> }).inflight;
-      if (inflight.size > 0) throw new Error("still loading");
-    },
-    { timeout: 20_000, interval: 10 },
-  );
-}
 
 describe("LanceDB record memory: lists past the scan bound", () => {
   let dir: string;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { type ChunkInput, LanceChunkStore } from "../../src/store/index.js";
+import { type ChunkInput, LanceChunkStore, openChunkStore } from "../../src/store/index.js";
 import { DEFAULT_RECORD_SCAN_MAX_VALUES } from "../../src/store/lancedb/index-settings.js";
 import { RecordMemory } from "../../src/store/lancedb/record-memory.js";
 import { makeChunk, randomUnit, seededRandom, storeFolders } from "./fixtures.js";
-import { spyOnChunksTable, untilHeld } from "./store-internals.js";
+import { settled, spyOnChunksTable, untilHeld } from "./store-internals.js";
 
 const D = 8;
 const RECORDS = 40;
@@ -337,6 +337,14 @@ describe("LanceDB record memory", () => {
     const memory = new RecordMemory(1e9, DEFAULT_RECORD_SCAN_MAX_VALUES / 2);
     expect(memory.mayScan(["a", "b"])).toBe(true);
     expect(memory.mayScan(["a", "b", "c"])).toBe(false);
+    // Its own bound, above the default too: a list is not turned away before it is read.
+    const wider = new RecordMemory(
+      1e9,
+      DEFAULT_RECORD_SCAN_MAX_VALUES / 2,
+      2 * DEFAULT_RECORD_SCAN_MAX_VALUES,
+    );
+    expect(wider.mayScan(["a", "b", "c", "d"])).toBe(true);
+    expect(wider.mayScan(["a", "b", "c", "d", "e"])).toBe(false);
   });
 
   it("scans up to the bound it is opened with (recordScanMaxValues), and refuses a bound that is no positive whole number", async () => {
@@ -348,9 +356,19 @@ describe("LanceDB record memory", () => {
     const list = Array.from({ length: 10 }, (_, r) => `rec-${r}`);
     const narrow = await LanceChunkStore.open({ dir: path, dimensions: D, recordScanMaxValues: 239 });
     narrow.loadRecords("tenant-a", list);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Until the load ran: a fixed wait passes without the bound whenever loading is slower.
+    await settled(narrow);
     expect(await narrow.holdsRecords("tenant-a", list)).toBe(false);
     await narrow.close();
+    // Config-shaped settings (config.store) reach the store too.
+    const configured = (await openChunkStore(
+      { kind: "lancedb", dir: path, recordScanMaxValues: 239 },
+      D,
+    )) as LanceChunkStore;
+    configured.loadRecords("tenant-a", list);
+    await settled(configured);
+    expect(await configured.holdsRecords("tenant-a", list)).toBe(false);
+    await configured.close();
     const wide = await LanceChunkStore.open({ dir: path, dimensions: D, recordScanMaxValues: 240 });
     await held(wide, "tenant-a", list);
     await wide.close();

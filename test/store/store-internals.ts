@@ -38,3 +38,15 @@ export async function untilHeld(
     { timeout, interval: 10 },
   );
 }
+
+/** Waits until no load of the store is running (loads run in the background). */
+export async function settled(store: LanceChunkStore): Promise<void> {
+  await new Promise((resolve) => setImmediate(resolve));
+  await vi.waitFor(
+    () => {
+      const inflight = (store as unknown as { inflight: Set<unknown> }).inflight;
+      if (inflight.size > 0) throw new Error("still loading");
+    },
+    { timeout: 20_000, interval: 10 },
+  );
+}
