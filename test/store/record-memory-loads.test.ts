@@ -18,6 +18,24 @@ const CHUNKS_PER_RECORD = 150;
 
 const memoryOf = (store: LanceChunkStore) => (store as unknown as { memory: RecordMemory }).memory;
 
+/** Counts the rows each query of the store's chunks table reads (loads are queries; searches are not). */
+function countRowsRead(store: LanceChunkStore) {
+  const table = chunksTableOf(store);
+  const query = table.query.bind(table);
+  const rowsRead: number[] = [];
+  const spy = vi.spyOn(table, "query").mockImplementation(() => {
+    const built = query();
+    const toArrow = built.toArrow.bind(built);
+    built.toArrow = async () => {
+      const rows = await toArrow();
+      rowsRead.push(rows.numRows);
+      return rows;
+    };
+    return built;
+  });
+  return { rowsRead, spy };
+}
+
 describe("LanceDB record memory: lists past the scan bound", () => {
   let dir: string;
   let path: string;
@@ -53,19 +71,7 @@ describe("LanceDB record memory: lists past the scan bound", () => {
   it("reads such a list at most once per table version, and never more rows than the bound", async () => {
     // Too little room to keep it either: it used to be read whole again each time it was asked for.
     const store = await LanceChunkStore.open({ dir: path, dimensions: D, recordCacheMb: 60 });
-    const table = chunksTableOf(store);
-    const query = table.query.bind(table);
-    const rowsRead: number[] = [];
-    const spy = vi.spyOn(table, "query").mockImplementation(() => {
-      const built = query();
-      const toArrow = built.toArrow.bind(built);
-      built.toArrow = async () => {
-        const rows = await toArrow();
-        rowsRead.push(rows.numRows);
-        return rows;
-      };
-      return built;
-    });
+    const { rowsRead, spy } = countRowsRead(store);
     for (let i = 0; i < 3; i++) {
       store.loadRecords("tenant-a", recordIds);
       await settled(store);
@@ -73,6 +79,24 @@ describe("LanceDB record memory: lists past the scan bound", () => {
     spy.mockRestore();
     expect(rowsRead.length).toBe(1);
     expect(rowsRead[0]).toBeLessThanOrEqual(DEFAULT_RECORD_SCAN_MAX_VALUES / D + 1);
+    expect(memoryOf(store).size).toBe(0);
+    await store.close();
+  }, 30_000);
+
+  it("reads no more rows than half its memory holds in vectors, whatever bound it was given", async () => {
+    // 16 MB: half of it holds 2M vector values, 50 chunks at D; the bound given is far past that.
+    const store = await LanceChunkStore.open({
+      dir: path,
+      dimensions: D,
+      recordCacheMb: 16,
+      recordScanMaxValues: 1e12,
+    });
+    const { rowsRead, spy } = countRowsRead(store);
+    store.loadRecords("tenant-a", recordIds);
+    await settled(store);
+    spy.mockRestore();
+    // The whole list is 300 chunks: read whole, then refused for its size, as it was before.
+    expect(rowsRead).toEqual([51]);
     expect(memoryOf(store).size).toBe(0);
     await store.close();
   }, 30_000);

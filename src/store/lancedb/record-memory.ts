@@ -99,7 +99,7 @@ export class RecordMemory {
 
   /** Whether these records could be held and scanned at all (each has a chunk at least). */
   mayScan(recordIds: readonly string[]): boolean {
-    return recordIds.length * this.dimensions <= this.maxScannedValues;
+    return recordIds.length * this.dimensions <= this.scanValues;
   }
 
   /**
@@ -238,7 +238,14 @@ export class RecordMemory {
 
   // The most chunks one search scans (see maxScannedValues).
   private get maxChunks(): number {
-    return Math.floor(this.maxScannedValues / this.dimensions);
+    return Math.floor(this.scanValues / this.dimensions);
+  }
+
+  // The scan bound, cut to the vector values (4 bytes each) that fit in half the memory: no list
+  // past that is ever kept, and a bound set far above it would have each load read such a list
+  // whole (gigabytes) before refusing it.
+  private get scanValues(): number {
+    return Math.min(this.maxScannedValues, Math.floor(this.maxBytes / 2 / 4));
   }
 
   private put(tenant: string, pool: VectorPool, loaded: ReadonlyMap<string, HeldRecord>): void {
