@@ -12,12 +12,7 @@ import {
 import type { HashingEmbeddings } from "../../src/embeddings/index.js";
 import { PermissionAwareRetriever } from "../../src/retrieval/index.js";
 import type { LanceChunkStore } from "../../src/store/index.js";
-import {
-  embeddings as makeEmbeddings,
-  tempStore,
-  textFor,
-  upsertRecords,
-} from "../retrieval/helpers/corpus.js";
+import { storeWithRecords, textFor } from "../retrieval/helpers/corpus.js";
 import { FakeAccessControl } from "../retrieval/helpers/fake-access.js";
 
 describe("normalizeSubject", () => {
@@ -86,18 +81,14 @@ describe("the retriever", () => {
   const SYNC = "sync-drive";
 
   beforeAll(async () => {
-    ({ store, dispose } = await tempStore());
-    embeddings = makeEmbeddings();
-    await upsertRecords(
-      store,
-      embeddings,
+    ({ store, embeddings, dispose } = await storeWithRecords(
       Array.from({ length: 20 }, (_, r) => ({
         tenant: "acme",
         syncId: SYNC,
         recordId: `rec-${r}`,
         texts: [textFor(r)],
       })),
-    );
+    ));
   });
 
   afterAll(async () => {

@@ -11,7 +11,7 @@ import {
   vectorSource,
 } from "../../src/retrieval/index.js";
 import type { LanceChunkStore } from "../../src/store/index.js";
-import { embeddings as makeEmbeddings, tempStore, textFor, upsertRecords } from "./helpers/corpus.js";
+import { storeWithRecords, textFor } from "./helpers/corpus.js";
 import { FakeAccessControl } from "./helpers/fake-access.js";
 
 const SYNC = "sync-drive";
@@ -60,18 +60,14 @@ let embeddings: HashingEmbeddings;
 let dispose: () => Promise<void>;
 
 beforeAll(async () => {
-  ({ store, dispose } = await tempStore());
-  embeddings = makeEmbeddings();
-  await upsertRecords(
-    store,
-    embeddings,
+  ({ store, embeddings, dispose } = await storeWithRecords(
     Array.from({ length: RECORDS }, (_, r) => ({
       tenant: "acme",
       syncId: SYNC,
       recordId: `rec-${r}`,
       texts: [textFor(r)],
     })),
-  );
+  ));
 });
 
 afterAll(async () => {

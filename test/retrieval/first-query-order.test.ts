@@ -4,7 +4,7 @@ import type { HashingEmbeddings } from "../../src/embeddings/index.js";
 import { PermissionAwareRetriever, vectorSource } from "../../src/retrieval/index.js";
 import { RoundTrips } from "../../src/retrieval/round-trips.js";
 import type { LanceChunkStore } from "../../src/store/index.js";
-import { embeddings as makeEmbeddings, tempStore, textFor, upsertRecords } from "./helpers/corpus.js";
+import { storeWithRecords, textFor } from "./helpers/corpus.js";
 import { FakeAccessControl } from "./helpers/fake-access.js";
 
 // Which page a stranger's first query searches first: the best k × 3, or (where a check takes
@@ -27,18 +27,14 @@ let embeddings: HashingEmbeddings;
 let dispose: () => Promise<void>;
 
 beforeAll(async () => {
-  ({ store, dispose } = await tempStore());
-  embeddings = makeEmbeddings();
-  await upsertRecords(
-    store,
-    embeddings,
+  ({ store, embeddings, dispose } = await storeWithRecords(
     Array.from({ length: RECORDS }, (_, r) => ({
       tenant: "acme",
       syncId: SYNC,
       recordId: `rec-${r}`,
       texts: [0, 1, 2].map((c) => textFor(r * 3 + c)),
     })),
-  );
+  ));
 });
 
 afterAll(async () => {

@@ -112,3 +112,13 @@ export async function tempStore(
 export function embeddings(): HashingEmbeddings {
   return new HashingEmbeddings({ dimensions: DIMENSIONS });
 }
+
+/** A store in a fresh temp folder holding `records`, embedded by {@link embeddings}: a test file's world. */
+export async function storeWithRecords(
+  records: readonly RecordSpec[],
+): Promise<{ store: LanceChunkStore; embeddings: HashingEmbeddings; dispose: () => Promise<void> }> {
+  const { store, dispose } = await tempStore();
+  const embedder = embeddings();
+  await upsertRecords(store, embedder, records);
+  return { store, embeddings: embedder, dispose };
+}
