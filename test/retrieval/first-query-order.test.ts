@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AccessControl } from "../../src/access/index.js";
 import type { HashingEmbeddings } from "../../src/embeddings/index.js";
@@ -103,11 +104,11 @@ async function firstQueries(
 }
 
 /** The best k chunks of the records a person who sees 10 % (or as `sees` says) may read. */
-async function expected(sees: (r: number) => boolean = sees10): Promise<string[]> {
+async function expected(sees: (r: number) => boolean = sees10, query = QUERY): Promise<string[]> {
   const allowed = Array.from({ length: RECORDS }, (_, r) => r)
     .filter(sees)
     .map((r) => `rec-${r}`);
-  const hits = await store.search(await embeddings.embedQuery(QUERY), {
+  const hits = await store.search(await embeddings.embedQuery(query), {
     tenant: "acme",
     recordIds: allowed,
     limit: K,
@@ -184,6 +185,44 @@ describe("a stranger's first query", () => {
       expect(run.ids).toEqual(best);
     }
   });
+});
+
+describe("a stranger's first query, the larger page searched first (property)", () => {
+  it("returns exactly the best k chunks the person may read, whatever share of the records they see", async () => {
+    // Two strangers who see 10 % prime the retriever: four checks of 60 ms against searches of a
+    // few ms, so from then on the larger page goes first (the run counts how often it did).
+    const primers = ["prop-primer-1@acme.test", "prop-primer-2@acme.test"];
+    const access = accessFor(primers, 60, 10_000);
+    const retriever = new PermissionAwareRetriever({
+      store,
+      embeddings,
+      access,
+      tenant: "acme",
+      syncIds: [SYNC],
+      k: K,
+    });
+    for (const user of primers) await retriever.retrieveWithReport(QUERY, { user });
+    let strangers = 0;
+    let largeFirst = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 60 }),
+        fc.integer({ min: 0, max: 59 }),
+        fc.constantFrom("budget roadmap", "security incident", "quarterly hiring plan"),
+        async (every, offset, query) => {
+          strangers += 1;
+          const user = `prop-${strangers}@acme.test`;
+          const sees = (r: number) => r % every === offset % every;
+          for (let r = 0; r < RECORDS; r++) if (sees(r)) access.grant(user, SYNC, `rec-${r}`);
+          const { documents, report } = await retriever.retrieveWithReport(query, { user });
+          if (/searched first/.test(report.reason)) largeFirst += 1;
+          expect(documents.map((d) => d.id)).toEqual(await expected(sees, query));
+        },
+      ),
+      { numRuns: 20 },
+    );
+    expect(largeFirst).toBeGreaterThan(0);
+  }, 60_000);
 });
 
 describe("RoundTrips", () => {
