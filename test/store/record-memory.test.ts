@@ -44,11 +44,16 @@ function world(seed: number): ChunkInput[] {
 
 describe("LanceDB record memory", () => {
   const folder = storeFolders("clearance-record-memory-");
+  /** A store with its record memory on a fresh folder, and one without it on the same folder (the table's answers). */
+  const storeAndTable = async (dimensions = D) => {
+    const path = folder();
+    const store = await LanceChunkStore.open({ dir: path, dimensions });
+    const table = await LanceChunkStore.open({ dir: path, dimensions, recordCacheMb: 0 });
+    return { path, store, table };
+  };
 
   it("answers a search of held records as the table's exact search does, without searching the table", async () => {
-    const path = folder();
-    const store = await LanceChunkStore.open({ dir: path, dimensions: D });
-    const table = await LanceChunkStore.open({ dir: path, dimensions: D, recordCacheMb: 0 });
+    const { store, table } = await storeAndTable();
     await store.upsert(world(1));
     const random = seededRandom(2);
     const all = Array.from({ length: RECORDS }, (_, r) => `rec-${r}`);
@@ -84,9 +89,7 @@ describe("LanceDB record memory", () => {
   });
 
   it("answers a filter naming a record twice as the table does: each chunk once", async () => {
-    const path = folder();
-    const store = await LanceChunkStore.open({ dir: path, dimensions: D });
-    const table = await LanceChunkStore.open({ dir: path, dimensions: D, recordCacheMb: 0 });
+    const { store, table } = await storeAndTable();
     await store.upsert(world(13));
     await held(store, "tenant-a", ["rec-1", "rec-2"]);
     const options = { tenant: "tenant-a", recordIds: ["rec-1", "rec-2", "rec-1"], limit: 10 };
@@ -169,9 +172,7 @@ describe("LanceDB record memory", () => {
   });
 
   it("keeps what this store's own write did not touch; drops what it did, and answers as the table after it", async () => {
-    const path = folder();
-    const store = await LanceChunkStore.open({ dir: path, dimensions: D });
-    const table = await LanceChunkStore.open({ dir: path, dimensions: D, recordCacheMb: 0 });
+    const { store, table } = await storeAndTable();
     await store.upsert(world(13));
     const listA = ["rec-2", "rec-4", "rec-6"];
     const listB = ["rec-10", "rec-12", "rec-14"];
@@ -223,9 +224,7 @@ describe("LanceDB record memory", () => {
   });
 
   it("drops the records whose stale chunks this store deleted, and keeps the others held", async () => {
-    const path = folder();
-    const store = await LanceChunkStore.open({ dir: path, dimensions: D });
-    const table = await LanceChunkStore.open({ dir: path, dimensions: D, recordCacheMb: 0 });
+    const { store, table } = await storeAndTable();
     await store.upsert(world(15));
     const list = ["rec-0", "rec-2", "rec-4"];
     const other = ["rec-6", "rec-8"];
@@ -253,9 +252,7 @@ describe("LanceDB record memory", () => {
 
   it("does not hold a chunk whose id this store's own upsert gave to another record", async () => {
     // ChunkInput.id should be chunkId(...) of the chunk's own parts, but upsert does not check it.
-    const path = folder();
-    const store = await LanceChunkStore.open({ dir: path, dimensions: D });
-    const table = await LanceChunkStore.open({ dir: path, dimensions: D, recordCacheMb: 0 });
+    const { store, table } = await storeAndTable();
     const chunks = world(17);
     await store.upsert(chunks);
     const list = ["rec-0", "rec-2"];
