@@ -66,6 +66,7 @@ export async function raceFirstQuery(run: QueryRun, source: CandidateSource): Pr
     // Only at the retriever's own k: the larger searches measured were of its page size.
     const ownK = k === ctx.settings.k;
     const largeFirst = ownK ? ctx.roundTrips.largePageFirst() : undefined;
+    const largeFirstNote = largeFirst ? largeFirstWhy(largeFirst) : "";
     // Rounded up: initialOverFetch may be fractional, a page's limit may not.
     const top = Math.max(Math.ceil(k * ctx.settings.initialOverFetch), largeFirst ? large : 0);
     const search = async (limit: number) => {
@@ -138,7 +139,7 @@ export async function raceFirstQuery(run: QueryRun, source: CandidateSource): Pr
             : checked > top
               ? "; the first round found k in the whole first page"
               : "; the first post-filter round found k"
-        }${largeFirst ? largeFirstWhy(largeFirst) : ""}`,
+        }${largeFirstNote}`,
       };
     }
     lists ??= await listed;
@@ -164,7 +165,7 @@ export async function raceFirstQuery(run: QueryRun, source: CandidateSource): Pr
       lists.value,
       fetched,
       limit,
-      `the first round found ${found.length} of ${k}${largeFirst ? largeFirstWhy(largeFirst) : ""}`,
+      `the first round found ${found.length} of ${k}${largeFirstNote}`,
     );
   } finally {
     for (const stop of unlink) stop();

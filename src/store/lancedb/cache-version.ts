@@ -30,9 +30,9 @@ export class CacheVersion {
 
   /**
    * A write that says what it touched made `version` (this store's own, or one logged by another).
-   * True when it follows the one answered for, which it
-   * becomes: only what that write touched changed (the caller drops it). Otherwise nothing moves,
-   * and the next read learns the version and empties the contents.
+   * True when it follows the one answered for, which it becomes: only what that write touched
+   * changed (the caller drops it). Otherwise nothing moves, and the next read learns the version
+   * and empties the contents.
    */
   followWrite(version: number): boolean {
     if (this.current === undefined || version !== this.current + 1) return false;

@@ -15,8 +15,9 @@ type ArrowRuntime = Pick<typeof import("./lance-runtime.js"), "makeArrowTable" |
 const IDS_PER_STATEMENT = 5_000;
 
 /**
- * The store's writes to its chunks table, each telling the chunk cache and the record memory which
- * records it changed, so that they keep what it did not touch (see {@link ChunkWrites.write}).
+ * The store's writes to its chunks table, each telling the change log which records it changed, so
+ * that the caches (this store's and the other stores' on the folder) keep what it did not touch
+ * (see {@link ChunkWrites.write}).
  */
 export class ChunkWrites {
   constructor(
