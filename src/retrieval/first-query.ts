@@ -67,8 +67,12 @@ export async function raceFirstQuery(run: QueryRun, source: CandidateSource): Pr
     const ownK = k === ctx.settings.k;
     const largeFirst = ownK ? ctx.roundTrips.largePageFirst() : undefined;
     const largeFirstNote = largeFirst ? largeFirstWhy(largeFirst) : "";
-    // Rounded up: initialOverFetch may be fractional, a page's limit may not.
-    const top = Math.max(Math.ceil(k * ctx.settings.initialOverFetch), largeFirst ? large : 0);
+    // Rounded up: initialOverFetch may be fractional, a page's limit may not. Capped as the larger
+    // page is: initialOverFetch has no upper bound, and k × 20 of a k of 1,000 failed every query.
+    const top = Math.min(
+      MAX_PAGE,
+      Math.max(Math.ceil(k * ctx.settings.initialOverFetch), largeFirst ? large : 0),
+    );
     const search = async (limit: number) => {
       const started = preciseNow();
       // Only the candidates asked for: a custom source may hand back more, and a candidate kept

@@ -153,6 +153,13 @@ describe("a stranger's first query", () => {
     expect(runs[2]!.ids).toHaveLength(700);
   });
 
+  it("caps the best k × initialOverFetch at a page the store serves, whatever initialOverFetch", async () => {
+    // k × 20 would be 14,000, past the store's 10,000: every stranger's first query failed.
+    const [run] = await firstQueries(["all-2@acme.test"], 0, { k: 700, initialOverFetch: 20 });
+    expect(run!.limits).toEqual([5_000]);
+    expect(run!.ids).toHaveLength(700);
+  });
+
   it("asked for another k than the retriever's, keeps the best k × 3 first (the larger searches timed were of its own k)", async () => {
     const people = ["slow-8@acme.test", "slow-9@acme.test", "slow-10@acme.test", "slow-11@acme.test"];
     const runs = await firstQueries(people, 150, {
