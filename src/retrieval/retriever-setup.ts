@@ -38,8 +38,11 @@ export function buildShared(fields: PermissionAwareRetrieverFields): RetrieverSh
   }
   const fetchK = fields.mmr?.fetchK ?? 20;
   const lambda = fields.mmr?.lambda ?? 0.5;
-  if (!(Number.isInteger(fetchK) && fetchK > 0) || !(lambda >= 0 && lambda <= 1)) {
-    throw new RetrievalConfigError("mmr.fetchK must be a positive integer and mmr.lambda within [0, 1]");
+  // fetchK is the k of the enforced search: past k's own bound of 1,000 its pages outgrow the store's.
+  if (!(Number.isInteger(fetchK) && fetchK > 0 && fetchK <= 1_000) || !(lambda >= 0 && lambda <= 1)) {
+    throw new RetrievalConfigError(
+      `mmr.fetchK must be an integer from 1 to 1000 (got ${fetchK}) and mmr.lambda within [0, 1] (got ${lambda})`,
+    );
   }
   const syncIds = fields.syncIds;
   return {

@@ -100,6 +100,14 @@ describe("LangChain integration", () => {
 });
 
 describe("MMR", () => {
+  it("refuses an mmr.fetchK past k's own bound, saying what it takes", () => {
+    // fetchK is the enforced search's k: 20,000 made a pre-filter page of 20,000, past the store's 10,000.
+    expect(() => make({ searchType: "mmr", mmr: { fetchK: 20_000 } })).toThrow(
+      /mmr\.fetchK must be an integer from 1 to 1000 \(got 20000\)/,
+    );
+    expect(() => make({ searchType: "mmr", mmr: { fetchK: 1_000 } })).not.toThrow();
+  });
+
   it("diversifies among allowed candidates only", async () => {
     const plain = await make({ k: 6 }).retrieveWithReport("budget roadmap hiring", { user: USER });
     const mmr = await make({ k: 6, searchType: "mmr", mmr: { fetchK: 30, lambda: 0.3 } }).retrieveWithReport(
