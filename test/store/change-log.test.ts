@@ -152,12 +152,15 @@ describe("LanceDB stores on one folder follow each other's logged writes", () =>
 });
 
 describe("ChunkChangeLog.follow", () => {
+  /** One chunks table that stays. */
+  const table = { opened: "table-1", current: async () => "table-1" };
+
   /** The log's state in memory, its reads held until `release()`. */
   function gatedState(entries: Record<number, string[]>) {
     const values = new Map(
       Object.entries(entries).map(([v, ids]) => [
         String(Number(v) % 256),
-        JSON.stringify({ version: Number(v), tenants: { "tenant-a": ids } }),
+        JSON.stringify({ version: Number(v), table: "table-1", tenants: { "tenant-a": ids } }),
       ]),
     );
     let release!: () => void;
@@ -182,7 +185,7 @@ describe("ChunkChangeLog.follow", () => {
     const ahead = new ChunkCache(10);
     ahead.seen(11);
     const cache = new ChunkCache(10);
-    const log = new ChunkChangeLog(state, [ahead, cache]);
+    const log = new ChunkChangeLog(state, [ahead, cache], table);
     const following = log.follow(12);
     const { vector: _, ...chunk } = makeChunk({ tenant: "tenant-a", recordId: "rec-1", vector: [1] });
     cache.seen(9);
@@ -196,14 +199,16 @@ describe("ChunkChangeLog.follow", () => {
 
   it("does not take a slot's entry of another version (the ring wrapped) for the one asked", async () => {
     // Slot 12 still holds version 268's entry (12 + 256): version 12 itself was never logged.
-    const values = new Map([["12", JSON.stringify({ version: 268, tenants: { "tenant-a": ["rec-2"] } })]]);
+    const values = new Map([
+      ["12", JSON.stringify({ version: 268, table: "table-1", tenants: { "tenant-a": ["rec-2"] } })],
+    ]);
     const state = {
       getState: async (_s: string, key: string) => values.get(key),
       putState: async () => undefined,
     };
     const cache = new ChunkCache(10);
     cache.seen(11);
-    await new ChunkChangeLog(state, [cache]).follow(12);
+    await new ChunkChangeLog(state, [cache], table).follow(12);
     expect(cache.answersFor).toBe(11);
   });
 });

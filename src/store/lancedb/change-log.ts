@@ -3,7 +3,9 @@
 // process (`clearance ingest` beside `serve`, a second replica taking the webhooks) writing one
 // tenant's records makes the chunk cache and the record memory drop those records, where it used
 // to empty both for every tenant. A version with no entry (a compaction, a writer that stopped
-// between its write and its entry, a version older than the ring) still empties them.
+// between its write and its entry, a version older than the ring) still empties them. Every entry
+// names the chunks table it was written for (table-id.ts): one of a table since recreated, whose
+// versions started again at 1, is no entry.
 import { z } from "zod";
 import type { ChunkStore } from "../types.js";
 import type { TouchedRecords } from "./cache-version.js";
@@ -14,6 +16,14 @@ export interface ChangeFollower {
   readonly answersFor: number | undefined;
   /** The write that made `version` touched these records (moves it on only from `version - 1`). */
   wrote(version: number, touched: TouchedRecords): void;
+  /** Drops everything and answers for no version. */
+  clear(): void;
+}
+
+/** The chunks table's id as the store opened it, and a way to read it as it is now (table-id.ts). */
+export interface ChunksTableId {
+  readonly opened: string | undefined;
+  current(): Promise<string | undefined>;
 }
 
 const SCOPE = "clearance:chunk-changes";
@@ -31,6 +41,8 @@ const MAX_FOLLOWED = 16;
  */
 const EntrySchema = z.strictObject({
   version: z.number().int().nonnegative(),
+  /** The chunks table written to (table-id.ts). */
+  table: z.string(),
   /** Per tenant, its touched record ids or "all"; null when the write could not say. */
   tenants: z.record(z.string(), z.union([z.literal("all"), z.array(z.string())])).nullable(),
 });
@@ -51,9 +63,17 @@ export class ChunkChangeLog {
   constructor(
     private readonly state: Pick<ChunkStore, "getState" | "putState">,
     private readonly followers: readonly ChangeFollower[],
-  ) {}
+    private readonly chunksTable: ChunksTableId,
+  ) {
+    this.tableId = chunksTable.opened;
+  }
+
+  // The chunks table this store's caches were filled from, as far as it knows: its entries name
+  // it, and it follows only entries naming it. Learnt again at a catch-up that finds another.
+  private tableId: string | undefined;
 
   // Entries read, by version (an entry never changes once written): a query's reads share them.
+  // Only of the table `tableId` names: forgotten when it changes.
   private readonly remembered = new Map<number, TouchedRecords>();
 
   /**
@@ -66,7 +86,9 @@ export class ChunkChangeLog {
   }
 
   private async record(version: number, touched: TouchedRecords | undefined): Promise<void> {
-    const entry: Entry = { version, tenants: touched && loggable(touched) ? toJson(touched) : null };
+    // Without a table id no reader could tell which table it is of: logged as unknown.
+    const known = touched && this.tableId !== undefined && loggable(touched);
+    const entry: Entry = { version, table: this.tableId ?? "", tenants: known ? toJson(touched) : null };
     // A lost entry costs readers an emptied cache, never a stale one: not worth failing the write.
     await this.state.putState(SCOPE, slotOf(version), JSON.stringify(entry)).catch(() => undefined);
   }
@@ -84,8 +106,23 @@ export class ChunkChangeLog {
     const from = Math.min(...behind);
     if (version - from > MAX_FOLLOWED) return;
     const versions = Array.from({ length: version - from }, (_, i) => from + 1 + i);
-    const entries = await Promise.all(versions.map((v) => this.read(v))).catch(() => undefined);
-    if (!entries || entries.some((entry) => entry === undefined)) return;
+    const table = this.tableId;
+    if (table === undefined) return;
+    // The table's id is read again here, not per query: a catch-up is when another store wrote,
+    // and a table recreated under this process (by another one) must not have its versions
+    // followed by the removed table's entries, nor its caches answer for them.
+    const read = await Promise.all([
+      this.chunksTable.current(),
+      Promise.all(versions.map((v) => this.read(v, table))),
+    ]).catch(() => undefined);
+    if (!read) return;
+    const [current, entries] = read;
+    if (current !== table) {
+      this.tableChanged(current);
+      return;
+    }
+    // A catch-up that settled first found the table recreated: these entries are of the removed one.
+    if (entries.some((entry) => entry === undefined) || this.tableId !== table) return;
     const touchedAt = new Map(versions.map((v, i) => [v, entries[i]!]));
     for (const follower of this.followers) {
       // wrote() moves a follower only from the version right before; one that moved meanwhile
@@ -100,10 +137,25 @@ export class ChunkChangeLog {
     }
   }
 
-  /** The records the write that made `version` touched; undefined when not logged or not known. */
-  private async read(version: number): Promise<TouchedRecords | undefined> {
+  /**
+   * The chunks table was recreated since this store learnt its id: what the caches hold may be of
+   * the removed table, at any version (the new one's may reach theirs), so they empty.
+   */
+  private tableChanged(current: string | undefined): void {
+    // Another catch-up saw it first.
+    if (current === this.tableId) return;
+    this.tableId = current;
+    this.remembered.clear();
+    for (const follower of this.followers) follower.clear();
+  }
+
+  /**
+   * The records the write to `table` that made `version` touched; undefined when not logged, not
+   * known, or written for another table.
+   */
+  private async read(version: number, table: string): Promise<TouchedRecords | undefined> {
     const known = this.remembered.get(version);
-    if (known) return known;
+    if (known && this.tableId === table) return known;
     const value = await this.state.getState(SCOPE, slotOf(version));
     if (value === undefined) return undefined;
     let json: unknown;
@@ -113,14 +165,16 @@ export class ChunkChangeLog {
       return undefined;
     }
     const entry = EntrySchema.safeParse(json);
-    if (!entry.success || entry.data.version !== version || entry.data.tenants === null) return undefined;
+    if (!entry.success || entry.data.version !== version || entry.data.table !== table) return undefined;
+    if (entry.data.tenants === null) return undefined;
     const touched: TouchedRecords = new Map(
       Object.entries(entry.data.tenants).map(([tenant, ids]) => [
         tenant,
         ids === "all" ? "all" : new Set(ids),
       ]),
     );
-    this.remembered.set(version, touched);
+    // Not kept when the table changed while it was read: the map holds the current table's only.
+    if (this.tableId === table) this.remembered.set(version, touched);
     if (this.remembered.size > REMEMBERED) this.remembered.delete(this.remembered.keys().next().value!);
     return touched;
   }

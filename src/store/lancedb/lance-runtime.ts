@@ -3,5 +3,6 @@
 // ~300 ms and Arrow's tslib helpers land on globalThis), and apps on Qdrant need not install them.
 export { makeArrowTable } from "@lancedb/lancedb";
 export { chunksSchema } from "./schema.js";
+export { tableIdOf } from "./table-id.js";
 export { openTables } from "./tables.js";
 export { maintainIndexes, tuneAnnQuery } from "./vector-index.js";

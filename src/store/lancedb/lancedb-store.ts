@@ -80,7 +80,10 @@ export class LanceChunkStore implements ChunkStore {
     this.chunkCache = new ChunkCache(caches.chunkCacheEntries);
     this.memory = new RecordMemory(caches.recordCacheMb * 1_000_000, dimensions, caches.recordScanMaxValues);
     this.small = new SmallTables(tables, this.calls);
-    this.changes = new ChunkChangeLog(this, [this.chunkCache, this.memory]);
+    this.changes = new ChunkChangeLog(this, [this.chunkCache, this.memory], {
+      opened: tables.chunksId,
+      current: () => this.calls.read("read the table id", () => lance.tableIdOf(this.chunks)),
+    });
     this.held = new HeldRecords(this.chunks, this.memory, this.calls, () => this.learnVersion());
     this.writes = new ChunkWrites(lance, this.chunks, dimensions, this.calls, this.changes);
   }

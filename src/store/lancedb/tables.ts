@@ -4,6 +4,7 @@ import { FixedSizeList, type Schema } from "apache-arrow";
 import { StoreError } from "../errors.js";
 import { TABLES } from "./columns.js";
 import { chunksSchema, leasesSchema, recordsSchema, stateSchema, syncStateSchema } from "./schema.js";
+import { ensureTableId, withTableId } from "./table-id.js";
 
 // Opening a new folder while another process creates it takes a few tries at most.
 const OPEN_ATTEMPTS = 10;
@@ -12,6 +13,8 @@ const OPEN_ATTEMPTS = 10;
 export interface LanceTables {
   db: Connection;
   chunks: Table;
+  /** The chunks table's id when opened (table-id.ts); undefined when it has none. */
+  chunksId: string | undefined;
   records: Table;
   syncState: Table;
   leases: Table;
@@ -38,11 +41,12 @@ export async function openTables(
       cause,
     });
   }
-  const chunks = await openOrCreate(db, uri, TABLES.chunks, chunksSchema(dimensions));
+  const chunks = await openOrCreate(db, uri, TABLES.chunks, withTableId(chunksSchema(dimensions)));
   await checkDimensions(chunks, dimensions, uri);
   const tables: LanceTables = {
     db,
     chunks,
+    chunksId: await ensureTableId(chunks),
     records: await openOrCreate(db, uri, TABLES.records, recordsSchema),
     syncState: await openOrCreate(db, uri, TABLES.syncState, syncStateSchema),
     leases: await openOrCreate(db, uri, TABLES.leases, leasesSchema),

@@ -1,0 +1,48 @@
+// Which chunks table a change-log entry (change-log.ts) was written for. Entries are kept in the
+// state table by table version, and the chunks table can be recreated under a surviving state
+// table (its folder removed to re-ingest: it starts again at version 1), so a version alone may
+// name a write to the table that was removed. The id lives in the chunks table's own schema (the
+// `id` column's metadata), written in the same commit that creates the table, so no process can
+// see the new table with the old id; it survives every write and compaction (measured on 0.31).
+import { randomUUID } from "node:crypto";
+import type { Table } from "@lancedb/lancedb";
+import { Field, Schema } from "apache-arrow";
+
+const TABLE_ID = "clearance:table-id";
+
+/** The chunks schema with a new table id, for the table's creation. */
+export function withTableId(schema: Schema): Schema {
+  const fields = schema.fields.map((field) =>
+    field.name === "id"
+      ? new Field(
+          field.name,
+          field.type,
+          field.nullable,
+          new Map([...field.metadata, [TABLE_ID, randomUUID()]]),
+        )
+      : field,
+  );
+  return new Schema(fields, schema.metadata);
+}
+
+/** The id of the table as it is now (it changes only when the table is recreated); undefined when it has none. */
+export async function tableIdOf(table: Table): Promise<string | undefined> {
+  const field = (await table.schema()).fields.find((f) => f.name === "id");
+  return field?.metadata.get(TABLE_ID) || undefined;
+}
+
+/**
+ * The table's id, given one first when it has none (a table created before ids: a metadata-only
+ * commit). When that fails (a read-only folder) it stays without one, and this store neither
+ * follows the change log nor writes followable entries: its caches empty at every change, as they
+ * did before the log. Two stores giving an id at once: the later commit wins, and the other store
+ * learns it at its next catch-up.
+ */
+export async function ensureTableId(table: Table): Promise<string | undefined> {
+  const id = await tableIdOf(table);
+  if (id) return id;
+  await table
+    .updateFieldMetadata([{ path: "id", metadata: { [TABLE_ID]: randomUUID() } }])
+    .catch(() => undefined);
+  return tableIdOf(table);
+}
