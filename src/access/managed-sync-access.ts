@@ -177,6 +177,10 @@ export class ManagedSyncAccessControl implements AccessControl {
       if ((context?.expectedRecords ?? 0) > this.#plainListCap) {
         return { ...(await this.#collectStream(syncId, query, signal)), calls: 1 };
       }
+      if (context?.unknownSize && context.streamUpTo !== undefined) {
+        const streamed = await this.#collectStream(syncId, query, signal, context.streamUpTo);
+        return streamed.complete ? { ...streamed, calls: 1 } : { ...streamed, partial: true, calls: 1 };
+      }
       const first = await this.#permissions.listObjects(syncId, query, signal ? { signal } : {});
       // The client already returns bare record ids (no `file:` prefix) from both list endpoints.
       if (!first.truncated) return { recordIds: [...new Set(first.objects)], complete: true, calls: 1 };
@@ -193,16 +197,18 @@ export class ManagedSyncAccessControl implements AccessControl {
     }
   }
 
-  /** Every id of the streamed endpoint, cut (and incomplete) past `maxListSize`. */
+  /** Every id of the streamed endpoint, cut (and incomplete) past `maxListSize` or `upTo`. */
   async #collectStream(
     syncId: string,
     query: { user: string; role: Relation; objectType: "file" },
     signal: AbortSignal | undefined,
+    upTo = this.#maxListSize,
   ): Promise<{ recordIds: string[]; complete: boolean }> {
+    const most = Math.min(upTo, this.#maxListSize);
     const ids = new Set<string>();
     for await (const batch of this.#streamListObjects(syncId, query, signal)) {
       for (const object of batch) {
-        if (ids.size >= this.#maxListSize) return { recordIds: [...ids], complete: false };
+        if (ids.size >= most) return { recordIds: [...ids], complete: false };
         ids.add(object);
       }
     }

@@ -57,6 +57,12 @@ export interface AccessContext {
    * false`) instead of fetching the rest. The caller fetches the whole list when it needs it.
    */
   unknownSize?: boolean;
+  /**
+   * With `unknownSize`: the probe may stream the list and stop past this many ids (`partial` then),
+   * where a round trip costs more than reading a few thousand ids (a distant Permissions API): a
+   * person who sees a few thousand records then gets their whole list in the probe's one round trip.
+   */
+  streamUpTo?: number;
 }
 
 /** How records of a sync without a Permissions API (CRM, ticketing) are allowed; see `RecordPolicyAccess`. */

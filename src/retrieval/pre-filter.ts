@@ -44,7 +44,7 @@ export interface AllowLists {
 export async function loadAllowLists(
   run: QueryRun,
   signal = run.signal,
-  options: { stranger?: boolean; atLeast?: ReadonlyMap<string, number> } = {},
+  options: { stranger?: boolean; streamUpTo?: number; atLeast?: ReadonlyMap<string, number> } = {},
 ): Promise<AllowLists> {
   const { ctx, subject, tally } = run;
   const relation = ctx.settings.relation;
@@ -54,7 +54,10 @@ export async function loadAllowLists(
   const hint = (syncId: string): AccessContext | undefined => {
     const known = lastSizes?.[syncId] ?? options.atLeast?.get(syncId);
     if (known !== undefined) return { expectedRecords: known };
-    return options.stranger ? { unknownSize: true } : undefined;
+    if (!options.stranger) return undefined;
+    return options.streamUpTo === undefined
+      ? { unknownSize: true }
+      : { unknownSize: true, streamUpTo: options.streamUpTo };
   };
   const results = await Promise.all(
     syncIds.map((syncId) => {

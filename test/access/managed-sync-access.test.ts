@@ -341,6 +341,34 @@ describe("ManagedSyncAccessControl.listObjects", () => {
     ]);
   });
 
+  it("streams a stranger's probe when asked (streamUpTo): a list within it whole in one call, past it cut there", async () => {
+    const ids = Array.from({ length: 2_500 }, (_, i) => `d${i}`);
+    grant("drive", "ana@x.test", ids);
+    fake.distinct.clear();
+    const whole = await access().listObjects("ana@x.test", "can_read", "drive", undefined, {
+      unknownSize: true,
+      streamUpTo: 5_000,
+    });
+    // Past the plain endpoint's cap of 1,000, yet whole: the streamed endpoint alone, once.
+    expect(whole).toMatchObject({ complete: true, calls: 1 });
+    expect(whole.partial).toBeUndefined();
+    expect(new Set(whole.recordIds)).toEqual(new Set(ids));
+    expect(sent((r) => r.includes("list-objects"))).toEqual([
+      "POST /api/permissions/drive/streamed-list-objects",
+    ]);
+    fake.distinct.clear();
+    const cut = await access().listObjects("ana@x.test", "can_read", "drive", undefined, {
+      unknownSize: true,
+      streamUpTo: 600,
+    });
+    expect(cut).toMatchObject({ complete: false, partial: true, calls: 1 });
+    expect(cut.recordIds).toHaveLength(600);
+    for (const id of cut.recordIds) expect(ids).toContain(id);
+    expect(sent((r) => r.includes("list-objects"))).toEqual([
+      "POST /api/permissions/drive/streamed-list-objects",
+    ]);
+  });
+
   it("streams one id at a time from a client without batches", async () => {
     const ids = Array.from({ length: 1_500 }, (_, i) => `d${i}`);
     grant("drive", "ana@x.test", ids);

@@ -19,6 +19,8 @@ const sees10 = (r: number) => r % 10 === 3;
 /** 16 records (48 of 1,200 chunks): past the probe's cap, yet fewer than k in the page of k × 15. */
 const sees4 = (r: number) => r % 25 === 3;
 const seesAll = () => true;
+/** Where a stranger's streamed probe stops here (the retriever asks for up to 5,000 ids). */
+const STREAM_CUT = 100;
 /** Who sees what: a name starting with "few" sees 4 %, "all" everything, anyone else 10 %. */
 const seesOf = (person: string) =>
   person.startsWith("few") ? sees4 : person.startsWith("all") ? seesAll : sees10;
@@ -58,8 +60,10 @@ function accessFor(people: readonly string[], checkDelayMs: number, batchSize: n
   const list = access.listObjects.bind(access);
   const capped: AccessControl["listObjects"] = async (subject, relation, syncId, _signal, context) => {
     const answer = await list(subject, relation, syncId);
-    if (!context?.unknownSize || answer.recordIds.length <= 10) return answer;
-    return { ...answer, recordIds: answer.recordIds.slice(0, 10), complete: false, partial: true };
+    // A streamed probe (where checks are slow) is cut at 100 ids here: only "all" readers pass it.
+    const cap = context?.streamUpTo === undefined ? 10 : Math.min(context.streamUpTo, STREAM_CUT);
+    if (!context?.unknownSize || answer.recordIds.length <= cap) return answer;
+    return { ...answer, recordIds: answer.recordIds.slice(0, cap), complete: false, partial: true };
   };
   access.listObjects = capped;
   return access;
@@ -73,6 +77,7 @@ async function firstQueries(
     k?: number;
     callK?: (person: string) => number | undefined;
     initialOverFetch?: number;
+    maxFilterRecordIds?: number;
     batchSize?: number;
   } = {},
 ) {
@@ -86,6 +91,7 @@ async function firstQueries(
     syncIds: [SYNC],
     k: options.k ?? K,
     ...(options.initialOverFetch ? { initialOverFetch: options.initialOverFetch } : {}),
+    ...(options.maxFilterRecordIds ? { maxFilterRecordIds: options.maxFilterRecordIds } : {}),
   });
   const inner = vectorSource(store, "acme", await embeddings.embedQuery(QUERY));
   const runs = [];
@@ -118,7 +124,8 @@ async function expected(sees: (r: number) => boolean = sees10, query = QUERY): P
 
 describe("a stranger's first query", () => {
   it("where a check takes longer than the larger search, searches the page of k × 15 first and checks it in one request", async () => {
-    const people = ["slow-1@acme.test", "slow-2@acme.test", "slow-3@acme.test"];
+    // The third sees everything: their streamed probe is cut, so the page's one check decides.
+    const people = ["slow-1@acme.test", "slow-2@acme.test", "all-3@acme.test"];
     const [first, second, third] = await firstQueries(people, 150);
     const best = await expected();
     // Nothing measured yet, then too few checks: the best k × 3 first, then the larger page.
@@ -129,7 +136,30 @@ describe("a stranger's first query", () => {
     expect(third!.report.permissionCalls).toBe(2); // the probe and one check
     expect(third!.report.strategy).toBe("race→post");
     expect(third!.report.reason).toMatch(/page of k × 15 searched first: a check takes \d+ ms here/);
-    for (const run of [first, second, third]) expect(run!.ids).toEqual(best);
+    for (const run of [first, second]) expect(run!.ids).toEqual(best);
+    expect(third!.ids).toEqual(await expected(seesAll));
+  });
+
+  it("where a check takes longer, a whole list streamed in the probe's round trip sifts the larger page: no check", async () => {
+    // 40 records, past a record-id filter of 20: the list sifts the page rather than filter a search.
+    const people = ["slow-12@acme.test", "slow-13@acme.test", "slow-14@acme.test"];
+    const [, , third] = await firstQueries(people, 150, { maxFilterRecordIds: 20 });
+    expect(third!.limits).toEqual([K * 15]);
+    expect(third!.report.permissionCalls).toBe(1); // the streamed list alone: the check was cancelled
+    expect(third!.report.strategy).toBe("race→pre");
+    expect(third!.report.reason).toMatch(/allow lists arrived first \(its page of k × 15 searched first/);
+    expect(third!.report.reason).toMatch(/sifted the first page/);
+    expect(third!.ids).toEqual(await expected());
+  });
+
+  it("where a check takes longer, a small list streamed in the probe's round trip filters the search, as ever", async () => {
+    const people = ["slow-15@acme.test", "slow-16@acme.test", "slow-17@acme.test"];
+    const [, , third] = await firstQueries(people, 150);
+    // The page of k × 15 was asked for first; the list of 40 came back before it and filtered a search of k.
+    expect(third!.limits).toEqual([K * 15, 10]);
+    expect(third!.report.permissionCalls).toBe(1);
+    expect(third!.report.strategy).toBe("race→pre");
+    expect(third!.ids).toEqual(await expected());
   });
 
   it("searched first, a larger page that holds fewer than k is not searched again: the lists decide", async () => {
@@ -165,7 +195,8 @@ describe("a stranger's first query", () => {
     const runs = await firstQueries(people, 150, {
       callK: (person) => (person === people[3] ? 7 : undefined),
     });
-    expect(runs[2]!.limits).toEqual([K * 15]);
+    // The third's small list, streamed, came back first and filtered a search: the page of k × 15 was first all the same.
+    expect(runs[2]!.limits[0]).toBe(K * 15);
     expect(runs[3]!.limits).toEqual([7 * 3, 7 * 15]);
   });
 
