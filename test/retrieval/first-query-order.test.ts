@@ -228,7 +228,9 @@ describe("a stranger's first query", () => {
 describe("a stranger's first query, the larger page searched first (property)", () => {
   it("returns exactly the best k chunks the person may read, whatever share of the records they see", async () => {
     // Two strangers who see 10 % prime the retriever: four checks of 60 ms against searches of a
-    // few ms, so from then on the larger page goes first (the run counts how often it did).
+    // few ms, so from then on the larger page goes first (the run counts how often it did). Its
+    // streamed list then decides three ways: up to 20 records it filters a search, from 21 to
+    // 100 it sifts the page (past a record-id filter of 20), past 100 it is cut and the page checked.
     const primers = ["prop-primer-1@acme.test", "prop-primer-2@acme.test"];
     const access = accessFor(primers, 60, 10_000);
     const retriever = new PermissionAwareRetriever({
@@ -238,10 +240,12 @@ describe("a stranger's first query, the larger page searched first (property)", 
       tenant: "acme",
       syncIds: [SYNC],
       k: K,
+      maxFilterRecordIds: 20,
     });
     for (const user of primers) await retriever.retrieveWithReport(QUERY, { user });
     let strangers = 0;
     let largeFirst = 0;
+    let sifted = 0;
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 1, max: 60 }),
@@ -254,12 +258,14 @@ describe("a stranger's first query, the larger page searched first (property)", 
           for (let r = 0; r < RECORDS; r++) if (sees(r)) access.grant(user, SYNC, `rec-${r}`);
           const { documents, report } = await retriever.retrieveWithReport(query, { user });
           if (/searched first/.test(report.reason)) largeFirst += 1;
+          if (/searched first.*sifted the first page/.test(report.reason)) sifted += 1;
           expect(documents.map((d) => d.id)).toEqual(await expected(sees, query));
         },
       ),
       { numRuns: 20 },
     );
     expect(largeFirst).toBeGreaterThan(0);
+    expect(sifted).toBeGreaterThan(0);
   }, 60_000);
 });
 
