@@ -1,9 +1,11 @@
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
+import { connect } from "@lancedb/lancedb";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { type ChunkInput, LanceChunkStore } from "../../src/store/index.js";
+import { ensureTableId, tableIdOf } from "../../src/store/lancedb/table-id.js";
 import { makeChunk, randomUnit, seededRandom, storeFolders } from "./fixtures.js";
-import { chunksTableOf, spyOnChunksTable } from "./store-internals.js";
+import { chunksTableOf, spyOnChunksTable, untilHeld } from "./store-internals.js";
 
 // The chunks table removed to re-ingest (its folder deleted) while the state table, and with it
 // the change log, stays: the new table counts its versions from 1 again, and the removed table's
@@ -108,5 +110,53 @@ describe("LanceDB stores on a folder whose chunks table was recreated", () => {
     reads.restore();
     expect(await nameOf(reader, "rec-6")).toBe("renamed.pdf");
     for (const store of [reader, peer]) await store.close();
+  });
+
+  it("empties the record memory too when only the chunk cache was behind the recreated table", async () => {
+    const path = folder();
+    const reader = await LanceChunkStore.open({ dir: path, dimensions: D, recordCacheMb: 8 });
+    const old = await open(path);
+    await old.upsert(world());
+    // The reader's chunk cache answers for the old table's version 2.
+    expect(await nameOf(reader, "rec-5")).toBe("rec-5.pdf");
+    // An unlogged write (version 3) leaves it there; the record memory then loads rec-5 at 3.
+    vi.spyOn(old, "putState").mockRejectedValueOnce(new Error("stopped before logging"));
+    await old.updateRecordMetadata("tenant-a", "sync-1", "rec-19", { name: "old.pdf" });
+    reader.loadRecords("tenant-a", ["rec-5"]);
+    await untilHeld(reader, "tenant-a", ["rec-5"]);
+    await old.close();
+    await rm(join(path, "chunks.lance"), { recursive: true });
+
+    // The new table reaches version 3 too: only the chunk cache is behind it.
+    const peer = await open(path);
+    await peer.upsert(world());
+    await peer.updateRecordMetadata("tenant-a", "sync-1", "rec-5", { name: "renamed.pdf" });
+    expect(await chunksTableOf(peer).version()).toBe(3);
+    const [found] = await reader.search(world()[5]!.vector, {
+      tenant: "tenant-a",
+      recordIds: ["rec-5"],
+      limit: 1,
+    });
+    expect(found?.chunk.metadata.name).toBe("renamed.pdf");
+    for (const store of [reader, peer]) await store.close();
+  });
+
+  it("gives a table created before ids one id, whichever store opening it at once commits last", async () => {
+    const path = folder();
+    const old = await open(path);
+    await old.upsert(world());
+    await chunksTableOf(old).updateFieldMetadata([{ path: "id", metadata: { "clearance:table-id": null } }]);
+    await old.close();
+
+    // Two processes opening it: both read it without an id, then each gives it one, in turn.
+    const dbs = await Promise.all([path, path].map((dir) => connect(dir, { readConsistencyInterval: 0 })));
+    const [first, second] = await Promise.all(dbs.map((db) => db.openTable("chunks")));
+    const unmarked = await second!.schema();
+    const id = await ensureTableId(first!);
+    vi.spyOn(second!, "schema").mockResolvedValueOnce(unmarked);
+    expect(await ensureTableId(second!)).toBe(id);
+    expect(await tableIdOf(first!)).toBe(id);
+    for (const table of [first!, second!]) table.close();
+    for (const db of dbs) db.close();
   });
 });
