@@ -76,7 +76,7 @@ export async function raceFirstQuery(run: QueryRun, source: CandidateSource): Pr
     // Where a check takes longer than the larger search, the larger page goes first (RoundTrips).
     // Only at the retriever's own k: the larger searches measured were of its page size.
     const ownK = k === ctx.settings.k;
-    const largeFirst = ownK ? ctx.roundTrips.largePageFirst() : undefined;
+    const largeFirst = ownK ? ctx.roundTrips.largePageFirst(large) : undefined;
     // There, the probe streams the list up to a few thousand ids: one who sees a few thousand
     // records gets it whole in the probe's round trip, and it sifts the page without its check.
     const streamUpTo = largeFirst ? STREAMED_PROBE_IDS : undefined;
@@ -98,7 +98,7 @@ export async function raceFirstQuery(run: QueryRun, source: CandidateSource): Pr
       // Only the candidates asked for: a custom source may hand back more, and a candidate kept
       // past `top` unchecked would be taken for checked when the larger page is de-duplicated.
       const hits = (await source({ limit, offset: 0, signal: round.signal })).slice(0, limit);
-      if (ownK && limit === large) ctx.roundTrips.searchedLargePage(preciseNow() - started);
+      if (ownK && limit === large) ctx.roundTrips.searchedLargePage(preciseNow() - started, large);
       tally.candidatesScanned += hits.length;
       return hits;
     };

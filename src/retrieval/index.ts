@@ -26,5 +26,6 @@ export {
   type RetrievalResult,
   type RetrieveOptions,
 } from "./retriever.js";
+export { RoundTrips } from "./round-trips.js";
 export { SubjectConflictError } from "./subject.js";
 export { createRetrieverTool, type RetrieverToolOptions, type TenantRetrieverSource } from "./tool.js";

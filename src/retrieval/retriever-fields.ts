@@ -3,6 +3,7 @@ import type { BaseRetrieverInput } from "@langchain/core/retrievers";
 import type { AccessControl, ChangeCoverage } from "../access/index.js";
 import type { ChunkStore } from "../store/index.js";
 import type { RetrievalSettingsInput } from "./options.js";
+import type { RoundTrips } from "./round-trips.js";
 
 export interface PermissionAwareRetrieverFields extends BaseRetrieverInput, RetrievalSettingsInput {
   /**
@@ -30,6 +31,13 @@ export interface PermissionAwareRetrieverFields extends BaseRetrieverInput, Retr
   changes?: ChangeCoverage;
   /** The tenant's syncs, for pre-filtering (list-objects per sync). Without it only post-filter runs. */
   syncIds?: readonly string[] | ((signal?: AbortSignal) => Promise<readonly string[]>);
+  /**
+   * Round trips measured by every retriever of a deployment (one `new RoundTrips()` passed to each
+   * tenant's): whether a stranger's first query searches the larger page first is then known from
+   * a new retriever's first stranger on. Share one only between retrievers of one Permissions API
+   * and one store. Default: this retriever's own measurements alone.
+   */
+  roundTrips?: RoundTrips;
   /** `mmr` fetches `fetchK` allowed candidates through the same enforcement, then picks k diverse ones. */
   searchType?: "similarity" | "mmr";
   mmr?: { fetchK?: number; lambda?: number };

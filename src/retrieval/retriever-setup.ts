@@ -54,7 +54,7 @@ export function buildShared(fields: PermissionAwareRetrieverFields): RetrieverSh
       syncIds:
         syncIds === undefined ? undefined : typeof syncIds === "function" ? syncIds : async () => syncIds,
       changes: fields.changes,
-      roundTrips: new RoundTrips(),
+      roundTrips: new RoundTrips(fields.roundTrips),
     },
     memberCtx: undefined,
     store: fields.store,

@@ -20,32 +20,48 @@ const MIN_CHECKS = 3;
  */
 export class RoundTrips {
   private readonly checks: number[] = [];
-  private readonly largePages: number[] = [];
+  private readonly largePages: { ms: number; limit: number }[] = [];
+
+  /**
+   * `deployment`: what the retrievers of one deployment measure together (same Permissions API,
+   * same store), used until this one has measured enough of its own: a tenant's retriever made
+   * anew (its first query, or after the least recently used were dropped) then chooses from its
+   * first stranger on, where alone its first two strangers went the slower way while it measured.
+   */
+  constructor(private readonly deployment?: RoundTrips) {}
 
   /** A batch-check answered in one request, in ms. */
   checked(ms: number): void {
     push(this.checks, ms);
+    this.deployment?.checked(ms);
   }
 
-  /** A search of the larger page that returned, in ms. */
-  searchedLargePage(ms: number): void {
-    push(this.largePages, ms);
+  /** A search of the larger page (`limit` candidates) that returned, in ms. */
+  searchedLargePage(ms: number, limit: number): void {
+    push(this.largePages, { ms, limit });
+    this.deployment?.searchedLargePage(ms, limit);
   }
 
   /**
-   * The medians behind the choice when they say to search the larger page first, else undefined
-   * (too few measurements, or a check is quicker than the larger search).
+   * The medians behind the choice when they say to search the larger page (of `limit`) first, else
+   * undefined (too few measurements, or a check is quicker than the larger search).
    */
-  largePageFirst(): { checkMs: number; searchMs: number } | undefined {
-    if (this.checks.length < MIN_CHECKS || this.largePages.length === 0) return undefined;
-    const checkMs = median(this.checks);
-    const searchMs = median(this.largePages);
+  largePageFirst(limit: number): { checkMs: number; searchMs: number } | undefined {
+    const checks = this.checks.length >= MIN_CHECKS ? this.checks : this.deployment?.checks;
+    const ownPages = this.largePages.filter((page) => page.limit === limit);
+    const pages =
+      ownPages.length > 0
+        ? ownPages
+        : (this.deployment?.largePages.filter((page) => page.limit === limit) ?? []);
+    if (!checks || checks.length < MIN_CHECKS || pages.length === 0) return undefined;
+    const checkMs = median(checks);
+    const searchMs = median(pages.map((page) => page.ms));
     return checkMs > searchMs ? { checkMs, searchMs } : undefined;
   }
 }
 
-function push(window: number[], ms: number): void {
-  window.push(ms);
+function push<T>(window: T[], value: T): void {
+  window.push(value);
   if (window.length > WINDOW) window.shift();
 }
 

@@ -12,7 +12,7 @@ import { type ClearanceConfig, recordsForTenant } from "../config/index.js";
 import type { ClearanceEmbeddings } from "../embeddings/index.js";
 import { PermissionFollower } from "../freshness/index.js";
 import type { ManagedSyncClient } from "../managed-sync/index.js";
-import { createManagedSyncRetriever, type PermissionAwareRetriever } from "../retrieval/index.js";
+import { createManagedSyncRetriever, type PermissionAwareRetriever, RoundTrips } from "../retrieval/index.js";
 import { type ChunkStore, openChunkStore } from "../store/index.js";
 import { type TenantClients, TenantRegistry, TenantRetrievers } from "../tenants/index.js";
 
@@ -88,6 +88,9 @@ export async function openConfiguredTenants(
             intervalMs: retrieval.followIntervalMs,
           })
         : undefined;
+    // One Paragon and one store for every tenant: what one tenant's retriever measured of their
+    // round trips, the next one made (a tenant's first query, or after the LRU dropped it) uses.
+    const roundTrips = new RoundTrips();
     const retrievers: TenantRetrievers = new TenantRetrievers({
       maxTenants: config.tenancy.maxActive,
       isKnown: (tenant) => registry.has(tenant),
@@ -107,6 +110,7 @@ export async function openConfiguredTenants(
           onPermissionError: retrieval.onPermissionError,
           records: recordsForTenant(config.records, tenant),
           budget: retrieval.budget,
+          roundTrips,
         }),
     });
     return {

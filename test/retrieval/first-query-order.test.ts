@@ -2,8 +2,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AccessControl } from "../../src/access/index.js";
 import type { HashingEmbeddings } from "../../src/embeddings/index.js";
-import { PermissionAwareRetriever, vectorSource } from "../../src/retrieval/index.js";
-import { RoundTrips } from "../../src/retrieval/round-trips.js";
+import { PermissionAwareRetriever, RoundTrips, vectorSource } from "../../src/retrieval/index.js";
 import type { LanceChunkStore } from "../../src/store/index.js";
 import { storeWithRecords, textFor } from "./helpers/corpus.js";
 import { FakeAccessControl } from "./helpers/fake-access.js";
@@ -79,6 +78,7 @@ async function firstQueries(
     initialOverFetch?: number;
     maxFilterRecordIds?: number;
     batchSize?: number;
+    roundTrips?: RoundTrips;
   } = {},
 ) {
   // By default one request per check whatever its size: RoundTrips times checks of one request.
@@ -92,6 +92,7 @@ async function firstQueries(
     k: options.k ?? K,
     ...(options.initialOverFetch ? { initialOverFetch: options.initialOverFetch } : {}),
     ...(options.maxFilterRecordIds ? { maxFilterRecordIds: options.maxFilterRecordIds } : {}),
+    ...(options.roundTrips ? { roundTrips: options.roundTrips } : {}),
   });
   const inner = vectorSource(store, "acme", await embeddings.embedQuery(QUERY));
   const runs = [];
@@ -190,6 +191,19 @@ describe("a stranger's first query", () => {
     expect(run!.ids).toHaveLength(700);
   });
 
+  it("shares what it measured with the deployment: a new retriever's first stranger searches the larger page first", async () => {
+    const roundTrips = new RoundTrips();
+    // One tenant's retriever measures on its first two strangers (checks of 150 ms)...
+    await firstQueries(["slow-18@acme.test", "slow-19@acme.test"], 150, { roundTrips });
+    // ...and another made afterwards (a tenant's first query, or one the LRU dropped) knows at once.
+    const [run] = await firstQueries(["all-4@acme.test"], 150, { roundTrips });
+    expect(run!.limits).toEqual([K * 15]);
+    expect(run!.report.reason).toMatch(/page of k × 15 searched first/);
+    // Without the deployment's measurements it goes the slower way while it measures.
+    const [alone] = await firstQueries(["all-5@acme.test"], 150);
+    expect(alone!.limits).toEqual([K * 3]);
+  });
+
   it("asked for another k than the retriever's, keeps the best k × 3 first (the larger searches timed were of its own k)", async () => {
     const people = ["slow-8@acme.test", "slow-9@acme.test", "slow-10@acme.test", "slow-11@acme.test"];
     const runs = await firstQueries(people, 150, {
@@ -272,31 +286,53 @@ describe("a stranger's first query, the larger page searched first (property)", 
 describe("RoundTrips", () => {
   it("says to search the larger page first only once a check's median is longer than the larger search's", () => {
     const trips = new RoundTrips();
-    expect(trips.largePageFirst()).toBeUndefined();
-    trips.searchedLargePage(12);
+    expect(trips.largePageFirst(75)).toBeUndefined();
+    trips.searchedLargePage(12, 75);
     trips.checked(30);
     trips.checked(30);
     // Two checks are too few to go by.
-    expect(trips.largePageFirst()).toBeUndefined();
+    expect(trips.largePageFirst(75)).toBeUndefined();
     trips.checked(2);
-    expect(trips.largePageFirst()).toEqual({ checkMs: 30, searchMs: 12 });
-    trips.searchedLargePage(40);
-    trips.searchedLargePage(45);
-    expect(trips.largePageFirst()).toBeUndefined();
+    expect(trips.largePageFirst(75)).toEqual({ checkMs: 30, searchMs: 12 });
+    trips.searchedLargePage(40, 75);
+    trips.searchedLargePage(45, 75);
+    expect(trips.largePageFirst(75)).toBeUndefined();
   });
 
   it("goes by the latest 16 measurements", () => {
     const trips = new RoundTrips();
-    trips.searchedLargePage(10);
+    trips.searchedLargePage(10, 75);
     for (let i = 0; i < 16; i++) trips.checked(50);
-    expect(trips.largePageFirst()).toEqual({ checkMs: 50, searchMs: 10 });
+    expect(trips.largePageFirst(75)).toEqual({ checkMs: 50, searchMs: 10 });
     for (let i = 0; i < 9; i++) trips.checked(1);
-    expect(trips.largePageFirst()).toBeUndefined();
+    expect(trips.largePageFirst(75)).toBeUndefined();
+  });
+
+  it("goes by a deployment's measurements until it has its own, and by larger searches of the same size only", () => {
+    const deployment = new RoundTrips();
+    const first = new RoundTrips(deployment);
+    for (let i = 0; i < 3; i++) first.checked(50);
+    first.searchedLargePage(10, 75);
+    // What one tenant's retriever measured, the next one made goes by from its first stranger on.
+    const next = new RoundTrips(deployment);
+    expect(next.largePageFirst(75)).toEqual({ checkMs: 50, searchMs: 10 });
+    // No search of a page of 150 measured anywhere: nothing to go by for another k.
+    expect(next.largePageFirst(150)).toBeUndefined();
+    // Its own larger search, slower than the checks, outweighs the deployment's.
+    next.searchedLargePage(80, 75);
+    expect(next.largePageFirst(75)).toBeUndefined();
+    // And its own checks, once enough: quicker than the deployment's.
+    for (let i = 0; i < 3; i++) next.checked(5);
+    expect(next.largePageFirst(75)).toBeUndefined();
+    // Both fed the deployment too: checks of 50 and 5 ms (median 27.5) against searches of 10 and 80 (45).
+    expect(new RoundTrips(deployment).largePageFirst(75)).toBeUndefined();
+    deployment.checked(60);
+    expect(new RoundTrips(deployment).largePageFirst(75)).toEqual({ checkMs: 50, searchMs: 45 });
   });
 
   it("does not count a check without a larger search measured", () => {
     const trips = new RoundTrips();
     for (let i = 0; i < 5; i++) trips.checked(100);
-    expect(trips.largePageFirst()).toBeUndefined();
+    expect(trips.largePageFirst(75)).toBeUndefined();
   });
 });
