@@ -27,7 +27,11 @@ export function withTableId(schema: Schema): Schema {
 
 /** The id of the table as it is now (it changes only when the table is recreated); undefined when it has none. */
 export async function tableIdOf(table: Table): Promise<string | undefined> {
-  const field = (await table.schema()).fields.find((f) => f.name === "id");
+  return idIn(await table.schema());
+}
+
+function idIn(schema: Schema): string | undefined {
+  const field = schema.fields.find((f) => f.name === "id");
   return field?.metadata.get(TABLE_ID) || undefined;
 }
 
@@ -41,8 +45,9 @@ export async function tableIdOf(table: Table): Promise<string | undefined> {
  * a store that only writes never does. So the id given is the same for all of them: made of the
  * table's oldest version kept, which they see alike and a table recreated since cannot share.
  */
-export async function ensureTableId(table: Table): Promise<string | undefined> {
-  const id = await tableIdOf(table);
+export async function ensureTableId(table: Table, schema?: Schema): Promise<string | undefined> {
+  // The schema the opener already read, when it has one: a read costs 0.3–0.5 ms at 200 versions.
+  const id = schema ? idIn(schema) : await tableIdOf(table);
   if (id) return id;
   const given = await legacyIdOf(table).catch(() => randomUUID());
   await table.updateFieldMetadata([{ path: "id", metadata: { [TABLE_ID]: given } }]).catch(() => undefined);

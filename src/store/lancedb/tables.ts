@@ -42,11 +42,13 @@ export async function openTables(
     });
   }
   const chunks = await openOrCreate(db, uri, TABLES.chunks, withTableId(chunksSchema(dimensions)));
-  await checkDimensions(chunks, dimensions, uri);
+  // Read once for both: the vectors' size and the table's id.
+  const schema = await chunks.schema();
+  checkDimensions(schema, dimensions, uri);
   const tables: LanceTables = {
     db,
     chunks,
-    chunksId: await ensureTableId(chunks),
+    chunksId: await ensureTableId(chunks, schema),
     records: await openOrCreate(db, uri, TABLES.records, recordsSchema),
     syncState: await openOrCreate(db, uri, TABLES.syncState, syncStateSchema),
     leases: await openOrCreate(db, uri, TABLES.leases, leasesSchema),
@@ -81,8 +83,8 @@ function reasonOf(cause: unknown): string {
   return text.length > 240 ? `${text.slice(0, 239)}…` : text;
 }
 
-async function checkDimensions(chunks: Table, dimensions: number, uri: string): Promise<void> {
-  const field = (await chunks.schema()).fields.find((f) => f.name === "vector");
+function checkDimensions(schema: Schema, dimensions: number, uri: string): void {
+  const field = schema.fields.find((f) => f.name === "vector");
   const type = field?.type;
   const stored = type instanceof FixedSizeList ? type.listSize : (type as { listSize?: number })?.listSize;
   if (stored !== dimensions) {
