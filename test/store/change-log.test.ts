@@ -197,6 +197,26 @@ describe("ChunkChangeLog.follow", () => {
     expect(ahead.answersFor).toBe(12);
   });
 
+  it("learns the table's id at a catch-up when it opened without one, and follows from the next on", async () => {
+    // Opened read-only on a table made before ids: no id then; a writable store gave it one since.
+    let id: string | undefined;
+    const late = { opened: undefined, current: async () => id };
+    const { state, release } = gatedState({ 12: ["rec-2"], 13: ["rec-2"] });
+    release();
+    const cache = new ChunkCache(10);
+    cache.seen(11);
+    const log = new ChunkChangeLog(state, [cache], late);
+    await log.follow(12);
+    expect(cache.answersFor).toBe(11); // no id anywhere yet: nothing to follow
+    id = "table-1";
+    await log.follow(12);
+    // Learnt now: the caches were emptied (they may hold anything), and it follows from here on.
+    expect(cache.answersFor).toBeUndefined();
+    cache.seen(12);
+    await log.follow(13);
+    expect(cache.answersFor).toBe(13);
+  });
+
   it("does not take a slot's entry of another version (the ring wrapped) for the one asked", async () => {
     // Slot 12 still holds version 268's entry (12 + 256): version 12 itself was never logged.
     const values = new Map([

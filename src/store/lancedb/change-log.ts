@@ -107,7 +107,13 @@ export class ChunkChangeLog {
     if (version - from > MAX_FOLLOWED) return;
     const versions = Array.from({ length: version - from }, (_, i) => from + 1 + i);
     const table = this.tableId;
-    if (table === undefined) return;
+    if (table === undefined) {
+      // Opened without an id (read-only, on a table made before ids): another store may have given
+      // the table one since. Learnt, it is followed from the next catch-up on; until then, empty.
+      const current = await this.chunksTable.current().catch(() => undefined);
+      if (current !== undefined) this.tableChanged(current);
+      return;
+    }
     // The table's id is read again here, not per query: a catch-up is when another store wrote,
     // and a table recreated under this process (by another one) must not have its versions
     // followed by the removed table's entries, nor its caches answer for them.
