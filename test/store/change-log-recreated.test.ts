@@ -28,6 +28,15 @@ function refOf(recordId: string) {
 
 const open = (dir: string) => LanceChunkStore.open({ dir, dimensions: D, recordCacheMb: 0 });
 
+/** Fills the folder with a chunks table without an id, as one made before table ids. */
+async function tableBeforeIds(path: string): Promise<string> {
+  const old = await open(path);
+  await old.upsert(world());
+  await chunksTableOf(old).updateFieldMetadata([{ path: "id", metadata: { "clearance:table-id": null } }]);
+  await old.close();
+  return path;
+}
+
 describe("LanceDB stores on a folder whose chunks table was recreated", () => {
   const folder = storeFolders("clearance-change-log-recreated-");
   afterEach(() => vi.restoreAllMocks());
@@ -94,11 +103,7 @@ describe("LanceDB stores on a folder whose chunks table was recreated", () => {
   });
 
   it("gives a table created before table ids one when opened, and follows its logged writes", async () => {
-    const path = folder();
-    const old = await open(path);
-    await old.upsert(world());
-    await chunksTableOf(old).updateFieldMetadata([{ path: "id", metadata: { "clearance:table-id": null } }]);
-    await old.close();
+    const path = await tableBeforeIds(folder());
 
     const reader = await open(path);
     const peer = await open(path);
@@ -142,11 +147,7 @@ describe("LanceDB stores on a folder whose chunks table was recreated", () => {
   });
 
   it("gives a table created before ids one id, whichever store opening it at once commits last", async () => {
-    const path = folder();
-    const old = await open(path);
-    await old.upsert(world());
-    await chunksTableOf(old).updateFieldMetadata([{ path: "id", metadata: { "clearance:table-id": null } }]);
-    await old.close();
+    const path = await tableBeforeIds(folder());
 
     // Two processes opening it: both read it without an id, then each gives it one, in turn.
     const dbs = await Promise.all([path, path].map((dir) => connect(dir, { readConsistencyInterval: 0 })));
