@@ -6,8 +6,9 @@ import { firstSight, type QueryRun, refKey } from "./context.js";
 import { decide } from "./decide.js";
 import type { FilterOutcome } from "./outcome.js";
 import { MAX_PAGE, postFilter } from "./post-filter.js";
-import { type AllowLists, listsAdmit, loadAllowLists, preFilter } from "./pre-filter.js";
+import { type AllowLists, loadAllowLists, preFilter } from "./pre-filter.js";
 import type { StrategyRun } from "./report.js";
+import { siftByLists } from "./sift-by-lists.js";
 
 export interface RaceResult {
   outcome: FilterOutcome;
@@ -57,9 +58,9 @@ const settle = <T>(promise: Promise<T>): Promise<Settled<T>> =>
  * a person who sees little is worth more there than the larger search costs one who sees all.
  * There the probe also streams the list, up to {@link STREAMED_PROBE_IDS} ids: a whole list that is
  * back before the page's check sifts the page instead, one round trip in all for a person who
- * sees a few thousand records.
- * A person who sees everything never has their list streamed: computing and reading tens of
- * thousands of ids competed with this very query for the CPU and delayed its check on the server.
+ * sees a few thousand records. Elsewhere a person who sees everything never has their list
+ * streamed: computing and reading tens of thousands of ids competed with this very query for the
+ * CPU and delayed its check on the server (on loopback).
  * Lists requested during the query need no further check; an incomplete list leaves
  * post-filtering to go on. A person who sees 0.1% costs a list and a filtered search, not the
  * 20–30 post-filter rounds it took before.
@@ -126,6 +127,7 @@ export async function raceFirstQuery(run: QueryRun, source: CandidateSource): Pr
         page,
         top,
         `the allow lists arrived first${largeFirstNote}`,
+        false,
       );
     }
     const bestResult = "round" in first ? first.round : await best;
@@ -258,11 +260,14 @@ async function fromLists(
   page: readonly ScoredChunk[],
   limit: number,
   why: string,
+  pageChecked = true,
 ): Promise<RaceResult> {
   const bySync = new Map(lists.sets.map((set) => [set.syncId, set]));
-  // The page is not recorded in what is known about the subject here: the round checked and
-  // recorded every candidate of it already.
-  const listed = page.filter((hit) => listsAdmit(bySync, hit.chunk));
+  const listed = await siftByLists(run, bySync, page);
+  // A page the round checked was recorded in what is known about the subject already; one the
+  // lists sifted in its place shows the subject's share as a check of it would have.
+  if (!pageChecked)
+    run.ctx.knowledge.recordScan(run.subject, run.ctx.settings.relation, page.length, listed.length);
   // A short page was every candidate there is: what the lists let through is all there is.
   const everything = page.length > 0 && page.length < limit;
   if (listed.length >= run.k || everything) {

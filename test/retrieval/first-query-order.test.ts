@@ -107,7 +107,7 @@ async function firstQueries(
     );
     runs.push({ limits, report, ids: documents.map((d) => d.id) });
   }
-  return runs;
+  return Object.assign(runs, { retriever });
 }
 
 /** The best k chunks of the records a person who sees 10 % (or as `sees` says) may read. */
@@ -144,13 +144,20 @@ describe("a stranger's first query", () => {
   it("where a check takes longer, a whole list streamed in the probe's round trip sifts the larger page: no check", async () => {
     // 40 records, past a record-id filter of 20: the list sifts the page rather than filter a search.
     const people = ["slow-12@acme.test", "slow-13@acme.test", "slow-14@acme.test"];
-    const [, , third] = await firstQueries(people, 150, { maxFilterRecordIds: 20 });
+    const runs = await firstQueries(people, 150, { maxFilterRecordIds: 20 });
+    const third = runs[2];
     expect(third!.limits).toEqual([K * 15]);
     expect(third!.report.permissionCalls).toBe(1); // the streamed list alone: the check was cancelled
     expect(third!.report.strategy).toBe("race→pre");
     expect(third!.report.reason).toMatch(/allow lists arrived first \(its page of k × 15 searched first/);
     expect(third!.report.reason).toMatch(/sifted the first page/);
     expect(third!.ids).toEqual(await expected());
+    // What the sift saw is learnt as a check of the page would have been: the person's share.
+    const page = await store.search(await embeddings.embedQuery(QUERY), { tenant: "acme", limit: K * 15 });
+    const allowed = page.filter((hit) => sees10(Number(hit.chunk.recordId.slice(4)))).length;
+    await runs.retriever.flushKnowledge();
+    const learnt = await store.getState("allow-rate:acme", "can_read:slow-14@acme.test");
+    expect(JSON.parse(learnt ?? "null")).toMatchObject({ scanned: K * 15, allowed });
   });
 
   it("where a check takes longer, a small list streamed in the probe's round trip filters the search, as ever", async () => {
@@ -161,6 +168,47 @@ describe("a stranger's first query", () => {
     expect(third!.report.permissionCalls).toBe(1);
     expect(third!.report.strategy).toBe("race→pre");
     expect(third!.ids).toEqual(await expected());
+  });
+
+  it("sifts the page by a list cached before the query only once its candidates are confirmed (freshnessMs 0)", async () => {
+    // The person sees 15 records of the best page: a small list, so their first query pre-filters
+    // by it and learns its size only. A second sync connected since, where they see 30 (past the
+    // record-id filter of 20), makes their next query a stranger's race again, with the first
+    // sync's list still cached from before it (60 s): the new list sifts the page beside it.
+    const OTHER = "sync-other";
+    const user = "cached-1@acme.test";
+    const access = accessFor([], 150, 10_000);
+    const page = await store.search(await embeddings.embedQuery(QUERY), { tenant: "acme", limit: K * 15 });
+    const seen = [...new Set(page.map((hit) => hit.chunk.recordId))].slice(0, 15);
+    for (const recordId of seen) access.grant(user, SYNC, recordId);
+    for (let r = 0; r < 30; r++) access.grant(user, OTHER, `other-${r}`);
+    let syncIds: string[] = [SYNC];
+    const roundTrips = new RoundTrips();
+    for (let i = 0; i < 3; i++) roundTrips.checked(150);
+    roundTrips.searchedLargePage(1, K * 15);
+    const retriever = new PermissionAwareRetriever({
+      store,
+      embeddings,
+      access,
+      tenant: "acme",
+      syncIds: async () => syncIds,
+      k: K,
+      maxFilterRecordIds: 20,
+      roundTrips,
+    });
+    const before = await retriever.retrieveWithReport(QUERY, { user });
+    expect(before.report.reason).toMatch(/pre-filtered by the allow lists \(15 records\)/);
+    const best = (before.documents[0]!.metadata as { recordId: string }).recordId;
+    // Revoked in the source system since; the cached list does not know yet.
+    access.revoke(user, SYNC, best);
+    syncIds = [SYNC, OTHER];
+    const { documents, report } = await retriever.retrieveWithReport(QUERY, { user });
+    expect(report.strategy).toBe("race→pre");
+    expect(report.reason).toMatch(/sifted the first page/);
+    expect(documents.map((d) => (d.metadata as { recordId: string }).recordId)).not.toContain(best);
+    const still = new Set(seen.filter((recordId) => recordId !== best));
+    expect(documents.map((d) => d.id)).toEqual(await expected((r) => still.has(`rec-${r}`)));
+    expect(report.revokedOnVerify).toBeGreaterThan(0);
   });
 
   it("searched first, a larger page that holds fewer than k is not searched again: the lists decide", async () => {
@@ -328,6 +376,18 @@ describe("RoundTrips", () => {
     expect(new RoundTrips(deployment).largePageFirst(75)).toBeUndefined();
     deployment.checked(60);
     expect(new RoundTrips(deployment).largePageFirst(75)).toEqual({ checkMs: 50, searchMs: 45 });
+  });
+
+  it("goes by its own checks once it has enough, over the deployment's", () => {
+    const deployment = new RoundTrips();
+    const first = new RoundTrips(deployment);
+    for (let i = 0; i < 3; i++) first.checked(50);
+    first.searchedLargePage(10, 75);
+    const next = new RoundTrips(deployment);
+    expect(next.largePageFirst(75)).toEqual({ checkMs: 50, searchMs: 10 });
+    // Its own checks of 5 ms, quicker than the deployment's larger search of 10: the best k × 3 first.
+    for (let i = 0; i < 3; i++) next.checked(5);
+    expect(next.largePageFirst(75)).toBeUndefined();
   });
 
   it("does not count a check without a larger search measured", () => {
