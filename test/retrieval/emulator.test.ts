@@ -3,7 +3,11 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { PermissionsTimeoutError, PermissionsUnavailableError } from "../../src/access/index.js";
 import type { CorpusSpec } from "../../src/emulator/index.js";
 import { PermissionFollower } from "../../src/freshness/index.js";
-import { createManagedSyncRetriever, type PermissionAwareRetriever } from "../../src/retrieval/index.js";
+import {
+  createManagedSyncRetriever,
+  type PermissionAwareRetriever,
+  RoundTrips,
+} from "../../src/retrieval/index.js";
 import { textFor, upsertRecords } from "./helpers/corpus.js";
 import { type FileNode, ingestFiles, startWorld, type World } from "./helpers/emulator-world.js";
 
@@ -114,6 +118,34 @@ describe("over the emulator: leaks, tenants, revocation", () => {
   it("never returns a chunk that fails an independent check, through random grants and revocations", async () => {
     const uncached = retrieverOf({ decisionCacheTtlMs: 0, allowSetTtlMs: 0 });
     const defaults = retrieverOf({});
+    // As against a distant Paragon: checks answer 15 ms late, so a stranger's first round searches
+    // the larger page first and streams the list, which sifts the page when back before the check
+    // (lists of more than 2 records are past its record-id filter, so they sift rather than filter).
+    const permissions = world.client.permissions;
+    const distantRoundTrips = new RoundTrips();
+    for (let i = 0; i < 3; i++) distantRoundTrips.checked(1_000);
+    distantRoundTrips.searchedLargePage(1, 5 * 15);
+    const distant = createManagedSyncRetriever({
+      client: {
+        syncs: world.client.syncs,
+        permissions: {
+          batchCheck: async (...args) => {
+            await new Promise((resolve) => setTimeout(resolve, 15));
+            return permissions.batchCheck(...args);
+          },
+          listObjects: (...args) => permissions.listObjects(...args),
+          streamListObjects: (...args) => permissions.streamListObjects(...args),
+          streamListObjectBatches: (...args) => permissions.streamListObjectBatches(...args),
+        },
+      },
+      store: world.store,
+      embeddings: world.embeddings,
+      tenant: "northwind",
+      k: 5,
+      maxFilterRecordIds: 2,
+      roundTrips: distantRoundTrips,
+    });
+    let sifted = 0;
     const syncIds = [...new Set([...world.files.values()].map((f) => f.syncId))];
     const driveId = [...world.files.values()].find((f) => f.path.startsWith("Engineering/"))!.syncId;
     const paths = [
@@ -162,7 +194,7 @@ describe("over the emulator: leaks, tenants, revocation", () => {
             queries += 1;
             const query = step.words.join(" ");
             const readable = await readableRecords(world, step.user);
-            for (const retriever of [uncached, defaults]) {
+            for (const retriever of [uncached, defaults, distant]) {
               const { documents, report } = await retriever.retrieveWithReport(query, {
                 user: step.user,
                 k: step.k,
@@ -175,12 +207,26 @@ describe("over the emulator: leaks, tenants, revocation", () => {
                 expect(report.returned).toBe(documents.length);
               }
             }
+            // A new engineer nobody has seen (they read what the group and the domain are shared), at
+            // the distant retriever's own k: the race's streamed list sifts the page when it beats the check.
+            const fresh = `fresh-${queries}@northwind.test`;
+            await world.admin("POST", "/people", { email: fresh });
+            await world.admin("POST", "/groups/engineering/members", { member: fresh });
+            const freshReadable = await readableRecords(world, fresh);
+            const { documents, report } = await distant.retrieveWithReport(query, { user: fresh });
+            for (const doc of documents) expect(freshReadable.has(doc.metadata.recordId)).toBe(true);
+            expect(documents).toHaveLength(Math.min(5, freshReadable.size * CHUNKS_PER_FILE));
+            if (
+              /arrived first \(its page of k × 15 searched first.*sifted the first page/.test(report.reason)
+            )
+              sifted += 1;
           }
         }
       }),
       { numRuns: 25, endOnFailure: true },
     );
     expect(queries).toBeGreaterThan(20);
+    expect(sifted).toBeGreaterThan(0);
   });
 
   it("never leaks with the permission-changes follower on and caching (freshnessMs 60 s), changes interleaved", async () => {
