@@ -4,21 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { loadConfig } from "../../src/config/index.js";
+import * as retrieval from "../../src/retrieval/index.js";
 import { RoundTrips } from "../../src/retrieval/index.js";
 import { openConfiguredTenants } from "../../src/server/index.js";
-
-// What each tenant's retriever was built with: the factory is wrapped, not replaced.
-const built = vi.hoisted(() => [] as { tenant: string; roundTrips: unknown }[]);
-vi.mock("../../src/retrieval/index.js", async (importOriginal) => {
-  const original = await importOriginal<typeof import("../../src/retrieval/index.js")>();
-  return {
-    ...original,
-    createManagedSyncRetriever: (options: Parameters<typeof original.createManagedSyncRetriever>[0]) => {
-      built.push({ tenant: options.tenant, roundTrips: options.roundTrips });
-      return original.createManagedSyncRetriever(options);
-    },
-  };
-});
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -44,6 +32,14 @@ describe("a configured deployment's retrievers", () => {
         CLEARANCE_STORE_DIR: join(dir, "store"),
       },
     });
+    // What each tenant's retriever was built with: the factory is wrapped, not replaced (a spy,
+    // not vi.mock: the suite's workers share their modules between files).
+    const built: { tenant: string; roundTrips: unknown }[] = [];
+    const create = retrieval.createManagedSyncRetriever;
+    const spy = vi.spyOn(retrieval, "createManagedSyncRetriever").mockImplementation((options) => {
+      built.push({ tenant: options.tenant, roundTrips: options.roundTrips });
+      return create(options);
+    });
     const deployment = await openConfiguredTenants(config, { follow: false, warmUp: false });
     try {
       deployment.retrievers.forTenant("acme");
@@ -52,6 +48,7 @@ describe("a configured deployment's retrievers", () => {
       expect(built[0]!.roundTrips).toBeInstanceOf(RoundTrips);
       expect(built[1]!.roundTrips).toBe(built[0]!.roundTrips);
     } finally {
+      spy.mockRestore();
       await deployment.close();
     }
   });
