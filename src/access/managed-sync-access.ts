@@ -179,7 +179,9 @@ export class ManagedSyncAccessControl implements AccessControl {
       }
       if (context?.unknownSize && context.streamUpTo !== undefined) {
         const streamed = await this.#collectStream(syncId, query, signal, context.streamUpTo);
-        return streamed.complete ? { ...streamed, calls: 1 } : { ...streamed, partial: true, calls: 1 };
+        // Cut at maxListSize itself, the whole list would be cut there too: incomplete, not partial.
+        const partial = !streamed.complete && context.streamUpTo < this.#maxListSize;
+        return partial ? { ...streamed, partial: true, calls: 1 } : { ...streamed, calls: 1 };
       }
       const first = await this.#permissions.listObjects(syncId, query, signal ? { signal } : {});
       // The client already returns bare record ids (no `file:` prefix) from both list endpoints.

@@ -369,6 +369,24 @@ describe("ManagedSyncAccessControl.listObjects", () => {
     ]);
   });
 
+  it("marks a streamed probe cut at maxListSize incomplete, not partial: the whole list would be cut there too", async () => {
+    const ids = Array.from({ length: 2_500 }, (_, i) => `d${i}`);
+    grant("drive", "ana@x.test", ids);
+    const cut = await access({ maxListSize: 1_200 }).listObjects(
+      "ana@x.test",
+      "can_read",
+      "drive",
+      undefined,
+      {
+        unknownSize: true,
+        streamUpTo: 5_000,
+      },
+    );
+    expect(cut).toMatchObject({ complete: false, calls: 1 });
+    expect(cut.partial).toBeUndefined();
+    expect(cut.recordIds).toHaveLength(1_200);
+  });
+
   it("streams one id at a time from a client without batches", async () => {
     const ids = Array.from({ length: 1_500 }, (_, i) => `d${i}`);
     grant("drive", "ana@x.test", ids);
