@@ -202,7 +202,10 @@ export async function preFilter(
       tally.candidatesScanned += 1;
       // The store filtered on record ids (or only on the sync, for a large list); record ids are
       // only unique within a sync, so confirm the pair.
-      const listedHere = listsAdmit(bySync, ref);
+      // A candidate this query already denied (a first query's page, a post-filter's candidates)
+      // stays denied: its list may have been asked for before that check.
+      const listedHere =
+        listsAdmit(bySync, ref) && run.decided.get(refKey(ref.syncId, ref.recordId)) !== false;
       // Once per query: a first query's page, or a post-filter's candidates before this fallback,
       // were counted when they were checked.
       if (checkedSyncs.has(ref.syncId) && firstSight(run, ref.id)) {

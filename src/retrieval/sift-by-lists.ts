@@ -10,14 +10,21 @@ import { trustedSince } from "./trust.js";
  * trust (`trustedSince`: one cached before it, such as a sync's list still cached beside another
  * sync's fetched now) admits nobody on its own: its candidates are decided as a check would (those
  * already decided in this query are not asked again), and a revoked one is dropped and its list
- * forgotten. Only a list fetched during the query admits unchecked.
+ * forgotten. Only a list fetched during the query admits unchecked, and never a candidate this query
+ * already denied.
  */
 export async function siftByLists(
   run: QueryRun,
   bySync: ReadonlyMap<string, AllowSet>,
   page: readonly ScoredChunk[],
 ): Promise<ScoredChunk[]> {
-  const admitted = page.filter((hit) => listsAdmit(bySync, hit.chunk));
+  // A candidate this query already denied stays denied: the list may be the older evidence (asked
+  // for at the query's start, a revocation, then the page's check).
+  const admitted = page.filter(
+    (hit) =>
+      listsAdmit(bySync, hit.chunk) &&
+      run.decided.get(refKey(hit.chunk.syncId, hit.chunk.recordId)) !== false,
+  );
   const stale = admitted.filter(
     (hit) => (bySync.get(hit.chunk.syncId)?.requestedAt ?? 0) < trustedSince(run, hit.chunk.syncId),
   );
