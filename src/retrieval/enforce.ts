@@ -16,7 +16,7 @@ import { postFilter } from "./post-filter.js";
 import { loadAllowLists, preFilter, prefetchAllowLists } from "./pre-filter.js";
 import { newTally, type RetrievalReport, type StrategyRun } from "./report.js";
 import { keepSiftedToTenant, keepToTenant } from "./tenant-guard.js";
-import { freshnessReport, trustedSince } from "./trust.js";
+import { freshnessReport, trustedSince, weighTrust } from "./trust.js";
 
 export interface EnforceRequest {
   subject: string | undefined;
@@ -68,6 +68,7 @@ export async function enforce(ctx: EnforcementContext, request: EnforceRequest):
   let outcome: FilterOutcome = { hits: [], exhausted: false, budgetHit: null };
   try {
     const syncIds = ctx.syncIds ? await ctx.syncIds(run.signal) : undefined;
+    if (syncIds) await weighTrust(run, syncIds);
     const cached = syncIds ? cachedAllowSets(run, syncIds) : undefined;
     const cachedTrusted = cached?.every((set) => set.requestedAt >= trustedSince(run, set.syncId)) ?? false;
     const plan = planStrategy({

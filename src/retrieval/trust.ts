@@ -1,4 +1,4 @@
-import { preciseNow } from "../access/index.js";
+import { preciseNow, type RecordPolicyName } from "../access/index.js";
 import type { QueryRun } from "./context.js";
 import type { FreshnessReport } from "./report.js";
 
@@ -17,7 +17,8 @@ export interface SyncTrust {
  * - `freshnessMs: 0`: nothing cached counts; every result is confirmed during the query.
  * - a permission-changes follower attached: what it proves, and only while it proves it: caught up
  *   less than `freshnessMs` ago, evidence requested since it started following. Otherwise
- *   nothing cached counts (the report says why).
+ *   nothing cached counts (the report says why). It proves nothing about a sync decided by a
+ *   record policy (see {@link weighTrust}): nothing cached of such a sync counts.
  * - no follower: evidence younger than `freshnessMs` (age alone, unproven; the report says so).
  */
 export function trustedSince(run: QueryRun, syncId: string): number {
@@ -29,11 +30,47 @@ export function trustedSince(run: QueryRun, syncId: string): number {
   return trust.since;
 }
 
-function trustOf(run: QueryRun, syncId: string): SyncTrust {
+/**
+ * Weighs every sync in scope at the query's start, with what trust needs to know about each: the
+ * record policy that decides it, if any. The Permission Changes feed carries tuple changes only;
+ * a CRM owner reassigned, or a member leaving a directory, is no change there, so a caught-up
+ * follower vouches for nothing cached of a record-policy sync (a `tenant` check reads nothing; an
+ * `owner` check reads the record, as the policy promises: a reassigned deal follows its new owner
+ * on the next query).
+ */
+export async function weighTrust(run: QueryRun, syncIds: readonly string[]): Promise<void> {
+  const { ctx } = run;
+  const followed = ctx.settings.freshnessMs > 0 && ctx.changes !== undefined;
+  const policyOf = ctx.access.policyOf?.bind(ctx.access);
+  const policies =
+    followed && policyOf ? await Promise.all(syncIds.map((syncId) => policyOf(syncId, run.signal))) : [];
+  syncIds.forEach((syncId, index) => {
+    if (!run.trust.has(syncId)) run.trust.set(syncId, trustOf(run, syncId, policies[index] ?? "none"));
+  });
+}
+
+function trustOf(
+  run: QueryRun,
+  syncId: string,
+  policy: RecordPolicyName | "none" | "unknown" = "unknown",
+): SyncTrust {
   const { freshnessMs } = run.ctx.settings;
-  // Asked even when nothing will be trusted: it marks the sync in use, so it gets followed.
-  const coverage = run.ctx.changes?.coverage(syncId);
+  // A `deny` sync's caches hold only denials: nothing to vouch for.
+  const recordPolicy =
+    run.ctx.changes !== undefined && run.ctx.access.policyOf && policy !== "none" && policy !== "deny";
+  // Asked even when nothing will be trusted: it marks the sync in use, so it gets followed (a
+  // record-policy sync's feed would prove nothing).
+  const coverage = recordPolicy ? undefined : run.ctx.changes?.coverage(syncId);
   if (freshnessMs === 0) return { since: run.startedAt };
+  if (recordPolicy) {
+    return {
+      since: run.startedAt,
+      unverified:
+        policy === "unknown"
+          ? `sync ${syncId} was not among the tenant's syncs weighed when the query started: its record policy, if any, is unknown`
+          : `sync ${syncId} is decided by the ${policy} record policy, whose changes the permission-changes feed does not carry`,
+    };
+  }
   if (!coverage) return { since: run.startedAt - freshnessMs };
   if (!coverage.verified) return { since: run.startedAt, unverified: coverage.reason };
   const age = run.startedAt - coverage.through;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig, recordsForTenant } from "../../src/config/index.js";
 import { recordIdFor } from "../../src/emulator/index.js";
+import { PermissionFollower } from "../../src/freshness/index.js";
 import { ingest } from "../../src/ingest/index.js";
 import { ManagedSyncClient } from "../../src/managed-sync/index.js";
 import {
@@ -194,6 +195,57 @@ describe("record policies for CRM and ticketing syncs, through the emulator", ()
     } finally {
       world.emulator.state.updateRecord(deals, ACME, { ownerId: MAYA });
       await world.settle();
+    }
+  });
+
+  it("owner, with the permission-changes follower (serve's defaults): a reassigned deal follows its new owner on the next query; the follower cannot vouch for a record policy", async () => {
+    // The Permission Changes feed carries tuple changes only: an owner reassigned in the CRM is no
+    // change there, so a caught-up follower proves nothing about a cached owner decision or list.
+    const syncs = world.emulator.state.syncsOf("northwind");
+    const deals = syncs.find((s) => s.pipeline === "deals")!.id;
+    const files = syncs.find((s) => s.pipeline === "files")!.id;
+    for (const strategy of ["post", "pre"] as const) {
+      let r: ReturnType<typeof retriever> | undefined;
+      const follower = new PermissionFollower({
+        readerFor: () => world.client.permissions,
+        invalidate: (_tenant, scope) => r?.invalidate(scope),
+        intervalMs: 50,
+      });
+      r = retriever(
+        { policies: [{ pipeline: "deals", policy: "owner" }], owners },
+        { strategy, freshnessMs: 10_000, changes: follower.forTenant("northwind") },
+      );
+      // Every sync it follows caught up since now (the file sync's among them: the follower vouches).
+      const caughtUp = async () => {
+        const after = Date.now();
+        for (;;) {
+          const statuses = follower.status();
+          const current = (s: (typeof statuses)[number]) =>
+            s.caughtUpAt !== undefined && s.caughtUpAt > after;
+          if (statuses.some((s) => s.syncId === files) && statuses.every(current)) return;
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+      };
+      try {
+        expect(crmOf((await found(r, MAYA)).ids)).toEqual([ACME]);
+        await caughtUp();
+        // Asked again once the follower vouches (evidence from before it started is not covered): cached.
+        expect(crmOf((await found(r, MAYA)).ids)).toEqual([ACME]);
+        world.emulator.state.updateRecord(deals, ACME, { ownerId: LEO });
+        await caughtUp();
+        const after = await found(r, MAYA);
+        expect(crmOf(after.ids), strategy).toEqual([]);
+        expect(after.report.freshness.mode).toBe("follower");
+        expect(after.report.freshness.unverified).toContainEqual({
+          syncId: deals,
+          reason: expect.stringMatching(/owner record policy/),
+        });
+        expect(after.report.freshness.unverified?.map((u) => u.syncId)).not.toContain(files);
+      } finally {
+        await follower.close();
+        world.emulator.state.updateRecord(deals, ACME, { ownerId: MAYA });
+        await world.settle();
+      }
     }
   });
 
