@@ -51,6 +51,13 @@ export class TenantRetrievers
   readonly #held: LRUCache<string, PermissionAwareRetriever>;
   /** Evicted retrievers' writes still going: flushKnowledge() (and so closing the store) waits for them. */
   readonly #evictedFlushes = new Set<Promise<void>>();
+  /**
+   * Retrievers dropped from the LRU, by tenant, while a caller may still hold one (a request that
+   * got it before it was dropped): they still get their tenant's invalidations, or their caches
+   * would be trusted stale (a follower vouches for every cache of the tenant). Weak: a retriever
+   * nobody holds goes with its caches.
+   */
+  readonly #evicted = new Map<string, Set<WeakRef<PermissionAwareRetriever>>>();
 
   constructor(options: TenantRetrieversOptions) {
     super();
@@ -63,7 +70,10 @@ export class TenantRetrievers
     this.#held = new LRUCache({
       max,
       // An evicted tenant's learnt allow rates would otherwise wait for a timer on a retriever nobody holds.
-      dispose: (retriever) => {
+      dispose: (retriever, tenant) => {
+        const refs = this.#evicted.get(tenant) ?? new Set();
+        refs.add(new WeakRef(retriever));
+        this.#evicted.set(tenant, refs);
         const flushing = retriever.flushKnowledge().catch(() => undefined);
         this.#evictedFlushes.add(flushing);
         void flushing.finally(() => this.#evictedFlushes.delete(flushing));
@@ -112,11 +122,27 @@ export class TenantRetrievers
    */
   invalidate(tenant: string, scope: Invalidation): void {
     this.#held.peek(tenant)?.invalidate(scope);
+    for (const retriever of this.#stillHeld(tenant)) retriever.invalidate(scope);
   }
 
   /** Forgets everything one tenant's caches know about one person (e.g. they left a group). */
   invalidateSubject(tenant: string, user: string): void {
     this.#held.peek(tenant)?.invalidateSubject(user);
+    for (const retriever of this.#stillHeld(tenant)) retriever.invalidateSubject(user);
+  }
+
+  /** The tenant's evicted retrievers still alive; those collected are forgotten. */
+  #stillHeld(tenant: string): PermissionAwareRetriever[] {
+    const refs = this.#evicted.get(tenant);
+    if (!refs) return [];
+    const live: PermissionAwareRetriever[] = [];
+    for (const ref of refs) {
+      const retriever = ref.deref();
+      if (retriever) live.push(retriever);
+      else refs.delete(ref);
+    }
+    if (refs.size === 0) this.#evicted.delete(tenant);
+    return live;
   }
 
   /**

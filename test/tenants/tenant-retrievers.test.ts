@@ -204,6 +204,25 @@ describe("TenantRetrievers", () => {
     }
   });
 
+  it("an evicted retriever a caller still holds (a chat request condensing its question) still gets its tenant's invalidations", async () => {
+    const retrievers = new TenantRetrievers({ create, maxTenants: 1 });
+    const held = retrievers.forTenant("northwind");
+    const ask = async () =>
+      textsOf((await held.retrieveWithReport("salary bands", { user: SAME_PERSON })).documents);
+    expect(await ask()).toContain("Northwind salary bands");
+    // Another tenant's request drops northwind's retriever from the LRU; the caller still has it.
+    retrievers.forTenant("contoso");
+    expect(retrievers.peek("northwind")).toBeUndefined();
+    const revoked = new FakeAccessControl().grant(SAME_PERSON, "rec-plan");
+    Object.assign(access.northwind, { batchCheck: revoked.batchCheck.bind(revoked) });
+    try {
+      retrievers.onPermissionChange("northwind", SYNC, "rec-salaries");
+      expect(await ask()).not.toContain("Northwind salary bands");
+    } finally {
+      delete (access.northwind as { batchCheck?: unknown }).batchCheck;
+    }
+  });
+
   it("is a LangChain retriever: configurable { tenant, user } picks the tenant, no tenant throws", async () => {
     const retrievers = new TenantRetrievers({ create });
     const docs = await retrievers.invoke("plan", { configurable: { tenant: "contoso", user: SAME_PERSON } });
