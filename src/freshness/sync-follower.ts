@@ -54,6 +54,8 @@ export class SyncFollower {
   #token: string | undefined;
   /** Evidence requested at or after this is covered by the changes read since. */
   #since: number | undefined;
+  /** When the read without a token began: `#since` once a read reaches the end. */
+  #firstStartedAt: number | undefined;
   /** When the last poll that reached the end of the feed was sent. */
   #through: number | undefined;
   #failure: string | undefined;
@@ -160,6 +162,7 @@ export class SyncFollower {
     this.#token = undefined;
     this.#saved = undefined;
     this.#since = undefined;
+    this.#firstStartedAt = undefined;
     this.#through = undefined;
     this.#options.invalidate({ syncId: this.syncId });
     await this.#options.tokens?.forget(this.tenant, this.syncId).catch(this.#options.onError);
@@ -170,6 +173,9 @@ export class SyncFollower {
     const { reader, syncId } = this.#options;
     const startedAt = preciseNow();
     const fresh = this.#token === undefined;
+    // Kept until a read reaches the end: a first read that failed partway left a token, and the
+    // read that goes on from it has seen every change since this one's start when it ends.
+    if (fresh) this.#firstStartedAt = startedAt;
     const options: PermissionChangesOptions = fresh
       ? { startTime: new Date(startedAt - (this.#options.skewMs ?? 5_000)) }
       : { continuationToken: this.#token as string };
@@ -183,7 +189,7 @@ export class SyncFollower {
       for (const scope of invalidationsOf(syncId, page.changes)) this.#options.invalidate(scope);
       this.#token = page.continuationToken;
       if (!page.end) continue;
-      if (fresh) this.#since = startedAt;
+      this.#since ??= this.#firstStartedAt;
       this.#through = sentAt;
       // Written only when the position moved: an idle feed costs no store writes.
       if (this.#options.tokens && this.#saved !== page.continuationToken) {
