@@ -1,10 +1,19 @@
+import { randomUUID } from "node:crypto";
 import type { ChunkStore } from "../store/index.js";
+
+/** This process, as the writer of the positions it saves (its clock is the one `through` is on). */
+export const THIS_PROCESS = randomUUID();
 
 /** Where a sync's follower resumes: the feed's continuation token and when it was caught up at it. */
 export interface SavedPosition {
   token: string;
-  /** When the poll that reached this token was sent (epoch ms): changes after it come after the token. */
+  /**
+   * When the poll that reached this token was sent (epoch ms, the saver's clock): changes after it
+   * come after the token. A resumer allows for skew between its clock and the saver's.
+   */
   through: number;
+  /** The process that saved it ({@link THIS_PROCESS}): another one's clock may be skewed from ours. */
+  writer?: string;
 }
 
 /** What the follower needs from the store: its generic named state. */
@@ -24,7 +33,11 @@ export class FeedTokens {
     try {
       const value = JSON.parse(raw) as Partial<SavedPosition>;
       if (typeof value.token === "string" && value.token !== "" && Number.isFinite(value.through)) {
-        return { token: value.token, through: value.through as number };
+        return {
+          token: value.token,
+          through: value.through as number,
+          ...(typeof value.writer === "string" ? { writer: value.writer } : {}),
+        };
       }
     } catch {
       // Not ours or truncated: start over.

@@ -5,8 +5,11 @@ import {
   type PermissionChangesOptions,
   type PermissionChangesPage,
 } from "../managed-sync/index.js";
-import type { FeedTokens } from "./feed-tokens.js";
+import { type FeedTokens, THIS_PROCESS } from "./feed-tokens.js";
 import { invalidationsOf } from "./invalidations.js";
+
+/** Clock skew allowed for (with the server, and between replicas sharing feed positions). */
+const DEFAULT_SKEW_MS = 5_000;
 
 /** What a follower reads: the Managed Sync client's `permissions` namespace fits. */
 export interface PermissionChangesReader {
@@ -22,7 +25,11 @@ export interface SyncFollowerOptions {
   /** Persists the feed position (optional: without it a restart starts from now). */
   tokens?: FeedTokens | undefined;
   intervalMs: number;
-  /** How far before "now" a read without a token starts, for clock skew with the server (default 5 s). */
+  /**
+   * Clock skew allowed for (default 5 s): how far before "now" a read without a token starts, and
+   * how long after a position another process saved (its `through`, on that process's clock) this
+   * follower starts vouching.
+   */
   skewMs?: number;
   onError?: ((error: unknown) => void) | undefined;
 }
@@ -149,7 +156,12 @@ export class SyncFollower {
       if (saved) {
         this.#token = saved.token;
         this.#saved = saved.token;
-        this.#since = saved.through;
+        // `through` is on the clock of whoever saved it. Another replica's clock running δ behind
+        // ours would have this follower vouch for evidence requested up to δ before changes that
+        // precede the token, which it never reads: the skew allowance the first read assumes
+        // covers that (evidence of those few seconds is checked again).
+        const skew = saved.writer === THIS_PROCESS ? 0 : (this.#options.skewMs ?? DEFAULT_SKEW_MS);
+        this.#since = saved.through + skew;
       }
     } catch (error) {
       this.#options.onError?.(error);
@@ -177,7 +189,7 @@ export class SyncFollower {
     // read that goes on from it has seen every change since this one's start when it ends.
     if (fresh) this.#firstStartedAt = startedAt;
     const options: PermissionChangesOptions = fresh
-      ? { startTime: new Date(startedAt - (this.#options.skewMs ?? 5_000)) }
+      ? { startTime: new Date(startedAt - (this.#options.skewMs ?? DEFAULT_SKEW_MS)) }
       : { continuationToken: this.#token as string };
     const pages = reader.changes(syncId, { ...options, signal: this.#abort.signal })[Symbol.asyncIterator]();
     for (;;) {
@@ -195,7 +207,7 @@ export class SyncFollower {
       if (this.#options.tokens && this.#saved !== page.continuationToken) {
         this.#saved = page.continuationToken;
         await this.#options.tokens
-          .save(this.tenant, syncId, { token: page.continuationToken, through: sentAt })
+          .save(this.tenant, syncId, { token: page.continuationToken, through: sentAt, writer: THIS_PROCESS })
           .catch(this.#options.onError);
       }
       return;
