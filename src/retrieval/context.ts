@@ -43,6 +43,12 @@ export interface QueryRun {
   /** Decisions made or looked up during this query, by `refKey`. */
   decided: Map<string, boolean>;
   /**
+   * When the evidence behind each denial in `decided` was requested (epoch ms), by `refKey`: a
+   * list newer than a denial admits the record, an older one does not. An error decision (denied
+   * for want of an answer) has no entry: it is no evidence against a list.
+   */
+  deniedAt: Map<string, number>;
+  /**
    * Complete allow lists at hand in this query, by sync: a list that is trusted for its sync
    * (`trustedSince`) decides candidates of that sync without asking the Permissions API.
    */
@@ -71,4 +77,14 @@ export function firstSight(run: QueryRun, chunkId: string): boolean {
 
 export function refKey(syncId: string, recordId: string): string {
   return `${syncId}\u0000${recordId}`;
+}
+
+/**
+ * Whether this query denied the record on evidence requested at or after `since` (a list's
+ * `requestedAt`): such a denial is the later word and the list must not overrule it. A denial older
+ * than the list (a cached one), or an error decision, leaves the list to decide.
+ */
+export function deniedSince(run: QueryRun, syncId: string, recordId: string, since: number): boolean {
+  const at = run.deniedAt.get(refKey(syncId, recordId));
+  return at !== undefined && at >= since;
 }

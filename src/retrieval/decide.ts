@@ -25,12 +25,15 @@ export async function decide(run: QueryRun, objects: readonly ObjectRef[]): Prom
     }
     const list = run.lists.get(object.syncId);
     if (list?.complete && list.requestedAt >= trustedSince(run, object.syncId)) {
-      run.decided.set(key, list.everything || list.recordIds.has(object.recordId));
+      const allowed = list.everything || list.recordIds.has(object.recordId);
+      run.decided.set(key, allowed);
+      if (!allowed) run.deniedAt.set(key, list.requestedAt);
       continue;
     }
     const cached = ctx.decisions.get(subject, relation, object);
     if (cached && (!cached.allowed || cached.requestedAt >= trustedSince(run, object.syncId))) {
       run.decided.set(key, cached.allowed);
+      if (!cached.allowed) run.deniedAt.set(key, cached.requestedAt);
       tally.cacheHits += 1;
       continue;
     }
@@ -55,6 +58,7 @@ export async function decide(run: QueryRun, objects: readonly ObjectRef[]): Prom
     }
     const allowed = decision.kind === "allow";
     run.decided.set(key, allowed);
+    if (!allowed) run.deniedAt.set(key, requestedAt);
     ctx.decisions.set(subject, relation, object, { allowed, requestedAt });
   });
 }

@@ -56,6 +56,7 @@ export async function enforce(ctx: EnforcementContext, request: EnforceRequest):
     trust: new Map(),
     tally: newTally(),
     decided: new Map(),
+    deniedAt: new Map(),
     lists: new Map(),
     learnt: new Set(),
     afterward: [],

@@ -9,7 +9,7 @@ import {
   withChunks,
   withoutChunks,
 } from "./candidates.js";
-import { firstSight, type QueryRun, refKey } from "./context.js";
+import { deniedSince, firstSight, type QueryRun, refKey } from "./context.js";
 import { decide } from "./decide.js";
 import type { FilterOutcome } from "./outcome.js";
 import { readUnread } from "./read-unread.js";
@@ -202,10 +202,12 @@ export async function preFilter(
       tally.candidatesScanned += 1;
       // The store filtered on record ids (or only on the sync, for a large list); record ids are
       // only unique within a sync, so confirm the pair.
-      // A candidate this query already denied (a first query's page, a post-filter's candidates)
-      // stays denied: its list may have been asked for before that check.
+      // A candidate this query denied (a first query's page, a post-filter's candidates) on
+      // evidence newer than its list stays denied: the list was asked for before that check. An
+      // error decision or an older (cached) denial leaves the list to decide.
       const listedHere =
-        listsAdmit(bySync, ref) && run.decided.get(refKey(ref.syncId, ref.recordId)) !== false;
+        listsAdmit(bySync, ref) &&
+        !deniedSince(run, ref.syncId, ref.recordId, bySync.get(ref.syncId)!.requestedAt);
       // Once per query: a first query's page, or a post-filter's candidates before this fallback,
       // were counted when they were checked.
       if (checkedSyncs.has(ref.syncId) && firstSight(run, ref.id)) {

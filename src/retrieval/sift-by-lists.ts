@@ -1,6 +1,6 @@
 import type { AllowSet } from "../access/index.js";
 import type { ScoredChunk } from "../store/index.js";
-import { type QueryRun, refKey } from "./context.js";
+import { deniedSince, type QueryRun, refKey } from "./context.js";
 import { decide } from "./decide.js";
 import { listsAdmit } from "./pre-filter.js";
 import { trustedSince } from "./trust.js";
@@ -18,12 +18,13 @@ export async function siftByLists(
   bySync: ReadonlyMap<string, AllowSet>,
   page: readonly ScoredChunk[],
 ): Promise<ScoredChunk[]> {
-  // A candidate this query already denied stays denied: the list may be the older evidence (asked
-  // for at the query's start, a revocation, then the page's check).
+  // A candidate this query denied on evidence newer than its list stays denied (the list asked for
+  // at the query's start, a revocation, then the page's check). An older denial (a cached one) or
+  // an error decision is no answer to the list: dropping it left fewer than k that exist.
   const admitted = page.filter(
     (hit) =>
       listsAdmit(bySync, hit.chunk) &&
-      run.decided.get(refKey(hit.chunk.syncId, hit.chunk.recordId)) !== false,
+      !deniedSince(run, hit.chunk.syncId, hit.chunk.recordId, bySync.get(hit.chunk.syncId)!.requestedAt),
   );
   const stale = admitted.filter(
     (hit) => (bySync.get(hit.chunk.syncId)?.requestedAt ?? 0) < trustedSince(run, hit.chunk.syncId),

@@ -94,3 +94,49 @@ describe("a stranger's first query whose lists and check disagree", () => {
     },
   );
 });
+
+describe("a stranger's first query whose check could not answer for a record a list admits", () => {
+  // Only a denial newer than the list overrules it. A per-item error in the round's check is no
+  // answer at all: the list asked for during the query decides, as it did before the round was
+  // checked first. Dropping the record left fewer than min(k, readable) with `exhausted` true.
+  it("returns the record the list admits though the round's check errored on it (sift, then pre-filter)", async () => {
+    const page = await store.search(await embeddings.embedQuery(QUERY), { tenant: "acme", limit: K * 3 });
+    const target = page[0]!.chunk.recordId;
+    const access = new FakeAccessControl(10_000);
+    // The person may read one record (3 chunks, fewer than k): the answer is exactly its chunks.
+    access.grant(PERSON, SYNC, target);
+    access.erroring.add(target);
+    let checked!: () => void;
+    const afterCheck = new Promise<void>((resolve) => {
+      checked = resolve;
+    });
+    const check = access.batchCheck.bind(access);
+    access.batchCheck = async (...args) => {
+      const answer = await check(...args);
+      checked();
+      return answer;
+    };
+    // The list (asked for at the query's start) answers after the check, so the check errs first.
+    const list = access.listObjects.bind(access);
+    access.listObjects = async (subject, relation, syncId) => {
+      const answer = await list(subject, relation, syncId);
+      await afterCheck;
+      await sleep(5);
+      return answer;
+    };
+    const retriever = new PermissionAwareRetriever({
+      store,
+      embeddings,
+      access,
+      tenant: "acme",
+      syncIds: [SYNC],
+      k: K,
+    });
+    const { documents, report } = await retriever.retrieveWithReport(QUERY, { user: PERSON });
+    // The path in question ran: the round's check erred on the target, then the lists decided.
+    expect(report.itemErrors).toBe(1);
+    expect(report.strategy).toBe("race→pre");
+    expect(documents.map((d) => d.metadata.recordId)).toEqual([target, target, target]);
+    expect(report.returned).toBe(3);
+  });
+});
