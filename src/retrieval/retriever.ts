@@ -25,6 +25,7 @@ export const RETRIEVAL_REPORT_EVENT = "clearance_retrieval_report";
 
 class BoundView {
   constructor(
+    readonly origin: PermissionAwareRetriever,
     readonly shared: RetrieverShared,
     readonly user: string,
     readonly member: boolean,
@@ -51,6 +52,13 @@ export class PermissionAwareRetriever extends BaseRetriever<RetrievedChunkMetada
   readonly #shared: RetrieverShared;
   readonly #user: string | undefined;
   readonly #member: boolean;
+  /**
+   * The retriever a `forUser` view came from, held for as long as the view is: TenantRetrievers
+   * reaches an evicted tenant's caches through a weak reference to that retriever, and a caller
+   * holding only the view (`forTenant(t).forUser(u)`) would otherwise let it be collected while
+   * the view goes on trusting the caches it shares, with no invalidation reaching them.
+   */
+  readonly #origin: PermissionAwareRetriever | undefined;
 
   constructor(fields: PermissionAwareRetrieverFields);
   /** @internal used by `forUser` */
@@ -61,12 +69,14 @@ export class PermissionAwareRetriever extends BaseRetriever<RetrievedChunkMetada
       this.#shared = fields.shared;
       this.#user = fields.user;
       this.#member = fields.member;
+      this.#origin = fields.origin;
       return;
     }
     super(fields);
     this.#shared = buildShared(fields);
     this.#user = undefined;
     this.#member = false;
+    this.#origin = undefined;
   }
 
   /** The user a `forUser` view is bound to. */
@@ -96,7 +106,7 @@ export class PermissionAwareRetriever extends BaseRetriever<RetrievedChunkMetada
   forUser(user: string, options: { member?: boolean } = {}): PermissionAwareRetriever {
     const subject = normalizeSubject(user);
     if (subject === "") throw new NoSubjectError();
-    return new PermissionAwareRetriever(new BoundView(this.#shared, subject, options.member === true));
+    return new PermissionAwareRetriever(new BoundView(this, this.#shared, subject, options.member === true));
   }
 
   /**

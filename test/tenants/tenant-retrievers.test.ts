@@ -1,6 +1,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ChatResponseBody, createChatHandler } from "../../src/chat/index.js";
 import { HashingEmbeddings } from "../../src/embeddings/index.js";
@@ -15,6 +17,10 @@ import {
 } from "../../src/tenants/index.js";
 import { FakeAccessControl } from "../chat/helpers/fake-access.js";
 import { chatRequest } from "../chat/helpers/world.js";
+
+// A full collection (gc() is not exposed in the test workers unless asked for).
+setFlagsFromString("--expose-gc");
+const collectGarbage = runInNewContext("gc") as () => void;
 
 // Two companies in one store with the same record ids, the same file names and the same person
 // (a contractor working for both): only the tenant tells their chunks apart.
@@ -213,6 +219,31 @@ describe("TenantRetrievers", () => {
     // Another tenant's request drops northwind's retriever from the LRU; the caller still has it.
     retrievers.forTenant("contoso");
     expect(retrievers.peek("northwind")).toBeUndefined();
+    const revoked = new FakeAccessControl().grant(SAME_PERSON, "rec-plan");
+    Object.assign(access.northwind, { batchCheck: revoked.batchCheck.bind(revoked) });
+    try {
+      retrievers.onPermissionChange("northwind", SYNC, "rec-salaries");
+      expect(await ask()).not.toContain("Northwind salary bands");
+    } finally {
+      delete (access.northwind as { batchCheck?: unknown }).batchCheck;
+    }
+  });
+
+  it("an evicted retriever's forUser view a caller still holds (the documented forTenant(t).forUser(u)) still gets its tenant's invalidations, after a garbage collection", async () => {
+    const retrievers = new TenantRetrievers({ create, maxTenants: 1 });
+    // The caller holds the view only: nothing else refers to the retriever it came from.
+    const probe = new WeakRef(retrievers.forTenant("northwind"));
+    const view = probe.deref()!.forUser(SAME_PERSON);
+    const ask = async () => textsOf((await view.retrieveWithReport("salary bands", {})).documents);
+    expect(await ask()).toContain("Northwind salary bands");
+    retrievers.forTenant("contoso");
+    expect(retrievers.peek("northwind")).toBeUndefined();
+    // A WeakRef's target survives until the current job ends: collect on later turns, until the
+    // retriever is gone (it never is once its views hold it).
+    for (let i = 0; i < 20 && probe.deref() !== undefined; i++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      collectGarbage();
+    }
     const revoked = new FakeAccessControl().grant(SAME_PERSON, "rec-plan");
     Object.assign(access.northwind, { batchCheck: revoked.batchCheck.bind(revoked) });
     try {
