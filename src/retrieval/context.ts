@@ -78,13 +78,3 @@ export function firstSight(run: QueryRun, chunkId: string): boolean {
 export function refKey(syncId: string, recordId: string): string {
   return `${syncId}\u0000${recordId}`;
 }
-
-/**
- * Whether this query denied the record on evidence requested at or after `since` (a list's
- * `requestedAt`): such a denial is the later word and the list must not overrule it. A denial older
- * than the list (a cached one), or an error decision, leaves the list to decide.
- */
-export function deniedSince(run: QueryRun, syncId: string, recordId: string, since: number): boolean {
-  const at = run.deniedAt.get(refKey(syncId, recordId));
-  return at !== undefined && at >= since;
-}

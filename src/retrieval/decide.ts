@@ -25,15 +25,12 @@ export async function decide(run: QueryRun, objects: readonly ObjectRef[]): Prom
     }
     const list = run.lists.get(object.syncId);
     if (list?.complete && list.requestedAt >= trustedSince(run, object.syncId)) {
-      const allowed = list.everything || list.recordIds.has(object.recordId);
-      run.decided.set(key, allowed);
-      if (!allowed) run.deniedAt.set(key, list.requestedAt);
+      settle(run, key, list.everything || list.recordIds.has(object.recordId), list.requestedAt);
       continue;
     }
     const cached = ctx.decisions.get(subject, relation, object);
     if (cached && (!cached.allowed || cached.requestedAt >= trustedSince(run, object.syncId))) {
-      run.decided.set(key, cached.allowed);
-      if (!cached.allowed) run.deniedAt.set(key, cached.requestedAt);
+      settle(run, key, cached.allowed, cached.requestedAt);
       tally.cacheHits += 1;
       continue;
     }
@@ -57,10 +54,15 @@ export async function decide(run: QueryRun, objects: readonly ObjectRef[]): Prom
       return;
     }
     const allowed = decision.kind === "allow";
-    run.decided.set(key, allowed);
-    if (!allowed) run.deniedAt.set(key, requestedAt);
+    settle(run, key, allowed, requestedAt);
     ctx.decisions.set(subject, relation, object, { allowed, requestedAt });
   });
+}
+
+/** Records a decision and, for a denial, when its evidence was requested (`QueryRun.deniedAt`). */
+function settle(run: QueryRun, key: string, allowed: boolean, requestedAt: number): void {
+  run.decided.set(key, allowed);
+  if (!allowed) run.deniedAt.set(key, requestedAt);
 }
 
 /** Counts an object denied because it could not be decided (or read back), reporting the first few. */

@@ -9,8 +9,8 @@ import {
   withChunks,
   withoutChunks,
 } from "./candidates.js";
-import { deniedSince, firstSight, type QueryRun, refKey } from "./context.js";
-import { decide } from "./decide.js";
+import { firstSight, type QueryRun } from "./context.js";
+import { listsAdmit, listTrusted, stillAllowed, verifyUntrusted } from "./list-evidence.js";
 import type { FilterOutcome } from "./outcome.js";
 import { readUnread } from "./read-unread.js";
 import { newTally } from "./report.js";
@@ -92,15 +92,6 @@ export async function loadAllowLists(
     records: sets.reduce((sum, set) => sum + set.recordIds.size, 0),
     partial: sets.some((set) => set.partial === true),
   };
-}
-
-/** Whether the allow list of the chunk's sync lists it (record ids are unique only within a sync). */
-export function listsAdmit(
-  bySync: ReadonlyMap<string, AllowSet>,
-  chunk: { syncId: string; recordId: string },
-): boolean {
-  const set = bySync.get(chunk.syncId);
-  return set !== undefined && (set.everything || set.recordIds.has(chunk.recordId));
 }
 
 /**
@@ -201,13 +192,8 @@ export async function preFilter(
       const { ref } = next.value;
       tally.candidatesScanned += 1;
       // The store filtered on record ids (or only on the sync, for a large list); record ids are
-      // only unique within a sync, so confirm the pair.
-      // A candidate this query denied (a first query's page, a post-filter's candidates) on
-      // evidence newer than its list stays denied: the list was asked for before that check. An
-      // error decision or an older (cached) denial leaves the list to decide.
-      const listedHere =
-        listsAdmit(bySync, ref) &&
-        !deniedSince(run, ref.syncId, ref.recordId, bySync.get(ref.syncId)!.requestedAt);
+      // only unique within a sync, so confirm the pair (and no newer denial of this query's).
+      const listedHere = listsAdmit(run, bySync, ref);
       // Once per query: a first query's page, or a post-filter's candidates before this fallback,
       // were counted when they were checked.
       if (checkedSyncs.has(ref.syncId) && firstSight(run, ref.id)) {
@@ -216,29 +202,17 @@ export async function preFilter(
       }
       if (listedHere) round.push(next.value);
     }
-    const stale = round.filter(
-      (hit) => (bySync.get(hit.ref.syncId)?.requestedAt ?? 0) < trustedSince(run, hit.ref.syncId),
-    );
+    const stale = new Set(round.filter((hit) => !listTrusted(run, bySync, hit.ref)));
     // The chunks of sifted candidates are read while their records are verified, not after.
     const [read] = await Promise.all([
       readUnread(run, round),
-      stale.length > 0
-        ? decide(
-            run,
-            stale.map((hit) => ({ syncId: hit.ref.syncId, recordId: hit.ref.recordId })),
-          )
-        : undefined,
+      verifyUntrusted(
+        run,
+        [...stale].map((hit) => hit.ref),
+      ),
     ]);
-    tally.verified += stale.length;
-    const staleIds = new Set(stale.map((hit) => hit.ref.id));
     for (const hit of round) {
-      const { syncId, recordId } = hit.ref;
-      if (staleIds.has(hit.ref.id) && run.decided.get(refKey(syncId, recordId)) !== true) {
-        tally.revokedOnVerify += 1;
-        // The list no longer tells the truth: the next query fetches a new one.
-        ctx.allowSets.delete(run.subject, ctx.settings.relation, syncId);
-        continue;
-      }
+      if (stale.has(hit) && !stillAllowed(run, hit.ref)) continue;
       // A chunk deleted since its page was searched is gone: the next candidate takes its place.
       const chunk = hit.chunk ?? read.get(hit.ref.id);
       if (chunk) hits.push({ chunk, score: hit.score });
