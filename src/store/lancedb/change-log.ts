@@ -110,8 +110,7 @@ export class ChunkChangeLog {
     if (table === undefined) {
       // Opened without an id (read-only, on a table made before ids): another store may have given
       // the table one since. Learnt, it is followed from the next catch-up on; until then, empty.
-      const current = await this.chunksTable.current().catch(() => undefined);
-      if (current !== undefined) this.tableChanged(current);
+      this.tableChanged(await this.chunksTable.current().catch(() => undefined));
       return;
     }
     // The table's id is read again here, not per query: a catch-up is when another store wrote,
