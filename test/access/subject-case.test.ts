@@ -12,7 +12,7 @@ import {
 import type { HashingEmbeddings } from "../../src/embeddings/index.js";
 import { PermissionAwareRetriever } from "../../src/retrieval/index.js";
 import type { LanceChunkStore } from "../../src/store/index.js";
-import { storeWithRecords, textFor } from "../retrieval/helpers/corpus.js";
+import { numberedRecords, storeWithRecords } from "../retrieval/helpers/corpus.js";
 import { FakeAccessControl } from "../retrieval/helpers/fake-access.js";
 
 describe("normalizeSubject", () => {
@@ -81,14 +81,7 @@ describe("the retriever", () => {
   const SYNC = "sync-drive";
 
   beforeAll(async () => {
-    ({ store, embeddings, dispose } = await storeWithRecords(
-      Array.from({ length: 20 }, (_, r) => ({
-        tenant: "acme",
-        syncId: SYNC,
-        recordId: `rec-${r}`,
-        texts: [textFor(r)],
-      })),
-    ));
+    ({ store, embeddings, dispose } = await storeWithRecords(numberedRecords(20, SYNC)));
   });
 
   afterAll(async () => {

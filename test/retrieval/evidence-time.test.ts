@@ -11,7 +11,7 @@ import {
   vectorSource,
 } from "../../src/retrieval/index.js";
 import type { LanceChunkStore } from "../../src/store/index.js";
-import { storeWithRecords, textFor } from "./helpers/corpus.js";
+import { numberedRecords, storeWithRecords } from "./helpers/corpus.js";
 import { FakeAccessControl } from "./helpers/fake-access.js";
 
 const SYNC = "sync-drive";
@@ -60,14 +60,7 @@ let embeddings: HashingEmbeddings;
 let dispose: () => Promise<void>;
 
 beforeAll(async () => {
-  ({ store, embeddings, dispose } = await storeWithRecords(
-    Array.from({ length: RECORDS }, (_, r) => ({
-      tenant: "acme",
-      syncId: SYNC,
-      recordId: `rec-${r}`,
-      texts: [textFor(r)],
-    })),
-  ));
+  ({ store, embeddings, dispose } = await storeWithRecords(numberedRecords(RECORDS, SYNC)));
 });
 
 afterAll(async () => {

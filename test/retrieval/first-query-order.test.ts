@@ -4,7 +4,7 @@ import type { AccessControl } from "../../src/access/index.js";
 import type { HashingEmbeddings } from "../../src/embeddings/index.js";
 import { PermissionAwareRetriever, RoundTrips, vectorSource } from "../../src/retrieval/index.js";
 import type { LanceChunkStore } from "../../src/store/index.js";
-import { storeWithRecords, textFor } from "./helpers/corpus.js";
+import { numberedRecords, storeWithRecords } from "./helpers/corpus.js";
 import { FakeAccessControl } from "./helpers/fake-access.js";
 
 // Which page a stranger's first query searches first: the best k × 3, or (where a check takes
@@ -29,14 +29,7 @@ let embeddings: HashingEmbeddings;
 let dispose: () => Promise<void>;
 
 beforeAll(async () => {
-  ({ store, embeddings, dispose } = await storeWithRecords(
-    Array.from({ length: RECORDS }, (_, r) => ({
-      tenant: "acme",
-      syncId: SYNC,
-      recordId: `rec-${r}`,
-      texts: [0, 1, 2].map((c) => textFor(r * 3 + c)),
-    })),
-  ));
+  ({ store, embeddings, dispose } = await storeWithRecords(numberedRecords(RECORDS, SYNC, 3)));
 });
 
 afterAll(async () => {

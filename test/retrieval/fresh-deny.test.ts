@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { HashingEmbeddings } from "../../src/embeddings/index.js";
 import { PermissionAwareRetriever } from "../../src/retrieval/index.js";
 import type { LanceChunkStore } from "../../src/store/index.js";
-import { storeWithRecords, textFor } from "./helpers/corpus.js";
+import { numberedRecords, storeWithRecords } from "./helpers/corpus.js";
 import { FakeAccessControl } from "./helpers/fake-access.js";
 
 // A list and a check both asked during one query can disagree: the list was requested first, a
@@ -20,14 +20,7 @@ let embeddings: HashingEmbeddings;
 let dispose: () => Promise<void>;
 
 beforeAll(async () => {
-  ({ store, embeddings, dispose } = await storeWithRecords(
-    Array.from({ length: RECORDS }, (_, r) => ({
-      tenant: "acme",
-      syncId: SYNC,
-      recordId: `rec-${r}`,
-      texts: [0, 1, 2].map((c) => textFor(r * 3 + c)),
-    })),
-  ));
+  ({ store, embeddings, dispose } = await storeWithRecords(numberedRecords(RECORDS, SYNC, 3)));
 });
 
 afterAll(async () => {

@@ -54,6 +54,16 @@ export interface RecordSpec {
   name?: string;
 }
 
+/** `count` records of acme in one sync, `rec-0`…, each of `chunksPerRecord` chunks of distinct text. */
+export function numberedRecords(count: number, syncId: string, chunksPerRecord = 1): RecordSpec[] {
+  return Array.from({ length: count }, (_, r) => ({
+    tenant: "acme",
+    syncId,
+    recordId: `rec-${r}`,
+    texts: Array.from({ length: chunksPerRecord }, (_, c) => textFor(r * chunksPerRecord + c)),
+  }));
+}
+
 /** Embeds and upserts records as chunks, the way ingest would. */
 export async function upsertRecords(
   store: LanceChunkStore,
