@@ -97,6 +97,21 @@ afterAll(async () => {
 
 const textsOf = (docs: { pageContent: string }[]) => docs.map((d) => d.pageContent);
 
+/**
+ * Revokes the salaries file from the person in northwind's Permissions API, sends its invalidation
+ * through `retrievers`, and expects `ask` (a query by whatever the caller holds) no longer to return it.
+ */
+async function expectRevocationReaches(retrievers: TenantRetrievers, ask: () => Promise<string[]>) {
+  const revoked = new FakeAccessControl().grant(SAME_PERSON, "rec-plan");
+  Object.assign(access.northwind, { batchCheck: revoked.batchCheck.bind(revoked) });
+  try {
+    retrievers.onPermissionChange("northwind", SYNC, "rec-salaries");
+    expect(await ask()).not.toContain("Northwind salary bands");
+  } finally {
+    delete (access.northwind as { batchCheck?: unknown }).batchCheck;
+  }
+}
+
 describe("TenantRetrievers", () => {
   it("creates each tenant's retriever once, on first use, and searches only that tenant's chunks", async () => {
     created.length = 0;
@@ -219,14 +234,7 @@ describe("TenantRetrievers", () => {
     // Another tenant's request drops northwind's retriever from the LRU; the caller still has it.
     retrievers.forTenant("contoso");
     expect(retrievers.peek("northwind")).toBeUndefined();
-    const revoked = new FakeAccessControl().grant(SAME_PERSON, "rec-plan");
-    Object.assign(access.northwind, { batchCheck: revoked.batchCheck.bind(revoked) });
-    try {
-      retrievers.onPermissionChange("northwind", SYNC, "rec-salaries");
-      expect(await ask()).not.toContain("Northwind salary bands");
-    } finally {
-      delete (access.northwind as { batchCheck?: unknown }).batchCheck;
-    }
+    await expectRevocationReaches(retrievers, ask);
   });
 
   it("an evicted retriever's forUser view a caller still holds (the documented forTenant(t).forUser(u)) still gets its tenant's invalidations, after a garbage collection", async () => {
@@ -244,14 +252,7 @@ describe("TenantRetrievers", () => {
       await new Promise((resolve) => setImmediate(resolve));
       collectGarbage();
     }
-    const revoked = new FakeAccessControl().grant(SAME_PERSON, "rec-plan");
-    Object.assign(access.northwind, { batchCheck: revoked.batchCheck.bind(revoked) });
-    try {
-      retrievers.onPermissionChange("northwind", SYNC, "rec-salaries");
-      expect(await ask()).not.toContain("Northwind salary bands");
-    } finally {
-      delete (access.northwind as { batchCheck?: unknown }).batchCheck;
-    }
+    await expectRevocationReaches(retrievers, ask);
   });
 
   it("is a LangChain retriever: configurable { tenant, user } picks the tenant, no tenant throws", async () => {
