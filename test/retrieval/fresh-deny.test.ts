@@ -27,6 +27,44 @@ afterAll(async () => {
   await dispose();
 });
 
+/**
+ * Makes the person's list, asked for at the query's start, answer only once the round's check has:
+ * `beforeCheck` runs as the check is sent (a revocation between the two), which then takes
+ * `checkDelayMs`. What the list answered is kept in `listed`.
+ */
+function listAfterCheck(
+  access: FakeAccessControl,
+  options: { beforeCheck?: () => void; checkDelayMs?: number } = {},
+): { listed: readonly string[] } {
+  const seen: { listed: readonly string[] } = { listed: [] };
+  let checked!: () => void;
+  const afterCheck = new Promise<void>((resolve) => {
+    checked = resolve;
+  });
+  const check = access.batchCheck.bind(access);
+  access.batchCheck = async (...args) => {
+    options.beforeCheck?.();
+    if (options.checkDelayMs) await sleep(options.checkDelayMs);
+    const answer = await check(...args);
+    checked();
+    return answer;
+  };
+  const list = access.listObjects.bind(access);
+  access.listObjects = async (subject, relation, syncId) => {
+    const answer = await list(subject, relation, syncId);
+    seen.listed = answer.recordIds;
+    await afterCheck;
+    await sleep(5);
+    return answer;
+  };
+  return seen;
+}
+
+/** A retriever of the person's tenant over `access`, at k. */
+function retrieverOver(access: FakeAccessControl): PermissionAwareRetriever {
+  return new PermissionAwareRetriever({ store, embeddings, access, tenant: "acme", syncIds: [SYNC], k: K });
+}
+
 describe("a stranger's first query whose lists and check disagree", () => {
   // "pre": the lists pre-filter the search (the page holds fewer than k they admit); "sift": the
   // page holds k - 1 records the check allows and the target, so the lists' sift of it is k.
@@ -45,38 +83,13 @@ describe("a stranger's first query whose lists and check disagree", () => {
       access.grant(PERSON, SYNC, target);
       // The list is asked for at the query's start and answers after the check: it still lists the
       // target, which is revoked just before the page's check (and so denied by it).
-      let listed: readonly string[] = [];
-      let checked!: () => void;
-      const afterCheck = new Promise<void>((resolve) => {
-        checked = resolve;
+      const list = listAfterCheck(access, {
+        beforeCheck: () => access.revoke(PERSON, SYNC, target),
+        checkDelayMs: 30,
       });
-      const check = access.batchCheck.bind(access);
-      access.batchCheck = async (...args) => {
-        access.revoke(PERSON, SYNC, target);
-        await sleep(30);
-        const answer = await check(...args);
-        checked();
-        return answer;
-      };
-      const list = access.listObjects.bind(access);
-      access.listObjects = async (subject, relation, syncId) => {
-        const answer = await list(subject, relation, syncId);
-        listed = answer.recordIds;
-        await afterCheck;
-        await sleep(5);
-        return answer;
-      };
-      const retriever = new PermissionAwareRetriever({
-        store,
-        embeddings,
-        access,
-        tenant: "acme",
-        syncIds: [SYNC],
-        k: K,
-      });
-      const { documents, report } = await retriever.retrieveWithReport(QUERY, { user: PERSON });
+      const { documents, report } = await retrieverOver(access).retrieveWithReport(QUERY, { user: PERSON });
       // The path in question ran: the round checked the page first, then the lists decided.
-      expect(listed).toContain(target);
+      expect(list.listed).toContain(target);
       expect(report.strategy).toBe("race→pre");
       // The round found fewer than k in its page (the target denied), so the lists took over.
       expect(report.reason).toMatch(
@@ -99,33 +112,9 @@ describe("a stranger's first query whose check could not answer for a record a l
     // The person may read one record (3 chunks, fewer than k): the answer is exactly its chunks.
     access.grant(PERSON, SYNC, target);
     access.erroring.add(target);
-    let checked!: () => void;
-    const afterCheck = new Promise<void>((resolve) => {
-      checked = resolve;
-    });
-    const check = access.batchCheck.bind(access);
-    access.batchCheck = async (...args) => {
-      const answer = await check(...args);
-      checked();
-      return answer;
-    };
     // The list (asked for at the query's start) answers after the check, so the check errs first.
-    const list = access.listObjects.bind(access);
-    access.listObjects = async (subject, relation, syncId) => {
-      const answer = await list(subject, relation, syncId);
-      await afterCheck;
-      await sleep(5);
-      return answer;
-    };
-    const retriever = new PermissionAwareRetriever({
-      store,
-      embeddings,
-      access,
-      tenant: "acme",
-      syncIds: [SYNC],
-      k: K,
-    });
-    const { documents, report } = await retriever.retrieveWithReport(QUERY, { user: PERSON });
+    listAfterCheck(access);
+    const { documents, report } = await retrieverOver(access).retrieveWithReport(QUERY, { user: PERSON });
     // The path in question ran: the round's check erred on the target, then the lists decided.
     expect(report.itemErrors).toBe(1);
     expect(report.strategy).toBe("race→pre");
