@@ -325,6 +325,15 @@ describe("a stranger's first query, the larger page searched first (property)", 
 });
 
 describe("RoundTrips", () => {
+  /** A deployment whose first retriever measured checks of 50 ms and a larger search of 10, and the next retriever made. */
+  function measuredByAnother() {
+    const deployment = new RoundTrips();
+    const first = new RoundTrips(deployment);
+    for (let i = 0; i < 3; i++) first.checked(50);
+    first.searchedLargePage(10, 75);
+    return { deployment, next: new RoundTrips(deployment) };
+  }
+
   it("says to search the larger page first only once a check's median is longer than the larger search's", () => {
     const trips = new RoundTrips();
     expect(trips.largePageFirst(75)).toBeUndefined();
@@ -350,12 +359,8 @@ describe("RoundTrips", () => {
   });
 
   it("goes by a deployment's measurements until it has its own, and by larger searches of the same size only", () => {
-    const deployment = new RoundTrips();
-    const first = new RoundTrips(deployment);
-    for (let i = 0; i < 3; i++) first.checked(50);
-    first.searchedLargePage(10, 75);
     // What one tenant's retriever measured, the next one made goes by from its first stranger on.
-    const next = new RoundTrips(deployment);
+    const { deployment, next } = measuredByAnother();
     expect(next.largePageFirst(75)).toEqual({ checkMs: 50, searchMs: 10 });
     // No search of a page of 150 measured anywhere: nothing to go by for another k.
     expect(next.largePageFirst(150)).toBeUndefined();
@@ -372,11 +377,7 @@ describe("RoundTrips", () => {
   });
 
   it("goes by its own checks once it has enough, over the deployment's", () => {
-    const deployment = new RoundTrips();
-    const first = new RoundTrips(deployment);
-    for (let i = 0; i < 3; i++) first.checked(50);
-    first.searchedLargePage(10, 75);
-    const next = new RoundTrips(deployment);
+    const { next } = measuredByAnother();
     expect(next.largePageFirst(75)).toEqual({ checkMs: 50, searchMs: 10 });
     // Its own checks of 5 ms, quicker than the deployment's larger search of 10: the best k × 3 first.
     for (let i = 0; i < 3; i++) next.checked(5);
