@@ -5,10 +5,9 @@
 // and person, so the cases do not disturb one another.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CorpusSpec } from "../../src/emulator/index.js";
-import { PermissionFollower } from "../../src/freshness/index.js";
-import { createManagedSyncRetriever, type PermissionAwareRetriever } from "../../src/retrieval/index.js";
 import { textFor } from "../retrieval/helpers/corpus.js";
 import { ingestFiles, startWorld, type World } from "../retrieval/helpers/emulator-world.js";
+import { caughtUp, followedRetriever } from "./helpers/followed.js";
 
 const INTERVAL_MS = 200;
 const DOMAIN = "northwind.test";
@@ -85,34 +84,8 @@ function idsUnder(prefix: string): string[] {
   return [...world.files.values()].filter((f) => f.path.startsWith(prefix)).map((f) => f.id);
 }
 
-function followed(strategy: "post" | "pre") {
-  let retriever: PermissionAwareRetriever | undefined;
-  const follower = new PermissionFollower({
-    readerFor: () => world.client.permissions,
-    invalidate: (_tenant, scope) => retriever?.invalidate(scope),
-    intervalMs: INTERVAL_MS,
-  });
-  retriever = createManagedSyncRetriever({
-    client: world.client,
-    store: world.store,
-    embeddings: world.embeddings,
-    tenant: "northwind",
-    k: 100,
-    strategy,
-    freshnessMs: 60_000,
-    changes: follower.forTenant("northwind"),
-  });
-  return { retriever, follower };
-}
-
-/** Until every followed sync's follower has read to the end of its feed after `after`. */
-async function caughtUp(follower: PermissionFollower, after = Date.now()): Promise<void> {
-  for (;;) {
-    const statuses = follower.status();
-    if (statuses.length > 0 && statuses.every((s) => (s.caughtUpAt ?? 0) > after)) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+const followed = (strategy: "post" | "pre") =>
+  followedRetriever(world, { strategy, k: 100, intervalMs: INTERVAL_MS });
 
 interface Case {
   name: string;

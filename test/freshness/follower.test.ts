@@ -9,6 +9,7 @@ import { FeedTokens, PermissionFollower, SyncFollower } from "../../src/freshnes
 import { createManagedSyncRetriever, type PermissionAwareRetriever } from "../../src/retrieval/index.js";
 import { textFor } from "../retrieval/helpers/corpus.js";
 import { ingestFiles, startWorld, type World } from "../retrieval/helpers/emulator-world.js";
+import { caughtUp, followedRetriever } from "./helpers/followed.js";
 
 const INTERVAL_MS = 300;
 
@@ -57,34 +58,8 @@ const engineering = (docs: { metadata: { recordId: string } }[]) => {
 };
 
 /** A retriever that caches for 60 s, its caches proven (or not) by a follower that invalidates it. */
-function followed(strategy: "auto" | "post" | "pre" = "post") {
-  let retriever: PermissionAwareRetriever | undefined;
-  const follower = new PermissionFollower({
-    readerFor: () => world.client.permissions,
-    invalidate: (_tenant, scope) => retriever?.invalidate(scope),
-    store: world.store,
-    intervalMs: INTERVAL_MS,
-  });
-  retriever = createManagedSyncRetriever({
-    client: world.client,
-    store: world.store,
-    embeddings: world.embeddings,
-    tenant: "northwind",
-    k: 60,
-    strategy,
-    freshnessMs: 60_000,
-    changes: follower.forTenant("northwind"),
-  });
-  return { retriever, follower };
-}
-
-async function caughtUp(follower: PermissionFollower, after = Date.now()): Promise<void> {
-  for (;;) {
-    const status = follower.status().find((s) => s.syncId === syncId);
-    if (status?.caughtUpAt !== undefined && status.caughtUpAt > after) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+const followed = (strategy: "auto" | "post" | "pre" = "post") =>
+  followedRetriever(world, { strategy, k: 60, intervalMs: INTERVAL_MS, store: true });
 
 describe("the permission-changes follower", () => {
   it("stops returning a group's files once the follower reads the member's removal, about one poll interval later (freshnessMs 60 s; prints the delay)", async () => {
@@ -93,7 +68,7 @@ describe("the permission-changes follower", () => {
       const first = await retriever.retrieveWithReport("budget roadmap", { user: "leo@northwind.test" });
       expect(first.report.freshness.mode).toBe("follower");
       expect(first.report.freshness.unverified?.[0]?.reason).toMatch(/not caught up/);
-      await caughtUp(follower);
+      await caughtUp(follower, Date.now(), syncId);
       // Decisions made before the follower started are not covered: asked once more, then cached.
       await retriever.retrieveWithReport("budget roadmap", { user: "leo@northwind.test" });
       // Warm: every decision comes from the cache, proven current by the follower.
@@ -145,7 +120,7 @@ describe("the permission-changes follower", () => {
     async (strategy) => {
       const { retriever, follower } = followed(strategy);
       await retriever.retrieveWithReport("security policy", { user: "ana@northwind.test" });
-      await caughtUp(follower);
+      await caughtUp(follower, Date.now(), syncId);
       await retriever.retrieveWithReport("security policy", { user: "ana@northwind.test" });
       const warm = await retriever.retrieveWithReport("security policy", { user: "ana@northwind.test" });
       expect(warm.report.checks).toBe(0);
@@ -204,7 +179,7 @@ describe("the permission-changes follower", () => {
     const maya = { user: "maya@northwind.test" };
     try {
       await retriever.retrieveWithReport("budget roadmap", { user: "leo@northwind.test" });
-      await caughtUp(follower);
+      await caughtUp(follower, Date.now(), syncId);
       // No list of hers is cached: post-filter, while a list the follower vouches for is fetched
       // in the background.
       const first = await retriever.retrieveWithReport("security policy", maya);
