@@ -14,7 +14,6 @@ import { listsAdmit, listTrusted, stillAllowed, verifyUntrusted } from "./list-e
 import type { FilterOutcome } from "./outcome.js";
 import { readUnread } from "./read-unread.js";
 import { newTally } from "./report.js";
-import { trustedSince } from "./trust.js";
 
 /**
  * A sync search checked against a list that keeps less than this share of its candidates asks for
