@@ -17,7 +17,7 @@ export type { Answerer, AnswerInput, AnswerSource } from "./answerer.js";
 export { ChatModelAnswerer, type ChatModelAnswererOptions } from "./chat-model-answerer.js";
 export { ChatModelCondenser, CONDENSE_PROMPT } from "./chat-model-condenser.js";
 export type { CondenseInput, QueryCondenser } from "./condenser.js";
-export { type ChatMessage, splitConversation } from "./conversation.js";
+export { type ChatMessage, MAX_QUESTION_CHARS, splitConversation } from "./conversation.js";
 export { type CreateAnswererOptions, createAnswerer, DEFAULT_CHAT_MODEL } from "./create-answerer.js";
 export {
   type AnsweredTurn,
@@ -28,6 +28,7 @@ export {
   type StreamingTurn,
   type TurnView,
 } from "./endpoint.js";
+export { isPermissionFailure } from "./error-response.js";
 export { AnswerError, ChatConfigError, ChatTimeoutError } from "./errors.js";
 export { ExtractiveAnswerer, type ExtractiveAnswererOptions } from "./extractive-answerer.js";
 export { chatProtocol, createChatHandler } from "./handler.js";

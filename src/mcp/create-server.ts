@@ -45,8 +45,10 @@ export function createClearanceMcpServer(options: ClearanceMcpServerOptions): Mc
     },
     { instructions: instructionsFor(caller, identitySource) },
   );
-  registerSearchTool(server, caller, onError);
-  registerFetchTool(server, caller, onError);
+  // Only the person who configured a local server reads errors whole; remote callers read codes.
+  const detailedErrors = identitySource === "local";
+  registerSearchTool(server, caller, detailedErrors, onError);
+  registerFetchTool(server, caller, detailedErrors, onError);
   return server;
 }
 

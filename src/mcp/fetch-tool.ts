@@ -36,6 +36,7 @@ type FetchOutput = z.infer<z.ZodObject<typeof fetchOutputSchema>>;
 export function registerFetchTool(
   server: McpServer,
   caller: McpCaller,
+  detailedErrors: boolean,
   onError?: (error: unknown) => void,
 ): void {
   server.registerTool(
@@ -80,7 +81,7 @@ export function registerFetchTool(
         };
         return jsonResult(output);
       } catch (error) {
-        return toolFailure(error, onError);
+        return toolFailure(error, onError, detailedErrors);
       }
     },
   );

@@ -1,7 +1,8 @@
 import type { Document } from "@langchain/core/documents";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
-import { excerptOf } from "../chat/index.js";
+import { excerptOf, MAX_QUESTION_CHARS } from "../chat/index.js";
+import { ClearanceError } from "../errors.js";
 import type { RetrievalReport, RetrievedChunkMetadata } from "../retrieval/index.js";
 import type { McpCaller } from "./caller.js";
 import { encodeRecordId } from "./record-id.js";
@@ -37,6 +38,7 @@ type SearchOutput = { results: z.infer<typeof resultSchema>[]; report: z.infer<t
 export function registerSearchTool(
   server: McpServer,
   caller: McpCaller,
+  detailedErrors: boolean,
   onError?: (error: unknown) => void,
 ): void {
   server.registerTool(
@@ -47,7 +49,14 @@ export function registerSearchTool(
         "Searches the company's synced documents and records (Google Drive, SharePoint, CRM, tickets…) for what you may read, " +
         "checked against each source system's permissions for you. Takes a natural-language query; returns matching records " +
         "(id, title, url, a snippet, the source) best first, and a short report. Pass a result's id to fetch for its full text.",
-      inputSchema: { query: z.string().min(1).describe("what to look for, in natural language") },
+      inputSchema: {
+        // As long as a chat question may be: a longer one is refused before it is embedded.
+        query: z
+          .string()
+          .min(1)
+          .max(MAX_QUESTION_CHARS, "the query is too long: keep it under 4,000 characters")
+          .describe("what to look for, in natural language"),
+      },
       outputSchema: searchOutputSchema,
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },
@@ -58,10 +67,16 @@ export function registerSearchTool(
           member: caller.member,
           signal: extra.signal,
         });
+        // A retriever set to answer nothing when permissions cannot be checked (onPermissionError:
+        // "empty") must not make that look like "nothing you may read matches": refuse, as the chat does.
+        if (report.permissionError) {
+          const { code, message } = report.permissionError;
+          return toolFailure(new ClearanceError(code, message), onError, detailedErrors);
+        }
         const output: SearchOutput = { results: byRecord(documents), report: summarize(report) };
         return jsonResult(output);
       } catch (error) {
-        return toolFailure(error, onError);
+        return toolFailure(error, onError, detailedErrors);
       }
     },
   );

@@ -1,17 +1,35 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { isPermissionFailure } from "../chat/index.js";
 import { ClearanceError } from "../errors.js";
 
 /**
- * A tool failure as the client sees it: a Clearance error's message (it says what to do, and
- * never carries record content), anything else a generic line, logged with `onError` instead.
+ * A tool failure as the client sees it. Every failure goes to `onError` whole. A remote caller
+ * (`detailed: false`) reads a stable code and words written for them, never the error's own text:
+ * an upstream failure names sync ids, endpoints and the deployment's credentials, and a store that
+ * crossed tenants names the other tenant and its chunk (the chat endpoint answers the same way).
+ * A local (stdio) caller is the person who configured the server, so they read the whole message.
  */
-export function toolFailure(error: unknown, onError: ((error: unknown) => void) | undefined): CallToolResult {
+export function toolFailure(
+  error: unknown,
+  onError: ((error: unknown) => void) | undefined,
+  detailed: boolean,
+): CallToolResult {
   onError?.(error);
+  const code = error instanceof ClearanceError ? error.code : undefined;
   const text =
-    error instanceof ClearanceError
-      ? `${error.message} [${error.code}]`
-      : "Clearance failed unexpectedly: see the server's log";
+    code === undefined
+      ? "Clearance failed unexpectedly: see the server's log"
+      : detailed
+        ? `${(error as Error).message} [${code}]`
+        : `${callerMessage(code)} [${code}]`;
   return { content: [{ type: "text", text }], isError: true };
+}
+
+function callerMessage(code: string): string {
+  if (isPermissionFailure(code)) {
+    return "Could not check what you may read, so nothing is returned: try again in a moment";
+  }
+  return "Clearance failed: try again; the server's log says why";
 }
 
 /** One text content item holding `value` as JSON, the shape ChatGPT connectors read, beside `structuredContent`. */
