@@ -64,6 +64,24 @@ const mcpErrorLogger = (log: pino.Logger) => (error: unknown) =>
   log.error({ err: error }, "mcp request failed");
 
 /**
+ * Logs a sync's follower failing (its results are all confirmed meanwhile), once per new message:
+ * a feed that stays down fails every poll, and `/health` counts it without naming it.
+ */
+function followerErrorLogger(log: pino.Logger) {
+  const last = new Map<string, string>();
+  return (error: unknown, where: { tenant: string; syncId: string }) => {
+    const key = JSON.stringify([where.tenant, where.syncId]);
+    const message = error instanceof Error ? error.message : String(error);
+    if (last.get(key) === message) return;
+    last.set(key, message);
+    log.warn(
+      { err: error, ...where },
+      "permission changes follower failed: its results are confirmed each query",
+    );
+  };
+}
+
+/**
  * `--demo`: the emulator on the corpus, ingested into a temp (or `--store-dir`) store, and the
  * page's person picker (demo identity).
  */
@@ -121,7 +139,7 @@ export async function configuredSetup(flags: ServeFlags, log: pino.Logger): Prom
       "INSECURE: bearer tokens from any issuer for any audience are accepted (--insecure-any-jwt-issuer-and-audience): a token minted for another app on your identity provider reads here",
     );
   }
-  const opened = await openConfiguredTenants(config);
+  const opened = await openConfiguredTenants(config, { onFollowerError: followerErrorLogger(log) });
   // Serving can start before the first ingest (webhooks fill the store), so this only warns:
   // until then every answer is empty, which must not look like "you may read nothing".
   for (const tenant of await tenantsWithoutChunks(opened.store, opened.registry.list())) {

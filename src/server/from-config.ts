@@ -57,6 +57,8 @@ export async function openConfiguredTenants(
     follow?: boolean;
     /** Load the store's indexes before returning (default true): for a server, not a one-shot question. */
     warmUp?: boolean;
+    /** Told each time a sync's follower fails to read its feed (its results are then all confirmed): log it. */
+    onFollowerError?: (error: unknown, where: { tenant: string; syncId: string }) => void;
   } = {},
 ): Promise<ConfiguredTenants> {
   // Credentials first: a token for another tenant fails before anything is opened.
@@ -86,6 +88,7 @@ export async function openConfiguredTenants(
             invalidate: (tenant, scope) => retrievers.invalidate(tenant, scope),
             store,
             intervalMs: retrieval.followIntervalMs,
+            ...(options.onFollowerError ? { onError: options.onFollowerError } : {}),
           })
         : undefined;
     // One Paragon and one store for every tenant: what one tenant's retriever measured of their

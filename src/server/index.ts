@@ -2,6 +2,7 @@
 export { createServerApp, type ServerAppOptions } from "./app.js";
 export { CHAT_PROTOCOL_PATHS, type ChatProtocolRoutes, mountChatProtocols } from "./chat-routes.js";
 export { type ConfiguredWebhooksOptions, startConfiguredWebhooks } from "./configured-webhooks.js";
+export { type FollowerHealth, followerHealth } from "./follower-health.js";
 export {
   type ConfiguredRetrieval,
   type ConfiguredTenants,

@@ -12,6 +12,7 @@ import { formatQueryResult, queryCommand, runQuery } from "../../src/cli/command
 import { startServe } from "../../src/cli/commands/serve.js";
 import { type Demo, startDemo } from "../../src/demo/index.js";
 import { createEmbeddings } from "../../src/embeddings/index.js";
+import type { FollowerHealth } from "../../src/server/index.js";
 import { openChunkStore } from "../../src/store/index.js";
 import { CORPUS_DIR } from "./helpers/demo-server.js";
 
@@ -299,12 +300,19 @@ describe("clearance serve and query over a configured store", () => {
       expect(running.banner).toContain("Permission Changes feed followed every 0.2 s");
       expect(await cites()).toBe(true);
       // The first question put the tenant's syncs in use: their followers catch up.
+      const syncIds = demo.emulator.state
+        .allSyncs()
+        .filter((sync) => sync.tenant === "northwind")
+        .map((sync) => sync.id);
+      expect(syncIds.length).toBeGreaterThan(0);
       for (let i = 0; ; i++) {
-        const health = (await (await fetch(`${running.url}/health`)).json()) as {
-          metrics: { permissionChanges?: { state: string }[] };
-        };
-        const followers = health.metrics.permissionChanges ?? [];
-        if (followers.length > 0 && followers.every((f) => f.state === "following")) break;
+        const text = await (await fetch(`${running.url}/health`)).text();
+        // /health answers anyone: it counts the followers, naming no tenant and no sync.
+        expect(text).not.toContain("northwind");
+        for (const syncId of syncIds) expect(text).not.toContain(syncId);
+        const followers = (JSON.parse(text) as { metrics: { permissionChanges?: FollowerHealth } }).metrics
+          .permissionChanges;
+        if (followers && followers.syncs > 0 && followers.following === followers.syncs) break;
         if (i > 100) throw new Error(`followers never caught up: ${JSON.stringify(followers)}`);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }

@@ -3,7 +3,13 @@ import pino from "pino";
 import { createAiSdkChatHandler, createChatHandler, createOpenAIChatHandler } from "../../chat/index.js";
 import { EXAMPLE_CORPUS_DIR } from "../../emulator/corpus/example-corpus.js";
 import { ClearanceError } from "../../errors.js";
-import { countResponses, createServerApp, type Listening, listen } from "../../server/index.js";
+import {
+  countResponses,
+  createServerApp,
+  followerHealth,
+  type Listening,
+  listen,
+} from "../../server/index.js";
 import { DEV_TENANT_HEADER, DEV_USER_HEADER } from "../../tenants/index.js";
 import { answererOf } from "../answerer-of.js";
 import { port } from "../args.js";
@@ -127,7 +133,8 @@ export async function startServe(flags: ServeFlags): Promise<RunningServe> {
         openai: openai.snapshot(),
         aiSdk: aiSdk.snapshot(),
         ...(setup.webhooks ? { webhooks: setup.webhooks.metrics() } : {}),
-        ...(setup.follower ? { permissionChanges: setup.follower.status() } : {}),
+        // Counted: /health answers anyone, and each follower names its tenant and sync.
+        ...(setup.follower ? { permissionChanges: followerHealth(setup.follower.status()) } : {}),
       }),
       ...(setup.webhooks ? { webhook: setup.webhooks.handler } : {}),
       ...(setup.mcp.handler ? { mcp: setup.mcp.handler } : {}),
