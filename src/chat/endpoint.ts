@@ -3,6 +3,7 @@ import type { RetrievalReport } from "../retrieval/index.js";
 import {
   type Identify,
   type Identity,
+  IdentityUnavailableError,
   normalizeIdentity,
   type RetrieverSource,
   singleTenant,
@@ -138,6 +139,17 @@ export function createChatEndpoint<R extends ParsedChatRequest>(
     } catch (error) {
       // Failing to verify credentials is a refusal, never a fallback to anonymous. Only our own
       // errors (a refused token) are worded for the caller; anything else stays in the log.
+      if (error instanceof IdentityUnavailableError) {
+        // The provider is down, not the token wrong: "sign in again" would not help.
+        notify(error);
+        return protocol.error({
+          status: 503,
+          code: error.code,
+          message:
+            "who is asking could not be verified just now (the sign-in provider did not answer): try again in a moment",
+          headers: { "retry-after": "5" },
+        });
+      }
       if (error instanceof ClearanceError) {
         return protocol.error(unauthenticated(`who is asking could not be verified: ${error.message}`));
       }

@@ -1,7 +1,13 @@
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import { ClearanceError } from "../errors.js";
 import type { PermissionAwareRetriever } from "../retrieval/index.js";
-import { type Identify, type Identity, IdentityError, type RetrieverSource } from "../tenants/index.js";
+import {
+  type Identify,
+  type Identity,
+  IdentityError,
+  IdentityUnavailableError,
+  type RetrieverSource,
+} from "../tenants/index.js";
 import { createClearanceMcpServer } from "./create-server.js";
 import { bearerChallenge, type ProtectedResource, protectedResourceMetadata } from "./protected-resource.js";
 
@@ -73,6 +79,14 @@ export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHan
       } catch (error) {
         if (error instanceof IdentityError) return unauthorized(error.message);
         onError?.(error);
+        // The provider is down, not the token wrong: a 401 would send the client to sign in again.
+        if (error instanceof IdentityUnavailableError) {
+          return rpcError(
+            503,
+            "who is asking could not be verified just now (the sign-in provider did not answer): try again in a moment",
+            { "retry-after": "5" },
+          );
+        }
         return rpcError(500, "identifying the caller failed: see the server's log");
       }
       if (!identity) return unauthorized();

@@ -24,6 +24,17 @@ export class IdentityError extends ClearanceError {
   }
 }
 
+/**
+ * Who is asking could not be verified because the identity provider did not answer (its key set
+ * could not be fetched or read): not the token's fault, so not a 401 telling the person to sign in
+ * again (an MCP client would start its sign-in over). Nothing is answered until it is back.
+ */
+export class IdentityUnavailableError extends ClearanceError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("IDENTITY_UNAVAILABLE", message, options);
+  }
+}
+
 /** An identity resolver was set up in a way that cannot verify anyone safely. */
 export class IdentityConfigError extends ClearanceError {
   constructor(message: string, options?: { cause?: unknown }) {

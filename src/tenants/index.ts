@@ -2,6 +2,7 @@
 export {
   IdentityConfigError,
   IdentityError,
+  IdentityUnavailableError,
   NoTenantError,
   TenantConfigError,
   UnknownTenantError,

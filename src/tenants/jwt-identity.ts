@@ -1,6 +1,6 @@
 import type { KeyObject } from "node:crypto";
 import type { JWTPayload, JWTVerifyGetKey } from "jose";
-import { IdentityConfigError, IdentityError } from "./errors.js";
+import { IdentityConfigError, IdentityError, IdentityUnavailableError } from "./errors.js";
 import { type Identify, normalizeIdentity } from "./identity.js";
 
 /** Signature algorithms a token may use: asymmetric only, so a verifier never holds a signing secret. */
@@ -74,6 +74,7 @@ export function jwtIdentity(options: JwtIdentityOptions): Identify {
           : await jwtVerify(match[1]!, key, verifyOptions)
       ).payload;
     } catch (error) {
+      if (error instanceof IdentityUnavailableError) throw error;
       throw new IdentityError(`the bearer token was refused (${(error as Error).message}): sign in again`, {
         cause: error,
       });
@@ -114,13 +115,35 @@ function verificationKey(options: JwtIdentityOptions): CryptoKey | KeyObject | J
   return key;
 }
 
-/** jose's remote JWKS (cached, refetched on an unknown key id), created at the first token. */
+/**
+ * jose's remote JWKS (cached, refetched on an unknown key id), created at the first token. A key
+ * set that cannot be fetched or read is `IdentityUnavailableError`; a token naming no published
+ * key (or an ambiguous one) stays the token's fault.
+ */
 function remoteKeySet(url: URL): JWTVerifyGetKey {
   let keySet: Promise<JWTVerifyGetKey> | undefined;
   return async (header, token) => {
     keySet ??= import("jose/jwks/remote").then(({ createRemoteJWKSet }) => createRemoteJWKSet(url));
-    return (await keySet)(header, token);
+    const getKey = await keySet;
+    try {
+      return await getKey(header, token);
+    } catch (error) {
+      if (!keySetUnavailable(error)) throw error;
+      throw new IdentityUnavailableError(
+        `the identity provider's keys (${url.href}) could not be fetched (${(error as Error).message}): nobody can be verified until it answers; check the JWKS URL and the provider`,
+        { cause: error },
+      );
+    }
   };
+}
+
+/** The key set's fetch failed, timed out, or did not hold a key set (not anything about the token). */
+function keySetUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  // Not one of jose's own errors: the fetch itself failed (refused, reset, DNS).
+  if (typeof code !== "string" || !/^ERR_J(OSE|WT|WS|WK|WE)/.test(code)) return true;
+  // A timeout, a body that is no key set, and a non-200 answer (jose's generic error).
+  return code === "ERR_JWKS_TIMEOUT" || code === "ERR_JWKS_INVALID" || code === "ERR_JOSE_GENERIC";
 }
 
 function jwksUrlOf(value: string): URL {

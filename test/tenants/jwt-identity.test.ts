@@ -1,8 +1,18 @@
 import { createSecretKey } from "node:crypto";
-import { generateKeyPair, type JWTPayload, SignJWT } from "jose";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { exportJWK, generateKeyPair, type JWTPayload, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ChatResponseBody, createChatHandler } from "../../src/chat/index.js";
-import { IdentityConfigError, IdentityError, jwtIdentity } from "../../src/tenants/index.js";
+import { createMcpHttpHandler } from "../../src/mcp/index.js";
+import type { PermissionAwareRetriever } from "../../src/retrieval/index.js";
+import {
+  IdentityConfigError,
+  IdentityError,
+  IdentityUnavailableError,
+  jwtIdentity,
+  singleTenant,
+} from "../../src/tenants/index.js";
 import { ANA, type ChatWorld, chatRequest, startChatWorld, TENANT } from "../chat/helpers/world.js";
 
 const ISSUER = "https://login.example.test";
@@ -209,4 +219,73 @@ describe("jwtIdentity in the chat handler", () => {
     expect(elsewhere.status).toBe(403);
     expect(((await elsewhere.json()) as { error: { code: string } }).error.code).toBe("TENANT_UNKNOWN");
   });
+
+  it("an identity provider whose keys cannot be fetched is a 503 to try again (chat and MCP), not a 401 saying to sign in again", async () => {
+    // Loopback JWKS servers: one down (503), one publishing only another key.
+    const down = await serveJwks((_, res) => {
+      res.statusCode = 503;
+      res.end("maintenance");
+    });
+    const other = await exportJWK((await generateKeyPair("ES256")).publicKey);
+    const otherKeys = await serveJwks((_, res) => {
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify({ keys: [{ ...other, alg: "ES256", kid: "other" }] }));
+    });
+    try {
+      const viaJwks = (url: string) =>
+        jwtIdentity({ jwksUrl: url, issuer: ISSUER, audience: "clearance", tenantClaim: "org_id" });
+      const bearer = { authorization: `Bearer ${await token({ email: ANA, org_id: TENANT })}` };
+      const logged: unknown[] = [];
+      const chat = createChatHandler({
+        retriever: world.retriever,
+        identify: viaJwks(down.url),
+        onError: (error) => logged.push(error),
+      });
+      const response = await chat(chatRequest({ question: "deploy" }, bearer));
+      expect(response.status).toBe(503);
+      expect(response.headers.get("retry-after")).toBe("5");
+      const { error } = (await response.json()) as { error: { code: string; message: string } };
+      expect(error.code).toBe("IDENTITY_UNAVAILABLE");
+      expect(error.message).toMatch(/try again/);
+      // The provider's address is for the log, where the failure went.
+      expect(error.message).not.toContain(down.url);
+      expect(logged).toEqual([expect.objectContaining({ code: "IDENTITY_UNAVAILABLE" })]);
+
+      const mcp = createMcpHttpHandler({
+        retrievers: singleTenant(world.retriever as PermissionAwareRetriever),
+        identify: viaJwks(down.url),
+      });
+      const mcpResponse = await mcp.handle(
+        new Request("http://clearance.test/mcp", { method: "POST", headers: bearer, body: "{}" }),
+      );
+      expect(mcpResponse.status).toBe(503);
+      expect(mcpResponse.headers.get("www-authenticate")).toBeNull();
+
+      // Nothing listening there at all: the same.
+      await expect(
+        viaJwks("http://127.0.0.1:1/jwks")(new Request("http://clearance.test/", { headers: bearer })),
+      ).rejects.toBeInstanceOf(IdentityUnavailableError);
+
+      // A token whose key the provider does not publish is still the token's fault: 401.
+      const unknownKey = await createChatHandler({
+        retriever: world.retriever,
+        identify: viaJwks(otherKeys.url),
+      })(chatRequest({ question: "deploy" }, bearer));
+      expect(unknownKey.status).toBe(401);
+    } finally {
+      await down.close();
+      await otherKeys.close();
+    }
+  });
 });
+
+async function serveJwks(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer(handler);
+  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks`,
+    close: () => new Promise<void>((done) => server.close(() => done())),
+  };
+}
