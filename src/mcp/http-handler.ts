@@ -1,12 +1,13 @@
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
-import { ClearanceError } from "../errors.js";
 import type { PermissionAwareRetriever } from "../retrieval/index.js";
 import {
   type Identify,
   type Identity,
   IdentityError,
   IdentityUnavailableError,
+  normalizeIdentity,
   type RetrieverSource,
+  UnknownTenantError,
 } from "../tenants/index.js";
 import { createClearanceMcpServer } from "./create-server.js";
 import { bearerChallenge, type ProtectedResource, protectedResourceMetadata } from "./protected-resource.js";
@@ -75,7 +76,9 @@ export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHan
       }
       let identity: Identity | undefined;
       try {
-        identity = await identify(request);
+        // Canonical, as at the chat endpoint: a custom identify's " acme" or "Ana@…" is the same
+        // tenant and person, and one missing either part is nobody.
+        identity = normalizeIdentity(await identify(request));
       } catch (error) {
         if (error instanceof IdentityError) return unauthorized(error.message);
         onError?.(error);
@@ -97,8 +100,12 @@ export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHan
       try {
         retriever = retrievers.forTenant(identity.tenant);
       } catch (error) {
-        if (error instanceof ClearanceError) return rpcError(403, error.message);
-        throw error;
+        // Worded for the caller, as at the chat endpoint: the error's own text is advice to the operator.
+        if (error instanceof UnknownTenantError) {
+          return rpcError(403, "your organisation is not served by this deployment");
+        }
+        onError?.(error);
+        return rpcError(500, "your organisation's search could not be opened: see the server's log");
       }
       const server = createClearanceMcpServer({
         caller: { retriever, user: identity.user, member: true },

@@ -332,7 +332,12 @@ describe("MCP over Streamable HTTP", () => {
   });
 
   it("refuses a tenant not served (403), a foreign browser origin (403) and GET streams (405)", async () => {
-    expect((await rawCall(await world.token("hana@northwind.test", "fabrikam"))).status).toBe(403);
+    const notServed = await rawCall(await world.token("hana@northwind.test", "fabrikam"));
+    expect(notServed.status).toBe(403);
+    // Worded for the caller, as at the chat endpoint: not the operator's configuration advice.
+    const refusal = await notServed.text();
+    expect(refusal).toContain("not served by this deployment");
+    expect(refusal).not.toMatch(/CLEARANCE_TENANTS|discovery/);
     const token = await world.token("hana@northwind.test", "northwind");
     expect((await rawCall(token, { origin: "https://evil.example" })).status).toBe(403);
     expect((await rawCall(token, { origin: world.origin })).status).toBe(200);

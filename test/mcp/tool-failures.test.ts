@@ -15,6 +15,7 @@ import {
   DEV_TENANT_HEADER,
   DEV_USER_HEADER,
   devHeaderIdentity,
+  type Identify,
   singleTenant,
   TenantClients,
 } from "../../src/tenants/index.js";
@@ -55,15 +56,14 @@ function retrieverFor(
 }
 
 /** `retriever` served at /mcp on loopback; a client for `user` of its tenant. */
-async function connectTo(retriever: PermissionAwareRetriever, user: string): Promise<Client> {
+async function connectTo(
+  retriever: PermissionAwareRetriever,
+  user: string,
+  identify: Identify = devHeaderIdentity(),
+): Promise<Client> {
   const app = new Hono();
-  const logged: unknown[] = [];
   mountMcp(app, {
-    mcp: createMcpHttpHandler({
-      retrievers: singleTenant(retriever),
-      identify: devHeaderIdentity(),
-      onError: (error) => logged.push(error),
-    }),
+    mcp: createMcpHttpHandler({ retrievers: singleTenant(retriever), identify }),
   });
   const server: Listening = await listen(app.fetch, { host: "127.0.0.1", port: 0 });
   closers.push(() => server.close());
@@ -149,5 +149,21 @@ describe("MCP tool failures", () => {
     expect(result.isError).toBe(true);
     expect(result.text).toMatch(/query/);
     expect(result.text).toMatch(/4,?000/);
+  });
+});
+
+describe("MCP identity", () => {
+  it("an identify of your own is taken in canonical form, as at the chat endpoint: padded tenant, capitalised email", async () => {
+    // A session-based identify that hands on what its session store holds, untrimmed.
+    const identify: Identify = () => ({ tenant: " northwind ", user: " Hana@Northwind.test " });
+    const client = await connectTo(retrieverFor("northwind"), "ignored@northwind.test", identify);
+    const result = toolJson<{ results: { title: string }[] }>(
+      await client.callTool({
+        name: "search",
+        arguments: { query: "What are the salary bands for engineers?" },
+      }),
+    );
+    expect(result.isError, result.text).toBe(false);
+    expect(result.json!.results.map((r) => r.title)).toContain("Compensation bands 2026.pdf");
   });
 });
