@@ -92,12 +92,17 @@ export async function processPage(
           return settle(decided.patch.recordId, "metadata-only");
         case "content":
           contents.push(decided);
-          return settle(decided.recordId, decided.stored ? "changed" : "new");
+          return settle(decided.recordId, isIndexed(decided.stored) ? "changed" : "new");
       }
     }),
   );
 
   const upserts = await embedChunks(contents, context);
+  // A record without a stored version gets a placeholder before its chunks: a run that dies after
+  // the upsert then leaves chunks the store can find by their version (the full run's reconcile,
+  // a webhook's 404), not chunks nothing points to, which outlived the record's deletion.
+  const placeholders = contents.filter((c) => !c.stored).map((c) => placeholderOf(c, context));
+  if (placeholders.length > 0 && upserts.length > 0) await store.putRecordVersions(placeholders);
   if (upserts.length > 0) await store.upsert(upserts);
   if (contents.length > 0) {
     // Every content record, new ones too: a run that crashed before its version was written may
@@ -162,6 +167,25 @@ async function embedChunks(
     }
   }
   return upserts;
+}
+
+// The content hash and source version of a placeholder: no real hash or version looks like them,
+// so the next run reads the record again whatever its metadata says.
+const PLACEHOLDER = "(writing)";
+
+/** Stands for a record whose first chunks are being written, until its real version replaces it. */
+function placeholderOf(content: PreparedContent, context: PageContext): RecordVersion {
+  return {
+    ...versionOf(content, context),
+    contentHash: PLACEHOLDER,
+    sourceVersion: PLACEHOLDER,
+    chunkCount: 0,
+  };
+}
+
+/** Whether a stored version stands for indexed chunks of the record (not a placeholder). */
+function isIndexed(stored: RecordVersion | undefined): boolean {
+  return stored !== undefined && stored.contentHash !== PLACEHOLDER;
 }
 
 function versionOf(content: PreparedContent, context: PageContext): RecordVersion {
