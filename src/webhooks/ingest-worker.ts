@@ -63,7 +63,7 @@ export interface IngestWorkerOptions {
  * is re-fetched from the Sync API (payloads carry no record data and no signature); what the API
  * returns becomes one page of an incremental `ingest()` run, so the content-hash comparison,
  * metadata-only patches, write ordering and the sync lease are exactly the cron run's. A 404 is a
- * deletion or a revoked record, applied only when the store holds that record for that same sync.
+ * deletion or a revoked record: a tombstone for that record of that same sync, under the lease.
  */
 export function createIngestWorker(options: IngestWorkerOptions): WebhookWorker {
   const syncs = new SyncDirectory({
@@ -158,13 +158,12 @@ export function createIngestWorker(options: IngestWorkerOptions): WebhookWorker 
           }),
         ),
       );
-      // Gone from the API: delete only what the store holds for this sync (versions are keyed by
-      // sync, so a forged or misrouted hint cannot touch another sync's record with the same id).
-      const stored =
-        missing.length > 0 ? await options.store.getRecordVersions(tenant, syncId, missing) : new Map();
-      const tombstones = missing
-        .filter((id) => stored.has(id))
-        .map((id): SyncedRecord => ({ id, deleted: true }));
+      // Gone from the API: a tombstone, applied under the sync's lease like the rest of the page,
+      // even when the store holds nothing of the record yet. A run holding the lease may be about
+      // to write it (it read the record before the delete), and no later pull would tell: the
+      // event must wait for that run (deferred), not be done. Deletes are keyed by (tenant, sync,
+      // record), so a forged or misrouted hint cannot touch another sync's record with the same id.
+      const tombstones = missing.map((id): SyncedRecord => ({ id, deleted: true }));
       const page = [...found, ...tombstones];
       if (page.length === 0) return failures;
 
