@@ -22,6 +22,11 @@ export interface PageContext extends PrepareContext {
   onRecord: (recordId: string, outcome: RecordOutcome) => void;
   /** Names what CRM records refer to by id (company, owner); without it they keep raw ids. */
   relations?: RelationResolver;
+  /**
+   * Called once before the page's first write (the sync lease's check): a run that lost its lease
+   * while reading must not write what it read over a newer run's work.
+   */
+  beforeWrite?: () => Promise<void>;
 }
 
 /** What a batch of records came to once its writes are durable. */
@@ -98,6 +103,8 @@ export async function processPage(
   );
 
   const upserts = await embedChunks(contents, context);
+  const writes = contents.length + patches.length + drops.length + verdicts.length + droppedVersions.length;
+  if (writes > 0) await context.beforeWrite?.();
   // A record without a stored version gets a placeholder before its chunks: a run that dies after
   // the upsert then leaves chunks the store can find by their version (the full run's reconcile,
   // a webhook's 404), not chunks nothing points to, which outlived the record's deletion.

@@ -122,6 +122,7 @@ async function run(
     pipeline: sync.pipeline,
     sync,
     failedRuns: (recordId: string) => retry.failedRuns(recordId),
+    beforeWrite: () => lease.check(),
     onRecord: (recordId: string, outcome: RecordOutcome) => {
       done++;
       emit(context.onProgress, {
@@ -223,7 +224,8 @@ async function run(
   }
 
   if (seen) {
-    const deleted = await reconcile(store, tenant, sync.id, seen);
+    // A run that lost its lease must not delete what a newer run added after this pull passed it.
+    const deleted = await reconcile(store, tenant, sync.id, seen, () => lease.check());
     report.counts.deleted += deleted;
     retry.retain((id) => seen.has(id));
     await retry.save();
