@@ -16,6 +16,7 @@ import { DEFAULT_RECORD_SCAN_MAX_VALUES } from "./index-settings.js";
 import { type ChunkRow, copyChunk, fromChunkRow } from "./rows.js";
 import { sqlAnd, sqlEquals, sqlIn } from "./sql.js";
 import { TopScores } from "./top-scores.js";
+import { VectorArena } from "./vector-arena.js";
 import { cosines, type HeldRecord, pooled, type VectorPool } from "./vector-pool.js";
 
 // Record ids per read when loading; bounds one IN list.
@@ -32,6 +33,8 @@ export class RecordMemory {
   private bytes = 0;
   private tick = 0;
   private readonly version = new CacheVersion();
+  // The held vectors, and the scan over them (vector-arena.ts).
+  private readonly arena: VectorArena;
 
   /**
    * `maxScannedValues`: the most vector values (chunks × dimensions) one search scans; a list with
@@ -41,7 +44,9 @@ export class RecordMemory {
     private readonly maxBytes: number,
     private readonly dimensions: number,
     private readonly maxScannedValues = DEFAULT_RECORD_SCAN_MAX_VALUES,
-  ) {}
+  ) {
+    this.arena = new VectorArena(dimensions, this.maxChunks);
+  }
 
   /** False when sized 0: searches go to the table, nothing is loaded. */
   get enabled(): boolean {
@@ -160,8 +165,9 @@ export class RecordMemory {
       chunks.push({ chunk: fromChunkRow(row), vector: vectors[at]! });
       grouped.set(row.record_id, chunks);
     }
-    const loaded = pooled(tenant, this.dimensions, recordIds, grouped);
+    const loaded = pooled(this.arena, tenant, this.dimensions, recordIds, grouped);
     if (loaded.pool.bytes > this.maxBytes / 2) {
+      this.arena.free(loaded.pool.block);
       this.refused.add(key);
       return;
     }
@@ -182,9 +188,9 @@ export class RecordMemory {
     const offset = options.offset ?? 0;
     const top = new TopScores<Chunk>(offset + options.limit);
     const syncs = options.syncIds ? new Set(options.syncIds) : undefined;
-    const query = Float64Array.from(vector);
-    const queryNorm = Math.sqrt(query.reduce((sum, x) => sum + x * x, 0)) || 1;
-    const scores = cosines(query, queryNorm, held);
+    let squares = 0;
+    for (const x of vector) squares += x * x;
+    const scores = cosines(this.arena, Float32Array.from(vector), Math.sqrt(squares) || 1, held);
     let at = 0;
     for (const record of held) {
       for (const chunk of record.chunks) {
@@ -232,6 +238,7 @@ export class RecordMemory {
   private empty(): void {
     this.tenants.clear();
     this.pools.clear();
+    this.arena.reset();
     this.refused.clear();
     this.bytes = 0;
   }
@@ -273,6 +280,7 @@ export class RecordMemory {
       }
       if (records?.size === 0) this.tenants.delete(pool.tenant);
       this.pools.delete(pool);
+      this.arena.free(pool.block);
       this.bytes -= pool.bytes;
     }
   }

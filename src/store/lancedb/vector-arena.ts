@@ -1,0 +1,161 @@
+// The record memory's vectors, in one WebAssembly memory, and their scan: dot-products.wat does a
+// query's dot products four lanes at a time (SIMD). At 100k chunks' worth of bench vectors on the
+// 2-core test machine, 10k vectors took 0.4 ms against 1.7–5 ms in a JavaScript loop at 384 dims,
+// and 2.2 ms against 7–22 ms at 1,536 (bench/record-scan.ts). The vectors have to live in the
+// module's memory for that: copying them in per search would cost what the scan saves.
+import { DOT_PRODUCTS_WASM } from "./dot-products-wasm.js";
+
+/** One load's vectors in the arena: `start` (in floats) moves when the arena is compacted. */
+export interface ArenaBlock {
+  start: number;
+  readonly length: number;
+}
+
+type Dots = (query: number, vectors: number, count: number, dims: number, out: number) => void;
+
+const PAGE_BYTES = 65_536;
+const FLOAT_BYTES = 4;
+
+let compiled: WebAssembly.Module | undefined;
+function dotProducts(): WebAssembly.Module {
+  compiled ??= new WebAssembly.Module(Buffer.from(DOT_PRODUCTS_WASM, "base64"));
+  return compiled;
+}
+
+/**
+ * Blocks of vectors in one growable WebAssembly memory, allocated at its top and freed in any
+ * order; when the top is reached and freed blocks leave room, the live ones slide down (a copy
+ * within the memory, their `start` updated). A WebAssembly memory cannot shrink, so once nothing is
+ * held `reset()` lets the whole memory go.
+ *
+ * The first `scratch` floats hold the query and the scores of one scan.
+ *
+ * @example const arena = new VectorArena(384, 10_000); const block = arena.alloc(384); arena.floats.set(vector, block.start);
+ */
+export class VectorArena {
+  #memory: WebAssembly.Memory | undefined;
+  #dots: Dots | undefined;
+  #floats = new Float32Array(0);
+  readonly #blocks = new Set<ArenaBlock>();
+  // Floats in use up to here (the scratch, then blocks); the rest of the memory is free.
+  #top = 0;
+  readonly #scratch: number;
+  readonly #maxScores: number;
+
+  /** `maxScores`: the most vectors the module scores at once (their scores share the scratch). */
+  constructor(
+    private readonly dimensions: number,
+    maxScores: number,
+  ) {
+    this.#maxScores = Math.max(1, maxScores);
+    this.#scratch = dimensions + this.#maxScores;
+  }
+
+  /** The memory as floats: valid until the next `alloc` (growing the memory replaces it). */
+  get floats(): Float32Array {
+    return this.#floats;
+  }
+
+  /** Floats the memory can hold now (held, freed or never used). */
+  get capacity(): number {
+    return this.#floats.length;
+  }
+
+  /** A block of `length` floats; its contents are whatever was there (callers fill it). */
+  alloc(length: number): ArenaBlock {
+    this.#open();
+    if (this.#top + length > this.capacity) {
+      // Compacting a nearly full memory would only buy room for the next block or two.
+      const needed = this.#scratch + this.#held() + length;
+      if (needed > this.capacity * 0.75) this.#grow(needed);
+      if (this.#top + length > this.capacity) this.#compact();
+    }
+    const block: ArenaBlock = { start: this.#top, length };
+    this.#top += length;
+    this.#blocks.add(block);
+    return block;
+  }
+
+  /** Gives a block back; its floats are reused once the blocks above it are gone or compacted. */
+  free(block: ArenaBlock): void {
+    if (!this.#blocks.delete(block)) return;
+    if (block.start + block.length === this.#top) this.#top = this.#highestEnd();
+  }
+
+  /** Frees every block and lets the memory go (a new one is made by the next `alloc`). */
+  reset(): void {
+    this.#blocks.clear();
+    this.#memory = undefined;
+    this.#dots = undefined;
+    this.#floats = new Float32Array(0);
+    this.#top = 0;
+  }
+
+  /**
+   * The dot products of `query` with `count` vectors that follow each other from float `start`,
+   * written to `scores` from `at`. The query is first copied to the scratch (`setQuery`).
+   */
+  dots(start: number, count: number, scores: Float64Array, at: number): void {
+    const dots = this.#dots;
+    if (!dots) return;
+    const out = this.dimensions;
+    // Past the scratch's scores the module would write over the blocks: longer runs go in parts.
+    for (let done = 0; done < count; done += this.#maxScores) {
+      const part = Math.min(this.#maxScores, count - done);
+      dots(0, (start + done * this.dimensions) * FLOAT_BYTES, part, this.dimensions, out * FLOAT_BYTES);
+      const floats = this.#floats;
+      for (let i = 0; i < part; i++) scores[at + done + i] = floats[out + i] as number;
+    }
+  }
+
+  /** Copies the query to the scratch, for the {@link dots} calls of one scan. */
+  setQuery(query: ArrayLike<number>): void {
+    this.#open();
+    this.#floats.set(query, 0);
+  }
+
+  #open(): void {
+    if (this.#memory) return;
+    this.#memory = new WebAssembly.Memory({ initial: pagesFor(this.#scratch) });
+    const instance = new WebAssembly.Instance(dotProducts(), { arena: { memory: this.#memory } });
+    this.#dots = instance.exports.dots as Dots;
+    this.#floats = new Float32Array(this.#memory.buffer);
+    this.#top = this.#scratch;
+  }
+
+  /** Grows the memory to hold `floats` with room to spare (half as much again). */
+  #grow(floats: number): void {
+    const memory = this.#memory as WebAssembly.Memory;
+    const wanted = pagesFor(Math.ceil(floats * 1.5));
+    const pages = memory.buffer.byteLength / PAGE_BYTES;
+    if (wanted > pages) memory.grow(wanted - pages);
+    this.#floats = new Float32Array(memory.buffer);
+  }
+
+  /** Slides the live blocks down over the freed ones, lowest first, so the free floats are all at the top. */
+  #compact(): void {
+    let top = this.#scratch;
+    for (const block of [...this.#blocks].sort((a, b) => a.start - b.start)) {
+      if (block.start !== top) this.#floats.copyWithin(top, block.start, block.start + block.length);
+      block.start = top;
+      top += block.length;
+    }
+    this.#top = top;
+  }
+
+  #held(): number {
+    let floats = 0;
+    for (const block of this.#blocks) floats += block.length;
+    return floats;
+  }
+
+  #highestEnd(): number {
+    let end = this.#scratch;
+    for (const block of this.#blocks) end = Math.max(end, block.start + block.length);
+    return end;
+  }
+}
+
+function pagesFor(floats: number): number {
+  return Math.max(1, Math.ceil((floats * FLOAT_BYTES) / PAGE_BYTES));
+}

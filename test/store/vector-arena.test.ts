@@ -1,0 +1,127 @@
+import { readFileSync } from "node:fs";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { assembleDotProducts } from "../../scripts/build-dot-products.js";
+import { type ArenaBlock, VectorArena } from "../../src/store/lancedb/vector-arena.js";
+
+/** The dot product in 64-bit floats, one term at a time: what the module's lanes must agree with. */
+function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += (a[i] as number) * (b[i] as number);
+  return sum;
+}
+
+const vectorOf = (dims: number) =>
+  fc.array(fc.float({ min: -1, max: 1, noNaN: true, noDefaultInfinity: true }), {
+    minLength: dims,
+    maxLength: dims,
+  });
+
+/** Writes `vectors` to a new block, one after another. */
+function stored(arena: VectorArena, vectors: readonly (readonly number[])[], dims: number): ArenaBlock {
+  const block = arena.alloc(vectors.length * dims);
+  for (const [i, vector] of vectors.entries()) arena.floats.set(vector, block.start + i * dims);
+  return block;
+}
+
+describe("VectorArena", () => {
+  it("runs the module assembled from dot-products.wat (the generated file is not stale)", async () => {
+    const committed = readFileSync(
+      new URL("../../src/store/lancedb/dot-products-wasm.ts", import.meta.url),
+      "utf8",
+    );
+    expect(committed).toBe(await assembleDotProducts());
+  });
+
+  it("scores every vector as a dot product, whatever the dimensions (lanes and the rest)", () => {
+    const world = fc.integer({ min: 1, max: 40 }).chain((dims) =>
+      fc.record({
+        dims: fc.constant(dims),
+        query: vectorOf(dims),
+        vectors: fc.array(vectorOf(dims), { minLength: 1, maxLength: 12 }),
+        maxScores: fc.integer({ min: 1, max: 12 }),
+      }),
+    );
+    fc.assert(
+      fc.property(world, ({ dims, query, vectors, maxScores }) => {
+        const arena = new VectorArena(dims, maxScores);
+        // A block right after the scratch: the scores must never spill into it.
+        const before = stored(arena, [query], dims);
+        const block = stored(arena, vectors, dims);
+        arena.setQuery(query);
+        const scores = new Float64Array(vectors.length + 2);
+        arena.dots(block.start, vectors.length, scores, 1);
+        expect([...arena.floats.subarray(before.start, before.start + dims)]).toEqual([
+          ...Float32Array.from(query),
+        ]);
+        expect(scores[0]).toBe(0);
+        expect(scores[vectors.length + 1]).toBe(0);
+        vectors.forEach((vector, i) => {
+          expect(scores[i + 1]).toBeCloseTo(dot(Float32Array.from(query), Float32Array.from(vector)), 4);
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("keeps every live block's vectors through frees, compactions and growth", () => {
+    const dims = 384;
+    const arena = new VectorArena(dims, 16);
+    const live = new Map<ArenaBlock, number>();
+    let seed = 0;
+    const fill = (block: ArenaBlock, value: number) =>
+      arena.floats.fill(value, block.start, block.start + block.length);
+    // 300 loads of 1–40 vectors, a third of them freed soon after: the top is reached many times.
+    for (let i = 0; i < 300; i++) {
+      const block = arena.alloc(((i * 7) % 40) * dims + dims);
+      seed += 1;
+      fill(block, seed);
+      live.set(block, seed);
+      if (i % 3 === 1) {
+        const [oldest] = live.keys();
+        arena.free(oldest as ArenaBlock);
+        live.delete(oldest as ArenaBlock);
+      }
+    }
+    const blocks = [...live.keys()].sort((a, b) => a.start - b.start);
+    for (const [index, block] of blocks.entries()) {
+      const floats = arena.floats.subarray(block.start, block.start + block.length);
+      expect(floats.every((value) => value === live.get(block))).toBe(true);
+      const next = blocks[index + 1];
+      if (next) expect(block.start + block.length).toBeLessThanOrEqual(next.start);
+      // The scratch (query and scores) comes first: no block overlaps it.
+      expect(block.start).toBeGreaterThanOrEqual(dims + 16);
+    }
+    // Growth is bounded by what is held, not by everything ever allocated.
+    const held = blocks.reduce((sum, block) => sum + block.length, 0);
+    expect(arena.capacity).toBeLessThan(2 * (held + dims + 16) + 16_384);
+  });
+
+  it("still scores after the memory grew, at the blocks' new places", () => {
+    const dims = 8;
+    const arena = new VectorArena(dims, 4);
+    const first = stored(arena, [[1, 2, 3, 4, 5, 6, 7, 8]], dims);
+    // Far more than the first page holds: the memory grows.
+    const large = arena.alloc(100_000 * dims);
+    arena.free(large);
+    const second = stored(arena, [[1, 0, 0, 0, 0, 0, 0, 1]], dims);
+    arena.setQuery([1, 1, 1, 1, 1, 1, 1, 1]);
+    const scores = new Float64Array(2);
+    arena.dots(first.start, 1, scores, 0);
+    arena.dots(second.start, 1, scores, 1);
+    expect([...scores]).toEqual([36, 2]);
+  });
+
+  it("lets its memory go on reset", () => {
+    const arena = new VectorArena(4, 4);
+    stored(arena, [[1, 1, 1, 1]], 4);
+    expect(arena.capacity).toBeGreaterThan(0);
+    arena.reset();
+    expect(arena.capacity).toBe(0);
+    const block = stored(arena, [[1, 2, 3, 4]], 4);
+    arena.setQuery([1, 1, 1, 1]);
+    const scores = new Float64Array(1);
+    arena.dots(block.start, 1, scores, 0);
+    expect(scores[0]).toBe(10);
+  });
+});
