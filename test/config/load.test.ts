@@ -26,7 +26,7 @@ describe("loadConfig", () => {
       dir: ".clearance/store",
       chunkCacheEntries: 1_000,
       recordCacheMb: 256,
-      recordScanMaxValues: 8_000_000,
+      recordScanMaxValues: 16_000_000,
     });
     expect(config.retrieval.strategy).toBe("auto");
   });
@@ -102,12 +102,12 @@ describe("loadConfig", () => {
   it("takes store.recordScanMaxValues as a positive whole number, from text too", () => {
     const dir = mkdtempSync(join(tmpdir(), "clearance-config-"));
     const file = join(dir, "clearance.yaml");
-    writeFileSync(file, 'store:\n  recordScanMaxValues: "16000000"\n');
+    writeFileSync(file, 'store:\n  recordScanMaxValues: "24000000"\n');
     const config = loadConfig({ file, env: minimalEnv });
     writeFileSync(file, "store:\n  recordScanMaxValues: 0\n");
     const problems = problemsOf(() => loadConfig({ file, env: minimalEnv }));
     rmSync(dir, { recursive: true, force: true });
-    expect(config.store).toMatchObject({ kind: "lancedb", recordScanMaxValues: 16_000_000 });
+    expect(config.store).toMatchObject({ kind: "lancedb", recordScanMaxValues: 24_000_000 });
     expect(problems.join("\n")).toMatch(/store\.recordScanMaxValues .*: Too small/);
   });
 
@@ -118,7 +118,7 @@ describe("loadConfig", () => {
       dir: "/var/lib/clearance",
       chunkCacheEntries: 1_000,
       recordCacheMb: 256,
-      recordScanMaxValues: 8_000_000,
+      recordScanMaxValues: 16_000_000,
     });
   });
 

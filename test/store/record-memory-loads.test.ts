@@ -84,7 +84,7 @@ describe("LanceDB record memory: lists past the scan bound", () => {
   }, 30_000);
 
   it("reads no more rows than half its memory holds in vectors, whatever bound it was given", async () => {
-    // 16 MB: half of it holds 2M vector values, 50 chunks at D; the bound given is far past that.
+    // 16 MB: half of it holds 2M vector values (25 chunks at D); the bound given is far past that.
     const store = await LanceChunkStore.open({
       dir: path,
       dimensions: D,
@@ -96,7 +96,7 @@ describe("LanceDB record memory: lists past the scan bound", () => {
     await settled(store);
     spy.mockRestore();
     // The whole list is 300 chunks: read whole, then refused for its size, as it was before.
-    expect(rowsRead).toEqual([51]);
+    expect(rowsRead).toEqual([Math.floor(2_000_000 / D) + 1]);
     expect(memoryOf(store).size).toBe(0);
     await store.close();
   }, 30_000);

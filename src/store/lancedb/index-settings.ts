@@ -63,11 +63,13 @@ export const DEFAULT_RECORD_CACHE_MB = 256;
 
 /**
  * The most vector values (chunks × dimensions) one search scans in the record memory by default:
- * 8M, ~8 ms on this project's 2-core test machine, about what the index path costs such a list (a
- * 150-candidate page sifted by it, then the kept chunks read). A larger list goes to the index,
- * however much is held: 20k chunks at 384 dims, 5k at 1,536. At 1,536 dims the index finds fewer
- * of a list's true neighbours: a 10 % reader of 100k chunks (10k chunks) had recall@10 0.945–0.975
- * on the index path and 0.995–1.000 with a bound of 16M (bench/retrieval.ts at
- * CLEARANCE_BENCH_DIMS=1536, p50 27 → 23 ms with freshnessMs 0, 14 → 19 ms with the follower).
+ * 16M, ~2.3 ms in the arena's SIMD scan on this project's 2-core test machine (vector-arena.ts),
+ * less than the index path costs such a list (a 150-candidate page sifted by it, then the kept
+ * chunks read). A larger list goes to the index, however much is held: 41k chunks at 384 dims,
+ * 10k at 1,536. At 1,536 dims the index finds fewer of a list's true neighbours: a 10 % reader of
+ * 100k chunks (10k chunks) had recall@10 0.960 with the former bound of 8M, which sent their list
+ * to the index, and 1.000 with 16M, at p50 15.7 → 8.1 ms with freshnessMs 0 and 13.6 → 4.6 ms with
+ * the follower (bench/retrieval.ts at CLEARANCE_BENCH_DIMS=1536; with the JavaScript scan the
+ * arena replaced, 16M cost 20.4 and 17.9 ms).
  */
-export const DEFAULT_RECORD_SCAN_MAX_VALUES = 8_000_000;
+export const DEFAULT_RECORD_SCAN_MAX_VALUES = 16_000_000;
