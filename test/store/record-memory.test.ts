@@ -1,9 +1,12 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { StoreError } from "../../src/store/errors.js";
 import { type ChunkInput, LanceChunkStore, openChunkStore } from "../../src/store/index.js";
 import { DEFAULT_RECORD_SCAN_MAX_VALUES } from "../../src/store/lancedb/index-settings.js";
 import { RecordMemory } from "../../src/store/lancedb/record-memory.js";
+import type { VectorArena } from "../../src/store/lancedb/vector-arena.js";
+import type { VectorPool } from "../../src/store/lancedb/vector-pool.js";
 import { makeChunk, randomUnit, seededRandom, storeFolders } from "./fixtures.js";
-import { settled, spyOnChunksTable, untilHeld } from "./store-internals.js";
+import { chunksTableOf, settled, spyOnChunksTable, untilHeld } from "./store-internals.js";
 
 const D = 8;
 const RECORDS = 40;
@@ -17,8 +20,18 @@ async function held(store: LanceChunkStore, tenant: string, recordIds: readonly 
 /** Counts the searches that reach the chunks table. */
 const tableSearches = (store: LanceChunkStore) => spyOnChunksTable(store, ["vectorSearch"]);
 
+/** The store's record memory. */
+const memoryOf = (store: LanceChunkStore) => (store as unknown as { memory: RecordMemory }).memory;
+
 /** Bytes the store's record memory holds. */
-const heldBytes = (store: LanceChunkStore) => (store as unknown as { memory: RecordMemory }).memory.size;
+const heldBytes = (store: LanceChunkStore) => memoryOf(store).size;
+
+/** The record memory's arena, and the floats of the blocks its held loads own. */
+function arenaOf(store: LanceChunkStore) {
+  const memory = memoryOf(store) as unknown as { arena: VectorArena; pools: Set<VectorPool> };
+  const owned = () => [...memory.pools].reduce((sum, pool) => sum + pool.block.length, 0);
+  return { arena: memory.arena, owned };
+}
 
 /** Two tenants with the same record ids, two syncs, three chunks a record. */
 function world(seed: number): ChunkInput[] {
@@ -99,6 +112,28 @@ describe("LanceDB record memory", () => {
       (await table.search(vector, options)).map((hit) => hit.chunk.id),
     );
     expect(fromMemory).toHaveLength(6);
+    await table.close();
+    await store.close();
+  });
+
+  it("loads a list naming a record twice as the list naming it once: no vector lands past its block", async () => {
+    const { store, table } = await storeAndTable();
+    await store.upsert(world(21));
+    const memory = memoryOf(store);
+    // RecordMemory.load directly: the store's loadRecords drops repeats, a caller of load may not.
+    await memory.load(chunksTableOf(store), "tenant-a", ["rec-1", "rec-1", "rec-2"]);
+    // The next load's block starts where the first one ends.
+    await memory.load(chunksTableOf(store), "tenant-a", ["rec-3", "rec-4"]);
+    const vector = randomUnit(seededRandom(22), D);
+    for (const recordIds of [["rec-1"], ["rec-2"], ["rec-1", "rec-2", "rec-3", "rec-4"]]) {
+      const options = { tenant: "tenant-a", recordIds, limit: 12 };
+      const fromMemory = await store.search(vector, options);
+      const fromTable = await table.search(vector, options);
+      expect(fromMemory.map((hit) => hit.chunk.id)).toEqual(fromTable.map((hit) => hit.chunk.id));
+      for (const [j, hit] of fromMemory.entries()) expect(hit.score).toBeCloseTo(fromTable[j]!.score, 5);
+    }
+    const { arena, owned } = arenaOf(store);
+    expect(arena.held).toBe(owned());
     await table.close();
     await store.close();
   });
@@ -303,6 +338,66 @@ describe("LanceDB record memory", () => {
     expect(await small.holdsRecords("tenant-a", a!)).toBe(false);
     expect(heldBytes(small)).toBe(0);
     await small.close();
+  });
+
+  it("gives back the vectors of what it lets go: evicted loads, refused lists, all of them when the table moved on", async () => {
+    const path = folder();
+    const probe = await LanceChunkStore.open({ dir: path, dimensions: D });
+    await probe.upsert(world(23));
+    const list = (from: number) => Array.from({ length: 10 }, (_, r) => `rec-${from + r}`);
+    await held(probe, "tenant-a", list(0));
+    const listBytes = heldBytes(probe);
+    await probe.close();
+
+    const store = await LanceChunkStore.open({
+      dir: path,
+      dimensions: D,
+      recordCacheMb: (2.5 * listBytes) / 1e6,
+    });
+    const { arena, owned } = arenaOf(store);
+    // Four lists in turn through room for two: every load evicts one.
+    for (let i = 0; i < 12; i++) {
+      await held(store, "tenant-a", list((i % 4) * 10));
+      await settled(store);
+      expect(arena.held).toBe(owned());
+    }
+    expect(arena.held).toBeLessThanOrEqual(2 * 30 * D);
+    // A version no write of this store's explains: everything goes, the memory too.
+    const memory = memoryOf(store);
+    memory.seen((memory.answersFor ?? 0) + 1);
+    expect(arena.capacity).toBe(0);
+    await store.close();
+
+    const small = await LanceChunkStore.open({
+      dir: path,
+      dimensions: D,
+      recordCacheMb: (0.9 * listBytes) / 1e6,
+    });
+    small.loadRecords("tenant-a", list(0));
+    await settled(small);
+    expect(await small.holdsRecords("tenant-a", list(0))).toBe(false);
+    expect(arenaOf(small).arena.held).toBe(0);
+    await small.close();
+  });
+
+  it("turns a list away, once per version, when its vectors cannot fit in the arena's memory", async () => {
+    const path = folder();
+    const store = await LanceChunkStore.open({ dir: path, dimensions: D });
+    await store.upsert(world(24));
+    const { arena } = arenaOf(store);
+    // What a memory at wasm32's 4 GiB (or a host out of pages) answers.
+    const full = vi.spyOn(arena, "alloc").mockImplementation(() => {
+      throw new StoreError("RECORD_MEMORY_FULL", "the record memory could not grow");
+    });
+    const list = ["rec-1", "rec-2"];
+    store.loadRecords("tenant-a", list);
+    await settled(store);
+    store.loadRecords("tenant-a", list);
+    await settled(store);
+    expect(await store.holdsRecords("tenant-a", list)).toBe(false);
+    expect(full).toHaveBeenCalledTimes(1);
+    full.mockRestore();
+    await store.close();
   });
 
   it("holds nothing when sized 0, and refuses a bound that is not a number of megabytes", async () => {

@@ -112,6 +112,31 @@ describe("VectorArena", () => {
     expect([...scores]).toEqual([36, 2]);
   });
 
+  it("reuses the floats of the top block once it is freed, without compacting", () => {
+    const arena = new VectorArena(4, 4);
+    const first = stored(arena, [[1, 1, 1, 1]], 4);
+    const top = arena.alloc(8);
+    arena.free(top);
+    // The next block takes the freed one's place: the top came down to the first block's end.
+    expect(arena.alloc(4).start).toBe(first.start + first.length);
+  });
+
+  it("grows to what a block needs when growing half as much again would pass the memory's limit", () => {
+    // Four pages (65,536 floats) stand for wasm32's 4 GiB: a block of 50,000 floats fits, 1.5× does not.
+    const arena = new VectorArena(8, 4, 4);
+    const block = arena.alloc(50_000);
+    arena.floats.fill(1, block.start, block.start + block.length);
+    arena.setQuery([1, 1, 1, 1, 1, 1, 1, 1]);
+    const scores = new Float64Array(1);
+    arena.dots(block.start + 49_992, 1, scores, 0);
+    expect(scores[0]).toBe(8);
+    // Past the limit: a named error saying what to do, and the arena as it was.
+    expect(() => arena.alloc(20_000)).toThrow(expect.objectContaining({ code: "RECORD_MEMORY_FULL" }));
+    expect(arena.held).toBe(50_000);
+    arena.free(block);
+    expect(arena.alloc(60_000).start).toBe(block.start);
+  });
+
   it("lets its memory go on reset", () => {
     const arena = new VectorArena(4, 4);
     stored(arena, [[1, 1, 1, 1]], 4);

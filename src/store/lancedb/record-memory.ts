@@ -8,6 +8,7 @@
 // which drops only the records that write touched (`wrote`).
 import { createHash } from "node:crypto";
 import type { Table } from "@lancedb/lancedb";
+import { StoreError } from "../errors.js";
 import type { Chunk, ScoredChunk, SearchOptions } from "../types.js";
 import { chunkRowsOf, vectorsOf } from "./arrow-rows.js";
 import { CacheVersion, type TouchedRecords } from "./cache-version.js";
@@ -129,7 +130,8 @@ export class RecordMemory {
     const records = this.tenants.get(tenant);
     let heldChunks = 0;
     const recordIds: string[] = [];
-    for (const recordId of list) {
+    // Each id once: a repeat would be written to the pool twice, past the block sized for it.
+    for (const recordId of new Set(list)) {
       const record = records?.get(recordId);
       if (record) heldChunks += record.chunks.length;
       else recordIds.push(recordId);
@@ -165,7 +167,15 @@ export class RecordMemory {
       chunks.push({ chunk: fromChunkRow(row), vector: vectors[at]! });
       grouped.set(row.record_id, chunks);
     }
-    const loaded = pooled(this.arena, tenant, this.dimensions, recordIds, grouped);
+    let loaded: ReturnType<typeof pooled>;
+    try {
+      loaded = pooled(this.arena, tenant, this.dimensions, recordIds, grouped);
+    } catch (error) {
+      // The arena could not grow (its 4 GiB, or the host's pages): turned away like a list too large.
+      if (!(error instanceof StoreError && error.code === "RECORD_MEMORY_FULL")) throw error;
+      this.refused.add(key);
+      return;
+    }
     if (loaded.pool.bytes > this.maxBytes / 2) {
       this.arena.free(loaded.pool.block);
       this.refused.add(key);

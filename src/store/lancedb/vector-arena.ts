@@ -3,6 +3,7 @@
 // 2-core test machine, 10k vectors took 0.4 ms against 1.7–5 ms in a JavaScript loop at 384 dims,
 // and 2.2 ms against 7–22 ms at 1,536 (bench/record-scan.ts). The vectors have to live in the
 // module's memory for that: copying them in per search would cost what the scan saves.
+import { StoreError } from "../errors.js";
 import { DOT_PRODUCTS_WASM } from "./dot-products-wasm.js";
 
 /** One load's vectors in the arena: `start` (in floats) moves when the arena is compacted. */
@@ -15,6 +16,8 @@ type Dots = (query: number, vectors: number, count: number, dims: number, out: n
 
 const PAGE_BYTES = 65_536;
 const FLOAT_BYTES = 4;
+// A 32-bit WebAssembly memory holds at most 4 GiB (65,536 pages), whatever the host has.
+const MAX_PAGES = 65_536;
 
 let compiled: WebAssembly.Module | undefined;
 function dotProducts(): WebAssembly.Module {
@@ -42,10 +45,14 @@ export class VectorArena {
   readonly #scratch: number;
   readonly #maxScores: number;
 
-  /** `maxScores`: the most vectors the module scores at once (their scores share the scratch). */
+  /**
+   * `maxScores`: the most vectors the module scores at once (their scores share the scratch).
+   * `maxPages`: the most 64 KiB pages the memory may grow to (wasm32's 4 GiB; smaller in tests).
+   */
   constructor(
     private readonly dimensions: number,
     maxScores: number,
+    private readonly maxPages = MAX_PAGES,
   ) {
     this.#maxScores = Math.max(1, maxScores);
     this.#scratch = dimensions + this.#maxScores;
@@ -61,7 +68,15 @@ export class VectorArena {
     return this.#floats.length;
   }
 
-  /** A block of `length` floats; its contents are whatever was there (callers fill it). */
+  /** Floats in live blocks (the scratch not counted). */
+  get held(): number {
+    return this.#held();
+  }
+
+  /**
+   * A block of `length` floats; its contents are whatever was there (callers fill it). Throws a
+   * StoreError (RECORD_MEMORY_FULL) when the memory cannot grow to hold it; nothing changes then.
+   */
   alloc(length: number): ArenaBlock {
     this.#open();
     if (this.#top + length > this.capacity) {
@@ -116,19 +131,28 @@ export class VectorArena {
 
   #open(): void {
     if (this.#memory) return;
-    this.#memory = new WebAssembly.Memory({ initial: pagesFor(this.#scratch) });
+    this.#memory = new WebAssembly.Memory({ initial: pagesFor(this.#scratch), maximum: this.maxPages });
     const instance = new WebAssembly.Instance(dotProducts(), { arena: { memory: this.#memory } });
     this.#dots = instance.exports.dots as Dots;
     this.#floats = new Float32Array(this.#memory.buffer);
     this.#top = this.#scratch;
   }
 
-  /** Grows the memory to hold `floats` with room to spare (half as much again). */
+  /**
+   * Grows the memory to hold `floats` with room to spare (half as much again, short of its limit:
+   * a memory that could hold the floats must not be refused for the spare).
+   */
   #grow(floats: number): void {
     const memory = this.#memory as WebAssembly.Memory;
-    const wanted = pagesFor(Math.ceil(floats * 1.5));
+    if (pagesFor(floats) > this.maxPages) throw fullError(floats);
+    const wanted = Math.min(this.maxPages, pagesFor(Math.ceil(floats * 1.5)));
     const pages = memory.buffer.byteLength / PAGE_BYTES;
-    if (wanted > pages) memory.grow(wanted - pages);
+    try {
+      if (wanted > pages) memory.grow(wanted - pages);
+    } catch (error) {
+      // The host would not give the pages (RangeError): the old buffer and every block are intact.
+      throw fullError(floats, error);
+    }
     this.#floats = new Float32Array(memory.buffer);
   }
 
@@ -154,6 +178,14 @@ export class VectorArena {
     for (const block of this.#blocks) end = Math.max(end, block.start + block.length);
     return end;
   }
+}
+
+function fullError(floats: number, cause?: unknown): StoreError {
+  return new StoreError(
+    "RECORD_MEMORY_FULL",
+    `the record memory could not grow to ${Math.ceil((floats * FLOAT_BYTES) / 1e6)} MB of vectors (one WebAssembly memory holds at most 4 GiB): lower store.recordCacheMb`,
+    cause === undefined ? undefined : { cause },
+  );
 }
 
 function pagesFor(floats: number): number {
