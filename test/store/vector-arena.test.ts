@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { assembleDotProducts } from "../../scripts/build-dot-products.js";
 import { type ArenaBlock, VectorArena } from "../../src/store/lancedb/vector-arena.js";
 
@@ -135,6 +135,23 @@ describe("VectorArena", () => {
     expect(arena.held).toBe(50_000);
     arena.free(block);
     expect(arena.alloc(60_000).start).toBe(block.start);
+  });
+
+  it("says the memory is full when the host will not make one, and makes one once it will", () => {
+    const arena = new VectorArena(4, 4);
+    const refused = vi.spyOn(WebAssembly, "Memory").mockImplementation(function refuse() {
+      throw new RangeError("WebAssembly.Memory(): could not allocate memory");
+    });
+    try {
+      expect(() => arena.alloc(4)).toThrow(expect.objectContaining({ code: "RECORD_MEMORY_FULL" }));
+    } finally {
+      refused.mockRestore();
+    }
+    const block = stored(arena, [[1, 2, 3, 4]], 4);
+    arena.setQuery([1, 1, 1, 1]);
+    const scores = new Float64Array(1);
+    arena.dots(block.start, 1, scores, 0);
+    expect(scores[0]).toBe(10);
   });
 
   it("lets its memory go on reset", () => {

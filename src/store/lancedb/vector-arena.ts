@@ -131,7 +131,12 @@ export class VectorArena {
 
   #open(): void {
     if (this.#memory) return;
-    this.#memory = new WebAssembly.Memory({ initial: pagesFor(this.#scratch), maximum: this.maxPages });
+    try {
+      this.#memory = new WebAssembly.Memory({ initial: pagesFor(this.#scratch), maximum: this.maxPages });
+    } catch (error) {
+      // A host that caps address space (ulimit -v) may refuse a WebAssembly memory's reservation.
+      throw fullError(this.#scratch, error);
+    }
     const instance = new WebAssembly.Instance(dotProducts(), { arena: { memory: this.#memory } });
     this.#dots = instance.exports.dots as Dots;
     this.#floats = new Float32Array(this.#memory.buffer);
