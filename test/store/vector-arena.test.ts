@@ -121,6 +121,63 @@ describe("VectorArena", () => {
     expect(arena.alloc(4).start).toBe(first.start + first.length);
   });
 
+  it("fills a gap freed blocks left before it compacts or grows: nothing else moves", () => {
+    // One page holds 16,384 floats; the scratch takes 8 of them.
+    const arena = new VectorArena(4, 4);
+    const first = arena.alloc(5_000);
+    const middle = arena.alloc(5_000);
+    const last = arena.alloc(6_000);
+    const lastStart = last.start;
+    arena.floats.fill(7, last.start, last.start + last.length);
+    arena.free(middle);
+    const capacity = arena.capacity;
+    // No room at the top: the freed middle takes it.
+    expect(arena.alloc(4_000).start).toBe(first.start + first.length);
+    expect(last.start).toBe(lastStart);
+    expect(arena.floats.subarray(last.start, last.start + last.length).every((x) => x === 7)).toBe(true);
+    expect(arena.capacity).toBe(capacity);
+  });
+
+  it("moves its blocks into a smaller memory once they need less than half of it, and not below 16 MB", () => {
+    const arena = new VectorArena(4, 4);
+    const large = arena.alloc(5_000_000);
+    const kept = stored(arena, [[1, 2, 3, 4]], 4);
+    arena.free(large);
+    const before = arena.capacity;
+    expect(before * 4).toBeGreaterThan(20_000_000);
+    arena.trim();
+    expect(arena.capacity).toBeLessThan(before / 10);
+    arena.setQuery([1, 1, 1, 1]);
+    const scores = new Float64Array(1);
+    arena.dots(kept.start, 1, scores, 0);
+    expect(scores[0]).toBe(10);
+    // Small already: left as it is.
+    const small = arena.capacity;
+    arena.trim();
+    expect(arena.capacity).toBe(small);
+  });
+
+  it("keeps its blocks where they are when the host will not make the smaller memory", () => {
+    const arena = new VectorArena(4, 4);
+    const large = arena.alloc(5_000_000);
+    const kept = stored(arena, [[1, 2, 3, 4]], 4);
+    arena.free(large);
+    const [capacity, start] = [arena.capacity, kept.start];
+    const refused = vi.spyOn(WebAssembly, "Memory").mockImplementation(function refuse() {
+      throw new RangeError("WebAssembly.Memory(): could not allocate memory");
+    });
+    try {
+      arena.trim();
+    } finally {
+      refused.mockRestore();
+    }
+    expect([arena.capacity, kept.start]).toEqual([capacity, start]);
+    arena.setQuery([1, 1, 1, 1]);
+    const scores = new Float64Array(1);
+    arena.dots(kept.start, 1, scores, 0);
+    expect(scores[0]).toBe(10);
+  });
+
   it("grows to what a block needs when growing half as much again would pass the memory's limit", () => {
     // Four pages (65,536 floats) stand for wasm32's 4 GiB: a block of 50,000 floats fits, 1.5× does not.
     const arena = new VectorArena(8, 4, 4);

@@ -293,6 +293,7 @@ export class RecordMemory {
       this.arena.free(pool.block);
       this.bytes -= pool.bytes;
     }
+    this.arena.trim();
   }
 }
 

@@ -79,16 +79,49 @@ export class VectorArena {
    */
   alloc(length: number): ArenaBlock {
     this.#open();
+    let start = this.#top;
     if (this.#top + length > this.capacity) {
+      // A gap freed blocks left first: compacting moves every block above it, on the main thread
+      // (~0.5 ms a MB), while a query may be waiting.
+      const gap = this.#gapFor(length);
+      if (gap !== undefined) return this.#place({ start: gap, length });
       // Compacting a nearly full memory would only buy room for the next block or two.
       const needed = this.#scratch + this.#held() + length;
       if (needed > this.capacity * 0.75) this.#grow(needed);
       if (this.#top + length > this.capacity) this.#compact();
+      start = this.#top;
     }
-    const block: ArenaBlock = { start: this.#top, length };
-    this.#top += length;
-    this.#blocks.add(block);
-    return block;
+    this.#top = start + length;
+    return this.#place({ start, length });
+  }
+
+  /**
+   * Moves the live blocks into a new memory sized for them when the current one is more than twice
+   * what they and the scratch need (as after evictions: a WebAssembly memory never shrinks, so
+   * without this it would stay at its largest for the store's life). The old memory goes with the
+   * last reference to it.
+   */
+  trim(): void {
+    if (!this.#memory) return;
+    const needed = this.#scratch + this.#held();
+    if (this.capacity <= 2 * needed || this.capacity * FLOAT_BYTES <= TRIM_FLOOR_BYTES) return;
+    const [memory, dots, old] = [this.#memory, this.#dots, this.#floats];
+    this.#memory = undefined;
+    try {
+      this.#open(Math.ceil(needed * 1.25));
+    } catch {
+      // No new memory to be had: the blocks stay where they are, as they were.
+      [this.#memory, this.#dots, this.#floats] = [memory, dots, old];
+      return;
+    }
+    const blocks = [...this.#blocks].sort((a, b) => a.start - b.start);
+    let top = this.#scratch;
+    for (const block of blocks) {
+      this.#floats.set(old.subarray(block.start, block.start + block.length), top);
+      block.start = top;
+      top += block.length;
+    }
+    this.#top = top;
   }
 
   /** Gives a block back; its floats are reused once the blocks above it are gone or compacted. */
@@ -129,10 +162,10 @@ export class VectorArena {
     this.#floats.set(query, 0);
   }
 
-  #open(): void {
+  #open(floats = this.#scratch): void {
     if (this.#memory) return;
     try {
-      this.#memory = new WebAssembly.Memory({ initial: pagesFor(this.#scratch), maximum: this.maxPages });
+      this.#memory = new WebAssembly.Memory({ initial: pagesFor(floats), maximum: this.maxPages });
     } catch (error) {
       // A host that caps address space (ulimit -v) may refuse a WebAssembly memory's reservation.
       throw fullError(this.#scratch, error);
@@ -172,6 +205,21 @@ export class VectorArena {
     this.#top = top;
   }
 
+  #place(block: ArenaBlock): ArenaBlock {
+    this.#blocks.add(block);
+    return block;
+  }
+
+  /** The start of the lowest gap between live blocks that holds `length` floats, if any. */
+  #gapFor(length: number): number | undefined {
+    let end = this.#scratch;
+    for (const block of [...this.#blocks].sort((a, b) => a.start - b.start)) {
+      if (block.start - end >= length) return end;
+      end = block.start + block.length;
+    }
+    return undefined;
+  }
+
   #held(): number {
     let floats = 0;
     for (const block of this.#blocks) floats += block.length;
@@ -184,6 +232,9 @@ export class VectorArena {
     return end;
   }
 }
+
+// A memory this small is not worth moving the blocks out of.
+const TRIM_FLOOR_BYTES = 16 * 1024 * 1024;
 
 function fullError(floats: number, cause?: unknown): StoreError {
   return new StoreError(
