@@ -83,10 +83,15 @@ export class TenantRetrievers
 
   /** The tenant's retriever, created on first use. Throws `UnknownTenantError` for a tenant not served. */
   forTenant(tenant: string): PermissionAwareRetriever {
+    if (tenant.trim() === "") throw new NoTenantError();
+    // Asked every time, not only at creation: a tenant removed since (a registry refreshed after
+    // a customer left) must stop being served by the retriever already held for it.
+    if (this.#isKnown && !this.#isKnown(tenant)) {
+      this.#held.delete(tenant);
+      throw new UnknownTenantError(tenant);
+    }
     const held = this.#held.get(tenant);
     if (held) return held;
-    if (tenant.trim() === "") throw new NoTenantError();
-    if (this.#isKnown && !this.#isKnown(tenant)) throw new UnknownTenantError(tenant);
     const retriever = this.#create(tenant);
     if (retriever.tenant !== tenant) {
       // A factory that ignores its argument would serve one tenant's chunks under another's name.

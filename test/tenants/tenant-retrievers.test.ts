@@ -196,6 +196,16 @@ describe("TenantRetrievers", () => {
     expect(wrong.heldTenants()).toEqual([]);
   });
 
+  it("stops serving a tenant removed since its retriever was made, and drops that retriever", () => {
+    const served = new Set(["northwind", "contoso"]);
+    const retrievers = new TenantRetrievers({ create, isKnown: (t) => served.has(t) });
+    retrievers.forTenant("contoso");
+    served.delete("contoso");
+    expect(() => retrievers.forTenant("contoso")).toThrowError(UnknownTenantError);
+    expect(retrievers.heldTenants()).toEqual([]);
+    expect(retrievers.forTenant("northwind").tenant).toBe("northwind");
+  });
+
   it("onPermissionChange reaches that tenant's caches only", async () => {
     const retrievers = new TenantRetrievers({ create });
     const ask = async (tenant: Tenant) =>
