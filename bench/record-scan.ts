@@ -1,6 +1,7 @@
 /**
- * The record memory's scan: the cosine scores of one query against a held list's vectors, through
- * the arena's WebAssembly SIMD module (src/store/lancedb/vector-arena.ts) against the JavaScript
+ * The record memory's scan kernel: the dot products of one query with a held list's vectors (the
+ * division by norms and the gathering of runs around it are not timed), through the arena's
+ * WebAssembly SIMD module (src/store/lancedb/vector-arena.ts) against the JavaScript
  * loop it replaced (four running sums, the query in 64-bit floats; kept here as the baseline), in
  * one process, alternating call by call. "First call" is the arena's first scan in the process
  * (compiling and instantiating the module included); the steady state is the median of the rest.

@@ -21,7 +21,7 @@ export async function assembleDotProducts(): Promise<string> {
       "// `npx tsx scripts/build-dot-products.ts`.",
       "",
       "/** The WebAssembly module of dot-products.wat, base64. */",
-      "export const DOT_PRODUCTS_WASM =",
+      "export const DOT_PRODUCTS_WASM: string =",
       `  "${bytes}";`,
       "",
     ].join("\n");

@@ -145,7 +145,8 @@ export class VectorArena {
    */
   dots(start: number, count: number, scores: Float64Array, at: number): void {
     const dots = this.#dots;
-    if (!dots) return;
+    // Scores left at 0 would rank a held list silently wrong: a scan always sets its query first.
+    if (!dots) throw new Error("VectorArena.dots called before setQuery: no memory to scan");
     const out = this.dimensions;
     // Past the scratch's scores the module would write over the blocks: longer runs go in parts.
     for (let done = 0; done < count; done += this.#maxScores) {
