@@ -29,6 +29,17 @@ export interface PageContext extends PrepareContext {
   beforeWrite?: () => Promise<void>;
 }
 
+/**
+ * A record the Sync API returned malformed (it failed `SyncedRecordSchema`) but with an id: it
+ * fails this run (retried next run) and loses whatever was stored for it, since nothing the
+ * source now says backs its old chunks.
+ */
+export interface MalformedRecord {
+  recordId: string;
+  code: string;
+  reason: string;
+}
+
 /** What a batch of records came to once its writes are durable. */
 export interface PageResult {
   outcomes: Map<string, RecordOutcome>;
@@ -44,17 +55,22 @@ export interface PageResult {
  * readable at every step: new chunks, then stale chunks removed, then patches and deletes, then
  * record versions last, so a crash anywhere leaves work that the next run simply redoes. A record
  * whose new version cannot be read loses the chunks of its old one: the source no longer says that.
+ * So does a `malformed` one (it fails, to be fetched again next run), and the rest of the page goes on.
  */
 export async function processPage(
-  records: readonly SyncedRecord[],
+  pageRecords: readonly SyncedRecord[],
   context: PageContext,
+  malformed: readonly MalformedRecord[] = [],
 ): Promise<PageResult> {
   const { tenant, store, sync } = context;
-  const stored = await store.getRecordVersions(
-    tenant,
-    sync.id,
-    records.map((r) => r.id),
-  );
+  // A record the page holds both well-formed and malformed counts as malformed: which copy is the
+  // newer cannot be told, and the retry next run fetches the record as it is then.
+  const malformedIds = new Set(malformed.map((m) => m.recordId));
+  const records = pageRecords.filter((r) => !malformedIds.has(r.id));
+  const stored = await store.getRecordVersions(tenant, sync.id, [
+    ...records.map((r) => r.id),
+    ...malformedIds,
+  ]);
   const result: PageResult = { outcomes: new Map(), issues: [], chunksWritten: 0, wrote: false };
   const settle = (recordId: string, outcome: RecordOutcome, issue?: Omit<RecordIssue, "syncId">) => {
     result.outcomes.set(recordId, outcome);
@@ -101,6 +117,14 @@ export async function processPage(
       }
     }),
   );
+
+  for (const { recordId, code, reason } of new Map(malformed.map((m) => [m.recordId, m])).values()) {
+    if (stored.has(recordId)) {
+      drops.push(recordId);
+      droppedVersions.push(recordId);
+    }
+    settle(recordId, "failed", { recordId, code, reason });
+  }
 
   const upserts = await embedChunks(contents, context);
   const writes = contents.length + patches.length + drops.length + verdicts.length + droppedVersions.length;

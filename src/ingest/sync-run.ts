@@ -1,12 +1,18 @@
 import type { LimitFunction } from "p-limit";
-import { ManagedSyncHttpError, type SyncedRecord } from "../managed-sync/index.js";
+import {
+  type InvalidRecord,
+  isMalformedRecordError,
+  ManagedSyncHttpError,
+  type SyncedRecord,
+} from "../managed-sync/index.js";
 import type { ChunkStore } from "../store/index.js";
+import { isStorableId } from "../store/index.js";
 import type { EmbeddingMeter } from "./embedding-meter.js";
 import { IngestLeaseLostError, IngestLockedError } from "./errors.js";
 import { emit, type IngestProgressListener } from "./events.js";
 import { SyncLease } from "./lease.js";
 import type { IngestSettings } from "./options.js";
-import { type PageResult, processPage } from "./page.js";
+import { type MalformedRecord, type PageResult, processPage } from "./page.js";
 import { isRunFatal } from "./prepare.js";
 import { reconcile } from "./reconcile.js";
 import type { SyncInfo } from "./record-metadata.js";
@@ -151,19 +157,21 @@ async function run(
     for (let start = 0; start < pending.length; start += settings.pageSize) {
       const ids = pending.slice(start, start + settings.pageSize);
       report.counts.seen += ids.length;
-      const { records, failures } = await refetch(ids, sync, context);
+      const { records, malformed, failures } = await refetch(ids, sync, context);
       for (const failure of failures) {
         report.counts.failed++;
         retry.note(failure.recordId, true);
         context.onIssue(failure, "failed");
         pageContext.onRecord(failure.recordId, "failed");
       }
-      absorb(await processPage(records, pageContext));
+      absorb(await processPage(records, pageContext, malformed));
       await lease.check();
       await retry.save();
     }
   }
 
+  // The cursor the current page was requested after, to name where an unnamed bad record was.
+  let pageAfter = report.cursor;
   let pendingCursor: string | undefined;
   let quietPages = 0;
   const saveCursor = async () => {
@@ -200,8 +208,13 @@ async function run(
     }
     const page = next.value;
     if (page.remainingRecords !== undefined) total = done + page.records.length + page.remainingRecords;
-    report.counts.seen += page.records.length;
-    const result = await processPage(page.records, pageContext);
+    report.counts.seen += page.records.length + page.invalid.length;
+    const { malformed, unnamed } = sortInvalid(page.invalid, sync.id, pageAfter);
+    for (const issue of unnamed) {
+      report.counts.failed++;
+      context.onIssue(issue, "failed");
+    }
+    const result = await processPage(page.records, pageContext, malformed);
     absorb(result);
     await lease.check();
     // The retry list first: a crash between the two writes only repeats work, never loses a failure.
@@ -212,12 +225,13 @@ async function run(
       // unchanged pages, and a run over an unchanged sync saves one write per page.
       if (result.wrote || ++quietPages >= MAX_QUIET_PAGES) await saveCursor();
     }
+    pageAfter = page.cursor ?? pageAfter;
     report.pages++;
     emit(context.onProgress, {
       type: "page-done",
       syncId: sync.id,
       page: report.pages,
-      records: page.records.length,
+      records: page.records.length + page.invalid.length,
       ...(page.cursor ? { cursor: page.cursor } : {}),
       ...(page.remainingRecords === undefined ? {} : { remainingRecords: page.remainingRecords }),
     });
@@ -233,17 +247,52 @@ async function run(
   }
 }
 
+// Said of every malformed record that has an id, after the Sync API's own words.
+const MALFORMED_WITH_ID =
+  "Not indexed, and its earlier chunks were removed (nothing the source now says backs them); it is fetched again every run until it reads correctly";
+
+/**
+ * Splits a page's malformed records: one with a usable id fails like an unreadable record (retried,
+ * its chunks dropped); one without cannot be retried or dropped by id, so it is only reported,
+ * with where it was, for the operator to take to Paragon.
+ */
+function sortInvalid(
+  invalid: readonly InvalidRecord[],
+  syncId: string,
+  pageAfter: string | undefined,
+): { malformed: MalformedRecord[]; unnamed: RecordIssue[] } {
+  const malformed: MalformedRecord[] = [];
+  const unnamed: RecordIssue[] = [];
+  for (const { recordId, index, error } of invalid) {
+    if (recordId !== undefined && isStorableId(recordId)) {
+      malformed.push({ recordId, code: error.code, reason: `${error.message}. ${MALFORMED_WITH_ID}` });
+      continue;
+    }
+    const where = pageAfter === undefined ? "the first page" : `the page after cursor ${pageAfter}`;
+    unnamed.push({
+      syncId,
+      recordId: "",
+      name: `record ${index + 1} of ${where}`,
+      code: error.code,
+      reason: `${error.message}. Without an id it cannot be indexed, retried or removed: tell Paragon (sync ${syncId}, ${where}); the cursor has moved past it, and a full run reads it again`,
+    });
+  }
+  return { malformed, unnamed };
+}
+
 /**
  * Fetches records to retry one by one. A record the API no longer has comes back as a tombstone;
- * one that cannot be fetched now stays on the retry list as a failure of this run.
+ * one that comes back malformed fails again and loses its chunks; one that cannot be fetched now
+ * stays on the retry list as a failure of this run.
  */
 async function refetch(
   ids: readonly string[],
   sync: SyncInfo,
   context: SyncRunContext,
-): Promise<{ records: SyncedRecord[]; failures: RecordIssue[] }> {
+): Promise<{ records: SyncedRecord[]; malformed: MalformedRecord[]; failures: RecordIssue[] }> {
   const { source, signal } = context;
   const records: SyncedRecord[] = [];
+  const malformed: MalformedRecord[] = [];
   const failures: RecordIssue[] = [];
   await Promise.all(
     ids.map((id) =>
@@ -254,6 +303,12 @@ async function refetch(
           if (isRunFatal(error, signal)) throw error;
           if (error instanceof ManagedSyncHttpError && error.status === 404)
             records.push({ id, deleted: true });
+          else if (isMalformedRecordError(error))
+            malformed.push({
+              recordId: id,
+              code: error.code,
+              reason: `${error.message}. ${MALFORMED_WITH_ID}`,
+            });
           else
             failures.push({
               syncId: sync.id,
@@ -265,7 +320,7 @@ async function refetch(
       }),
     ),
   );
-  return { records, failures };
+  return { records, malformed, failures };
 }
 
 function codeOf(error: unknown): string {

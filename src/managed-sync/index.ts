@@ -54,12 +54,14 @@ export {
 } from "./record-schemas.js";
 export type {
   ContentOptions,
+  InvalidRecord,
   PageOptions,
   RecordContent,
   RecordContentBytes,
   RecordPage,
   RecordsApi,
 } from "./records.js";
+export { isMalformedRecordError } from "./records.js";
 export { Deadline, linkAbort } from "./signals.js";
 export {
   SYNC_STATUSES,

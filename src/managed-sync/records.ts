@@ -2,18 +2,36 @@ import { type CallOptions, pathId } from "./call-options.js";
 import { ManagedSyncArgumentError, ManagedSyncResponseError } from "./errors.js";
 import { guardBody, tooLarge } from "./guarded-body.js";
 import type { Attempt, HttpCore, RequestSpec } from "./http.js";
-import type { SyncedRecord } from "./record-schemas.js";
+import { type SyncedRecord, SyncedRecordSchema } from "./record-schemas.js";
 import { RecordPageResponseSchema, RecordResponseSchema } from "./sync-schemas.js";
+import { describeIssues } from "./validate.js";
 
 /** One page of pulled records, paging normalised to camelCase. */
 export interface RecordPage {
+  /** The page's well-formed records, in page order. */
   records: SyncedRecord[];
+  /**
+   * The page's records that failed `SyncedRecordSchema` (a field of the wrong type, no id…); the
+   * rest of the page is in `records`. Usually empty. Act on each (retry it by `recordId`, drop
+   * what you held of it): the cursor moves past them like any other record.
+   */
+  invalid: InvalidRecord[];
   /** Persist this once the page is durable; pass it back as `cursor` to resume after this page. */
   cursor: string | undefined;
   remainingRecords: number | undefined;
   totalRecords: number | undefined;
   totalActiveRecords: number | undefined;
   lastSeen: number | string | undefined;
+}
+
+/** A record of a pulled page that is not what the API documents. */
+export interface InvalidRecord {
+  /** Its id when it has a usable one (a non-empty string); undefined when it cannot be named. */
+  recordId: string | undefined;
+  /** Its position in the page's `data` (0-based). */
+  index: number;
+  /** `code` `INVALID_RESPONSE`; `field` names the offending path, e.g. `data[3].createdAt`. */
+  error: ManagedSyncResponseError;
 }
 
 /** Options of `pages`. */
@@ -84,6 +102,7 @@ export class RecordsApi {
         RecordPageResponseSchema,
       );
       if (data.length === 0) return;
+      const { records, invalid } = checkRecords(data, endpoint);
       const more = paging.remainingRecords !== 0;
       if (more && (paging.cursor === undefined || paging.cursor === cursor)) {
         // Without a new cursor the next request would fetch the same page forever.
@@ -95,7 +114,8 @@ export class RecordsApi {
         );
       }
       yield {
-        records: data,
+        records,
+        invalid,
         cursor: paging.cursor ?? cursor,
         remainingRecords: paging.remainingRecords,
         totalRecords: paging.totalRecords,
@@ -161,6 +181,41 @@ export class RecordsApi {
       timeoutMs: options.timeoutMs,
     };
   }
+}
+
+/**
+ * True when `get` failed because the record itself is malformed (a field under `data.` broke the
+ * schema), not the answer around it: the record has an id, so a caller can fail and retry it alone.
+ */
+export function isMalformedRecordError(error: unknown): error is ManagedSyncResponseError {
+  return error instanceof ManagedSyncResponseError && (error.field?.startsWith("data.") ?? false);
+}
+
+/** Checks each record of a page on its own: a malformed one is set aside, the rest stand. */
+function checkRecords(data: readonly unknown[], endpoint: string): Pick<RecordPage, "records" | "invalid"> {
+  const records: SyncedRecord[] = [];
+  const invalid: InvalidRecord[] = [];
+  data.forEach((item, index) => {
+    const result = SyncedRecordSchema.safeParse(item);
+    if (result.success) {
+      records.push(result.data);
+      return;
+    }
+    const id = (item as { id?: unknown } | null)?.id;
+    const recordId = typeof id === "string" && id !== "" ? id : undefined;
+    const { field, problem } = describeIssues(result.error, ["data", index]);
+    const which =
+      recordId === undefined ? "a record without a usable id" : `record ${JSON.stringify(recordId)}`;
+    invalid.push({
+      recordId,
+      index,
+      error: new ManagedSyncResponseError(
+        `${endpoint} returned ${which} that is not what the API documents: field ${field}: ${problem}. The rest of the page is usable; report the record to Paragon with the sync id, or check the integration's field mapping`,
+        { endpoint, field, cause: result.error },
+      ),
+    });
+  });
+  return { records, invalid };
 }
 
 async function openContent(

@@ -128,9 +128,13 @@ const pagingSchema = z
     lastSeen: p.lastSeen ?? p.last_seen ?? undefined,
   }));
 
-/** `GET /api/syncs/{syncId}/records`, camelCase or snake_case paging. */
+/**
+ * `GET /api/syncs/{syncId}/records`, camelCase or snake_case paging. The envelope is strict; each
+ * record is checked on its own (`SyncedRecordSchema`, in `RecordsApi.pages`), so one malformed
+ * record does not void the page and stop its sync at the same cursor on every run.
+ */
 export const RecordPageResponseSchema = z.looseObject({
-  data: z.array(SyncedRecordSchema),
+  data: z.array(z.unknown()),
   paging: pagingSchema,
 });
 

@@ -32,13 +32,25 @@ export function parseJsonBody<T>(text: string, schema: z.ZodType<T>, origin: Bod
 export function validateValue<T>(value: unknown, schema: z.ZodType<T>, origin: BodyOrigin): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const [first, ...rest] = result.error.issues;
-  const field = formatPath(first?.path ?? []);
-  const more = rest.length > 0 ? ` (and ${rest.length} more problem${rest.length > 1 ? "s" : ""})` : "";
+  const { field, problem } = describeIssues(result.error, []);
   throw new ManagedSyncResponseError(
-    `${origin.endpoint} returned an unexpected response: field ${field}: ${first?.message ?? "invalid"}${more}. The API may have changed, or PARAGON_SYNC_URL (the client's baseUrl) points at another service`,
+    `${origin.endpoint} returned an unexpected response: field ${field}: ${problem}. The API may have changed, or PARAGON_SYNC_URL (the client's baseUrl) points at another service`,
     { ...origin, field, cause: result.error },
   );
+}
+
+/**
+ * Where a zod error's first issue is (`at` prefixes the path, e.g. `["data", 3]`) and what it is,
+ * with how many more problems there are.
+ */
+export function describeIssues(
+  error: z.ZodError,
+  at: readonly PropertyKey[],
+): { field: string; problem: string } {
+  const [first, ...rest] = error.issues;
+  const field = formatPath([...at, ...(first?.path ?? [])]);
+  const more = rest.length > 0 ? ` (and ${rest.length} more problem${rest.length > 1 ? "s" : ""})` : "";
+  return { field, problem: `${first?.message ?? "invalid"}${more}` };
 }
 
 /** `["data", 3, "id"]` → `data[3].id`; the empty path is the body itself. */

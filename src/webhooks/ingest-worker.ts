@@ -8,7 +8,13 @@ import {
   ingest,
   type RecordOutcome,
 } from "../ingest/index.js";
-import { ManagedSyncHttpError, type SyncedRecord, type SyncListItem } from "../managed-sync/index.js";
+import {
+  type InvalidRecord,
+  isMalformedRecordError,
+  ManagedSyncHttpError,
+  type SyncedRecord,
+  type SyncListItem,
+} from "../managed-sync/index.js";
 import type { ChunkStore } from "../store/index.js";
 import { WebhookDeferredError, WebhookProcessingError, WebhookRejectedError } from "./errors.js";
 import type { WebhookBatch, WebhookWorker } from "./processor.js";
@@ -143,6 +149,7 @@ export function createIngestWorker(options: IngestWorkerOptions): WebhookWorker 
       const { source, sync } = await open(batch, signal);
       const failures = new Map<string, Error>();
       const found: SyncedRecord[] = [];
+      const malformed: InvalidRecord[] = [];
       const missing: string[] = [];
       const limit = pLimit(options.fetchConcurrency ?? 4);
       await Promise.all(
@@ -152,6 +159,9 @@ export function createIngestWorker(options: IngestWorkerOptions): WebhookWorker 
               found.push(await source.records.get(syncId, recordId, { signal }));
             } catch (error) {
               if (error instanceof ManagedSyncHttpError && error.status === 404) missing.push(recordId);
+              // Fails through the page like a pulled one: its old chunks go, the cron run retries it.
+              else if (isMalformedRecordError(error))
+                malformed.push({ recordId, index: malformed.length, error });
               else if (signal.aborted || isCredentialError(error)) throw error;
               else failures.set(recordId, error as Error);
             }
@@ -165,24 +175,25 @@ export function createIngestWorker(options: IngestWorkerOptions): WebhookWorker 
       // record), so a forged or misrouted hint cannot touch another sync's record with the same id.
       const tombstones = missing.map((id): SyncedRecord => ({ id, deleted: true }));
       const page = [...found, ...tombstones];
-      if (page.length === 0) return failures;
+      if (page.length + malformed.length === 0) return failures;
 
-      const { report, touched } = await run(onePage(source, sync, page), tenant, syncId, signal);
-      for (const record of page) {
-        const outcome = touched.get(record.id);
+      const { report, touched } = await run(onePage(source, sync, page, malformed), tenant, syncId, signal);
+      const applied = [...page.map((r) => r.id), ...malformed.flatMap((m) => m.recordId ?? [])];
+      for (const recordId of applied) {
+        const outcome = touched.get(recordId);
         if (outcome === "failed") {
-          const issue = report.failures.find((f) => f.recordId === record.id);
+          const issue = report.failures.find((f) => f.recordId === recordId);
           failures.set(
-            record.id,
+            recordId,
             new WebhookProcessingError(
               issue?.code ?? "WEBHOOK_RECORD_FAILED",
-              `${issue?.name ?? record.id}: ${issue?.reason ?? "ingest recorded a failure"}`,
+              `${issue?.name ?? recordId}: ${issue?.reason ?? "ingest recorded a failure"}`,
             ),
           );
         } else if (outcome === undefined) {
           failures.set(
-            record.id,
-            new WebhookProcessingError("WEBHOOK_RECORD_NOT_APPLIED", `record ${record.id} was not processed`),
+            recordId,
+            new WebhookProcessingError("WEBHOOK_RECORD_NOT_APPLIED", `record ${recordId} was not processed`),
           );
         }
       }
@@ -192,7 +203,12 @@ export function createIngestWorker(options: IngestWorkerOptions): WebhookWorker 
 }
 
 /** A source whose pull is exactly these records, once, with no cursor (so the saved cursor stays). */
-function onePage(source: IngestSource, sync: SyncListItem, records: SyncedRecord[]): IngestSource {
+function onePage(
+  source: IngestSource,
+  sync: SyncListItem,
+  records: SyncedRecord[],
+  invalid: InvalidRecord[],
+): IngestSource {
   return {
     syncs: { list: async () => [sync] },
     records: {
@@ -201,6 +217,7 @@ function onePage(source: IngestSource, sync: SyncListItem, records: SyncedRecord
       async *pages() {
         yield {
           records,
+          invalid,
           cursor: undefined,
           remainingRecords: 0,
           totalRecords: undefined,

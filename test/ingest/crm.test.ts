@@ -29,6 +29,7 @@ function fakeCrmSource(): IngestSource & { put(record: SyncedRecord): void } {
           totalRecords: rest.length,
           totalActiveRecords: rest.length,
           lastSeen: undefined,
+          invalid: [],
         } satisfies RecordPage;
       }
     },

@@ -28,6 +28,7 @@ function fakeSource(records: SyncedRecord[]): IngestSource {
           totalRecords: records.length,
           totalActiveRecords: records.length,
           lastSeen: undefined,
+          invalid: [],
         } satisfies RecordPage;
       },
       async get(_syncId: string, recordId: string) {

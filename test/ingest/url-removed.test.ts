@@ -27,6 +27,7 @@ function fakeFileSource(): IngestSource & { put(record: SyncedRecord): void } {
         totalRecords: rest.length,
         totalActiveRecords: rest.length,
         lastSeen: undefined,
+        invalid: [],
       } satisfies RecordPage;
     },
     async get(_syncId: string, recordId: string) {
