@@ -14,6 +14,7 @@ import {
   type FaultConfigInput,
   FaultInjector,
   type KeyOptions,
+  MalformedRecords,
   mintToken,
   resolveKeys,
 } from "./server/index.js";
@@ -49,6 +50,8 @@ export interface Emulator {
   adminToken: string;
   state: EmulatorState;
   faults: FaultInjector;
+  /** Records served malformed on purpose (`set(syncId, recordId, fields)`, `clear`); see the README. */
+  malformed: MalformedRecords;
   app: Hono<EmulatorEnv>;
   /** The webhook sender (`setUrl`, `setFaults`, `announceSyncs`, `idle`, `stats`). */
   webhooks: WebhookSender;
@@ -85,7 +88,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const { state, persistence } = await openState(options);
   const adminToken = options.adminToken ?? (await loadAdminToken(options.stateDir));
   const persist = () => persistence?.flush() ?? Promise.resolve();
-  const app = createEmulatorApp({ state, keys, adminToken, faults, persist, revokedUsers: new Set() });
+  const malformed = new MalformedRecords();
+  const app = createEmulatorApp({
+    state,
+    keys,
+    adminToken,
+    faults,
+    persist,
+    revokedUsers: new Set(),
+    malformed,
+  });
   const webhooks = new WebhookSender({
     state,
     ...(options.webhookUrl ? { url: options.webhookUrl } : {}),
@@ -119,6 +131,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     adminToken,
     state,
     faults,
+    malformed,
     app,
     webhooks,
     signingKeyPem: keys.privateKeyPem,

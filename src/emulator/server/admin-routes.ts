@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
+import { ClearanceError } from "../../errors.js";
 import { permissionsOf } from "../authz/index.js";
 import { grantInputSchema, toGrant } from "../corpus/index.js";
 import {
@@ -15,6 +16,8 @@ import { badRequest, parseJson } from "./http-errors.js";
 import { mintToken } from "./keys.js";
 import { recordAdminRoutes } from "./record-admin-routes.js";
 
+// Any JSON fields: serving what the API does not document is the point.
+const overlayBody = z.record(z.string(), z.unknown());
 const shareBody = z
   .object({ path: z.string(), grant: grantInputSchema.optional(), owner: z.email().optional() })
   .refine((b) => b.grant || b.owner, { message: "give a grant, an owner, or both" });
@@ -97,7 +100,25 @@ export function adminRoutes(deps: ServerDeps): Hono<EmulatorEnv> {
       crmUsers: state.crmUsers(),
       faults: deps.faults.current ?? null,
       faultCounts: deps.faults.counts,
+      malformed: deps.malformed.list(),
     }),
+  );
+
+  // One bad record on a good page: the Sync API serves these fields over the record until cleared.
+  app.put("/syncs/:syncId/malformed/:recordId", async (c) => {
+    const sync = state.requireSync(c.req.param("syncId"));
+    const recordId = c.req.param("recordId");
+    if (!state.itemOf(sync, recordId)) {
+      throw new ClearanceError(
+        "RECORD_NOT_FOUND",
+        `Record not found: ${recordId} is not a record of this sync`,
+      );
+    }
+    deps.malformed.set(sync.id, recordId, await parseJson(c, overlayBody));
+    return c.json({ data: deps.malformed.list().filter((m) => m.syncId === sync.id) });
+  });
+  app.delete("/syncs/:syncId/malformed/:recordId", (c) =>
+    c.json({ removed: deps.malformed.clear(c.req.param("syncId"), c.req.param("recordId")) }),
   );
 
   app.get("/sharing-graph", (c) => c.json(state.sharingGraph()));

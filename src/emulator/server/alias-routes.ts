@@ -4,6 +4,7 @@ import { ClearanceError } from "../../errors.js";
 import { type SyncEntry, syncedItems } from "../state/index.js";
 import type { EmulatorEnv, ServerDeps } from "./env.js";
 import { badRequest, parseJson } from "./http-errors.js";
+import type { MalformedRecords } from "./malformed-records.js";
 import { contentResponse, pageSizeFrom, pullPage } from "./paging.js";
 import { requireProject } from "./project-guard.js";
 import { type SyncItem, toRecordJson } from "./records.js";
@@ -36,13 +37,13 @@ function syncStatus(sync: SyncEntry) {
   };
 }
 
-function syncedRecord(sync: SyncEntry, item: SyncItem) {
+function syncedRecord(sync: SyncEntry, item: SyncItem, malformed: MalformedRecords) {
   return {
     id: item.id,
     integration: sync.integration,
     syncType: sync.pipeline,
     sourceId: item.externalId,
-    data: toRecordJson(sync, item),
+    data: malformed.apply(sync.id, toRecordJson(sync, item)),
     updatedAt: item.updatedAt,
   };
 }
@@ -89,14 +90,14 @@ export function aliasRoutes(deps: ServerDeps): Hono<EmulatorEnv> {
     const page = pullPage(sync, c.req.query("cursor"), pageSizeFrom(c.req.query("pageSize")));
     // An empty page ends the loop; the cursor of the last non-empty page is the one to keep.
     return c.json({
-      records: page.records.map((node) => syncedRecord(sync, node)),
+      records: page.records.map((node) => syncedRecord(sync, node, deps.malformed)),
       nextCursor: page.records.length > 0 ? page.paging.cursor : null,
     });
   });
 
   app.get("/records/:recordId", (c) => {
     const { sync, item } = findRecord(c.var.tenant, c.req.param("recordId"));
-    return c.json(syncedRecord(sync, item));
+    return c.json(syncedRecord(sync, item, deps.malformed));
   });
 
   app.get("/records/:recordId/content", (c) => {

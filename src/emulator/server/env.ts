@@ -1,6 +1,7 @@
 import type { EmulatorState } from "../state/index.js";
 import type { FaultInjector } from "./faults.js";
 import type { TokenKeys } from "./keys.js";
+import type { MalformedRecords } from "./malformed-records.js";
 
 /** Hono context variables the emulator's routes share. */
 export interface EmulatorEnv {
@@ -18,6 +19,8 @@ export interface ServerDeps {
   faults: FaultInjector;
   /** Connected Users whose credentials were revoked: their (valid) tokens get 401 `USER_REVOKED`. */
   revokedUsers: Set<string>;
+  /** Records served malformed on purpose (admin `PUT /syncs/{syncId}/malformed/{recordId}`). */
+  malformed: MalformedRecords;
   /** Resolves once the latest changes are durable (a no-op without a state folder). */
   persist: () => Promise<void>;
 }

@@ -18,5 +18,6 @@ export {
   type TokenKeys,
   verifyToken,
 } from "./keys.js";
+export { MalformedRecords, type RecordOverlay } from "./malformed-records.js";
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type Paging } from "./paging.js";
 export type { FieldsRecord, FileRecord } from "./records.js";

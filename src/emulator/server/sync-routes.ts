@@ -112,12 +112,13 @@ export function syncRoutes(deps: ServerDeps): Hono<EmulatorEnv> {
     const sync = own(c.var.tenant, c.req.param("syncId"));
     const size = pageSizeFrom(c.req.query("pageSize") ?? c.req.query("page_size"));
     const { data, paging } = pullPage(sync, c.req.query("cursor"), size);
-    return c.json({ data, paging });
+    return c.json({ data: data.map((record) => deps.malformed.apply(sync.id, record)), paging });
   });
 
   app.get("/syncs/:syncId/records/:recordId", (c) => {
     const sync = own(c.var.tenant, c.req.param("syncId"));
-    return c.json({ data: toRecordJson(sync, recordOf(state, sync, c.req.param("recordId"))) });
+    const record = toRecordJson(sync, recordOf(state, sync, c.req.param("recordId")));
+    return c.json({ data: deps.malformed.apply(sync.id, record) });
   });
 
   app.get("/syncs/:syncId/records/:recordId/content", (c) => {
