@@ -200,8 +200,13 @@ function problemsOf(report: IngestReport, prefix: string): string[] {
     ["failed", report.failures, report.counts.failed],
   ] as const;
   for (const [label, issues, total] of listed) {
-    for (const f of issues)
-      lines.push(`${prefix}${label} ${f.name ?? f.recordId} (${f.recordId}): ${f.reason} [${f.code}]`);
+    for (const f of issues) {
+      // A malformed record without an id is named by where it was on its page.
+      const which = f.recordId
+        ? `${f.name ?? f.recordId} (${f.recordId})`
+        : (f.name ?? "a record without an id");
+      lines.push(`${prefix}${label} ${which}: ${f.reason} [${f.code}]`);
+    }
     if (total > issues.length)
       lines.push(`${prefix}… and ${total - issues.length} more ${label} (use --json)`);
   }
