@@ -3,6 +3,8 @@ import {
   type InvalidRecord,
   isMalformedRecordError,
   ManagedSyncHttpError,
+  type ManagedSyncResponseError,
+  malformedDetail,
   type SyncedRecord,
 } from "../managed-sync/index.js";
 import type { ChunkStore } from "../store/index.js";
@@ -247,9 +249,14 @@ async function run(
   }
 }
 
-// Said of every malformed record that has an id, after the Sync API's own words.
-const MALFORMED_WITH_ID =
-  "Not indexed, and its earlier chunks were removed (nothing the source now says backs them); it is fetched again every run until it reads correctly";
+/** Why a malformed record that has an id failed, and what happens to it and what to do. */
+function malformedWithId(recordId: string, error: ManagedSyncResponseError): MalformedRecord {
+  return {
+    recordId,
+    code: error.code,
+    reason: `the Sync API returned this record malformed (${malformedDetail(error)}): it is not indexed and its earlier chunks were removed; it is fetched again every run until it reads correctly. If it stays malformed, report it to Paragon with the sync and record ids, or check the integration's field mapping`,
+  };
+}
 
 /**
  * Splits a page's malformed records: one with a usable id fails like an unreadable record (retried,
@@ -265,7 +272,7 @@ function sortInvalid(
   const unnamed: RecordIssue[] = [];
   for (const { recordId, index, error } of invalid) {
     if (recordId !== undefined && isStorableId(recordId)) {
-      malformed.push({ recordId, code: error.code, reason: `${error.message}. ${MALFORMED_WITH_ID}` });
+      malformed.push(malformedWithId(recordId, error));
       continue;
     }
     const where = pageAfter === undefined ? "the first page" : `the page after cursor ${pageAfter}`;
@@ -274,7 +281,7 @@ function sortInvalid(
       recordId: "",
       name: `record ${index + 1} of ${where}`,
       code: error.code,
-      reason: `${error.message}. Without an id it cannot be indexed, retried or removed: tell Paragon (sync ${syncId}, ${where}); the cursor has moved past it, and a full run reads it again`,
+      reason: `the Sync API returned a record without a usable id (${malformedDetail(error)}): it cannot be indexed, retried or removed by id, and the cursor has moved past it. Report it to Paragon with the sync id (${syncId}) and where it was (${where}); a full run reads it again`,
     });
   }
   return { malformed, unnamed };
@@ -303,12 +310,7 @@ async function refetch(
           if (isRunFatal(error, signal)) throw error;
           if (error instanceof ManagedSyncHttpError && error.status === 404)
             records.push({ id, deleted: true });
-          else if (isMalformedRecordError(error))
-            malformed.push({
-              recordId: id,
-              code: error.code,
-              reason: `${error.message}. ${MALFORMED_WITH_ID}`,
-            });
+          else if (isMalformedRecordError(error)) malformed.push(malformedWithId(id, error));
           else
             failures.push({
               syncId: sync.id,

@@ -61,7 +61,7 @@ export type {
   RecordPage,
   RecordsApi,
 } from "./records.js";
-export { isMalformedRecordError } from "./records.js";
+export { isMalformedRecordError, malformedDetail } from "./records.js";
 export { Deadline, linkAbort } from "./signals.js";
 export {
   SYNC_STATUSES,

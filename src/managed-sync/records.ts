@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { type CallOptions, pathId } from "./call-options.js";
 import { ManagedSyncArgumentError, ManagedSyncResponseError } from "./errors.js";
 import { guardBody, tooLarge } from "./guarded-body.js";
@@ -189,6 +190,12 @@ export class RecordsApi {
  */
 export function isMalformedRecordError(error: unknown): error is ManagedSyncResponseError {
   return error instanceof ManagedSyncResponseError && (error.field?.startsWith("data.") ?? false);
+}
+
+/** What is wrong with a malformed record, e.g. `field data[1].createdAt: Invalid input: expected string, received number`. */
+export function malformedDetail(error: ManagedSyncResponseError): string {
+  const field = `field ${error.field ?? "(body)"}`;
+  return error.cause instanceof z.ZodError ? `${field}: ${describeIssues(error.cause, []).problem}` : field;
 }
 
 /** Checks each record of a page on its own: a malformed one is set aside, the rest stand. */
