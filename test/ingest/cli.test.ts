@@ -70,6 +70,29 @@ describe("clearance ingest", () => {
     expect(process.exitCode).toBe(1);
   });
 
+  it("exits 1 on malformed records, naming one by id and one without an id by where it was, with what to do", async () => {
+    h = await startHarness();
+    const sync = h.syncIds.sharepoint;
+    const ids = new Map<string, string>();
+    for await (const page of h.client.records.pages(sync))
+      for (const r of page.records) ids.set(String(r.name), r.id);
+    await h.admin("PUT", `/syncs/${sync}/malformed/${ids.get("Notes.txt")}`, { updatedAt: false });
+    await h.admin("PUT", `/syncs/${sync}/malformed/${ids.get("Project.json")}`, { id: null });
+    await run("--config", await configFile(), "--no-progress", "--sync", sync);
+
+    expect(stdout).toMatch(/^total\s+FAILED\s+/m);
+    expect(stdout).toMatch(
+      new RegExp(
+        `^failed ${ids.get("Notes.txt")} \\(${ids.get("Notes.txt")}\\): .*field data\\[\\d+\\]\\.updatedAt.*fetched again every run.*\\[INVALID_RESPONSE\\]$`,
+        "m",
+      ),
+    );
+    expect(stdout).toMatch(
+      /^failed record \d+ of the first page: .*without a usable id.*Report it to Paragon with the sync id .*\[INVALID_RESPONSE\]$/m,
+    );
+    expect(process.exitCode).toBe(1);
+  });
+
   it("exits 0 when a file can never be indexed, listing it as unindexable with its reason", async () => {
     h = await startHarness({ corpus: smallCorpus({ "drive/Broken.pdf": fixture("corrupted.pdf") }) });
     await run("--config", await configFile(), "--no-progress");

@@ -173,18 +173,14 @@ describe("records.pages", () => {
     expect(broken.server.requests).toHaveLength(3);
   });
 
-  it("rejects malformed pages with an error naming the endpoint and the field", async () => {
+  it("rejects a malformed page envelope with an error naming the endpoint and the field", async () => {
     const bad = [
-      {
-        body: { data: [fileRecord(0), { name: "no id" }], paging: { cursor: "c", remainingRecords: 0 } },
-        field: "data[1].id",
-      },
       {
         body: { data: [fileRecord(0)], paging: { cursor: "c", remainingRecords: "many" } },
         field: "paging.remainingRecords",
       },
       { body: { records: [fileRecord(0)], nextCursor: "c" }, field: "data" },
-      { body: { data: [{ id: 42 }], paging: { cursor: "c" } }, field: "data[0].id" },
+      { body: { data: { id: "r1" }, paging: { cursor: "c" } }, field: "data" },
       { body: { data: [fileRecord(0)] }, field: "paging" },
     ];
     for (const { body, field } of bad) {
@@ -198,6 +194,53 @@ describe("records.pages", () => {
       expect(server.requests).toHaveLength(1); // a malformed 200 is not retried
       await server.close();
     }
+  });
+
+  it("sets a malformed record aside, with its id when it has one, and yields the rest of the page", async () => {
+    const pages = [
+      {
+        data: [
+          fileRecord(0),
+          fileRecord(1, { createdAt: 1733600000 }),
+          { name: "no id" },
+          fileRecord(3),
+          { id: 42, name: "numeric id" },
+        ],
+        paging: { cursor: "p1", remainingRecords: 1 },
+      },
+      { data: [fileRecord(5, { deleted: "true" })], paging: { cursor: "p2", remainingRecords: 0 } },
+    ];
+    const { client, server } = await clientFor((request, res) =>
+      sendJson(res, 200, request.query.get("cursor") === "p1" ? pages[1] : pages[0]),
+    );
+    const got = [];
+    for await (const page of client.records.pages(SYNC)) got.push(page);
+    // Nothing retried, nothing stuck: both pages were read once and the cursor moved past each.
+    expect(server.requests).toHaveLength(2);
+    expect(got.map((p) => p.cursor)).toEqual(["p1", "p2"]);
+    expect(got[0]?.records.map((r) => r.id)).toEqual([fileRecord(0).id, fileRecord(3).id]);
+    expect(got[1]?.records).toEqual([]);
+    const invalid = got.flatMap((p) =>
+      p.invalid.map(({ recordId, index, error }) => ({
+        recordId,
+        index,
+        code: error.code,
+        field: error.field,
+      })),
+    );
+    expect(invalid).toEqual([
+      { recordId: fileRecord(1).id, index: 1, code: "INVALID_RESPONSE", field: "data[1].createdAt" },
+      { recordId: undefined, index: 2, code: "INVALID_RESPONSE", field: "data[2].id" },
+      { recordId: undefined, index: 4, code: "INVALID_RESPONSE", field: "data[4].id" },
+      { recordId: fileRecord(5).id, index: 0, code: "INVALID_RESPONSE", field: "data[0].deleted" },
+    ]);
+    const [named, unnamed] = got[0]!.invalid;
+    expect(named?.error).toBeInstanceOf(ManagedSyncResponseError);
+    expect(named?.error.message).toContain(
+      `GET /api/syncs/{syncId}/records returned record "${fileRecord(1).id}" that is not what the API documents: field data[1].createdAt`,
+    );
+    expect(named?.error.message).toMatch(/report the record to Paragon with the sync id/);
+    expect(unnamed?.error.message).toContain("returned a record without a usable id");
   });
 
   it("refuses to loop when the server returns records but no new cursor", async () => {
