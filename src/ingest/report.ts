@@ -38,7 +38,11 @@ export interface IngestCounts {
    * change, and not a failure of the run. A full run counts every one it sees again.
    */
   unindexable: number;
-  /** Records that could not be read this time (network, service, timeouts): retried next run; the run fails. */
+  /**
+   * Records that could not be read this time (network, service, timeouts) or that the Sync API
+   * returned malformed (`INVALID_RESPONSE`): retried next run; the run fails. A malformed record
+   * without an id counts here too, though it cannot be retried by id (its issue says so).
+   */
   failed: number;
   chunksWritten: number;
   /** Texts sent to the embedder, and the embedder calls that carried them. */
