@@ -209,7 +209,8 @@ async function run(
       break;
     }
     const page = next.value;
-    if (page.remainingRecords !== undefined) total = done + page.records.length + page.remainingRecords;
+    if (page.remainingRecords !== undefined)
+      total = done + page.records.length + page.invalid.length + page.remainingRecords;
     report.counts.seen += page.records.length + page.invalid.length;
     const { malformed, unnamed } = sortInvalid(page.invalid, sync.id, pageAfter);
     for (const issue of unnamed) {
