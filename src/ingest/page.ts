@@ -3,6 +3,7 @@ import type { SyncedRecord } from "../managed-sync/index.js";
 import { type ChunkInput, type ChunkStore, chunkId, type RecordVersion } from "../store/index.js";
 import type { EmbeddingMeter } from "./embedding-meter.js";
 import { limitsOf } from "./failures.js";
+import type { MalformedRecord } from "./malformed-records.js";
 import { planRecord, type RecordPlan } from "./plan.js";
 import { type PrepareContext, type Prepared, type PreparedContent, prepareRecord } from "./prepare.js";
 import { decide, now, type Patch } from "./record-decision.js";
@@ -27,17 +28,6 @@ export interface PageContext extends PrepareContext {
    * while reading must not write what it read over a newer run's work.
    */
   beforeWrite?: () => Promise<void>;
-}
-
-/**
- * A record the Sync API returned malformed (it failed `SyncedRecordSchema`) but with an id: it
- * fails this run (retried next run) and loses whatever was stored for it, since nothing the
- * source now says backs its old chunks.
- */
-export interface MalformedRecord {
-  recordId: string;
-  code: string;
-  reason: string;
 }
 
 /** What a batch of records came to once its writes are durable. */

@@ -1,20 +1,13 @@
 import type { LimitFunction } from "p-limit";
-import {
-  type InvalidRecord,
-  isMalformedRecordError,
-  ManagedSyncHttpError,
-  type ManagedSyncResponseError,
-  malformedDetail,
-  type SyncedRecord,
-} from "../managed-sync/index.js";
+import { isMalformedRecordError, ManagedSyncHttpError, type SyncedRecord } from "../managed-sync/index.js";
 import type { ChunkStore } from "../store/index.js";
-import { isStorableId } from "../store/index.js";
 import type { EmbeddingMeter } from "./embedding-meter.js";
 import { IngestLeaseLostError, IngestLockedError } from "./errors.js";
 import { emit, type IngestProgressListener } from "./events.js";
 import { SyncLease } from "./lease.js";
+import { type MalformedRecord, malformedWithId, sortInvalid } from "./malformed-records.js";
 import type { IngestSettings } from "./options.js";
-import { type MalformedRecord, type PageResult, processPage } from "./page.js";
+import { type PageResult, processPage } from "./page.js";
 import { isRunFatal } from "./prepare.js";
 import { reconcile } from "./reconcile.js";
 import type { SyncInfo } from "./record-metadata.js";
@@ -248,44 +241,6 @@ async function run(
     await retry.save();
     emit(context.onProgress, { type: "reconciled", syncId: sync.id, deleted });
   }
-}
-
-/** Why a malformed record that has an id failed, and what happens to it and what to do. */
-function malformedWithId(recordId: string, error: ManagedSyncResponseError): MalformedRecord {
-  return {
-    recordId,
-    code: error.code,
-    reason: `the Sync API returned this record malformed (${malformedDetail(error)}): it is not indexed and its earlier chunks were removed; it is fetched again every run until it reads correctly. If it stays malformed, report it to Paragon with the sync and record ids, or check the integration's field mapping`,
-  };
-}
-
-/**
- * Splits a page's malformed records: one with a usable id fails like an unreadable record (retried,
- * its chunks dropped); one without cannot be retried or dropped by id, so it is only reported,
- * with where it was, for the operator to take to Paragon.
- */
-function sortInvalid(
-  invalid: readonly InvalidRecord[],
-  syncId: string,
-  pageAfter: string | undefined,
-): { malformed: MalformedRecord[]; unnamed: RecordIssue[] } {
-  const malformed: MalformedRecord[] = [];
-  const unnamed: RecordIssue[] = [];
-  for (const { recordId, index, error } of invalid) {
-    if (recordId !== undefined && isStorableId(recordId)) {
-      malformed.push(malformedWithId(recordId, error));
-      continue;
-    }
-    const where = pageAfter === undefined ? "the first page" : `the page after cursor ${pageAfter}`;
-    unnamed.push({
-      syncId,
-      recordId: "",
-      name: `record ${index + 1} of ${where}`,
-      code: error.code,
-      reason: `the Sync API returned a record without a usable id (${malformedDetail(error)}): it cannot be indexed, retried or removed by id, and the cursor has moved past it. Report it to Paragon with the sync id (${syncId}) and where it was (${where}); a full run reads it again`,
-    });
-  }
-  return { malformed, unnamed };
 }
 
 /**
