@@ -202,10 +202,12 @@ async function run(
       break;
     }
     const page = next.value;
+    // A custom source written before `invalid` existed yields pages without it.
+    const invalid = page.invalid ?? [];
     if (page.remainingRecords !== undefined)
-      total = done + page.records.length + page.invalid.length + page.remainingRecords;
-    report.counts.seen += page.records.length + page.invalid.length;
-    const { malformed, unnamed } = sortInvalid(page.invalid, sync.id, pageAfter);
+      total = done + page.records.length + invalid.length + page.remainingRecords;
+    report.counts.seen += page.records.length + invalid.length;
+    const { malformed, unnamed } = sortInvalid(invalid, sync.id, pageAfter);
     for (const issue of unnamed) {
       report.counts.failed++;
       context.onIssue(issue, "failed");
@@ -227,7 +229,7 @@ async function run(
       type: "page-done",
       syncId: sync.id,
       page: report.pages,
-      records: page.records.length + page.invalid.length,
+      records: page.records.length + invalid.length,
       ...(page.cursor ? { cursor: page.cursor } : {}),
       ...(page.remainingRecords === undefined ? {} : { remainingRecords: page.remainingRecords }),
     });
