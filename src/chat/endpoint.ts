@@ -14,7 +14,6 @@ import {
   answerPieces,
   type ChatReport,
   type ChatRetriever,
-  DEFAULT_CHAT_K,
   type PreparedTurn,
   prepareTurn,
 } from "./answer-question.js";
@@ -27,6 +26,7 @@ import { ExtractiveAnswerer } from "./extractive-answerer.js";
 import type { BodyResult } from "./json-body.js";
 import type { ParsedChatRequest } from "./request-body.js";
 import { RuleCondenser } from "./rule-condenser.js";
+import { resolveSettings } from "./settings.js";
 import type { Citation } from "./sources.js";
 
 export type ChatHandler = (request: Request) => Promise<Response>;
@@ -45,7 +45,10 @@ export interface ChatHandlerOptions {
    * else the offline `RuleCondenser`.
    */
   condenser?: QueryCondenser;
-  /** Chunks retrieved per question (default `DEFAULT_CHAT_K`, 10); a body's `k` overrides up to `maxK`. */
+  /**
+   * Chunks retrieved per question (default `DEFAULT_CHAT_K`, 10); a body's `k` overrides up to
+   * `maxK`. Larger than `maxK`: refused when the handler is made (`CHAT_CONFIG_INVALID`).
+   */
   k?: number;
   /** Largest `k` a body may ask for (default 20). */
   maxK?: number;
@@ -254,44 +257,4 @@ function readableOf(events: AsyncIterable<string>, dispose: () => void): Readabl
  */
 function callerReport<T extends RetrievalReport>(report: T): T {
   return report.errors.length === 0 ? report : { ...report, errors: [] };
-}
-
-function resolveSettings(options: ChatHandlerOptions) {
-  const single = options.retriever !== undefined;
-  if (single === (options.retrievers !== undefined)) {
-    throw new ChatConfigError(
-      "createChatHandler needs exactly one of retriever (one tenant) and retrievers (a TenantRetrievers, one per tenant)",
-    );
-  }
-  if (single && (typeof options.retriever?.retrieveWithReport !== "function" || !options.retriever.tenant)) {
-    throw new ChatConfigError(
-      "createChatHandler needs a retriever with tenant and retrieveWithReport (a PermissionAwareRetriever)",
-    );
-  }
-  if (!single && typeof options.retrievers?.forTenant !== "function") {
-    throw new ChatConfigError("createChatHandler retrievers needs forTenant(tenant) (a TenantRetrievers)");
-  }
-  if (typeof options.identify !== "function") {
-    throw new ChatConfigError(
-      "createChatHandler needs identify(request) → { tenant, user }: it decides what they may read",
-    );
-  }
-  const maxK = options.maxK ?? 20;
-  const timeoutMs = options.timeoutMs ?? 60_000;
-  for (const [name, value] of [
-    ["k", options.k],
-    ["maxK", maxK],
-    ["timeoutMs", timeoutMs],
-    ["maxBodyBytes", options.maxBodyBytes],
-  ] as const) {
-    if (value !== undefined && !(Number.isInteger(value) && value > 0)) {
-      throw new ChatConfigError(`createChatHandler option ${name} must be a positive integer (got ${value})`);
-    }
-  }
-  return {
-    k: options.k ?? Math.min(DEFAULT_CHAT_K, maxK),
-    maxK,
-    timeoutMs,
-    maxBytes: options.maxBodyBytes ?? 256 * 1024,
-  };
 }

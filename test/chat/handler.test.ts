@@ -473,4 +473,19 @@ describe("configuration", () => {
       /option k must be a positive integer/,
     );
   });
+
+  it("refuses a default k larger than maxK, saying which to change, since a body could not ask for it", () => {
+    const make = (k: number, maxK?: number) => () =>
+      createChatHandler({ retriever: world.retriever, identify: headerUser, k, ...(maxK ? { maxK } : {}) });
+    expect(make(12, 10)).toThrowError(
+      expect.objectContaining({
+        code: "CHAT_CONFIG_INVALID",
+        message:
+          "createChatHandler option k (12) is larger than maxK (10): lower k, or raise maxK to at least 12",
+      }),
+    );
+    // Past the default maxK (20) too.
+    expect(make(25)).toThrowError(/k \(25\) is larger than maxK \(20\)/);
+    expect(make(10, 10)).not.toThrow();
+  });
 });
