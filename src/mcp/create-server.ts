@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import pLimit from "p-limit";
 import type { McpCaller } from "./caller.js";
 import { registerFetchTool } from "./fetch-tool.js";
 import { registerSearchTool } from "./search-tool.js";
@@ -19,6 +20,14 @@ export interface ClearanceMcpServerOptions {
   /** Called with unexpected tool failures (the client sees a generic message). */
   onError?: (error: unknown) => void;
 }
+
+/**
+ * Tool calls one server runs at once; the rest wait their turn. Over HTTP a server lives for one
+ * POST, and a POST may carry a JSON-RPC batch of up to 100 calls (the SDK's limit): without a bound,
+ * one request started 100 searches together, each embedding its query and fanning out to the store
+ * and the Permissions API. A batch is still answered whole, only not all at once.
+ */
+export const MAX_CONCURRENT_TOOL_CALLS = 4;
 
 const VERSION = (
   JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
@@ -47,8 +56,9 @@ export function createClearanceMcpServer(options: ClearanceMcpServerOptions): Mc
   );
   // Only the person who configured a local server reads errors whole; remote callers read codes.
   const detailedErrors = identitySource === "local";
-  registerSearchTool(server, caller, detailedErrors, onError);
-  registerFetchTool(server, caller, detailedErrors, onError);
+  const limit = pLimit(MAX_CONCURRENT_TOOL_CALLS);
+  registerSearchTool(server, caller, { detailedErrors, limit, onError });
+  registerFetchTool(server, caller, { detailedErrors, limit, onError });
   return server;
 }
 

@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { McpCaller } from "./caller.js";
 import { decodeRecordId } from "./record-id.js";
 import { joinChunks } from "./record-text.js";
-import { jsonResult, toolFailure } from "./tool-errors.js";
+import { jsonResult, type ToolSettings, toolFailure } from "./tool-errors.js";
 
 /**
  * What `fetch` answers for an id the caller may not read AND for one that does not exist: the same
@@ -36,8 +36,7 @@ type FetchOutput = z.infer<z.ZodObject<typeof fetchOutputSchema>>;
 export function registerFetchTool(
   server: McpServer,
   caller: McpCaller,
-  detailedErrors: boolean,
-  onError?: (error: unknown) => void,
+  { detailedErrors, limit, onError }: ToolSettings,
 ): void {
   server.registerTool(
     "fetch",
@@ -56,10 +55,13 @@ export function registerFetchTool(
       if (!ref) return notReadable();
       try {
         const checkedAt = new Date().toISOString();
-        const { documents, report } = await caller.retriever.readRecord(ref, {
-          user: caller.user,
-          member: caller.member,
-          signal: extra.signal,
+        const { documents, report } = await limit(() => {
+          extra.signal.throwIfAborted();
+          return caller.retriever.readRecord(ref, {
+            user: caller.user,
+            member: caller.member,
+            signal: extra.signal,
+          });
         });
         const first = documents[0];
         if (!first) return notReadable();

@@ -3,6 +3,7 @@ export type { McpCaller } from "./caller.js";
 export {
   type ClearanceMcpServerOptions,
   createClearanceMcpServer,
+  MAX_CONCURRENT_TOOL_CALLS,
   type McpIdentitySource,
 } from "./create-server.js";
 export { NOT_READABLE } from "./fetch-tool.js";

@@ -6,7 +6,7 @@ import { ClearanceError } from "../errors.js";
 import type { RetrievalReport, RetrievedChunkMetadata } from "../retrieval/index.js";
 import type { McpCaller } from "./caller.js";
 import { encodeRecordId } from "./record-id.js";
-import { jsonResult, toolFailure } from "./tool-errors.js";
+import { jsonResult, type ToolSettings, toolFailure } from "./tool-errors.js";
 
 /** How much of the best passage a result shows; `fetch` gives the whole record. */
 const SNIPPET_CHARS = 400;
@@ -38,8 +38,7 @@ type SearchOutput = { results: z.infer<typeof resultSchema>[]; report: z.infer<t
 export function registerSearchTool(
   server: McpServer,
   caller: McpCaller,
-  detailedErrors: boolean,
-  onError?: (error: unknown) => void,
+  { detailedErrors, limit, onError }: ToolSettings,
 ): void {
   server.registerTool(
     "search",
@@ -62,10 +61,14 @@ export function registerSearchTool(
     },
     async ({ query }, extra) => {
       try {
-        const { documents, report } = await caller.retriever.retrieveWithReport(query, {
-          user: caller.user,
-          member: caller.member,
-          signal: extra.signal,
+        const { documents, report } = await limit(() => {
+          // A call cancelled while it waited its turn is not started.
+          extra.signal.throwIfAborted();
+          return caller.retriever.retrieveWithReport(query, {
+            user: caller.user,
+            member: caller.member,
+            signal: extra.signal,
+          });
         });
         // A retriever set to answer nothing when permissions cannot be checked (onPermissionError:
         // "empty") must not make that look like "nothing you may read matches": refuse, as the chat does.

@@ -1,6 +1,16 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { LimitFunction } from "p-limit";
 import { isPermissionFailure } from "../chat/index.js";
 import { ClearanceError } from "../errors.js";
+
+/** How a server's tools run: how errors are told, and the bound on calls at once it shares. */
+export interface ToolSettings {
+  /** The whole error text for the caller (local stdio); remote callers read codes. */
+  detailedErrors: boolean;
+  /** Shared by the server's tools: at most `MAX_CONCURRENT_TOOL_CALLS` run at once. */
+  limit: LimitFunction;
+  onError: ((error: unknown) => void) | undefined;
+}
 
 /**
  * A tool failure as the client sees it. Every failure goes to `onError` whole. A remote caller

@@ -1,7 +1,14 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createClearanceMcpServer, decodeRecordId, NOT_READABLE } from "../../src/mcp/index.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import {
+  createClearanceMcpServer,
+  decodeRecordId,
+  MAX_CONCURRENT_TOOL_CALLS,
+  NOT_READABLE,
+} from "../../src/mcp/index.js";
+import { PermissionAwareRetriever } from "../../src/retrieval/index.js";
 import { ISSUER, type McpWorld, startMcpWorld, toolJson } from "./helpers/mcp-world.js";
 
 // One emulator (Northwind + Kestrel) and one store for the file; every call goes through the SDK's
@@ -345,5 +352,51 @@ describe("MCP over Streamable HTTP", () => {
       headers: { authorization: `Bearer ${token}`, accept: "text/event-stream" },
     });
     expect(get.status).toBe(405);
+  });
+
+  it("a JSON-RPC batch of searches in one POST is answered whole, at most MAX_CONCURRENT_TOOL_CALLS at a time", async () => {
+    // Watches the real retriever (called through): how many searches are under way at once.
+    let running = 0;
+    let most = 0;
+    const original = PermissionAwareRetriever.prototype.retrieveWithReport;
+    const spy = vi
+      .spyOn(PermissionAwareRetriever.prototype, "retrieveWithReport")
+      .mockImplementation(async function (this: PermissionAwareRetriever, ...args) {
+        running += 1;
+        most = Math.max(most, running);
+        try {
+          return await original.apply(this, args);
+        } finally {
+          running -= 1;
+        }
+      });
+    try {
+      const queries = ["salary bands", "deploy to production", "pricing discounts", "onboarding", "roadmap"];
+      const batch = Array.from({ length: 20 }, (_, i) => ({
+        jsonrpc: "2.0",
+        id: i + 1,
+        method: "tools/call",
+        params: { name: "search", arguments: { query: `${queries[i % queries.length]} ${i}` } },
+      }));
+      const response = await fetch(world.resource, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          accept: "application/json, text/event-stream",
+          "mcp-protocol-version": "2025-03-26",
+          authorization: `Bearer ${await world.token("hana@northwind.test", "northwind")}`,
+        },
+        body: JSON.stringify(batch),
+      });
+      expect(response.status).toBe(200);
+      const answers = (await response.json()) as { id: number; result: CallToolResult }[];
+      expect(answers.map((a) => a.id).sort((a, b) => a - b)).toEqual(batch.map((b) => b.id));
+      for (const { result } of answers) expect(toolJson<SearchJson>(result).isError).toBe(false);
+      expect(spy).toHaveBeenCalledTimes(20);
+      // Bounded, and still concurrent: the calls are not run one by one.
+      expect(most).toBe(MAX_CONCURRENT_TOOL_CALLS);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
