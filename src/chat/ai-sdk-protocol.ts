@@ -37,9 +37,9 @@ const EXAMPLE = '{ "messages": [{ "role": "user", "parts": [{ "type": "text", "t
 
 async function readUIRequest(
   request: Request,
-  limits: { maxK: number; maxBytes: number },
+  limits: { maxK: number; maxBytes: number; signal?: AbortSignal },
 ): Promise<BodyResult<ParsedChatRequest>> {
-  const json = await readJsonBody(request, limits.maxBytes, EXAMPLE);
+  const json = await readJsonBody(request, limits.maxBytes, EXAMPLE, limits.signal);
   if (!json.ok) return json;
   const body = validateBody(requestSchema, json.value, (issue) =>
     issue.path.length === 0 ? `must be a JSON object like ${EXAMPLE}` : issue.message,

@@ -20,10 +20,17 @@ import {
 import type { Answerer } from "./answerer.js";
 import type { QueryCondenser } from "./condenser.js";
 import { requestDeadline } from "./deadline.js";
-import { describeFailure, type Failure, unauthenticated } from "./error-response.js";
+import {
+  bodyTimeout,
+  CLIENT_CLOSED,
+  describeFailure,
+  type Failure,
+  unauthenticated,
+} from "./error-response.js";
 import { ChatConfigError, ChatTimeoutError } from "./errors.js";
 import { ExtractiveAnswerer } from "./extractive-answerer.js";
 import type { BodyResult } from "./json-body.js";
+import { readableOf } from "./readable-of.js";
 import type { ParsedChatRequest } from "./request-body.js";
 import { RuleCondenser } from "./rule-condenser.js";
 import { resolveSettings } from "./settings.js";
@@ -54,9 +61,15 @@ export interface ChatHandlerOptions {
   maxK?: number;
   /** Largest body accepted (default 256 KiB: a conversation is sent whole). */
   maxBodyBytes?: number;
-  /** Deadline of retrieval plus answer (default 60 s). */
+  /**
+   * Deadline of the whole request, from reading the body to the answer's last byte (default 60 s).
+   * A body not received by then: 408; an answer not ready: 504.
+   */
   timeoutMs?: number;
-  /** Told about every failure answered with a 5xx, for logging. */
+  /**
+   * Told about every failure answered with a 5xx, for logging. Not about a client that went away
+   * before its answer (answered 499 `CLIENT_CLOSED_REQUEST`, which nobody reads).
+   */
   onError?: (error: unknown) => void;
 }
 
@@ -83,13 +96,21 @@ export interface StreamingTurn extends TurnView {
   fail(error: unknown): Failure;
 }
 
+/** What a protocol's `read` is given: the largest `k` and body, and the request's deadline. */
+export interface BodyLimits {
+  maxK: number;
+  maxBytes: number;
+  signal?: AbortSignal;
+}
+
 /**
  * A chat protocol: how a request body reads, and how answers and errors are written. The
  * endpoint around it does the rest the same way for every protocol: identity, the tenant's
  * retriever, the deadline, condensing, retrieval before any byte is sent.
  */
 export interface ChatProtocol<R extends ParsedChatRequest> {
-  read(request: Request, limits: { maxK: number; maxBytes: number }): Promise<BodyResult<R>>;
+  /** `signal` fires at the request's deadline (or when the client goes away): stop reading then. */
+  read(request: Request, limits: BodyLimits): Promise<BodyResult<R>>;
   /** Whether to stream when the body does not say. */
   streamsByDefault(request: Request): boolean;
   error(failure: Failure): Response;
@@ -177,11 +198,15 @@ export function createChatEndpoint<R extends ParsedChatRequest>(
       return protocol.error(describeFailure(error));
     }
 
-    const body = await protocol.read(request, settings);
-    if (!body.ok) return protocol.error(body.failure);
+    // One deadline from the body's first byte to the answer's last: a body sent slowly holds the
+    // request (and a socket) as long as a slow answer would, so it is bounded the same way.
     const deadline = requestDeadline(request.signal, settings.timeoutMs);
-    const describe = (error: unknown) => {
-      const cause = deadline.signal.reason instanceof ChatTimeoutError ? deadline.signal.reason : error;
+    const describe = (error: unknown): Failure => {
+      const timedOut = deadline.signal.reason instanceof ChatTimeoutError;
+      // The client went away: nobody reads this answer and nothing failed here, so it is neither
+      // logged nor answered as a server error (a 503 would count as a Permissions API outage).
+      if (!timedOut && request.signal.aborted) return CLIENT_CLOSED;
+      const cause = timedOut ? deadline.signal.reason : error;
       const failure = describeFailure(cause);
       if (failure.status >= 500) notify(cause);
       return failure;
@@ -190,6 +215,22 @@ export function createChatEndpoint<R extends ParsedChatRequest>(
       deadline.dispose();
       return protocol.error(describe(error));
     };
+
+    let body: BodyResult<R>;
+    try {
+      const limits = { maxK: settings.maxK, maxBytes: settings.maxBytes, signal: deadline.signal };
+      // Raced as well: a protocol of one's own may not pass the signal on to its body reader.
+      body = await untilAborted(protocol.read(request, limits), deadline.signal);
+    } catch (error) {
+      if (!(deadline.signal.reason instanceof ChatTimeoutError)) return fail(error);
+      deadline.dispose();
+      // The caller's upload was too slow, not the server: a 408, not logged.
+      return protocol.error(bodyTimeout(settings.timeoutMs));
+    }
+    if (!body.ok) {
+      deadline.dispose();
+      return protocol.error(body.failure);
+    }
 
     let turn: PreparedTurn;
     try {
@@ -219,7 +260,8 @@ export function createChatEndpoint<R extends ParsedChatRequest>(
 
     if (!protocol.json || (body.value.stream ?? protocol.streamsByDefault(request))) {
       const events = protocol.stream({ ...view, pieces, fail: describe }, body.value);
-      return new Response(readableOf(events, deadline.dispose), { headers: protocol.streamHeaders });
+      const stream = readableOf(events, deadline.dispose, describe);
+      return new Response(stream, { headers: protocol.streamHeaders });
     }
     try {
       let answer = "";
@@ -232,29 +274,20 @@ export function createChatEndpoint<R extends ParsedChatRequest>(
   };
 }
 
-/** A byte stream of the protocol's text, ending (or cancelled) with `dispose`. */
-function readableOf(events: AsyncIterable<string>, dispose: () => void): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
-  const iterator = events[Symbol.asyncIterator]();
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const next = await iterator.next();
-      if (next.done) {
-        dispose();
-        controller.close();
-      } else controller.enqueue(encoder.encode(next.value));
-    },
-    async cancel() {
-      dispose();
-      await iterator.return?.(undefined);
-    },
-  });
-}
-
 /**
  * The report as the caller sees it: undecided objects are counted (`itemErrors`) but not named,
  * since their record ids may belong to documents the caller cannot read.
  */
+/** `work`, or the signal's reason as soon as it fires, whichever comes first. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
 function callerReport<T extends RetrievalReport>(report: T): T {
   return report.errors.length === 0 ? report : { ...report, errors: [] };
 }

@@ -60,6 +60,26 @@ export function describeFailure(error: unknown): Failure {
   };
 }
 
+/**
+ * The client closed the request before it was answered (499, as nginx logs it): nobody reads this,
+ * and it is told to no `onError` and counted apart from the server's own failures.
+ */
+export const CLIENT_CLOSED: Failure = {
+  status: 499,
+  code: "CLIENT_CLOSED_REQUEST",
+  message: "the request was closed by the client before it was answered",
+};
+
+/** 408: the request body did not arrive within the deadline (a slow upload is the caller's to fix). */
+export function bodyTimeout(timeoutMs: number): Failure {
+  return {
+    status: 408,
+    code: "REQUEST_TIMEOUT",
+    message: `the request body did not arrive within ${timeoutMs} ms: send it again, whole`,
+    headers: { connection: "close" },
+  };
+}
+
 /** 401: nobody was identified, so nothing is retrieved (never an anonymous search). */
 export function unauthenticated(detail?: string): Failure {
   return {

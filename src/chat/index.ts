@@ -21,6 +21,7 @@ export { type ChatMessage, MAX_QUESTION_CHARS, splitConversation } from "./conve
 export { type CreateAnswererOptions, createAnswerer, DEFAULT_CHAT_MODEL } from "./create-answerer.js";
 export {
   type AnsweredTurn,
+  type BodyLimits,
   type ChatHandler,
   type ChatHandlerOptions,
   type ChatProtocol,

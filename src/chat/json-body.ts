@@ -12,12 +12,13 @@ export interface BodyIssue {
 
 /**
  * The JSON of a request body: 415 unless it is sent as JSON, 413 past `maxBytes`, 400 when it does
- * not parse. `example` shows the caller what to send.
+ * not parse. `example` shows the caller what to send; `signal` stops the read (it throws its reason).
  */
 export async function readJsonBody(
   request: Request,
   maxBytes: number,
   example: string,
+  signal?: AbortSignal,
 ): Promise<BodyResult<unknown>> {
   const type = request.headers.get("content-type") ?? "";
   if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) {
@@ -27,7 +28,7 @@ export async function readJsonBody(
       `send the body as JSON with content-type: application/json (got ${type || "none"})`,
     );
   }
-  const text = await readBodyLimited(request, maxBytes);
+  const text = await readBodyLimited(request, maxBytes, signal);
   if (text === undefined) {
     return refuse(413, "BODY_TOO_LARGE", `the body is over ${maxBytes} bytes: send ${example}`);
   }

@@ -57,9 +57,9 @@ const EXAMPLE = '{ "model": "clearance", "messages": [{ "role": "user", "content
 
 async function readOpenAIRequest(
   request: Request,
-  limits: { maxBytes: number },
+  limits: { maxBytes: number; signal?: AbortSignal },
 ): Promise<BodyResult<OpenAIChatRequest>> {
-  const json = await readJsonBody(request, limits.maxBytes, EXAMPLE);
+  const json = await readJsonBody(request, limits.maxBytes, EXAMPLE, limits.signal);
   if (!json.ok) return json;
   const body = validateBody(requestSchema, json.value, (issue) =>
     issue.path.length === 0 ? `must be a JSON object like ${EXAMPLE}` : issue.message,

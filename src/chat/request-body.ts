@@ -44,9 +44,9 @@ const EXAMPLE = '{ "question": "…" } or { "messages": [{ "role": "user", "cont
 /** Reads and validates a `/api/chat` body; `maxK` caps `k`, `maxBytes` the body size. */
 export async function readChatRequest(
   request: Request,
-  limits: { maxK: number; maxBytes: number },
+  limits: { maxK: number; maxBytes: number; signal?: AbortSignal },
 ): Promise<BodyResult<ParsedChatRequest>> {
-  const json = await readJsonBody(request, limits.maxBytes, EXAMPLE);
+  const json = await readJsonBody(request, limits.maxBytes, EXAMPLE, limits.signal);
   if (!json.ok) return json;
   const body = validateBody(chatRequestSchema, json.value, (issue) =>
     issue.code === "unrecognized_keys"

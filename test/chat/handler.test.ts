@@ -1,11 +1,19 @@
+import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   type Answerer,
+  type ChatProtocol,
   type ChatResponseBody,
+  chatProtocol,
+  createChatEndpoint,
   createChatHandler,
   DEFAULT_CHAT_K,
   NOTHING_FOUND_ANSWER,
+  type ParsedChatRequest,
 } from "../../src/chat/index.js";
+import { sseEvent } from "../../src/chat/sse.js";
+import type { RetrieveOptions } from "../../src/retrieval/index.js";
+import { createServerApp, listen } from "../../src/server/index.js";
 import {
   ANA,
   type ChatWorld,
@@ -461,6 +469,92 @@ describe("answerer failures and deadlines", () => {
     const response = await handler(chatRequest({ question: "deploy" }, asUser(ANA)));
     expect(response.status).toBe(504);
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe("CHAT_TIMEOUT");
+  });
+});
+
+describe("the deadline covers the whole request", () => {
+  it("is let go when a protocol's stream throws outside its own error handling, and the failure is told to onError", async () => {
+    // The retriever is handed the deadline's signal: once disposed, it no longer follows the request.
+    let deadlineSignal: AbortSignal | undefined;
+    const watching = {
+      tenant: TENANT,
+      retrieveWithReport: (q: string, o: RetrieveOptions) => {
+        deadlineSignal = o.signal;
+        return world.retriever.retrieveWithReport(q, o);
+      },
+    };
+    const broken: ChatProtocol<ParsedChatRequest> = {
+      ...chatProtocol,
+      async *stream(turn) {
+        yield sseEvent("report", turn.report);
+        throw new Error("protocol bug: a citation it cannot write");
+      },
+    };
+    const logged: unknown[] = [];
+    const handler = createChatEndpoint(broken, {
+      retriever: watching,
+      identify: headerUser,
+      onError: (e) => logged.push(e),
+    });
+    const client = new AbortController();
+    const request = new Request(chatRequest({ question: "deploy", stream: true }, asUser(ANA)), {
+      signal: client.signal,
+    });
+    const response = await handler(request);
+    expect(response.status).toBe(200);
+    await expect(response.text()).rejects.toThrow();
+    expect(logged).toEqual([
+      expect.objectContaining({ message: "protocol bug: a citation it cannot write" }),
+    ]);
+    // Still linked (and its timer still running) on main: the client leaving now would abort it.
+    client.abort();
+    expect(deadlineSignal?.aborted).toBe(false);
+  });
+
+  it("answers 408 when the body does not arrive within timeoutMs (a slow upload holds no socket past it)", {
+    timeout: 10_000,
+  }, async () => {
+    const logged: unknown[] = [];
+    const handler = createChatHandler({
+      retriever: world.counting,
+      identify: headerUser,
+      timeoutMs: 200,
+      onError: (e) => logged.push(e),
+    });
+    const server = await listen(createServerApp({ chat: handler }).fetch, { host: "127.0.0.1", port: 0 });
+    try {
+      const { port } = new URL(server.url);
+      const response = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const request = httpRequest(
+          {
+            host: "127.0.0.1",
+            port,
+            path: "/api/chat",
+            method: "POST",
+            headers: { "content-type": "application/json", "content-length": "100", ...asUser(ANA) },
+          },
+          (res) => {
+            let body = "";
+            res.setEncoding("utf8");
+            res.on("data", (chunk: string) => {
+              body += chunk;
+            });
+            res.on("end", () => resolve({ status: res.statusCode!, body }));
+          },
+        );
+        request.on("error", reject);
+        // Half of a body, and then nothing more.
+        request.write('{ "question": "how do we deploy');
+      });
+      expect(response.status).toBe(408);
+      expect(JSON.parse(response.body)).toEqual({
+        error: { code: "REQUEST_TIMEOUT", message: expect.stringMatching(/did not arrive within 200 ms/) },
+      });
+      expect(world.counting.calls).toBe(0);
+      expect(logged).toEqual([]);
+    } finally {
+      await server.close();
+    }
   });
 });
 

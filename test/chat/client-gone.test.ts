@@ -1,0 +1,123 @@
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type Answerer, createChatHandler } from "../../src/chat/index.js";
+import { type Demo, startDemo } from "../../src/demo/index.js";
+import { countResponses, createServerApp, type Listening, listen } from "../../src/server/index.js";
+import { DEV_TENANT_HEADER, DEV_USER_HEADER, devHeaderIdentity } from "../../src/tenants/index.js";
+
+// The demo for real: the emulator on loopback (its Permissions API slowed by its own fault
+// injection), the embedded store, the chat endpoint behind the server app, a real HTTP client.
+const CORPUS_DIR = join(import.meta.dirname, "../../examples/corpus");
+const HANA = "hana@northwind.test";
+
+let demo: Demo;
+beforeAll(async () => {
+  demo = await startDemo({ corpusDir: CORPUS_DIR });
+}, 180_000);
+afterAll(async () => {
+  await demo?.close();
+});
+afterEach(() => demo.emulator.faults.clear());
+
+/** The chat endpoint served on loopback, counting its answers by status as `clearance serve` does. */
+async function serveChat(model?: Answerer) {
+  const logged: unknown[] = [];
+  const statuses: number[] = [];
+  const counted = countResponses(
+    createChatHandler({
+      retrievers: demo.retrievers,
+      identify: devHeaderIdentity({ people: demo.people }),
+      onError: (error) => logged.push(error),
+      ...(model ? { model } : {}),
+    }),
+  );
+  const app = createServerApp({
+    chat: async (request) => {
+      const response = await counted.handler(request);
+      statuses.push(response.status);
+      return response;
+    },
+  });
+  const server: Listening = await listen(app.fetch, { host: "127.0.0.1", port: 0 });
+  const ask = (body: unknown, signal: AbortSignal) =>
+    fetch(`${server.url}/api/chat`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        [DEV_USER_HEADER]: HANA,
+        [DEV_TENANT_HEADER]: demo.tenant,
+      },
+      body: JSON.stringify(body),
+      signal,
+    });
+  return { logged, statuses, counted, ask, close: () => server.close() };
+}
+
+/** Waits for something the servers do on their own time (no deadline: the test's timeout is one). */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await sleep(5);
+}
+
+describe("a client that goes away", () => {
+  it("mid-retrieval is answered 499, not a 503 Permissions outage, and is not logged as an error", async () => {
+    const served = await serveChat();
+    try {
+      // Every permission check now takes 5 s: the client leaves while one is under way.
+      demo.emulator.faults.set({ rateSlow: 1, slowMs: 5_000, pathPattern: "permissions" });
+      const client = new AbortController();
+      const asking = served.ask({ question: "What are the salary bands for engineers?" }, client.signal);
+      await until(() => demo.emulator.faults.counts.slow > 0);
+      client.abort();
+      await expect(asking).rejects.toThrow();
+      await until(() => served.statuses.length > 0);
+      expect(served.statuses).toEqual([499]);
+      expect(served.counted.snapshot().byStatus).toEqual({ 499: 1 });
+      expect(served.logged).toEqual([]);
+    } finally {
+      await served.close();
+    }
+  });
+
+  it("mid-answer stops the answerer and tells onError nothing (the stream's error event is for nobody)", async () => {
+    let answering!: () => void;
+    const started = new Promise<void>((resolve) => {
+      answering = resolve;
+    });
+    let stopped!: () => void;
+    const gaveUp = new Promise<void>((resolve) => {
+      stopped = resolve;
+    });
+    const slow: Answerer = {
+      name: "slow",
+      async *answer({ signal }) {
+        yield "The first half";
+        answering();
+        await new Promise((_, reject) =>
+          signal?.addEventListener("abort", () => {
+            stopped();
+            reject(signal.reason);
+          }),
+        );
+      },
+    };
+    const served = await serveChat(slow);
+    try {
+      const client = new AbortController();
+      const response = await served.ask({ question: "How do we deploy?", stream: true }, client.signal);
+      expect(response.status).toBe(200);
+      const reader = response.body!.getReader();
+      await reader.read();
+      await started;
+      client.abort();
+      // The answerer is stopped (a chat model would go on writing, and billing, otherwise)…
+      await gaveUp;
+      // …and its failure reaches the protocol's handler in promise callbacks alone (no I/O), all
+      // run before the next turn of the event loop.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(served.logged).toEqual([]);
+    } finally {
+      await served.close();
+    }
+  });
+});
