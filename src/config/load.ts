@@ -4,6 +4,7 @@ import type { z } from "zod";
 import { ConfigError } from "./config-error.js";
 import { envNameFor, envSettings } from "./env.js";
 import { type ClearanceConfig, configSchema } from "./schema.js";
+import { unknownSettingProblem } from "./unknown-settings.js";
 
 type Plain = { [key: string]: unknown };
 
@@ -102,7 +103,9 @@ function fromEnv(env: Record<string, string | undefined>): Plain {
 }
 
 function describeIssues(issues: readonly z.core.$ZodIssue[], file: string | undefined): string[] {
-  return issues.map((issue) => {
+  return issues.flatMap((issue) => {
+    if (issue.code === "unrecognized_keys")
+      return issue.keys.map((key) => unknownSettingProblem(issue.path, key, file));
     const path = issue.path.join(".");
     const envName = envNameFor(path);
     const where = [envName ? `env ${envName}` : undefined, file ? `or "${path}" in ${file}` : undefined]

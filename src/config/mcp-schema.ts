@@ -1,14 +1,8 @@
 import { z } from "zod";
-
-/** An absolute http(s) URL without a fragment: what an OAuth resource or authorization server is named by. */
-const httpUrl = z
-  .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
-  .refine((value) => !value.includes("#"), {
-    message: "must not have a #fragment",
-  });
+import { httpUrl } from "./url.js";
 
 /** How `clearance mcp` and the `/mcp` endpoint of `clearance serve` answer. */
-export const mcpSchema = z.object({
+export const mcpSchema = z.strictObject({
   /**
    * Local (stdio) mode: the person the server answers for, on their own machine (an email, as the
    * source systems know them). Remote (HTTP) mode never uses it: the person comes from the token.

@@ -7,11 +7,12 @@ import {
 import { mcpSchema } from "./mcp-schema.js";
 import { wholeNumber } from "./number.js";
 import { membersProblem, recordsSchema, removedTenantWideSyncs } from "./records-schema.js";
+import { httpUrl } from "./url.js";
 
 /** Where Clearance reaches Managed Sync, and as whom. */
 export const managedSyncSchema = z
-  .object({
-    baseUrl: z.url().default("https://sync.useparagon.com"),
+  .strictObject({
+    baseUrl: httpUrl.default("https://sync.useparagon.com"),
     projectId: z.string().min(1).optional(),
     token: z.string().min(1).optional(),
     signingKey: z.string().min(1).optional(),
@@ -39,16 +40,16 @@ export const managedSyncSchema = z
 
 /** The vector store: the embedded LanceDB folder, or a Qdrant server. */
 const storeKinds = z.discriminatedUnion("kind", [
-  z.object({
+  z.strictObject({
     kind: z.literal("lancedb"),
     dir: z.string().min(1).default(".clearance/store"),
     chunkCacheEntries: wholeNumber((n) => n.min(0)).default(DEFAULT_CHUNK_CACHE_ENTRIES),
     recordCacheMb: wholeNumber((n) => n.min(0)).default(DEFAULT_RECORD_CACHE_MB),
     recordScanMaxValues: wholeNumber((n) => n.positive()).default(DEFAULT_RECORD_SCAN_MAX_VALUES),
   }),
-  z.object({
+  z.strictObject({
     kind: z.literal("qdrant"),
-    url: z.url(),
+    url: httpUrl,
     apiKey: z.string().min(1).optional(),
     collection: z.string().min(1).default("clearance_chunks"),
   }),
@@ -61,7 +62,7 @@ export const storeSchema = z.preprocess(
   storeKinds,
 );
 
-export const embeddingsSchema = z.object({
+export const embeddingsSchema = z.strictObject({
   openaiApiKey: z.string().min(1).optional(),
   model: z.string().min(1).default("text-embedding-3-small"),
   dimensions: wholeNumber((n) => n.positive()).optional(),
@@ -70,7 +71,7 @@ export const embeddingsSchema = z.object({
 });
 
 export const ingestSchema = z
-  .object({
+  .strictObject({
     syncs: z.array(z.string().min(1)).optional(),
     pageSize: wholeNumber((n) => n.positive()).default(100),
     chunkSize: wholeNumber((n) => n.min(100)).default(1000),
@@ -98,7 +99,7 @@ const flag = z.preprocess(
   z.boolean({ error: () => "must be true or false" }),
 );
 
-export const retrievalSchema = z.object({
+export const retrievalSchema = z.strictObject({
   k: wholeNumber((n) => n.positive().max(100)).default(6),
   strategy: z.enum(["auto", "post", "pre"]).default("auto"),
   /** How long allow/deny answers are reused (0 turns the decision cache off). */
@@ -140,7 +141,7 @@ export const flagSchema = z.preprocess(
   z.boolean({ error: "must be true or false" }),
 );
 
-export const serverSchema = z.object({
+export const serverSchema = z.strictObject({
   host: z.string().min(1).default("127.0.0.1"),
   port: wholeNumber((n) => n.min(0).max(65_535)).default(8787),
   webhookSecret: z.string().min(1).optional(),
@@ -149,8 +150,8 @@ export const serverSchema = z.object({
 });
 
 /** How `clearance serve` learns who is asking: bearer JWTs verified against a JWKS. */
-export const authSchema = z.object({
-  jwksUrl: z.url().optional(),
+export const authSchema = z.strictObject({
+  jwksUrl: httpUrl.optional(),
   issuer: z.string().min(1).optional(),
   audience: z.string().min(1).optional(),
   /** The claim holding the asker's email (the Permissions API's user). */
@@ -162,12 +163,12 @@ export const authSchema = z.object({
 });
 
 /** The chat model that writes answers when an OpenAI key is set (offline: the extractive answerer). */
-export const chatSchema = z.object({
+export const chatSchema = z.strictObject({
   model: z.string().min(1).default("gpt-4o-mini"),
 });
 
 /** Which Connected Users (tenants) this deployment serves, and how many it keeps warm at once. */
-export const tenancySchema = z.object({
+export const tenancySchema = z.strictObject({
   /** Tenants webhook events may add (`user.id` of a valid event); remembered in the store's state. */
   discover: flag.default(false),
   /** Tenants whose retrievers and Managed Sync clients are held at once (least recently used dropped). */
@@ -178,7 +179,7 @@ export const tenancySchema = z.object({
 
 /** Everything Clearance can be told, from a file, the environment, or code. */
 export const configSchema = z
-  .object({
+  .strictObject({
     /** One Connected User id (the user token's `sub`): a registry of one. */
     tenant: z.string().min(1, "must not be empty: the Connected User id (the token's sub)").optional(),
     /** Every Connected User this deployment serves (with `tenant`, the union of both). */

@@ -1,0 +1,79 @@
+import { z } from "zod";
+import { configSchema } from "./schema.js";
+
+interface JsonNode {
+  properties?: Record<string, JsonNode>;
+  oneOf?: JsonNode[];
+  anyOf?: JsonNode[];
+  const?: unknown;
+}
+
+/**
+ * What to say about a key the schema does not know (a file's `tenat:` or `retrieval.K`): the
+ * setting it most resembles, or the store kind it belongs to. Without this a misspelt key was
+ * dropped and its setting silently kept the default.
+ */
+export function unknownSettingProblem(
+  parentPath: readonly PropertyKey[],
+  key: string,
+  file?: string,
+): string {
+  const path = [...parentPath.map(String), key].join(".");
+  const where = file ? ` (in ${file})` : "";
+  const prefix = parentPath.length > 0 ? `${parentPath.map(String).join(".")}.` : "";
+  const variants = variantsAt(parentPath.map(String));
+  const owner = variants.find((v) => v.kind !== undefined && key in v.keys);
+  const here = variants.filter((v) => !(key in v.keys));
+  if (owner && here.length > 0) {
+    return `${path}${where}: a setting of ${prefix}kind ${owner.kind}, not of the kind in use: set ${prefix}kind: ${owner.kind}, or remove it`;
+  }
+  const guess = closest(key, [...new Set(variants.flatMap((v) => Object.keys(v.keys)))]);
+  const hint = guess ? ` did you mean ${prefix}${guess}?` : "";
+  return `${path}${where}: not a setting:${hint} every setting is listed in docs/configuration.md`;
+}
+
+let schemaJson: JsonNode | undefined;
+
+/** The objects a key under this path may belong to (several for `store`: one per kind). */
+function variantsAt(path: readonly string[]): { kind?: string; keys: Record<string, JsonNode> }[] {
+  schemaJson ??= z.toJSONSchema(configSchema, { io: "input", unrepresentable: "any" }) as JsonNode;
+  let nodes: JsonNode[] = [schemaJson];
+  for (const key of path)
+    nodes = expand(nodes).flatMap((n) => (n.properties?.[key] ? [n.properties[key]] : []));
+  return expand(nodes)
+    .filter((n) => n.properties)
+    .map((n) => {
+      const kind = n.properties?.kind?.const;
+      return { ...(typeof kind === "string" ? { kind } : {}), keys: n.properties ?? {} };
+    });
+}
+
+function expand(nodes: JsonNode[]): JsonNode[] {
+  return nodes.flatMap((n) => ((n.oneOf ?? n.anyOf) ? expand(n.oneOf ?? n.anyOf ?? []) : [n]));
+}
+
+/** The known key a typo most likely meant: same letters in another case, or at most two edits away. */
+function closest(key: string, known: readonly string[]): string | undefined {
+  const lower = key.toLowerCase();
+  const sameCase = known.find((k) => k.toLowerCase() === lower);
+  if (sameCase) return sameCase;
+  let best: { key: string; distance: number } | undefined;
+  for (const candidate of known) {
+    const distance = editDistance(lower, candidate.toLowerCase());
+    if (distance <= 2 && (!best || distance < best.distance)) best = { key: candidate, distance };
+  }
+  return best?.key;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      row[j] = Math.min((previous[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+    }
+    previous = row;
+  }
+  return previous[b.length] ?? 0;
+}
