@@ -1,5 +1,11 @@
 // The offline demo: the emulator on a corpus, ingested with the offline embedder, and the people who ask.
-export { type Company, type DemoDirectory, loadDemoDirectory, type Person } from "./people.js";
+export {
+  type Company,
+  type DemoDirectory,
+  loadDemoDirectory,
+  type Person,
+  tenantOfPerson,
+} from "./people.js";
 export { type DemoQuestion, type DemoQuestions, loadDemoQuestions } from "./questions.js";
 export { renderDemo } from "./render.js";
 export {

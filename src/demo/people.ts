@@ -87,3 +87,17 @@ export function loadDemoDirectory(corpusDir: string, tenant?: string): DemoDirec
       .map((q) => q.question),
   };
 }
+
+/**
+ * The company to answer in when the command line names a person but no `--tenant`: the first
+ * company whose people list them, else `fallback` (the corpus's first). Without it, Kestrel's
+ * diego@kestrel.test was answered in Northwind: "nothing you may read answers this".
+ */
+export function tenantOfPerson(
+  people: readonly Person[],
+  user: string | undefined,
+  fallback: string,
+): string {
+  const email = user?.toLowerCase();
+  return people.find((p) => p.tenant && p.email.toLowerCase() === email)?.tenant ?? fallback;
+}

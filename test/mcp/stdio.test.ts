@@ -94,6 +94,19 @@ describe("clearance mcp --demo over stdio", () => {
     expect([...hana.errors, ...sam.errors]).toEqual([]);
   }, 180_000);
 
+  it("without --tenant, a person of the other company is answered in their own company", async () => {
+    // The corpus's first company used to be the default whoever asked: Kestrel's Diego searched Northwind.
+    const diego = await serverFor("diego@kestrel.test");
+    const results = await search(diego.client, "What is our parental leave policy?");
+    const policy = results.find((r) => r.title === "Parental leave policy.docx");
+    expect(policy).toBeDefined();
+    const { json } = toolJson<{ text: string }>(
+      await diego.client.callTool({ name: "fetch", arguments: { id: policy!.id } }),
+    );
+    expect(json!.text).toContain("12 weeks");
+    expect(diego.errors).toEqual([]);
+  }, 180_000);
+
   it("a person of the other company gets only their company's records", async () => {
     const diego = await serverFor("diego@kestrel.test", "kestrel");
     const question = "What is our parental leave policy?";

@@ -156,6 +156,19 @@ describe("clearance serve and query over a configured store", () => {
     expect(formatQueryResult(sam)).toContain("Answer (extractive):");
   });
 
+  it("query --demo without --tenant answers a person in their own company, not the corpus's first", async () => {
+    // diego@kestrel.test asked in Northwind got Northwind's few shared files and "nothing you may read".
+    const diego = await runQuery(DEPLOY, {
+      demo: true,
+      user: "diego@kestrel.test",
+      corpus: CORPUS_DIR,
+      extractive: true,
+      k: 3,
+    });
+    expect(diego.tenant).toBe("kestrel");
+    expect(diego.citations.map((c) => c.name)).toContain("Deploy to production.md");
+  });
+
   it("query: what it learnt about the person is in the store when it exits, so the next run knows them", async () => {
     // Learnt allow rates are written about a second after a query; the command must not exit first.
     const priya = "priya@northwind.test";

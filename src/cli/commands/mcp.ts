@@ -5,7 +5,7 @@ import { Hono } from "hono";
 import pino from "pino";
 import { configuredTenants, tenantClientsFromConfig } from "../../compose/index.js";
 import { type ClearanceConfig, loadConfig } from "../../config/index.js";
-import { type Demo, startDemo } from "../../demo/index.js";
+import { type Demo, startDemo, tenantOfPerson } from "../../demo/index.js";
 import { EXAMPLE_CORPUS_DIR } from "../../emulator/corpus/example-corpus.js";
 import { ClearanceError } from "../../errors.js";
 import { type McpCaller, serveMcpStdio } from "../../mcp/index.js";
@@ -52,7 +52,7 @@ export function mcpCommand(): Command {
     .option("-c, --config <file>", "config file (YAML or JSON); default $CLEARANCE_CONFIG")
     .option(
       "--tenant <id>",
-      "stdio: the Connected User to search (default: the only one configured); HTTP: serve only it",
+      "stdio: the Connected User to search (default: the only one configured; with --demo, the company that lists --user); HTTP: serve only it",
     )
     .addOption(
       new Option(
@@ -147,7 +147,9 @@ async function demoCaller(
   flags: McpFlags,
 ): Promise<{ caller: McpCaller; demo: Demo; close(): Promise<void> }> {
   const demo = await startFlagsDemo(flags);
-  const retriever = demo.retrievers.forTenant(flags.tenant ?? demo.tenant);
+  const retriever = demo.retrievers.forTenant(
+    flags.tenant ?? tenantOfPerson(demo.people, flags.user, demo.tenant),
+  );
   // The company's first featured person unless told otherwise.
   const user = flags.user ?? demo.people.find((p) => p.tenant === retriever.tenant)?.email;
   if (!user) {

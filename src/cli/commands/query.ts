@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import { Command, Option } from "commander";
 import { answerQuestion, type ChatResponseBody } from "../../chat/index.js";
 import { loadConfig } from "../../config/index.js";
-import { startDemo } from "../../demo/index.js";
+import { startDemo, tenantOfPerson } from "../../demo/index.js";
 import { EXAMPLE_CORPUS_DIR } from "../../emulator/corpus/example-corpus.js";
 import type { RetrievalReport } from "../../retrieval/index.js";
 import { openConfiguredRetrieval } from "../../server/index.js";
@@ -37,9 +37,17 @@ export function queryCommand(): Command {
         .makeOptionMandatory(),
     )
     .option("--json", "print { answer, citations, report, answerer } as JSON")
-    .addOption(new Option("-k, --k <n>", "chunks to return (default: retrieval.k)").argParser(positiveInt))
+    .addOption(
+      new Option(
+        "-k, --k <n>",
+        "chunks to return (default: 10, as the chat endpoint; not retrieval.k)",
+      ).argParser(positiveInt),
+    )
     .option("-c, --config <file>", "config file (YAML or JSON); default $CLEARANCE_CONFIG")
-    .option("--tenant <id>", "Connected User whose chunks to search (default: the only one configured)")
+    .option(
+      "--tenant <id>",
+      "Connected User whose chunks to search (default: the only one configured; with --demo, the company that lists --user)",
+    )
     .option("--demo", "offline: start the emulator on --corpus and ingest it first (a few seconds)")
     .option("--corpus <dir>", "the demo corpus folder", EXAMPLE_CORPUS_DIR)
     .option("--chat-model <model>", "OpenAI chat model when OPENAI_API_KEY is set (default gpt-4o-mini)")
@@ -65,7 +73,9 @@ export async function runQuery(question: string, flags: QueryFlags): Promise<Cha
     try {
       const model = answererOf(flags, process.env.OPENAI_API_KEY || undefined);
       return await answerQuestion({
-        retriever: demo.retriever,
+        retriever: demo.retrievers.forTenant(
+          flags.tenant ?? tenantOfPerson(demo.people, flags.user, demo.tenant),
+        ),
         question,
         user: flags.user,
         model,
