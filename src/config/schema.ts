@@ -87,8 +87,8 @@ export const ingestSchema = z
     message: "must be smaller than chunkSize",
   });
 
-/** A yes/no setting; from the environment only `true`/`1`/`yes` and `false`/`0`/`no` are accepted. */
-const flag = z.preprocess(
+/** A yes/no setting: a boolean in a file, `true`/`false` (or `1`/`0`, `yes`/`no`) in the environment. */
+export const flagSchema = z.preprocess(
   (value) => {
     if (typeof value !== "string") return value;
     const word = value.trim().toLowerCase();
@@ -96,7 +96,7 @@ const flag = z.preprocess(
     if (["false", "0", "no"].includes(word)) return false;
     return value;
   },
-  z.boolean({ error: () => "must be true or false" }),
+  z.boolean({ error: "must be true or false" }),
 );
 
 export const retrievalSchema = z.strictObject({
@@ -113,7 +113,7 @@ export const retrievalSchema = z.strictObject({
    */
   freshnessMs: wholeNumber((n) => n.nonnegative()).optional(),
   /** Follow each sync's Permission Changes feed in `serve` and turn it into cache invalidations. */
-  follow: flag.default(true),
+  follow: flagSchema.default(true),
   /** How often the follower polls each sync's feed: a group change reaches the caches within about this. */
   followIntervalMs: wholeNumber((n) => n.positive()).default(2_000),
   /** On a Permissions API failure: a typed error, or no results with the reason in the report. */
@@ -128,18 +128,6 @@ export const retrievalSchema = z.strictObject({
     })
     .default({ maxCandidates: 3_000, maxPermissionCalls: 40, maxMs: 5_000 }),
 });
-
-/** A yes/no setting: a boolean in a file, `true`/`false` (or `1`/`0`, `yes`/`no`) in the environment. */
-export const flagSchema = z.preprocess(
-  (value) => {
-    if (typeof value !== "string") return value;
-    const word = value.trim().toLowerCase();
-    if (["true", "1", "yes"].includes(word)) return true;
-    if (["false", "0", "no"].includes(word)) return false;
-    return value;
-  },
-  z.boolean({ error: "must be true or false" }),
-);
 
 export const serverSchema = z.strictObject({
   host: z.string().min(1).default("127.0.0.1"),
@@ -159,7 +147,7 @@ export const authSchema = z.strictObject({
   /** The claim naming the asker's tenant (Connected User id), e.g. `org_id`. */
   tenantClaim: z.string().min(1).optional(),
   /** Accept tokens of any issuer and audience: a token minted for another app then reads here. */
-  insecureAcceptAnyIssuerAndAudience: flag.default(false),
+  insecureAcceptAnyIssuerAndAudience: flagSchema.default(false),
 });
 
 /** The chat model that writes answers when an OpenAI key is set (offline: the extractive answerer). */
@@ -170,7 +158,7 @@ export const chatSchema = z.strictObject({
 /** Which Connected Users (tenants) this deployment serves, and how many it keeps warm at once. */
 export const tenancySchema = z.strictObject({
   /** Tenants webhook events may add (`user.id` of a valid event); remembered in the store's state. */
-  discover: flag.default(false),
+  discover: flagSchema.default(false),
   /** Tenants whose retrievers and Managed Sync clients are held at once (least recently used dropped). */
   maxActive: wholeNumber((n) => n.positive()).default(100),
   /** Tenants `clearance ingest` runs at once when it ingests every tenant. */
@@ -183,7 +171,14 @@ export const configSchema = z
     /** One Connected User id (the user token's `sub`): a registry of one. */
     tenant: z.string().min(1, "must not be empty: the Connected User id (the token's sub)").optional(),
     /** Every Connected User this deployment serves (with `tenant`, the union of both). */
-    tenants: z.array(z.string().trim().min(1, "must not be empty: a Connected User id")).default([]),
+    tenants: z
+      .array(z.string().trim().min(1, "must not be empty: a Connected User id"), {
+        error: (issue) =>
+          typeof issue.input === "string"
+            ? `must be a list, even of one: tenants: [${issue.input}] (or CLEARANCE_TENANTS=a,b)`
+            : "must be a list of Connected User ids",
+      })
+      .default([]),
     tenancy: tenancySchema.default(tenancySchema.parse({})),
     // prefault: with no Managed Sync setting at all, the credential checks below still explain what to set.
     managedSync: managedSyncSchema.prefault({}),

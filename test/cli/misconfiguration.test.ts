@@ -110,6 +110,18 @@ describe("settings", () => {
     expect(stderr).toMatch(/kestrel/);
   });
 
+  it("a signing key that is no PEM key says so and asks to fix the setup (exit 2), not to retry", async () => {
+    const { stdout, stderr, code } = await clearance(["ingest"], {
+      PARAGON_SYNC_URL: emulator.url,
+      PARAGON_SIGNING_KEY: "not a key",
+      PARAGON_PROJECT_ID: "project",
+      CLEARANCE_TENANT: "northwind",
+      CLEARANCE_STORE_DIR: join(dir, "bad-key"),
+    });
+    expect(code).toBe(2);
+    expect(stdout + stderr).toMatch(/not a PEM RSA private key/);
+  });
+
   it("an unreachable Managed Sync URL names PARAGON_SYNC_URL", async () => {
     const store = join(dir, "unreachable");
     const { stdout, code } = await clearance(["ingest", "--json"], {

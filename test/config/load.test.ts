@@ -111,6 +111,15 @@ describe("loadConfig", () => {
     expect(problems.join("\n")).toMatch(/store\.recordScanMaxValues .*: Too small/);
   });
 
+  it("tells a file's tenants written as one name to write a list", () => {
+    const dir = mkdtempSync(join(tmpdir(), "clearance-config-"));
+    const file = join(dir, "clearance.yaml");
+    writeFileSync(file, "tenants: northwind\n");
+    const problems = problemsOf(() => loadConfig({ file, env: minimalEnv }));
+    rmSync(dir, { recursive: true, force: true });
+    expect(problems.join("\n")).toMatch(/tenants .*must be a list, even of one: tenants: \[northwind\]/);
+  });
+
   it("takes a store folder alone as the embedded store", () => {
     const config = loadConfig({ env: { ...minimalEnv, CLEARANCE_STORE_DIR: "/var/lib/clearance" } });
     expect(config.store).toEqual({

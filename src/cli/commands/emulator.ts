@@ -34,10 +34,11 @@ export function emulatorCommand(): Command {
     .description(
       "Run a Managed Sync-compatible server over a corpus folder (for development, tests and the demo)",
     )
-    .option(
-      "--corpus <dir>",
-      "corpus folder with manifest.yaml (default: the example companies)",
-      EXAMPLE_CORPUS_DIR,
+    .addOption(
+      new Option("--corpus <dir>", "corpus folder with manifest.yaml").default(
+        EXAMPLE_CORPUS_DIR,
+        "the example companies",
+      ),
     )
     .addOption(
       new Option("--port <n>", "port to listen on (0: any free port)")
