@@ -24,14 +24,22 @@ export interface SyncLister {
 export class SyncCatalog {
   readonly #syncs: SyncLister;
   readonly #ttlMs: number;
+  readonly #maxStaleMs: number;
   #loaded: { at: number; syncs: Map<string, SyncDescription> } | undefined;
   #pending: Promise<Map<string, SyncDescription>> | undefined;
   // When a 404 last made the catalog list the syncs again, per sync.
   readonly #relistedFor = new Map<string, number>();
 
-  constructor(syncs: SyncLister, options: { ttlMs?: number } = {}) {
+  /**
+   * `ttlMs` (default 30 s): how long a listing is fresh; a new sync reaches pre-filtered queries
+   * within about this. `maxStaleMs` (default 5 min): how long past that a listing still answers at
+   * once while a new one is fetched in the background, so no query waits for `GET /api/syncs`
+   * unless the tenant was idle that long (or the listing keeps failing: then queries fail closed).
+   */
+  constructor(syncs: SyncLister, options: { ttlMs?: number; maxStaleMs?: number } = {}) {
     this.#syncs = syncs;
-    this.#ttlMs = options.ttlMs ?? 5 * 60_000;
+    this.#ttlMs = options.ttlMs ?? 30_000;
+    this.#maxStaleMs = options.maxStaleMs ?? 5 * 60_000;
   }
 
   /** Every sync id of the tenant. */
@@ -73,7 +81,18 @@ export class SyncCatalog {
   }
 
   async #described(signal?: AbortSignal): Promise<Map<string, SyncDescription>> {
-    if (this.#loaded && Date.now() - this.#loaded.at <= this.#ttlMs) return this.#loaded.syncs;
+    const age = this.#loaded ? Date.now() - this.#loaded.at : Number.POSITIVE_INFINITY;
+    if (this.#loaded && age <= this.#ttlMs) return this.#loaded.syncs;
+    if (this.#loaded && age <= this.#ttlMs + this.#maxStaleMs) {
+      // Stale but usable: answered now, refreshed for the next query (with no caller's signal, as
+      // the fetch is shared). A failure leaves the listing as it was; past maxStaleMs one is awaited.
+      this.#fetch().catch(() => undefined);
+      return this.#loaded.syncs;
+    }
+    return this.#fetch(signal);
+  }
+
+  #fetch(signal?: AbortSignal): Promise<Map<string, SyncDescription>> {
     this.#pending ??= this.#syncs
       .list(signal ? { signal } : {})
       .catch((error: unknown) => {
