@@ -12,7 +12,7 @@
  *       # node_modules) against the same emulator, alternating with today's: before vs after in one run
  */
 import { execFileSync } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BatchedEmbeddings, HashingEmbeddings } from "../src/embeddings/index.js";
@@ -157,12 +157,15 @@ interface CodeVersion {
 }
 
 /**
- * An earlier commit's package.json, src/ and bench/, unpacked under node_modules/ (so its imports resolve to
- * today's packages); removed by the returned cleanup.
+ * An earlier commit's package.json, src/ and bench/, unpacked in a hidden folder of the project with a
+ * link to today's node_modules (so its imports resolve to today's packages); removed by the returned
+ * cleanup. Not under node_modules/: the extraction worker's source loader leaves everything there to
+ * Node untransformed, so a baseline there could not start its workers (every file EXTRACTOR_CRASHED).
  */
 async function checkoutBaseline(ref: string): Promise<CodeVersion & { remove(): Promise<void> }> {
   const root = join(import.meta.dirname, "..");
-  const dir = await mkdtemp(join(root, "node_modules", ".bench-baseline-"));
+  const dir = await mkdtemp(join(root, ".bench-baseline-"));
+  await symlink(join(root, "node_modules"), join(dir, "node_modules"), "dir");
   const archive = execFileSync("git", ["archive", "--format=tar", ref, "package.json", "src", "bench"], {
     cwd: root,
     maxBuffer: 1 << 30,
