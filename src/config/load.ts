@@ -37,13 +37,25 @@ export function loadConfig(options: LoadConfigOptions = {}): ClearanceConfig {
   const env = options.env ?? process.env;
   const file = options.file ?? env.CLEARANCE_CONFIG;
   const merged: Plain = {};
-  if (file) deepMerge(merged, readConfigFile(file));
-  deepMerge(merged, fromEnv(env));
+  const fromFile = file ? readConfigFile(file) : {};
+  const environment = fromEnv(env);
+  deepMerge(merged, fromFile);
+  deepMerge(merged, environment);
   if (options.overrides) deepMerge(merged, options.overrides);
   const result = configSchema.safeParse(merged);
-  if (!result.success)
-    throw new ConfigError(describeIssues(result.error.issues, file), { cause: result.error });
+  if (!result.success) {
+    const layers = { file, fromFile, environment, overrides: options.overrides ?? {} };
+    throw new ConfigError(describeIssues(result.error.issues, layers), { cause: result.error });
+  }
   return result.data;
+}
+
+/** The layers merged into a config, to say where a key the schema refuses came from. */
+interface Layers {
+  file: string | undefined;
+  fromFile: Plain;
+  environment: Plain;
+  overrides: Plain;
 }
 
 function readConfigFile(file: string): Plain {
@@ -102,10 +114,13 @@ function fromEnv(env: Record<string, string | undefined>): Plain {
   return out;
 }
 
-function describeIssues(issues: readonly z.core.$ZodIssue[], file: string | undefined): string[] {
+function describeIssues(issues: readonly z.core.$ZodIssue[], layers: Layers): string[] {
+  const { file } = layers;
   return issues.flatMap((issue) => {
     if (issue.code === "unrecognized_keys")
-      return issue.keys.map((key) => unknownSettingProblem(issue.path, key, file));
+      return issue.keys.map((key) =>
+        unknownSettingProblem(issue.path, key, originOf(issue.path, key, layers)),
+      );
     const path = issue.path.join(".");
     const envName = envNameFor(path);
     const where = [envName ? `env ${envName}` : undefined, file ? `or "${path}" in ${file}` : undefined]
@@ -113,6 +128,30 @@ function describeIssues(issues: readonly z.core.$ZodIssue[], file: string | unde
       .join(" ");
     return `${path || "(root)"}${where ? ` (${where})` : ""}: ${issue.message}`;
   });
+}
+
+/**
+ * Where an unknown key was set: the environment variable (a deployment's env is where a stale
+ * `CLEARANCE_STORE_DIR` beside `QDRANT_URL` lives), the file, or code. Naming the file for a key
+ * the environment set sent people looking for a line that is not there.
+ */
+function originOf(parent: readonly PropertyKey[], key: string, layers: Layers): string | undefined {
+  const path = [...parent.map(String), key];
+  const has = (layer: Plain) => {
+    let node: unknown = layer;
+    for (const part of path) {
+      if (!isPlain(node) || !(part in node)) return false;
+      node = node[part];
+    }
+    return true;
+  };
+  const envName = envNameFor(path.join("."));
+  const origins = [
+    envName && has(layers.environment) ? `env ${envName}` : undefined,
+    layers.file && has(layers.fromFile) ? `in ${layers.file}` : undefined,
+    has(layers.overrides) ? "set in code or by a flag" : undefined,
+  ].filter(Boolean);
+  return origins.length > 0 ? origins.join(", ") : undefined;
 }
 
 function setPath(target: Plain, path: string, value: unknown): void {

@@ -16,16 +16,18 @@ interface JsonNode {
 export function unknownSettingProblem(
   parentPath: readonly PropertyKey[],
   key: string,
-  file?: string,
+  origin?: string,
 ): string {
   const path = [...parentPath.map(String), key].join(".");
-  const where = file ? ` (in ${file})` : "";
+  // `origin`: where it was set, e.g. `in clearance.yaml` or `env CLEARANCE_STORE_DIR`.
+  const where = origin ? ` (${origin})` : "";
   const prefix = parentPath.length > 0 ? `${parentPath.map(String).join(".")}.` : "";
   const variants = variantsAt(parentPath.map(String));
   const owner = variants.find((v) => v.kind !== undefined && key in v.keys);
   const here = variants.filter((v) => !(key in v.keys));
   if (owner && here.length > 0) {
-    return `${path}${where}: a setting of ${prefix}kind ${owner.kind}, not of the kind in use: set ${prefix}kind: ${owner.kind}, or remove it`;
+    const unset = origin?.startsWith("env ") ? `unset ${origin.slice(4)}` : "remove it";
+    return `${path}${where}: a setting of ${prefix}kind ${owner.kind}, not of the kind in use: set ${prefix}kind: ${owner.kind}, or ${unset}`;
   }
   const guess = closest(key, [...new Set(variants.flatMap((v) => Object.keys(v.keys)))]);
   const hint = guess ? ` did you mean ${prefix}${guess}?` : "";

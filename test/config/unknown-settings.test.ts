@@ -44,6 +44,34 @@ describe("a config file with a setting Clearance does not know", () => {
     expect(problems).toMatch(/^store\.url \(in .*store\.yaml\): a setting of store\.kind qdrant/m);
   });
 
+  // docs/deployment.md's one-process setup exports CLEARANCE_STORE_DIR; moving on to its Qdrant
+  // section adds QDRANT_URL ("alone selects Qdrant"). The leftover is refused, and the message
+  // named the config file (or nothing) and said to "remove" a key no file holds.
+  it("names the environment variable that set a key of the other store kind, not the file", () => {
+    const file = join(dir, "records-only.yaml");
+    writeFileSync(file, "tenant: northwind\n");
+    const qdrant = {
+      QDRANT_URL: "https://qdrant.internal:6333",
+      CLEARANCE_STORE_DIR: "/var/lib/clearance/store",
+    };
+    for (const options of [
+      { env: { ...env, ...qdrant, CLEARANCE_TENANT: "northwind" } },
+      { file, env: { ...env, ...qdrant } },
+    ]) {
+      try {
+        loadConfig(options);
+        throw new Error("expected a ConfigError");
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+        const problems = (error as ConfigError).problems.join("\n");
+        expect(problems).toMatch(
+          /^store\.dir \(env CLEARANCE_STORE_DIR\): a setting of store\.kind lancedb, .* or unset CLEARANCE_STORE_DIR$/m,
+        );
+        expect(problems).not.toMatch(/records-only\.yaml/);
+      }
+    }
+  });
+
   it("still accepts every documented section", () => {
     const file = join(dir, "ok.yaml");
     writeFileSync(
