@@ -23,6 +23,7 @@ import { requestDeadline } from "./deadline.js";
 import {
   bodyTimeout,
   CLIENT_CLOSED,
+  causedByAbort,
   describeFailure,
   type Failure,
   unauthenticated,
@@ -205,7 +206,14 @@ export function createChatEndpoint<R extends ParsedChatRequest>(
       const timedOut = deadline.signal.reason instanceof ChatTimeoutError;
       // The client went away: nobody reads this answer and nothing failed here, so it is neither
       // logged nor answered as a server error (a 503 would count as a Permissions API outage).
-      if (!timedOut && request.signal.aborted) return CLIENT_CLOSED;
+      if (!timedOut && request.signal.aborted) {
+        // …but only a failure the disconnect caused is the client's: a store or Permissions API
+        // failure met after it left (a proxy's timeout often ends the request because the server
+        // was failing) is still the server's to log, though nobody reads the 499.
+        if (!causedByAbort(error, request.signal.reason) && describeFailure(error).status >= 500)
+          notify(error);
+        return CLIENT_CLOSED;
+      }
       const cause = timedOut ? deadline.signal.reason : error;
       const failure = describeFailure(cause);
       if (failure.status >= 500) notify(cause);
@@ -274,10 +282,6 @@ export function createChatEndpoint<R extends ParsedChatRequest>(
   };
 }
 
-/**
- * The report as the caller sees it: undecided objects are counted (`itemErrors`) but not named,
- * since their record ids may belong to documents the caller cannot read.
- */
 /** `work`, or the signal's reason as soon as it fires, whichever comes first. */
 function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) return Promise.reject(signal.reason);
@@ -288,6 +292,10 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
+/**
+ * The report as the caller sees it: undecided objects are counted (`itemErrors`) but not named,
+ * since their record ids may belong to documents the caller cannot read.
+ */
 function callerReport<T extends RetrievalReport>(report: T): T {
   return report.errors.length === 0 ? report : { ...report, errors: [] };
 }

@@ -89,3 +89,19 @@ export function unauthenticated(detail?: string): Failure {
       detail ?? "who is asking is unknown: sign in (the endpoint answers only for an identified person)",
   };
 }
+
+/**
+ * Whether `error` is the request's abort surfacing: the signal's reason itself, an `AbortError`, or
+ * an `…_ABORTED` error (the Permissions API's, the Sync API's), found along its `cause` chain.
+ */
+export function causedByAbort(error: unknown, reason: unknown): boolean {
+  let link: unknown = error;
+  for (let depth = 0; depth < 8 && link !== undefined && link !== null; depth++) {
+    if (link === reason) return true;
+    if (link instanceof Error && link.name === "AbortError") return true;
+    const code = (link as { code?: unknown }).code;
+    if (typeof code === "string" && code.endsWith("_ABORTED")) return true;
+    link = (link as { cause?: unknown }).cause;
+  }
+  return false;
+}

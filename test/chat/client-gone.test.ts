@@ -1,9 +1,11 @@
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { type Answerer, createChatHandler } from "../../src/chat/index.js";
 import { type Demo, startDemo } from "../../src/demo/index.js";
+import { PermissionAwareRetriever } from "../../src/retrieval/index.js";
 import { countResponses, createServerApp, type Listening, listen } from "../../src/server/index.js";
+import { StoreError } from "../../src/store/index.js";
 import { DEV_TENANT_HEADER, DEV_USER_HEADER, devHeaderIdentity } from "../../src/tenants/index.js";
 
 // The demo for real: the emulator on loopback (its Permissions API slowed by its own fault
@@ -18,7 +20,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await demo?.close();
 });
-afterEach(() => demo.emulator.faults.clear());
+afterEach(() => {
+  demo.emulator.faults.clear();
+  vi.restoreAllMocks();
+});
 
 /** The chat endpoint served on loopback, counting its answers by status as `clearance serve` does. */
 async function serveChat(model?: Answerer) {
@@ -116,6 +121,35 @@ describe("a client that goes away", () => {
       // run before the next turn of the event loop.
       await new Promise((resolve) => setImmediate(resolve));
       expect(served.logged).toEqual([]);
+    } finally {
+      await served.close();
+    }
+  });
+
+  // A proxy's timeout ends a request because the server is failing: the failure it then meets is
+  // the server's, and the only place it is told is onError. It was counted 499 and told nobody.
+  it("mid-retrieval, a store failure it did not cause is still told to onError (answered 499)", async () => {
+    const broken = new StoreError("STORE_READ_FAILED", "the store's folder cannot be read");
+    vi.spyOn(PermissionAwareRetriever.prototype, "retrieveWithReport").mockImplementation(
+      async (_question, options) => {
+        const signal = options?.signal;
+        // Work that does not heed the signal (a store read), failing after the client left.
+        await new Promise((resolve) => signal?.addEventListener("abort", resolve, { once: true }));
+        throw broken;
+      },
+    );
+    const served = await serveChat();
+    try {
+      const client = new AbortController();
+      const asking = served.ask({ question: "How do we deploy?" }, client.signal);
+      await until(
+        () => vi.mocked(PermissionAwareRetriever.prototype.retrieveWithReport).mock.calls.length > 0,
+      );
+      client.abort();
+      await expect(asking).rejects.toThrow();
+      await until(() => served.statuses.length > 0);
+      expect(served.statuses).toEqual([499]);
+      expect(served.logged).toEqual([broken]);
     } finally {
       await served.close();
     }
