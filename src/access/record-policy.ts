@@ -24,7 +24,11 @@ export interface RecordReader {
   pages(
     syncId: string,
     options?: { pageSize?: number; signal?: AbortSignal },
-  ): AsyncIterable<{ records: readonly { id: string; deleted?: boolean | null }[] }>;
+  ): AsyncIterable<{
+    records: readonly { id: string; deleted?: boolean | null }[];
+    /** Records of the page the API returned malformed (`RecordPage.invalid`): their owners are unknown. */
+    invalid?: readonly unknown[];
+  }>;
 }
 
 export interface RecordPolicyAccessOptions {
@@ -172,6 +176,9 @@ export class RecordPolicyAccess implements AccessControl {
     let complete = true;
     for await (const page of records.pages(syncId, { pageSize: 1000, ...(signal ? { signal } : {}) })) {
       calls++;
+      // A malformed record may be this subject's: the list cannot say it is whole (its records are
+      // then checked one by one, and the malformed one is reported, not silently left out).
+      if ((page.invalid?.length ?? 0) > 0) complete = false;
       for (const record of page.records) {
         if (record.deleted === true) continue;
         const owners = await this.#ownersOf(record, ownerField, sync).catch(() => undefined);

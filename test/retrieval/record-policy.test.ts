@@ -174,6 +174,29 @@ describe("record policies for CRM and ticketing syncs, through the emulator", ()
     expect(crmOf(viaList.ids)).toEqual([ACME]);
   });
 
+  // The owner's list is pulled page by page; a deal the Sync API serves malformed is set aside
+  // (RecordPage.invalid) and its owner is unknown. The list said it was whole, so Maya's own deal
+  // was left out without a word: "nothing you may read answers" to the person who owns it.
+  it("owner, pre-filter: a deal served malformed makes the owner's list incomplete, so it is reported, not silently left out", async () => {
+    const deals = world.emulator.state.syncsOf("northwind").find((s) => s.pipeline === "deals")!.id;
+    const pre = retriever(
+      { policies: [{ integration: "salesforce", pipeline: "deals", policy: "owner" }], owners },
+      { strategy: "pre" },
+    );
+    world.emulator.malformed.set(deals, ACME, { createdAt: 20260101 });
+    try {
+      const { ids, report } = await found(pre, MAYA);
+      // Denied either way (its owner cannot be read), but now said: an undecided record, and why.
+      expect(crmOf(ids)).toEqual([]);
+      expect(report.itemErrors).toBeGreaterThan(0);
+      expect(report.errors.map((e) => e.reason)).toContainEqual(
+        expect.stringMatching(/reading record .* for its owner failed: .*createdAt/),
+      );
+    } finally {
+      world.emulator.malformed.clear(deals, ACME);
+    }
+  });
+
   it("owner: a record whose owner maps to no email is denied and reported, not guessed", async () => {
     // Per-record errors are reported on the check path; the list path simply leaves such records out.
     const r = retriever({ policies: [{ pipeline: "deals", policy: "owner" }] }, { strategy: "post" });
