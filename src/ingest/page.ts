@@ -35,6 +35,8 @@ export interface PageResult {
   outcomes: Map<string, RecordOutcome>;
   issues: (RecordIssue & { outcome: "skipped" | "unindexable" | "failed" })[];
   chunksWritten: number;
+  /** Records that failed before anything of them was read (served malformed), of `outcomes`. */
+  unread: Set<string>;
   /** Whether the page changed the store at all; a page of unchanged records writes nothing. */
   wrote: boolean;
 }
@@ -61,7 +63,13 @@ export async function processPage(
     ...records.map((r) => r.id),
     ...malformedIds,
   ]);
-  const result: PageResult = { outcomes: new Map(), issues: [], chunksWritten: 0, wrote: false };
+  const result: PageResult = {
+    outcomes: new Map(),
+    issues: [],
+    chunksWritten: 0,
+    unread: new Set(malformedIds),
+    wrote: false,
+  };
   const settle = (recordId: string, outcome: RecordOutcome, issue?: Omit<RecordIssue, "syncId">) => {
     result.outcomes.set(recordId, outcome);
     if (issue && (outcome === "skipped" || outcome === "unindexable" || outcome === "failed")) {

@@ -43,10 +43,15 @@ export class RetryList {
     return this.before.get(recordId) ?? 0;
   }
 
-  /** Records the outcome of a record: a transient failure joins (or stays on) the list, anything else leaves it. */
-  note(recordId: string, failed: boolean): void {
+  /**
+   * Records the outcome of a record: a transient failure joins (or stays on) the list, anything else
+   * leaves it. `read: false` is a failure before the record's content was read (the Sync API served
+   * it malformed): it stays on the list but its count starts again, since the count is how many
+   * reads in a row failed (three timeouts in a row make a timeout permanent).
+   */
+  note(recordId: string, failed: boolean, read = true): void {
     if (failed) {
-      const runs = this.failedRuns(recordId) + 1;
+      const runs = read ? this.failedRuns(recordId) + 1 : 0;
       if (this.ids.get(recordId) === runs) return;
       this.ids.set(recordId, runs);
     } else if (!this.ids.delete(recordId)) {

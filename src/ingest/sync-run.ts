@@ -139,7 +139,7 @@ async function run(
   const absorb = (result: PageResult) => {
     for (const [recordId, outcome] of result.outcomes) {
       countOutcome(report.counts, outcome);
-      retry.note(recordId, outcome === "failed");
+      retry.note(recordId, outcome === "failed", !result.unread.has(recordId));
       seen?.add(recordId);
     }
     for (const { outcome, ...issue } of result.issues) context.onIssue(issue, outcome);

@@ -36,6 +36,6 @@ describe("a webhook for a record the Sync API serves malformed", () => {
     expect(after.versions.map((v) => v.recordId)).not.toContain(notes);
     expect(after.chunks.some((c) => c.name === "Project.json")).toBe(true);
     // The cron run's retry list has it, so the next run fetches it again.
-    expect(JSON.parse((await h.store.getState(retryScope(TENANT), syncId)) ?? "{}")).toEqual({ [notes]: 1 });
+    expect(JSON.parse((await h.store.getState(retryScope(TENANT), syncId)) ?? "{}")).toEqual({ [notes]: 0 });
   });
 });
