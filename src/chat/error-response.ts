@@ -92,7 +92,7 @@ export function unauthenticated(detail?: string): Failure {
 
 /**
  * Whether `error` is the request's abort surfacing: the signal's reason itself, an `AbortError`, or
- * an `…_ABORTED` error (the Permissions API's, the Sync API's), found along its `cause` chain.
+ * an `ABORTED` / `…_ABORTED` error (the Sync API client's, the Permissions API's), found along its `cause` chain.
  */
 export function causedByAbort(error: unknown, reason: unknown): boolean {
   let link: unknown = error;
@@ -100,7 +100,7 @@ export function causedByAbort(error: unknown, reason: unknown): boolean {
     if (link === reason) return true;
     if (link instanceof Error && link.name === "AbortError") return true;
     const code = (link as { code?: unknown }).code;
-    if (typeof code === "string" && code.endsWith("_ABORTED")) return true;
+    if (typeof code === "string" && (code === "ABORTED" || code.endsWith("_ABORTED"))) return true;
     link = (link as { cause?: unknown }).cause;
   }
   return false;
