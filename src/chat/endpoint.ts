@@ -69,7 +69,8 @@ export interface ChatHandlerOptions {
   timeoutMs?: number;
   /**
    * Told about every failure answered with a 5xx, for logging. Not about a client that went away
-   * before its answer (answered 499 `CLIENT_CLOSED_REQUEST`, which nobody reads).
+   * before its answer (answered 499 `CLIENT_CLOSED_REQUEST`, which nobody reads), unless what
+   * failed was not the disconnect (a store failure met after the client left).
    */
   onError?: (error: unknown) => void;
 }
