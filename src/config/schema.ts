@@ -121,7 +121,7 @@ export const retrievalSchema = z.strictObject({
   /** Removed: CRM/ticketing syncs get record policies (`records`). */
   tenantWideSyncs: removedTenantWideSyncs,
   budget: z
-    .object({
+    .strictObject({
       maxCandidates: wholeNumber((n) => n.positive()).default(3_000),
       maxPermissionCalls: wholeNumber((n) => n.positive()).default(40),
       maxMs: wholeNumber((n) => n.positive()).default(5_000),

@@ -36,6 +36,16 @@ describe("a config file with a setting Clearance does not know", () => {
     );
   });
 
+  it("names a misspelt budget key (retrieval.budget.maxMS is not maxMs)", () => {
+    const problems = problemsOfFile(
+      "budget.yaml",
+      "tenant: northwind\nretrieval:\n  budget:\n    maxMS: 900\n",
+    );
+    expect(problems).toMatch(
+      /^retrieval\.budget\.maxMS \(in .*budget\.yaml\): not a setting: did you mean retrieval\.budget\.maxMs\?/m,
+    );
+  });
+
   it("says which store kind a setting of the other kind belongs to (a Qdrant url without kind: qdrant)", () => {
     const problems = problemsOfFile(
       "store.yaml",
