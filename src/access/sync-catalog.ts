@@ -1,4 +1,4 @@
-import { toPermissionsError } from "./errors.js";
+import { PermissionsAbortedError, toPermissionsError } from "./errors.js";
 import type { SyncKind } from "./managed-sync-access.js";
 
 /** A sync as `GET /api/syncs` lists it: what record policies match on. */
@@ -26,7 +26,12 @@ export class SyncCatalog {
   readonly #ttlMs: number;
   readonly #maxStaleMs: number;
   #loaded: { at: number; syncs: Map<string, SyncDescription> } | undefined;
-  #pending: Promise<Map<string, SyncDescription>> | undefined;
+  // The newest listing asked for (listings are numbered as they start): joined by every caller
+  // that does not need one started after a given moment.
+  #pending: { id: number; listing: Promise<Map<string, SyncDescription>> } | undefined;
+  #started = 0;
+  // The number of the listing #loaded came from: an older one answering late never replaces it.
+  #applied = 0;
   // When a 404 last made the catalog list the syncs again, per sync.
   readonly #relistedFor = new Map<string, number>();
 
@@ -58,7 +63,9 @@ export class SyncCatalog {
     // A sync enabled since the last listing: look once more before denying its records.
     if (!syncs.has(syncId) && this.#loaded && Date.now() - this.#loaded.at > 1_000) {
       this.#loaded = undefined;
-      syncs = await this.#described(signal);
+      // A listing started from now on: one already on its way (a background refresh) may have
+      // left before the sync was enabled.
+      syncs = await this.#fetch(signal, this.#started);
     }
     return syncs.get(syncId);
   }
@@ -71,11 +78,17 @@ export class SyncCatalog {
    */
   async confirmGone(syncId: string, signal?: AbortSignal): Promise<boolean> {
     const last = this.#relistedFor.get(syncId);
+    let relisting: Promise<Map<string, SyncDescription>>;
     if (last === undefined || Date.now() - last >= 1_000) {
       this.#relistedFor.set(syncId, Date.now());
       this.#loaded = undefined;
+      // A listing started after the 404: one already on its way may still list the deleted sync,
+      // which would fail the query instead of denying the sync's chunks.
+      relisting = this.#fetch(signal, this.#started);
+    } else {
+      relisting = this.#described(signal);
     }
-    const gone = !(await this.#described(signal)).has(syncId);
+    const gone = !(await relisting).has(syncId);
     if (gone) this.#relistedFor.delete(syncId);
     return gone;
   }
@@ -92,21 +105,49 @@ export class SyncCatalog {
     return this.#fetch(signal);
   }
 
-  #fetch(signal?: AbortSignal): Promise<Map<string, SyncDescription>> {
-    this.#pending ??= this.#syncs
-      .list(signal ? { signal } : {})
-      .catch((error: unknown) => {
-        // Not knowing the tenant's syncs means not knowing what may be read: fail closed, typed.
-        throw toPermissionsError(error, "listing the tenant's syncs (GET /api/syncs)");
-      })
-      .then((list) => {
-        const syncs = new Map(list.map((sync) => [sync.id, sync]));
-        this.#loaded = { at: Date.now(), syncs };
-        return syncs;
-      })
-      .finally(() => {
-        this.#pending = undefined;
-      });
-    return this.#pending;
+  /**
+   * The listing of the newest `GET /api/syncs` (one started after listing number `after` when
+   * given). The request itself carries no caller's signal: it is shared, and one caller leaving
+   * (a chat client gone, a query's siblings cancelled) must not fail the others waiting on it.
+   * Each caller stops waiting when its own signal fires; the request stays bounded by the client's
+   * own timeout.
+   */
+  #fetch(signal?: AbortSignal, after = Number.NEGATIVE_INFINITY): Promise<Map<string, SyncDescription>> {
+    if (!this.#pending || this.#pending.id <= after) {
+      const id = ++this.#started;
+      const listing = this.#syncs
+        .list()
+        .catch((error: unknown) => {
+          // Not knowing the tenant's syncs means not knowing what may be read: fail closed, typed.
+          throw toPermissionsError(error, "listing the tenant's syncs (GET /api/syncs)");
+        })
+        .then((list) => {
+          const syncs = new Map(list.map((sync) => [sync.id, sync]));
+          if (id > this.#applied) {
+            this.#applied = id;
+            this.#loaded = { at: Date.now(), syncs };
+          }
+          return syncs;
+        })
+        .finally(() => {
+          if (this.#pending?.id === id) this.#pending = undefined;
+        });
+      this.#pending = { id, listing };
+    }
+    return signal ? untilAborted(this.#pending.listing, signal) : this.#pending.listing;
   }
+}
+
+/** `listing`, or `PermissionsAbortedError` as soon as the caller's own signal fires. */
+function untilAborted<T>(listing: Promise<T>, signal: AbortSignal): Promise<T> {
+  const abortedError = () =>
+    new PermissionsAbortedError("listing the tenant's syncs (GET /api/syncs) was aborted by the caller", {
+      cause: signal.reason,
+    });
+  if (signal.aborted) return Promise.reject(abortedError());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortedError());
+    signal.addEventListener("abort", onAbort, { once: true });
+    listing.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }
