@@ -36,15 +36,18 @@ export class SyncCatalog {
   readonly #relistedFor = new Map<string, number>();
 
   /**
-   * `ttlMs` (default 30 s): how long a listing is fresh; a new sync reaches pre-filtered queries
-   * within about this. `maxStaleMs` (default 5 min): how long past that a listing still answers at
-   * once while a new one is fetched in the background, so no query waits for `GET /api/syncs`
-   * unless the tenant was idle that long (or the listing keeps failing: then queries fail closed).
+   * `ttlMs` (default 30 s): how long a listing is fresh; in an active tenant a new sync reaches
+   * pre-filtered queries, and a deleted record sync stops being read, within about this.
+   * `maxStaleMs` (default 4.5 min): how long past that a listing still answers at once while a new
+   * one is fetched in the background, so no query waits for `GET /api/syncs` unless the tenant was
+   * idle that long (or the listing keeps failing: then queries fail closed). Together at most 5 min,
+   * the listing's age before stale-while-revalidate: a record sync deleted while the tenant was idle
+   * (only the listing says so: no Permissions API answers 404 for it) is read no longer than before.
    */
   constructor(syncs: SyncLister, options: { ttlMs?: number; maxStaleMs?: number } = {}) {
     this.#syncs = syncs;
     this.#ttlMs = options.ttlMs ?? 30_000;
-    this.#maxStaleMs = options.maxStaleMs ?? 5 * 60_000;
+    this.#maxStaleMs = options.maxStaleMs ?? 4.5 * 60_000;
   }
 
   /** Every sync id of the tenant. */
