@@ -23,6 +23,10 @@ async function startFakeQdrant(
     statePoints?: unknown[];
     /** What a retrieve of points from the chunk collection `c` answers. */
     chunkPoints?: unknown[];
+    /** Answers requests to this path with an error, in Qdrant's REST error shape. */
+    refuse?: { path: string; status: number; error: string };
+    /** Searches (`points/query`) are answered only once this settles. */
+    holdQueries?: Promise<void>;
   } = {},
 ) {
   const seen: Seen[] = [];
@@ -32,10 +36,17 @@ async function startFakeQdrant(
     req.on("data", (part) => {
       raw += part;
     });
-    req.on("end", () => {
+    req.on("end", async () => {
       const path = (req.url ?? "").split("?")[0]!;
       const body = raw ? JSON.parse(raw) : undefined;
       seen.push({ method: req.method ?? "", path, body });
+      if (options.refuse?.path === path) {
+        // Qdrant's error body: `{ status: { error }, time }` (api.qdrant.tech ErrorResponse).
+        res.writeHead(options.refuse.status, { "content-type": "application/json" });
+        res.end(JSON.stringify({ status: { error: options.refuse.error }, time: 0 }));
+        return;
+      }
+      if (path.endsWith("/points/query")) await options.holdQueries;
       const name = path.split("/")[2] ?? "";
       let result: unknown = { operation_id: 1, status: "completed" };
       if (path.endsWith("/exists")) result = { exists: created.has(name) };
@@ -109,7 +120,58 @@ describe("Qdrant adapter requests (against a FAKE Qdrant endpoint)", () => {
         { field_name: "tenant", field_schema: { type: "keyword", is_tenant: true } },
         { field_name: "recordId", field_schema: "keyword" },
         { field_name: "syncId", field_schema: "keyword" },
+        { field_name: "contentHash", field_schema: "keyword" },
       ]);
+    });
+
+    it("indexes every payload key its filters name, as a collection in strict mode requires", async () => {
+      // Qdrant strict mode (qdrant.tech/documentation/operations/administration, "Strict mode";
+      // StrictModeConfig.unindexed_filtering_retrieve / unindexed_filtering_update: "Allow usage of
+      // unindexed fields in ... filters") refuses a filter on an unindexed key with 400 "Index
+      // required but not found"; Qdrant Cloud collections have it on. So every key any filter names
+      // (searches, counts, deletes, payload patches, conditional lease updates) must be indexed.
+      const store = await QdrantChunkStore.open({ url: fake.url, collection: "c", dimensions: 4 });
+      await store.search([1, 0, 0, 0], {
+        tenant: "tenant-a",
+        recordIds: ["r1"],
+        syncIds: ["sync-1"],
+        limit: 5,
+      });
+      await store.count({ tenant: "tenant-a", recordIds: ["r1"], syncIds: ["sync-1"] });
+      await store.deleteByRecord("tenant-a", "sync-1", ["r1"]);
+      await store.deleteStaleChunks("tenant-a", "sync-1", [{ recordId: "r1", contentHash: "h2" }]);
+      await store.updateRecordMetadata("tenant-a", "sync-1", "r1", { name: "n", url: undefined });
+      await store.deleteSync("tenant-a", "sync-1");
+      for await (const _ of store.recordVersions("tenant-a", "sync-1"));
+      await store.listState("feed:acme");
+      await store.acquireLease("sync:s1", "w1", 1_000);
+      await store.renewLease("sync:s1", "w1", 1_000);
+      await store.releaseLease("sync:s1", "w1");
+      const keysOf = (node: unknown): string[] =>
+        Array.isArray(node)
+          ? node.flatMap(keysOf)
+          : node && typeof node === "object"
+            ? Object.entries(node).flatMap(([k, v]) =>
+                k === "key" && typeof v === "string" ? [v] : keysOf(v),
+              )
+            : [];
+      const unindexed = new Set<string>();
+      for (const collection of ["c", "c_state"]) {
+        const indexed = new Set(
+          fake.seen
+            .filter((s) => s.path === `/collections/${collection}/index`)
+            .map((s) => (s.body as { field_name: string }).field_name),
+        );
+        for (const request of fake.seen.filter((s) =>
+          s.path.startsWith(`/collections/${collection}/points`),
+        )) {
+          const body = request.body as { filter?: unknown; update_filter?: unknown } | undefined;
+          for (const key of keysOf([body?.filter, body?.update_filter])) {
+            if (!indexed.has(key)) unindexed.add(`${collection}.${key}`);
+          }
+        }
+      }
+      expect([...unindexed]).toEqual([]);
     });
 
     it("upserts with the deterministic chunk id as point id", async () => {
@@ -389,6 +451,59 @@ describe("Qdrant adapter requests (against a FAKE Qdrant endpoint)", () => {
     await expect(store.search([1, 0, 0, 0], { tenant: "tenant-a", limit: 1 })).rejects.toBeInstanceOf(
       StoreError,
     );
+  });
+
+  it("reports what Qdrant said when it refuses a request, not only the HTTP status text", async () => {
+    // Qdrant answers an error with `{ status: { error: "<reason>" } }` (api.qdrant.tech
+    // ErrorResponse); the JS client's ApiError message is only the status text ("Bad Request").
+    const reason =
+      'Bad request: Index required but not found for "contentHash" of one of the following types: [keyword, uuid]. Help: Create an index for this key or use a different filter.';
+    fake = await startFakeQdrant({
+      refuse: { path: "/collections/c/points/delete", status: 400, error: reason },
+    });
+    const store = await QdrantChunkStore.open({ url: fake.url, collection: "c", dimensions: 4 });
+    const error = await store
+      .deleteStaleChunks("tenant-a", "sync-1", [{ recordId: "r1", contentHash: "h2" }])
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreError);
+    expect(error).toMatchObject({ code: "STORE_REQUEST_FAILED" });
+    expect((error as Error).message).toContain('Index required but not found for "contentHash"');
+  });
+
+  it("says to check the API key when Qdrant answers 401", async () => {
+    fake = await startFakeQdrant({
+      refuse: { path: "/collections/c/points/query", status: 401, error: "Must provide an API key" },
+    });
+    const store = await QdrantChunkStore.open({ url: fake.url, collection: "c", dimensions: 4 });
+    const error = await store.search([1, 0, 0, 0], { tenant: "tenant-a", limit: 1 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreError);
+    expect((error as Error).message).toContain("QDRANT_API_KEY");
+  });
+
+  it("stops waiting for a search when its signal aborts, not when Qdrant answers", async () => {
+    // The JS client takes no per-call AbortSignal and times out only after 300 s (its default).
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    fake = await startFakeQdrant({ holdQueries: held });
+    const store = await QdrantChunkStore.open({ url: fake.url, collection: "c", dimensions: 4 });
+    const controller = new AbortController();
+    const search = store.search([1, 0, 0, 0], { tenant: "tenant-a", limit: 1, signal: controller.signal });
+    const outcome = search.then(
+      () => "resolved",
+      (e: unknown) => (e === controller.signal.reason ? "aborted" : `failed: ${String(e)}`),
+    );
+    // Wait until the fake has the request, then abort while it is still unanswered; the abort must
+    // settle the search before the next macrotask (setImmediate), with no answer from Qdrant.
+    while (!fake.seen.some((s) => s.path === "/collections/c/points/query")) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    controller.abort();
+    const settled = await Promise.race([outcome, new Promise((r) => setImmediate(() => r("still waiting")))]);
+    release();
+    await outcome;
+    expect(settled).toBe("aborted");
   });
 
   it("reports an unreachable server as a StoreError that names the setting", async () => {

@@ -39,8 +39,10 @@ export class QdrantChunkReads {
     const found = new Map<string, Chunk>();
     for (let i = 0; i < ids.length; i += BATCH) {
       signal?.throwIfAborted();
-      const points = await qdrantRequest("read chunks", () =>
-        this.client.retrieve(this.collection, { ids: ids.slice(i, i + BATCH), with_payload: true }),
+      const points = await qdrantRequest(
+        "read chunks",
+        () => this.client.retrieve(this.collection, { ids: ids.slice(i, i + BATCH), with_payload: true }),
+        signal,
       );
       for (const point of points) {
         const chunk = this.parsed(() => fromChunkPayload(String(point.id), point.payload));
@@ -73,15 +75,17 @@ export class QdrantChunkReads {
     requireVector(vector, this.dimensions);
     const filter = chunkFilter(options);
     if (!filter) return [];
-    options.signal?.throwIfAborted();
-    const response = await qdrantRequest("search", () =>
-      this.client.query(this.collection, {
-        query: Array.from(vector),
-        filter,
-        limit: options.limit,
-        offset,
-        with_payload: payload,
-      }),
+    const response = await qdrantRequest(
+      "search",
+      () =>
+        this.client.query(this.collection, {
+          query: Array.from(vector),
+          filter,
+          limit: options.limit,
+          offset,
+          with_payload: payload,
+        }),
+      options.signal,
     );
     options.signal?.throwIfAborted();
     return response.points;

@@ -6,10 +6,15 @@ type IndexSchema = Schemas["PayloadFieldSchema"];
 
 // Created before the first write: Qdrant plans filtered searches from payload indexes, and the
 // tenant index with `is_tenant` lays points out per tenant so a tenant's search reads only its data.
+// Every key any filter names is indexed: a collection in strict mode (Qdrant Cloud's default,
+// `unindexed_filtering_retrieve` / `unindexed_filtering_update` false) refuses a filter on an
+// unindexed key ("Index required but not found"), so `deleteStaleChunks` (contentHash) and the
+// lease's conditional update (holder, expiresAt) would fail there.
 const CHUNK_INDEXES: [string, IndexSchema][] = [
   ["tenant", { type: "keyword", is_tenant: true }],
   ["recordId", "keyword"],
   ["syncId", "keyword"],
+  ["contentHash", "keyword"],
 ];
 
 const STATE_INDEXES: [string, IndexSchema][] = [
@@ -19,6 +24,8 @@ const STATE_INDEXES: [string, IndexSchema][] = [
   ["recordId", "keyword"],
   ["name", "keyword"],
   ["scope", "keyword"],
+  ["holder", "keyword"],
+  ["expiresAt", "float"],
 ];
 
 /** Creates (or checks) the chunk collection and the state collection with their payload indexes. */
