@@ -69,11 +69,19 @@ export async function retrieveSources(
   options: { user: string; member?: boolean; k?: number; signal?: AbortSignal },
 ): Promise<RetrievedSources> {
   const { documents, report } = await retriever.retrieveWithReport(question, options);
-  if (report.permissionError) {
-    throw new ClearanceError(report.permissionError.code, report.permissionError.message);
-  }
+  const refused = permissionFailureOf(report);
+  if (refused) throw refused;
   const sources = toAnswerSources(documents);
   return { sources, citations: sources.map(toCitation), report };
+}
+
+/**
+ * The error a report's Permissions API failure stands for, when the retriever answered nothing
+ * instead of throwing (`onPermissionError: "empty"`): an empty result then is no "nothing matches".
+ */
+export function permissionFailureOf(report: RetrievalReport): ClearanceError | undefined {
+  const failure = report.permissionError;
+  return failure ? new ClearanceError(failure.code, failure.message) : undefined;
 }
 
 /**

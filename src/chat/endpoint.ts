@@ -171,8 +171,7 @@ export function createChatEndpoint<R extends ParsedChatRequest>(
         return protocol.error({
           status: 503,
           code: error.code,
-          message:
-            "who is asking could not be verified just now (the sign-in provider did not answer): try again in a moment",
+          message: IdentityUnavailableError.forCaller,
           headers: { "retry-after": "5" },
         });
       }
@@ -193,7 +192,7 @@ export function createChatEndpoint<R extends ParsedChatRequest>(
         return protocol.error({
           status: 403,
           code: error.code,
-          message: "your organisation is not served by this deployment",
+          message: UnknownTenantError.forCaller,
         });
       }
       notify(error);

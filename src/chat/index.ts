@@ -9,6 +9,7 @@ export {
   type ChatRetriever,
   DEFAULT_CHAT_K,
   type PreparedTurn,
+  permissionFailureOf,
   prepareTurn,
   type RetrievedSources,
   retrieveSources,

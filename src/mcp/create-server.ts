@@ -57,8 +57,13 @@ export function createClearanceMcpServer(options: ClearanceMcpServerOptions): Mc
   // Only the person who configured a local server reads errors whole; remote callers read codes.
   const detailedErrors = identitySource === "local";
   const limit = pLimit(MAX_CONCURRENT_TOOL_CALLS);
-  registerSearchTool(server, caller, { detailedErrors, limit, onError });
-  registerFetchTool(server, caller, { detailedErrors, limit, onError });
+  const inTurn = <T>(signal: AbortSignal, work: () => Promise<T>) =>
+    limit(() => {
+      signal.throwIfAborted();
+      return work();
+    });
+  registerSearchTool(server, caller, { detailedErrors, inTurn, onError });
+  registerFetchTool(server, caller, { detailedErrors, inTurn, onError });
   return server;
 }
 

@@ -36,7 +36,7 @@ type FetchOutput = z.infer<z.ZodObject<typeof fetchOutputSchema>>;
 export function registerFetchTool(
   server: McpServer,
   caller: McpCaller,
-  { detailedErrors, limit, onError }: ToolSettings,
+  { detailedErrors, inTurn, onError }: ToolSettings,
 ): void {
   server.registerTool(
     "fetch",
@@ -55,14 +55,13 @@ export function registerFetchTool(
       if (!ref) return notReadable();
       try {
         const checkedAt = new Date().toISOString();
-        const { documents, report } = await limit(() => {
-          extra.signal.throwIfAborted();
-          return caller.retriever.readRecord(ref, {
+        const { documents, report } = await inTurn(extra.signal, () =>
+          caller.retriever.readRecord(ref, {
             user: caller.user,
             member: caller.member,
             signal: extra.signal,
-          });
-        });
+          }),
+        );
         const first = documents[0];
         if (!first) return notReadable();
         const { metadata } = first;

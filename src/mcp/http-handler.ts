@@ -84,11 +84,7 @@ export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHan
         onError?.(error);
         // The provider is down, not the token wrong: a 401 would send the client to sign in again.
         if (error instanceof IdentityUnavailableError) {
-          return rpcError(
-            503,
-            "who is asking could not be verified just now (the sign-in provider did not answer): try again in a moment",
-            { "retry-after": "5" },
-          );
+          return rpcError(503, IdentityUnavailableError.forCaller, { "retry-after": "5" });
         }
         return rpcError(500, "identifying the caller failed: see the server's log");
       }
@@ -102,7 +98,7 @@ export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHan
       } catch (error) {
         // Worded for the caller, as at the chat endpoint: the error's own text is advice to the operator.
         if (error instanceof UnknownTenantError) {
-          return rpcError(403, "your organisation is not served by this deployment");
+          return rpcError(403, UnknownTenantError.forCaller);
         }
         onError?.(error);
         return rpcError(500, "your organisation's search could not be opened: see the server's log");

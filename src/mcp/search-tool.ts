@@ -1,8 +1,7 @@
 import type { Document } from "@langchain/core/documents";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
-import { excerptOf, MAX_QUESTION_CHARS } from "../chat/index.js";
-import { ClearanceError } from "../errors.js";
+import { excerptOf, MAX_QUESTION_CHARS, permissionFailureOf } from "../chat/index.js";
 import type { RetrievalReport, RetrievedChunkMetadata } from "../retrieval/index.js";
 import type { McpCaller } from "./caller.js";
 import { encodeRecordId } from "./record-id.js";
@@ -38,7 +37,7 @@ type SearchOutput = { results: z.infer<typeof resultSchema>[]; report: z.infer<t
 export function registerSearchTool(
   server: McpServer,
   caller: McpCaller,
-  { detailedErrors, limit, onError }: ToolSettings,
+  { detailedErrors, inTurn, onError }: ToolSettings,
 ): void {
   server.registerTool(
     "search",
@@ -61,21 +60,17 @@ export function registerSearchTool(
     },
     async ({ query }, extra) => {
       try {
-        const { documents, report } = await limit(() => {
-          // A call cancelled while it waited its turn is not started.
-          extra.signal.throwIfAborted();
-          return caller.retriever.retrieveWithReport(query, {
+        const { documents, report } = await inTurn(extra.signal, () =>
+          caller.retriever.retrieveWithReport(query, {
             user: caller.user,
             member: caller.member,
             signal: extra.signal,
-          });
-        });
+          }),
+        );
         // A retriever set to answer nothing when permissions cannot be checked (onPermissionError:
         // "empty") must not make that look like "nothing you may read matches": refuse, as the chat does.
-        if (report.permissionError) {
-          const { code, message } = report.permissionError;
-          return toolFailure(new ClearanceError(code, message), onError, detailedErrors);
-        }
+        const refused = permissionFailureOf(report);
+        if (refused) return toolFailure(refused, onError, detailedErrors);
         const output: SearchOutput = { results: byRecord(documents), report: summarize(report) };
         return jsonResult(output);
       } catch (error) {

@@ -1,5 +1,4 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import type { LimitFunction } from "p-limit";
 import { isPermissionFailure } from "../chat/index.js";
 import { ClearanceError } from "../errors.js";
 
@@ -7,8 +6,11 @@ import { ClearanceError } from "../errors.js";
 export interface ToolSettings {
   /** The whole error text for the caller (local stdio); remote callers read codes. */
   detailedErrors: boolean;
-  /** Shared by the server's tools: at most `MAX_CONCURRENT_TOOL_CALLS` run at once. */
-  limit: LimitFunction;
+  /**
+   * Runs `work` in its turn, shared by the server's tools: at most `MAX_CONCURRENT_TOOL_CALLS` run at
+   * once. A call cancelled (`signal`) while it waited its turn is not started.
+   */
+  inTurn<T>(signal: AbortSignal, work: () => Promise<T>): Promise<T>;
   onError: ((error: unknown) => void) | undefined;
 }
 

@@ -2,6 +2,9 @@ import { ClearanceError } from "../errors.js";
 
 /** A request named a tenant this deployment does not serve (not configured, not discovered). */
 export class UnknownTenantError extends ClearanceError {
+  /** What the person asking is told (a 403): the message is advice to the operator, naming the tenant. */
+  static readonly forCaller = "your organisation is not served by this deployment";
+
   constructor(
     readonly tenant: string,
     why = "add it to tenants (CLEARANCE_TENANTS) or turn on tenant discovery",
@@ -30,6 +33,10 @@ export class IdentityError extends ClearanceError {
  * again (an MCP client would start its sign-in over). Nothing is answered until it is back.
  */
 export class IdentityUnavailableError extends ClearanceError {
+  /** What the person asking is told (a 503 to retry): the message names the provider's URL. */
+  static readonly forCaller =
+    "who is asking could not be verified just now (the sign-in provider did not answer): try again in a moment";
+
   constructor(message: string, options?: { cause?: unknown }) {
     super("IDENTITY_UNAVAILABLE", message, options);
   }
