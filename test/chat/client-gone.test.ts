@@ -7,6 +7,7 @@ import { PermissionAwareRetriever } from "../../src/retrieval/index.js";
 import { countResponses, createServerApp, type Listening, listen } from "../../src/server/index.js";
 import { StoreError } from "../../src/store/index.js";
 import { DEV_TENANT_HEADER, DEV_USER_HEADER, devHeaderIdentity } from "../../src/tenants/index.js";
+import { gate } from "../gate.js";
 
 // The demo for real: the emulator on loopback (its Permissions API slowed by its own fault
 // injection), the embedded store, the chat endpoint behind the server app, a real HTTP client.
@@ -85,22 +86,16 @@ describe("a client that goes away", () => {
   });
 
   it("mid-answer stops the answerer and tells onError nothing (the stream's error event is for nobody)", async () => {
-    let answering!: () => void;
-    const started = new Promise<void>((resolve) => {
-      answering = resolve;
-    });
-    let stopped!: () => void;
-    const gaveUp = new Promise<void>((resolve) => {
-      stopped = resolve;
-    });
+    const started = gate();
+    const gaveUp = gate();
     const slow: Answerer = {
       name: "slow",
       async *answer({ signal }) {
         yield "The first half";
-        answering();
+        started.open();
         await new Promise((_, reject) =>
           signal?.addEventListener("abort", () => {
-            stopped();
+            gaveUp.open();
             reject(signal.reason);
           }),
         );
@@ -113,10 +108,10 @@ describe("a client that goes away", () => {
       expect(response.status).toBe(200);
       const reader = response.body!.getReader();
       await reader.read();
-      await started;
+      await started.wait;
       client.abort();
       // The answerer is stopped (a chat model would go on writing, and billing, otherwise)…
-      await gaveUp;
+      await gaveUp.wait;
       // …and its failure reaches the protocol's handler in promise callbacks alone (no I/O), all
       // run before the next turn of the event loop.
       await new Promise((resolve) => setImmediate(resolve));

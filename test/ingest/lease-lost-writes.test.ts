@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { gate } from "../gate.js";
 import { type Harness, snapshot, startHarness } from "./harness.js";
 
 const TTL_MS = 1000;
@@ -24,18 +25,12 @@ describe("a run that lost its lease while working on a page", () => {
     await h.admin("PUT", `/syncs/${h.syncIds.sharepoint}/files`, "The launch date is March 3.\n", { path });
 
     // Run "a" reads the file, then stalls (a slow embedding call) while its renewals fail.
-    let reached!: () => void;
-    const stalled = new Promise<void>((resolve) => {
-      reached = resolve;
-    });
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    const stalled = gate();
+    const released = gate();
     const embed = h.embeddings.embedDocuments.bind(h.embeddings);
     vi.spyOn(h.embeddings, "embedDocuments").mockImplementationOnce(async (texts) => {
-      reached();
-      await released;
+      stalled.open();
+      await released.wait;
       return embed(texts);
     });
     const renew = h.store.renewLease.bind(h.store);
@@ -45,7 +40,7 @@ describe("a run that lost its lease while working on a page", () => {
       return renew(name, holder, ttlMs);
     });
     const a = h.run({ syncs, holder: "a", leaseTtlMs: TTL_MS });
-    await stalled;
+    await stalled.wait;
 
     // The file changes; once a's lease has lapsed, run "b" takes it and ingests the new text.
     await h.admin("PUT", `/syncs/${h.syncIds.sharepoint}/files`, "The launch moved to April 9.\n", { path });
@@ -55,7 +50,7 @@ describe("a run that lost its lease while working on a page", () => {
     expect(b.syncs[0]?.status).toBe("completed");
 
     renewalsFail = false;
-    release();
+    released.open();
     const stale = await a;
     expect(stale.syncs[0]?.error?.code).toBe("INGEST_LEASE_LOST");
 

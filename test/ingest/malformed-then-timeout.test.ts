@@ -1,7 +1,7 @@
-import PDFDocument from "pdfkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { retryScope } from "../../src/ingest/retry-list.js";
 import { type Harness, smallCorpus, snapshot, startHarness, TENANT } from "./harness.js";
+import { longPdf } from "./long-pdf.js";
 
 // A record the Sync API served malformed fails each run and stays on the retry list, whose count
 // is also "runs in a row whose extraction timed out" (three make a timeout permanent). So once
@@ -47,21 +47,3 @@ describe("a record served malformed for a while, then read fine but slowly", () 
     expect((await snapshot(h.store, [drive])).chunks.some((c) => c.recordId === report)).toBe(true);
   });
 });
-
-/** A PDF of `pages` pages of text, slow enough to parse that a 1 ms deadline always passes first. */
-function longPdf(pages: number): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    const doc = new PDFDocument({ autoFirstPage: false });
-    const chunks: Buffer[] = [];
-    doc.on("data", (chunk: Buffer) => chunks.push(chunk));
-    doc.on("end", () => resolve(new Uint8Array(Buffer.concat(chunks))));
-    doc.on("error", reject);
-    for (let page = 1; page <= pages; page++) {
-      doc.addPage();
-      for (let line = 1; line <= 20; line++) {
-        doc.fontSize(11).text(`Quarterly report, page ${page}, line ${line}: revenue, costs and headcount.`);
-      }
-    }
-    doc.end();
-  });
-}

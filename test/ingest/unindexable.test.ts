@@ -1,6 +1,6 @@
-import PDFDocument from "pdfkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixture, type Harness, smallCorpus, startHarness, TENANT } from "./harness.js";
+import { longPdf } from "./long-pdf.js";
 
 /**
  * Issue 11 item 9: a file that can never be indexed as it is (encrypted, no text, over the size
@@ -168,23 +168,3 @@ describe("an extraction that keeps timing out", () => {
     expect(relaxed.counts.changed).toBe(1);
   });
 });
-
-/** A PDF of `pages` pages of text (pdfkit), slow enough to parse that a 1 ms deadline always passes first. */
-function longPdf(pages: number): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    const doc = new PDFDocument({ autoFirstPage: false });
-    const chunks: Buffer[] = [];
-    doc.on("data", (chunk: Buffer) => chunks.push(chunk));
-    doc.on("end", () => resolve(new Uint8Array(Buffer.concat(chunks))));
-    doc.on("error", reject);
-    for (let page = 1; page <= pages; page++) {
-      doc.addPage();
-      for (let line = 1; line <= 20; line++) {
-        doc
-          .fontSize(11)
-          .text(`Quarterly report, page ${page}, line ${line}: revenue, costs and headcount by region.`);
-      }
-    }
-    doc.end();
-  });
-}

@@ -11,6 +11,7 @@ import {
   vectorSource,
 } from "../../src/retrieval/index.js";
 import type { LanceChunkStore } from "../../src/store/index.js";
+import { gate } from "../gate.js";
 import { numberedRecords, storeWithRecords } from "./helpers/corpus.js";
 import { FakeAccessControl } from "./helpers/fake-access.js";
 
@@ -18,15 +19,6 @@ const SYNC = "sync-drive";
 const RECORDS = 12;
 const USER = "ana@acme.test";
 const VICTIM = "rec-5";
-
-/** A gate a test opens by hand. */
-function gate(): { wait: Promise<void>; open: () => void } {
-  let open!: () => void;
-  const wait = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  return { wait, open };
-}
 
 /**
  * The fake Permissions API, whose answers are computed when the request arrives (as the server

@@ -55,8 +55,22 @@ function world(seed: number): ChunkInput[] {
   return chunks;
 }
 
+/** Ten record ids from `rec-{from}` on: a list of the world's tenant-a records. */
+const tenList = (from: number) => Array.from({ length: 10 }, (_, r) => `rec-${from + r}`);
+
 describe("LanceDB record memory", () => {
   const folder = storeFolders("clearance-record-memory-");
+
+  /** A folder holding `world(seed)`, and the bytes the record memory holds for one `tenList` there. */
+  async function folderWithListBytes(seed: number): Promise<{ path: string; listBytes: number }> {
+    const path = folder();
+    const probe = await LanceChunkStore.open({ dir: path, dimensions: D });
+    await probe.upsert(world(seed));
+    await held(probe, "tenant-a", tenList(0));
+    const listBytes = heldBytes(probe);
+    await probe.close();
+    return { path, listBytes };
+  }
   /** A store with its record memory on a fresh folder, and one without it on the same folder (the table's answers). */
   const storeAndTable = async (dimensions = D) => {
     const path = folder();
@@ -304,14 +318,8 @@ describe("LanceDB record memory", () => {
   });
 
   it("stays within its bound: a list larger than half of it is not loaded, the least recently searched go first", async () => {
-    const path = folder();
-    const probe = await LanceChunkStore.open({ dir: path, dimensions: D });
-    await probe.upsert(world(8));
-    const list = (from: number) => Array.from({ length: 10 }, (_, r) => `rec-${from + r}`);
-    const [a, b, c] = [list(0), list(10), list(20)];
-    await held(probe, "tenant-a", a!);
-    const listBytes = heldBytes(probe);
-    await probe.close();
+    const { path, listBytes } = await folderWithListBytes(8);
+    const [a, b, c] = [tenList(0), tenList(10), tenList(20)];
 
     const store = await LanceChunkStore.open({
       dir: path,
@@ -341,13 +349,7 @@ describe("LanceDB record memory", () => {
   });
 
   it("gives back the vectors of what it lets go: evicted loads, refused lists, all of them when the table moved on", async () => {
-    const path = folder();
-    const probe = await LanceChunkStore.open({ dir: path, dimensions: D });
-    await probe.upsert(world(23));
-    const list = (from: number) => Array.from({ length: 10 }, (_, r) => `rec-${from + r}`);
-    await held(probe, "tenant-a", list(0));
-    const listBytes = heldBytes(probe);
-    await probe.close();
+    const { path, listBytes } = await folderWithListBytes(23);
 
     const store = await LanceChunkStore.open({
       dir: path,
@@ -357,7 +359,7 @@ describe("LanceDB record memory", () => {
     const { arena, owned } = arenaOf(store);
     // Four lists in turn through room for two: every load evicts one.
     for (let i = 0; i < 12; i++) {
-      await held(store, "tenant-a", list((i % 4) * 10));
+      await held(store, "tenant-a", tenList((i % 4) * 10));
       await settled(store);
       expect(arena.held).toBe(owned());
     }
@@ -373,9 +375,9 @@ describe("LanceDB record memory", () => {
       dimensions: D,
       recordCacheMb: (0.9 * listBytes) / 1e6,
     });
-    small.loadRecords("tenant-a", list(0));
+    small.loadRecords("tenant-a", tenList(0));
     await settled(small);
-    expect(await small.holdsRecords("tenant-a", list(0))).toBe(false);
+    expect(await small.holdsRecords("tenant-a", tenList(0))).toBe(false);
     expect(arenaOf(small).arena.held).toBe(0);
     await small.close();
   });

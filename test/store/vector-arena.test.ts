@@ -24,6 +24,35 @@ function stored(arena: VectorArena, vectors: readonly (readonly number[])[], dim
   return block;
 }
 
+/** The score of the one vector at float `start` against a query of ones (the sum of its values). */
+function scoreOfOnes(arena: VectorArena, start: number, dims: number): number {
+  arena.setQuery(new Array(dims).fill(1));
+  const scores = new Float64Array(1);
+  arena.dots(start, 1, scores, 0);
+  return scores[0] as number;
+}
+
+/** Runs `act` while the host refuses to make any WebAssembly memory. */
+function whileMemoryRefused(act: () => void): void {
+  const refused = vi.spyOn(WebAssembly, "Memory").mockImplementation(function refuse() {
+    throw new RangeError("WebAssembly.Memory(): could not allocate memory");
+  });
+  try {
+    act();
+  } finally {
+    refused.mockRestore();
+  }
+}
+
+/** An arena whose memory grew past 20 MB for a block since freed, holding one small `kept` block. */
+function arenaAfterLargeFreed(): { arena: VectorArena; kept: ArenaBlock } {
+  const arena = new VectorArena(4, 4);
+  const large = arena.alloc(5_000_000);
+  const kept = stored(arena, [[1, 2, 3, 4]], 4);
+  arena.free(large);
+  return { arena, kept };
+}
+
 describe("VectorArena", () => {
   it("runs the module assembled from dot-products.wat (the generated file is not stale)", async () => {
     const committed = readFileSync(
@@ -139,18 +168,12 @@ describe("VectorArena", () => {
   });
 
   it("moves its blocks into a smaller memory once they need less than half of it, and not below 16 MB", () => {
-    const arena = new VectorArena(4, 4);
-    const large = arena.alloc(5_000_000);
-    const kept = stored(arena, [[1, 2, 3, 4]], 4);
-    arena.free(large);
+    const { arena, kept } = arenaAfterLargeFreed();
     const before = arena.capacity;
     expect(before * 4).toBeGreaterThan(20_000_000);
     arena.trim();
     expect(arena.capacity).toBeLessThan(before / 10);
-    arena.setQuery([1, 1, 1, 1]);
-    const scores = new Float64Array(1);
-    arena.dots(kept.start, 1, scores, 0);
-    expect(scores[0]).toBe(10);
+    expect(scoreOfOnes(arena, kept.start, 4)).toBe(10);
     // Small already: left as it is.
     const small = arena.capacity;
     arena.trim();
@@ -158,24 +181,11 @@ describe("VectorArena", () => {
   });
 
   it("keeps its blocks where they are when the host will not make the smaller memory", () => {
-    const arena = new VectorArena(4, 4);
-    const large = arena.alloc(5_000_000);
-    const kept = stored(arena, [[1, 2, 3, 4]], 4);
-    arena.free(large);
+    const { arena, kept } = arenaAfterLargeFreed();
     const [capacity, start] = [arena.capacity, kept.start];
-    const refused = vi.spyOn(WebAssembly, "Memory").mockImplementation(function refuse() {
-      throw new RangeError("WebAssembly.Memory(): could not allocate memory");
-    });
-    try {
-      arena.trim();
-    } finally {
-      refused.mockRestore();
-    }
+    whileMemoryRefused(() => arena.trim());
     expect([arena.capacity, kept.start]).toEqual([capacity, start]);
-    arena.setQuery([1, 1, 1, 1]);
-    const scores = new Float64Array(1);
-    arena.dots(kept.start, 1, scores, 0);
-    expect(scores[0]).toBe(10);
+    expect(scoreOfOnes(arena, kept.start, 4)).toBe(10);
   });
 
   it("grows to what a block needs when growing half as much again would pass the memory's limit", () => {
@@ -183,10 +193,7 @@ describe("VectorArena", () => {
     const arena = new VectorArena(8, 4, 4);
     const block = arena.alloc(50_000);
     arena.floats.fill(1, block.start, block.start + block.length);
-    arena.setQuery([1, 1, 1, 1, 1, 1, 1, 1]);
-    const scores = new Float64Array(1);
-    arena.dots(block.start + 49_992, 1, scores, 0);
-    expect(scores[0]).toBe(8);
+    expect(scoreOfOnes(arena, block.start + 49_992, 8)).toBe(8);
     // Past the limit: a named error saying what to do, and the arena as it was.
     expect(() => arena.alloc(20_000)).toThrow(expect.objectContaining({ code: "RECORD_MEMORY_FULL" }));
     expect(arena.held).toBe(50_000);
@@ -196,19 +203,11 @@ describe("VectorArena", () => {
 
   it("says the memory is full when the host will not make one, and makes one once it will", () => {
     const arena = new VectorArena(4, 4);
-    const refused = vi.spyOn(WebAssembly, "Memory").mockImplementation(function refuse() {
-      throw new RangeError("WebAssembly.Memory(): could not allocate memory");
-    });
-    try {
+    whileMemoryRefused(() => {
       expect(() => arena.alloc(4)).toThrow(expect.objectContaining({ code: "RECORD_MEMORY_FULL" }));
-    } finally {
-      refused.mockRestore();
-    }
+    });
     const block = stored(arena, [[1, 2, 3, 4]], 4);
-    arena.setQuery([1, 1, 1, 1]);
-    const scores = new Float64Array(1);
-    arena.dots(block.start, 1, scores, 0);
-    expect(scores[0]).toBe(10);
+    expect(scoreOfOnes(arena, block.start, 4)).toBe(10);
   });
 
   it("lets its memory go on reset", () => {
@@ -218,9 +217,6 @@ describe("VectorArena", () => {
     arena.reset();
     expect(arena.capacity).toBe(0);
     const block = stored(arena, [[1, 2, 3, 4]], 4);
-    arena.setQuery([1, 1, 1, 1]);
-    const scores = new Float64Array(1);
-    arena.dots(block.start, 1, scores, 0);
-    expect(scores[0]).toBe(10);
+    expect(scoreOfOnes(arena, block.start, 4)).toBe(10);
   });
 });

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ChunkInput } from "../../src/store/index.js";
 import { createIngestWorker, WebhookDeferredError } from "../../src/webhooks/index.js";
+import { gate } from "../gate.js";
 import { type Harness, snapshot, startHarness, TENANT } from "../ingest/harness.js";
 
 // A record deleted while a cron run is between downloading it and writing it. Its record_deleted
@@ -20,22 +21,16 @@ describe("a record deleted at the source while an ingest run of its sync is writ
 
   it("its record_deleted webhook removes it once that run is done", { timeout: 60_000 }, async () => {
     const syncId = h.syncIds.sharepoint;
-    let reached!: (chunks: readonly ChunkInput[]) => void;
-    const atUpsert = new Promise<readonly ChunkInput[]>((resolve) => {
-      reached = resolve;
-    });
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    const atUpsert = gate<readonly ChunkInput[]>();
+    const released = gate();
     const upsert = h.store.upsert.bind(h.store);
     vi.spyOn(h.store, "upsert").mockImplementationOnce(async (chunks) => {
-      reached(chunks);
-      await released;
+      atUpsert.open(chunks);
+      await released.wait;
       return upsert(chunks);
     });
     const cron = h.run({ syncs: [syncId], holder: "cron" });
-    const chunks = await atUpsert;
+    const chunks = await atUpsert.wait;
     const notes = chunks.find((c) => c.metadata.name === "Notes.txt")!.recordId;
 
     await h.admin("DELETE", `/syncs/${syncId}/files`, undefined, { path: "Notes/Notes.txt" });
@@ -51,7 +46,7 @@ describe("a record deleted at the source while an ingest run of its sync is writ
       (failures) => failures,
       (error: unknown) => error,
     );
-    release();
+    released.open();
     expect((await cron).ok).toBe(true);
     if (first instanceof WebhookDeferredError) {
       expect((await worker.applyRecords(batch, [notes], signal)).size).toBe(0);
