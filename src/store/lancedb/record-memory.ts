@@ -200,7 +200,7 @@ export class RecordMemory {
     const syncs = options.syncIds ? new Set(options.syncIds) : undefined;
     let squares = 0;
     for (const x of vector) squares += x * x;
-    const scores = cosines(this.arena, Float32Array.from(vector), Math.sqrt(squares) || 1, held);
+    const scores = cosines(this.arena, vector, Math.sqrt(squares) || 1, held);
     let at = 0;
     for (const record of held) {
       for (const chunk of record.chunks) {

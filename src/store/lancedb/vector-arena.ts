@@ -14,6 +14,12 @@ export interface ArenaBlock {
 
 type Dots = (query: number, vectors: number, count: number, dims: number, out: number) => void;
 
+/** A WebAssembly memory and the module's scan instantiated over it. */
+interface Scanned {
+  memory: WebAssembly.Memory;
+  dots: Dots;
+}
+
 const PAGE_BYTES = 65_536;
 const FLOAT_BYTES = 4;
 // A 32-bit WebAssembly memory holds at most 4 GiB (65,536 pages), whatever the host has.
@@ -79,20 +85,9 @@ export class VectorArena {
    */
   alloc(length: number): ArenaBlock {
     this.#open();
-    let start = this.#top;
-    if (this.#top + length > this.capacity) {
-      // A gap freed blocks left first: compacting moves every block above it, on the main thread
-      // (~0.5 ms a MB), while a query may be waiting.
-      const gap = this.#gapFor(length);
-      if (gap !== undefined) return this.#place({ start: gap, length });
-      // Compacting a nearly full memory would only buy room for the next block or two.
-      const needed = this.#scratch + this.#held() + length;
-      if (needed > this.capacity * 0.75) this.#grow(needed);
-      if (this.#top + length > this.capacity) this.#compact();
-      start = this.#top;
-    }
-    this.#top = start + length;
-    return this.#place({ start, length });
+    const block = { start: this.#startFor(length), length };
+    this.#blocks.add(block);
+    return block;
   }
 
   /**
@@ -105,23 +100,16 @@ export class VectorArena {
     if (!this.#memory) return;
     const needed = this.#scratch + this.#held();
     if (this.capacity <= 2 * needed || this.capacity * FLOAT_BYTES <= TRIM_FLOOR_BYTES) return;
-    const [memory, dots, old] = [this.#memory, this.#dots, this.#floats];
-    this.#memory = undefined;
+    let memory: Scanned;
     try {
-      this.#open(Math.ceil(needed * 1.25));
+      memory = this.#newMemory(Math.ceil(needed * 1.25));
     } catch {
       // No new memory to be had: the blocks stay where they are, as they were.
-      [this.#memory, this.#dots, this.#floats] = [memory, dots, old];
       return;
     }
-    const blocks = [...this.#blocks].sort((a, b) => a.start - b.start);
-    let top = this.#scratch;
-    for (const block of blocks) {
-      this.#floats.set(old.subarray(block.start, block.start + block.length), top);
-      block.start = top;
-      top += block.length;
-    }
-    this.#top = top;
+    const old = this.#floats;
+    this.#use(memory);
+    this.#layDown(this.#inOrder(), old);
   }
 
   /** Gives a block back; its floats are reused once the blocks above it are gone or compacted. */
@@ -148,11 +136,11 @@ export class VectorArena {
     // Scores left at 0 would rank a held list silently wrong: a scan always sets its query first.
     if (!dots) throw new Error("VectorArena.dots called before setQuery: no memory to scan");
     const out = this.dimensions;
+    const floats = this.#floats;
     // Past the scratch's scores the module would write over the blocks: longer runs go in parts.
     for (let done = 0; done < count; done += this.#maxScores) {
       const part = Math.min(this.#maxScores, count - done);
       dots(0, (start + done * this.dimensions) * FLOAT_BYTES, part, this.dimensions, out * FLOAT_BYTES);
-      const floats = this.#floats;
       for (let i = 0; i < part; i++) scores[at + done + i] = floats[out + i] as number;
     }
   }
@@ -163,18 +151,50 @@ export class VectorArena {
     this.#floats.set(query, 0);
   }
 
-  #open(floats = this.#scratch): void {
+  #open(): void {
     if (this.#memory) return;
+    this.#use(this.#newMemory(this.#scratch));
+    this.#top = this.#scratch;
+  }
+
+  /** A memory for `floats` and the module's scan over it; the arena's own is left as it is. */
+  #newMemory(floats: number): Scanned {
+    let memory: WebAssembly.Memory;
     try {
-      this.#memory = new WebAssembly.Memory({ initial: pagesFor(floats), maximum: this.maxPages });
+      memory = new WebAssembly.Memory({ initial: pagesFor(floats), maximum: this.maxPages });
     } catch (error) {
       // A host that caps address space (ulimit -v) may refuse a WebAssembly memory's reservation.
       throw fullError(this.#scratch, error);
     }
-    const instance = new WebAssembly.Instance(dotProducts(), { arena: { memory: this.#memory } });
-    this.#dots = instance.exports.dots as Dots;
-    this.#floats = new Float32Array(this.#memory.buffer);
-    this.#top = this.#scratch;
+    const instance = new WebAssembly.Instance(dotProducts(), { arena: { memory } });
+    return { memory, dots: instance.exports.dots as Dots };
+  }
+
+  #use({ memory, dots }: Scanned): void {
+    this.#memory = memory;
+    this.#dots = dots;
+    this.#floats = new Float32Array(memory.buffer);
+  }
+
+  /**
+   * Where a block of `length` floats goes: at the top while it fits, else in a gap freed blocks
+   * left, else at the top once the memory is grown or compacted.
+   */
+  #startFor(length: number): number {
+    if (this.#top + length > this.capacity) {
+      // A gap freed blocks left first: compacting moves every block above it, on the main thread
+      // (~0.5 ms a MB), while a query may be waiting.
+      const blocks = this.#inOrder();
+      const gap = this.#gapIn(blocks, length);
+      if (gap !== undefined) return gap;
+      // Compacting a nearly full memory would only buy room for the next block or two.
+      const needed = this.#scratch + this.#held() + length;
+      if (needed > this.capacity * 0.75) this.#grow(needed);
+      if (this.#top + length > this.capacity) this.#layDown(blocks, this.#floats);
+    }
+    const start = this.#top;
+    this.#top = start + length;
+    return start;
   }
 
   /**
@@ -195,26 +215,32 @@ export class VectorArena {
     this.#floats = new Float32Array(memory.buffer);
   }
 
-  /** Slides the live blocks down over the freed ones, lowest first, so the free floats are all at the top. */
-  #compact(): void {
+  /**
+   * Lays `blocks` (lowest first) side by side from the end of the scratch, copied from where they
+   * are in `from`: the current memory (compacting: the free floats all end up at the top) or the
+   * one being left (trimming).
+   */
+  #layDown(blocks: readonly ArenaBlock[], from: Float32Array): void {
     let top = this.#scratch;
-    for (const block of [...this.#blocks].sort((a, b) => a.start - b.start)) {
-      if (block.start !== top) this.#floats.copyWithin(top, block.start, block.start + block.length);
+    for (const block of blocks) {
+      const end = block.start + block.length;
+      if (from !== this.#floats) this.#floats.set(from.subarray(block.start, end), top);
+      else if (block.start !== top) this.#floats.copyWithin(top, block.start, end);
       block.start = top;
       top += block.length;
     }
     this.#top = top;
   }
 
-  #place(block: ArenaBlock): ArenaBlock {
-    this.#blocks.add(block);
-    return block;
+  /** The live blocks, lowest first. */
+  #inOrder(): ArenaBlock[] {
+    return [...this.#blocks].sort((a, b) => a.start - b.start);
   }
 
-  /** The start of the lowest gap between live blocks that holds `length` floats, if any. */
-  #gapFor(length: number): number | undefined {
+  /** The start of the lowest gap between `blocks` (lowest first) that holds `length` floats, if any. */
+  #gapIn(blocks: readonly ArenaBlock[], length: number): number | undefined {
     let end = this.#scratch;
-    for (const block of [...this.#blocks].sort((a, b) => a.start - b.start)) {
+    for (const block of blocks) {
       if (block.start - end >= length) return end;
       end = block.start + block.length;
     }

@@ -72,7 +72,7 @@ export function pooled(
  */
 export function cosines(
   arena: VectorArena,
-  query: Float32Array,
+  query: ArrayLike<number>,
   queryNorm: number,
   records: readonly HeldRecord[],
 ): Float64Array {

@@ -38,7 +38,6 @@ export class QdrantChunkReads {
     const ids = [...wanted.keys()];
     const found = new Map<string, Chunk>();
     for (let i = 0; i < ids.length; i += BATCH) {
-      signal?.throwIfAborted();
       const points = await qdrantRequest(
         "read chunks",
         () => this.client.retrieve(this.collection, { ids: ids.slice(i, i + BATCH), with_payload: true }),
