@@ -1,3 +1,4 @@
+import { untilAborted } from "../managed-sync/signals.js";
 import { PermissionsAbortedError, toPermissionsError } from "./errors.js";
 import type { SyncKind } from "./managed-sync-access.js";
 
@@ -137,20 +138,16 @@ export class SyncCatalog {
         });
       this.#pending = { id, listing };
     }
-    return signal ? untilAborted(this.#pending.listing, signal) : this.#pending.listing;
-  }
-}
-
-/** `listing`, or `PermissionsAbortedError` as soon as the caller's own signal fires. */
-function untilAborted<T>(listing: Promise<T>, signal: AbortSignal): Promise<T> {
-  const abortedError = () =>
-    new PermissionsAbortedError("listing the tenant's syncs (GET /api/syncs) was aborted by the caller", {
-      cause: signal.reason,
+    if (!signal) return this.#pending.listing;
+    // The caller's own signal stops its own wait, never the listing others share.
+    return untilAborted(this.#pending.listing, signal).catch((error: unknown) => {
+      if (!signal.aborted || error !== signal.reason) throw error;
+      throw new PermissionsAbortedError(
+        "listing the tenant's syncs (GET /api/syncs) was aborted by the caller",
+        {
+          cause: signal.reason,
+        },
+      );
     });
-  if (signal.aborted) return Promise.reject(abortedError());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortedError());
-    signal.addEventListener("abort", onAbort, { once: true });
-    listing.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
+  }
 }

@@ -1,4 +1,5 @@
 import { ClearanceError } from "../errors.js";
+import { untilAborted } from "../managed-sync/signals.js";
 import type { RetrievalReport } from "../retrieval/index.js";
 import {
   type Identify,
@@ -280,16 +281,6 @@ export function createChatEndpoint<R extends ParsedChatRequest>(
       return fail(error);
     }
   };
-}
-
-/** `work`, or the signal's reason as soon as it fires, whichever comes first. */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
 }
 
 /**

@@ -62,7 +62,7 @@ export type {
   RecordsApi,
 } from "./records.js";
 export { isMalformedRecordError, malformedDetail } from "./records.js";
-export { Deadline, linkAbort } from "./signals.js";
+export { Deadline, linkAbort, untilAborted } from "./signals.js";
 export {
   SYNC_STATUSES,
   type Sync,

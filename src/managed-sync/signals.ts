@@ -14,6 +14,20 @@ export function linkAbort(parent: AbortSignal | undefined, controller: AbortCont
   return () => parent.removeEventListener("abort", onAbort);
 }
 
+/**
+ * `work`, or the signal's reason as soon as the signal fires, whichever comes first: for waits on
+ * something the signal cannot cancel (a request shared by several callers, a client without a
+ * per-call signal). The work is left to finish unread.
+ */
+export function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
 // setTimeout fires at once for delays past 2^31-1 ms.
 const MAX_TIMER_MS = 2 ** 31 - 1;
 

@@ -1,3 +1,4 @@
+import { untilAborted } from "../../managed-sync/signals.js";
 import { StoreError, StoreInputError } from "../errors.js";
 
 // Points per upsert request and record ids per filter: keeps request bodies well under limits.
@@ -22,15 +23,6 @@ export async function qdrantRequest<T>(
     if (signal?.aborted && cause === signal.reason) throw cause;
     throw new StoreError("STORE_REQUEST_FAILED", failureMessage(what, cause), { cause });
   }
-}
-
-/** `request`, or the signal's reason as soon as it aborts (the request is left to finish unread). */
-function untilAborted<T>(request: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    request.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
 }
 
 /**
