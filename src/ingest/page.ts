@@ -57,17 +57,17 @@ export async function processPage(
   const { tenant, store, sync } = context;
   // A record the page holds both well-formed and malformed counts as malformed: which copy is the
   // newer cannot be told, and the retry next run fetches the record as it is then.
-  const malformedIds = new Set(malformed.map((m) => m.recordId));
-  const records = pageRecords.filter((r) => !malformedIds.has(r.id));
+  const malformedById = new Map(malformed.map((m) => [m.recordId, m]));
+  const records = pageRecords.filter((r) => !malformedById.has(r.id));
   const stored = await store.getRecordVersions(tenant, sync.id, [
     ...records.map((r) => r.id),
-    ...malformedIds,
+    ...malformedById.keys(),
   ]);
   const result: PageResult = {
     outcomes: new Map(),
     issues: [],
     chunksWritten: 0,
-    unread: new Set(malformedIds),
+    unread: new Set(malformedById.keys()),
     wrote: false,
   };
   const settle = (recordId: string, outcome: RecordOutcome, issue?: Omit<RecordIssue, "syncId">) => {
@@ -116,7 +116,7 @@ export async function processPage(
     }),
   );
 
-  for (const { recordId, code, reason } of new Map(malformed.map((m) => [m.recordId, m])).values()) {
+  for (const { recordId, code, reason } of malformedById.values()) {
     if (stored.has(recordId)) {
       drops.push(recordId);
       droppedVersions.push(recordId);
@@ -125,8 +125,9 @@ export async function processPage(
   }
 
   const upserts = await embedChunks(contents, context);
-  const writes = contents.length + patches.length + drops.length + verdicts.length + droppedVersions.length;
-  if (writes > 0) await context.beforeWrite?.();
+  // Every dropped version's record is in `drops` too, so these four say whether the page writes.
+  result.wrote = contents.length + patches.length + drops.length + verdicts.length > 0;
+  if (result.wrote) await context.beforeWrite?.();
   // A record without a stored version gets a placeholder before its chunks: a run that dies after
   // the upsert then leaves chunks the store can find by their version (the full run's reconcile,
   // a webhook's 404), not chunks nothing points to, which outlived the record's deletion.
@@ -156,7 +157,6 @@ export async function processPage(
   if (versions.length > 0) await store.putRecordVersions(versions);
   if (droppedVersions.length > 0) await store.deleteRecordVersions(tenant, sync.id, droppedVersions);
   result.chunksWritten = upserts.length;
-  result.wrote = contents.length + patches.length + drops.length + verdicts.length > 0;
   return result;
 }
 

@@ -204,9 +204,10 @@ async function run(
     const page = next.value;
     // A custom source written before `invalid` existed yields pages without it.
     const invalid = page.invalid ?? [];
-    if (page.remainingRecords !== undefined)
-      total = done + page.records.length + invalid.length + page.remainingRecords;
-    report.counts.seen += page.records.length + invalid.length;
+    // Malformed records are records of the page too: seen, counted toward the total, reported.
+    const served = page.records.length + invalid.length;
+    if (page.remainingRecords !== undefined) total = done + served + page.remainingRecords;
+    report.counts.seen += served;
     const { malformed, unnamed } = sortInvalid(invalid, sync.id, pageAfter);
     for (const issue of unnamed) {
       report.counts.failed++;
@@ -229,7 +230,7 @@ async function run(
       type: "page-done",
       syncId: sync.id,
       page: report.pages,
-      records: page.records.length + invalid.length,
+      records: served,
       ...(page.cursor ? { cursor: page.cursor } : {}),
       ...(page.remainingRecords === undefined ? {} : { remainingRecords: page.remainingRecords }),
     });

@@ -1,6 +1,5 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { ClearanceError } from "../../errors.js";
 import { permissionsOf } from "../authz/index.js";
 import { grantInputSchema, toGrant } from "../corpus/index.js";
 import {
@@ -15,6 +14,7 @@ import { faultConfigSchema } from "./faults.js";
 import { badRequest, parseJson } from "./http-errors.js";
 import { mintToken } from "./keys.js";
 import { recordAdminRoutes } from "./record-admin-routes.js";
+import { recordOf } from "./records.js";
 
 // Any JSON fields: serving what the API does not document is the point.
 const overlayBody = z.record(z.string(), z.unknown());
@@ -108,12 +108,7 @@ export function adminRoutes(deps: ServerDeps): Hono<EmulatorEnv> {
   app.put("/syncs/:syncId/malformed/:recordId", async (c) => {
     const sync = state.requireSync(c.req.param("syncId"));
     const recordId = c.req.param("recordId");
-    if (!state.itemOf(sync, recordId)) {
-      throw new ClearanceError(
-        "RECORD_NOT_FOUND",
-        `Record not found: ${recordId} is not a record of this sync`,
-      );
-    }
+    recordOf(state, sync, recordId);
     deps.malformed.set(sync.id, recordId, await parseJson(c, overlayBody));
     return c.json({ data: deps.malformed.list().filter((m) => m.syncId === sync.id) });
   });

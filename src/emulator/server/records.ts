@@ -1,4 +1,11 @@
-import { isFileSync, type SyncEntry, type SyncNode, type SyncRecord } from "../state/index.js";
+import { ClearanceError } from "../../errors.js";
+import {
+  type EmulatorState,
+  isFileSync,
+  type SyncEntry,
+  type SyncNode,
+  type SyncRecord,
+} from "../state/index.js";
 
 /** A file or folder record as Pull Synced Records and Get Synced Record show it (File schema). */
 export interface FileRecord {
@@ -62,4 +69,16 @@ export function toFieldsRecord(sync: SyncEntry, record: SyncRecord): FieldsRecor
 /** Serialises whatever a sync serves as its record JSON. */
 export function toRecordJson(sync: SyncEntry, item: SyncItem): FileRecord | FieldsRecord {
   return isFileSync(sync) ? toRecord(sync, item as SyncNode) : toFieldsRecord(sync, item as SyncRecord);
+}
+
+/** The sync's record `recordId`, or the API's 404 `RECORD_NOT_FOUND` when the sync has none. */
+export function recordOf(state: EmulatorState, sync: SyncEntry, recordId: string): SyncItem {
+  const item = state.itemOf(sync, recordId);
+  if (!item) {
+    throw new ClearanceError(
+      "RECORD_NOT_FOUND",
+      `Record not found: ${recordId} is not a record of this sync`,
+    );
+  }
+  return item;
 }

@@ -1,12 +1,11 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { ClearanceError } from "../../errors.js";
-import { type EmulatorState, type SyncEntry, syncedItems } from "../state/index.js";
+import { type SyncEntry, syncedItems } from "../state/index.js";
 import { encodeCursor } from "./cursor.js";
 import type { EmulatorEnv, ServerDeps } from "./env.js";
 import { parseJson } from "./http-errors.js";
 import { contentResponse, pageSizeFrom, pullPage } from "./paging.js";
-import { toRecordJson } from "./records.js";
+import { recordOf, toRecordJson } from "./records.js";
 
 /** Paragon integration ids are lowercase without separators ("googleDrive" → "googledrive"). */
 export function normalizeIntegration(name: string): string {
@@ -127,15 +126,4 @@ export function syncRoutes(deps: ServerDeps): Hono<EmulatorEnv> {
   });
 
   return app;
-}
-
-function recordOf(state: EmulatorState, sync: SyncEntry, recordId: string) {
-  const item = state.itemOf(sync, recordId);
-  if (!item) {
-    throw new ClearanceError(
-      "RECORD_NOT_FOUND",
-      `Record not found: ${recordId} is not a record of this sync`,
-    );
-  }
-  return item;
 }
