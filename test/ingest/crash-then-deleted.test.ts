@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { type Harness, snapshot, startHarness } from "./harness.js";
+import { describe, expect, it, vi } from "vitest";
+import { harnessPerTest, snapshot } from "./harness.js";
 
 class Crash extends Error {}
 
@@ -8,16 +8,10 @@ class Crash extends Error {}
 // record is deleted before the next run, only the full run's reconciliation can find them, and it
 // walks record versions: the chunks of a deleted file stayed searchable for good.
 describe("a run stopped between a new record's chunks and its version, then the record deleted", () => {
-  let h: Harness;
-  beforeEach(async () => {
-    h = await startHarness();
-  });
-  afterEach(async () => {
-    vi.restoreAllMocks();
-    await h.close();
-  });
+  const harness = harnessPerTest();
 
   it("the next full run removes the deleted record's chunks", { timeout: 60_000 }, async () => {
+    const h = harness();
     const syncs = [h.syncIds.sharepoint];
     // Dies at the write of the versions that say which chunks the records have (a placeholder
     // written before the chunks, holding none, goes through).

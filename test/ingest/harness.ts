@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterEach, beforeEach, vi } from "vitest";
 import { BatchedEmbeddings, HashingEmbeddings } from "../../src/embeddings/index.js";
 import {
   type CorpusSpec,
@@ -72,6 +73,28 @@ export interface Harness {
   /** Reopens the store (after another process wrote to it). */
   reopen(): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * A fresh harness for each test of the describe block it is called in, closed after the test (its
+ * spies restored first). Call the returned function inside a test.
+ *
+ * @example const harness = harnessPerTest(); it("…", async () => { const h = harness(); … });
+ */
+export function harnessPerTest(): () => Harness {
+  let current: Harness | undefined;
+  beforeEach(async () => {
+    current = await startHarness();
+  });
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    await current?.close();
+    current = undefined;
+  });
+  return () => {
+    if (!current) throw new Error("harnessPerTest(): call its function inside a test");
+    return current;
+  };
 }
 
 /** Starts the emulator on loopback and opens an embedded store in a temp folder. */

@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { gate } from "../gate.js";
-import { type Harness, snapshot, startHarness } from "./harness.js";
+import { harnessPerTest, snapshot } from "./harness.js";
 
 const TTL_MS = 1000;
 
@@ -8,16 +8,10 @@ const TTL_MS = 1000;
 // return. A run that lost its lease before reconciling would delete what a newer run added after
 // its pull had passed: a record lost for good, since the newer run's cursor is already past it.
 describe("a full run that lost its lease before reconciling", () => {
-  let h: Harness;
-  beforeEach(async () => {
-    h = await startHarness();
-  });
-  afterEach(async () => {
-    vi.restoreAllMocks();
-    await h.close();
-  });
+  const harness = harnessPerTest();
 
   it("deletes nothing a newer run added", { timeout: 60_000 }, async () => {
+    const h = harness();
     const syncId = h.syncIds.sharepoint;
     const syncs = [syncId];
     expect((await h.run({ syncs })).ok).toBe(true);

@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { gate } from "../gate.js";
-import { type Harness, snapshot, startHarness } from "./harness.js";
+import { harnessPerTest, snapshot } from "./harness.js";
 
 const TTL_MS = 1000;
 
@@ -10,16 +10,10 @@ const TTL_MS = 1000;
 // the old text back, deleted the new chunks as stale, and wrote the old version, and since the
 // newer run's cursor is already past the record, no incremental run looks at it again.
 describe("a run that lost its lease while working on a page", () => {
-  let h: Harness;
-  beforeEach(async () => {
-    h = await startHarness();
-  });
-  afterEach(async () => {
-    vi.restoreAllMocks();
-    await h.close();
-  });
+  const harness = harnessPerTest();
 
   it("writes nothing of that page over the newer run's work", { timeout: 60_000 }, async () => {
+    const h = harness();
     const syncs = [h.syncIds.sharepoint];
     const path = "Notes/Notes.txt";
     await h.admin("PUT", `/syncs/${h.syncIds.sharepoint}/files`, "The launch date is March 3.\n", { path });

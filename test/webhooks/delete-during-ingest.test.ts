@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { ChunkInput } from "../../src/store/index.js";
 import { createIngestWorker, WebhookDeferredError } from "../../src/webhooks/index.js";
 import { gate } from "../gate.js";
-import { type Harness, snapshot, startHarness, TENANT } from "../ingest/harness.js";
+import { harnessPerTest, snapshot, TENANT } from "../ingest/harness.js";
 
 // A record deleted while a cron run is between downloading it and writing it. Its record_deleted
 // webhook re-fetches it (404) before the cron run has written its version; the worker used to drop
@@ -10,16 +10,10 @@ import { type Harness, snapshot, startHarness, TENANT } from "../ingest/harness.
 // was done, then the cron run wrote the deleted file, and no later incremental pull could see that
 // it was gone (deleted records drop out of pulls).
 describe("a record deleted at the source while an ingest run of its sync is writing it", () => {
-  let h: Harness;
-  beforeEach(async () => {
-    h = await startHarness();
-  });
-  afterEach(async () => {
-    vi.restoreAllMocks();
-    await h.close();
-  });
+  const harness = harnessPerTest();
 
   it("its record_deleted webhook removes it once that run is done", { timeout: 60_000 }, async () => {
+    const h = harness();
     const syncId = h.syncIds.sharepoint;
     const atUpsert = gate<readonly ChunkInput[]>();
     const released = gate();
