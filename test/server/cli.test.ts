@@ -151,7 +151,7 @@ describe("clearance serve and query over a configured store", () => {
     expect(table[0]).toMatch(/^#\s+file\s+score\s+excerpt$/);
     expect(table[1]).toMatch(/^1\s+Deploy to production\.md #0\s+0\.\d{3}\s+\S/);
     expect(formatQueryResult(sam)).toMatch(
-      /as sam@northwind\.test · strategy (race→)?(post|pre)\S* · 4\/4 returned · \d+ candidates scanned · \d+ permission calls?/,
+      /as sam@northwind\.test in northwind · strategy (race→)?(post|pre)\S* · 4\/4 returned · \d+ candidates scanned · \d+ permission calls?/,
     );
     expect(formatQueryResult(sam)).toContain("Answer (extractive):");
   });
@@ -167,6 +167,8 @@ describe("clearance serve and query over a configured store", () => {
     });
     expect(diego.tenant).toBe("kestrel");
     expect(diego.citations.map((c) => c.name)).toContain("Deploy to production.md");
+    // With two companies, the report line says which one answered.
+    expect(formatQueryResult(diego)).toContain("as diego@kestrel.test in kestrel · strategy");
   });
 
   it("query: what it learnt about the person is in the store when it exits, so the next run knows them", async () => {

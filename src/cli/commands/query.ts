@@ -121,10 +121,14 @@ export function formatQueryResult(result: ChatResponseBody): string {
   return `${lines.join("\n")}\n`;
 }
 
-/** One line saying what retrieval did, e.g. `post · 6/6 returned · 18 candidates · 1 permission call · 40 ms`. */
+/**
+ * One line saying what retrieval did, e.g. `as sam@… in northwind · strategy post · 6/6 returned · …
+ * · 40 ms`. It names the tenant because with several configured the reader cannot otherwise tell
+ * whose chunks answered.
+ */
 export function reportLine(report: RetrievalReport): string {
   const parts = [
-    `as ${report.subject}`,
+    `as ${report.subject} in ${report.tenant}`,
     `strategy ${report.strategy}`,
     `${report.returned}/${report.k} returned`,
     `${report.candidatesScanned} candidates scanned`,
