@@ -15,7 +15,7 @@ export interface DemoChoices {
 /**
  * Refuses people and question ids the corpus does not have, before anything is ingested: a typo
  * in `--people` or `--questions` would otherwise print an empty demo and exit 0. An unknown
- * tenant is left to `startDemo`, which names the corpus's tenants.
+ * tenant is refused by {@link checkDemoTenant}, which `startDemo` calls.
  */
 export function checkDemoChoices(choices: DemoChoices, file: DemoQuestions): void {
   const manifest = join(choices.corpusDir, "manifest.yaml");
@@ -45,6 +45,21 @@ export function checkDemoChoices(choices: DemoChoices, file: DemoQuestions): voi
       );
     }
   }
+}
+
+/**
+ * Refuses a tenant the corpus's manifest does not list, naming those it does. It reads only the
+ * manifest, so the CLI calls it before it says it is starting the emulator: a mistyped `--tenant`
+ * then fails with only its error.
+ */
+export function checkDemoTenant(corpusDir: string, tenant: string | undefined): void {
+  if (tenant === undefined) return;
+  const { companies } = loadDemoDirectory(corpusDir);
+  if (companies.some((c) => c.tenant === tenant)) return;
+  throw new ClearanceError(
+    "DEMO_NO_TENANT",
+    `the corpus has no Connected User ${tenant} (it has ${companies.map((c) => c.tenant).join(", ")})`,
+  );
 }
 
 function listed(values: string[]): string {

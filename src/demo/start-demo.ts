@@ -15,6 +15,7 @@ import {
   type TenantsIngestReport,
 } from "../tenants/index.js";
 import { loadCorpusRecords } from "./corpus-records.js";
+import { checkDemoTenant } from "./demo-choices.js";
 import { type Company, loadDemoDirectory, type Person } from "./people.js";
 
 export interface StartDemoOptions {
@@ -58,6 +59,7 @@ export interface Demo {
  * const { documents } = await demo.retrievers.forTenant("kestrel").retrieveWithReport("Q3 revenue?", { user: "raj@kestrel.test" });
  */
 export async function startDemo(options: StartDemoOptions): Promise<Demo> {
+  checkDemoTenant(options.corpusDir, options.tenant);
   const emulator = await startEmulator({ corpusDir: options.corpusDir, port: 0 });
   const cleanups: (() => Promise<unknown>)[] = [() => emulator.close()];
   const close = async () => {
@@ -67,14 +69,7 @@ export async function startDemo(options: StartDemoOptions): Promise<Demo> {
     const directory = loadDemoDirectory(options.corpusDir, options.tenant);
     const tenants = directory.companies.map((c) => c.tenant);
     const tenant = tenants[0];
-    if (!tenant) {
-      throw new ClearanceError(
-        "DEMO_NO_TENANT",
-        options.tenant
-          ? `the corpus has no Connected User ${options.tenant} (it has ${emulator.state.tenants().join(", ")})`
-          : "the corpus manifest lists no connectedUsers",
-      );
-    }
+    if (!tenant) throw new ClearanceError("DEMO_NO_TENANT", "the corpus manifest lists no connectedUsers");
     if (!emulator.signingKeyPem) {
       throw new ClearanceError("DEMO_NO_KEY", "the emulator has no signing key to mint the demo's tokens");
     }

@@ -222,6 +222,25 @@ describe("flags", () => {
     );
   });
 
+  it("demo, query --demo and serve --demo refuse a tenant the corpus lacks with only the error, before starting", async () => {
+    const only =
+      "clearance: the corpus has no Connected User acme (it has northwind, kestrel) [DEMO_NO_TENANT]\n";
+    const demo = await clearance(["demo", "--tenant", "acme"]);
+    expect(demo).toEqual({ stdout: "", stderr: only, code: 2 });
+    const query = await clearance([
+      "query",
+      "Q3 revenue?",
+      "--demo",
+      "--tenant",
+      "acme",
+      "-u",
+      "raj@kestrel.test",
+    ]);
+    expect(query).toEqual({ stdout: "", stderr: only, code: 2 });
+    const serve = await clearance(["serve", "--demo", "--tenant", "acme", "--port", "0"]);
+    expect(serve).toEqual({ stdout: "", stderr: only, code: 2 });
+  });
+
   it("serve --people names a folder without a corpus manifest (exit 2), not an ENOENT", async () => {
     const people = join(dir, "no-people-here");
     const { stderr, code } = await clearance(["serve", "--dev-identity", "--port", "0", "--people", people], {

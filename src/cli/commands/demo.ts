@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { Command } from "commander";
-import { renderDemo, runDemo } from "../../demo/index.js";
+import { checkDemoTenant, renderDemo, runDemo } from "../../demo/index.js";
 import { EXAMPLE_CORPUS_DIR } from "../../emulator/corpus/example-corpus.js";
 import { positiveInt } from "../args.js";
 import { TenantsProgress } from "../tenants-progress.js";
@@ -22,6 +22,7 @@ export function demoCommand(): Command {
     .option("-k <n>", "results per person and question", positiveInt, 3)
     .option("--json", "print the result as JSON")
     .action(async (flags: DemoFlags) => {
+      checkDemoTenant(resolve(flags.corpus), flags.tenant);
       const progress = !flags.json && process.stderr.isTTY ? new TenantsProgress(process.stderr) : undefined;
       if (!flags.json)
         process.stderr.write("Starting the emulator and ingesting the example corpus's companies…\n");

@@ -1,6 +1,8 @@
+import { resolve } from "node:path";
 import { Command, Option } from "commander";
 import pino from "pino";
 import { createAiSdkChatHandler, createChatHandler, createOpenAIChatHandler } from "../../chat/index.js";
+import { checkDemoTenant } from "../../demo/index.js";
 import { EXAMPLE_CORPUS_DIR } from "../../emulator/corpus/example-corpus.js";
 import { ClearanceError } from "../../errors.js";
 import {
@@ -81,7 +83,10 @@ export function serveCommand(): Command {
       "with --webhooks: INSECURE, accept webhooks without CLEARANCE_WEBHOOK_SECRET (anyone reaching the URL can queue work)",
     )
     .action(async (flags: ServeFlags) => {
-      if (flags.demo) process.stderr.write("Starting the emulator and ingesting the demo corpus…\n");
+      if (flags.demo) {
+        checkDemoTenant(resolve(flags.corpus), flags.tenant);
+        process.stderr.write("Starting the emulator and ingesting the demo corpus…\n");
+      }
       const running = await startServe(flags);
       process.stdout.write(running.banner);
       await new Promise<void>((done) => {
