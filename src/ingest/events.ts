@@ -12,6 +12,7 @@ export type IngestEvent =
   | {
       type: "record-done";
       syncId: string;
+      /** `""` for a record served without a usable id (its failure's `name` says where it was). */
       recordId: string;
       outcome: RecordOutcome;
       /** Records finished so far in this sync. */

@@ -212,6 +212,8 @@ async function run(
     for (const issue of unnamed) {
       report.counts.failed++;
       context.onIssue(issue, "failed");
+      // Finished too: the total counts it, so without this a progress bar stops short of it.
+      pageContext.onRecord(issue.recordId, "failed");
     }
     const result = await processPage(page.records, pageContext, malformed);
     absorb(result);

@@ -115,7 +115,8 @@ export function createIngestWorker(options: IngestWorkerOptions): WebhookWorker 
       optimize: false,
       signal,
       onProgress: (event) => {
-        if (event.type === "record-done") touched.set(event.recordId, event.outcome);
+        // A record served without an id ("") has no cached decisions to drop.
+        if (event.type === "record-done" && event.recordId) touched.set(event.recordId, event.outcome);
       },
     });
     const sync = report.syncs[0];

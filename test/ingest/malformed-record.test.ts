@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { IngestEvent } from "../../src/ingest/index.js";
 import { retryScope } from "../../src/ingest/retry-list.js";
 import { type Harness, snapshot, startHarness, TENANT } from "./harness.js";
 
@@ -118,7 +119,8 @@ describe("a malformed record on a pulled page", () => {
     const clean = first.counts.seen;
 
     await h.admin("PUT", `/syncs/${drive}/malformed/${incident}`, { id: null });
-    const full = await h.run({ syncs, mode: "full" });
+    const progress: IngestEvent[] = [];
+    const full = await h.run({ syncs, mode: "full", onProgress: (event) => progress.push(event) });
     expect(full.syncs[0]?.status).toBe("completed");
     expect(full.ok).toBe(false);
     expect(full.counts.seen).toBe(clean);
@@ -134,6 +136,10 @@ describe("a malformed record on a pulled page", () => {
     expect(full.failures[0]?.reason).toMatch(
       /without a usable id \(field data\[\d+\]\.id: .*expected string/,
     );
+    // It is finished too (failed, with no id to name), so a progress bar reaches its total.
+    const recordsDone = progress.flatMap((e) => (e.type === "record-done" ? [e] : []));
+    expect(recordsDone).toContainEqual(expect.objectContaining({ recordId: "", outcome: "failed" }));
+    expect(recordsDone.at(-1)).toMatchObject({ done: clean, total: clean });
     expect(full.failures[0]?.reason).toMatch(
       /Report it to Paragon with the sync id \(.*\) and where it was \(the first page\)/,
     );

@@ -38,4 +38,23 @@ describe("a webhook for a record the Sync API serves malformed", () => {
     // The cron run's retry list has it, so the next run fetches it again.
     expect(JSON.parse((await h.store.getState(retryScope(TENANT), syncId)) ?? "{}")).toEqual({ [notes]: 0 });
   });
+
+  it("a pulled record without an id is no permission change to report", { timeout: 60_000 }, async () => {
+    const syncId = h.syncIds.sharepoint;
+    expect((await h.run({ syncs: [syncId] })).ok).toBe(true);
+    const notes = (await snapshot(h.store, [syncId])).chunks.find((c) => c.name === "Notes.txt")!.recordId;
+    // Changed, so the next pull serves it past the cursor, and served with no id.
+    await h.admin("PUT", `/syncs/${syncId}/files`, "Rewritten notes.\n", { path: "Notes/Notes.txt" });
+    await h.admin("PUT", `/syncs/${syncId}/malformed/${notes}`, { id: null });
+
+    const changed: string[] = [];
+    const worker = createIngestWorker({
+      store: h.store,
+      embeddings: h.embeddings,
+      clientFor: () => h.client,
+      onPermissionChange: (_tenant, _syncId, recordId) => changed.push(recordId),
+    });
+    await worker.pullSync({ tenant: TENANT, syncId, acceptedAt: Date.now() }, new AbortController().signal);
+    expect(changed).toEqual([]);
+  });
 });
