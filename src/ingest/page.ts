@@ -212,9 +212,14 @@ function placeholderOf(content: PreparedContent, context: PageContext): RecordVe
   };
 }
 
+/** Whether a stored version is a placeholder: the record never finished its first write. */
+export function isPlaceholder(stored: RecordVersion): boolean {
+  return stored.contentHash === PLACEHOLDER;
+}
+
 /** Whether a stored version stands for indexed chunks of the record (not a placeholder). */
 function isIndexed(stored: RecordVersion | undefined): boolean {
-  return stored !== undefined && stored.contentHash !== PLACEHOLDER;
+  return stored !== undefined && !isPlaceholder(stored);
 }
 
 function versionOf(content: PreparedContent, context: PageContext): RecordVersion {

@@ -32,6 +32,8 @@ describe("a run stopped between a new record's chunks and its version, then the 
     expect(incremental.ok).toBe(true);
     const full = await h.run({ syncs, mode: "full" });
     expect(full.ok).toBe(true);
+    // Notes.txt only ever had a placeholder version: its chunks go, but no indexed record was deleted.
+    expect(full.counts.deleted).toBe(0);
 
     const after = await snapshot(h.store, syncs);
     expect(after.chunks.filter((c) => c.recordId === notes!.recordId)).toEqual([]);
