@@ -74,15 +74,17 @@ function runChild(args: ChildArgs, script = import.meta.filename): Promise<Child
 
 /**
  * The example corpus copied into `copies` sibling folders per sync root. Text files get a line
- * naming their copy, so their content hashes differ as real files would.
+ * naming their copy, so their content hashes differ as real files would. The corpus itself is
+ * always whole, even below `targetFiles`: its manifest names its files (sharing, CRM records), and
+ * the emulator refuses a corpus that lacks one.
  */
-function replicate(base: CorpusSpec, targetFiles: number): CorpusSpec {
+function replicate(base: CorpusSpec, targetFiles: number) {
   const entries = base.files instanceof Map ? [...base.files] : Object.entries(base.files);
   const copies = Math.ceil(targetFiles / entries.length);
   const files = new Map<string, Uint8Array | string>();
-  for (let copy = 0; copy < copies; copy++) {
+  for (let copy = 0; copy < Math.max(1, copies); copy++) {
     for (const [path, bytes] of entries) {
-      if (files.size >= targetFiles) break;
+      if (copy > 0 && files.size >= targetFiles) break;
       const slash = path.indexOf("/");
       const copied = copy === 0 ? path : `${path.slice(0, slash)}/Copy ${copy}${path.slice(slash)}`;
       const isText = /\.(md|txt|csv|html)$/i.test(path);
@@ -111,7 +113,8 @@ interface Row {
 
 /** The three runs (first, unchanged incremental, unchanged full) of each code version, alternating versions. */
 async function measure(base: CorpusSpec, fileCount: number, versions: CodeVersion[]): Promise<Row[]> {
-  const emulator = await startEmulator({ corpus: replicate(base, fileCount), port: 0 });
+  const corpus = replicate(base, fileCount);
+  const emulator = await startEmulator({ corpus, port: 0 });
   const storeDirs = await Promise.all(versions.map(() => mkdtemp(join(tmpdir(), "clearance-bench-ingest-"))));
   const rows: Row[] = [];
   try {
@@ -130,7 +133,7 @@ async function measure(base: CorpusSpec, fileCount: number, versions: CodeVersio
           );
         const seconds = report.durationMs / 1000;
         rows.push({
-          files: fileCount,
+          files: corpus.files.size,
           code: version.name,
           run,
           seconds,
