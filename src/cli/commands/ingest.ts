@@ -49,7 +49,7 @@ export function ingestCommand(): Command {
     .addOption(
       new Option(
         "--record-concurrency <n>",
-        "downloads and extractions at once per tenant (default 4)",
+        "downloads and extractions at once per tenant (default: ingest.concurrency, 4)",
       ).argParser(positiveInt),
     )
     .addOption(new Option("--page-size <n>", "records per page pulled").argParser(positiveInt))
