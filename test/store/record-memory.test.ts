@@ -348,6 +348,35 @@ describe("LanceDB record memory", () => {
     await small.close();
   });
 
+  it("gives back a load's vectors and bytes as soon as writes dropped every record of it, and keeps the others", async () => {
+    const { store, table } = await storeAndTable();
+    await store.upsert(world(29));
+    const { arena, owned } = arenaOf(store);
+    await held(store, "tenant-a", tenList(0));
+    const oneList = heldBytes(store);
+    await held(store, "tenant-a", tenList(10));
+    const both = heldBytes(store);
+    expect(both).toBeGreaterThan(oneList);
+    // Every record of the first list rewritten, in two writes: only the second empties its load.
+    const vector = randomUnit(seededRandom(30), D);
+    const rewrite = (recordIds: string[]) =>
+      store.upsert(
+        recordIds.map((recordId) => makeChunk({ tenant: "tenant-a", recordId, chunkIndex: 7, vector })),
+      );
+    await rewrite(tenList(0).slice(0, 5));
+    expect(heldBytes(store)).toBe(both);
+    await rewrite(tenList(0).slice(5));
+    expect(heldBytes(store)).toBe(both - oneList);
+    expect(arena.held).toBe(owned());
+    expect(await store.holdsRecords("tenant-a", tenList(10))).toBe(true);
+    const options = { tenant: "tenant-a", recordIds: tenList(10), limit: 20 };
+    expect((await store.search(vector, options)).map((hit) => hit.chunk.id)).toEqual(
+      (await table.search(vector, options)).map((hit) => hit.chunk.id),
+    );
+    await table.close();
+    await store.close();
+  });
+
   it("gives back the vectors of what it lets go: evicted loads, refused lists, all of them when the table moved on", async () => {
     const { path, listBytes } = await folderWithListBytes(23);
 

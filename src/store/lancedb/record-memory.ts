@@ -77,15 +77,24 @@ export class RecordMemory {
   /** A write made `version` and touched these records (this store's own, or a logged one: {@link CacheVersion.followWrite}): drops them. */
   wrote(version: number, touched: TouchedRecords): void {
     if (!this.version.followWrite(version)) return;
+    const emptied = new Set<VectorPool>();
     for (const [tenant, recordIds] of touched) {
       const records = this.tenants.get(tenant);
       if (!records) continue;
       for (const recordId of recordIds === "all" ? [...records.keys()] : recordIds) {
-        records.get(recordId)?.pool.recordIds.delete(recordId);
+        const pool = records.get(recordId)?.pool;
+        if (!pool) continue;
+        pool.recordIds.delete(recordId);
         records.delete(recordId);
+        if (pool.recordIds.size === 0) emptied.add(pool);
       }
       if (records.size === 0) this.tenants.delete(tenant);
     }
+    // A load whose every record was dropped answers nothing: its block and bytes are given back
+    // now, not when it is the least recently searched (ingest touching lists would otherwise
+    // push out the lists still held).
+    for (const pool of emptied) this.release(pool);
+    if (emptied.size > 0) this.arena.trim();
     // A list turned away may fit now.
     this.refused.clear();
   }
@@ -270,8 +279,10 @@ export class RecordMemory {
     this.tenants.set(tenant, records);
     for (const [recordId, record] of loaded) {
       // Loads skip held records, so this is rare: the older copy's pool no longer answers for it.
-      records.get(recordId)?.pool.recordIds.delete(recordId);
+      const older = records.get(recordId)?.pool;
+      older?.recordIds.delete(recordId);
       records.set(recordId, record);
+      if (older?.recordIds.size === 0) this.release(older);
     }
     pool.used = ++this.tick;
     this.pools.add(pool);
@@ -284,16 +295,21 @@ export class RecordMemory {
     const oldestFirst = [...this.pools].sort((a, b) => a.used - b.used);
     for (const pool of oldestFirst) {
       if (this.bytes <= this.maxBytes * 0.9) break;
-      const records = this.tenants.get(pool.tenant);
-      for (const recordId of pool.recordIds) {
-        if (records?.get(recordId)?.pool === pool) records.delete(recordId);
-      }
-      if (records?.size === 0) this.tenants.delete(pool.tenant);
-      this.pools.delete(pool);
-      this.arena.free(pool.block);
-      this.bytes -= pool.bytes;
+      this.release(pool);
     }
     this.arena.trim();
+  }
+
+  /** Lets one load go: its records, its block of the arena, its bytes. */
+  private release(pool: VectorPool): void {
+    if (!this.pools.delete(pool)) return;
+    const records = this.tenants.get(pool.tenant);
+    for (const recordId of pool.recordIds) {
+      if (records?.get(recordId)?.pool === pool) records.delete(recordId);
+    }
+    if (records?.size === 0) this.tenants.delete(pool.tenant);
+    this.arena.free(pool.block);
+    this.bytes -= pool.bytes;
   }
 }
 
