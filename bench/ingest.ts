@@ -109,6 +109,8 @@ interface Row {
   embeddingCalls: number;
   peakRssMb: number;
   rssTrend: string;
+  /** Why the run's report is not ok (its details go to stderr); its time is then no basis for a ratio. */
+  failure?: string;
 }
 
 /** The three runs (first, unchanged incremental, unchanged full) of each code version, alternating versions. */
@@ -126,11 +128,19 @@ async function measure(base: CorpusSpec, fileCount: number, versions: CodeVersio
     ] as const) {
       for (const [i, version] of versions.entries()) {
         const args = { url: emulator.url, token, storeDir: storeDirs[i]!, mode };
-        const { report, peakRssMb, firstHalfRssMb, secondHalfRssMb } = await runChild(args, version.script);
+        const { report, peakRssMb, firstHalfRssMb, secondHalfRssMb } = await runChild(
+          args,
+          version.script,
+        ).catch((error: Error) => {
+          throw new Error(`the ${version.name} ${run} run failed: ${error.message}`, { cause: error });
+        });
         if (!report.ok)
           console.error(
             `${version.name} ${run}: ${JSON.stringify(report.error ?? report.failures.slice(0, 5))}`,
           );
+        const failure = report.ok
+          ? undefined
+          : (report.error?.code ?? `${report.counts.failed} records failed`);
         const seconds = report.durationMs / 1000;
         rows.push({
           files: corpus.files.size,
@@ -144,6 +154,7 @@ async function measure(base: CorpusSpec, fileCount: number, versions: CodeVersio
           embeddingCalls: report.counts.embeddingCalls,
           peakRssMb,
           rssTrend: `${firstHalfRssMb.toFixed(0)} → ${secondHalfRssMb.toFixed(0)}`,
+          ...(failure ? { failure } : {}),
         });
       }
     }
@@ -209,7 +220,7 @@ function table(rows: Row[]): string {
       String(r.chunks),
       r.chunksPerSec.toFixed(0),
       String(r.embeddingCalls),
-      r.run === "first" ? "" : `${(first.seconds / r.seconds).toFixed(0)}×`,
+      r.failure ? "failed" : r.run === "first" ? "" : `${(first.seconds / r.seconds).toFixed(0)}×`,
       r.peakRssMb.toFixed(0),
       r.rssTrend,
     ];
@@ -246,14 +257,19 @@ async function main(): Promise<void> {
   );
 }
 
-/** Today's seconds over the baseline's, per size and run (above 1: today is slower). */
+/**
+ * Today's seconds over the baseline's, per size and run (above 1: today is slower). A failed run
+ * did not do the same work, so it gets no ratio: the line says which side failed.
+ */
 function comparison(rows: Row[], baselineName: string): string {
   return rows
     .filter((row) => row.code === "current")
     .map((row) => {
       const before = rows.find((b) => b.code === baselineName && b.files === row.files && b.run === row.run);
-      const ratio = before ? (row.seconds / before.seconds).toFixed(2) : "?";
-      return `${row.files} files, ${row.run}: current/baseline time ${ratio}×`;
+      const label = `${row.files} files, ${row.run}:`;
+      if (before?.failure) return `${label} the baseline run failed (${before.failure}, see above), no ratio`;
+      if (row.failure) return `${label} the current run failed (${row.failure}, see above), no ratio`;
+      return `${label} current/baseline time ${before ? (row.seconds / before.seconds).toFixed(2) : "?"}×`;
     })
     .join("\n");
 }
