@@ -20,7 +20,11 @@ import type {
 
 /** What the owner policy reads: the Managed Sync client's `records` (GET one record, pull pages). */
 export interface RecordReader {
-  get(syncId: string, recordId: string, options?: { signal?: AbortSignal }): Promise<{ id: string }>;
+  get(
+    syncId: string,
+    recordId: string,
+    options?: { signal?: AbortSignal },
+  ): Promise<{ id: string; deleted?: boolean | null }>;
   pages(
     syncId: string,
     options?: { pageSize?: number; signal?: AbortSignal },
@@ -240,7 +244,7 @@ export class RecordPolicyAccess implements AccessControl {
     recordId: string,
     signal: AbortSignal | undefined,
   ): Promise<Decision> {
-    let record: { id: string };
+    let record: { id: string; deleted?: boolean | null };
     try {
       record = await records.get(sync.id, recordId, signal ? { signal } : {});
     } catch (error) {
@@ -252,6 +256,8 @@ export class RecordPolicyAccess implements AccessControl {
         reason: `reading record ${recordId} for its owner failed: ${(error as Error).message}`,
       };
     }
+    // A tombstone may still name its owner, but the record is gone (the list path skips it too).
+    if (record.deleted === true) return { kind: "deny" };
     let owners: RecordOwners;
     try {
       owners = await this.#ownersOf(record, field, sync);
