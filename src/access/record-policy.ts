@@ -186,9 +186,12 @@ export class RecordPolicyAccess implements AccessControl {
       for (const record of page.records) {
         if (record.deleted === true) continue;
         const owners = await this.#ownersOf(record, ownerField, sync).catch(() => undefined);
-        // An owner that cannot be resolved now may be this subject: the list says it is not whole.
-        if (!owners) complete = false;
-        if (!owners?.emails.has(subject)) continue;
+        // An owner that cannot be resolved now, or that maps to no email, may be this subject: the
+        // list says it is not whole (its records are then checked, and reported, one by one).
+        if (!owners?.emails.has(subject)) {
+          if (!owners || owners.unresolved > 0) complete = false;
+          continue;
+        }
         if (ids.length >= max) return { recordIds: ids, complete: false, calls };
         ids.push(record.id);
       }
