@@ -271,14 +271,16 @@ export class RecordPolicyAccess implements AccessControl {
       };
     }
     if (owners.emails.has(subject)) return { kind: "allow" };
-    if (owners.emails.size === 0) {
+    // An owner that maps to no email may be this subject, even beside owners that do (a ticket's
+    // other assignee): undecided, and said, rather than a silent deny.
+    if (owners.unresolved > 0) {
       return {
         kind: "error",
-        reason:
-          owners.unresolved > 0
-            ? `record ${recordId}'s owner (${field}) maps to no email: add it to records.owners`
-            : `record ${recordId} names no owner in ${field}`,
+        reason: `record ${recordId}'s owner (${field}) maps to no email: add it to records.owners`,
       };
+    }
+    if (owners.emails.size === 0) {
+      return { kind: "error", reason: `record ${recordId} names no owner in ${field}` };
     }
     return { kind: "deny" };
   }

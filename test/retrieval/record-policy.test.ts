@@ -230,6 +230,31 @@ describe("record policies for CRM and ticketing syncs, through the emulator", ()
     }
   });
 
+  // A ticket with two assignees, one of whom maps to no email: that one may be the person asking.
+  // The check allowed the mapped assignee and denied everyone else without a word, so the unmapped
+  // assignee lost their own ticket silently (a record with no mapped owner at all was reported).
+  it("owner: a ticket whose other assignee maps to no email is reported to whoever it may be, not silently denied", async () => {
+    const tickets = world.emulator.state.syncsOf("northwind").find((s) => s.pipeline === "tickets")!.id;
+    world.emulator.malformed.set(tickets, OUTAGE, {
+      assignees: [{ id: "u-leo", name: "Leo Park", email: LEO }, { id: "u-ana-servicenow" }],
+    });
+    try {
+      for (const strategy of ["post", "pre"] as const) {
+        const r = retriever({ policies: [{ pipeline: "tickets", policy: "owner" }], owners }, { strategy });
+        expect(crmOf((await found(r, LEO)).ids), strategy).toEqual([OUTAGE]);
+        const { ids, report } = await found(r, ANA);
+        expect(crmOf(ids), strategy).toEqual([VPN]);
+        expect(report.errors, strategy).toContainEqual({
+          syncId: tickets,
+          recordId: OUTAGE,
+          reason: expect.stringMatching(/maps to no email: add it to records\.owners/),
+        });
+      }
+    } finally {
+      world.emulator.malformed.clear(tickets, OUTAGE);
+    }
+  });
+
   it("owner: a reassigned deal follows its new owner on the next query (the record is read at query time)", async () => {
     const r = retriever({ policies: [{ pipeline: "deals", policy: "owner" }], owners });
     const deals = world.emulator.state.syncsOf("northwind").find((s) => s.pipeline === "deals")!.id;
