@@ -54,6 +54,7 @@ export interface RecordContent {
   contentType: string;
   /** The media type alone, lower-cased, e.g. `application/pdf`. */
   mimeType: string;
+  /** The body's size from `Content-Length`; undefined without one, or when the body is encoded (gzip…). */
   contentLength: number | undefined;
   body: ReadableStream<Uint8Array>;
 }
@@ -233,7 +234,12 @@ async function openContent(
   const contentType = response.headers.get("content-type") ?? "application/octet-stream";
   const mimeType = (contentType.split(";")[0] ?? "").trim().toLowerCase() || "application/octet-stream";
   const lengthHeader = response.headers.get("content-length")?.trim();
-  const contentLength = lengthHeader && /^\d+$/.test(lengthHeader) ? Number(lengthHeader) : undefined;
+  // fetch asks for gzip and hands over the decoded body, but an encoded body's Content-Length
+  // counts the bytes on the wire: more or fewer (an incompressible file) than the body holds.
+  // The decoded bytes are still held to maxBytes as they arrive; fetch itself notices a cut-off.
+  const encoded = !/^(identity)?$/i.test(response.headers.get("content-encoding")?.trim() ?? "");
+  const contentLength =
+    !encoded && lengthHeader && /^\d+$/.test(lengthHeader) ? Number(lengthHeader) : undefined;
   if (contentLength !== undefined && contentLength > options.maxBytes) {
     await response.body?.cancel().catch(() => undefined);
     throw tooLarge(

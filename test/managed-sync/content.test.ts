@@ -1,3 +1,5 @@
+import { randomBytes } from "node:crypto";
+import { gzipSync } from "node:zlib";
 import PDFDocument from "pdfkit";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -141,6 +143,48 @@ describe("records.contentBytes (buffered)", () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ContentTooLargeError);
     expect(server.requests).toHaveLength(1);
+  });
+
+  // fetch asks for gzip and hands over the decoded body, while Content-Length counts the encoded
+  // bytes: an incompressible file (a PDF's streams, a JPEG, random bytes) decodes to fewer bytes
+  // than that, and was refused as BODY_INCOMPLETE on every attempt of every run.
+  it("takes a gzip-encoded body that decodes to fewer bytes than its Content-Length", async () => {
+    const file = randomBytes(50_000);
+    const encoded = gzipSync(file);
+    expect(encoded.byteLength).toBeGreaterThan(file.byteLength);
+    const { client, retries, server } = await clientFor((_r, res) => {
+      const headers = { "content-encoding": "gzip", "content-length": encoded.byteLength };
+      res.writeHead(200, { "content-type": "application/octet-stream", ...headers });
+      res.end(encoded);
+    });
+    const { bytes } = await client.records.contentBytes(SYNC, RECORD, { maxBytes: 60_000 });
+    expect(Buffer.from(bytes).equals(file)).toBe(true);
+    expect(retries).toEqual([]);
+    expect(server.requests[0]?.headers["accept-encoding"]).toContain("gzip");
+  });
+
+  it("holds a gzip bomb to maxBytes by its decoded bytes, and still notices a cut-off encoded body", async () => {
+    const bomb = gzipSync(Buffer.alloc(2_000_000));
+    const { client } = await clientFor((_r, res) => {
+      res.writeHead(200, { "content-encoding": "gzip", "content-length": bomb.byteLength });
+      res.end(bomb);
+    });
+    const error = await client.records.contentBytes(SYNC, RECORD, { maxBytes: 100_000 }).catch((e) => e);
+    expect(error).toBeInstanceOf(ContentTooLargeError);
+    expect(error.sizeBytes).toBeGreaterThan(100_000);
+    await server?.close();
+
+    const encoded = gzipSync(randomBytes(50_000));
+    const cut: Handler = (_r, res) => {
+      res.writeHead(200, { "content-encoding": "gzip", "content-length": encoded.byteLength });
+      res.write(encoded.subarray(0, 20_000), () => setTimeout(() => res.socket?.destroy(), 10));
+    };
+    const cutOnce = await clientFor(withFaults(cut, { 1: (_r, res) => void res.writeHead(404).end() }));
+    const failure = await cutOnce.client.records
+      .contentBytes(SYNC, RECORD, { maxBytes: 100_000 })
+      .catch((e) => e);
+    expect(cutOnce.retries.map((r) => r.error.code)).toEqual(["BODY_INCOMPLETE"]);
+    expect(failure).toMatchObject({ code: "NOT_FOUND" });
   });
 
   it("rejects a negative maxBytes before calling the server", async () => {
