@@ -17,7 +17,10 @@ export type McpIdentitySource =
 export interface ClearanceMcpServerOptions {
   caller: McpCaller;
   identitySource: McpIdentitySource;
-  /** Called with unexpected tool failures (the client sees a generic message). */
+  /**
+   * Called with unexpected tool failures (the client sees a generic message); not with a call's
+   * own cancellation by its client, which is no failure of the server.
+   */
   onError?: (error: unknown) => void;
 }
 

@@ -82,7 +82,7 @@ export function registerFetchTool(
         };
         return jsonResult(output);
       } catch (error) {
-        return toolFailure(error, onError, detailedErrors);
+        return toolFailure(error, onError, detailedErrors, extra.signal);
       }
     },
   );

@@ -70,11 +70,11 @@ export function registerSearchTool(
         // A retriever set to answer nothing when permissions cannot be checked (onPermissionError:
         // "empty") must not make that look like "nothing you may read matches": refuse, as the chat does.
         const refused = permissionFailureOf(report);
-        if (refused) return toolFailure(refused, onError, detailedErrors);
+        if (refused) return toolFailure(refused, onError, detailedErrors, extra.signal);
         const output: SearchOutput = { results: byRecord(documents), report: summarize(report) };
         return jsonResult(output);
       } catch (error) {
-        return toolFailure(error, onError, detailedErrors);
+        return toolFailure(error, onError, detailedErrors, extra.signal);
       }
     },
   );

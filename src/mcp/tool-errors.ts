@@ -1,4 +1,5 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { causedByAbort } from "../chat/error-response.js";
 import { isPermissionFailure } from "../chat/index.js";
 import { ClearanceError } from "../errors.js";
 
@@ -15,18 +16,22 @@ export interface ToolSettings {
 }
 
 /**
- * A tool failure as the client sees it. Every failure goes to `onError` whole. A remote caller
- * (`detailed: false`) reads a stable code and words written for them, never the error's own text:
- * an upstream failure names sync ids, endpoints and the deployment's credentials, and a store that
- * crossed tenants names the other tenant and its chunk (the chat endpoint answers the same way).
- * A local (stdio) caller is the person who configured the server, so they read the whole message.
+ * A tool failure as the client sees it. Every failure goes to `onError` whole, except the call's
+ * own cancellation once its client went away (`signal`): nothing failed here and nobody reads the
+ * answer. A failure the cancellation did not cause is still the server's (as at the chat endpoint).
+ * A remote caller (`detailed: false`) reads a stable code and words written for them, never the
+ * error's own text: an upstream failure names sync ids, endpoints and the deployment's credentials,
+ * and a store that crossed tenants names the other tenant and its chunk (the chat endpoint answers
+ * the same way). A local (stdio) caller is the person who configured the server, so they read the
+ * whole message.
  */
 export function toolFailure(
   error: unknown,
   onError: ((error: unknown) => void) | undefined,
   detailed: boolean,
+  signal: AbortSignal,
 ): CallToolResult {
-  onError?.(error);
+  if (!(signal.aborted && causedByAbort(error, signal.reason))) onError?.(error);
   const code = error instanceof ClearanceError ? error.code : undefined;
   const text =
     code === undefined

@@ -1,16 +1,18 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Demo, startDemo } from "../../src/demo/index.js";
 import { createEmbeddings } from "../../src/embeddings/index.js";
-import { createMcpHttpHandler } from "../../src/mcp/index.js";
+import { createClearanceMcpServer, createMcpHttpHandler } from "../../src/mcp/index.js";
 import {
   createManagedSyncRetriever,
   type ManagedSyncRetrieverOptions,
   type PermissionAwareRetriever,
 } from "../../src/retrieval/index.js";
 import { type Listening, listen, mountMcp } from "../../src/server/index.js";
+import { StoreError } from "../../src/store/index.js";
 import {
   DEV_TENANT_HEADER,
   DEV_USER_HEADER,
@@ -19,6 +21,7 @@ import {
   singleTenant,
   TenantClients,
 } from "../../src/tenants/index.js";
+import { gate } from "../gate.js";
 import { CORPUS_DIR, toolJson } from "./helpers/mcp-world.js";
 
 // What an MCP caller is told when a tool fails: over the real Streamable HTTP transport on loopback,
@@ -138,6 +141,66 @@ describe("MCP tool failures", () => {
     // The same retriever answers once the Permissions API is back.
     const after = toolJson(await client.callTool({ name: "search", arguments: { query: "salary bands" } }));
     expect(after.isError, after.text).toBe(false);
+  });
+
+  it("a call its client cancelled is not told to onError; a failure the cancellation did not cause is", async () => {
+    // A FAKE store whose search holds until the call is cancelled, then fails as `failWith` says.
+    let held = { searching: gate(), gaveUp: gate() };
+    let failWith: (reason: unknown) => unknown = (reason) => reason;
+    const hold = async (signal: AbortSignal | undefined): Promise<never> => {
+      held.searching.open();
+      const reason = await new Promise((resolve) =>
+        signal?.addEventListener("abort", () => resolve(signal.reason), { once: true }),
+      );
+      held.gaveUp.open();
+      throw failWith(reason);
+    };
+    const holding: ManagedSyncRetrieverOptions["store"] = {
+      search: (_vector, options) => hold(options.signal),
+      searchRefs: (_vector, options) => hold(options.signal),
+      readChunks: (refs, signal) => demo.store.readChunks(refs, signal),
+    };
+    // A local server, as `clearance mcp` runs over stdio: it lives on between calls, so a client's
+    // cancellation (notifications/cancelled) reaches the call. The SDK's linked pair stands in for the pipes.
+    const logged: unknown[] = [];
+    const server = createClearanceMcpServer({
+      caller: {
+        retriever: retrieverFor("northwind", { store: holding, strategy: "post" }),
+        user: "hana@northwind.test",
+        member: false,
+      },
+      identitySource: "local",
+      onError: (error) => logged.push(error),
+    });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await server.connect(serverSide);
+    const client = new Client({ name: "clearance-test", version: "0" });
+    await client.connect(clientSide);
+    closers.push(() => client.close());
+    const cancelledSearch = async () => {
+      held = { searching: gate(), gaveUp: gate() };
+      const cancel = new AbortController();
+      const call = client.callTool({ name: "search", arguments: { query: "parental leave" } }, undefined, {
+        signal: cancel.signal,
+      });
+      await held.searching.wait;
+      cancel.abort();
+      await expect(call).rejects.toThrow();
+      await held.gaveUp.wait;
+      // The failure reaches the tool's handler in promise callbacks alone, all run before the next
+      // turn of the event loop.
+      await new Promise((resolve) => setImmediate(resolve));
+    };
+
+    // The search stops with the cancellation itself: the client's doing, nothing to log.
+    await cancelledSearch();
+    expect(logged).toEqual([]);
+
+    // A store failure met after the client left is still the server's to log.
+    const broken = new StoreError("STORE_READ_FAILED", "the store's folder cannot be read");
+    failWith = () => broken;
+    await cancelledSearch();
+    expect(logged).toEqual([broken]);
   });
 
   it("a search query longer than a chat question is refused before anything is embedded or checked", async () => {
