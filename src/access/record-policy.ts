@@ -168,7 +168,14 @@ export class RecordPolicyAccess implements AccessControl {
     if (!sync) return nothing;
     const { policy, ownerField } = policyFor(this.#rules, sync);
     if (policy === "tenant") {
-      const member = relation === "can_read" && (await isMember(subject, context, this.#options.members));
+      if (relation !== "can_read") return nothing;
+      let member: boolean;
+      try {
+        member = await isMember(subject, context, this.#options.members);
+      } catch {
+        // Not whole: the query checks these records instead, and the check reports the rule's failure.
+        return { ...nothing, complete: false };
+      }
       return member ? { ...nothing, everything: true } : nothing;
     }
     if (policy !== "owner" || !isEmail(subject)) return nothing;

@@ -149,6 +149,33 @@ describe("record policies for CRM and ticketing syncs, through the emulator", ()
     expect((await found(r, LEO, { member: true })).ids.has(GLOBEX_SECRET)).toBe(false);
   });
 
+  // docs/records.md: a membership function that throws denies, and the records are listed in the
+  // report's errors. The check path did so; the list path let the throw fail the whole query (the
+  // files the person may read included) with the function's own error.
+  it("tenant: a membership function that throws denies the records and says so on every path; files still come back", async () => {
+    for (const strategy of ["post", "pre"] as const) {
+      const r = retriever(
+        {
+          policies: [{ pipeline: "deals", policy: "tenant" }],
+          members: () => {
+            throw new Error("directory down");
+          },
+        },
+        { strategy },
+      );
+      const { ids, report, documents } = await found(r, LEO);
+      expect(crmOf(ids), strategy).toEqual([]);
+      expect(
+        documents.some((d) => d.metadata.name === "Handbook.md"),
+        strategy,
+      ).toBe(true);
+      expect(
+        report.errors.map((e) => e.reason),
+        strategy,
+      ).toContainEqual("the membership rule failed: directory down");
+    }
+  });
+
   it("owner: only the deal's owner and the ticket's assignee, whatever the membership", async () => {
     const r = retriever({
       policies: [
