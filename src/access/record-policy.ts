@@ -1,6 +1,7 @@
 import pLimit from "p-limit";
 import { ManagedSyncHttpError } from "../managed-sync/index.js";
 import { isEmail, OwnerDirectory, type OwnersInput } from "../records/index.js";
+import { toPermissionsError } from "./errors.js";
 import { isMember, type MembershipRule } from "./membership.js";
 import { ownersOf, type RecordOwners } from "./record-owners.js";
 import { checkRules, policyFor, type RecordPolicyRule } from "./record-policy-rules.js";
@@ -185,23 +186,28 @@ export class RecordPolicyAccess implements AccessControl {
     const ids: string[] = [];
     let calls = 0;
     let complete = true;
-    for await (const page of records.pages(syncId, { pageSize: 1000, ...(signal ? { signal } : {}) })) {
-      calls++;
-      // A malformed record may be this subject's: the list cannot say it is whole (its records are
-      // then checked one by one, and the malformed one is reported, not silently left out).
-      if ((page.invalid?.length ?? 0) > 0) complete = false;
-      for (const record of page.records) {
-        if (record.deleted === true) continue;
-        const owners = await this.#ownersOf(record, ownerField, sync).catch(() => undefined);
-        // An owner that cannot be resolved now, or that maps to no email, may be this subject: the
-        // list says it is not whole (its records are then checked, and reported, one by one).
-        if (!owners?.emails.has(subject)) {
-          if (!owners || owners.unresolved > 0) complete = false;
-          continue;
+    try {
+      for await (const page of records.pages(syncId, { pageSize: 1000, ...(signal ? { signal } : {}) })) {
+        calls++;
+        // A malformed record may be this subject's: the list cannot say it is whole (its records are
+        // then checked one by one, and the malformed one is reported, not silently left out).
+        if ((page.invalid?.length ?? 0) > 0) complete = false;
+        for (const record of page.records) {
+          if (record.deleted === true) continue;
+          const owners = await this.#ownersOf(record, ownerField, sync).catch(() => undefined);
+          // An owner that cannot be resolved now, or that maps to no email, may be this subject: the
+          // list says it is not whole (its records are then checked, and reported, one by one).
+          if (!owners?.emails.has(subject)) {
+            if (!owners || owners.unresolved > 0) complete = false;
+            continue;
+          }
+          if (ids.length >= max) return { recordIds: ids, complete: false, calls };
+          ids.push(record.id);
         }
-        if (ids.length >= max) return { recordIds: ids, complete: false, calls };
-        ids.push(record.id);
       }
+    } catch (error) {
+      // The port's contract: a transport failure is a permissions outage (typed, onPermissionError).
+      throw toPermissionsError(error, `reading sync ${syncId}'s records for the owner policy`);
     }
     return { recordIds: ids, complete, calls };
   }

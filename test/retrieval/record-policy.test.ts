@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PermissionsUnavailableError } from "../../src/access/index.js";
 import { loadConfig, recordsForTenant } from "../../src/config/index.js";
 import { recordIdFor } from "../../src/emulator/index.js";
 import { PermissionFollower } from "../../src/freshness/index.js";
@@ -245,6 +246,25 @@ describe("record policies for CRM and ticketing syncs, through the emulator", ()
   // The owner's list is built from every deal's owner: one that maps to no email may be this very
   // person, yet the list said it was whole without it. A pre-filter then searched Maya's empty list
   // and answered nothing with no error, where the check path reports the unmapped owner.
+  // The owner's list is read from the Sync API (Pull Synced Records). When that read failed, the
+  // client's own error escaped the access port, which promises PermissionsUnavailableError for a
+  // transport failure: `onPermissionError: "empty"` still threw, and callers that tell a
+  // permissions outage apart (chat, MCP) took it for an internal error.
+  it("owner: the owner's list unreadable (503) is a permissions outage: typed, and honours onPermissionError", async () => {
+    world.emulator.faults.set({ rate503: 1, pathPattern: "/records$" });
+    try {
+      const policies = { policies: [{ pipeline: "deals", policy: "owner" as const }], owners };
+      await expect(
+        retriever(policies, { strategy: "pre" }).retrieveWithReport("ACME renewal", { user: MAYA }),
+      ).rejects.toBeInstanceOf(PermissionsUnavailableError);
+      const empty = await found(retriever(policies, { strategy: "pre", onPermissionError: "empty" }), MAYA);
+      expect(empty.documents).toEqual([]);
+      expect(empty.report.permissionError?.code).toBe("PERMISSIONS_UNAVAILABLE");
+    } finally {
+      world.emulator.faults.clear();
+    }
+  });
+
   it("owner: a record whose owner maps to no email is denied and reported, not guessed, on every path", async () => {
     for (const strategy of ["post", "pre"] as const) {
       const r = retriever({ policies: [{ pipeline: "deals", policy: "owner" }] }, { strategy });
