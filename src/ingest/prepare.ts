@@ -14,6 +14,7 @@ import {
   extractText,
   renderRecord,
   type TextChunk,
+  wellFormed,
 } from "./text/index.js";
 
 /** A record whose text is in hand: chunked, hashed, ready to compare and embed. */
@@ -166,7 +167,10 @@ async function render(
   plan: Extract<RecordPlan, { action: "render" }>,
   context: PrepareContext,
 ): Promise<ExtractedText> {
-  const fields = renderRecord(plan.record as Record<string, unknown>, context.pipeline, plan.relations);
+  // A record's fields come as the Sync API's JSON sent them, which may escape half an emoji.
+  const fields = wellFormed(
+    renderRecord(plan.record as Record<string, unknown>, context.pipeline, plan.relations),
+  );
   const content = context.pipeline === "tickets" ? await ticketContent(plan, context) : undefined;
   const text = content ? `${fields}\n\n${content}` : fields;
   const { maxChars } = context.settings;

@@ -31,3 +31,4 @@ export {
   type PageText,
   type TextChunk,
 } from "./types.js";
+export { wellFormed } from "./well-formed.js";

@@ -2,6 +2,7 @@ import type { TextFormat } from "./detect-format.js";
 import { ExtractError, messageOf } from "./errors.js";
 import type { ZipLimits } from "./formats/safe-zip.js";
 import type { ExtractedText } from "./types.js";
+import { wellFormed } from "./well-formed.js";
 
 /** One file for an extraction worker, already checked for type and size by the main thread. */
 export interface ReadTask {
@@ -69,10 +70,13 @@ export async function readText(
   return extracted;
 }
 
-/** Same line endings and whitespace for every format, so hashes and chunks do not depend on them. */
+/**
+ * Same line endings and whitespace for every format, so hashes and chunks do not depend on them;
+ * valid Unicode, a lone surrogate replaced by U+FFFD, so one file cannot fail the page's embedding.
+ */
 function normalized(extracted: ExtractedText): ExtractedText {
   const clean = (text: string) =>
-    text
+    wellFormed(text)
       .replace(/\r\n?/g, "\n")
       .replaceAll("\u0000", "")
       .replace(/[ \t]+\n/g, "\n")
