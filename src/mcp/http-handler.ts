@@ -1,4 +1,6 @@
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
+import { CLIENT_CLOSED } from "../chat/error-response.js";
+import { untilAborted } from "../managed-sync/signals.js";
 import type { PermissionAwareRetriever } from "../retrieval/index.js";
 import {
   type Identify,
@@ -111,7 +113,16 @@ export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHan
       const transport = new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: true });
       await server.connect(transport);
       try {
-        return await transport.handleRequest(request);
+        // The SDK's transport does not watch the request's signal, and a client's cancellation
+        // arrives (if ever) as another POST, at another server: the request's own abort is the one
+        // sign that nobody waits. Closing this POST's server then aborts its tool calls' signals,
+        // so a search stops embedding, reading the store and asking the Permissions API for no one.
+        return await untilAborted(transport.handleRequest(request), request.signal);
+      } catch (error) {
+        if (!request.signal.aborted) throw error;
+        // As at the chat endpoint: a 499 nobody reads, counted apart from the server's failures.
+        // Each tool tells onError what failed for another reason than the abort (toolFailure).
+        return rpcError(CLIENT_CLOSED.status, `${CLIENT_CLOSED.message} [${CLIENT_CLOSED.code}]`);
       } finally {
         await server.close();
       }
