@@ -1,3 +1,4 @@
+import { ExtractError } from "../errors.js";
 import type { ExtractedText } from "../types.js";
 import { readZipSafely, type ZipLimits } from "./safe-zip.js";
 import { renderSheet, type SheetCell } from "./sheet-table.js";
@@ -145,11 +146,21 @@ function sheetCell(
   }
 }
 
+// Column XFD: a sheet has no column past it, and a row is an array as wide as its last cell.
+const maxColumns = 16_384;
+
 /** `"C7"` → 2. Cells without a reference follow the previous one. */
 function columnIndex(reference: string | undefined, fallback: number): number {
   const letters = reference?.match(/^[A-Z]+/i)?.[0];
   if (!letters) return fallback;
   let index = 0;
   for (const letter of letters.toUpperCase()) index = index * 26 + (letter.charCodeAt(0) - 64);
+  if (index > maxColumns) {
+    // Placed there, the row would be billions of slots wide, walked cell by cell until the deadline.
+    throw new ExtractError(
+      "MALFORMED",
+      `cell ${reference} lies past column XFD, the last one a sheet has: the workbook is damaged (open and save it again in Excel)`,
+    );
+  }
   return index - 1;
 }
