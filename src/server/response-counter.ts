@@ -1,4 +1,6 @@
 import type { FetchHandler } from "../chat/index.js";
+// A type only: the MCP index loads the MCP SDK, which `import "clearance"` must not.
+import type { McpHttpHandler } from "../mcp/index.js";
 
 /** Counts a handler's responses by status, for `GET /health`. */
 export function countResponses(handler: FetchHandler): {
@@ -15,5 +17,17 @@ export function countResponses(handler: FetchHandler): {
       return response;
     },
     snapshot: () => ({ requests, byStatus: { ...byStatus } }),
+  };
+}
+
+/** The MCP endpoint with its responses counted by status, for `GET /health` (not its metadata document's). */
+export function countMcpResponses(mcp: McpHttpHandler): {
+  handler: McpHttpHandler;
+  snapshot(): { requests: number; byStatus: Record<string, number> };
+} {
+  const counted = countResponses((request) => mcp.handle(request));
+  return {
+    handler: { handle: async (request) => counted.handler(request), metadata: () => mcp.metadata() },
+    snapshot: counted.snapshot,
   };
 }

@@ -140,6 +140,15 @@ describe("the /mcp endpoint of clearance serve and clearance mcp --http", () => 
       const metadata = await (await fetch(new URL("/.well-known/oauth-protected-resource", resource))).json();
       expect(metadata).toMatchObject({ resource, authorization_servers: ["https://login.example.com/"] });
       await expectTenantsSeparated(resource);
+
+      // Its /health counts /mcp's responses by status, as serve's does: here they are all there is.
+      expect((await fetch(resource, { method: "POST" })).status).toBe(401);
+      const health = (await (await fetch(new URL("/health", resource))).json()) as {
+        metrics?: { mcp?: { requests: number; byStatus: Record<string, number> } };
+      };
+      // Per tenant: initialize, search and fetch (200), the client's notification (202). Its
+      // standalone-stream GETs (405) are sent without waiting, so they are not counted on here.
+      expect(health.metrics?.mcp?.byStatus).toMatchObject({ "200": 6, "202": 2, "401": 1 });
     } finally {
       await running.close();
     }

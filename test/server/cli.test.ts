@@ -95,6 +95,12 @@ describe("clearance serve --demo", () => {
           aiSdk: { requests: 1, byStatus: { "200": 1 } },
         },
       });
+      // /mcp is counted as the chat endpoints are: the SDK client's initialize and search, its
+      // notification (202) and the refused POST. (Its try at a standalone stream, a GET answered
+      // 405, is sent without waiting, so it is not counted on here.)
+      expect((health.metrics as Record<string, unknown>).mcp).toMatchObject({
+        byStatus: { "200": 2, "202": 1, "401": 1 },
+      });
     } finally {
       await running.close();
     }

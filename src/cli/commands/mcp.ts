@@ -10,6 +10,7 @@ import { EXAMPLE_CORPUS_DIR } from "../../emulator/corpus/example-corpus.js";
 import { ClearanceError } from "../../errors.js";
 import { type McpCaller, serveMcpStdio } from "../../mcp/index.js";
 import { listen, mountMcp, openConfiguredRetrieval, openConfiguredTenants } from "../../server/index.js";
+import { countMcpResponses } from "../../server/response-counter.js";
 import { devHeaderIdentity } from "../../tenants/index.js";
 import { email, onlyTenantOverride, port } from "../args.js";
 import { type McpIdentity, mcpJwtIdentity, servedMcp } from "../mcp-endpoint.js";
@@ -248,9 +249,11 @@ export async function startMcpHttp(flags: McpFlags): Promise<RunningMcp> {
     const { handler } = served;
     if (!handler)
       throw new ClearanceError("MCP_NO_AUTHORIZATION_SERVER", served.listening("").join(" ").trim());
+    // Counted as `clearance serve` counts it: here the MCP endpoint is all there is to watch.
+    const counted = countMcpResponses(handler);
     const app = new Hono();
-    mountMcp(app, { mcp: handler });
-    app.get("/health", (c) => c.json({ status: "ok" }));
+    mountMcp(app, { mcp: counted.handler });
+    app.get("/health", (c) => c.json({ status: "ok", metrics: { mcp: counted.snapshot() } }));
     const listening = await listen(app.fetch, {
       host: flags.host ?? config.server.host,
       port: flags.port ?? config.server.port,

@@ -12,6 +12,7 @@ import {
   type Listening,
   listen,
 } from "../../server/index.js";
+import { countMcpResponses } from "../../server/response-counter.js";
 import { DEV_TENANT_HEADER, DEV_USER_HEADER } from "../../tenants/index.js";
 import { answererOf } from "../answerer-of.js";
 import { port } from "../args.js";
@@ -117,6 +118,8 @@ export async function startServe(flags: ServeFlags): Promise<RunningServe> {
     const counted = countResponses(createChatHandler(chatOptions));
     const openai = countResponses(createOpenAIChatHandler(chatOptions));
     const aiSdk = countResponses(createAiSdkChatHandler(chatOptions));
+    // Counted as the chat endpoints are: an MCP-only deployment's 503s show in /health, not only the log.
+    const mcp = setup.mcp.handler ? countMcpResponses(setup.mcp.handler) : undefined;
     const app = createServerApp({
       chat: counted.handler,
       openai: openai.handler,
@@ -137,12 +140,13 @@ export async function startServe(flags: ServeFlags): Promise<RunningServe> {
         chat: counted.snapshot(),
         openai: openai.snapshot(),
         aiSdk: aiSdk.snapshot(),
+        ...(mcp ? { mcp: mcp.snapshot() } : {}),
         ...(setup.webhooks ? { webhooks: setup.webhooks.metrics() } : {}),
         // Counted: /health answers anyone, and each follower names its tenant and sync.
         ...(setup.follower ? { permissionChanges: followerHealth(setup.follower.status()) } : {}),
       }),
       ...(setup.webhooks ? { webhook: setup.webhooks.handler } : {}),
-      ...(setup.mcp.handler ? { mcp: setup.mcp.handler } : {}),
+      ...(mcp ? { mcp: mcp.handler } : {}),
     });
     const listening: Listening = await listen(app.fetch, {
       host: flags.host ?? setup.host,
