@@ -15,7 +15,8 @@ export interface DemoChoices {
 /**
  * Refuses people and question ids the corpus does not have, before anything is ingested: a typo
  * in `--people` or `--questions` would otherwise print an empty demo and exit 0. An unknown
- * tenant is refused by {@link checkDemoTenant}, which `startDemo` calls.
+ * tenant is refused by {@link checkDemoTenant}, which `startDemo` calls. `runDemo` calls this one;
+ * the CLI calls both first, before it says it is starting the emulator.
  */
 export function checkDemoChoices(choices: DemoChoices, file: DemoQuestions): void {
   const manifest = join(choices.corpusDir, "manifest.yaml");

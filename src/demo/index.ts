@@ -1,5 +1,5 @@
 // The offline demo: the emulator on a corpus, ingested with the offline embedder, and the people who ask.
-export { checkDemoTenant } from "./demo-choices.js";
+export { checkDemoChoices, checkDemoTenant } from "./demo-choices.js";
 export {
   type Company,
   type DemoDirectory,

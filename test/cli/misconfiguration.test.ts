@@ -241,6 +241,22 @@ describe("flags", () => {
     expect(serve).toEqual({ stdout: "", stderr: only, code: 2 });
   });
 
+  it("demo refuses a person or question id the corpus lacks with only the error, before starting", async () => {
+    const person = await clearance(["demo", "--tenant", "northwind", "--people", "sam@northwind.test,bob"]);
+    expect(person.stdout).toBe("");
+    expect(person.code).toBe(2);
+    // One line, the error: not "Starting the emulator…" first, for a run that never starts.
+    expect(person.stderr).toMatch(
+      /^clearance: nobody named bob in \S*manifest\.yaml for tenant northwind: [^\n]*\[DEMO_UNKNOWN_PEOPLE\]\n$/,
+    );
+    const question = await clearance(["demo", "--questions", "parental-leave,no-such-question"]);
+    expect(question.stdout).toBe("");
+    expect(question.code).toBe(2);
+    expect(question.stderr).toMatch(
+      /^clearance: no question no-such-question in \S*questions\.yaml: [^\n]*\[DEMO_UNKNOWN_QUESTIONS\]\n$/,
+    );
+  });
+
   it("serve --people names a folder without a corpus manifest (exit 2), not an ENOENT", async () => {
     const people = join(dir, "no-people-here");
     const { stderr, code } = await clearance(["serve", "--dev-identity", "--port", "0", "--people", people], {

@@ -1,6 +1,12 @@
 import { resolve } from "node:path";
 import { Command } from "commander";
-import { checkDemoTenant, renderDemo, runDemo } from "../../demo/index.js";
+import {
+  checkDemoChoices,
+  checkDemoTenant,
+  loadDemoQuestions,
+  renderDemo,
+  runDemo,
+} from "../../demo/index.js";
 import { EXAMPLE_CORPUS_DIR } from "../../emulator/corpus/example-corpus.js";
 import { positiveInt } from "../args.js";
 import { TenantsProgress } from "../tenants-progress.js";
@@ -22,16 +28,21 @@ export function demoCommand(): Command {
     .option("-k <n>", "results per person and question", positiveInt, 3)
     .option("--json", "print the result as JSON")
     .action(async (flags: DemoFlags) => {
-      checkDemoTenant(resolve(flags.corpus), flags.tenant);
+      const choices = {
+        corpusDir: resolve(flags.corpus),
+        ...(flags.tenant ? { tenant: flags.tenant } : {}),
+        ...(flags.people ? { people: split(flags.people) } : {}),
+        ...(flags.questions ? { questionIds: split(flags.questions) } : {}),
+      };
+      // Refused before saying it starts: a mistyped tenant, person or question id prints only its error.
+      checkDemoTenant(choices.corpusDir, flags.tenant);
+      checkDemoChoices(choices, await loadDemoQuestions(choices.corpusDir));
       const progress = !flags.json && process.stderr.isTTY ? new TenantsProgress(process.stderr) : undefined;
       if (!flags.json)
         process.stderr.write("Starting the emulator and ingesting the example corpus's companies…\n");
       const result = await runDemo({
-        corpusDir: resolve(flags.corpus),
+        ...choices,
         k: flags.k,
-        ...(flags.tenant ? { tenant: flags.tenant } : {}),
-        ...(flags.people ? { people: split(flags.people) } : {}),
-        ...(flags.questions ? { questionIds: split(flags.questions) } : {}),
         ...(flags.store ? { storeDir: resolve(flags.store) } : {}),
         ...(progress ? { onIngestProgress: (event) => progress.on(event) } : {}),
       }).finally(() => progress?.stop());
