@@ -12,6 +12,8 @@ export interface AllowSet {
   everything: boolean;
   /** A stranger's probe cut at the endpoint's cap (`AllowList.partial`): incomplete, never cached. */
   partial?: boolean;
+  /** Records the list could not decide (`AllowList.undecided`): not in `recordIds`, checked when they rank. */
+  undecided?: ReadonlySet<string>;
   requestedAt: number;
 }
 
@@ -91,6 +93,7 @@ export class AllowSetCache {
         complete: list.complete,
         everything: list.everything === true,
         ...(list.partial ? { partial: true } : {}),
+        ...(list.undecided?.length ? { undecided: new Set(list.undecided) } : {}),
         requestedAt,
       };
       // A partial list (a stranger's probe) is not the subject's list: the next query asks again.

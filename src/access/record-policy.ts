@@ -184,6 +184,7 @@ export class RecordPolicyAccess implements AccessControl {
     if (!records || !ownerField) return { ...nothing, complete: false };
     const max = this.#options.maxListSize ?? 100_000;
     const ids: string[] = [];
+    const undecided: string[] = [];
     let calls = 0;
     let complete = true;
     try {
@@ -196,9 +197,10 @@ export class RecordPolicyAccess implements AccessControl {
           if (record.deleted === true) continue;
           const owners = await this.#ownersOf(record, ownerField, sync).catch(() => undefined);
           // An owner that cannot be resolved now, or that maps to no email, may be this subject: the
-          // list says it is not whole (its records are then checked, and reported, one by one).
+          // record is undecided, checked (and reported) when a search finds it. Not an incomplete
+          // list: one deal of a departed owner would send every query of the sync to post-filtering.
           if (!owners?.emails.has(subject)) {
-            if (!owners || owners.unresolved > 0) complete = false;
+            if (!owners || owners.unresolved > 0) undecided.push(record.id);
             continue;
           }
           if (ids.length >= max) return { recordIds: ids, complete: false, calls };
@@ -209,7 +211,7 @@ export class RecordPolicyAccess implements AccessControl {
       // The port's contract: a transport failure is a permissions outage (typed, onPermissionError).
       throw toPermissionsError(error, `reading sync ${syncId}'s records for the owner policy`);
     }
-    return { recordIds: ids, complete, calls };
+    return { recordIds: ids, complete, calls, ...(undecided.length > 0 ? { undecided } : {}) };
   }
 
   async #decideRecords(

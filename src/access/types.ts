@@ -32,6 +32,13 @@ export interface AllowList {
   /** Every record of the sync is allowed (a tenant-wide sync): search it without a record filter. */
   everything?: boolean;
   /**
+   * Records the list could neither include nor rule out (an owner that maps to no email, a record
+   * served malformed): never allowed by the list. The list is whole without them; a search filtered
+   * by it searches them too and decides each that ranks as a check would (denied and reported), so
+   * one such record neither hides itself nor sends every query of the sync to post-filtering.
+   */
+  undecided?: string[];
+  /**
    * Only the first capped answer was asked for (the caller's `unknownSize` hint): the list goes on
    * past it (`complete` is false). Never cached; ask again without the hint for the whole list.
    */

@@ -5,7 +5,7 @@ import { trustedSince } from "./trust.js";
 
 /**
  * Decides every object not yet decided in this query: a trusted complete allow list at hand
- * decides by membership; a cached deny, or a cached allow the query trusts (`trustedSince`), is
+ * decides by membership (save the records it could not decide: `AllowSet.undecided`); a cached deny, or a cached allow the query trusts (`trustedSince`), is
  * reused; the rest go to the Permissions API in one batch-check (one request set per sync).
  * Results land in `run.decided`. An error decision is a deny, counted and reported, never cached.
  */
@@ -24,7 +24,11 @@ export async function decide(run: QueryRun, objects: readonly ObjectRef[]): Prom
       continue;
     }
     const list = run.lists.get(object.syncId);
-    if (list?.complete && list.requestedAt >= trustedSince(run, object.syncId)) {
+    if (
+      list?.complete &&
+      !list.undecided?.has(object.recordId) &&
+      list.requestedAt >= trustedSince(run, object.syncId)
+    ) {
       settle(run, key, list.everything || list.recordIds.has(object.recordId), list.requestedAt);
       continue;
     }

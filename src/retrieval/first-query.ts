@@ -240,11 +240,14 @@ async function allowedOf(run: QueryRun, hits: readonly ScoredChunk[]): Promise<S
   return hits.filter((hit) => run.decided.get(refKey(hit.chunk.syncId, hit.chunk.recordId)) === true);
 }
 
-/** Lists a record-id filter can use cheaply. */
+/** Lists a record-id filter can use cheaply (it names the records they could not decide too). */
 function smallLists(run: QueryRun, lists: AllowLists): boolean {
+  const { maxFilterRecordIds } = run.ctx.settings;
   return (
     lists.complete &&
-    lists.sets.every((set) => set.everything || set.recordIds.size <= run.ctx.settings.maxFilterRecordIds)
+    lists.sets.every(
+      (set) => set.everything || set.recordIds.size + (set.undecided?.size ?? 0) <= maxFilterRecordIds,
+    )
   );
 }
 

@@ -16,6 +16,14 @@ export function listsAdmit(run: QueryRun, bySync: ReadonlyMap<string, AllowSet>,
   return deniedAt === undefined || deniedAt < set.requestedAt;
 }
 
+/**
+ * Whether the candidate's list could not decide it (`AllowSet.undecided`): it is not admitted, but
+ * searched with the list and decided as a check would, so it is reported rather than left out.
+ */
+export function listUndecided(bySync: ReadonlyMap<string, AllowSet>, ref: ObjectRef): boolean {
+  return bySync.get(ref.syncId)?.undecided?.has(ref.recordId) === true;
+}
+
 /** Whether the candidate's list is one this query trusts (`trustedSince`); one cached before it may not be. */
 export function listTrusted(run: QueryRun, bySync: ReadonlyMap<string, AllowSet>, ref: ObjectRef): boolean {
   return (bySync.get(ref.syncId)?.requestedAt ?? 0) >= trustedSince(run, ref.syncId);

@@ -9,8 +9,9 @@ import {
   withChunks,
   withoutChunks,
 } from "./candidates.js";
-import { firstSight, type QueryRun } from "./context.js";
-import { listsAdmit, listTrusted, stillAllowed, verifyUntrusted } from "./list-evidence.js";
+import { firstSight, type QueryRun, refKey } from "./context.js";
+import { decide } from "./decide.js";
+import { listsAdmit, listTrusted, listUndecided, stillAllowed, verifyUntrusted } from "./list-evidence.js";
 import type { FilterOutcome } from "./outcome.js";
 import { readUnread } from "./read-unread.js";
 import { newTally } from "./report.js";
@@ -126,11 +127,11 @@ export async function preFilter(
 ): Promise<FilterOutcome> {
   const { ctx, k, tally } = run;
   const bySync = new Map(lists.sets.map((set) => [set.syncId, set]));
-  const listed = lists.sets.filter((set) => !set.everything && set.recordIds.size > 0);
+  const listed = lists.sets.filter((set) => !set.everything && idsOf(set).length > 0);
   const { maxFilterRecordIds } = ctx.settings;
   const held = await heldInMemory(run, listed);
-  const filtered = listed.filter((set) => !held.has(set) && set.recordIds.size <= maxFilterRecordIds);
-  const checked = listed.filter((set) => !held.has(set) && set.recordIds.size > maxFilterRecordIds);
+  const filtered = listed.filter((set) => !held.has(set) && idsOf(set).length <= maxFilterRecordIds);
+  const checked = listed.filter((set) => !held.has(set) && idsOf(set).length > maxFilterRecordIds);
   const checkedSyncs = new Set(checked.map((set) => set.syncId));
   let checkedScanned = 0;
   let checkedAllowed = 0;
@@ -182,6 +183,7 @@ export async function preFilter(
   let exhausted = false;
   while (hits.length < k) {
     const round: Candidate[] = [];
+    const undecided = new Set<Candidate>();
     while (round.length < k - hits.length) {
       const next = await candidates.next();
       if (next.done) {
@@ -193,15 +195,18 @@ export async function preFilter(
       // The store filtered on record ids (or only on the sync, for a large list); record ids are
       // only unique within a sync, so confirm the pair (and no newer denial of this query's).
       const listedHere = listsAdmit(run, bySync, ref);
+      // A record its list could not decide is decided below, as a check would (denied and reported).
+      const undecidedHere = !listedHere && listUndecided(bySync, ref);
       // Once per query: a first query's page, or a post-filter's candidates before this fallback,
       // were counted when they were checked.
       if (checkedSyncs.has(ref.syncId) && firstSight(run, ref.id)) {
         checkedScanned += 1;
         if (listedHere) checkedAllowed += 1;
       }
-      if (listedHere) round.push(next.value);
+      if (listedHere || undecidedHere) round.push(next.value);
+      if (undecidedHere) undecided.add(next.value);
     }
-    const stale = new Set(round.filter((hit) => !listTrusted(run, bySync, hit.ref)));
+    const stale = new Set(round.filter((hit) => !undecided.has(hit) && !listTrusted(run, bySync, hit.ref)));
     // The chunks of sifted candidates are read while their records are verified, not after.
     const [read] = await Promise.all([
       readUnread(run, round),
@@ -209,8 +214,13 @@ export async function preFilter(
         run,
         [...stale].map((hit) => hit.ref),
       ),
+      decide(
+        run,
+        [...undecided].map((hit) => hit.ref),
+      ),
     ]);
     for (const hit of round) {
+      if (undecided.has(hit) && run.decided.get(refKey(hit.ref.syncId, hit.ref.recordId)) !== true) continue;
       if (stale.has(hit) && !stillAllowed(run, hit.ref)) continue;
       // A chunk deleted since its page was searched is gone: the next candidate takes its place.
       const chunk = hit.chunk ?? read.get(hit.ref.id);
@@ -248,11 +258,12 @@ async function heldInMemory(run: QueryRun, listed: readonly AllowSet[]): Promise
 }
 
 // A cached list is used by many queries: its ids as an array once, not a copy per query (25k ids: ~0.3 ms).
+// The records it could not decide are searched with it (and decided when they rank).
 const listIds = new WeakMap<AllowSet, string[]>();
 function idsOf(set: AllowSet): string[] {
   let ids = listIds.get(set);
   if (!ids) {
-    ids = [...set.recordIds];
+    ids = [...set.recordIds, ...(set.undecided ?? [])];
     listIds.set(set, ids);
   }
   return ids;

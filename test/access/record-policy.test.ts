@@ -174,10 +174,13 @@ describe("RecordPolicyAccess", () => {
     const maya = await a.batchCheck("maya@northwind.test", objects, "can_read");
     expect(kinds(maya)).toEqual(["error", "error", "error", "allow"]);
     expect(maya.decisions[0]).toMatchObject({ reason: expect.stringMatching(/maps to no email/) });
-    // p1–p3's owners map to no email (any of them may be Maya): her list is not whole
-    expect(await a.listObjects("maya@northwind.test", "can_read", "deals")).toMatchObject({
+    // p1–p3's owners map to no email (any of them may be Maya): her list is whole but cannot
+    // decide them; they are searched with it and checked (and reported) when they rank.
+    expect(await a.listObjects("maya@northwind.test", "can_read", "deals")).toEqual({
       recordIds: ["p4"],
-      complete: false,
+      undecided: ["p1", "p2", "p3"],
+      complete: true,
+      calls: 1,
     });
 
     const down = access({
@@ -192,7 +195,11 @@ describe("RecordPolicyAccess", () => {
     expect(decided.decisions).toEqual([
       { kind: "error", reason: expect.stringMatching(/owner .*directory down/) },
     ]);
-    expect((await down.listObjects("maya@northwind.test", "can_read", "deals")).complete).toBe(false);
+    expect(await down.listObjects("maya@northwind.test", "can_read", "deals")).toMatchObject({
+      recordIds: [],
+      undecided: ["p1", "p2", "p3", "p4"],
+      complete: true,
+    });
   });
 
   it("owner: a ticket's assignees by default, another field when configured; lists follow the same rule", async () => {

@@ -9,6 +9,7 @@ import {
   createManagedSyncRetriever,
   type ManagedSyncRetrieverOptions,
   type RecordPolicies,
+  RoundTrips,
 } from "../../src/retrieval/index.js";
 import {
   ACME_DEAL,
@@ -274,6 +275,58 @@ describe("record policies for CRM and ticketing syncs, through the emulator", ()
       expect(report.errors.map((e) => e.reason)).toContainEqual(
         expect.stringMatching(/maps to no email: add it to records\.owners/),
       );
+    }
+  });
+
+  // One deal whose owner maps to no email (a departed user, say) made every person's owner list
+  // incomplete, so every query of the sync fell back to post-filtering: one check per candidate,
+  // and a budget hit for whoever owns few deals. The list now stays whole; the deal is searched
+  // with it and checked where it ranks, so it is still reported, never silently left out.
+  it("owner: a deal whose owner maps to no email leaves every owner's list whole: pre-filter stays pre and reports that deal", async () => {
+    const deals = world.emulator.state.syncsOf("northwind").find((s) => s.pipeline === "deals")!.id;
+    world.emulator.state.updateRecord(deals, GLOBEX, { ownerId: "005DEPARTED" });
+    try {
+      for (const strategy of ["pre", "auto"] as const) {
+        // Auto: each person's first query, the race whose lists sift its first page.
+        const r = retriever({ policies: [{ pipeline: "deals", policy: "owner" }], owners }, { strategy });
+        for (const [user, own] of [
+          [MAYA, [ACME]],
+          [LEO, []],
+        ] as const) {
+          const { ids, report } = await found(r, user);
+          const at = `${strategy} ${user}`;
+          expect(crmOf(ids), at).toEqual(own);
+          expect(report.strategy, at).toMatch(strategy === "pre" ? /^pre$/ : /^race→pre$/);
+          expect(report.reason, at).not.toMatch(/incomplete/);
+          expect(report.errors, at).toContainEqual({
+            syncId: deals,
+            recordId: GLOBEX,
+            reason: expect.stringMatching(/maps to no email: add it to records\.owners/),
+          });
+        }
+      }
+      // Where checks are slow (measured: RoundTrips), a stranger's lists may sift the race's page
+      // unchecked; a page they sift to k at once (k = 1) still reports the undecided deal in it.
+      const slowChecks = new RoundTrips();
+      for (let i = 0; i < 3; i++) slowChecks.checked(1_000);
+      slowChecks.searchedLargePage(1, 15);
+      const one = retriever(
+        { policies: [{ pipeline: "deals", policy: "owner" }], owners },
+        { k: 1, roundTrips: slowChecks, maxFilterRecordIds: 1 },
+      );
+      const { documents, report } = await one.retrieveWithReport(
+        "Globex expansion proposal: the analytics module",
+        {
+          user: MAYA,
+        },
+      );
+      expect(report.reason).toMatch(/the allow lists arrived first \(its page of k × 15 searched first/);
+      expect(report.reason).toMatch(/sifted the first page/);
+      expect(documents.map((d) => d.metadata.recordId)).toEqual([ACME]);
+      expect(report.errors.map((e) => e.recordId)).toContain(GLOBEX);
+    } finally {
+      world.emulator.state.updateRecord(deals, GLOBEX, { ownerId: LEO });
+      await world.settle();
     }
   });
 
