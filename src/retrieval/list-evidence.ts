@@ -7,11 +7,13 @@ import { trustedSince } from "./trust.js";
  * Whether the allow list of the candidate's sync lists it (record ids are unique only within a
  * sync), and this query has not denied it on evidence requested at or after that list: a list
  * asked for at the query's start, a revocation, then a check of the record is the later word. An
- * error decision or an older (cached) denial leaves the list to decide.
+ * error decision or an older (cached) denial leaves the list to decide. A record the list names
+ * undecided is never admitted, even if a custom `AccessControl` also lists it or says `everything`.
  */
 export function listsAdmit(run: QueryRun, bySync: ReadonlyMap<string, AllowSet>, ref: ObjectRef): boolean {
   const set = bySync.get(ref.syncId);
-  if (set === undefined || !(set.everything || set.recordIds.has(ref.recordId))) return false;
+  if (set === undefined || set.undecided?.has(ref.recordId)) return false;
+  if (!(set.everything || set.recordIds.has(ref.recordId))) return false;
   const deniedAt = run.deniedAt.get(refKey(ref.syncId, ref.recordId));
   return deniedAt === undefined || deniedAt < set.requestedAt;
 }

@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AllowList, Relation } from "../../src/access/index.js";
+import type { HashingEmbeddings } from "../../src/embeddings/index.js";
+import { PermissionAwareRetriever, type PermissionAwareRetrieverFields } from "../../src/retrieval/index.js";
+import type { LanceChunkStore } from "../../src/store/index.js";
+import { storeWithRecords, textFor } from "./helpers/corpus.js";
+import { FakeAccessControl } from "./helpers/fake-access.js";
+
+// `AllowList.undecided`: records a list could neither include nor rule out (the owner policy's deals
+// of a departed owner). Never allowed by the list; each one that ranks is decided by a check.
+
+const SYNCS = ["sync-crm", "sync-drive"];
+const RECORDS = 120;
+const CHUNKS_PER_RECORD = 2;
+const recordIdOf = (r: number) => `rec-${r}`;
+const syncOf = (r: number) => SYNCS[r % 2]!;
+
+let store: LanceChunkStore;
+let embeddings: HashingEmbeddings;
+let dispose: () => Promise<void>;
+
+beforeAll(async () => {
+  ({ store, embeddings, dispose } = await storeWithRecords(
+    Array.from({ length: RECORDS }, (_, r) => ({
+      tenant: "acme",
+      syncId: syncOf(r),
+      recordId: recordIdOf(r),
+      texts: Array.from({ length: CHUNKS_PER_RECORD }, (_, c) => textFor(r * CHUNKS_PER_RECORD + c)),
+    })),
+  ));
+});
+afterAll(() => dispose());
+
+/**
+ * A fake of a custom `AccessControl` (no Paragon behind it): `batchCheck` is the truth (the grant
+ * table; `erroring` records come back as errors), and `listObjects` names `undecided` records as a
+ * list that cannot decide them does. `overlap`: an undecided record is also in `recordIds` (a list
+ * the contract still never lets allow it); `everything`: the sync's list says every record.
+ */
+class UndecidedAccess extends FakeAccessControl {
+  readonly undecided = new Map<string, Set<string>>();
+  overlap = false;
+  everything = new Set<string>();
+
+  markUndecided(subject: string, syncId: string, recordId: string): void {
+    const set = this.undecided.get(subject) ?? new Set<string>();
+    this.undecided.set(subject, set);
+    set.add(`${syncId}/${recordId}`);
+  }
+
+  override async listObjects(subject: string, relation: Relation, syncId: string): Promise<AllowList> {
+    const list = await super.listObjects(subject, relation, syncId);
+    const prefix = `${syncId}/`;
+    const undecided = [...(this.undecided.get(subject) ?? [])]
+      .filter((key) => key.startsWith(prefix))
+      .map((key) => key.slice(prefix.length));
+    const decided = this.overlap
+      ? [...new Set([...list.recordIds, ...undecided])]
+      : list.recordIds.filter((id) => !undecided.includes(id));
+    return {
+      ...list,
+      recordIds: decided,
+      ...(this.everything.has(syncId) ? { everything: true } : {}),
+      ...(undecided.length > 0 ? { undecided } : {}),
+    };
+  }
+}
+
+function retriever(access: UndecidedAccess, extra: Partial<PermissionAwareRetrieverFields> = {}) {
+  return new PermissionAwareRetriever({
+    store,
+    embeddings,
+    access,
+    tenant: "acme",
+    syncIds: SYNCS,
+    k: 5,
+    ...extra,
+  });
+}
+
+/** The store without its record memory: lists take the record-id filter or the checked sync search. */
+function withoutRecordMemory(s: LanceChunkStore): PermissionAwareRetrieverFields["store"] {
+  return {
+    search: s.search.bind(s),
+    searchRefs: s.searchRefs.bind(s),
+    readChunks: s.readChunks.bind(s),
+    getState: s.getState.bind(s),
+    putState: s.putState.bind(s),
+    listState: s.listState.bind(s),
+  };
+}
+
+/** The best k chunks the truth allows `subject` (the store's own filtered search). */
+async function oracle(access: UndecidedAccess, subject: string, query: string, k: number): Promise<string[]> {
+  const allowed = [...(access.grants.get(subject) ?? [])]
+    .filter((key) => !access.erroring.has(key.split("/")[1]!))
+    .map((key) => key.split("/")[1]!);
+  const hits = await store.search(await embeddings.embedQuery(query), {
+    tenant: "acme",
+    recordIds: allowed,
+    limit: k,
+  });
+  return hits.map((hit) => hit.chunk.id);
+}
+
+describe("allow lists with undecided records", () => {
+  it("a record a list names undecided is never allowed by it, even when the list also lists it or says everything", async () => {
+    const who = "owner@acme.test";
+    for (const shape of ["overlap", "everything"] as const) {
+      const access = new UndecidedAccess();
+      // The person reads three records; every other record of the CRM sync is undecided, and the
+      // truth (the check) denies them all.
+      for (const r of [4, 10, 16]) access.grant(who, syncOf(r), recordIdOf(r));
+      for (let r = 0; r < RECORDS; r++)
+        if (syncOf(r) === SYNCS[0] && ![4, 10, 16].includes(r))
+          access.markUndecided(who, SYNCS[0]!, recordIdOf(r));
+      if (shape === "overlap") access.overlap = true;
+      else access.everything.add(SYNCS[0]!);
+      for (const strategy of ["pre", "auto"] as const) {
+        for (const memory of [true, false]) {
+          const r = retriever(access, {
+            strategy,
+            k: 8,
+            allowSetTtlMs: 0,
+            decisionCacheTtlMs: 0,
+            ...(memory ? {} : { store: withoutRecordMemory(store), maxFilterRecordIds: 5 }),
+          });
+          const { documents, report } = await r.retrieveWithReport("budget roadmap security", { user: who });
+          const at = `${shape} ${strategy} memory=${memory}`;
+          for (const doc of documents)
+            expect(access.allows(who, doc.metadata.syncId, doc.metadata.recordId), at).toBe(true);
+          expect(
+            documents.map((d) => d.id),
+            at,
+          ).toEqual(await oracle(access, who, "budget roadmap security", 8));
+          expect(report.checks, at).toBeGreaterThan(0);
+        }
+      }
+    }
+  });
+});
