@@ -14,7 +14,7 @@ import { decide } from "./decide.js";
 import { listsAdmit, listTrusted, listUndecided, stillAllowed, verifyUntrusted } from "./list-evidence.js";
 import type { FilterOutcome } from "./outcome.js";
 import { readUnread } from "./read-unread.js";
-import { newTally } from "./report.js";
+import { type BudgetHit, newTally } from "./report.js";
 
 /**
  * A sync search checked against a list that keeps less than this share of its candidates asks for
@@ -118,7 +118,8 @@ export function prefetchAllowLists(run: QueryRun, syncIds: readonly string[]): b
  * their sync checked against the list. Hits whose list the query does not trust (`trustedSince`)
  * are re-checked with one batch-check before return; a revoked one is dropped, its list forgotten,
  * and the next candidate taken, so the answer stays k when k exist. An empty allow set yields
- * nothing, never "no filter".
+ * nothing, never "no filter". A candidate no list could decide (`AllowSet.undecided`) is checked where
+ * it ranks, up to the candidates budget of them.
  */
 export async function preFilter(
   run: QueryRun,
@@ -176,15 +177,21 @@ export async function preFilter(
       ? `a list holds more than ${maxFilterRecordIds} records: its sync searched by tenant, each candidate checked against it`
       : "",
   ].filter(Boolean);
-  const note = notes.length > 0 ? { note: notes.join("; ") } : {};
 
   const candidates = mergeByScore(streams);
   const hits: ScoredChunk[] = [];
   let exhausted = false;
+  // Candidates no list could decide (`AllowSet.undecided`) cost a check each: at most the
+  // candidates budget of them per query, as a post-filter would check.
+  let undecidedLeft = ctx.settings.budget.maxCandidates;
+  let budgetHit: BudgetHit = null;
   while (hits.length < k) {
     const round: Candidate[] = [];
     const undecided = new Set<Candidate>();
-    while (round.length < k - hits.length) {
+    // A round takes the k − hits next candidates its lists admit and every undecided one ranked
+    // among them, decided in one check: counted against the k − hits, they left a round of one
+    // candidate (and one check) per undecided record once k − 1 were found.
+    while (round.length - undecided.size < k - hits.length && undecided.size < undecidedLeft) {
       const next = await candidates.next();
       if (next.done) {
         exhausted = true;
@@ -206,10 +213,15 @@ export async function preFilter(
       if (listedHere || undecidedHere) round.push(next.value);
       if (undecidedHere) undecided.add(next.value);
     }
+    undecidedLeft -= undecided.size;
     const stale = new Set(round.filter((hit) => !undecided.has(hit) && !listTrusted(run, bySync, hit.ref)));
-    // The chunks of sifted candidates are read while their records are verified, not after.
+    // The chunks of sifted candidates are read while their records are verified, not after; an
+    // undecided one's only once its check allowed it (most are denied).
     const [read] = await Promise.all([
-      readUnread(run, round),
+      readUnread(
+        run,
+        round.filter((hit) => !undecided.has(hit)),
+      ),
       verifyUntrusted(
         run,
         [...stale].map((hit) => hit.ref),
@@ -219,21 +231,36 @@ export async function preFilter(
         [...undecided].map((hit) => hit.ref),
       ),
     ]);
+    const allowed = (hit: Candidate) => run.decided.get(refKey(hit.ref.syncId, hit.ref.recordId)) === true;
+    const decidedIn = [...undecided].filter(allowed);
+    const readLate = decidedIn.length > 0 ? await readUnread(run, decidedIn) : undefined;
     for (const hit of round) {
-      if (undecided.has(hit) && run.decided.get(refKey(hit.ref.syncId, hit.ref.recordId)) !== true) continue;
+      if (undecided.has(hit) && !allowed(hit)) continue;
       if (stale.has(hit) && !stillAllowed(run, hit.ref)) continue;
       // A chunk deleted since its page was searched is gone: the next candidate takes its place.
-      const chunk = hit.chunk ?? read.get(hit.ref.id);
+      const chunk = hit.chunk ?? read.get(hit.ref.id) ?? readLate?.get(hit.ref.id);
       if (chunk) hits.push({ chunk, score: hit.score });
     }
     if (exhausted) break;
-    // Pre-filter rounds past the first only replace revoked hits; only the clock stops them.
-    if (hits.length < k && budgetExceeded(run) === "time") break;
+    if (hits.length < k && undecidedLeft <= 0) {
+      budgetHit = "candidates";
+      break;
+    }
+    // Pre-filter rounds past the first only replace revoked hits (and go past undecided records
+    // within the budget above); only the clock stops them.
+    if (hits.length < k && budgetExceeded(run) === "time") {
+      budgetHit = "time";
+      break;
+    }
   }
   // A sync search checked against a list shows the subject's share, as a post-filter does.
   ctx.knowledge.recordScan(run.subject, ctx.settings.relation, checkedScanned, checkedAllowed);
-  const timedOut = hits.length < k && !exhausted;
-  return { hits, exhausted, budgetHit: timedOut ? "time" : null, ...note };
+  if (budgetHit === "candidates")
+    notes.push(
+      `${ctx.settings.budget.maxCandidates} candidates no allow list could decide ranked first and were checked (the candidates budget): the rest were not`,
+    );
+  const note = notes.length > 0 ? { note: notes.join("; ") } : {};
+  return { hits, exhausted, budgetHit: hits.length < k && !exhausted ? budgetHit : null, ...note };
 }
 
 /**

@@ -138,4 +138,60 @@ describe("allow lists with undecided records", () => {
       }
     }
   });
+
+  // One check per undecided candidate: a pre-filter round took only k − hits candidates, undecided
+  // ones included, so once k − 1 were found each round held one candidate and cost one check, and
+  // only the clock stopped the rounds (a person who owns few deals beside a departed owner's many).
+  it("decides the undecided candidates that rank in one check per round, within the candidates budget", async () => {
+    const who = "few@acme.test";
+    const access = new UndecidedAccess();
+    const own = [4, 10, 16];
+    for (const r of own) access.grant(who, syncOf(r), recordIdOf(r));
+    for (let r = 0; r < RECORDS; r++) {
+      if (syncOf(r) !== SYNCS[0] || own.includes(r)) continue;
+      access.markUndecided(who, SYNCS[0]!, recordIdOf(r));
+      access.erroring.add(recordIdOf(r));
+    }
+    const query = "budget roadmap security";
+    for (const memory of [true, false]) {
+      const at = `memory=${memory}`;
+      const r = retriever(access, {
+        strategy: "pre",
+        allowSetTtlMs: 0,
+        decisionCacheTtlMs: 0,
+        ...(memory ? {} : { store: withoutRecordMemory(store), maxFilterRecordIds: 5 }),
+      });
+      const before = access.batchCalls;
+      const { documents, report } = await r.retrieveWithReport(query, { user: who });
+      expect(
+        documents.map((d) => d.id),
+        at,
+      ).toEqual(await oracle(access, who, query, 5));
+      // The undecided deals that ranked were checked (and reported), a check of up to 100 per request.
+      expect(report.itemErrors, at).toBeGreaterThan(5);
+      expect(report.errors[0], at).toMatchObject({ syncId: SYNCS[0], reason: "fake: could not resolve" });
+      expect(access.batchCalls - before, at).toBeLessThanOrEqual(Math.ceil(report.checks / 100) + 1);
+      expect(report.budgetHit, at).toBeNull();
+
+      // Past the candidates budget the rounds stop short of k, and say so; what they return ranks
+      // above every undecided candidate left unchecked.
+      const tight = retriever(access, {
+        strategy: "pre",
+        allowSetTtlMs: 0,
+        decisionCacheTtlMs: 0,
+        budget: { maxCandidates: 10, maxPermissionCalls: 40, maxMs: 60_000 },
+        ...(memory ? {} : { store: withoutRecordMemory(store), maxFilterRecordIds: 5 }),
+      });
+      const cut = await tight.retrieveWithReport(query, { user: who });
+      expect(cut.report.budgetHit, at).toBe("candidates");
+      expect(cut.report.checks, at).toBeLessThanOrEqual(10);
+      expect(cut.report.itemErrors, at).toBe(cut.report.checks);
+      const best = await oracle(access, who, query, 5);
+      expect(
+        cut.documents.map((d) => d.id),
+        at,
+      ).toEqual(best.slice(0, cut.documents.length));
+      expect(cut.documents.length, at).toBeLessThan(5);
+    }
+  });
 });
