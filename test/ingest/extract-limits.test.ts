@@ -16,8 +16,8 @@ describe("extraction limits from options and config reach the extractor", () => 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "clearance-extract-limits-"));
     h = await startHarness({
-      // ~19 MB: html-to-text parses its first 16 MB, about 3 s on a quiet machine (2.3 s for half
-      // of it at load 5), so the 1 s deadline always ends it first; every other file parses in
+      // ~19 MB: html-to-text parses it for over 3 s on a quiet machine (16 MB took 3 s, half of it
+      // 2.3 s at load 5), so the 1 s deadline always ends it first; every other file parses in
       // milliseconds. (10 MB finished under 2 s on a quiet machine and came back TOO_LONG.)
       corpus: smallCorpus({ "drive/Archive/Archive.html": bigHtml(200_000) }),
     });

@@ -38,7 +38,10 @@ export const htmlToText = compile({
     orderBy: "selectors",
     returnDomByDefault: true,
   },
-  limits: { maxBaseElements: 1 },
+  // No cut at html-to-text's default 16 MB, which it only warns about: a page (or a DOCX's HTML)
+  // past it lost its tail silently. The file is held to maxFileBytes, and the worker's deadline
+  // and heap bound the parse.
+  limits: { maxBaseElements: 1, maxInputLength: Number.POSITIVE_INFINITY },
   formatters: { tableRows: formatTableRows },
   selectors: [
     ...chromeSelectors.map((selector) => ({ selector, ...skip })),
