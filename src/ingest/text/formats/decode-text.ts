@@ -1,10 +1,12 @@
 import { ExtractError } from "../errors.js";
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
+const lenientUtf8 = new TextDecoder("utf-8");
 
 /**
  * Bytes of a text file as a string: UTF-16 when it starts with a byte-order mark, UTF-8 when it
- * decodes cleanly, Windows-1252 otherwise (old CSV exports). Binary content is refused.
+ * decodes cleanly or nearly (a broken sequence becomes U+FFFD), Windows-1252 otherwise (old CSV
+ * exports). Binary content is refused.
  */
 export function decodeText(bytes: Uint8Array): string {
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder("utf-16le").decode(bytes);
@@ -16,8 +18,25 @@ export function decodeText(bytes: Uint8Array): string {
   try {
     return utf8.decode(bytes);
   } catch {
-    return decodeWindows1252(bytes);
+    // UTF-8 text with a broken sequence (a file cut mid-character, a stray byte) reads as UTF-8
+    // around it; read as Windows-1252, every other non-ASCII character would turn to mojibake.
+    const lenient = lenientUtf8.decode(bytes);
+    return mostlyUtf8(lenient) ? lenient : decodeWindows1252(bytes);
   }
+}
+
+/**
+ * Whether text decoded leniently as UTF-8 has more well-formed non-ASCII characters than broken
+ * sequences: in Windows-1252 text nearly every accented letter is a broken sequence.
+ */
+function mostlyUtf8(text: string): boolean {
+  let broken = 0;
+  let wellFormed = 0;
+  for (const char of text) {
+    if (char === "\uFFFD") broken++;
+    else if (char > "\u007F") wellFormed++;
+  }
+  return wellFormed > broken;
 }
 
 // Node's TextDecoder treats "windows-1252" as Latin-1, so 0x80–0x9F (€, smart quotes, dashes)
