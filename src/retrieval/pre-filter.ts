@@ -235,6 +235,8 @@ export async function preFilter(
     const decidedIn = [...undecided].filter(allowed);
     const readLate = decidedIn.length > 0 ? await readUnread(run, decidedIn) : undefined;
     for (const hit of round) {
+      // Undecided candidates its check allowed ride along with the round's k − hits: the best k stop it.
+      if (hits.length >= k) break;
       if (undecided.has(hit) && !allowed(hit)) continue;
       if (stale.has(hit) && !stillAllowed(run, hit.ref)) continue;
       // A chunk deleted since its page was searched is gone: the next candidate takes its place.

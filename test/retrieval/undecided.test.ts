@@ -194,4 +194,33 @@ describe("allow lists with undecided records", () => {
       expect(cut.documents.length, at).toBeLessThan(5);
     }
   });
+
+  // A round takes the k − hits next admitted candidates and the undecided ones ranked among them:
+  // those its check allows are as good as any, but never past k (they made a round return more).
+  it("returns at most k when undecided candidates the check allows rank among the admitted ones", async () => {
+    const who = "some@acme.test";
+    const access = new UndecidedAccess();
+    for (let r = 0; r < RECORDS; r++) {
+      if (syncOf(r) !== SYNCS[0]) continue;
+      access.grant(who, SYNCS[0]!, recordIdOf(r));
+      if (r % 3 === 0) access.markUndecided(who, SYNCS[0]!, recordIdOf(r));
+    }
+    for (const memory of [true, false]) {
+      const r = retriever(access, {
+        strategy: "pre",
+        allowSetTtlMs: 0,
+        decisionCacheTtlMs: 0,
+        ...(memory ? {} : { store: withoutRecordMemory(store), maxFilterRecordIds: 5 }),
+      });
+      for (const k of [1, 2, 5]) {
+        const query = "budget roadmap security";
+        const { documents, report } = await r.retrieveWithReport(query, { user: who, k });
+        expect(
+          documents.map((d) => d.id),
+          `memory=${memory} k=${k}`,
+        ).toEqual(await oracle(access, who, query, k));
+        expect(report.returned).toBe(k);
+      }
+    }
+  });
 });
