@@ -6,7 +6,7 @@ import {
   tenantClientsFromConfig,
   tenantsWithoutChunks,
 } from "../compose/index.js";
-import { loadConfig } from "../config/index.js";
+import { loadConfig, sharedOwnersWarning } from "../config/index.js";
 import { type Company, loadDemoDirectory, type Person, startDemo } from "../demo/index.js";
 import type { PermissionFollower } from "../freshness/index.js";
 import type { PermissionAwareRetriever } from "../retrieval/index.js";
@@ -139,6 +139,11 @@ export async function configuredSetup(flags: ServeFlags, log: pino.Logger): Prom
       "INSECURE: bearer tokens from any issuer for any audience are accepted (--insecure-any-jwt-issuer-and-audience): a token minted for another app on your identity provider reads here",
     );
   }
+  const ownersWarning = sharedOwnersWarning(config.records, {
+    tenants,
+    single: tenants.length <= 1 && !config.tenancy.discover,
+  });
+  if (ownersWarning) log.warn(ownersWarning);
   const opened = await openConfiguredTenants(config, { onFollowerError: followerErrorLogger(log) });
   // Serving can start before the first ingest (webhooks fill the store), so this only warns:
   // until then every answer is empty, which must not look like "you may read nothing".

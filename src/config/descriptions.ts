@@ -80,7 +80,9 @@ export const settingDescriptions: Record<string, string> = {
     "Email domains of the tenant's people, for the `tenant` policy outside a verified identity (one tenant only).",
   "records.members.tenants": "Per tenant (Connected User id): the email domains of its people.",
   "records.owners":
-    "CRM owner ids mapped to people (`email`, or `{ email, name }`): for the `owner` policy, and to name owners in the text.",
+    "CRM owner ids mapped to people (`email`, or `{ email, name }`), for every tenant: for the `owner` policy, and to name owners in the text. Only for ids unique across customer accounts (Salesforce, ServiceNow, Jira).",
+  "records.ownersByTenant":
+    "Per tenant (Connected User id): its own owner ids mapped to people, over `records.owners`. Needed where ids are unique only within one customer's account (HubSpot owners, Zendesk users).",
   "server.host": "The interface `clearance serve` listens on.",
   "server.port": "The port `clearance serve` listens on.",
   "server.webhookSecret":

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { type OwnersInput, ownerEntryIn } from "../records/index.js";
 
 const email = z.email({ error: (issue) => `must be an email address (got ${JSON.stringify(issue.input)})` });
 const name = z.string().min(1);
@@ -31,10 +32,26 @@ const domain = z
     error: () => "must be an email domain like northwind.test (no *, no @)",
   });
 
+/** A person an owner id stands for: `maya@northwind.test`, or `{ email, name }`. */
+const ownerEntry = z.union(
+  [email, z.object({ email, name: z.string().min(1, "must not be empty").optional() }).strict()],
+  {
+    error: (issue) =>
+      `must be the owner's email, or { email, name } (got ${JSON.stringify(issue.input) ?? "nothing"})`,
+  },
+);
+
+/** Owner ids (or `<integration>:<owner id>`) → people. */
+const ownerMap = z.record(name, ownerEntry, {
+  error: () => "must map owner ids to people: { <owner id>: email } or { <owner id>: { email, name } }",
+});
+
 /**
  * How CRM and ticketing records are treated: they have no Permissions API, so each sync gets a
  * policy (`deny` unless a rule names it), members are who `tenant` allows outside a verified
- * identity, and owners map CRM owner ids to people (for `owner`, and to name owners in the text).
+ * identity, and owners map CRM owner ids to people (for `owner`, and to name owners in the text):
+ * `owners` for every tenant, `ownersByTenant` for one (its entries win), as ids of some
+ * integrations (HubSpot owners, Zendesk users) are numbers unique only within one customer account.
  */
 export const recordsSchema = z
   .object({
@@ -49,7 +66,14 @@ export const recordsSchema = z
       .strict()
       .refine((m) => m.domains || m.tenants, { message: "give domains, or tenants: { <tenant>: [domains] }" })
       .optional(),
-    owners: z.record(name, z.union([email, z.object({ email, name: name.optional() }).strict()])).default({}),
+    owners: ownerMap.default({}),
+    /** Per tenant (Connected User id): its own owner ids → people, over `owners`. */
+    ownersByTenant: z
+      .record(z.string().min(1), ownerMap, {
+        error: () =>
+          "must map tenants to their owners: { <tenant>: { <owner id>: email or { email, name } } }",
+      })
+      .default({}),
   })
   .strict();
 
@@ -78,15 +102,57 @@ export function membersProblem(
 }
 
 /**
- * The record policies of one tenant's retriever: the policies and owners, and that tenant's member
- * domains (its own under `members.tenants`, else `members.domains`), if any.
+ * The record policies of one tenant's retriever: the policies, that tenant's owners
+ * (`ownersForTenant`), and its member domains (its own under `members.tenants`, else
+ * `members.domains`), if any.
  *
  * @example createManagedSyncRetriever({ ..., records: recordsForTenant(config.records, tenant) })
  */
 export function recordsForTenant(
   records: RecordsConfig,
   tenant: string,
-): Pick<RecordsConfig, "policies" | "owners"> & { members?: { domains: string[] } } {
+): Pick<RecordsConfig, "policies"> & { owners: OwnersInput; members?: { domains: string[] } } {
   const domains = records.members?.tenants?.[tenant] ?? records.members?.domains;
-  return { policies: records.policies, owners: records.owners, ...(domains ? { members: { domains } } : {}) };
+  return {
+    policies: records.policies,
+    owners: ownersForTenant(records, tenant),
+    ...(domains ? { members: { domains } } : {}),
+  };
+}
+
+/**
+ * Whom one tenant's owner ids name, for ingest (owners in the text) and the `owner` policy alike:
+ * the tenant's `ownersByTenant` entry for an id, else the shared `owners` one. The tenant's map is
+ * searched whole first, so its bare `7` wins over a shared `hubspot:7` too.
+ *
+ * @example ingestTenants({ ..., ownersFor: (tenant) => ownersForTenant(config.records, tenant) })
+ */
+export function ownersForTenant(records: RecordsConfig, tenant: string): OwnersInput {
+  const own = Object.hasOwn(records.ownersByTenant, tenant) ? records.ownersByTenant[tenant] : undefined;
+  if (!own || Object.keys(own).length === 0) return records.owners;
+  const shared = records.owners;
+  return (ownerId, integration) =>
+    ownerEntryIn(own, ownerId, integration) ?? ownerEntryIn(shared, ownerId, integration);
+}
+
+/**
+ * Shared owner ids that look account-scoped (numbers: HubSpot owners, Zendesk users) in a deployment
+ * serving several tenants: the same number in two customers' accounts is two people, and one map
+ * would write tenant A's person into tenant B's records. A warning, not a refusal: the shared map is
+ * right for ids unique across accounts (Salesforce, ServiceNow, Jira), and one integration with
+ * numeric ids used by a single tenant is fine too.
+ */
+export function sharedOwnersWarning(
+  records: RecordsConfig,
+  tenancy: { tenants: readonly string[]; single: boolean },
+): string | undefined {
+  if (tenancy.single) return undefined;
+  const numeric = Object.keys(records.owners).filter((key) => /^(?:[a-z0-9]+:)?\d+$/.test(key));
+  if (numeric.length === 0) return undefined;
+  const shown = numeric.slice(0, 3).join(", ") + (numeric.length > 3 ? ", …" : "");
+  return (
+    `records.owners applies to every tenant (${tenancy.tenants.join(", ") || "discovered"}), but ${numeric.length} of its owner ids look account-scoped (${shown}): ` +
+    "numeric ids such as HubSpot owners' or Zendesk users' repeat across customer accounts, and would name one tenant's person in another's records. " +
+    "Move them to records.ownersByTenant: { <tenant>: { <owner id>: email } } (see docs/records.md)"
+  );
 }

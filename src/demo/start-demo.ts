@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { recordsForTenant } from "../config/index.js";
+import { ownersForTenant, recordsForTenant } from "../config/index.js";
 import { createEmbeddings } from "../embeddings/index.js";
 import { type Emulator, startEmulator } from "../emulator/index.js";
 import { ClearanceError } from "../errors.js";
@@ -95,7 +95,7 @@ export async function startDemo(options: StartDemoOptions): Promise<Demo> {
       store,
       embeddings,
       mode: "full",
-      ...(records ? { owners: records.owners } : {}),
+      ...(records ? { ownersFor: (t: string) => ownersForTenant(records, t) } : {}),
       ...(options.onIngestProgress ? { onProgress: options.onIngestProgress } : {}),
     });
     const stopped = ingestReport.tenants.find((t) => t.error);

@@ -43,7 +43,7 @@ export class OwnerDirectory {
     const input = this.#input;
     let entry: OwnerEntry | undefined;
     if (typeof input === "function") entry = await input(id, integration);
-    else if (input) entry = ownEntry(input, `${integration}:${id}`) ?? ownEntry(input, id);
+    else if (input) entry = ownerEntryIn(input, id, integration);
     if (entry === undefined || entry === null) return isEmail(id) ? { email: id.toLowerCase() } : undefined;
     const person = typeof entry === "string" ? { email: entry } : entry;
     if (typeof person.email !== "string") return undefined;
@@ -51,6 +51,18 @@ export class OwnerDirectory {
     if (!isEmail(email)) return undefined;
     return typeof person.name === "string" && person.name ? { email, name: person.name } : { email };
   }
+}
+
+/**
+ * What a map says of an owner id: its `<integration>:<owner id>` entry, else its bare one. Only the
+ * map's own keys count.
+ */
+export function ownerEntryIn(
+  map: Readonly<Record<string, OwnerEntry>>,
+  ownerId: string,
+  integration: string,
+): OwnerEntry | undefined {
+  return ownEntry(map, `${integration}:${ownerId}`) ?? ownEntry(map, ownerId);
 }
 
 // Owner ids come from CRM records: `constructor` or `__proto__` must not find Object's own members.

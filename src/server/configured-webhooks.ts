@@ -1,5 +1,5 @@
 import { dirname, join, resolve } from "node:path";
-import type { ClearanceConfig } from "../config/index.js";
+import { type ClearanceConfig, ownersForTenant } from "../config/index.js";
 import {
   startWebhookIngest,
   type WebhookIngest,
@@ -41,8 +41,10 @@ export function startConfiguredWebhooks(
     embeddings: opened.embeddings,
     tenants: webhookTenants(opened),
     clientFor: (tenant) => opened.clients.forTenant(tenant),
-    // The same owners as cron runs, or a webhook run would render deals without their owner and re-embed them.
-    ingest: { ...ingestSettings, owners: config.records.owners },
+    ingest: ingestSettings,
+    // The same owners as cron runs (each tenant's), or a webhook run would render deals with
+    // another owner, or none, and re-embed them.
+    ownersFor: (tenant) => ownersForTenant(config.records, tenant),
     onPermissionChange: (tenant, syncId, recordId) =>
       opened.retrievers.onPermissionChange(tenant, syncId, recordId),
     ...(config.server.webhookSecret ? { secret: config.server.webhookSecret } : {}),

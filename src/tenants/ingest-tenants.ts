@@ -10,6 +10,7 @@ import {
   type IngestSource,
   ingest,
 } from "../ingest/index.js";
+import type { OwnerDirectory, OwnersInput } from "../records/index.js";
 import { TenantConfigError } from "./errors.js";
 
 /** Progress of a many-tenant run: which tenant started or finished, and each tenant's own ingest events. */
@@ -25,6 +26,12 @@ export interface IngestTenantsOptions
   tenants: readonly string[];
   /** The Managed Sync client acting as a tenant (`TenantClients.forTenant`). A throw fails that tenant only. */
   clientFor: (tenant: string) => IngestSource;
+  /**
+   * Each tenant's owner ids → people (`ownersForTenant(config.records, tenant)`), where ids are
+   * only unique within one customer account (HubSpot owners, Zendesk users): one `owners` map
+   * would write tenant A's person into tenant B's records. Give this or `owners`, not both.
+   */
+  ownersFor?: (tenant: string) => OwnersInput | OwnerDirectory | undefined;
   /** Tenants ingested at once (default 2). Each tenant's `concurrency` applies within it. */
   tenantConcurrency?: number;
   onProgress?: (event: TenantIngestEvent) => void;
@@ -56,7 +63,13 @@ export interface TenantsIngestReport {
  * for (const t of report.tenants) if (!t.ok) console.error(t.tenant, t.error ?? t.failures);
  */
 export async function ingestTenants(options: IngestTenantsOptions): Promise<TenantsIngestReport> {
-  const { tenants: given, clientFor, tenantConcurrency = 2, onProgress, ...perTenant } = options;
+  const { tenants: given, clientFor, ownersFor, tenantConcurrency = 2, onProgress, ...perTenant } = options;
+  if (ownersFor && perTenant.owners !== undefined) {
+    throw new TenantConfigError(
+      "TENANT_CONFIG_INVALID",
+      "give owners (one map for every tenant) or ownersFor (each tenant's), not both: put shared entries in what ownersFor returns",
+    );
+  }
   if (!(Number.isInteger(tenantConcurrency) && tenantConcurrency > 0)) {
     throw new TenantConfigError(
       "TENANT_CONFIG_INVALID",
@@ -79,7 +92,7 @@ export async function ingestTenants(options: IngestTenantsOptions): Promise<Tena
     tenants.map((tenant) =>
       limit(async () => {
         notify({ type: "tenant-started", tenant });
-        const report = await ingestOne(tenant, clientFor, perTenant, (event) =>
+        const report = await ingestOne(tenant, { clientFor, ownersFor }, perTenant, (event) =>
           notify({ type: "tenant-event", tenant, event }),
         );
         done += 1;
@@ -114,15 +127,23 @@ export async function ingestTenants(options: IngestTenantsOptions): Promise<Tena
 
 async function ingestOne(
   tenant: string,
-  clientFor: (tenant: string) => IngestSource,
+  of: Pick<IngestTenantsOptions, "clientFor" | "ownersFor">,
   options: Omit<IngestOptions, "client" | "tenant" | "onProgress" | "optimize">,
   onProgress: (event: IngestEvent) => void,
 ): Promise<IngestReport> {
   const started = new Date();
   try {
-    return await ingest({ ...options, client: clientFor(tenant), tenant, optimize: false, onProgress });
+    const owners = of.ownersFor?.(tenant);
+    return await ingest({
+      ...options,
+      ...(owners !== undefined ? { owners } : {}),
+      client: of.clientFor(tenant),
+      tenant,
+      optimize: false,
+      onProgress,
+    });
   } catch (error) {
-    // ingest() reports everything but unusable options; a client that cannot be made lands here too.
+    // ingest() reports everything but unusable options; a client (or owners) that cannot be made lands here too.
     const finished = new Date();
     return {
       tenant,

@@ -15,6 +15,7 @@ import {
   type SyncedRecord,
   type SyncListItem,
 } from "../managed-sync/index.js";
+import type { OwnerDirectory, OwnersInput } from "../records/index.js";
 import type { ChunkStore } from "../store/index.js";
 import { WebhookDeferredError, WebhookProcessingError, WebhookRejectedError } from "./errors.js";
 import type { WebhookBatch, WebhookWorker } from "./processor.js";
@@ -52,6 +53,11 @@ export interface IngestWorkerOptions {
   clientFor: (tenant: string) => IngestSource | Promise<IngestSource>;
   /** Chunking and limits: pass the same values the cron run uses, or every record re-embeds. */
   ingest?: WebhookIngestSettings;
+  /**
+   * Each tenant's owner ids → people (over `ingest.owners`, which serves every tenant): pass what
+   * the cron run's `ingestTenants` gets, or webhook runs render owners differently.
+   */
+  ownersFor?: (tenant: string) => OwnersInput | OwnerDirectory | undefined;
   /** Told about every record an event touched, so that tenant's cached permission decisions about it are dropped. */
   onPermissionChange?: (tenant: string, syncId: string, recordId: string) => void;
   /** Record fetches in flight per batch (default 4). */
@@ -102,8 +108,10 @@ export function createIngestWorker(options: IngestWorkerOptions): WebhookWorker 
     signal: AbortSignal,
   ): Promise<{ report: IngestReport; touched: Map<string, RecordOutcome> }> {
     const touched = new Map<string, RecordOutcome>();
+    const owners = options.ownersFor?.(tenant);
     const report = await ingest({
       ...options.ingest,
+      ...(owners !== undefined ? { owners } : {}),
       companyNames,
       client: source,
       store: options.store,

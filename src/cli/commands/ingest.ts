@@ -1,6 +1,11 @@
 import { Command, Option } from "commander";
 import { configuredTenants, embeddingsFromConfig, tenantClientsFromConfig } from "../../compose/index.js";
-import { type ClearanceConfig, loadConfig } from "../../config/index.js";
+import {
+  type ClearanceConfig,
+  loadConfig,
+  ownersForTenant,
+  sharedOwnersWarning,
+} from "../../config/index.js";
 import { ClearanceError } from "../../errors.js";
 import type { IngestReport } from "../../ingest/index.js";
 import { openChunkStore } from "../../store/index.js";
@@ -105,6 +110,11 @@ async function runIngest(config: ClearanceConfig, flags: IngestFlags): Promise<T
         `--sync names syncs of one tenant, but ${tenants.length} tenants are known: add --tenant <id>`,
       );
     }
+    const ownersWarning = sharedOwnersWarning(config.records, {
+      tenants,
+      single: tenants.length <= 1 && !config.tenancy.discover,
+    });
+    if (ownersWarning) process.stderr.write(`warning: ${ownersWarning}\n`);
     const { concurrency: recordConcurrency, ...ingestSettings } = config.ingest;
     return await ingestTenants({
       tenants,
@@ -112,7 +122,8 @@ async function runIngest(config: ClearanceConfig, flags: IngestFlags): Promise<T
       store,
       embeddings,
       ...ingestSettings,
-      owners: config.records.owners,
+      // Each tenant's own owner ids: HubSpot/Zendesk ids repeat across customers' accounts.
+      ownersFor: (tenant) => ownersForTenant(config.records, tenant),
       concurrency: recordConcurrency,
       tenantConcurrency: flags.concurrency ?? config.tenancy.ingestConcurrency,
       mode: flags.full ? "full" : "incremental",
