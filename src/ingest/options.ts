@@ -34,6 +34,11 @@ export interface IngestOptions {
   extractTimeoutMs?: number;
   /** Downloads and extractions in flight at once (default 4). */
   concurrency?: number;
+  /**
+   * New chunks embedded and written at a time (default 2,000): bounds the vectors a page holds in
+   * memory (a page of long documents can make hundreds of thousands of chunks).
+   */
+  chunksPerWrite?: number;
   /** Who holds the sync leases; default `<hostname>:<pid>:<random>`. A worker that restarts with the same holder resumes at once. */
   holder?: string;
   /** Lease lifetime, renewed every third of it while the run lives (default 60 s). */
@@ -73,6 +78,7 @@ const tuningSchema = z
       .default(100 * 1024 * 1024),
     extractTimeoutMs: z.number().int().positive().default(60_000),
     concurrency: z.number().int().positive().max(256).default(4),
+    chunksPerWrite: z.number().int().positive().default(2_000),
     leaseTtlMs: z.number().int().min(1000).default(60_000),
   })
   .refine((o) => o.chunkOverlap < o.chunkSize, {

@@ -1,6 +1,7 @@
 import type { LimitFunction } from "p-limit";
 import type { SyncedRecord } from "../managed-sync/index.js";
-import { type ChunkInput, type ChunkStore, chunkId, type RecordVersion } from "../store/index.js";
+import type { ChunkStore, RecordVersion } from "../store/index.js";
+import { embeddedSlices } from "./embedded-slices.js";
 import type { EmbeddingMeter } from "./embedding-meter.js";
 import { limitsOf } from "./failures.js";
 import type { MalformedRecord } from "./malformed-records.js";
@@ -24,8 +25,8 @@ export interface PageContext extends PrepareContext {
   /** Names what CRM records refer to by id (company, owner); without it they keep raw ids. */
   relations?: RelationResolver;
   /**
-   * Called once before the page's first write (the sync lease's check): a run that lost its lease
-   * while reading must not write what it read over a newer run's work.
+   * Called before the page's first write and between its slices of chunks (the sync lease's
+   * check): a run that lost its lease while reading must not write what it read over a newer run's work.
    */
   beforeWrite?: () => Promise<void>;
 }
@@ -43,7 +44,7 @@ export interface PageResult {
 
 /**
  * Processes one page: plans every record from its stored version, reads the ones that changed
- * (bounded by `limit`), embeds the new text in one go, then writes in an order that keeps the store
+ * (bounded by `limit`), embeds the new text `chunksPerWrite` chunks at a time, then writes in an order that keeps the store
  * readable at every step: new chunks, then stale chunks removed, then patches and deletes, then
  * record versions last, so a crash anywhere leaves work that the next run simply redoes. A record
  * whose new version cannot be read loses the chunks of its old one: the source no longer says that.
@@ -124,7 +125,10 @@ export async function processPage(
     settle(recordId, "failed", { recordId, code, reason });
   }
 
-  const upserts = await embedChunks(contents, context);
+  const slices = embeddedSlices(contents, context, context.settings.chunksPerWrite);
+  // The first slice (a whole page, as a rule) is embedded before anything is written: an embedder
+  // that fails then fails the page with nothing of it written.
+  let slice = await slices.next();
   // Every dropped version's record is in `drops` too, so these four say whether the page writes.
   result.wrote = contents.length + patches.length + drops.length + verdicts.length > 0;
   if (result.wrote) await context.beforeWrite?.();
@@ -132,8 +136,14 @@ export async function processPage(
   // the upsert then leaves chunks the store can find by their version (the full run's reconcile,
   // a webhook's 404), not chunks nothing points to, which outlived the record's deletion.
   const placeholders = contents.filter((c) => !c.stored).map((c) => placeholderOf(c, context));
-  if (placeholders.length > 0 && upserts.length > 0) await store.putRecordVersions(placeholders);
-  if (upserts.length > 0) await store.upsert(upserts);
+  if (placeholders.length > 0 && !slice.done) await store.putRecordVersions(placeholders);
+  while (!slice.done) {
+    await store.upsert(slice.value);
+    result.chunksWritten += slice.value.length;
+    slice = await slices.next();
+    // A page of many slices takes a while: one whose lease was lost meanwhile writes no more.
+    if (!slice.done) await context.beforeWrite?.();
+  }
   if (contents.length > 0) {
     // Every content record, new ones too: a run that crashed before its version was written may
     // have left chunks of a content hash that no longer exists.
@@ -156,46 +166,12 @@ export async function processPage(
   ];
   if (versions.length > 0) await store.putRecordVersions(versions);
   if (droppedVersions.length > 0) await store.deleteRecordVersions(tenant, sync.id, droppedVersions);
-  result.chunksWritten = upserts.length;
   return result;
 }
 
 async function readIfNeeded(plan: RecordPlan, context: PageContext): Promise<RecordPlan | Prepared> {
   if (plan.action !== "download" && plan.action !== "render") return plan;
   return context.limit(() => prepareRecord(plan, context));
-}
-
-async function embedChunks(
-  contents: readonly PreparedContent[],
-  context: PageContext,
-): Promise<ChunkInput[]> {
-  const texts = contents.flatMap((c) => c.chunks.map((chunk) => chunk.text));
-  const vectors = await context.meter.embed(texts);
-  const upserts: ChunkInput[] = [];
-  let i = 0;
-  for (const content of contents) {
-    for (const chunk of content.chunks) {
-      const vector = vectors[i++]!;
-      upserts.push({
-        id: chunkId({
-          tenant: context.tenant,
-          syncId: context.sync.id,
-          recordId: content.recordId,
-          chunkIndex: chunk.chunkIndex,
-          contentHash: content.contentHash,
-        }),
-        tenant: context.tenant,
-        syncId: context.sync.id,
-        recordId: content.recordId,
-        chunkIndex: chunk.chunkIndex,
-        contentHash: content.contentHash,
-        text: chunk.text,
-        metadata: chunk.page === undefined ? content.metadata : { ...content.metadata, page: chunk.page },
-        vector,
-      });
-    }
-  }
-  return upserts;
 }
 
 // The content hash and source version of a placeholder: no real hash or version looks like them,
