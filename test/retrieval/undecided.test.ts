@@ -1,7 +1,12 @@
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AllowList, Relation } from "../../src/access/index.js";
 import type { HashingEmbeddings } from "../../src/embeddings/index.js";
-import { PermissionAwareRetriever, type PermissionAwareRetrieverFields } from "../../src/retrieval/index.js";
+import {
+  PermissionAwareRetriever,
+  type PermissionAwareRetrieverFields,
+  RoundTrips,
+} from "../../src/retrieval/index.js";
 import type { LanceChunkStore } from "../../src/store/index.js";
 import { storeWithRecords, textFor } from "./helpers/corpus.js";
 import { FakeAccessControl } from "./helpers/fake-access.js";
@@ -222,5 +227,130 @@ describe("allow lists with undecided records", () => {
         expect(report.returned).toBe(k);
       }
     }
+  });
+
+  // The leak property with lists that cannot decide everything: whatever the lists name undecided
+  // (records the truth allows, denies or cannot decide; listed as well, or not), on every path
+  // (pre, post, auto's race and its sifted page, record memory, the checked sync search, cached
+  // lists), nothing returns that the check denies, and an uncached retriever returns exactly the
+  // best k the check allows.
+  it("never returns what the check denies, whatever the lists leave undecided (property)", async () => {
+    const people = ["ana", "leo", "maya"];
+    const record = fc.integer({ min: 0, max: RECORDS - 1 });
+    const person = fc.constantFrom(...people);
+    const op = fc.oneof(
+      { arbitrary: fc.record({ kind: fc.constant("grant" as const), who: person, r: record }), weight: 1 },
+      { arbitrary: fc.record({ kind: fc.constant("revoke" as const), who: person, r: record }), weight: 1 },
+      { arbitrary: fc.record({ kind: fc.constant("undecide" as const), who: person, r: record }), weight: 1 },
+      { arbitrary: fc.record({ kind: fc.constant("decide" as const), who: person, r: record }), weight: 1 },
+      {
+        arbitrary: fc.record({ kind: fc.constant("error" as const), r: record, on: fc.boolean() }),
+        weight: 1,
+      },
+      { arbitrary: fc.record({ kind: fc.constant("overlap" as const), on: fc.boolean() }), weight: 1 },
+      {
+        arbitrary: fc.record({
+          kind: fc.constant("query" as const),
+          who: person,
+          words: fc.array(fc.constantFrom("budget", "roadmap", "security", "policy", "travel", "design"), {
+            minLength: 1,
+            maxLength: 3,
+          }),
+          strategy: fc.constantFrom("auto" as const, "post" as const, "pre" as const),
+          k: fc.integer({ min: 1, max: 8 }),
+        }),
+        weight: 4,
+      },
+    );
+    const start = fc.record({
+      // Some of a person's own records are undecided too: the check allows them.
+      grants: fc.array(fc.tuple(person, record, fc.boolean()), { maxLength: 60 }),
+      undecided: fc.array(fc.tuple(person, record), { maxLength: 60 }),
+      overlap: fc.boolean(),
+    });
+    let queries = 0;
+    let runs = 0;
+    await fc.assert(
+      fc.asyncProperty(start, fc.array(op, { minLength: 3, maxLength: 10 }), async (initial, ops) => {
+        // New people every run: each one's first query is a stranger's race (what is learnt about a
+        // person is kept in the store's state, shared by every run).
+        runs += 1;
+        const email = (name: string) => `${name}-${runs}@acme.test`;
+        const access = new UndecidedAccess();
+        access.overlap = initial.overlap;
+        for (const [who, r, undecided] of initial.grants) {
+          access.grant(email(who), syncOf(r), recordIdOf(r));
+          if (undecided) access.markUndecided(email(who), syncOf(r), recordIdOf(r));
+        }
+        for (const [who, r] of initial.undecided) access.markUndecided(email(who), syncOf(r), recordIdOf(r));
+        const strategies = ["auto", "post", "pre"] as const;
+        const uncached = new Map(
+          strategies.map((strategy) => [
+            strategy,
+            retriever(access, { strategy, allowSetTtlMs: 0, decisionCacheTtlMs: 0 }),
+          ]),
+        );
+        const cached = new Map(strategies.map((strategy) => [strategy, retriever(access, { strategy })]));
+        const distantRoundTrips = new RoundTrips();
+        for (let i = 0; i < 3; i++) distantRoundTrips.checked(1_000);
+        distantRoundTrips.searchedLargePage(1, 5 * 15);
+        const distant = retriever(access, {
+          store: withoutRecordMemory(store),
+          maxFilterRecordIds: 3,
+          roundTrips: distantRoundTrips,
+        });
+        // The record-id filter of a store without record memory, for lists of up to 1,000 ids.
+        const filtered = retriever(access, { store: withoutRecordMemory(store), strategy: "pre" });
+        for (const step of ops) {
+          if (step.kind === "grant") access.grant(email(step.who), syncOf(step.r), recordIdOf(step.r));
+          else if (step.kind === "revoke") access.revoke(email(step.who), syncOf(step.r), recordIdOf(step.r));
+          else if (step.kind === "undecide")
+            access.markUndecided(email(step.who), syncOf(step.r), recordIdOf(step.r));
+          else if (step.kind === "decide")
+            access.undecided.get(email(step.who))?.delete(`${syncOf(step.r)}/${recordIdOf(step.r)}`);
+          else if (step.kind === "error") {
+            if (step.on) access.erroring.add(recordIdOf(step.r));
+            else access.erroring.delete(recordIdOf(step.r));
+          } else if (step.kind === "overlap") access.overlap = step.on;
+          else {
+            queries += 1;
+            const query = step.words.join(" ");
+            // A stranger with this person's access, for each retriever that races: the first query's
+            // page and the lists that sift it (at the distant retriever's own k, its page of k × 15).
+            const stranger = (tag: string) => {
+              const fresh = `${tag}-${queries}-${email(step.who)}`;
+              access.grants.set(fresh, new Set(access.grants.get(email(step.who))));
+              access.undecided.set(fresh, new Set(access.undecided.get(email(step.who))));
+              return fresh;
+            };
+            for (const [name, r, user, k] of [
+              ["uncached", uncached.get(step.strategy)!, email(step.who), step.k],
+              ["cached", cached.get(step.strategy)!, email(step.who), step.k],
+              ["filtered", filtered, email(step.who), step.k],
+              ["raced", cached.get("auto")!, stranger("raced"), step.k],
+              ["distant", distant, stranger("distant"), 5],
+            ] as const) {
+              const { documents } = await r.retrieveWithReport(query, { user, k });
+              const where = `${name} ${step.strategy} ${user} k=${k}`;
+              for (const doc of documents) {
+                const { syncId, recordId } = doc.metadata;
+                expect(access.allows(user, syncId, recordId) && !access.erroring.has(recordId), where).toBe(
+                  true,
+                );
+              }
+              // Nothing cached for this person (a cached list may miss a later grant): exactly the
+              // best k the check allows.
+              if (name !== "cached" && name !== "filtered")
+                expect(
+                  documents.map((d) => d.id),
+                  where,
+                ).toEqual(await oracle(access, user, query, k));
+            }
+          }
+        }
+      }),
+      { numRuns: 20, endOnFailure: true },
+    );
+    expect(queries).toBeGreaterThan(40);
   });
 });
