@@ -51,7 +51,7 @@ export interface RecordPolicyAccessOptions {
   records?: RecordReader;
   /** Records read at once for `owner` (default 8). */
   concurrency?: number;
-  /** Past this many ids an owner's allow list is cut and reported incomplete (default 100,000). */
+  /** Past this many ids (listed or undecided) an owner's allow list is cut and reported incomplete (default 100,000). */
   maxListSize?: number;
 }
 
@@ -199,12 +199,11 @@ export class RecordPolicyAccess implements AccessControl {
           // An owner that cannot be resolved now, or that maps to no email, may be this subject: the
           // record is undecided, checked (and reported) when a search finds it. Not an incomplete
           // list: one deal of a departed owner would send every query of the sync to post-filtering.
-          if (!owners?.emails.has(subject)) {
-            if (!owners || owners.unresolved > 0) undecided.push(record.id);
-            continue;
-          }
-          if (ids.length >= max) return { recordIds: ids, complete: false, calls };
-          ids.push(record.id);
+          const mine = owners?.emails.has(subject) === true;
+          if (!mine && owners && owners.unresolved === 0) continue;
+          // The undecided are held with the list (cached, searched as a filter): both count.
+          if (ids.length + undecided.length >= max) return { recordIds: ids, complete: false, calls };
+          (mine ? ids : undecided).push(record.id);
         }
       }
     } catch (error) {

@@ -202,6 +202,44 @@ describe("RecordPolicyAccess", () => {
     });
   });
 
+  // Undecided ids are held by the list as its records are (cached per person, searched as a filter):
+  // uncounted, an owner directory down over a sync of a million deals made every person's cached
+  // list a million ids, whatever maxListSize said.
+  it("owner: maxListSize counts the undecided records too: past it the list is cut and incomplete", async () => {
+    const deals = Object.fromEntries(
+      Array.from({ length: 5 }, (_, i) => [
+        `p${i}`,
+        { id: `p${i}`, ownerId: i === 0 ? "005MAYA" : "005GONE" },
+      ]),
+    );
+    const records: RecordReader = {
+      get: async (_syncId, recordId) => deals[recordId]!,
+      async *pages() {
+        yield { records: Object.values(deals) };
+      },
+    };
+    const policies = [{ pipeline: "deals", policy: "owner" as const }];
+    expect(
+      await access({ policies, records, maxListSize: 5 }).listObjects(
+        "maya@northwind.test",
+        "can_read",
+        "deals",
+      ),
+    ).toEqual({
+      recordIds: ["p0"],
+      undecided: ["p1", "p2", "p3", "p4"],
+      complete: true,
+      calls: 1,
+    });
+    const cut = await access({ policies, records, maxListSize: 3 }).listObjects(
+      "maya@northwind.test",
+      "can_read",
+      "deals",
+    );
+    expect(cut.complete).toBe(false);
+    expect(cut.recordIds.length + (cut.undecided?.length ?? 0)).toBeLessThanOrEqual(3);
+  });
+
   it("owner: a ticket's assignees by default, another field when configured; lists follow the same rule", async () => {
     const a = access({ policies: [{ pipeline: "tickets", policy: "owner" }] });
     const ticket = [{ syncId: "tickets", recordId: "t1" }];
