@@ -109,7 +109,8 @@ export async function enforce(ctx: EnforcementContext, request: EnforceRequest):
         outcome = await postFilter(run, source);
       } else {
         strategy = "pre";
-        if (lists.records === 0 && lists.sets.every((set) => !set.everything))
+        // A list of undecided records only is not empty: they are searched, and checked where they rank.
+        if (lists.records === 0 && lists.sets.every((set) => !set.everything && !set.undecided?.size))
           reason += "; the allow set is empty";
         outcome = await preFilter(run, source, lists);
       }

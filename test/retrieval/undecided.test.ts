@@ -229,6 +229,28 @@ describe("allow lists with undecided records", () => {
     }
   });
 
+  // A list of no records but undecided ones (an owner directory down: every deal undecided) is no
+  // empty allow set: its undecided records are searched and checked, and the report does not say empty.
+  it("a list holding only undecided records searches them, and its report does not call it empty", async () => {
+    const who = "all-undecided@acme.test";
+    const access = new UndecidedAccess();
+    for (const r of [4, 10, 16, 22]) {
+      access.grant(who, syncOf(r), recordIdOf(r));
+      access.markUndecided(who, syncOf(r), recordIdOf(r));
+    }
+    const query = "budget roadmap security";
+    for (const strategy of ["pre", "auto"] as const) {
+      const r = retriever(access, { strategy, allowSetTtlMs: 0, decisionCacheTtlMs: 0 });
+      const { documents, report } = await r.retrieveWithReport(query, { user: who });
+      expect(
+        documents.map((d) => d.id),
+        strategy,
+      ).toEqual(await oracle(access, who, query, 5));
+      expect(documents, strategy).toHaveLength(5);
+      expect(report.reason, strategy).not.toMatch(/allow set is empty/);
+    }
+  });
+
   // The leak property with lists that cannot decide everything: whatever the lists name undecided
   // (records the truth allows, denies or cannot decide; listed as well, or not), on every path
   // (pre, post, auto's race and its sifted page, record memory, the checked sync search, cached
