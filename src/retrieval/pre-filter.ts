@@ -15,6 +15,7 @@ import { listsAdmit, listTrusted, listUndecided, stillAllowed, verifyUntrusted }
 import type { FilterOutcome } from "./outcome.js";
 import { readUnread } from "./read-unread.js";
 import { type BudgetHit, newTally } from "./report.js";
+import { UndecidedBudget } from "./undecided-budget.js";
 
 /**
  * A sync search checked against a list that keeps less than this share of its candidates asks for
@@ -181,17 +182,17 @@ export async function preFilter(
   const candidates = mergeByScore(streams);
   const hits: ScoredChunk[] = [];
   let exhausted = false;
-  // Candidates no list could decide (`AllowSet.undecided`) cost a check each: at most the
-  // candidates budget of them per query, as a post-filter would check.
-  let undecidedLeft = ctx.settings.budget.maxCandidates;
+  const undecidedBudget = new UndecidedBudget(run);
   let budgetHit: BudgetHit = null;
   while (hits.length < k) {
     const round: Candidate[] = [];
     const undecided = new Set<Candidate>();
-    // A round takes the k − hits next candidates its lists admit and every undecided one ranked
-    // among them, decided in one check: counted against the k − hits, they left a round of one
-    // candidate (and one check) per undecided record once k − 1 were found.
-    while (round.length - undecided.size < k - hits.length && undecided.size < undecidedLeft) {
+    // A round takes the k − hits next candidates its lists admit and the undecided ones ranked
+    // among them (as many as `undecidedBudget` lets it), decided in one check: counted against the
+    // k − hits, they left a round of one candidate (and one check) per undecided record once k − 1
+    // were found.
+    const undecidedMost = undecidedBudget.round;
+    while (round.length - undecided.size < k - hits.length && undecided.size < undecidedMost) {
       const next = await candidates.next();
       if (next.done) {
         exhausted = true;
@@ -213,7 +214,6 @@ export async function preFilter(
       if (listedHere || undecidedHere) round.push(next.value);
       if (undecidedHere) undecided.add(next.value);
     }
-    undecidedLeft -= undecided.size;
     const stale = new Set(round.filter((hit) => !undecided.has(hit) && !listTrusted(run, bySync, hit.ref)));
     // The chunks of sifted candidates are read while their records are verified, not after; an
     // undecided one's only once its check allowed it (most are denied).
@@ -244,12 +244,10 @@ export async function preFilter(
       if (chunk) hits.push({ chunk, score: hit.score });
     }
     if (exhausted) break;
-    if (hits.length < k && undecidedLeft <= 0) {
-      budgetHit = "candidates";
-      break;
-    }
+    budgetHit = undecidedBudget.spent(run, undecided.size, hits.length < k);
+    if (budgetHit) break;
     // Pre-filter rounds past the first only replace revoked hits (and go past undecided records
-    // within the budget above); only the clock stops them.
+    // within their budget); only the clock stops them.
     if (hits.length < k && budgetExceeded(run) === "time") {
       budgetHit = "time";
       break;
@@ -257,10 +255,8 @@ export async function preFilter(
   }
   // A sync search checked against a list shows the subject's share, as a post-filter does.
   ctx.knowledge.recordScan(run.subject, ctx.settings.relation, checkedScanned, checkedAllowed);
-  if (budgetHit === "candidates")
-    notes.push(
-      `${ctx.settings.budget.maxCandidates} candidates no allow list could decide ranked first and were checked (the candidates budget): the rest were not`,
-    );
+  if (budgetHit === "candidates" || budgetHit === "permissionCalls")
+    notes.push(`candidates no allow list could decide ranked first: checked up to the ${budgetHit} budget`);
   const note = notes.length > 0 ? { note: notes.join("; ") } : {};
   return { hits, exhausted, budgetHit: hits.length < k && !exhausted ? budgetHit : null, ...note };
 }

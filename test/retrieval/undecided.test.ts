@@ -147,7 +147,7 @@ describe("allow lists with undecided records", () => {
   // One check per undecided candidate: a pre-filter round took only k − hits candidates, undecided
   // ones included, so once k − 1 were found each round held one candidate and cost one check, and
   // only the clock stopped the rounds (a person who owns few deals beside a departed owner's many).
-  it("decides the undecided candidates that rank in one check per round, within the candidates budget", async () => {
+  it("decides the undecided candidates that rank a round at a time, within the candidates and permission-call budgets", async () => {
     const who = "few@acme.test";
     const access = new UndecidedAccess();
     const own = [4, 10, 16];
@@ -172,10 +172,11 @@ describe("allow lists with undecided records", () => {
         documents.map((d) => d.id),
         at,
       ).toEqual(await oracle(access, who, query, 5));
-      // The undecided deals that ranked were checked (and reported), a check of up to 100 per request.
-      expect(report.itemErrors, at).toBeGreaterThan(5);
+      // The undecided deals that ranked were checked (and reported) in rounds of 15, 60, 240… of
+      // them, a check each (up to 100 per request): a few checks, not one per candidate.
+      expect(report.itemErrors, at).toBeGreaterThan(15);
       expect(report.errors[0], at).toMatchObject({ syncId: SYNCS[0], reason: "fake: could not resolve" });
-      expect(access.batchCalls - before, at).toBeLessThanOrEqual(Math.ceil(report.checks / 100) + 1);
+      expect(access.batchCalls - before, at).toBeLessThanOrEqual(3);
       expect(report.budgetHit, at).toBeNull();
 
       // Past the candidates budget the rounds stop short of k, and say so; what they return ranks
@@ -197,6 +198,26 @@ describe("allow lists with undecided records", () => {
         at,
       ).toEqual(best.slice(0, cut.documents.length));
       expect(cut.documents.length, at).toBeLessThan(5);
+
+      // Once the permission-call budget is spent (two list requests and one check here), no further
+      // round checks undecided candidates: the first round's 15 were all.
+      const few = retriever(access, {
+        strategy: "pre",
+        allowSetTtlMs: 0,
+        decisionCacheTtlMs: 0,
+        budget: { maxCandidates: 3_000, maxPermissionCalls: 3, maxMs: 60_000 },
+        ...(memory ? {} : { store: withoutRecordMemory(store), maxFilterRecordIds: 5 }),
+      });
+      const spent = await few.retrieveWithReport(query, { user: who });
+      expect(spent.report.budgetHit, at).toBe("permissionCalls");
+      expect(spent.report.checks, at).toBe(15);
+      expect(spent.report.reason, at).toMatch(
+        /could decide ranked first: checked up to the permissionCalls budget/,
+      );
+      expect(
+        spent.documents.map((d) => d.id),
+        at,
+      ).toEqual(best.slice(0, spent.documents.length));
     }
   });
 
