@@ -32,9 +32,11 @@ export interface AllowList {
   /** Every record of the sync is allowed (a tenant-wide sync): search it without a record filter. */
   everything?: boolean;
   /**
-   * Records the list could neither include nor rule out (an owner that maps to no email, a record
-   * served malformed): never allowed by the list. The list is whole without them; a search filtered
-   * by it searches them too and decides each that ranks as a check would (denied and reported), so
+   * Records the list could neither include nor rule out (an owner that maps to no email, or whose
+   * lookup failed): never allowed by the list, even if `recordIds` also names them or `everything`
+   * is set. A record whose id is unknown (served malformed) cannot be named here: the list is then
+   * incomplete. The list is whole without them; a search filtered by it searches them too and
+   * decides each that ranks as a check would (denied and reported), within the query's budget, so
    * one such record neither hides itself nor sends every query of the sync to post-filtering.
    */
   undecided?: string[];
