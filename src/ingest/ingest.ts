@@ -8,7 +8,7 @@ import { emit } from "./events.js";
 import { type IngestOptions, type IngestSettings, resolveSettings } from "./options.js";
 import type { SyncInfo } from "./record-metadata.js";
 import { RelationResolver } from "./record-relations.js";
-import { addCounts, emptyCounts, type IngestReport, MAX_LISTED_ISSUES } from "./report.js";
+import { addCounts, emptyCounts, type IngestReport, type IssueKind, MAX_LISTED_ISSUES } from "./report.js";
 import type { IngestSource } from "./source.js";
 import { noteStoredSyncs, purgeDeletedSyncs } from "./stored-syncs.js";
 import { ingestSync, newSyncReport } from "./sync-run.js";
@@ -29,6 +29,7 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
     failures: [],
     unindexable: [],
     skips: [],
+    contentUnread: [],
     removedSyncs: [],
   };
   const { signal, onProgress } = options;
@@ -42,10 +43,13 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
     limit: pLimit(settings.concurrency),
     ...(onProgress ? { onProgress } : {}),
     ...(signal ? { signal } : {}),
-    onIssue: (issue: IngestReport["failures"][number], outcome: "skipped" | "unindexable" | "failed") => {
-      const list = { failed: report.failures, unindexable: report.unindexable, skipped: report.skips }[
-        outcome
-      ];
+    onIssue: (issue: IngestReport["failures"][number], outcome: IssueKind) => {
+      const list = {
+        failed: report.failures,
+        unindexable: report.unindexable,
+        skipped: report.skips,
+        "content-unread": report.contentUnread,
+      }[outcome];
       if (list.length < MAX_LISTED_ISSUES) list.push(issue);
     },
   };

@@ -10,7 +10,7 @@ import { type PrepareContext, type Prepared, type PreparedContent, prepareRecord
 import { decide, now, type Patch } from "./record-decision.js";
 import type { SyncInfo } from "./record-metadata.js";
 import type { RelationResolver } from "./record-relations.js";
-import type { RecordIssue, RecordOutcome } from "./report.js";
+import type { IssueKind, RecordIssue, RecordOutcome } from "./report.js";
 
 /** Everything processing a batch of records needs. */
 export interface PageContext extends PrepareContext {
@@ -34,7 +34,7 @@ export interface PageContext extends PrepareContext {
 /** What a batch of records came to once its writes are durable. */
 export interface PageResult {
   outcomes: Map<string, RecordOutcome>;
-  issues: (RecordIssue & { outcome: "skipped" | "unindexable" | "failed" })[];
+  issues: (RecordIssue & { outcome: IssueKind })[];
   chunksWritten: number;
   /** Records that failed before anything of them was read (served malformed), of `outcomes`. */
   unread: Set<string>;
@@ -112,6 +112,18 @@ export async function processPage(
           return settle(decided.patch.recordId, "metadata-only");
         case "content":
           contents.push(decided);
+          if (decided.contentUnread) {
+            const { code, reason } = decided.contentUnread;
+            const name = decided.metadata.name;
+            result.issues.push({
+              syncId: sync.id,
+              recordId: decided.recordId,
+              name,
+              code,
+              reason,
+              outcome: "content-unread",
+            });
+          }
           return settle(decided.recordId, isIndexed(decided.stored) ? "changed" : "new");
       }
     }),

@@ -9,7 +9,13 @@ import { type ChunkMetadata, isStorableId, type RecordVersion } from "../store/i
 import { verdictOutcome } from "./failures.js";
 import { MAX_RECORD_DEPTH, nestedDeeperThan } from "./record-depth.js";
 import { fileMetadata, recordMetadata, type SyncInfo } from "./record-metadata.js";
-import { fileSourceVersion, recordSourceVersion, type SourceVersion, sameContent } from "./source-version.js";
+import {
+  contentUnreadVersion,
+  fileSourceVersion,
+  recordSourceVersion,
+  type SourceVersion,
+  sameContent,
+} from "./source-version.js";
 import { detectFormat, type RecordRelations } from "./text/index.js";
 
 type Metadata = Omit<ChunkMetadata, "page">;
@@ -84,6 +90,9 @@ export function planRecord(
     const version = recordSourceVersion(relations ? { record, relations } : record);
     const known = knownVerdict(record.id, stored, version.value, limits);
     if (known) return known;
+    // Indexed from its fields alone (its content could not be read) under these same limits.
+    if (stored?.sourceVersion === contentUnreadVersion(version.value, limits))
+      return { action: "unchanged", recordId: record.id };
     return {
       action: "render",
       record,

@@ -1,10 +1,10 @@
 import { ContentTooLargeError, ManagedSyncError, ManagedSyncHttpError } from "../managed-sync/index.js";
 import type { ChunkMetadata, RecordVersion, Unindexable } from "../store/index.js";
-import { failureKind, unindexable, verdictOutcome } from "./failures.js";
+import { failureKind, limitsOf, unindexable, verdictOutcome } from "./failures.js";
 import type { IngestSettings } from "./options.js";
 import type { RecordPlan } from "./plan.js";
 import type { IngestSource } from "./source.js";
-import type { SourceVersion } from "./source-version.js";
+import { contentUnreadVersion, type SourceVersion } from "./source-version.js";
 import {
   chunkText,
   contentHash,
@@ -12,6 +12,7 @@ import {
   type ExtractedText,
   type ExtractLimits,
   extractText,
+  extractTicketContent,
   renderRecord,
   type TextChunk,
   wellFormed,
@@ -26,6 +27,11 @@ export interface PreparedContent {
   stored?: RecordVersion;
   contentHash: string;
   chunks: TextChunk[];
+  /**
+   * Set when the record is indexed without part of its content: a ticket whose Download Content
+   * could not be read for a lasting reason is indexed from its fields, and this says why.
+   */
+  contentUnread?: { code: string; reason: string };
 }
 
 /**
@@ -69,19 +75,24 @@ export async function prepareRecord(
   const { metadata } = plan;
   const recordId = plan.record.id;
   try {
-    const extracted =
-      plan.action === "download" ? await download(plan, context) : await render(plan, context);
+    const { extracted, contentUnread } =
+      plan.action === "download" ? { extracted: await download(plan, context) } : await render(plan, context);
     const { chunkSize, chunkOverlap } = context.settings;
     const chunks = await chunkText(extracted, { chunkSize, chunkOverlap });
     return {
       kind: "content",
       recordId,
       metadata,
-      version: plan.version,
+      // A version indexed without its content is stored with the limits it failed under, so
+      // raising them reads it again (see contentUnreadVersion).
+      version: contentUnread
+        ? { ...plan.version, value: contentUnreadVersion(plan.version.value, limitsOf(context.settings)) }
+        : plan.version,
       ...(plan.stored ? { stored: plan.stored } : {}),
       // Chunking settings are part of the hash: new settings make new chunks, so they must re-embed.
       contentHash: contentHash(`${chunkSize}/${chunkOverlap}\u0000${extracted.text}`),
       chunks,
+      ...(contentUnread ? { contentUnread } : {}),
     };
   } catch (error) {
     if (isRunFatal(error, context.signal)) throw error;
@@ -161,18 +172,19 @@ function extractLimits(settings: IngestSettings, signal: AbortSignal | undefined
 /**
  * A CRM or ticket record as text with its relations; a ticket adds its content (Paragon serves a
  * ticket's comments and attachments through Download Content), which a ticket without content
- * (400/404) simply lacks.
+ * (400/404) simply lacks. A ticket whose content cannot be read for a lasting reason is still its
+ * fields: it is indexed from them, with `contentUnread` saying why the content is missing.
  */
 async function render(
   plan: Extract<RecordPlan, { action: "render" }>,
   context: PrepareContext,
-): Promise<ExtractedText> {
+): Promise<{ extracted: ExtractedText; contentUnread?: { code: string; reason: string } }> {
   // A record's fields come as the Sync API's JSON sent them, which may escape half an emoji.
   const fields = wellFormed(
     renderRecord(plan.record as Record<string, unknown>, context.pipeline, plan.relations),
   );
   const content = context.pipeline === "tickets" ? await ticketContent(plan, context) : undefined;
-  const text = content ? `${fields}\n\n${content}` : fields;
+  const text = content?.text ? `${fields}\n\n${content.text}` : fields;
   const { maxChars } = context.settings;
   if (text.length > maxChars) {
     // A record is held to the limit a file is: a field holding a whole document is not cheap to embed either.
@@ -181,34 +193,41 @@ async function render(
       `${plan.metadata.name} has ${text.length} characters of text, over the ${maxChars} limit (raise ingest.maxChars)`,
     );
   }
-  return { text };
+  return { extracted: { text }, ...(content?.unread ? { contentUnread: content.unread } : {}) };
 }
 
+/**
+ * A ticket's content as text (its ZIP archive, or a plain Markdown body): `text` when read,
+ * nothing when the ticket has none, `unread` when it cannot be read for a lasting reason (corrupt,
+ * a zip bomb, over a limit; a timeout only once it has repeated, see {@link failureKind}). A
+ * transient failure (the network, the service, a first timeout) is thrown: the ticket is retried.
+ */
 async function ticketContent(
   plan: Extract<RecordPlan, { action: "render" }>,
-  { source, syncId, settings, signal }: PrepareContext,
-): Promise<string | undefined> {
-  let content: Awaited<ReturnType<IngestSource["records"]["contentBytes"]>>;
+  { source, syncId, settings, signal, failedRuns }: PrepareContext,
+): Promise<{ text?: string; unread?: { code: string; reason: string } }> {
   try {
-    content = await source.records.contentBytes(syncId, plan.record.id, {
+    const content = await source.records.contentBytes(syncId, plan.record.id, {
       maxBytes: settings.maxFileBytes,
       ...(signal ? { signal } : {}),
     });
-  } catch (error) {
-    if (error instanceof ManagedSyncHttpError && (error.status === 400 || error.status === 404))
-      return undefined;
-    throw error;
-  }
-  try {
-    const extracted = await extractText(
-      { bytes: content.bytes, mimeType: content.mimeType, name: `${plan.metadata.name}.md` },
+    const extracted = await extractTicketContent(
+      { bytes: content.bytes, mimeType: content.mimeType, name: plan.metadata.name },
       extractLimits(settings, signal),
     );
-    return extracted.text;
+    return { text: extracted.text };
   } catch (error) {
+    if (error instanceof ManagedSyncHttpError && (error.status === 400 || error.status === 404)) return {};
     // No description and no comments: the ticket is still its fields, not an unreadable record.
-    if (error instanceof ExtractError && error.code === "EMPTY") return undefined;
-    throw error;
+    if (error instanceof ExtractError && error.code === "EMPTY") return {};
+    if (isRunFatal(error, signal) || failureKind(error, failedRuns(plan.record.id)) === "transient")
+      throw error;
+    return {
+      unread: {
+        code: codeOf(error),
+        reason: `the ticket's content could not be read, so it is indexed from its fields alone: ${reasonOf(error)}`,
+      },
+    };
   }
 }
 

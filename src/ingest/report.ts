@@ -9,6 +9,12 @@ export type RecordOutcome =
   | "unindexable"
   | "failed";
 
+/**
+ * How a record's issue is listed: skipped, unindexable, failed, or `content-unread` (indexed
+ * from its fields without its content, which could not be read: a ticket's Download Content).
+ */
+export type IssueKind = "skipped" | "unindexable" | "failed" | "content-unread";
+
 /** A record that was skipped, unindexable or failed, with a stable code and a reason a person can act on. */
 export interface RecordIssue {
   syncId: string;
@@ -38,6 +44,12 @@ export interface IngestCounts {
    * change, and not a failure of the run. A full run counts every one it sees again.
    */
   unindexable: number;
+  /**
+   * Records indexed without their content, which cannot be read for a lasting reason (a ticket
+   * whose Download Content is corrupt, a zip bomb, over a limit): indexed from their fields, and
+   * also counted as new or changed. Counted by the run that indexed them.
+   */
+  contentUnread: number;
   /**
    * Records that could not be read this time (network, service, timeouts) or that the Sync API
    * returned malformed (`INVALID_RESPONSE`): retried next run; the run fails. A malformed record
@@ -89,6 +101,11 @@ export interface IngestReport {
   /** Skipped records (first {@link MAX_LISTED_ISSUES}; `counts.skipped` is exact). */
   skips: RecordIssue[];
   /**
+   * Records indexed from their fields because their content could not be read, with why (first
+   * {@link MAX_LISTED_ISSUES}; `counts.contentUnread` is exact).
+   */
+  contentUnread: RecordIssue[];
+  /**
    * Syncs Managed Sync confirmed deleted, purged from the store by this run with their chunks
    * (only a run over all of the tenant's syncs looks for them).
    */
@@ -123,6 +140,7 @@ export function emptyCounts(): IngestCounts {
     deleted: 0,
     skipped: 0,
     unindexable: 0,
+    contentUnread: 0,
     failed: 0,
     chunksWritten: 0,
     embeddedTexts: 0,

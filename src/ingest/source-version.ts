@@ -35,6 +35,15 @@ export function recordSourceVersion(record: unknown): SourceVersion {
   return { value: `${PREFIX}:${digest(record)}:`, trustedContent: false };
 }
 
+/**
+ * The version stored for a record indexed without its content: its source version marked with
+ * the limits it was read under. The planner takes it as unchanged while the limits stay; under
+ * other limits it no longer matches, so the record is read again.
+ */
+export function contentUnreadVersion(version: string, limits: string): string {
+  return `${version}#content-unread;${limits}`;
+}
+
 /** True when two versions agree on content, so the stored chunks' text is still right. */
 export function sameContent(a: string, b: string): boolean {
   const [prefixA, contentA] = a.split(":");

@@ -15,6 +15,7 @@ import type { RelationResolver } from "./record-relations.js";
 import {
   countOutcome,
   emptyCounts,
+  type IssueKind,
   type RecordIssue,
   type RecordOutcome,
   type SyncReport,
@@ -38,7 +39,7 @@ export interface SyncRunContext {
   /** Names what CRM records refer to by id (company, owner). */
   relations?: RelationResolver;
   /** Receives each skipped, unindexable or failed record (the run keeps the first few for its report). */
-  onIssue: (issue: RecordIssue, outcome: "skipped" | "unindexable" | "failed") => void;
+  onIssue: (issue: RecordIssue, outcome: IssueKind) => void;
   signal?: AbortSignal;
 }
 
@@ -142,7 +143,11 @@ async function run(
       retry.note(recordId, outcome === "failed", !result.unread.has(recordId));
       seen?.add(recordId);
     }
-    for (const { outcome, ...issue } of result.issues) context.onIssue(issue, outcome);
+    for (const { outcome, ...issue } of result.issues) {
+      // The record's outcome (new, changed) is counted above; its missing content is counted here.
+      if (outcome === "content-unread") report.counts.contentUnread++;
+      context.onIssue(issue, outcome);
+    }
     report.counts.chunksWritten += result.chunksWritten;
   };
 

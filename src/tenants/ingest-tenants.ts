@@ -157,6 +157,7 @@ async function ingestOne(
       failures: [],
       unindexable: [],
       skips: [],
+      contentUnread: [],
       removedSyncs: [],
       error: {
         code: (error as { code?: unknown })?.code?.toString() ?? "INTERNAL",

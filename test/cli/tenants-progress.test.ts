@@ -35,6 +35,7 @@ const reportOf = (tenant: string, ok: boolean, seen: number, failed = 0): Ingest
   failures: [],
   unindexable: [],
   skips: [],
+  contentUnread: [],
   removedSyncs: [],
   ...(ok ? {} : { error: { code: "MANAGED_SYNC_UNAUTHORIZED", message: "401" } }),
 });

@@ -23,7 +23,7 @@ import {
   OUTAGE_TICKET,
 } from "../fixtures/crm-corpus.js";
 import { serve } from "../webhooks/harness.js";
-import { admin, call, type Json, pullAll } from "./helpers.js";
+import { admin, call, type Json, pullAll, ticketArchive } from "./helpers.js";
 
 const syncFor = (emu: Emulator, tenant: string, pipeline: string) => {
   const sync = emu.state.syncsOf(tenant).find((s) => s.pipeline === pipeline);
@@ -105,7 +105,7 @@ describe("CRM and ticketing records in the emulator", () => {
     expect(summary.body.summary).toMatchObject({ totalRecords: 2, syncedRecordsCount: 2 });
   });
 
-  it("serves a ticket with its people, and its comments as Markdown content; CRM records have none", async () => {
+  it("serves a ticket with its people, and its comments in a Markdown file of its ZIP content; CRM records have none", async () => {
     const tickets = syncFor(emu, "northwind", "tickets");
     const id = recordIdFor("servicenow", OUTAGE_TICKET);
     const { body } = await call(emu, token, `/api/syncs/${tickets}/records/${id}`);
@@ -118,12 +118,14 @@ describe("CRM and ticketing records in the emulator", () => {
       originalRecord: { id: OUTAGE_TICKET, title: expect.any(String) },
     });
     expect(body.data.comments).toBeUndefined();
-    const content = await call(emu, token, `/api/syncs/${tickets}/records/${id}/content`);
+    const content = await ticketArchive(emu, token, `/api/syncs/${tickets}/records/${id}/content`);
     expect(content.status).toBe(200);
-    expect(content.headers.get("content-type")).toBe("text/markdown; charset=utf-8");
-    expect(content.body).toContain("# INC0012345: checkout API outage on January 14");
-    expect(content.body).toContain("**Leo Park <leo@northwind.test>** (2026-01-14T10:05:00.000Z):");
-    expect(content.body).toContain("connection pool was exhausted");
+    expect(content.type).toBe("application/zip");
+    expect([...content.files.keys()]).toEqual(["ticket.md"]);
+    const markdown = content.files.get("ticket.md")?.toString();
+    expect(markdown).toContain("# INC0012345: checkout API outage on January 14");
+    expect(markdown).toContain("**Leo Park <leo@northwind.test>** (2026-01-14T10:05:00.000Z):");
+    expect(markdown).toContain("connection pool was exhausted");
     const deals = syncFor(emu, "northwind", "deals");
     const none = await call(
       emu,
@@ -200,7 +202,10 @@ describe("CRM and ticketing records in the emulator", () => {
     const tickets = syncFor(emu, "northwind", "tickets");
     const { cursor } = await pullAll(emu, token, tickets);
     hooks.length = 0;
-    const content = async (id: string) => call(emu, token, `/api/syncs/${tickets}/records/${id}/content`);
+    const content = async (id: string) => {
+      const archive = await ticketArchive(emu, token, `/api/syncs/${tickets}/records/${id}/content`);
+      return { ...archive, body: archive.files.get("ticket.md")?.toString() ?? "" };
+    };
 
     const created = await admin(emu, `/syncs/${tickets}/records`, {
       method: "POST",
@@ -217,13 +222,24 @@ describe("CRM and ticketing records in the emulator", () => {
             createdAt: "2026-02-01T08:00:00.000Z",
           },
         ],
+        attachments: [
+          { name: "reader.log", content: "E42 controller handshake refused" },
+          {
+            name: "photo.png",
+            content: Buffer.from([0x89, 0x50, 0x4e, 0x47]).toString("base64"),
+            encoding: "base64",
+          },
+        ],
       }),
     });
     expect(created.status).toBe(201);
     const id = created.body.data.id as string;
     expect(created.body.data).toMatchObject({ priority: "high", assignees: [{ email: ANA }] });
     expect(created.body.data.comments).toBeUndefined();
-    expect((await content(id)).body).toContain("Readers rebooted; still offline.");
+    const first = await content(id);
+    expect(first.body).toContain("Readers rebooted; still offline.");
+    expect(first.files.get("attachments/reader.log")?.toString()).toBe("E42 controller handshake refused");
+    expect(first.files.get("attachments/photo.png")).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47]));
 
     // new comments replace the old ones; null removes a field; the people change
     const updated = await admin(emu, `/syncs/${tickets}/records/${id}`, {

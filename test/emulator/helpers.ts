@@ -1,3 +1,4 @@
+import yauzl from "yauzl";
 import type { CorpusSpec, Emulator, ManifestInput } from "../../src/emulator/index.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read response JSON loosely and assert on its shape
@@ -121,4 +122,27 @@ export async function pullAll(
     cursor = body.paging.cursor;
     if (body.data.length === 0 || body.paging.remainingRecords === 0) return { records, cursor, pages };
   }
+}
+
+/**
+ * Downloads a record's content and unzips it (a ticket's content is a ZIP archive): each file's
+ * path in the archive with its bytes. Read with yauzl directly, not with the ingest's reader.
+ */
+export async function ticketArchive(
+  emu: Emulator,
+  token: string,
+  path: string,
+): Promise<{ status: number; type: string | null; files: Map<string, Buffer> }> {
+  const response = await fetch(`${emu.url}${path}`, { headers: { Authorization: `Bearer ${token}` } });
+  const files = new Map<string, Buffer>();
+  if (response.status !== 200)
+    return { status: response.status, type: response.headers.get("content-type"), files };
+  const zip = await yauzl.fromBufferPromise(Buffer.from(await response.arrayBuffer()), { lazyEntries: true });
+  for await (const entry of zip.eachEntry()) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of await zip.openReadStreamPromise(entry)) chunks.push(chunk as Buffer);
+    files.set(entry.fileName, Buffer.concat(chunks));
+  }
+  zip.close();
+  return { status: response.status, type: response.headers.get("content-type"), files };
 }

@@ -208,6 +208,7 @@ function problemsOf(report: IngestReport, prefix: string): string[] {
   if (report.error) lines.push(`${prefix}run stopped: ${report.error.message} [${report.error.code}]`);
   const listed = [
     ["unindexable", report.unindexable, report.counts.unindexable],
+    ["content unread", report.contentUnread, report.counts.contentUnread],
     ["failed", report.failures, report.counts.failed],
   ] as const;
   for (const [label, issues, total] of listed) {

@@ -115,6 +115,22 @@ export function adminRoutes(deps: ServerDeps): Hono<EmulatorEnv> {
   app.delete("/syncs/:syncId/malformed/:recordId", (c) =>
     c.json({ removed: deps.malformed.clear(c.req.param("syncId"), c.req.param("recordId")) }),
   );
+  // Bad content for a good record (a corrupt archive, a zip bomb): served as its Download Content.
+  app.put("/syncs/:syncId/malformed/:recordId/content", async (c) => {
+    const sync = state.requireSync(c.req.param("syncId"));
+    const recordId = c.req.param("recordId");
+    recordOf(state, sync, recordId);
+    const bytes = new Uint8Array(await c.req.arrayBuffer());
+    deps.malformed.setContent(sync.id, recordId, bytes, c.req.header("content-type") ?? "application/zip");
+    return c.json({ data: { syncId: sync.id, recordId, bytes: bytes.byteLength } });
+  });
+  app.delete("/syncs/:syncId/malformed/:recordId/content", (c) => {
+    const syncId = c.req.param("syncId");
+    const recordId = c.req.param("recordId");
+    const removed = deps.malformed.contentOf(syncId, recordId) !== undefined;
+    deps.malformed.setContent(syncId, recordId, undefined);
+    return c.json({ removed });
+  });
 
   app.get("/sharing-graph", (c) => c.json(state.sharingGraph()));
 

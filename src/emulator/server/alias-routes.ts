@@ -102,7 +102,7 @@ export function aliasRoutes(deps: ServerDeps): Hono<EmulatorEnv> {
 
   app.get("/records/:recordId/content", (c) => {
     const { sync, item } = findRecord(c.var.tenant, c.req.param("recordId"));
-    return contentResponse(state, sync, item);
+    return contentResponse(state, sync, item, deps.malformed);
   });
 
   return app;

@@ -11,6 +11,27 @@ export type RecordOverlay = Record<string, unknown>;
  */
 export class MalformedRecords {
   private readonly overlays = new Map<string, Map<string, RecordOverlay>>();
+  private readonly contents = new Map<string, { bytes: Uint8Array; mimeType: string }>();
+
+  /**
+   * Serves `bytes` as `recordId`'s Download Content from now on, whatever the record holds (a
+   * corrupt archive, a zip bomb); `undefined` bytes serve the record's own content again.
+   */
+  setContent(
+    syncId: string,
+    recordId: string,
+    bytes: Uint8Array | undefined,
+    mimeType = "application/zip",
+  ): void {
+    const key = `${syncId}\u0000${recordId}`;
+    if (bytes) this.contents.set(key, { bytes: new Uint8Array(bytes), mimeType });
+    else this.contents.delete(key);
+  }
+
+  /** The content set for a record with {@link setContent}, if any. */
+  contentOf(syncId: string, recordId: string): { bytes: Uint8Array; mimeType: string } | undefined {
+    return this.contents.get(`${syncId}\u0000${recordId}`);
+  }
 
   /** Serves `recordId` of `syncId` with `fields` laid over it from now on (replacing an earlier overlay). */
   set(syncId: string, recordId: string, fields: RecordOverlay): void {

@@ -9,8 +9,9 @@ import {
 } from "../state/index.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import { badRequest } from "./http-errors.js";
+import type { MalformedRecords } from "./malformed-records.js";
 import { type FieldsRecord, type FileRecord, type SyncItem, toRecordJson } from "./records.js";
-import { ticketMarkdown } from "./ticket-content.js";
+import { ticketArchive } from "./ticket-content.js";
 
 /** Page size when the caller gives none. */
 export const DEFAULT_PAGE_SIZE = 100;
@@ -62,10 +63,20 @@ export function pullPage(
 }
 
 /**
- * Download Content: a file's raw bytes with its MIME type; a ticket's title, description and
- * comments as Markdown. Folders and CRM records have none (400).
+ * Download Content: a file's raw bytes with its MIME type; a ticket's ZIP archive (a Markdown file
+ * with its title, description and comments, and `attachments/`). Folders and CRM records have none
+ * (400). Content set malformed on purpose (`malformed.setContent`) is served instead.
  */
-export function contentResponse(state: EmulatorState, sync: SyncEntry, item: SyncItem): Response {
+export function contentResponse(
+  state: EmulatorState,
+  sync: SyncEntry,
+  item: SyncItem,
+  malformed?: MalformedRecords,
+): Response {
+  const served = malformed?.contentOf(sync.id, item.id);
+  if (served) {
+    return bytesResponse(served.bytes, served.mimeType, createHash("md5").update(served.bytes).digest("hex"));
+  }
   if (!isFileSync(sync)) {
     if (sync.pipeline !== "tickets") {
       throw new ClearanceError(
@@ -73,12 +84,8 @@ export function contentResponse(state: EmulatorState, sync: SyncEntry, item: Syn
         `record ${item.id} is a ${sync.pipeline} record: only files and tickets have content`,
       );
     }
-    const bytes = new TextEncoder().encode(ticketMarkdown(item as SyncRecord));
-    return bytesResponse(
-      bytes,
-      "text/markdown; charset=utf-8",
-      createHash("md5").update(bytes).digest("hex"),
-    );
+    const bytes = ticketArchive(item as SyncRecord);
+    return bytesResponse(bytes, "application/zip", createHash("md5").update(bytes).digest("hex"));
   }
   const node = item as Exclude<SyncItem, SyncRecord>;
   const bytes = node.type === "file" ? state.contentOf(node) : undefined;

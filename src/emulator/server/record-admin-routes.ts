@@ -25,6 +25,7 @@ export function recordAdminRoutes(deps: ServerDeps): Hono<EmulatorEnv> {
         ...toFieldsRecord(sync, record),
         seq: record.seq,
         ...(record.comments ? { comments: record.comments } : {}),
+        ...(record.attachments ? { attachments: record.attachments } : {}),
       })),
     });
   });

@@ -122,7 +122,7 @@ export function syncRoutes(deps: ServerDeps): Hono<EmulatorEnv> {
 
   app.get("/syncs/:syncId/records/:recordId/content", (c) => {
     const sync = own(c.var.tenant, c.req.param("syncId"));
-    return contentResponse(state, sync, recordOf(state, sync, c.req.param("recordId")));
+    return contentResponse(state, sync, recordOf(state, sync, c.req.param("recordId")), deps.malformed);
   });
 
   return app;

@@ -1,9 +1,31 @@
 import type { SyncRecord, TicketPerson } from "../state/index.js";
+import { zipArchive } from "./zip-archive.js";
+
+/** The name of the archive's Markdown file: Paragon does not document it, so this is a guess. */
+export const TICKET_MARKDOWN_NAME = "ticket.md";
 
 /**
- * A ticket's content as Download Content returns it: one Markdown document with the title, the
- * description and the comments (Paragon documents this for ticketing syncs; the layout is the
- * emulator's).
+ * A ticket's content as Download Content returns it, as Paragon documents it: a ZIP archive with
+ * a Markdown file of the ticket's properties, description and comments, and its attached files
+ * under `attachments/`. The Markdown file's name and layout are the emulator's guesses.
+ */
+export function ticketArchive(record: SyncRecord): Uint8Array {
+  const encoder = new TextEncoder();
+  return zipArchive([
+    { name: TICKET_MARKDOWN_NAME, bytes: encoder.encode(ticketMarkdown(record)) },
+    ...(record.attachments ?? []).map((attachment) => ({
+      name: `attachments/${attachment.name}`,
+      bytes:
+        attachment.encoding === "base64"
+          ? new Uint8Array(Buffer.from(attachment.content, "base64"))
+          : encoder.encode(attachment.content),
+    })),
+  ]);
+}
+
+/**
+ * The Markdown file of a ticket's content: the title, the description and the comments (the
+ * layout is the emulator's).
  */
 export function ticketMarkdown(record: SyncRecord): string {
   const title = typeof record.fields.title === "string" ? record.fields.title : record.externalId;

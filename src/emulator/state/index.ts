@@ -37,6 +37,7 @@ export type {
   SyncNode,
   SyncRecord,
   SyncStatus,
+  TicketAttachment,
   TicketComment,
   TicketPerson,
 } from "./types.js";

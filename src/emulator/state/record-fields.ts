@@ -136,6 +136,22 @@ export const recordInputSchema = z
     comments: z
       .array(z.object({ author: ticketPersonSchema, body: z.string(), createdAt: dateTime }).strict())
       .optional(),
+    attachments: z
+      .array(
+        z
+          .object({
+            name: z
+              .string()
+              .min(1)
+              .refine((name) => !name.includes("/") && name !== "." && name !== "..", {
+                message: "an attachment name is a file name, without folders",
+              }),
+            content: z.string(),
+            encoding: z.enum(["utf8", "base64"]).optional(),
+          })
+          .strict(),
+      )
+      .optional(),
   })
   .refine((input) => !("id" in input), {
     message: "id is the Paragon record id the emulator derives: give externalId instead",

@@ -4,7 +4,7 @@ import { crmUserIdFor, deriveRecordExternalId, recordIdFor } from "./ids.js";
 import { parseRecordFields, type RecordInput, recordInputSchema } from "./record-fields.js";
 import { isFileSync, type SyncEntry } from "./sync-entry.js";
 import { SyncRegistry } from "./sync-registry.js";
-import type { SyncRecord, TicketComment } from "./types.js";
+import type { SyncRecord, TicketAttachment, TicketComment } from "./types.js";
 
 /** Options a record can be created with (the corpus loader pins these). */
 export interface RecordOptions {
@@ -33,7 +33,7 @@ export class RecordSyncs extends SyncRegistry {
   /** Creates a record from its normalized fields (checked against the pipeline's schema). */
   createRecord(syncId: string, input: RecordInput, options: RecordOptions = {}): SyncRecord {
     const sync = this.requireRecordSync(syncId);
-    const { externalId, createdAt, updatedAt, comments, fields } = this.split(input);
+    const { externalId, createdAt, updatedAt, comments, attachments, fields } = this.split(input);
     const now = options.at ?? new Date().toISOString();
     const id =
       externalId ?? deriveRecordExternalId(sync.integration, sync.pipeline, options.seed ?? randomUUID());
@@ -45,6 +45,7 @@ export class RecordSyncs extends SyncRegistry {
       updatedAt: updatedAt ?? now,
       fields: this.checkFields(sync, fields),
       ...(comments ? { comments } : {}),
+      ...(attachments ? { attachments } : {}),
     };
     sync.table.insert(record);
     this.changed(sync, record, "record_created");
@@ -52,13 +53,13 @@ export class RecordSyncs extends SyncRegistry {
   }
 
   /**
-   * Changes some fields of a record (`null` removes one); `comments`, when given, replace the
-   * ticket's comments. The record gets a new seq and `updatedAt`.
+   * Changes some fields of a record (`null` removes one); `comments` and `attachments`, when given,
+   * replace the ticket's. The record gets a new seq and `updatedAt`.
    */
   updateRecord(syncId: string, recordId: string, patch: RecordInput): SyncRecord {
     const sync = this.requireRecordSync(syncId);
     const record = this.requireRecord(sync, recordId);
-    const { externalId, createdAt, updatedAt, comments, fields } = this.split(patch);
+    const { externalId, createdAt, updatedAt, comments, attachments, fields } = this.split(patch);
     if (externalId !== undefined && externalId !== record.externalId) {
       throw new EmulatorStateError("RECORD_INVALID", "externalId cannot change: delete and create instead");
     }
@@ -69,6 +70,7 @@ export class RecordSyncs extends SyncRegistry {
     }
     record.fields = this.checkFields(sync, merged);
     if (comments) record.comments = comments;
+    if (attachments) record.attachments = attachments;
     if (createdAt) record.createdAt = createdAt;
     record.updatedAt = updatedAt ?? new Date().toISOString();
     sync.table.stamp(record);
@@ -127,6 +129,7 @@ export class RecordSyncs extends SyncRegistry {
     createdAt?: string;
     updatedAt?: string;
     comments?: TicketComment[];
+    attachments?: TicketAttachment[];
     fields: Record<string, unknown>;
   } {
     const parsed = recordInputSchema.safeParse(input);
@@ -135,12 +138,13 @@ export class RecordSyncs extends SyncRegistry {
       const field = issue?.path.length ? `${issue.path.join(".")}: ` : "";
       throw new EmulatorStateError("RECORD_INVALID", `${field}${issue?.message ?? "invalid record"}`);
     }
-    const { externalId, createdAt, updatedAt, comments, ...fields } = parsed.data;
+    const { externalId, createdAt, updatedAt, comments, attachments, ...fields } = parsed.data;
     return {
       ...(externalId ? { externalId } : {}),
       ...(createdAt ? { createdAt } : {}),
       ...(updatedAt ? { updatedAt } : {}),
       ...(comments ? { comments: comments as TicketComment[] } : {}),
+      ...(attachments ? { attachments: attachments as TicketAttachment[] } : {}),
       fields,
     };
   }

@@ -49,6 +49,11 @@ const record = z.object({
   updatedAt: z.string(),
   fields: z.record(z.string(), z.unknown()),
   comments: z.array(z.object({ author: person, body: z.string(), createdAt: z.string() })).optional(),
+  attachments: z
+    .array(
+      z.object({ name: z.string(), content: z.string(), encoding: z.enum(["utf8", "base64"]).optional() }),
+    )
+    .optional(),
 });
 const sync = z.object({
   id: z.string(),

@@ -75,6 +75,16 @@ export interface TicketComment {
 }
 
 /**
+ * A file attached to a ticket, served in its Download Content archive under `attachments/`.
+ * `content` is the file's text, or its bytes in base64 when `encoding` says so.
+ */
+export interface TicketAttachment {
+  name: string;
+  content: string;
+  encoding?: "utf8" | "base64";
+}
+
+/**
  * A CRM or ticketing record of one sync (every pipeline but `files`); the record JSON is derived
  * from it: `{id, externalId, ...fields, createdAt, updatedAt}`.
  */
@@ -89,8 +99,10 @@ export interface SyncRecord {
   updatedAt: string;
   /** The normalized fields as the pipeline's schema names them (`record-fields.ts`). */
   fields: Record<string, unknown>;
-  /** Tickets only: comments, served by Download Content as Markdown with the title and description. */
+  /** Tickets only: comments, served by Download Content in the archive's Markdown file with the title and description. */
   comments?: TicketComment[];
+  /** Tickets only: attached files, served by Download Content in the archive's `attachments/` folder. */
+  attachments?: TicketAttachment[];
 }
 
 /** Sync statuses as the official Sync API spells them. */

@@ -1,6 +1,10 @@
 import { isFolderMimeType } from "../../managed-sync/index.js";
-/** The formats Clearance reads text from. */
+/**
+ * The formats Clearance reads text from. `ticket-archive` (a ticket's Download Content ZIP) is
+ * never detected from a file: only a ticket's content is read as one (see ticket-content.ts).
+ */
 export type TextFormat =
+  | "ticket-archive"
   | "pdf"
   | "docx"
   | "xlsx"

@@ -1,4 +1,4 @@
-import { detectFormat, isFolderMimeType, sniffFormat } from "./detect-format.js";
+import { detectFormat, isFolderMimeType, sniffFormat, type TextFormat } from "./detect-format.js";
 import { ExtractError } from "./errors.js";
 import { type ExtractPool, sharedExtractPool } from "./extract-pool.js";
 import { defaultExtractLimits, type ExtractedText, type ExtractInput, type ExtractLimits } from "./types.js";
@@ -28,6 +28,20 @@ export async function extractText(
       `no text extractor for ${mimeType || "an unknown type"} (${name}): the file is skipped`,
     );
   }
+  return readAs(format, input, limits, pool);
+}
+
+/**
+ * Reads `input` as `format` in a worker of `pool`, once its size is checked against the limits.
+ * For callers that know the format from elsewhere (a ticket's content archive).
+ */
+export async function readAs(
+  format: TextFormat,
+  input: ExtractInput,
+  limits: ExtractLimits,
+  pool: ExtractPool = sharedExtractPool(),
+): Promise<ExtractedText> {
+  const { bytes, name } = input;
   if (bytes.byteLength === 0) throw new ExtractError("EMPTY", `${name} is empty (0 bytes)`);
   if (bytes.byteLength > limits.maxBytes) {
     throw new ExtractError(

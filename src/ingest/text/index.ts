@@ -22,6 +22,7 @@ export {
   recordTitle,
   renderRecord,
 } from "./render-record.js";
+export { extractTicketContent, isZipContent } from "./ticket-content.js";
 export {
   type ChunkOptions,
   defaultExtractLimits,

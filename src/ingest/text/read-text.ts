@@ -13,8 +13,11 @@ export interface ReadTask {
   maxUncompressedBytes: number;
 }
 
-/** Parses one format's bytes (the zip limits matter to OOXML formats only). */
-export type Extractor = (bytes: Uint8Array, limits: ZipLimits) => ExtractedText | Promise<ExtractedText>;
+/** Parses one format's bytes (the zip limits matter to OOXML formats and ticket archives only). */
+export type Extractor = (
+  bytes: Uint8Array,
+  limits: ZipLimits & { maxChars: number },
+) => ExtractedText | Promise<ExtractedText>;
 
 // Each parser is loaded the first time a worker meets its format, so a worker that only ever
 // reads text files never loads pdf.js or mammoth.
@@ -35,6 +38,7 @@ const loaders: Record<TextFormat, () => Promise<Extractor>> = {
   json: async () => (await import("./formats/json.js")).extractJson,
   markdown: async () => (await import("./formats/plain.js")).extractPlain,
   text: async () => (await import("./formats/plain.js")).extractPlain,
+  "ticket-archive": async () => (await import("./formats/ticket-archive.js")).extractTicketArchive,
 };
 
 /** The parser for a format, loaded on first use (module loading is not the file's time). */
@@ -53,7 +57,7 @@ export async function readText(
 ): Promise<ExtractedText> {
   let extracted: ExtractedText;
   try {
-    extracted = normalized(await extract(bytes, { maxUncompressedBytes }));
+    extracted = normalized(await extract(bytes, { maxUncompressedBytes, maxChars }));
   } catch (cause) {
     if (cause instanceof ExtractError) throw cause;
     throw new ExtractError("MALFORMED", `${name} could not be read (${messageOf(cause)})`, { cause });
