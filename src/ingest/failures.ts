@@ -39,14 +39,28 @@ const LIMIT_SETTINGS = [
   "extractTimeoutMs",
 ] as const satisfies readonly (keyof IngestSettings)[];
 
-/** The limits in force, as stored beside an unindexable verdict (`Unindexable.limits`). */
-export function limitsOf(settings: IngestSettings): string {
-  return LIMIT_SETTINGS.map((name) => `${name}=${settings[name]}`).join(";");
+// Tickets were judged when their content was read as a Markdown file, not as the ZIP archive
+// Paragon serves: every ticket with content became unindexable. Marking the limits of a tickets
+// sync voids those verdicts, so each such ticket is read once more, as an archive.
+const TICKET_CONTENT_READER = "ticketContent=zip";
+
+/**
+ * The limits in force, as stored beside an unindexable verdict (`Unindexable.limits`) and a ticket
+ * indexed without its content; a tickets sync's carry how its content is read.
+ */
+export function limitsOf(settings: IngestSettings, pipeline?: string): string {
+  const limits = LIMIT_SETTINGS.map((name) => `${name}=${settings[name]}`).join(";");
+  return pipeline === "tickets" ? `${limits};${TICKET_CONTENT_READER}` : limits;
 }
 
-/** The verdict stored for a record version that cannot be indexed. */
-export function unindexable(code: string, reason: string, settings: IngestSettings): Unindexable {
-  return { code, reason, limits: limitsOf(settings) };
+/** The verdict stored for a record version of `pipeline` that cannot be indexed. */
+export function unindexable(
+  code: string,
+  reason: string,
+  settings: IngestSettings,
+  pipeline?: string,
+): Unindexable {
+  return { code, reason, limits: limitsOf(settings, pipeline) };
 }
 
 /** How a record with a stored verdict counts: a type Clearance does not read is a skip, the rest unindexable. */

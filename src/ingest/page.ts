@@ -85,7 +85,7 @@ export async function processPage(
   const verdicts: RecordVersion[] = [];
   const patches: Patch[] = [];
   const contents: PreparedContent[] = [];
-  const limits = limitsOf(context.settings);
+  const limits = limitsOf(context.settings, sync.pipeline);
   const relations =
     sync.pipeline === "files" ? undefined : await context.relations?.forRecords(sync, records);
   const plans = dedupe(records).map((record) =>

@@ -86,7 +86,10 @@ export async function prepareRecord(
       // A version indexed without its content is stored with the limits it failed under, so
       // raising them reads it again (see contentUnreadVersion).
       version: contentUnread
-        ? { ...plan.version, value: contentUnreadVersion(plan.version.value, limitsOf(context.settings)) }
+        ? {
+            ...plan.version,
+            value: contentUnreadVersion(plan.version.value, limitsOf(context.settings, context.pipeline)),
+          }
         : plan.version,
       ...(plan.stored ? { stored: plan.stored } : {}),
       // Chunking settings are part of the hash: new settings make new chunks, so they must re-embed.
@@ -126,7 +129,7 @@ function notRead(
     ...base,
     outcome: verdictOutcome(code),
     reason,
-    verdict: unindexable(code, reason, context.settings),
+    verdict: unindexable(code, reason, context.settings, context.pipeline),
   };
 }
 

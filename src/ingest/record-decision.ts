@@ -57,7 +57,7 @@ export function decide(item: RecordPlan | Prepared, context: DecideContext): Dec
           code: "EMPTY",
           reason,
           version: item.version,
-          verdict: unindexable("EMPTY", reason, context.settings),
+          verdict: unindexable("EMPTY", reason, context.settings, context.sync.pipeline),
         },
         context,
       );

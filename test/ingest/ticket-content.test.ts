@@ -169,6 +169,27 @@ describe("ingest of a ticket's content archive through the emulator", () => {
     expect(fields).not.toContain("connection pool was exhausted");
   });
 
+  it("reads once more a ticket judged unindexable when its content was read as Markdown (an upgrade)", async () => {
+    const maxChars = 4000;
+    // Fields plus a body just under maxChars: the ticket is over it, a lasting verdict under these limits.
+    emu.malformed.setContent(tickets, outage, encode("y ".repeat(maxChars / 2 - 5)), "text/markdown");
+    const judged = await run({ maxChars });
+    expect(judged.unindexable).toEqual([expect.objectContaining({ recordId: outage, code: "TOO_LONG" })]);
+    const stored = (await store.getRecordVersions(TENANT, tickets, [outage])).get(outage);
+    expect(stored?.unindexable).toBeDefined();
+    // What the Markdown reading stored for every ticket with content: MALFORMED under the bare limits.
+    const bareLimits = stored!.unindexable!.limits.replace(/;ticketContent=zip$/, "");
+    expect(bareLimits).not.toBe(stored!.unindexable!.limits);
+    await store.putRecordVersions([
+      { ...stored!, unindexable: { code: "MALFORMED", reason: "holds binary data", limits: bareLimits } },
+    ]);
+
+    emu.malformed.setContent(tickets, outage, undefined);
+    const upgraded = await run({ maxChars, mode: "full" });
+    expect(upgraded.unindexable).toEqual([]);
+    expect(await textOf(outage)).toContain("connection pool was exhausted");
+  });
+
   it("still reads a plain Markdown body (an older emulator, another server)", async () => {
     const markdown =
       "# INC0012345\n\n## Comments\n\n**Leo Park** (2026-01-14): the connection pool was exhausted\n";
