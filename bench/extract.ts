@@ -2,6 +2,8 @@
  * Extraction benchmark: what running parsers in worker threads costs per file. Every readable file
  * of the example corpus is parsed, in a fresh child process per mode:
  *   in-process   the parsers called on the main thread (how extraction ran before the pool)
+ *   in-process + budget   the same with the charging typed-array constructors every worker
+ *                installs (buffer-budget.ts): what bounding a parser's buffers costs
  *   pool × 1     one worker thread, one file at a time: the pure cost of isolation
  *   pool × N     the default pool (cores, 1..4 workers), as many files in flight as workers
  * Cold = the first file and the first pass over the corpus in a new process (worker start and
@@ -12,6 +14,7 @@
 import { join } from "node:path";
 import pLimit from "p-limit";
 import { loadCorpusDir } from "../src/emulator/index.js";
+import { installBufferBudget } from "../src/ingest/text/buffer-budget.js";
 import {
   defaultExtractPoolOptions,
   detectFormat,
@@ -23,7 +26,7 @@ import { loadExtractor, readText } from "../src/ingest/text/read-text.js";
 import { runBenchChild } from "./child-process.js";
 import { markdownTable } from "./markdown-table.js";
 
-type Mode = "in-process" | "pool × 1" | "pool × N";
+type Mode = "in-process" | "in-process + budget" | "pool × 1" | "pool × N";
 
 interface File {
   name: string;
@@ -57,9 +60,12 @@ async function corpusFiles(): Promise<File[]> {
 
 /** One mode in this (fresh) process: a cold pass, then `passes` steady ones. */
 async function child(mode: Mode, passes: number): Promise<void> {
+  // As a worker does, before any parser is loaded.
+  if (mode === "in-process + budget") installBufferBudget();
   const files = await corpusFiles();
-  const workers = mode === "in-process" ? 1 : mode === "pool × 1" ? 1 : defaultExtractPoolOptions.size;
-  const pool = mode === "in-process" ? undefined : new ExtractPool({ size: workers });
+  const inProcess = mode.startsWith("in-process");
+  const workers = inProcess || mode === "pool × 1" ? 1 : defaultExtractPoolOptions.size;
+  const pool = inProcess ? undefined : new ExtractPool({ size: workers });
   const read = async (file: File) => {
     if (!pool) {
       const task = { ...file, maxChars: limits.maxChars, maxUncompressedBytes: limits.maxUncompressedBytes };
@@ -143,7 +149,7 @@ async function main(): Promise<void> {
   const childAt = process.argv.indexOf("--child");
   if (childAt >= 0) return child(process.argv[childAt + 1] as Mode, passes);
   const results: Result[] = [];
-  for (const mode of ["in-process", "pool × 1", "pool × N"] as const) {
+  for (const mode of ["in-process", "in-process + budget", "pool × 1", "pool × N"] as const) {
     console.error(`extracting (${mode})…`);
     results.push(await runChild(mode, passes));
   }

@@ -51,7 +51,7 @@ export const settingDescriptions: Record<string, string> = {
     "Files larger than this are not downloaded; they are recorded as unindexable (TOO_LARGE).",
   "ingest.maxChars": "Extracted text longer than this is recorded as unindexable (TOO_LONG).",
   "ingest.maxUncompressedBytes":
-    "How far a DOCX, XLSX or PPTX may inflate while it is read; past it, a zip bomb (ZIP_BOMB).",
+    "How far a file may inflate while it is read (a DOCX, XLSX or PPTX zip, a ticket's content archive, a PDF's compressed streams); past it, a zip bomb (ZIP_BOMB).",
   "ingest.extractTimeoutMs":
     "How long one file may take to parse; the worker thread is killed at the deadline (TIMEOUT, retried; permanent after 3 runs in a row).",
   "ingest.concurrency": "Downloads and extractions at once per tenant.",

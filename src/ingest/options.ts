@@ -28,7 +28,10 @@ export interface IngestOptions {
   maxFileBytes?: number;
   /** Extracted text longer than this is recorded as unindexable (`TOO_LONG`); raising it retries them. */
   maxChars?: number;
-  /** An OOXML file (DOCX/XLSX/PPTX) that would inflate past this many bytes is recorded as failed (`ZIP_BOMB`). */
+  /**
+   * A file that would inflate past this many bytes while it is read (an OOXML zip's entries, the
+   * buffers a PDF's compressed streams decode into) is recorded as unindexable (`ZIP_BOMB`).
+   */
   maxUncompressedBytes?: number;
   /** A file whose parsing takes longer is recorded as failed (`TIMEOUT`); its extraction worker is killed. */
   extractTimeoutMs?: number;

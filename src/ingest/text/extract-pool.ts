@@ -10,7 +10,10 @@ import type { ExtractedText } from "./types.js";
 export interface ExtractPoolOptions {
   /** Workers at most (default: the number of cores, between 1 and 4). Further files wait their turn. */
   size?: number;
-  /** Heap limit of each worker, in MB (default 512): a file that needs more is `OUT_OF_MEMORY`. */
+  /**
+   * Heap limit of each worker, in MB (default 512): a file that needs more is `OUT_OF_MEMORY`.
+   * Buffers (typed arrays) are outside the heap: `maxUncompressedBytes` bounds those per file.
+   */
   maxMemoryMb?: number;
   /** An idle worker exits after this long (default 30 s); the next file starts a new one. */
   idleMs?: number;
@@ -53,7 +56,8 @@ export const defaultExtractPoolOptions = {
 /**
  * A bounded pool of worker threads that parse files, so a parser stuck on a hostile file is
  * killed at its deadline (even a synchronous one: the worker is terminated) and a memory spike
- * hits the worker's heap limit instead of the main process. A file's deadline starts when a
+ * hits the worker's heap limit, or the file's buffer budget (buffer-budget.ts), instead of the
+ * main process. A file's deadline starts when a
  * worker starts reading it: not while it waits for a worker, nor while the worker starts or
  * loads the format's parser. Idle workers do not keep the process alive.
  *

@@ -4,6 +4,7 @@
  * first time it is needed.
  */
 import { parentPort } from "node:worker_threads";
+import { installBufferBudget } from "./buffer-budget.js";
 import { ExtractError, messageOf } from "./errors.js";
 import { loadExtractor, type ReadTask, readText } from "./read-text.js";
 import type { ExtractedText } from "./types.js";
@@ -26,6 +27,8 @@ export type WorkerReply =
 
 const port = parentPort;
 if (!port) throw new Error("extract-worker runs as a worker thread: use extractText() or ExtractPool");
+// Before any parser loads: the heap limit does not cover the buffers a parser inflates into.
+installBufferBudget();
 
 port.on("message", async ({ id, task }: WorkerRequest) => {
   let reply: WorkerReply;

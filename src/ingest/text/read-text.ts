@@ -1,3 +1,4 @@
+import { withBufferBudget } from "./buffer-budget.js";
 import type { TextFormat } from "./detect-format.js";
 import { ExtractError, messageOf } from "./errors.js";
 import type { ZipLimits } from "./formats/safe-zip.js";
@@ -57,7 +58,11 @@ export async function readText(
 ): Promise<ExtractedText> {
   let extracted: ExtractedText;
   try {
-    extracted = normalized(await extract(bytes, { maxUncompressedBytes, maxChars }));
+    // maxUncompressedBytes bounds what any format may inflate into memory, not just a zip's entries.
+    const file = { name, size: bytes.byteLength, limit: maxUncompressedBytes };
+    extracted = normalized(
+      await withBufferBudget(file, async () => extract(bytes, { maxUncompressedBytes, maxChars })),
+    );
   } catch (cause) {
     if (cause instanceof ExtractError) throw cause;
     throw new ExtractError("MALFORMED", `${name} could not be read (${messageOf(cause)})`, { cause });

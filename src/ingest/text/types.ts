@@ -13,7 +13,10 @@ export interface ExtractLimits {
   maxBytes: number;
   /** Longest extracted text accepted, in characters. */
   maxChars: number;
-  /** Largest total an OOXML zip (DOCX/XLSX/PPTX) may inflate to, in bytes. */
+  /**
+   * Largest total an OOXML zip (DOCX/XLSX/PPTX) may inflate to, in bytes, and most the parser of
+   * any file may hold in buffers beyond the file itself (a PDF's decoded streams): `ZIP_BOMB`.
+   */
   maxUncompressedBytes?: number;
   /** Most time one file may take to parse, from when a worker starts on it; the worker is then killed (`TIMEOUT`). */
   timeoutMs?: number;
