@@ -296,7 +296,9 @@ describe("record policies for CRM and ticketing syncs, through the emulator", ()
           const { ids, report } = await found(r, user);
           const at = `${strategy} ${user}`;
           expect(crmOf(ids), at).toEqual(own);
-          expect(report.strategy, at).toMatch(strategy === "pre" ? /^pre$/ : /^race→pre$/);
+          // Auto: whichever of the race's round and the lists came back first (the small corpus's
+          // page can be every candidate there is), the deal is decided and reported either way.
+          expect(report.strategy, at).toMatch(strategy === "pre" ? /^pre$/ : /^race→(pre|post)$/);
           expect(report.reason, at).not.toMatch(/incomplete/);
           expect(report.errors, at).toContainEqual({
             syncId: deals,
@@ -310,6 +312,9 @@ describe("record policies for CRM and ticketing syncs, through the emulator", ()
       const slowChecks = new RoundTrips();
       for (let i = 0; i < 3; i++) slowChecks.checked(1_000);
       slowChecks.searchedLargePage(1, 15);
+      // And slow they are: each record read 400 ms late, so the lists (a page read) are back first
+      // whatever the load on the machine.
+      world.emulator.faults.set({ rateSlow: 1, slowMs: 400, pathPattern: "/records/[^/]+$" });
       const one = retriever(
         { policies: [{ pipeline: "deals", policy: "owner" }], owners },
         { k: 1, roundTrips: slowChecks, maxFilterRecordIds: 1 },
@@ -325,6 +330,7 @@ describe("record policies for CRM and ticketing syncs, through the emulator", ()
       expect(documents.map((d) => d.metadata.recordId)).toEqual([ACME]);
       expect(report.errors.map((e) => e.recordId)).toContain(GLOBEX);
     } finally {
+      world.emulator.faults.clear();
       world.emulator.state.updateRecord(deals, GLOBEX, { ownerId: LEO });
       await world.settle();
     }
