@@ -1,54 +1,19 @@
-import { crc32 } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { zipArchive } from "../../src/emulator/server/zip-archive.js";
 import { type Harness, smallCorpus, snapshot, startHarness } from "./harness.js";
-
-/** A zip of stored (uncompressed) entries: enough for a workbook built in the test. */
-function storedZip(entries: Record<string, string>): Uint8Array {
-  const locals: Buffer[] = [];
-  const central: Buffer[] = [];
-  let offset = 0;
-  for (const [name, text] of Object.entries(entries)) {
-    const fileName = Buffer.from(name);
-    const data = Buffer.from(text);
-    const sizes = Buffer.alloc(12);
-    sizes.writeUInt32LE(crc32(data), 0);
-    sizes.writeUInt32LE(data.length, 4);
-    sizes.writeUInt32LE(data.length, 8);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    sizes.copy(local, 14);
-    local.writeUInt16LE(fileName.length, 26);
-    locals.push(local, fileName, data);
-    const entry = Buffer.alloc(46);
-    entry.writeUInt32LE(0x02014b50, 0);
-    entry.writeUInt16LE(20, 4);
-    entry.writeUInt16LE(20, 6);
-    sizes.copy(entry, 16);
-    entry.writeUInt16LE(fileName.length, 28);
-    entry.writeUInt32LE(offset, 42);
-    central.push(entry, fileName);
-    offset += local.length + fileName.length + data.length;
-  }
-  const directory = Buffer.concat(central);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(central.length / 2, 8);
-  end.writeUInt16LE(central.length / 2, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return new Uint8Array(Buffer.concat([...locals, directory, end]));
-}
 
 /** A one-sheet workbook whose `<sheetData>` is `rows`, cells as inline strings. */
 function workbook(rows: string): Uint8Array {
   const main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
   const relationships = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
-  return storedZip({
-    "xl/workbook.xml": `<workbook xmlns="${main}" xmlns:r="${relationships}"><sheets><sheet name="Plan" sheetId="1" r:id="rId1"/></sheets></workbook>`,
-    "xl/_rels/workbook.xml.rels": `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${relationships}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`,
-    "xl/worksheets/sheet1.xml": `<worksheet xmlns="${main}"><sheetData>${rows}</sheetData></worksheet>`,
-  });
+  const text = new TextEncoder();
+  return zipArchive(
+    Object.entries({
+      "xl/workbook.xml": `<workbook xmlns="${main}" xmlns:r="${relationships}"><sheets><sheet name="Plan" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+      "xl/_rels/workbook.xml.rels": `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${relationships}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`,
+      "xl/worksheets/sheet1.xml": `<worksheet xmlns="${main}"><sheetData>${rows}</sheetData></worksheet>`,
+    }).map(([name, xml]) => ({ name, bytes: text.encode(xml) })),
+  );
 }
 
 const cell = (reference: string, text: string) =>
