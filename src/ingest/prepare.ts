@@ -186,9 +186,14 @@ async function render(
   const fields = wellFormed(
     renderRecord(plan.record as Record<string, unknown>, context.pipeline, plan.relations),
   );
-  const content = context.pipeline === "tickets" ? await ticketContent(plan, context) : undefined;
-  const text = content?.text ? `${fields}\n\n${content.text}` : fields;
   const { maxChars } = context.settings;
+  // The content gets the characters the fields leave: read to the whole limit (the archive packs
+  // attachments up to it), fields plus content were over it, and the ticket lost its fields too.
+  const content =
+    context.pipeline === "tickets"
+      ? await ticketContent(plan, context, Math.max(0, maxChars - fields.length - 2))
+      : undefined;
+  const text = content?.text ? `${fields}\n\n${content.text}` : fields;
   if (text.length > maxChars) {
     // A record is held to the limit a file is: a field holding a whole document is not cheap to embed either.
     throw new ExtractError(
@@ -204,10 +209,12 @@ async function render(
  * nothing when the ticket has none, `unread` when it cannot be read for a lasting reason (corrupt,
  * a zip bomb, over a limit; a timeout only once it has repeated, see {@link failureKind}). A
  * transient failure (the network, the service, a first timeout) is thrown: the ticket is retried.
+ * `maxChars` is what the ticket's fields leave of the limit: content longer than that is unread.
  */
 async function ticketContent(
   plan: Extract<RecordPlan, { action: "render" }>,
   { source, syncId, settings, signal, failedRuns }: PrepareContext,
+  maxChars: number,
 ): Promise<{ text?: string; unread?: { code: string; reason: string } }> {
   try {
     const content = await source.records.contentBytes(syncId, plan.record.id, {
@@ -216,7 +223,7 @@ async function ticketContent(
     });
     const extracted = await extractTicketContent(
       { bytes: content.bytes, mimeType: content.mimeType, name: plan.metadata.name },
-      extractLimits(settings, signal),
+      { ...extractLimits(settings, signal), maxChars },
     );
     return { text: extracted.text };
   } catch (error) {

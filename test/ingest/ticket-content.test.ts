@@ -5,7 +5,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { BatchedEmbeddings, HashingEmbeddings } from "../../src/embeddings/index.js";
 import { type Emulator, recordIdFor, startEmulator } from "../../src/emulator/index.js";
 import { zipArchive } from "../../src/emulator/server/zip-archive.js";
+import { limitsOf } from "../../src/ingest/failures.js";
 import { type IngestOptions, ingest } from "../../src/ingest/index.js";
+import { resolveSettings } from "../../src/ingest/options.js";
 import { ManagedSyncClient } from "../../src/managed-sync/index.js";
 import { LanceChunkStore } from "../../src/store/index.js";
 import { ANA, crmCorpus, OUTAGE_TICKET } from "../fixtures/crm-corpus.js";
@@ -151,6 +153,33 @@ describe("ingest of a ticket's content archive through the emulator", () => {
     expect(await textOf(outage)).toContain("connection pool was exhausted");
   });
 
+  it("keeps a ticket's fields and comments when its archive's text fits maxChars only without the fields", async () => {
+    const maxChars = 8000;
+    const body = "# Outage\n\nthe connection pool was exhausted\n";
+    const heading = "## Attachment: pool.log\n\n";
+    // The archive reader packs attachments up to maxChars: this one leaves ten characters, fewer
+    // than the ticket's fields (title, status, people) that come before the content.
+    const room = maxChars - body.length - 2 - heading.length - 10;
+    const log = "ERR 4410 pool exhausted, 64 of 64 connections busy\n".repeat(room).slice(0, room - 1);
+    emu.malformed.setContent(
+      tickets,
+      outage,
+      zipArchive([
+        { name: "ticket.md", bytes: encode(body) },
+        { name: "attachments/pool.log", bytes: encode(`${log}.`) },
+      ]),
+    );
+
+    const report = await run({ maxChars });
+    expect(report.ok).toBe(true);
+    // The ticket is indexed: its fields and its Markdown file, the attachment named (no room left).
+    expect(report.unindexable).toEqual([]);
+    const text = await textOf(outage);
+    expect(text).toContain("INC0012345: checkout API outage on January 14");
+    expect(text).toContain("the connection pool was exhausted");
+    expect(text).toMatch(/pool\.log \(not read: over the characters left/);
+  });
+
   it("indexes a ticket whose archive is a zip bomb from its fields and records ZIP_BOMB", async () => {
     // Four MB of zeros deflate to a few KB: far past a 1 MB inflation limit.
     const bomb = zipArchive([
@@ -170,22 +199,30 @@ describe("ingest of a ticket's content archive through the emulator", () => {
   });
 
   it("reads once more a ticket judged unindexable when its content was read as Markdown (an upgrade)", async () => {
-    const maxChars = 4000;
-    // Fields plus a body just under maxChars: the ticket is over it, a lasting verdict under these limits.
-    emu.malformed.setContent(tickets, outage, encode("y ".repeat(maxChars / 2 - 5)), "text/markdown");
-    const judged = await run({ maxChars });
-    expect(judged.unindexable).toEqual([expect.objectContaining({ recordId: outage, code: "TOO_LONG" })]);
+    // Indexed first without its comments, then judged as the Markdown reading judged every ticket
+    // with content: MALFORMED, under the limits without the tickets sync's marker.
+    emu.malformed.setContent(
+      tickets,
+      outage,
+      zipArchive([{ name: "ticket.md", bytes: encode("# Outage\n") }]),
+    );
+    await run();
     const stored = (await store.getRecordVersions(TENANT, tickets, [outage])).get(outage);
-    expect(stored?.unindexable).toBeDefined();
-    // What the Markdown reading stored for every ticket with content: MALFORMED under the bare limits.
-    const bareLimits = stored!.unindexable!.limits.replace(/;ticketContent=zip$/, "");
-    expect(bareLimits).not.toBe(stored!.unindexable!.limits);
+    expect(stored).toBeDefined();
+    const settings = resolveSettings({ client, store, embeddings, tenant: TENANT });
+    const bareLimits = limitsOf(settings);
+    expect(bareLimits).not.toBe(limitsOf(settings, "tickets"));
     await store.putRecordVersions([
-      { ...stored!, unindexable: { code: "MALFORMED", reason: "holds binary data", limits: bareLimits } },
+      {
+        ...stored!,
+        contentHash: "(unindexed)",
+        chunkCount: 0,
+        unindexable: { code: "MALFORMED", reason: "holds binary data", limits: bareLimits },
+      },
     ]);
 
     emu.malformed.setContent(tickets, outage, undefined);
-    const upgraded = await run({ maxChars, mode: "full" });
+    const upgraded = await run({ mode: "full" });
     expect(upgraded.unindexable).toEqual([]);
     expect(await textOf(outage)).toContain("connection pool was exhausted");
   });
