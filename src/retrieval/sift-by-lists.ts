@@ -10,29 +10,34 @@ import { listsAdmit, listTrusted, listUndecided, stillAllowed, verifyUntrusted }
  * another sync's fetched now) admits nobody on its own: its candidates are decided as a check
  * would (those already decided in this query are not asked again), and a revoked one is dropped
  * and its list forgotten. Only a list fetched during the query admits unchecked. A candidate its
- * list could not decide (`AllowSet.undecided`) is decided as a check would, never admitted by it.
+ * list could not decide (`AllowSet.undecided`) is decided as a check would, never admitted by it,
+ * and only when it ranks above the k-th one admitted: below it, it could not be in the answer, and
+ * each check may be a record read (the owner policy) on a page of k × 15.
  */
 export async function siftByLists(
   run: QueryRun,
   bySync: ReadonlyMap<string, AllowSet>,
   page: readonly ScoredChunk[],
 ): Promise<ScoredChunk[]> {
-  const admitted = new Set(page.filter((hit) => listsAdmit(run, bySync, hit.chunk)));
-  const undecided = new Set(page.filter((hit) => !admitted.has(hit) && listUndecided(bySync, hit.chunk)));
-  const untrusted = new Set([...admitted].filter((hit) => !listTrusted(run, bySync, hit.chunk)));
-  await Promise.all([
-    verifyUntrusted(
-      run,
-      [...untrusted].map((hit) => hit.chunk),
-    ),
-    decide(
-      run,
-      [...undecided].map((hit) => hit.chunk),
-    ),
-  ]);
-  return page.filter((hit) =>
-    admitted.has(hit)
-      ? !untrusted.has(hit) || stillAllowed(run, hit.chunk)
-      : run.decided.get(refKey(hit.chunk.syncId, hit.chunk.recordId)) === true && undecided.has(hit),
+  const admitted = page.filter((hit) => listsAdmit(run, bySync, hit.chunk));
+  const untrusted = admitted.filter((hit) => !listTrusted(run, bySync, hit.chunk));
+  await verifyUntrusted(
+    run,
+    untrusted.map((hit) => hit.chunk),
+  );
+  const revoked = new Set(untrusted.filter((hit) => !stillAllowed(run, hit.chunk)));
+  const kept = new Set(admitted.filter((hit) => !revoked.has(hit)));
+  const kth = [...kept][run.k - 1];
+  const cutoff = kth === undefined ? page.length : page.indexOf(kth);
+  // An undecided record is never admitted (listsAdmit), so none of these is in `kept`.
+  const undecided = new Set(page.slice(0, cutoff).filter((hit) => listUndecided(bySync, hit.chunk)));
+  await decide(
+    run,
+    [...undecided].map((hit) => hit.chunk),
+  );
+  return page.filter(
+    (hit) =>
+      kept.has(hit) ||
+      (undecided.has(hit) && run.decided.get(refKey(hit.chunk.syncId, hit.chunk.recordId)) === true),
   );
 }

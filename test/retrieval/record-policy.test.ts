@@ -329,6 +329,20 @@ describe("record policies for CRM and ticketing syncs, through the emulator", ()
       expect(report.reason).toMatch(/sifted the first page/);
       expect(documents.map((d) => d.metadata.recordId)).toEqual([ACME]);
       expect(report.errors.map((e) => e.recordId)).toContain(GLOBEX);
+      // Ranked below the k-th admitted candidate, the undecided deal could not be in the answer: the
+      // sifted page does not check it (each check of it is a record read), nor report it. (The race's
+      // own round may have started reading its page before the lists arrived: that is the race.)
+      const other = retriever(
+        { policies: [{ pipeline: "deals", policy: "owner" }], owners },
+        { k: 1, roundTrips: slowChecks, maxFilterRecordIds: 1 },
+      );
+      const below = await other.retrieveWithReport(
+        "ACME renewal: send the redlined MSA back to ACME legal, ACME platform licence uplift",
+        { user: MAYA },
+      );
+      expect(below.report.reason).toMatch(/sifted the first page/);
+      expect(below.documents.map((d) => d.metadata.recordId)).toEqual([ACME]);
+      expect(below.report.errors.map((e) => e.recordId)).not.toContain(GLOBEX);
     } finally {
       world.emulator.faults.clear();
       world.emulator.state.updateRecord(deals, GLOBEX, { ownerId: LEO });
