@@ -115,6 +115,24 @@ export class ContentTooLargeError extends ManagedSyncError {
   }
 }
 
+/**
+ * A JSON or error body from the API is larger than any answer it documents (`code`
+ * `RESPONSE_TOO_LARGE`): the read stopped there instead of buffering it all. A server or a proxy is
+ * misbehaving; not retried, since it would send the same. File downloads are bounded by their
+ * own `maxBytes` (`ContentTooLargeError`) instead.
+ */
+export class ResponseTooLargeError extends ManagedSyncError {
+  readonly maxBytes: number;
+  /** The announced `Content-Length`, or the bytes seen when the limit was crossed. */
+  readonly sizeBytes: number;
+
+  constructor(message: string, context: ManagedSyncErrorContext & { maxBytes: number; sizeBytes: number }) {
+    super("RESPONSE_TOO_LARGE", message, context);
+    this.maxBytes = context.maxBytes;
+    this.sizeBytes = context.sizeBytes;
+  }
+}
+
 /** The Paragon user token cannot be used: expired, or the signing key is unusable (`code` `TOKEN_EXPIRED` / `TOKEN_INVALID`). */
 export class ManagedSyncTokenError extends ManagedSyncError {}
 

@@ -1,4 +1,5 @@
 import { parseRetryAfter } from "./backoff.js";
+import { MAX_ERROR_BODY_BYTES, readCappedText } from "./capped-body.js";
 import { ManagedSyncAbortedError, ManagedSyncHttpError, ManagedSyncTimeoutError } from "./errors.js";
 import type { RequestSpec } from "./http.js";
 
@@ -31,7 +32,10 @@ export async function httpError(
   let serverMessage: string | undefined;
   let serverCode: string | undefined;
   try {
-    ({ message: serverMessage, code: serverCode } = readErrorBody(await response.text()));
+    // Only the start is read: a message is kept to 300 characters, and a huge error body is not
+    // worth buffering (its JSON, cut off, is then read as plain text).
+    const body = await readCappedText(response, MAX_ERROR_BODY_BYTES);
+    ({ message: serverMessage, code: serverCode } = readErrorBody(body.text));
   } catch {
     // The error body is a courtesy; the status alone is enough to report.
   }

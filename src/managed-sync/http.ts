@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { z } from "zod";
 import { backoffDelayMs, type RetryPolicy } from "./backoff.js";
+import { MAX_JSON_BODY_BYTES, readCappedText, readJsonText } from "./capped-body.js";
 import {
   BodyIncompleteError,
   ManagedSyncError,
@@ -77,7 +78,7 @@ export class HttpCore {
   /** Sends the request and returns the validated JSON body. */
   json<T>(spec: RequestSpec, schema: z.ZodType<T>): Promise<T> {
     return this.execute(spec, async (response, attempt) => {
-      const text = await response.text();
+      const text = await readJsonText(response, { endpoint: spec.endpoint, requestId: attempt.requestId });
       return parseJsonBody(text, schema, {
         endpoint: spec.endpoint,
         status: response.status,
@@ -89,7 +90,8 @@ export class HttpCore {
   /** Sends the request and drains the body, whatever it is (for endpoints that document no body). */
   discard(spec: RequestSpec): Promise<void> {
     return this.execute(spec, async (response) => {
-      await response.arrayBuffer();
+      // Read to the end so the connection can be reused, but not past what a JSON body may be.
+      await readCappedText(response, MAX_JSON_BODY_BYTES);
     });
   }
 

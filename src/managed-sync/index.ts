@@ -16,6 +16,7 @@ export {
   ManagedSyncTokenError,
   PermissionChangesCursorInvalidError,
   PermissionChangesTypeMismatchError,
+  ResponseTooLargeError,
   SyncStateError,
 } from "./errors.js";
 export type { RetryEvent } from "./http.js";
