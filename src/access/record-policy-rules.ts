@@ -29,18 +29,26 @@ const DEFAULT_OWNER_FIELD: Record<string, string> = {
   tickets: "assignees",
 };
 
-/** The rule deciding a record sync, or the default: deny. */
-export function policyFor(
+/** The first rule naming a sync; undefined when none does (its records are then denied by default). */
+export function ruleFor(
   rules: readonly RecordPolicyRule[],
   sync: SyncDescription,
-): { policy: RecordPolicyName; ownerField: string | undefined } {
-  const rule = rules.find(
+): RecordPolicyRule | undefined {
+  return rules.find(
     (r) =>
       (r.integration === undefined || r.integration === sync.integration) &&
       (r.pipeline === undefined || r.pipeline === sync.pipeline) &&
       (r.configurationName === undefined || r.configurationName === sync.configurationName) &&
       (r.syncId === undefined || r.syncId === sync.id),
   );
+}
+
+/** The rule deciding a record sync, or the default: deny. */
+export function policyFor(
+  rules: readonly RecordPolicyRule[],
+  sync: SyncDescription,
+): { policy: RecordPolicyName; ownerField: string | undefined } {
+  const rule = ruleFor(rules, sync);
   if (!rule) return { policy: "deny", ownerField: undefined };
   return { policy: rule.policy, ownerField: rule.ownerField ?? DEFAULT_OWNER_FIELD[sync.pipeline] };
 }

@@ -4,7 +4,7 @@ import { isEmail, OwnerDirectory, type OwnersInput } from "../records/index.js";
 import { toPermissionsError } from "./errors.js";
 import { isMember, type MembershipRule } from "./membership.js";
 import { ownersOf, type RecordOwners } from "./record-owners.js";
-import { checkRules, policyFor, type RecordPolicyRule } from "./record-policy-rules.js";
+import { checkRules, policyFor, type RecordPolicyRule, ruleFor } from "./record-policy-rules.js";
 import { normalizeSubject } from "./subject.js";
 import type { SyncDescription } from "./sync-catalog.js";
 import type {
@@ -97,6 +97,17 @@ export class RecordPolicyAccess implements AccessControl {
     const sync = await this.#options.describe(syncId, signal);
     if (sync?.pipeline === "files") return undefined;
     return sync ? policyFor(this.#rules, sync).policy : "deny";
+  }
+
+  /**
+   * The record sync `syncId` is when no rule names it, so its records are denied by default: a
+   * report names it where its records ranked, since a misspelt rule (a wrong `pipeline`) otherwise
+   * looks exactly like "this person may read nothing". A catalog lookup, no request of its own.
+   */
+  async unnamedSync(syncId: string, signal?: AbortSignal): Promise<SyncDescription | undefined> {
+    const sync = await this.#options.describe(syncId, signal);
+    if (!sync || sync.pipeline === "files") return undefined;
+    return ruleFor(this.#rules, sync) ? undefined : sync;
   }
 
   async batchCheck(

@@ -1,3 +1,5 @@
+import type { SyncDescription } from "./sync-catalog.js";
+
 /** The person a question is asked for: an email, as the Permissions API knows them. */
 export type Subject = string;
 
@@ -104,4 +106,10 @@ export interface AccessControl {
    * undefined for a file sync (the Permissions API decides). Reports say which policy allowed what.
    */
   policyOf?(syncId: string, signal?: AbortSignal): Promise<RecordPolicyName | undefined>;
+  /**
+   * The sync `syncId` is when it is a record sync no record policy rule names (its records are
+   * denied by default); undefined otherwise. Reports name such a sync where its records ranked, so
+   * a misspelt rule is not mistaken for "this person may read nothing". Must not send requests.
+   */
+  unnamedSync?(syncId: string, signal?: AbortSignal): Promise<SyncDescription | undefined>;
 }

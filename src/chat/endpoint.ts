@@ -285,8 +285,12 @@ export function createChatEndpoint<R extends ParsedChatRequest>(
 
 /**
  * The report as the caller sees it: undecided objects are counted (`itemErrors`) but not named,
- * since their record ids may belong to documents the caller cannot read.
+ * since their record ids may belong to documents the caller cannot read; syncs no record policy
+ * names (`unnamedSyncs`) are the operator's to fix (`onUnnamedSync`, the server's log) and tell
+ * that such records matched the question, so they are left out too.
  */
 function callerReport<T extends RetrievalReport>(report: T): T {
-  return report.errors.length === 0 ? report : { ...report, errors: [] };
+  if (report.errors.length === 0 && report.unnamedSyncs === undefined) return report;
+  // undefined, not deleted: left out of the JSON all the same.
+  return { ...report, errors: [], unnamedSyncs: undefined };
 }

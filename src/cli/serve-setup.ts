@@ -9,7 +9,7 @@ import {
 import { loadConfig, sharedOwnersWarning } from "../config/index.js";
 import { type Company, loadDemoDirectory, type Person, startDemo } from "../demo/index.js";
 import type { PermissionFollower } from "../freshness/index.js";
-import type { PermissionAwareRetriever } from "../retrieval/index.js";
+import type { PermissionAwareRetriever, UnnamedSync } from "../retrieval/index.js";
 import { openConfiguredTenants, startConfiguredWebhooks } from "../server/index.js";
 import { devHeaderIdentity, type Identify, type RetrieverSource } from "../tenants/index.js";
 import type { WebhookIngest } from "../webhooks/index.js";
@@ -82,6 +82,20 @@ function followerErrorLogger(log: pino.Logger) {
 }
 
 /**
+ * Logs a record sync no `records.policies` rule names, once per tenant and sync for the process:
+ * every query its records rank in reports it (`RetrievalReport.unnamedSyncs`), the log says it once.
+ */
+export function unnamedSyncLogger(log: { warn(fields: object, message: string): void }) {
+  const told = new Set<string>();
+  return (sync: UnnamedSync, where: { tenant: string }) => {
+    const key = JSON.stringify([where.tenant, sync.syncId]);
+    if (told.has(key)) return;
+    told.add(key);
+    log.warn({ tenant: where.tenant, syncId: sync.syncId }, sync.message);
+  };
+}
+
+/**
  * `--demo`: the emulator on the corpus, ingested into a temp (or `--store-dir`) store, and the
  * page's person picker (demo identity).
  */
@@ -144,7 +158,10 @@ export async function configuredSetup(flags: ServeFlags, log: pino.Logger): Prom
     single: tenants.length <= 1 && !config.tenancy.discover,
   });
   if (ownersWarning) log.warn(ownersWarning);
-  const opened = await openConfiguredTenants(config, { onFollowerError: followerErrorLogger(log) });
+  const opened = await openConfiguredTenants(config, {
+    onFollowerError: followerErrorLogger(log),
+    onUnnamedSync: unnamedSyncLogger(log),
+  });
   // Serving can start before the first ingest (webhooks fill the store), so this only warns:
   // until then every answer is empty, which must not look like "you may read nothing".
   for (const tenant of await tenantsWithoutChunks(opened.store, opened.registry.list())) {

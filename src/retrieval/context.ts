@@ -9,7 +9,7 @@ import type {
 } from "../access/index.js";
 import type { HeldRecords, SiftedSource } from "./candidates.js";
 import type { RetrievalSettings } from "./options.js";
-import type { Tally } from "./report.js";
+import type { Tally, UnnamedSync } from "./report.js";
 import type { RoundTrips } from "./round-trips.js";
 import type { SyncTrust } from "./trust.js";
 
@@ -26,6 +26,8 @@ export interface EnforcementContext {
   syncIds: ((signal?: AbortSignal) => Promise<readonly string[]>) | undefined;
   /** The permission-changes follower's proof for this tenant's caches, when one runs. */
   changes: ChangeCoverage | undefined;
+  /** Told of each sync a report names in `unnamedSyncs` (`PermissionAwareRetrieverFields.onUnnamedSync`). */
+  onUnnamedSync: ((sync: UnnamedSync) => void) | undefined;
   /** How long checks and a stranger's larger page take here (the first query's order). */
   roundTrips: RoundTrips;
 }
@@ -48,6 +50,11 @@ export interface QueryRun {
    * for want of an answer) has no entry: it is no evidence against a list.
    */
   deniedAt: Map<string, number>;
+  /**
+   * Syncs with a candidate denied in this query (a decision, a cached one or a list's): the report
+   * asks the access port once per such sync whether no record policy rule names it.
+   */
+  deniedSyncs: Set<string>;
   /**
    * Complete allow lists at hand in this query, by sync: a list that is trusted for its sync
    * (`trustedSince`) decides candidates of that sync without asking the Permissions API.

@@ -29,12 +29,12 @@ export async function decide(run: QueryRun, objects: readonly ObjectRef[]): Prom
       !list.undecided?.has(object.recordId) &&
       list.requestedAt >= trustedSince(run, object.syncId)
     ) {
-      settle(run, key, list.everything || list.recordIds.has(object.recordId), list.requestedAt);
+      settle(run, object, key, list.everything || list.recordIds.has(object.recordId), list.requestedAt);
       continue;
     }
     const cached = ctx.decisions.get(subject, relation, object);
     if (cached && (!cached.allowed || cached.requestedAt >= trustedSince(run, object.syncId))) {
-      settle(run, key, cached.allowed, cached.requestedAt);
+      settle(run, object, key, cached.allowed, cached.requestedAt);
       tally.cacheHits += 1;
       continue;
     }
@@ -58,15 +58,20 @@ export async function decide(run: QueryRun, objects: readonly ObjectRef[]): Prom
       return;
     }
     const allowed = decision.kind === "allow";
-    settle(run, key, allowed, requestedAt);
+    settle(run, object, key, allowed, requestedAt);
     ctx.decisions.set(subject, relation, object, { allowed, requestedAt });
   });
 }
 
-/** Records a decision and, for a denial, when its evidence was requested (`QueryRun.deniedAt`). */
-function settle(run: QueryRun, key: string, allowed: boolean, requestedAt: number): void {
+/**
+ * Records a decision and, for a denial, when its evidence was requested (`QueryRun.deniedAt`) and
+ * that its sync had a candidate denied (`QueryRun.deniedSyncs`).
+ */
+function settle(run: QueryRun, object: ObjectRef, key: string, allowed: boolean, requestedAt: number): void {
   run.decided.set(key, allowed);
-  if (!allowed) run.deniedAt.set(key, requestedAt);
+  if (allowed) return;
+  run.deniedAt.set(key, requestedAt);
+  run.deniedSyncs.add(object.syncId);
 }
 
 /** Counts an object denied because it could not be decided (or read back), reporting the first few. */

@@ -17,6 +17,7 @@ import { loadAllowLists, preFilter, prefetchAllowLists } from "./pre-filter.js";
 import { newTally, type RetrievalReport, type StrategyRun } from "./report.js";
 import { keepSiftedToTenant, keepToTenant } from "./tenant-guard.js";
 import { freshnessReport, trustedSince, weighTrust } from "./trust.js";
+import { unnamedSyncs } from "./unnamed-syncs.js";
 
 export interface EnforceRequest {
   subject: string | undefined;
@@ -57,6 +58,7 @@ export async function enforce(ctx: EnforcementContext, request: EnforceRequest):
     tally: newTally(),
     decided: new Map(),
     deniedAt: new Map(),
+    deniedSyncs: new Set(),
     lists: new Map(),
     learnt: new Set(),
     afterward: [],
@@ -140,7 +142,9 @@ export async function enforce(ctx: EnforcementContext, request: EnforceRequest):
       });
     }
   }
-  return { hits: outcome.hits, report: buildReport(run, strategy, reason, outcome) };
+  const unnamed = await unnamedSyncs(run);
+  const report = buildReport(run, strategy, reason, outcome);
+  return { hits: outcome.hits, report: unnamed.length > 0 ? { ...report, unnamedSyncs: unnamed } : report };
 }
 
 /**

@@ -18,7 +18,14 @@ export {
   retrievalSettingsSchema,
 } from "./options.js";
 export type { PolicyAllow } from "./record-policies.js";
-export type { BudgetHit, FreshnessReport, ItemError, RetrievalReport, StrategyRun } from "./report.js";
+export type {
+  BudgetHit,
+  FreshnessReport,
+  ItemError,
+  RetrievalReport,
+  StrategyRun,
+  UnnamedSync,
+} from "./report.js";
 export {
   PermissionAwareRetriever,
   type PermissionAwareRetrieverFields,

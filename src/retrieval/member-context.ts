@@ -22,5 +22,6 @@ function withContext(access: AccessControl, context: AccessContext): AccessContr
     listObjects: (subject, relation, syncId, signal, given) =>
       access.listObjects(subject, relation, syncId, signal, { ...given, ...context }),
     ...(access.policyOf ? { policyOf: access.policyOf.bind(access) } : {}),
+    ...(access.unnamedSync ? { unnamedSync: access.unnamedSync.bind(access) } : {}),
   };
 }

@@ -56,11 +56,27 @@ export interface RetrievalReport {
    * policy that allowed it (`tenant`, `owner`); absent when every result is a file.
    */
   policyAllowed?: PolicyAllow[];
+  /**
+   * Record syncs whose records ranked among this query's candidates and were denied only because no
+   * `records.policies` rule names the sync (denied by default, see docs/records.md): a misspelt
+   * rule otherwise looks exactly like "this person may read nothing". Once per sync; absent when none.
+   */
+  unnamedSyncs?: UnnamedSync[];
   /** How current the permission evidence behind the results is, and why (see `FreshnessReport`). */
   freshness: FreshnessReport;
   /** Set when `onPermissionError: "empty"` turned a Permissions API failure into no results. */
   permissionError?: { code: string; message: string };
   elapsedMs: number;
+}
+
+/** A record sync no record policy rule names, whose records ranked in a query and were denied. */
+export interface UnnamedSync {
+  syncId: string;
+  integration?: string;
+  pipeline: string;
+  configurationName?: string;
+  /** In words, for the operator: what happened and what to do. */
+  message: string;
 }
 
 /**

@@ -3,6 +3,7 @@ import type { BaseRetrieverInput } from "@langchain/core/retrievers";
 import type { AccessControl, ChangeCoverage } from "../access/index.js";
 import type { ChunkStore } from "../store/index.js";
 import type { RetrievalSettingsInput } from "./options.js";
+import type { UnnamedSync } from "./report.js";
 import type { RoundTrips } from "./round-trips.js";
 
 export interface PermissionAwareRetrieverFields extends BaseRetrieverInput, RetrievalSettingsInput {
@@ -38,6 +39,12 @@ export interface PermissionAwareRetrieverFields extends BaseRetrieverInput, Retr
    * and one store. Default: this retriever's own measurements alone.
    */
   roundTrips?: RoundTrips;
+  /**
+   * Told of each record sync a query's report names in `unnamedSyncs` (no record policy rule names
+   * it, so its records ranked and were denied), every such query: a server logs it once per sync.
+   * A hook that throws is ignored.
+   */
+  onUnnamedSync?: (sync: UnnamedSync) => void;
   /** `mmr` fetches `fetchK` allowed candidates through the same enforcement, then picks k diverse ones. */
   searchType?: "similarity" | "mmr";
   mmr?: { fetchK?: number; lambda?: number };

@@ -54,6 +54,7 @@ export function buildShared(fields: PermissionAwareRetrieverFields): RetrieverSh
       syncIds:
         syncIds === undefined ? undefined : typeof syncIds === "function" ? syncIds : async () => syncIds,
       changes: fields.changes,
+      onUnnamedSync: fields.onUnnamedSync,
       roundTrips: new RoundTrips(fields.roundTrips),
     },
     memberCtx: undefined,

@@ -12,7 +12,12 @@ import { type ClearanceConfig, recordsForTenant } from "../config/index.js";
 import type { ClearanceEmbeddings } from "../embeddings/index.js";
 import { PermissionFollower } from "../freshness/index.js";
 import type { ManagedSyncClient } from "../managed-sync/index.js";
-import { createManagedSyncRetriever, type PermissionAwareRetriever, RoundTrips } from "../retrieval/index.js";
+import {
+  createManagedSyncRetriever,
+  type PermissionAwareRetriever,
+  RoundTrips,
+  type UnnamedSync,
+} from "../retrieval/index.js";
 import { type ChunkStore, openChunkStore } from "../store/index.js";
 import { type TenantClients, TenantRegistry, TenantRetrievers } from "../tenants/index.js";
 
@@ -59,6 +64,8 @@ export async function openConfiguredTenants(
     warmUp?: boolean;
     /** Told each time a sync's follower fails to read its feed (its results are then all confirmed): log it. */
     onFollowerError?: (error: unknown, where: { tenant: string; syncId: string }) => void;
+    /** Told of each record sync a query found no `records.policies` rule for (`RetrievalReport.unnamedSyncs`): log it. */
+    onUnnamedSync?: (sync: UnnamedSync, where: { tenant: string }) => void;
   } = {},
 ): Promise<ConfiguredTenants> {
   // Credentials first: a token for another tenant fails before anything is opened.
@@ -114,6 +121,9 @@ export async function openConfiguredTenants(
           records: recordsForTenant(config.records, tenant),
           budget: retrieval.budget,
           roundTrips,
+          ...(options.onUnnamedSync
+            ? { onUnnamedSync: (sync: UnnamedSync) => options.onUnnamedSync?.(sync, { tenant }) }
+            : {}),
         }),
     });
     return {

@@ -118,7 +118,11 @@ export function formatQueryResult(result: ChatResponseBody): string {
       .trimEnd(),
   );
   if (result.citations.length === 0) lines.push("(no chunk this person may read matched)");
-  lines.push("", reportLine(result.report), "", `Answer (${result.answerer}):`, result.answer);
+  lines.push("", reportLine(result.report));
+  // A sync no records.policies rule names is denied silently otherwise: a misspelt rule would
+  // read as "this person may read nothing".
+  for (const sync of result.report.unnamedSyncs ?? []) lines.push(`warning: ${sync.message}`);
+  lines.push("", `Answer (${result.answerer}):`, result.answer);
   return `${lines.join("\n")}\n`;
 }
 
