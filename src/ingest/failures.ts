@@ -1,4 +1,4 @@
-import { ContentTooLargeError } from "../managed-sync/index.js";
+import { BodyIncompleteError, ContentTooLargeError, ManagedSyncTimeoutError } from "../managed-sync/index.js";
 import type { Unindexable } from "../store/index.js";
 import type { IngestSettings } from "./options.js";
 import { ExtractError } from "./text/index.js";
@@ -13,21 +13,37 @@ import { ExtractError } from "./text/index.js";
 export type FailureKind = "permanent" | "transient";
 
 /**
- * An extraction that missed its deadline or whose worker died may be a busy machine or a hostile
- * file: transient until the record has failed this way this many runs in a row, then permanent
- * (the reason says so; raising `extractTimeoutMs` reads it again).
+ * A failure that may be the moment or may be the file: an extraction that missed its deadline or
+ * whose worker died (a busy machine or a hostile file), a download that timed out or was cut off
+ * mid-body (a slow network or a file the service cannot serve). Transient until the record has
+ * failed the same way ({@link repeatKey}) this many runs in a row, then permanent: the reason says
+ * so, and raising `extractTimeoutMs` / `downloadTimeoutMs` (or any limit) reads it again.
  */
 export const TIMEOUT_RUNS_BEFORE_PERMANENT = 3;
 
 /**
+ * The way a record failed, when that way becomes lasting once it repeats ({@link
+ * TIMEOUT_RUNS_BEFORE_PERMANENT}); undefined for the rest. A service failing for everyone (5xx,
+ * rate limits, credentials, the network unreachable) stays transient however often it repeats:
+ * it says nothing about the file.
+ */
+export function repeatKey(error: unknown): string | undefined {
+  if (error instanceof ExtractError) return error.permanent ? undefined : `extract:${error.code}`;
+  if (error instanceof ManagedSyncTimeoutError) return "download:TIMEOUT";
+  if (error instanceof BodyIncompleteError) return "download:BODY_INCOMPLETE";
+  return undefined;
+}
+
+/**
  * Classifies why a record's content could not be read. `failedRunsBefore` counts the runs in a
- * row that already failed on this record (from the retry list). The extractor says which of its
- * failures are about the file (`ExtractError.permanent`); the network and the service are transient.
+ * row that already failed on this record the same way (from the retry list). The extractor says
+ * which of its failures are about the file (`ExtractError.permanent`); the network and the
+ * service are transient, but for a timeout or a cut-off body repeating on the same file.
  */
 export function failureKind(error: unknown, failedRunsBefore: number): FailureKind {
   if (error instanceof ContentTooLargeError) return "permanent";
-  if (!(error instanceof ExtractError)) return "transient";
-  if (error.permanent) return "permanent";
+  if (error instanceof ExtractError && error.permanent) return "permanent";
+  if (repeatKey(error) === undefined) return "transient";
   return failedRunsBefore + 1 >= TIMEOUT_RUNS_BEFORE_PERMANENT ? "permanent" : "transient";
 }
 
@@ -49,7 +65,9 @@ const TICKET_CONTENT_READER = "ticketContent=zip";
  * indexed without its content; a tickets sync's carry how its content is read.
  */
 export function limitsOf(settings: IngestSettings, pipeline?: string): string {
-  const limits = LIMIT_SETTINGS.map((name) => `${name}=${settings[name]}`).join(";");
+  let limits = LIMIT_SETTINGS.map((name) => `${name}=${settings[name]}`).join(";");
+  // Only when set: verdicts stored before the setting existed keep standing.
+  if (settings.downloadTimeoutMs !== undefined) limits += `;downloadTimeoutMs=${settings.downloadTimeoutMs}`;
   return pipeline === "tickets" ? `${limits};${TICKET_CONTENT_READER}` : limits;
 }
 

@@ -35,6 +35,12 @@ export interface IngestOptions {
   maxUncompressedBytes?: number;
   /** A file whose parsing takes longer is recorded as failed (`TIMEOUT`); its extraction worker is killed. */
   extractTimeoutMs?: number;
+  /**
+   * How long one file's download may take (default: the Managed Sync client's `timeoutMs`). A
+   * download that times out or is cut off is retried next run, and is recorded as unindexable
+   * once it has failed the same way on 3 runs in a row; raising this reads such files again.
+   */
+  downloadTimeoutMs?: number;
   /** Downloads and extractions in flight at once (default 4). */
   concurrency?: number;
   /**
@@ -80,6 +86,7 @@ const tuningSchema = z
       .positive()
       .default(100 * 1024 * 1024),
     extractTimeoutMs: z.number().int().positive().default(60_000),
+    downloadTimeoutMs: z.number().int().positive().optional(),
     concurrency: z.number().int().positive().max(256).default(4),
     chunksPerWrite: z.number().int().positive().default(2_000),
     leaseTtlMs: z.number().int().min(1000).default(60_000),

@@ -38,6 +38,8 @@ export interface PageResult {
   chunksWritten: number;
   /** Records that failed before anything of them was read (served malformed), of `outcomes`. */
   unread: Set<string>;
+  /** Failed records whose failure becomes lasting once it repeats, and the way they failed. */
+  repeats: Map<string, string>;
   /** Whether the page changed the store at all; a page of unchanged records writes nothing. */
   wrote: boolean;
 }
@@ -69,6 +71,7 @@ export async function processPage(
     issues: [],
     chunksWritten: 0,
     unread: new Set(malformedById.keys()),
+    repeats: new Map(),
     wrote: false,
   };
   const settle = (recordId: string, outcome: RecordOutcome, issue?: Omit<RecordIssue, "syncId">) => {
@@ -106,6 +109,7 @@ export async function processPage(
           if (decided.drop) drops.push(decided.recordId);
           if (decided.verdict) verdicts.push(decided.verdict);
           else if (decided.drop) droppedVersions.push(decided.recordId);
+          if (decided.repeat) result.repeats.set(decided.recordId, decided.repeat);
           return settle(decided.recordId, decided.outcome, decided);
         case "patch":
           patches.push(decided.patch);

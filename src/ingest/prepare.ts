@@ -1,6 +1,6 @@
 import { ContentTooLargeError, ManagedSyncError, ManagedSyncHttpError } from "../managed-sync/index.js";
 import type { ChunkMetadata, RecordVersion, Unindexable } from "../store/index.js";
-import { failureKind, limitsOf, unindexable, verdictOutcome } from "./failures.js";
+import { failureKind, limitsOf, repeatKey, unindexable, verdictOutcome } from "./failures.js";
 import type { IngestSettings } from "./options.js";
 import type { RecordPlan } from "./plan.js";
 import type { IngestSource } from "./source.js";
@@ -47,6 +47,8 @@ export interface NotRead {
   reason: string;
   version: SourceVersion;
   verdict?: Unindexable;
+  /** A failure that becomes lasting once it repeats: the way it failed ({@link repeatKey}), for the retry list to count. */
+  repeat?: string;
 }
 
 /** The outcome of reading one record's text. */
@@ -58,8 +60,8 @@ export interface PrepareContext {
   syncId: string;
   pipeline: string;
   settings: IngestSettings;
-  /** Runs in a row that already failed on this record (its retry-list entry), 0 when none. */
-  failedRuns: (recordId: string) => number;
+  /** Runs in a row that already failed on this record the way `repeat` names (its retry-list entry), 0 when none. */
+  failedRuns: (recordId: string, repeat?: string) => number;
   signal?: AbortSignal;
 }
 
@@ -120,10 +122,13 @@ function notRead(
   };
   if (error instanceof ExtractError && error.code === "FOLDER")
     return { ...base, outcome: "skipped", reason };
-  const failedRuns = context.failedRuns(recordId);
-  if (failureKind(error, failedRuns) === "transient") return { ...base, outcome: "failed", reason };
-  if (error instanceof ExtractError && !error.permanent) {
-    reason = `${reason} (the same on ${failedRuns + 1} runs in a row: judged unindexable until the file changes or ingest.extractTimeoutMs is raised)`;
+  const repeat = repeatKey(error);
+  const failedRuns = context.failedRuns(recordId, repeat);
+  if (failureKind(error, failedRuns) === "transient")
+    return { ...base, outcome: "failed", reason, ...(repeat ? { repeat } : {}) };
+  if (repeat) {
+    const raise = repeat.startsWith("download:") ? "ingest.downloadTimeoutMs" : "ingest.extractTimeoutMs";
+    reason = `${reason} (the same on ${failedRuns + 1} runs in a row: judged unindexable until the file changes or ${raise} is raised)`;
   }
   return {
     ...base,
@@ -148,6 +153,7 @@ async function download(
   }
   const content = await source.records.contentBytes(syncId, record.id, {
     maxBytes,
+    ...downloadTimeout(settings),
     ...(signal ? { signal } : {}),
   });
   const genericType = metadata.mimeType === "application/octet-stream";
@@ -159,6 +165,11 @@ async function download(
     },
     extractLimits(settings, signal),
   );
+}
+
+/** The download timeout the run sets, if any (else the client's own `timeoutMs`). */
+function downloadTimeout(settings: IngestSettings): { timeoutMs?: number } {
+  return settings.downloadTimeoutMs === undefined ? {} : { timeoutMs: settings.downloadTimeoutMs };
 }
 
 /** The run's extraction limits, the same for a file and a ticket's content. */
@@ -219,6 +230,7 @@ async function ticketContent(
   try {
     const content = await source.records.contentBytes(syncId, plan.record.id, {
       maxBytes: settings.maxFileBytes,
+      ...downloadTimeout(settings),
       ...(signal ? { signal } : {}),
     });
     const extracted = await extractTicketContent(
@@ -230,8 +242,8 @@ async function ticketContent(
     if (error instanceof ManagedSyncHttpError && (error.status === 400 || error.status === 404)) return {};
     // No description and no comments: the ticket is still its fields, not an unreadable record.
     if (error instanceof ExtractError && error.code === "EMPTY") return {};
-    if (isRunFatal(error, signal) || failureKind(error, failedRuns(plan.record.id)) === "transient")
-      throw error;
+    const runs = failedRuns(plan.record.id, repeatKey(error));
+    if (isRunFatal(error, signal) || failureKind(error, runs) === "transient") throw error;
     return {
       unread: {
         code: codeOf(error),

@@ -33,6 +33,8 @@ export interface NotIndexed {
   drop: boolean;
   /** The version to store instead: this version of the record cannot be indexed, and why. */
   verdict?: RecordVersion;
+  /** For a failure that becomes lasting once it repeats, the way it failed (the retry list counts it). */
+  repeat?: string;
 }
 
 export type Decided =
@@ -109,6 +111,7 @@ function notIndexed(item: NotRead, context: DecideContext): NotIndexed {
     reason,
     drop: true,
     ...(verdict ? { verdict } : {}),
+    ...(item.repeat ? { repeat: item.repeat } : {}),
   };
 }
 

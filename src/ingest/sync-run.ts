@@ -123,7 +123,7 @@ async function run(
     syncId: sync.id,
     pipeline: sync.pipeline,
     sync,
-    failedRuns: (recordId: string) => retry.failedRuns(recordId),
+    failedRuns: (recordId: string, repeat?: string) => retry.failedRuns(recordId, repeat),
     beforeWrite: () => lease.check(),
     onRecord: (recordId: string, outcome: RecordOutcome) => {
       done++;
@@ -140,7 +140,7 @@ async function run(
   const absorb = (result: PageResult) => {
     for (const [recordId, outcome] of result.outcomes) {
       countOutcome(report.counts, outcome);
-      retry.note(recordId, outcome === "failed", !result.unread.has(recordId));
+      retry.note(recordId, outcome === "failed", !result.unread.has(recordId), result.repeats.get(recordId));
       seen?.add(recordId);
     }
     for (const { outcome, ...issue } of result.issues) {

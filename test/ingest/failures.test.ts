@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { failureKind, TIMEOUT_RUNS_BEFORE_PERMANENT } from "../../src/ingest/failures.js";
+import { failureKind, repeatKey, TIMEOUT_RUNS_BEFORE_PERMANENT } from "../../src/ingest/failures.js";
 import { ExtractError } from "../../src/ingest/text/index.js";
 import {
+  BodyIncompleteError,
   ContentTooLargeError,
   ManagedSyncHttpError,
   ManagedSyncNetworkError,
@@ -30,9 +31,24 @@ describe("failureKind: permanent or transient (issue 11 item 9)", () => {
     expect(failureKind(new ManagedSyncHttpError("503", { status: 503 }), 0)).toBe("transient");
     expect(failureKind(new ManagedSyncHttpError("502", { status: 502 }), 50)).toBe("transient");
     expect(failureKind(new ManagedSyncNetworkError("reset", {}), 0)).toBe("transient");
-    // A request timeout shares the code TIMEOUT with extraction, but not its meaning.
-    expect(failureKind(new ManagedSyncTimeoutError("slow", { timeoutMs: 10 }), 50)).toBe("transient");
+    expect(failureKind(new ManagedSyncHttpError("429", { status: 429 }), 50)).toBe("transient");
+    expect(failureKind(new ManagedSyncHttpError("401", { status: 401 }), 50)).toBe("transient");
     expect(failureKind(new TypeError("a bug"), 0)).toBe("transient");
+  });
+
+  it("a download timing out or cut off is transient until it happens the same way several runs in a row", () => {
+    const timeout = new ManagedSyncTimeoutError("slow", { timeoutMs: 10 });
+    const cut = new BodyIncompleteError("cut", {});
+    for (const error of [timeout, cut]) {
+      for (let before = 0; before < TIMEOUT_RUNS_BEFORE_PERMANENT - 1; before++) {
+        expect(failureKind(error, before)).toBe("transient");
+      }
+      expect(failureKind(error, TIMEOUT_RUNS_BEFORE_PERMANENT - 1)).toBe("permanent");
+    }
+    // Each way is counted on its own, and apart from an extraction timeout of the same code.
+    expect(new Set([timeout, cut, new ExtractError("TIMEOUT", "x")].map(repeatKey)).size).toBe(3);
+    expect(repeatKey(new ManagedSyncHttpError("503", { status: 503 }))).toBeUndefined();
+    expect(repeatKey(new ExtractError("MALFORMED", "x"))).toBeUndefined();
   });
 
   it("an extraction timeout or crash is transient until it happens several runs in a row", () => {

@@ -43,4 +43,36 @@ describe("RetryList", () => {
     await third.save();
     expect(await store.getState(retryScope("acme"), "sync-1")).toBeUndefined();
   });
+
+  it("counts the runs that failed the same way, apart from other failures, and reads lists saved as bare counts", async () => {
+    await store.putState(retryScope("acme"), "sync-3", JSON.stringify({ old: 2, bad: "x" }));
+    const first = await RetryList.load(store, "acme", "sync-3");
+    expect(first.pending).toEqual(["old"]);
+    expect(first.failedRuns("old")).toBe(2);
+    // Counted before the way was kept: a timeout now is the first of its kind.
+    expect(first.failedRuns("old", "download:TIMEOUT")).toBe(0);
+    first.note("old", true, true, "download:TIMEOUT");
+    first.note("r1", true, true, "download:TIMEOUT");
+    first.note("r2", true); // a 503: no way to count
+    await first.save();
+    expect(JSON.parse((await store.getState(retryScope("acme"), "sync-3")) ?? "{}")).toEqual({
+      old: { runs: 1, repeat: "download:TIMEOUT" },
+      r1: { runs: 1, repeat: "download:TIMEOUT" },
+      r2: 1,
+    });
+
+    const second = await RetryList.load(store, "acme", "sync-3");
+    expect(second.failedRuns("r1", "download:TIMEOUT")).toBe(1);
+    expect(second.failedRuns("r1", "download:BODY_INCOMPLETE")).toBe(0);
+    expect(second.failedRuns("r2", "download:TIMEOUT")).toBe(0);
+    second.note("r1", true, true, "download:TIMEOUT");
+    second.note("r2", true, true, "download:TIMEOUT");
+    second.note("old", true, true, "download:BODY_INCOMPLETE"); // another way: starts again
+    await second.save();
+
+    const third = await RetryList.load(store, "acme", "sync-3");
+    expect(third.failedRuns("r1", "download:TIMEOUT")).toBe(2);
+    expect(third.failedRuns("r2", "download:TIMEOUT")).toBe(1);
+    expect(third.failedRuns("old", "download:BODY_INCOMPLETE")).toBe(1);
+  });
 });
