@@ -10,18 +10,13 @@ import { createHash } from "node:crypto";
 import type { Table } from "@lancedb/lancedb";
 import { StoreError } from "../errors.js";
 import type { Chunk, ScoredChunk, SearchOptions } from "../types.js";
-import { chunkRowsOf, vectorsOf } from "./arrow-rows.js";
 import { CacheVersion, type TouchedRecords } from "./cache-version.js";
-import { CHUNK_COLUMNS } from "./columns.js";
 import { DEFAULT_RECORD_SCAN_MAX_VALUES } from "./index-settings.js";
-import { type ChunkRow, copyChunk, fromChunkRow } from "./rows.js";
-import { sqlAnd, sqlEquals, sqlIn } from "./sql.js";
+import { readRecordChunks } from "./record-rows.js";
+import { copyChunk } from "./rows.js";
 import { TopScores } from "./top-scores.js";
 import { VectorArena } from "./vector-arena.js";
 import { cosines, type HeldRecord, pooled, type VectorPool } from "./vector-pool.js";
-
-// Record ids per read when loading; bounds one IN list.
-const IDS_PER_LOAD = 5_000;
 
 /** Records' chunks and vectors, least recently used loads first out, all read at one table version. */
 export class RecordMemory {
@@ -146,39 +141,21 @@ export class RecordMemory {
       else recordIds.push(recordId);
     }
     if (recordIds.length === 0) return;
-    const maxChunks = this.maxChunks - heldChunks;
-    const rows: ChunkRow[] = [];
-    const vectors: Float32Array[] = [];
-    for (let i = 0; i < recordIds.length && rows.length <= maxChunks; i += IDS_PER_LOAD) {
-      const where = sqlAnd(
-        sqlEquals("tenant", tenant),
-        sqlIn("record_id", recordIds.slice(i, i + IDS_PER_LOAD)),
-      );
-      const read = await table
-        .query()
-        .where(where)
-        .select([...CHUNK_COLUMNS, "vector"])
-        .limit(Math.max(1, maxChunks + 1 - rows.length))
-        .toArrow();
-      // Not push(...): a read may hold more rows than a call takes arguments.
-      for (const row of chunkRowsOf(read)) rows.push(row);
-      for (const vector of vectorsOf(read)) vectors.push(vector);
-    }
+    const { byRecord, overflow } = await readRecordChunks(
+      table,
+      tenant,
+      recordIds,
+      this.maxChunks - heldChunks,
+    );
     // A search may have seen a newer version meanwhile: these rows may predate it.
     if (!this.version.is(version)) return;
-    if (rows.length > maxChunks) {
+    if (overflow) {
       this.refused.add(key);
       return;
     }
-    const grouped = new Map<string, { chunk: Chunk; vector: Float32Array }[]>();
-    for (const [at, row] of rows.entries()) {
-      const chunks = grouped.get(row.record_id) ?? [];
-      chunks.push({ chunk: fromChunkRow(row), vector: vectors[at]! });
-      grouped.set(row.record_id, chunks);
-    }
     let loaded: ReturnType<typeof pooled>;
     try {
-      loaded = pooled(this.arena, tenant, this.dimensions, recordIds, grouped);
+      loaded = pooled(this.arena, tenant, this.dimensions, recordIds, byRecord);
     } catch (error) {
       // The arena could not grow (its 4 GiB, or the host's pages): turned away like a list too large.
       if (!(error instanceof StoreError && error.code === "RECORD_MEMORY_FULL")) throw error;
