@@ -17,6 +17,7 @@ export {
   type SyncKind,
 } from "./managed-sync-access.js";
 export { isMember, type MembershipRule } from "./membership.js";
+export type { RecordReader } from "./owner-policy.js";
 export type { PermissionsClient } from "./permissions-client.js";
 export {
   DEFAULT_PLANNER_THRESHOLDS,
@@ -26,7 +27,7 @@ export {
   planStrategy,
   type StrategyChoice,
 } from "./planner.js";
-export { RecordPolicyAccess, type RecordPolicyAccessOptions, type RecordReader } from "./record-policy.js";
+export { RecordPolicyAccess, type RecordPolicyAccessOptions } from "./record-policy.js";
 export { policyFor, type RecordPolicyRule } from "./record-policy-rules.js";
 export { normalizeObjectId, normalizeSubject } from "./subject.js";
 export {

@@ -1,9 +1,7 @@
 import pLimit from "p-limit";
-import { ManagedSyncHttpError } from "../managed-sync/index.js";
 import { isEmail, OwnerDirectory, type OwnersInput } from "../records/index.js";
-import { toPermissionsError } from "./errors.js";
 import { isMember, type MembershipRule } from "./membership.js";
-import { ownersOf, type RecordOwners } from "./record-owners.js";
+import { decideOwner, listOwnedRecords, type RecordReader } from "./owner-policy.js";
 import { checkRules, policyFor, type RecordPolicyRule, ruleFor } from "./record-policy-rules.js";
 import { normalizeSubject } from "./subject.js";
 import type { SyncDescription } from "./sync-catalog.js";
@@ -18,23 +16,6 @@ import type {
   Relation,
   Subject,
 } from "./types.js";
-
-/** What the owner policy reads: the Managed Sync client's `records` (GET one record, pull pages). */
-export interface RecordReader {
-  get(
-    syncId: string,
-    recordId: string,
-    options?: { signal?: AbortSignal },
-  ): Promise<{ id: string; deleted?: boolean | null }>;
-  pages(
-    syncId: string,
-    options?: { pageSize?: number; signal?: AbortSignal },
-  ): AsyncIterable<{
-    records: readonly { id: string; deleted?: boolean | null }[];
-    /** Records of the page the API returned malformed (`RecordPage.invalid`): their owners are unknown. */
-    invalid?: readonly unknown[];
-  }>;
-}
 
 export interface RecordPolicyAccessOptions {
   /** Decides the records of file syncs (the Permissions API). */
@@ -193,35 +174,16 @@ export class RecordPolicyAccess implements AccessControl {
     if (policy !== "owner" || !isEmail(subject)) return nothing;
     const records = this.#options.records;
     if (!records || !ownerField) return { ...nothing, complete: false };
-    const max = this.#options.maxListSize ?? 100_000;
-    const ids: string[] = [];
-    const undecided: string[] = [];
-    let calls = 0;
-    let complete = true;
-    try {
-      for await (const page of records.pages(syncId, { pageSize: 1000, ...(signal ? { signal } : {}) })) {
-        calls++;
-        // A malformed record may be this subject's: the list cannot say it is whole (its records are
-        // then checked one by one, and the malformed one is reported, not silently left out).
-        if ((page.invalid?.length ?? 0) > 0) complete = false;
-        for (const record of page.records) {
-          if (record.deleted === true) continue;
-          const owners = await this.#ownersOf(record, ownerField, sync).catch(() => undefined);
-          // An owner that cannot be resolved now, or that maps to no email, may be this subject: the
-          // record is undecided, checked (and reported) when a search finds it. Not an incomplete
-          // list: one deal of a departed owner would send every query of the sync to post-filtering.
-          const mine = owners?.emails.has(subject) === true;
-          if (!mine && owners && owners.unresolved === 0) continue;
-          // The undecided are held with the list (cached, searched as a filter): both count.
-          if (ids.length + undecided.length >= max) return { recordIds: ids, complete: false, calls };
-          (mine ? ids : undecided).push(record.id);
-        }
-      }
-    } catch (error) {
-      // The port's contract: a transport failure is a permissions outage (typed, onPermissionError).
-      throw toPermissionsError(error, `reading sync ${syncId}'s records for the owner policy`);
-    }
-    return { recordIds: ids, complete, calls, ...(undecided.length > 0 ? { undecided } : {}) };
+    return listOwnedRecords(
+      subject,
+      syncId,
+      sync,
+      ownerField,
+      records,
+      this.#owners,
+      this.#options.maxListSize ?? 100_000,
+      signal,
+    );
   }
 
   async #decideRecords(
@@ -258,60 +220,9 @@ export class RecordPolicyAccess implements AccessControl {
     const limit = pLimit(this.#options.concurrency ?? 8);
     const decisions = await Promise.all(
       objects.map((object) =>
-        limit(() => this.#decideOwner(subject, sync, ownerField, records, object.recordId, signal)),
+        limit(() => decideOwner(subject, sync, ownerField, records, this.#owners, object.recordId, signal)),
       ),
     );
     return { decisions, calls: objects.length };
-  }
-
-  async #decideOwner(
-    subject: Subject,
-    sync: SyncDescription,
-    field: string,
-    records: RecordReader,
-    recordId: string,
-    signal: AbortSignal | undefined,
-  ): Promise<Decision> {
-    let record: { id: string; deleted?: boolean | null };
-    try {
-      record = await records.get(sync.id, recordId, signal ? { signal } : {});
-    } catch (error) {
-      if (signal?.aborted) throw error;
-      // Gone from the source: nothing to allow.
-      if (error instanceof ManagedSyncHttpError && error.status === 404) return { kind: "deny" };
-      return {
-        kind: "error",
-        reason: `reading record ${recordId} for its owner failed: ${(error as Error).message}`,
-      };
-    }
-    // A tombstone may still name its owner, but the record is gone (the list path skips it too).
-    if (record.deleted === true) return { kind: "deny" };
-    let owners: RecordOwners;
-    try {
-      owners = await this.#ownersOf(record, field, sync);
-    } catch (error) {
-      return {
-        kind: "error",
-        reason: `resolving record ${recordId}'s owner failed: ${(error as Error).message}`,
-      };
-    }
-    if (owners.emails.has(subject)) return { kind: "allow" };
-    // An owner that maps to no email may be this subject, even beside owners that do (a ticket's
-    // other assignee): undecided, and said, rather than a silent deny.
-    if (owners.unresolved > 0) {
-      return {
-        kind: "error",
-        reason: `record ${recordId}'s owner (${field}) maps to no email: add it to records.owners`,
-      };
-    }
-    if (owners.emails.size === 0) {
-      return { kind: "error", reason: `record ${recordId} names no owner in ${field}` };
-    }
-    return { kind: "deny" };
-  }
-
-  /** The emails a record's owner field names; throws when the owner directory does. */
-  #ownersOf(record: { id: string }, field: string, sync: SyncDescription): Promise<RecordOwners> {
-    return ownersOf(record as Record<string, unknown>, field, sync.integration ?? "", this.#owners);
   }
 }
