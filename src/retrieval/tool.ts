@@ -42,7 +42,12 @@ export function createRetrieverTool(
     async ({ query }, runtime): Promise<[string, RetrievalResult]> => {
       const context = (runtime as { context?: Caller } | undefined)?.context ?? {};
       const configurable: Caller = runtime?.configurable ?? {};
-      const pick = (key: keyof Caller) => context[key] ?? configurable[key];
+      // The source that names the user names the whole caller: a user from the runtime context with
+      // a tenant or `member` (a verified member of the tenant) from `configurable` would be a caller
+      // neither source vouched for. Without a user (a view's bound one), either may name the rest.
+      const source =
+        context.user !== undefined ? context : configurable.user !== undefined ? configurable : undefined;
+      const pick = (key: keyof Caller) => (source ? source[key] : (context[key] ?? configurable[key]));
       const target = retrieverFor(retriever, pick("tenant"));
       const result = await target.retrieveWithReport(query, {
         user: typeof pick("user") === "string" ? (pick("user") as string) : undefined,

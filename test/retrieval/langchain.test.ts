@@ -1,5 +1,5 @@
 import { type RunnableConfig, RunnableLambda } from "@langchain/core/runnables";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { HashingEmbeddings } from "../../src/embeddings/index.js";
 import {
   createRetrieverTool,
@@ -162,6 +162,34 @@ describe("agent tool", () => {
     expect((await call({ user: USER, tenant: "acme" })).artifact.documents).toHaveLength(4);
     // One tenant's tool never searches for a run that names another tenant.
     await expect(call({ user: USER, tenant: "globex" })).rejects.toMatchObject({ code: "TENANT_MISMATCH" });
+  });
+
+  // `member` says the caller is a verified member of the tenant (the tenant record policy allows
+  // on it). Picked field by field, a run whose context named the user and whose configurable said
+  // `member` (or another tenant) searched as a caller neither source vouched for.
+  it("takes the whole caller from the source that names the user: no member or tenant from the other", async () => {
+    const retriever = make();
+    const asked = vi.spyOn(retriever, "retrieveWithReport");
+    const search = createRetrieverTool(retriever);
+    const call = (config: Record<string, unknown>) =>
+      search.invoke(
+        { id: "call-5", name: search.name, args: { query: "budget" }, type: "tool_call" },
+        config as RunnableConfig,
+      );
+    await call({ context: { user: USER }, configurable: { member: true } });
+    expect(asked.mock.calls[0]?.[1]).not.toHaveProperty("member");
+    await call({ context: { member: true }, configurable: { user: USER } });
+    expect(asked.mock.calls[1]?.[1]).not.toHaveProperty("member");
+    // Another tenant named beside the context's user is not taken for the user's.
+    await call({ context: { user: USER }, configurable: { tenant: "globex" } });
+    expect(asked).toHaveBeenCalledTimes(3);
+    // The caller's own source still says it all.
+    await call({ context: { user: USER, member: true } });
+    expect(asked.mock.calls[3]?.[1]).toMatchObject({ user: USER, member: true });
+    await expect(call({ configurable: { user: USER, tenant: "globex" } })).rejects.toMatchObject({
+      code: "TENANT_MISMATCH",
+    });
+    asked.mockRestore();
   });
 
   it("serves the run's tenant from per-tenant retrievers, and refuses a run without one", async () => {
