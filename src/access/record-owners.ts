@@ -22,17 +22,30 @@ export async function ownersOf(
   await Promise.all(
     values.map(async (value) => {
       let person: { email: string } | undefined;
-      if (typeof value === "string") person = await owners.resolve(value, integration);
+      const ownerId = idOf(value);
+      if (ownerId !== undefined) person = await owners.resolve(ownerId, integration);
       else if (value && typeof value === "object") {
         const { email, id } = value as { email?: unknown; id?: unknown };
+        // A person whose email does not resolve (not an email, or not theirs in the map) may still
+        // be known by id: an assignee `{ id: "u-ana", email: "Ana" }` is `records.owners`' "u-ana".
         if (typeof email === "string") person = await owners.resolve(email, integration);
-        else if (typeof id === "string") person = await owners.resolve(id, integration);
+        const byId = idOf(id);
+        if (!person && byId !== undefined) person = await owners.resolve(byId, integration);
       }
       if (person) result.emails.add(person.email);
       else result.unresolved++;
     }),
   );
   return result;
+}
+
+/**
+ * An owner id as the owners map keys it: a string, or a whole number (Zendesk and HubSpot ids are
+ * integers, and a ticket's assignees are not typed by the record schema, so they arrive as numbers).
+ */
+function idOf(value: unknown): string | undefined {
+  if (typeof value === "string") return value;
+  return typeof value === "number" && Number.isSafeInteger(value) ? String(value) : undefined;
 }
 
 function valueAt(record: Record<string, unknown>, path: string): unknown {

@@ -259,6 +259,49 @@ describe("RecordPolicyAccess", () => {
     });
   });
 
+  // Zendesk and HubSpot user ids are integers, and a ticket's assignees are untyped: `{ id: 42 }`
+  // never resolved (a string-only check), nor did a person whose email field was no email but whose
+  // id the owners map names. Both were denied to their owner (and reported as unresolved).
+  it("owner: a numeric owner id, and an assignee known by id whose email does not resolve, are their people", async () => {
+    const tickets: Record<string, { id: string; assignees: unknown[] }> = {
+      n1: { id: "n1", assignees: [{ id: 42, name: "Leo" }] },
+      n2: { id: "n2", assignees: [7001] },
+      n3: { id: "n3", assignees: [{ id: "u-ana", email: "Ana (support)" }] },
+    };
+    const records: RecordReader = {
+      get: async (_syncId, recordId) => tickets[recordId]!,
+      async *pages() {
+        yield { records: Object.values(tickets) };
+      },
+    };
+    const a = access({
+      policies: [{ pipeline: "tickets", policy: "owner" }],
+      records,
+      owners: { "42": "leo@northwind.test", "7001": "maya@northwind.test", "u-ana": "ana@northwind.test" },
+    });
+    const objects = Object.keys(tickets).map((recordId) => ({ syncId: "tickets", recordId }));
+    expect(kinds(await a.batchCheck("leo@northwind.test", objects, "can_read"))).toEqual([
+      "allow",
+      "deny",
+      "deny",
+    ]);
+    expect(kinds(await a.batchCheck("maya@northwind.test", objects, "can_read"))).toEqual([
+      "deny",
+      "allow",
+      "deny",
+    ]);
+    expect(kinds(await a.batchCheck("ana@northwind.test", objects, "can_read"))).toEqual([
+      "deny",
+      "deny",
+      "allow",
+    ]);
+    expect(await a.listObjects("ana@northwind.test", "can_read", "tickets")).toEqual({
+      recordIds: ["n3"],
+      complete: true,
+      calls: 1,
+    });
+  });
+
   it("owner: without a record reader nothing can be evaluated: denied, and lists are incomplete", async () => {
     const a = access({ policies: [{ pipeline: "deals", policy: "owner" }], records: undefined });
     const { decisions } = await a.batchCheck(
