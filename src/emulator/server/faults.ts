@@ -148,7 +148,7 @@ export function injectFaults(faults: FaultInjector): MiddlewareHandler<EmulatorE
     if (outgoing) {
       outgoing.writeHead(response.status, Object.fromEntries(headers));
       outgoing.write(part, () => outgoing.destroy());
-      c.res = RESPONSE_ALREADY_SENT;
+      c.res = alreadySent();
       return;
     }
     // Without a Node socket (app.fetch in-process) the body stream errors after the part instead.
@@ -162,4 +162,17 @@ export function injectFaults(faults: FaultInjector): MiddlewareHandler<EmulatorE
       { status: response.status, headers },
     );
   };
+}
+
+/**
+ * node-server's "already sent" response, made one it honours. Built while another node-server in
+ * the process had put its own `Response` in the global scope (a test run, an app embedding the
+ * emulator), it is that server's cached kind, whose path writes headers regardless: the write then
+ * failed on the sent ones, and node-server ended the body with its error text ("Error: Cannot
+ * write headers…"), so a cut-off body arrived whole, its end that text. Reading `body` turns a
+ * cached response into a plain one, whose path checks the marker and writes nothing.
+ */
+function alreadySent(): Response {
+  void RESPONSE_ALREADY_SENT.body;
+  return RESPONSE_ALREADY_SENT;
 }
