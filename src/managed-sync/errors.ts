@@ -102,16 +102,27 @@ export class BodyIncompleteError extends ManagedSyncError {
   }
 }
 
-/** Downloaded content is larger than the caller's `maxBytes` (`code` `CONTENT_TOO_LARGE`). */
-export class ContentTooLargeError extends ManagedSyncError {
+/** A body past a size limit: the limit, and the size announced or seen when it was crossed. */
+abstract class OverLimitError extends ManagedSyncError {
   readonly maxBytes: number;
   /** The announced `Content-Length`, or the bytes seen when the limit was crossed. */
   readonly sizeBytes: number;
 
-  constructor(message: string, context: ManagedSyncErrorContext & { maxBytes: number; sizeBytes: number }) {
-    super("CONTENT_TOO_LARGE", message, context);
+  constructor(
+    code: string,
+    message: string,
+    context: ManagedSyncErrorContext & { maxBytes: number; sizeBytes: number },
+  ) {
+    super(code, message, context);
     this.maxBytes = context.maxBytes;
     this.sizeBytes = context.sizeBytes;
+  }
+}
+
+/** Downloaded content is larger than the caller's `maxBytes` (`code` `CONTENT_TOO_LARGE`). */
+export class ContentTooLargeError extends OverLimitError {
+  constructor(message: string, context: ManagedSyncErrorContext & { maxBytes: number; sizeBytes: number }) {
+    super("CONTENT_TOO_LARGE", message, context);
   }
 }
 
@@ -121,15 +132,9 @@ export class ContentTooLargeError extends ManagedSyncError {
  * misbehaving; not retried, since it would send the same. File downloads are bounded by their
  * own `maxBytes` (`ContentTooLargeError`) instead.
  */
-export class ResponseTooLargeError extends ManagedSyncError {
-  readonly maxBytes: number;
-  /** The announced `Content-Length`, or the bytes seen when the limit was crossed. */
-  readonly sizeBytes: number;
-
+export class ResponseTooLargeError extends OverLimitError {
   constructor(message: string, context: ManagedSyncErrorContext & { maxBytes: number; sizeBytes: number }) {
     super("RESPONSE_TOO_LARGE", message, context);
-    this.maxBytes = context.maxBytes;
-    this.sizeBytes = context.sizeBytes;
   }
 }
 

@@ -6,7 +6,7 @@ import { firstSight, type QueryRun, refKey } from "./context.js";
 import { decide } from "./decide.js";
 import type { FilterOutcome } from "./outcome.js";
 import { MAX_PAGE, postFilter } from "./post-filter.js";
-import { type AllowLists, loadAllowLists, preFilter } from "./pre-filter.js";
+import { type AllowLists, filterSize, loadAllowLists, preFilter } from "./pre-filter.js";
 import type { StrategyRun } from "./report.js";
 import { siftByLists } from "./sift-by-lists.js";
 
@@ -243,12 +243,7 @@ async function allowedOf(run: QueryRun, hits: readonly ScoredChunk[]): Promise<S
 /** Lists a record-id filter can use cheaply (it names the records they could not decide too). */
 function smallLists(run: QueryRun, lists: AllowLists): boolean {
   const { maxFilterRecordIds } = run.ctx.settings;
-  return (
-    lists.complete &&
-    lists.sets.every(
-      (set) => set.everything || set.recordIds.size + (set.undecided?.size ?? 0) <= maxFilterRecordIds,
-    )
-  );
+  return lists.complete && lists.sets.every((set) => set.everything || filterSize(set) <= maxFilterRecordIds);
 }
 
 /**

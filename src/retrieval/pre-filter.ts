@@ -129,11 +129,11 @@ export async function preFilter(
 ): Promise<FilterOutcome> {
   const { ctx, k, tally } = run;
   const bySync = new Map(lists.sets.map((set) => [set.syncId, set]));
-  const listed = lists.sets.filter((set) => !set.everything && idsOf(set).length > 0);
+  const listed = lists.sets.filter((set) => !set.everything && filterSize(set) > 0);
   const { maxFilterRecordIds } = ctx.settings;
   const held = await heldInMemory(run, listed);
-  const filtered = listed.filter((set) => !held.has(set) && idsOf(set).length <= maxFilterRecordIds);
-  const checked = listed.filter((set) => !held.has(set) && idsOf(set).length > maxFilterRecordIds);
+  const filtered = listed.filter((set) => !held.has(set) && filterSize(set) <= maxFilterRecordIds);
+  const checked = listed.filter((set) => !held.has(set) && filterSize(set) > maxFilterRecordIds);
   const checkedSyncs = new Set(checked.map((set) => set.syncId));
   let checkedScanned = 0;
   let checkedAllowed = 0;
@@ -146,7 +146,7 @@ export async function preFilter(
   // to the table with every one of their record ids.
   for (const sets of [filtered, ...[...held].map((set) => [set])]) {
     if (sets.length === 0) continue;
-    const recordIds = sets.length === 1 ? idsOf(sets[0] as AllowSet) : sets.flatMap(idsOf);
+    const recordIds = sets.length === 1 ? filterIdsOf(sets[0] as AllowSet) : sets.flatMap(filterIdsOf);
     const syncIds = sets.map((set) => set.syncId);
     streams.push(candidateStream(withChunks(source), { recordIds, syncIds, ...signal }, pageSize));
   }
@@ -274,7 +274,7 @@ async function heldInMemory(run: QueryRun, listed: readonly AllowSet[]): Promise
   if (!memory) return held;
   await Promise.all(
     listed.map(async (set) => {
-      const recordIds = idsOf(set);
+      const recordIds = filterIdsOf(set);
       if (await memory.holds(recordIds)) held.add(set);
       else if (set.requestedAt < run.startedAt) run.afterward.push(() => memory.load(recordIds));
     }),
@@ -283,9 +283,18 @@ async function heldInMemory(run: QueryRun, listed: readonly AllowSet[]): Promise
 }
 
 // A cached list is used by many queries: its ids as an array once, not a copy per query (25k ids: ~0.3 ms).
-// The records it could not decide are searched with it (and decided when they rank).
 const listIds = new WeakMap<AllowSet, string[]>();
-function idsOf(set: AllowSet): string[] {
+
+/** How many record ids {@link filterIdsOf} names, without building the array (a list may hold 25k). */
+export function filterSize(set: AllowSet): number {
+  return set.recordIds.size + (set.undecided?.size ?? 0);
+}
+
+/**
+ * The record ids a search filtered by the list names: its records, and those it could not decide
+ * (searched with it, and decided when they rank).
+ */
+function filterIdsOf(set: AllowSet): string[] {
   let ids = listIds.get(set);
   if (!ids) {
     ids = [...set.recordIds, ...(set.undecided ?? [])];
