@@ -1,30 +1,18 @@
-import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { type Answerer, createChatHandler } from "../../src/chat/index.js";
-import { type Demo, startDemo } from "../../src/demo/index.js";
 import { PermissionAwareRetriever } from "../../src/retrieval/index.js";
 import { countResponses, createServerApp, type Listening, listen } from "../../src/server/index.js";
 import { StoreError } from "../../src/store/index.js";
 import { DEV_TENANT_HEADER, DEV_USER_HEADER, devHeaderIdentity } from "../../src/tenants/index.js";
+import { demoPerFile } from "../demo-per-file.js";
 import { gate } from "../gate.js";
 
 // The demo for real: the emulator on loopback (its Permissions API slowed by its own fault
 // injection), the embedded store, the chat endpoint behind the server app, a real HTTP client.
-const CORPUS_DIR = join(import.meta.dirname, "../../examples/corpus");
 const HANA = "hana@northwind.test";
 
-let demo: Demo;
-beforeAll(async () => {
-  demo = await startDemo({ corpusDir: CORPUS_DIR });
-}, 180_000);
-afterAll(async () => {
-  await demo?.close();
-});
-afterEach(() => {
-  demo.emulator.faults.clear();
-  vi.restoreAllMocks();
-});
+const demo = demoPerFile();
 
 /** The chat endpoint served on loopback, counting its answers by status as `clearance serve` does. */
 async function serveChat(model?: Answerer) {
@@ -32,8 +20,8 @@ async function serveChat(model?: Answerer) {
   const statuses: number[] = [];
   const counted = countResponses(
     createChatHandler({
-      retrievers: demo.retrievers,
-      identify: devHeaderIdentity({ people: demo.people }),
+      retrievers: demo().retrievers,
+      identify: devHeaderIdentity({ people: demo().people }),
       onError: (error) => logged.push(error),
       ...(model ? { model } : {}),
     }),
@@ -52,7 +40,7 @@ async function serveChat(model?: Answerer) {
       headers: {
         "content-type": "application/json",
         [DEV_USER_HEADER]: HANA,
-        [DEV_TENANT_HEADER]: demo.tenant,
+        [DEV_TENANT_HEADER]: demo().tenant,
       },
       body: JSON.stringify(body),
       signal,
@@ -70,10 +58,10 @@ describe("a client that goes away", () => {
     const served = await serveChat();
     try {
       // Every permission check now takes 5 s: the client leaves while one is under way.
-      demo.emulator.faults.set({ rateSlow: 1, slowMs: 5_000, pathPattern: "permissions" });
+      demo().emulator.faults.set({ rateSlow: 1, slowMs: 5_000, pathPattern: "permissions" });
       const client = new AbortController();
       const asking = served.ask({ question: "What are the salary bands for engineers?" }, client.signal);
-      await until(() => demo.emulator.faults.counts.slow > 0);
+      await until(() => demo().emulator.faults.counts.slow > 0);
       client.abort();
       await expect(asking).rejects.toThrow();
       await until(() => served.statuses.length > 0);

@@ -1,41 +1,29 @@
-import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Hono } from "hono";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { causedByAbort } from "../../src/chat/error-response.js";
-import { type Demo, startDemo } from "../../src/demo/index.js";
 import { createMcpHttpHandler } from "../../src/mcp/index.js";
 import { PermissionAwareRetriever, type RetrieveOptions } from "../../src/retrieval/index.js";
 import { type Listening, listen, mountMcp } from "../../src/server/index.js";
 import { StoreError } from "../../src/store/index.js";
 import { DEV_TENANT_HEADER, DEV_USER_HEADER, devHeaderIdentity } from "../../src/tenants/index.js";
+import { demoPerFile } from "../demo-per-file.js";
 
 // The demo for real: the emulator on loopback (its Permissions API slowed by its own fault
 // injection), the embedded store, the MCP endpoint behind a real HTTP server, a real HTTP client
 // that leaves mid-call. Over HTTP the MCP server lives for one POST, so only the request's own
 // abort can tell it that nobody waits.
-const CORPUS_DIR = join(import.meta.dirname, "../../examples/corpus");
 const HANA = "hana@northwind.test";
 
-let demo: Demo;
-beforeAll(async () => {
-  demo = await startDemo({ corpusDir: CORPUS_DIR });
-}, 180_000);
-afterAll(async () => {
-  await demo?.close();
-});
-afterEach(() => {
-  demo.emulator.faults.clear();
-  vi.restoreAllMocks();
-});
+const demo = demoPerFile();
 
 /** The MCP endpoint on loopback, recording the statuses it answered and what it told onError. */
 async function serveMcp() {
   const logged: unknown[] = [];
   const statuses: number[] = [];
   const mcp = createMcpHttpHandler({
-    retrievers: demo.retrievers,
-    identify: devHeaderIdentity({ people: demo.people }),
+    retrievers: demo().retrievers,
+    identify: devHeaderIdentity({ people: demo().people }),
     onError: (error) => logged.push(error),
   });
   const app = new Hono();
@@ -59,7 +47,7 @@ async function serveMcp() {
         accept: "application/json, text/event-stream",
         "mcp-protocol-version": "2025-11-25",
         [DEV_USER_HEADER]: HANA,
-        [DEV_TENANT_HEADER]: demo.tenant,
+        [DEV_TENANT_HEADER]: demo().tenant,
       },
       body: JSON.stringify({
         jsonrpc: "2.0",
@@ -83,7 +71,7 @@ describe("an MCP client over HTTP that goes away mid-call", () => {
     const served = await serveMcp();
     try {
       // Every permission check now takes 5 s: the client leaves while one is under way.
-      const faults = demo.emulator.faults;
+      const faults = demo().emulator.faults;
       faults.set({ rateSlow: 1, slowMs: 5_000, pathPattern: "permissions" });
       const client = new AbortController();
       const calling = served.search("What are the salary bands for engineers?", client.signal);
