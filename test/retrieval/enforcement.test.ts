@@ -27,6 +27,7 @@ import {
   upsertRecords,
 } from "./helpers/corpus.js";
 import { FakeAccessControl } from "./helpers/fake-access.js";
+import { withoutRecordMemory } from "./helpers/without-record-memory.js";
 
 const SYNCS = ["sync-drive", "sync-sharepoint"];
 const RECORDS = 400;
@@ -70,18 +71,6 @@ function retriever(access: FakeAccessControl, extra: Partial<PermissionAwareRetr
     k: 5,
     ...extra,
   });
-}
-
-/** The store without its record memory: a large list takes the path that searches its sync. */
-function withoutRecordMemory(s: LanceChunkStore): PermissionAwareRetrieverFields["store"] {
-  return {
-    search: s.search.bind(s),
-    searchRefs: s.searchRefs.bind(s),
-    readChunks: s.readChunks.bind(s),
-    getState: s.getState.bind(s),
-    putState: s.putState.bind(s),
-    listState: s.listState.bind(s),
-  };
 }
 
 /** The exact answer: the best k chunks among what the subject may read (the store's filtered search). */

@@ -10,6 +10,7 @@ import {
 import type { LanceChunkStore } from "../../src/store/index.js";
 import { storeWithRecords, textFor } from "./helpers/corpus.js";
 import { FakeAccessControl } from "./helpers/fake-access.js";
+import { withoutRecordMemory } from "./helpers/without-record-memory.js";
 
 // `AllowList.undecided`: records a list could neither include nor rule out (the owner policy's deals
 // of a departed owner). Never allowed by the list; each one that ranks is decided by a check.
@@ -81,18 +82,6 @@ function retriever(access: UndecidedAccess, extra: Partial<PermissionAwareRetrie
     k: 5,
     ...extra,
   });
-}
-
-/** The store without its record memory: lists take the record-id filter or the checked sync search. */
-function withoutRecordMemory(s: LanceChunkStore): PermissionAwareRetrieverFields["store"] {
-  return {
-    search: s.search.bind(s),
-    searchRefs: s.searchRefs.bind(s),
-    readChunks: s.readChunks.bind(s),
-    getState: s.getState.bind(s),
-    putState: s.putState.bind(s),
-    listState: s.listState.bind(s),
-  };
 }
 
 /** The best k chunks the truth allows `subject` (the store's own filtered search). */
