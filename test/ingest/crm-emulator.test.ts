@@ -8,6 +8,7 @@ import { CompanyNameCache, type IngestSource, ingest } from "../../src/ingest/in
 import { ManagedSyncClient } from "../../src/managed-sync/index.js";
 import { LanceChunkStore } from "../../src/store/index.js";
 import { ACME_ACCOUNT, ACME_DEAL, crmCorpus, GLOBEX_DEAL, OUTAGE_TICKET } from "../fixtures/crm-corpus.js";
+import { recordText } from "../record-text.js";
 
 const DIMENSIONS = 32;
 
@@ -22,18 +23,8 @@ describe("ingest of CRM and ticketing syncs through the emulator", () => {
     ingest({ client, store, embeddings, tenant: "northwind", pageSize: 1, owners, mode });
   const syncOf = (pipeline: string) =>
     emu.state.syncsOf("northwind").find((s) => s.pipeline === pipeline)!.id;
-  const textOf = async (syncId: string, recordId: string) => {
-    const hits = await store.search(await embeddings.embedQuery("x"), {
-      tenant: "northwind",
-      syncIds: [syncId],
-      recordIds: [recordId],
-      limit: 20,
-    });
-    return hits
-      .sort((a, b) => a.chunk.chunkIndex - b.chunk.chunkIndex)
-      .map((h) => h.chunk.text)
-      .join("\n");
-  };
+  const textOf = (syncId: string, recordId: string) =>
+    recordText(store, embeddings, { tenant: "northwind", syncId, recordId });
 
   beforeAll(async () => {
     emu = await startEmulator({ corpus: crmCorpus() });

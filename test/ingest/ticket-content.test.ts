@@ -11,6 +11,7 @@ import { resolveSettings } from "../../src/ingest/options.js";
 import { ManagedSyncClient } from "../../src/managed-sync/index.js";
 import { LanceChunkStore } from "../../src/store/index.js";
 import { ANA, crmCorpus, OUTAGE_TICKET } from "../fixtures/crm-corpus.js";
+import { recordText } from "../record-text.js";
 
 // A ticket's Download Content is a ZIP archive (a Markdown file with its properties, description
 // and comments, and attachments/), as Paragon documents it. The emulator serves it over HTTP on
@@ -31,18 +32,8 @@ describe("ingest of a ticket's content archive through the emulator", () => {
   const embeddings = new BatchedEmbeddings(new HashingEmbeddings({ dimensions: DIMENSIONS }));
   const run = (options: Partial<IngestOptions> = {}) =>
     ingest({ client, store, embeddings, tenant: TENANT, syncs: [tickets], ...options });
-  const textOf = async (recordId: string) => {
-    const hits = await store.search(await embeddings.embedQuery("x"), {
-      tenant: TENANT,
-      syncIds: [tickets],
-      recordIds: [recordId],
-      limit: 50,
-    });
-    return hits
-      .sort((a, b) => a.chunk.chunkIndex - b.chunk.chunkIndex)
-      .map((h) => h.chunk.text)
-      .join("\n");
-  };
+  const textOf = (recordId: string) =>
+    recordText(store, embeddings, { tenant: TENANT, syncId: tickets, recordId });
 
   beforeAll(async () => {
     emu = await startEmulator({ corpus: crmCorpus() });

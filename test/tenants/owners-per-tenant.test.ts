@@ -19,6 +19,7 @@ import {
   NORTHWIND_HUBSPOT_DEAL,
   sharedOwnerIdCorpus,
 } from "../fixtures/crm-corpus.js";
+import { recordText } from "../record-text.js";
 import { serve } from "../webhooks/harness.js";
 
 // Two customers whose HubSpot accounts both have owner 7001: Maya at Northwind, Bob at Globex.
@@ -38,16 +39,11 @@ const hubspotDeals = (tenant: string) =>
 async function textOf(tenant: string, externalId: string): Promise<string> {
   const store = await LanceChunkStore.open({ dir: join(dir, "store"), dimensions: DIMENSIONS });
   try {
-    const hits = await store.search(await new HashingEmbeddings().embedQuery("deal"), {
+    return await recordText(store, new HashingEmbeddings(), {
       tenant,
-      syncIds: [hubspotDeals(tenant)],
-      recordIds: [recordIdFor("hubspot", externalId)],
-      limit: 20,
+      syncId: hubspotDeals(tenant),
+      recordId: recordIdFor("hubspot", externalId),
     });
-    return hits
-      .sort((a, b) => a.chunk.chunkIndex - b.chunk.chunkIndex)
-      .map((h) => h.chunk.text)
-      .join("\n");
   } finally {
     await store.close();
   }
