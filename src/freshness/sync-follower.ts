@@ -188,8 +188,10 @@ export class SyncFollower {
     // Kept until a read reaches the end: a first read that failed partway left a token, and the
     // read that goes on from it has seen every change since this one's start when it ends.
     if (fresh) this.#firstStartedAt = startedAt;
+    // Paragon dates changes by the wall clock, which may have been set back since this process
+    // started (preciseNow runs on from the start): the earlier of the two skips no change.
     const options: PermissionChangesOptions = fresh
-      ? { startTime: new Date(startedAt - (this.#options.skewMs ?? DEFAULT_SKEW_MS)) }
+      ? { startTime: new Date(Math.min(startedAt, Date.now()) - (this.#options.skewMs ?? DEFAULT_SKEW_MS)) }
       : { continuationToken: this.#token as string };
     const pages = reader.changes(syncId, { ...options, signal: this.#abort.signal })[Symbol.asyncIterator]();
     for (;;) {

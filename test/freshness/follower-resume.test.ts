@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { preciseNow } from "../../src/access/index.js";
 import { FeedTokens, type PermissionChangesReader, SyncFollower } from "../../src/freshness/index.js";
 import type { PermissionChangesOptions, PermissionChangesPage } from "../../src/managed-sync/index.js";
@@ -46,6 +46,37 @@ describe("a follower whose first read of the feed fails partway", () => {
     // full suite on a machine up for 20 hours), so a whole-ms slack against Date.now() was flaky.
     expect(since).toBeLessThanOrEqual(preciseNow());
     expect(since).toBeGreaterThanOrEqual(before - 1_000);
+  });
+});
+
+describe("a follower's first read of the feed", () => {
+  it("starts from the wall clock when it was set back since the process started (no change skipped)", async () => {
+    const calls: PermissionChangesOptions[] = [];
+    const reader: PermissionChangesReader = {
+      changes(_syncId, options = {}) {
+        calls.push(options);
+        return (async function* (): AsyncGenerator<PermissionChangesPage> {
+          yield { changes: [], continuationToken: "t1", end: true };
+        })();
+      },
+    };
+    const follower = new SyncFollower({
+      tenant: "acme",
+      syncId: "sync-1",
+      reader,
+      invalidate: () => {},
+      intervalMs: 60_000,
+    });
+    // An NTP step back of an hour: changes Paragon made in the last hour are dated before the
+    // process's own clock says it started reading.
+    const setBack = preciseNow() - 3_600_000;
+    const now = vi.spyOn(Date, "now").mockReturnValue(setBack);
+    try {
+      await follower.poll();
+    } finally {
+      now.mockRestore();
+    }
+    expect(calls[0]?.startTime?.getTime()).toBeLessThanOrEqual(setBack);
   });
 });
 
