@@ -26,7 +26,8 @@ export const retrievalSettingsSchema = z.object({
   /**
    * How stale the permission evidence behind a returned chunk may be. Default 0: every result is
    * confirmed by an answer requested during the query, so a revocation takes effect on the next
-   * query. With F > 0 and a permission-changes follower (`changes`), cached evidence is used while
+   * query; a new grant, without a follower and whatever F, can take up to decisionCacheTtlMs (a
+   * cached deny) or allowSetTtlMs (a cached list a pre-filter searches by) to show. With F > 0 and a permission-changes follower (`changes`), cached evidence is used while
    * the follower proves it current (caught up less than F ago); otherwise every result is
    * confirmed, and the report says why. With F > 0 and no follower, cached evidence younger than F
    * is used on age alone: a revocation can then take up to min(F, decisionCacheTtlMs) (post-filter)
