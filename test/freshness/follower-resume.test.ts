@@ -76,7 +76,7 @@ describe("a follower's first read of the feed", () => {
     } finally {
       now.mockRestore();
     }
-    expect(calls[0]?.startTime?.getTime()).toBeLessThanOrEqual(setBack);
+    expect(new Date(calls[0]?.startTime ?? Number.NaN).getTime()).toBeLessThanOrEqual(setBack);
   });
 });
 
