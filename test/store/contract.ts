@@ -5,6 +5,8 @@ import {
   type RecordVersion,
   StoreInputError,
 } from "../../src/store/index.js";
+import { runPagingContract } from "./contract-pages.js";
+import { runTenantIsolationContract } from "./contract-tenants.js";
 import { makeChunk, near, randomUnit, seededRandom } from "./fixtures.js";
 
 /** Every store under contract is opened with this vector size. */
@@ -687,4 +689,7 @@ export function runChunkStoreContract(name: string, makeStore: () => Promise<Sto
       expect(await store.count({ tenant: "tenant-a", recordIds: ["rec-1", "rec-2"] })).toBe(10);
     });
   });
+
+  runTenantIsolationContract(name, makeStore);
+  runPagingContract(name, makeStore);
 }
