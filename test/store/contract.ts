@@ -155,6 +155,9 @@ export function runChunkStoreContract(name: string, makeStore: () => Promise<Sto
         { ...r1!, syncId: "sync-2" },
         { ...r1!, recordId: "r2" },
         { ...r1!, id: "00000000-0000-5000-8000-00000000dead" },
+        // An id no chunk can have (not a chunkId() UUID) names none either, never a failed read.
+        { ...r1!, id: "not-a-chunk-id" },
+        { ...r1!, id: r1!.id.toUpperCase() },
       ];
       for (const ref of forged) expect(await store.readChunks([ref])).toEqual(new Map());
       await store.deleteByRecord("tenant-a", "sync-1", ["r2"]);
