@@ -5,6 +5,8 @@ import {
   type RecordVersion,
   StoreInputError,
 } from "../../src/store/index.js";
+import { runPagingContract } from "./contract-pages.js";
+import { runTenantIsolationContract } from "./contract-tenants.js";
 import { makeChunk, near, randomUnit, seededRandom } from "./fixtures.js";
 
 /** Every store under contract is opened with this vector size. */
@@ -153,6 +155,9 @@ export function runChunkStoreContract(name: string, makeStore: () => Promise<Sto
         { ...r1!, syncId: "sync-2" },
         { ...r1!, recordId: "r2" },
         { ...r1!, id: "00000000-0000-5000-8000-00000000dead" },
+        // An id no chunk can have (not a chunkId() UUID) names none either, never a failed read.
+        { ...r1!, id: "not-a-chunk-id" },
+        { ...r1!, id: r1!.id.toUpperCase() },
       ];
       for (const ref of forged) expect(await store.readChunks([ref])).toEqual(new Map());
       await store.deleteByRecord("tenant-a", "sync-1", ["r2"]);
@@ -687,4 +692,7 @@ export function runChunkStoreContract(name: string, makeStore: () => Promise<Sto
       expect(await store.count({ tenant: "tenant-a", recordIds: ["rec-1", "rec-2"] })).toBe(10);
     });
   });
+
+  runTenantIsolationContract(name, makeStore);
+  runPagingContract(name, makeStore);
 }

@@ -13,7 +13,8 @@ interface Seen {
 /**
  * A FAKE Qdrant REST endpoint (no Qdrant server can run here): it records what the adapter sends
  * and answers with canned, well-formed responses. It checks the adapter's requests, not Qdrant's
- * behaviour — that is the contract suite's job when QDRANT_URL is set.
+ * behaviour: qdrant-fake.test.ts runs the contract suite through a behavioural fake
+ * (test/store/fake-qdrant), and qdrant.test.ts through a real server when QDRANT_URL is set.
  */
 async function startFakeQdrant(
   options: {

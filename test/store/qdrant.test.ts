@@ -8,6 +8,8 @@ const url = process.env.QDRANT_URL;
 const apiKey = process.env.QDRANT_API_KEY;
 
 // No Qdrant server can run on this machine; the suite runs wherever QDRANT_URL points at one.
+// Offline, qdrant-fake.test.ts runs the same suite through a fake server; this run is what shows
+// HNSW recall, Qdrant's own parsing and versions, and a real server's write ordering.
 describe.skipIf(!url)(url ? `Qdrant at ${url}` : "Qdrant contract (skipped: set QDRANT_URL to run)", () => {
   runChunkStoreContract("Qdrant", async () => {
     const collection = `clearance_test_${randomUUID().replaceAll("-", "")}`;

@@ -5,6 +5,7 @@ import { requireChunkRef, requirePage, requireVector } from "../guards.js";
 import type { Chunk, ChunkFilter, ChunkRef, ScoredChunk, ScoredRef, SearchOptions } from "../types.js";
 import { chunkFilter } from "./filters.js";
 import { fromChunkPayload, fromRefPayload, REF_PAYLOAD_KEYS } from "./payloads.js";
+import { isPointId } from "./point-id.js";
 import { BATCH, qdrantRequest } from "./requests.js";
 
 /** The store's reads of its chunk collection: searches, counts and reads by point id. */
@@ -34,7 +35,9 @@ export class QdrantChunkReads {
 
   async readChunks(refs: readonly ChunkRef[], signal?: AbortSignal): Promise<Map<string, Chunk>> {
     for (const ref of refs) requireChunkRef(ref);
-    const wanted = new Map(refs.map((ref) => [ref.id, ref]));
+    // A ref whose id no point can have names no chunk: it reads as none, as in every store,
+    // rather than failing the whole read with Qdrant's 400.
+    const wanted = new Map(refs.filter((ref) => isPointId(ref.id)).map((ref) => [ref.id, ref]));
     const ids = [...wanted.keys()];
     const found = new Map<string, Chunk>();
     for (let i = 0; i < ids.length; i += BATCH) {

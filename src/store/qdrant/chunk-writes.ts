@@ -1,8 +1,10 @@
 import type { QdrantClient } from "@qdrant/js-client-rest";
+import { StoreInputError } from "../errors.js";
 import { requireChunk, requireId, requireIds, requireTenant } from "../guards.js";
 import type { ChunkInput, ChunkMetadata, CurrentContent } from "../types.js";
 import { matchAny, matchValue } from "./filters.js";
 import { metadataPatch, toChunkPayload } from "./payloads.js";
+import { isPointId } from "./point-id.js";
 import { BATCH, qdrantRequest, RECORDS_PER_FILTER } from "./requests.js";
 
 /** The store's writes to its chunk collection: upserts by point id, deletes and patches by filter. */
@@ -14,7 +16,17 @@ export class QdrantChunkWrites {
   ) {}
 
   async upsert(chunks: readonly ChunkInput[]): Promise<void> {
-    for (const chunk of chunks) requireChunk(chunk, this.dimensions);
+    for (const chunk of chunks) {
+      requireChunk(chunk, this.dimensions);
+      // Qdrant refuses other strings (400) and would answer another UUID spelling lowercased,
+      // so the chunk would come back under an id it was not written with.
+      if (!isPointId(chunk.id)) {
+        throw new StoreInputError(
+          "STORE_ID_INVALID",
+          `chunk id ${JSON.stringify(chunk.id)} is not a lowercase UUID, the only chunk id Qdrant stores as it is: make chunk ids with chunkId()`,
+        );
+      }
+    }
     for (let i = 0; i < chunks.length; i += BATCH) {
       const points = chunks.slice(i, i + BATCH).map((c) => ({
         id: c.id,
