@@ -54,6 +54,8 @@ export const settingDescriptions: Record<string, string> = {
     "How far a file may inflate while it is read (a DOCX, XLSX or PPTX zip, a ticket's content archive, a PDF's compressed streams); past it, a zip bomb (ZIP_BOMB).",
   "ingest.extractTimeoutMs":
     "How long one file may take to parse; the worker thread is killed at the deadline (TIMEOUT, retried; permanent after 3 runs in a row).",
+  "ingest.extractMemoryMb":
+    "Heap limit of each extraction worker thread, in MB (default 512; up to 4 workers). A file whose parse needs more is unindexable (OUT_OF_MEMORY): a PDF whose text is millions of separately placed words (a scan's OCR layer) can need 1024.",
   "ingest.downloadTimeoutMs":
     "How long one file's download may take (default: `managedSync.timeoutMs`). A download that times out or is cut off is retried next run; the same on 3 runs in a row, the file is unindexable until it changes or this is raised.",
   "ingest.concurrency": "Downloads and extractions at once per tenant.",

@@ -27,6 +27,7 @@ export const envSettings = [
   ["CLEARANCE_MAX_FILE_BYTES", "ingest.maxFileBytes"],
   ["CLEARANCE_MAX_CHARS", "ingest.maxChars"],
   ["CLEARANCE_EXTRACT_TIMEOUT_MS", "ingest.extractTimeoutMs"],
+  ["CLEARANCE_EXTRACT_MEMORY_MB", "ingest.extractMemoryMb"],
   ["CLEARANCE_DOWNLOAD_TIMEOUT_MS", "ingest.downloadTimeoutMs"],
   ["CLEARANCE_MAX_UNCOMPRESSED_BYTES", "ingest.maxUncompressedBytes"],
   ["CLEARANCE_K", "retrieval.k"],

@@ -80,6 +80,7 @@ export const ingestSchema = z
     maxChars: wholeNumber((n) => n.positive()).default(2_000_000),
     maxUncompressedBytes: wholeNumber((n) => n.positive()).default(100 * 1024 * 1024),
     extractTimeoutMs: wholeNumber((n) => n.positive()).default(60_000),
+    extractMemoryMb: wholeNumber((n) => n.min(16)).optional(),
     downloadTimeoutMs: wholeNumber((n) => n.positive()).optional(),
     concurrency: wholeNumber((n) => n.positive()).default(4),
   })

@@ -68,6 +68,7 @@ export function limitsOf(settings: IngestSettings, pipeline?: string): string {
   let limits = LIMIT_SETTINGS.map((name) => `${name}=${settings[name]}`).join(";");
   // Only when set: verdicts stored before the setting existed keep standing.
   if (settings.downloadTimeoutMs !== undefined) limits += `;downloadTimeoutMs=${settings.downloadTimeoutMs}`;
+  if (settings.extractMemoryMb !== undefined) limits += `;extractMemoryMb=${settings.extractMemoryMb}`;
   return pipeline === "tickets" ? `${limits};${TICKET_CONTENT_READER}` : limits;
 }
 

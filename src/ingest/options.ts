@@ -36,6 +36,12 @@ export interface IngestOptions {
   /** A file whose parsing takes longer is recorded as failed (`TIMEOUT`); its extraction worker is killed. */
   extractTimeoutMs?: number;
   /**
+   * Heap limit of each extraction worker thread, in MB (default 512). A file whose parse needs more
+   * is recorded as unindexable (`OUT_OF_MEMORY`); raising it retries them. Each of up to 4 workers
+   * may use this much.
+   */
+  extractMemoryMb?: number;
+  /**
    * How long one file's download may take (default: the Managed Sync client's `timeoutMs`). A
    * download that times out or is cut off is retried next run, and is recorded as unindexable
    * once it has failed the same way on 3 runs in a row; raising this reads such files again.
@@ -86,6 +92,7 @@ const tuningSchema = z
       .positive()
       .default(100 * 1024 * 1024),
     extractTimeoutMs: z.number().int().positive().default(60_000),
+    extractMemoryMb: z.number().int().min(16).optional(),
     downloadTimeoutMs: z.number().int().positive().optional(),
     concurrency: z.number().int().positive().max(256).default(4),
     chunksPerWrite: z.number().int().positive().default(2_000),

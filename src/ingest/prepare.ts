@@ -14,6 +14,7 @@ import {
   extractText,
   extractTicketContent,
   renderRecord,
+  sharedExtractPool,
   type TextChunk,
   wellFormed,
 } from "./text/index.js";
@@ -164,6 +165,7 @@ async function download(
       name: metadata.name,
     },
     extractLimits(settings, signal),
+    sharedExtractPool(settings.extractMemoryMb),
   );
 }
 
@@ -236,6 +238,7 @@ async function ticketContent(
     const extracted = await extractTicketContent(
       { bytes: content.bytes, mimeType: content.mimeType, name: plan.metadata.name },
       { ...extractLimits(settings, signal), maxChars },
+      sharedExtractPool(settings.extractMemoryMb),
     );
     return { text: extracted.text };
   } catch (error) {

@@ -19,7 +19,22 @@ function workbook(rows: string): Uint8Array {
 const cell = (reference: string, text: string) =>
   `<c r="${reference}" t="inlineStr"><is><t>${text}</t></is></c>`;
 
-describe("a workbook whose cell lies past the last column a sheet has (XFD)", () => {
+/**
+ * 60 KB: a header whose three cells lie thousands of columns apart, then 8,000 rows of one cell
+ * each in the last column (XFD). Read into rows as wide as their last cell (16,384 slots each),
+ * it spun past this run's 5 s deadline (TIMEOUT); under the default 60 s one, 5,000 such rows
+ * took the extraction worker past its 512 MB heap in 15 s (OUT_OF_MEMORY), for 5,000 cells of text.
+ */
+function sparseRows(): string {
+  const rows = [
+    `<row r="1">${cell("A1", "Name")}${cell("CVU1", "Team")}${cell("XFD1", "Note")}</row>`,
+    `<row r="2">${cell("A2", "Ada")}${cell("CVU2", "Research")}</row>`,
+  ];
+  for (let r = 3; r <= 8_002; r++) rows.push(`<row r="${r}">${cell(`XFD${r}`, `note ${r}`)}</row>`);
+  return rows.join("");
+}
+
+describe("hostile workbooks: a cell past the last column a sheet has (XFD), cells far apart", () => {
   let h: Harness;
 
   beforeAll(async () => {
@@ -30,6 +45,7 @@ describe("a workbook whose cell lies past the last column a sheet has (XFD)", ()
         "drive/Finance/Wide.xlsx": workbook(
           `<row r="1">${cell("A1", "Name")}${cell("FXSHRXW1", "Hidden")}</row><row r="2">${cell("A2", "Ada")}</row>`,
         ),
+        "drive/Finance/Sparse.xlsx": workbook(sparseRows()),
         "drive/Finance/Plan.xlsx": workbook(
           `<row r="1">${cell("A1", "Name")}${cell("XFD1", "Last column")}</row><row r="2">${cell("A2", "Ada")}${cell("XFD2", "ok")}</row>`,
         ),
@@ -40,7 +56,7 @@ describe("a workbook whose cell lies past the last column a sheet has (XFD)", ()
     await h?.close();
   });
 
-  it("is unindexable as MALFORMED at once, not a timeout each run; a sheet reaching XFD is read", async () => {
+  it("is unindexable as MALFORMED at once, not a timeout each run; sheets reaching XFD are read, sparse ones cell by cell", async () => {
     // A deadline no healthy parse of these files comes near, and that the unfixed parse always hit.
     const report = await h.run({ extractTimeoutMs: 5_000 });
     expect(report.failures).toEqual([]);
@@ -49,8 +65,15 @@ describe("a workbook whose cell lies past the last column a sheet has (XFD)", ()
       { name: "Wide.xlsx", code: "MALFORMED" },
     ]);
     expect(report.unindexable[0]?.reason).toMatch(/FXSHRXW1.*XFD/);
-    expect(report.counts).toMatchObject({ new: 8, unindexable: 1 });
+    expect(report.counts).toMatchObject({ new: 9, unindexable: 1 });
     const { chunks } = await snapshot(h.store, Object.values(h.syncIds));
     expect(chunks.find((chunk) => chunk.name === "Plan.xlsx")?.text).toContain("Name: Ada; Last column: ok");
+    const sparse = chunks
+      .filter((chunk) => chunk.name === "Sparse.xlsx")
+      .map((chunk) => chunk.text)
+      .join("\n");
+    expect(sparse).toContain("Name: Ada; Team: Research");
+    expect(sparse).toContain("Note: note 4000");
+    expect(sparse).toContain("Note: note 8002");
   });
 });

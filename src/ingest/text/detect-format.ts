@@ -103,8 +103,14 @@ const pdfMagic = [0x25, 0x50, 0x44, 0x46, 0x2d]; // "%PDF-"
 
 /**
  * The format the bytes themselves announce, when they do unambiguously: a PDF is a PDF whatever the
- * record's MIME type says (exports and mislabelled uploads).
+ * record's MIME type says (exports and mislabelled uploads). It starts with `%PDF-` and ends with
+ * its trailer (`startxref`, `%%EOF`): a note that merely begins "%PDF-1.7 is what the printer
+ * takes" is read as what its label says.
  */
 export function sniffFormat(bytes: Uint8Array): TextFormat | undefined {
-  return pdfMagic.every((byte, i) => bytes[i] === byte) ? "pdf" : undefined;
+  if (!pdfMagic.every((byte, i) => bytes[i] === byte)) return undefined;
+  const tail = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    .subarray(-1024)
+    .toString("latin1");
+  return tail.includes("%%EOF") || tail.includes("startxref") ? "pdf" : undefined;
 }

@@ -253,7 +253,8 @@ function crashError(name: string, error: Error, maxMemoryMb: number): ExtractErr
   if ((error as { code?: string }).code === "ERR_WORKER_OUT_OF_MEMORY") {
     return new ExtractError(
       "OUT_OF_MEMORY",
-      `${name} needs more than the extraction worker's ${maxMemoryMb} MB heap to read: the file is skipped`,
+      `${name} needs more than the extraction worker's ${maxMemoryMb} MB heap to read: the file is skipped ` +
+        "(raise ingest.extractMemoryMb if the file is genuine)",
       { cause: error },
     );
   }
@@ -262,10 +263,17 @@ function crashError(name: string, error: Error, maxMemoryMb: number): ExtractErr
   });
 }
 
-let shared: ExtractPool | undefined;
+const shared = new Map<number, ExtractPool>();
 
-/** The process-wide pool `extractText` uses unless it is given one. */
-export function sharedExtractPool(): ExtractPool {
-  shared ??= new ExtractPool();
-  return shared;
+/**
+ * The process-wide pool `extractText` uses unless it is given one; one per worker heap limit
+ * (`maxMemoryMb`, default 512), so a run that raises `ingest.extractMemoryMb` gets workers that have it.
+ */
+export function sharedExtractPool(maxMemoryMb: number = defaultExtractPoolOptions.maxMemoryMb): ExtractPool {
+  let pool = shared.get(maxMemoryMb);
+  if (!pool) {
+    pool = new ExtractPool({ maxMemoryMb });
+    shared.set(maxMemoryMb, pool);
+  }
+  return pool;
 }

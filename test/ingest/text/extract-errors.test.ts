@@ -124,6 +124,18 @@ describe("extractText on bad files", () => {
       generous,
     );
     expect((await failure(binary)).code).toBe("MALFORMED");
+    // Text for 10 KB, then a NUL: still a binary file (only the first 8 KB were looked at).
+    const head = new TextEncoder().encode("log line\n".repeat(1200));
+    const binaryTail = extractText(
+      { bytes: Uint8Array.from([...head, 0x00, 0x01, 0x02, 0x7f]), mimeType: "text/plain", name: "x.log" },
+      generous,
+    );
+    expect((await failure(binaryTail)).message).toMatch(/binary data/);
+    // NULs that only pad the end are not content.
+    const padded = Uint8Array.from([...bytes("a padded log\n"), 0, 0, 0, 0]);
+    expect(await extractText({ bytes: padded, mimeType: "text/plain", name: "p.log" }, generous)).toEqual({
+      text: "a padded log",
+    });
   });
 
   it("skips folders and unsupported types, with the reason", async () => {

@@ -118,6 +118,14 @@ describe("extractText by format", () => {
     expect(mislabelled.pages?.[1]?.text).toContain("churn");
   });
 
+  it("reads a text file that only begins like a PDF (no trailer) as the text it is labelled", async () => {
+    const note = "%PDF-1.7 is what the print shop takes.\nExport with fonts embedded.";
+    const bytes = new TextEncoder().encode(note);
+    expect(await extractText({ bytes, mimeType: "text/plain", name: "print.txt" }, generous)).toEqual({
+      text: note,
+    });
+  });
+
   it("reads Google-native types as their exports", async () => {
     const doc = await extract("handbook.docx", "application/vnd.google-apps.document");
     expect(doc.text).toContain("paid vacation");

@@ -11,8 +11,12 @@ const lenientUtf8 = new TextDecoder("utf-8");
 export function decodeText(bytes: Uint8Array): string {
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder("utf-16le").decode(bytes);
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder("utf-16be").decode(bytes);
-  // A NUL byte never appears in UTF-8 or single-byte text: this is a binary file with a text name.
-  if (bytes.subarray(0, 8192).includes(0)) {
+  // A NUL byte never appears in UTF-8 or single-byte text: this is a binary file with a text name,
+  // wherever the NUL is (a binary file may open with text). NULs that only pad the end (a log
+  // file preallocated and cut short) are not content: normalisation drops them.
+  let end = bytes.length;
+  while (end > 0 && bytes[end - 1] === 0) end--;
+  if (bytes.subarray(0, end).includes(0)) {
     throw new ExtractError("MALFORMED", "the file holds binary data, not text: check its MIME type");
   }
   try {

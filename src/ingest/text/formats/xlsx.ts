@@ -1,7 +1,7 @@
 import { ExtractError } from "../errors.js";
 import type { ExtractedText } from "../types.js";
 import { readZipSafely, type ZipLimits } from "./safe-zip.js";
-import { renderSheet, type SheetCell } from "./sheet-table.js";
+import { renderSheet, type SheetCell, type SheetRow } from "./sheet-table.js";
 import { formatCellNumber, readCellFormats } from "./xlsx-number-format.js";
 import { readRelationships, walkXml } from "./xml-events.js";
 
@@ -82,23 +82,23 @@ function readSharedStrings(xml: string | undefined): string[] {
   return strings;
 }
 
-/** A sheet's cells as rows, placed by their `r` reference so skipped cells stay in their column. */
-function readSheetRows(
-  xml: string | undefined,
-  sharedStrings: string[],
-  display: NumberDisplay,
-): (SheetCell | undefined)[][] {
-  const rows: (SheetCell | undefined)[][] = [];
+/** A sheet's cells as rows, keyed by the column their `r` reference names so skipped cells stay in their column. */
+function readSheetRows(xml: string | undefined, sharedStrings: string[], display: NumberDisplay): SheetRow[] {
+  const rows: SheetRow[] = [];
   if (!xml) return rows;
-  let row: (SheetCell | undefined)[] = [];
+  let row = new Map<number, SheetCell>();
+  // One past the row's rightmost cell so far: where a cell without a reference goes.
+  let rowEnd = 0;
   let cell = { column: 0, type: "", style: 0, value: "" };
   let capture = false;
   walkXml(xml, {
     open(name, attributes) {
-      if (name === "row") row = [];
-      else if (name === "c")
+      if (name === "row") {
+        row = new Map();
+        rowEnd = 0;
+      } else if (name === "c")
         cell = {
-          column: columnIndex(attributes.r, row.length),
+          column: columnIndex(attributes.r, rowEnd),
           type: attributes.t ?? "",
           style: Number(attributes.s ?? 0),
           value: "",
@@ -110,8 +110,10 @@ function readSheetRows(
     },
     close(name) {
       if (name === "v" || name === "t") capture = false;
-      else if (name === "c") row[cell.column] = sheetCell(cell, sharedStrings, display);
-      else if (name === "row") rows.push(row);
+      else if (name === "c") {
+        row.set(cell.column, sheetCell(cell, sharedStrings, display));
+        rowEnd = Math.max(rowEnd, cell.column + 1);
+      } else if (name === "row") rows.push(row);
     },
   });
   return rows;
@@ -146,7 +148,7 @@ function sheetCell(
   }
 }
 
-// Column XFD: a sheet has no column past it, and a row is an array as wide as its last cell.
+// Column XFD: a sheet has no column past it.
 const maxColumns = 16_384;
 
 /** `"C7"` → 2. Cells without a reference follow the previous one. */
@@ -156,7 +158,7 @@ function columnIndex(reference: string | undefined, fallback: number): number {
   let index = 0;
   for (const letter of letters.toUpperCase()) index = index * 26 + (letter.charCodeAt(0) - 64);
   if (index > maxColumns) {
-    // Placed there, the row would be billions of slots wide, walked cell by cell until the deadline.
+    // A reference no sheet has (2^31 columns and more): the file is damaged, or made to hurt.
     throw new ExtractError(
       "MALFORMED",
       `cell ${reference} lies past column XFD, the last one a sheet has: the workbook is damaged (open and save it again in Excel)`,
