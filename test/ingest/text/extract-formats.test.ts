@@ -157,6 +157,17 @@ describe("extractText by format", () => {
   });
 });
 
+describe("HTML whose content is in several elements", () => {
+  it("reads every <article> of a page, in order, each once, and none of the chrome between them", async () => {
+    const page = new TextEncoder().encode(
+      "<html><body><nav>Menu</nav><article><h2>First post</h2><p>Alpha.</p><article>A reply.</article></article>" +
+        "<div>Subscribe!</div><article><h2>Second post</h2><p>Beta.</p></article><footer>(c)</footer></body></html>",
+    );
+    const { text } = await extractText({ bytes: page, mimeType: "text/html", name: "blog.html" }, generous);
+    expect(text).toBe("First post\n\nAlpha.\n\nA reply.\n\nSecond post\n\nBeta.");
+  });
+});
+
 describe("HTML without a <main> element", () => {
   it("reads the body (or Confluence's #main-content) and still drops the chrome", async () => {
     const page = (body: string) => new TextEncoder().encode(`<html><body>${body}</body></html>`);

@@ -32,16 +32,18 @@ const chromeSelectors = [
 export const htmlToText = compile({
   wordwrap: false,
   // No "body" here: a body match would swallow the main-content match inside it. With no
-  // match the whole document is read (returnDomByDefault).
+  // match the whole document is read (returnDomByDefault). Every outermost match is read, in page
+  // order (a match is not searched inside, so an article within <main> is read once): a page of
+  // several <article>s kept only its first before, and the rest of the page's content was lost.
   baseElements: {
     selectors: ["main", "article", "[role=main]", "#main-content"],
-    orderBy: "selectors",
+    orderBy: "occurrence",
     returnDomByDefault: true,
   },
   // No cut at html-to-text's default 16 MB, which it only warns about: a page (or a DOCX's HTML)
   // past it lost its tail silently. The file is held to maxFileBytes, and the worker's deadline
   // and heap bound the parse.
-  limits: { maxBaseElements: 1, maxInputLength: Number.POSITIVE_INFINITY },
+  limits: { maxBaseElements: undefined, maxInputLength: Number.POSITIVE_INFINITY },
   formatters: { tableRows: formatTableRows },
   selectors: [
     ...chromeSelectors.map((selector) => ({ selector, ...skip })),
