@@ -270,7 +270,12 @@ async function fromLists(
   const everything = page.length > 0 && page.length < limit;
   if (listed.length >= run.k || everything) {
     return {
-      outcome: { hits: listed.slice(0, run.k), exhausted: listed.length < run.k, budgetHit: null },
+      outcome: {
+        hits: listed.slice(0, run.k),
+        exhausted: listed.length < run.k,
+        budgetHit: null,
+        filteredBy: lists.sets,
+      },
       strategy: "race→pre",
       reason: `; ${why}: the allow lists (${lists.records} records) sifted the first page`,
     };

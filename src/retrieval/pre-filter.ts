@@ -40,12 +40,18 @@ export interface AllowLists {
  * confirming each of its results. `signal` cancels the fetch (default: the query's). `stranger`:
  * nothing is known about the subject's lists (the first query's race): one capped request per
  * sync, a list past the cap comes back `partial`. `atLeast`: syncs whose list is known to hold more
- * than this many records (a partial probe), fetched whole at once.
+ * than this many records (a partial probe), fetched whole at once. `renew`: syncs whose list is
+ * re-verified: one cached, or in flight, since before the query is not used but fetched again.
  */
 export async function loadAllowLists(
   run: QueryRun,
   signal = run.signal,
-  options: { stranger?: boolean; streamUpTo?: number; atLeast?: ReadonlyMap<string, number> } = {},
+  options: {
+    stranger?: boolean;
+    streamUpTo?: number;
+    atLeast?: ReadonlyMap<string, number>;
+    renew?: ReadonlySet<string>;
+  } = {},
 ): Promise<AllowLists> {
   const { ctx, subject, tally } = run;
   const relation = ctx.settings.relation;
@@ -73,7 +79,10 @@ export async function loadAllowLists(
         relation,
         syncId,
         () => ctx.access.listObjects(subject, relation, syncId, signal, context),
-        { partialOk: context?.unknownSize === true },
+        {
+          partialOk: context?.unknownSize === true,
+          ...(options.renew?.has(syncId) ? { requestedSince: run.startedAt } : {}),
+        },
       );
     }),
   );
@@ -170,7 +179,9 @@ export async function preFilter(
   if (whole.length > 0) {
     streams.push(candidateStream(withChunks(source), { ...only(whole), ...signal }, pageSize));
   }
-  if (streams.length === 0) return { hits: [], exhausted: true, budgetHit: null };
+  // The lists chose what was searched: a short answer may have them re-verified (`reverifyShort`).
+  const filteredBy = lists.sets;
+  if (streams.length === 0) return { hits: [], exhausted: true, budgetHit: null, filteredBy };
   const heldRecords = [...held].reduce((sum, set) => sum + set.recordIds.size, 0);
   const notes = [
     heldRecords > 0 ? `${heldRecords} listed records searched in the store's memory (exact)` : "",
@@ -258,7 +269,13 @@ export async function preFilter(
   if (budgetHit === "candidates" || budgetHit === "permissionCalls")
     notes.push(`candidates no allow list could decide ranked first: checked up to the ${budgetHit} budget`);
   const note = notes.length > 0 ? { note: notes.join("; ") } : {};
-  return { hits, exhausted, budgetHit: hits.length < k && !exhausted ? budgetHit : null, ...note };
+  return {
+    hits,
+    exhausted,
+    budgetHit: hits.length < k && !exhausted ? budgetHit : null,
+    filteredBy,
+    ...note,
+  };
 }
 
 /**
