@@ -7,13 +7,14 @@ import {
   preciseNow,
 } from "../access/index.js";
 import type { ScoredChunk } from "../store/index.js";
+import { loadAllowLists, prefetchAllowLists } from "./allow-lists.js";
 import type { CandidateSource, HeldRecords, SiftedSource } from "./candidates.js";
 import type { EnforcementContext, QueryRun } from "./context.js";
 import { NoSubjectError } from "./errors.js";
 import { raceFirstQuery } from "./first-query.js";
 import type { FilterOutcome } from "./outcome.js";
 import { postFilter } from "./post-filter.js";
-import { loadAllowLists, preFilter, prefetchAllowLists } from "./pre-filter.js";
+import { preFilter } from "./pre-filter.js";
 import { newTally, type RetrievalReport, type ShortReverify, type StrategyRun } from "./report.js";
 import { reverifyShort } from "./reverify-short.js";
 import { keepSiftedToTenant, keepToTenant } from "./tenant-guard.js";

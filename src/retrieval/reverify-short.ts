@@ -1,11 +1,12 @@
 import { type AllowSet, type ObjectRef, preciseNow, type RecordPolicyName } from "../access/index.js";
 import type { ScoredChunk } from "../store/index.js";
+import { type AllowLists, loadAllowLists } from "./allow-lists.js";
 import { type CandidateSource, candidateStream, withChunks } from "./candidates.js";
 import { type QueryRun, refKey, refOf } from "./context.js";
 import { decide } from "./decide.js";
 import type { FilterOutcome } from "./outcome.js";
 import { postFilter } from "./post-filter.js";
-import { type AllowLists, loadAllowLists, preFilter } from "./pre-filter.js";
+import { preFilter } from "./pre-filter.js";
 import type { ShortReverify } from "./report.js";
 import { trustedSince } from "./trust.js";
 
