@@ -8,6 +8,7 @@ import type { CorpusSpec } from "../../src/emulator/index.js";
 import { createManagedSyncRetriever, type RetrievalSettingsInput } from "../../src/retrieval/index.js";
 import { textFor } from "../retrieval/helpers/corpus.js";
 import { ingestFiles, startWorld, type World } from "../retrieval/helpers/emulator-world.js";
+import { caughtUp, followedRetriever } from "./helpers/followed.js";
 
 const ANA = "ana@northwind.test";
 // One person per test below: each test's grants stay theirs, and each reads the two Mine/ files
@@ -27,6 +28,9 @@ const PEOPLE = [
   "revoke-post",
   "budget-pre",
   "budget-post",
+  "followed-auto",
+  "followed-pre",
+  "followed-post",
 ].map((name) => `${name}@northwind.test`);
 
 function corpus(): CorpusSpec {
@@ -211,6 +215,44 @@ describe("a grant in confirmed mode", () => {
         stoppedBy: "permissionCalls",
       });
       expect(short.report.reason).toMatch(/permissionCalls budget left the rest unverified/);
+    },
+  );
+});
+
+describe("a short answer beside a caught-up follower", () => {
+  it.each([
+    ["auto", "Private/doc-12.md"],
+    ["pre", "Private/doc-13.md"],
+    ["post", "Private/doc-14.md"],
+  ] as const)(
+    "re-verifies nothing the follower vouches for, and the feed brings the grant (%s)",
+    async (strategy, path) => {
+      const user = `followed-${strategy}@northwind.test`;
+      // Even with every short answer re-verifying (0): the follower's proof is worth more than age.
+      const { retriever, follower } = followedRetriever(world, {
+        strategy,
+        k: 5,
+        intervalMs: 20,
+        settings: { reverifyShortAfterMs: 0 },
+      });
+      try {
+        // Her first query names the sync to the follower; what it cached predates the following.
+        await ask(retriever, user);
+        await caughtUp(follower);
+        await ask(retriever, user);
+        const vouched = await ask(retriever, user);
+        expect(vouched.report).toMatchObject({ returned: 2, exhausted: true, permissionCalls: 0 });
+        expect(vouched.report.freshness.mode).toBe("follower");
+        expect(vouched.report.reverified).toBeUndefined();
+        const changed = Date.now();
+        await share(path, user);
+        await caughtUp(follower, changed);
+        const granted = await ask(retriever, user);
+        expect(ids(granted)).toContain(fileAt(path).id);
+        expect(granted.report.reverified).toBeUndefined();
+      } finally {
+        await follower.close();
+      }
     },
   );
 });
