@@ -232,16 +232,20 @@ async function withRecords(
 function reverifyNote(run: QueryRun, before: number, done: ShortReverify, fellToPost: boolean): string {
   const { reverifyShortAfterMs } = run.ctx.settings;
   const what = [
-    done.denials > 0 ? `${done.denials} cached denial(s) checked again` : "",
-    done.lists > 0 ? `${done.lists} cached allow list(s) fetched again` : "",
+    done.denials > 0 ? `${count(done.denials, "cached denial")} checked again` : "",
+    done.lists > 0 ? `${count(done.lists, "cached allow list")} fetched again` : "",
   ]
     .filter(Boolean)
     .join(" and ");
-  const why = `short of k (${before} of ${run.k}) where evidence cached by earlier queries (${reverifyShortAfterMs} ms old or more: reverifyShortAfterMs) excluded candidates, and would hide a grant since`;
-  const did = what ? `: re-verified (${what}), found ${done.found} more` : ": nothing re-verified";
+  const why = `short of k (${before} of ${run.k}), and evidence earlier queries cached (${reverifyShortAfterMs} ms old or more: reverifyShortAfterMs) excluded candidates: a grant made since would be hidden`;
   const post = fellToPost ? " (a renewed list hit a cap: post-filtered)" : "";
+  const did = what ? `; re-verified it (${what})${post}: ${done.found} more found` : "";
   const stop = done.stoppedBy
-    ? `; the ${done.stoppedBy} budget left the rest unverified, so more may exist`
+    ? `; the ${done.stoppedBy} budget ${what ? "left the rest unverified" : "is spent, so it was not re-verified"}: more may exist`
     : "";
-  return `${why}${did}${post}${stop}`;
+  return `${why}${did}${stop}`;
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }
