@@ -27,7 +27,7 @@ export interface Reverified {
  * at least `reverifyShortAfterMs` old, which no caught-up follower vouches for: a cached denial of
  * a candidate (reused whatever its age), or a cached allow list a pre-filter searched by (a record
  * it leaves out is never seen). A file shared since would stay hidden for as long as that is
- * cached (30 s, 60 s), the answer short and "exhausted" false. So it is asked again, once: the
+ * cached (30 s, 60 s), the answer short and saying `exhausted`, untrue. So it is asked again, once: the
  * lists fetched anew (the pre-filter then runs again on them), the denials in one batch-check
  * (those a renewed list decides need none: its answer is newer). Only answers requested now
  * admit anything, so nothing a revocation took away comes back. Younger evidence is taken as it
