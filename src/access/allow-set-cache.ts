@@ -58,21 +58,24 @@ export class AllowSetCache {
   /**
    * The cached list, or one fetched with `fetch` (shared with any concurrent caller). A `partial`
    * answer serves its caller only (not cached), and a concurrent caller only when it too asked for
-   * a probe (`partialOk`): one that needs the whole list fetches its own.
+   * a probe (`partialOk`): one that needs the whole list fetches its own. `requestedSince`: a
+   * cached or in-flight list requested before that instant is not used (a list re-verified), and
+   * the one fetched instead replaces it in the cache.
    */
   async get(
     subject: Subject,
     relation: Relation,
     syncId: string,
     fetch: () => Promise<AllowList>,
-    options: { partialOk?: boolean } = {},
+    options: { partialOk?: boolean; requestedSince?: number } = {},
   ): Promise<{ set: AllowSet; fetched: boolean; calls: number }> {
     const key = keyOf(normalizeSubject(subject), relation, syncId);
+    const since = options.requestedSince ?? Number.NEGATIVE_INFINITY;
     const cached = this.#cache?.get(key);
-    if (cached) return { set: cached, fetched: false, calls: 0 };
+    if (cached && cached.requestedAt >= since) return { set: cached, fetched: false, calls: 0 };
     const pending = this.#inFlight.get(key);
     // A list requested before an invalidation may miss the change behind it: ask again instead.
-    if (pending && !this.#watermark.predates(pending.requestedAt)) {
+    if (pending && pending.requestedAt >= since && !this.#watermark.predates(pending.requestedAt)) {
       try {
         const shared = await pending.promise;
         // A stranger's probe joined by a query that needs the whole list (a pre-filter, the race's

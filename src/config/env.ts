@@ -34,6 +34,7 @@ export const envSettings = [
   ["CLEARANCE_STRATEGY", "retrieval.strategy"],
   ["CLEARANCE_CACHE_TTL_MS", "retrieval.cacheTtlMs"],
   ["CLEARANCE_ALLOW_SET_TTL_MS", "retrieval.allowSetTtlMs"],
+  ["CLEARANCE_REVERIFY_SHORT_AFTER_MS", "retrieval.reverifyShortAfterMs"],
   ["CLEARANCE_FRESHNESS_MS", "retrieval.freshnessMs"],
   ["CLEARANCE_FOLLOW_PERMISSION_CHANGES", "retrieval.follow"],
   ["CLEARANCE_FOLLOW_INTERVAL_MS", "retrieval.followIntervalMs"],

@@ -109,6 +109,12 @@ export const retrievalSchema = z.strictObject({
   /** How long a person's list-objects allow list is reused for pre-filtering. */
   allowSetTtlMs: wholeNumber((n) => n.nonnegative()).default(60_000),
   /**
+   * A retrieval about to come back short of k re-verifies the cached denials and allow lists
+   * behind it that are at least this old (unless the follower vouches for them), so a new grant
+   * shows on the next query; younger ones are taken as they are.
+   */
+  reverifyShortAfterMs: wholeNumber((n) => n.nonnegative()).default(5_000),
+  /**
    * How stale the permission evidence behind a result may be; 0 re-confirms every result in the
    * query. Default: 10 s while the permission-changes follower runs (cached evidence is then used
    * only while the follower proves it current, typically within followIntervalMs), 0 without it.

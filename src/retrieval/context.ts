@@ -4,6 +4,7 @@ import type {
   AllowSetCache,
   ChangeCoverage,
   DecisionCache,
+  ObjectRef,
   Subject,
   SubjectKnowledge,
 } from "../access/index.js";
@@ -84,4 +85,10 @@ export function firstSight(run: QueryRun, chunkId: string): boolean {
 
 export function refKey(syncId: string, recordId: string): string {
   return `${syncId}\u0000${recordId}`;
+}
+
+/** The sync and record a {@link refKey} names (a sync id never holds the separator). */
+export function refOf(key: string): ObjectRef {
+  const at = key.indexOf("\u0000");
+  return { syncId: key.slice(0, at), recordId: key.slice(at + 1) };
 }

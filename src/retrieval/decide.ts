@@ -8,9 +8,16 @@ import { trustedSince } from "./trust.js";
  * decides by membership (save the records it could not decide: `AllowSet.undecided`); a cached deny, or a cached allow the query trusts (`trustedSince`), is
  * reused; the rest go to the Permissions API in one batch-check (one request set per sync).
  * Results land in `run.decided`. An error decision is a deny, counted and reported, never cached.
+ * `requestedSince`: no list or cached answer requested before that instant decides (evidence
+ * being re-verified); the answers asked for replace the cached ones.
  */
-export async function decide(run: QueryRun, objects: readonly ObjectRef[]): Promise<void> {
+export async function decide(
+  run: QueryRun,
+  objects: readonly ObjectRef[],
+  options: { requestedSince?: number } = {},
+): Promise<void> {
   const { ctx, subject, tally } = run;
+  const since = options.requestedSince ?? Number.NEGATIVE_INFINITY;
   const relation = ctx.settings.relation;
   const toAsk: ObjectRef[] = [];
   const asked = new Set<string>();
@@ -27,13 +34,17 @@ export async function decide(run: QueryRun, objects: readonly ObjectRef[]): Prom
     if (
       list?.complete &&
       !list.undecided?.has(object.recordId) &&
-      list.requestedAt >= trustedSince(run, object.syncId)
+      list.requestedAt >= Math.max(since, trustedSince(run, object.syncId))
     ) {
       settle(run, object, key, list.everything || list.recordIds.has(object.recordId), list.requestedAt);
       continue;
     }
     const cached = ctx.decisions.get(subject, relation, object);
-    if (cached && (!cached.allowed || cached.requestedAt >= trustedSince(run, object.syncId))) {
+    if (
+      cached &&
+      cached.requestedAt >= since &&
+      (!cached.allowed || cached.requestedAt >= trustedSince(run, object.syncId))
+    ) {
       settle(run, object, key, cached.allowed, cached.requestedAt);
       tally.cacheHits += 1;
       continue;

@@ -7,14 +7,16 @@ import {
   preciseNow,
 } from "../access/index.js";
 import type { ScoredChunk } from "../store/index.js";
+import { loadAllowLists, prefetchAllowLists } from "./allow-lists.js";
 import type { CandidateSource, HeldRecords, SiftedSource } from "./candidates.js";
 import type { EnforcementContext, QueryRun } from "./context.js";
 import { NoSubjectError } from "./errors.js";
 import { raceFirstQuery } from "./first-query.js";
 import type { FilterOutcome } from "./outcome.js";
 import { postFilter } from "./post-filter.js";
-import { loadAllowLists, preFilter, prefetchAllowLists } from "./pre-filter.js";
-import { newTally, type RetrievalReport, type StrategyRun } from "./report.js";
+import { preFilter } from "./pre-filter.js";
+import { newTally, type RetrievalReport, type ShortReverify, type StrategyRun } from "./report.js";
+import { reverifyShort } from "./reverify-short.js";
 import { keepSiftedToTenant, keepToTenant } from "./tenant-guard.js";
 import { freshnessReport, trustedSince, weighTrust } from "./trust.js";
 import { unnamedSyncs } from "./unnamed-syncs.js";
@@ -69,6 +71,7 @@ export async function enforce(ctx: EnforcementContext, request: EnforceRequest):
   let strategy: StrategyRun = "post";
   let reason = "";
   let outcome: FilterOutcome = { hits: [], exhausted: false, budgetHit: null };
+  let reverified: ShortReverify | undefined;
   try {
     const syncIds = ctx.syncIds ? await ctx.syncIds(run.signal) : undefined;
     if (syncIds) await weighTrust(run, syncIds);
@@ -117,6 +120,8 @@ export async function enforce(ctx: EnforcementContext, request: EnforceRequest):
         outcome = await preFilter(run, source, lists);
       }
     }
+    // Before "exhausted" goes out on evidence earlier queries cached: a grant since may hide behind it.
+    ({ outcome, reverified } = await reverifyShort(run, source, outcome));
   } catch (error) {
     const failed = error instanceof PermissionsUnavailableError || error instanceof PermissionsTimeoutError;
     if (!failed || settings.onPermissionError !== "empty") throw error;
@@ -143,7 +148,7 @@ export async function enforce(ctx: EnforcementContext, request: EnforceRequest):
     }
   }
   const unnamed = await unnamedSyncs(run);
-  const report = buildReport(run, strategy, reason, outcome);
+  const report = { ...buildReport(run, strategy, reason, outcome), ...(reverified ? { reverified } : {}) };
   return { hits: outcome.hits, report: unnamed.length > 0 ? { ...report, unnamedSyncs: unnamed } : report };
 }
 

@@ -1,12 +1,13 @@
 import { preciseNow } from "../access/index.js";
 import { linkAbort } from "../managed-sync/index.js";
 import type { ScoredChunk } from "../store/index.js";
+import { type AllowLists, loadAllowLists } from "./allow-lists.js";
 import type { CandidateSource } from "./candidates.js";
 import { firstSight, type QueryRun, refKey } from "./context.js";
 import { decide } from "./decide.js";
 import type { FilterOutcome } from "./outcome.js";
 import { MAX_PAGE, postFilter } from "./post-filter.js";
-import { type AllowLists, filterSize, loadAllowLists, preFilter } from "./pre-filter.js";
+import { filterSize, preFilter } from "./pre-filter.js";
 import type { StrategyRun } from "./report.js";
 import { siftByLists } from "./sift-by-lists.js";
 
@@ -270,7 +271,12 @@ async function fromLists(
   const everything = page.length > 0 && page.length < limit;
   if (listed.length >= run.k || everything) {
     return {
-      outcome: { hits: listed.slice(0, run.k), exhausted: listed.length < run.k, budgetHit: null },
+      outcome: {
+        hits: listed.slice(0, run.k),
+        exhausted: listed.length < run.k,
+        budgetHit: null,
+        filteredBy: lists.sets,
+      },
       strategy: "race→pre",
       reason: `; ${why}: the allow lists (${lists.records} records) sifted the first page`,
     };

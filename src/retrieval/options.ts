@@ -26,15 +26,26 @@ export const retrievalSettingsSchema = z.object({
   /**
    * How stale the permission evidence behind a returned chunk may be. Default 0: every result is
    * confirmed by an answer requested during the query, so a revocation takes effect on the next
-   * query; a new grant, without a follower and whatever F, can take up to decisionCacheTtlMs (a
-   * cached deny) or allowSetTtlMs (a cached list a pre-filter searches by) to show. With F > 0 and a permission-changes follower (`changes`), cached evidence is used while
+   * query; a new grant, without a follower and whatever F, shows once the cached denial or list
+   * that hides it is reverifyShortAfterMs old (a short answer re-verifies it), at the latest after
+   * decisionCacheTtlMs or allowSetTtlMs. With F > 0 and a permission-changes follower (`changes`), cached evidence is used while
    * the follower proves it current (caught up less than F ago); otherwise every result is
    * confirmed, and the report says why. With F > 0 and no follower, cached evidence younger than F
    * is used on age alone: a revocation can then take up to min(F, decisionCacheTtlMs) (post-filter)
-   * or min(F, allowSetTtlMs) (pre-filter) unless `invalidate`/`invalidateRecord` is called, and a
-   * new grant up to decisionCacheTtlMs or allowSetTtlMs.
+   * or min(F, allowSetTtlMs) (pre-filter) unless `invalidate`/`invalidateRecord` is called.
    */
   freshnessMs: z.number().int().nonnegative().default(0),
+  /**
+   * An answer about to come back short of k (the tenant has no more candidates) whose exclusions
+   * rested partly on evidence cached by earlier queries (a cached denial of a candidate, or a cached
+   * allow list a pre-filter searched by) re-verifies that evidence once, in the same query, when it
+   * is at least this old and no permission-changes follower vouches for it: one batch-check of the
+   * denials and/or the lists fetched again. A file just shared with someone then reaches them on
+   * their next query instead of after decisionCacheTtlMs or allowSetTtlMs. Younger evidence is
+   * taken as it is, so a person who really sees fewer than k chunks pays the extra call at most
+   * once per this interval (default 5 s; 0: every short answer re-verifies).
+   */
+  reverifyShortAfterMs: z.number().int().nonnegative().default(5_000),
   /** How long allow/deny answers are reused (default 30 s; 0 turns the decision cache off). */
   decisionCacheTtlMs: z.number().int().nonnegative().default(30_000),
   decisionCacheMaxEntries: z.number().int().positive().default(100_000),

@@ -1,3 +1,4 @@
+import type { AllowSet } from "../access/index.js";
 import type { ScoredChunk } from "../store/index.js";
 import type { BudgetHit } from "./report.js";
 
@@ -8,4 +9,10 @@ export interface FilterOutcome {
   budgetHit: BudgetHit;
   /** What the path did that the report's reason should say (e.g. lists searched in memory). */
   note?: string;
+  /**
+   * The allow lists that chose which candidates were searched or kept (a pre-filter, a page
+   * sifted by them): a record they leave out was never seen, so a short answer asks whether they
+   * were current (`reverifyShort`).
+   */
+  filteredBy?: readonly AllowSet[];
 }

@@ -1,5 +1,6 @@
-import type { AccessContext, AllowSet } from "../access/index.js";
+import type { AllowSet } from "../access/index.js";
 import type { ScoredChunk } from "../store/index.js";
+import type { AllowLists } from "./allow-lists.js";
 import { budgetExceeded } from "./budget.js";
 import {
   type Candidate,
@@ -14,7 +15,7 @@ import { decide } from "./decide.js";
 import { listsAdmit, listTrusted, listUndecided, stillAllowed, verifyUntrusted } from "./list-evidence.js";
 import type { FilterOutcome } from "./outcome.js";
 import { readUnread } from "./read-unread.js";
-import { type BudgetHit, newTally } from "./report.js";
+import type { BudgetHit } from "./report.js";
 import { UndecidedBudget } from "./undecided-budget.js";
 
 /**
@@ -23,95 +24,6 @@ import { UndecidedBudget } from "./undecided-budget.js";
  * several times k, whose membership does not depend on the re-rank.
  */
 const SIFTED_BELOW_SHARE = 0.25;
-
-/** The subject's allow lists for every sync in scope, and whether they can serve as a filter. */
-export interface AllowLists {
-  sets: AllowSet[];
-  complete: boolean;
-  records: number;
-  /** Some list is a stranger's probe, cut at the endpoint's cap (`AllowSet.partial`). */
-  partial: boolean;
-}
-
-/**
- * Fetches (or reuses) the subject's allow list in every sync of the tenant, in parallel; complete
- * ones join `run.lists` and their sizes what is known about the subject. A cached list the
- * permission-changes follower could vouch for, were it newer, is fetched again instead of
- * confirming each of its results. `signal` cancels the fetch (default: the query's). `stranger`:
- * nothing is known about the subject's lists (the first query's race): one capped request per
- * sync, a list past the cap comes back `partial`. `atLeast`: syncs whose list is known to hold more
- * than this many records (a partial probe), fetched whole at once.
- */
-export async function loadAllowLists(
-  run: QueryRun,
-  signal = run.signal,
-  options: { stranger?: boolean; streamUpTo?: number; atLeast?: ReadonlyMap<string, number> } = {},
-): Promise<AllowLists> {
-  const { ctx, subject, tally } = run;
-  const relation = ctx.settings.relation;
-  const syncIds = ctx.syncIds ? await ctx.syncIds(signal) : [];
-  // How large each list was last time picks the endpoint; a stranger's first query asks the capped one.
-  const lastSizes = ctx.knowledge.peek(subject, relation)?.listSizes;
-  const hint = (syncId: string): AccessContext | undefined => {
-    const known = lastSizes?.[syncId] ?? options.atLeast?.get(syncId);
-    if (known !== undefined) return { expectedRecords: known };
-    if (!options.stranger) return undefined;
-    return options.streamUpTo === undefined
-      ? { unknownSize: true }
-      : { unknownSize: true, streamUpTo: options.streamUpTo };
-  };
-  const results = await Promise.all(
-    syncIds.map((syncId) => {
-      const cached = ctx.allowSets.peek(subject, relation, syncId);
-      const trust = run.trust.get(syncId);
-      if (cached && trust?.through !== undefined && cached.requestedAt < trust.since) {
-        ctx.allowSets.delete(subject, relation, syncId);
-      }
-      const context = hint(syncId);
-      return ctx.allowSets.get(
-        subject,
-        relation,
-        syncId,
-        () => ctx.access.listObjects(subject, relation, syncId, signal, context),
-        { partialOk: context?.unknownSize === true },
-      );
-    }),
-  );
-  const sizes: Record<string, number> = {};
-  for (const result of results) {
-    if (result.fetched) tally.permissionCalls += result.calls;
-    else tally.cacheHits += 1;
-    if (!result.set.complete) continue;
-    run.lists.set(result.set.syncId, result.set);
-    if (result.fetched && !result.set.everything) sizes[result.set.syncId] = result.set.recordIds.size;
-  }
-  ctx.knowledge.recordLists(subject, relation, sizes);
-  const sets = results.map((result) => result.set);
-  return {
-    sets,
-    complete: sets.every((set) => set.complete),
-    records: sets.reduce((sum, set) => sum + set.recordIds.size, 0),
-    partial: sets.some((set) => set.partial === true),
-  };
-}
-
-/**
- * Starts fetching the subject's allow lists in the background when the permission-changes follower
- * vouches for every sync in scope (`trustedSince` already weighed them): the next queries then
- * decide by the lists with no permission call, where a person who sees much would otherwise be
- * post-filtered with a batch-check per query. Never awaited, so this query does not wait for a
- * large list; a concurrent query joins the same fetch; a failure only leaves the next query to
- * plan without the lists. True when a fetch was started.
- */
-export function prefetchAllowLists(run: QueryRun, syncIds: readonly string[]): boolean {
-  const { ctx } = run;
-  if (!(ctx.settings.freshnessMs > 0 && ctx.changes) || syncIds.length === 0) return false;
-  if (!syncIds.every((syncId) => run.trust.get(syncId)?.through !== undefined)) return false;
-  // Its own tally and lists: this query's report is final before the fetch ends.
-  const background: QueryRun = { ...run, signal: undefined, tally: newTally(), lists: new Map() };
-  loadAllowLists(background).catch(() => undefined);
-  return true;
-}
 
 /**
  * Pre-filter: searches only the records of the subject's complete allow lists (and tenant-wide
@@ -170,7 +82,9 @@ export async function preFilter(
   if (whole.length > 0) {
     streams.push(candidateStream(withChunks(source), { ...only(whole), ...signal }, pageSize));
   }
-  if (streams.length === 0) return { hits: [], exhausted: true, budgetHit: null };
+  // The lists chose what was searched: a short answer may have them re-verified (`reverifyShort`).
+  const filteredBy = lists.sets;
+  if (streams.length === 0) return { hits: [], exhausted: true, budgetHit: null, filteredBy };
   const heldRecords = [...held].reduce((sum, set) => sum + set.recordIds.size, 0);
   const notes = [
     heldRecords > 0 ? `${heldRecords} listed records searched in the store's memory (exact)` : "",
@@ -258,7 +172,13 @@ export async function preFilter(
   if (budgetHit === "candidates" || budgetHit === "permissionCalls")
     notes.push(`candidates no allow list could decide ranked first: checked up to the ${budgetHit} budget`);
   const note = notes.length > 0 ? { note: notes.join("; ") } : {};
-  return { hits, exhausted, budgetHit: hits.length < k && !exhausted ? budgetHit : null, ...note };
+  return {
+    hits,
+    exhausted,
+    budgetHit: hits.length < k && !exhausted ? budgetHit : null,
+    filteredBy,
+    ...note,
+  };
 }
 
 /**

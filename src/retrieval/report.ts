@@ -62,11 +62,38 @@ export interface RetrievalReport {
    * rule otherwise looks exactly like "this person may read nothing". Once per sync; absent when none.
    */
   unnamedSyncs?: UnnamedSync[];
+  /**
+   * Set when the answer was about to come back short of k on evidence cached by earlier queries
+   * (see `ShortReverify`): what was re-verified, what it found, and whether a budget stopped it.
+   */
+  reverified?: ShortReverify;
   /** How current the permission evidence behind the results is, and why (see `FreshnessReport`). */
   freshness: FreshnessReport;
   /** Set when `onPermissionError: "empty"` turned a Permissions API failure into no results. */
   permissionError?: { code: string; message: string };
   elapsedMs: number;
+}
+
+/**
+ * A short answer's re-verification. Fewer than k allowed chunks and no more candidates, where part
+ * of what excluded candidates was evidence cached by earlier queries (a denial of a candidate, an
+ * allow list a pre-filter searched by), at least `reverifyShortAfterMs` old and not vouched for by
+ * a caught-up follower: "exhausted" would rest on it, and a file shared since would stay hidden
+ * for as long as it is cached. It is asked again once, in the query (one batch-check, the lists
+ * fetched again), within the permission-call and time budgets.
+ */
+export interface ShortReverify {
+  /** Cached denials of the query's candidates checked again. */
+  denials: number;
+  /** Cached allow lists fetched again (the pre-filter then ran again on them). */
+  lists: number;
+  /** Results it added: chunks that stale evidence had hidden (a new grant). */
+  found: number;
+  /**
+   * The budget that stopped it before all of that evidence was re-verified: the answer may be short
+   * although more exist (the report's `exhausted` is false and `budgetHit` says the same).
+   */
+  stoppedBy?: "permissionCalls" | "time";
 }
 
 /** A record sync no record policy rule names, whose records ranked in a query and were denied. */

@@ -114,6 +114,7 @@ export async function openConfiguredTenants(
           strategy: retrieval.strategy,
           decisionCacheTtlMs: retrieval.cacheTtlMs,
           allowSetTtlMs: retrieval.allowSetTtlMs,
+          reverifyShortAfterMs: retrieval.reverifyShortAfterMs,
           // Cached evidence is used only while the follower proves it current; without one, never by default.
           freshnessMs: retrieval.freshnessMs ?? (follower ? DEFAULT_FOLLOWED_FRESHNESS_MS : 0),
           ...(follower ? { changes: follower.forTenant(tenant) } : {}),

@@ -322,7 +322,10 @@ describe("allow lists with undecided records", () => {
             retriever(access, { strategy, allowSetTtlMs: 0, decisionCacheTtlMs: 0 }),
           ]),
         );
-        const cached = new Map(strategies.map((strategy) => [strategy, retriever(access, { strategy })]));
+        // Every short answer of theirs re-verifies what earlier queries cached (reverifyShortAfterMs 0).
+        const cached = new Map(
+          strategies.map((strategy) => [strategy, retriever(access, { strategy, reverifyShortAfterMs: 0 })]),
+        );
         const distantRoundTrips = new RoundTrips();
         for (let i = 0; i < 3; i++) distantRoundTrips.checked(1_000);
         distantRoundTrips.searchedLargePage(1, 5 * 15);
@@ -330,9 +333,14 @@ describe("allow lists with undecided records", () => {
           store: withoutRecordMemory(store),
           maxFilterRecordIds: 3,
           roundTrips: distantRoundTrips,
+          reverifyShortAfterMs: 0,
         });
         // The record-id filter of a store without record memory, for lists of up to 1,000 ids.
-        const filtered = retriever(access, { store: withoutRecordMemory(store), strategy: "pre" });
+        const filtered = retriever(access, {
+          store: withoutRecordMemory(store),
+          strategy: "pre",
+          reverifyShortAfterMs: 0,
+        });
         for (const step of ops) {
           if (step.kind === "grant") access.grant(email(step.who), syncOf(step.r), recordIdOf(step.r));
           else if (step.kind === "revoke") access.revoke(email(step.who), syncOf(step.r), recordIdOf(step.r));

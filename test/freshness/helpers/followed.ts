@@ -1,14 +1,25 @@
 import { PermissionFollower } from "../../../src/freshness/index.js";
-import { createManagedSyncRetriever, type PermissionAwareRetriever } from "../../../src/retrieval/index.js";
+import {
+  createManagedSyncRetriever,
+  type PermissionAwareRetriever,
+  type RetrievalSettingsInput,
+} from "../../../src/retrieval/index.js";
 import type { World } from "../../retrieval/helpers/emulator-world.js";
 
 /**
  * A northwind retriever trusting its caches for 60 s while a permission-changes follower over the
- * world's emulator proves them (`store`: the follower keeps its feed positions there).
+ * world's emulator proves them (`store`: the follower keeps its feed positions there; `settings`:
+ * more of the retriever's).
  */
 export function followedRetriever(
   world: World,
-  options: { strategy: "auto" | "post" | "pre"; k: number; intervalMs: number; store?: boolean },
+  options: {
+    strategy: "auto" | "post" | "pre";
+    k: number;
+    intervalMs: number;
+    store?: boolean;
+    settings?: RetrievalSettingsInput;
+  },
 ): { retriever: PermissionAwareRetriever; follower: PermissionFollower } {
   let retriever: PermissionAwareRetriever | undefined;
   const follower = new PermissionFollower({
@@ -26,6 +37,7 @@ export function followedRetriever(
     strategy: options.strategy,
     freshnessMs: 60_000,
     changes: follower.forTenant("northwind"),
+    ...options.settings,
   });
   return { retriever, follower };
 }

@@ -1,0 +1,251 @@
+import { type AllowSet, type ObjectRef, preciseNow, type RecordPolicyName } from "../access/index.js";
+import type { ScoredChunk } from "../store/index.js";
+import { type AllowLists, loadAllowLists } from "./allow-lists.js";
+import { type CandidateSource, candidateStream, withChunks } from "./candidates.js";
+import { type QueryRun, refKey, refOf } from "./context.js";
+import { decide } from "./decide.js";
+import type { FilterOutcome } from "./outcome.js";
+import { postFilter } from "./post-filter.js";
+import { preFilter } from "./pre-filter.js";
+import type { ShortReverify } from "./report.js";
+import { trustedSince } from "./trust.js";
+
+/**
+ * Checks one batch-check request carries, as the re-verification plans its cost against
+ * `maxPermissionCalls` (ManagedSyncAccessControl's default batch size).
+ */
+const CHECKS_PER_CALL = 200;
+
+export interface Reverified {
+  outcome: FilterOutcome;
+  reverified?: ShortReverify;
+}
+
+/**
+ * The last word before a short answer says `exhausted`. Fewer than k allowed chunks and no more
+ * candidates, where part of what excluded candidates was evidence cached by earlier queries and
+ * at least `reverifyShortAfterMs` old, which no caught-up follower vouches for: a cached denial of
+ * a candidate (reused whatever its age), or a cached allow list a pre-filter searched by (a record
+ * it leaves out is never seen). A file shared since would stay hidden for as long as that is
+ * cached (30 s, 60 s), the answer short and saying `exhausted`, untrue. So it is asked again, once: the
+ * lists fetched anew (the pre-filter then runs again on them), the denials in one batch-check
+ * (those a renewed list decides need none: its answer is newer). Only answers requested now
+ * admit anything, so nothing a revocation took away comes back. Younger evidence is taken as it
+ * is: a person who really sees fewer than k chunks pays the extra call at most once per
+ * `reverifyShortAfterMs`, as what it fetches is cached afresh. Within the budgets: what the
+ * permission calls left cannot cover is not asked, and the report says the answer may be short.
+ */
+export async function reverifyShort(
+  run: QueryRun,
+  source: CandidateSource,
+  outcome: FilterOutcome,
+): Promise<Reverified> {
+  const { ctx, k } = run;
+  if (outcome.hits.length >= k || !outcome.exhausted) return { outcome };
+  const staleLists = (outcome.filteredBy ?? []).filter((set) => stale(run, set.syncId, set.requestedAt));
+  const denials = await staleDenials(run);
+  if (staleLists.length === 0 && denials.length === 0) return { outcome };
+  const before = outcome.hits.length;
+  let stoppedBy: ShortReverify["stoppedBy"] =
+    preciseNow() - run.startedAt >= ctx.settings.budget.maxMs ? "time" : undefined;
+  // The lists first: a record a renewed list names or leaves out needs no check of its own.
+  let renewed: AllowLists | undefined;
+  if (!stoppedBy && staleLists.length > 0) {
+    renewed = await renewLists(run, staleLists);
+    if (!renewed) stoppedBy = "permissionCalls";
+  }
+  const renewedBySync = new Map(
+    renewed?.complete
+      ? renewed.sets
+          .filter((set) => staleLists.some((old) => old.syncId === set.syncId))
+          .map((set) => [set.syncId, set])
+      : [],
+  );
+  const toCheck = denials.filter(({ ref }) => !decidesAnew(renewedBySync.get(ref.syncId), run, ref));
+  const { picked, unaffordable } = stoppedBy ? { picked: [], unaffordable: true } : affordable(run, toCheck);
+  if (unaffordable) stoppedBy ??= "permissionCalls";
+  const refs = picked.map(({ ref }) => ref);
+  await recheck(run, refs);
+
+  let next: FilterOutcome;
+  if (renewed) {
+    // The renewed lists chose anew what is searched: the pre-filter runs again on them (what this
+    // query decided is reused). A list grown past a cap cannot filter: post-filtered instead.
+    next = renewed.complete ? await preFilter(run, source, renewed) : await postFilter(run, source);
+  } else {
+    const allowed = refs.filter((ref) => run.decided.get(refKey(ref.syncId, ref.recordId)) === true);
+    next = { ...outcome, hits: await withRecords(run, source, outcome.hits, allowed) };
+  }
+  const reverified: ShortReverify = {
+    denials: refs.length,
+    lists: renewed ? staleLists.length : 0,
+    found: Math.max(0, next.hits.length - before),
+    ...(stoppedBy ? { stoppedBy } : {}),
+  };
+  const short = next.hits.length < k;
+  const fellToPost = renewed !== undefined && !renewed.complete;
+  return {
+    outcome: {
+      hits: next.hits,
+      // Whatever a budget left unasked may hide more: not exhausted, then.
+      exhausted: short && !stoppedBy && next.exhausted,
+      budgetHit: short ? (stoppedBy ?? next.budgetHit) : null,
+      note: [next.note, reverifyNote(run, before, reverified, fellToPost)].filter(Boolean).join("; "),
+    },
+    reverified,
+  };
+}
+
+/**
+ * The stale lists' syncs fetched anew (the others' lists as they are), or undefined when the
+ * permission calls left do not cover one request per list (a large list may take two: like a
+ * round, it may then overshoot).
+ */
+async function renewLists(run: QueryRun, stale: readonly AllowSet[]): Promise<AllowLists | undefined> {
+  const left = run.ctx.settings.budget.maxPermissionCalls - run.tally.permissionCalls;
+  if (left < stale.length) return undefined;
+  const renewed = await loadAllowLists(run, run.signal, { renew: new Set(stale.map((set) => set.syncId)) });
+  // A renewed list that came back incomplete decides nothing, and neither may the stale one.
+  for (const set of renewed.sets) if (!set.complete) run.lists.delete(set.syncId);
+  return renewed;
+}
+
+/** Forgets the query's denials of `refs` and asks for them anew, never from a cache or older list. */
+async function recheck(run: QueryRun, refs: readonly ObjectRef[]): Promise<void> {
+  if (refs.length === 0) return;
+  for (const ref of refs) {
+    const key = refKey(ref.syncId, ref.recordId);
+    run.decided.delete(key);
+    run.deniedAt.delete(key);
+  }
+  await decide(run, refs, { requestedSince: run.startedAt });
+}
+
+/**
+ * Whether evidence of `syncId` requested at `requestedAt` is to be re-verified: it came from an
+ * earlier query, is at least `reverifyShortAfterMs` old, and no caught-up follower vouches for it
+ * (one that does would have dropped it on a grant).
+ */
+function stale(run: QueryRun, syncId: string, requestedAt: number): boolean {
+  if (requestedAt >= run.startedAt) return false;
+  if (run.startedAt - requestedAt < run.ctx.settings.reverifyShortAfterMs) return false;
+  const since = trustedSince(run, syncId);
+  return !(run.trust.get(syncId)?.through !== undefined && requestedAt >= since);
+}
+
+interface StaleDenial {
+  ref: ObjectRef;
+  /** The sync's record policy (undefined: a file sync, checked through the Permissions API). */
+  policy: RecordPolicyName | undefined;
+}
+
+/**
+ * The query's denials that rested on stale evidence, best ranked first (the order they were
+ * decided in). A `deny` sync's are left out: its answer is always the same.
+ */
+async function staleDenials(run: QueryRun): Promise<StaleDenial[]> {
+  const refs: ObjectRef[] = [];
+  for (const [key, requestedAt] of run.deniedAt) {
+    const ref = refOf(key);
+    if (stale(run, ref.syncId, requestedAt)) refs.push(ref);
+  }
+  if (refs.length === 0) return [];
+  const policyOf = run.ctx.access.policyOf?.bind(run.ctx.access);
+  const syncIds = [...new Set(refs.map((ref) => ref.syncId))];
+  const policies = new Map(
+    await Promise.all(
+      syncIds.map(
+        async (syncId) => [syncId, policyOf ? await policyOf(syncId, run.signal) : undefined] as const,
+      ),
+    ),
+  );
+  return refs.flatMap((ref) => {
+    const policy = policies.get(ref.syncId);
+    return policy === "deny" ? [] : [{ ref, policy }];
+  });
+}
+
+/** Whether the renewed list of the record's sync decides it (it names it, or leaves it out). */
+function decidesAnew(set: AllowSet | undefined, run: QueryRun, ref: ObjectRef): boolean {
+  return set !== undefined && set.requestedAt >= run.startedAt && !set.undecided?.has(ref.recordId);
+}
+
+/**
+ * The denials the permission calls left can re-check, best ranked first: a file sync's in requests
+ * of {@link CHECKS_PER_CALL}, an `owner` sync's one record read each, a `tenant` sync's free.
+ */
+function affordable(
+  run: QueryRun,
+  denials: readonly StaleDenial[],
+): { picked: StaleDenial[]; unaffordable: boolean } {
+  let left = run.ctx.settings.budget.maxPermissionCalls - run.tally.permissionCalls;
+  const inRequest = new Map<string, number>();
+  const picked: StaleDenial[] = [];
+  for (const denial of denials) {
+    const { syncId } = denial.ref;
+    let cost = 0;
+    if (denial.policy === "owner") cost = 1;
+    else if (denial.policy === undefined) cost = (inRequest.get(syncId) ?? 0) % CHECKS_PER_CALL === 0 ? 1 : 0;
+    if (cost > left) return { picked, unaffordable: true };
+    left -= cost;
+    if (denial.policy === undefined) inRequest.set(syncId, (inRequest.get(syncId) ?? 0) + 1);
+    picked.push(denial);
+  }
+  return { picked, unaffordable: false };
+}
+
+/**
+ * The hits with the best chunks of the records just allowed, k at most, best first. The answer
+ * was exhausted, so every candidate was seen: the allowed ones are the hits and these records.
+ */
+async function withRecords(
+  run: QueryRun,
+  source: CandidateSource,
+  hits: readonly ScoredChunk[],
+  allowed: readonly ObjectRef[],
+): Promise<ScoredChunk[]> {
+  if (allowed.length === 0) return [...hits];
+  const { k, tally } = run;
+  const have = new Set(hits.map((hit) => hit.chunk.id));
+  const more: ScoredChunk[] = [];
+  const stream = candidateStream(
+    withChunks(source),
+    {
+      recordIds: [...new Set(allowed.map((ref) => ref.recordId))],
+      syncIds: [...new Set(allowed.map((ref) => ref.syncId))],
+      ...(run.signal ? { signal: run.signal } : {}),
+    },
+    Math.max(k, 10),
+  );
+  for await (const candidate of stream) {
+    tally.candidatesScanned += 1;
+    const { chunk, ref } = candidate;
+    // Record ids are unique only within a sync: the pair is what was allowed.
+    if (!chunk || have.has(ref.id) || run.decided.get(refKey(ref.syncId, ref.recordId)) !== true) continue;
+    more.push({ chunk, score: candidate.score });
+    if (more.length >= k) break;
+  }
+  return [...hits, ...more].sort((a, b) => b.score - a.score).slice(0, k);
+}
+
+/** The report's words for it, appended to the reason. */
+function reverifyNote(run: QueryRun, before: number, done: ShortReverify, fellToPost: boolean): string {
+  const { reverifyShortAfterMs } = run.ctx.settings;
+  const what = [
+    done.denials > 0 ? `${count(done.denials, "cached denial")} checked again` : "",
+    done.lists > 0 ? `${count(done.lists, "cached allow list")} fetched again` : "",
+  ]
+    .filter(Boolean)
+    .join(" and ");
+  const why = `short of k (${before} of ${run.k}), and evidence earlier queries cached (${reverifyShortAfterMs} ms old or more: reverifyShortAfterMs) excluded candidates: a grant made since would be hidden`;
+  const post = fellToPost ? " (a renewed list hit a cap: post-filtered)" : "";
+  const did = what ? `; re-verified it (${what})${post}: ${done.found} more found` : "";
+  const stop = done.stoppedBy
+    ? `; the ${done.stoppedBy} budget ${what ? "left the rest unverified" : "is spent, so it was not re-verified"}: more may exist`
+    : "";
+  return `${why}${did}${stop}`;
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
