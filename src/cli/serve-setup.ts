@@ -68,7 +68,7 @@ const mcpErrorLogger = (log: pino.Logger) => (error: unknown) =>
  * Logs a sync's follower failing (its results are all confirmed meanwhile), once per new message:
  * a feed that stays down fails every poll, and `/health` counts it without naming it.
  */
-function followerErrorLogger(log: pino.Logger) {
+export function followerErrorLogger(log: pino.Logger) {
   const last = new Map<string, string>();
   return (error: unknown, where: { tenant: string; syncId: string }) => {
     const key = JSON.stringify([where.tenant, where.syncId]);
