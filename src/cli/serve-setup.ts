@@ -8,6 +8,7 @@ import {
 } from "../compose/index.js";
 import { loadConfig, sharedOwnersWarning } from "../config/index.js";
 import { type Company, loadDemoDirectory, type Person, startDemo } from "../demo/index.js";
+import { ClearanceError } from "../errors.js";
 import type { PermissionFollower } from "../freshness/index.js";
 import type { PermissionAwareRetriever, UnnamedSync } from "../retrieval/index.js";
 import { openConfiguredTenants, startConfiguredWebhooks } from "../server/index.js";
@@ -67,7 +68,7 @@ const mcpErrorLogger = (log: pino.Logger) => (error: unknown) =>
  * Logs a sync's follower failing (its results are all confirmed meanwhile), once per new message:
  * a feed that stays down fails every poll, and `/health` counts it without naming it.
  */
-function followerErrorLogger(log: pino.Logger) {
+export function followerErrorLogger(log: pino.Logger) {
   const last = new Map<string, string>();
   return (error: unknown, where: { tenant: string; syncId: string }) => {
     const key = JSON.stringify([where.tenant, where.syncId]);
@@ -148,6 +149,14 @@ export async function configuredSetup(flags: ServeFlags, log: pino.Logger): Prom
   const tenants = configuredTenants(config, tenantClientsFromConfig(config));
   const fixedTenant = tenants.length === 1 && !config.tenancy.discover ? tenants[0] : undefined;
   const identity = serveIdentity(flags, config, fixedTenant);
+  if (flags.people && identity.mode !== "dev-header") {
+    // GET /api/people answers without sign-in: the list is the dev page's person picker, and with
+    // verified tokens it would only tell strangers who is served here and who works there.
+    throw new ClearanceError(
+      "SERVE_FLAGS_CONFLICT",
+      "--people offers people to act as, which only --dev-identity does: drop --people (with bearer tokens the token says who asks)",
+    );
+  }
   if (identity.mode === "jwt" && identity.insecure) {
     log.warn(
       "INSECURE: bearer tokens from any issuer for any audience are accepted (--insecure-any-jwt-issuer-and-audience): a token minted for another app on your identity provider reads here",

@@ -95,8 +95,10 @@ export class SyncFollower {
   coverage(): Coverage {
     const name = `the permission-changes follower of sync ${this.syncId}`;
     if (this.stopped) return { verified: false, reason: `${name} is stopped` };
+    // The failure's own text stays with onError (the server's log): this reason reaches every
+    // caller's report, and an upstream failure names endpoints, request ids, hosts and settings.
     if (this.#failure !== undefined)
-      return { verified: false, reason: `${name} is failing: ${this.#failure}` };
+      return { verified: false, reason: `${name} is failing to read its feed (the server's log says why)` };
     if (this.#since === undefined || this.#through === undefined) {
       return { verified: false, reason: `${name} has not caught up with the feed yet` };
     }

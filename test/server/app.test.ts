@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createChatHandler } from "../../src/chat/index.js";
+import { createChatHandler, createOpenAIChatHandler } from "../../src/chat/index.js";
 import { countResponses, createServerApp, type Listening, listen } from "../../src/server/index.js";
 import { devHeaderIdentity } from "../../src/tenants/index.js";
 import { ANA, type ChatWorld, startChatWorld, TENANT } from "../chat/helpers/world.js";
@@ -104,6 +104,45 @@ describe("createServerApp", () => {
     // No tenant header: unauthenticated, never a default tenant; another tenant: not this person.
     expect((await ask(ANA, null)).status).toBe(401);
     expect((await ask(ANA, "contoso")).status).toBe(401);
+  });
+
+  it("refuses the dev headers from a page served under a DNS name (DNS rebinding), on every chat protocol", async () => {
+    // A page on attacker.test whose name is rebound to 127.0.0.1 is same-origin with this server
+    // in the browser's eyes, so it may set the dev headers and read what it asks as anyone. /mcp
+    // refuses foreign origins already; the chat endpoints must too. A rebound page cannot hide its
+    // origin: a browser sends Origin on every POST, and it names the attacker's host.
+    const chat = createChatHandler({
+      retriever: world.retriever,
+      identify: devHeaderIdentity({ people: PEOPLE }),
+    });
+    const openai = createOpenAIChatHandler({ retriever: world.retriever, identify: devHeaderIdentity() });
+    const url = await serve({ chat, openai });
+    const port = new URL(url).port;
+    const post = (path: string, origin: string | undefined, body: unknown) =>
+      fetch(`${url}${path}`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "x-clearance-user": ANA,
+          "x-clearance-tenant": TENANT,
+          ...(origin ? { origin } : {}),
+        },
+        body: JSON.stringify(body),
+      });
+    const question = { question: "deploy to production" };
+    const completion = { messages: [{ role: "user", content: "deploy to production" }] };
+    for (const origin of [`http://attacker.test:${port}`, "null"]) {
+      const refused = await post("/api/chat", origin, question);
+      expect(refused.status, `/api/chat from ${origin}`).toBe(401);
+      expect(await refused.text()).toMatch(/DNS rebinding/);
+      expect((await post("/v1/chat/completions", origin, completion)).status).toBe(401);
+    }
+    // The page itself, opened at loopback by name or address, and callers without a browser.
+    for (const origin of [url, `http://localhost:${port}`, `http://[::1]:${port}`, undefined]) {
+      expect((await post("/api/chat", origin, question)).status, `from ${origin}`).toBe(200);
+    }
+    // Opened on the LAN by address (a rebound page always carries a name, never the address).
+    expect((await post("/api/chat", `http://192.168.1.20:${port}`, question)).status).toBe(200);
   });
 
   it("reports health with details and metrics, and 503 when a health check throws", async () => {

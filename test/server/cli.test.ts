@@ -358,6 +358,35 @@ describe("clearance serve and query over a configured store", () => {
     }
   });
 
+  it("serve --people is refused with JWT identity: /api/people would list every served tenant's people to anyone", async () => {
+    // /api/people answers without sign-in. Under --dev-identity that list is the point (the page's
+    // person picker); with verified tokens nobody picks a person, and the list would tell any
+    // stranger the tenants served here and their people's names, titles and emails.
+    const started = startServe({
+      config: configFile,
+      corpus: CORPUS_DIR,
+      people: CORPUS_DIR,
+      jwksUrl: "https://idp.test/jwks",
+      jwtIssuer: "https://idp.test",
+      jwtAudience: "clearance",
+      host: "127.0.0.1",
+      port: 0,
+    });
+    const running = await started.catch(() => undefined);
+    try {
+      if (running) {
+        const listed = await (await fetch(`${running.url}/api/people`)).text();
+        expect(listed, "an anonymous GET /api/people").not.toContain(CHLOE);
+      }
+      await expect(started).rejects.toMatchObject({
+        code: "SERVE_FLAGS_CONFLICT",
+        message: expect.stringMatching(/--people.*--dev-identity/),
+      });
+    } finally {
+      await running?.close();
+    }
+  });
+
   it("serve refuses to start without a way to know who asks, or with two", async () => {
     await expect(startServe({ config: configFile, corpus: CORPUS_DIR, port: 0 })).rejects.toMatchObject({
       code: "SERVE_NO_IDENTITY",

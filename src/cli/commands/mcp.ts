@@ -15,6 +15,7 @@ import { devHeaderIdentity } from "../../tenants/index.js";
 import { email, onlyTenantOverride, port } from "../args.js";
 import { type McpIdentity, mcpJwtIdentity, servedMcp } from "../mcp-endpoint.js";
 import { type ServeIdentityFlags, serveIdentity } from "../serve-identity.js";
+import { followerErrorLogger } from "../serve-setup.js";
 
 export interface McpFlags extends ServeIdentityFlags {
   config?: string;
@@ -233,7 +234,8 @@ export async function startMcpHttp(flags: McpFlags): Promise<RunningMcp> {
     const tenants = configuredTenants(config, tenantClientsFromConfig(config));
     const fixedTenant = tenants.length === 1 && !config.tenancy.discover ? tenants[0] : undefined;
     const identity = serveIdentity(flags, config, fixedTenant);
-    const opened = await openConfiguredTenants(config);
+    // A failing follower is told to the log only (reports say it fails, not why), as under serve.
+    const opened = await openConfiguredTenants(config, { onFollowerError: followerErrorLogger(log) });
     served = servedMcp({
       retrievers: opened.retrievers,
       identity:
