@@ -5,6 +5,7 @@
 // query that starts once the follower has read past a change never returns what it revoked.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PermissionsClient } from "../../src/access/index.js";
+import { preciseNow } from "../../src/access/index.js";
 import type { CorpusSpec } from "../../src/emulator/index.js";
 import { seededRandom } from "../../src/emulator/seeded-random.js";
 import { PermissionFollower } from "../../src/freshness/index.js";
@@ -160,7 +161,7 @@ describe("revocations while every person's queries run and their answers arrive 
           // Let the background fill the caches with what is about to be revoked.
           await new Promise((resolve) => setTimeout(resolve, 30 + (n % 4) * 20));
           await revocation.change();
-          await caughtUp(follower, Date.now(), syncId);
+          await caughtUp(follower, preciseNow(), syncId);
           for (const [r, retriever] of retrievers.entries()) {
             for (const query of queries) {
               const { documents, report } = await retriever.retrieveWithReport(query, {

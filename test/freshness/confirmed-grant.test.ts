@@ -4,6 +4,7 @@
 // that evidence once it is reverifyShortAfterMs old (docs/concepts.md#freshness), so their next
 // query has it, and the retriever being told the record changed shows it at once.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { preciseNow } from "../../src/access/index.js";
 import type { CorpusSpec } from "../../src/emulator/index.js";
 import { createManagedSyncRetriever, type RetrievalSettingsInput } from "../../src/retrieval/index.js";
 import { textFor } from "../retrieval/helpers/corpus.js";
@@ -246,7 +247,7 @@ describe("a short answer beside a caught-up follower", () => {
         expect(vouched.report).toMatchObject({ returned: 2, exhausted: true, permissionCalls: 0 });
         expect(vouched.report.freshness.mode).toBe("follower");
         expect(vouched.report.reverified).toBeUndefined();
-        const changed = Date.now();
+        const changed = preciseNow();
         await share(path, user);
         await caughtUp(follower, changed);
         const granted = await ask(retriever, user);

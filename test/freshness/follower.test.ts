@@ -4,6 +4,7 @@
 // caches and restarts; the feed position survives a restart in the store's state.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { PermissionsClient } from "../../src/access/index.js";
+import { preciseNow } from "../../src/access/index.js";
 import type { CorpusSpec } from "../../src/emulator/index.js";
 import { FeedTokens, PermissionFollower, SyncFollower } from "../../src/freshness/index.js";
 import { createManagedSyncRetriever, type PermissionAwareRetriever } from "../../src/retrieval/index.js";
@@ -68,7 +69,7 @@ describe("the permission-changes follower", () => {
       const first = await retriever.retrieveWithReport("budget roadmap", { user: "leo@northwind.test" });
       expect(first.report.freshness.mode).toBe("follower");
       expect(first.report.freshness.unverified?.[0]?.reason).toMatch(/not caught up/);
-      await caughtUp(follower, Date.now(), syncId);
+      await caughtUp(follower, preciseNow(), syncId);
       // Decisions made before the follower started are not covered: asked once more, then cached.
       await retriever.retrieveWithReport("budget roadmap", { user: "leo@northwind.test" });
       // Warm: every decision comes from the cache, proven current by the follower.
@@ -120,7 +121,7 @@ describe("the permission-changes follower", () => {
     async (strategy) => {
       const { retriever, follower } = followed(strategy);
       await retriever.retrieveWithReport("security policy", { user: "ana@northwind.test" });
-      await caughtUp(follower, Date.now(), syncId);
+      await caughtUp(follower, preciseNow(), syncId);
       await retriever.retrieveWithReport("security policy", { user: "ana@northwind.test" });
       const warm = await retriever.retrieveWithReport("security policy", { user: "ana@northwind.test" });
       expect(warm.report.checks).toBe(0);
@@ -179,7 +180,7 @@ describe("the permission-changes follower", () => {
     const maya = { user: "maya@northwind.test" };
     try {
       await retriever.retrieveWithReport("budget roadmap", { user: "leo@northwind.test" });
-      await caughtUp(follower, Date.now(), syncId);
+      await caughtUp(follower, preciseNow(), syncId);
       // No list of hers is cached: post-filter, while a list the follower vouches for is fetched
       // in the background.
       const first = await retriever.retrieveWithReport("security policy", maya);

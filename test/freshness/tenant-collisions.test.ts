@@ -4,6 +4,7 @@
 // revocation in one tenant's sync, read by the follower, reaches that tenant's cached allows, asked
 // for in any spelling of the email, and leaves the other tenants' answers as they were.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { preciseNow } from "../../src/access/index.js";
 import { HashingEmbeddings } from "../../src/embeddings/index.js";
 import { type Emulator, startEmulator } from "../../src/emulator/index.js";
 import { PermissionFollower } from "../../src/freshness/index.js";
@@ -95,7 +96,7 @@ describe("a revocation in one tenant, read by the follower, where record ids and
         body: JSON.stringify({ path: ROADMAP, principal: { user: CONTRACTOR } }),
       });
       expect(response.ok).toBe(true);
-      await caughtUp(follower, Date.now());
+      await caughtUp(follower, preciseNow());
 
       for (const user of [CONTRACTOR, " Pat@Contractor.TEST "]) {
         for (const retriever of [held, retrievers.forTenant(changed)]) {

@@ -1,3 +1,4 @@
+import { preciseNow } from "../../../src/access/index.js";
 import { PermissionFollower } from "../../../src/freshness/index.js";
 import {
   createManagedSyncRetriever,
@@ -42,10 +43,15 @@ export function followedRetriever(
   return { retriever, follower };
 }
 
-/** Until the follower of `syncId` (of every followed sync, without one) has read its feed to the end after `after`. */
+/**
+ * Until the follower of `syncId` (of every followed sync, without one) has read its feed to the end
+ * after `after`, on the follower's own clock (preciseNow): Date.now() can run a millisecond or two
+ * behind it, and then a read sent just BEFORE a change passed for one after it (concurrent-revocations
+ * saw a leak that was this, once in a loaded full run).
+ */
 export async function caughtUp(
   follower: PermissionFollower,
-  after = Date.now(),
+  after = preciseNow(),
   syncId?: string,
 ): Promise<void> {
   for (;;) {
