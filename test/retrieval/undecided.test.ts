@@ -270,7 +270,7 @@ describe("allow lists with undecided records", () => {
     const people = ["ana", "leo", "maya"];
     const record = fc.integer({ min: 0, max: RECORDS - 1 });
     const person = fc.constantFrom(...people);
-    const op = fc.oneof(
+    const change = fc.oneof(
       { arbitrary: fc.record({ kind: fc.constant("grant" as const), who: person, r: record }), weight: 1 },
       { arbitrary: fc.record({ kind: fc.constant("revoke" as const), who: person, r: record }), weight: 1 },
       { arbitrary: fc.record({ kind: fc.constant("undecide" as const), who: person, r: record }), weight: 1 },
@@ -280,20 +280,23 @@ describe("allow lists with undecided records", () => {
         weight: 1,
       },
       { arbitrary: fc.record({ kind: fc.constant("overlap" as const), on: fc.boolean() }), weight: 1 },
-      {
-        arbitrary: fc.record({
-          kind: fc.constant("query" as const),
-          who: person,
-          words: fc.array(fc.constantFrom("budget", "roadmap", "security", "policy", "travel", "design"), {
-            minLength: 1,
-            maxLength: 3,
-          }),
-          strategy: fc.constantFrom("auto" as const, "post" as const, "pre" as const),
-          k: fc.integer({ min: 1, max: 8 }),
-        }),
-        weight: 4,
-      },
     );
+    const queryOp = fc.record({
+      kind: fc.constant("query" as const),
+      who: person,
+      words: fc.array(fc.constantFrom("budget", "roadmap", "security", "policy", "travel", "design"), {
+        minLength: 1,
+        maxLength: 3,
+      }),
+      strategy: fc.constantFrom("auto" as const, "post" as const, "pre" as const),
+      k: fc.integer({ min: 1, max: 8 }),
+    });
+    // Steps of up to three changes, then a query (as many changes per query as the weights of 6
+    // changes to 4 queries gave before): at least two queries a run, so the count below is
+    // certain, not a draw (it was one query in 2.5 ops: 39 queries in 20 runs failed it once).
+    const ops = fc
+      .array(fc.tuple(fc.array(change, { maxLength: 3 }), queryOp), { minLength: 2, maxLength: 4 })
+      .map((steps) => steps.flatMap(([changes, asked]) => [...changes, asked]));
     const start = fc.record({
       // Some of a person's own records are undecided too: the check allows them.
       grants: fc.array(fc.tuple(person, record, fc.boolean()), { maxLength: 60 }),
@@ -303,7 +306,7 @@ describe("allow lists with undecided records", () => {
     let queries = 0;
     let runs = 0;
     await fc.assert(
-      fc.asyncProperty(start, fc.array(op, { minLength: 3, maxLength: 10 }), async (initial, ops) => {
+      fc.asyncProperty(start, ops, async (initial, steps) => {
         // New people every run: each one's first query is a stranger's race (what is learnt about a
         // person is kept in the store's state, shared by every run).
         runs += 1;
@@ -341,7 +344,7 @@ describe("allow lists with undecided records", () => {
           strategy: "pre",
           reverifyShortAfterMs: 0,
         });
-        for (const step of ops) {
+        for (const step of steps) {
           if (step.kind === "grant") access.grant(email(step.who), syncOf(step.r), recordIdOf(step.r));
           else if (step.kind === "revoke") access.revoke(email(step.who), syncOf(step.r), recordIdOf(step.r));
           else if (step.kind === "undecide")
@@ -391,6 +394,7 @@ describe("allow lists with undecided records", () => {
       }),
       { numRuns: 20, endOnFailure: true },
     );
-    expect(queries).toBeGreaterThan(40);
+    // 20 runs of at least two queries each: every run ends with a query after its last change.
+    expect(queries).toBeGreaterThanOrEqual(40);
   });
 });
