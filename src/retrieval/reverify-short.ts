@@ -70,8 +70,12 @@ export async function reverifyShort(
   let next: FilterOutcome;
   if (renewed) {
     // The renewed lists chose anew what is searched: the pre-filter runs again on them (what this
-    // query decided is reused). A list grown past a cap cannot filter: post-filtered instead.
-    next = renewed.complete ? await preFilter(run, source, renewed) : await postFilter(run, source);
+    // query decided is reused). A list grown past a cap cannot filter: post-filtered instead, from
+    // the top, on what the budgets left; the hits it did not reach stay (allowed in this query, as
+    // it would have found them), or a spent budget left the answer shorter than without any of this.
+    next = renewed.complete
+      ? await preFilter(run, source, renewed)
+      : keeping(run, outcome.hits, await postFilter(run, source));
   } else {
     const allowed = refs.filter((ref) => run.decided.get(refKey(ref.syncId, ref.recordId)) === true);
     next = { ...outcome, hits: await withRecords(run, source, outcome.hits, allowed) };
@@ -226,6 +230,20 @@ async function withRecords(
     if (more.length >= k) break;
   }
   return [...hits, ...more].sort((a, b) => b.score - a.score).slice(0, k);
+}
+
+/**
+ * The outcome with the `earlier` hits it lacks merged in by score, k at most; none this query has
+ * since denied (a list admitted it unchecked, the post-filter's check did not).
+ */
+function keeping(run: QueryRun, earlier: readonly ScoredChunk[], outcome: FilterOutcome): FilterOutcome {
+  const have = new Set(outcome.hits.map((hit) => hit.chunk.id));
+  const missing = earlier.filter(
+    ({ chunk }) => !have.has(chunk.id) && run.decided.get(refKey(chunk.syncId, chunk.recordId)) !== false,
+  );
+  if (missing.length === 0) return outcome;
+  const hits = [...outcome.hits, ...missing].sort((a, b) => b.score - a.score).slice(0, run.k);
+  return { ...outcome, hits };
 }
 
 /** The report's words for it, appended to the reason. */
