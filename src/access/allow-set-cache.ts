@@ -100,7 +100,13 @@ export class AllowSetCache {
         requestedAt,
       };
       // A partial list (a stranger's probe) is not the subject's list: the next query asks again.
-      if (!(list.partial || this.#watermark.predates(requestedAt))) this.#cache?.set(key, set);
+      // Nor does a list replace one requested after it (a re-verified list, asked for while this
+      // fetch was in flight and back first): the newer request is the later word.
+      const newer = this.#cache?.get(key);
+      if (
+        !(list.partial || this.#watermark.predates(requestedAt) || (newer && newer.requestedAt > requestedAt))
+      )
+        this.#cache?.set(key, set);
       return set;
     });
     const entry = { requestedAt, promise };

@@ -92,6 +92,30 @@ describe("AllowSetCache", () => {
     expect(cache.peek("ana@x.test", "can_read", "s1")?.requestedAt).toBeGreaterThan(0);
   });
 
+  // A short answer re-verifies a list (`requestedSince`) without joining a fetch sent before its
+  // query: that fetch, back later, must not put its older list over the one asked for since (the
+  // grant the re-verification found would vanish from the next queries).
+  it("keeps a list requested since over an older fetch that ends after it", async () => {
+    const cache = new AllowSetCache({ ttlMs: 60_000 });
+    let release: (ids: string[]) => void = () => undefined;
+    const slow = () =>
+      new Promise<{ recordIds: string[]; complete: boolean; calls: number }>((resolve) => {
+        release = (ids) => resolve({ recordIds: ids, complete: true, calls: 1 });
+      });
+    const older = cache.get("ana@x.test", "can_read", "s1", slow);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    const since = performance.timeOrigin + performance.now();
+    const renewed = await cache.get("ana@x.test", "can_read", "s1", list(["a", "granted"]), {
+      requestedSince: since,
+    });
+    expect(renewed.fetched).toBe(true);
+    release(["a"]);
+    expect([...(await older).set.recordIds]).toEqual(["a"]);
+    const cached = cache.peek("ana@x.test", "can_read", "s1");
+    expect(cached?.requestedAt).toBe(renewed.set.requestedAt);
+    expect([...(cached?.recordIds ?? [])]).toEqual(["a", "granted"]);
+  });
+
   it("never caches a stranger's partial probe, nor hands it to a caller that wants the whole list", async () => {
     const cache = new AllowSetCache({ ttlMs: 60_000 });
     let release = () => {};
