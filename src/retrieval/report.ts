@@ -94,6 +94,11 @@ export interface ShortReverify {
    * although more exist (the report's `exhausted` is false and `budgetHit` says the same).
    */
   stoppedBy?: "permissionCalls" | "time";
+  /**
+   * The Permissions API error that stopped it (`PERMISSIONS_UNAVAILABLE`, `PERMISSIONS_TIMEOUT`):
+   * the answer stands as confirmed, but may be short (`exhausted` false).
+   */
+  failed?: string;
 }
 
 /** A record sync no record policy rule names, whose records ranked in a query and were denied. */

@@ -1,4 +1,11 @@
-import { type AllowSet, type ObjectRef, preciseNow, type RecordPolicyName } from "../access/index.js";
+import {
+  type AllowSet,
+  type ObjectRef,
+  PermissionsTimeoutError,
+  PermissionsUnavailableError,
+  preciseNow,
+  type RecordPolicyName,
+} from "../access/index.js";
 import type { ScoredChunk } from "../store/index.js";
 import { type AllowLists, loadAllowLists } from "./allow-lists.js";
 import { type CandidateSource, candidateStream, withChunks } from "./candidates.js";
@@ -40,11 +47,46 @@ export async function reverifyShort(
   source: CandidateSource,
   outcome: FilterOutcome,
 ): Promise<Reverified> {
-  const { ctx, k } = run;
+  const { k } = run;
   if (outcome.hits.length >= k || !outcome.exhausted) return { outcome };
   const staleLists = (outcome.filteredBy ?? []).filter((set) => stale(run, set.syncId, set.requestedAt));
   const denials = await staleDenials(run);
   if (staleLists.length === 0 && denials.length === 0) return { outcome };
+  try {
+    return await reverify(run, source, outcome, staleLists, denials);
+  } catch (error) {
+    if (!(error instanceof PermissionsUnavailableError || error instanceof PermissionsTimeoutError))
+      throw error;
+    // Optional work failed: the answer it was to complete stands (its hits were confirmed in this
+    // query), but it may be short, so it no longer says exhausted. Failing the whole query (or
+    // emptying it under onPermissionError "empty") lost results a blip of the Permissions API
+    // had nothing to do with.
+    const hits = stillAllowed(run, outcome.hits);
+    return {
+      outcome: {
+        hits,
+        exhausted: false,
+        budgetHit: null,
+        note: [
+          outcome.note,
+          `short of k (${outcome.hits.length} of ${k}) on evidence earlier queries cached; re-verifying it failed (${error.code}): more may exist`,
+        ]
+          .filter(Boolean)
+          .join("; "),
+      },
+      reverified: { denials: 0, lists: 0, found: 0, failed: error.code },
+    };
+  }
+}
+
+async function reverify(
+  run: QueryRun,
+  source: CandidateSource,
+  outcome: FilterOutcome,
+  staleLists: readonly AllowSet[],
+  denials: readonly StaleDenial[],
+): Promise<Reverified> {
+  const { ctx } = run;
   const before = outcome.hits.length;
   let stoppedBy: ShortReverify["stoppedBy"] =
     preciseNow() - run.startedAt >= ctx.settings.budget.maxMs ? "time" : undefined;
@@ -86,7 +128,7 @@ export async function reverifyShort(
     found: Math.max(0, next.hits.length - before),
     ...(stoppedBy ? { stoppedBy } : {}),
   };
-  const short = next.hits.length < k;
+  const short = next.hits.length < run.k;
   const fellToPost = renewed !== undefined && !renewed.complete;
   return {
     outcome: {
@@ -112,6 +154,19 @@ async function renewLists(run: QueryRun, stale: readonly AllowSet[]): Promise<Al
   // A renewed list that came back incomplete decides nothing, and neither may the stale one.
   for (const set of renewed.sets) if (!set.complete) run.lists.delete(set.syncId);
   return renewed;
+}
+
+/**
+ * The hits a failed re-verification leaves: none the query has since denied, nor one a list
+ * requested during the query leaves out (what it learnt before failing still counts).
+ */
+function stillAllowed(run: QueryRun, hits: readonly ScoredChunk[]): ScoredChunk[] {
+  return hits.filter(({ chunk }) => {
+    if (run.decided.get(refKey(chunk.syncId, chunk.recordId)) === false) return false;
+    const list = run.lists.get(chunk.syncId);
+    if (!list?.complete || list.everything || list.requestedAt < run.startedAt) return true;
+    return list.recordIds.has(chunk.recordId);
+  });
 }
 
 /** Forgets the query's denials of `refs` and asks for them anew, never from a cache or older list. */

@@ -4,7 +4,7 @@
 // that evidence once it is reverifyShortAfterMs old (docs/concepts.md#freshness), so their next
 // query has it, and the retriever being told the record changed shows it at once.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { preciseNow } from "../../src/access/index.js";
+import { type PermissionsClient, preciseNow } from "../../src/access/index.js";
 import type { CorpusSpec } from "../../src/emulator/index.js";
 import { createManagedSyncRetriever, type RetrievalSettingsInput } from "../../src/retrieval/index.js";
 import { textFor } from "../retrieval/helpers/corpus.js";
@@ -29,6 +29,9 @@ const PEOPLE = [
   "revoke-post",
   "budget-pre",
   "budget-post",
+  "fails-auto",
+  "fails-pre",
+  "fails-post",
   "followed-auto",
   "followed-pre",
   "followed-post",
@@ -218,6 +221,75 @@ describe("a grant in confirmed mode", () => {
       expect(short.report.reason).toMatch(
         /permissionCalls budget is spent, so it was not re-verified: more may exist/,
       );
+    },
+  );
+});
+
+describe("a short answer whose re-verification fails", () => {
+  /**
+   * The world's Permissions API, failing (a connection reset) once `failing` is on for what only a
+   * re-verification asks here: a list fetched again, or a check of a record outside Mine/ (her
+   * cached denials; her own query confirms only her Mine/ files).
+   */
+  function failingReVerification(): { permissions: PermissionsClient; fail: (on: boolean) => void } {
+    const real = world.client.permissions;
+    const mine = new Set([fileAt("Mine/a.md").id, fileAt("Mine/b.md").id]);
+    let failing = false;
+    const reset = () => Promise.reject(new Error("connection reset (injected by the test)"));
+    return {
+      fail: (on) => {
+        failing = on;
+      },
+      permissions: {
+        batchCheck: (syncId, checks, options) =>
+          failing && checks.some((c) => !mine.has(c.object.replace(/^file:/, "")))
+            ? reset()
+            : real.batchCheck(syncId, checks, options),
+        listObjects: (syncId, query, options) =>
+          failing ? reset() : real.listObjects(syncId, query, options),
+        streamListObjects: (syncId, query, options) => {
+          if (failing) throw new Error("connection reset (injected by the test)");
+          return real.streamListObjects(syncId, query, options);
+        },
+      },
+    };
+  }
+
+  it.each(["auto", "pre", "post"] as const)(
+    "keeps the answer it was completing, which no longer says exhausted, whatever onPermissionError (%s)",
+    async (strategy) => {
+      const user = `fails-${strategy}@northwind.test`;
+      const { permissions, fail } = failingReVerification();
+      const mine = [fileAt("Mine/a.md").id, fileAt("Mine/b.md").id].sort();
+      for (const onPermissionError of ["empty", "throw"] as const) {
+        const retriever = createManagedSyncRetriever({
+          client: { permissions, syncs: world.client.syncs },
+          store: world.store,
+          embeddings: world.embeddings,
+          tenant: "northwind",
+          k: 5,
+          strategy,
+          reverifyShortAfterMs: 0,
+          onPermissionError,
+        });
+        fail(false);
+        expect(ids(await ask(retriever, user)).sort()).toEqual(mine);
+        fail(true);
+        const short = await ask(retriever, user);
+        expect(ids(short).sort(), onPermissionError).toEqual(mine);
+        expect(short.report, onPermissionError).toMatchObject({
+          returned: 2,
+          exhausted: false,
+          budgetHit: null,
+        });
+        expect(short.report.permissionError, onPermissionError).toBeUndefined();
+        expect(short.report.reverified, onPermissionError).toMatchObject({
+          failed: "PERMISSIONS_UNAVAILABLE",
+        });
+        expect(short.report.reason, onPermissionError).toMatch(
+          /re-verifying it failed \(PERMISSIONS_UNAVAILABLE\): more may exist/,
+        );
+      }
     },
   );
 });
