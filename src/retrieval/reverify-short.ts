@@ -6,15 +6,15 @@ import {
   preciseNow,
   type RecordPolicyName,
 } from "../access/index.js";
-import type { ScoredChunk } from "../store/index.js";
 import { type AllowLists, loadAllowLists } from "./allow-lists.js";
-import { type CandidateSource, candidateStream, withChunks } from "./candidates.js";
+import type { CandidateSource } from "./candidates.js";
 import { type QueryRun, refKey, refOf } from "./context.js";
 import { decide } from "./decide.js";
 import type { FilterOutcome } from "./outcome.js";
 import { postFilter } from "./post-filter.js";
 import { preFilter } from "./pre-filter.js";
 import type { ShortReverify } from "./report.js";
+import { keeping, stillAllowed, withRecords } from "./reverified-hits.js";
 import { trustedSince } from "./trust.js";
 
 /**
@@ -156,19 +156,6 @@ async function renewLists(run: QueryRun, stale: readonly AllowSet[]): Promise<Al
   return renewed;
 }
 
-/**
- * The hits a failed re-verification leaves: none the query has since denied, nor one a list
- * requested during the query leaves out (what it learnt before failing still counts).
- */
-function stillAllowed(run: QueryRun, hits: readonly ScoredChunk[]): ScoredChunk[] {
-  return hits.filter(({ chunk }) => {
-    if (run.decided.get(refKey(chunk.syncId, chunk.recordId)) === false) return false;
-    const list = run.lists.get(chunk.syncId);
-    if (!list?.complete || list.everything || list.requestedAt < run.startedAt) return true;
-    return list.recordIds.has(chunk.recordId);
-  });
-}
-
 /** Forgets the query's denials of `refs` and asks for them anew, never from a cache or older list. */
 async function recheck(run: QueryRun, refs: readonly ObjectRef[]): Promise<void> {
   if (refs.length === 0) return;
@@ -251,54 +238,6 @@ function affordable(
     picked.push(denial);
   }
   return { picked, unaffordable: false };
-}
-
-/**
- * The hits with the best chunks of the records just allowed, k at most, best first. The answer
- * was exhausted, so every candidate was seen: the allowed ones are the hits and these records.
- */
-async function withRecords(
-  run: QueryRun,
-  source: CandidateSource,
-  hits: readonly ScoredChunk[],
-  allowed: readonly ObjectRef[],
-): Promise<ScoredChunk[]> {
-  if (allowed.length === 0) return [...hits];
-  const { k, tally } = run;
-  const have = new Set(hits.map((hit) => hit.chunk.id));
-  const more: ScoredChunk[] = [];
-  const stream = candidateStream(
-    withChunks(source),
-    {
-      recordIds: [...new Set(allowed.map((ref) => ref.recordId))],
-      syncIds: [...new Set(allowed.map((ref) => ref.syncId))],
-      ...(run.signal ? { signal: run.signal } : {}),
-    },
-    Math.max(k, 10),
-  );
-  for await (const candidate of stream) {
-    tally.candidatesScanned += 1;
-    const { chunk, ref } = candidate;
-    // Record ids are unique only within a sync: the pair is what was allowed.
-    if (!chunk || have.has(ref.id) || run.decided.get(refKey(ref.syncId, ref.recordId)) !== true) continue;
-    more.push({ chunk, score: candidate.score });
-    if (more.length >= k) break;
-  }
-  return [...hits, ...more].sort((a, b) => b.score - a.score).slice(0, k);
-}
-
-/**
- * The outcome with the `earlier` hits it lacks merged in by score, k at most; none this query has
- * since denied (a list admitted it unchecked, the post-filter's check did not).
- */
-function keeping(run: QueryRun, earlier: readonly ScoredChunk[], outcome: FilterOutcome): FilterOutcome {
-  const have = new Set(outcome.hits.map((hit) => hit.chunk.id));
-  const missing = earlier.filter(
-    ({ chunk }) => !have.has(chunk.id) && run.decided.get(refKey(chunk.syncId, chunk.recordId)) !== false,
-  );
-  if (missing.length === 0) return outcome;
-  const hits = [...outcome.hits, ...missing].sort((a, b) => b.score - a.score).slice(0, run.k);
-  return { ...outcome, hits };
 }
 
 /** The report's words for it, appended to the reason. */
