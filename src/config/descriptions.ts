@@ -65,7 +65,7 @@ export const settingDescriptions: Record<string, string> = {
   "retrieval.cacheTtlMs": "How long allow/deny answers are reused (0 turns the decision cache off).",
   "retrieval.allowSetTtlMs": "How long a person's allow list is reused for pre-filtering.",
   "retrieval.reverifyShortAfterMs":
-    "An answer about to come back short of k re-verifies, once, the cached denials and allow lists that excluded candidates when they are at least this old and the follower does not vouch for them, so a file just shared shows on the person's next query (not after `cacheTtlMs` or `allowSetTtlMs`). Younger evidence is taken as it is: a person who really sees fewer than k chunks pays for it at most this often: one permission call per sync whose denials or list are asked again (an `owner` record's denial is a record read each, within `maxPermissionCalls`). 0: every short answer re-verifies.",
+    "An answer about to come back short of k re-verifies, once, the cached denials and allow lists that excluded candidates when they are at least this old and the follower does not vouch for them, so a file just shared shows on the person's next query (not after `cacheTtlMs` or `allowSetTtlMs`). Younger evidence is taken as it is: a person who really sees fewer than k chunks pays for it at most this often: one permission call per sync whose denials (200 per call) or list are asked again (an `owner` record's denial is a record read each, within `maxPermissionCalls`). 0: every short answer re-verifies.",
   "retrieval.freshnessMs":
     "How stale the permission evidence behind a result may be; 0 confirms every result during the query. Default: 10 s while the permission-changes follower runs, else 0.",
   "retrieval.follow":
