@@ -23,6 +23,7 @@ export type {
   FreshnessReport,
   ItemError,
   RetrievalReport,
+  ShortReverify,
   StrategyRun,
   UnnamedSync,
 } from "./report.js";

@@ -141,7 +141,13 @@ export function reportLine(report: RetrievalReport): string {
     `${report.cacheHits} cache hits`,
   ];
   if (report.returned < report.k) {
-    parts.push(report.budgetHit ? `stopped: ${report.budgetHit} budget` : "store exhausted");
+    parts.push(
+      report.budgetHit
+        ? `stopped: ${report.budgetHit} budget`
+        : report.exhausted
+          ? "store exhausted"
+          : `more may exist${report.reverified?.failed ? ` (re-verifying cached evidence failed: ${report.reverified.failed})` : ""}`,
+    );
   }
   if (report.itemErrors > 0) parts.push(`${report.itemErrors} undecided (denied)`);
   parts.push(`${report.elapsedMs} ms`);
