@@ -98,7 +98,10 @@ export class SyncFollower {
     // The failure's own text stays with onError (the server's log): this reason reaches every
     // caller's report, and an upstream failure names endpoints, request ids, hosts and settings.
     if (this.#failure !== undefined)
-      return { verified: false, reason: `${name} is failing to read its feed (its onError, the server's log in clearance serve, says why)` };
+      return {
+        verified: false,
+        reason: `${name} is failing to read its feed (its onError, the server's log in clearance serve, says why)`,
+      };
     if (this.#since === undefined || this.#through === undefined) {
       return { verified: false, reason: `${name} has not caught up with the feed yet` };
     }
