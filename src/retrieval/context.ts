@@ -52,11 +52,6 @@ export interface QueryRun {
    */
   deniedAt: Map<string, number>;
   /**
-   * Syncs with a candidate denied in this query (a decision, a cached one or a list's): the report
-   * asks the access port once per such sync whether no record policy rule names it.
-   */
-  deniedSyncs: Set<string>;
-  /**
    * Complete allow lists at hand in this query, by sync: a list that is trusted for its sync
    * (`trustedSince`) decides candidates of that sync without asking the Permissions API.
    */

@@ -36,7 +36,7 @@ export async function decide(
       !list.undecided?.has(object.recordId) &&
       list.requestedAt >= Math.max(since, trustedSince(run, object.syncId))
     ) {
-      settle(run, object, key, list.everything || list.recordIds.has(object.recordId), list.requestedAt);
+      settle(run, key, list.everything || list.recordIds.has(object.recordId), list.requestedAt);
       continue;
     }
     const cached = ctx.decisions.get(subject, relation, object);
@@ -45,7 +45,7 @@ export async function decide(
       cached.requestedAt >= since &&
       (!cached.allowed || cached.requestedAt >= trustedSince(run, object.syncId))
     ) {
-      settle(run, object, key, cached.allowed, cached.requestedAt);
+      settle(run, key, cached.allowed, cached.requestedAt);
       tally.cacheHits += 1;
       continue;
     }
@@ -69,20 +69,15 @@ export async function decide(
       return;
     }
     const allowed = decision.kind === "allow";
-    settle(run, object, key, allowed, requestedAt);
+    settle(run, key, allowed, requestedAt);
     ctx.decisions.set(subject, relation, object, { allowed, requestedAt });
   });
 }
 
-/**
- * Records a decision and, for a denial, when its evidence was requested (`QueryRun.deniedAt`) and
- * that its sync had a candidate denied (`QueryRun.deniedSyncs`).
- */
-function settle(run: QueryRun, object: ObjectRef, key: string, allowed: boolean, requestedAt: number): void {
+/** Records a decision and, for a denial, when its evidence was requested (`QueryRun.deniedAt`). */
+function settle(run: QueryRun, key: string, allowed: boolean, requestedAt: number): void {
   run.decided.set(key, allowed);
-  if (allowed) return;
-  run.deniedAt.set(key, requestedAt);
-  run.deniedSyncs.add(object.syncId);
+  if (!allowed) run.deniedAt.set(key, requestedAt);
 }
 
 /** Counts an object denied because it could not be decided (or read back), reporting the first few. */

@@ -60,7 +60,6 @@ export async function enforce(ctx: EnforcementContext, request: EnforceRequest):
     tally: newTally(),
     decided: new Map(),
     deniedAt: new Map(),
-    deniedSyncs: new Set(),
     lists: new Map(),
     learnt: new Set(),
     afterward: [],

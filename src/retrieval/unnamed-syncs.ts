@@ -1,18 +1,19 @@
 import type { SyncDescription } from "../access/index.js";
-import type { QueryRun } from "./context.js";
+import { type QueryRun, refOf } from "./context.js";
 import type { UnnamedSync } from "./report.js";
 
 /**
- * The syncs among those with a candidate denied in this query (`QueryRun.deniedSyncs`) that no
+ * The syncs among those with a candidate denied in this query (`QueryRun.deniedAt`) that no
  * record policy rule names. One catalog lookup per such sync, after the query has its answer; a
  * lookup that fails leaves its sync out (the note is advice: it never fails a query). Each one found
  * is also told to `onUnnamedSync`, for a server's log.
  */
 export async function unnamedSyncs(run: QueryRun): Promise<UnnamedSync[]> {
   const { access } = run.ctx;
-  if (!access.unnamedSync || run.deniedSyncs.size === 0) return [];
+  if (!access.unnamedSync || run.deniedAt.size === 0) return [];
+  const deniedSyncs = new Set([...run.deniedAt.keys()].map((key) => refOf(key).syncId));
   const found = await Promise.all(
-    [...run.deniedSyncs].map((syncId) => access.unnamedSync?.(syncId, run.signal).catch(() => undefined)),
+    [...deniedSyncs].map((syncId) => access.unnamedSync?.(syncId, run.signal).catch(() => undefined)),
   );
   const unnamed = found.flatMap((sync) => (sync ? [describeUnnamed(sync)] : []));
   for (const sync of unnamed) {
