@@ -55,8 +55,8 @@ export async function withRecords(
 }
 
 /**
- * The outcome with the `earlier` hits it lacks merged in by score, k at most; none this query has
- * since denied (a list admitted it unchecked, the post-filter's check did not).
+ * The outcome with the `earlier` hits it lacks merged in by score, k at most; only those still
+ * allowed ({@link stillAllowed}: a list admitted one unchecked, the post-filter's check did not).
  */
 export function keeping(
   run: QueryRun,
@@ -64,9 +64,7 @@ export function keeping(
   outcome: FilterOutcome,
 ): FilterOutcome {
   const have = new Set(outcome.hits.map((hit) => hit.chunk.id));
-  const missing = earlier.filter(
-    ({ chunk }) => !have.has(chunk.id) && run.decided.get(refKey(chunk.syncId, chunk.recordId)) !== false,
-  );
+  const missing = stillAllowed(run, earlier).filter(({ chunk }) => !have.has(chunk.id));
   if (missing.length === 0) return outcome;
   const hits = [...outcome.hits, ...missing].sort((a, b) => b.score - a.score).slice(0, run.k);
   return { ...outcome, hits };
