@@ -49,17 +49,23 @@ describe("a follower whose first read of the feed fails partway", () => {
   });
 });
 
+/** A feed reader standing in for Paragon's, caught up at once on `token`; `calls` keeps what each read asked. */
+function caughtUpReader(token: string) {
+  const calls: PermissionChangesOptions[] = [];
+  const reader: PermissionChangesReader = {
+    changes(_syncId, options = {}) {
+      calls.push(options);
+      return (async function* (): AsyncGenerator<PermissionChangesPage> {
+        yield { changes: [], continuationToken: token, end: true };
+      })();
+    },
+  };
+  return { reader, calls };
+}
+
 describe("a follower's first read of the feed", () => {
   it("starts from the wall clock when it was set back since the process started (no change skipped)", async () => {
-    const calls: PermissionChangesOptions[] = [];
-    const reader: PermissionChangesReader = {
-      changes(_syncId, options = {}) {
-        calls.push(options);
-        return (async function* (): AsyncGenerator<PermissionChangesPage> {
-          yield { changes: [], continuationToken: "t1", end: true };
-        })();
-      },
-    };
+    const { reader, calls } = caughtUpReader("t1");
     const follower = new SyncFollower({
       tenant: "acme",
       syncId: "sync-1",
@@ -96,15 +102,7 @@ describe("a follower resuming from a position another replica saved", () => {
         state.delete(`${scope}\u0000${key}`);
       },
     };
-    const calls: PermissionChangesOptions[] = [];
-    const reader: PermissionChangesReader = {
-      changes(_syncId, options = {}) {
-        calls.push(options);
-        return (async function* (): AsyncGenerator<PermissionChangesPage> {
-          yield { changes: [], continuationToken: "b7", end: true };
-        })();
-      },
-    };
+    const { reader, calls } = caughtUpReader("b7");
     const resumed = new SyncFollower({
       tenant: "acme",
       syncId: "sync-1",
