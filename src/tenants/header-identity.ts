@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { normalizeSubject } from "../access/index.js";
 import { IdentityError } from "./errors.js";
 import { type Identify, normalizeIdentity } from "./identity.js";
@@ -58,14 +59,9 @@ function refuseNamedOrigin(origin: string | null): void {
   } catch {
     hostname = undefined;
   }
-  if (hostname && (isAddress(hostname) || hostname === "localhost" || hostname.endsWith(".localhost")))
+  if (hostname && (isIP(hostname) !== 0 || hostname === "localhost" || hostname.endsWith(".localhost")))
     return;
   throw new IdentityError(
     `the development identity headers are refused from a page at ${origin} (DNS rebinding): open the page at http://localhost or http://127.0.0.1`,
   );
-}
-
-/** An IP literal as the URL parser leaves it (IPv4 dotted, IPv6 without brackets): never a DNS name. */
-function isAddress(hostname: string): boolean {
-  return hostname.includes(":") || /^\d+\.\d+\.\d+\.\d+$/.test(hostname);
 }
