@@ -57,9 +57,16 @@ class UndecidedAccess extends FakeAccessControl {
   override async listObjects(subject: string, relation: Relation, syncId: string): Promise<AllowList> {
     const list = await super.listObjects(subject, relation, syncId);
     const prefix = `${syncId}/`;
-    const undecided = [...(this.undecided.get(subject) ?? [])]
-      .filter((key) => key.startsWith(prefix))
-      .map((key) => key.slice(prefix.length));
+    // A record whose check errors is one the API cannot resolve: its list leaves it undecided too
+    // (listed as allowed, a fresh list would admit it with no check, and the truth says "error").
+    const undecided = [
+      ...new Set([
+        ...[...(this.undecided.get(subject) ?? [])]
+          .filter((key) => key.startsWith(prefix))
+          .map((key) => key.slice(prefix.length)),
+        ...list.recordIds.filter((id) => this.erroring.has(id)),
+      ]),
+    ];
     const decided = this.overlap
       ? [...new Set([...list.recordIds, ...undecided])]
       : list.recordIds.filter((id) => !undecided.includes(id));
