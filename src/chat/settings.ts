@@ -2,6 +2,12 @@ import { DEFAULT_CHAT_K } from "./answer-question.js";
 import type { ChatHandlerOptions } from "./endpoint.js";
 import { ChatConfigError } from "./errors.js";
 
+/**
+ * The largest request body a chat endpoint accepts by default (a conversation is sent whole); the
+ * MCP endpoint takes the same bound, so one deployment refuses bodies at one size.
+ */
+export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
+
 /** The endpoint's settings from its options, checked: a handler that cannot work is refused when it is made. */
 export function resolveSettings(options: ChatHandlerOptions) {
   const single = options.retriever !== undefined;
@@ -45,6 +51,6 @@ export function resolveSettings(options: ChatHandlerOptions) {
     k: options.k ?? Math.min(DEFAULT_CHAT_K, maxK),
     maxK,
     timeoutMs,
-    maxBytes: options.maxBodyBytes ?? 256 * 1024,
+    maxBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
   };
 }

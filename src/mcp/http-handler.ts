@@ -1,5 +1,7 @@
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import { CLIENT_CLOSED } from "../chat/error-response.js";
+import { DEFAULT_MAX_BODY_BYTES } from "../chat/settings.js";
+import { ClearanceError } from "../errors.js";
 import { untilAborted } from "../managed-sync/signals.js";
 import type { PermissionAwareRetriever } from "../retrieval/index.js";
 import {
@@ -12,7 +14,9 @@ import {
   UnknownTenantError,
 } from "../tenants/index.js";
 import { createClearanceMcpServer } from "./create-server.js";
+import { readJsonRpcBody } from "./json-rpc-body.js";
 import { bearerChallenge, type ProtectedResource, protectedResourceMetadata } from "./protected-resource.js";
+import { rpcError } from "./rpc-error.js";
 
 export interface McpHttpHandlerOptions {
   /** Each tenant's retriever (`TenantRetrievers`, or `singleTenant(retriever)`). */
@@ -29,6 +33,11 @@ export interface McpHttpHandlerOptions {
   oauth?: ProtectedResource;
   /** Browser origins allowed to call besides the resource's own (DNS-rebinding protection); others get 403. */
   allowedOrigins?: readonly string[];
+  /**
+   * Largest POST body accepted (default 256 KiB, the chat endpoints' `maxBodyBytes`): past it, 413
+   * `BODY_TOO_LARGE` and the rest is not read. A JSON-RPC batch of 100 searches fits in a tenth of it.
+   */
+  maxBodyBytes?: number;
   /** Unexpected failures (identity provider unreachable, tool errors): log them. */
   onError?: (error: unknown) => void;
 }
@@ -53,6 +62,13 @@ export interface McpHttpHandler {
  */
 export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHandler {
   const { retrievers, identify, oauth, onError } = options;
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  if (!(Number.isInteger(maxBodyBytes) && maxBodyBytes > 0)) {
+    throw new ClearanceError(
+      "MCP_CONFIG_INVALID",
+      `createMcpHttpHandler option maxBodyBytes must be a positive integer (got ${maxBodyBytes})`,
+    );
+  }
   const allowedOrigins = new Set([
     ...(options.allowedOrigins ?? []),
     ...(oauth ? [oauth.resource.origin] : []),
@@ -86,13 +102,15 @@ export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHan
         onError?.(error);
         // The provider is down, not the token wrong: a 401 would send the client to sign in again.
         if (error instanceof IdentityUnavailableError) {
-          return rpcError(503, IdentityUnavailableError.forCaller, { "retry-after": "5" });
+          return rpcError(503, IdentityUnavailableError.forCaller, { headers: { "retry-after": "5" } });
         }
         return rpcError(500, "identifying the caller failed: see the server's log");
       }
       if (!identity) return unauthorized();
       if (request.method !== "POST") {
-        return rpcError(405, "this server is stateless: send JSON-RPC with POST", { allow: "POST" });
+        return rpcError(405, "this server is stateless: send JSON-RPC with POST", {
+          headers: { allow: "POST" },
+        });
       }
       let retriever: PermissionAwareRetriever;
       try {
@@ -105,6 +123,14 @@ export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHan
         onError?.(error);
         return rpcError(500, "your organisation's search could not be opened: see the server's log");
       }
+      let body: Awaited<ReturnType<typeof readJsonRpcBody>>;
+      try {
+        body = await readJsonRpcBody(request, maxBodyBytes);
+      } catch (error) {
+        if (request.signal.aborted) return clientClosed();
+        throw error;
+      }
+      if (!body.ok) return body.response;
       const server = createClearanceMcpServer({
         caller: { retriever, user: identity.user, member: true },
         identitySource: oauth ? "token" : "dev-headers",
@@ -117,12 +143,15 @@ export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHan
         // arrives (if ever) as another POST, at another server: the request's own abort is the one
         // sign that nobody waits. Closing this POST's server then aborts its tool calls' signals,
         // so a search stops embedding, reading the store and asking the Permissions API for no one.
-        return await untilAborted(transport.handleRequest(request), request.signal);
+        return await untilAborted(
+          transport.handleRequest(request, { parsedBody: body.value }),
+          request.signal,
+        );
       } catch (error) {
         if (!request.signal.aborted) throw error;
         // As at the chat endpoint: a 499 nobody reads, counted apart from the server's failures.
         // Each tool tells onError what failed for another reason than the abort (toolFailure).
-        return rpcError(CLIENT_CLOSED.status, `${CLIENT_CLOSED.message} [${CLIENT_CLOSED.code}]`);
+        return clientClosed();
       } finally {
         await server.close();
       }
@@ -136,7 +165,7 @@ export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHan
   };
 }
 
-/** A transport-level error as the SDK's transport writes them: a JSON-RPC error without an id. */
-function rpcError(status: number, message: string, headers: Record<string, string> = {}): Response {
-  return Response.json({ jsonrpc: "2.0", error: { code: -32000, message }, id: null }, { status, headers });
+/** As at the chat endpoint: a 499 nobody reads, counted apart from the server's failures. */
+function clientClosed(): Response {
+  return rpcError(CLIENT_CLOSED.status, CLIENT_CLOSED.message, { code: CLIENT_CLOSED.code });
 }

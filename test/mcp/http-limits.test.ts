@@ -1,0 +1,94 @@
+import { describe, expect, it } from "vitest";
+import { createMcpHttpHandler } from "../../src/mcp/index.js";
+import {
+  DEV_TENANT_HEADER,
+  DEV_USER_HEADER,
+  devHeaderIdentity,
+  singleTenant,
+} from "../../src/tenants/index.js";
+import { heldRetriever } from "./helpers/held-retriever.js";
+
+// The MCP endpoint's bounds on what a request may make it read, called as a Web-standard handler
+// (no socket needed: the bounds are the handler's own). Identity from the development headers.
+const TENANT = "northwind";
+const HANA = "hana@northwind.test";
+
+function handler(options: { maxBodyBytes?: number } = {}) {
+  const held = heldRetriever(TENANT);
+  const logged: unknown[] = [];
+  const mcp = createMcpHttpHandler({
+    retrievers: singleTenant(held.retriever),
+    identify: devHeaderIdentity(),
+    onError: (error) => logged.push(error),
+    ...options,
+  });
+  return { mcp, held, logged };
+}
+
+function post(body: string, headers: Record<string, string> = {}): Request {
+  return new Request("http://127.0.0.1/mcp", {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      accept: "application/json, text/event-stream",
+      "mcp-protocol-version": "2025-11-25",
+      [DEV_TENANT_HEADER]: TENANT,
+      [DEV_USER_HEADER]: HANA,
+      ...headers,
+    },
+    body,
+  });
+}
+
+const listTools = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" });
+
+/** A body of `bytes` bytes: tools/list padded with whitespace (valid JSON at any size). */
+const paddedTo = (bytes: number) => listTools + " ".repeat(bytes - listTools.length);
+
+interface RpcErrorBody {
+  error: { code: number; message: string; data?: { code: string } };
+}
+
+describe("the MCP endpoint's request body", () => {
+  it("is refused past 256 KiB (the chat endpoints' limit) with 413 BODY_TOO_LARGE saying what to send", async () => {
+    const { mcp, held } = handler();
+    const fits = await mcp.handle(post(paddedTo(256 * 1024)));
+    expect(fits.status).toBe(200);
+    const big = await mcp.handle(post(paddedTo(256 * 1024 + 1)));
+    expect(big.status).toBe(413);
+    const { error } = (await big.json()) as RpcErrorBody;
+    expect(error.data).toEqual({ code: "BODY_TOO_LARGE" });
+    expect(error.message).toMatch(/over 262144 bytes: send one JSON-RPC message, or a smaller batch/);
+    expect(error.message).toMatch(/\[BODY_TOO_LARGE\]$/);
+    // A body the SDK's own bound (4 MiB) would have read and answered is refused long before it.
+    expect((await mcp.handle(post(paddedTo(1024 * 1024)))).status).toBe(413);
+    expect(held.searches).toEqual([]);
+  });
+
+  it("takes its bound from maxBodyBytes, and refuses one that is not a positive integer when made", async () => {
+    const { mcp } = handler({ maxBodyBytes: 1024 });
+    expect((await mcp.handle(post(paddedTo(1024)))).status).toBe(200);
+    expect((await mcp.handle(post(paddedTo(1025)))).status).toBe(413);
+    expect(() => handler({ maxBodyBytes: 0 })).toThrow(/maxBodyBytes must be a positive integer/);
+  });
+
+  it("is not read at all for a caller nobody identified (401 first)", async () => {
+    const { mcp } = handler();
+    const request = new Request("http://127.0.0.1/mcp", {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
+      body: paddedTo(1024 * 1024),
+    });
+    expect((await mcp.handle(request)).status).toBe(401);
+    expect(request.bodyUsed).toBe(false);
+  });
+
+  it("that is not JSON gets the JSON-RPC parse error (-32700), saying what to send", async () => {
+    const { mcp } = handler();
+    const response = await mcp.handle(post("{ not json"));
+    expect(response.status).toBe(400);
+    const { error } = (await response.json()) as RpcErrorBody;
+    expect(error.code).toBe(-32700);
+    expect(error.message).toMatch(/not valid JSON .*send a JSON-RPC message/);
+  });
+});
