@@ -25,7 +25,10 @@ export interface ServerAppOptions extends ChatProtocolRoutes, McpRoutes {
   metrics?: () => object;
   /** The Managed Sync webhook receiver, mounted at `POST /webhooks/managed-sync`. */
   webhook?: FetchHandler;
-  /** Told the errors the server answers without their details (a health check that threw): log them. */
+  /**
+   * Told the errors the server answers without their details (a health check or a mounted
+   * handler that threw): log them.
+   */
   onError?: (error: unknown) => void;
 }
 
@@ -103,8 +106,13 @@ export function createServerApp(options: ServerAppOptions): Hono {
   app.notFound((c) =>
     c.json({ error: { code: "NOT_FOUND", message: `no route ${c.req.method} ${c.req.path}` } }, 404),
   );
-  app.onError((_error, c) =>
-    c.json({ error: { code: "INTERNAL", message: "the server failed unexpectedly: see its log" } }, 500),
-  );
+  app.onError((error, c) => {
+    // The caller is sent to the log: Hono would otherwise keep the error from it.
+    options.onError?.(error);
+    return c.json(
+      { error: { code: "INTERNAL", message: "the server failed unexpectedly: see its log" } },
+      500,
+    );
+  });
   return app;
 }

@@ -205,16 +205,21 @@ describe("createServerApp", () => {
     });
   });
 
-  it("answers 500 as JSON, without details, when a mounted handler throws", async () => {
+  it("answers 500 as JSON, without details, when a mounted handler throws; the error goes to onError", async () => {
+    const logged: unknown[] = [];
+    const secret = new Error("secret internal detail");
     const url = await serve({
       chat: async () => {
-        throw new Error("secret internal detail");
+        throw secret;
       },
+      onError: (error) => logged.push(error),
     });
     const response = await fetch(`${url}/api/chat`, { method: "POST" });
     expect(response.status).toBe(500);
     const text = await response.text();
     expect(text).not.toContain("secret internal detail");
     expect(JSON.parse(text).error.code).toBe("INTERNAL");
+    // The answer says "see its log": the log is where the error must then be.
+    expect(logged).toEqual([secret]);
   });
 });
