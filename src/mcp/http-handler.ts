@@ -1,4 +1,3 @@
-import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import { CLIENT_CLOSED } from "../chat/error-response.js";
 import { DEFAULT_MAX_BODY_BYTES } from "../chat/settings.js";
 import { ClearanceError } from "../errors.js";
@@ -14,7 +13,9 @@ import {
   UnknownTenantError,
 } from "../tenants/index.js";
 import { createClearanceMcpServer } from "./create-server.js";
+import { InFlightCalls } from "./in-flight-calls.js";
 import { readJsonRpcBody } from "./json-rpc-body.js";
+import { PostTransport } from "./post-transport.js";
 import { bearerChallenge, type ProtectedResource, protectedResourceMetadata } from "./protected-resource.js";
 import { rpcError } from "./rpc-error.js";
 
@@ -73,6 +74,7 @@ export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHan
     ...(options.allowedOrigins ?? []),
     ...(oauth ? [oauth.resource.origin] : []),
   ]);
+  const inFlight = new InFlightCalls();
   const unauthorized = (refused?: string) =>
     Response.json(
       refused === undefined
@@ -131,18 +133,22 @@ export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHan
         throw error;
       }
       if (!body.ok) return body.response;
+      const messages = Array.isArray(body.value) ? body.value : [body.value];
+      // A cancellation names a call another POST of this person runs, at another server.
+      inFlight.cancel(identity, messages);
       const server = createClearanceMcpServer({
         caller: { retriever, user: identity.user, member: true },
         identitySource: oauth ? "token" : "dev-headers",
         ...(onError ? { onError } : {}),
       });
-      const transport = new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: true });
+      const transport = new PostTransport();
       await server.connect(transport);
+      const release = inFlight.hold(identity, messages, transport);
       try {
-        // The SDK's transport does not watch the request's signal, and a client's cancellation
-        // arrives (if ever) as another POST, at another server: the request's own abort is the one
-        // sign that nobody waits. Closing this POST's server then aborts its tool calls' signals,
-        // so a search stops embedding, reading the store and asking the Permissions API for no one.
+        // The SDK's transport does not watch the request's signal: a client that closes the
+        // request (rather than cancelling one call, which inFlight routes here) is heard only
+        // through it. Closing this POST's server then aborts its tool calls' signals, so a search
+        // stops embedding, reading the store and asking the Permissions API for no one.
         return await untilAborted(
           transport.handleRequest(request, { parsedBody: body.value }),
           request.signal,
@@ -153,6 +159,7 @@ export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHan
         // Each tool tells onError what failed for another reason than the abort (toolFailure).
         return clientClosed();
       } finally {
+        release();
         await server.close();
       }
     },
