@@ -92,3 +92,23 @@ describe("the MCP endpoint's request body", () => {
     expect(error.message).toMatch(/not valid JSON .*send a JSON-RPC message/);
   });
 });
+
+describe("the MCP tools' arguments", () => {
+  it("fetch refuses an id longer than any search gives, before decoding it or asking anyone", async () => {
+    const { mcp } = handler();
+    // A well-formed id (sync "s1", a 6,000-character record id) that decodes to a record to look up.
+    const id = `${Buffer.from("s1").toString("base64url")}.${Buffer.from("r".repeat(6_000)).toString("base64url")}`;
+    const call = {
+      jsonrpc: "2.0",
+      id: 1,
+      method: "tools/call",
+      params: { name: "fetch", arguments: { id } },
+    };
+    const response = await mcp.handle(post(JSON.stringify(call)));
+    const { result } = (await response.json()) as {
+      result: { isError: boolean; content: { text: string }[] };
+    };
+    expect(result.isError).toBe(true);
+    expect(result.content[0]!.text).toMatch(/the id is too long: pass an id from a search result/);
+  });
+});
