@@ -1,3 +1,4 @@
+import { MAX_BATCH_SIZE } from "@modelcontextprotocol/sdk/server/requestBody.js";
 import { readBodyLimited } from "../http/index.js";
 import { rpcError } from "./rpc-error.js";
 
@@ -8,7 +9,8 @@ export type JsonRpcBody = { ok: true; value: unknown } | { ok: false; response: 
  * Reads a POST's body as the chat endpoints do: at most `maxBytes`, stopped when the client goes
  * away. Read here rather than by the SDK's transport, whose own bound (4 MiB in the pinned version)
  * is 16 times the chat's and whose 413 does not say what to do; the transport is handed the
- * parsed body. The parse error is the SDK's own (-32700), in words that say what to send.
+ * parsed body. The parse error and the batch bound are the SDK's own (-32700, -32600), in words
+ * that say what to send.
  */
 export async function readJsonRpcBody(request: Request, maxBytes: number): Promise<JsonRpcBody> {
   const text = await readBodyLimited(request, maxBytes, request.signal);
@@ -22,8 +24,9 @@ export async function readJsonRpcBody(request: Request, maxBytes: number): Promi
       ),
     };
   }
+  let value: unknown;
   try {
-    return { ok: true, value: JSON.parse(text) as unknown };
+    value = JSON.parse(text);
   } catch (error) {
     return {
       ok: false,
@@ -34,4 +37,17 @@ export async function readJsonRpcBody(request: Request, maxBytes: number): Promi
       ),
     };
   }
+  // The SDK's own bound, checked before Clearance looks through the messages for calls and
+  // cancellations: a body of 100,000 tiny array items took over a second of CPU to look through.
+  if (Array.isArray(value) && value.length > MAX_BATCH_SIZE) {
+    return {
+      ok: false,
+      response: rpcError(
+        400,
+        `the batch holds ${value.length} messages: send at most ${MAX_BATCH_SIZE} in one POST`,
+        { code: "BATCH_TOO_LARGE", rpcCode: -32600 },
+      ),
+    };
+  }
+  return { ok: true, value };
 }

@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { InFlightCalls } from "../../src/mcp/in-flight-calls.js";
 import { createMcpHttpHandler } from "../../src/mcp/index.js";
 import {
   DEV_TENANT_HEADER,
@@ -90,6 +91,27 @@ describe("the MCP endpoint's request body", () => {
     const { error } = (await response.json()) as RpcErrorBody;
     expect(error.code).toBe(-32700);
     expect(error.message).toMatch(/not valid JSON .*send a JSON-RPC message/);
+  });
+});
+
+describe("a JSON-RPC batch", () => {
+  it("of over 100 messages (the SDK's bound) is refused before its messages are looked through", async () => {
+    const { mcp } = handler();
+    const cancel = vi.spyOn(InFlightCalls.prototype, "cancel");
+    const hold = vi.spyOn(InFlightCalls.prototype, "hold");
+    try {
+      const response = await mcp.handle(post(JSON.stringify(Array.from({ length: 50_000 }, () => 1))));
+      expect(response.status).toBe(400);
+      const { error } = (await response.json()) as RpcErrorBody;
+      expect(error.code).toBe(-32600);
+      expect(error.data).toEqual({ code: "BATCH_TOO_LARGE" });
+      expect(error.message).toMatch(/holds 50000 messages: send at most 100 in one POST/);
+      expect(cancel).not.toHaveBeenCalled();
+      expect(hold).not.toHaveBeenCalled();
+    } finally {
+      cancel.mockRestore();
+      hold.mockRestore();
+    }
   });
 });
 
