@@ -8,6 +8,9 @@ import { ChatConfigError } from "./errors.js";
  */
 export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
 
+/** How long a chat request may take by default, body to answer; the MCP endpoint's bound on a body's arrival. */
+export const DEFAULT_TIMEOUT_MS = 60_000;
+
 /** The endpoint's settings from its options, checked: a handler that cannot work is refused when it is made. */
 export function resolveSettings(options: ChatHandlerOptions) {
   const single = options.retriever !== undefined;
@@ -30,7 +33,7 @@ export function resolveSettings(options: ChatHandlerOptions) {
     );
   }
   const maxK = options.maxK ?? 20;
-  const timeoutMs = options.timeoutMs ?? 60_000;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   for (const [name, value] of [
     ["k", options.k],
     ["maxK", maxK],

@@ -1,7 +1,7 @@
-import { CLIENT_CLOSED } from "../chat/error-response.js";
-import { DEFAULT_MAX_BODY_BYTES } from "../chat/settings.js";
+import { bodyTimeout, CLIENT_CLOSED } from "../chat/error-response.js";
+import { DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT_MS } from "../chat/settings.js";
 import { ClearanceError } from "../errors.js";
-import { untilAborted } from "../managed-sync/signals.js";
+import { Deadline, untilAborted } from "../managed-sync/signals.js";
 import type { PermissionAwareRetriever } from "../retrieval/index.js";
 import {
   type Identify,
@@ -39,6 +39,11 @@ export interface McpHttpHandlerOptions {
    * `BODY_TOO_LARGE` and the rest is not read. A JSON-RPC batch of 100 searches fits in a tenth of it.
    */
   maxBodyBytes?: number;
+  /**
+   * How long a POST body may take to arrive (default 60 s, the chat endpoints' `timeoutMs`): past
+   * it, 408 `REQUEST_TIMEOUT`, so a body sent slowly holds no socket longer than an answer would.
+   */
+  bodyTimeoutMs?: number;
   /** Unexpected failures (identity provider unreachable, tool errors): log them. */
   onError?: (error: unknown) => void;
 }
@@ -64,11 +69,17 @@ export interface McpHttpHandler {
 export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHandler {
   const { retrievers, identify, oauth, onError } = options;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  if (!(Number.isInteger(maxBodyBytes) && maxBodyBytes > 0)) {
-    throw new ClearanceError(
-      "MCP_CONFIG_INVALID",
-      `createMcpHttpHandler option maxBodyBytes must be a positive integer (got ${maxBodyBytes})`,
-    );
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+  for (const [name, value] of [
+    ["maxBodyBytes", maxBodyBytes],
+    ["bodyTimeoutMs", bodyTimeoutMs],
+  ] as const) {
+    if (!(Number.isInteger(value) && value > 0)) {
+      throw new ClearanceError(
+        "MCP_CONFIG_INVALID",
+        `createMcpHttpHandler option ${name} must be a positive integer (got ${value})`,
+      );
+    }
   }
   const allowedOrigins = new Set([
     ...(options.allowedOrigins ?? []),
@@ -126,11 +137,18 @@ export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHan
         return rpcError(500, "your organisation's search could not be opened: see the server's log");
       }
       let body: Awaited<ReturnType<typeof readJsonRpcBody>>;
+      const arrival = new Deadline(request.signal, bodyTimeoutMs);
       try {
-        body = await readJsonRpcBody(request, maxBodyBytes);
+        body = await readJsonRpcBody(request, maxBodyBytes, arrival.signal);
       } catch (error) {
+        if (arrival.timedOut) {
+          const late = bodyTimeout(bodyTimeoutMs);
+          return rpcError(late.status, late.message, { code: late.code, headers: late.headers ?? {} });
+        }
         if (request.signal.aborted) return clientClosed();
         throw error;
+      } finally {
+        arrival.dispose();
       }
       if (!body.ok) return body.response;
       const messages = Array.isArray(body.value) ? body.value : [body.value];

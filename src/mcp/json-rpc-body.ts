@@ -6,14 +6,18 @@ import { rpcError } from "./rpc-error.js";
 export type JsonRpcBody = { ok: true; value: unknown } | { ok: false; response: Response };
 
 /**
- * Reads a POST's body as the chat endpoints do: at most `maxBytes`, stopped when the client goes
- * away. Read here rather than by the SDK's transport, whose own bound (4 MiB in the pinned version)
+ * Reads a POST's body as the chat endpoints do: at most `maxBytes`, stopped when `signal` fires
+ * (the client went away, or the body's deadline passed: it throws the signal's reason). Read here rather than by the SDK's transport, whose own bound (4 MiB in the pinned version)
  * is 16 times the chat's and whose 413 does not say what to do; the transport is handed the
  * parsed body. The parse error and the batch bound are the SDK's own (-32700, -32600), in words
  * that say what to send.
  */
-export async function readJsonRpcBody(request: Request, maxBytes: number): Promise<JsonRpcBody> {
-  const text = await readBodyLimited(request, maxBytes, request.signal);
+export async function readJsonRpcBody(
+  request: Request,
+  maxBytes: number,
+  signal: AbortSignal,
+): Promise<JsonRpcBody> {
+  const text = await readBodyLimited(request, maxBytes, signal);
   if (text === undefined) {
     return {
       ok: false,

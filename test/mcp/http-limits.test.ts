@@ -14,7 +14,7 @@ import { heldRetriever } from "./helpers/held-retriever.js";
 const TENANT = "northwind";
 const HANA = "hana@northwind.test";
 
-function handler(options: { maxBodyBytes?: number } = {}) {
+function handler(options: { maxBodyBytes?: number; bodyTimeoutMs?: number } = {}) {
   const held = heldRetriever(TENANT);
   const logged: unknown[] = [];
   const mcp = createMcpHttpHandler({
@@ -82,6 +82,28 @@ describe("the MCP endpoint's request body", () => {
     });
     expect((await mcp.handle(request)).status).toBe(401);
     expect(request.bodyUsed).toBe(false);
+  });
+
+  it("that does not arrive within bodyTimeoutMs is answered 408 REQUEST_TIMEOUT, nothing run", async () => {
+    const { mcp, held } = handler({ bodyTimeoutMs: 100 });
+    // Half of a body, and then nothing more (a slow upload, or one made to hold a socket).
+    const half = new ReadableStream<Uint8Array>({
+      start: (controller) => controller.enqueue(new TextEncoder().encode(listTools.slice(0, 20))),
+    });
+    const request = new Request(post("").url, {
+      method: "POST",
+      headers: post("").headers,
+      body: half,
+      duplex: "half",
+    } as RequestInit);
+    const response = await mcp.handle(request);
+    expect(response.status).toBe(408);
+    expect(response.headers.get("connection")).toBe("close");
+    const { error } = (await response.json()) as RpcErrorBody;
+    expect(error.data).toEqual({ code: "REQUEST_TIMEOUT" });
+    expect(error.message).toMatch(/did not arrive within 100 ms: send it again, whole/);
+    expect(held.searches).toEqual([]);
+    expect(() => handler({ bodyTimeoutMs: -1 })).toThrow(/bodyTimeoutMs must be a positive integer/);
   });
 
   it("that is not JSON gets the JSON-RPC parse error (-32700), saying what to send", async () => {
