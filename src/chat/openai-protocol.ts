@@ -16,6 +16,9 @@ import { linkCitations, sourcesFooter } from "./markdown-citations.js";
 import type { ParsedChatRequest } from "./request-body.js";
 import { SSE_HEADERS } from "./sse.js";
 
+/** The longest model name a request may give (answers echo it). */
+const MAX_MODEL_NAME_CHARS = 256;
+
 /** The model name answers carry when the request names none (any name is accepted). */
 export const OPENAI_MODEL_NAME = "clearance";
 
@@ -29,7 +32,15 @@ const messageSchema = z.looseObject({
   content: z.union([z.string(), z.array(contentPart), z.null()]).optional(),
 });
 const requestSchema = z.looseObject({
-  model: z.string().optional(),
+  // Echoed in the answer and in every streamed chunk: unbounded, one request's name would be
+  // written back hundreds of times (a body-sized name per chunk of a chat model's answer).
+  model: z
+    .string()
+    .max(
+      MAX_MODEL_NAME_CHARS,
+      `must be at most ${MAX_MODEL_NAME_CHARS} characters: name a model, e.g. clearance`,
+    )
+    .optional(),
   messages: z.array(messageSchema, { error: "must be a list of messages" }),
   stream: z.boolean({ error: "must be true or false" }).nullable().optional(),
   stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullable().optional(),

@@ -2,6 +2,15 @@ import { DEFAULT_CHAT_K } from "./answer-question.js";
 import type { ChatHandlerOptions } from "./endpoint.js";
 import { ChatConfigError } from "./errors.js";
 
+/**
+ * The largest request body a chat endpoint accepts by default (a conversation is sent whole); the
+ * MCP endpoint takes the same bound, so one deployment refuses bodies at one size.
+ */
+export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
+
+/** How long a chat request may take by default, body to answer; the MCP endpoint's bound on a body's arrival. */
+export const DEFAULT_TIMEOUT_MS = 60_000;
+
 /** The endpoint's settings from its options, checked: a handler that cannot work is refused when it is made. */
 export function resolveSettings(options: ChatHandlerOptions) {
   const single = options.retriever !== undefined;
@@ -24,7 +33,7 @@ export function resolveSettings(options: ChatHandlerOptions) {
     );
   }
   const maxK = options.maxK ?? 20;
-  const timeoutMs = options.timeoutMs ?? 60_000;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   for (const [name, value] of [
     ["k", options.k],
     ["maxK", maxK],
@@ -45,6 +54,6 @@ export function resolveSettings(options: ChatHandlerOptions) {
     k: options.k ?? Math.min(DEFAULT_CHAT_K, maxK),
     maxK,
     timeoutMs,
-    maxBytes: options.maxBodyBytes ?? 256 * 1024,
+    maxBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
   };
 }

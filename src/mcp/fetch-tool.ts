@@ -2,7 +2,7 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import type { McpCaller } from "./caller.js";
-import { decodeRecordId } from "./record-id.js";
+import { decodeRecordId, MAX_RECORD_ID_CHARS } from "./record-id.js";
 import { joinChunks } from "./record-text.js";
 import { jsonResult, type ToolSettings, toolFailure } from "./tool-errors.js";
 
@@ -45,7 +45,13 @@ export function registerFetchTool(
       description:
         "Returns the full indexed text of one record found by search (pass the result's id), with its title, url and source. " +
         "Your permission to read it is checked with the source system at the moment of the call.",
-      inputSchema: { id: z.string().min(1).describe("a result id from search") },
+      inputSchema: {
+        id: z
+          .string()
+          .min(1)
+          .max(MAX_RECORD_ID_CHARS, "the id is too long: pass an id from a search result")
+          .describe("a result id from search"),
+      },
       outputSchema: fetchOutputSchema,
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },

@@ -1,6 +1,7 @@
-import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
-import { CLIENT_CLOSED } from "../chat/error-response.js";
-import { untilAborted } from "../managed-sync/signals.js";
+import { bodyTimeout, CLIENT_CLOSED } from "../chat/error-response.js";
+import { DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT_MS } from "../chat/settings.js";
+import { ClearanceError } from "../errors.js";
+import { Deadline, untilAborted } from "../managed-sync/signals.js";
 import type { PermissionAwareRetriever } from "../retrieval/index.js";
 import {
   type Identify,
@@ -12,7 +13,11 @@ import {
   UnknownTenantError,
 } from "../tenants/index.js";
 import { createClearanceMcpServer } from "./create-server.js";
+import { InFlightCalls } from "./in-flight-calls.js";
+import { readJsonRpcBody } from "./json-rpc-body.js";
+import { PostTransport } from "./post-transport.js";
 import { bearerChallenge, type ProtectedResource, protectedResourceMetadata } from "./protected-resource.js";
+import { rpcError } from "./rpc-error.js";
 
 export interface McpHttpHandlerOptions {
   /** Each tenant's retriever (`TenantRetrievers`, or `singleTenant(retriever)`). */
@@ -29,6 +34,16 @@ export interface McpHttpHandlerOptions {
   oauth?: ProtectedResource;
   /** Browser origins allowed to call besides the resource's own (DNS-rebinding protection); others get 403. */
   allowedOrigins?: readonly string[];
+  /**
+   * Largest POST body accepted (default 256 KiB, the chat endpoints' `maxBodyBytes`): past it, 413
+   * `BODY_TOO_LARGE` and the rest is not read. A JSON-RPC batch of 100 searches fits in a tenth of it.
+   */
+  maxBodyBytes?: number;
+  /**
+   * How long a POST body may take to arrive (default 60 s, the chat endpoints' `timeoutMs`): past
+   * it, 408 `REQUEST_TIMEOUT`, so a body sent slowly holds no socket longer than an answer would.
+   */
+  bodyTimeoutMs?: number;
   /** Unexpected failures (identity provider unreachable, tool errors): log them. */
   onError?: (error: unknown) => void;
 }
@@ -53,10 +68,24 @@ export interface McpHttpHandler {
  */
 export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHandler {
   const { retrievers, identify, oauth, onError } = options;
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+  for (const [name, value] of [
+    ["maxBodyBytes", maxBodyBytes],
+    ["bodyTimeoutMs", bodyTimeoutMs],
+  ] as const) {
+    if (!(Number.isInteger(value) && value > 0)) {
+      throw new ClearanceError(
+        "MCP_CONFIG_INVALID",
+        `createMcpHttpHandler option ${name} must be a positive integer (got ${value})`,
+      );
+    }
+  }
   const allowedOrigins = new Set([
     ...(options.allowedOrigins ?? []),
     ...(oauth ? [oauth.resource.origin] : []),
   ]);
+  const inFlight = new InFlightCalls();
   const unauthorized = (refused?: string) =>
     Response.json(
       refused === undefined
@@ -86,13 +115,15 @@ export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHan
         onError?.(error);
         // The provider is down, not the token wrong: a 401 would send the client to sign in again.
         if (error instanceof IdentityUnavailableError) {
-          return rpcError(503, IdentityUnavailableError.forCaller, { "retry-after": "5" });
+          return rpcError(503, IdentityUnavailableError.forCaller, { headers: { "retry-after": "5" } });
         }
         return rpcError(500, "identifying the caller failed: see the server's log");
       }
       if (!identity) return unauthorized();
       if (request.method !== "POST") {
-        return rpcError(405, "this server is stateless: send JSON-RPC with POST", { allow: "POST" });
+        return rpcError(405, "this server is stateless: send JSON-RPC with POST", {
+          headers: { allow: "POST" },
+        });
       }
       let retriever: PermissionAwareRetriever;
       try {
@@ -105,25 +136,48 @@ export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHan
         onError?.(error);
         return rpcError(500, "your organisation's search could not be opened: see the server's log");
       }
+      let body: Awaited<ReturnType<typeof readJsonRpcBody>>;
+      const arrival = new Deadline(request.signal, bodyTimeoutMs);
+      try {
+        body = await readJsonRpcBody(request, maxBodyBytes, arrival.signal);
+      } catch (error) {
+        if (arrival.timedOut) {
+          const late = bodyTimeout(bodyTimeoutMs);
+          return rpcError(late.status, late.message, { code: late.code, headers: late.headers ?? {} });
+        }
+        if (request.signal.aborted) return clientClosed();
+        throw error;
+      } finally {
+        arrival.dispose();
+      }
+      if (!body.ok) return body.response;
+      const messages = Array.isArray(body.value) ? body.value : [body.value];
+      // A cancellation names a call another POST of this person runs, at another server.
+      inFlight.cancel(identity, messages);
       const server = createClearanceMcpServer({
         caller: { retriever, user: identity.user, member: true },
         identitySource: oauth ? "token" : "dev-headers",
         ...(onError ? { onError } : {}),
       });
-      const transport = new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: true });
+      const transport = new PostTransport();
       await server.connect(transport);
+      const release = inFlight.hold(identity, messages, transport);
       try {
-        // The SDK's transport does not watch the request's signal, and a client's cancellation
-        // arrives (if ever) as another POST, at another server: the request's own abort is the one
-        // sign that nobody waits. Closing this POST's server then aborts its tool calls' signals,
-        // so a search stops embedding, reading the store and asking the Permissions API for no one.
-        return await untilAborted(transport.handleRequest(request), request.signal);
+        // The SDK's transport does not watch the request's signal: a client that closes the
+        // request (rather than cancelling one call, which inFlight routes here) is heard only
+        // through it. Closing this POST's server then aborts its tool calls' signals, so a search
+        // stops embedding, reading the store and asking the Permissions API for no one.
+        return await untilAborted(
+          transport.handleRequest(request, { parsedBody: body.value }),
+          request.signal,
+        );
       } catch (error) {
         if (!request.signal.aborted) throw error;
         // As at the chat endpoint: a 499 nobody reads, counted apart from the server's failures.
         // Each tool tells onError what failed for another reason than the abort (toolFailure).
-        return rpcError(CLIENT_CLOSED.status, `${CLIENT_CLOSED.message} [${CLIENT_CLOSED.code}]`);
+        return clientClosed();
       } finally {
+        release();
         await server.close();
       }
     },
@@ -136,7 +190,7 @@ export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHan
   };
 }
 
-/** A transport-level error as the SDK's transport writes them: a JSON-RPC error without an id. */
-function rpcError(status: number, message: string, headers: Record<string, string> = {}): Response {
-  return Response.json({ jsonrpc: "2.0", error: { code: -32000, message }, id: null }, { status, headers });
+/** As at the chat endpoint: a 499 nobody reads, counted apart from the server's failures. */
+function clientClosed(): Response {
+  return rpcError(CLIENT_CLOSED.status, CLIENT_CLOSED.message, { code: CLIENT_CLOSED.code });
 }

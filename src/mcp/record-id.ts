@@ -11,6 +11,13 @@ export function encodeRecordId(ref: ObjectRef): string {
   return `${toBase64Url(ref.syncId)}.${toBase64Url(ref.recordId)}`;
 }
 
+/**
+ * The longest MCP `id` accepted: a sync id and a record id of up to ~3 KB together (an S3 key is
+ * at most 1,024 bytes). A longer one was never made by `encodeRecordId` for a real record, and
+ * would otherwise go on, decoded, to the store and the Permissions API.
+ */
+export const MAX_RECORD_ID_CHARS = 4096;
+
 /** The record an MCP `id` names, or undefined when it is not one `encodeRecordId` could have made. */
 export function decodeRecordId(id: string): ObjectRef | undefined {
   const parts = id.trim().split(".");

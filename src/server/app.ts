@@ -16,12 +16,20 @@ export interface ServerAppOptions extends ChatProtocolRoutes, McpRoutes {
   questions?: readonly string[];
   /** The headers the page sets to say who is asking (demo identity); absent: the page sends none. */
   identityHeaders?: { tenant: string; user: string };
-  /** Extra health details, merged into `GET /health`; throwing makes the status 503. */
+  /**
+   * Extra health details, merged into `GET /health`; throwing makes the status 503, with a generic
+   * message (anyone may ask `/health`): the error itself goes to `onError`.
+   */
   health?: () => Promise<Record<string, unknown>> | Record<string, unknown>;
   /** Counters shown under `metrics` in `GET /health` (e.g. the webhook receiver's). */
   metrics?: () => object;
   /** The Managed Sync webhook receiver, mounted at `POST /webhooks/managed-sync`. */
   webhook?: FetchHandler;
+  /**
+   * Told the errors the server answers without their details (a health check or a mounted
+   * handler that threw): log them.
+   */
+  onError?: (error: unknown) => void;
 }
 
 const PAGE_HEADERS = {
@@ -83,7 +91,10 @@ export function createServerApp(options: ServerAppOptions): Hono {
       const details = (await options.health?.()) ?? {};
       return c.json({ status: "ok", ...base, ...details, ...metrics }, 200, { "cache-control": "no-store" });
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      // The check's own words can name paths, hosts or tenants: they are for the log, not for
+      // whoever polls /health (a load balancer, or anyone who can reach the port).
+      options.onError?.(error);
+      const message = "a health check failed: the server's log says why";
       return c.json({ status: "unavailable", error: message, ...base, ...metrics }, 503, {
         "cache-control": "no-store",
       });
@@ -95,8 +106,13 @@ export function createServerApp(options: ServerAppOptions): Hono {
   app.notFound((c) =>
     c.json({ error: { code: "NOT_FOUND", message: `no route ${c.req.method} ${c.req.path}` } }, 404),
   );
-  app.onError((_error, c) =>
-    c.json({ error: { code: "INTERNAL", message: "the server failed unexpectedly: see its log" } }, 500),
-  );
+  app.onError((error, c) => {
+    // The caller is sent to the log: Hono would otherwise keep the error from it.
+    options.onError?.(error);
+    return c.json(
+      { error: { code: "INTERNAL", message: "the server failed unexpectedly: see its log" } },
+      500,
+    );
+  });
   return app;
 }

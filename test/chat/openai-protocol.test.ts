@@ -145,6 +145,19 @@ describe("POST /v1/chat/completions with the openai client", () => {
     expect((error as APIError).type).toBe("invalid_request_error");
   });
 
+  it("refuses a model name longer than 256 characters: every streamed chunk would echo it", async () => {
+    const openai = await clientFor(ANA);
+    const messages = [{ role: "user" as const, content: "How do we deploy to production?" }];
+    const error = await openai.chat.completions
+      .create({ model: "m".repeat(100_000), messages, stream: true })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(APIError);
+    expect((error as APIError).status).toBe(400);
+    expect((error as APIError).message).toMatch(/model: .*256 characters/);
+    const named = await openai.chat.completions.create({ model: "m".repeat(256), messages });
+    expect(named.model).toBe("m".repeat(256));
+  });
+
   it("answers 503 with a code and no upstream text when permissions cannot be checked", async () => {
     world.access.down = true;
     const openai = await clientFor(ANA);

@@ -145,7 +145,7 @@ describe("createServerApp", () => {
     expect((await post("/api/chat", `http://192.168.1.20:${port}`, question)).status).toBe(200);
   });
 
-  it("reports health with details and metrics, and 503 when a health check throws", async () => {
+  it("reports health with details and metrics", async () => {
     const chat = countResponses(async () => new Response("ok"));
     const url = await serve({
       chat: chat.handler,
@@ -160,14 +160,26 @@ describe("createServerApp", () => {
       tenant: "northwind",
       metrics: { chat: { requests: 1, byStatus: { "200": 1 } } },
     });
+  });
+
+  it("answers 503 when a health check throws, without its error (anyone may ask /health), which goes to onError", async () => {
+    const logged: unknown[] = [];
+    const internal = new Error("store unreachable at /var/lib/clearance/northwind (EACCES)");
     const failing = await serve({
       health: async () => {
-        throw new Error("store unreachable");
+        throw internal;
       },
+      onError: (error) => logged.push(error),
     });
     const down = await fetch(`${failing}/health`);
     expect(down.status).toBe(503);
-    expect(await down.json()).toMatchObject({ status: "unavailable", error: "store unreachable" });
+    const text = await down.text();
+    expect(text).not.toMatch(/store unreachable|var\/lib|EACCES/);
+    expect(JSON.parse(text)).toMatchObject({
+      status: "unavailable",
+      error: "a health check failed: the server's log says why",
+    });
+    expect(logged).toEqual([internal]);
   });
 
   it("mounts the webhook receiver only when one is given, and answers unknown routes with JSON 404", async () => {
@@ -193,16 +205,21 @@ describe("createServerApp", () => {
     });
   });
 
-  it("answers 500 as JSON, without details, when a mounted handler throws", async () => {
+  it("answers 500 as JSON, without details, when a mounted handler throws; the error goes to onError", async () => {
+    const logged: unknown[] = [];
+    const secret = new Error("secret internal detail");
     const url = await serve({
       chat: async () => {
-        throw new Error("secret internal detail");
+        throw secret;
       },
+      onError: (error) => logged.push(error),
     });
     const response = await fetch(`${url}/api/chat`, { method: "POST" });
     expect(response.status).toBe(500);
     const text = await response.text();
     expect(text).not.toContain("secret internal detail");
     expect(JSON.parse(text).error.code).toBe("INTERNAL");
+    // The answer says "see its log": the log is where the error must then be.
+    expect(logged).toEqual([secret]);
   });
 });

@@ -147,6 +147,7 @@ export async function startServe(flags: ServeFlags): Promise<RunningServe> {
       }),
       ...(setup.webhooks ? { webhook: setup.webhooks.handler } : {}),
       ...(mcp ? { mcp: mcp.handler } : {}),
+      onError: (error) => log.error({ err: error }, "server request failed"),
     });
     const listening: Listening = await listen(app.fetch, {
       host: flags.host ?? setup.host,
