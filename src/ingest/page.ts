@@ -160,15 +160,15 @@ export async function processPage(
     // A page of many slices takes a while: one whose lease was lost meanwhile writes no more.
     if (!slice.done) await context.beforeWrite?.();
   }
-  if (contents.length > 0) {
-    // Every content record, new ones too: a run that crashed before its version was written may
-    // have left chunks of a content hash that no longer exists.
-    await store.deleteStaleChunks(
-      tenant,
-      sync.id,
-      contents.map((c) => ({ recordId: c.recordId, contentHash: c.contentHash })),
-    );
-  }
+  // Every content record, new ones too: a run that crashed before its version was written may
+  // have left chunks of a content hash that no longer exists. Patched records too: an edit written
+  // in part (its chunks upserted, then a crash, a failed embedding, a lost lease) and then undone
+  // in the source comes back as the stored text, a patch, and its chunks held the undone text.
+  const current = [
+    ...contents.map((c) => ({ recordId: c.recordId, contentHash: c.contentHash })),
+    ...patches.map((p) => ({ recordId: p.recordId, contentHash: p.version.contentHash })),
+  ];
+  if (current.length > 0) await store.deleteStaleChunks(tenant, sync.id, current);
   for (const patch of patches) {
     // `url: undefined` first: metadata leaves out a url the source no longer has, and the stores
     // only clear fields whose key is present, so without it chunks would keep the old link.

@@ -1,0 +1,102 @@
+import { describe, expect, it, vi } from "vitest";
+import type { Harness } from "./harness.js";
+import { harnessPerTest, snapshot } from "./harness.js";
+
+class Crash extends Error {}
+
+const SECRET = "Bluebird acquisition price";
+const PATH = "Notes/Plan.md";
+
+/** A plan of `paragraphs` paragraphs, each long enough that a few make a chunk; `secret` adds one. */
+function plan(paragraphs: number, secret = false): string {
+  const body = Array.from({ length: paragraphs }, (_, i) =>
+    `Paragraph ${i}: the roadmap lists milestone ${i} for the platform team. `.repeat(6),
+  );
+  if (secret) body.splice(1, 0, `Confidential: the ${SECRET} is forty million. `.repeat(6));
+  return `# Plan\n\n${body.join("\n\n")}\n`;
+}
+
+async function putPlan(h: Harness, text: string): Promise<void> {
+  await h.admin("PUT", `/syncs/${h.syncIds.sharepoint}/files`, text, { path: PATH });
+}
+
+/** The chunks of the tenant's sharepoint sync that hold the secret. */
+async function secretChunks(h: Harness): Promise<string[]> {
+  const { chunks } = await snapshot(h.store, [h.syncIds.sharepoint]);
+  return chunks.filter((c) => c.text.includes(SECRET)).map((c) => c.id);
+}
+
+// A leak on the ingest side is a chunk the source no longer holds: text an edit removed, still
+// searchable (and served to whoever may read the record, now or after a later share).
+describe("content removed from a record in the source", () => {
+  const harness = harnessPerTest();
+
+  it("an edit that removes a paragraph and shrinks the record leaves only the new version's chunks", {
+    timeout: 30_000,
+  }, async () => {
+    const h = harness();
+    const syncs = [h.syncIds.sharepoint];
+    await putPlan(h, plan(12, true));
+    expect((await h.run({ syncs })).ok).toBe(true);
+    expect(await secretChunks(h)).not.toEqual([]);
+    const before = await snapshot(h.store, syncs);
+
+    await putPlan(h, plan(2));
+    expect((await h.run({ syncs })).ok).toBe(true);
+    const after = await snapshot(h.store, syncs);
+    expect(await secretChunks(h)).toEqual([]);
+    const recordId = before.chunks.find((c) => c.name === "Plan.md")!.recordId;
+    const version = after.versions.find((v) => v.recordId === recordId)!;
+    const planChunks = after.chunks.filter((c) => c.recordId === recordId);
+    // Fewer chunks than before, exactly as many as its version says, none of the old hash.
+    expect(planChunks.length).toBe(version.chunkCount);
+    expect(planChunks.length).toBeLessThan(before.chunks.filter((c) => c.recordId === recordId).length);
+    expect(planChunks.every((c) => !before.chunks.some((b) => b.id === c.id))).toBe(true);
+  });
+
+  it("a run stopped before the old version's chunks went: the next run removes them", {
+    timeout: 30_000,
+  }, async () => {
+    const h = harness();
+    const syncs = [h.syncIds.sharepoint];
+    await putPlan(h, plan(12, true));
+    expect((await h.run({ syncs })).ok).toBe(true);
+    await putPlan(h, plan(2));
+    const stale = vi.spyOn(h.store, "deleteStaleChunks").mockRejectedValue(new Crash("killed"));
+    expect((await h.run({ syncs })).error?.message).toBe("killed");
+    stale.mockRestore();
+    // Both versions' chunks are stored now: the crash left the removed paragraph behind.
+    expect(await secretChunks(h)).not.toEqual([]);
+    expect((await h.run({ syncs })).ok).toBe(true);
+    expect(await secretChunks(h)).toEqual([]);
+  });
+
+  // The edit that added the paragraph was written in part (its chunks upserted, its version not:
+  // a crash, a failed embedding of a later slice, a lost lease), then the edit was undone: the
+  // source is back at the bytes the stored version names. Those are "unchanged content" (a
+  // metadata patch), and the chunks of the undone edit must still go.
+  it("an edit written in part, then undone in the source: its chunks do not outlive it", {
+    timeout: 30_000,
+  }, async () => {
+    const h = harness();
+    const syncs = [h.syncIds.sharepoint];
+    const original = plan(4);
+    await putPlan(h, original);
+    expect((await h.run({ syncs })).ok).toBe(true);
+    const clean = await snapshot(h.store, syncs);
+
+    await putPlan(h, plan(4, true));
+    const stale = vi.spyOn(h.store, "deleteStaleChunks").mockRejectedValue(new Crash("killed"));
+    expect((await h.run({ syncs })).error?.message).toBe("killed");
+    stale.mockRestore();
+    expect(await secretChunks(h)).not.toEqual([]);
+
+    await putPlan(h, original);
+    expect((await h.run({ syncs })).ok).toBe(true);
+    expect(await secretChunks(h), "after an incremental run").toEqual([]);
+    expect((await h.run({ syncs, mode: "full" })).ok).toBe(true);
+    expect(await secretChunks(h), "after a full run").toEqual([]);
+    // What is left is what a run that never saw the edit stored.
+    expect((await snapshot(h.store, syncs)).chunks.map((c) => c.id)).toEqual(clean.chunks.map((c) => c.id));
+  });
+});
