@@ -1,6 +1,8 @@
-import { describe, expect, it, vi } from "vitest";
-import type { Harness } from "./harness.js";
-import { harnessPerTest, snapshot } from "./harness.js";
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { type ChunkStore, QdrantChunkStore } from "../../src/store/index.js";
+import { type FakeQdrant, startFakeQdrant } from "../store/fake-qdrant/server.js";
+import { DIMENSIONS, type Harness, harnessPerTest, snapshot } from "./harness.js";
 
 class Crash extends Error {}
 
@@ -21,30 +23,56 @@ async function putPlan(h: Harness, text: string): Promise<void> {
 }
 
 /** The chunks of the tenant's sharepoint sync that hold the secret. */
-async function secretChunks(h: Harness): Promise<string[]> {
-  const { chunks } = await snapshot(h.store, [h.syncIds.sharepoint]);
+async function secretChunks(store: ChunkStore, h: Harness): Promise<string[]> {
+  const { chunks } = await snapshot(store, [h.syncIds.sharepoint]);
   return chunks.filter((c) => c.text.includes(SECRET)).map((c) => c.id);
 }
 
+let fake: FakeQdrant;
+const opened: ChunkStore[] = [];
+beforeAll(async () => {
+  fake = await startFakeQdrant();
+});
+afterAll(async () => {
+  await Promise.all(opened.map((store) => store.close()));
+  await fake.close();
+});
+
+// The embedded store, and Qdrant's adapter through the fake Qdrant (its delete filters are its own).
+const STORES: [string, (h: Harness) => Promise<ChunkStore>][] = [
+  ["LanceDB", async (h) => h.store],
+  [
+    "Qdrant (fake server)",
+    async () => {
+      const collection = `removed_${randomUUID().replaceAll("-", "")}`;
+      const store = await QdrantChunkStore.open({ url: fake.url, collection, dimensions: DIMENSIONS });
+      opened.push(store);
+      return store;
+    },
+  ],
+];
+
 // A leak on the ingest side is a chunk the source no longer holds: text an edit removed, still
 // searchable (and served to whoever may read the record, now or after a later share).
-describe("content removed from a record in the source", () => {
+describe.each(STORES)("content removed from a record in the source (%s)", (_name, openStore) => {
   const harness = harnessPerTest();
 
   it("an edit that removes a paragraph and shrinks the record leaves only the new version's chunks", {
     timeout: 30_000,
   }, async () => {
     const h = harness();
+    const store = await openStore(h);
     const syncs = [h.syncIds.sharepoint];
+    const run = (mode?: "full") => h.run({ store, syncs, ...(mode ? { mode } : {}) });
     await putPlan(h, plan(12, true));
-    expect((await h.run({ syncs })).ok).toBe(true);
-    expect(await secretChunks(h)).not.toEqual([]);
-    const before = await snapshot(h.store, syncs);
+    expect((await run()).ok).toBe(true);
+    expect(await secretChunks(store, h)).not.toEqual([]);
+    const before = await snapshot(store, syncs);
 
     await putPlan(h, plan(2));
-    expect((await h.run({ syncs })).ok).toBe(true);
-    const after = await snapshot(h.store, syncs);
-    expect(await secretChunks(h)).toEqual([]);
+    expect((await run()).ok).toBe(true);
+    const after = await snapshot(store, syncs);
+    expect(await secretChunks(store, h)).toEqual([]);
     const recordId = before.chunks.find((c) => c.name === "Plan.md")!.recordId;
     const version = after.versions.find((v) => v.recordId === recordId)!;
     const planChunks = after.chunks.filter((c) => c.recordId === recordId);
@@ -58,17 +86,19 @@ describe("content removed from a record in the source", () => {
     timeout: 30_000,
   }, async () => {
     const h = harness();
+    const store = await openStore(h);
     const syncs = [h.syncIds.sharepoint];
+    const run = (mode?: "full") => h.run({ store, syncs, ...(mode ? { mode } : {}) });
     await putPlan(h, plan(12, true));
-    expect((await h.run({ syncs })).ok).toBe(true);
+    expect((await run()).ok).toBe(true);
     await putPlan(h, plan(2));
-    const stale = vi.spyOn(h.store, "deleteStaleChunks").mockRejectedValue(new Crash("killed"));
-    expect((await h.run({ syncs })).error?.message).toBe("killed");
+    const stale = vi.spyOn(store, "deleteStaleChunks").mockRejectedValue(new Crash("killed"));
+    expect((await run()).error?.message).toBe("killed");
     stale.mockRestore();
     // Both versions' chunks are stored now: the crash left the removed paragraph behind.
-    expect(await secretChunks(h)).not.toEqual([]);
-    expect((await h.run({ syncs })).ok).toBe(true);
-    expect(await secretChunks(h)).toEqual([]);
+    expect(await secretChunks(store, h)).not.toEqual([]);
+    expect((await run()).ok).toBe(true);
+    expect(await secretChunks(store, h)).toEqual([]);
   });
 
   // The edit that added the paragraph was written in part (its chunks upserted, its version not:
@@ -79,24 +109,56 @@ describe("content removed from a record in the source", () => {
     timeout: 30_000,
   }, async () => {
     const h = harness();
+    const store = await openStore(h);
     const syncs = [h.syncIds.sharepoint];
+    const run = (mode?: "full") => h.run({ store, syncs, ...(mode ? { mode } : {}) });
     const original = plan(4);
     await putPlan(h, original);
-    expect((await h.run({ syncs })).ok).toBe(true);
-    const clean = await snapshot(h.store, syncs);
+    expect((await run()).ok).toBe(true);
+    const clean = await snapshot(store, syncs);
 
     await putPlan(h, plan(4, true));
-    const stale = vi.spyOn(h.store, "deleteStaleChunks").mockRejectedValue(new Crash("killed"));
-    expect((await h.run({ syncs })).error?.message).toBe("killed");
+    const stale = vi.spyOn(store, "deleteStaleChunks").mockRejectedValue(new Crash("killed"));
+    expect((await run()).error?.message).toBe("killed");
     stale.mockRestore();
-    expect(await secretChunks(h)).not.toEqual([]);
+    expect(await secretChunks(store, h)).not.toEqual([]);
 
     await putPlan(h, original);
-    expect((await h.run({ syncs })).ok).toBe(true);
-    expect(await secretChunks(h), "after an incremental run").toEqual([]);
-    expect((await h.run({ syncs, mode: "full" })).ok).toBe(true);
-    expect(await secretChunks(h), "after a full run").toEqual([]);
+    expect((await run()).ok).toBe(true);
+    expect(await secretChunks(store, h), "after an incremental run").toEqual([]);
+    expect((await run("full")).ok).toBe(true);
+    expect(await secretChunks(store, h), "after a full run").toEqual([]);
     // What is left is what a run that never saw the edit stored.
-    expect((await snapshot(h.store, syncs)).chunks.map((c) => c.id)).toEqual(clean.chunks.map((c) => c.id));
+    expect((await snapshot(store, syncs)).chunks.map((c) => c.id)).toEqual(clean.chunks.map((c) => c.id));
+  });
+  // The same without a crash: the embedding provider fails on a later slice of the edit's chunks,
+  // after its first slice (holding the paragraph) was written; the run fails, the edit is undone.
+  it("an edit whose embedding failed part-way, then undone in the source: its chunks do not outlive it", {
+    timeout: 30_000,
+  }, async () => {
+    const h = harness();
+    const store = await openStore(h);
+    const syncs = [h.syncIds.sharepoint];
+    const run = () => h.run({ store, syncs, chunksPerWrite: 1 });
+    const original = plan(4);
+    await putPlan(h, original);
+    expect((await run()).ok).toBe(true);
+
+    await putPlan(h, plan(4, true));
+    const embed = h.embeddings.embedDocuments.bind(h.embeddings);
+    let calls = 0;
+    const down = vi.spyOn(h.embeddings, "embedDocuments").mockImplementation(async (texts) => {
+      // Not worth a retry (401: the key was revoked mid-run), so the run fails at once.
+      if (++calls > 2)
+        throw Object.assign(new Error("the embedding provider refused the key"), { status: 401 });
+      return embed(texts);
+    });
+    expect((await run()).ok).toBe(false);
+    down.mockRestore();
+    expect(await secretChunks(store, h)).not.toEqual([]);
+
+    await putPlan(h, original);
+    expect((await run()).ok).toBe(true);
+    expect(await secretChunks(store, h)).toEqual([]);
   });
 });
