@@ -150,8 +150,11 @@ export async function processPage(
   if (result.wrote) await context.beforeWrite?.();
   // A record without a stored version gets a placeholder before its chunks: a run that dies after
   // the upsert then leaves chunks the store can find by their version (the full run's reconcile,
-  // a webhook's 404), not chunks nothing points to, which outlived the record's deletion.
-  const placeholders = contents.filter((c) => !c.stored).map((c) => placeholderOf(c, context));
+  // a webhook's 404), not chunks nothing points to, which outlived the record's deletion. A stored
+  // one is marked as being rewritten: a run that stops after some of the new chunks must not leave
+  // a version the source can serve again (an edit undone, the modification time kept), which the
+  // next run would take as unchanged, keeping the undone edit's chunks for good.
+  const placeholders = contents.map((c) => (c.stored ? rewritingOf(c.stored) : placeholderOf(c, context)));
   if (placeholders.length > 0 && !slice.done) await store.putRecordVersions(placeholders);
   while (!slice.done) {
     await store.upsert(slice.value);
@@ -202,6 +205,14 @@ function placeholderOf(content: PreparedContent, context: PageContext): RecordVe
     sourceVersion: PLACEHOLDER,
     chunkCount: 0,
   };
+}
+
+/**
+ * A stored version whose record is being rewritten: its chunks and content hash stand until the
+ * new version replaces it, but no source version matches it, so the record is read again.
+ */
+function rewritingOf(stored: RecordVersion): RecordVersion {
+  return { ...stored, sourceVersion: PLACEHOLDER };
 }
 
 /** Whether a stored version is a placeholder: the record never finished its first write. */

@@ -1,6 +1,14 @@
 import { randomUUID } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { type ChunkStore, QdrantChunkStore } from "../../src/store/index.js";
+import { BatchedEmbeddings, HashingEmbeddings } from "../../src/embeddings/index.js";
+import { type Emulator, startEmulator } from "../../src/emulator/index.js";
+import { ingest } from "../../src/ingest/index.js";
+import { ManagedSyncClient } from "../../src/managed-sync/index.js";
+import { type ChunkStore, LanceChunkStore, QdrantChunkStore } from "../../src/store/index.js";
+import { crmCorpus } from "../fixtures/crm-corpus.js";
 import { type FakeQdrant, startFakeQdrant } from "../store/fake-qdrant/server.js";
 import { DIMENSIONS, type Harness, harnessPerTest, snapshot } from "./harness.js";
 
@@ -160,5 +168,59 @@ describe.each(STORES)("content removed from a record in the source (%s)", (_name
     await putPlan(h, original);
     expect((await run()).ok).toBe(true);
     expect(await secretChunks(store, h)).toEqual([]);
+  });
+});
+
+// A record whose source version comes back exactly after the undone edit: a CRM record is its own
+// version (every field, digested), so a source that keeps its modification time across an edit
+// (or has none) serves the very version stored, and ingest takes it as unchanged, reading nothing.
+describe("a CRM record edited in part and undone to the version stored", () => {
+  let emulator: Emulator;
+  let client: ManagedSyncClient;
+  let store: LanceChunkStore;
+  let dir: string;
+  const embeddings = new BatchedEmbeddings(new HashingEmbeddings({ dimensions: DIMENSIONS }));
+  beforeAll(async () => {
+    emulator = await startEmulator({ corpus: crmCorpus(), port: 0 });
+    client = new ManagedSyncClient({
+      baseUrl: emulator.url,
+      auth: { token: await emulator.tokenFor("northwind") },
+      retry: { retries: 2, baseDelayMs: 5, maxDelayMs: 20 },
+    });
+    dir = await mkdtemp(join(tmpdir(), "clearance-removed-crm-"));
+    store = await LanceChunkStore.open({ dir, dimensions: DIMENSIONS });
+  });
+  afterAll(async () => {
+    await store.close();
+    await emulator.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("loses the undone edit's chunks at the next run", { timeout: 30_000 }, async () => {
+    const sync = emulator.state.syncsOf("northwind").find((s) => s.pipeline === "contacts")!;
+    const [contact] = sync.table.all();
+    const recordId = contact!.id;
+    const run = () => ingest({ client, store, embeddings, tenant: "northwind", syncs: [sync.id] });
+    const edit = (jobTitle: string) =>
+      emulator.state.updateRecord(sync.id, recordId, { jobTitle, updatedAt: contact!.updatedAt });
+    const secretChunks = async () => {
+      const hits = await store.search(await embeddings.embedQuery(SECRET), {
+        tenant: "northwind",
+        recordIds: [recordId],
+        limit: 100,
+      });
+      return hits.filter(({ chunk }) => chunk.text.includes(SECRET));
+    };
+    expect((await run()).ok).toBe(true);
+
+    edit(`Head of Procurement. Confidential: the ${SECRET} is forty million.`);
+    const stale = vi.spyOn(store, "deleteStaleChunks").mockRejectedValue(new Crash("killed"));
+    expect((await run()).error?.message).toBe("killed");
+    stale.mockRestore();
+    expect(await secretChunks()).not.toEqual([]);
+
+    edit("Head of Procurement");
+    expect((await run()).ok).toBe(true);
+    expect(await secretChunks()).toEqual([]);
   });
 });
