@@ -1,6 +1,6 @@
 import type { LimitFunction } from "p-limit";
 import type { SyncedRecord } from "../managed-sync/index.js";
-import type { ChunkStore, RecordVersion } from "../store/index.js";
+import type { ChunkStore, CurrentContent, RecordVersion } from "../store/index.js";
 import { embeddedSlices } from "./embedded-slices.js";
 import type { EmbeddingMeter } from "./embedding-meter.js";
 import { limitsOf } from "./failures.js";
@@ -88,6 +88,11 @@ export async function processPage(
   const verdicts: RecordVersion[] = [];
   const patches: Patch[] = [];
   const contents: PreparedContent[] = [];
+  // A full run is the safety net for content as it is for deletions: it removes the chunks of any
+  // other content hash of the unchanged records too (a run that lost its lease can have written an
+  // older version's chunks after the newer run's cleanup), at one read per page.
+  const sweep = context.settings.mode === "full";
+  const unchanged: CurrentContent[] = [];
   const limits = limitsOf(context.settings, sync.pipeline);
   const relations =
     sync.pipeline === "files" ? undefined : await context.relations?.forRecords(sync, records);
@@ -99,8 +104,12 @@ export async function processPage(
       const prepared = await readIfNeeded(plan, context);
       const decided = decide(prepared, context);
       switch (decided.kind) {
-        case "unchanged":
+        case "unchanged": {
+          const version = stored.get(decided.recordId);
+          if (sweep && version)
+            unchanged.push({ recordId: decided.recordId, contentHash: version.contentHash });
           return settle(decided.recordId, "unchanged");
+        }
         case "delete":
           drops.push(decided.recordId);
           droppedVersions.push(decided.recordId);
@@ -170,8 +179,14 @@ export async function processPage(
   const current = [
     ...contents.map((c) => ({ recordId: c.recordId, contentHash: c.contentHash })),
     ...patches.map((p) => ({ recordId: p.recordId, contentHash: p.version.contentHash })),
+    ...unchanged,
   ];
-  if (current.length > 0) await store.deleteStaleChunks(tenant, sync.id, current);
+  if (current.length > 0) {
+    // A sweep of unchanged records alone is the page's only write: a run that lost its lease must
+    // not delete what the newer run is writing.
+    if (!result.wrote) await context.beforeWrite?.();
+    await store.deleteStaleChunks(tenant, sync.id, current);
+  }
   for (const patch of patches) {
     // `url: undefined` first: metadata leaves out a url the source no longer has, and the stores
     // only clear fields whose key is present, so without it chunks would keep the old link.

@@ -7,10 +7,10 @@ import { BatchedEmbeddings, HashingEmbeddings } from "../../src/embeddings/index
 import { type Emulator, startEmulator } from "../../src/emulator/index.js";
 import { ingest } from "../../src/ingest/index.js";
 import { ManagedSyncClient } from "../../src/managed-sync/index.js";
-import { type ChunkStore, LanceChunkStore, QdrantChunkStore } from "../../src/store/index.js";
+import { type ChunkStore, chunkId, LanceChunkStore, QdrantChunkStore } from "../../src/store/index.js";
 import { crmCorpus } from "../fixtures/crm-corpus.js";
 import { type FakeQdrant, startFakeQdrant } from "../store/fake-qdrant/server.js";
-import { DIMENSIONS, type Harness, harnessPerTest, snapshot } from "./harness.js";
+import { DIMENSIONS, type Harness, harnessPerTest, snapshot, TENANT } from "./harness.js";
 
 class Crash extends Error {}
 
@@ -139,6 +139,40 @@ describe.each(STORES)("content removed from a record in the source (%s)", (_name
     // What is left is what a run that never saw the edit stored.
     expect((await snapshot(store, syncs)).chunks.map((c) => c.id)).toEqual(clean.chunks.map((c) => c.id));
   });
+  // A run that lost its lease can write after the newer run's cleanup: an older version's chunk
+  // beside the current one, under the current version. Nothing about the record changes again, so
+  // only the full run (the safety net) can find it.
+  it("an older version's chunk left beside the current one goes at the next full run", {
+    timeout: 30_000,
+  }, async () => {
+    const h = harness();
+    const store = await openStore(h);
+    const syncs = [h.syncIds.sharepoint];
+    await putPlan(h, plan(4));
+    expect((await h.run({ store, syncs })).ok).toBe(true);
+    const [current] = (await snapshot(store, syncs)).chunks.filter((c) => c.name === "Plan.md");
+    const [vector] = await h.embeddings.embedDocuments([SECRET]);
+    const parts = { tenant: TENANT, syncId: current!.syncId, recordId: current!.recordId, chunkIndex: 9 };
+    const [stored] = await store.readChunks([{ ...parts, id: current!.id }]).then((m) => [...m.values()]);
+    await store.upsert([
+      {
+        ...stored!,
+        ...parts,
+        id: chunkId({ ...parts, contentHash: "an-older-version" }),
+        contentHash: "an-older-version",
+        text: `Confidential: the ${SECRET} is forty million.`,
+        vector: vector!,
+      },
+    ]);
+    expect((await h.run({ store, syncs })).ok).toBe(true);
+    expect(await secretChunks(store, h), "an incremental run does not look at unchanged records").not.toEqual(
+      [],
+    );
+    expect((await h.run({ store, syncs, mode: "full" })).ok).toBe(true);
+    expect(await secretChunks(store, h)).toEqual([]);
+    expect((await snapshot(store, syncs)).chunks.map((c) => c.id)).toContain(current!.id);
+  });
+
   // The same without a crash: the embedding provider fails on a later slice of the edit's chunks,
   // after its first slice (holding the paragraph) was written; the run fails, the edit is undone.
   it("an edit whose embedding failed part-way, then undone in the source: its chunks do not outlive it", {
