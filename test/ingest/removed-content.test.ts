@@ -10,6 +10,7 @@ import { ManagedSyncClient } from "../../src/managed-sync/index.js";
 import { type ChunkStore, chunkId, LanceChunkStore, QdrantChunkStore } from "../../src/store/index.js";
 import { crmCorpus } from "../fixtures/crm-corpus.js";
 import { type FakeQdrant, startFakeQdrant } from "../store/fake-qdrant/server.js";
+import { untilHeld } from "../store/store-internals.js";
 import { DIMENSIONS, type Harness, harnessPerTest, snapshot, TENANT } from "./harness.js";
 
 class Crash extends Error {}
@@ -256,5 +257,37 @@ describe("a CRM record edited in part and undone to the version stored", () => {
     edit("Head of Procurement");
     expect((await run()).ok).toBe(true);
     expect(await secretChunks()).toEqual([]);
+  });
+});
+
+// `clearance serve` holds a person's records in memory while `clearance ingest` (another process,
+// another store on the folder) writes the edit: the reader must answer from what the writer left.
+describe("content removed by another process's ingest, while a reader holds the record", () => {
+  const harness = harnessPerTest();
+
+  it("is gone from the reader's held records and its chunk cache", { timeout: 30_000 }, async () => {
+    const h = harness();
+    const syncs = [h.syncIds.sharepoint];
+    await putPlan(h, plan(12, true));
+    expect((await h.run({ syncs })).ok).toBe(true);
+    const reader = await LanceChunkStore.open({ dir: h.storeDir, dimensions: DIMENSIONS });
+    try {
+      const recordIds = [...new Set((await snapshot(h.store, syncs)).chunks.map((c) => c.recordId))];
+      const [vector] = await h.embeddings.embedDocuments([SECRET]);
+      const search = () => reader.search(vector!, { tenant: TENANT, recordIds, limit: 200 });
+      reader.loadRecords(TENANT, recordIds);
+      await untilHeld(reader, TENANT, recordIds);
+      const before = (await search()).map(({ chunk }) => chunk);
+      const secret = before.filter((c) => c.text.includes(SECRET));
+      expect(secret).not.toEqual([]);
+      expect((await reader.readChunks(secret)).size).toBe(secret.length);
+
+      await putPlan(h, plan(2));
+      expect((await h.run({ syncs })).ok).toBe(true);
+      expect((await search()).filter(({ chunk }) => chunk.text.includes(SECRET))).toEqual([]);
+      expect((await reader.readChunks(secret)).size).toBe(0);
+    } finally {
+      await reader.close();
+    }
   });
 });
