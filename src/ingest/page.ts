@@ -1,6 +1,6 @@
 import type { LimitFunction } from "p-limit";
 import type { SyncedRecord } from "../managed-sync/index.js";
-import type { ChunkStore, RecordVersion } from "../store/index.js";
+import type { ChunkStore, CurrentContent, RecordVersion } from "../store/index.js";
 import { embeddedSlices } from "./embedded-slices.js";
 import type { EmbeddingMeter } from "./embedding-meter.js";
 import { limitsOf } from "./failures.js";
@@ -88,6 +88,11 @@ export async function processPage(
   const verdicts: RecordVersion[] = [];
   const patches: Patch[] = [];
   const contents: PreparedContent[] = [];
+  // A full run is the safety net for content as it is for deletions: it removes the chunks of any
+  // other content hash of the unchanged records too (a run that lost its lease can have written an
+  // older version's chunks after the newer run's cleanup), at one read per page.
+  const sweep = context.settings.mode === "full";
+  const unchanged: CurrentContent[] = [];
   const limits = limitsOf(context.settings, sync.pipeline);
   const relations =
     sync.pipeline === "files" ? undefined : await context.relations?.forRecords(sync, records);
@@ -99,8 +104,12 @@ export async function processPage(
       const prepared = await readIfNeeded(plan, context);
       const decided = decide(prepared, context);
       switch (decided.kind) {
-        case "unchanged":
+        case "unchanged": {
+          const version = stored.get(decided.recordId);
+          if (sweep && version)
+            unchanged.push({ recordId: decided.recordId, contentHash: version.contentHash });
           return settle(decided.recordId, "unchanged");
+        }
         case "delete":
           drops.push(decided.recordId);
           droppedVersions.push(decided.recordId);
@@ -150,8 +159,11 @@ export async function processPage(
   if (result.wrote) await context.beforeWrite?.();
   // A record without a stored version gets a placeholder before its chunks: a run that dies after
   // the upsert then leaves chunks the store can find by their version (the full run's reconcile,
-  // a webhook's 404), not chunks nothing points to, which outlived the record's deletion.
-  const placeholders = contents.filter((c) => !c.stored).map((c) => placeholderOf(c, context));
+  // a webhook's 404), not chunks nothing points to, which outlived the record's deletion. A stored
+  // one is marked as being rewritten: a run that stops after some of the new chunks must not leave
+  // a version the source can serve again (an edit undone, the modification time kept), which the
+  // next run would take as unchanged, keeping the undone edit's chunks for good.
+  const placeholders = contents.map((c) => (c.stored ? rewritingOf(c.stored) : placeholderOf(c, context)));
   if (placeholders.length > 0 && !slice.done) await store.putRecordVersions(placeholders);
   while (!slice.done) {
     await store.upsert(slice.value);
@@ -160,14 +172,20 @@ export async function processPage(
     // A page of many slices takes a while: one whose lease was lost meanwhile writes no more.
     if (!slice.done) await context.beforeWrite?.();
   }
-  if (contents.length > 0) {
-    // Every content record, new ones too: a run that crashed before its version was written may
-    // have left chunks of a content hash that no longer exists.
-    await store.deleteStaleChunks(
-      tenant,
-      sync.id,
-      contents.map((c) => ({ recordId: c.recordId, contentHash: c.contentHash })),
-    );
+  // Every content record, new ones too: a run that crashed before its version was written may
+  // have left chunks of a content hash that no longer exists. Patched records too: an edit written
+  // in part (its chunks upserted, then a crash, a failed embedding, a lost lease) and then undone
+  // in the source comes back as the stored text, a patch, and its chunks held the undone text.
+  const current = [
+    ...contents.map((c) => ({ recordId: c.recordId, contentHash: c.contentHash })),
+    ...patches.map((p) => ({ recordId: p.recordId, contentHash: p.version.contentHash })),
+    ...unchanged,
+  ];
+  if (current.length > 0) {
+    // A sweep of unchanged records alone is the page's only write: a run that lost its lease must
+    // not delete what the newer run is writing.
+    if (!result.wrote) await context.beforeWrite?.();
+    await store.deleteStaleChunks(tenant, sync.id, current);
   }
   for (const patch of patches) {
     // `url: undefined` first: metadata leaves out a url the source no longer has, and the stores
@@ -202,6 +220,14 @@ function placeholderOf(content: PreparedContent, context: PageContext): RecordVe
     sourceVersion: PLACEHOLDER,
     chunkCount: 0,
   };
+}
+
+/**
+ * A stored version whose record is being rewritten: its chunks and content hash stand until the
+ * new version replaces it, but no source version matches it, so the record is read again.
+ */
+function rewritingOf(stored: RecordVersion): RecordVersion {
+  return { ...stored, sourceVersion: PLACEHOLDER };
 }
 
 /** Whether a stored version is a placeholder: the record never finished its first write. */

@@ -12,7 +12,7 @@ import {
 } from "../../src/emulator/index.js";
 import { type IngestOptions, type IngestReport, ingest } from "../../src/ingest/index.js";
 import { ManagedSyncClient } from "../../src/managed-sync/index.js";
-import { LanceChunkStore } from "../../src/store/index.js";
+import { type ChunkStore, LanceChunkStore } from "../../src/store/index.js";
 
 export const TENANT = "northwind";
 export const DIMENSIONS = 64;
@@ -185,7 +185,7 @@ export interface StoreSnapshot {
 }
 
 /** Reads everything the store holds for the tenant's syncs, sorted so two snapshots compare with `toEqual`. */
-export async function snapshot(store: LanceChunkStore, syncIds: readonly string[]): Promise<StoreSnapshot> {
+export async function snapshot(store: ChunkStore, syncIds: readonly string[]): Promise<StoreSnapshot> {
   const total = await store.count({ tenant: TENANT });
   const probe = Array.from({ length: DIMENSIONS }, (_, i) => (i === 0 ? 1 : 0));
   const hits = total === 0 ? [] : await store.search(probe, { tenant: TENANT, limit: Math.max(total, 1) });

@@ -168,4 +168,31 @@ describe("one webhook URL, several tenants", () => {
     await sameAsClean(TENANT);
     await sameAsClean(OTHER_TENANT);
   });
+
+  it("an event of one tenant naming another tenant's sync and record is dead-lettered, touching neither", async () => {
+    const [contosoDrive] = syncIdsOf(OTHER_TENANT);
+    const handbook = emulator.state.nodeAt(contosoDrive!, "HR/Handbook.md").id;
+    const contosoChunks = await store.count({ tenant: OTHER_TENANT, recordIds: [handbook] });
+    expect(contosoChunks).toBeGreaterThan(0);
+    const before = webhooks.metrics().deadLettered;
+    for (const event of ["record_deleted", "record_updated"]) {
+      const sent = await fetch(`${http.url}/hooks?secret=s3cret`, {
+        method: "POST",
+        body: JSON.stringify({
+          event,
+          sync: "googledrive",
+          syncInstanceId: contosoDrive,
+          user: { id: TENANT },
+          data: { recordId: handbook, model: "files" },
+        }),
+      });
+      expect(sent.status).toBe(202);
+    }
+    await settle();
+    expect(webhooks.metrics().deadLettered).toBe(before + 2);
+    expect(await store.count({ tenant: OTHER_TENANT, recordIds: [handbook] })).toBe(contosoChunks);
+    expect(await store.count({ tenant: TENANT, syncIds: [contosoDrive!] })).toBe(0);
+    await sameAsClean(TENANT);
+    await sameAsClean(OTHER_TENANT);
+  });
 });
