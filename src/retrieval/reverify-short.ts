@@ -4,7 +4,6 @@ import {
   PermissionsTimeoutError,
   PermissionsUnavailableError,
   preciseNow,
-  type RecordPolicyName,
 } from "../access/index.js";
 import { type AllowLists, loadAllowLists } from "./allow-lists.js";
 import type { CandidateSource } from "./candidates.js";
@@ -15,13 +14,8 @@ import { postFilter } from "./post-filter.js";
 import { preFilter } from "./pre-filter.js";
 import type { ShortReverify } from "./report.js";
 import { keeping, stillAllowed, withRecords } from "./reverified-hits.js";
+import { affordable, callsLeft, listsCost, policiesOf, type StaleDenial } from "./reverify-cost.js";
 import { trustedSince } from "./trust.js";
-
-/**
- * Checks one batch-check request carries, as the re-verification plans its cost against
- * `maxPermissionCalls` (ManagedSyncAccessControl's default batch size).
- */
-const CHECKS_PER_CALL = 200;
 
 export interface Reverified {
   outcome: FilterOutcome;
@@ -144,12 +138,14 @@ async function reverify(
 
 /**
  * The stale lists' syncs fetched anew (the others' lists as they are), or undefined when the
- * permission calls left do not cover one request per list (a large list may take two: like a
- * round, it may then overshoot).
+ * permission calls left do not cover what that costs ({@link listsCost}).
  */
 async function renewLists(run: QueryRun, stale: readonly AllowSet[]): Promise<AllowLists | undefined> {
-  const left = run.ctx.settings.budget.maxPermissionCalls - run.tally.permissionCalls;
-  if (left < stale.length) return undefined;
+  const policies = await policiesOf(
+    run,
+    stale.map((set) => set.syncId),
+  );
+  if (callsLeft(run) < listsCost(stale, policies)) return undefined;
   const renewed = await loadAllowLists(run, run.signal, { renew: new Set(stale.map((set) => set.syncId)) });
   // A renewed list that came back incomplete decides nothing, and neither may the stale one.
   for (const set of renewed.sets) if (!set.complete) run.lists.delete(set.syncId);
@@ -179,12 +175,6 @@ function stale(run: QueryRun, syncId: string, requestedAt: number): boolean {
   return !(run.trust.get(syncId)?.through !== undefined && requestedAt >= since);
 }
 
-interface StaleDenial {
-  ref: ObjectRef;
-  /** The sync's record policy (undefined: a file sync, checked through the Permissions API). */
-  policy: RecordPolicyName | undefined;
-}
-
 /**
  * The query's denials that rested on stale evidence, best ranked first (the order they were
  * decided in). A `deny` sync's are left out: its answer is always the same.
@@ -196,14 +186,9 @@ async function staleDenials(run: QueryRun): Promise<StaleDenial[]> {
     if (stale(run, ref.syncId, requestedAt)) refs.push(ref);
   }
   if (refs.length === 0) return [];
-  const policyOf = run.ctx.access.policyOf?.bind(run.ctx.access);
-  const syncIds = [...new Set(refs.map((ref) => ref.syncId))];
-  const policies = new Map(
-    await Promise.all(
-      syncIds.map(
-        async (syncId) => [syncId, policyOf ? await policyOf(syncId, run.signal) : undefined] as const,
-      ),
-    ),
+  const policies = await policiesOf(
+    run,
+    refs.map((ref) => ref.syncId),
   );
   return refs.flatMap((ref) => {
     const policy = policies.get(ref.syncId);
@@ -214,30 +199,6 @@ async function staleDenials(run: QueryRun): Promise<StaleDenial[]> {
 /** Whether the renewed list of the record's sync decides it (it names it, or leaves it out). */
 function decidesAnew(set: AllowSet | undefined, run: QueryRun, ref: ObjectRef): boolean {
   return set !== undefined && set.requestedAt >= run.startedAt && !set.undecided?.has(ref.recordId);
-}
-
-/**
- * The denials the permission calls left can re-check, best ranked first: a file sync's in requests
- * of {@link CHECKS_PER_CALL}, an `owner` sync's one record read each, a `tenant` sync's free.
- */
-function affordable(
-  run: QueryRun,
-  denials: readonly StaleDenial[],
-): { picked: StaleDenial[]; unaffordable: boolean } {
-  let left = run.ctx.settings.budget.maxPermissionCalls - run.tally.permissionCalls;
-  const inRequest = new Map<string, number>();
-  const picked: StaleDenial[] = [];
-  for (const denial of denials) {
-    const { syncId } = denial.ref;
-    let cost = 0;
-    if (denial.policy === "owner") cost = 1;
-    else if (denial.policy === undefined) cost = (inRequest.get(syncId) ?? 0) % CHECKS_PER_CALL === 0 ? 1 : 0;
-    if (cost > left) return { picked, unaffordable: true };
-    left -= cost;
-    if (denial.policy === undefined) inRequest.set(syncId, (inRequest.get(syncId) ?? 0) + 1);
-    picked.push(denial);
-  }
-  return { picked, unaffordable: false };
 }
 
 /** The report's words for it, appended to the reason. */
