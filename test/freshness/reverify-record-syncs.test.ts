@@ -1,8 +1,9 @@
 // What re-verifying a short answer (docs/concepts.md#freshness) costs in a tenant with CRM and
 // ticketing syncs, over the real emulator: a `tenant` or `deny` sync's allow list costs no request,
 // so it does not count against maxPermissionCalls.
-import { stringify } from "yaml";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { stringify } from "yaml";
 import type { CorpusSpec } from "../../src/emulator/index.js";
 import { ingest } from "../../src/ingest/index.js";
 import { createManagedSyncRetriever, type ManagedSyncRetrieverOptions } from "../../src/retrieval/index.js";
