@@ -79,7 +79,8 @@ export const settingDescriptions: Record<string, string> = {
   "retrieval.budget.maxCandidates":
     "Candidates one retrieval may scan before it stops short of k (the report says which budget was hit).",
   "retrieval.budget.maxPermissionCalls": "Permissions API calls one retrieval may make.",
-  "retrieval.budget.maxMs": "Time one retrieval may take.",
+  "retrieval.budget.maxMs":
+    "Time one retrieval may take: permission calls and searches still in flight when it runs out are cancelled, and the retrieval returns what it confirmed by then (the report says `budgetHit: time`).",
   "records.policies":
     "Rules `{ integration, pipeline, configurationName?, syncId?, policy: deny | tenant | owner, ownerField? }` deciding who reads a CRM or ticketing sync's records (no rule: `deny`).",
   "records.members.domains":

@@ -8,6 +8,7 @@ import type {
   Subject,
   SubjectKnowledge,
 } from "../access/index.js";
+import type { Deadline } from "../managed-sync/index.js";
 import type { HeldRecords, SiftedSource } from "./candidates.js";
 import type { RetrievalSettings } from "./options.js";
 import type { Tally, UnnamedSync } from "./report.js";
@@ -38,7 +39,10 @@ export interface QueryRun {
   ctx: EnforcementContext;
   subject: Subject;
   k: number;
+  /** The caller's signal linked with the time budget: every permission call and search carries it. */
   signal: AbortSignal | undefined;
+  /** The time budget behind `signal` (`timeBudget`); `outOfTime` asks whether it ran out. */
+  deadline?: Deadline | undefined;
   startedAt: number;
   /** How far this query trusts each sync's cached evidence (see `trustedSince`), worked out once per sync. */
   trust: Map<string, SyncTrust>;

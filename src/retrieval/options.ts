@@ -7,7 +7,11 @@ export const budgetSchema = z.object({
   maxCandidates: z.number().int().positive().default(3_000),
   /** Permissions API requests per query; checked between rounds, so one round may overshoot (default 40). */
   maxPermissionCalls: z.number().int().positive().default(40),
-  /** Wall time after which no new round starts (default 5,000 ms). */
+  /**
+   * Wall time one query may take (default 5,000 ms): permission calls and searches still in flight
+   * when it runs out are cancelled, and the query ends with what it confirmed by then
+   * (`budgetHit: "time"`, `exhausted: false`). The embedding of the query text is not counted.
+   */
   maxMs: z.number().int().positive().default(5_000),
 });
 export type RetrievalBudget = z.infer<typeof budgetSchema>;

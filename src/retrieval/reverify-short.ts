@@ -15,6 +15,7 @@ import { preFilter } from "./pre-filter.js";
 import type { ShortReverify } from "./report.js";
 import { keeping, stillAllowed, withRecords } from "./reverified-hits.js";
 import { affordable, callsLeft, listsCost, policiesOf, type StaleDenial } from "./reverify-cost.js";
+import { outOfTime, timeNote } from "./time-budget.js";
 import { trustedSince } from "./trust.js";
 
 export interface Reverified {
@@ -49,6 +50,24 @@ export async function reverifyShort(
   try {
     return await reverify(run, source, outcome, staleLists, denials);
   } catch (error) {
+    if (outOfTime(run)) {
+      // The time budget cancelled it: the answer it was to complete stands, less anything this
+      // query has since denied, and says the budget stopped it.
+      return {
+        outcome: {
+          hits: stillAllowed(run, outcome.hits),
+          exhausted: false,
+          budgetHit: "time",
+          note: [
+            outcome.note,
+            timeNote(run, `the re-verification of a short answer (${outcome.hits.length} of ${k})`),
+          ]
+            .filter(Boolean)
+            .join("; "),
+        },
+        reverified: { denials: 0, lists: 0, found: 0, stoppedBy: "time" },
+      };
+    }
     if (!(error instanceof PermissionsUnavailableError || error instanceof PermissionsTimeoutError))
       throw error;
     // Optional work failed: the answer it was to complete stands (its hits were confirmed in this
@@ -112,6 +131,11 @@ async function reverify(
     next = renewed.complete
       ? await preFilter(run, source, renewed)
       : keeping(run, outcome.hits, await postFilter(run, source));
+    // Cut short by the time budget, the new search may not have reached the earlier hits again.
+    if (next.budgetHit === "time") {
+      stoppedBy ??= "time";
+      next = keeping(run, outcome.hits, next);
+    }
   } else {
     const allowed = refs.filter((ref) => run.decided.get(refKey(ref.syncId, ref.recordId)) === true);
     next = { ...outcome, hits: await withRecords(run, source, outcome.hits, allowed) };
