@@ -10,6 +10,7 @@ import type {
 } from "../access/index.js";
 import type { Deadline } from "../managed-sync/index.js";
 import type { HeldRecords, SiftedSource } from "./candidates.js";
+import type { ListCosts } from "./list-costs.js";
 import type { RetrievalSettings } from "./options.js";
 import type { Tally, UnnamedSync } from "./report.js";
 import type { RoundTrips } from "./round-trips.js";
@@ -32,6 +33,8 @@ export interface EnforcementContext {
   onUnnamedSync: ((sync: UnnamedSync) => void) | undefined;
   /** How long checks and a stranger's larger page take here (the first query's order). */
   roundTrips: RoundTrips;
+  /** What each sync's last allow list cost in requests (an `owner` sync's is the sync's size). */
+  listCosts: ListCosts;
 }
 
 /** One query in flight: who asks, how many results, and its running tally. */

@@ -47,9 +47,10 @@ export const retrievalSettingsSchema = z.object({
    * denials and/or the lists fetched again. A file just shared with someone then reaches them on
    * their next query instead of after decisionCacheTtlMs or allowSetTtlMs. Younger evidence is
    * taken as it is, so a person who really sees fewer than k chunks pays for it at most once per
-   * this interval: a permission call per sync whose denials (200 per call) or list are asked again,
-   * an `owner` record's denial a record read each, within maxPermissionCalls (default 5 s; 0: every
-   * short answer re-verifies).
+   * this interval: a permission call per sync whose denials (200 per call) or list are asked again
+   * (none for a `tenant` or `deny` sync's list; an `owner` sync's denials by its owner list, a call
+   * per 1,000 records of the sync, or a record read each where that costs less), within
+   * maxPermissionCalls (default 5 s; 0: every short answer re-verifies).
    */
   reverifyShortAfterMs: z.number().int().nonnegative().default(5_000),
   /** How long allow/deny answers are reused (default 30 s; 0 turns the decision cache off). */

@@ -15,6 +15,8 @@ export interface StaleDenial {
   ref: ObjectRef;
   /** The sync's record policy (undefined: a file sync, checked through the Permissions API). */
   policy: RecordPolicyName | undefined;
+  /** A list requested during the query decides it (`renewOwnerLists`): no request of its own. */
+  listed?: boolean;
 }
 
 /** The record policy of each sync (undefined for a file sync, or without record policies). */
@@ -55,7 +57,8 @@ export function listsCost(
 
 /**
  * The denials the permission calls left can re-check, best ranked first: a file sync's in requests
- * of {@link CHECKS_PER_CALL}, an `owner` sync's one record read each, a `tenant` sync's free.
+ * of {@link CHECKS_PER_CALL}, an `owner` sync's one record read each (none when a list renewed in
+ * this query decides it), a `tenant` sync's free.
  */
 export function affordable(
   run: QueryRun,
@@ -67,7 +70,8 @@ export function affordable(
   for (const denial of denials) {
     const { syncId } = denial.ref;
     let cost = 0;
-    if (denial.policy === "owner") cost = 1;
+    if (denial.listed) cost = 0;
+    else if (denial.policy === "owner") cost = 1;
     else if (denial.policy === undefined) cost = (inRequest.get(syncId) ?? 0) % CHECKS_PER_CALL === 0 ? 1 : 0;
     if (cost > left) return { picked, unaffordable: true };
     left -= cost;

@@ -12,6 +12,7 @@ import { decide } from "./decide.js";
 import type { FilterOutcome } from "./outcome.js";
 import { postFilter } from "./post-filter.js";
 import { preFilter } from "./pre-filter.js";
+import { renewOwnerLists } from "./renew-owner-lists.js";
 import type { ShortReverify } from "./report.js";
 import { keeping, stillAllowed, withRecords } from "./reverified-hits.js";
 import { affordable, callsLeft, listsCost, policiesOf, type StaleDenial } from "./reverify-cost.js";
@@ -116,7 +117,12 @@ async function reverify(
           .map((set) => [set.syncId, set])
       : [],
   );
-  const toCheck = denials.filter(({ ref }) => !decidesAnew(renewedBySync.get(ref.syncId), run, ref));
+  const undecided = denials.filter(({ ref }) => !decidesAnew(renewedBySync.get(ref.syncId), run, ref));
+  // An owner sync's list, where it costs less than reading its denied records one by one.
+  const ownerLists = stoppedBy ? new Map<string, AllowSet>() : await renewOwnerLists(run, undecided);
+  const toCheck = undecided.map((denial) =>
+    decidesAnew(ownerLists.get(denial.ref.syncId), run, denial.ref) ? { ...denial, listed: true } : denial,
+  );
   const { picked, unaffordable } = stoppedBy ? { picked: [], unaffordable: true } : affordable(run, toCheck);
   if (unaffordable) stoppedBy ??= "permissionCalls";
   const refs = picked.map(({ ref }) => ref);
@@ -142,7 +148,7 @@ async function reverify(
   }
   const reverified: ShortReverify = {
     denials: refs.length,
-    lists: renewed ? staleLists.length : 0,
+    lists: (renewed ? staleLists.length : 0) + ownerLists.size,
     found: Math.max(0, next.hits.length - before),
     ...(stoppedBy ? { stoppedBy } : {}),
   };

@@ -1,10 +1,12 @@
 // What re-verifying a short answer (docs/concepts.md#freshness) costs in a tenant with CRM and
 // ticketing syncs, over the real emulator: a `tenant` or `deny` sync's allow list costs no request,
-// so it does not count against maxPermissionCalls.
+// so it does not count against maxPermissionCalls; an `owner` sync's stale denials are re-verified
+// by fetching its owner list once, not by reading each denied record.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import type { CorpusSpec } from "../../src/emulator/index.js";
+import type { RecordReader } from "../../src/access/index.js";
+import { type CorpusSpec, recordIdFor } from "../../src/emulator/index.js";
 import { ingest } from "../../src/ingest/index.js";
 import { createManagedSyncRetriever, type ManagedSyncRetrieverOptions } from "../../src/retrieval/index.js";
 import { startWorld, type World } from "../retrieval/helpers/emulator-world.js";
@@ -124,5 +126,47 @@ describe("re-verifying a short answer in a tenant with record syncs", () => {
     // The cached drive list's hit confirmed (a check), and the drive's list fetched again.
     expect(after.report.permissionCalls).toBe(2);
     expect(after.documents.map((d) => d.metadata.recordId)).toContain(plan.id);
+  });
+
+  it("re-verifies an owner sync's stale denials with one list request, not a record read each", async () => {
+    // The deals name owners by CRM user id: the deployment maps them to emails.
+    const users = world.emu.state.crmUsers();
+    const owners = Object.fromEntries(users.map((u) => [u.id, { email: u.email }]));
+    const leoId = users.find((u) => u.email === LEO)!.id;
+    const mayaId = users.find((u) => u.email === MAYA)!.id;
+    const reads = { get: 0, pages: 0 };
+    const records: RecordReader = {
+      get: (...args) => {
+        reads.get += 1;
+        return world.client.records.get(...args);
+      },
+      pages: (...args) => {
+        reads.pages += 1;
+        return world.client.records.pages(...args);
+      },
+    };
+    const r = retriever({
+      client: { permissions: world.client.permissions, syncs: world.client.syncs, records },
+      strategy: "post",
+      records: { policies: [{ pipeline: "deals", policy: "owner" }], owners },
+    });
+    // Leo owns none of the twelve deals: each is read and denied (cached denials).
+    const first = await r.retrieveWithReport("renewal deal roadmap budget", { user: LEO, k: 30 });
+    expect(reads.get).toBe(DEALS);
+    const deals = world.emu.state.syncsOf("northwind").find((s) => s.pipeline === "deals")!.id;
+    const deal = recordIdFor("salesforce", "006Nw0000Deal0007");
+    expect(first.documents.map((d) => d.metadata.recordId)).not.toContain(deal);
+    world.emu.state.updateRecord(deals, deal, { ownerId: leoId });
+    try {
+      reads.get = 0;
+      const after = await r.retrieveWithReport("renewal deal roadmap budget", { user: LEO, k: 30 });
+      // Twelve stale denials, one owner list: no record read.
+      expect(reads).toEqual({ get: 0, pages: 1 });
+      expect(after.report.reverified).toMatchObject({ lists: 1, found: 1 });
+      expect(after.report).toMatchObject({ exhausted: true, budgetHit: null });
+      expect(after.documents.map((d) => d.metadata.recordId)).toContain(deal);
+    } finally {
+      world.emu.state.updateRecord(deals, deal, { ownerId: mayaId });
+    }
   });
 });
