@@ -118,8 +118,14 @@ async function reverify(
       : [],
   );
   const undecided = denials.filter(({ ref }) => !decidesAnew(renewedBySync.get(ref.syncId), run, ref));
-  // An owner sync's list, where it costs less than reading its denied records one by one.
-  const ownerLists = stoppedBy ? new Map<string, AllowSet>() : await renewOwnerLists(run, undecided);
+  // An owner sync's list, where it costs less than reading its denied records one by one; not
+  // one just renewed (what it left undecided, a list fetched again would leave undecided too).
+  const ownerLists = stoppedBy
+    ? new Map<string, AllowSet>()
+    : await renewOwnerLists(
+        run,
+        undecided.filter(({ ref }) => !renewedBySync.has(ref.syncId)),
+      );
   const toCheck = undecided.map((denial) =>
     decidesAnew(ownerLists.get(denial.ref.syncId), run, denial.ref) ? { ...denial, listed: true } : denial,
   );
