@@ -56,11 +56,18 @@ export class DecisionCache {
     return this.#cache?.get(keyOf(normalizeSubject(subject), relation, object));
   }
 
-  /** Remembers an answer, unless its request was sent before the last invalidation. */
+  /**
+   * Remembers an answer, unless its request was sent before the last invalidation, or before the
+   * request behind the answer already cached: a slow answer arriving after a newer one (an allow
+   * asked for before a revocation, back after the denial asked for since) is the older word.
+   */
   set(subject: Subject, relation: Relation, object: ObjectRef, decision: CachedDecision): void {
     if (!this.#cache || this.#watermark.predates(decision.requestedAt)) return;
     const normalized = normalizeSubject(subject);
     const key = keyOf(normalized, relation, object);
+    // peek: a refused answer must not count as a use of the newer one (LRU order, TTL).
+    const newer = this.#cache.peek(key);
+    if (newer && newer.requestedAt > decision.requestedAt) return;
     this.#cache.set(key, decision);
     index(this.#byRecord, recordKey(object.syncId, object.recordId), key);
     index(this.#bySubject, normalized, key);

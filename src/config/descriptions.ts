@@ -65,7 +65,7 @@ export const settingDescriptions: Record<string, string> = {
   "retrieval.cacheTtlMs": "How long allow/deny answers are reused (0 turns the decision cache off).",
   "retrieval.allowSetTtlMs": "How long a person's allow list is reused for pre-filtering.",
   "retrieval.reverifyShortAfterMs":
-    "An answer about to come back short of k re-verifies, once, the cached denials and allow lists that excluded candidates when they are at least this old and the follower does not vouch for them, so a file just shared shows on the person's next query (not after `cacheTtlMs` or `allowSetTtlMs`). Younger evidence is taken as it is: a person who really sees fewer than k chunks pays for it at most this often: one permission call per sync whose denials (200 per call) or list are asked again (an `owner` record's denial is a record read each, within `maxPermissionCalls`). 0: every short answer re-verifies.",
+    "An answer about to come back short of k re-verifies, once, the cached denials and allow lists that excluded candidates when they are at least this old and the follower does not vouch for them, so a file just shared shows on the person's next query (not after `cacheTtlMs` or `allowSetTtlMs`). Younger evidence is taken as it is: a person who really sees fewer than k chunks pays for it at most this often: one permission call per sync whose denials (200 per call) or list are asked again (none for a `tenant` or `deny` sync's list; an `owner` sync's denials by fetching its owner list once, a call per 1,000 records, or a record read each where that costs less; within `maxPermissionCalls`). 0: every short answer re-verifies.",
   "retrieval.freshnessMs":
     "How stale the permission evidence behind a result may be; 0 confirms every result during the query. Default: 10 s while the permission-changes follower runs, else 0.",
   "retrieval.follow":
@@ -79,7 +79,8 @@ export const settingDescriptions: Record<string, string> = {
   "retrieval.budget.maxCandidates":
     "Candidates one retrieval may scan before it stops short of k (the report says which budget was hit).",
   "retrieval.budget.maxPermissionCalls": "Permissions API calls one retrieval may make.",
-  "retrieval.budget.maxMs": "Time one retrieval may take.",
+  "retrieval.budget.maxMs":
+    "Time one retrieval may take: permission calls and searches still in flight when it runs out are cancelled, and the retrieval returns what it confirmed by then (the report says `budgetHit: time`).",
   "records.policies":
     "Rules `{ integration, pipeline, configurationName?, syncId?, policy: deny | tenant | owner, ownerField? }` deciding who reads a CRM or ticketing sync's records (no rule: `deny`).",
   "records.members.domains":

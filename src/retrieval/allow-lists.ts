@@ -66,8 +66,10 @@ export async function loadAllowLists(
   );
   const sizes: Record<string, number> = {};
   for (const result of results) {
-    if (result.fetched) tally.permissionCalls += result.calls;
-    else tally.cacheHits += 1;
+    if (result.fetched) {
+      tally.permissionCalls += result.calls;
+      ctx.listCosts.observed(result.set.syncId, result.calls);
+    } else tally.cacheHits += 1;
     if (!result.set.complete) continue;
     run.lists.set(result.set.syncId, result.set);
     if (result.fetched && !result.set.everything) sizes[result.set.syncId] = result.set.recordIds.size;

@@ -8,7 +8,9 @@ import type {
   Subject,
   SubjectKnowledge,
 } from "../access/index.js";
+import type { Deadline } from "../managed-sync/index.js";
 import type { HeldRecords, SiftedSource } from "./candidates.js";
+import type { ListCosts } from "./list-costs.js";
 import type { RetrievalSettings } from "./options.js";
 import type { Tally, UnnamedSync } from "./report.js";
 import type { RoundTrips } from "./round-trips.js";
@@ -31,6 +33,8 @@ export interface EnforcementContext {
   onUnnamedSync: ((sync: UnnamedSync) => void) | undefined;
   /** How long checks and a stranger's larger page take here (the first query's order). */
   roundTrips: RoundTrips;
+  /** What each sync's last allow list cost in requests (an `owner` sync's is the sync's size). */
+  listCosts: ListCosts;
 }
 
 /** One query in flight: who asks, how many results, and its running tally. */
@@ -38,7 +42,10 @@ export interface QueryRun {
   ctx: EnforcementContext;
   subject: Subject;
   k: number;
+  /** The caller's signal linked with the time budget: every permission call and search carries it. */
   signal: AbortSignal | undefined;
+  /** The time budget behind `signal` (`timeBudget`); `outOfTime` asks whether it ran out. */
+  deadline?: Deadline | undefined;
   startedAt: number;
   /** How far this query trusts each sync's cached evidence (see `trustedSince`), worked out once per sync. */
   trust: Map<string, SyncTrust>;

@@ -16,8 +16,10 @@ import type { FilterOutcome } from "./outcome.js";
 import { postFilter } from "./post-filter.js";
 import { preFilter } from "./pre-filter.js";
 import { newTally, type RetrievalReport, type ShortReverify, type StrategyRun } from "./report.js";
+import { stillAllowed } from "./reverified-hits.js";
 import { reverifyShort } from "./reverify-short.js";
 import { keepSiftedToTenant, keepToTenant } from "./tenant-guard.js";
+import { outOfTime, timeBudget, timeNote } from "./time-budget.js";
 import { freshnessReport, trustedSince, weighTrust } from "./trust.js";
 import { unnamedSyncs } from "./unnamed-syncs.js";
 
@@ -50,11 +52,15 @@ export async function enforce(ctx: EnforcementContext, request: EnforceRequest):
   if (subject === "") throw new NoSubjectError();
   const startedAt = preciseNow();
   const source = keepToTenant(request.source, ctx.tenant);
+  // Every permission call and search of the query carries it: maxMs bounds the query, not only
+  // when its rounds start.
+  const deadline = timeBudget(request.signal, ctx.settings.budget.maxMs);
   const run: QueryRun = {
     ctx,
     subject,
     k: request.k,
-    signal: request.signal,
+    signal: deadline.signal,
+    deadline,
     startedAt,
     trust: new Map(),
     tally: newTally(),
@@ -122,16 +128,28 @@ export async function enforce(ctx: EnforcementContext, request: EnforceRequest):
     // Before "exhausted" goes out on evidence earlier queries cached: a grant since may hide behind it.
     ({ outcome, reverified } = await reverifyShort(run, source, outcome));
   } catch (error) {
-    const failed = error instanceof PermissionsUnavailableError || error instanceof PermissionsTimeoutError;
-    if (!failed || settings.onPermissionError !== "empty") throw error;
-    return {
-      hits: [],
-      report: {
-        ...buildReport(run, strategy, reason, { hits: [], exhausted: false, budgetHit: null }),
-        permissionError: { code: error.code, message: error.message },
-      },
-    };
+    if (outOfTime(run)) {
+      // A step outside the filters' rounds (a list fetch, the sync list) was cancelled by the time
+      // budget: the answer is what the query had confirmed before it.
+      outcome = {
+        hits: stillAllowed(run, outcome.hits),
+        exhausted: false,
+        budgetHit: "time",
+        note: [outcome.note, timeNote(run, "the query")].filter(Boolean).join("; "),
+      };
+    } else {
+      const failed = error instanceof PermissionsUnavailableError || error instanceof PermissionsTimeoutError;
+      if (!failed || settings.onPermissionError !== "empty") throw error;
+      return {
+        hits: [],
+        report: {
+          ...buildReport(run, strategy, reason, { hits: [], exhausted: false, budgetHit: null }),
+          permissionError: { code: error.code, message: error.message },
+        },
+      };
+    }
   } finally {
+    deadline.dispose();
     // Once the answer is out: the work is the next moment's, never this query's.
     if (run.afterward.length > 0) {
       setImmediate(() => {
@@ -146,7 +164,8 @@ export async function enforce(ctx: EnforcementContext, request: EnforceRequest):
       });
     }
   }
-  const unnamed = await unnamedSyncs(run);
+  // The query's own signal may have fired on the clock: these lookups answer to the caller's.
+  const unnamed = await unnamedSyncs({ ...run, signal: request.signal });
   const report = { ...buildReport(run, strategy, reason, outcome), ...(reverified ? { reverified } : {}) };
   return { hits: outcome.hits, report: unnamed.length > 0 ? { ...report, unnamedSyncs: unnamed } : report };
 }

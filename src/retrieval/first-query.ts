@@ -10,6 +10,7 @@ import { MAX_PAGE, postFilter } from "./post-filter.js";
 import { filterSize, preFilter } from "./pre-filter.js";
 import type { StrategyRun } from "./report.js";
 import { siftByLists } from "./sift-by-lists.js";
+import { outOfTime, timeNote } from "./time-budget.js";
 
 export interface RaceResult {
   outcome: FilterOutcome;
@@ -71,6 +72,8 @@ export async function raceFirstQuery(run: QueryRun, source: CandidateSource): Pr
   const listing = new AbortController();
   const round = new AbortController();
   const unlink = [linkAbort(run.signal, listing), linkAbort(run.signal, round)];
+  // What the round's checks allowed so far: the answer when the time budget ends the race.
+  let confirmed: ScoredChunk[] = [];
   try {
     const roundRun: QueryRun = { ...run, signal: round.signal };
     // Capped as a post-filter round is: k may be up to 1,000, and a store's page at most 10,000.
@@ -135,6 +138,7 @@ export async function raceFirstQuery(run: QueryRun, source: CandidateSource): Pr
     if (!bestResult.ok) throw bestResult.error;
     let fetched = bestResult.value.page;
     let found = bestResult.value.allowed;
+    confirmed = found;
     let checked = fetched.length;
     let limit = top;
     // A short page was every candidate there is; checked whole, what it allowed is all there is.
@@ -160,6 +164,7 @@ export async function raceFirstQuery(run: QueryRun, source: CandidateSource): Pr
         const rest = page.filter((hit) => !seen.has(hit.chunk.id));
         tally.candidatesScanned -= page.length - rest.length;
         found = [...found, ...(await allowedOf(roundRun, rest))].sort((a, b) => b.score - a.score);
+        confirmed = found;
         checked += rest.length;
         fetched = [...fetched, ...rest].sort((a, b) => b.score - a.score);
         everything = page.length < limit;
@@ -208,6 +213,18 @@ export async function raceFirstQuery(run: QueryRun, source: CandidateSource): Pr
       limit,
       `the first round found ${found.length} of ${k}${largeFirstNote}`,
     );
+  } catch (error) {
+    if (!outOfTime(run)) throw error;
+    return {
+      outcome: {
+        hits: confirmed.slice(0, k),
+        exhausted: false,
+        budgetHit: "time",
+        note: timeNote(run, "the first query's race"),
+      },
+      strategy: "race→post",
+      reason: "",
+    };
   } finally {
     for (const stop of unlink) stop();
   }

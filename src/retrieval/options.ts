@@ -7,7 +7,11 @@ export const budgetSchema = z.object({
   maxCandidates: z.number().int().positive().default(3_000),
   /** Permissions API requests per query; checked between rounds, so one round may overshoot (default 40). */
   maxPermissionCalls: z.number().int().positive().default(40),
-  /** Wall time after which no new round starts (default 5,000 ms). */
+  /**
+   * Wall time one query may take (default 5,000 ms): permission calls and searches still in flight
+   * when it runs out are cancelled, and the query ends with what it confirmed by then
+   * (`budgetHit: "time"`, `exhausted: false`). The embedding of the query text is not counted.
+   */
   maxMs: z.number().int().positive().default(5_000),
 });
 export type RetrievalBudget = z.infer<typeof budgetSchema>;
@@ -43,9 +47,10 @@ export const retrievalSettingsSchema = z.object({
    * denials and/or the lists fetched again. A file just shared with someone then reaches them on
    * their next query instead of after decisionCacheTtlMs or allowSetTtlMs. Younger evidence is
    * taken as it is, so a person who really sees fewer than k chunks pays for it at most once per
-   * this interval: a permission call per sync whose denials (200 per call) or list are asked again,
-   * an `owner` record's denial a record read each, within maxPermissionCalls (default 5 s; 0: every
-   * short answer re-verifies).
+   * this interval: a permission call per sync whose denials (200 per call) or list are asked again
+   * (none for a `tenant` or `deny` sync's list; an `owner` sync's denials by its owner list, a call
+   * per 1,000 records of the sync, or a record read each where that costs less), within
+   * maxPermissionCalls (default 5 s; 0: every short answer re-verifies).
    */
   reverifyShortAfterMs: z.number().int().nonnegative().default(5_000),
   /** How long allow/deny answers are reused (default 30 s; 0 turns the decision cache off). */

@@ -4,6 +4,7 @@ import type { CandidateSource } from "./candidates.js";
 import { firstSight, type QueryRun, refKey } from "./context.js";
 import { decide } from "./decide.js";
 import type { FilterOutcome } from "./outcome.js";
+import { outOfTime, timeNote } from "./time-budget.js";
 
 /** Never ask for fewer candidates than this per round, to keep round trips few. */
 const MIN_PAGE = 10;
@@ -39,7 +40,24 @@ export async function postFilter(
   let learntAllowed = 0;
   let exhausted = false;
   let budgetHit = budgetExceeded(run);
+  let cut = false;
   while (hits.length < k && !budgetHit && rounds-- > 0) {
+    try {
+      if (await postRound()) break;
+    } catch (error) {
+      // The time budget cancelled the round's search or check: what earlier rounds allowed stands.
+      if (!outOfTime(run)) throw error;
+      budgetHit = "time";
+      cut = true;
+      break;
+    }
+    if (hits.length < k) budgetHit = budgetExceeded(run);
+  }
+  ctx.knowledge.recordScan(subject, relation, learntScanned, learntAllowed);
+  return { hits, exhausted, budgetHit, ...(cut ? { note: timeNote(run, "a post-filter round") } : {}) };
+
+  /** One round: a page searched and checked, its allowed hits kept; true when it was the last page. */
+  async function postRound(): Promise<boolean> {
     const limit = Math.min(
       nextPageSize(k - hits.length, scanned, allowedSeen, prior, ctx.settings.initialOverFetch),
       ctx.settings.budget.maxCandidates - tally.candidatesScanned,
@@ -64,14 +82,9 @@ export async function postFilter(
       allowedSeen += 1;
       if (hits.length < k) hits.push(hit);
     }
-    if (page.length < limit) {
-      exhausted = true;
-      break;
-    }
-    if (hits.length < k) budgetHit = budgetExceeded(run);
+    exhausted = page.length < limit;
+    return exhausted;
   }
-  ctx.knowledge.recordScan(subject, relation, learntScanned, learntAllowed);
-  return { hits, exhausted, budgetHit };
 }
 
 /**

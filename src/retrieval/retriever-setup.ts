@@ -2,6 +2,7 @@ import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import type { EnforcementContext } from "./context.js";
 import { newCaches } from "./enforcement-caches.js";
 import { RetrievalConfigError } from "./errors.js";
+import { ListCosts } from "./list-costs.js";
 import { retrievalSettingsSchema } from "./options.js";
 import type { PermissionAwareRetrieverFields } from "./retriever-fields.js";
 import { RoundTrips } from "./round-trips.js";
@@ -56,6 +57,7 @@ export function buildShared(fields: PermissionAwareRetrieverFields): RetrieverSh
       changes: fields.changes,
       onUnnamedSync: fields.onUnnamedSync,
       roundTrips: new RoundTrips(fields.roundTrips),
+      listCosts: new ListCosts(),
     },
     memberCtx: undefined,
     store: fields.store,

@@ -4,7 +4,6 @@ import {
   PermissionsTimeoutError,
   PermissionsUnavailableError,
   preciseNow,
-  type RecordPolicyName,
 } from "../access/index.js";
 import { type AllowLists, loadAllowLists } from "./allow-lists.js";
 import type { CandidateSource } from "./candidates.js";
@@ -13,15 +12,12 @@ import { decide } from "./decide.js";
 import type { FilterOutcome } from "./outcome.js";
 import { postFilter } from "./post-filter.js";
 import { preFilter } from "./pre-filter.js";
+import { renewOwnerLists } from "./renew-owner-lists.js";
 import type { ShortReverify } from "./report.js";
 import { keeping, stillAllowed, withRecords } from "./reverified-hits.js";
+import { affordable, callsLeft, listsCost, policiesOf, type StaleDenial } from "./reverify-cost.js";
+import { outOfTime, timeNote } from "./time-budget.js";
 import { trustedSince } from "./trust.js";
-
-/**
- * Checks one batch-check request carries, as the re-verification plans its cost against
- * `maxPermissionCalls` (ManagedSyncAccessControl's default batch size).
- */
-const CHECKS_PER_CALL = 200;
 
 export interface Reverified {
   outcome: FilterOutcome;
@@ -55,6 +51,24 @@ export async function reverifyShort(
   try {
     return await reverify(run, source, outcome, staleLists, denials);
   } catch (error) {
+    if (outOfTime(run)) {
+      // The time budget cancelled it: the answer it was to complete stands, less anything this
+      // query has since denied, and says the budget stopped it.
+      return {
+        outcome: {
+          hits: stillAllowed(run, outcome.hits),
+          exhausted: false,
+          budgetHit: "time",
+          note: [
+            outcome.note,
+            timeNote(run, `the re-verification of a short answer (${outcome.hits.length} of ${k})`),
+          ]
+            .filter(Boolean)
+            .join("; "),
+        },
+        reverified: { denials: 0, lists: 0, found: 0, stoppedBy: "time" },
+      };
+    }
     if (!(error instanceof PermissionsUnavailableError || error instanceof PermissionsTimeoutError))
       throw error;
     // Optional work failed: the answer it was to complete stands (its hits were confirmed in this
@@ -103,7 +117,18 @@ async function reverify(
           .map((set) => [set.syncId, set])
       : [],
   );
-  const toCheck = denials.filter(({ ref }) => !decidesAnew(renewedBySync.get(ref.syncId), run, ref));
+  const undecided = denials.filter(({ ref }) => !decidesAnew(renewedBySync.get(ref.syncId), run, ref));
+  // An owner sync's list, where it costs less than reading its denied records one by one; not
+  // one just renewed (what it left undecided, a list fetched again would leave undecided too).
+  const ownerLists = stoppedBy
+    ? new Map<string, AllowSet>()
+    : await renewOwnerLists(
+        run,
+        undecided.filter(({ ref }) => !renewedBySync.has(ref.syncId)),
+      );
+  const toCheck = undecided.map((denial) =>
+    decidesAnew(ownerLists.get(denial.ref.syncId), run, denial.ref) ? { ...denial, listed: true } : denial,
+  );
   const { picked, unaffordable } = stoppedBy ? { picked: [], unaffordable: true } : affordable(run, toCheck);
   if (unaffordable) stoppedBy ??= "permissionCalls";
   const refs = picked.map(({ ref }) => ref);
@@ -118,13 +143,18 @@ async function reverify(
     next = renewed.complete
       ? await preFilter(run, source, renewed)
       : keeping(run, outcome.hits, await postFilter(run, source));
+    // Cut short by the time budget, the new search may not have reached the earlier hits again.
+    if (next.budgetHit === "time") {
+      stoppedBy ??= "time";
+      next = keeping(run, outcome.hits, next);
+    }
   } else {
     const allowed = refs.filter((ref) => run.decided.get(refKey(ref.syncId, ref.recordId)) === true);
     next = { ...outcome, hits: await withRecords(run, source, outcome.hits, allowed) };
   }
   const reverified: ShortReverify = {
     denials: refs.length,
-    lists: renewed ? staleLists.length : 0,
+    lists: (renewed ? staleLists.length : 0) + ownerLists.size,
     found: Math.max(0, next.hits.length - before),
     ...(stoppedBy ? { stoppedBy } : {}),
   };
@@ -144,12 +174,14 @@ async function reverify(
 
 /**
  * The stale lists' syncs fetched anew (the others' lists as they are), or undefined when the
- * permission calls left do not cover one request per list (a large list may take two: like a
- * round, it may then overshoot).
+ * permission calls left do not cover what that costs ({@link listsCost}).
  */
 async function renewLists(run: QueryRun, stale: readonly AllowSet[]): Promise<AllowLists | undefined> {
-  const left = run.ctx.settings.budget.maxPermissionCalls - run.tally.permissionCalls;
-  if (left < stale.length) return undefined;
+  const policies = await policiesOf(
+    run,
+    stale.map((set) => set.syncId),
+  );
+  if (callsLeft(run) < listsCost(stale, policies)) return undefined;
   const renewed = await loadAllowLists(run, run.signal, { renew: new Set(stale.map((set) => set.syncId)) });
   // A renewed list that came back incomplete decides nothing, and neither may the stale one.
   for (const set of renewed.sets) if (!set.complete) run.lists.delete(set.syncId);
@@ -179,12 +211,6 @@ function stale(run: QueryRun, syncId: string, requestedAt: number): boolean {
   return !(run.trust.get(syncId)?.through !== undefined && requestedAt >= since);
 }
 
-interface StaleDenial {
-  ref: ObjectRef;
-  /** The sync's record policy (undefined: a file sync, checked through the Permissions API). */
-  policy: RecordPolicyName | undefined;
-}
-
 /**
  * The query's denials that rested on stale evidence, best ranked first (the order they were
  * decided in). A `deny` sync's are left out: its answer is always the same.
@@ -196,14 +222,9 @@ async function staleDenials(run: QueryRun): Promise<StaleDenial[]> {
     if (stale(run, ref.syncId, requestedAt)) refs.push(ref);
   }
   if (refs.length === 0) return [];
-  const policyOf = run.ctx.access.policyOf?.bind(run.ctx.access);
-  const syncIds = [...new Set(refs.map((ref) => ref.syncId))];
-  const policies = new Map(
-    await Promise.all(
-      syncIds.map(
-        async (syncId) => [syncId, policyOf ? await policyOf(syncId, run.signal) : undefined] as const,
-      ),
-    ),
+  const policies = await policiesOf(
+    run,
+    refs.map((ref) => ref.syncId),
   );
   return refs.flatMap((ref) => {
     const policy = policies.get(ref.syncId);
@@ -214,30 +235,6 @@ async function staleDenials(run: QueryRun): Promise<StaleDenial[]> {
 /** Whether the renewed list of the record's sync decides it (it names it, or leaves it out). */
 function decidesAnew(set: AllowSet | undefined, run: QueryRun, ref: ObjectRef): boolean {
   return set !== undefined && set.requestedAt >= run.startedAt && !set.undecided?.has(ref.recordId);
-}
-
-/**
- * The denials the permission calls left can re-check, best ranked first: a file sync's in requests
- * of {@link CHECKS_PER_CALL}, an `owner` sync's one record read each, a `tenant` sync's free.
- */
-function affordable(
-  run: QueryRun,
-  denials: readonly StaleDenial[],
-): { picked: StaleDenial[]; unaffordable: boolean } {
-  let left = run.ctx.settings.budget.maxPermissionCalls - run.tally.permissionCalls;
-  const inRequest = new Map<string, number>();
-  const picked: StaleDenial[] = [];
-  for (const denial of denials) {
-    const { syncId } = denial.ref;
-    let cost = 0;
-    if (denial.policy === "owner") cost = 1;
-    else if (denial.policy === undefined) cost = (inRequest.get(syncId) ?? 0) % CHECKS_PER_CALL === 0 ? 1 : 0;
-    if (cost > left) return { picked, unaffordable: true };
-    left -= cost;
-    if (denial.policy === undefined) inRequest.set(syncId, (inRequest.get(syncId) ?? 0) + 1);
-    picked.push(denial);
-  }
-  return { picked, unaffordable: false };
 }
 
 /** The report's words for it, appended to the reason. */

@@ -39,6 +39,16 @@ describe("DecisionCache", () => {
     expect(cache.size).toBe(0);
   });
 
+  it("never replaces an answer with one whose request was sent before it (a late, older answer)", () => {
+    const cache = new DecisionCache({ ttlMs: 60_000 });
+    const now = Date.now();
+    cache.set("ana@x.test", "can_read", doc("r1"), { allowed: false, requestedAt: now + 2 });
+    cache.set("ana@x.test", "can_read", doc("r1"), { allowed: true, requestedAt: now + 1 });
+    expect(cache.get("ana@x.test", "can_read", doc("r1"))).toEqual({ allowed: false, requestedAt: now + 2 });
+    cache.set("ana@x.test", "can_read", doc("r1"), { allowed: true, requestedAt: now + 3 });
+    expect(cache.get("ana@x.test", "can_read", doc("r1"))).toEqual({ allowed: true, requestedAt: now + 3 });
+  });
+
   it("is off with TTL 0", () => {
     const cache = new DecisionCache({ ttlMs: 0 });
     cache.set("ana@x.test", "can_read", doc("r1"), { allowed: true, requestedAt: 0 });
