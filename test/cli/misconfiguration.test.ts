@@ -222,7 +222,7 @@ describe("flags", () => {
     );
   });
 
-  it("demo, query --demo and serve --demo refuse a tenant the corpus lacks with only the error, before starting", async () => {
+  it("demo, query --demo, serve --demo and mcp --demo refuse a tenant the corpus lacks with only the error, before starting", async () => {
     const only =
       "clearance: the corpus has no Connected User acme (it has northwind, kestrel) [DEMO_NO_TENANT]\n";
     const demo = await clearance(["demo", "--tenant", "acme"]);
@@ -239,6 +239,8 @@ describe("flags", () => {
     expect(query).toEqual({ stdout: "", stderr: only, code: 2 });
     const serve = await clearance(["serve", "--demo", "--tenant", "acme", "--port", "0"]);
     expect(serve).toEqual({ stdout: "", stderr: only, code: 2 });
+    const mcp = await clearance(["mcp", "--demo", "--tenant", "acme", "--user", "raj@kestrel.test"]);
+    expect(mcp).toEqual({ stdout: "", stderr: only, code: 2 });
   });
 
   it("demo refuses a person or question id the corpus lacks with only the error, before starting", async () => {
@@ -254,6 +256,33 @@ describe("flags", () => {
     expect(question.code).toBe(2);
     expect(question.stderr).toMatch(
       /^clearance: no question no-such-question in \S*questions\.yaml: [^\n]*\[DEMO_UNKNOWN_QUESTIONS\]\n$/,
+    );
+  });
+
+  it("query --demo and mcp --demo refuse a --user the corpus lacks with only the error, before starting", async () => {
+    // A typo was answered as a stranger ("Nothing you may read answers this"), exit 0.
+    const unknown =
+      /^clearance: nobody named sam@northwnd\.test in \S*manifest\.yaml: [^\n]*sam@northwind\.test[^\n]*\[DEMO_UNKNOWN_PEOPLE\]\n$/;
+    const query = await clearance(["query", "Q3 revenue?", "--demo", "-u", "sam@northwnd.test"]);
+    expect(query.stdout).toBe("");
+    expect(query.code).toBe(2);
+    expect(query.stderr).toMatch(unknown);
+    const mcp = await clearance(["mcp", "--demo", "--user", "sam@northwnd.test"]);
+    expect(mcp).toEqual({ stdout: "", stderr: expect.stringMatching(unknown), code: 2 });
+    // In a company that does not list them: named with the tenant.
+    const elsewhere = await clearance([
+      "query",
+      "Q3 revenue?",
+      "--demo",
+      "--tenant",
+      "kestrel",
+      "-u",
+      "sam@northwind.test",
+      "--json",
+    ]);
+    expect(elsewhere.code).toBe(2);
+    expect(JSON.parse(elsewhere.stdout).error.message).toMatch(
+      /nobody named sam@northwind\.test in \S*manifest\.yaml for tenant kestrel/,
     );
   });
 

@@ -5,7 +5,7 @@ import { Hono } from "hono";
 import pino from "pino";
 import { configuredTenants, tenantClientsFromConfig } from "../../compose/index.js";
 import { type ClearanceConfig, loadConfig } from "../../config/index.js";
-import { type Demo, startDemo, tenantOfPerson } from "../../demo/index.js";
+import { checkDemoPerson, checkDemoTenant, type Demo, startDemo, tenantOfPerson } from "../../demo/index.js";
 import { EXAMPLE_CORPUS_DIR } from "../../emulator/corpus/example-corpus.js";
 import { ClearanceError } from "../../errors.js";
 import { type McpCaller, serveMcpStdio } from "../../mcp/index.js";
@@ -166,6 +166,10 @@ async function demoCaller(
 
 /** `--demo`, for either transport: the emulator on `--corpus`, ingested into `--store-dir` (stderr says so first). */
 async function startFlagsDemo(flags: McpFlags): Promise<Demo> {
+  // A mistyped tenant or person fails with only its error, before the emulator starts, as in
+  // `query --demo`; over HTTP the person comes from each request, so --user is not checked there.
+  checkDemoTenant(resolve(flags.corpus), flags.tenant);
+  if (!flags.http) checkDemoPerson(resolve(flags.corpus), flags.tenant, flags.user);
   process.stderr.write("Clearance MCP demo: starting the emulator and ingesting the bundled corpus…\n");
   return startDemo({
     corpusDir: resolve(flags.corpus),
