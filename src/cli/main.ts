@@ -1,11 +1,14 @@
 import { Command, CommanderError } from "commander";
 import { ClearanceError } from "../errors.js";
+import { PACKAGE_VERSION } from "../package-version.js";
 import { exitCodeFor } from "./exit-codes.js";
 
 /** Builds the `clearance` command line; each subcommand lives in its own file under `commands/`. */
 export async function buildProgram(): Promise<Command> {
   const program = new Command("clearance")
     .description("Permission-aware retrieval over SaaS data synced by Paragon Managed Sync")
+    // The version a bug report needs; `npx clearance` may run another copy than the one installed.
+    .version(PACKAGE_VERSION, "-V, --version", "print Clearance's version")
     .showHelpAfterError();
   const { demoCommand } = await import("./commands/demo.js");
   const { emulatorCommand } = await import("./commands/emulator.js");

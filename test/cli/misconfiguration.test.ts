@@ -2,7 +2,7 @@
 // with exit code 2 ("fix the setup") and, under --json, JSON on stdout for failures too. An empty
 // answer must never stand in for a wrong store, tenant or URL. Runs the CLI in-process (main())
 // against one emulator.
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -302,6 +302,15 @@ describe("flags", () => {
     const { stdout, code } = await clearance(["ingest", "--help"]);
     expect(code).toBe(0);
     expect(stdout).toContain("--full");
+  });
+
+  it("--version prints the package's version, and is not a failure either", async () => {
+    const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+      version: string;
+    };
+    for (const flag of ["--version", "-V"]) {
+      expect(await clearance([flag])).toEqual({ stdout: `${version}\n`, stderr: "", code: 0 });
+    }
   });
 });
 
