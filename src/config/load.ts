@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import type { z } from "zod";
 import { ConfigError } from "./config-error.js";
 import { envNameFor, envSettings } from "./env.js";
+import { misspeltVariables } from "./misspelt-variables.js";
 import { type ClearanceConfig, configSchema } from "./schema.js";
 import { unknownSettingProblem } from "./unknown-settings.js";
 
@@ -45,7 +46,9 @@ export function loadConfig(options: LoadConfigOptions = {}): ClearanceConfig {
   const result = configSchema.safeParse(merged);
   if (!result.success) {
     const layers = { file, fromFile, environment, overrides: options.overrides ?? {} };
-    throw new ConfigError(describeIssues(result.error.issues, layers), { cause: result.error });
+    // A misspelt variable is why a setting reads as missing: say so beside the setting.
+    const problems = [...describeIssues(result.error.issues, layers), ...misspeltVariables(env)];
+    throw new ConfigError(problems, { cause: result.error });
   }
   return result.data;
 }

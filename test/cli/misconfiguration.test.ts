@@ -98,6 +98,26 @@ describe("settings", () => {
     expect(stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 
+  it("a misspelt variable is named beside the setup error it caused, with the variable it resembles", async () => {
+    // The errors said to set CLEARANCE_TENANTS / CLEARANCE_JWKS_URL to someone who believed they had.
+    const { CLEARANCE_TENANT: _, ...credentials } = emulatorEnv();
+    const ingest = await clearance(["ingest", "--json"], { ...credentials, CLEARANCE_TENNANTS: "northwind" });
+    expect(ingest.code).toBe(2);
+    const { error } = JSON.parse(ingest.stdout) as { error: { code: string; message: string } };
+    expect(error.code).toBe("CONFIG_INVALID");
+    expect(error.message).toContain(
+      "CLEARANCE_TENNANTS is set, but Clearance reads no such variable: did you mean CLEARANCE_TENANTS?",
+    );
+    const serve = await clearance(["serve"], {
+      ...emulatorEnv(),
+      CLEARANCE_JWKS_ULR: "https://login.example.com/jwks",
+    });
+    expect(serve.code).toBe(2);
+    expect(serve.stderr).toMatch(
+      /^clearance: serve must know who is asking: [^\n]* \(also: CLEARANCE_JWKS_ULR is set, but Clearance reads no such variable: did you mean CLEARANCE_JWKS_URL\?\) \[SERVE_NO_IDENTITY\]\n$/,
+    );
+  });
+
   it("a token whose sub is another tenant is refused, naming both (exit 2)", async () => {
     const { stderr, code } = await clearance(["ingest"], {
       PARAGON_SYNC_URL: emulator.url,
