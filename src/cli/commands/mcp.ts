@@ -13,6 +13,7 @@ import { listen, mountMcp, openConfiguredRetrieval, openConfiguredTenants } from
 import { countMcpResponses } from "../../server/response-counter.js";
 import { devHeaderIdentity } from "../../tenants/index.js";
 import { email, onlyTenantOverride, port } from "../args.js";
+import { demoProgress } from "../demo-progress.js";
 import { type McpIdentity, mcpJwtIdentity, servedMcp } from "../mcp-endpoint.js";
 import { type ServeIdentityFlags, serveIdentity } from "../serve-identity.js";
 import { followerErrorLogger } from "../serve-setup.js";
@@ -171,11 +172,13 @@ async function startFlagsDemo(flags: McpFlags): Promise<Demo> {
   checkDemoTenant(resolve(flags.corpus), flags.tenant);
   if (!flags.http) checkDemoPerson(resolve(flags.corpus), flags.tenant, flags.user);
   process.stderr.write("Clearance MCP demo: starting the emulator and ingesting the bundled corpus…\n");
+  const progress = demoProgress();
   return startDemo({
     corpusDir: resolve(flags.corpus),
     ...(flags.storeDir ? { storeDir: resolve(flags.storeDir) } : {}),
     ...(flags.tenant ? { tenant: flags.tenant } : {}),
-  });
+    ...progress.options,
+  }).finally(() => progress.stop());
 }
 
 async function configuredCaller(

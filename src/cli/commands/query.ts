@@ -8,6 +8,7 @@ import type { RetrievalReport } from "../../retrieval/index.js";
 import { openConfiguredRetrieval } from "../../server/index.js";
 import { answererOf } from "../answerer-of.js";
 import { email, onlyTenantOverride, positiveInt } from "../args.js";
+import { demoProgress } from "../demo-progress.js";
 
 export interface QueryFlags {
   user: string;
@@ -70,10 +71,12 @@ export function queryCommand(): Command {
 /** Runs one query as the flags say (exported for tests). */
 export async function runQuery(question: string, flags: QueryFlags): Promise<ChatResponseBody> {
   if (flags.demo) {
+    const progress = demoProgress(flags.json);
     const demo = await startDemo({
       corpusDir: resolve(flags.corpus),
       ...(flags.tenant ? { tenant: flags.tenant } : {}),
-    });
+      ...progress.options,
+    }).finally(() => progress.stop());
     try {
       const model = answererOf(flags, process.env.OPENAI_API_KEY || undefined);
       return await answerQuestion({
