@@ -9,7 +9,13 @@ import { checkDemoPerson, checkDemoTenant, type Demo, startDemo, tenantOfPerson 
 import { EXAMPLE_CORPUS_DIR } from "../../emulator/corpus/example-corpus.js";
 import { ClearanceError } from "../../errors.js";
 import { type McpCaller, serveMcpStdio } from "../../mcp/index.js";
-import { listen, mountMcp, openConfiguredRetrieval, openConfiguredTenants } from "../../server/index.js";
+import {
+  listen,
+  MCP_PATH,
+  mountMcp,
+  openConfiguredRetrieval,
+  openConfiguredTenants,
+} from "../../server/index.js";
 import { countMcpResponses } from "../../server/response-counter.js";
 import { devHeaderIdentity } from "../../tenants/index.js";
 import { email, onlyTenantOverride, port } from "../args.js";
@@ -240,7 +246,15 @@ export async function startMcpHttp(flags: McpFlags): Promise<RunningMcp> {
     });
     const tenants = configuredTenants(config, tenantClientsFromConfig(config));
     const fixedTenant = tenants.length === 1 && !config.tenancy.discover ? tenants[0] : undefined;
-    const identity = serveIdentity(flags, config, fixedTenant);
+    // Checked as the endpoint will verify tokens, before anything opens: their audience is the
+    // MCP resource URL (mcpJwtIdentity; known once listening), never the chat's. Checked as the
+    // chat's, it refused to start without --jwt-audience, a flag this command does not have.
+    const identity = serveIdentity(
+      { ...flags, jwtAudience: config.mcp.resource ?? MCP_PATH },
+      config,
+      fixedTenant,
+      "mcp --http",
+    );
     // A failing follower is told to the log only (reports say it fails, not why), as under serve.
     const opened = await openConfiguredTenants(config, { onFollowerError: followerErrorLogger(log) });
     served = servedMcp({
