@@ -1,11 +1,15 @@
 import { Command, CommanderError } from "commander";
+import { misspeltVariables } from "../config/index.js";
 import { ClearanceError } from "../errors.js";
-import { exitCodeFor } from "./exit-codes.js";
+import { PACKAGE_VERSION } from "../package-version.js";
+import { EXIT, exitCodeFor } from "./exit-codes.js";
 
 /** Builds the `clearance` command line; each subcommand lives in its own file under `commands/`. */
 export async function buildProgram(): Promise<Command> {
   const program = new Command("clearance")
     .description("Permission-aware retrieval over SaaS data synced by Paragon Managed Sync")
+    // The version a bug report needs; `npx clearance` may run another copy than the one installed.
+    .version(PACKAGE_VERSION, "-V, --version", "print Clearance's version")
     .showHelpAfterError();
   const { demoCommand } = await import("./commands/demo.js");
   const { emulatorCommand } = await import("./commands/emulator.js");
@@ -58,7 +62,7 @@ function failureOf(error: unknown): { code: string; message: string } | undefine
     if (error.exitCode === 0) return undefined;
     return { code: "CLI_USAGE", message: error.message.replace(/^error: /, "") };
   }
-  if (error instanceof ClearanceError) return { code: error.code, message: error.message };
+  if (error instanceof ClearanceError) return { code: error.code, message: withMisspeltVariables(error) };
   // Not one of ours: say what it was and what it came from; the stack is for CLEARANCE_DEBUG=1.
   const chain: string[] = [];
   for (let cause: unknown = error; cause !== undefined && chain.length < 4; ) {
@@ -69,6 +73,17 @@ function failureOf(error: unknown): { code: string; message: string } | undefine
     code: "UNEXPECTED",
     message: `${chain.join(" ← ")} (unexpected: rerun with CLEARANCE_DEBUG=1 for the stack trace, and report it if it persists)`,
   };
+}
+
+/**
+ * A setup error's message, plus any variable set that Clearance does not read but that resembles
+ * one it does: `SERVE_NO_IDENTITY` says to set CLEARANCE_JWKS_URL to someone who set
+ * CLEARANCE_JWKS_ULR. loadConfig's own errors (CONFIG_INVALID) list them already.
+ */
+function withMisspeltVariables(error: ClearanceError): string {
+  if (error.code === "CONFIG_INVALID" || exitCodeFor(error.code) !== EXIT.usage) return error.message;
+  const hints = misspeltVariables(process.env);
+  return hints.length > 0 ? `${error.message} (also: ${hints.join("; ")})` : error.message;
 }
 
 const invokedDirectly = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, "/"));

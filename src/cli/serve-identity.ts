@@ -28,6 +28,8 @@ export function serveIdentity(
   flags: ServeIdentityFlags,
   config: ClearanceConfig,
   fixedTenant: string | undefined,
+  /** The command the errors name (`clearance mcp --http` verifies tokens the same way). */
+  command: "serve" | "mcp --http" = "serve",
 ): ServeIdentity {
   const jwksUrl = flags.jwksUrl ?? (flags.devIdentity ? undefined : config.auth.jwksUrl);
   if (jwksUrl && flags.devIdentity) {
@@ -40,7 +42,7 @@ export function serveIdentity(
   if (!jwksUrl) {
     throw new ClearanceError(
       "SERVE_NO_IDENTITY",
-      `serve must know who is asking: pass --jwks-url <url> or set CLEARANCE_JWKS_URL (verify bearer JWTs), or --dev-identity for local development only (trusts the ${DEV_TENANT_HEADER} and ${DEV_USER_HEADER} headers), or use --demo`,
+      `${command} must know who is asking: pass --jwks-url <url> or set CLEARANCE_JWKS_URL (verify bearer JWTs), or --dev-identity for local development only (trusts the ${DEV_TENANT_HEADER} and ${DEV_USER_HEADER} headers), or use --demo`,
     );
   }
   const issuer = flags.jwtIssuer ?? config.auth.issuer;
@@ -53,14 +55,14 @@ export function serveIdentity(
     ].filter(Boolean);
     throw new ClearanceError(
       "SERVE_JWT_AUDIENCE_MISSING",
-      `serve needs the expected issuer and audience of bearer tokens (missing: ${missing.join(", ")}): otherwise a token your identity provider minted for any other app reads here. If this provider serves only this app, pass --insecure-any-jwt-issuer-and-audience`,
+      `${command} needs the expected issuer and audience of bearer tokens (missing: ${missing.join(", ")}): otherwise a token your identity provider minted for any other app reads here. If this provider serves only this app, pass --insecure-any-jwt-issuer-and-audience (CLEARANCE_JWT_INSECURE_ANY_ISSUER_AND_AUDIENCE=true)`,
     );
   }
   const tenantClaim = flags.jwtTenantClaim ?? config.auth.tenantClaim;
   if (!tenantClaim && !fixedTenant) {
     throw new ClearanceError(
       "SERVE_TENANT_CLAIM_MISSING",
-      "serve answers several tenants, so each bearer token must say whose it is: pass --jwt-tenant-claim <claim> or set CLEARANCE_JWT_TENANT_CLAIM (e.g. org_id, holding the Connected User id)",
+      `${command} answers several tenants, so each bearer token must say whose it is: pass --jwt-tenant-claim <claim> or set CLEARANCE_JWT_TENANT_CLAIM (e.g. org_id, holding the Connected User id)`,
     );
   }
   return {

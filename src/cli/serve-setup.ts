@@ -15,6 +15,7 @@ import { openConfiguredTenants, startConfiguredWebhooks } from "../server/index.
 import { devHeaderIdentity, type Identify, type RetrieverSource } from "../tenants/index.js";
 import type { WebhookIngest } from "../webhooks/index.js";
 import { onlyTenantOverride } from "./args.js";
+import { demoProgress } from "./demo-progress.js";
 import { mcpJwtIdentity, type ServedMcp, servedMcp } from "./mcp-endpoint.js";
 import { type ServeIdentityFlags, serveIdentity } from "./serve-identity.js";
 
@@ -108,11 +109,13 @@ export async function demoSetup(flags: ServeFlags, log: pino.Logger): Promise<Se
     ...(flags.config ? { file: flags.config } : {}),
     overrides: { tenant: flags.tenant ?? "demo", managedSync: { token: "unused-by-the-demo" } },
   });
+  const progress = demoProgress();
   const demo = await startDemo({
     corpusDir: resolve(flags.corpus),
     ...(flags.storeDir ? { storeDir: resolve(flags.storeDir) } : {}),
     ...(flags.tenant ? { tenant: flags.tenant } : {}),
-  });
+    ...progress.options,
+  }).finally(() => progress.stop());
   const identify = devHeaderIdentity({ people: demo.people });
   return {
     retrievers: demo.retrievers,

@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import type { z } from "zod";
 import { ConfigError } from "./config-error.js";
 import { envNameFor, envSettings } from "./env.js";
+import { misspeltVariables } from "./misspelt-variables.js";
 import { type ClearanceConfig, configSchema } from "./schema.js";
 import { unknownSettingProblem } from "./unknown-settings.js";
 
@@ -45,7 +46,9 @@ export function loadConfig(options: LoadConfigOptions = {}): ClearanceConfig {
   const result = configSchema.safeParse(merged);
   if (!result.success) {
     const layers = { file, fromFile, environment, overrides: options.overrides ?? {} };
-    throw new ConfigError(describeIssues(result.error.issues, layers), { cause: result.error });
+    // A misspelt variable is why a setting reads as missing: say so beside the setting.
+    const problems = [...describeIssues(result.error.issues, layers), ...misspeltVariables(env)];
+    throw new ConfigError(problems, { cause: result.error });
   }
   return result.data;
 }
@@ -123,11 +126,43 @@ function describeIssues(issues: readonly z.core.$ZodIssue[], layers: Layers): st
       );
     const path = issue.path.join(".");
     const envName = envNameFor(path);
-    const where = [envName ? `env ${envName}` : undefined, file ? `or "${path}" in ${file}` : undefined]
-      .filter(Boolean)
-      .join(" ");
+    const where =
+      setBy(issue.path.map(String), layers) ??
+      [envName ? `env ${envName}` : undefined, file ? `or "${path}" in ${file}` : undefined]
+        .filter(Boolean)
+        .join(" ");
     return `${path || "(root)"}${where ? ` (${where})` : ""}: ${issue.message}`;
   });
+}
+
+/**
+ * Where a refused value was set: the layer that won (a flag or code, then the environment, then
+ * the file). Without it a value from the file was reported as "(env CLEARANCE_STRATEGY or
+ * "retrieval.strategy" in clearance.yaml)", and people looked for a variable they never set.
+ * Undefined when no layer set it (a missing setting: the message says where to set it).
+ */
+function setBy(path: readonly string[], layers: Layers): string | undefined {
+  if (path.length === 0) return undefined;
+  if (isSetIn(layers.overrides, path)) return "set in code or by a flag";
+  if (isSetIn(layers.environment, path)) {
+    // A list's item (tenants.1) was set by the list's variable.
+    for (let end = path.length; end > 0; end--) {
+      const envName = envNameFor(path.slice(0, end).join("."));
+      if (envName) return `env ${envName}`;
+    }
+    return "set in the environment";
+  }
+  if (layers.file && isSetIn(layers.fromFile, path)) return `in ${layers.file}`;
+  return undefined;
+}
+
+function isSetIn(layer: Plain, path: readonly string[]): boolean {
+  let node: unknown = layer;
+  for (const part of path) {
+    if (typeof node !== "object" || node === null || !(part in node)) return false;
+    node = (node as Record<string, unknown>)[part];
+  }
+  return node !== undefined;
 }
 
 /**

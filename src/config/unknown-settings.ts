@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { closestName } from "./closest-name.js";
 import { configSchema } from "./schema.js";
 
 interface JsonNode {
@@ -29,7 +30,7 @@ export function unknownSettingProblem(
     const unset = origin?.startsWith("env ") ? `unset ${origin.slice(4)}` : "remove it";
     return `${path}${where}: a setting of ${prefix}kind ${owner.kind}, not of the kind in use: set ${prefix}kind: ${owner.kind}, or ${unset}`;
   }
-  const guess = closest(key, [...new Set(variants.flatMap((v) => Object.keys(v.keys)))]);
+  const guess = closestName(key, [...new Set(variants.flatMap((v) => Object.keys(v.keys)))]);
   const hint = guess ? ` did you mean ${prefix}${guess}?` : "";
   return `${path}${where}: not a setting:${hint} every setting is listed in docs/configuration.md`;
 }
@@ -52,30 +53,4 @@ function variantsAt(path: readonly string[]): { kind?: string; keys: Record<stri
 
 function expand(nodes: JsonNode[]): JsonNode[] {
   return nodes.flatMap((n) => ((n.oneOf ?? n.anyOf) ? expand(n.oneOf ?? n.anyOf ?? []) : [n]));
-}
-
-/** The known key a typo most likely meant: same letters in another case, or at most two edits away. */
-function closest(key: string, known: readonly string[]): string | undefined {
-  const lower = key.toLowerCase();
-  const sameCase = known.find((k) => k.toLowerCase() === lower);
-  if (sameCase) return sameCase;
-  let best: { key: string; distance: number } | undefined;
-  for (const candidate of known) {
-    const distance = editDistance(lower, candidate.toLowerCase());
-    if (distance <= 2 && (!best || distance < best.distance)) best = { key: candidate, distance };
-  }
-  return best?.key;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      row[j] = Math.min((previous[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
-    }
-    previous = row;
-  }
-  return previous[b.length] ?? 0;
 }

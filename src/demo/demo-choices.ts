@@ -39,13 +39,36 @@ export function checkDemoChoices(choices: DemoChoices, file: DemoQuestions): voi
   if (choices.people) {
     const known = directory.people.map((p) => p.email);
     const unknown = choices.people.filter((email) => !known.includes(email));
-    if (unknown.length > 0) {
-      throw new ClearanceError(
-        "DEMO_UNKNOWN_PEOPLE",
-        `nobody named ${unknown.join(", ")} in ${manifest}${scope}: people are their email addresses, e.g. ${listed(known)}`,
-      );
-    }
+    if (unknown.length > 0) throw unknownPeople(unknown, manifest, scope, known);
   }
+}
+
+/**
+ * Refuses a `--user` of `query --demo` or `mcp --demo` whom the corpus does not list (in `tenant`
+ * when given), naming who it does. A typo (`sam@northwnd.test`) was otherwise answered as a
+ * stranger, "Nothing you may read answers this", which reads as a broken demo; `demo --people`
+ * already refused it. Emails compare without case, as tenantOfPerson matches them.
+ */
+export function checkDemoPerson(
+  corpusDir: string,
+  tenant: string | undefined,
+  user: string | undefined,
+): void {
+  if (user === undefined) return;
+  const manifest = join(corpusDir, "manifest.yaml");
+  if (!existsSync(manifest)) return; // startDemo says what is wrong with the folder
+  const directory = loadDemoDirectory(corpusDir, tenant);
+  if (directory.companies.length === 0) return; // checkDemoTenant names the tenant
+  const known = directory.people.map((p) => p.email);
+  if (known.some((email) => email.toLowerCase() === user.toLowerCase())) return;
+  throw unknownPeople([user], manifest, tenant ? ` for tenant ${tenant}` : "", known);
+}
+
+function unknownPeople(unknown: string[], manifest: string, scope: string, known: string[]): ClearanceError {
+  return new ClearanceError(
+    "DEMO_UNKNOWN_PEOPLE",
+    `nobody named ${unknown.join(", ")} in ${manifest}${scope}: people are their email addresses, e.g. ${listed(known)}`,
+  );
 }
 
 /**

@@ -1,5 +1,5 @@
 // The offline demo: the emulator on a corpus, ingested with the offline embedder, and the people who ask.
-export { checkDemoChoices, checkDemoTenant } from "./demo-choices.js";
+export { checkDemoChoices, checkDemoPerson, checkDemoTenant } from "./demo-choices.js";
 export {
   type Company,
   type DemoDirectory,

@@ -33,12 +33,15 @@ export class IngestLeaseLostError extends IngestError {
 /** Options given to `ingest()` are unusable. */
 export class IngestArgumentError extends IngestError {}
 
-/** The sync named in `syncs` is not one of the tenant's syncs. */
+/**
+ * The sync named in `syncs` is not one of the tenant's syncs. The message names every place a
+ * sync id comes from: it named only `ingest.syncs` to someone who had typed `--sync`.
+ */
 export class IngestUnknownSyncError extends IngestError {
   constructor(syncId: string, known: readonly string[]) {
     super(
       "INGEST_UNKNOWN_SYNC",
-      `sync ${syncId} is not one of this tenant's syncs (${known.join(", ") || "none"}): check the sync ids in ingest.syncs`,
+      `sync ${syncId} is not one of this tenant's syncs (${known.join(", ") || "none"}): check the sync ids given (clearance ingest --sync, ingest.syncs / CLEARANCE_SYNCS, or ingest()'s syncs)`,
     );
   }
 }

@@ -1,6 +1,6 @@
-import { readFileSync } from "node:fs";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import pLimit from "p-limit";
+import { PACKAGE_VERSION } from "../package-version.js";
 import type { McpCaller } from "./caller.js";
 import { registerFetchTool } from "./fetch-tool.js";
 import { registerSearchTool } from "./search-tool.js";
@@ -32,12 +32,6 @@ export interface ClearanceMcpServerOptions {
  */
 export const MAX_CONCURRENT_TOOL_CALLS = 4;
 
-const VERSION = (
-  JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
-    version: string;
-  }
-).version;
-
 /**
  * An MCP server with Clearance's two read-only tools, `search` and `fetch` (the names and shapes
  * ChatGPT connectors and deep-research clients expect), answering for one person of one tenant.
@@ -52,7 +46,7 @@ export function createClearanceMcpServer(options: ClearanceMcpServerOptions): Mc
     {
       name: "clearance",
       title: "Clearance: permission-aware company search",
-      version: VERSION,
+      version: PACKAGE_VERSION,
       description: `Searches ${caller.retriever.tenant}'s synced SaaS documents and records as ${caller.user}, showing only what that person may read in each source system.`,
     },
     { instructions: instructionsFor(caller, identitySource) },

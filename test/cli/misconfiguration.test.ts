@@ -2,7 +2,7 @@
 // with exit code 2 ("fix the setup") and, under --json, JSON on stdout for failures too. An empty
 // answer must never stand in for a wrong store, tenant or URL. Runs the CLI in-process (main())
 // against one emulator.
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -96,6 +96,26 @@ describe("settings", () => {
     expect(out.error.message).not.toMatch(/expected object, received undefined/);
     expect(stderr).toContain("[CONFIG_INVALID]");
     expect(stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it("a misspelt variable is named beside the setup error it caused, with the variable it resembles", async () => {
+    // The errors said to set CLEARANCE_TENANTS / CLEARANCE_JWKS_URL to someone who believed they had.
+    const { CLEARANCE_TENANT: _, ...credentials } = emulatorEnv();
+    const ingest = await clearance(["ingest", "--json"], { ...credentials, CLEARANCE_TENNANTS: "northwind" });
+    expect(ingest.code).toBe(2);
+    const { error } = JSON.parse(ingest.stdout) as { error: { code: string; message: string } };
+    expect(error.code).toBe("CONFIG_INVALID");
+    expect(error.message).toContain(
+      "CLEARANCE_TENNANTS is set, but Clearance reads no such variable: did you mean CLEARANCE_TENANTS?",
+    );
+    const serve = await clearance(["serve"], {
+      ...emulatorEnv(),
+      CLEARANCE_JWKS_ULR: "https://login.example.com/jwks",
+    });
+    expect(serve.code).toBe(2);
+    expect(serve.stderr).toMatch(
+      /^clearance: serve must know who is asking: [^\n]* \(also: CLEARANCE_JWKS_ULR is set, but Clearance reads no such variable: did you mean CLEARANCE_JWKS_URL\?\) \[SERVE_NO_IDENTITY\]\n$/,
+    );
   });
 
   it("a token whose sub is another tenant is refused, naming both (exit 2)", async () => {
@@ -222,7 +242,7 @@ describe("flags", () => {
     );
   });
 
-  it("demo, query --demo and serve --demo refuse a tenant the corpus lacks with only the error, before starting", async () => {
+  it("demo, query --demo, serve --demo and mcp --demo refuse a tenant the corpus lacks with only the error, before starting", async () => {
     const only =
       "clearance: the corpus has no Connected User acme (it has northwind, kestrel) [DEMO_NO_TENANT]\n";
     const demo = await clearance(["demo", "--tenant", "acme"]);
@@ -239,6 +259,8 @@ describe("flags", () => {
     expect(query).toEqual({ stdout: "", stderr: only, code: 2 });
     const serve = await clearance(["serve", "--demo", "--tenant", "acme", "--port", "0"]);
     expect(serve).toEqual({ stdout: "", stderr: only, code: 2 });
+    const mcp = await clearance(["mcp", "--demo", "--tenant", "acme", "--user", "raj@kestrel.test"]);
+    expect(mcp).toEqual({ stdout: "", stderr: only, code: 2 });
   });
 
   it("demo refuses a person or question id the corpus lacks with only the error, before starting", async () => {
@@ -254,6 +276,33 @@ describe("flags", () => {
     expect(question.code).toBe(2);
     expect(question.stderr).toMatch(
       /^clearance: no question no-such-question in \S*questions\.yaml: [^\n]*\[DEMO_UNKNOWN_QUESTIONS\]\n$/,
+    );
+  });
+
+  it("query --demo and mcp --demo refuse a --user the corpus lacks with only the error, before starting", async () => {
+    // A typo was answered as a stranger ("Nothing you may read answers this"), exit 0.
+    const unknown =
+      /^clearance: nobody named sam@northwnd\.test in \S*manifest\.yaml: [^\n]*sam@northwind\.test[^\n]*\[DEMO_UNKNOWN_PEOPLE\]\n$/;
+    const query = await clearance(["query", "Q3 revenue?", "--demo", "-u", "sam@northwnd.test"]);
+    expect(query.stdout).toBe("");
+    expect(query.code).toBe(2);
+    expect(query.stderr).toMatch(unknown);
+    const mcp = await clearance(["mcp", "--demo", "--user", "sam@northwnd.test"]);
+    expect(mcp).toEqual({ stdout: "", stderr: expect.stringMatching(unknown), code: 2 });
+    // In a company that does not list them: named with the tenant.
+    const elsewhere = await clearance([
+      "query",
+      "Q3 revenue?",
+      "--demo",
+      "--tenant",
+      "kestrel",
+      "-u",
+      "sam@northwind.test",
+      "--json",
+    ]);
+    expect(elsewhere.code).toBe(2);
+    expect(JSON.parse(elsewhere.stdout).error.message).toMatch(
+      /nobody named sam@northwind\.test in \S*manifest\.yaml for tenant kestrel/,
     );
   });
 
@@ -273,6 +322,15 @@ describe("flags", () => {
     const { stdout, code } = await clearance(["ingest", "--help"]);
     expect(code).toBe(0);
     expect(stdout).toContain("--full");
+  });
+
+  it("--version prints the package's version, and is not a failure either", async () => {
+    const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+      version: string;
+    };
+    for (const flag of ["--version", "-V"]) {
+      expect(await clearance([flag])).toEqual({ stdout: `${version}\n`, stderr: "", code: 0 });
+    }
   });
 });
 

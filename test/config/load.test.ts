@@ -72,6 +72,37 @@ describe("loadConfig", () => {
     expect(problems.join("\n")).toMatch(/managedSync\.projectId \(env PARAGON_PROJECT_ID\).*project id/);
   });
 
+  it("names where a refused value was set: the file, the variable or a flag, whichever won", () => {
+    // A value from the file was reported as "(env CLEARANCE_STRATEGY or "retrieval.strategy" in
+    // clearance.yaml)", and people looked for a variable they had never set.
+    const dir = mkdtempSync(join(tmpdir(), "clearance-config-origin-"));
+    try {
+      const file = join(dir, "clearance.yaml");
+      writeFileSync(file, "retrieval:\n  strategy: fast\n");
+      const fromFile = problemsOf(() => loadConfig({ file, env: minimalEnv })).join("\n");
+      expect(fromFile).toMatch(new RegExp(`^retrieval\\.strategy \\(in ${file}\\): `, "m"));
+      expect(fromFile).not.toContain("CLEARANCE_STRATEGY");
+      const fromEnv = problemsOf(() =>
+        loadConfig({ file, env: { ...minimalEnv, CLEARANCE_STRATEGY: "quick" } }),
+      ).join("\n");
+      expect(fromEnv).toMatch(/^retrieval\.strategy \(env CLEARANCE_STRATEGY\): /m);
+      const fromFlag = problemsOf(() =>
+        loadConfig({ file, env: minimalEnv, overrides: { retrieval: { strategy: "quick" } } }),
+      ).join("\n");
+      expect(fromFlag).toMatch(/^retrieval\.strategy \(set in code or by a flag\): /m);
+      // Unset, it still says where it can be set.
+      writeFileSync(file, "tenant: northwind\n");
+      expect(problemsOf(() => loadConfig({ file, env: { PARAGON_SIGNING_KEY: "k" } })).join("\n")).toMatch(
+        new RegExp(
+          `^managedSync\\.projectId \\(env PARAGON_PROJECT_ID or "managedSync\\.projectId" in ${file}\\)`,
+          "m",
+        ),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("rejects a wrong number with the setting's name", () => {
     const problems = problemsOf(() => loadConfig({ env: { ...minimalEnv, CLEARANCE_PORT: "eighty" } }));
     expect(problems.join("\n")).toMatch(/server\.port \(env CLEARANCE_PORT\): "eighty" is not a number/);
@@ -90,9 +121,7 @@ describe("loadConfig", () => {
     const config = loadConfig({ file, env: minimalEnv });
     rmSync(dir, { recursive: true, force: true });
     const text = problems.join("\n");
-    expect(text).toMatch(
-      /server\.port \(env CLEARANCE_PORT or "server\.port" in .*\): is empty: give a number/,
-    );
+    expect(text).toMatch(/server\.port \(in .*clearance\.yaml\): is empty: give a number/);
     expect(text).toMatch(/store\.chunkCacheEntries .*: is empty/);
     expect(text).toMatch(/retrieval\.k .*: true is not a number/);
     expect(problems).toHaveLength(3);

@@ -115,6 +115,10 @@ describe("clearance ingest", () => {
     await run("--config", await configFile(), "--json", "--sync", "no-such-sync");
     const report = JSON.parse(stdout) as TenantsIngestReport;
     expect(report.tenants[0]?.error?.code).toBe("INGEST_UNKNOWN_SYNC");
+    // Where the id came from: it named only ingest.syncs to someone who had typed --sync.
+    expect(report.tenants[0]?.error?.message).toMatch(
+      /^sync no-such-sync is not one of this tenant's syncs \(.+\): .*--sync/,
+    );
     expect(process.exitCode).toBe(2);
   });
 

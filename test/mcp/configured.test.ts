@@ -1,4 +1,4 @@
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { fileURLToPath } from "node:url";
@@ -152,6 +152,51 @@ describe("the /mcp endpoint of clearance serve and clearance mcp --http", () => 
     } finally {
       await running.close();
     }
+  });
+
+  it("clearance mcp --http needs no chat audience (a flag it does not have), and names itself in its errors", async () => {
+    // It refused to start without --jwt-audience / CLEARANCE_JWT_AUDIENCE (the chat's audience),
+    // which `mcp --http` neither uses nor accepts: its tokens' audience is the resource URL.
+    const text = await readFile(configFile, "utf8");
+    const noAudience = join(world.dir, "no-chat-audience.yaml");
+    await writeFile(noAudience, text.replace("  audience: clearance\n", ""));
+    const running = await startMcpHttp({
+      config: noAudience,
+      corpus: "",
+      http: true,
+      host: "127.0.0.1",
+      port: 0,
+    });
+    try {
+      const resource = /MCP {10}(\S+)/.exec(running.banner)![1]!;
+      expect(running.banner).toContain(`MCP sign-in  ${ISSUER}`);
+      const client = await connect(resource, await token("northwind", resource));
+      try {
+        const { json } = toolJson<{ results: unknown[] }>(
+          await client.callTool({ name: "search", arguments: { query: "salary bands" } }),
+        );
+        expect(json!.results.length).toBeGreaterThan(0);
+      } finally {
+        await client.close();
+      }
+      // Still only tokens for the resource: one for the chat's audience is refused.
+      expect(
+        (await connect(resource, await token("northwind", "clearance")).catch((e: Error) => e)) instanceof
+          Error,
+      ).toBe(true);
+    } finally {
+      await running.close();
+    }
+    const noIssuer = join(world.dir, "no-issuer.yaml");
+    await writeFile(noIssuer, text.replace(`  issuer: ${ISSUER}\n`, ""));
+    await expect(
+      startMcpHttp({ config: noIssuer, corpus: "", http: true, host: "127.0.0.1", port: 0 }),
+    ).rejects.toMatchObject({
+      code: "SERVE_JWT_AUDIENCE_MISSING",
+      message: expect.stringMatching(
+        /^mcp --http needs the expected issuer and audience of bearer tokens \(missing: --jwt-issuer \/ CLEARANCE_JWT_ISSUER\)/,
+      ),
+    });
   });
 
   it("clearance mcp (stdio) answers for the configured person in the chosen tenant", async () => {

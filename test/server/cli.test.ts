@@ -3,10 +3,11 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { stripVTControlCharacters } from "node:util";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { ChatResponseBody } from "../../src/chat/index.js";
 import { formatQueryResult, queryCommand, runQuery } from "../../src/cli/commands/query.js";
 import { startServe } from "../../src/cli/commands/serve.js";
@@ -164,13 +165,28 @@ describe("clearance serve and query over a configured store", () => {
 
   it("query --demo without --tenant answers a person in their own company, not the corpus's first", async () => {
     // diego@kestrel.test asked in Northwind got Northwind's few shared files and "nothing you may read".
+    // On a terminal, the ingest draws its progress on stderr: it drew nothing (one line, then a
+    // wait of seconds to a minute).
+    const isTTY = Object.getOwnPropertyDescriptor(process.stderr, "isTTY");
+    Object.defineProperty(process.stderr, "isTTY", { value: true, configurable: true });
+    let drawn = "";
+    const write = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
+      drawn += String(chunk);
+      return true;
+    });
     const diego = await runQuery(DEPLOY, {
       demo: true,
       user: "diego@kestrel.test",
       corpus: CORPUS_DIR,
       extractive: true,
       k: 3,
+    }).finally(() => {
+      write.mockRestore();
+      if (isTTY) Object.defineProperty(process.stderr, "isTTY", isTTY);
+      else delete (process.stderr as { isTTY?: boolean }).isTTY;
     });
+    expect(stripVTControlCharacters(drawn)).toMatch(/tenants \[[^\]]*\] \d\/2 done/);
+    expect(stripVTControlCharacters(drawn)).toMatch(/kestrel \[[^\]]*\] \d+\/\d+ records/);
     expect(diego.tenant).toBe("kestrel");
     expect(diego.citations.map((c) => c.name)).toContain("Deploy to production.md");
     // With two companies, the report line says which one answered.

@@ -211,16 +211,16 @@ describe("records.ownersByTenant through the config path", () => {
         overrides: { tenants: [...TENANTS], managedSync: { token: "t" }, records: { ownersByTenant } },
       });
     expect(load({ globex: { [HUBSPOT_OWNER]: 42 } })).toThrow(
-      /records\.ownersByTenant\.globex\.7001: must be the owner's email, or \{ email, name \} \(got 42\)/,
+      /records\.ownersByTenant\.globex\.7001 \(set in code or by a flag\): must be the owner's email, or \{ email, name \} \(got 42\)/,
     );
     expect(load({ globex: { [HUBSPOT_OWNER]: { mail: GLOBEX_BOB } } })).toThrow(
-      /records\.ownersByTenant\.globex\.7001: must be the owner's email, or \{ email, name \}/,
+      /records\.ownersByTenant\.globex\.7001 \(set in code or by a flag\): must be the owner's email, or \{ email, name \}/,
     );
     expect(load({ globex: { [HUBSPOT_OWNER]: "bob" } })).toThrow(
-      /records\.ownersByTenant\.globex\.7001: must be an email address \(got "bob"\)/,
+      /records\.ownersByTenant\.globex\.7001 \(set in code or by a flag\): must be an email address \(got "bob"\)/,
     );
     expect(load({ globex: [GLOBEX_BOB] })).toThrow(
-      /records\.ownersByTenant\.globex: must map owner ids to people/,
+      /records\.ownersByTenant\.globex \(set in code or by a flag\): must map owner ids to people/,
     );
   });
 });

@@ -9,7 +9,7 @@ import {
 } from "../../demo/index.js";
 import { EXAMPLE_CORPUS_DIR } from "../../emulator/corpus/example-corpus.js";
 import { positiveInt } from "../args.js";
-import { TenantsProgress } from "../tenants-progress.js";
+import { demoProgress } from "../demo-progress.js";
 
 /**
  * `clearance demo`: the whole product offline — emulator, ingest, and the same questions asked by
@@ -37,15 +37,15 @@ export function demoCommand(): Command {
       // Refused before saying it starts: a mistyped tenant, person or question id prints only its error.
       checkDemoTenant(choices.corpusDir, flags.tenant);
       checkDemoChoices(choices, await loadDemoQuestions(choices.corpusDir));
-      const progress = !flags.json && process.stderr.isTTY ? new TenantsProgress(process.stderr) : undefined;
+      const progress = demoProgress(flags.json);
       if (!flags.json)
         process.stderr.write("Starting the emulator and ingesting the example corpus's companies…\n");
       const result = await runDemo({
         ...choices,
         k: flags.k,
         ...(flags.store ? { storeDir: resolve(flags.store) } : {}),
-        ...(progress ? { onIngestProgress: (event) => progress.on(event) } : {}),
-      }).finally(() => progress?.stop());
+        ...progress.options,
+      }).finally(() => progress.stop());
       // Someone found the file that answers a question they may not read: the demo failed.
       const leaks = result.companies
         .flatMap((c) => c.rounds.flatMap((r) => r.answers))

@@ -5,14 +5,21 @@ import { Hono } from "hono";
 import pino from "pino";
 import { configuredTenants, tenantClientsFromConfig } from "../../compose/index.js";
 import { type ClearanceConfig, loadConfig } from "../../config/index.js";
-import { type Demo, startDemo, tenantOfPerson } from "../../demo/index.js";
+import { checkDemoPerson, checkDemoTenant, type Demo, startDemo, tenantOfPerson } from "../../demo/index.js";
 import { EXAMPLE_CORPUS_DIR } from "../../emulator/corpus/example-corpus.js";
 import { ClearanceError } from "../../errors.js";
 import { type McpCaller, serveMcpStdio } from "../../mcp/index.js";
-import { listen, mountMcp, openConfiguredRetrieval, openConfiguredTenants } from "../../server/index.js";
+import {
+  listen,
+  MCP_PATH,
+  mountMcp,
+  openConfiguredRetrieval,
+  openConfiguredTenants,
+} from "../../server/index.js";
 import { countMcpResponses } from "../../server/response-counter.js";
 import { devHeaderIdentity } from "../../tenants/index.js";
 import { email, onlyTenantOverride, port } from "../args.js";
+import { demoProgress } from "../demo-progress.js";
 import { type McpIdentity, mcpJwtIdentity, servedMcp } from "../mcp-endpoint.js";
 import { type ServeIdentityFlags, serveIdentity } from "../serve-identity.js";
 import { followerErrorLogger } from "../serve-setup.js";
@@ -166,12 +173,18 @@ async function demoCaller(
 
 /** `--demo`, for either transport: the emulator on `--corpus`, ingested into `--store-dir` (stderr says so first). */
 async function startFlagsDemo(flags: McpFlags): Promise<Demo> {
+  // A mistyped tenant or person fails with only its error, before the emulator starts, as in
+  // `query --demo`; over HTTP the person comes from each request, so --user is not checked there.
+  checkDemoTenant(resolve(flags.corpus), flags.tenant);
+  if (!flags.http) checkDemoPerson(resolve(flags.corpus), flags.tenant, flags.user);
   process.stderr.write("Clearance MCP demo: starting the emulator and ingesting the bundled corpus…\n");
+  const progress = demoProgress();
   return startDemo({
     corpusDir: resolve(flags.corpus),
     ...(flags.storeDir ? { storeDir: resolve(flags.storeDir) } : {}),
     ...(flags.tenant ? { tenant: flags.tenant } : {}),
-  });
+    ...progress.options,
+  }).finally(() => progress.stop());
 }
 
 async function configuredCaller(
@@ -233,7 +246,15 @@ export async function startMcpHttp(flags: McpFlags): Promise<RunningMcp> {
     });
     const tenants = configuredTenants(config, tenantClientsFromConfig(config));
     const fixedTenant = tenants.length === 1 && !config.tenancy.discover ? tenants[0] : undefined;
-    const identity = serveIdentity(flags, config, fixedTenant);
+    // Checked as the endpoint will verify tokens, before anything opens: their audience is the
+    // MCP resource URL (mcpJwtIdentity; known once listening), never the chat's. Checked as the
+    // chat's, it refused to start without --jwt-audience, a flag this command does not have.
+    const identity = serveIdentity(
+      { ...flags, jwtAudience: config.mcp.resource ?? MCP_PATH },
+      config,
+      fixedTenant,
+      "mcp --http",
+    );
     // A failing follower is told to the log only (reports say it fails, not why), as under serve.
     const opened = await openConfiguredTenants(config, { onFollowerError: followerErrorLogger(log) });
     served = servedMcp({

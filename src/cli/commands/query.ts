@@ -2,12 +2,13 @@ import { resolve } from "node:path";
 import { Command, Option } from "commander";
 import { answerQuestion, type ChatResponseBody } from "../../chat/index.js";
 import { loadConfig } from "../../config/index.js";
-import { checkDemoTenant, startDemo, tenantOfPerson } from "../../demo/index.js";
+import { checkDemoPerson, checkDemoTenant, startDemo, tenantOfPerson } from "../../demo/index.js";
 import { EXAMPLE_CORPUS_DIR } from "../../emulator/corpus/example-corpus.js";
 import type { RetrievalReport } from "../../retrieval/index.js";
 import { openConfiguredRetrieval } from "../../server/index.js";
 import { answererOf } from "../answerer-of.js";
 import { email, onlyTenantOverride, positiveInt } from "../args.js";
+import { demoProgress } from "../demo-progress.js";
 
 export interface QueryFlags {
   user: string;
@@ -53,7 +54,10 @@ export function queryCommand(): Command {
     .option("--chat-model <model>", "OpenAI chat model when OPENAI_API_KEY is set (default gpt-4o-mini)")
     .option("--extractive", "answer with the offline extractive answerer even when an OpenAI key is set")
     .action(async (question: string, flags: QueryFlags) => {
-      if (flags.demo) checkDemoTenant(resolve(flags.corpus), flags.tenant);
+      if (flags.demo) {
+        checkDemoTenant(resolve(flags.corpus), flags.tenant);
+        checkDemoPerson(resolve(flags.corpus), flags.tenant, flags.user);
+      }
       if (flags.demo && !flags.json)
         process.stderr.write("Starting the emulator and ingesting the demo corpus…\n");
       const result = await runQuery(question, flags);
@@ -67,10 +71,12 @@ export function queryCommand(): Command {
 /** Runs one query as the flags say (exported for tests). */
 export async function runQuery(question: string, flags: QueryFlags): Promise<ChatResponseBody> {
   if (flags.demo) {
+    const progress = demoProgress(flags.json);
     const demo = await startDemo({
       corpusDir: resolve(flags.corpus),
       ...(flags.tenant ? { tenant: flags.tenant } : {}),
-    });
+      ...progress.options,
+    }).finally(() => progress.stop());
     try {
       const model = answererOf(flags, process.env.OPENAI_API_KEY || undefined);
       return await answerQuestion({
