@@ -20,6 +20,11 @@ const sees4 = (r: number) => r % 25 === 3;
 const seesAll = () => true;
 /** Where a stranger's streamed probe stops here (the retriever asks for up to 5,000 ids). */
 const STREAM_CUT = 100;
+/**
+ * A slow check (as from a distant Permissions API): well above what the larger search takes here even
+ * on a loaded machine (at load 15 a search of k × 15 once took over 150 ms, the delay this was).
+ */
+const SLOW_CHECK_MS = 250;
 /** Who sees what: a name starting with "few" sees 4 %, "all" everything, anyone else 10 %. */
 const seesOf = (person: string) =>
   person.startsWith("few") ? sees4 : person.startsWith("all") ? seesAll : sees10;
@@ -120,7 +125,7 @@ describe("a stranger's first query", () => {
   it("where a check takes longer than the larger search, searches the page of k × 15 first and checks it in one request", async () => {
     // The third sees everything: their streamed probe is cut, so the page's one check decides.
     const people = ["slow-1@acme.test", "slow-2@acme.test", "all-3@acme.test"];
-    const [first, second, third] = await firstQueries(people, 150);
+    const [first, second, third] = await firstQueries(people, SLOW_CHECK_MS);
     const best = await expected();
     // Nothing measured yet, then too few checks: the best k × 3 first, then the larger page.
     expect(first!.limits).toEqual([K * 3, K * 15]);
@@ -137,7 +142,7 @@ describe("a stranger's first query", () => {
   it("where a check takes longer, a whole list streamed in the probe's round trip sifts the larger page: no check", async () => {
     // 40 records, past a record-id filter of 20: the list sifts the page rather than filter a search.
     const people = ["slow-12@acme.test", "slow-13@acme.test", "slow-14@acme.test"];
-    const runs = await firstQueries(people, 150, { maxFilterRecordIds: 20 });
+    const runs = await firstQueries(people, SLOW_CHECK_MS, { maxFilterRecordIds: 20 });
     const third = runs[2];
     expect(third!.limits).toEqual([K * 15]);
     expect(third!.report.permissionCalls).toBe(1); // the streamed list alone: the check was cancelled
@@ -155,7 +160,7 @@ describe("a stranger's first query", () => {
 
   it("where a check takes longer, a small list streamed in the probe's round trip filters the search, as ever", async () => {
     const people = ["slow-15@acme.test", "slow-16@acme.test", "slow-17@acme.test"];
-    const [, , third] = await firstQueries(people, 150);
+    const [, , third] = await firstQueries(people, SLOW_CHECK_MS);
     // The page of k × 15 was asked for first; the list of 40 came back before it and filtered a search of k.
     expect(third!.limits).toEqual([K * 15, 10]);
     expect(third!.report.permissionCalls).toBe(1);
@@ -207,7 +212,7 @@ describe("a stranger's first query", () => {
   it("searched first, a larger page that holds fewer than k is not searched again: the lists decide", async () => {
     // Strangers of their own: what is learnt about a person outlives the retriever (in the store).
     const people = ["slow-4@acme.test", "slow-5@acme.test", "few-1@acme.test"];
-    const [, , few] = await firstQueries(people, 150);
+    const [, , few] = await firstQueries(people, SLOW_CHECK_MS);
     // One search of k × 15, then the whole list (past the probe's cap) pre-filters the search.
     expect(few!.limits[0]).toBe(K * 15);
     expect(few!.limits.filter((limit) => limit === K * 15)).toHaveLength(1);
@@ -218,7 +223,7 @@ describe("a stranger's first query", () => {
   it("searched first, the larger page of a large k stays within a page the store serves", async () => {
     // k × 1 first, so that the strangers who see 10 % need (and time) the larger page.
     const people = ["slow-6@acme.test", "slow-7@acme.test", "all-1@acme.test"];
-    const runs = await firstQueries(people, 150, { k: 700, initialOverFetch: 1 });
+    const runs = await firstQueries(people, SLOW_CHECK_MS, { k: 700, initialOverFetch: 1 });
     expect(runs[0]!.limits).toEqual([700, 5_000]);
     // k × 15 would be 10,500, past the store's 10,000; the page is capped as a post-filter round.
     expect(runs[2]!.limits).toEqual([5_000]);
@@ -235,19 +240,19 @@ describe("a stranger's first query", () => {
   it("shares what it measured with the deployment: a new retriever's first stranger searches the larger page first", async () => {
     const roundTrips = new RoundTrips();
     // One tenant's retriever measures on its first two strangers (checks of 150 ms)...
-    await firstQueries(["slow-18@acme.test", "slow-19@acme.test"], 150, { roundTrips });
+    await firstQueries(["slow-18@acme.test", "slow-19@acme.test"], SLOW_CHECK_MS, { roundTrips });
     // ...and another made afterwards (a tenant's first query, or one the LRU dropped) knows at once.
-    const [run] = await firstQueries(["all-4@acme.test"], 150, { roundTrips });
+    const [run] = await firstQueries(["all-4@acme.test"], SLOW_CHECK_MS, { roundTrips });
     expect(run!.limits).toEqual([K * 15]);
     expect(run!.report.reason).toMatch(/page of k × 15 searched first/);
     // Without the deployment's measurements it goes the slower way while it measures.
-    const [alone] = await firstQueries(["all-5@acme.test"], 150);
+    const [alone] = await firstQueries(["all-5@acme.test"], SLOW_CHECK_MS);
     expect(alone!.limits).toEqual([K * 3]);
   });
 
   it("asked for another k than the retriever's, keeps the best k × 3 first (the larger searches timed were of its own k)", async () => {
     const people = ["slow-8@acme.test", "slow-9@acme.test", "slow-10@acme.test", "slow-11@acme.test"];
-    const runs = await firstQueries(people, 150, {
+    const runs = await firstQueries(people, SLOW_CHECK_MS, {
       callK: (person) => (person === people[3] ? 7 : undefined),
     });
     // The third's small list, streamed, came back first and filtered a search: the page of k × 15 was first all the same.
@@ -264,7 +269,7 @@ describe("a stranger's first query", () => {
   it("takes a check of several requests for several round trips, not one: the best k × 3 stay first", async () => {
     const people = ["split-1@acme.test", "split-2@acme.test", "split-3@acme.test"];
     // Requests of 5 ids: every check of the k × 3 or the larger page's rest takes several.
-    const runs = await firstQueries(people, 150, { batchSize: 5 });
+    const runs = await firstQueries(people, SLOW_CHECK_MS, { batchSize: 5 });
     for (const run of runs) expect(run.limits).toEqual([K * 3, K * 15]);
   });
 
