@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 import { ramTmpdir } from "./test/ram-tmpdir.js";
+import { SlowFirstSequencer } from "./test/slow-first.js";
 
 // Set before the worker forks start: they, and every process a test spawns, inherit it.
 const scratch = ramTmpdir();
@@ -22,6 +23,8 @@ export default defineConfig({
     // module's fresh state.
     isolate: false,
     setupFiles: ["test/restore-env.ts"],
+    // The slowest files start first even on a fresh clone, so none of them is the run's tail.
+    sequence: { sequencer: SlowFirstSequencer },
     reporters: ["default"],
   },
 });
