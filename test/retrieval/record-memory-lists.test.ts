@@ -2,7 +2,6 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { HashingEmbeddings } from "../../src/embeddings/index.js";
 import { PermissionAwareRetriever, type PermissionAwareRetrieverFields } from "../../src/retrieval/index.js";
 import type { LanceChunkStore } from "../../src/store/index.js";
-import { DEFAULT_RECORD_SCAN_MAX_VALUES } from "../../src/store/lancedb/index-settings.js";
 import { chunksTableOf, untilHeld } from "../store/store-internals.js";
 import { tempStore, textFor, upsertRecords } from "./helpers/corpus.js";
 import { FakeAccessControl } from "./helpers/fake-access.js";
@@ -20,8 +19,8 @@ afterEach(async () => {
   dispose = undefined;
 });
 
-async function world(dimensions: number, recordsPerSync: number) {
-  const made = await tempStore(dimensions);
+async function world(dimensions: number, recordsPerSync: number, recordScanMaxValues?: number) {
+  const made = await tempStore(dimensions, recordScanMaxValues === undefined ? {} : { recordScanMaxValues });
   dispose = made.dispose;
   const embeddings = new HashingEmbeddings({ dimensions });
   const records = SYNCS.flatMap((syncId, s) =>
@@ -54,10 +53,14 @@ function retriever(store: LanceChunkStore, fields: Partial<PermissionAwareRetrie
 
 describe("a person's lists and the store's record memory", () => {
   it("searches each held list in memory, even when together they are more than one scan may cover", async () => {
-    // Each sync's list is within the scan bound, both together are not.
-    const dimensions = 40_000;
-    const perList = Math.floor((0.75 * DEFAULT_RECORD_SCAN_MAX_VALUES) / dimensions);
-    const { store, embeddings, access } = await world(dimensions, perList);
+    // Each sync's list is within the scan bound, both together are not. The bound is the store's
+    // recordScanMaxValues (record-memory.test.ts: a store scans up to the bound it is opened with),
+    // set small here: at the default bound (16M values) the same two lists took 96 MB of vectors
+    // (40,000 dimensions), 20-70 s to write and load on a busy 2-core machine.
+    const dimensions = 64;
+    const recordScanMaxValues = 100 * dimensions;
+    const perList = Math.floor((0.75 * recordScanMaxValues) / dimensions);
+    const { store, embeddings, access } = await world(dimensions, perList, recordScanMaxValues);
     const r = retriever(store, { embeddings, access });
     await r.retrieveWithReport("budget roadmap", { user: USER });
     await r.retrieveWithReport("security incident", { user: USER });

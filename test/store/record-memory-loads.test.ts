@@ -3,7 +3,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type ChunkInput, LanceChunkStore } from "../../src/store/index.js";
-import { DEFAULT_RECORD_SCAN_MAX_VALUES } from "../../src/store/lancedb/index-settings.js";
 import type { RecordMemory } from "../../src/store/lancedb/record-memory.js";
 import { makeChunk, randomUnit, seededRandom } from "./fixtures.js";
 import { chunksTableOf, settled } from "./store-internals.js";
@@ -12,8 +11,12 @@ import { chunksTableOf, settled } from "./store-internals.js";
 // chunks each (long documents) is past the scan bound however few its ids. Such a load reads at
 // most the bound's worth of rows, keeps nothing, and is not read again at the same table version.
 
-// 200 chunks at most per scan: a list of 2 records of 150 chunks each is past it.
-const D = DEFAULT_RECORD_SCAN_MAX_VALUES / 200;
+// 200 chunks at most per scan: a list of 2 records of 150 chunks each is past it. The stores are
+// opened with that bound (recordScanMaxValues; record-memory.test.ts: a store scans up to the bound
+// it is opened with) and memory sizes a tenth of what the default bound (16M values, 80,000
+// dimensions here) took: the same chunk counts at every limit, from 9.6 MB of vectors instead of 96.
+const D = 8_000;
+const BOUND = 200 * D;
 const CHUNKS_PER_RECORD = 150;
 
 const memoryOf = (store: LanceChunkStore) => (store as unknown as { memory: RecordMemory }).memory;
@@ -59,7 +62,12 @@ describe("LanceDB record memory: lists past the scan bound", () => {
 
   it("keeps nothing of a list whose chunks are more than a scan may cover", async () => {
     // Room enough for the whole list: only the scan bound turns it away.
-    const store = await LanceChunkStore.open({ dir: path, dimensions: D, recordCacheMb: 1_000 });
+    const store = await LanceChunkStore.open({
+      dir: path,
+      dimensions: D,
+      recordCacheMb: 100,
+      recordScanMaxValues: BOUND,
+    });
     store.loadRecords("tenant-a", recordIds);
     await settled(store);
     expect(await store.holdsRecords("tenant-a", recordIds)).toBe(false);
@@ -70,7 +78,12 @@ describe("LanceDB record memory: lists past the scan bound", () => {
 
   it("reads such a list at most once per table version, and never more rows than the bound", async () => {
     // Too little room to keep it either: it used to be read whole again each time it was asked for.
-    const store = await LanceChunkStore.open({ dir: path, dimensions: D, recordCacheMb: 60 });
+    const store = await LanceChunkStore.open({
+      dir: path,
+      dimensions: D,
+      recordCacheMb: 6,
+      recordScanMaxValues: BOUND,
+    });
     const { rowsRead, spy } = countRowsRead(store);
     for (let i = 0; i < 3; i++) {
       store.loadRecords("tenant-a", recordIds);
@@ -78,17 +91,17 @@ describe("LanceDB record memory: lists past the scan bound", () => {
     }
     spy.mockRestore();
     expect(rowsRead.length).toBe(1);
-    expect(rowsRead[0]).toBeLessThanOrEqual(DEFAULT_RECORD_SCAN_MAX_VALUES / D + 1);
+    expect(rowsRead[0]).toBeLessThanOrEqual(BOUND / D + 1);
     expect(memoryOf(store).size).toBe(0);
     await store.close();
   }, 30_000);
 
   it("reads no more rows than half its memory holds in vectors, whatever bound it was given", async () => {
-    // 16 MB: half of it holds 2M vector values (25 chunks at D); the bound given is far past that.
+    // 1.6 MB: half of it holds 200k vector values (25 chunks at D); the bound given is far past that.
     const store = await LanceChunkStore.open({
       dir: path,
       dimensions: D,
-      recordCacheMb: 16,
+      recordCacheMb: 1.6,
       recordScanMaxValues: 1e12,
     });
     const { rowsRead, spy } = countRowsRead(store);
@@ -96,7 +109,7 @@ describe("LanceDB record memory: lists past the scan bound", () => {
     await settled(store);
     spy.mockRestore();
     // The whole list is 300 chunks: read whole, then refused for its size, as it was before.
-    expect(rowsRead).toEqual([Math.floor(2_000_000 / D) + 1]);
+    expect(rowsRead).toEqual([Math.floor(200_000 / D) + 1]);
     expect(memoryOf(store).size).toBe(0);
     await store.close();
   }, 30_000);

@@ -107,9 +107,10 @@ export async function upsertRecords(
 /** A LanceDB store in a fresh temp folder. */
 export async function tempStore(
   dimensions = DIMENSIONS,
+  options: { recordScanMaxValues?: number } = {},
 ): Promise<{ store: LanceChunkStore; dispose: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), "clearance-retrieval-"));
-  const store = await LanceChunkStore.open({ dir, dimensions });
+  const store = await LanceChunkStore.open({ dir, dimensions, ...options });
   return {
     store,
     dispose: async () => {
