@@ -11,6 +11,7 @@ import { decide, now, type Patch } from "./record-decision.js";
 import type { SyncInfo } from "./record-metadata.js";
 import type { RelationResolver } from "./record-relations.js";
 import type { IssueKind, RecordIssue, RecordOutcome } from "./report.js";
+import { isPlaceholder, WRITING } from "./version-marks.js";
 
 /** Everything processing a batch of records needs. */
 export interface PageContext extends PrepareContext {
@@ -208,16 +209,12 @@ async function readIfNeeded(plan: RecordPlan, context: PageContext): Promise<Rec
   return context.limit(() => prepareRecord(plan, context));
 }
 
-// The content hash and source version of a placeholder: no real hash or version looks like them,
-// so the next run reads the record again whatever its metadata says.
-const PLACEHOLDER = "(writing)";
-
 /** Stands for a record whose first chunks are being written, until its real version replaces it. */
 function placeholderOf(content: PreparedContent, context: PageContext): RecordVersion {
   return {
     ...versionOf(content, context),
-    contentHash: PLACEHOLDER,
-    sourceVersion: PLACEHOLDER,
+    contentHash: WRITING,
+    sourceVersion: WRITING,
     chunkCount: 0,
   };
 }
@@ -227,12 +224,7 @@ function placeholderOf(content: PreparedContent, context: PageContext): RecordVe
  * new version replaces it, but no source version matches it, so the record is read again.
  */
 function rewritingOf(stored: RecordVersion): RecordVersion {
-  return { ...stored, sourceVersion: PLACEHOLDER };
-}
-
-/** Whether a stored version is a placeholder: the record never finished its first write. */
-export function isPlaceholder(stored: RecordVersion): boolean {
-  return stored.contentHash === PLACEHOLDER;
+  return { ...stored, sourceVersion: WRITING };
 }
 
 /** Whether a stored version stands for indexed chunks of the record (not a placeholder). */
