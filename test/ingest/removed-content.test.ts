@@ -240,13 +240,15 @@ describe.each(STORES)("an edit stopped after its stale chunks went, then undone 
     await putPlan(h, original);
     expect((await run()).ok).toBe(true);
     expect(await secretChunks(store, h)).toEqual([]);
-    expect((await snapshot(store, syncs)).chunks.map((c) => c.id), "after an incremental run").toEqual(
-      clean.chunks.map((c) => c.id),
-    );
+    expect(
+      (await snapshot(store, syncs)).chunks.map((c) => c.id),
+      "after an incremental run",
+    ).toEqual(clean.chunks.map((c) => c.id));
     expect((await run("full")).ok).toBe(true);
-    expect((await snapshot(store, syncs)).chunks.map((c) => c.id), "after a full run").toEqual(
-      clean.chunks.map((c) => c.id),
-    );
+    expect(
+      (await snapshot(store, syncs)).chunks.map((c) => c.id),
+      "after a full run",
+    ).toEqual(clean.chunks.map((c) => c.id));
   });
 });
 
