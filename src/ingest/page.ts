@@ -183,9 +183,11 @@ export async function processPage(
     ...unchanged,
   ];
   if (current.length > 0) {
-    // A sweep of unchanged records alone is the page's only write: a run that lost its lease must
-    // not delete what the newer run is writing.
-    if (!result.wrote) await context.beforeWrite?.();
+    // Checked right before, whatever the page wrote: the lease may have gone during the upsert of
+    // its last slice. A run that lost it takes the newer run's chunks of a record it read as
+    // unchanged for "another content hash" (its stored versions are the page's start's), and
+    // that record's version, the newer run's, says it is indexed: no later run writes it again.
+    await context.beforeWrite?.();
     await store.deleteStaleChunks(tenant, sync.id, current);
   }
   for (const patch of patches) {
