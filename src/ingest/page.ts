@@ -11,6 +11,7 @@ import { decide, now, type Patch } from "./record-decision.js";
 import type { SyncInfo } from "./record-metadata.js";
 import type { RelationResolver } from "./record-relations.js";
 import type { IssueKind, RecordIssue, RecordOutcome } from "./report.js";
+import { isPlaceholder, WRITING } from "./version-marks.js";
 
 /** Everything processing a batch of records needs. */
 export interface PageContext extends PrepareContext {
@@ -182,9 +183,11 @@ export async function processPage(
     ...unchanged,
   ];
   if (current.length > 0) {
-    // A sweep of unchanged records alone is the page's only write: a run that lost its lease must
-    // not delete what the newer run is writing.
-    if (!result.wrote) await context.beforeWrite?.();
+    // Checked right before, whatever the page wrote: the lease may have gone during the upsert of
+    // its last slice. A run that lost it takes the newer run's chunks of a record it read as
+    // unchanged for "another content hash" (its stored versions are the page's start's), and
+    // that record's version, the newer run's, says it is indexed: no later run writes it again.
+    await context.beforeWrite?.();
     await store.deleteStaleChunks(tenant, sync.id, current);
   }
   for (const patch of patches) {
@@ -208,16 +211,12 @@ async function readIfNeeded(plan: RecordPlan, context: PageContext): Promise<Rec
   return context.limit(() => prepareRecord(plan, context));
 }
 
-// The content hash and source version of a placeholder: no real hash or version looks like them,
-// so the next run reads the record again whatever its metadata says.
-const PLACEHOLDER = "(writing)";
-
 /** Stands for a record whose first chunks are being written, until its real version replaces it. */
 function placeholderOf(content: PreparedContent, context: PageContext): RecordVersion {
   return {
     ...versionOf(content, context),
-    contentHash: PLACEHOLDER,
-    sourceVersion: PLACEHOLDER,
+    contentHash: WRITING,
+    sourceVersion: WRITING,
     chunkCount: 0,
   };
 }
@@ -227,12 +226,7 @@ function placeholderOf(content: PreparedContent, context: PageContext): RecordVe
  * new version replaces it, but no source version matches it, so the record is read again.
  */
 function rewritingOf(stored: RecordVersion): RecordVersion {
-  return { ...stored, sourceVersion: PLACEHOLDER };
-}
-
-/** Whether a stored version is a placeholder: the record never finished its first write. */
-export function isPlaceholder(stored: RecordVersion): boolean {
-  return stored.contentHash === PLACEHOLDER;
+  return { ...stored, sourceVersion: WRITING };
 }
 
 /** Whether a stored version stands for indexed chunks of the record (not a placeholder). */

@@ -1,5 +1,5 @@
 import type { ChunkStore } from "../store/index.js";
-import { isPlaceholder } from "./page.js";
+import { isPlaceholder } from "./version-marks.js";
 
 // Deletes go out in batches so one filter expression never names millions of ids.
 const DELETE_BATCH = 500;

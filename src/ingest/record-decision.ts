@@ -4,6 +4,7 @@ import type { IngestSettings } from "./options.js";
 import type { RecordPlan } from "./plan.js";
 import type { NotRead, Prepared, PreparedContent } from "./prepare.js";
 import type { SyncInfo } from "./record-metadata.js";
+import { isBeingRewritten } from "./version-marks.js";
 
 // What a page writes for each record, decided from its plan or from reading it (page.ts writes it).
 
@@ -64,8 +65,10 @@ export function decide(item: RecordPlan | Prepared, context: DecideContext): Dec
         context,
       );
     }
-    if (item.stored?.contentHash === item.contentHash) {
-      // Same text as stored: a metadata-only change, whatever the source's own version says.
+    // Same text as stored: a metadata-only change, whatever the source's own version says. Not
+    // when a rewrite of the record stopped part-way: its stale-chunk delete may have taken that
+    // text's chunks (an edit written, then undone in the source), so the text is written again.
+    if (item.stored?.contentHash === item.contentHash && !isBeingRewritten(item.stored)) {
       return { kind: "patch", patch: toPatch(item, item.stored) };
     }
     return item;

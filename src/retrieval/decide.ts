@@ -1,5 +1,6 @@
 import { type ObjectRef, preciseNow } from "../access/index.js";
 import { type QueryRun, refKey } from "./context.js";
+import { takeNewerDenial } from "./newer-denial.js";
 import { MAX_REPORTED_ERRORS } from "./report.js";
 import { trustedSince } from "./trust.js";
 
@@ -36,7 +37,10 @@ export async function decide(
       !list.undecided?.has(object.recordId) &&
       list.requestedAt >= Math.max(since, trustedSince(run, object.syncId))
     ) {
-      settle(run, key, list.everything || list.recordIds.has(object.recordId), list.requestedAt);
+      const listed = list.everything || list.recordIds.has(object.recordId);
+      // A denial cached since the list was asked for is the newer word.
+      if (!(listed && takeNewerDenial(run, object, list.requestedAt)))
+        settle(run, key, listed, list.requestedAt);
       continue;
     }
     const cached = ctx.decisions.get(subject, relation, object);

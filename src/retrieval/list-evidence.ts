@@ -1,6 +1,7 @@
 import type { AllowSet, ObjectRef } from "../access/index.js";
 import { type QueryRun, refKey } from "./context.js";
 import { decide } from "./decide.js";
+import { takeNewerDenial } from "./newer-denial.js";
 import { trustedSince } from "./trust.js";
 
 /**
@@ -14,7 +15,9 @@ export function listsAdmit(run: QueryRun, bySync: ReadonlyMap<string, AllowSet>,
   const set = bySync.get(ref.syncId);
   if (set === undefined || set.undecided?.has(ref.recordId)) return false;
   if (!(set.everything || set.recordIds.has(ref.recordId))) return false;
-  const deniedAt = run.deniedAt.get(refKey(ref.syncId, ref.recordId));
+  const key = refKey(ref.syncId, ref.recordId);
+  if (!run.decided.has(key)) takeNewerDenial(run, ref, set.requestedAt);
+  const deniedAt = run.deniedAt.get(key);
   return deniedAt === undefined || deniedAt < set.requestedAt;
 }
 

@@ -206,6 +206,52 @@ describe.each(STORES)("content removed from a record in the source (%s)", (_name
   });
 });
 
+// The other failure: content missing. A run that stopped after the edit's stale-chunk delete
+// (the old text's chunks gone) and before its version write left the record marked as being
+// rewritten over the old content hash; the edit undone, the source serves that hash again. Taken
+// as a metadata patch, which removes every chunk of any other hash, the record kept no chunk at
+// all under a version saying it is indexed, and every later run (full ones too) took it as done.
+describe.each(STORES)("an edit stopped after its stale chunks went, then undone (%s)", (_name, openStore) => {
+  const harness = harnessPerTest();
+
+  it("leaves the record's current text searchable", { timeout: 30_000 }, async () => {
+    const h = harness();
+    const store = await openStore(h);
+    const syncs = [h.syncIds.sharepoint];
+    const run = (mode?: "full") => h.run({ store, syncs, ...(mode ? { mode } : {}) });
+    const original = plan(4);
+    await putPlan(h, original);
+    expect((await run()).ok).toBe(true);
+    const clean = await snapshot(store, syncs);
+    expect(clean.chunks.length).toBeGreaterThan(0);
+
+    await putPlan(h, plan(4, true));
+    const put = store.putRecordVersions.bind(store);
+    // The marker goes in; the final version write is where the run stops.
+    const stop = vi.spyOn(store, "putRecordVersions").mockImplementation(async (versions) => {
+      if (versions.some((v) => v.sourceVersion !== "(writing)")) throw new Crash("killed");
+      return put(versions);
+    });
+    expect((await run()).error?.message).toBe("killed");
+    stop.mockRestore();
+    // The edit's chunks alone are stored: the old text's went with the stale-chunk delete.
+    expect(await secretChunks(store, h)).not.toEqual([]);
+
+    await putPlan(h, original);
+    expect((await run()).ok).toBe(true);
+    expect(await secretChunks(store, h)).toEqual([]);
+    expect(
+      (await snapshot(store, syncs)).chunks.map((c) => c.id),
+      "after an incremental run",
+    ).toEqual(clean.chunks.map((c) => c.id));
+    expect((await run("full")).ok).toBe(true);
+    expect(
+      (await snapshot(store, syncs)).chunks.map((c) => c.id),
+      "after a full run",
+    ).toEqual(clean.chunks.map((c) => c.id));
+  });
+});
+
 // A record whose source version comes back exactly after the undone edit: a CRM record is its own
 // version (every field, digested), so a source that keeps its modification time across an edit
 // (or has none) serves the very version stored, and ingest takes it as unchanged, reading nothing.
