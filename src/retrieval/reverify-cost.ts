@@ -58,7 +58,9 @@ export function listsCost(
 /**
  * The denials the permission calls left can re-check, best ranked first: a file sync's in requests
  * of {@link CHECKS_PER_CALL}, an `owner` sync's one record read each (none when a list renewed in
- * this query decides it), a `tenant` sync's free.
+ * this query decides it), a `tenant` sync's free. One the calls cannot cover is passed over, not
+ * the end: those after it that cost nothing (a list decides them, or a request already planned
+ * carries them) are still picked.
  */
 export function affordable(
   run: QueryRun,
@@ -67,16 +69,20 @@ export function affordable(
   let left = callsLeft(run);
   const inRequest = new Map<string, number>();
   const picked: StaleDenial[] = [];
+  let unaffordable = false;
   for (const denial of denials) {
     const { syncId } = denial.ref;
     let cost = 0;
     if (denial.listed) cost = 0;
     else if (denial.policy === "owner") cost = 1;
     else if (denial.policy === undefined) cost = (inRequest.get(syncId) ?? 0) % CHECKS_PER_CALL === 0 ? 1 : 0;
-    if (cost > left) return { picked, unaffordable: true };
+    if (cost > left) {
+      unaffordable = true;
+      continue;
+    }
     left -= cost;
     if (denial.policy === undefined) inRequest.set(syncId, (inRequest.get(syncId) ?? 0) + 1);
     picked.push(denial);
   }
-  return { picked, unaffordable: false };
+  return { picked, unaffordable };
 }
