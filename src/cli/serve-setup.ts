@@ -6,7 +6,7 @@ import {
   tenantClientsFromConfig,
   tenantsWithoutChunks,
 } from "../compose/index.js";
-import { loadConfig, sharedOwnersWarning } from "../config/index.js";
+import { loadConfig, sharedOwnersWarning, unservedTenantsWarning } from "../config/index.js";
 import { type Company, loadDemoDirectory, type Person, startDemo } from "../demo/index.js";
 import { ClearanceError } from "../errors.js";
 import type { PermissionFollower } from "../freshness/index.js";
@@ -170,6 +170,8 @@ export async function configuredSetup(flags: ServeFlags, log: pino.Logger): Prom
     single: tenants.length <= 1 && !config.tenancy.discover,
   });
   if (ownersWarning) log.warn(ownersWarning);
+  const unserved = unservedTenantsWarning(config.records, { tenants, discover: config.tenancy.discover });
+  if (unserved) log.warn(unserved);
   const opened = await openConfiguredTenants(config, {
     onFollowerError: followerErrorLogger(log),
     onUnnamedSync: unnamedSyncLogger(log),

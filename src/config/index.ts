@@ -9,5 +9,6 @@ export {
   recordsForTenant,
   recordsSchema,
   sharedOwnersWarning,
+  unservedTenantsWarning,
 } from "./records-schema.js";
 export { type ClearanceConfig, type ClearanceConfigInput, configSchema } from "./schema.js";

@@ -156,3 +156,30 @@ export function sharedOwnersWarning(
     "Move them to records.ownersByTenant: { <tenant>: { <owner id>: email } } (see docs/records.md)"
   );
 }
+
+/**
+ * Tenant ids under `records.ownersByTenant` and `records.members.tenants` that this deployment does
+ * not serve (a fixed list, not discovered ones): a misspelt id is otherwise silent, and the tenant
+ * it meant gets no owners or members of its own (its `owner` and `tenant` syncs then admit fewer
+ * people than configured). A warning, not a refusal: one file may configure several deployments.
+ */
+export function unservedTenantsWarning(
+  records: RecordsConfig,
+  tenancy: { tenants: readonly string[]; discover: boolean },
+): string | undefined {
+  if (tenancy.discover || tenancy.tenants.length === 0) return undefined;
+  const served = new Set(tenancy.tenants);
+  const unserved = [
+    ...Object.keys(records.ownersByTenant).map((tenant) => ["records.ownersByTenant", tenant] as const),
+    ...Object.keys(records.members?.tenants ?? {}).map(
+      (tenant) => ["records.members.tenants", tenant] as const,
+    ),
+  ].filter(([, tenant]) => !served.has(tenant));
+  if (unserved.length === 0) return undefined;
+  const named = unserved.map(([where, tenant]) => `${tenant} (${where})`).join(", ");
+  return (
+    `${named}: ${unserved.length === 1 ? "a tenant" : "tenants"} this deployment does not serve (it serves ${tenancy.tenants.join(", ")}). ` +
+    "A misspelt tenant id leaves the tenant it meant without its own owners or members: correct it to a served tenant's Connected User id, " +
+    "or ignore this if the file also configures other deployments"
+  );
+}

@@ -3,7 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ingestCommand } from "../../src/cli/commands/ingest.js";
-import { loadConfig, ownersForTenant, sharedOwnersWarning } from "../../src/config/index.js";
+import {
+  loadConfig,
+  ownersForTenant,
+  sharedOwnersWarning,
+  unservedTenantsWarning,
+} from "../../src/config/index.js";
 import { HashingEmbeddings } from "../../src/embeddings/index.js";
 import { type Emulator, recordIdFor, startEmulator } from "../../src/emulator/index.js";
 import { OwnerDirectory } from "../../src/records/index.js";
@@ -257,6 +262,27 @@ describe("ownersForTenant and the shared-owners warning", () => {
     expect(await resolve("globex", "constructor", "hubspot")).toBeUndefined();
     // No entry of its own: the shared map as it is (existing configs behave as before).
     expect(ownersForTenant(records, "northwind")).toBe(records.owners);
+  });
+
+  it("warns of owners or members given for a tenant the deployment does not serve (a misspelt id), unless tenants are discovered", () => {
+    const records = {
+      ownersByTenant: { globexx: { "7001": GLOBEX_BOB }, northwind: { "7001": MAYA } },
+      members: {
+        tenants: { northwind: ["northwind.test"], globex: ["globex.test"], initech: ["initech.test"] },
+      },
+    };
+    const served = config(records);
+    expect(unservedTenantsWarning(served.records, { tenants: served.tenants, discover: false })).toMatch(
+      /^globexx \(records\.ownersByTenant\), initech \(records\.members\.tenants\): tenants this deployment does not serve \(it serves northwind, globex\)\. A misspelt tenant id/,
+    );
+    const discovered = config(records, ["northwind"], true);
+    expect(
+      unservedTenantsWarning(discovered.records, { tenants: discovered.tenants, discover: true }),
+    ).toBeUndefined();
+    const right = config({ ownersByTenant: { globex: { "7001": GLOBEX_BOB } } });
+    expect(
+      unservedTenantsWarning(right.records, { tenants: right.tenants, discover: false }),
+    ).toBeUndefined();
   });
 
   it("warns of shared numeric ids only when several tenants (or discovered ones) are served", () => {

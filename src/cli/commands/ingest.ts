@@ -5,6 +5,7 @@ import {
   loadConfig,
   ownersForTenant,
   sharedOwnersWarning,
+  unservedTenantsWarning,
 } from "../../config/index.js";
 import { ClearanceError } from "../../errors.js";
 import type { IngestReport } from "../../ingest/index.js";
@@ -115,6 +116,8 @@ async function runIngest(config: ClearanceConfig, flags: IngestFlags): Promise<T
       single: tenants.length <= 1 && !config.tenancy.discover,
     });
     if (ownersWarning) process.stderr.write(`warning: ${ownersWarning}\n`);
+    const unserved = unservedTenantsWarning(config.records, { tenants, discover: config.tenancy.discover });
+    if (unserved) process.stderr.write(`warning: ${unserved}\n`);
     const { concurrency: recordConcurrency, ...ingestSettings } = config.ingest;
     return await ingestTenants({
       tenants,
