@@ -1,6 +1,5 @@
 import { type ObjectRef, preciseNow } from "../access/index.js";
 import { type QueryRun, refKey } from "./context.js";
-import { takeNewerDenial } from "./newer-denial.js";
 import { MAX_REPORTED_ERRORS } from "./report.js";
 import { trustedSince } from "./trust.js";
 
@@ -76,6 +75,23 @@ export async function decide(
     settle(run, key, allowed, requestedAt);
     ctx.decisions.set(subject, relation, object, { allowed, requestedAt });
   });
+}
+
+/**
+ * A cached denial of the record requested after `listedAt` (the list that names it): the newer
+ * word, taken as this query's denial (true when there is one). A list asked for before a
+ * revocation and back after the check asked for since (or joined late, or cached while the check
+ * was in flight) named the record; taken over the denial, later queries returned the revoked file
+ * for as long as the list was cached, as a late allow answer did before the decision cache
+ * refused it.
+ */
+export function takeNewerDenial(run: QueryRun, ref: ObjectRef, listedAt: number): boolean {
+  const { ctx, subject } = run;
+  const cached = ctx.decisions.get(subject, ctx.settings.relation, ref);
+  if (!cached || cached.allowed || cached.requestedAt <= listedAt) return false;
+  settle(run, refKey(ref.syncId, ref.recordId), false, cached.requestedAt);
+  run.tally.cacheHits += 1;
+  return true;
 }
 
 /** Records a decision and, for a denial, when its evidence was requested (`QueryRun.deniedAt`). */

@@ -12,11 +12,10 @@ import type { CandidateSource, HeldRecords, SiftedSource } from "./candidates.js
 import type { EnforcementContext, QueryRun } from "./context.js";
 import { NoSubjectError } from "./errors.js";
 import { raceFirstQuery } from "./first-query.js";
-import type { FilterOutcome } from "./outcome.js";
+import { type FilterOutcome, standing } from "./outcome.js";
 import { postFilter } from "./post-filter.js";
 import { preFilter } from "./pre-filter.js";
 import { newTally, type RetrievalReport, type ShortReverify, type StrategyRun } from "./report.js";
-import { stillAllowed } from "./reverified-hits.js";
 import { reverifyShort } from "./reverify-short.js";
 import { keepSiftedToTenant, keepToTenant } from "./tenant-guard.js";
 import { outOfTime, timeBudget, timeNote } from "./time-budget.js";
@@ -131,12 +130,7 @@ export async function enforce(ctx: EnforcementContext, request: EnforceRequest):
     if (outOfTime(run)) {
       // A step outside the filters' rounds (a list fetch, the sync list) was cancelled by the time
       // budget: the answer is what the query had confirmed before it.
-      outcome = {
-        hits: stillAllowed(run, outcome.hits),
-        exhausted: false,
-        budgetHit: "time",
-        note: [outcome.note, timeNote(run, "the query")].filter(Boolean).join("; "),
-      };
+      outcome = standing(run, outcome, "time", timeNote(run, "the query"));
     } else {
       const failed = error instanceof PermissionsUnavailableError || error instanceof PermissionsTimeoutError;
       if (!failed || settings.onPermissionError !== "empty") throw error;

@@ -1,7 +1,6 @@
 import type { AllowSet, ObjectRef } from "../access/index.js";
 import { type QueryRun, refKey } from "./context.js";
-import { decide } from "./decide.js";
-import { takeNewerDenial } from "./newer-denial.js";
+import { decide, takeNewerDenial } from "./decide.js";
 import { trustedSince } from "./trust.js";
 
 /**

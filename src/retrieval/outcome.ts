@@ -1,6 +1,8 @@
 import type { AllowSet } from "../access/index.js";
 import type { ScoredChunk } from "../store/index.js";
+import type { QueryRun } from "./context.js";
 import type { BudgetHit } from "./report.js";
+import { stillAllowed } from "./reverified-hits.js";
 
 /** What a filtering path found: allowed chunks in descending score order, and why it stopped. */
 export interface FilterOutcome {
@@ -15,4 +17,29 @@ export interface FilterOutcome {
    * were current (`reverifyShort`).
    */
   filteredBy?: readonly AllowSet[];
+}
+
+/** A report's notes joined in order, the empty ones left out (undefined when none is left). */
+export function joinNotes(...notes: (string | undefined)[]): string | undefined {
+  const kept = notes.filter((note): note is string => Boolean(note));
+  return kept.length > 0 ? kept.join("; ") : undefined;
+}
+
+/**
+ * The answer when a step after `outcome` failed or was cut short: its hits the query has not
+ * denied since (confirmed in this query), never `exhausted` (what the step would have found may
+ * be missing), with `note` added to the outcome's.
+ */
+export function standing(
+  run: QueryRun,
+  outcome: FilterOutcome,
+  budgetHit: BudgetHit,
+  note: string,
+): FilterOutcome {
+  return {
+    hits: stillAllowed(run, outcome.hits),
+    exhausted: false,
+    budgetHit,
+    note: joinNotes(outcome.note, note),
+  };
 }

@@ -9,12 +9,12 @@ import { type AllowLists, loadAllowLists } from "./allow-lists.js";
 import type { CandidateSource } from "./candidates.js";
 import { type QueryRun, refKey, refOf } from "./context.js";
 import { decide } from "./decide.js";
-import type { FilterOutcome } from "./outcome.js";
+import { type FilterOutcome, joinNotes, standing } from "./outcome.js";
 import { postFilter } from "./post-filter.js";
 import { preFilter } from "./pre-filter.js";
 import { renewOwnerLists } from "./renew-owner-lists.js";
 import type { ShortReverify } from "./report.js";
-import { keeping, stillAllowed, withRecords } from "./reverified-hits.js";
+import { keeping, withRecords } from "./reverified-hits.js";
 import { affordable, callsLeft, listsCost, policiesOf, type StaleDenial } from "./reverify-cost.js";
 import { outOfTime, timeNote } from "./time-budget.js";
 import { trustedSince } from "./trust.js";
@@ -55,17 +55,12 @@ export async function reverifyShort(
       // The time budget cancelled it: the answer it was to complete stands, less anything this
       // query has since denied, and says the budget stopped it.
       return {
-        outcome: {
-          hits: stillAllowed(run, outcome.hits),
-          exhausted: false,
-          budgetHit: "time",
-          note: [
-            outcome.note,
-            timeNote(run, `the re-verification of a short answer (${outcome.hits.length} of ${k})`),
-          ]
-            .filter(Boolean)
-            .join("; "),
-        },
+        outcome: standing(
+          run,
+          outcome,
+          "time",
+          timeNote(run, `the re-verification of a short answer (${outcome.hits.length} of ${k})`),
+        ),
         reverified: { denials: 0, lists: 0, found: 0, stoppedBy: "time" },
       };
     }
@@ -75,19 +70,13 @@ export async function reverifyShort(
     // query), but it may be short, so it no longer says exhausted. Failing the whole query (or
     // emptying it under onPermissionError "empty") lost results a blip of the Permissions API
     // had nothing to do with.
-    const hits = stillAllowed(run, outcome.hits);
     return {
-      outcome: {
-        hits,
-        exhausted: false,
-        budgetHit: null,
-        note: [
-          outcome.note,
-          `short of k (${outcome.hits.length} of ${k}) on evidence earlier queries cached; re-verifying it failed (${error.code}): more may exist`,
-        ]
-          .filter(Boolean)
-          .join("; "),
-      },
+      outcome: standing(
+        run,
+        outcome,
+        null,
+        `short of k (${outcome.hits.length} of ${k}) on evidence earlier queries cached; re-verifying it failed (${error.code}): more may exist`,
+      ),
       reverified: { denials: 0, lists: 0, found: 0, failed: error.code },
     };
   }
@@ -166,7 +155,7 @@ async function reverify(
       // Whatever a budget left unasked may hide more: not exhausted, then.
       exhausted: short && !stoppedBy && next.exhausted,
       budgetHit: short ? (stoppedBy ?? next.budgetHit) : null,
-      note: [next.note, reverifyNote(run, before, reverified, fellToPost)].filter(Boolean).join("; "),
+      note: joinNotes(next.note, reverifyNote(run, before, reverified, fellToPost)),
     },
     reverified,
   };
