@@ -7,6 +7,7 @@ import { StoreError } from "../../src/store/index.js";
 import { DEV_TENANT_HEADER, DEV_USER_HEADER, devHeaderIdentity } from "../../src/tenants/index.js";
 import { demoPerFile } from "../demo-per-file.js";
 import { gate } from "../gate.js";
+import { until } from "../until.js";
 
 // The demo for real: the emulator on loopback (its Permissions API slowed by its own fault
 // injection), the embedded store, the chat endpoint behind the server app, a real HTTP client.
@@ -49,9 +50,6 @@ async function serveChat(model?: Answerer) {
 }
 
 /** Waits for something the servers do on their own time (no deadline: the test's timeout is one). */
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await sleep(5);
-}
 
 describe("a client that goes away", () => {
   it("mid-retrieval is answered 499, not a 503 Permissions outage, and is not logged as an error", async () => {

@@ -15,6 +15,7 @@ import { PermissionAwareRetriever } from "../../src/retrieval/index.js";
 import { gate } from "../gate.js";
 import { textFor } from "../retrieval/helpers/corpus.js";
 import { ingestFiles, startWorld, type World } from "../retrieval/helpers/emulator-world.js";
+import { until } from "../until.js";
 
 const ANA = "ana@northwind.test";
 
@@ -75,10 +76,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await world?.close();
 });
-
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
-}
 
 describe("the decision cache and answers that arrive out of order", () => {
   it("keeps the denial asked for after a revocation when the allow asked for before it arrives later", async () => {

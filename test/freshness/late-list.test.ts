@@ -11,6 +11,7 @@ import { PermissionAwareRetriever } from "../../src/retrieval/index.js";
 import { gate } from "../gate.js";
 import { textFor } from "../retrieval/helpers/corpus.js";
 import { ingestFiles, startWorld, type World } from "../retrieval/helpers/emulator-world.js";
+import { until } from "../until.js";
 
 const ANA = "ana@northwind.test";
 
@@ -85,10 +86,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await world?.close();
 });
-
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
-}
 
 describe("an allow list that arrives after a newer denial of one of its records", () => {
   it("does not admit the record over the denial in later queries", { timeout: 30_000 }, async () => {

@@ -8,6 +8,7 @@ import { type Listening, listen, mountMcp } from "../../src/server/index.js";
 import { StoreError } from "../../src/store/index.js";
 import { DEV_TENANT_HEADER, DEV_USER_HEADER, devHeaderIdentity } from "../../src/tenants/index.js";
 import { demoPerFile } from "../demo-per-file.js";
+import { until } from "../until.js";
 
 // The demo for real: the emulator on loopback (its Permissions API slowed by its own fault
 // injection), the embedded store, the MCP endpoint behind a real HTTP server, a real HTTP client
@@ -61,9 +62,6 @@ async function serveMcp() {
 }
 
 /** Waits for something the servers do on their own time (no deadline: the test's timeout is one). */
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await sleep(5);
-}
 
 describe("an MCP client over HTTP that goes away mid-call", () => {
   it("stops the search: its signal aborts, it ends with the abort and asks no permission check after", async () => {

@@ -11,6 +11,7 @@ import {
   devHeaderIdentity,
   singleTenant,
 } from "../../src/tenants/index.js";
+import { until } from "../until.js";
 import { heldRetriever } from "./helpers/held-retriever.js";
 
 // A client cancelling a call over stateless Streamable HTTP: the cancellation comes in a POST of
@@ -79,9 +80,6 @@ const cancelled = (requestId: number) => ({
 });
 
 /** Waits for what the server does on its own time (no deadline: the test's timeout is one). */
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await sleep(5);
-}
 
 describe("an MCP client over HTTP that cancels a call (notifications/cancelled)", () => {
   it("aborts the search's signal, as over stdio, and the call's POST is answered, with nothing logged", async () => {
