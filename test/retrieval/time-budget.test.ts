@@ -122,6 +122,16 @@ describe("the time budget (maxMs) bounds a query", () => {
     expect(report.reverified?.stoppedBy).toBe("time");
   });
 
+  it("cancels a slow list fetch outside any round (pre-filter): nothing comes back, said not exhausted", async () => {
+    slowPermissions("/list-objects$");
+    const { documents, report } = await retriever({ strategy: "pre" }).retrieveWithReport(QUERY, {
+      user: SLOW_FIRST,
+    });
+    expect(documents).toEqual([]);
+    expect(report).toMatchObject({ returned: 0, exhausted: false, budgetHit: "time" });
+    expect(report.reason).toMatch(/ran out during the query/);
+  });
+
   it("cancels a stranger's slow first check and list: nothing unconfirmed comes back", async () => {
     slowPermissions();
     const { documents, report } = await retriever({}).retrieveWithReport(QUERY, { user: SLOW_FIRST });
