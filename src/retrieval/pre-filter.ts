@@ -98,76 +98,11 @@ export async function preFilter(
   const hits: ScoredChunk[] = [];
   let exhausted = false;
   const undecidedBudget = new UndecidedBudget(run);
-  let budgetHit: BudgetHit = null;
+  // Widened: each round (preRound) may set it too, which the checker does not follow.
+  let budgetHit = null as BudgetHit;
   while (hits.length < k) {
     try {
-      const round: Candidate[] = [];
-      const undecided = new Set<Candidate>();
-      // A round takes the k − hits next candidates its lists admit and the undecided ones ranked
-      // among them (as many as `undecidedBudget` lets it), decided in one check: counted against the
-      // k − hits, they left a round of one candidate (and one check) per undecided record once k − 1
-      // were found.
-      const undecidedMost = undecidedBudget.round;
-      while (round.length - undecided.size < k - hits.length && undecided.size < undecidedMost) {
-        const next = await candidates.next();
-        if (next.done) {
-          exhausted = true;
-          break;
-        }
-        const { ref } = next.value;
-        tally.candidatesScanned += 1;
-        // The store filtered on record ids (or only on the sync, for a large list); record ids are
-        // only unique within a sync, so confirm the pair (and no newer denial of this query's).
-        const listedHere = listsAdmit(run, bySync, ref);
-        // A record its list could not decide is decided below, as a check would (denied and reported).
-        const undecidedHere = !listedHere && listUndecided(bySync, ref);
-        // Once per query: a first query's page, or a post-filter's candidates before this fallback,
-        // were counted when they were checked.
-        if (checkedSyncs.has(ref.syncId) && firstSight(run, ref.id)) {
-          checkedScanned += 1;
-          if (listedHere) checkedAllowed += 1;
-        }
-        if (listedHere || undecidedHere) round.push(next.value);
-        if (undecidedHere) undecided.add(next.value);
-      }
-      const stale = new Set(round.filter((hit) => !undecided.has(hit) && !listTrusted(run, bySync, hit.ref)));
-      // The chunks of sifted candidates are read while their records are verified, not after; an
-      // undecided one's only once its check allowed it (most are denied).
-      const [read] = await Promise.all([
-        readUnread(
-          run,
-          round.filter((hit) => !undecided.has(hit)),
-        ),
-        verifyUntrusted(
-          run,
-          [...stale].map((hit) => hit.ref),
-        ),
-        decide(
-          run,
-          [...undecided].map((hit) => hit.ref),
-        ),
-      ]);
-      const allowed = (hit: Candidate) => run.decided.get(refKey(hit.ref.syncId, hit.ref.recordId)) === true;
-      const decidedIn = [...undecided].filter(allowed);
-      const readLate = decidedIn.length > 0 ? await readUnread(run, decidedIn) : undefined;
-      for (const hit of round) {
-        // Undecided candidates its check allowed ride along with the round's k − hits: the best k stop it.
-        if (hits.length >= k) break;
-        if (undecided.has(hit) && !allowed(hit)) continue;
-        if (stale.has(hit) && !stillAllowed(run, hit.ref)) continue;
-        // A chunk deleted since its page was searched is gone: the next candidate takes its place.
-        const chunk = hit.chunk ?? read.get(hit.ref.id) ?? readLate?.get(hit.ref.id);
-        if (chunk) hits.push({ chunk, score: hit.score });
-      }
-      if (exhausted) break;
-      budgetHit = undecidedBudget.spent(run, undecided.size, hits.length < k);
-      if (budgetHit) break;
-      // Pre-filter rounds past the first only replace revoked hits (and go past undecided records
-      // within their budget); only the clock stops them.
-      if (hits.length < k && budgetExceeded(run) === "time") {
-        budgetHit = "time";
-        break;
-      }
+      if (await preRound()) break;
     } catch (error) {
       // The time budget cancelled the round's search or checks: the rounds before it stand.
       if (!outOfTime(run)) throw error;
@@ -190,6 +125,78 @@ export async function preFilter(
     filteredBy,
     ...note,
   };
+
+  /** One round of candidates the lists admit, decided and read; true when the filter is done. */
+  async function preRound(): Promise<boolean> {
+    const round: Candidate[] = [];
+    const undecided = new Set<Candidate>();
+    // A round takes the k − hits next candidates its lists admit and the undecided ones ranked
+    // among them (as many as `undecidedBudget` lets it), decided in one check: counted against the
+    // k − hits, they left a round of one candidate (and one check) per undecided record once k − 1
+    // were found.
+    const undecidedMost = undecidedBudget.round;
+    while (round.length - undecided.size < k - hits.length && undecided.size < undecidedMost) {
+      const next = await candidates.next();
+      if (next.done) {
+        exhausted = true;
+        break;
+      }
+      const { ref } = next.value;
+      tally.candidatesScanned += 1;
+      // The store filtered on record ids (or only on the sync, for a large list); record ids are
+      // only unique within a sync, so confirm the pair (and no newer denial of this query's).
+      const listedHere = listsAdmit(run, bySync, ref);
+      // A record its list could not decide is decided below, as a check would (denied and reported).
+      const undecidedHere = !listedHere && listUndecided(bySync, ref);
+      // Once per query: a first query's page, or a post-filter's candidates before this fallback,
+      // were counted when they were checked.
+      if (checkedSyncs.has(ref.syncId) && firstSight(run, ref.id)) {
+        checkedScanned += 1;
+        if (listedHere) checkedAllowed += 1;
+      }
+      if (listedHere || undecidedHere) round.push(next.value);
+      if (undecidedHere) undecided.add(next.value);
+    }
+    const stale = new Set(round.filter((hit) => !undecided.has(hit) && !listTrusted(run, bySync, hit.ref)));
+    // The chunks of sifted candidates are read while their records are verified, not after; an
+    // undecided one's only once its check allowed it (most are denied).
+    const [read] = await Promise.all([
+      readUnread(
+        run,
+        round.filter((hit) => !undecided.has(hit)),
+      ),
+      verifyUntrusted(
+        run,
+        [...stale].map((hit) => hit.ref),
+      ),
+      decide(
+        run,
+        [...undecided].map((hit) => hit.ref),
+      ),
+    ]);
+    const allowed = (hit: Candidate) => run.decided.get(refKey(hit.ref.syncId, hit.ref.recordId)) === true;
+    const decidedIn = [...undecided].filter(allowed);
+    const readLate = decidedIn.length > 0 ? await readUnread(run, decidedIn) : undefined;
+    for (const hit of round) {
+      // Undecided candidates its check allowed ride along with the round's k − hits: the best k stop it.
+      if (hits.length >= k) break;
+      if (undecided.has(hit) && !allowed(hit)) continue;
+      if (stale.has(hit) && !stillAllowed(run, hit.ref)) continue;
+      // A chunk deleted since its page was searched is gone: the next candidate takes its place.
+      const chunk = hit.chunk ?? read.get(hit.ref.id) ?? readLate?.get(hit.ref.id);
+      if (chunk) hits.push({ chunk, score: hit.score });
+    }
+    if (exhausted) return true;
+    budgetHit = undecidedBudget.spent(run, undecided.size, hits.length < k);
+    if (budgetHit) return true;
+    // Pre-filter rounds past the first only replace revoked hits (and go past undecided records
+    // within their budget); only the clock stops them.
+    if (hits.length < k && budgetExceeded(run) === "time") {
+      budgetHit = "time";
+      return true;
+    }
+    return false;
+  }
 }
 
 /**
